@@ -1,0 +1,69 @@
+"""Inbound, platform-neutral events: what an adapter hands the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person as one platform knows them."""
+
+    platform: str
+    tenant_id: str
+    user_id: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something was said: a channel (optionally a thread) on one platform."""
+
+    platform: str
+    tenant_id: str
+    channel_id: str
+    thread_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CommandIssued:
+    actor: Actor
+    place: Place
+    text: str
+
+
+@dataclass(frozen=True)
+class ActionInvoked:
+    """A button click, a select choice or a form submission.
+
+    `action` and `form_values` come straight from the platform payload and are
+    untrusted: the engine re-checks everything they name against the database.
+    """
+
+    actor: Actor
+    place: Place
+    action: str
+    form_values: dict[str, str | list[str]] = field(default_factory=dict)
+    origin: str | None = None
+
+
+@dataclass(frozen=True)
+class MemberJoined:
+    actor: Actor
+    place: Place
+
+
+@dataclass(frozen=True)
+class Installed:
+    place: Place
+    delivery: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TimerDue:
+    kind: str
+    subject_id: int
+    key: str
+
+
+Event = CommandIssued | ActionInvoked | MemberJoined | Installed | TimerDue

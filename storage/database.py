@@ -1,0 +1,118 @@
+"""The database and its unit of work: one transaction per change, retried on conflict.
+
+SQLite (the embedded default) is set up for many concurrent clicks from one
+process: WAL, synchronous=NORMAL, a busy timeout, `BEGIN IMMEDIATE` so a
+transaction takes the write lock up front instead of failing half-way with
+"database is locked", and a single pooled connection so writers queue in
+Python rather than fight over the file. PostgreSQL is the shared store for
+several processes; there, races end in unique-constraint or serialization
+errors, and the unit of work is simply run again.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlmodel import Session
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+RETRYABLE_PG_STATES = {"40001", "40P01"}  # serialization failure, deadlock
+
+
+class Database:
+    """Owns the SQLAlchemy engine and runs units of work against it."""
+
+    def __init__(self, url: str, *, echo: bool = False, connect_args: dict[str, Any] | None = None):
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        self.engine = _make_engine(url, echo=echo, connect_args=connect_args or {})
+
+    def run(self, work: Callable[[Session], T], *, attempts: int = 8) -> T:
+        """Run `work` in one transaction and commit; run it again on a write conflict.
+
+        `work` must read what it needs inside the transaction, so a second run
+        sees the state that the competing transaction committed.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.session() as session:
+                    return work(session)
+            except (IntegrityError, OperationalError) as error:
+                if attempt == attempts or not self._is_conflict(error):
+                    raise
+                log.debug("write conflict, retrying", extra={"attempt": attempt})
+                time.sleep(random.uniform(0, 0.005 * attempt))
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on error."""
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def is_healthy(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return True
+        except DBAPIError:
+            log.exception("database health check failed")
+            return False
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def _is_conflict(self, error: DBAPIError) -> bool:
+        if isinstance(error, IntegrityError):
+            return True
+        state = getattr(error.orig, "sqlstate", None)
+        if state in RETRYABLE_PG_STATES:
+            return True
+        return self.is_sqlite and "locked" in str(error.orig)
+
+
+def _make_engine(url: str, *, echo: bool, connect_args: dict[str, Any]) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(
+            url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True,
+            connect_args=connect_args,
+        )
+    engine = create_engine(
+        url,
+        echo=echo,
+        # One connection: writers queue for it here instead of contending for the file.
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=120,
+        connect_args={"check_same_thread": False, **connect_args},
+    )
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    event.listen(engine, "begin", _begin_immediate)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE instead of pysqlite's
+    # deferred BEGIN.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _begin_immediate(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

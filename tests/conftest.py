@@ -1,0 +1,88 @@
+"""Shared fixtures: real databases (SQLite and PostgreSQL), a clock, a recording platform.
+
+Database-backed tests run once per backend. PostgreSQL tests get a fresh schema
+per test session. Under CI=true a missing PostgreSQL fails the run; elsewhere
+those tests skip with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from storage import migrate
+from storage.database import Database
+from tests.fakes import FakeClock
+
+POSTGRES_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _postgres_unavailable() -> str | None:
+    try:
+        engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as error:  # noqa: BLE001 — any failure means "not reachable"
+        return f"PostgreSQL at {POSTGRES_URL} is not reachable ({type(error).__name__})"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[str]:
+    """A schema of our own for this test run, dropped at the end."""
+    reason = _postgres_unavailable()
+    if reason:
+        if IN_CI:
+            pytest.fail(f"{reason}; under CI=true the PostgreSQL tests must run.")
+        pytest.skip(f"{reason}: skipping the PostgreSQL variant of this test.")
+    schema = f"concord_test_{secrets.token_hex(4)}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield schema
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def _fresh_postgres(schema: str) -> Database:
+    database = Database(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    with database.engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    migrate.upgrade(database)
+    return database
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest, tmp_path) -> Iterator[Database]:
+    """A migrated, empty database: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'concord.db'}")
+        migrate.upgrade(db)
+    else:
+        db = _fresh_postgres(request.getfixturevalue("postgres_schema"))
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def sqlite_database(tmp_path) -> Iterator[Database]:
+    db = Database(f"sqlite:///{tmp_path / 'concord.db'}")
+    migrate.upgrade(db)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
