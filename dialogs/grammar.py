@@ -20,13 +20,15 @@ POLL_TYPES = ("single", "multi", "ranked", "score", "dots", "consent")
 RESULT_VISIBILITY = ("live", "after-vote", "after-close")
 
 # Phones and Teams turn straight quotes into typographic ones.
-_QUOTE_MARKS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"'})
+_QUOTE_MARKS = str.maketrans(
+    {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"'}
+)
 
 
 class GrammarError(ValueError):
     """What was wrong with a command, and what to type instead."""
 
-    def __init__(self, problem: str, hint: str | None = None):
+    def __init__(self, problem: str, hint: str | None = None) -> None:
         super().__init__(problem)
         self.problem = problem
         self.hint = hint
@@ -112,63 +114,129 @@ _POLL_FLAGS = (
 SYNTAX: tuple[Syntax, ...] = (
     Syntax("help", ("help",), "show what you can do here", who="anyone"),
     Syntax(
-        "setup", ("setup",), "start a collaborative in this channel",
+        "setup",
+        ("setup",),
+        "start a collaborative in this channel",
         (Arg("name", placeholder='"Collaborative name"'),),
         (Flag("timezone", "timezone", placeholder="Europe/London"),),
         who="anyone",
     ),
     Syntax(
-        "link", ("link",), "show a one-time code to link another channel, or join this one with a code",
+        "link",
+        ("link",),
+        "show a one-time code to link another channel, or join this one with a code",
         (Arg("code", "code", optional=True, placeholder="CODE"),),
         who="anyone",
     ),
-    Syntax("org.add", ("org", "add"), "add an organisation", (Arg("name", placeholder='"Name"'),),
-           who="coordinator"),
-    Syntax("org.join", ("org", "join"), "say which organisation you belong to",
-           (Arg("name", placeholder='"Name"'),)),
+    Syntax(
+        "org.add",
+        ("org", "add"),
+        "add an organisation",
+        (Arg("name", placeholder='"Name"'),),
+        who="coordinator",
+    ),
+    Syntax(
+        "org.join",
+        ("org", "join"),
+        "say which organisation you belong to",
+        (Arg("name", placeholder='"Name"'),),
+    ),
     Syntax("org.list", ("org", "list"), "list the organisations and their members"),
     Syntax(
-        "role", ("role",), "give someone a role",
-        (Arg("role", "role", placeholder="coordinator|member|observer"),
-         Arg("person", "mention", placeholder="@person")),
+        "role",
+        ("role",),
+        "give someone a role",
+        (
+            Arg("role", "role", placeholder="coordinator|member|observer"),
+            Arg("person", "mention", placeholder="@person"),
+        ),
         who="coordinator",
     ),
     Syntax("poll.list", ("poll", "list"), "list the polls"),
-    Syntax("poll.close", ("poll", "close"), "close a poll now", (Arg("id", "id", placeholder="ID"),),
-           who="coordinator"),
-    Syntax("poll.results", ("poll", "results"), "show a poll's results",
-           (Arg("id", "id", placeholder="ID"),)),
-    Syntax("poll.export", ("poll", "export"), "export a poll's ballots as CSV",
-           (Arg("id", "id", placeholder="ID"),), who="coordinator"),
     Syntax(
-        "poll", ("poll",), "start a poll (with no arguments: open a form)",
-        (Arg("question", optional=True, placeholder='"Question?"'),
-         Arg("options", many=True, optional=True, placeholder='"Option"')),
+        "poll.close",
+        ("poll", "close"),
+        "close a poll now",
+        (Arg("id", "id", placeholder="ID"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "poll.results",
+        ("poll", "results"),
+        "show a poll's results",
+        (Arg("id", "id", placeholder="ID"),),
+    ),
+    Syntax(
+        "poll.export",
+        ("poll", "export"),
+        "export a poll's ballots as CSV",
+        (Arg("id", "id", placeholder="ID"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "poll",
+        ("poll",),
+        "start a poll (with no arguments: open a form)",
+        (
+            Arg("question", optional=True, placeholder='"Question?"'),
+            Arg("options", many=True, optional=True, placeholder='"Option"'),
+        ),
         _POLL_FLAGS,
         who="coordinator",
     ),
-    Syntax("purpose.start", ("purpose", "start"), "start a purpose round", (),
-           (Flag("gather", "duration", placeholder="DURATION"), Flag("shortlist", "int", maximum=7)),
-           who="coordinator"),
+    Syntax(
+        "purpose.start",
+        ("purpose", "start"),
+        "start a purpose round",
+        (),
+        (Flag("gather", "duration", placeholder="DURATION"), Flag("shortlist", "int", maximum=7)),
+        who="coordinator",
+    ),
     Syntax("purpose.status", ("purpose", "status"), "show where the purpose round is"),
-    Syntax("purpose.next", ("purpose", "next"), "move the purpose round to its next stage",
-           who="coordinator"),
+    Syntax(
+        "purpose.next",
+        ("purpose", "next"),
+        "move the purpose round to its next stage",
+        who="coordinator",
+    ),
     Syntax("purpose.show", ("purpose", "show"), "show the adopted purpose"),
     Syntax(
-        "checkin.add", ("checkin", "add"), "schedule a recurring check-in",
+        "checkin.add",
+        ("checkin", "add"),
+        "schedule a recurring check-in",
         (Arg("recurrence", placeholder='"every monday 09:00"'),),
         (Flag("window", "duration", placeholder="DURATION"),),
         who="coordinator",
     ),
     Syntax("checkin.list", ("checkin", "list"), "list the check-ins"),
-    Syntax("checkin.stop", ("checkin", "stop"), "stop a check-in", (Arg("id", "id", placeholder="ID"),),
-           who="coordinator"),
-    Syntax("checkin.now", ("checkin", "now"), "run a check-in now", (Arg("id", "id", placeholder="ID"),),
-           who="coordinator"),
-    Syntax("checkin.skip", ("checkin", "skip"), "skip the check-ins on one date",
-           (Arg("date", "when", placeholder="DATE"),), who="coordinator"),
-    Syntax("decisions", ("decisions",), "show the decision log", (),
-           (Flag("export", "choice", ("csv", "md")),)),
+    Syntax(
+        "checkin.stop",
+        ("checkin", "stop"),
+        "stop a check-in",
+        (Arg("id", "id", placeholder="ID"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "checkin.now",
+        ("checkin", "now"),
+        "run a check-in now",
+        (Arg("id", "id", placeholder="ID"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "checkin.skip",
+        ("checkin", "skip"),
+        "skip the check-ins on one date",
+        (Arg("date", "when", placeholder="DATE"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "decisions",
+        ("decisions",),
+        "show the decision log",
+        (),
+        (Flag("export", "choice", ("csv", "md")),),
+    ),
     Syntax("me.link", ("me", "link"), "join your accounts on two platforms into one member"),
     Syntax("me.export", ("me", "export"), "get a copy of what Concord holds about you"),
     Syntax("me.forget", ("me", "forget"), "remove what Concord holds about you"),
@@ -249,8 +317,10 @@ def _match_syntax(tokens: list[Token]) -> tuple[Syntax, list[Token]]:
             f"Type `{first} {choices}`.",
         )
     close = difflib.get_close_matches(first.lower(), _FIRST_WORDS, n=1)
-    hint = f"Did you mean `{close[0]}`? Type `help` to see every command." if close else (
-        "Type `help` to see what you can do."
+    hint = (
+        f"Did you mean `{close[0]}`? Type `help` to see every command."
+        if close
+        else ("Type `help` to see what you can do.")
     )
     raise GrammarError(f"Concord doesn't know the command `{_clip(first, 40)}`.", hint)
 
@@ -294,19 +364,21 @@ def _flag_value(syntax: Syntax, spec: Flag, values: list[Token]) -> Any:
     usage = f"Usage: `{syntax.usage}`"
     if spec.kind == "switch":
         if values:
-            raise GrammarError(f"`--{spec.name}` takes no value, but got `{_clip(values[0].text, 30)}`.",
-                               "Put questions and options before the options that start with --.")
+            raise GrammarError(
+                f"`--{spec.name}` takes no value, but got `{_clip(values[0].text, 30)}`.",
+                "Put questions and options before the options that start with --.",
+            )
         return True
     if not values:
         raise GrammarError(f"`--{spec.name}` needs a value.", usage)
     if spec.kind == "quorum":
         return _quorum(spec, values)
     if spec.kind in ("text", "duration"):
-        joined = " ".join(v.text for v in values)
+        joined = _joined(values)
         return parse_duration(joined, f"--{spec.name}") if spec.kind == "duration" else joined
     if len(values) > 1:
         raise GrammarError(
-            f"`--{spec.name}` takes one value, but got `{_clip(' '.join(v.text for v in values), 40)}`.",
+            f"`--{spec.name}` takes one value, but got `{_clip(_joined(values), 40)}`.",
             "Put questions and options before the options that start with --. " + usage,
         )
     value = values[0].text
@@ -315,17 +387,24 @@ def _flag_value(syntax: Syntax, spec: Flag, values: list[Token]) -> Any:
     if spec.kind == "timezone":
         return parse_timezone(value)
     if value.lower() not in spec.choices:
-        raise GrammarError(f"`--{spec.name}` can't be `{_clip(value, 30)}`.",
-                           f"Choose one of: {', '.join(spec.choices)}.")
+        raise GrammarError(
+            f"`--{spec.name}` can't be `{_clip(value, 30)}`.",
+            f"Choose one of: {', '.join(spec.choices)}.",
+        )
     return value.lower()
 
 
 def _quorum(spec: Flag, values: list[Token]) -> dict[str, Any]:
     if values[0].text.lower() != "per-org" or len(values) > 2:
-        raise GrammarError("`--quorum` takes `per-org`, optionally with a number of voters.",
-                           "For example `--quorum per-org` or `--quorum per-org 2`.")
-    per_org = 1 if len(values) == 1 else parse_count(values[1].text, "--quorum per-org",
-                                                      spec.minimum, spec.maximum)
+        raise GrammarError(
+            "`--quorum` takes `per-org`, optionally with a number of voters.",
+            "For example `--quorum per-org` or `--quorum per-org 2`.",
+        )
+    per_org = (
+        1
+        if len(values) == 1
+        else parse_count(values[1].text, "--quorum per-org", spec.minimum, spec.maximum)
+    )
     return {"per": "org", "minimum": per_org}
 
 
@@ -339,8 +418,9 @@ def _bind_args(syntax: Syntax, tokens: list[Token]) -> dict[str, Any]:
         elif remaining:
             bound[arg.name] = _arg_value(arg, remaining.pop(0))
         elif not arg.optional:
-            raise GrammarError(f"`{' '.join(syntax.words)}` needs {arg.shown}.",
-                               f"Usage: `{syntax.usage}`")
+            raise GrammarError(
+                f"`{' '.join(syntax.words)}` needs {arg.shown}.", f"Usage: `{syntax.usage}`"
+            )
     if remaining:
         extra = " ".join(t.text for t in remaining)
         raise GrammarError(
@@ -356,16 +436,19 @@ def _arg_value(arg: Arg, token: Token) -> Any:
         return parse_count(value.lstrip("#"), arg.placeholder or arg.name, 1, 10**9)
     if arg.kind == "role":
         if value.lower() not in ROLE_NAMES:
-            raise GrammarError(f"`{_clip(value, 30)}` is not a role.",
-                               f"Roles are {', '.join(ROLE_NAMES)}.")
+            raise GrammarError(
+                f"`{_clip(value, 30)}` is not a role.", f"Roles are {', '.join(ROLE_NAMES)}."
+            )
         return value.lower()
     if arg.kind == "mention":
         return parse_mention(value)
     if arg.kind == "code":
         code = value.upper().replace("-", "")
         if not re.fullmatch(r"[A-Z0-9]{4,16}", code):
-            raise GrammarError(f"`{_clip(value, 30)}` doesn't look like a link code.",
-                               "Link codes are letters and digits, like `K7P-Q2M`.")
+            raise GrammarError(
+                f"`{_clip(value, 30)}` doesn't look like a link code.",
+                "Link codes are letters and digits, like `K7P-Q2M`.",
+            )
         return code
     if not value.strip():
         raise GrammarError(f"{arg.shown} can't be empty.", "Put some text between the quotes.")
@@ -385,18 +468,34 @@ def parse_mention(value: str) -> dict[str, str]:
 
 def parse_count(value: str, what: str, minimum: int, maximum: int) -> int:
     if not re.fullmatch(r"\d{1,9}", value):
-        raise GrammarError(f"{what} needs a whole number, not `{_clip(value, 30)}`.",
-                           f"Use a number from {minimum} to {maximum}.")
+        raise GrammarError(
+            f"{what} needs a whole number, not `{_clip(value, 30)}`.",
+            f"Use a number from {minimum} to {maximum}.",
+        )
     number = int(value)
     if not minimum <= number <= maximum:
         raise GrammarError(f"{what} must be from {minimum} to {maximum}, not {number}.")
     return number
 
 
-_DURATION_UNITS = {"m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
-                   "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
-                   "d": 86400, "day": 86400, "days": 86400,
-                   "w": 604800, "week": 604800, "weeks": 604800}
+_DURATION_UNITS = {
+    "m": 60,
+    "min": 60,
+    "mins": 60,
+    "minute": 60,
+    "minutes": 60,
+    "h": 3600,
+    "hr": 3600,
+    "hrs": 3600,
+    "hour": 3600,
+    "hours": 3600,
+    "d": 86400,
+    "day": 86400,
+    "days": 86400,
+    "w": 604800,
+    "week": 604800,
+    "weeks": 604800,
+}
 MAX_DURATION_SECONDS = 90 * 86400
 
 
@@ -404,11 +503,15 @@ def parse_duration(value: str, what: str = "The duration") -> int:
     """`24h`, `1h30m`, `3 days`, `2 weeks` → seconds (one minute to 90 days)."""
     compact = value.lower().replace(" ", "")
     parts = re.findall(r"(\d+)([a-z]+)", compact)
-    if not parts or "".join(n + u for n, u in parts) != compact or any(
-        u not in _DURATION_UNITS for _, u in parts
+    if (
+        not parts
+        or "".join(n + u for n, u in parts) != compact
+        or any(u not in _DURATION_UNITS for _, u in parts)
     ):
-        raise GrammarError(f"{what} `{_clip(value, 30)}` isn't a length of time.",
-                           "Write it like `30m`, `24h`, `3d` or `2 weeks`.")
+        raise GrammarError(
+            f"{what} `{_clip(value, 30)}` isn't a length of time.",
+            "Write it like `30m`, `24h`, `3d` or `2 weeks`.",
+        )
     seconds = sum(int(n) * _DURATION_UNITS[u] for n, u in parts)
     if not 60 <= seconds <= MAX_DURATION_SECONDS:
         raise GrammarError(f"{what} must be between 1 minute and 90 days.")
@@ -421,8 +524,14 @@ def parse_timezone(value: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         close = difflib.get_close_matches(value, sorted(available_timezones()), n=1)
         hint = f"Did you mean `{close[0]}`?" if close else "Use a name like `Europe/London`."
-        raise GrammarError(f"`{_clip(value, 40)}` is not a time zone Concord knows.", hint) from None
+        raise GrammarError(
+            f"`{_clip(value, 40)}` is not a time zone Concord knows.", hint
+        ) from None
     return value
+
+
+def _joined(tokens: list[Token]) -> str:
+    return " ".join(t.text for t in tokens)
 
 
 def _clip(text: str, limit: int) -> str:

@@ -15,7 +15,9 @@ from dialogs.events import Actor, Place
 class DeliveryError(Exception):
     """A platform refused or failed a delivery. `retry_after` is in seconds, when it said."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, permanent: bool = False):
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, permanent: bool = False
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
         self.permanent = permanent

@@ -33,7 +33,9 @@ RETRYABLE_PG_STATES = {"40001", "40P01"}  # serialization failure, deadlock
 class Database:
     """Owns the SQLAlchemy engine and runs units of work against it."""
 
-    def __init__(self, url: str, *, echo: bool = False, connect_args: dict[str, Any] | None = None):
+    def __init__(
+        self, url: str, *, echo: bool = False, connect_args: dict[str, Any] | None = None
+    ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self.engine = _make_engine(url, echo=echo, connect_args=connect_args or {})
@@ -85,7 +87,11 @@ class Database:
 def _make_engine(url: str, *, echo: bool, connect_args: dict[str, Any]) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(
-            url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True,
+            url,
+            echo=echo,
+            pool_size=10,
+            max_overflow=10,
+            pool_pre_ping=True,
             connect_args=connect_args,
         )
     engine = create_engine(

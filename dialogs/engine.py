@@ -1,0 +1,135 @@
+"""The platform-neutral engine: one event in, one committed change, replies out.
+
+Each event is handled in one transaction. Messages for channels (a new poll,
+its live counts) are written to the outbox inside that transaction, so they go
+out if and only if the change is committed. What the engine returns is only for
+the person who acted: a private reply or a form to show.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from dialogs import decisions, membership, polls
+from dialogs.cards import ActorModel, Card, Context, Effect, Notify, PlaceModel
+from dialogs.clock import Clock, utc_now
+from dialogs.events import ActionInvoked, Actor, CommandIssued, Event, Place
+from dialogs.grammar import Command, GrammarError, parse
+from dialogs.help import NOT_YET, help_card
+from dialogs.turn import Refusal, Turn, refusal_card
+from storage.database import Database
+from storage.models import Collaborative
+
+log = logging.getLogger(__name__)
+
+_VOTE = re.compile(r"vote:(\d{1,12}):(\d{1,12})")
+_CLOSE = re.compile(r"close:(\d{1,12})")
+MAX_ACTION_LENGTH = 200
+
+
+class Engine:
+    def __init__(
+        self, database: Database, clock: Clock = utc_now, *, default_timezone: str = "Europe/London"
+    ) -> None:
+        self.database = database
+        self.clock = clock
+        self.default_timezone = default_timezone
+        self._commands: dict[str, Callable[[Turn, Command], None]] = {
+            "help": lambda turn, _: turn.reply(help_card(turn)),
+            "setup": lambda turn, command: membership.setup(turn, command, self.default_timezone),
+            "link": membership.link,
+            "org.add": membership.org_add,
+            "org.join": membership.org_join,
+            "org.list": lambda turn, _: membership.org_list(turn),
+            "role": membership.role,
+            "poll": polls.start,
+            "poll.list": lambda turn, _: polls.list_polls(turn),
+            "poll.close": lambda turn, command: polls.close(turn, command.args["id"]),
+            "poll.results": lambda turn, command: polls.results(turn, command.args["id"]),
+            "decisions": decisions.decisions,
+        }
+
+    def handle(self, event: Event) -> list[Effect]:
+        """Handle one event; return what to show the person who acted."""
+        if not isinstance(event, CommandIssued | ActionInvoked):
+            return []
+        echo = event.text if isinstance(event, CommandIssued) else None
+        try:
+            if isinstance(event, CommandIssued):
+                command = parse(event.text)
+                return self._in_turn(event.actor, event.place, lambda t: self._command(t, command))
+            return self._in_turn(event.actor, event.place, lambda t: self._action(t, event))
+        except (Refusal, GrammarError) as problem:
+            return [
+                _private(
+                    event.actor, event.place, refusal_card(problem.problem, problem.hint), echo
+                )
+            ]
+        except Exception:
+            reference = uuid.uuid4().hex[:8]
+            log.exception("event failed", extra={"reference": reference})
+            card = refusal_card(
+                f"Something went wrong on our side, so nothing was changed "
+                f"(reference {reference}).",
+                "Please try again in a moment.",
+            )
+            return [_private(event.actor, event.place, card, echo)]
+
+    def render_message(self, key: str) -> Card | None:
+        """The current rendering of a keyed message (a poll), from the latest state."""
+        with self.database.session() as session:
+            poll = polls.poll_for_key(session, key)
+            return polls.render_poll(session, poll) if poll else None
+
+    def _in_turn(self, actor: Actor, place: Place, work: Callable[[Turn], None]) -> list[Effect]:
+        def unit_of_work(session: Session) -> list[Effect]:
+            turn = self._start_turn(session, actor, place)
+            work(turn)
+            return turn.replies
+
+        return self.database.run(unit_of_work)
+
+    def _start_turn(self, session: Session, actor: Actor, place: Place) -> Turn:
+        turn = Turn(session=session, now=self.clock(), actor=actor, place=place)
+        turn.channel = membership.find_channel(session, place)
+        if turn.channel is not None:
+            turn.collaborative = session.get(Collaborative, turn.channel.collaborative_id)
+            assert turn.collaborative is not None
+            turn.member = membership.member_for(turn, turn.collaborative, actor)
+        return turn
+
+    def _command(self, turn: Turn, command: Command) -> None:
+        if command.name in NOT_YET:
+            words = " ".join(command.syntax.words)
+            raise Refusal(
+                f"`{words}` is not available yet: it arrives with {NOT_YET[command.name]}.",
+                "Type `help` to see what works now.",
+            )
+        self._commands[command.name](turn, command)
+
+    def _action(self, turn: Turn, event: ActionInvoked) -> None:
+        action = event.action if len(event.action) <= MAX_ACTION_LENGTH else ""
+        if vote := _VOTE.fullmatch(action):
+            polls.vote(turn, int(vote.group(1)), int(vote.group(2)))
+        elif close := _CLOSE.fullmatch(action):
+            polls.close_by_id(turn, int(close.group(1)))
+        elif action == polls.FORM_ACTION:
+            polls.submit_form(turn, event.form_values)
+        else:
+            raise Refusal(
+                "That button doesn't do anything any more.", "Type `help` to see what you can do."
+            )
+
+
+def _private(actor: Actor, place: Place, card: Card, echo: str | None) -> Notify:
+    if echo:
+        shown = echo if len(echo) <= 300 else echo[:299] + "…"
+        card = card.model_copy(
+            update={"blocks": [*card.blocks, Context(text=f"You typed: {shown}")]}
+        )
+    return Notify(actor=ActorModel.of(actor), place=PlaceModel.of(place), card=card)

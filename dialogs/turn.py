@@ -1,0 +1,119 @@
+"""One turn of the conversation: everything a handler needs, inside one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from dialogs.cards import (
+    ActorModel,
+    Card,
+    Context,
+    Effect,
+    Heading,
+    Notify,
+    PlaceModel,
+    Post,
+    Text,
+    Update,
+)
+from dialogs.events import Actor, Place
+from storage.models import AuditEntry, Channel, Collaborative, Member, Outbox
+
+
+class Refusal(Exception):
+    """The request can't be done. Raising it rolls the whole turn back."""
+
+    def __init__(self, problem: str, hint: str | None = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.hint = hint
+
+
+@dataclass
+class Turn:
+    session: Session
+    now: datetime
+    actor: Actor
+    place: Place
+    channel: Channel | None = None
+    collaborative: Collaborative | None = None
+    member: Member | None = None
+    replies: list[Effect] = field(default_factory=list)
+
+    def in_collaborative(self) -> tuple[Collaborative, Member]:
+        """The collaborative of this channel and the acting member, or a refusal."""
+        if self.collaborative is None or self.member is None:
+            raise Refusal(
+                "This channel isn't part of a collaborative yet.",
+                'Type `setup "Collaborative name"` to start one here, or `link CODE` '
+                "with a code from a coordinator to join one.",
+            )
+        return self.collaborative, self.member
+
+    def require_coordinator(self, doing: str) -> tuple[Collaborative, Member]:
+        collaborative, member = self.in_collaborative()
+        if member.role != "coordinator":
+            raise Refusal(
+                f"Only a coordinator can {doing}; you are a {member.role} of {collaborative.name}.",
+                "Ask a coordinator (type `org list` to see who), or ask one to "
+                "`role coordinator @you`.",
+            )
+        return collaborative, member
+
+    def reply(self, card: Card) -> None:
+        self.replies.append(
+            Notify(actor=ActorModel.of(self.actor), place=PlaceModel.of(self.place), card=card)
+        )
+
+    def say(self, heading: str, *lines: str) -> None:
+        blocks = [Heading(text=heading), *(Text(text=line) for line in lines if line)]
+        self.reply(Card(blocks=blocks, fallback=heading))
+
+    def post_everywhere(self, card: Card, key: str | None = None) -> int:
+        """Post `card` to every channel of this collaborative (through the outbox)."""
+        collaborative, _ = self.in_collaborative()
+        channels = self.session.exec(
+            select(Channel).where(Channel.collaborative_id == collaborative.id).order_by(Channel.id)
+        ).all()
+        for channel in channels:
+            place = Place(channel.platform, channel.tenant_id, channel.channel_id)
+            self.emit(Post(place=PlaceModel.of(place), card=card, key=key))
+        return len(channels)
+
+    def update_everywhere(self, key: str, card: Card) -> None:
+        self.emit(Update(key=key, card=card))
+
+    def emit(self, effect: Post | Update) -> None:
+        collaborative_id = self.collaborative.id if self.collaborative else None
+        self.session.add(
+            Outbox(
+                collaborative_id=collaborative_id,
+                effect=effect.model_dump(mode="json"),
+                created_at=self.now,
+            )
+        )
+
+    def audit(self, action: str, summary: str, **detail: Any) -> None:
+        collaborative, member = self.in_collaborative()
+        self.session.add(
+            AuditEntry(
+                collaborative_id=collaborative.id,
+                at=self.now,
+                actor_member_id=member.id,
+                actor_name=member.display_name,
+                action=action,
+                summary=summary,
+                detail=detail,
+            )
+        )
+
+
+def refusal_card(problem: str, hint: str | None) -> Card:
+    blocks: list[Any] = [Text(text=problem, tone="warning")]
+    if hint:
+        blocks.append(Context(text=hint))
+    return Card(blocks=blocks, fallback=problem)
