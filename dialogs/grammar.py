@@ -297,32 +297,27 @@ def parse(text: str) -> Command:
     return _bind(syntax, rest)
 
 
-def syntax_named(name: str) -> Syntax:
-    return next(s for s in SYNTAX if s.name == name)
-
-
 def _match_syntax(tokens: list[Token]) -> tuple[Syntax, list[Token]]:
-    words = [t.text.lower() if not t.quoted else None for t in tokens[:2]]
-    if len(words) == 2 and (words[0], words[1]) in _BY_WORDS:
-        return _BY_WORDS[(words[0], words[1])], tokens[2:]
-    if words[0] is not None and (words[0],) in _BY_WORDS:
-        return _BY_WORDS[(words[0],)], tokens[1:]
     first = tokens[0].text
-    family = [s for s in SYNTAX if s.words[0] == (words[0] or "")]
+    # A quoted second word is text (`poll "list" …` asks about a list), never a subcommand.
+    second = tokens[1].text.lower() if len(tokens) > 1 and not tokens[1].quoted else None
+    if (first.lower(), second) in _BY_WORDS:
+        return _BY_WORDS[(first.lower(), second)], tokens[2:]
+    if (first.lower(),) in _BY_WORDS:
+        return _BY_WORDS[(first.lower(),)], tokens[1:]
+    family = [s for s in SYNTAX if s.words[0] == first.lower()]
     if family:
+        typed = f"{first} {tokens[1].text}" if len(tokens) > 1 else first
         choices = " | ".join(s.words[1] for s in family)
         raise GrammarError(
-            f"`{first} {tokens[1].text if len(tokens) > 1 else ''}`".replace(" `", "`")
-            + f" is not something `{first}` does.",
-            f"Type `{first} {choices}`.",
+            f"`{_clip(typed, 40)}` is not something `{first}` does.", f"Type `{first} {choices}`."
         )
     close = difflib.get_close_matches(first.lower(), _FIRST_WORDS, n=1)
-    hint = (
-        f"Did you mean `{close[0]}`? Type `help` to see every command."
-        if close
-        else ("Type `help` to see what you can do.")
+    hint = f"Did you mean `{close[0]}`? " if close else ""
+    raise GrammarError(
+        f"Concord doesn't know the command `{_clip(first, 40)}`.",
+        hint + "Type `help` to see what you can do.",
     )
-    raise GrammarError(f"Concord doesn't know the command `{_clip(first, 40)}`.", hint)
 
 
 def _bind(syntax: Syntax, tokens: list[Token]) -> Command:
@@ -412,8 +407,12 @@ def _bind_args(syntax: Syntax, tokens: list[Token]) -> dict[str, Any]:
     bound: dict[str, Any] = {}
     remaining = list(tokens)
     for arg in syntax.args:
-        if arg.many:
-            bound[arg.name] = [_arg_value(arg, t) for t in remaining]
+        if arg.many:  # poll options: emptiness and duplicates are judged by the poll itself
+            bound[arg.name] = [t.text for t in remaining]
+            remaining = []
+        elif arg.kind == "mention" and remaining:
+            # `@Dee Sharma` typed as plain text is one person, not two arguments.
+            bound[arg.name] = _arg_value(arg, Token(_joined(remaining)))
             remaining = []
         elif remaining:
             bound[arg.name] = _arg_value(arg, remaining.pop(0))

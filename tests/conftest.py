@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlmodel import SQLModel
 
 from storage import migrate
 from storage.database import Database
@@ -54,31 +57,49 @@ def postgres_schema() -> Iterator[str]:
     admin.dispose()
 
 
-def _fresh_postgres(schema: str) -> Database:
-    database = Database(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-    with database.engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres_schema: str) -> Iterator[Database]:
+    database = Database(POSTGRES_URL, connect_args={"options": f"-csearch_path={postgres_schema}"})
     migrate.upgrade(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (migrating each time is slow)."""
+    path = tmp_path_factory.mktemp("template") / "concord.db"
+    database = Database(f"sqlite:///{path}")
+    migrate.upgrade(database)
+    database.dispose()  # the last connection to close folds the WAL back into the file
+    return path
+
+
+def _empty_postgres(database: Database) -> Database:
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with database.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     return database
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path) -> Iterator[Database]:
-    """A migrated, empty database: a SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'concord.db'}")
-        migrate.upgrade(db)
-    else:
-        db = _fresh_postgres(request.getfixturevalue("postgres_schema"))
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A migrated, empty database: a SQLite file, or PostgreSQL in this run's own schema."""
+    if request.param == "postgresql":
+        yield _empty_postgres(request.getfixturevalue("migrated_postgres"))
+        return
+    path = tmp_path / "concord.db"
+    shutil.copy(request.getfixturevalue("sqlite_template"), path)
+    db = Database(f"sqlite:///{path}")
     yield db
     db.dispose()
 
 
 @pytest.fixture
-def sqlite_database(tmp_path) -> Iterator[Database]:
-    db = Database(f"sqlite:///{tmp_path / 'concord.db'}")
-    migrate.upgrade(db)
+def sqlite_database(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
+    path = tmp_path / "concord.db"
+    shutil.copy(sqlite_template, path)
+    db = Database(f"sqlite:///{path}")
     yield db
     db.dispose()
 
