@@ -20,6 +20,7 @@ from dialogs.cards import EFFECT, Card, Effect, Notify, Post, Update
 from dialogs.clock import Clock, utc_now
 from dialogs.engine import Engine
 from dialogs.events import Place
+from dialogs.membership import find_channel
 from dialogs.ports import DeliveryError, PlatformPort
 from storage.database import Database
 from storage.models import Channel, Outbox, PostedMessage
@@ -146,13 +147,7 @@ class Dispatcher:
 
     def _channel(self, place: Place) -> Channel | None:
         with self.database.session() as session:
-            return session.exec(
-                select(Channel).where(
-                    Channel.platform == place.platform,
-                    Channel.tenant_id == place.tenant_id,
-                    Channel.channel_id == place.channel_id,
-                )
-            ).first()
+            return find_channel(session, place)
 
     def _copies(self, key: str) -> list[_Copy]:
         with self.database.session() as session:
