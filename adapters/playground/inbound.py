@@ -1,0 +1,178 @@
+"""What the page sends, checked field by field before anything reaches the engine.
+
+Every refusal is a `BadRequest` whose message says what was wrong; the routes
+turn it into a JSON error with the matching status.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from adapters.playground.demo import CHANNEL_IDS, CHANNELS
+from adapters.playground.directory import Person
+from dialogs.grammar import MAX_COMMAND_LENGTH
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_NAME = 80
+MAX_ACTION = 200
+MAX_VALUES = 50
+MAX_VALUE_NAME = 100
+MAX_VALUE_TEXT = 4000
+MAX_CHOICES = 100
+_USER_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+GUEST_PREFIX = "guest-"
+
+
+class BadRequest(Exception):
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Who:
+    """The person acting: a known user id, or a new name to act under."""
+
+    user_id: str
+    name: str | None
+
+
+@dataclass(frozen=True)
+class CommandRequest:
+    who: Who
+    channel_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ActionRequest:
+    who: Who
+    channel_id: str
+    action: str
+    values: dict[str, str | list[str]] = field(default_factory=dict)
+
+
+def parse_body(raw: bytes) -> dict[str, Any]:
+    if len(raw) > MAX_BODY_BYTES:
+        raise BadRequest(f"The request is larger than {MAX_BODY_BYTES // 1024} KB.", 413)
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise BadRequest("The request body must be JSON.") from None
+    if not isinstance(body, dict):
+        raise BadRequest("The request body must be a JSON object.")
+    return body
+
+
+def command_request(body: dict[str, Any]) -> CommandRequest:
+    text = _string(body, "text", MAX_COMMAND_LENGTH, allow_empty=True)
+    return CommandRequest(_who(body), _channel(body), text)
+
+
+def action_request(body: dict[str, Any]) -> ActionRequest:
+    action = _string(body, "action", MAX_ACTION)
+    return ActionRequest(_who(body), _channel(body), action, _values(body.get("values", {})))
+
+
+def user_id(value: str) -> str:
+    if not _USER_ID.fullmatch(value):
+        raise BadRequest(
+            '`user` must be a user id such as "asha": lower-case letters, digits, . _ or -.'
+        )
+    return value
+
+
+def guest_id(name: str) -> str:
+    """A stable user id for a visitor who typed `name`; never one of the demo personas' ids."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-")
+    if not slug:
+        slug = hashlib.sha256(name.encode()).hexdigest()[:10]
+    return GUEST_PREFIX + slug
+
+
+def translate_mentions(text: str, people: Iterable[Person]) -> str:
+    """`@Asha Patel` (a known person, any case) → `<@asha>`; other mentions stay as typed."""
+    by_name = {person.name.casefold(): person.user_id for person in people}
+    if not by_name:
+        return text
+    names = sorted(by_name, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<![\w<])@(" + "|".join(re.escape(name) for name in names) + r")(?!\w)",
+        re.IGNORECASE,
+    )
+    return pattern.sub(lambda match: f"<@{by_name[match.group(1).casefold()]}>", text)
+
+
+def _who(body: dict[str, Any]) -> Who:
+    name = _name(body["name"]) if body.get("name") is not None else None
+    user = body.get("user")
+    if user is not None:
+        if not isinstance(user, str):
+            raise BadRequest("`user` must be a string.")
+        return Who(user_id(user), name)
+    if name is None:
+        raise BadRequest('Say who is acting: `user` (such as "asha") or a new `name`.')
+    return Who(guest_id(name), name)
+
+
+def _name(value: object) -> str:
+    if not isinstance(value, str):
+        raise BadRequest("`name` must be a string.")
+    cleaned = " ".join("".join(c for c in value if unicodedata.category(c) != "Cc").split())
+    if not cleaned or len(cleaned) > MAX_NAME:
+        raise BadRequest(f"`name` must be 1 to {MAX_NAME} characters.")
+    return cleaned
+
+
+def _channel(body: dict[str, Any]) -> str:
+    channel = body.get("channel")
+    if channel not in CHANNEL_IDS:
+        known = ", ".join(c.channel_id for c in CHANNELS)
+        shown = channel[:40] if isinstance(channel, str) else json.dumps(channel)[:40]
+        raise BadRequest(f"Unknown channel {shown!r}: use one of {known}.")
+    return str(channel)
+
+
+def _string(body: dict[str, Any], key: str, limit: int, *, allow_empty: bool = False) -> str:
+    value = body.get(key)
+    if not isinstance(value, str):
+        raise BadRequest(f"`{key}` must be a string.")
+    if not allow_empty and not value.strip():
+        raise BadRequest(f"`{key}` can't be empty.")
+    if len(value) > limit:
+        raise BadRequest(f"`{key}` can be at most {limit} characters.")
+    return value
+
+
+def _values(values: object) -> dict[str, str | list[str]]:
+    if not isinstance(values, dict) or len(values) > MAX_VALUES:
+        raise BadRequest(f"`values` must be an object with at most {MAX_VALUES} fields.")
+    checked: dict[str, str | list[str]] = {}
+    for name, value in values.items():
+        if not 0 < len(name) <= MAX_VALUE_NAME:
+            raise BadRequest(f"Form field names must be 1 to {MAX_VALUE_NAME} characters.")
+        checked[name] = _form_value(name, value)
+    return checked
+
+
+def _form_value(name: str, value: object) -> str | list[str]:
+    if isinstance(value, str) and len(value) <= MAX_VALUE_TEXT:
+        return value
+    if (
+        isinstance(value, list)
+        and len(value) <= MAX_CHOICES
+        and all(isinstance(item, str) and len(item) <= MAX_ACTION for item in value)
+    ):
+        return list(value)
+    raise BadRequest(
+        f"Form field {name[:40]!r} must be text of at most {MAX_VALUE_TEXT} characters "
+        f"or a list of at most {MAX_CHOICES} choices."
+    )

@@ -1,0 +1,141 @@
+"""The playground: requests from the page become neutral events; the engine's answers
+come back as HTML.
+
+Replies only the actor may see go through the port's `notify`, so they stay on
+the page after a refresh; channel posts reach the transcript when
+`after_change` has drained the outbox. Every change bumps the port's feed,
+which wakes the open pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from aiohttp import web
+from sqlmodel import Session
+
+from adapters.playground import directory, render
+from adapters.playground.demo import CHANNELS, TENANT, seed_demo
+from adapters.playground.inbound import ActionRequest, CommandRequest, Who, translate_mentions
+from adapters.playground.port import PLATFORM, Entry, PlaygroundPort
+from adapters.playground.routes import add_routes
+from dialogs.cards import Card, Form, Notify, OpenForm, Text
+from dialogs.clock import Clock, utc_now
+from dialogs.engine import Engine
+from dialogs.events import ActionInvoked, Actor, CommandIssued, Place
+from storage.database import Database
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the person who acted sees straight away."""
+
+    actor: Actor
+    replies: list[Card]
+    form: Form | None
+
+    @property
+    def refused(self) -> bool:
+        """A warning in a reply means the engine turned the request down."""
+        return any(
+            isinstance(block, Text) and block.tone == "warning"
+            for card in self.replies
+            for block in card.blocks
+        )
+
+
+class Playground:
+    def __init__(
+        self,
+        database: Database,
+        engine: Engine,
+        after_change: Callable[[], Awaitable[None]],
+        *,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.port = PlaygroundPort(clock=clock)
+        self._database = database
+        self._engine = engine
+        self._after_change = after_change
+        self._clock = clock
+
+    def seed_demo(self) -> None:
+        seed_demo(self._database, self._clock)
+
+    def add_routes(self, app: web.Application) -> None:
+        add_routes(app, self)
+
+    async def command(self, request: CommandRequest) -> Outcome:
+        people = await self._people()
+        actor = _actor(request.who, people)
+        text = translate_mentions(request.text, people)
+        return await self._handle(CommandIssued(actor, _place(request.channel_id), text))
+
+    async def action(self, request: ActionRequest) -> Outcome:
+        actor = _actor(request.who, await self._people())
+        event = ActionInvoked(actor, _place(request.channel_id), request.action, request.values)
+        return await self._handle(event)
+
+    async def state(self, user_id: str | None) -> dict[str, Any]:
+        """Everything the page shows, with every card already rendered to HTML."""
+        people, links = await asyncio.to_thread(self._database.run, _directory)
+        return {
+            "version": self.port.feed.version,
+            "people": [asdict(person) for person in people],
+            "channels": [
+                {"id": c.channel_id, "name": c.name, "collaborative": links.get(c.channel_id)}
+                for c in CHANNELS
+            ],
+            "transcripts": {
+                c.channel_id: [_entry_json(e) for e in self.port.transcript(c.channel_id)]
+                for c in CHANNELS
+            },
+            "notes": [_entry_json(e, private=True) for e in self.port.notes(user_id or "")],
+        }
+
+    async def _handle(self, event: CommandIssued | ActionInvoked) -> Outcome:
+        effects = await asyncio.to_thread(self._engine.handle, event)
+        replies: list[Card] = []
+        form: Form | None = None
+        mine = event.actor.user_id
+        for effect in effects:
+            if isinstance(effect, Notify):
+                place = effect.place.place() if effect.place else None
+                await self.port.notify(effect.actor.actor(), place, effect.card)
+                if effect.actor.user_id == mine:
+                    replies.append(effect.card)
+            elif isinstance(effect, OpenForm) and effect.actor.user_id == mine:
+                form = effect.form
+        await self._after_change()
+        return Outcome(event.actor, replies, form)
+
+    async def _people(self) -> list[directory.Person]:
+        return await asyncio.to_thread(self._database.run, directory.people)
+
+
+def _directory(session: Session) -> tuple[list[directory.Person], dict[str, str]]:
+    return directory.people(session), directory.channel_links(session)
+
+
+def _actor(who: Who, people: list[directory.Person]) -> Actor:
+    """Known people act under the name the database has; newcomers under the name they typed."""
+    known = next((person for person in people if person.user_id == who.user_id), None)
+    name = known.name if known else (who.name or who.user_id)
+    return Actor(PLATFORM, TENANT, who.user_id, name)
+
+
+def _place(channel_id: str) -> Place:
+    return Place(PLATFORM, TENANT, channel_id)
+
+
+def _entry_json(entry: Entry, *, private: bool = False) -> dict[str, Any]:
+    return {
+        "ref": entry.ref,
+        "seq": entry.seq,
+        "at": entry.at.isoformat(),
+        "channel": entry.channel_id,
+        "html": render.render_card(entry.card, ref=entry.ref, private=private),
+    }

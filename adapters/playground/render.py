@@ -1,0 +1,203 @@
+"""Neutral cards and forms → HTML fragments for the playground page.
+
+Every piece of text a card carries may have been typed by a person, so all of
+it goes through `html.escape` (quotes included, since some of it lands in
+attributes). The only markup added back is the engine's own `code` spans.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from dialogs.cards import (
+    Actions,
+    Block,
+    Button,
+    Card,
+    ChoiceInput,
+    Context,
+    Divider,
+    Fields,
+    Form,
+    FormInput,
+    Heading,
+    Image,
+    ResultBars,
+    Select,
+    Text,
+    TextInput,
+)
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+_SAFE_IMAGE_URL = re.compile(r"(https?://|/(?!/))[^\s\"'<>\\]*", re.IGNORECASE)
+
+
+def inline(text: str) -> str:
+    """Escaped user text, with `code` spans and line breaks kept."""
+    escaped = escape(text, quote=True)
+    return _CODE_SPAN.sub(r"<code>\1</code>", escaped).replace("\n", "<br>")
+
+
+def render_card(card: Card, *, ref: str = "", private: bool = False) -> str:
+    classes = "card card-private" if private else "card"
+    note = '<p class="private-label">Only visible to you</p>' if private else ""
+    blocks = "".join(render_block(block) for block in card.blocks)
+    return (
+        f'<article class="{classes}" data-testid="{"reply" if private else "message"}" '
+        f'data-ref="{escape(ref)}">{note}{blocks}</article>'
+    )
+
+
+def render_block(block: Block) -> str:
+    renderer: Callable[[Any], str] = _BLOCK_RENDERERS[type(block)]
+    return renderer(block)
+
+
+def _heading(block: Heading) -> str:
+    return f'<h3 class="block-heading">{inline(block.text)}</h3>'
+
+
+def _text(block: Text) -> str:
+    return f'<p class="block-text tone-{block.tone}">{inline(block.text)}</p>'
+
+
+def _fields(block: Fields) -> str:
+    items = "".join(
+        f"<div><dt>{inline(item.label)}</dt><dd>{inline(item.value)}</dd></div>"
+        for item in block.items
+    )
+    return f'<dl class="block-fields">{items}</dl>'
+
+
+def _results(block: ResultBars) -> str:
+    rows = "".join(
+        f'<li class="bar{" bar-leading" if bar.leading else ""}" data-testid="result-bar">'
+        f'<span class="bar-label">{inline(bar.label)}</span>'
+        f'<span class="bar-track"><span class="bar-fill" '
+        f'style="width:{max(0, min(100, bar.percent))}%"></span></span>'
+        f'<span class="bar-figures" data-testid="result-count" data-count="{bar.count}">'
+        f"{bar.count} · {bar.percent}%</span></li>"
+        for bar in block.bars
+    )
+    return (
+        f'<div class="block-results"><ul class="bars">{rows}</ul>'
+        f'<p class="results-summary">{inline(block.summary)}</p></div>'
+    )
+
+
+def _actions(block: Actions) -> str:
+    elements = "".join(
+        _button(element) if isinstance(element, Button) else _select(element)
+        for element in block.elements
+    )
+    return f'<div class="block-actions">{elements}</div>'
+
+
+def _button(button: Button) -> str:
+    return (
+        f'<button type="button" class="btn btn-{button.style}" '
+        f'data-action="{escape(button.action)}">{inline(button.label)}</button>'
+    )
+
+
+def _select(select: Select) -> str:
+    options = "".join(
+        f'<option value="{escape(choice.value)}">{escape(choice.label)}</option>'
+        for choice in select.choices
+    )
+    return (
+        f'<select class="action-select" data-testid="action-select" '
+        f'aria-label="{escape(select.placeholder)}">'
+        f'<option value="" selected disabled>{escape(select.placeholder)}</option>'
+        f"{options}</select>"
+    )
+
+
+def _image(block: Image) -> str:
+    if not _SAFE_IMAGE_URL.fullmatch(block.url):
+        return f'<p class="block-text tone-muted">[{inline(block.alt)}]</p>'
+    return (
+        f'<img class="block-image" src="{escape(block.url)}" alt="{escape(block.alt)}" '
+        'loading="lazy">'
+    )
+
+
+def _context(block: Context) -> str:
+    return f'<p class="block-context">{inline(block.text)}</p>'
+
+
+def _divider(_block: Divider) -> str:
+    return '<hr class="block-divider">'
+
+
+_BLOCK_RENDERERS: dict[type, Callable[[Any], str]] = {
+    Heading: _heading,
+    Text: _text,
+    Fields: _fields,
+    ResultBars: _results,
+    Actions: _actions,
+    Image: _image,
+    Context: _context,
+    Divider: _divider,
+}
+
+
+def render_form(form: Form) -> str:
+    """A form as a card: its inputs filled with the values it carries, and its error."""
+    error = (
+        f'<p class="form-error" role="alert" data-testid="form-error">{inline(form.error)}</p>'
+        if form.error
+        else ""
+    )
+    inputs = "".join(_form_input(index, item) for index, item in enumerate(form.inputs))
+    return (
+        f'<form class="card card-form" data-testid="form" data-form-action="{escape(form.action)}">'
+        f'<p class="private-label">Only visible to you</p>'
+        f'<h3 class="block-heading">{inline(form.title)}</h3>{error}{inputs}'
+        f'<div class="block-actions">'
+        f'<button type="submit" class="btn btn-primary">{inline(form.submit_label)}</button>'
+        f'<button type="button" class="btn btn-default" data-cancel>Cancel</button>'
+        f"</div></form>"
+    )
+
+
+def _form_input(index: int, item: FormInput) -> str:
+    if isinstance(item, TextInput):
+        return _text_input(index, item)
+    return _choice_input(index, item)
+
+
+def _text_input(index: int, item: TextInput) -> str:
+    field_id = f"form-input-{index}"
+    common = (
+        f'id="{field_id}" name="{escape(item.name)}" maxlength="{item.max_length}" '
+        f'placeholder="{escape(item.placeholder)}"{"" if item.optional else " required"}'
+    )
+    control = (
+        f'<textarea {common} rows="3">{escape(item.value)}</textarea>'
+        if item.multiline
+        else f'<input type="text" {common} value="{escape(item.value)}">'
+    )
+    optional = ' <span class="optional">(optional)</span>' if item.optional else ""
+    return (
+        f'<div class="form-field" data-input="text" data-name="{escape(item.name)}">'
+        f'<label for="{field_id}">{escape(item.label)}{optional}</label>{control}</div>'
+    )
+
+
+def _choice_input(index: int, item: ChoiceInput) -> str:
+    kind = "checkbox" if item.multiple else "radio"
+    choices = "".join(
+        f'<label class="choice"><input type="{kind}" name="form-choice-{index}" '
+        f'value="{escape(choice.value)}"{" checked" if choice.value in item.value else ""}> '
+        f"{escape(choice.label)}</label>"
+        for choice in item.choices
+    )
+    return (
+        f'<fieldset class="form-field" data-input="choice" data-name="{escape(item.name)}" '
+        f'data-multiple="{"true" if item.multiple else "false"}">'
+        f"<legend>{escape(item.label)}</legend>{choices}</fieldset>"
+    )

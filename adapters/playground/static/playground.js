@@ -1,0 +1,399 @@
+// The Concord playground page: pick a person and a channel, type commands, click buttons.
+// Cards arrive as HTML the server has already escaped; everything else is set as text.
+"use strict";
+
+const api = {
+  async state(user) {
+    const query = user ? `?user=${encodeURIComponent(user)}` : "";
+    return request(`/playground/api/state${query}`);
+  },
+  command(body) {
+    return request("/playground/api/command", body);
+  },
+  action(body) {
+    return request("/playground/api/action", body);
+  },
+};
+
+async function request(url, body) {
+  const init = body === undefined ? {} : {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  };
+  const response = await fetch(url, init);
+  let payload = {};
+  try {
+    payload = await response.json();
+  } catch {
+    payload = {};
+  }
+  if (!response.ok) {
+    throw new Error(payload.error || `The playground answered ${response.status}.`);
+  }
+  return payload;
+}
+
+const saved = {
+  get(key, fallback) {
+    try {
+      const value = localStorage.getItem(`concord-playground-${key}`);
+      return value === null ? fallback : JSON.parse(value);
+    } catch {
+      return fallback;
+    }
+  },
+  set(key, value) {
+    try {
+      localStorage.setItem(`concord-playground-${key}`, JSON.stringify(value));
+    } catch {
+      // Private browsing: the choice just isn't remembered.
+    }
+  },
+};
+
+const view = {
+  data: null,
+  user: saved.get("user", "asha"),
+  newcomerName: saved.get("newcomer", null),
+  channel: saved.get("channel", "riverside-partnership"),
+  sideBySide: saved.get("side-by-side", false),
+  panes: new Map(),
+  history: [],
+};
+
+const $ = (selector, root = document) => root.querySelector(selector);
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// --- who is acting -------------------------------------------------------------------
+
+function who() {
+  const body = {};
+  if (view.user) body.user = view.user;
+  if (view.newcomerName) body.name = view.newcomerName;
+  return body;
+}
+
+function currentName() {
+  const person = (view.data?.people || []).find((p) => p.user_id === view.user);
+  return person ? person.name : view.newcomerName || view.user || "";
+}
+
+function actAs(user, newcomerName) {
+  view.user = user;
+  view.newcomerName = newcomerName;
+  saved.set("user", user);
+  saved.set("newcomer", newcomerName);
+  for (const pane of view.panes.values()) $(".form-slot", pane).replaceChildren();
+  refresh();
+}
+
+function adopt(actor) {
+  // A newcomer's user id is made by the server from their name; keep it for next time.
+  if (view.user !== actor.user) {
+    view.user = actor.user;
+    saved.set("user", actor.user);
+  }
+}
+
+// --- rendering -----------------------------------------------------------------------
+
+function render() {
+  renderPeople();
+  renderChannels();
+  renderPanes();
+}
+
+function renderPeople() {
+  const list = $("#people");
+  const people = [...view.data.people];
+  if (view.newcomerName && !people.some((p) => p.user_id === view.user)) {
+    people.push({ user_id: view.user || "new", name: view.newcomerName, role: "", organisation: "" });
+  }
+  list.replaceChildren(...people.map((person) => {
+    const button = element("button", "pick");
+    button.type = "button";
+    button.dataset.testid = `persona-${person.user_id}`;
+    button.setAttribute("aria-pressed", String(person.user_id === view.user));
+    const where = person.organisation || person.collaborative;
+    const details = [where, person.role].filter(Boolean).join(" · ");
+    button.append(element("span", "pick-name", person.name),
+      element("span", "pick-detail", details || "new here"));
+    button.addEventListener("click", () => {
+      const isNewcomer = !view.data.people.some((p) => p.user_id === person.user_id);
+      actAs(person.user_id === "new" ? null : person.user_id, isNewcomer ? person.name : null);
+    });
+    const item = element("li");
+    item.append(button);
+    return item;
+  }));
+}
+
+function renderChannels() {
+  const list = $("#channels");
+  list.replaceChildren(...view.data.channels.map((channel) => {
+    const button = element("button", "pick");
+    button.type = "button";
+    button.dataset.testid = `channel-${channel.id}`;
+    button.setAttribute("aria-pressed", String(channel.id === view.channel));
+    button.append(element("span", "pick-name", channel.name),
+      element("span", "pick-detail", channel.collaborative || "not linked yet"));
+    button.addEventListener("click", () => {
+      view.channel = channel.id;
+      saved.set("channel", channel.id);
+      render();
+    });
+    const item = element("li");
+    item.append(button);
+    return item;
+  }));
+}
+
+function visibleChannels() {
+  const channels = view.data.channels;
+  const selected = channels.find((c) => c.id === view.channel) || channels[0];
+  if (!view.sideBySide || !selected.collaborative) return [selected];
+  return channels.filter((c) => c.collaborative === selected.collaborative);
+}
+
+function renderPanes() {
+  const container = $("#panes");
+  const shown = visibleChannels();
+  container.classList.toggle("panes-many", shown.length > 1);
+  container.replaceChildren(...shown.map((channel) => {
+    const pane = paneFor(channel.id);
+    $(".pane-title", pane).textContent = channel.name;
+    $(".pane-subtitle", pane).textContent = channel.collaborative
+      ? `Linked to ${channel.collaborative}`
+      : 'Not linked to a collaborative yet: try setup "My collaborative", or link CODE';
+    $(".command-input", pane).placeholder = `Type a command as ${currentName()}, then Enter`;
+    renderTranscript(pane, channel.id, channel.id === view.channel);
+    return pane;
+  }));
+  // Detached panes lose their scroll position: put the ones that follow the end back there.
+  for (const list of container.querySelectorAll(".transcript")) followEnd(list);
+}
+
+function followEnd(list) {
+  if (list.dataset.follow !== "no") list.scrollTop = list.scrollHeight;
+}
+
+function paneFor(channelId) {
+  if (!view.panes.has(channelId)) {
+    const pane = $("#pane-template").content.firstElementChild.cloneNode(true);
+    pane.dataset.channel = channelId;
+    pane.dataset.testid = `pane-${channelId}`;
+    const list = $(".transcript", pane);
+    list.dataset.testid = `transcript-${channelId}`;
+    list.addEventListener("scroll", () => {
+      // Someone scrolled up to read: stop jumping to the newest message until they come back.
+      if (!list.isConnected) return;
+      const nearEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+      list.dataset.follow = nearEnd ? "yes" : "no";
+    });
+    wirePane(pane);
+    view.panes.set(channelId, pane);
+  }
+  return view.panes.get(channelId);
+}
+
+function renderTranscript(pane, channelId, selected) {
+  const list = $(".transcript", pane);
+  const entries = [
+    ...view.data.transcripts[channelId].map((e) => ({ ...e, private: false })),
+    ...view.data.notes
+      .filter((n) => n.channel === channelId || (n.channel === null && selected))
+      .map((n) => ({ ...n, private: true })),
+  ].sort((a, b) => a.seq - b.seq);
+  const signature = entries.map((e) => e.html).join("");
+  if (list.dataset.signature === signature) return;
+  list.dataset.signature = signature;
+  list.replaceChildren(...entries.map(entryItem));
+  if (!entries.length) {
+    list.append(element("li", "empty", "No messages yet."));
+  }
+  followEnd(list);
+}
+
+function entryItem(entry) {
+  const item = element("li", entry.private ? "entry entry-private" : "entry");
+  const meta = element("div", "meta");
+  const time = element("time", "", new Date(entry.at).toLocaleTimeString([], {
+    hour: "2-digit", minute: "2-digit",
+  }));
+  time.dateTime = entry.at;
+  meta.append(element("span", "author", "Concord"), time);
+  const body = element("div", "entry-body");
+  body.innerHTML = entry.html; // rendered and escaped by the server
+  item.append(meta, body);
+  return item;
+}
+
+// --- talking to the server -------------------------------------------------------------
+
+let refreshing = null;
+let refreshAgain = false;
+
+async function refresh() {
+  if (refreshing) {
+    refreshAgain = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    do {
+      refreshAgain = false;
+      try {
+        view.data = await api.state(view.user);
+        render();
+        document.body.dataset.version = String(view.data.version);
+      } catch (error) {
+        showError($(".composer-error", paneFor(view.channel)), error.message);
+      }
+    } while (refreshAgain);
+    refreshing = null;
+  })();
+  return refreshing;
+}
+
+function showError(slot, message) {
+  slot.textContent = message || "";
+  slot.hidden = !message;
+}
+
+function showForm(pane, formHtml) {
+  const slot = $(".form-slot", pane);
+  slot.innerHTML = formHtml || ""; // rendered and escaped by the server
+  $("input, textarea", slot)?.focus();
+}
+
+async function send(pane, call, body) {
+  showError($(".composer-error", pane), "");
+  const outcome = await call({ ...who(), channel: pane.dataset.channel, ...body });
+  adopt(outcome.actor);
+  await refresh();
+  return outcome;
+}
+
+function formValues(form) {
+  const values = {};
+  for (const field of form.querySelectorAll("[data-input]")) {
+    const name = field.dataset.name;
+    if (field.dataset.input === "text") {
+      values[name] = $("input, textarea", field).value;
+    } else {
+      const checked = [...field.querySelectorAll("input:checked")].map((i) => i.value);
+      values[name] = field.dataset.multiple === "true" ? checked : checked[0] || "";
+    }
+  }
+  return values;
+}
+
+function wirePane(pane) {
+  const input = $(".command-input", pane);
+  let historyAt = 0;
+
+  $(".composer", pane).addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = input.value;
+    if (!text.trim()) return;
+    view.history.push(text);
+    historyAt = view.history.length;
+    input.disabled = true;
+    try {
+      const outcome = await send(pane, api.command, { text });
+      if (!outcome.refused) input.value = "";
+      if (outcome.form) showForm(pane, outcome.form);
+    } catch (error) {
+      showError($(".composer-error", pane), error.message);
+    } finally {
+      input.disabled = false;
+      input.focus();
+    }
+  });
+
+  input.addEventListener("keydown", (event) => {
+    if (event.key !== "ArrowUp" && event.key !== "ArrowDown") return;
+    historyAt += event.key === "ArrowUp" ? -1 : 1;
+    historyAt = Math.max(0, Math.min(view.history.length, historyAt));
+    input.value = view.history[historyAt] || "";
+    event.preventDefault();
+  });
+
+  pane.addEventListener("click", async (event) => {
+    const cancel = event.target.closest("[data-cancel]");
+    if (cancel) {
+      $(".form-slot", pane).replaceChildren();
+      return;
+    }
+    const button = event.target.closest("button[data-action]");
+    if (!button) return;
+    button.disabled = true;
+    await act(pane, button.dataset.action, {});
+    button.disabled = false;
+  });
+
+  pane.addEventListener("change", async (event) => {
+    const select = event.target.closest("select.action-select");
+    if (!select || !select.value) return;
+    const action = select.value;
+    select.selectedIndex = 0;
+    await act(pane, action, {});
+  });
+
+  pane.addEventListener("submit", async (event) => {
+    const form = event.target.closest("form[data-form-action]");
+    if (!form) return;
+    event.preventDefault();
+    const outcome = await act(pane, form.dataset.formAction, formValues(form));
+    if (outcome) showForm(pane, outcome.form);
+  });
+}
+
+async function act(pane, action, values) {
+  try {
+    return await send(pane, api.action, { action, values });
+  } catch (error) {
+    showError($(".composer-error", pane), error.message);
+    return null;
+  }
+}
+
+// --- start ---------------------------------------------------------------------------------
+
+function start() {
+  const toggle = $("#side-by-side");
+  toggle.checked = view.sideBySide;
+  toggle.addEventListener("change", () => {
+    view.sideBySide = toggle.checked;
+    saved.set("side-by-side", view.sideBySide);
+    render();
+  });
+
+  $("#newcomer").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const name = $("#newcomer-name").value.trim();
+    if (!name) return;
+    const known = view.data.people.find((p) => p.name.toLowerCase() === name.toLowerCase());
+    actAs(known ? known.user_id : null, known ? null : name);
+    $("#newcomer-name").value = "";
+  });
+
+  for (const example of document.querySelectorAll(".example")) {
+    example.addEventListener("click", () => {
+      const input = $(".command-input", paneFor(view.channel));
+      input.value = example.textContent;
+      input.focus();
+    });
+  }
+
+  new EventSource("/playground/api/events").addEventListener("change", () => refresh());
+  refresh();
+}
+
+document.addEventListener("DOMContentLoaded", start);

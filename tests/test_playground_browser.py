@@ -1,0 +1,188 @@
+"""The playground page in headless Chromium, against `concord serve` running for real.
+
+A visitor sets up a collaborative in #sandbox; then, in the demo, a coordinator
+starts a poll, two people from two trusts vote in their own channels, and
+both channels show the same live counts. Under CI=true a missing Chromium
+fails the run; elsewhere the test skips and says why.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-sync",
+]
+START_DEADLINE_SECONDS = 30
+QUESTION = "Which shared priority first?"
+RIVERSIDE = "riverside-partnership"
+HILLVIEW = "hillview-partnership"
+LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    try:
+        with LOCAL.open(f"{url}/healthz", timeout=2) as response:
+            return response.status == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+@pytest.fixture
+def concord(tmp_path: Path) -> Iterator[str]:
+    """`concord serve` with the playground on, on a free loopback port."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    settings = {"DATABASE_URL", "CONCORD_HOST", "CONCORD_PORT", "CONCORD_PLAYGROUND"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in settings and not k.startswith(("SLACK_", "MICROSOFT_"))
+    }
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'concord.db'}",
+        CONCORD_HOST="127.0.0.1",
+        CONCORD_PORT=str(port),
+        CONCORD_PLAYGROUND="true",
+    )
+    script = Path(sys.executable).with_name("concord")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
+    log = (tmp_path / "serve.log").open("w")
+    process = subprocess.Popen(
+        [*command, "serve"],
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + START_DEADLINE_SECONDS
+        while not healthy(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"concord serve did not start:\n{(tmp_path / 'serve.log').read_text()}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        log.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (install it with `apt-get install chromium`)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{reason}; under CI=true the browser tests must run.")
+        pytest.skip(f"{reason}: skipping the playground browser test.")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+def open_playground(browser: Browser, url: str) -> Page:
+    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    page.on("dialog", lambda dialog: pytest.fail(f"the page ran a script: {dialog.message}"))
+    page.goto(f"{url}/playground")
+    expect(page.get_by_test_id("persona-asha")).to_be_visible()
+    return page
+
+
+def act_as(page: Page, user: str) -> None:
+    page.get_by_test_id(f"persona-{user}").click()
+    expect(page.get_by_test_id(f"persona-{user}")).to_have_attribute("aria-pressed", "true")
+
+
+def pane(page: Page, channel: str):  # noqa: ANN201 — a Playwright Locator
+    return page.get_by_test_id(f"pane-{channel}")
+
+
+def type_command(page: Page, channel: str, text: str) -> None:
+    box = pane(page, channel).get_by_test_id("command-input")
+    box.fill(text)
+    box.press("Enter")
+    expect(box).to_be_enabled()
+
+
+def counts_in(page: Page, channel: str):  # noqa: ANN201 — a Playwright Locator
+    return page.get_by_test_id(f"transcript-{channel}").get_by_test_id("result-count")
+
+
+def test_a_poll_updates_live_in_both_trusts_channels(concord, browser, tmp_path):
+    page = open_playground(browser, concord)
+
+    # A visitor tries Concord from scratch in the unlinked #sandbox.
+    page.get_by_test_id("newcomer-name").fill("Priya Shah")
+    page.get_by_test_id("newcomer-name").press("Enter")
+    page.get_by_test_id("channel-sandbox").click()
+    type_command(page, "sandbox", 'setup "My collaborative"')
+    expect(page.get_by_test_id("transcript-sandbox")).to_contain_text("My collaborative is set up")
+    expect(page.get_by_test_id("channel-sandbox")).to_contain_text("My collaborative")
+
+    # In the demo, a member's refused command keeps what they typed; hostile text stays text.
+    act_as(page, "ben")
+    page.get_by_test_id(f"channel-{RIVERSIDE}").click()
+    refused = 'org add "<img src=x onerror=alert(1)>"'
+    type_command(page, RIVERSIDE, refused)
+    expect(page.get_by_test_id(f"transcript-{RIVERSIDE}")).to_contain_text("Only a coordinator")
+    expect(page.get_by_test_id(f"transcript-{RIVERSIDE}")).to_contain_text(
+        "<img src=x onerror=alert(1)>"
+    )
+    expect(pane(page, RIVERSIDE).get_by_test_id("command-input")).to_have_value(refused)
+
+    # Someone from Hillview watches their own channel in another browser.
+    watcher = open_playground(browser, concord)
+    act_as(watcher, "dev")
+    watcher.get_by_test_id(f"channel-{HILLVIEW}").click()
+
+    # The coordinator starts a poll; both channels of the collaborative show it side by side.
+    act_as(page, "asha")
+    type_command(page, RIVERSIDE, f'poll "{QUESTION}" "Discharge delays" "Mental health beds"')
+    page.get_by_test_id("side-by-side").check()
+    for channel in (RIVERSIDE, HILLVIEW):
+        expect(page.get_by_test_id(f"transcript-{channel}")).to_contain_text(QUESTION)
+    expect(watcher.get_by_test_id(f"transcript-{HILLVIEW}")).to_contain_text(QUESTION)
+
+    act_as(page, "ben")
+    pane(page, RIVERSIDE).get_by_role("button", name="Discharge delays").click()
+    expect(counts_in(watcher, HILLVIEW).first).to_have_attribute("data-count", "1")
+
+    act_as(page, "carys")
+    pane(page, HILLVIEW).get_by_role("button", name="Discharge delays").click()
+
+    for channel in (RIVERSIDE, HILLVIEW):
+        expect(counts_in(page, channel).first).to_have_text("2 · 100%")
+        expect(counts_in(page, channel).nth(1)).to_have_text("0 · 0%")
+    expect(counts_in(watcher, HILLVIEW).first).to_have_attribute("data-count", "2")
+
+    page.screenshot(path=str(tmp_path / "playground.png"))
+    watcher.screenshot(path=str(tmp_path / "watcher.png"))
