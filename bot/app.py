@@ -1,0 +1,92 @@
+"""The one aiohttp application: composition of database, engine, adapters and outbox.
+
+`create_app` opens and migrates the database before it returns, so a bad or
+unreachable database stops the process before it listens. The outbox
+dispatcher runs while the app runs; on shutdown it stops and the database
+connections close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from adapters.playground import Playground
+from bot.outbox import Dispatcher
+from bot.settings import Settings
+from dialogs.clock import Clock, utc_now
+from dialogs.engine import Engine
+from dialogs.ports import PlatformPort
+from storage import migrate
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024
+_BODY_HEADERS = {"content-type", "content-length"}
+DATABASE = web.AppKey("database", Database)
+DISPATCHER = web.AppKey("dispatcher", Dispatcher)
+
+
+def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
+    database = Database(settings.database_url)
+    migrate.upgrade(database)
+    engine = Engine(database, clock=clock, default_timezone=settings.concord_timezone)
+    platforms: dict[str, PlatformPort] = {}
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[json_errors])
+
+    async def deliver_now() -> None:
+        await app[DISPATCHER].drain()
+
+    if settings.playground_enabled:
+        playground = Playground(database, engine, after_change=deliver_now, clock=clock)
+        playground.seed_demo()
+        playground.add_routes(app)
+        platforms[playground.port.platform] = playground.port
+
+    app[DATABASE] = database
+    app[DISPATCHER] = Dispatcher(database, engine, platforms, clock=clock)
+    app.router.add_get("/healthz", healthz)
+    app.cleanup_ctx.append(_running)
+    return app
+
+
+async def _running(app: web.Application) -> AsyncIterator[None]:
+    await app[DISPATCHER].start()
+    yield
+    await app[DISPATCHER].stop()
+    app[DATABASE].dispose()
+
+
+async def healthz(request: web.Request) -> web.Response:
+    if await asyncio.to_thread(request.app[DATABASE].is_healthy):
+        return web.json_response({"status": "ok"})
+    return web.json_response({"status": "database unavailable"}, status=503)
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """No client ever sees a traceback: HTTP errors become JSON, surprises a 500 with an id."""
+    try:
+        return await handler(request)
+    except web.HTTPException as error:
+        if error.status < 400 or error.content_type != "text/plain":
+            raise
+        return _json_http_error(error)
+    except Exception:
+        error_id = str(uuid.uuid4())
+        where = {"error_id": error_id, "method": request.method, "path": request.path}
+        log.exception("unhandled error", extra=where)
+        return web.json_response({"error": "internal error", "id": error_id}, status=500)
+
+
+def _json_http_error(error: web.HTTPException) -> web.Response:
+    default_text = f"{error.status}: {error.reason}"
+    message = error.reason if error.text in (None, default_text) else error.text
+    headers = {k: v for k, v in error.headers.items() if k.lower() not in _BODY_HEADERS}
+    return web.json_response({"error": message}, status=error.status, headers=headers)

@@ -1,0 +1,145 @@
+"""The `concord` command: serve the bot, upgrade the database, and (later) audit tools.
+
+Every failure an operator can fix — a bad setting, a database that cannot be
+opened, a port already taken — ends with one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import logging
+import sys
+
+from aiohttp import web
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.app import create_app
+from bot.logging import AccessLogger, configure_logging
+from bot.settings import ConfigError, Settings, load_settings
+from storage import migrate
+from storage.database import Database
+
+log = logging.getLogger("concord")
+
+EXIT_USAGE = 2
+SHUTDOWN_GRACE_SECONDS = 3.0
+NOT_AVAILABLE_YET = {
+    "recount": "poll export and recount",
+    "slack-manifest": "the Slack app set-up",
+    "teams-package": "the Teams app set-up",
+    "export": "the decision log export",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "serve"
+    if command in NOT_AVAILABLE_YET:
+        return _fail(f"{command} is not available yet: arrives with {NOT_AVAILABLE_YET[command]}")
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        return _fail(f"configuration error: {error}")
+    configure_logging(
+        settings.concord_log_level, settings.concord_log_format, settings.secret_values()
+    )
+    try:
+        return serve(settings) if command == "serve" else upgrade_database(settings)
+    except SQLAlchemyError as error:
+        return _fail(f"cannot use the database at {_shown_url(settings)}: {_first_line(error)}")
+
+
+def serve(settings: Settings) -> int:
+    app = create_app(settings)
+    if warning := exposure_warning(settings):
+        print(warning, file=sys.stderr, flush=True)
+        log.warning("playground exposed beyond loopback", extra={"host": settings.concord_host})
+    try:
+        web.run_app(
+            app,
+            host=settings.concord_host,
+            port=settings.concord_port,
+            print=lambda _aiohttp_banner: _announce(settings),
+            shutdown_timeout=SHUTDOWN_GRACE_SECONDS,
+            access_log_class=AccessLogger,
+        )
+    except OSError as error:
+        where = f"{settings.concord_host}:{settings.concord_port}"
+        return _fail(f"cannot listen on {where}: {error.strerror or error}")
+    log.info("stopped")
+    return 0
+
+
+def upgrade_database(settings: Settings) -> int:
+    database = Database(settings.database_url)
+    try:
+        migrate.upgrade(database)
+    finally:
+        database.dispose()
+    print(f"The database at {_shown_url(settings)} has the newest schema.")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="concord", description="Concord: co-create a purpose and decide by vote."
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("serve", help="run the bot's web server (the default)")
+    database = commands.add_parser("db", help="database maintenance")
+    database.add_subparsers(dest="db_command", required=True, metavar="ACTION").add_parser(
+        "upgrade", help="apply every pending migration"
+    )
+    recount = commands.add_parser("recount", help="recompute a poll result from its ballots CSV")
+    recount.add_argument("file")
+    commands.add_parser("slack-manifest", help="print the Slack app manifest")
+    commands.add_parser("teams-package", help="build the Teams app package")
+    commands.add_parser("export", help="export a collaborative's decision log")
+    return parser
+
+
+def _announce(settings: Settings) -> None:
+    url = settings.listen_url
+    playground = f"{url}/playground" if settings.playground_enabled else "off"
+    print(f"Concord is serving on {url} — playground: {playground}", flush=True)
+    log.info("serving", extra={"url": url, "playground": settings.playground_enabled})
+
+
+def exposure_warning(settings: Settings) -> str | None:
+    """A warning when the credential-free playground listens beyond this machine."""
+    if not settings.playground_enabled or _is_loopback(settings.concord_host):
+        return None
+    return (
+        f"WARNING: the playground is on while listening on {settings.concord_host}: anyone "
+        "who can reach this address can act as any member. Set CONCORD_PLAYGROUND=false "
+        "or CONCORD_HOST=127.0.0.1."
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _shown_url(settings: Settings) -> str:
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def _first_line(error: SQLAlchemyError) -> str:
+    cause = getattr(error, "orig", None) or error
+    return str(cause).strip().splitlines()[0]
+
+
+def _fail(message: str) -> int:
+    print(f"concord: {message}", file=sys.stderr, flush=True)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""Settings from the environment and `.env`: every knob the bot has, checked once at start.
+
+Field names are the environment variable names in lower case, so what a reader
+sees here is what an operator sets. `load_settings` turns any bad value into a
+`ConfigError` whose message is one line naming the variable.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+SUPPORTED_DATABASES = ("sqlite", "postgresql")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message is one line an operator can act on."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", env_ignore_empty=True, extra="ignore"
+    )
+
+    database_url: str = "sqlite:///./concord.db"
+
+    slack_signing_secret: SecretStr | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    microsoft_app_id: str | None = None
+    microsoft_app_password: SecretStr | None = None
+    microsoft_app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = "MultiTenant"
+    microsoft_app_tenant_id: str | None = None
+
+    concord_host: str = "127.0.0.1"
+    concord_port: int = Field(default=3978, ge=1, le=65535)
+    concord_public_url: str | None = None
+    concord_secret_key: SecretStr | None = None
+    concord_timezone: str = "Europe/London"
+    concord_playground: bool | None = None
+    concord_log_level: str = "INFO"
+    concord_log_format: Literal["json", "text"] = "json"
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        try:
+            backend = make_url(value).get_backend_name()
+        except ArgumentError:
+            raise ValueError(
+                f"{value!r} is not a database URL "
+                "(e.g. sqlite:///./concord.db or postgresql+psycopg://user@host/db)"
+            ) from None
+        if backend not in SUPPORTED_DATABASES:
+            raise ValueError(f"{backend!r} is not supported: use sqlite or postgresql")
+        return value
+
+    @field_validator("slack_api_url", "concord_public_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} must start with http:// or https://")
+        return value
+
+    @field_validator("concord_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a known time zone (e.g. Europe/London)") from None
+        return value
+
+    @field_validator("concord_log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not one of {', '.join(LOG_LEVELS)}")
+        return level
+
+    @model_validator(mode="after")
+    def _tenant_for_single_tenant(self) -> Settings:
+        if self.microsoft_app_type == "SingleTenant" and not self.microsoft_app_tenant_id:
+            raise ValueError("MICROSOFT_APP_TYPE=SingleTenant needs MICROSOFT_APP_TENANT_ID")
+        return self
+
+    @property
+    def slack_configured(self) -> bool:
+        return any((self.slack_bot_token, self.slack_app_token, self.slack_client_id))
+
+    @property
+    def teams_configured(self) -> bool:
+        return self.microsoft_app_id is not None
+
+    @property
+    def playground_enabled(self) -> bool:
+        """On when asked for; by default only while no real platform is configured."""
+        if self.concord_playground is not None:
+            return self.concord_playground
+        return not (self.slack_configured or self.teams_configured)
+
+    @property
+    def listen_url(self) -> str:
+        host = f"[{self.concord_host}]" if ":" in self.concord_host else self.concord_host
+        return f"http://{host}:{self.concord_port}"
+
+    def secret_values(self) -> list[str]:
+        """Every secret's plain value, so logging can make sure none is ever written out."""
+        secrets = [value for value in self.__dict__.values() if isinstance(value, SecretStr)]
+        password = make_url(self.database_url).password
+        return [s.get_secret_value() for s in secrets] + ([str(password)] if password else [])
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment and `.env`; raise `ConfigError` with one line on a bad value."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise ConfigError(describe(error)) from None
+
+
+def describe(error: ValidationError) -> str:
+    """The first problem, as `VARIABLE: what is wrong with the value`."""
+    first = error.errors()[0]
+    if not first["loc"]:
+        return first["msg"].removeprefix("Value error, ")
+    name = str(first["loc"][0]).upper()
+    if first["type"] == "value_error":
+        return f"{name}: {first['msg'].removeprefix('Value error, ')}"
+    if first["type"] == "literal_error":
+        return f"{name}: {first['input']!r} is not one of {first['ctx']['expected']}"
+    return f"{name}: {first['input']!r}: {first['msg'][0].lower()}{first['msg'][1:]}"
