@@ -31,6 +31,11 @@ BATCH = 200
 MAX_ATTEMPTS = 5
 
 
+def _copy_key(update: Update) -> tuple[str, str]:
+    assert update.place is not None
+    return update.key, update.place.channel_id
+
+
 @dataclass(frozen=True)
 class _Copy:
     place: Place
@@ -63,9 +68,9 @@ class Dispatcher:
             settled, after = 0, 0
             while batch := await asyncio.to_thread(self._pending, after):
                 after = batch[-1][0]
-                latest_update = {e.key: i for i, e in batch if isinstance(e, Update)}
+                latest_update = {_copy_key(e): i for i, e in batch if isinstance(e, Update)}
                 for row_id, effect in batch:
-                    if isinstance(effect, Update) and latest_update[effect.key] != row_id:
+                    if isinstance(effect, Update) and latest_update[_copy_key(effect)] != row_id:
                         await asyncio.to_thread(self._settle, row_id, "coalesced")
                     else:
                         await self._deliver(row_id, effect)
@@ -124,7 +129,7 @@ class Dispatcher:
 
     async def _update(self, effect: Update) -> None:
         card: Card = await asyncio.to_thread(self.engine.render_message, effect.key) or effect.card
-        for copy in await asyncio.to_thread(self._copies, effect.key):
+        for copy in await asyncio.to_thread(self._copies, effect):
             await self._platform(copy.place.platform).update(
                 copy.place, copy.delivery, copy.ref, card
             )
@@ -149,12 +154,18 @@ class Dispatcher:
         with self.database.session() as session:
             return find_channel(session, place)
 
-    def _copies(self, key: str) -> list[_Copy]:
+    def _copies(self, effect: Update) -> list[_Copy]:
+        assert effect.place is not None
         with self.database.session() as session:
             rows = session.exec(
                 select(PostedMessage, Channel)
                 .join(Channel, Channel.id == PostedMessage.channel_id)
-                .where(PostedMessage.key == key)
+                .where(
+                    PostedMessage.key == effect.key,
+                    Channel.platform == effect.place.platform,
+                    Channel.tenant_id == effect.place.tenant_id,
+                    Channel.channel_id == effect.place.channel_id,
+                )
             ).all()
             return [
                 _Copy(Place(c.platform, c.tenant_id, c.channel_id), c.delivery, m.platform_ref)

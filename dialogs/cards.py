@@ -179,11 +179,12 @@ class Post(_Block):
 
 
 class Update(_Block):
-    """Re-render every posted copy of the message named `key`."""
+    """Re-render the posted copy of the message named `key` in one channel."""
 
     kind: Literal["update"] = "update"
     key: str
     card: Card
+    place: PlaceModel | None = None
 
 
 class Notify(_Block):

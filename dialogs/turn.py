@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
+from dialogs import outbound
 from dialogs.cards import (
     ActorModel,
     Card,
@@ -16,12 +17,10 @@ from dialogs.cards import (
     Heading,
     Notify,
     PlaceModel,
-    Post,
     Text,
-    Update,
 )
 from dialogs.events import Actor, Place
-from storage.models import AuditEntry, Channel, Collaborative, Member, Outbox
+from storage.models import AuditEntry, Channel, Collaborative, Member
 
 
 class Refusal(Exception):
@@ -76,26 +75,11 @@ class Turn:
     def post_everywhere(self, card: Card, key: str | None = None) -> int:
         """Post `card` to every channel of this collaborative (through the outbox)."""
         collaborative, _ = self.in_collaborative()
-        channels = self.session.exec(
-            select(Channel).where(Channel.collaborative_id == collaborative.id).order_by(Channel.id)
-        ).all()
-        for channel in channels:
-            place = Place(channel.platform, channel.tenant_id, channel.channel_id)
-            self.emit(Post(place=PlaceModel.of(place), card=card, key=key))
-        return len(channels)
+        return outbound.post_everywhere(self.session, self.now, collaborative, card, key)
 
     def update_everywhere(self, key: str, card: Card) -> None:
-        self.emit(Update(key=key, card=card))
-
-    def emit(self, effect: Post | Update) -> None:
-        collaborative_id = self.collaborative.id if self.collaborative else None
-        self.session.add(
-            Outbox(
-                collaborative_id=collaborative_id,
-                effect=effect.model_dump(mode="json"),
-                created_at=self.now,
-            )
-        )
+        collaborative, _ = self.in_collaborative()
+        outbound.update_everywhere(self.session, self.now, collaborative, key, card)
 
     def audit(self, action: str, summary: str, **detail: Any) -> None:
         collaborative, member = self.in_collaborative()

@@ -61,6 +61,7 @@ class Member(SQLModel, table=True):
     display_name: str = Field(max_length=120)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
     role: str = Field(default="member", max_length=20)
+    reminders_muted: bool = False
     created_at: datetime
 
 
@@ -104,6 +105,7 @@ class Poll(SQLModel, table=True):
     status: str = Field(default="open", max_length=20)
     created_by: int = Field(foreign_key="member.id")
     created_at: datetime
+    closes_at: datetime | None = None
     closed_at: datetime | None = None
 
 
@@ -159,16 +161,38 @@ class Participation(SQLModel, table=True):
 
 
 class Outbox(SQLModel, table=True):
-    """An effect to deliver, written in the transaction of the change that caused it."""
+    """An effect to deliver, written in the transaction of the change that caused it.
+
+    Rows of one `lane` (a channel, or one person's private messages) are
+    delivered in order. A process leases a row before delivering it; a lease
+    that expires after the platform was called (`attempted_at`) leaves the
+    row `unknown` rather than risk a second post.
+    """
+
+    __table_args__ = (Index("ix_outbox_due", "status", "lane", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     collaborative_id: int | None = Field(default=None, foreign_key="collaborative.id")
+    lane: str = Field(max_length=320)
+    message_key: str | None = Field(default=None, max_length=100)
     effect: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
-    status: str = Field(default="pending", max_length=20, index=True)
+    status: str = Field(default="pending", max_length=20)
     attempts: int = 0
     created_at: datetime
+    available_at: datetime
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = None
+    attempted_at: datetime | None = None
     sent_at: datetime | None = None
     error: str | None = Field(default=None, max_length=500)
+
+
+class DeliveryLane(SQLModel, table=True):
+    """Rate-limit state of one lane, shared by every process (token buckets as JSON)."""
+
+    lane: str = Field(primary_key=True, max_length=320)
+    buckets: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime
 
 
 class PostedMessage(SQLModel, table=True):
@@ -206,3 +230,74 @@ class AuditEntry(SQLModel, table=True):
     action: str = Field(max_length=40)
     summary: str = Field(max_length=1000)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Timer(SQLModel, table=True):
+    """Something due later: a poll deadline, a reminder, a check-in window closing.
+
+    Unique per (kind, subject, key) so the same moment can't be scheduled twice.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("kind", "subject_id", "key"),
+        Index("ix_timer_due", "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    collaborative_id: int = Field(foreign_key="collaborative.id")
+    kind: str = Field(max_length=40)
+    subject_id: int
+    key: str = Field(max_length=64)
+    due_at: datetime
+    status: str = Field(default="pending", max_length=20)
+    done_at: datetime | None = None
+
+
+class CheckinSchedule(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("collaborative_id", "number"),
+        Index("ix_checkin_due", "status", "next_run_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    collaborative_id: int = Field(foreign_key="collaborative.id", index=True)
+    number: int
+    recurrence: str = Field(max_length=120)
+    rule: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    timezone: str = Field(max_length=64)
+    questions: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    window_seconds: int
+    skip_dates: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="active", max_length=20)
+    next_run_at: datetime | None = None
+    created_by: int = Field(foreign_key="member.id")
+    created_at: datetime
+
+
+class CheckinRun(SQLModel, table=True):
+    """One occurrence of a check-in, keyed by its local wall-clock time."""
+
+    __table_args__ = (UniqueConstraint("schedule_id", "occurrence_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    schedule_id: int = Field(foreign_key="checkinschedule.id", index=True)
+    occurrence_key: str = Field(max_length=32)
+    due_at: datetime
+    status: str = Field(default="open", max_length=20)
+    opened_at: datetime | None = None
+    closes_at: datetime | None = None
+    closed_at: datetime | None = None
+    chart_token: str | None = Field(default=None, max_length=64, unique=True)
+
+
+class CheckinAnswer(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("run_id", "member_id", "question"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="checkinrun.id", index=True)
+    member_id: int = Field(foreign_key="member.id")
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    question: int
+    value: int | None = None
+    text: str | None = Field(default=None, max_length=1000)
+    answered_at: datetime

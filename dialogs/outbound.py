@@ -1,0 +1,85 @@
+"""Writing effects to the outbox, inside the transaction of the change that causes them.
+
+Each row names its delivery lane — one channel, or one person's private
+messages — so the dispatcher can keep each lane in order and within the
+platform's rate limits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from dialogs.cards import ActorModel, Card, Notify, PlaceModel, Post, Update
+from dialogs.events import Actor, Place
+from storage.models import Channel, Collaborative, Outbox
+
+
+def channel_lane(place: Place | PlaceModel) -> str:
+    return f"{place.platform}:{place.tenant_id}:#{place.channel_id}"
+
+
+def person_lane(actor: Actor | ActorModel) -> str:
+    return f"{actor.platform}:{actor.tenant_id}:@{actor.user_id}"
+
+
+def lane_of(effect: Post | Update | Notify) -> str:
+    if isinstance(effect, Notify):
+        return person_lane(effect.actor)
+    assert effect.place is not None, "channel effects name their channel"
+    return channel_lane(effect.place)
+
+
+def channels_of(session: Session, collaborative: Collaborative) -> list[Place]:
+    rows = session.exec(
+        select(Channel).where(Channel.collaborative_id == collaborative.id).order_by(Channel.id)
+    ).all()
+    return [Place(c.platform, c.tenant_id, c.channel_id) for c in rows]
+
+
+def emit(
+    session: Session,
+    now: datetime,
+    collaborative: Collaborative | None,
+    effect: Post | Update | Notify,
+) -> None:
+    session.add(
+        Outbox(
+            collaborative_id=collaborative.id if collaborative else None,
+            lane=lane_of(effect),
+            message_key=effect.key if isinstance(effect, Post | Update) else None,
+            effect=effect.model_dump(mode="json"),
+            created_at=now,
+            available_at=now,
+        )
+    )
+
+
+def post_everywhere(
+    session: Session,
+    now: datetime,
+    collaborative: Collaborative,
+    card: Card,
+    key: str | None = None,
+) -> int:
+    """Post `card` in every channel of the collaborative; return how many."""
+    places = channels_of(session, collaborative)
+    for place in places:
+        emit(session, now, collaborative, Post(place=PlaceModel.of(place), card=card, key=key))
+    return len(places)
+
+
+def update_everywhere(
+    session: Session, now: datetime, collaborative: Collaborative, key: str, card: Card
+) -> None:
+    """Re-render the message `key` in every channel; delivery renders the latest state."""
+    for place in channels_of(session, collaborative):
+        emit(session, now, collaborative, Update(key=key, card=card, place=PlaceModel.of(place)))
+
+
+def notify(
+    session: Session, now: datetime, collaborative: Collaborative, actor: Actor, card: Card
+) -> None:
+    """A private message to one person, delivered later (a reminder, say)."""
+    emit(session, now, collaborative, Notify(actor=ActorModel.of(actor), card=card))
