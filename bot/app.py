@@ -17,11 +17,14 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from adapters.playground import Playground
+from bot import charts
 from bot.outbox import Dispatcher
+from bot.scheduler import Scheduler
 from bot.settings import Settings
 from dialogs.clock import Clock, utc_now
 from dialogs.engine import Engine
 from dialogs.ports import PlatformPort
+from dialogs.ticker import Ticker
 from storage import migrate
 from storage.database import Database
 
@@ -31,6 +34,7 @@ MAX_BODY_BYTES = 1024 * 1024
 _BODY_HEADERS = {"content-type", "content-length"}
 DATABASE = web.AppKey("database", Database)
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
+SCHEDULER = web.AppKey("scheduler", Scheduler)
 
 
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
@@ -51,14 +55,18 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
 
     app[DATABASE] = database
     app[DISPATCHER] = Dispatcher(database, engine, platforms, clock=clock)
+    app[SCHEDULER] = Scheduler(Ticker(database, clock), app[DISPATCHER])
     app.router.add_get("/healthz", healthz)
+    charts.add_routes(app, database)
     app.cleanup_ctx.append(_running)
     return app
 
 
 async def _running(app: web.Application) -> AsyncIterator[None]:
     await app[DISPATCHER].start()
+    await app[SCHEDULER].start()
     yield
+    await app[SCHEDULER].stop()
     await app[DISPATCHER].stop()
     app[DATABASE].dispose()
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from dialogs import decisions, membership, polls
+from dialogs import checkins, decisions, membership, polls
 from dialogs.cards import ActorModel, Card, Context, Effect, Notify, PlaceModel
 from dialogs.clock import Clock, utc_now
 from dialogs.events import ActionInvoked, Actor, CommandIssued, Event, Place
@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 _VOTE = re.compile(r"vote:(\d{1,12}):(\d{1,12})")
 _CLOSE = re.compile(r"close:(\d{1,12})")
+_MUTE = re.compile(r"(mute|unmute):(\d{1,12})")
+_ANSWER = re.compile(r"answer:(\d{1,12}):(\d{1,2}):(\d{1,2})")
+_FORM = re.compile(r"(form|submit):(checkin|checkin-answer):(\d{1,12})")
 MAX_ACTION_LENGTH = 200
 
 
@@ -52,6 +55,11 @@ class Engine:
             "poll.close": lambda turn, command: polls.close(turn, command.args["id"]),
             "poll.results": lambda turn, command: polls.results(turn, command.args["id"]),
             "decisions": decisions.decisions,
+            "checkin.add": checkins.add,
+            "checkin.list": lambda turn, _: checkins.list_schedules(turn),
+            "checkin.stop": lambda turn, command: checkins.stop(turn, command.args["id"]),
+            "checkin.now": lambda turn, command: checkins.run_now(turn, command.args["id"]),
+            "checkin.skip": checkins.skip,
         }
 
     def handle(self, event: Event) -> list[Effect]:
@@ -81,10 +89,13 @@ class Engine:
             return [_private(event.actor, event.place, card, echo)]
 
     def render_message(self, key: str) -> Card | None:
-        """The current rendering of a keyed message (a poll), from the latest state."""
+        """The current rendering of a keyed message (a poll, a check-in) from the latest state."""
         with self.database.session() as session:
-            poll = polls.poll_for_key(session, key)
-            return polls.render_poll(session, poll) if poll else None
+            if poll := polls.poll_for_key(session, key):
+                return polls.render_poll(session, poll)
+            if run := checkins.run_for_key(session, key):
+                return checkins.render_run(session, run)
+            return None
 
     def _in_turn(self, actor: Actor, place: Place, work: Callable[[Turn], None]) -> list[Effect]:
         def unit_of_work(session: Session) -> list[Effect]:
@@ -118,6 +129,13 @@ class Engine:
             polls.vote(turn, int(vote.group(1)), int(vote.group(2)))
         elif close := _CLOSE.fullmatch(action):
             polls.close_by_id(turn, int(close.group(1)))
+        elif mute := _MUTE.fullmatch(action):
+            polls.set_reminders(turn, int(mute.group(2)), muted=mute.group(1) == "mute")
+        elif answer := _ANSWER.fullmatch(action):
+            checkins.answer(turn, *(int(g) for g in answer.groups()))
+        elif form := _FORM.fullmatch(action):
+            verb, kind, ident = form.groups()
+            _CHECKIN_FORMS[(verb, kind)](turn, int(ident), event.form_values)
         elif action == polls.FORM_ACTION:
             polls.submit_form(turn, event.form_values)
         else:
@@ -133,3 +151,11 @@ def _private(actor: Actor, place: Place, card: Card, echo: str | None) -> Notify
             update={"blocks": [*card.blocks, Context(text=f"You typed: {shown}")]}
         )
     return Notify(actor=ActorModel.of(actor), place=PlaceModel.of(place), card=card)
+
+
+_CHECKIN_FORMS: dict[tuple[str, str], Callable[[Turn, int, dict], None]] = {
+    ("form", "checkin"): lambda turn, ident, _: checkins.open_questions_form(turn, ident),
+    ("submit", "checkin"): checkins.save_questions,
+    ("form", "checkin-answer"): lambda turn, ident, _: checkins.open_answer_form(turn, ident),
+    ("submit", "checkin-answer"): checkins.submit_answers,
+}

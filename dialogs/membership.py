@@ -32,9 +32,8 @@ def find_channel(session: Session, place: Place) -> Channel | None:
     ).first()
 
 
-def member_for(turn: Turn, collaborative: Collaborative, actor: Actor) -> Member:
-    """The member this actor is in `collaborative`; whoever acts in a linked channel joins."""
-    found = turn.session.exec(
+def known_member(session: Session, collaborative: Collaborative, actor: Actor) -> Member | None:
+    return session.exec(
         select(Member)
         .join(Identity, Identity.member_id == Member.id)
         .where(
@@ -44,6 +43,11 @@ def member_for(turn: Turn, collaborative: Collaborative, actor: Actor) -> Member
             Identity.user_id == actor.user_id,
         )
     ).first()
+
+
+def member_for(turn: Turn, collaborative: Collaborative, actor: Actor) -> Member:
+    """The member this actor is in `collaborative`; whoever acts in a linked channel joins."""
+    found = known_member(turn.session, collaborative, actor)
     if found is not None:
         if actor.display_name and found.display_name != actor.display_name[:MAX_NAME]:
             found.display_name = actor.display_name[:MAX_NAME]

@@ -8,12 +8,13 @@ platform's rate limits.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, select
 
 from dialogs.cards import ActorModel, Card, Notify, PlaceModel, Post, Update
 from dialogs.events import Actor, Place
-from storage.models import Channel, Collaborative, Outbox
+from storage.models import AuditEntry, Channel, Collaborative, Identity, Member, Outbox
 
 
 def channel_lane(place: Place | PlaceModel) -> str:
@@ -83,3 +84,49 @@ def notify(
 ) -> None:
     """A private message to one person, delivered later (a reminder, say)."""
     emit(session, now, collaborative, Notify(actor=ActorModel.of(actor), card=card))
+
+
+def actor_of(session: Session, member: Member) -> Actor | None:
+    """How to reach a member privately: their first platform identity."""
+    identity = session.exec(
+        select(Identity).where(Identity.member_id == member.id).order_by(Identity.id)
+    ).first()
+    if identity is None:
+        return None
+    return Actor(identity.platform, identity.tenant_id, identity.user_id, member.display_name)
+
+
+def notify_coordinators(
+    session: Session, now: datetime, collaborative: Collaborative, card: Card
+) -> None:
+    coordinators = session.exec(
+        select(Member).where(
+            Member.collaborative_id == collaborative.id, Member.role == "coordinator"
+        )
+    ).all()
+    for coordinator in coordinators:
+        if (actor := actor_of(session, coordinator)) is not None:
+            notify(session, now, collaborative, actor, card)
+
+
+def record(
+    session: Session,
+    now: datetime,
+    collaborative: Collaborative,
+    by: Member | None,
+    action: str,
+    summary: str,
+    **detail: Any,
+) -> None:
+    """An entry in the decision log; `by` is None when Concord acted on its own (a deadline)."""
+    session.add(
+        AuditEntry(
+            collaborative_id=collaborative.id,
+            at=now,
+            actor_member_id=by.id if by else None,
+            actor_name=by.display_name if by else "Concord",
+            action=action,
+            summary=summary,
+            detail=detail,
+        )
+    )

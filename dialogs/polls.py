@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from dialogs import membership, outbound, timers
 from dialogs.cards import (
     Actions,
     ActorModel,
@@ -25,10 +26,11 @@ from dialogs.cards import (
     Text,
     TextInput,
 )
-from dialogs.grammar import Command, GrammarError, parse_count
+from dialogs.grammar import Command, GrammarError, parse_count, parse_duration
 from dialogs.tally import ChoiceResult, tally_multi, tally_single
 from dialogs.turn import Refusal, Turn
-from storage.models import Ballot, Collaborative, Member, Participation, Poll, PollOption
+from dialogs.when import describe, parse_when
+from storage.models import Ballot, Collaborative, Member, Participation, Poll, PollOption, Timer
 
 MAX_QUESTION = 300
 MAX_OPTION = 150
@@ -41,8 +43,6 @@ TYPE_LABELS = {"single": "one choice", "multi": "several choices"}
 _LATER = {
     "dots": "Dot votes (--dots)",
     "anonymous": "Anonymous polls (--anonymous)",
-    "closes": "Poll deadlines (--closes)",
-    "remind": "Reminders (--remind)",
     "balance": "Organisation-balanced results (--balance)",
     "quorum": "Per-organisation quorums (--quorum)",
 }
@@ -54,6 +54,8 @@ class PollSpec:
     options: list[str]
     type: str = "single"
     max_choices: int | None = None
+    closes_at: datetime | None = None
+    remind_after: int | None = None  # seconds after the poll opens
 
 
 def message_key(poll: Poll) -> str:
@@ -65,10 +67,10 @@ def start(turn: Turn, command: Command) -> None:
     if "question" not in command.args and not command.flags:
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=poll_form()))
         return
-    open_poll(turn, spec_from_command(command))
+    open_poll(turn, spec_from_command(turn, command))
 
 
-def spec_from_command(command: Command) -> PollSpec:
+def spec_from_command(turn: Turn, command: Command) -> PollSpec:
     flags = command.flags
     for flag, what in _LATER.items():
         if flag in flags:
@@ -89,17 +91,30 @@ def spec_from_command(command: Command) -> PollSpec:
             "`--max` only goes with `--type multi`.",
             'For example `poll "Q?" "A" "B" "C" --type multi --max 2`.',
         )
+    collaborative, _ = turn.in_collaborative()
+    closes_at = (
+        parse_when(flags["closes"], turn.now, collaborative.timezone)
+        if ("closes" in flags)
+        else None
+    )
     return validated_spec(
         command.args.get("question", ""),
         command.args.get("options", []),
         poll_type,
         flags.get("max"),
+        timing=(turn.now, closes_at, flags.get("remind")),
     )
 
 
 def validated_spec(
-    question: str, options: list[str], poll_type: str, max_choices: int | None
+    question: str,
+    options: list[str],
+    poll_type: str,
+    max_choices: int | None,
+    *,
+    timing: tuple[datetime, datetime | None, int | None],
 ) -> PollSpec:
+    """`timing` is (now, closes_at, remind_after seconds)."""
     question = " ".join(question.split())
     if not question:
         raise Refusal(
@@ -140,7 +155,13 @@ def validated_spec(
             f"`--max {max_choices}` is more than the {len(cleaned)} options.",
             f"Use a number from 1 to {len(cleaned)}.",
         )
-    return PollSpec(question, cleaned, poll_type, max_choices)
+    now, closes_at, remind_after = timing
+    if closes_at and remind_after and now + timedelta(seconds=remind_after) >= closes_at:
+        raise Refusal(
+            "The reminder would come after the poll closes.",
+            "Use a shorter `--remind`, or a later `--closes`.",
+        )
+    return PollSpec(question, cleaned, poll_type, max_choices, closes_at, remind_after)
 
 
 def open_poll(turn: Turn, spec: PollSpec) -> Poll:
@@ -165,9 +186,24 @@ def open_poll(turn: Turn, spec: PollSpec) -> Poll:
         settings=settings,
         created_by=member.id,
         created_at=turn.now,
+        closes_at=spec.closes_at,
     )
     session.add(poll)
     session.flush()
+    assert poll.id is not None and collaborative.id is not None
+    if spec.closes_at:
+        timers.schedule(
+            session, collaborative.id, timers.POLL_CLOSE, poll.id, "deadline", spec.closes_at
+        )
+    if spec.remind_after:
+        timers.schedule(
+            session,
+            collaborative.id,
+            timers.POLL_REMIND,
+            poll.id,
+            "reminder",
+            turn.now + timedelta(seconds=spec.remind_after),
+        )
     for position, label in enumerate(spec.options):
         session.add(PollOption(poll_id=poll.id, position=position, label=label))
     session.flush()
@@ -179,10 +215,20 @@ def open_poll(turn: Turn, spec: PollSpec) -> Poll:
         type=spec.type,
     )
     channels = turn.post_everywhere(render_poll(session, poll), key=message_key(poll))
+    closing = (
+        f"It closes {describe(spec.closes_at, collaborative.timezone)}."
+        if spec.closes_at
+        else f"Close it with `poll close {number}`."
+    )
+    reminding = (
+        f" Members who haven't voted get one reminder "
+        f"{describe(turn.now + timedelta(seconds=spec.remind_after), collaborative.timezone)}."
+        if spec.remind_after
+        else ""
+    )
     turn.say(
         f"Poll #{number} is open",
-        f"Posted in {channels} channel{'s' * (channels != 1)}. "
-        f"Close it with `poll close {number}`.",
+        f"Posted in {channels} channel{'s' * (channels != 1)}. {closing}{reminding}",
     )
     return poll
 
@@ -222,13 +268,29 @@ def poll_form(values: dict[str, Any] | None = None, error: str | None = None) ->
                 max_length=2,
                 optional=True,
             ),
+            TextInput(
+                name="closes",
+                label="Closes (optional)",
+                value=str(values.get("closes", "")),
+                placeholder="friday 17:00, in 3 days, 2026-12-01 17:00",
+                max_length=60,
+                optional=True,
+            ),
+            TextInput(
+                name="remind",
+                label="Remind those who haven't voted after (optional)",
+                value=str(values.get("remind", "")),
+                placeholder="24h",
+                max_length=20,
+                optional=True,
+            ),
         ],
     )
 
 
 def submit_form(turn: Turn, values: dict[str, str | list[str]]) -> None:
     """A submitted poll form; on any problem the form comes back with what was typed."""
-    turn.require_coordinator("start a poll")
+    collaborative, _ = turn.require_coordinator("start a poll")
     flat = {k: (v[0] if isinstance(v, list) and v else v) for k, v in values.items()}
     flat = {k: (v if isinstance(v, str) else "") for k, v in flat.items()}
     try:
@@ -240,11 +302,18 @@ def submit_form(turn: Turn, values: dict[str, str | list[str]]) -> None:
             raise Refusal("“At most” only applies when people may choose several.")
         max_choices = parse_count(max_text, "“At most”", 1, MAX_OPTIONS) if max_text else None
         options = [line for line in flat.get("options", "").splitlines() if line.strip()]
-        spec = validated_spec(flat.get("question", ""), options, poll_type, max_choices)
+        closes, remind = flat.get("closes", "").strip(), flat.get("remind", "").strip()
+        timing = (
+            turn.now,
+            parse_when(closes, turn.now, collaborative.timezone) if closes else None,
+            parse_duration(remind, "“Remind after”") if remind else None,
+        )
+        spec = validated_spec(
+            flat.get("question", ""), options, poll_type, max_choices, timing=timing
+        )
     except (Refusal, GrammarError) as problem:
-        message = problem.problem if isinstance(problem, Refusal | GrammarError) else str(problem)
         turn.replies.append(
-            OpenForm(actor=ActorModel.of(turn.actor), form=poll_form(flat, message))
+            OpenForm(actor=ActorModel.of(turn.actor), form=poll_form(flat, problem.problem))
         )
         return
     open_poll(turn, spec)
@@ -254,6 +323,12 @@ def vote(turn: Turn, poll_id: int, option_id: int) -> None:
     collaborative, member = turn.in_collaborative()
     session = turn.session
     poll = _poll_by_id(session, collaborative, poll_id)
+    if poll.closes_at is not None and turn.now >= poll.closes_at and poll.status == "open":
+        # The deadline has passed even if its timer hasn't fired yet: a deadline is a deadline.
+        raise Refusal(
+            f"Poll #{poll.number} closed {describe(poll.closes_at, collaborative.timezone)}.",
+            "Its result is posted in every linked channel.",
+        )
     if poll.status != "open":
         raise Refusal(
             f"Poll #{poll.number} is closed; votes can no longer be changed.",
@@ -343,18 +418,108 @@ def close_by_id(turn: Turn, poll_id: int) -> None:
 
 
 def _close(turn: Turn, collaborative: Collaborative, poll: Poll) -> None:
-    session = turn.session
     if poll.status != "open":
         raise Refusal(
             f"Poll #{poll.number} is already closed.",
             f"See the result with `poll results {poll.number}`.",
         )
+    summary = finish(turn.session, turn.now, collaborative, poll, by=turn.member)
+    turn.say(f"Poll #{poll.number} is closed.", summary)
+
+
+def close_at_deadline(session: Session, now: datetime, timer: Timer) -> None:
+    """The deadline timer: close the poll (if a coordinator hasn't already) and post the result."""
+    poll = session.get(Poll, timer.subject_id)
+    if poll is None or poll.status != "open":
+        return
+    collaborative = session.get(Collaborative, poll.collaborative_id)
+    assert collaborative is not None and poll.closes_at is not None
+    finish(session, poll.closes_at, collaborative, poll, by=None)
+
+
+def send_reminders(session: Session, now: datetime, timer: Timer) -> None:
+    """One gentle nudge, only to members who may vote, haven't, and haven't muted reminders."""
+    poll = session.get(Poll, timer.subject_id)
+    if poll is None or poll.status != "open":
+        return
+    collaborative = session.get(Collaborative, poll.collaborative_id)
+    assert collaborative is not None
+    voted = select(Ballot.member_id).where(Ballot.poll_id == poll.id, Ballot.latest)
+    waiting = session.exec(
+        select(Member).where(
+            Member.collaborative_id == collaborative.id,
+            Member.role != "observer",
+            Member.reminders_muted == False,  # noqa: E712 — SQL, not Python truth
+            Member.id.not_in(voted),  # type: ignore[union-attr]
+        )
+    ).all()
+    until = (
+        f" It closes {describe(poll.closes_at, collaborative.timezone)}." if poll.closes_at else ""
+    )
+    card = Card(
+        blocks=[
+            Text(text=f"You haven't voted yet in poll #{poll.number}: {poll.question}"),
+            Context(
+                text=f"The poll is in your {collaborative.name} channels.{until} "
+                "This is the only reminder for this poll."
+            ),
+            Actions(
+                elements=[Button(label="Stop reminding me", action=f"mute:{collaborative.id}")]
+            ),
+        ],
+        fallback=f"Reminder: poll #{poll.number} is waiting for your vote",
+    )
+    for member in waiting:
+        if (actor := outbound.actor_of(session, member)) is not None:
+            outbound.notify(session, now, collaborative, actor, card)
+
+
+def set_reminders(turn: Turn, collaborative_id: int, muted: bool) -> None:
+    """The reminder's own button. Its collaborative id is untrusted: the actor must belong."""
+    collaborative = turn.session.get(Collaborative, collaborative_id)
+    if collaborative is None:
+        raise Refusal("That button doesn't do anything any more.")
+    member = membership.known_member(turn.session, collaborative, turn.actor)
+    if member is None:
+        raise Refusal("You aren't a member of that collaborative.")
+    member.reminders_muted = muted
+    if muted:
+        turn.reply(
+            Card(
+                blocks=[
+                    Text(text=f"You won't get reminders from {collaborative.name} any more."),
+                    Actions(
+                        elements=[
+                            Button(
+                                label="Turn reminders back on", action=f"unmute:{collaborative.id}"
+                            )
+                        ]
+                    ),
+                ],
+                fallback="Reminders muted",
+            )
+        )
+    else:
+        turn.say(f"Reminders from {collaborative.name} are on again.")
+
+
+def finish(
+    session: Session, now: datetime, collaborative: Collaborative, poll: Poll, by: Member | None
+) -> str:
+    """Close the poll, record the decision, show the final state and the result everywhere."""
     poll.status = "closed"
-    poll.closed_at = turn.now
+    poll.closed_at = now
     session.flush()
+    assert poll.id is not None
+    timers.cancel(session, timers.POLL_REMIND, poll.id)
+    timers.cancel(session, timers.POLL_CLOSE, poll.id)
     result = tally(session, poll)
     summary = outcome_text(_labels(session, poll), result, final=True)
-    turn.audit(
+    outbound.record(
+        session,
+        now,
+        collaborative,
+        by,
         "poll.close",
         f"closed poll #{poll.number}: {poll.question} — {summary}",
         poll=poll.number,
@@ -362,9 +527,13 @@ def _close(turn: Turn, collaborative: Collaborative, poll: Poll) -> None:
         voters=result.voters,
         winners=list(result.winners),
     )
-    turn.update_everywhere(message_key(poll), render_poll(session, poll))
-    turn.post_everywhere(result_card(session, poll, collaborative, result))
-    turn.say(f"Poll #{poll.number} is closed.", summary)
+    outbound.update_everywhere(
+        session, now, collaborative, message_key(poll), render_poll(session, poll)
+    )
+    outbound.post_everywhere(
+        session, now, collaborative, result_card(session, poll, collaborative, result)
+    )
+    return summary
 
 
 def list_polls(turn: Turn) -> None:
@@ -405,17 +574,9 @@ def render_poll(session: Session, poll: Poll) -> Card:
     """The live poll message: question, current counts and, while open, the vote buttons."""
     options = _options(session, poll)
     result = tally(session, poll)
-    how = TYPE_LABELS[poll.type]
-    if poll.type == "multi":
-        how = f"up to {poll.settings['max']} choices"
-    state = "open" if poll.status == "open" else "closed"
     blocks: list[Any] = [
         Heading(text=poll.question),
-        Context(
-            text=f"Poll #{poll.number} · {how} · {state} · votes can be changed until it closes"
-            if poll.status == "open"
-            else f"Poll #{poll.number} · {how} · closed"
-        ),
+        Context(text=_poll_status_line(session, poll)),
         _bars(options, result),
     ]
     if poll.status == "open":
@@ -432,14 +593,23 @@ def render_poll(session: Session, poll: Poll) -> Card:
     return Card(blocks=blocks, fallback=f"Poll #{poll.number}: {poll.question}")
 
 
+def _poll_status_line(session: Session, poll: Poll) -> str:
+    how = TYPE_LABELS[poll.type]
+    if poll.type == "multi":
+        how = f"up to {poll.settings['max']} choices"
+    if poll.status != "open":
+        return f"Poll #{poll.number} · {how} · closed"
+    collaborative = session.get(Collaborative, poll.collaborative_id)
+    assert collaborative is not None
+    until = describe(poll.closes_at, collaborative.timezone) if poll.closes_at else "it closes"
+    return f"Poll #{poll.number} · {how} · open · votes can be changed until {until}"
+
+
 def result_card(
     session: Session, poll: Poll, collaborative: Collaborative, result: ChoiceResult
 ) -> Card:
     outcome = outcome_text(_labels(session, poll), result, final=poll.status == "closed")
-    when = ""
-    if poll.closed_at is not None:
-        local = poll.closed_at.astimezone(ZoneInfo(collaborative.timezone))
-        when = f" · closed {local:%a %d %b %Y %H:%M} ({collaborative.timezone})"
+    when = f" · closed {describe(poll.closed_at, collaborative.timezone)}" if poll.closed_at else ""
     heading = (
         f"Result of poll #{poll.number}"
         if poll.status == "closed"

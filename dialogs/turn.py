@@ -20,7 +20,7 @@ from dialogs.cards import (
     Text,
 )
 from dialogs.events import Actor, Place
-from storage.models import AuditEntry, Channel, Collaborative, Member
+from storage.models import Channel, Collaborative, Member
 
 
 class Refusal(Exception):
@@ -83,17 +83,7 @@ class Turn:
 
     def audit(self, action: str, summary: str, **detail: Any) -> None:
         collaborative, member = self.in_collaborative()
-        self.session.add(
-            AuditEntry(
-                collaborative_id=collaborative.id,
-                at=self.now,
-                actor_member_id=member.id,
-                actor_name=member.display_name,
-                action=action,
-                summary=summary,
-                detail=detail,
-            )
-        )
+        outbound.record(self.session, self.now, collaborative, member, action, summary, **detail)
 
 
 def refusal_card(problem: str, hint: str | None) -> Card:

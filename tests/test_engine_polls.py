@@ -162,7 +162,9 @@ def test_a_member_cannot_start_a_poll_and_nothing_is_created(chat, database):
         ('poll "Q?" "A" "B" --type multi --max 3', "more than the 2 options"),
         ('poll "Q?" "A" "B" --type ranked', "Ranked polls are not available yet"),
         ('poll "Q?" "A" "B" --anonymous', "Anonymous polls (--anonymous) are not available yet"),
-        ('poll "Q?" "A" "B" --closes friday 17:00', "not available yet"),
+        ('poll "Q?" "A" "B" --closes whenever', "can't read “whenever”"),
+        ('poll "Q?" "A" "B" --closes 2020-01-01 10:00', "already past"),
+        ('poll "Q?" "A" "B" --closes friday 17:00 --remind 3d', "after the poll closes"),
         ('poll "Q?" "A" "B" --results after-close', "not available yet"),
         ('poll "Q?" "A" "B', "never closed"),
         ('poll "Q?" "A" "B" --type sideways', "can't be `sideways`"),
@@ -203,7 +205,14 @@ def test_votes_in_a_channel_that_is_not_linked_are_refused(chat):
 
 def test_the_poll_form_starts_a_poll_and_keeps_input_when_it_refuses(chat):
     form = chat.form(ASHA, NORTH)
-    assert [i.name for i in form.inputs] == ["question", "options", "type", "max"]
+    assert [i.name for i in form.inputs] == [
+        "question",
+        "options",
+        "type",
+        "max",
+        "closes",
+        "remind",
+    ]
     refused = chat.submits(
         ASHA, NORTH, form.action, {"question": "Q?", "options": "A\nA", "type": "single", "max": ""}
     )

@@ -1,0 +1,58 @@
+"""The ticker's clock: an APScheduler interval job in every bot process.
+
+Jobs live in memory only. APScheduler's job stores are not shared between
+processes (sharing one duplicates or loses runs); what makes several processes
+safe is the database claim inside `Ticker.tick`, not the scheduler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.outbox import Dispatcher
+from dialogs.ticker import Ticker
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 1.0
+
+
+class Scheduler:
+    def __init__(
+        self, ticker: Ticker, dispatcher: Dispatcher, *, interval: float = TICK_SECONDS
+    ) -> None:
+        self.ticker = ticker
+        self.dispatcher = dispatcher
+        self.interval = interval
+        self._scheduler: AsyncIOScheduler | None = None
+
+    async def start(self) -> None:
+        self._scheduler = AsyncIOScheduler()
+        # One tick at a time per process; a late tick is merged into the next, not queued.
+        self._scheduler.add_job(
+            self._tick,
+            IntervalTrigger(seconds=self.interval),
+            id="tick",
+            max_instances=1,
+            coalesce=True,
+        )
+        self._scheduler.start()
+
+    async def stop(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+
+    async def _tick(self) -> None:
+        try:
+            report = await asyncio.to_thread(self.ticker.tick)
+        except Exception:
+            log.exception("tick failed; the next one retries")
+            return
+        if report.fired or report.missed:
+            log.info("tick", extra={"fired": report.fired, "missed": report.missed})
+            self.dispatcher.wake()

@@ -1,0 +1,152 @@
+"""What happens when time passes: due timers fire and check-ins open, each exactly once.
+
+Every process calls `Ticker.tick()` often (bot/scheduler.py runs it from an
+APScheduler interval job). Due work is claimed inside one transaction, with
+`FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLite's `BEGIN IMMEDIATE` serialises
+writers): the occurrence is recorded under its unique key, its messages are
+written to the outbox and the next run is set before the transaction commits.
+So each occurrence happens once, however many processes tick and restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from dialogs import checkins, outbound, polls, timers
+from dialogs.cards import Card, Text
+from dialogs.clock import Clock, utc_now
+from dialogs.recurrence import Occurrence, next_occurrence
+from dialogs.when import describe
+from storage.database import Database
+from storage.models import CheckinSchedule, Collaborative, Timer
+
+log = logging.getLogger(__name__)
+
+DEFAULT_GRACE = timedelta(minutes=10)
+BATCH = 100
+# A schedule down for longer than this many occurrences is caught up in one jump.
+MAX_CATCH_UP = 50
+
+_HANDLERS: dict[str, Callable[[Session, datetime, Timer], None]] = {
+    timers.POLL_CLOSE: polls.close_at_deadline,
+    timers.POLL_REMIND: polls.send_reminders,
+    timers.CHECKIN_CLOSE: checkins.close_run,
+}
+# A poll must close and a window must end however late; a reminder hours late is noise.
+_ALWAYS_RUN = {timers.POLL_CLOSE, timers.CHECKIN_CLOSE}
+
+
+@dataclass
+class TickReport:
+    fired: int = 0
+    missed: int = 0
+    lags: list[float] = field(default_factory=list)  # seconds from due to claimed
+
+
+class Ticker:
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock = utc_now,
+        *,
+        grace: timedelta = DEFAULT_GRACE,
+        batch: int = BATCH,
+    ) -> None:
+        self.database = database
+        self.clock = clock
+        self.grace = grace
+        self.batch = batch
+
+    def tick(self) -> TickReport:
+        """Claim and do everything due now; return what happened."""
+        report = TickReport()
+        while self.database.run(lambda session: self._timers(session, report)):
+            pass
+        while self.database.run(lambda session: self._schedules(session, report)):
+            pass
+        return report
+
+    def _timers(self, session: Session, report: TickReport) -> int:
+        now = self.clock()
+        due = timers.claim_due(session, now, self.batch)
+        for timer in due:
+            report.lags.append((now - timer.due_at).total_seconds())
+            if now - timer.due_at > self.grace and timer.kind not in _ALWAYS_RUN:
+                timer.status = "missed"
+                report.missed += 1
+                _tell_coordinators_missed(session, now, timer)
+            else:
+                _HANDLERS[timer.kind](session, now, timer)
+                timer.status = "done"
+                report.fired += 1
+            timer.done_at = now
+        return len(due)
+
+    def _schedules(self, session: Session, report: TickReport) -> int:
+        now = self.clock()
+        due = session.exec(
+            select(CheckinSchedule)
+            .where(CheckinSchedule.status == "active", CheckinSchedule.next_run_at <= now)
+            .order_by(CheckinSchedule.next_run_at, CheckinSchedule.id)
+            .limit(self.batch)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for schedule in due:
+            self._catch_up(session, now, schedule, report)
+        return len(due)
+
+    def _catch_up(
+        self, session: Session, now: datetime, schedule: CheckinSchedule, report: TickReport
+    ) -> None:
+        assert schedule.next_run_at is not None
+        occurrence = _occurrence_at(schedule, schedule.next_run_at)
+        for _ in range(MAX_CATCH_UP):
+            report.lags.append((now - occurrence.due_at).total_seconds())
+            if occurrence.local_date.isoformat() in schedule.skip_dates:
+                checkins.record_missed(
+                    session, now, schedule, occurrence.key, occurrence.due_at, "skipped"
+                )
+            elif now - occurrence.due_at > self.grace:
+                checkins.record_missed(
+                    session, now, schedule, occurrence.key, occurrence.due_at, "missed"
+                )
+                report.missed += 1
+            elif checkins.open_run(session, now, schedule, occurrence.key, occurrence.due_at):
+                report.fired += 1
+            occurrence = next_occurrence(schedule.rule, schedule.timezone, occurrence.due_at)
+            if occurrence.due_at > now:
+                break
+        else:
+            occurrence = next_occurrence(schedule.rule, schedule.timezone, now)
+        schedule.next_run_at = occurrence.due_at
+
+
+def _occurrence_at(schedule: CheckinSchedule, due_at: datetime) -> Occurrence:
+    """The occurrence whose instant is `due_at` (recomputed, so its key is the rule's)."""
+    return next_occurrence(schedule.rule, schedule.timezone, due_at - timedelta(seconds=1))
+
+
+def _tell_coordinators_missed(session: Session, now: datetime, timer: Timer) -> None:
+    collaborative = session.get(Collaborative, timer.collaborative_id)
+    assert collaborative is not None
+    what = {timers.POLL_REMIND: "A poll reminder"}.get(timer.kind, "Scheduled work")
+    outbound.notify_coordinators(
+        session,
+        now,
+        collaborative,
+        Card(
+            blocks=[
+                Text(
+                    text=f"{what} due {describe(timer.due_at, collaborative.timezone)} was not "
+                    "sent: Concord was not running then, and it is too late now.",
+                    tone="warning",
+                )
+            ],
+            fallback=f"{what} was missed",
+        ),
+    )
