@@ -103,27 +103,38 @@ class Ticker:
     def _catch_up(
         self, session: Session, now: datetime, schedule: CheckinSchedule, report: TickReport
     ) -> None:
+        """Do every occurrence due by now (late ones within the grace window), then move on."""
         assert schedule.next_run_at is not None
         occurrence = _occurrence_at(schedule, schedule.next_run_at)
         for _ in range(MAX_CATCH_UP):
-            report.lags.append((now - occurrence.due_at).total_seconds())
-            if occurrence.local_date.isoformat() in schedule.skip_dates:
-                checkins.record_missed(
-                    session, now, schedule, occurrence.key, occurrence.due_at, "skipped"
-                )
-            elif now - occurrence.due_at > self.grace:
-                checkins.record_missed(
-                    session, now, schedule, occurrence.key, occurrence.due_at, "missed"
-                )
-                report.missed += 1
-            elif checkins.open_run(session, now, schedule, occurrence.key, occurrence.due_at):
-                report.fired += 1
-            occurrence = next_occurrence(schedule.rule, schedule.timezone, occurrence.due_at)
             if occurrence.due_at > now:
                 break
+            self._occur(session, now, schedule, occurrence, report)
+            occurrence = next_occurrence(schedule.rule, schedule.timezone, occurrence.due_at)
         else:
             occurrence = next_occurrence(schedule.rule, schedule.timezone, now)
         schedule.next_run_at = occurrence.due_at
+
+    def _occur(
+        self,
+        session: Session,
+        now: datetime,
+        schedule: CheckinSchedule,
+        occurrence: Occurrence,
+        report: TickReport,
+    ) -> None:
+        report.lags.append((now - occurrence.due_at).total_seconds())
+        if occurrence.local_date.isoformat() in schedule.skip_dates:
+            checkins.record_missed(
+                session, now, schedule, occurrence.key, occurrence.due_at, "skipped"
+            )
+        elif now - occurrence.due_at > self.grace:
+            checkins.record_missed(
+                session, now, schedule, occurrence.key, occurrence.due_at, "missed"
+            )
+            report.missed += 1
+        elif checkins.open_run(session, now, schedule, occurrence.key, occurrence.due_at):
+            report.fired += 1
 
 
 def _occurrence_at(schedule: CheckinSchedule, due_at: datetime) -> Occurrence:

@@ -9,17 +9,13 @@ fails the run; elsewhere the test skips and says why.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.processes import Server
 
 pytestmark = pytest.mark.browser
 
@@ -32,66 +28,18 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-START_DEADLINE_SECONDS = 30
 QUESTION = "Which shared priority first?"
 RIVERSIDE = "riverside-partnership"
 HILLVIEW = "hillview-partnership"
-LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def healthy(url: str) -> bool:
-    try:
-        with LOCAL.open(f"{url}/healthz", timeout=2) as response:
-            return response.status == 200
-    except (OSError, urllib.error.URLError):
-        return False
-
-
 @pytest.fixture
 def concord(tmp_path: Path) -> Iterator[str]:
     """`concord serve` with the playground on, on a free loopback port."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    settings = {"DATABASE_URL", "CONCORD_HOST", "CONCORD_PORT", "CONCORD_PLAYGROUND"}
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in settings and not k.startswith(("SLACK_", "MICROSOFT_"))
-    }
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'concord.db'}",
-        CONCORD_HOST="127.0.0.1",
-        CONCORD_PORT=str(port),
-        CONCORD_PLAYGROUND="true",
-    )
-    script = Path(sys.executable).with_name("concord")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
-    log = (tmp_path / "serve.log").open("w")
-    process = subprocess.Popen(
-        [*command, "serve"],
-        cwd=tmp_path,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-    )
+    server = Server(tmp_path, CONCORD_PLAYGROUND="true")
     try:
-        deadline = time.monotonic() + START_DEADLINE_SECONDS
-        while not healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"concord serve did not start:\n{(tmp_path / 'serve.log').read_text()}")
-            time.sleep(0.1)
-        yield url
+        server.wait_until_healthy()
+        yield server.url
     finally:
-        process.terminate()
-        process.wait(timeout=15)
-        log.close()
+        server.stop()
 
 
 @pytest.fixture
