@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from dialogs import timers
 from dialogs.checkins import DEFAULT_QUESTIONS
@@ -19,10 +19,11 @@ from storage.models import (
 )
 
 
-def plant(database: Database, now: datetime, schedules: int, polls: int) -> datetime:
-    """`schedules` daily check-ins and `polls` poll deadlines, all due at the returned instant
-    (the start of the current UTC minute, so within the grace window)."""
-    due = now.replace(second=0, microsecond=0)
+def plant(database: Database, due: datetime, schedules: int, polls: int) -> None:
+    """`schedules` daily check-ins and `polls` poll deadlines, all due at `due` (a whole
+    UTC minute, since the check-ins' rule is "every day at HH:MM")."""
+    assert due.second == due.microsecond == 0
+    now = datetime.now(UTC)
     with database.session() as session:
         collaborative = Collaborative(name="Race", timezone="UTC", created_at=now)
         session.add(collaborative)
@@ -94,4 +95,3 @@ def plant(database: Database, now: datetime, schedules: int, polls: int) -> date
                     due_at=due,
                 )
             )
-    return due
