@@ -6,10 +6,56 @@ committed; the engine itself never calls a platform.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
 
 from dialogs.cards import Card
 from dialogs.events import Actor, Place
+
+NEW_MESSAGES = frozenset({"post", "notify"})
+EVERY_CALL = frozenset({"post", "update", "notify"})
+
+
+@dataclass(frozen=True)
+class Limit:
+    """`count` calls every `seconds` for the effect `kinds` listed, kept as a token bucket.
+
+    The bucket holds `count` tokens and refills at `count / seconds`: a burst of
+    `count`, then that rate sustained. `scope` says who shares it: one lane (a
+    channel, or one person's private messages) or a whole tenant (a Slack
+    workspace, a Teams tenant).
+    """
+
+    count: int
+    seconds: float
+    kinds: frozenset[str] = EVERY_CALL
+    scope: Literal["lane", "tenant"] = "lane"
+
+    @property
+    def name(self) -> str:
+        return f"{'+'.join(sorted(self.kinds))}:{self.count}/{self.seconds:g}s"
+
+
+@dataclass(frozen=True)
+class DeliveryLimits:
+    """What a platform tolerates: call rates, and how often one message may be re-rendered."""
+
+    limits: tuple[Limit, ...] = ()
+    coalesce_seconds: float = 0.0
+
+
+NO_LIMITS = DeliveryLimits()
+SLACK_LIMITS = DeliveryLimits(
+    limits=(
+        Limit(1, 1.0, kinds=NEW_MESSAGES),  # chat.postMessage: about one a second per channel
+        Limit(50, 60.0, kinds=frozenset({"update"}), scope="tenant"),  # chat.update: Tier 3
+    ),
+    coalesce_seconds=3.0,
+)
+TEAMS_LIMITS = DeliveryLimits(
+    limits=(Limit(7, 1.0), Limit(1800, 3600.0)),  # per conversation, sends and edits alike
+    coalesce_seconds=2.0,
+)
 
 
 class DeliveryError(Exception):
@@ -25,6 +71,7 @@ class DeliveryError(Exception):
 
 class PlatformPort(Protocol):
     platform: str
+    limits: DeliveryLimits
 
     async def post(self, place: Place, delivery: dict[str, Any], card: Card) -> str:
         """Post a new message; return the platform's reference for later updates."""

@@ -18,6 +18,7 @@ from typing import Any
 from dialogs.cards import Card
 from dialogs.clock import Clock, utc_now
 from dialogs.events import Actor, Place
+from dialogs.ports import DeliveryLimits
 
 PLATFORM = "playground"
 MESSAGES_PER_CHANNEL = 200
@@ -69,6 +70,7 @@ class PlaygroundPort:
     """The `PlatformPort` of the playground. Posting and updating never fail."""
 
     platform = PLATFORM
+    limits = DeliveryLimits(coalesce_seconds=1.0)  # no rate limits; a poll re-renders once a second
 
     def __init__(self, *, clock: Clock = utc_now) -> None:
         self.feed = ChangeFeed()

@@ -1,0 +1,203 @@
+"""Outbox queries: lane heads, leases, coalescing, rate-limit rows and settling.
+
+A lane's head is its oldest pending row; only heads are delivered, so a lane
+keeps its order. On PostgreSQL heads are locked `FOR UPDATE SKIP LOCKED`, so
+processes claiming at the same moment take different lanes; on SQLite the
+write transaction (`BEGIN IMMEDIATE`) already makes claims one at a time.
+What to deliver, and when, is decided by the dispatcher in `bot/`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, case, func, or_, tuple_, update
+from sqlmodel import Session, col, select
+
+from storage.models import Channel, DeliveryLane, Outbox, PostedMessage
+
+PENDING = "pending"
+MAX_ERROR = 500
+ChannelKey = tuple[str, str, str]  # platform, tenant, channel id
+CopyKey = tuple[str, int]  # message key, Channel.id
+
+
+def _head_ids() -> ColumnElement[bool]:
+    heads = select(func.min(Outbox.id)).where(Outbox.status == PENDING).group_by(Outbox.lane)
+    return col(Outbox.id).in_(heads)
+
+
+def due_heads(session: Session, now: datetime, limit: int) -> list[Outbox]:
+    """Heads due by `now` whose lease is free or expired, oldest first, locked for this claim."""
+    query = (
+        select(Outbox)
+        .where(
+            _head_ids(),
+            Outbox.available_at <= now,
+            or_(col(Outbox.lease_until).is_(None), col(Outbox.lease_until) <= now),
+        )
+        .order_by(col(Outbox.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.exec(query).all())
+
+
+def next_due(session: Session) -> datetime | None:
+    """When a head next becomes deliverable (its due time, or its lease's end if later)."""
+    due = case(
+        (col(Outbox.lease_until) > col(Outbox.available_at), col(Outbox.lease_until)),
+        else_=col(Outbox.available_at),
+    )
+    return session.exec(select(func.min(due)).where(_head_ids())).one()
+
+
+def lease(row: Outbox, owner: str, until: datetime) -> None:
+    row.lease_owner, row.lease_until = owner, until
+
+
+def defer(row: Outbox, until: datetime) -> None:
+    row.available_at = until
+
+
+def coalesce_updates(session: Session, head: Outbox) -> tuple[Outbox, int]:
+    """Fold the lane's later pending updates of the head's message into the head.
+
+    Returns the newest of them (or the head itself) and how many were folded.
+    """
+    later = (
+        Outbox.lane == head.lane,
+        Outbox.status == PENDING,
+        Outbox.message_key == head.message_key,
+        col(Outbox.id) > head.id,
+        col(Outbox.effect)["kind"].as_string() == "update",
+    )
+    newest = session.exec(
+        select(Outbox).where(*later).order_by(col(Outbox.id).desc()).limit(1)
+    ).first()
+    if newest is None:
+        return head, 0
+    folded = session.exec(
+        update(Outbox)
+        .where(*later, col(Outbox.id) <= newest.id)
+        .values(status="coalesced")
+        .execution_options(synchronize_session=False)
+    )
+    return newest, folded.rowcount
+
+
+def mark_attempted(session: Session, row_ids: Iterable[int], owner: str, now: datetime) -> set[int]:
+    """Record that the platform is about to be called; only rows still leased to `owner`."""
+    wanted = list(row_ids)
+    if not wanted:
+        return set()
+    marked = session.exec(
+        update(Outbox)
+        .where(
+            col(Outbox.id).in_(wanted),
+            Outbox.status == PENDING,
+            Outbox.lease_owner == owner,
+            col(Outbox.lease_until) > now,
+        )
+        .values(attempted_at=now)
+        .returning(col(Outbox.id))
+        .execution_options(synchronize_session=False)
+    )
+    return set(marked.scalars())
+
+
+def leased(session: Session, row_ids: Iterable[int], owner: str) -> list[Outbox]:
+    """The rows `owner` still holds (a row another process marked unknown counts)."""
+    return list(
+        session.exec(
+            select(Outbox)
+            .where(
+                col(Outbox.id).in_(list(row_ids)),
+                Outbox.lease_owner == owner,
+                col(Outbox.status).in_([PENDING, "unknown"]),
+            )
+            .order_by(col(Outbox.id))
+            .with_for_update()
+        ).all()
+    )
+
+
+def mark_sent(row: Outbox, now: datetime) -> None:
+    row.status, row.sent_at, row.lease_until, row.error = "sent", now, None, None
+
+
+def mark_unknown(row: Outbox, error: str) -> None:
+    row.status, row.error = "unknown", error[:MAX_ERROR]
+
+
+def give_up(row: Outbox, error: str) -> None:
+    row.status, row.lease_until, row.error = "failed", None, error[:MAX_ERROR]
+
+
+def retry_at(row: Outbox, at: datetime, error: str) -> None:
+    """Release the row to be tried again at `at` (its lane waits until then)."""
+    row.available_at, row.error = at, error[:MAX_ERROR]
+    row.lease_owner = row.lease_until = row.attempted_at = None
+
+
+def channels_at(session: Session, keys: Iterable[ChannelKey]) -> dict[ChannelKey, Channel]:
+    wanted = list(set(keys))
+    if not wanted:
+        return {}
+    columns = tuple_(col(Channel.platform), col(Channel.tenant_id), col(Channel.channel_id))
+    found = session.exec(select(Channel).where(columns.in_(wanted))).all()
+    return {(c.platform, c.tenant_id, c.channel_id): c for c in found}
+
+
+def posted_copies(session: Session, keys: Iterable[CopyKey]) -> dict[CopyKey, PostedMessage]:
+    wanted = list(set(keys))
+    if not wanted:
+        return {}
+    columns = tuple_(col(PostedMessage.key), col(PostedMessage.channel_id))
+    found = session.exec(select(PostedMessage).where(columns.in_(wanted))).all()
+    return {(copy.key, copy.channel_id): copy for copy in found}
+
+
+def remember_posts(session: Session, refs: dict[CopyKey, str], now: datetime) -> None:
+    """Map each message key to the platform's reference for its copy in a channel."""
+    known = posted_copies(session, refs)
+    for (key, channel_id), ref in refs.items():
+        copy = known.get((key, channel_id))
+        if copy is None:
+            copy = PostedMessage(key=key, channel_id=channel_id, platform_ref=ref, created_at=now)
+            session.add(copy)
+        copy.platform_ref, copy.updated_at = ref, now
+
+
+def touch_copies(session: Session, copy_ids: Iterable[int], now: datetime) -> None:
+    """Note that these copies were just re-rendered (their coalescing windows start again)."""
+    session.exec(
+        update(PostedMessage)
+        .where(col(PostedMessage.id).in_(list(copy_ids)))
+        .values(updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def lanes_for_update(
+    session: Session, keys: Iterable[str], now: datetime
+) -> dict[str, DeliveryLane]:
+    """The rate-limit rows named `keys`, locked in a fixed order; missing ones are created."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    found = {
+        row.lane: row
+        for row in session.exec(
+            select(DeliveryLane)
+            .where(col(DeliveryLane.lane).in_(wanted))
+            .order_by(col(DeliveryLane.lane))
+            .with_for_update()
+        ).all()
+    }
+    for key in wanted:
+        if key not in found:
+            found[key] = DeliveryLane(lane=key, buckets={}, updated_at=now)
+            session.add(found[key])
+    return found
