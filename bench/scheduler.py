@@ -21,12 +21,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from report import machine, write_section  # bench/ is on sys.path when a script runs
 from sqlalchemy import create_engine, func, text
 from sqlmodel import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.report import machine, write_section  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.database import Database  # noqa: E402
 from storage.models import CheckinRun  # noqa: E402

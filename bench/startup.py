@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import signal
 import socket
 import statistics
@@ -25,8 +24,9 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
+
+from report import machine, write_section  # bench/ is on sys.path when a script runs
 
 IDLE_SECONDS = 2.0
 START_DEADLINE_SECONDS = 60.0
@@ -149,26 +149,8 @@ def table(samples: dict[str, list[Sample]]) -> str:
     return "\n".join(lines)
 
 
-def machine() -> str:
-    memory_kib = next(
-        int(line.split()[1])
-        for line in Path("/proc/meminfo").read_text().splitlines()
-        if line.startswith("MemTotal:")
-    )
-    return (
-        f"- machine: {os.cpu_count()} cores (nproc), {memory_kib / 1024**2:.1f} GiB RAM, "
-        f"{platform.system()} {platform.release()}\n"
-        f"- Python {platform.python_version()}\n"
-        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
-    )
-
-
 def report(samples: dict[str, list[Sample]], runs: int, command: str) -> str:
-    return f"""# Benchmarks
-
-## Start-up time and idle memory
-
-Start-up is the time from spawning the process to its first `200` from `/healthz`;
+    return f"""Start-up is the time from spawning the process to its first `200` from `/healthz`;
 idle RSS is `VmRSS` from `/proc/<pid>/status` after {IDLE_SECONDS:.0f} s idle. Medians of
 {runs} runs. "New database" includes creating the SQLite file, running the migrations and
 seeding the playground's demo; "restart" starts again on that database. The baseline is
@@ -177,7 +159,7 @@ stopped while it runs, so min–max shows how much the machine's other work move
 
 {table(samples)}
 
-{machine()}
+- machine: {machine()}
 - command: `{command}`
 """
 
@@ -189,8 +171,7 @@ def main() -> None:
     args = parser.parse_args()
     samples = run(args.runs)
     command = " ".join([".venv/bin/python", "bench/startup.py", *sys.argv[1:]])
-    text = report(samples, args.runs, command)
-    args.output.write_text(text, encoding="utf-8")
+    write_section("Start-up time and idle memory", report(samples, args.runs, command), args.output)
     print(table(samples))
     print(f"\nwritten to {args.output}", file=sys.stderr)
 

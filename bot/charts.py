@@ -8,7 +8,6 @@ import re
 import textwrap
 
 from aiohttp import web
-from matplotlib.figure import Figure  # a bare Figure renders with Agg, no display, no pyplot
 
 from dialogs import checkins
 from storage.database import Database
@@ -17,6 +16,10 @@ TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def trend_png(labels: list[str], series: dict[str, list[float | None]]) -> bytes:
+    # Imported here: matplotlib costs ~1 s and ~40 MiB at start-up for a chart few will open.
+    # A bare Figure renders with Agg: no display, no pyplot state.
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(8, 4), dpi=100)
     axes = figure.subplots()
     positions = range(len(labels))  # by position: two runs on one day keep two points

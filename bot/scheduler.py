@@ -29,6 +29,7 @@ class Scheduler:
         self.dispatcher = dispatcher
         self.interval = interval
         self._scheduler: AsyncIOScheduler | None = None
+        self._ticking = asyncio.Lock()
 
     async def start(self) -> None:
         self._scheduler = AsyncIOScheduler()
@@ -48,11 +49,14 @@ class Scheduler:
             self._scheduler = None
 
     async def _tick(self) -> None:
-        try:
-            report = await asyncio.to_thread(self.ticker.tick)
-        except Exception:
-            log.exception("tick failed; the next one retries")
+        if self._ticking.locked():
             return
-        if report.fired or report.missed:
-            log.info("tick", extra={"fired": report.fired, "missed": report.missed})
-            self.dispatcher.wake()
+        async with self._ticking:
+            try:
+                report = await asyncio.to_thread(self.ticker.tick)
+            except Exception:
+                log.exception("tick failed; the next one retries")
+                return
+            if report.fired or report.missed:
+                log.info("tick", extra={"fired": report.fired, "missed": report.missed})
+                self.dispatcher.wake()

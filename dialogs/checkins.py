@@ -314,7 +314,7 @@ def open_run(
     assert run.id is not None and run.closes_at is not None
     timers.schedule(session, collaborative.id, timers.CHECKIN_CLOSE, run.id, "close", run.closes_at)
     outbound.post_everywhere(
-        session, now, collaborative, render_run(session, run), key=message_key(run)
+        session, now, collaborative, render_run(session, run, answered=0), key=message_key(run)
     )
     return run
 
@@ -360,10 +360,11 @@ def record_missed(
         )
 
 
-def render_run(session: Session, run: CheckinRun) -> Card:
+def render_run(session: Session, run: CheckinRun, answered: int | None = None) -> Card:
+    """The check-in message; `answered` is counted unless the caller knows it (a new run: 0)."""
     schedule = session.get(CheckinSchedule, run.schedule_id)
     assert schedule is not None and run.closes_at is not None
-    answered = _respondents(session, run)
+    answered = _respondents(session, run) if answered is None else answered
     is_open = run.status == "open"
     blocks: list[Any] = [
         Heading(text=f"Check-in #{schedule.number}"),

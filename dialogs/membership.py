@@ -197,6 +197,7 @@ def _link_channel(turn: Turn, collaborative: Collaborative) -> Channel:
     )
     turn.session.add(channel)
     turn.session.flush()
+    turn.session.info.pop("channels_of", None)  # outbound's per-transaction cache
     return channel
 
 

@@ -33,10 +33,14 @@ def lane_of(effect: Post | Update | Notify) -> str:
 
 
 def channels_of(session: Session, collaborative: Collaborative) -> list[Place]:
-    rows = session.exec(
-        select(Channel).where(Channel.collaborative_id == collaborative.id).order_by(Channel.id)
-    ).all()
-    return [Place(c.platform, c.tenant_id, c.channel_id) for c in rows]
+    """The collaborative's channels, looked up once per transaction (a tick posts many times)."""
+    cache = session.info.setdefault("channels_of", {})
+    if collaborative.id not in cache:
+        rows = session.exec(
+            select(Channel).where(Channel.collaborative_id == collaborative.id).order_by(Channel.id)
+        ).all()
+        cache[collaborative.id] = [Place(c.platform, c.tenant_id, c.channel_id) for c in rows]
+    return cache[collaborative.id]
 
 
 def emit(

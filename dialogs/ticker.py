@@ -96,8 +96,14 @@ class Ticker:
             .limit(self.batch)
             .with_for_update(skip_locked=True)
         ).all()
+        # Hold the collaboratives while the batch runs: the session's identity map keeps
+        # objects only while something references them, and every run needs its own.
+        held = session.exec(
+            select(Collaborative).where(Collaborative.id.in_({s.collaborative_id for s in due}))
+        ).all()  # type: ignore[attr-defined]
         for schedule in due:
             self._catch_up(session, now, schedule, report)
+        del held
         return len(due)
 
     def _catch_up(
