@@ -80,10 +80,13 @@ class Ticker:
                 timer.status = "missed"
                 report.missed += 1
                 _tell_coordinators_missed(session, now, timer)
-            else:
-                _HANDLERS[timer.kind](session, now, timer)
+            elif _isolated(
+                session, f"timer {timer.id}", _HANDLERS[timer.kind], session, now, timer
+            ):
                 timer.status = "done"
                 report.fired += 1
+            else:
+                timer.status = "failed"
             timer.done_at = now
         return len(due)
 
@@ -102,7 +105,17 @@ class Ticker:
             select(Collaborative).where(Collaborative.id.in_({s.collaborative_id for s in due}))
         ).all()  # type: ignore[attr-defined]
         for schedule in due:
-            self._catch_up(session, now, schedule, report)
+            if not _isolated(
+                session,
+                f"check-in schedule {schedule.id}",
+                self._catch_up,
+                session,
+                now,
+                schedule,
+                report,
+            ):
+                # Don't let one broken schedule hold up the others: try its next occurrence.
+                schedule.next_run_at = next_occurrence(schedule.rule, schedule.timezone, now).due_at
         del held
         return len(due)
 
@@ -141,6 +154,17 @@ class Ticker:
             report.missed += 1
         elif checkins.open_run(session, now, schedule, occurrence.key, occurrence.due_at):
             report.fired += 1
+
+
+def _isolated(session: Session, what: str, work: Callable[..., None], *args: object) -> bool:
+    """Run one item of a batch in a savepoint: a failure is logged and rolled back alone."""
+    try:
+        with session.begin_nested():
+            work(*args)
+    except Exception:
+        log.exception("scheduled work failed", extra={"item": what})
+        return False
+    return True
 
 
 def _occurrence_at(schedule: CheckinSchedule, due_at: datetime) -> Occurrence:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from dialogs import ticker as ticker_module
 from dialogs.ticker import Ticker
-from storage.models import AuditEntry, Member
+from storage.models import AuditEntry, Member, Poll, Timer
 from tests.conversation import (
     ASHA,
     BEN,
@@ -159,3 +160,25 @@ def test_the_poll_form_takes_a_deadline_and_keeps_input_when_it_is_unreadable(ch
     assert [i.value for i in again.inputs if i.name == "closes"] == ["someday"]
     chat.submits(ASHA, NORTH, form.action, {**values, "closes": "tomorrow noon"})
     assert "until Fri 27 Nov 2026 12:00 GMT" in text_of(chat.last_message(NORTH))
+
+
+def test_one_failing_deadline_does_not_hold_up_the_others(
+    chat, ticker, clock, database, monkeypatch
+):
+    original = ticker_module._HANDLERS["poll.close"]
+
+    def broken_for_the_first_poll(session, now, timer):
+        if timer.subject_id == 1:
+            raise RuntimeError("a bug in closing poll 1")
+        original(session, now, timer)
+
+    monkeypatch.setitem(ticker_module._HANDLERS, "poll.close", broken_for_the_first_poll)
+    chat.says(ASHA, NORTH, 'poll "First?" "A" "B" --closes in 1 hour')
+    chat.says(ASHA, NORTH, 'poll "Second?" "A" "B" --closes in 1 hour')
+    clock.advance(hours=1)
+    assert ticker.tick().fired == 1
+    with database.session() as session:
+        statuses = {t.subject_id: t.status for t in session.exec(select(Timer)).all()}
+        polls = {p.number: p.status for p in session.exec(select(Poll)).all()}
+    assert statuses == {1: "failed", 2: "done"}
+    assert polls == {1: "open", 2: "closed"}, "the failed close was rolled back, alone"
