@@ -341,22 +341,12 @@ def record_missed(
     if status == "missed":
         collaborative = session.get(Collaborative, schedule.collaborative_id)
         assert collaborative is not None
-        outbound.notify_coordinators(
+        outbound.report_missed(
             session,
             now,
             collaborative,
-            Card(
-                blocks=[
-                    Text(
-                        text=f"Check-in #{schedule.number} due "
-                        f"{describe(due_at, schedule.timezone)} was missed: Concord "
-                        "was not running then, and it is too late to post it now.",
-                        tone="warning",
-                    ),
-                    Context(text=f"Type `checkin now {schedule.number}` to run it now."),
-                ],
-                fallback=f"Check-in #{schedule.number} was missed",
-            ),
+            f"Check-in #{schedule.number} due {describe(due_at, schedule.timezone)}",
+            f"Type `checkin now {schedule.number}` to run it now.",
         )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from dialogs.cards import ActorModel, Card, Notify, PlaceModel, Post, Update
+from dialogs.cards import ActorModel, Card, Context, Notify, PlaceModel, Post, Text, Update
 from dialogs.events import Actor, Place
 from storage.models import AuditEntry, Channel, Collaborative, Identity, Member, Outbox
 
@@ -111,6 +111,27 @@ def notify_coordinators(
     for coordinator in coordinators:
         if (actor := actor_of(session, coordinator)) is not None:
             notify(session, now, collaborative, actor, card)
+
+
+def report_missed(
+    session: Session,
+    now: datetime,
+    collaborative: Collaborative,
+    what: str,
+    hint: str | None = None,
+) -> None:
+    """Tell the coordinators privately that `what` did not happen because Concord was down."""
+    blocks: list[Text | Context] = [
+        Text(
+            text=f"{what} was missed: Concord was not running then, and it is too late now.",
+            tone="warning",
+        )
+    ]
+    if hint:
+        blocks.append(Context(text=hint))
+    notify_coordinators(
+        session, now, collaborative, Card(blocks=blocks, fallback=f"{what} was missed")
+    )
 
 
 def record(

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from dialogs import checkins, outbound, polls, timers
-from dialogs.cards import Card, Text
 from dialogs.clock import Clock, utc_now
 from dialogs.recurrence import Occurrence, next_occurrence
 from dialogs.when import describe
@@ -176,18 +175,6 @@ def _tell_coordinators_missed(session: Session, now: datetime, timer: Timer) -> 
     collaborative = session.get(Collaborative, timer.collaborative_id)
     assert collaborative is not None
     what = {timers.POLL_REMIND: "A poll reminder"}.get(timer.kind, "Scheduled work")
-    outbound.notify_coordinators(
-        session,
-        now,
-        collaborative,
-        Card(
-            blocks=[
-                Text(
-                    text=f"{what} due {describe(timer.due_at, collaborative.timezone)} was not "
-                    "sent: Concord was not running then, and it is too late now.",
-                    tone="warning",
-                )
-            ],
-            fallback=f"{what} was missed",
-        ),
+    outbound.report_missed(
+        session, now, collaborative, f"{what} due {describe(timer.due_at, collaborative.timezone)}"
     )

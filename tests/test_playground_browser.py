@@ -31,6 +31,8 @@ CHROMIUM_ARGS = [
 QUESTION = "Which shared priority first?"
 RIVERSIDE = "riverside-partnership"
 HILLVIEW = "hillview-partnership"
+
+
 @pytest.fixture
 def concord(tmp_path: Path) -> Iterator[str]:
     """`concord serve` with the playground on, on a free loopback port."""

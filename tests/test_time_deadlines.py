@@ -142,7 +142,10 @@ def test_a_reminder_that_comes_too_late_is_dropped_and_coordinators_are_told(cha
     assert (report.fired, report.missed) == (0, 1)
     chat.deliver()
     assert private_texts(chat, BEN) == []
-    assert "was not sent: Concord was not running then" in private_texts(chat, ASHA)[0]
+    assert (
+        "A poll reminder due Thu 26 Nov 2026 10:00 GMT was missed: Concord was not running"
+        in (private_texts(chat, ASHA)[0])
+    )
 
 
 def test_the_poll_form_takes_a_deadline_and_keeps_input_when_it_is_unreadable(chat):
