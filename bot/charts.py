@@ -1,4 +1,8 @@
-"""Trend charts as PNG, at `/charts/<token>.png`; the token is unguessable and per run."""
+"""Charts as PNG at `/charts/<token>.png`: a check-in's trend, or a poll's result.
+
+Each token is unguessable and belongs to one check-in run or one poll; a poll's
+chart exists only once everyone may see its results.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,13 @@ import asyncio
 import io
 import re
 import textwrap
+from collections.abc import Callable
+from functools import partial
 
 from aiohttp import web
+from sqlmodel import Session
 
-from dialogs import checkins
+from dialogs import checkins, poll_results
 from storage.database import Database
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -36,15 +43,41 @@ def trend_png(labels: list[str], series: dict[str, list[float | None]]) -> bytes
     return out.getvalue()
 
 
+def result_png(title: str, labels: list[str], values: list[float]) -> bytes:
+    from matplotlib.figure import Figure  # see trend_png
+
+    figure = Figure(figsize=(8, max(2.5, 0.5 * len(labels) + 1.2)), dpi=100)
+    axes = figure.subplots()
+    positions = range(len(labels))
+    axes.barh(positions, values, color="#1f5fa8")
+    axes.set_yticks(positions, [textwrap.shorten(label, 45) for label in labels])
+    axes.invert_yaxis()  # first option on top, as in the poll
+    axes.set_title(textwrap.shorten(title, 90), fontsize="medium")
+    axes.grid(axis="x", alpha=0.3)
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
+def _chart(session: Session, token: str) -> Callable[[], bytes] | None:
+    """What to draw for `token`, read in the transaction; drawn after it ends."""
+    if trend := checkins.trend(session, token):
+        return partial(trend_png, *trend)
+    if result := poll_results.chart_data(session, token):
+        return partial(result_png, *result)
+    return None
+
+
 def add_routes(app: web.Application, database: Database) -> None:
     async def chart(request: web.Request) -> web.Response:
         token = request.match_info["token"]
         if not TOKEN.fullmatch(token):
             raise web.HTTPNotFound(text="no such chart")
-        data = await asyncio.to_thread(database.run, lambda s: checkins.trend(s, token))
-        if data is None:
+        draw = await asyncio.to_thread(database.run, lambda session: _chart(session, token))
+        if draw is None:
             raise web.HTTPNotFound(text="no such chart")
-        png = await asyncio.to_thread(trend_png, *data)
+        png = await asyncio.to_thread(draw)
         return web.Response(
             body=png, content_type="image/png", headers={"Cache-Control": "private, max-age=300"}
         )

@@ -1,4 +1,4 @@
-"""The `concord` command: serve the bot, upgrade the database, and (later) audit tools.
+"""The `concord` command: serve the bot, upgrade the database, recount a poll, and more.
 
 Every failure an operator can fix — a bad setting, a database that cannot be
 opened, a port already taken — ends with one line on stderr and exit code 2.
@@ -10,6 +10,7 @@ import argparse
 import ipaddress
 import logging
 import sys
+from pathlib import Path
 
 from aiohttp import web
 from sqlalchemy.engine import make_url
@@ -18,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.app import create_app
 from bot.logging import AccessLogger, configure_logging
 from bot.settings import ConfigError, Settings, load_settings
+from dialogs import ballot_csv, tally
 from storage import migrate
 from storage.database import Database
 
@@ -26,7 +28,6 @@ log = logging.getLogger("concord")
 EXIT_USAGE = 2
 SHUTDOWN_GRACE_SECONDS = 3.0
 NOT_AVAILABLE_YET = {
-    "recount": "poll export and recount",
     "slack-manifest": "the Slack app set-up",
     "teams-package": "the Teams app set-up",
     "export": "the decision log export",
@@ -36,6 +37,8 @@ NOT_AVAILABLE_YET = {
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "serve"
+    if command == "recount":
+        return recount(args.file)
     if command in NOT_AVAILABLE_YET:
         return _fail(f"{command} is not available yet: arrives with {NOT_AVAILABLE_YET[command]}")
     try:
@@ -79,6 +82,26 @@ def upgrade_database(settings: Settings) -> int:
     finally:
         database.dispose()
     print(f"The database at {_shown_url(settings)} has the newest schema.")
+    return 0
+
+
+def recount(path: str) -> int:
+    """Print the result of an exported ballots CSV as the bot's JSON; no database, no settings."""
+    try:
+        export = ballot_csv.read(Path(path).read_bytes().decode("utf-8"))
+        outcome = tally.result(
+            export.type, export.options, export.ballots, export.settings, export.organisations
+        )
+    except OSError as error:
+        return _fail(f"{path}: {error.strerror or error}")
+    except UnicodeDecodeError as error:
+        return _fail(
+            f"{path}: not UTF-8 text (byte {error.start + 1} is {error.object[error.start]:#x})"
+        )
+    except ValueError as error:
+        return _fail(f"{path}: {error}")
+    sys.stdout.buffer.write((tally.dumps(outcome) + "\n").encode("utf-8"))
+    sys.stdout.flush()
     return 0
 
 

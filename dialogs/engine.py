@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from dialogs import checkins, decisions, membership, polls
+from dialogs import checkins, decisions, membership, poll_results, poll_setup, polls, voting
 from dialogs.cards import ActorModel, Card, Context, Effect, Notify, PlaceModel
 from dialogs.clock import Clock, utc_now
 from dialogs.events import ActionInvoked, Actor, CommandIssued, Event, Place
@@ -31,7 +31,9 @@ _VOTE = re.compile(r"vote:(\d{1,12}):(\d{1,12})")
 _CLOSE = re.compile(r"close:(\d{1,12})")
 _MUTE = re.compile(r"(mute|unmute):(\d{1,12})")
 _ANSWER = re.compile(r"answer:(\d{1,12}):(\d{1,2}):(\d{1,2})")
-_FORM = re.compile(r"(form|submit):(checkin|checkin-answer):(\d{1,12})")
+_FORM = re.compile(r"(form|submit):(checkin|checkin-answer|ballot|option):(\d{1,12})")
+_STANCE = re.compile(r"stance:(\d{1,12}):(agree|live-with-it)")
+_CONSENT = re.compile(r"(form|submit):consent:(\d{1,12}):(object|block)")
 MAX_ACTION_LENGTH = 200
 
 
@@ -50,10 +52,11 @@ class Engine:
             "org.join": membership.org_join,
             "org.list": lambda turn, _: membership.org_list(turn),
             "role": membership.role,
-            "poll": polls.start,
+            "poll": poll_setup.start,
             "poll.list": lambda turn, _: polls.list_polls(turn),
             "poll.close": lambda turn, command: polls.close(turn, command.args["id"]),
             "poll.results": lambda turn, command: polls.results(turn, command.args["id"]),
+            "poll.export": lambda turn, command: polls.export(turn, command.args["id"]),
             "decisions": decisions.decisions,
             "checkin.add": checkins.add,
             "checkin.list": lambda turn, _: checkins.list_schedules(turn),
@@ -91,8 +94,8 @@ class Engine:
     def render_message(self, key: str) -> Card | None:
         """The current rendering of a keyed message (a poll, a check-in) from the latest state."""
         with self.database.session() as session:
-            if poll := polls.poll_for_key(session, key):
-                return polls.render_poll(session, poll)
+            if poll := poll_results.poll_for_key(session, key):
+                return poll_results.render_poll(session, poll)
             if run := checkins.run_for_key(session, key):
                 return checkins.render_run(session, run)
             return None
@@ -126,7 +129,15 @@ class Engine:
     def _action(self, turn: Turn, event: ActionInvoked) -> None:
         action = event.action if len(event.action) <= MAX_ACTION_LENGTH else ""
         if vote := _VOTE.fullmatch(action):
-            polls.vote(turn, int(vote.group(1)), int(vote.group(2)))
+            voting.vote(turn, int(vote.group(1)), int(vote.group(2)))
+        elif stance := _STANCE.fullmatch(action):
+            voting.stance(turn, int(stance.group(1)), stance.group(2))
+        elif consent := _CONSENT.fullmatch(action):
+            verb, poll_id, chosen = consent.groups()
+            if verb == "form":
+                voting.open_reason_form(turn, int(poll_id), chosen)
+            else:
+                voting.submit_reason(turn, int(poll_id), chosen, event.form_values)
         elif close := _CLOSE.fullmatch(action):
             polls.close_by_id(turn, int(close.group(1)))
         elif mute := _MUTE.fullmatch(action):
@@ -135,9 +146,9 @@ class Engine:
             checkins.answer(turn, *(int(g) for g in answer.groups()))
         elif form := _FORM.fullmatch(action):
             verb, kind, ident = form.groups()
-            _CHECKIN_FORMS[(verb, kind)](turn, int(ident), event.form_values)
-        elif action == polls.FORM_ACTION:
-            polls.submit_form(turn, event.form_values)
+            _FORMS[(verb, kind)](turn, int(ident), event.form_values)
+        elif action == poll_setup.FORM_ACTION:
+            poll_setup.submit_form(turn, event.form_values)
         else:
             raise Refusal(
                 "That button doesn't do anything any more.", "Type `help` to see what you can do."
@@ -153,9 +164,13 @@ def _private(actor: Actor, place: Place, card: Card, echo: str | None) -> Notify
     return Notify(actor=ActorModel.of(actor), place=PlaceModel.of(place), card=card)
 
 
-_CHECKIN_FORMS: dict[tuple[str, str], Callable[[Turn, int, dict], None]] = {
+_FORMS: dict[tuple[str, str], Callable[[Turn, int, dict], None]] = {
     ("form", "checkin"): lambda turn, ident, _: checkins.open_questions_form(turn, ident),
     ("submit", "checkin"): checkins.save_questions,
     ("form", "checkin-answer"): lambda turn, ident, _: checkins.open_answer_form(turn, ident),
     ("submit", "checkin-answer"): checkins.submit_answers,
+    ("form", "ballot"): lambda turn, ident, _: voting.open_ballot_form(turn, ident),
+    ("submit", "ballot"): voting.submit_ballot,
+    ("form", "option"): lambda turn, ident, _: voting.open_option_form(turn, ident),
+    ("submit", "option"): voting.submit_option,
 }

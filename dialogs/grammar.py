@@ -109,6 +109,8 @@ _POLL_FLAGS = (
     Flag("remind", "duration", placeholder="DURATION"),
     Flag("balance", "choice", ("orgs",)),
     Flag("quorum", "quorum", placeholder="per-org [K]", maximum=50),
+    Flag("open-options", "switch"),
+    Flag("objections", "int", minimum=0, maximum=100),
 )
 
 SYNTAX: tuple[Syntax, ...] = (

@@ -8,7 +8,6 @@ from dialogs.turn import Turn
 
 # Commands whose behaviour arrives in a later release, and with what.
 NOT_YET = {
-    "poll.export": "ballot export",
     "purpose.start": "purpose rounds",
     "purpose.status": "purpose rounds",
     "purpose.next": "purpose rounds",

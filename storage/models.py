@@ -107,6 +107,7 @@ class Poll(SQLModel, table=True):
     created_at: datetime
     closes_at: datetime | None = None
     closed_at: datetime | None = None
+    chart_token: str | None = Field(default=None, max_length=64, unique=True)
 
 
 class PollOption(SQLModel, table=True):
@@ -144,7 +145,8 @@ class Ballot(SQLModel, table=True):
     poll_id: int = Field(foreign_key="poll.id", index=True)
     member_id: int | None = Field(default=None, foreign_key="member.id")
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
-    choices: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # The ballot's content in the shape its poll type's tally takes (dialogs/tally.py).
+    choices: Any = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     latest: bool = True
     cast_at: datetime | None = None
 

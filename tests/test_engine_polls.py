@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlmodel import func, select
 
@@ -106,7 +108,11 @@ def test_closing_a_poll_posts_the_result_everywhere_and_logs_the_decision(chat, 
     assert "closed poll #1" in chat.says(BEN, NORTH, "decisions")
     with database.session() as session:
         entry = session.exec(select(AuditEntry).where(AuditEntry.action == "poll.close")).one()
-    assert entry.detail["counts"] == [0, 0, 2]
+    assert json.loads(entry.detail["result"])["counts"] == {
+        "Discharge delays": 0,
+        "Mental health beds": 0,
+        "Workforce": 2,
+    }
 
 
 def test_the_close_button_works_for_coordinators_only(chat):
@@ -126,7 +132,7 @@ def test_a_vote_on_a_closed_poll_is_refused(chat):
 def test_poll_list_and_results_show_the_current_state(chat):
     chat.says(ASHA, NORTH, LUNCH)
     chat.clicks(BEN, NORTH, poll_buttons(chat.last_message(NORTH))["Workforce"])
-    assert "#1 · open · 1 voted · Which shared priority first?" in chat.says(
+    assert "#1 · single · open · 1 voted · Which shared priority first?" in chat.says(
         CARYS, SOUTH, "poll list"
     )
     assert "“Workforce” leads with 1 vote of 1 voters." in chat.says(CARYS, SOUTH, "poll results 1")
@@ -160,12 +166,17 @@ def test_a_member_cannot_start_a_poll_and_nothing_is_created(chat, database):
         ('poll "Q?" "' + "y" * 151 + '" "B"', "the most is 150"),
         ('poll "Q?" "A" "B" --max 2', "`--max` only goes with `--type multi`"),
         ('poll "Q?" "A" "B" --type multi --max 3', "more than the 2 options"),
-        ('poll "Q?" "A" "B" --type ranked', "Ranked polls are not available yet"),
-        ('poll "Q?" "A" "B" --anonymous', "Anonymous polls (--anonymous) are not available yet"),
+        ('poll "Q?" "A" "B" --type consent', "takes no options"),
+        ('poll "Q?" --type consent --max 2', "`--max` only goes with `--type multi`"),
+        ('poll "Q?" "A" "B" --dots 3', "`--dots` only goes with `--type dots`"),
+        ('poll "Q?" "A" "B" --objections 1', "`--objections` only goes with `--type consent`"),
+        ('poll "Q?" "A" "B" --balance orgs', "needs organisations"),
+        ('poll "Q?" "A" "B" --quorum per-org', "needs organisations"),
+        ('poll "Q?" "' + "o" * 300 + '" "B"', "the most is 150"),
+        ('poll "Q?" "Only one"', "at least two options"),
         ('poll "Q?" "A" "B" --closes whenever', "can't read “whenever”"),
         ('poll "Q?" "A" "B" --closes 2020-01-01 10:00', "already past"),
         ('poll "Q?" "A" "B" --closes friday 17:00 --remind 3d', "after the poll closes"),
-        ('poll "Q?" "A" "B" --results after-close', "not available yet"),
         ('poll "Q?" "A" "B', "never closed"),
         ('poll "Q?" "A" "B" --type sideways', "can't be `sideways`"),
         ("poll " + "z" * 10_000, "the most Concord reads is 4,000"),
@@ -210,6 +221,13 @@ def test_the_poll_form_starts_a_poll_and_keeps_input_when_it_refuses(chat):
         "options",
         "type",
         "max",
+        "dots",
+        "objections",
+        "anonymous",
+        "results",
+        "open-options",
+        "balance",
+        "quorum",
         "closes",
         "remind",
     ]
