@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlmodel import select
 
 from adapters.playground.render import render_card
 from bot.app import DATABASE, create_app
@@ -14,6 +15,7 @@ from bot.charts import trend_png
 from bot.settings import load_settings
 from dialogs.cards import Image
 from dialogs.ticker import Ticker
+from storage.models import Poll
 from tests.conversation import ASHA, BEN, NORTH, Conversation, text_of
 from tests.fakes import FakeClock
 
@@ -83,3 +85,31 @@ def test_chart_tokens_are_long_and_random(sqlite_database):
 def test_the_trend_chart_shows_each_run_even_on_the_same_day():
     png = trend_png(["30 Nov", "30 Nov"], {"How are we doing?": [2.0, 4.0]})
     assert png.startswith(PNG_SIGNATURE)
+
+
+def closed_poll_chart(database, results: str, close: bool) -> str:
+    clock = FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+    chat = Conversation(database, clock)
+    chat.says(ASHA, NORTH, 'setup "Charts"')
+    chat.says(ASHA, NORTH, f'poll "Which?" "A" "B" --results {results}')
+    chat.clicks(BEN, NORTH, "vote:1:1")
+    if close:
+        chat.says(ASHA, NORTH, "poll close 1")
+    with database.session() as session:
+        token = session.exec(select(Poll.chart_token)).one()
+    chat.close()
+    return f"/charts/{token}.png"
+
+
+async def test_a_closed_polls_result_chart_is_a_png(app_client):
+    client, database = app_client
+    url = await asyncio.to_thread(closed_poll_chart, database, "live", True)
+    response = await client.get(url)
+    assert response.status == 200
+    assert (await response.read()).startswith(PNG_SIGNATURE)
+
+
+async def test_a_hidden_polls_chart_does_not_exist_until_the_close(app_client):
+    client, database = app_client
+    url = await asyncio.to_thread(closed_poll_chart, database, "after-close", False)
+    assert (await client.get(url)).status == 404

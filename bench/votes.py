@@ -1,0 +1,132 @@
+"""Votes per second through the engine: 500 distinct voters each clicking once, 16 at a time,
+on SQLite and on PostgreSQL. Each vote is a full turn: find the member, check the poll,
+replace the ballot, record participation, queue the live re-render, commit.
+
+Baseline, in the same run and on the same database: one bare INSERT of a ballot-sized
+row per committed transaction, 16 at a time: the floor any durable vote costs.
+
+    .venv/bin/python bench/votes.py [--voters 500] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from report import machine, write_section  # bench/ is on sys.path when a script runs
+from sqlalchemy import create_engine, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from dialogs.engine import Engine  # noqa: E402
+from dialogs.events import ActionInvoked, Actor, CommandIssued, Place  # noqa: E402
+from storage import migrate  # noqa: E402
+from storage.database import Database  # noqa: E402
+
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PLACE = Place("playground", "bench", "votes")
+WORKERS = 16
+
+
+def engine_votes(database: Database, voters: int) -> float:
+    engine = Engine(database)
+    coordinator = Actor("playground", "bench", "coordinator", "Coordinator")
+    engine.handle(CommandIssued(coordinator, PLACE, 'setup "Bench"'))
+    engine.handle(CommandIssued(coordinator, PLACE, 'poll "Which?" "A" "B" "C" "D"'))
+    people = [Actor("playground", "bench", f"v{n}", f"Voter {n}") for n in range(voters)]
+    actions = [f"vote:1:{n % 4 + 1}" for n in range(voters)]
+    return _rate(voters, lambda n: engine.handle(ActionInvoked(people[n], PLACE, actions[n])))
+
+
+def bare_inserts(database: Database, voters: int) -> float:
+    with database.engine.begin() as connection:
+        connection.execute(
+            text(
+                "CREATE TABLE bench_ballot (id VARCHAR(32) PRIMARY KEY, "
+                "poll_id INTEGER, member_id INTEGER, choices TEXT)"
+            )
+        )
+
+    def insert(n: int) -> None:
+        with database.session() as session:
+            session.execute(
+                text("INSERT INTO bench_ballot VALUES (:id, 1, :member, '[0]')"),
+                {"id": secrets.token_hex(16), "member": n},
+            )
+
+    return _rate(voters, insert)
+
+
+def _rate(count: int, work: Callable[[int], object]) -> float:
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        list(pool.map(work, range(count)))
+    return count / (time.perf_counter() - started)
+
+
+def on_sqlite(measure: Callable[[Database, int], float], voters: int) -> float:
+    with tempfile.TemporaryDirectory() as folder:
+        database = Database(f"sqlite:///{Path(folder) / 'bench.db'}")
+        migrate.upgrade(database)
+        try:
+            return measure(database, voters)
+        finally:
+            database.dispose()
+
+
+def on_postgres(measure: Callable[[Database, int], float], voters: int) -> float:
+    schema = f"bench_votes_{secrets.token_hex(4)}"
+    admin = create_engine(POSTGRES)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    database = Database(POSTGRES, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        migrate.upgrade(database)
+        return measure(database, voters)
+    finally:
+        database.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--voters", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    rows = []
+    for name, store in (("SQLite", on_sqlite), ("PostgreSQL", on_postgres)):
+        base = statistics.median(store(bare_inserts, args.voters) for _ in range(args.runs))
+        votes = statistics.median(store(engine_votes, args.voters) for _ in range(args.runs))
+        rows.append(f"| {name} | {votes:,.0f} | {base:,.0f} | {votes / base:.2f}× |")
+        print(rows[-1], file=sys.stderr)
+    body = "\n".join(
+        [
+            f"{args.voters} distinct voters each voting once, {WORKERS} at a time, through "
+            "`Engine.handle` (a full turn, committed). Baseline: one bare INSERT of a ballot-sized "
+            f"row per committed transaction, {WORKERS} at a time, on the same database. "
+            f"Medians of {args.runs} runs.",
+            "",
+            "| database | votes/s through the engine | bare inserts/s (baseline) | ratio |",
+            "|---|---:|---:|---:|",
+            *rows,
+            "",
+            f"- machine: {machine()}",
+            "- command: `.venv/bin/python bench/votes.py "
+            f"--voters {args.voters} --runs {args.runs}`",
+        ]
+    )
+    write_section("Votes through the engine", body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()
