@@ -202,7 +202,9 @@ class Dispatcher:
         if isinstance(effect, Post):
             return await port.post(place, job.delivery, effect.card)
         assert job.ref is not None
-        card = await asyncio.to_thread(self.engine.render_message, effect.key) or effect.card
+        card = await asyncio.to_thread(self.engine.render_message, effect.key)
+        if card is None:
+            raise DeliveryError(f"nothing renders the message {effect.key}", permanent=True)
         await port.update(place, job.delivery, job.ref, card)
         return None
 

@@ -179,11 +179,14 @@ class Post(_Block):
 
 
 class Update(_Block):
-    """Re-render the posted copy of the message named `key` in one channel."""
+    """Re-render the posted copy of the message named `key` in one channel.
+
+    It carries no card: the dispatcher renders the message from the latest state when it
+    delivers, so a burst of changes costs one rendering, not one each.
+    """
 
     kind: Literal["update"] = "update"
     key: str
-    card: Card
     place: PlaceModel | None = None
 
 

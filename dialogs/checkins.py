@@ -405,9 +405,7 @@ def answer(turn: Turn, run_id: int, question: int, value: int) -> None:
     if value not in SCALE:
         raise Refusal("Answers go from 1 to 5.")
     _store(turn, run, member, question, value=value)
-    outbound.update_everywhere(
-        turn.session, turn.now, turn.collaborative, message_key(run), render_run(turn.session, run)
-    )
+    outbound.update_everywhere(turn.session, turn.now, turn.collaborative, message_key(run))
     turn.say(
         f"Thanks — you answered {value}.",
         f"You can change it until {describe(run.closes_at, schedule.timezone)}.",
@@ -480,9 +478,7 @@ def submit_answers(turn: Turn, run_id: int, form_values: dict[str, Any]) -> None
         return
     for question, (value, text) in parsed.items():
         _store(turn, run, member, question, value=value, text=text)
-    outbound.update_everywhere(
-        turn.session, turn.now, turn.collaborative, message_key(run), render_run(turn.session, run)
-    )
+    outbound.update_everywhere(turn.session, turn.now, turn.collaborative, message_key(run))
     turn.say(
         "Thanks — your answers are in.",
         f"You can change them until {describe(run.closes_at, schedule.timezone)}.",
@@ -571,9 +567,7 @@ def close_run(session: Session, now: datetime, timer: Timer) -> None:
     assert collaborative is not None
     run.status, run.closed_at = "closed", now
     session.flush()
-    outbound.update_everywhere(
-        session, now, collaborative, message_key(run), render_run(session, run)
-    )
+    outbound.update_everywhere(session, now, collaborative, message_key(run))
     outbound.post_everywhere(session, now, collaborative, summary_card(session, run, schedule))
 
 

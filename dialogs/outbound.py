@@ -76,11 +76,11 @@ def post_everywhere(
 
 
 def update_everywhere(
-    session: Session, now: datetime, collaborative: Collaborative, key: str, card: Card
+    session: Session, now: datetime, collaborative: Collaborative, key: str
 ) -> None:
     """Re-render the message `key` in every channel; delivery renders the latest state."""
     for place in channels_of(session, collaborative):
-        emit(session, now, collaborative, Update(key=key, card=card, place=PlaceModel.of(place)))
+        emit(session, now, collaborative, Update(key=key, place=PlaceModel.of(place)))
 
 
 def notify(

@@ -17,7 +17,6 @@ from dialogs.poll_results import (
     export_csv,
     missing_for_quorum,
     outcome_text,
-    render_poll,
     result_card,
     visible_to,
     visible_to_all,
@@ -156,9 +155,7 @@ def finish(
     )
     if poll.settings.get("anonymous"):
         shuffle_anonymous_ballots(session, poll)
-    outbound.update_everywhere(
-        session, now, collaborative, message_key(poll), render_poll(session, poll)
-    )
+    outbound.update_everywhere(session, now, collaborative, message_key(poll))
     outbound.post_everywhere(
         session, now, collaborative, result_card(session, poll, collaborative, result)
     )

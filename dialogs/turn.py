@@ -77,10 +77,6 @@ class Turn:
         collaborative, _ = self.in_collaborative()
         return outbound.post_everywhere(self.session, self.now, collaborative, card, key)
 
-    def update_everywhere(self, key: str, card: Card) -> None:
-        collaborative, _ = self.in_collaborative()
-        outbound.update_everywhere(self.session, self.now, collaborative, key, card)
-
     def audit(self, action: str, summary: str, **detail: Any) -> None:
         collaborative, member = self.in_collaborative()
         outbound.record(self.session, self.now, collaborative, member, action, summary, **detail)

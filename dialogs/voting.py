@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from dialogs import outbound
 from dialogs.cards import ActorModel, Card, Choice, ChoiceInput, Form, OpenForm, Text, TextInput
-from dialogs.poll_results import compute, labels, render_poll, result_blocks
+from dialogs.poll_results import compute, labels, result_blocks
 from dialogs.poll_setup import MAX_OPTIONS, check_option, message_key
 from dialogs.poll_types import NEEDS_REASON, SCORE_MAX, SCORE_MIN, STANCE_LABELS, STANCES
 from dialogs.turn import Refusal, Turn
@@ -346,9 +346,7 @@ def submit_option(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
     turn.session.add(PollOption(poll_id=poll.id, position=len(existing), label=typed))
     turn.session.flush()
     turn.audit("poll.option", f"added “{typed}” to poll #{poll.number}", poll=poll.number)
-    outbound.update_everywhere(
-        turn.session, turn.now, collaborative, message_key(poll), render_poll(turn.session, poll)
-    )
+    outbound.update_everywhere(turn.session, turn.now, collaborative, message_key(poll))
     turn.say(f"“{typed}” is now an option in poll #{poll.number}.")
 
 
@@ -389,9 +387,7 @@ def _record(turn: Turn, poll: Poll, member: Member, content: Any, done: str) -> 
         session.add(Participation(poll_id=poll.id, member_id=member.id, first_voted_at=turn.now))
     session.flush()
     assert turn.collaborative is not None
-    outbound.update_everywhere(
-        session, turn.now, turn.collaborative, message_key(poll), render_poll(session, poll)
-    )
+    outbound.update_everywhere(session, turn.now, turn.collaborative, message_key(poll))
     blocks: list[Any] = []
     if poll.settings.get("results") == "after-vote":
         blocks = result_blocks(compute(session, poll), session, poll)

@@ -81,9 +81,15 @@ class YieldingPlatform(FakePlatform):
         return self._arrive("post", place, card)
 
 
-class NoRendering:
+LATEST: dict[str, str] = {}
+
+
+class LatestRendering:
+    """Renders a message from the latest text queued for it, as the engine renders the
+    latest state (and nothing for a key never queued)."""
+
     def render_message(self, key):
-        return None
+        return card(LATEST[key]) if key in LATEST else None
 
 
 def card(text: str) -> Card:
@@ -135,7 +141,8 @@ def posted_copy(database, key: str, channel_row_id: int, rendered_at: datetime) 
 
 
 def update(place: Place, key: str, text: str) -> Update:
-    return Update(key=key, card=card(text), place=PlaceModel.of(place))
+    LATEST[key] = text
+    return Update(key=key, place=PlaceModel.of(place))
 
 
 def post(place: Place, text: str) -> Post:
@@ -149,7 +156,7 @@ def statuses(database) -> list[str]:
 
 def dispatcher(database, clock, port, **options) -> Dispatcher:
     return Dispatcher(
-        database, NoRendering(), {port.platform: port}, clock, rng=random.Random(7), **options
+        database, LatestRendering(), {port.platform: port}, clock, rng=random.Random(7), **options
     )
 
 
