@@ -279,8 +279,12 @@ def _vote_controls(session: Session, poll: Poll) -> list[Actions]:
 
 def result_blocks(result: dict[str, Any], session: Session, poll: Poll) -> list[Any]:
     """The figures, as bars or fields, plus the balanced view and consent's reasons."""
+    if not result["voters"] and poll.type in ("ranked", "score"):
+        return [Text(text="No votes yet.", tone="muted")]
     blocks: list[Any] = [_figures(result, poll)]
-    if "balanced" in result:
+    if poll.type == "ranked":
+        blocks += [Context(text=_round_line(n, r)) for n, r in enumerate(result["rounds"], 1)]
+    if "balanced" in result and result["voters"]:
         balanced = {**result["balanced"], "type": poll.type, "voters": result["voters"]}
         blocks.append(
             Text(
@@ -327,6 +331,14 @@ def _figures(result: dict[str, Any], poll: Poll) -> ResultBars | Fields:
         ],
         summary=summary,
     )
+
+
+def _round_line(number: int, round_: dict[str, Any]) -> str:
+    counts = ", ".join(f"{label} {count:g}" for label, count in round_["counts"].items())
+    line = f"Round {number}: {counts}; {round_['exhausted']:g} exhausted"
+    if round_["eliminated"] is not None:
+        line += f"; {round_['eliminated']} eliminated"
+    return line + "."
 
 
 def _score_line(score: dict[str, float | None]) -> str:

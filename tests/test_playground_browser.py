@@ -136,3 +136,20 @@ def test_a_poll_updates_live_in_both_trusts_channels(concord, browser, tmp_path)
 
     page.screenshot(path=str(tmp_path / "playground.png"))
     watcher.screenshot(path=str(tmp_path / "watcher.png"))
+
+
+def test_a_ranked_vote_is_cast_through_the_form_its_button_opens(concord, browser):
+    page = open_playground(browser, concord)
+    act_as(page, "asha")
+    page.get_by_test_id(f"channel-{RIVERSIDE}").click()
+    type_command(page, RIVERSIDE, 'poll "Which first?" "Beds" "Workforce" "Data" --type ranked')
+    act_as(page, "ben")
+    pane(page, RIVERSIDE).get_by_role("button", name="Rank the options").click()
+    first = pane(page, RIVERSIDE).locator("fieldset", has_text="1st choice")
+    first.get_by_label("Workforce").check()
+    pane(page, RIVERSIDE).locator("fieldset", has_text="2nd choice").get_by_label("Beds").check()
+    pane(page, RIVERSIDE).get_by_role("button", name="Vote").click()
+    expect(page.get_by_test_id(f"transcript-{RIVERSIDE}")).to_contain_text("Your vote is in")
+    expect(page.get_by_test_id(f"transcript-{RIVERSIDE}")).to_contain_text(
+        "1 person voted · after 1 round of instant run-off"
+    )

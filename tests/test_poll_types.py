@@ -70,6 +70,9 @@ def test_a_ranked_poll_transfers_votes_until_one_option_has_a_majority(chat):
     assert "“Discharge” won after instant run-off" in shown
     bars = next(b for b in chat.last_message(NORTH).blocks if isinstance(b, ResultBars))
     assert bars.summary == "5 people voted · after 2 rounds of instant run-off"
+    shown = text_of(chat.last_message(NORTH))
+    assert "Round 1: Beds 2, Discharge 2, Workforce 1; 0 exhausted; Workforce eliminated." in shown
+    assert "Round 2: Beds 2, Discharge 3; 0 exhausted." in shown
 
 
 def test_a_ranking_must_be_in_order_without_repeats_and_is_kept_when_refused(chat):

@@ -334,8 +334,10 @@ function wirePane(pane) {
     const button = event.target.closest("button[data-action]");
     if (!button) return;
     button.disabled = true;
-    await act(pane, button.dataset.action, {});
+    const outcome = await act(pane, button.dataset.action, {});
     button.disabled = false;
+    // Some buttons answer with a form: "Rank the options", "Answer privately", "Object"…
+    if (outcome && outcome.form) showForm(pane, outcome.form);
   });
 
   pane.addEventListener("change", async (event) => {
@@ -343,7 +345,8 @@ function wirePane(pane) {
     if (!select || !select.value) return;
     const action = select.value;
     select.selectedIndex = 0;
-    await act(pane, action, {});
+    const outcome = await act(pane, action, {});
+    if (outcome && outcome.form) showForm(pane, outcome.form);
   });
 
   pane.addEventListener("submit", async (event) => {
