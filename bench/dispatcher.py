@@ -17,19 +17,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import secrets
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from report import machine, write_section  # bench/ is on sys.path when a script runs
 from sqlalchemy import create_engine, text
+from stores import Opener, postgres_database, sqlite_database
 
 from bot.outbox import Dispatcher
 from dialogs.cards import Card, PlaceModel, Post, Text
@@ -37,11 +34,9 @@ from dialogs.clock import utc_now
 from dialogs.events import Actor, Place
 from dialogs.outbound import emit
 from dialogs.ports import NO_LIMITS
-from storage import migrate
 from storage.database import Database
 from storage.models import Channel, Collaborative
 
-Opener = Callable[[], AbstractContextManager[Database]]
 SECTION = "## Outbox dispatcher"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -150,35 +145,6 @@ def measure(opened: Opener, scenario: Scenario, posts: int, channels: int) -> fl
     if settled != posts or delivered != posts:
         raise RuntimeError(f"{scenario}: settled {settled}, delivered {delivered} of {posts}")
     return posts / elapsed
-
-
-@contextmanager
-def sqlite_database() -> Iterator[Database]:
-    with tempfile.TemporaryDirectory(prefix="concord-bench-") as folder:
-        database = Database(f"sqlite:///{Path(folder) / 'concord.db'}")
-        migrate.upgrade(database)
-        yield database
-        database.dispose()
-
-
-def postgres_database(url: str) -> Opener:
-    @contextmanager
-    def opened() -> Iterator[Database]:
-        schema = f"concord_bench_{secrets.token_hex(4)}"
-        admin = create_engine(url)
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        database = Database(url, connect_args={"options": f"-csearch_path={schema}"})
-        try:
-            migrate.upgrade(database)
-            yield database
-        finally:
-            database.dispose()
-            with admin.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
-
-    return opened
 
 
 def postgres_reachable(url: str) -> bool:

@@ -14,23 +14,18 @@ import argparse
 import secrets
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from report import machine, write_section  # bench/ is on sys.path when a script runs
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
+from stores import Opener, postgres_database, sqlite_database
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from dialogs.engine import Engine
+from dialogs.events import ActionInvoked, Actor, CommandIssued, Place
+from storage.database import Database
 
-from dialogs.engine import Engine  # noqa: E402
-from dialogs.events import ActionInvoked, Actor, CommandIssued, Place  # noqa: E402
-from storage import migrate  # noqa: E402
-from storage.database import Database  # noqa: E402
-
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PLACE = Place("playground", "bench", "votes")
 WORKERS = 16
 
@@ -71,30 +66,9 @@ def _rate(count: int, work: Callable[[int], object]) -> float:
     return count / (time.perf_counter() - started)
 
 
-def on_sqlite(measure: Callable[[Database, int], float], voters: int) -> float:
-    with tempfile.TemporaryDirectory() as folder:
-        database = Database(f"sqlite:///{Path(folder) / 'bench.db'}")
-        migrate.upgrade(database)
-        try:
-            return measure(database, voters)
-        finally:
-            database.dispose()
-
-
-def on_postgres(measure: Callable[[Database, int], float], voters: int) -> float:
-    schema = f"bench_votes_{secrets.token_hex(4)}"
-    admin = create_engine(POSTGRES)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    database = Database(POSTGRES, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        migrate.upgrade(database)
+def measured(opener: Opener, measure: Callable[[Database, int], float], voters: int) -> float:
+    with opener() as database:
         return measure(database, voters)
-    finally:
-        database.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def main() -> None:
@@ -103,9 +77,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     rows = []
-    for name, store in (("SQLite", on_sqlite), ("PostgreSQL", on_postgres)):
-        base = statistics.median(store(bare_inserts, args.voters) for _ in range(args.runs))
-        votes = statistics.median(store(engine_votes, args.voters) for _ in range(args.runs))
+    for name, opener in (("SQLite", sqlite_database), ("PostgreSQL", postgres_database())):
+        base = statistics.median(
+            measured(opener, bare_inserts, args.voters) for _ in range(args.runs)
+        )
+        votes = statistics.median(
+            measured(opener, engine_votes, args.voters) for _ in range(args.runs)
+        )
         rows.append(f"| {name} | {votes:,.0f} | {base:,.0f} | {votes / base:.2f}× |")
         print(rows[-1], file=sys.stderr)
     body = "\n".join(
