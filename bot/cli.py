@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from aiohttp import web
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from adapters.slack.manifest import as_yaml, manifest
 from bot.app import create_app
 from bot.logging import AccessLogger, configure_logging
 from bot.settings import ConfigError, Settings, load_settings
@@ -28,7 +31,6 @@ log = logging.getLogger("concord")
 EXIT_USAGE = 2
 SHUTDOWN_GRACE_SECONDS = 3.0
 NOT_AVAILABLE_YET = {
-    "slack-manifest": "the Slack app set-up",
     "teams-package": "the Teams app set-up",
     "export": "the decision log export",
 }
@@ -39,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "serve"
     if command == "recount":
         return recount(args.file)
+    if command == "slack-manifest":
+        return slack_manifest(args.public_url, args.socket_mode, args.format)
     if command in NOT_AVAILABLE_YET:
         return _fail(f"{command} is not available yet: arrives with {NOT_AVAILABLE_YET[command]}")
     try:
@@ -105,6 +109,24 @@ def recount(path: str) -> int:
     return 0
 
 
+def slack_manifest(public_url: str | None, socket_mode: bool, output: str) -> int:
+    """Print the Slack app manifest; HTTP mode needs a public https URL, Socket Mode none."""
+    public_url = public_url or os.environ.get("CONCORD_PUBLIC_URL") or None
+    if public_url and not public_url.startswith("https://"):
+        return _fail(
+            f"--public-url must start with https:// (Slack only calls https), not {public_url}"
+        )
+    if not public_url and not socket_mode:
+        return _fail(
+            "slack-manifest needs --public-url https://… (or CONCORD_PUBLIC_URL) or --socket-mode"
+        )
+    document = manifest(public_url, socket_mode)
+    sys.stdout.write(
+        as_yaml(document) if output == "yaml" else json.dumps(document, indent=2) + "\n"
+    )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="concord", description="Concord: co-create a purpose and decide by vote."
@@ -117,7 +139,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     recount = commands.add_parser("recount", help="recompute a poll result from its ballots CSV")
     recount.add_argument("file")
-    commands.add_parser("slack-manifest", help="print the Slack app manifest")
+    slack = commands.add_parser("slack-manifest", help="print the Slack app manifest")
+    slack.add_argument("--socket-mode", action="store_true", help="no public URL: Socket Mode")
+    slack.add_argument(
+        "--public-url", help="https address Slack calls (default CONCORD_PUBLIC_URL)"
+    )
+    slack.add_argument("--format", choices=["json", "yaml"], default="json")
     commands.add_parser("teams-package", help="build the Teams app package")
     commands.add_parser("export", help="export a collaborative's decision log")
     return parser
