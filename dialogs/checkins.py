@@ -112,7 +112,7 @@ def add(turn: Turn, command: Command) -> None:
             blocks=[
                 Heading(text=f"Check-in #{schedule.number} scheduled"),
                 Text(
-                    text=f"{describe_rule(rule).capitalize()}, answers open for {_hours(window)}. "
+                    text=f"{_sentence(describe_rule(rule))}, answers open for {_hours(window)}. "
                     f"The first is {describe(first.due_at, collaborative.timezone)}."
                 ),
                 *(Text(text=f"{i + 1}. {q['text']}") for i, q in enumerate(schedule.questions)),

@@ -68,6 +68,7 @@ def runs(database) -> list[CheckinRun]:
 
 def test_a_weekly_check_in_posts_on_time_in_every_channel(chat, ticker, clock):
     shown = chat.says(ASHA, NORTH, 'checkin add "every monday 09:00"')
+    assert "Every Monday at 09:00, answers open for 24 hours." in shown
     assert "The first is Mon 30 Nov 2026 09:00 GMT" in shown
     clock.now = MONDAY_9 - timedelta(seconds=1)
     assert ticker.tick().fired == 0
