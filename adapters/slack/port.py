@@ -1,0 +1,180 @@
+"""The Slack delivery port: the outbox's posts, updates and private notes, via the Web API.
+
+One `AsyncWebClient` per bot token (a Slack team's install), cached, each with
+slack_sdk's rate-limit retry handler allowing a single retry after `Retry-After`.
+Whatever still fails becomes a `DeliveryError`: a 429 carries Slack's
+`Retry-After`; refusals that no retry can fix (a missing channel, a revoked
+token, invalid blocks…) are permanent; anything else (5xx, network errors,
+timeouts) may be tried again. Tokens never appear in an error message or a log.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.render import render_message
+from dialogs.cards import Card
+from dialogs.events import Actor, Place
+from dialogs.ports import SLACK_LIMITS, DeliveryError, DeliveryLimits
+
+PLATFORM = "slack"
+DEFAULT_API_URL = AsyncWebClient.BASE_URL
+RATE_LIMIT_RETRIES = 1
+
+# Refusals that the same call made again cannot overcome.
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "invalid_auth",
+        "account_inactive",
+        "token_revoked",
+        "missing_scope",
+        "message_not_found",
+        "cant_update_message",
+        "invalid_blocks",
+        "msg_too_long",
+        "user_not_in_channel",
+        "not_authed",
+    }
+)
+
+TokenLookup = Callable[[str], Awaitable[str | None]] | Callable[[str], str | None]
+
+
+class SlackPort:
+    """`PlatformPort` for Slack: `tokens` maps a team id (a place's tenant) to its bot token."""
+
+    platform: str = PLATFORM
+    limits: DeliveryLimits = SLACK_LIMITS
+
+    def __init__(
+        self, tokens: TokenLookup, *, public_url: str = "", api_url: str | None = None
+    ) -> None:
+        self._tokens = tokens
+        self._public_url = public_url
+        base = api_url or DEFAULT_API_URL
+        self._api_url = base if base.endswith("/") else base + "/"
+        self._clients: dict[str, AsyncWebClient] = {}
+
+    async def post(self, place: Place, delivery: dict[str, Any], card: Card) -> str:
+        answer = await self._call(
+            place.tenant_id,
+            "chat.postMessage",
+            channel=place.channel_id,
+            thread_ts=place.thread_id,
+            unfurl_links=False,
+            unfurl_media=False,
+            **self._render(card),
+        )
+        ts = answer.get("ts")
+        if not isinstance(ts, str) or not ts:
+            raise DeliveryError("Slack chat.postMessage answered without a message ts")
+        return ts
+
+    async def update(self, place: Place, delivery: dict[str, Any], ref: str, card: Card) -> None:
+        await self._call(
+            place.tenant_id, "chat.update", channel=place.channel_id, ts=ref, **self._render(card)
+        )
+
+    async def notify(self, actor: Actor, place: Place | None, card: Card) -> None:
+        if place is not None:
+            await self._call(
+                place.tenant_id,
+                "chat.postEphemeral",
+                channel=place.channel_id,
+                user=actor.user_id,
+                thread_ts=place.thread_id,
+                **self._render(card),
+            )
+            return
+        opened = await self._call(actor.tenant_id, "conversations.open", users=actor.user_id)
+        channel = opened.get("channel")
+        channel_id = channel.get("id") if isinstance(channel, Mapping) else None
+        if not isinstance(channel_id, str) or not channel_id:
+            raise DeliveryError("Slack conversations.open answered without a channel id")
+        await self._call(
+            actor.tenant_id,
+            "chat.postMessage",
+            channel=channel_id,
+            unfurl_links=False,
+            unfurl_media=False,
+            **self._render(card),
+        )
+
+    def _render(self, card: Card) -> dict[str, Any]:
+        return render_message(card, public_url=self._public_url)
+
+    async def _call(self, team_id: str, method: str, **arguments: Any) -> dict[str, Any]:
+        """Call `method` as `team_id`'s bot; its answer's data, or a `DeliveryError`."""
+        token = await self._token(team_id)
+        client = self._client(token)
+        json = {key: value for key, value in arguments.items() if value is not None}
+        try:
+            answer = await client.api_call(method, json=json)
+        except SlackApiError as error:
+            raise delivery_error(method, error) from None
+        except (aiohttp.ClientError, TimeoutError, SlackClientError) as error:
+            message = _scrubbed(f"Slack {method} failed: {type(error).__name__}: {error}", token)
+            raise DeliveryError(message) from None
+        data = answer.data
+        return data if isinstance(data, dict) else {}
+
+    async def _token(self, team_id: str) -> str:
+        found = self._tokens(team_id)
+        token = await found if inspect.isawaitable(found) else found
+        if not token:
+            raise DeliveryError(f"no Slack bot token for team {team_id}", permanent=True)
+        return token
+
+    def _client(self, token: str) -> AsyncWebClient:
+        client = self._clients.get(token)
+        if client is None:
+            client = AsyncWebClient(
+                token=token,
+                base_url=self._api_url,
+                retry_handlers=[
+                    AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
+                ],
+            )
+            self._clients[token] = client
+        return client
+
+
+def delivery_error(method: str, error: SlackApiError) -> DeliveryError:
+    """The `DeliveryError` for Slack's refusal of `method`: rate limited, permanent or retryable."""
+    response = error.response
+    status = getattr(response, "status_code", None)
+    data = getattr(response, "data", None)
+    code = data.get("error") if isinstance(data, Mapping) else None
+    code = code if isinstance(code, str) and code else f"HTTP {status}"
+    if status == 429 or code == "ratelimited":
+        retry_after = _retry_after(getattr(response, "headers", None))
+        return DeliveryError(f"Slack {method}: rate limited", retry_after=retry_after)
+    return DeliveryError(f"Slack {method}: {code}", permanent=code in PERMANENT_ERRORS)
+
+
+def _retry_after(headers: Any) -> float | None:
+    """Slack's `Retry-After` in seconds, from headers as slack_sdk keeps them."""
+    if not isinstance(headers, Mapping):
+        return None
+    for name, value in headers.items():
+        if isinstance(name, str) and name.lower() == "retry-after":
+            first = value[0] if isinstance(value, list | tuple) and value else value
+            try:
+                return max(0.0, float(first))
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def _scrubbed(message: str, token: str) -> str:
+    return message.replace(token, "[token]") if token else message
