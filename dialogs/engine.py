@@ -12,8 +12,9 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from dialogs import checkins, decisions, membership, poll_results, poll_setup, polls, voting
 from dialogs.cards import ActorModel, Card, Context, Effect, Notify, PlaceModel
@@ -21,9 +22,12 @@ from dialogs.clock import Clock, utc_now
 from dialogs.events import ActionInvoked, Actor, CommandIssued, Event, Place
 from dialogs.grammar import Command, GrammarError, parse
 from dialogs.help import NOT_YET, help_card
+from dialogs.home import home_card
+from dialogs.outbound import channel_lane
 from dialogs.turn import Refusal, Turn, refusal_card
 from storage.database import Database
-from storage.models import Collaborative
+from storage.models import Collaborative, ProcessedEvent
+from storage.outbox import give_up_lanes
 
 log = logging.getLogger(__name__)
 
@@ -65,16 +69,24 @@ class Engine:
             "checkin.skip": checkins.skip,
         }
 
-    def handle(self, event: Event) -> list[Effect]:
-        """Handle one event; return what to show the person who acted."""
+    def handle(self, event: Event, *, event_id: str | None = None) -> list[Effect]:
+        """Handle one event; return what to show the person who acted.
+
+        With `event_id` (the platform's id for a delivery it may retry), the event is
+        handled at most once: a retry finds the id recorded with the first change and
+        does nothing.
+        """
         if not isinstance(event, CommandIssued | ActionInvoked):
             return []
         echo = event.text if isinstance(event, CommandIssued) else None
+        once = (event.actor.platform, event_id) if event_id else None
         try:
             if isinstance(event, CommandIssued):
                 command = parse(event.text)
-                return self._in_turn(event.actor, event.place, lambda t: self._command(t, command))
-            return self._in_turn(event.actor, event.place, lambda t: self._action(t, event))
+                return self._in_turn(
+                    event.actor, event.place, lambda t: self._command(t, command), once
+                )
+            return self._in_turn(event.actor, event.place, lambda t: self._action(t, event), once)
         except (Refusal, GrammarError) as problem:
             return [
                 _private(
@@ -100,8 +112,28 @@ class Engine:
                 return checkins.render_run(session, run)
             return None
 
-    def _in_turn(self, actor: Actor, place: Place, work: Callable[[Turn], None]) -> list[Effect]:
+    def home(self, actor: Actor) -> Card:
+        """What is waiting for this person in every collaborative they belong to (read-only)."""
+        with self.database.session() as session:
+            return home_card(session, actor, self.clock())
+
+    def tenant_removed(self, platform: str, tenant_id: str) -> int:
+        """A workspace removed Concord: drop what can no longer reach it; return how many."""
+        prefix = channel_lane(Place(platform, tenant_id, "")).removesuffix("#")
+        return self.database.run(
+            lambda session: give_up_lanes(session, prefix, "Concord was removed from the workspace")
+        )
+
+    def _in_turn(
+        self,
+        actor: Actor,
+        place: Place,
+        work: Callable[[Turn], None],
+        once: tuple[str, str] | None = None,
+    ) -> list[Effect]:
         def unit_of_work(session: Session) -> list[Effect]:
+            if once and not _first_delivery(session, *once, self.clock()):
+                return []
             turn = self._start_turn(session, actor, place)
             work(turn)
             return turn.replies
@@ -153,6 +185,25 @@ class Engine:
             raise Refusal(
                 "That button doesn't do anything any more.", "Type `help` to see what you can do."
             )
+
+
+def _first_delivery(session: Session, platform: str, event_id: str, now: datetime) -> bool:
+    """Record `event_id` as handled; False when it already was (a platform's retry).
+
+    Two deliveries racing both insert; the database's unique key fails one, and
+    `Database.run` runs it again to find the other's row.
+    """
+    event_id = event_id[:200]
+    seen = session.exec(
+        select(ProcessedEvent.id).where(
+            ProcessedEvent.platform == platform, ProcessedEvent.event_id == event_id
+        )
+    ).first()
+    if seen is not None:
+        return False
+    session.add(ProcessedEvent(platform=platform, event_id=event_id, processed_at=now))
+    session.flush()
+    return True
 
 
 def _private(actor: Actor, place: Place, card: Card, echo: str | None) -> Notify:

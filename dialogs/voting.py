@@ -12,7 +12,9 @@ the vote can't be changed (nothing links it back to be replaced).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 from sqlmodel import select
@@ -212,7 +214,23 @@ def submit_ballot(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
             )
         )
         return
-    _record(turn, poll, member, content, "Your vote is in")
+    _record(turn, poll, member, content, _described(poll, content, labels(turn.session, poll)))
+
+
+def _described(poll: Poll, content: list[int], names: list[str]) -> str:
+    """What a form ballot said, named back to the voter: "You ranked “A” 1st, “B” 2nd"."""
+    if poll.type == "ranked":
+        return "You ranked " + ", ".join(
+            f"“{names[p]}” {_ordinal(n)}" for n, p in enumerate(content, 1)
+        )
+    if poll.type == "score":
+        return "You scored " + ", ".join(
+            f"“{name}” {score}" for name, score in zip(names, content, strict=True)
+        )
+    placed = [(name, dots) for name, dots in zip(names, content, strict=True) if dots]
+    return "You put " + ", ".join(
+        f"{dots} dot{'s' * (dots != 1)} on “{name}”" for name, dots in placed
+    )
 
 
 def _ranking(typed: dict[str, str], count: int, _poll: Poll) -> list[int]:
@@ -354,7 +372,9 @@ def submit_option(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
 
 
 def _record(turn: Turn, poll: Poll, member: Member, content: Any, done: str) -> None:
+    """Store the ballot and confirm it; `done` names the choice ("You voted “B”")."""
     session = turn.session
+    collaborative, _ = turn.in_collaborative()
     if poll.settings.get("anonymous"):
         session.add(
             Ballot(poll_id=poll.id, organisation_id=member.organisation_id, choices=content)
@@ -378,20 +398,33 @@ def _record(turn: Turn, poll: Poll, member: Member, content: Any, done: str) -> 
                     cast_at=turn.now,
                 )
             )
+        until = _until(poll, turn.now, collaborative.timezone)
         message = (
-            f"{done} in poll #{poll.number}. You can change it until the poll closes."
+            f"{done} in poll #{poll.number} — you can change it until {until}."
             if content
-            else f"Your vote in poll #{poll.number} is withdrawn."
+            else f"Your vote in poll #{poll.number} is withdrawn — you can vote again "
+            f"until {until}."
         )
     if not _participated(turn, poll, member):
         session.add(Participation(poll_id=poll.id, member_id=member.id, first_voted_at=turn.now))
     session.flush()
-    assert turn.collaborative is not None
-    outbound.update_everywhere(session, turn.now, turn.collaborative, message_key(poll))
+    outbound.update_everywhere(session, turn.now, collaborative, message_key(poll))
     blocks: list[Any] = []
     if poll.settings.get("results") == "after-vote":
         blocks = result_blocks(compute(session, poll), session, poll)
     turn.reply(Card(blocks=[Text(text=message), *blocks], fallback=message))
+
+
+def _until(poll: Poll, now: datetime, timezone: str) -> str:
+    """The deadline as people say it: "Fri 17:00", with the date once it is a week or more away."""
+    if poll.closes_at is None:
+        return "the poll closes"
+    zone = ZoneInfo(timezone)
+    local, today = poll.closes_at.astimezone(zone), now.astimezone(zone).date()
+    day = f"{local:%a}"
+    if (local.date() - today).days > 6:
+        day += f" {local.day} {local:%b}" + (f" {local.year}" if local.year != today.year else "")
+    return f"{day} {local:%H:%M}"
 
 
 def _ordinal(n: int) -> str:

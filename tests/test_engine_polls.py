@@ -51,7 +51,9 @@ def test_a_new_poll_appears_in_every_linked_channel(chat):
 def test_votes_from_two_channels_land_in_one_tally_shown_in_both(chat):
     chat.says(ASHA, NORTH, LUNCH)
     buttons = poll_buttons(chat.last_message(NORTH))
-    assert "You voted “Discharge delays”" in chat.clicks(BEN, NORTH, buttons["Discharge delays"])
+    assert chat.clicks(BEN, NORTH, buttons["Discharge delays"]) == (
+        "You voted “Discharge delays” in poll #1 — you can change it until the poll closes."
+    )
     chat.clicks(CARYS, SOUTH, buttons["Discharge delays"])
     chat.clicks(DEE, SOUTH, buttons["Workforce"])
     for place in (NORTH, SOUTH):
@@ -72,6 +74,43 @@ def test_changing_a_vote_moves_it_and_keeps_the_history(chat, database):
     with database.session() as session:
         ballots = session.exec(select(Ballot)).all()
     assert sorted(b.latest for b in ballots) == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("closes", "until"),
+    [
+        ("friday 17:00", "Fri 17:00"),
+        ("2026-12-02 17:00", "Wed 17:00"),
+        ("2026-12-03 09:30", "Thu 3 Dec 09:30"),
+        ("2027-01-08 12:00", "Fri 8 Jan 2027 12:00"),
+    ],
+    ids=["this week", "six days away", "a week away", "next year"],
+)
+def test_a_vote_is_confirmed_with_the_choice_and_the_deadline_to_change_it(chat, closes, until):
+    chat.says(ASHA, NORTH, f"{LUNCH} --closes {closes}")
+    vote = poll_buttons(chat.last_message(NORTH))["Workforce"]
+    assert chat.clicks(BEN, NORTH, vote) == (
+        f"You voted “Workforce” in poll #1 — you can change it until {until}."
+    )
+
+
+def test_the_deadline_in_a_confirmation_is_in_the_collaboratives_time_zone(chat):
+    mumbai = channel("mumbai")
+    chat.says(CARYS, mumbai, 'setup "Western Partnership" --timezone Asia/Kolkata')
+    chat.says(CARYS, mumbai, 'poll "Which?" "A" "B" --closes friday 17:00')
+    vote = poll_buttons(chat.last_message(mumbai))["A"]
+    assert "until Fri 17:00." in chat.clicks(DEE, mumbai, vote)  # 11:30 in UTC
+
+
+def test_taking_back_the_last_choice_withdraws_the_vote_until_the_deadline(chat):
+    chat.says(
+        ASHA, NORTH, 'poll "Which two?" "A" "B" "C" --type multi --max 2 --closes friday 17:00'
+    )
+    vote = poll_buttons(chat.last_message(NORTH))["A"]
+    assert "You voted “A” in poll #1" in chat.clicks(BEN, NORTH, vote)
+    assert chat.clicks(BEN, NORTH, vote) == (
+        "Your vote in poll #1 is withdrawn — you can vote again until Fri 17:00."
+    )
 
 
 def test_clicking_the_same_option_twice_changes_nothing(chat):

@@ -149,7 +149,9 @@ def test_a_ranked_vote_is_cast_through_the_form_its_button_opens(concord, browse
     first.get_by_label("Workforce").check()
     pane(page, RIVERSIDE).locator("fieldset", has_text="2nd choice").get_by_label("Beds").check()
     pane(page, RIVERSIDE).get_by_role("button", name="Vote").click()
-    expect(page.get_by_test_id(f"transcript-{RIVERSIDE}")).to_contain_text("Your vote is in")
+    expect(page.get_by_test_id(f"transcript-{RIVERSIDE}")).to_contain_text(
+        "You ranked “Workforce” 1st, “Beds” 2nd"
+    )
     expect(page.get_by_test_id(f"transcript-{RIVERSIDE}")).to_contain_text(
         "1 person voted · after 1 round of instant run-off"
     )

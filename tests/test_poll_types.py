@@ -62,7 +62,11 @@ def test_a_ranked_poll_transfers_votes_until_one_option_has_a_majority(chat):
     assert "rank the options (instant run-off)" in text_of(card)
     # Beds leads on first preferences, but Workforce's voter prefers Discharge next.
     vote_with_form(chat, BEN, {"rank0": "0"})
-    vote_with_form(chat, CARYS, {"rank0": "0", "rank1": "1"})
+    confirmed = vote_with_form(chat, CARYS, {"rank0": "0", "rank1": "1"})
+    assert text_of(confirmed[0].card) == (
+        "You ranked “Beds” 1st, “Discharge” 2nd in poll #1 — "
+        "you can change it until the poll closes."
+    )
     vote_with_form(chat, DEE, {"rank0": "1", "rank1": "0"})
     vote_with_form(chat, ERIN, {"rank0": "2", "rank1": "1"})
     vote_with_form(chat, ASHA, {"rank0": "1"})
@@ -91,7 +95,10 @@ def test_a_ranking_must_be_in_order_without_repeats_and_is_kept_when_refused(cha
 
 def test_a_score_poll_shows_mean_median_and_spread(chat):
     chat.says(ASHA, NORTH, 'poll "How good is each plan?" "Plan A" "Plan B" --type score')
-    vote_with_form(chat, BEN, {"score0": "5", "score1": "1"})
+    confirmed = vote_with_form(chat, BEN, {"score0": "5", "score1": "1"})
+    assert "You scored “Plan A” 5, “Plan B” 1 in poll #1 — you can change it" in text_of(
+        confirmed[0].card
+    )
     vote_with_form(chat, CARYS, {"score0": "3", "score1": "2"})
     fields = next(b for b in chat.last_message(SOUTH).blocks if isinstance(b, Fields))
     shown = {f.label: f.value for f in fields.items}
@@ -105,7 +112,10 @@ def test_a_score_poll_shows_mean_median_and_spread(chat):
 def test_a_dot_vote_counts_every_dot_and_refuses_too_many(chat):
     chat.says(ASHA, NORTH, 'poll "Where do we focus?" "Beds" "Staff" "Data" --type dots --dots 3')
     assert "spread 3 dots" in text_of(chat.last_message(NORTH))
-    vote_with_form(chat, BEN, {"dots0": "2", "dots1": "1"})
+    confirmed = vote_with_form(chat, BEN, {"dots0": "2", "dots1": "1"})
+    assert "You put 2 dots on “Beds”, 1 dot on “Staff” in poll #1 — you can" in text_of(
+        confirmed[0].card
+    )
     vote_with_form(chat, CARYS, {"dots2": "3"})
     assert counts(chat.last_message(SOUTH)) == {"Beds": 2, "Staff": 1, "Data": 3}
     refused = vote_with_form(chat, DEE, {"dots0": "2", "dots1": "2"})
@@ -117,7 +127,9 @@ def test_a_consent_proposal_is_adopted_without_blocks_and_shows_every_reason(cha
     chat.says(ASHA, NORTH, 'poll "We pool our waiting-list data" --type consent --objections 1')
     buttons = actions(chat.last_message(NORTH))
     assert list(buttons)[:4] == ["Agree", "Can live with it", "Object", "Block"]
-    assert "You responded “Agree”" in chat.clicks(BEN, NORTH, buttons["Agree"])
+    assert chat.clicks(BEN, NORTH, buttons["Agree"]) == (
+        "You responded “Agree” in poll #1 — you can change it until the poll closes."
+    )
     chat.clicks(CARYS, SOUTH, buttons["Can live with it"])
     form = open_form(chat, DEE, NORTH, buttons["Object"])
     empty = chat.submits(DEE, NORTH, form.action, {"reason": "  "})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.slack.render import modal_errors, render_message, render_modal
+from adapters.slack.render import render_message, render_modal
 from dialogs.cards import (
     Actions,
     Bar,
@@ -270,11 +270,6 @@ def test_a_modal_keeps_what_the_person_typed_and_shows_the_error():
     for block in (question, options, kind, anonymous, orgs):
         assert block["block_id"] == block["element"]["action_id"]
     assert view["private_metadata"] == '{"channel": "C1"}'
-
-
-def test_a_refused_form_puts_its_error_under_the_first_input():
-    assert modal_errors(form_with_everything("Q", error="Too short.")) == {"question": "Too short."}
-    assert modal_errors(form_with_everything("Q")) is None
 
 
 def test_a_long_modal_title_is_shortened_and_shown_in_full_inside():

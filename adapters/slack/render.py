@@ -101,13 +101,6 @@ def render_modal(form: Form, *, private_metadata: str) -> SlackObject:
     return {**view, "private_metadata": private_metadata} if private_metadata else view
 
 
-def modal_errors(form: Form) -> dict[str, str] | None:
-    """The `response_action: errors` map for a refused form: its error under the first input."""
-    if not form.error or not form.inputs:
-        return None
-    return {form.inputs[0].name: form.error}
-
-
 # Messages: one neutral block becomes one or more Slack blocks.
 
 
@@ -332,3 +325,17 @@ def _action(action: str, limit: int) -> str:
     if len(action) > limit:
         raise ValueError(f"action {action[:40]!r}… is over Slack's {limit} characters")
     return action
+
+
+# The App Home tab.
+
+
+def render_home(card: Card) -> SlackObject:
+    """A `views.publish` view of type `home` showing `card`.
+
+    A Home tab holds 100 blocks, but it is cut like a message, at 50, so a card
+    fits the same on every surface. There is no public URL here, so an image
+    shows as its alt text.
+    """
+    blocks = [each for block in card.blocks for each in _blocks(block, public_url="")]
+    return {"type": "home", "blocks": _numbered(_fitted(blocks))}

@@ -1,0 +1,276 @@
+"""A person's home: what is waiting for them in each collaborative they belong to.
+
+One neutral card per person, read from the database without changing it: the
+Slack adapter publishes it as the App Home tab, and Teams can show the same
+card. It lists only what asks something of the person — open polls they have
+not voted in, open check-ins they have not answered — so it stays short and
+nothing in it nags about what is already done. Observers don't vote or answer,
+so for them it says what they observe instead.
+
+The card is kept within 50 blocks (a Slack message's limit; a Home tab allows
+100) by listing at most `MAX_COLLABORATIVES` collaboratives and `MAX_ITEMS`
+polls and check-ins in each, and counting the rest.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, or_
+from sqlmodel import Session, col, select
+
+from dialogs.cards import Block, Card, Context, Divider, FieldItem, Fields, Heading, Text
+from dialogs.events import Actor
+from dialogs.when import describe
+from storage.models import (
+    Channel,
+    CheckinAnswer,
+    CheckinRun,
+    CheckinSchedule,
+    Collaborative,
+    Identity,
+    Member,
+    Organisation,
+    Participation,
+    Poll,
+)
+
+MAX_COLLABORATIVES = 4
+MAX_ITEMS = 10
+NO_PURPOSE = "No shared purpose adopted yet — a coordinator can start one with `purpose start`."
+FALLBACK = "Concord: what is waiting for you"
+
+
+def home_card(session: Session, actor: Actor, now: datetime) -> Card:
+    """The home card of the person `actor` names, as things stand at `now`."""
+    memberships = _memberships(session, actor)
+    if not memberships:
+        return _welcome()
+    blocks: list[Block] = []
+    for member, collaborative, organisation in memberships[:MAX_COLLABORATIVES]:
+        if blocks:
+            blocks.append(Divider())
+        blocks += _collaborative(session, actor, now, member, collaborative, organisation)
+    hidden = len(memberships) - MAX_COLLABORATIVES
+    if hidden > 0:
+        blocks.append(
+            Context(
+                text=f"… and {hidden} more collaborative{'s' * (hidden != 1)}: type `help` "
+                "in one of their channels to see what is open there."
+            )
+        )
+    return Card(blocks=blocks, fallback=FALLBACK)
+
+
+def _welcome() -> Card:
+    return Card(
+        blocks=[
+            Heading(text="Welcome to Concord"),
+            Text(
+                text="Concord helps the organisations in a partnership agree a shared purpose, "
+                "take decisions together and keep checking how the partnership is going."
+            ),
+            Text(
+                text="You aren't part of a collaborative yet. To start one, add Concord to a "
+                'channel and type `setup "Collaborative name"` there: you become its first '
+                "coordinator."
+            ),
+            Text(
+                text="To join a collaborative that already exists, ask one of its coordinators "
+                "for a code and type `link CODE` in your channel. Or type `help` in a channel "
+                "it already meets in: whoever takes part there becomes a member."
+            ),
+        ],
+        fallback="Welcome to Concord",
+    )
+
+
+def _memberships(
+    session: Session, actor: Actor
+) -> list[tuple[Member, Collaborative, Organisation | None]]:
+    """Every collaborative this platform identity is a member of, by name."""
+    rows = session.exec(
+        select(Member, Collaborative, Organisation)
+        .join(Identity, col(Identity.member_id) == col(Member.id))
+        .join(Collaborative, col(Collaborative.id) == col(Member.collaborative_id))
+        .outerjoin(Organisation, col(Organisation.id) == col(Member.organisation_id))
+        .where(
+            Identity.platform == actor.platform,
+            Identity.tenant_id == actor.tenant_id,
+            Identity.user_id == actor.user_id,
+        )
+        .order_by(col(Collaborative.name), col(Collaborative.id))
+    ).all()
+    return [(member, collaborative, organisation) for member, collaborative, organisation in rows]
+
+
+def _collaborative(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    member: Member,
+    collaborative: Collaborative,
+    organisation: Organisation | None,
+) -> list[Block]:
+    where = _where(session, actor, collaborative)
+    blocks: list[Block] = [
+        Heading(text=collaborative.name),
+        Context(text=_standing(member, organisation)),
+        Text(text=NO_PURPOSE, tone="muted"),
+    ]
+    if member.role == "observer":
+        return [*blocks, _observing(session, collaborative, now, where)]
+    return blocks + _waiting(session, collaborative, now, member, where)
+
+
+def _observing(session: Session, collaborative: Collaborative, now: datetime, where: str) -> Text:
+    """Observers don't vote or answer, so nothing waits for them: say what they can see."""
+    open_polls = _count(len(_open_polls(session, collaborative, now)), "poll")
+    return Text(
+        text=f"You observe {collaborative.name}: you see its polls and check-ins but "
+        f"don't vote or answer. {open_polls} open now{_in(where)}."
+    )
+
+
+def _waiting(
+    session: Session, collaborative: Collaborative, now: datetime, member: Member, where: str
+) -> list[Block]:
+    """The open polls and check-ins `member` hasn't voted in or answered yet."""
+    blocks: list[Block] = []
+    if collaborative.require_organisation and member.organisation_id is None:
+        blocks.append(
+            Text(
+                text='Say which organisation you belong to before you vote: `org join "Name"` '
+                "(see `org list`).",
+                tone="warning",
+            )
+        )
+    polls = _open_polls(session, collaborative, now, unvoted_by=member)
+    runs = _open_runs(session, collaborative, now, member)
+    if not polls and not runs:
+        blocks.append(
+            Text(text="You're up to date: nothing open is waiting for you here.", tone="muted")
+        )
+    if polls:
+        blocks += _listed(
+            f"Waiting for your vote: {_count(len(polls), 'poll')}",
+            [_poll_item(poll, collaborative, where) for poll in polls],
+            f"type `poll list`{_in(where)} to see them all",
+        )
+    if runs:
+        blocks += _listed(
+            f"Waiting for your answers: {_count(len(runs), 'check-in')}",
+            [_run_item(run, schedule, where) for run, schedule in runs],
+            f"see the check-in messages{_in(where)}",
+        )
+    return blocks
+
+
+def _standing(member: Member, organisation: Organisation | None) -> str:
+    listed = organisation.name if organisation else 'no organisation yet (`org join "Name"`)'
+    article = "an" if member.role[0] in "aeiou" else "a"
+    return f"You are {article} {member.role} · {listed}"
+
+
+def _where(session: Session, actor: Actor, collaborative: Collaborative) -> str:
+    """Where to look, as "#north, #south": the collaborative's channels on this platform.
+
+    Polls and check-ins are posted in every linked channel, so these are where
+    the person can find them. Empty when the collaborative meets only elsewhere.
+    """
+    channels = session.exec(
+        select(Channel)
+        .where(
+            Channel.collaborative_id == collaborative.id,
+            Channel.platform == actor.platform,
+            Channel.tenant_id == actor.tenant_id,
+        )
+        .order_by(col(Channel.id))
+    ).all()
+    names = [f"#{c.name}" if c.name else f"channel {c.channel_id}" for c in channels]
+    return ", ".join(names)
+
+
+def _in(where: str) -> str:
+    return f" in {where}" if where else ""
+
+
+def _posted(where: str) -> str:
+    return f" · posted in {where}" if where else ""
+
+
+def _listed(title: str, items: list[FieldItem], see_all: str) -> list[Block]:
+    """A title over the first `MAX_ITEMS` items, counting the rest and saying where they are."""
+    blocks: list[Block] = [Text(text=title), Fields(items=items[:MAX_ITEMS])]
+    hidden = len(items) - MAX_ITEMS
+    if hidden > 0:
+        blocks.append(Context(text=f"… and {hidden} more: {see_all}."))
+    return blocks
+
+
+def _open_polls(
+    session: Session, collaborative: Collaborative, now: datetime, unvoted_by: Member | None = None
+) -> list[Poll]:
+    """Open polls before their deadline, soonest deadline first; those without one last."""
+    query = select(Poll).where(
+        Poll.collaborative_id == collaborative.id, Poll.status == "open", _before(Poll, now)
+    )
+    if unvoted_by is not None:
+        voted = select(Participation.id).where(
+            Participation.poll_id == Poll.id, Participation.member_id == unvoted_by.id
+        )
+        query = query.where(~voted.exists())
+    ordered = query.order_by(col(Poll.closes_at).is_(None), col(Poll.closes_at), col(Poll.number))
+    return list(session.exec(ordered).all())
+
+
+def _open_runs(
+    session: Session, collaborative: Collaborative, now: datetime, member: Member
+) -> list[tuple[CheckinRun, CheckinSchedule]]:
+    """Open check-in runs (before their window closes) `member` has given no answer in."""
+    answered = select(CheckinAnswer.id).where(
+        CheckinAnswer.run_id == CheckinRun.id, CheckinAnswer.member_id == member.id
+    )
+    rows = session.exec(
+        select(CheckinRun, CheckinSchedule)
+        .join(CheckinSchedule, col(CheckinSchedule.id) == col(CheckinRun.schedule_id))
+        .where(
+            CheckinSchedule.collaborative_id == collaborative.id,
+            CheckinRun.status == "open",
+            _before(CheckinRun, now),
+            ~answered.exists(),
+        )
+        .order_by(col(CheckinRun.closes_at), col(CheckinRun.id))
+    ).all()
+    return [(run, schedule) for run, schedule in rows]
+
+
+def _before(model: type[Poll] | type[CheckinRun], now: datetime) -> ColumnElement[bool]:
+    """Not yet past its deadline: the deadline counts even before its timer has fired."""
+    closes_at = col(model.closes_at)
+    return or_(closes_at.is_(None), closes_at > now)
+
+
+def _poll_item(poll: Poll, collaborative: Collaborative, where: str) -> FieldItem:
+    closes = (
+        f"closes {describe(poll.closes_at, collaborative.timezone)}"
+        if poll.closes_at
+        else "no deadline"
+    )
+    return FieldItem(
+        label=f"Poll #{poll.number}", value=f"{poll.question}\n{closes}{_posted(where)}"
+    )
+
+
+def _run_item(run: CheckinRun, schedule: CheckinSchedule, where: str) -> FieldItem:
+    assert run.closes_at is not None, "an open run has a closing time"
+    questions = _count(len(schedule.questions), "question")
+    closes = describe(run.closes_at, schedule.timezone)
+    return FieldItem(
+        label=f"Check-in #{schedule.number}",
+        value=f"{questions}, answers open until {closes}{_posted(where)}",
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
