@@ -15,8 +15,10 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
+from pydantic import SecretStr
 
 from adapters.playground import Playground
+from adapters.slack.transport import SlackConfig, SlackTransport
 from bot import charts
 from bot.outbox import Dispatcher
 from bot.scheduler import Scheduler
@@ -35,6 +37,7 @@ _BODY_HEADERS = {"content-type", "content-length"}
 DATABASE = web.AppKey("database", Database)
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 SCHEDULER = web.AppKey("scheduler", Scheduler)
+SLACK = web.AppKey("slack", SlackTransport)
 
 
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
@@ -46,6 +49,14 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
 
     async def deliver_now() -> None:
         await app[DISPATCHER].drain()
+
+    if settings.slack_configured:
+        slack = SlackTransport(
+            engine, slack_config(settings), after_change=lambda: app[DISPATCHER].wake()
+        )
+        slack.add_routes(app)
+        platforms[slack.port.platform] = slack.port
+        app[SLACK] = slack
 
     if settings.playground_enabled:
         playground = Playground(database, engine, after_change=deliver_now, clock=clock)
@@ -62,10 +73,31 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     return app
 
 
+def slack_config(settings: Settings) -> SlackConfig:
+    def secret(value: SecretStr | None) -> str | None:
+        return value.get_secret_value() if value else None
+
+    return SlackConfig(
+        api_url=settings.slack_api_url,
+        database_url=settings.database_url,
+        signing_secret=secret(settings.slack_signing_secret),
+        bot_token=secret(settings.slack_bot_token),
+        app_token=secret(settings.slack_app_token),
+        client_id=settings.slack_client_id,
+        client_secret=secret(settings.slack_client_secret),
+        public_url=settings.concord_public_url or "",
+    )
+
+
 async def _running(app: web.Application) -> AsyncIterator[None]:
     await app[DISPATCHER].start()
     await app[SCHEDULER].start()
+    slack = app.get(SLACK)
+    if slack is not None:
+        await slack.start()
     yield
+    if slack is not None:
+        await slack.stop()
     await app[SCHEDULER].stop()
     await app[DISPATCHER].stop()
     app[DATABASE].dispose()

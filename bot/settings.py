@@ -95,6 +95,29 @@ class Settings(BaseSettings):
             raise ValueError("MICROSOFT_APP_TYPE=SingleTenant needs MICROSOFT_APP_TENANT_ID")
         return self
 
+    @model_validator(mode="after")
+    def _slack_can_work(self) -> Settings:
+        """Slack settings that could only fail later are refused at start."""
+        if self.slack_client_id and not self.slack_client_secret:
+            raise ValueError("SLACK_CLIENT_ID needs SLACK_CLIENT_SECRET (Basic Information page)")
+        if self.slack_app_token and not (self.slack_bot_token or self.slack_client_id):
+            raise ValueError(
+                "SLACK_APP_TOKEN (Socket Mode) needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and "
+                "SLACK_CLIENT_SECRET to install into several workspaces"
+            )
+        needs_secret = (self.slack_bot_token or self.slack_client_id) and not self.slack_app_token
+        if needs_secret and not self.slack_signing_secret:
+            raise ValueError(
+                "SLACK_SIGNING_SECRET is needed to verify Slack's requests "
+                "(or set SLACK_APP_TOKEN to use Socket Mode)"
+            )
+        if self.slack_client_id and not (self.slack_signing_secret and self.concord_public_url):
+            raise ValueError(
+                "SLACK_CLIENT_ID (installs into several workspaces) needs SLACK_SIGNING_SECRET "
+                "and CONCORD_PUBLIC_URL for /slack/install and /slack/oauth_redirect"
+            )
+        return self
+
     @property
     def slack_configured(self) -> bool:
         return any((self.slack_bot_token, self.slack_app_token, self.slack_client_id))

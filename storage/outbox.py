@@ -135,6 +135,19 @@ def give_up(row: Outbox, error: str) -> None:
     row.status, row.lease_until, row.error = "failed", None, error[:MAX_ERROR]
 
 
+def give_up_lanes(session: Session, lane_prefix: str, error: str) -> int:
+    """Fail every pending row whose lane starts with `lane_prefix`; return how many."""
+    result = session.execute(
+        update(Outbox)
+        .where(
+            Outbox.status == PENDING,
+            col(Outbox.lane).startswith(lane_prefix, autoescape=True),
+        )
+        .values(status="failed", lease_until=None, error=error[:MAX_ERROR])
+    )
+    return result.rowcount
+
+
 def retry_at(row: Outbox, at: datetime, error: str) -> None:
     """Release the row to be tried again at `at` (its lane waits until then)."""
     row.available_at, row.error = at, error[:MAX_ERROR]

@@ -35,6 +35,9 @@ TEAM = "T0001"
 BOT_USER = "U0LAN0Z89"
 BOT_ID = "B0LAN0Z89"
 JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
+TOKENLESS = {"oauth.v2.access"}  # authenticated by the app's client id and secret instead
+OAUTH_CODE = "4724469134.4644010458.f4d5ebaa5e0d"
+INSTALLED_TOKEN = "xoxb-installed-17"
 
 Args = dict[str, Any]
 Answer = dict[str, Any]
@@ -92,6 +95,7 @@ class SlackApiStub:
             "views.publish": self._publish_view,
             "auth.test": self._auth_test,
             "conversations.open": self._open_conversation,
+            "oauth.v2.access": self._oauth_access,
         }
 
     # For tests
@@ -138,10 +142,11 @@ class SlackApiStub:
                 self._limited -= 1
                 retry = {"Retry-After": str(self._retry_after)}
                 return 429, {"ok": False, "error": "ratelimited"}, retry
-        if call.token is None:
-            raise SlackError("not_authed")
-        if not call.token.startswith("xoxb-"):
-            raise SlackError("invalid_auth")
+        if call.method not in TOKENLESS:
+            if call.token is None:
+                raise SlackError("not_authed")
+            if not call.token.startswith("xoxb-"):
+                raise SlackError("invalid_auth")
         handler = self._methods.get(call.method)
         if handler is None:
             raise SlackError("unknown_method")
@@ -199,6 +204,22 @@ class SlackApiStub:
             "team_id": TEAM,
             "user_id": BOT_USER,
             "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def _oauth_access(self, args: Args) -> Answer:
+        """Slack's answer to a bot install in workspace TEAM, for the one code it issued."""
+        if args.get("code") != OAUTH_CODE:
+            raise SlackError("invalid_code")
+        return {
+            "access_token": INSTALLED_TOKEN,
+            "token_type": "bot",
+            "scope": "commands,chat:write",
+            "bot_user_id": BOT_USER,
+            "app_id": "A0KRD7HC3",
+            "team": {"id": TEAM, "name": "Northshire"},
+            "enterprise": None,
+            "authed_user": {"id": "U2147483697"},
             "is_enterprise_install": False,
         }
 

@@ -134,10 +134,36 @@ def test_defaults_serve_sqlite_on_loopback_with_the_playground(clean_env):
 
 def test_a_configured_platform_turns_the_playground_off_unless_asked_for(clean_env):
     clean_env.setenv("SLACK_BOT_TOKEN", "xoxb-not-a-real-token")
+    clean_env.setenv("SLACK_SIGNING_SECRET", "not-a-real-secret")
     assert not load_settings().playground_enabled
 
     clean_env.setenv("CONCORD_PLAYGROUND", "true")
     assert load_settings().playground_enabled
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ({"SLACK_APP_TOKEN": "xapp-1"}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_CLIENT_ID": "1.2", "SLACK_SIGNING_SECRET": "s"}, "SLACK_CLIENT_SECRET"),
+        (
+            {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "c", "SLACK_SIGNING_SECRET": "s"},
+            "CONCORD_PUBLIC_URL",
+        ),
+    ],
+)
+def test_slack_settings_that_could_not_work_are_refused_at_start(clean_env, settings, named):
+    for name, value in settings.items():
+        clean_env.setenv(name, value)
+    with pytest.raises(ConfigError, match=named):
+        load_settings()
+
+
+def test_socket_mode_needs_no_signing_secret(clean_env):
+    clean_env.setenv("SLACK_APP_TOKEN", "xapp-1")
+    clean_env.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    assert load_settings().slack_configured
 
 
 def test_teams_alone_also_turns_the_playground_off(clean_env):
@@ -157,12 +183,13 @@ def test_settings_come_from_dot_env_and_empty_values_mean_unset(clean_env, tmp_p
 
 def test_secrets_are_hidden_in_reprs_but_known_to_the_log_redactor(clean_env):
     clean_env.setenv("SLACK_BOT_TOKEN", "xoxb-secret-value")
+    clean_env.setenv("SLACK_SIGNING_SECRET", "signing-secret")
     clean_env.setenv("DATABASE_URL", "postgresql+psycopg://concord:pw-secret@127.0.0.1/db")
 
     settings = load_settings()
 
     assert "xoxb-secret-value" not in repr(settings)
-    assert set(settings.secret_values()) == {"xoxb-secret-value", "pw-secret"}
+    assert set(settings.secret_values()) == {"xoxb-secret-value", "signing-secret", "pw-secret"}
 
 
 def test_single_tenant_teams_needs_a_tenant_id(clean_env):

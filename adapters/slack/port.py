@@ -73,7 +73,7 @@ class SlackPort:
             thread_ts=place.thread_id,
             unfurl_links=False,
             unfurl_media=False,
-            **self._render(card),
+            **self.render(card),
         )
         ts = answer.get("ts")
         if not isinstance(ts, str) or not ts:
@@ -82,7 +82,7 @@ class SlackPort:
 
     async def update(self, place: Place, delivery: dict[str, Any], ref: str, card: Card) -> None:
         await self._call(
-            place.tenant_id, "chat.update", channel=place.channel_id, ts=ref, **self._render(card)
+            place.tenant_id, "chat.update", channel=place.channel_id, ts=ref, **self.render(card)
         )
 
     async def notify(self, actor: Actor, place: Place | None, card: Card) -> None:
@@ -93,7 +93,7 @@ class SlackPort:
                 channel=place.channel_id,
                 user=actor.user_id,
                 thread_ts=place.thread_id,
-                **self._render(card),
+                **self.render(card),
             )
             return
         opened = await self._call(actor.tenant_id, "conversations.open", users=actor.user_id)
@@ -107,10 +107,11 @@ class SlackPort:
             channel=channel_id,
             unfurl_links=False,
             unfurl_media=False,
-            **self._render(card),
+            **self.render(card),
         )
 
-    def _render(self, card: Card) -> dict[str, Any]:
+    def render(self, card: Card) -> dict[str, Any]:
+        """`card` as Slack message arguments (`text` and `blocks`), charts linked publicly."""
         return render_message(card, public_url=self._public_url)
 
     async def _call(self, team_id: str, method: str, **arguments: Any) -> dict[str, Any]:

@@ -1,0 +1,284 @@
+"""What Concord does with each kind of request Slack sends: translate, let the engine
+decide, answer the person who acted.
+
+Every listener follows one shape: the payload becomes a neutral event
+(`adapters.slack.inbound`), the engine handles it in one committed transaction, and
+only then is Slack acknowledged — so an acknowledged vote survives a crash. What the
+engine returns for the person is shown the fastest way Slack allows: a slash
+command's reply rides in its acknowledgement, a form opens with the request's
+`trigger_id` (valid for 3 s, so before the acknowledgement), a refused form
+submission re-opens with what was typed, and other private notes go out just after
+the acknowledgement as ephemeral messages (a DM's as a plain reply).
+
+Channel messages (new polls, live results) never pass through here: the engine
+writes them to the outbox, and `after_change` wakes the dispatcher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import inbound, shortcut
+from adapters.slack.installations import SlackInstallations
+from adapters.slack.manifest import CREATE_POLL_CALLBACK_ID
+from adapters.slack.port import SlackPort
+from adapters.slack.render import (
+    ACTION_ID_PREFIX,
+    FORM_CALLBACK_ID,
+    render_home,
+    render_modal,
+)
+from dialogs.cards import ActorModel, Card, Effect, Form, Notify, OpenForm, PlaceModel, Text
+from dialogs.engine import Engine
+from dialogs.events import ActionInvoked, Actor, CommandIssued, Place
+
+log = logging.getLogger(__name__)
+
+FORMS_NEED_A_CLICK = (
+    "That opens a form, and Slack only opens forms from a slash command or a button: "
+    "type `/concord {text}` instead."
+)
+
+
+class SlackListeners:
+    def __init__(
+        self,
+        engine: Engine,
+        port: SlackPort,
+        after_change: Callable[[], None],
+        installations: SlackInstallations | None = None,
+    ) -> None:
+        self._engine = engine
+        self._port = port
+        self._after_change = after_change
+        self._installations = installations
+        self._notes: set[asyncio.Task[None]] = set()
+
+    def register(self, app: AsyncApp) -> None:
+        app.command("/concord")(self.command)
+        app.event("app_mention")(self.mention)
+        app.event("message")(self.message)
+        app.action(re.compile(f"^{re.escape(ACTION_ID_PREFIX)}"))(self.action)
+        app.view(FORM_CALLBACK_ID)(self.form_submitted)
+        app.shortcut(CREATE_POLL_CALLBACK_ID)(self.create_poll)
+        app.view(shortcut.CALLBACK_ID)(self.channel_chosen)
+        app.event("app_home_opened")(self.home_opened)
+        app.event("member_joined_channel")(_nothing_to_do)
+        app.event("app_uninstalled")(self.uninstalled)
+        app.event("tokens_revoked")(self.tokens_revoked)
+        app.error(_log_error)
+
+    async def settle(self) -> None:
+        """Wait (a few seconds at most) for private replies still on their way."""
+        if self._notes:
+            await asyncio.wait(self._notes, timeout=5)
+
+    # Commands: /concord, @Concord mentions and DMs.
+
+    async def command(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        event = inbound.from_slash_command(body)
+        if event is None:
+            await ack()
+            return
+        effects = await self._handle(event, None)
+        await self._open_forms(client, body.get("trigger_id"), event, effects)
+        notes = _notes_for(event.actor, effects)
+        if notes:
+            await ack(response_type="ephemeral", **self._port.render(notes[0].card))
+        else:
+            await ack()
+        self._send_notes(notes[1:])
+
+    async def mention(self, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        event = inbound.from_app_mention(body.get("event") or {}, _team(body), context.bot_user_id)
+        await self._handle_message(event, body.get("event_id"))
+
+    async def message(self, body: dict[str, Any]) -> None:
+        event = inbound.from_direct_message(body.get("event") or {}, _team(body))
+        await self._handle_message(event, body.get("event_id"))
+
+    async def _handle_message(self, event: CommandIssued | None, event_id: object) -> None:
+        """A command typed in a message: retries absorbed by `event_id`, replies private."""
+        if event is None:
+            return
+        effects = await self._handle(event, event_id if isinstance(event_id, str) else None)
+        notes = _notes_for(event.actor, effects)
+        if _forms_for(event.actor, effects):
+            text = FORMS_NEED_A_CLICK.format(text=event.text.strip())
+            notes.append(_note(event.actor, event.place, text))
+        self._send_notes(notes)
+
+    # Interactivity: buttons, selects, forms, the shortcut.
+
+    async def action(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        event = inbound.from_block_actions(body)
+        if event is None:
+            await ack()
+            return
+        effects = await self._handle(event, None)
+        await self._open_forms(client, body.get("trigger_id"), event, effects)
+        await ack()
+        self._send_notes(_notes_for(event.actor, effects))
+
+    async def form_submitted(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        event = inbound.from_view_submission(body)
+        if event is None:
+            await ack()
+            return
+        effects = await self._handle(event, None)
+        forms = _forms_for(event.actor, effects)
+        if forms:
+            # A refused form comes back with the person's input and the reason; a form that
+            # leads to another (a chosen channel, then the poll) replaces it in place.
+            view = render_modal(forms[0], private_metadata=_metadata(forms[0], event.place))
+            await ack(response_action="update", view=view)
+        else:
+            await ack()
+        self._send_notes(_notes_for(event.actor, effects))
+
+    async def create_poll(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """The global shortcut: it has no channel, so the first step asks which one."""
+        await ack()
+        trigger_id = body.get("trigger_id")
+        if isinstance(trigger_id, str):
+            await _call(client.views_open(trigger_id=trigger_id, view=shortcut.channel_picker()))
+
+    async def channel_chosen(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """The shortcut's channel is known: show the poll form for it, or say why not."""
+        event = shortcut.poll_command(body)
+        if event is None:
+            await ack(response_action="errors", errors={shortcut.INPUT: shortcut.PICK_ONE})
+            return
+        effects = await self._handle(event, None)
+        forms = _forms_for(event.actor, effects)
+        if forms:
+            view = render_modal(forms[0], private_metadata=_metadata(forms[0], event.place))
+            await ack(response_action="update", view=view)
+            return
+        notes = _notes_for(event.actor, effects)
+        problem = _plain_text(notes[0].card) if notes else shortcut.PICK_ONE
+        await ack(response_action="errors", errors={shortcut.INPUT: problem})
+
+    # App Home and the app's life cycle.
+
+    async def home_opened(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+        event = body.get("event") or {}
+        user_id = event.get("user") if isinstance(event, Mapping) else None
+        if event.get("tab") != "home" or not isinstance(user_id, str):
+            return
+        actor = Actor(inbound.PLATFORM, _team(body), user_id, user_id)
+        card = await asyncio.to_thread(self._engine.home, actor)
+        await _call(client.views_publish(user_id=user_id, view=render_home(card)))
+
+    async def uninstalled(self, body: dict[str, Any]) -> None:
+        team_id = _team(body)
+        log.warning("Concord was uninstalled from a Slack workspace", extra={"team": team_id})
+        if self._installations is not None:
+            await self._installations.forget(body.get("enterprise_id"), team_id)
+        dropped = await asyncio.to_thread(self._engine.tenant_removed, inbound.PLATFORM, team_id)
+        log.info("undeliverable messages dropped", extra={"team": team_id, "count": dropped})
+
+    async def tokens_revoked(self, body: dict[str, Any]) -> None:
+        event = body.get("event") or {}
+        tokens = event.get("tokens") if isinstance(event, Mapping) else None
+        bots = tokens.get("bot") if isinstance(tokens, Mapping) else None
+        if not bots:
+            return
+        team_id = _team(body)
+        log.warning("Slack revoked Concord's bot token", extra={"team": team_id})
+        if self._installations is not None:
+            await self._installations.forget(body.get("enterprise_id"), team_id)
+
+    # Shared steps.
+
+    async def _handle(
+        self, event: CommandIssued | ActionInvoked, event_id: str | None
+    ) -> list[Effect]:
+        effects = await asyncio.to_thread(self._engine.handle, event, event_id=event_id)
+        self._after_change()
+        return effects
+
+    async def _open_forms(
+        self,
+        client: AsyncWebClient,
+        trigger_id: object,
+        event: CommandIssued | ActionInvoked,
+        effects: list[Effect],
+    ) -> None:
+        forms = _forms_for(event.actor, effects)
+        if not forms or not isinstance(trigger_id, str):
+            return
+        view = render_modal(forms[0], private_metadata=_metadata(forms[0], event.place))
+        await _call(client.views_open(trigger_id=trigger_id, view=view))
+
+    def _send_notes(self, notes: list[Notify]) -> None:
+        for note in notes:
+            task = asyncio.create_task(self._send_note(note))
+            self._notes.add(task)
+            task.add_done_callback(self._notes.discard)
+
+    async def _send_note(self, note: Notify) -> None:
+        actor = note.actor.actor()
+        place = note.place.place() if note.place else None
+        # In a DM with Concord a plain reply reads better than an "only visible to you" one.
+        if place is not None and place.channel_id.startswith("D"):
+            place = None
+        try:
+            await self._port.notify(actor, place, note.card)
+        except Exception:
+            log.exception("a private reply could not be delivered", extra={"team": actor.tenant_id})
+
+
+def _notes_for(actor: Actor, effects: list[Effect]) -> list[Notify]:
+    return [e for e in effects if isinstance(e, Notify) and e.actor.user_id == actor.user_id]
+
+
+def _forms_for(actor: Actor, effects: list[Effect]) -> list[Form]:
+    return [e.form for e in effects if isinstance(e, OpenForm) and e.actor.user_id == actor.user_id]
+
+
+def _note(actor: Actor, place: Place, text: str) -> Notify:
+    card = Card(blocks=[Text(text=text)], fallback=text)
+    return Notify(actor=ActorModel.of(actor), place=PlaceModel.of(place), card=card)
+
+
+def _metadata(form: Form, place: Place) -> str:
+    return inbound.modal_metadata(form.action, place)
+
+
+def _plain_text(card: Card) -> str:
+    return next((b.text for b in card.blocks if isinstance(b, Text)), card.fallback)
+
+
+def _team(body: Mapping[str, Any]) -> str:
+    team = body.get("team_id")
+    if isinstance(team, str):
+        return team
+    nested = body.get("team")
+    return nested.get("id", "") if isinstance(nested, Mapping) else ""
+
+
+async def _call(request: Coroutine[Any, Any, Any] | Awaitable[Any]) -> None:
+    """A Web API call made while answering someone: a failure is logged, never raised."""
+    try:
+        await request
+    except SlackApiError as error:
+        log.warning("Slack refused a call", extra={"error": error.response.get("error")})
+
+
+async def _nothing_to_do() -> None:
+    """Acknowledged and ignored: Concord meets newcomers when they first act."""
+
+
+async def _log_error(error: Exception) -> None:
+    log.error("Slack request failed", exc_info=error)

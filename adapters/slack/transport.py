@@ -1,0 +1,160 @@
+"""How Slack reaches Concord: a slack-bolt `AsyncApp` served by our own aiohttp app, or
+a Socket Mode connection; and the delivery port the outbox uses to answer.
+
+Three ways to run, chosen by which credentials are set (see `SlackConfig`):
+- one workspace: a bot token (`xoxb-…`);
+- many workspaces: an OAuth client id and secret, installations kept in our database
+  (`/slack/install` starts the flow, `/slack/oauth_redirect` finishes it);
+- either of those over Socket Mode, with an app-level token (`xapp-…`): Concord dials
+  out to Slack, so no public URL is needed on networks that block inbound traffic.
+
+Over HTTP every request's signature is checked by bolt (a bad or stale one is a 401)
+before a listener sees it. Listeners run before the response is sent
+(`process_before_response`), so Slack's acknowledgement always follows the commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.installations import SlackInstallations
+from adapters.slack.listeners import SlackListeners
+from adapters.slack.manifest import BOT_SCOPES, EVENTS_PATH, OAUTH_REDIRECT_PATH
+from adapters.slack.port import SlackPort
+from dialogs.engine import Engine
+
+log = logging.getLogger(__name__)
+
+INSTALL_PATH = "/slack/install"
+
+
+@dataclass(frozen=True)
+class SlackConfig:
+    api_url: str
+    database_url: str
+    signing_secret: str | None = None
+    bot_token: str | None = None
+    app_token: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    public_url: str = ""
+
+    @property
+    def uses_oauth(self) -> bool:
+        return bool(self.client_id and self.client_secret)
+
+
+class SlackTransport:
+    """The Slack adapter as the composition root sees it: routes, a port, start and stop."""
+
+    def __init__(
+        self, engine: Engine, config: SlackConfig, *, after_change: Callable[[], None]
+    ) -> None:
+        self._config = config
+        self.installations = (
+            SlackInstallations(config.database_url, config.client_id or "")
+            if config.uses_oauth
+            else None
+        )
+        self.port = SlackPort(self._bot_token, public_url=config.public_url, api_url=config.api_url)
+        self.bolt = self._bolt_app()
+        self._listeners = SlackListeners(engine, self.port, after_change, self.installations)
+        self._listeners.register(self.bolt)
+        self._socket: AsyncSocketModeHandler | None = None
+
+    def add_routes(self, app: web.Application) -> None:
+        """HTTP endpoints; none when there is no signing secret (Socket Mode only)."""
+        if not self._config.signing_secret:
+            return
+        app.router.add_post(EVENTS_PATH, self._dispatch)
+        if self.bolt.oauth_flow is not None:
+            app.router.add_get(INSTALL_PATH, self._install)
+            app.router.add_get(OAUTH_REDIRECT_PATH, self._oauth_redirect)
+
+    async def start(self) -> None:
+        if self.installations is not None:
+            await self.installations.prepare()
+        if self._config.app_token:
+            self._socket = AsyncSocketModeHandler(self.bolt, self._config.app_token)
+            await self._socket.connect_async()
+            log.info("connected to Slack over Socket Mode")
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        await self.settle()
+        if self.installations is not None:
+            await self.installations.close()
+
+    async def settle(self) -> None:
+        """Wait for private replies still on their way (at shutdown, and in tests)."""
+        await self._listeners.settle()
+
+    async def _dispatch(self, request: web.Request) -> web.Response:
+        bolt_response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def _install(self, request: web.Request) -> web.Response:
+        assert self.bolt.oauth_flow is not None
+        bolt_response = await self.bolt.oauth_flow.handle_installation(
+            await to_bolt_request(request)
+        )
+        return await to_aiohttp_response(bolt_response)
+
+    async def _oauth_redirect(self, request: web.Request) -> web.Response:
+        assert self.bolt.oauth_flow is not None
+        bolt_response = await self.bolt.oauth_flow.handle_callback(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def _bot_token(self, team_id: str) -> str | None:
+        if self.installations is not None:
+            return await self.installations.bot_token(team_id)
+        return self._config.bot_token
+
+    def _bolt_app(self) -> AsyncApp:
+        config = self._config
+        token = config.bot_token if self.installations is None else None
+        client = AsyncWebClient(token=token, base_url=_with_slash(config.api_url))
+        common = {
+            "logger": logging.getLogger("concord.slack.bolt"),
+            "process_before_response": True,
+            "signing_secret": config.signing_secret,
+            # Socket Mode requests are not signed; over HTTP a secret is always set.
+            "request_verification_enabled": bool(config.signing_secret),
+            "client": client,
+        }
+        if self.installations is None:
+            return AsyncApp(**common)  # the client carries the bot token
+        public = config.public_url.rstrip("/")
+        redirect = public + OAUTH_REDIRECT_PATH if public else None
+        settings = AsyncOAuthSettings(
+            client_id=config.client_id,
+            client_secret=config.client_secret,
+            scopes=list(BOT_SCOPES),
+            redirect_uri=redirect,
+            install_path=INSTALL_PATH,
+            redirect_uri_path=OAUTH_REDIRECT_PATH,
+            installation_store=self.installations.installation_store,
+            installation_store_bot_only=True,
+            state_store=self.installations.state_store,
+        )
+        return AsyncApp(
+            oauth_settings=settings,
+            installation_store=self.installations.installation_store,
+            installation_store_bot_only=True,
+            **common,
+        )
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
