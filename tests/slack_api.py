@@ -208,7 +208,8 @@ class SlackApiStub:
         }
 
     def _oauth_access(self, args: Args) -> Answer:
-        """Slack's answer to a bot install in workspace TEAM, for the one code it issued."""
+        """Slack's answer to a bot install in workspace TEAM (of the Enterprise Grid org
+        E0001, as tests/slack_payloads.py's commands say), for the one code it issued."""
         if args.get("code") != OAUTH_CODE:
             raise SlackError("invalid_code")
         return {
@@ -218,7 +219,7 @@ class SlackApiStub:
             "bot_user_id": BOT_USER,
             "app_id": "A0KRD7HC3",
             "team": {"id": TEAM, "name": "Northshire"},
-            "enterprise": None,
+            "enterprise": {"id": "E0001", "name": "Northshire Health"},
             "authed_user": {"id": "U2147483697"},
             "is_enterprise_install": False,
         }

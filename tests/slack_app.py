@@ -45,15 +45,10 @@ class SlackHarness:
         self.stub = stub
         self.clock = clock
         self.engine = Engine(database, clock=clock)
-        settings = {"bot_token": BOT_TOKEN, **config}
+        settings = {"bot_token": BOT_TOKEN, "database_url": database.url, **config}
         self.transport = SlackTransport(
             self.engine,
-            SlackConfig(
-                api_url=stub.url + "/api/",
-                database_url=database.url,
-                signing_secret=SECRET,
-                **settings,
-            ),
+            SlackConfig(api_url=stub.url + "/api/", signing_secret=SECRET, **settings),
             after_change=lambda: None,
         )
         self.dispatcher = Dispatcher(

@@ -20,6 +20,9 @@ BOT_USER = "U0LAN0Z89"
 BOT_ID = "B0LAN0Z89"
 MESSAGE_TS = "1700000000.000100"
 API_APP = "A0KRD7HC3"
+# Slack's response URLs are on hooks.slack.com; ours point at a closed loopback port, so
+# nothing a test sends (bolt answers some refusals there) can leave this machine.
+RESPONSE_URL_BASE = "http://127.0.0.1:9"
 
 
 def slash_command(text: str, **overrides: Any) -> dict[str, Any]:
@@ -38,7 +41,7 @@ def slash_command(text: str, **overrides: Any) -> dict[str, Any]:
         "text": text,
         "api_app_id": API_APP,
         "is_enterprise_install": "false",
-        "response_url": "https://hooks.slack.com/commands/1234/5678",
+        "response_url": f"{RESPONSE_URL_BASE}/commands/1234/5678",
         "trigger_id": "13345224609.738474920.8088930838d88f008e0",
     }
     return {**form, **overrides}
@@ -192,7 +195,7 @@ def block_actions(action: dict[str, Any], team_id: str = TEAM, **overrides: Any)
             "blocks": [],
         },
         "state": {"values": {}},
-        "response_url": "https://hooks.slack.com/actions/T0001/1234/abcd",
+        "response_url": f"{RESPONSE_URL_BASE}/actions/T0001/1234/abcd",
         "actions": [action],
     }
     return {**payload, **overrides}

@@ -6,6 +6,7 @@ Each test is a short conversation in one Slack channel: a coordinator types
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -13,7 +14,7 @@ from sqlmodel import func, select
 
 from storage.models import Ballot, Outbox, Poll, ProcessedEvent
 from tests import slack_payloads as slack
-from tests.slack_api import running_slack_api
+from tests.slack_api import INSTALLED_TOKEN, OAUTH_CODE, running_slack_api
 from tests.slack_app import SlackHarness, all_text, button_values, mrkdwn_texts
 from tests.slack_signing import command_body, signature, signed_headers
 
@@ -260,3 +261,72 @@ async def test_uninstalling_drops_what_could_no_longer_be_delivered(slack_app):
 async def test_events_we_subscribe_to_but_ignore_are_acknowledged(slack_app):
     joined = {"type": "member_joined_channel", "user": "U0NEW", "channel": slack.CHANNEL}
     assert (await slack_app.event(joined)).status == 200
+
+
+# Installing into many workspaces (OAuth)
+
+
+@pytest.fixture
+async def oauth_app(request, database, stub, clock):
+    config = {
+        "bot_token": None,
+        "client_id": "1111.2222",
+        "client_secret": "client-secret",
+        "public_url": "https://concord.example.org",
+    }
+    if not database.is_sqlite:
+        # The OAuth stores connect on their own: point them at this run's schema too.
+        schema = request.getfixturevalue("postgres_schema")
+        config["database_url"] = f"{database.url}?options=-csearch_path%3D{schema}"
+    async with SlackHarness(database, stub, clock, **config) as harness:
+        await harness.transport.installations.forget(slack.TEAM)  # the schema outlives a test
+        yield harness
+
+
+async def install(oauth_app):
+    page = await oauth_app.client.get("/slack/install", allow_redirects=False)
+    assert page.status == 200, await page.text()
+    state = page.cookies["slack-app-oauth-state"].value
+    assert f"state={state}" in await page.text()
+    return await oauth_app.client.get(
+        "/slack/oauth_redirect",
+        params={"code": OAUTH_CODE, "state": state},
+        headers={"Cookie": f"slack-app-oauth-state={state}"},
+    )
+
+
+async def test_a_workspace_installs_concord_and_its_own_token_is_used(oauth_app):
+    finished = await install(oauth_app)
+    assert finished.status == 200, await finished.text()
+
+    assert await oauth_app.transport.installations.bot_token(slack.TEAM) == INSTALLED_TOKEN
+    await oauth_app.command('setup "North"')
+    await oauth_app.command('poll "Lunch?" "Soup" "Salad"')
+    await oauth_app.deliver()
+    assert [call.token for call in oauth_app.stub.calls_to("chat.postMessage")] == [INSTALLED_TOKEN]
+
+
+async def test_an_install_with_a_forged_state_is_refused(oauth_app):
+    refused = await oauth_app.client.get(
+        "/slack/oauth_redirect", params={"code": OAUTH_CODE, "state": "forged"}
+    )
+    assert refused.status >= 400
+    assert await oauth_app.transport.installations.bot_token(slack.TEAM) is None
+
+
+async def test_uninstalling_forgets_the_workspaces_token(oauth_app):
+    await install(oauth_app)
+    response = await oauth_app.event({"type": "app_uninstalled"})
+    assert response.status == 200
+    assert await oauth_app.transport.installations.bot_token(slack.TEAM) is None
+
+
+async def test_slacks_url_check_gets_its_challenge_back(slack_app):
+    check = {
+        "token": "Jhj5dZrVaK7ZwHHjRyZWjbDl",
+        "challenge": "3eZbrw1aBm2rZ",
+        "type": "url_verification",
+    }
+    response = await slack_app.post(json.dumps(check), form=False)
+    assert response.status == 200
+    assert (await response.json())["challenge"] == "3eZbrw1aBm2rZ"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
-from sqlalchemy import desc, select
+from sqlalchemy import delete, desc, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -67,9 +67,16 @@ class SlackInstallations:
         async with self.engine.connect() as connection:
             return (await connection.execute(query)).scalar()
 
-    async def forget(self, enterprise_id: str | None, team_id: str | None) -> None:
-        """Delete every installation of the workspace (the app was uninstalled)."""
-        await self.installation_store.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+    async def forget(self, team_id: str) -> None:
+        """Delete every installation and bot token of the workspace (it uninstalled us)."""
+        store = self.installation_store
+        async with self.engine.begin() as connection:
+            for table in (store.bots, store.installations):
+                await connection.execute(
+                    delete(table).where(
+                        table.c.client_id == store.client_id, table.c.team_id == team_id
+                    )
+                )
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -184,7 +184,7 @@ class SlackListeners:
         team_id = _team(body)
         log.warning("Concord was uninstalled from a Slack workspace", extra={"team": team_id})
         if self._installations is not None:
-            await self._installations.forget(body.get("enterprise_id"), team_id)
+            await self._installations.forget(team_id)
         dropped = await asyncio.to_thread(self._engine.tenant_removed, inbound.PLATFORM, team_id)
         log.info("undeliverable messages dropped", extra={"team": team_id, "count": dropped})
 
@@ -197,7 +197,7 @@ class SlackListeners:
         team_id = _team(body)
         log.warning("Slack revoked Concord's bot token", extra={"team": team_id})
         if self._installations is not None:
-            await self._installations.forget(body.get("enterprise_id"), team_id)
+            await self._installations.forget(team_id)
 
     # Shared steps.
 
