@@ -35,6 +35,7 @@ TEAM = "T0001"
 BOT_USER = "U0LAN0Z89"
 BOT_ID = "B0LAN0Z89"
 JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
+RESPONSE_PATH = "/hooks/"  # where the stub's response URLs point
 TOKENLESS = {"oauth.v2.access"}  # authenticated by the app's client id and secret instead
 OAUTH_CODE = "4724469134.4644010458.f4d5ebaa5e0d"
 INSTALLED_TOKEN = "xoxb-installed-17"
@@ -121,7 +122,26 @@ class SlackApiStub:
     def app(self) -> web.Application:
         app = web.Application(client_max_size=2 * 1024 * 1024)
         app.router.add_post("/api/{method}", self._handle)
+        app.router.add_post(RESPONSE_PATH + "{rest:.*}", self._respond)
         return app
+
+    def response_url(self, name: str = "1") -> str:
+        """A `response_url` for a payload; what is posted there is a `response_url` call."""
+        return f"{self.url}{RESPONSE_PATH}{name}"
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        """Slack's response URLs answer `ok` as plain text, or 400 with the problem."""
+        call = Call("response_url", {}, None)
+        try:
+            call.args = await _arguments(request)
+            _check_message(call.args)
+            call.response = {"ok": True}
+        except SlackError as refusal:
+            call.status, call.response = 400, refusal.answer()
+        with self._lock:
+            self.calls.append(call)
+        text = "ok" if call.ok else call.response["error"]
+        return web.Response(text=text, status=call.status)
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]

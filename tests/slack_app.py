@@ -81,6 +81,9 @@ class SlackHarness:
         return json.loads(body) if body else {}
 
     async def interact(self, payload: dict[str, Any]) -> ClientResponse:
+        """Send an interaction; its `response_url`, if it has one, leads to the stub."""
+        if "response_url" in payload:
+            payload = {**payload, "response_url": self.stub.response_url()}
         return await self.post(interaction_body(payload))
 
     async def click(self, value: str, **overrides: Any) -> ClientResponse:
@@ -110,10 +113,13 @@ class SlackHarness:
         return [c.args for c in self.stub.calls_to("chat.update")]
 
     def ephemerals(self, user: str = slack.USER) -> list[str]:
+        """Private replies to `user`, in order: ephemeral messages, and replies through a
+        response URL (the stub's response URLs all belong to that one person here)."""
+        private = {"chat.postEphemeral", "response_url"}
         return [
             c.args["text"]
-            for c in self.stub.calls_to("chat.postEphemeral")
-            if c.args["user"] == user
+            for c in list(self.stub.calls)
+            if c.ok and c.method in private and c.args.get("user", user) == user
         ]
 
 

@@ -16,7 +16,7 @@ from storage.models import Ballot, Outbox, Poll, ProcessedEvent
 from tests import slack_payloads as slack
 from tests.slack_api import INSTALLED_TOKEN, OAUTH_CODE, running_slack_api
 from tests.slack_app import SlackHarness, all_text, button_values, mrkdwn_texts
-from tests.slack_signing import command_body, signature, signed_headers
+from tests.slack_signing import command_body, interaction_body, signature, signed_headers
 
 OTHER_TEAM = "T0002"
 
@@ -111,8 +111,11 @@ async def test_a_coordinator_starts_a_poll_and_members_vote_and_see_it_live(slac
     assert await response.text() == ""
 
     await slack_app.deliver()
-    assert "You voted" in slack_app.ephemerals()[-1]
-    assert "Soup" in slack_app.ephemerals()[-1]
+    # The confirmation goes back through the click's own response URL.
+    confirmation = slack_app.stub.calls_to("response_url")[-1].args
+    assert confirmation["response_type"] == "ephemeral"
+    assert confirmation["replace_original"] is False
+    assert "You voted “Soup”" in confirmation["text"]
     updated = slack_app.updates()[-1]
     posted = [c for c in slack_app.stub.calls_to("chat.postMessage") if c.args is poll][0]
     assert (updated["channel"], updated["ts"]) == (slack.CHANNEL, posted.response["ts"])
@@ -165,8 +168,21 @@ async def test_a_vote_from_another_workspace_is_refused(slack_app):
     await slack_app.deliver()
 
     assert count(slack_app.database, Ballot) == 0
-    refusal = [c.args for c in slack_app.stub.calls_to("chat.postEphemeral")][-1]
-    assert "You voted" not in refusal["text"]
+    refusal = slack_app.ephemerals()[-1]
+    assert "You voted" not in refusal
+    assert "isn't part of a collaborative" in refusal
+
+
+async def test_a_response_url_off_slacks_host_is_never_called(slack_app):
+    poll = await a_poll(slack_app)
+    click = slack.button_click(button_values(poll)["Soup"], response_url="https://evil.example/x")
+
+    response = await slack_app.post(interaction_body(click))  # as sent, not redirected
+    await slack_app.deliver()
+
+    assert response.status == 200
+    assert slack_app.stub.calls_to("response_url") == []
+    assert "You voted" in slack_app.stub.calls_to("chat.postEphemeral")[-1].args["text"]
 
 
 async def test_a_forged_button_value_for_a_poll_elsewhere_counts_nothing(slack_app):

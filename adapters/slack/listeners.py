@@ -39,6 +39,7 @@ from adapters.slack.render import (
 from dialogs.cards import ActorModel, Card, Effect, Form, Notify, OpenForm, PlaceModel, Text
 from dialogs.engine import Engine
 from dialogs.events import ActionInvoked, Actor, CommandIssued, Place
+from dialogs.ports import DeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +127,9 @@ class SlackListeners:
         effects = await self._handle(event, None)
         await self._open_forms(client, body.get("trigger_id"), event, effects)
         await ack()
-        self._send_notes(_notes_for(event.actor, effects))
+        response_url = body.get("response_url")
+        notes = _notes_for(event.actor, effects)
+        self._send_notes(notes, response_url if isinstance(response_url, str) else None)
 
     async def form_submitted(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         event = inbound.from_view_submission(body)
@@ -221,22 +224,32 @@ class SlackListeners:
         view = render_modal(forms[0], private_metadata=_metadata(forms[0], event.place))
         await _call(client.views_open(trigger_id=trigger_id, view=view))
 
-    def _send_notes(self, notes: list[Notify]) -> None:
+    def _send_notes(self, notes: list[Notify], response_url: str | None = None) -> None:
         for note in notes:
-            task = asyncio.create_task(self._send_note(note))
+            task = asyncio.create_task(self._send_note(note, response_url))
             self._notes.add(task)
             task.add_done_callback(self._notes.discard)
 
-    async def _send_note(self, note: Notify) -> None:
+    async def _send_note(self, note: Notify, response_url: str | None) -> None:
+        """Through the click's `response_url` when there is one, else as an ephemeral
+        message (in a DM with Concord, a plain reply reads better)."""
         actor = note.actor.actor()
         place = note.place.place() if note.place else None
-        # In a DM with Concord a plain reply reads better than an "only visible to you" one.
         if place is not None and place.channel_id.startswith("D"):
             place = None
         try:
-            await self._port.notify(actor, place, note.card)
+            if not (response_url and place and await self._responded(response_url, note.card)):
+                await self._port.notify(actor, place, note.card)
         except Exception:
             log.exception("a private reply could not be delivered", extra={"team": actor.tenant_id})
+
+    async def _responded(self, response_url: str, card: Card) -> bool:
+        try:
+            await self._port.respond(response_url, card)
+        except DeliveryError as error:
+            log.info("response_url failed, replying ephemerally", extra={"why": str(error)})
+            return False
+        return True
 
 
 def _notes_for(actor: Actor, effects: list[Effect]) -> list[Notify]:

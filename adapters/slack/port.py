@@ -13,11 +13,13 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.render import render_message
 from dialogs.cards import Card
@@ -26,6 +28,8 @@ from dialogs.ports import SLACK_LIMITS, DeliveryError, DeliveryLimits
 
 PLATFORM = "slack"
 DEFAULT_API_URL = AsyncWebClient.BASE_URL
+RESPONSE_URL_HOST = "hooks.slack.com"
+RESPONSE_URL_TIMEOUT_SECONDS = 10
 RATE_LIMIT_RETRIES = 1
 
 # Refusals that the same call made again cannot overcome.
@@ -64,6 +68,7 @@ class SlackPort:
         base = api_url or DEFAULT_API_URL
         self._api_url = base if base.endswith("/") else base + "/"
         self._clients: dict[str, AsyncWebClient] = {}
+        self._session: aiohttp.ClientSession | None = None
 
     async def post(self, place: Place, delivery: dict[str, Any], card: Card) -> str:
         answer = await self._call(
@@ -109,6 +114,42 @@ class SlackPort:
             unfurl_media=False,
             **self.render(card),
         )
+
+    async def respond(self, response_url: str, card: Card) -> None:
+        """A private reply through a click's `response_url`.
+
+        Each click brings its own URL, outside the Web API's rate tiers, so a thousand
+        votes in a minute still get a thousand confirmations (`chat.postEphemeral`
+        allows about a hundred). Only Slack's own response host is called, or the host
+        of a local stand-in set as `SLACK_API_URL`: the URL arrives in a payload.
+        """
+        if not self._is_response_url(response_url):
+            raise DeliveryError("a response_url not on Slack's host", permanent=True)
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        client = AsyncWebhookClient(
+            response_url, timeout=RESPONSE_URL_TIMEOUT_SECONDS, session=self._session
+        )
+        reply = {"response_type": "ephemeral", "replace_original": False, **self.render(card)}
+        try:
+            answer = await client.send_dict(reply)
+        except (aiohttp.ClientError, TimeoutError, SlackClientError) as error:
+            raise DeliveryError(f"Slack response_url failed: {type(error).__name__}") from None
+        if answer.status_code != 200:
+            problem = f"HTTP {answer.status_code} {answer.body[:100]}"
+            raise DeliveryError(f"Slack response_url: {problem}")
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _is_response_url(self, url: str) -> bool:
+        parts, api = urlsplit(url), urlsplit(self._api_url)
+        if parts.scheme == "https" and parts.hostname == RESPONSE_URL_HOST:
+            return True
+        stand_in = self._api_url != DEFAULT_API_URL
+        return stand_in and (parts.scheme, parts.netloc) == (api.scheme, api.netloc)
 
     def render(self, card: Card) -> dict[str, Any]:
         """`card` as Slack message arguments (`text` and `blocks`), charts linked publicly."""

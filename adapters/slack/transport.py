@@ -93,6 +93,7 @@ class SlackTransport:
             await self._socket.close_async()
             self._socket = None
         await self.settle()
+        await self.port.close()
         if self.installations is not None:
             await self.installations.close()
 
