@@ -46,6 +46,7 @@ LEASE_SECONDS = 30.0
 CONCURRENCY = 16  # platform calls in flight at once
 BATCH = 200  # lanes one claim may take
 SHORTEST_PAUSE_SECONDS = 0.01
+DRAIN_BREATHER_SECONDS = 0.05
 
 
 class Renderer(Protocol):
@@ -150,6 +151,9 @@ class Dispatcher:
                 await self.drain()
             except Exception:
                 log.exception("outbox drain failed; retrying on the next tick")
+            # In a burst every change wakes the loop; a short breather between drains
+            # delivers as promptly and leaves the database to the changes themselves.
+            await asyncio.sleep(DRAIN_BREATHER_SECONDS)
 
     def _pause(self) -> float:
         if self._due is None:

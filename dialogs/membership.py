@@ -13,6 +13,7 @@ from dialogs.cards import Card, Context, Heading, Text
 from dialogs.events import Actor, Place
 from dialogs.grammar import Command
 from dialogs.turn import Refusal, Turn
+from storage.database import insert_row
 from storage.models import Channel, Collaborative, Identity, LinkCode, Member, Organisation
 
 LINK_CODE_LIFETIME = timedelta(minutes=15)
@@ -64,16 +65,14 @@ def add_member(turn: Turn, collaborative: Collaborative, actor: Actor, role: str
     )
     turn.session.add(member)
     turn.session.flush()
-    turn.session.add(
-        Identity(
-            collaborative_id=collaborative.id,
-            member_id=member.id,
-            platform=actor.platform,
-            tenant_id=actor.tenant_id,
-            user_id=actor.user_id,
-        )
+    identity = Identity(
+        collaborative_id=collaborative.id,
+        member_id=member.id,
+        platform=actor.platform,
+        tenant_id=actor.tenant_id,
+        user_id=actor.user_id,
     )
-    turn.session.flush()
+    insert_row(turn.session, identity)
     return member
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from dialogs.cards import ActorModel, Card, Context, Notify, PlaceModel, Post, Text, Update
 from dialogs.events import Actor, Place
+from storage.database import insert_row
 from storage.models import AuditEntry, Channel, Collaborative, Identity, Member, Outbox
 
 
@@ -49,7 +50,8 @@ def emit(
     collaborative: Collaborative | None,
     effect: Post | Update | Notify,
 ) -> None:
-    session.add(
+    insert_row(
+        session,
         Outbox(
             collaborative_id=collaborative.id if collaborative else None,
             lane=lane_of(effect),
@@ -57,7 +59,7 @@ def emit(
             effect=effect.model_dump(mode="json"),
             created_at=now,
             available_at=now,
-        )
+        ),
     )
 
 

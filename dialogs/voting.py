@@ -21,11 +21,12 @@ from sqlmodel import select
 
 from dialogs import outbound
 from dialogs.cards import ActorModel, Card, Choice, ChoiceInput, Form, OpenForm, Text, TextInput
-from dialogs.poll_results import compute, labels, result_blocks
+from dialogs.poll_results import compute, labels, options, result_blocks
 from dialogs.poll_setup import MAX_OPTIONS, check_option, message_key
 from dialogs.poll_types import NEEDS_REASON, SCORE_MAX, SCORE_MIN, STANCE_LABELS, STANCES
 from dialogs.turn import Refusal, Turn
 from dialogs.when import describe
+from storage.database import insert_row
 from storage.models import Ballot, Collaborative, Member, Participation, Poll, PollOption
 
 MAX_REASON = 1000
@@ -101,8 +102,9 @@ def _latest(turn: Turn, poll: Poll, member: Member) -> Ballot | None:
 def vote(turn: Turn, poll_id: int, option_id: int) -> None:
     """A single- or several-choice button."""
     _, member, poll = _voting(turn, poll_id)
-    option = turn.session.get(PollOption, option_id)
-    if poll.type not in ("single", "multi") or option is None or option.poll_id != poll.id:
+    choices = options(turn.session, poll)
+    option = next((each for each in choices if each.id == option_id), None)
+    if poll.type not in ("single", "multi") or option is None:
         raise Refusal("That option isn't part of this poll.", "Use the poll's own buttons.")
     previous = _latest(turn, poll, member)
     current = previous.choices if previous else []
@@ -120,9 +122,9 @@ def vote(turn: Turn, poll_id: int, option_id: int) -> None:
     if previous is not None and chosen == previous.choices:
         turn.say(f"You already voted for “{option.label}”.")
         return
-    names = labels(turn.session, poll)
+    names = [each.label for each in choices]
     picked = ", ".join(f"“{names[p]}”" for p in chosen)
-    _record(turn, poll, member, chosen, f"You voted {picked}" if chosen else "")
+    _record(turn, poll, member, chosen, f"You voted {picked}" if chosen else "", previous)
 
 
 def stance(turn: Turn, poll_id: int, chosen: str, reason: str = "") -> None:
@@ -132,7 +134,8 @@ def stance(turn: Turn, poll_id: int, chosen: str, reason: str = "") -> None:
         raise Refusal("That response isn't part of this poll.", "Use the poll's own buttons.")
     if chosen in NEEDS_REASON and not reason:
         raise Refusal(f"{STANCE_LABELS[chosen]} needs a reason, which everyone will see.")
-    _record(turn, poll, member, [chosen, reason], f"You responded “{STANCE_LABELS[chosen]}”")
+    done = f"You responded “{STANCE_LABELS[chosen]}”"
+    _record(turn, poll, member, [chosen, reason], done, _latest(turn, poll, member))
 
 
 # Forms
@@ -214,7 +217,8 @@ def submit_ballot(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
             )
         )
         return
-    _record(turn, poll, member, content, _described(poll, content, labels(turn.session, poll)))
+    done = _described(poll, content, labels(turn.session, poll))
+    _record(turn, poll, member, content, done, _latest(turn, poll, member))
 
 
 def _described(poll: Poll, content: list[int], names: list[str]) -> str:
@@ -371,33 +375,31 @@ def submit_option(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
 # Recording
 
 
-def _record(turn: Turn, poll: Poll, member: Member, content: Any, done: str) -> None:
-    """Store the ballot and confirm it; `done` names the choice ("You voted “B”")."""
+def _record(
+    turn: Turn, poll: Poll, member: Member, content: Any, done: str, previous: Ballot | None
+) -> None:
+    """Store the ballot in place of `previous` (the member's latest, if any) and confirm it;
+    `done` names the choice ("You voted “B”")."""
     session = turn.session
     collaborative, _ = turn.in_collaborative()
+    ballot = Ballot(poll_id=poll.id, organisation_id=member.organisation_id, choices=content)
     if poll.settings.get("anonymous"):
-        session.add(
-            Ballot(poll_id=poll.id, organisation_id=member.organisation_id, choices=content)
-        )
+        insert_row(session, ballot)
+        # A plain insert: a second vote racing this one breaks the unique key, is run
+        # again, and is refused as already cast.
+        insert_row(session, _participation(poll, member, turn.now))
         message = (
             f"Your anonymous vote in poll #{poll.number} is recorded. Nobody can see "
             "what you chose, and it can't be changed."
         )
     else:
-        previous = _latest(turn, poll, member)
         if previous is not None:
             session.execute(update(Ballot).where(Ballot.id == previous.id).values(latest=False))
         if content:
-            session.add(
-                Ballot(
-                    poll_id=poll.id,
-                    member_id=member.id,
-                    organisation_id=member.organisation_id,
-                    choices=content,
-                    latest=True,
-                    cast_at=turn.now,
-                )
-            )
+            ballot.member_id, ballot.latest, ballot.cast_at = member.id, True, turn.now
+            insert_row(session, ballot)
+        if previous is None:  # a changed vote was recorded as participation the first time
+            insert_row(session, _participation(poll, member, turn.now), unless_present=True)
         until = _until(poll, turn.now, collaborative.timezone)
         message = (
             f"{done} in poll #{poll.number} — you can change it until {until}."
@@ -405,14 +407,15 @@ def _record(turn: Turn, poll: Poll, member: Member, content: Any, done: str) -> 
             else f"Your vote in poll #{poll.number} is withdrawn — you can vote again "
             f"until {until}."
         )
-    if not _participated(turn, poll, member):
-        session.add(Participation(poll_id=poll.id, member_id=member.id, first_voted_at=turn.now))
-    session.flush()
     outbound.update_everywhere(session, turn.now, collaborative, message_key(poll))
     blocks: list[Any] = []
     if poll.settings.get("results") == "after-vote":
         blocks = result_blocks(compute(session, poll), session, poll)
     turn.reply(Card(blocks=[Text(text=message), *blocks], fallback=message))
+
+
+def _participation(poll: Poll, member: Member, now: datetime) -> Participation:
+    return Participation(poll_id=poll.id, member_id=member.id, first_voted_at=now)
 
 
 def _until(poll: Poll, now: datetime, timezone: str) -> str:

@@ -10,6 +10,14 @@ from alembic.config import Config
 from storage.database import Database
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Tables that live in our database but whose schema is another library's: slack_sdk's
+# OAuth stores create and own `slack_installations`, `slack_bots` and `slack_oauth_states`.
+FOREIGN_TABLE_PREFIXES = ("slack_",)
+
+
+def owned_by_us(name: str | None, kind: str, _parent: object = None) -> bool:
+    """Alembic's `include_name` filter: compare and migrate only our own tables."""
+    return not (kind == "table" and name is not None and name.startswith(FOREIGN_TABLE_PREFIXES))
 
 
 def alembic_config(connection: object) -> Config:
