@@ -45,6 +45,7 @@ from pathlib import Path
 import aiohttp
 from report import machine, write_section  # bench/ is on sys.path when a script runs
 from sqlalchemy import Engine, create_engine, text
+from stores import POSTGRES, postgres_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -53,7 +54,6 @@ from tests import slack_payloads  # noqa: E402
 from tests.processes import LOCAL, Server, concord_env, free_port, get  # noqa: E402
 from tests.slack_signing import signed_headers  # noqa: E402
 
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TOKEN = "xoxb-bench"
 TEAM = slack_payloads.TEAM
 CHANNEL = slack_payloads.CHANNEL
@@ -293,16 +293,8 @@ def concord_server(
 
 @contextmanager
 def postgres_url() -> Iterator[str]:
-    schema = f"concord_bench_{secrets.token_hex(4)}"
-    admin = create_engine(POSTGRES)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
+    with postgres_schema(POSTGRES) as schema:
         yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 # Concord: a collaborative in one channel, one fresh poll per run, the database's word

@@ -28,23 +28,32 @@ def sqlite_database() -> Iterator[Database]:
             database.dispose()
 
 
+@contextmanager
+def postgres_schema(url: str = POSTGRES) -> Iterator[str]:
+    """A new, empty schema on the PostgreSQL at `url`, dropped when the block ends."""
+    schema = f"concord_bench_{secrets.token_hex(4)}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield schema
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def postgres_database(url: str = POSTGRES) -> Opener:
     """An opener of fresh schemas on the PostgreSQL at `url`, each dropped after use."""
 
     @contextmanager
     def opened() -> Iterator[Database]:
-        schema = f"concord_bench_{secrets.token_hex(4)}"
-        admin = create_engine(url)
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        database = Database(url, connect_args={"options": f"-csearch_path={schema}"})
-        try:
-            migrate.upgrade(database)
-            yield database
-        finally:
-            database.dispose()
-            with admin.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+        with postgres_schema(url) as schema:
+            database = Database(url, connect_args={"options": f"-csearch_path={schema}"})
+            try:
+                migrate.upgrade(database)
+                yield database
+            finally:
+                database.dispose()
 
     return opened

@@ -336,16 +336,26 @@ def _problems(check: Callable[[Args], list[str]], payload: Args) -> list[str]:
 def running_slack_api() -> Iterator[SlackApiStub]:
     """A stub serving on 127.0.0.1 from its own thread and loop until the block ends."""
     stub = SlackApiStub()
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, name="slack-api-stub", daemon=True)
-    thread.start()
-    runner = web.AppRunner(stub.app(), access_log=None)
-    try:
-        port = asyncio.run_coroutine_threadsafe(_serve(runner), loop).result(timeout=10)
+    with serving_in_thread(stub.app(), "slack-api-stub") as (port, _loop):
         stub.url = f"http://127.0.0.1:{port}"
         yield stub
+
+
+@contextmanager
+def serving_in_thread(
+    app: web.Application, name: str, shutdown_timeout: float = 10
+) -> Iterator[tuple[int, asyncio.AbstractEventLoop]]:
+    """Serve `app` on 127.0.0.1 and a free port from a thread with its own event loop, so
+    sync tests and async tests (on their own loop) can both talk to it."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name=name, daemon=True)
+    thread.start()
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=shutdown_timeout)
+    try:
+        port = asyncio.run_coroutine_threadsafe(_serve(runner), loop).result(timeout=10)
+        yield port, loop
     finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=15)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
         loop.close()

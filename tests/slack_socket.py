@@ -37,7 +37,7 @@ from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from tests.slack_api import Call, SlackApiStub
+from tests.slack_api import Call, SlackApiStub, serving_in_thread
 from tests.slack_payloads import API_APP
 
 Json = dict[str, Any]
@@ -261,24 +261,10 @@ def _bearer(header: str) -> str | None:
 def running_socket_mode(app_id: str = API_APP) -> Iterator[SocketModeServer]:
     """Socket Mode and the Web API stub on 127.0.0.1, from their own thread and loop."""
     server = SocketModeServer(SlackApiStub(), app_id)
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, name="slack-socket-mode", daemon=True)
-    thread.start()
-    runner = web.AppRunner(server.app(), access_log=None, shutdown_timeout=5)
-    try:
-        port = asyncio.run_coroutine_threadsafe(_serve(runner), loop).result(timeout=10)
+    with serving_in_thread(server.app(), "slack-socket-mode", shutdown_timeout=5) as (
+        port,
+        loop,
+    ):
         server.url = server.stub.url = f"http://127.0.0.1:{port}"
         server._loop = loop
         yield server
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=15)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
-        loop.close()
-
-
-async def _serve(runner: web.AppRunner) -> int:
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    return runner.addresses[0][1]

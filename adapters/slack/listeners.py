@@ -137,13 +137,9 @@ class SlackListeners:
             await ack()
             return
         effects = await self._handle(event, None)
-        forms = _forms_for(event.actor, effects)
-        if forms:
-            # A refused form comes back with the person's input and the reason; a form that
-            # leads to another (a chosen channel, then the poll) replaces it in place.
-            view = render_modal(forms[0], private_metadata=_metadata(forms[0], event.place))
-            await ack(response_action="update", view=view)
-        else:
+        # A refused form comes back with the person's input and the reason; a form that
+        # leads to another replaces it in place.
+        if not await _replaced_modal(ack, event, effects):
             await ack()
         self._send_notes(_notes_for(event.actor, effects))
 
@@ -163,10 +159,7 @@ class SlackListeners:
             await ack(response_action="errors", errors={shortcut.INPUT: shortcut.PICK_ONE})
             return
         effects = await self._handle(event, None)
-        forms = _forms_for(event.actor, effects)
-        if forms:
-            view = render_modal(forms[0], private_metadata=_metadata(forms[0], event.place))
-            await ack(response_action="update", view=view)
+        if await _replaced_modal(ack, event, effects):
             return
         notes = _notes_for(event.actor, effects)
         problem = _plain_text(notes[0].card) if notes else shortcut.PICK_ONE
@@ -258,6 +251,18 @@ def _notes_for(actor: Actor, effects: list[Effect]) -> list[Notify]:
 
 def _forms_for(actor: Actor, effects: list[Effect]) -> list[Form]:
     return [e.form for e in effects if isinstance(e, OpenForm) and e.actor.user_id == actor.user_id]
+
+
+async def _replaced_modal(
+    ack: AsyncAck, event: CommandIssued | ActionInvoked, effects: list[Effect]
+) -> bool:
+    """Acknowledge a submission by showing the form the engine answered with, if any."""
+    forms = _forms_for(event.actor, effects)
+    if not forms:
+        return False
+    view = render_modal(forms[0], private_metadata=_metadata(forms[0], event.place))
+    await ack(response_action="update", view=view)
+    return True
 
 
 def _note(actor: Actor, place: Place, text: str) -> Notify:
