@@ -26,6 +26,7 @@ from bot.settings import Settings
 from dialogs.clock import Clock, utc_now
 from dialogs.engine import Engine
 from dialogs.ports import PlatformPort
+from dialogs.runner import EngineRunner
 from dialogs.ticker import Ticker
 from storage import migrate
 from storage.database import Database
@@ -52,7 +53,9 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
 
     if settings.slack_configured:
         slack = SlackTransport(
-            engine, slack_config(settings), after_change=lambda: app[DISPATCHER].wake()
+            EngineRunner(engine),
+            slack_config(settings),
+            after_change=lambda: app[DISPATCHER].wake(),
         )
         slack.add_routes(app)
         platforms[slack.port.platform] = slack.port

@@ -16,7 +16,16 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from dialogs import checkins, decisions, membership, poll_results, poll_setup, polls, voting
+from dialogs import (
+    checkins,
+    decisions,
+    membership,
+    poll_results,
+    poll_setup,
+    polls,
+    vote_batch,
+    voting,
+)
 from dialogs.cards import ActorModel, Card, Context, Effect, Notify, PlaceModel
 from dialogs.clock import Clock, utc_now
 from dialogs.events import ActionInvoked, Actor, CommandIssued, Event, Place
@@ -116,6 +125,30 @@ class Engine:
         """What is waiting for this person in every collaborative they belong to (read-only)."""
         with self.database.session() as session:
             return home_card(session, actor, self.clock())
+
+    def handle_all(self, events: list[Event]) -> list[list[Effect]]:
+        """Handle several events at once, each as `handle` would; the vote clicks among
+        them are stored together in one transaction (`dialogs.vote_batch`)."""
+        clicks = {
+            n: event
+            for n, event in enumerate(events)
+            if isinstance(event, ActionInvoked) and vote_batch.is_click(event)
+        }
+        stored: dict[int, list[Effect] | None] = {}
+        if clicks:
+            batch = list(clicks.values())
+            try:
+                outcomes = self.database.run(
+                    lambda session: vote_batch.cast(session, self.clock(), batch)
+                )
+            except Exception:
+                log.exception("a batch of votes failed; storing them one at a time")
+                outcomes = [None] * len(batch)
+            stored = dict(zip(clicks, outcomes, strict=True))
+        return [
+            found if (found := stored.get(n)) is not None else self.handle(event)
+            for n, event in enumerate(events)
+        ]
 
     def tenant_removed(self, platform: str, tenant_id: str) -> int:
         """A workspace removed Concord: drop what can no longer reach it; return how many."""

@@ -69,8 +69,7 @@ class Turn:
         )
 
     def say(self, heading: str, *lines: str) -> None:
-        blocks = [Heading(text=heading), *(Text(text=line) for line in lines if line)]
-        self.reply(Card(blocks=blocks, fallback=heading))
+        self.reply(said(heading, *lines))
 
     def post_everywhere(self, card: Card, key: str | None = None) -> int:
         """Post `card` to every channel of this collaborative (through the outbox)."""
@@ -80,6 +79,12 @@ class Turn:
     def audit(self, action: str, summary: str, **detail: Any) -> None:
         collaborative, member = self.in_collaborative()
         outbound.record(self.session, self.now, collaborative, member, action, summary, **detail)
+
+
+def said(heading: str, *lines: str) -> Card:
+    """A short private answer: a heading and a line or two."""
+    blocks = [Heading(text=heading), *(Text(text=line) for line in lines if line)]
+    return Card(blocks=blocks, fallback=heading)
 
 
 def refusal_card(problem: str, hint: str | None) -> Card:

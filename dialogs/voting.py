@@ -24,55 +24,70 @@ from dialogs.cards import ActorModel, Card, Choice, ChoiceInput, Form, OpenForm,
 from dialogs.poll_results import compute, labels, options, result_blocks
 from dialogs.poll_setup import MAX_OPTIONS, check_option, message_key
 from dialogs.poll_types import NEEDS_REASON, SCORE_MAX, SCORE_MIN, STANCE_LABELS, STANCES
-from dialogs.turn import Refusal, Turn
+from dialogs.turn import Refusal, Turn, said
 from dialogs.when import describe
 from storage.database import insert_row
 from storage.models import Ballot, Collaborative, Member, Participation, Poll, PollOption
 
 MAX_REASON = 1000
+BUTTON_TYPES = ("single", "multi")
 
 
 def _voting(turn: Turn, poll_id: int) -> tuple[Collaborative, Member, Poll]:
     collaborative, member = turn.in_collaborative()
     poll = poll_in(turn, collaborative, poll_id)
-    if poll.closes_at is not None and turn.now >= poll.closes_at and poll.status == "open":
+    participated = bool(poll.settings.get("anonymous")) and _participated(turn, poll, member)
+    if refusal := vote_refusal(collaborative, member, poll, turn.now, participated):
+        raise refusal
+    return collaborative, member, poll
+
+
+def vote_refusal(
+    collaborative: Collaborative, member: Member, poll: Poll, now: datetime, participated: bool
+) -> Refusal | None:
+    """Why `member` may not vote in `poll` now, or None; `participated` matters when anonymous."""
+    if poll.closes_at is not None and now >= poll.closes_at and poll.status == "open":
         # The deadline has passed even if its timer hasn't fired yet: a deadline is a deadline.
-        raise Refusal(
+        return Refusal(
             f"Poll #{poll.number} closed {describe(poll.closes_at, collaborative.timezone)}.",
             "Its result is posted in every linked channel.",
         )
     if poll.status != "open":
-        raise Refusal(
+        return Refusal(
             f"Poll #{poll.number} is closed; votes can no longer be changed.",
             f"See the result with `poll results {poll.number}`.",
         )
     if member.role == "observer":
-        raise Refusal(
+        return Refusal(
             "Observers see polls but do not vote.",
             "Ask a coordinator to make you a member if you should vote.",
         )
     if collaborative.require_organisation and member.organisation_id is None:
-        raise Refusal(
+        return Refusal(
             "Say which organisation you belong to before you vote.",
             'Type `org join "Name"` (see `org list`).',
         )
-    if poll.settings.get("anonymous") and _participated(turn, poll, member):
-        raise Refusal(
+    if poll.settings.get("anonymous") and participated:
+        return Refusal(
             f"You have already voted in poll #{poll.number}.",
             "It is anonymous, so votes can't be changed: nothing links yours back to you.",
         )
-    return collaborative, member, poll
+    return None
 
 
 def poll_in(turn: Turn, collaborative: Collaborative, poll_id: int) -> Poll:
     poll = turn.session.get(Poll, poll_id)
     # A poll of another collaborative is answered exactly like a missing one.
     if poll is None or poll.collaborative_id != collaborative.id:
-        raise Refusal(
-            "That poll isn't part of this channel's collaborative.",
-            "Type `poll list` to see this collaborative's polls.",
-        )
+        raise not_this_collaboratives_poll()
     return poll
+
+
+def not_this_collaboratives_poll() -> Refusal:
+    return Refusal(
+        "That poll isn't part of this channel's collaborative.",
+        "Type `poll list` to see this collaborative's polls.",
+    )
 
 
 def _participated(turn: Turn, poll: Poll, member: Member) -> bool:
@@ -104,27 +119,42 @@ def vote(turn: Turn, poll_id: int, option_id: int) -> None:
     _, member, poll = _voting(turn, poll_id)
     choices = options(turn.session, poll)
     option = next((each for each in choices if each.id == option_id), None)
-    if poll.type not in ("single", "multi") or option is None:
-        raise Refusal("That option isn't part of this poll.", "Use the poll's own buttons.")
+    if poll.type not in BUTTON_TYPES or option is None:
+        raise not_this_polls_option()
     previous = _latest(turn, poll, member)
-    current = previous.choices if previous else []
+    chosen = button_choice(poll, option, previous.choices if previous else [])
+    if previous is not None and chosen == previous.choices:
+        turn.reply(already_chosen(option))
+        return
+    done = voted_for([each.label for each in choices], chosen)
+    _record(turn, poll, member, chosen, done, previous)
+
+
+def button_choice(poll: Poll, option: PollOption, current: list[int]) -> list[int]:
+    """The member's choices after clicking `option`, given their `current` ones."""
     if poll.type == "single":
-        chosen = [option.position]
-    elif option.position in current:  # several choices: a second click takes it back
-        chosen = [p for p in current if p != option.position]
-    elif len(current) >= poll.settings["max"]:
+        return [option.position]
+    if option.position in current:  # several choices: a second click takes it back
+        return [p for p in current if p != option.position]
+    if len(current) >= poll.settings["max"]:
         raise Refusal(
             f"You can choose at most {poll.settings['max']} in this poll.",
             "Click one of your choices again to take it back first.",
         )
-    else:
-        chosen = sorted([*current, option.position])
-    if previous is not None and chosen == previous.choices:
-        turn.say(f"You already voted for “{option.label}”.")
-        return
-    names = [each.label for each in choices]
-    picked = ", ".join(f"“{names[p]}”" for p in chosen)
-    _record(turn, poll, member, chosen, f"You voted {picked}" if chosen else "", previous)
+    return sorted([*current, option.position])
+
+
+def not_this_polls_option() -> Refusal:
+    return Refusal("That option isn't part of this poll.", "Use the poll's own buttons.")
+
+
+def already_chosen(option: PollOption) -> Card:
+    return said(f"You already voted for “{option.label}”.")
+
+
+def voted_for(names: list[str], chosen: list[int]) -> str:
+    """How a confirmation names the choice: "You voted “B”", or "" when all were taken back."""
+    return "You voted " + ", ".join(f"“{names[p]}”" for p in chosen) if chosen else ""
 
 
 def stance(turn: Turn, poll_id: int, chosen: str, reason: str = "") -> None:
@@ -382,39 +412,56 @@ def _record(
     `done` names the choice ("You voted “B”")."""
     session = turn.session
     collaborative, _ = turn.in_collaborative()
-    ballot = Ballot(poll_id=poll.id, organisation_id=member.organisation_id, choices=content)
-    if poll.settings.get("anonymous"):
+    ballot = new_ballot(poll, member, content, turn.now)
+    if ballot.member_id is None:
         insert_row(session, ballot)
         # A plain insert: a second vote racing this one breaks the unique key, is run
         # again, and is refused as already cast.
-        insert_row(session, _participation(poll, member, turn.now))
+        insert_row(session, participation(poll, member, turn.now))
+    else:
+        if previous is not None:
+            session.execute(update(Ballot).where(Ballot.id == previous.id).values(latest=False))
+        if content:
+            insert_row(session, ballot)
+        if previous is None:  # a changed vote was recorded as participation the first time
+            insert_row(session, participation(poll, member, turn.now), unless_present=True)
+    outbound.update_everywhere(session, turn.now, collaborative, message_key(poll))
+    card = confirmation(poll, collaborative, content, done, turn.now)
+    if poll.settings.get("results") == "after-vote":
+        blocks = result_blocks(compute(session, poll), session, poll)
+        card = card.model_copy(update={"blocks": [*card.blocks, *blocks]})
+    turn.reply(card)
+
+
+def new_ballot(poll: Poll, member: Member, content: Any, now: datetime) -> Ballot:
+    """The ballot `member` casts: with no member and no time when the poll is anonymous."""
+    ballot = Ballot(poll_id=poll.id, organisation_id=member.organisation_id, choices=content)
+    if not poll.settings.get("anonymous"):
+        ballot.member_id, ballot.cast_at = member.id, now
+    return ballot
+
+
+def confirmation(
+    poll: Poll, collaborative: Collaborative, content: Any, done: str, now: datetime
+) -> Card:
+    """What a voter is told privately once their vote is stored."""
+    if poll.settings.get("anonymous"):
         message = (
             f"Your anonymous vote in poll #{poll.number} is recorded. Nobody can see "
             "what you chose, and it can't be changed."
         )
     else:
-        if previous is not None:
-            session.execute(update(Ballot).where(Ballot.id == previous.id).values(latest=False))
-        if content:
-            ballot.member_id, ballot.latest, ballot.cast_at = member.id, True, turn.now
-            insert_row(session, ballot)
-        if previous is None:  # a changed vote was recorded as participation the first time
-            insert_row(session, _participation(poll, member, turn.now), unless_present=True)
-        until = _until(poll, turn.now, collaborative.timezone)
+        until = _until(poll, now, collaborative.timezone)
         message = (
             f"{done} in poll #{poll.number} — you can change it until {until}."
             if content
             else f"Your vote in poll #{poll.number} is withdrawn — you can vote again "
             f"until {until}."
         )
-    outbound.update_everywhere(session, turn.now, collaborative, message_key(poll))
-    blocks: list[Any] = []
-    if poll.settings.get("results") == "after-vote":
-        blocks = result_blocks(compute(session, poll), session, poll)
-    turn.reply(Card(blocks=[Text(text=message), *blocks], fallback=message))
+    return Card(blocks=[Text(text=message)], fallback=message)
 
 
-def _participation(poll: Poll, member: Member, now: datetime) -> Participation:
+def participation(poll: Poll, member: Member, now: datetime) -> Participation:
     return Participation(poll_id=poll.id, member_id=member.id, first_voted_at=now)
 
 

@@ -18,6 +18,7 @@ from adapters.slack.transport import SlackConfig, SlackTransport
 from bot.outbox import Dispatcher
 from dialogs.engine import Engine
 from dialogs.ports import SLACK_LIMITS
+from dialogs.runner import EngineRunner
 from storage.database import Database
 from tests import slack_payloads as slack
 from tests.fakes import FakeClock
@@ -47,7 +48,7 @@ class SlackHarness:
         self.engine = Engine(database, clock=clock)
         settings = {"bot_token": BOT_TOKEN, "database_url": database.url, **config}
         self.transport = SlackTransport(
-            self.engine,
+            EngineRunner(self.engine),
             SlackConfig(api_url=stub.url + "/api/", signing_secret=SECRET, **settings),
             after_change=lambda: None,
         )

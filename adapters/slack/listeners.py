@@ -37,9 +37,9 @@ from adapters.slack.render import (
     render_modal,
 )
 from dialogs.cards import ActorModel, Card, Effect, Form, Notify, OpenForm, PlaceModel, Text
-from dialogs.engine import Engine
 from dialogs.events import ActionInvoked, Actor, CommandIssued, Place
 from dialogs.ports import DeliveryError
+from dialogs.runner import EngineRunner
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +52,13 @@ FORMS_NEED_A_CLICK = (
 class SlackListeners:
     def __init__(
         self,
-        engine: Engine,
+        runner: EngineRunner,
         port: SlackPort,
         after_change: Callable[[], None],
         installations: SlackInstallations | None = None,
     ) -> None:
-        self._engine = engine
+        self._runner = runner
+        self._engine = runner.engine
         self._port = port
         self._after_change = after_change
         self._installations = installations
@@ -200,7 +201,7 @@ class SlackListeners:
     async def _handle(
         self, event: CommandIssued | ActionInvoked, event_id: str | None
     ) -> list[Effect]:
-        effects = await asyncio.to_thread(self._engine.handle, event, event_id=event_id)
+        effects = await self._runner.handle(event, event_id=event_id)
         self._after_change()
         return effects
 

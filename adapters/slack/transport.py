@@ -30,7 +30,7 @@ from adapters.slack.installations import SlackInstallations
 from adapters.slack.listeners import SlackListeners
 from adapters.slack.manifest import BOT_SCOPES, EVENTS_PATH, OAUTH_REDIRECT_PATH
 from adapters.slack.port import SlackPort
-from dialogs.engine import Engine
+from dialogs.runner import EngineRunner
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class SlackTransport:
     """The Slack adapter as the composition root sees it: routes, a port, start and stop."""
 
     def __init__(
-        self, engine: Engine, config: SlackConfig, *, after_change: Callable[[], None]
+        self, runner: EngineRunner, config: SlackConfig, *, after_change: Callable[[], None]
     ) -> None:
         self._config = config
         self.installations = (
@@ -67,7 +67,7 @@ class SlackTransport:
         )
         self.port = SlackPort(self._bot_token, public_url=config.public_url, api_url=config.api_url)
         self.bolt = self._bolt_app()
-        self._listeners = SlackListeners(engine, self.port, after_change, self.installations)
+        self._listeners = SlackListeners(runner, self.port, after_change, self.installations)
         self._listeners.register(self.bolt)
         self._socket: AsyncSocketModeHandler | None = None
 

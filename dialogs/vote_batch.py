@@ -1,0 +1,296 @@
+"""Many vote clicks in one transaction: the rules of one vote, a few statements for all.
+
+When hundreds of people click at once, most of the cost of a vote is the per-turn
+machinery (a transaction, a dozen ORM round trips). Clicks that arrive while
+another batch is being stored are stored together (`dialogs.runner`): this module
+reads everything the batch needs in one query per kind (channels, members, polls,
+options, latest ballots, participation), decides each click in arrival order with
+the same rules as `voting.vote` (`vote_refusal`, `button_choice`, `confirmation`),
+and writes ballots, participation and one live-results update per poll in bulk.
+
+A click this path does not cover — a channel that is not linked, a poll of another
+type, results shown after voting — comes back as None, for the ordinary turn. The
+database still guards what matters: if another process stores a vote for the same
+person meanwhile, the unique keys fail this transaction and `Database.run` runs it
+again, reading afresh.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import insert, tuple_, update
+from sqlmodel import Session, col, select
+
+from dialogs import outbound
+from dialogs.cards import ActorModel, Card, Effect, Notify, PlaceModel
+from dialogs.events import ActionInvoked, Actor
+from dialogs.membership import MAX_NAME
+from dialogs.poll_setup import message_key
+from dialogs.turn import Refusal, refusal_card
+from dialogs.voting import (
+    BUTTON_TYPES,
+    already_chosen,
+    button_choice,
+    confirmation,
+    new_ballot,
+    not_this_collaboratives_poll,
+    not_this_polls_option,
+    participation,
+    vote_refusal,
+    voted_for,
+)
+from storage.database import insert_row
+from storage.models import (
+    Ballot,
+    Channel,
+    Collaborative,
+    Identity,
+    Member,
+    Participation,
+    Poll,
+    PollOption,
+)
+
+VOTE = re.compile(r"vote:(\d{1,12}):(\d{1,12})")
+
+PlaceKey = tuple[str, str, str]  # platform, tenant, channel id
+PersonKey = tuple[int, str, str, str]  # collaborative, platform, tenant, user id
+
+
+def is_click(event: object) -> bool:
+    """Whether `event` is a vote button click (the only kind batched)."""
+    return isinstance(event, ActionInvoked) and VOTE.fullmatch(event.action) is not None
+
+
+@dataclass
+class _Batch:
+    """What the clicks need, read once, and what deciding them has changed so far."""
+
+    now: datetime
+    channels: dict[PlaceKey, tuple[Channel, Collaborative]]
+    members: dict[PersonKey, Member]
+    polls: dict[int, Poll]
+    options: dict[int, list[PollOption]]
+    latest: dict[tuple[int, int], Ballot]
+    participated: set[tuple[int, int]]
+    ballots: list[Ballot] = field(default_factory=list)
+    fresh: set[str] = field(default_factory=set)  # ids of the ballots in `ballots`
+    superseded: list[str] = field(default_factory=list)
+    joined: list[Participation] = field(default_factory=list)
+    touched: dict[int, Collaborative] = field(default_factory=dict)
+
+
+def cast(session: Session, now: datetime, clicks: list[ActionInvoked]) -> list[list[Effect] | None]:
+    """Store `clicks` in order; for each, the replies to its voter, or None if it needs the
+    ordinary turn."""
+    batch = _read(session, now, clicks)
+    replies = [_decide(batch, click) for click in clicks]
+    _write(session, batch)
+    return replies
+
+
+def _read(session: Session, now: datetime, clicks: list[ActionInvoked]) -> _Batch:
+    places = {(c.place.platform, c.place.tenant_id, c.place.channel_id) for c in clicks}
+    rows = session.exec(
+        select(Channel, Collaborative)
+        .join(Collaborative, col(Collaborative.id) == Channel.collaborative_id)
+        .where(tuple_(Channel.platform, Channel.tenant_id, Channel.channel_id).in_(places))
+    ).all()
+    channels = {(c.platform, c.tenant_id, c.channel_id): (c, k) for c, k in rows}
+    members = _members(session, now, clicks, channels)
+    poll_ids = {int(VOTE.fullmatch(c.action).group(1)) for c in clicks}  # type: ignore[union-attr]
+    polls = {p.id: p for p in session.exec(select(Poll).where(col(Poll.id).in_(poll_ids)))}
+    options: dict[int, list[PollOption]] = {poll_id: [] for poll_id in polls}
+    for option in session.exec(
+        select(PollOption)
+        .where(col(PollOption.poll_id).in_(polls))
+        .order_by(col(PollOption.poll_id), col(PollOption.position))
+    ):
+        options[option.poll_id].append(option)
+    member_ids = {m.id for m in members.values()}
+    latest = {
+        (b.poll_id, b.member_id): b
+        for b in session.exec(
+            select(Ballot).where(
+                col(Ballot.poll_id).in_(polls), col(Ballot.member_id).in_(member_ids), Ballot.latest
+            )
+        )
+        if b.member_id is not None
+    }
+    participated = {
+        (poll_id, member_id)
+        for poll_id, member_id in session.exec(
+            select(Participation.poll_id, Participation.member_id).where(
+                col(Participation.poll_id).in_(polls), col(Participation.member_id).in_(member_ids)
+            )
+        )
+    }
+    return _Batch(now, channels, members, polls, options, latest, participated)
+
+
+def _members(
+    session: Session,
+    now: datetime,
+    clicks: list[ActionInvoked],
+    channels: dict[PlaceKey, tuple[Channel, Collaborative]],
+) -> dict[PersonKey, Member]:
+    """Every voter's member, joining (as `membership.member_for` does) those new here."""
+    people: dict[PersonKey, Actor] = {}
+    for click in clicks:
+        found = channels.get((click.place.platform, click.place.tenant_id, click.place.channel_id))
+        if found is not None:
+            people[_person(found[1], click.actor)] = click.actor
+    if not people:
+        return {}
+    rows = session.exec(
+        select(Identity, Member)
+        .join(Member, col(Member.id) == Identity.member_id)
+        .where(
+            tuple_(
+                Identity.collaborative_id, Identity.platform, Identity.tenant_id, Identity.user_id
+            ).in_(list(people))
+        )
+    ).all()
+    members = {(i.collaborative_id, i.platform, i.tenant_id, i.user_id): m for i, m in rows}
+    for key, member in members.items():
+        name = people[key].display_name[:MAX_NAME]
+        if name and member.display_name != name:
+            member.display_name = name
+    newcomers = [(key, actor) for key, actor in people.items() if key not in members]
+    if newcomers:
+        members.update(_join(session, now, newcomers))
+    return members
+
+
+def _join(
+    session: Session, now: datetime, newcomers: list[tuple[PersonKey, Actor]]
+) -> dict[PersonKey, Member]:
+    """New members (and their identities) in two statements, as `membership.add_member`."""
+    rows = [
+        {
+            "collaborative_id": key[0],
+            "display_name": actor.display_name[:MAX_NAME],
+            "role": "member",
+            "created_at": now,
+        }
+        for key, actor in newcomers
+    ]
+    ids = session.scalars(
+        insert(Member).returning(Member.id, sort_by_parameter_order=True), rows
+    ).all()
+    session.execute(
+        insert(Identity),
+        [
+            {
+                "collaborative_id": key[0],
+                "member_id": member_id,
+                "platform": key[1],
+                "tenant_id": key[2],
+                "user_id": key[3],
+            }
+            for (key, _), member_id in zip(newcomers, ids, strict=True)
+        ],
+    )
+    # Read back as plain objects: the batch only reads them.
+    return {
+        key: Member.model_construct(id=member_id, organisation_id=None, **row)
+        for (key, _), member_id, row in zip(newcomers, ids, rows, strict=True)
+    }
+
+
+def _decide(batch: _Batch, click: ActionInvoked) -> list[Effect] | None:
+    place = click.place
+    found = batch.channels.get((place.platform, place.tenant_id, place.channel_id))
+    match = VOTE.fullmatch(click.action)
+    if found is None or match is None:
+        return None
+    _, collaborative = found
+    poll = batch.polls.get(int(match.group(1)))
+    if poll is not None and (
+        poll.type not in BUTTON_TYPES or poll.settings.get("results") == "after-vote"
+    ):
+        return None
+    try:
+        card = _vote(batch, collaborative, _person(collaborative, click.actor), poll, match)
+    except Refusal as refusal:
+        card = refusal_card(refusal.problem, refusal.hint)
+    return [Notify(actor=ActorModel.of(click.actor), place=PlaceModel.of(place), card=card)]
+
+
+def _vote(
+    batch: _Batch,
+    collaborative: Collaborative,
+    person: PersonKey,
+    poll: Poll | None,
+    match: re.Match[str],
+) -> Card:
+    if poll is None or poll.collaborative_id != collaborative.id:
+        raise not_this_collaboratives_poll()
+    member = batch.members[person]
+    assert poll.id is not None and member.id is not None
+    pair = (poll.id, member.id)
+    if refusal := vote_refusal(collaborative, member, poll, batch.now, pair in batch.participated):
+        raise refusal
+    options = batch.options[poll.id]
+    option = next((each for each in options if each.id == int(match.group(2))), None)
+    if option is None:
+        raise not_this_polls_option()
+    previous = batch.latest.get(pair)
+    chosen = button_choice(poll, option, previous.choices if previous else [])
+    if previous is not None and chosen == previous.choices:
+        return already_chosen(option)
+    _record(batch, poll, member, chosen, previous, pair)
+    batch.touched[poll.id] = collaborative
+    done = voted_for([each.label for each in options], chosen)
+    return confirmation(poll, collaborative, chosen, done, batch.now)
+
+
+def _record(
+    batch: _Batch,
+    poll: Poll,
+    member: Member,
+    chosen: list[int],
+    previous: Ballot | None,
+    pair: tuple[int, int],
+) -> None:
+    ballot = new_ballot(poll, member, chosen, batch.now)
+    if previous is not None:
+        if previous.id in batch.fresh:  # cast earlier in this batch: history from the start
+            previous.latest = False
+        else:
+            batch.superseded.append(previous.id)
+        del batch.latest[pair]
+    if chosen or ballot.member_id is None:
+        batch.ballots.append(ballot)
+        batch.fresh.add(ballot.id)
+        if ballot.member_id is not None:
+            batch.latest[pair] = ballot
+    if pair not in batch.participated:
+        batch.participated.add(pair)
+        batch.joined.append(participation(poll, member, batch.now))
+
+
+def _write(session: Session, batch: _Batch) -> None:
+    # The old latest ballots step aside before the new ones arrive (one latest each).
+    if batch.superseded:
+        session.execute(
+            update(Ballot).where(col(Ballot.id).in_(batch.superseded)).values(latest=False)
+        )
+    if batch.ballots:
+        session.execute(insert(Ballot), [ballot.model_dump() for ballot in batch.ballots])
+    for joined in batch.joined:
+        # As in a single vote: anonymous participation is a plain insert, so a racing
+        # second vote fails the transaction and is refused when it runs again.
+        anonymous = bool(batch.polls[joined.poll_id].settings.get("anonymous"))
+        insert_row(session, joined, unless_present=not anonymous)
+    for poll_id, collaborative in batch.touched.items():
+        key = message_key(batch.polls[poll_id])
+        outbound.update_everywhere(session, batch.now, collaborative, key)
+
+
+def _person(collaborative: Collaborative, actor: Actor) -> PersonKey:
+    assert collaborative.id is not None
+    return (collaborative.id, actor.platform, actor.tenant_id, actor.user_id)
