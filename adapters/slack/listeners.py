@@ -2,13 +2,15 @@
 decide, answer the person who acted.
 
 Every listener follows one shape: the payload becomes a neutral event
-(`adapters.slack.inbound`), the engine handles it in one committed transaction, and
+(`adapters.slack.inbound`), the engine stores what it changes in a committed
+transaction (vote clicks that arrive together share one, see `dialogs.runner`), and
 only then is Slack acknowledged — so an acknowledged vote survives a crash. What the
 engine returns for the person is shown the fastest way Slack allows: a slash
 command's reply rides in its acknowledgement, a form opens with the request's
 `trigger_id` (valid for 3 s, so before the acknowledgement), a refused form
 submission re-opens with what was typed, and other private notes go out just after
-the acknowledgement as ephemeral messages (a DM's as a plain reply).
+the acknowledgement: through a click's `response_url`, else as ephemeral messages
+(a DM's as a plain reply).
 
 Channel messages (new polls, live results) never pass through here: the engine
 writes them to the outbox, and `after_change` wakes the dispatcher.
@@ -169,9 +171,11 @@ class SlackListeners:
     # App Home and the app's life cycle.
 
     async def home_opened(self, body: dict[str, Any], client: AsyncWebClient) -> None:
-        event = body.get("event") or {}
-        user_id = event.get("user") if isinstance(event, Mapping) else None
-        if event.get("tab") != "home" or not isinstance(user_id, str):
+        event = body.get("event")
+        if not isinstance(event, Mapping) or event.get("tab") != "home":
+            return
+        user_id = event.get("user")
+        if not isinstance(user_id, str):
             return
         actor = Actor(inbound.PLATFORM, _team(body), user_id, user_id)
         card = await asyncio.to_thread(self._engine.home, actor)
