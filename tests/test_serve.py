@@ -105,7 +105,7 @@ def test_db_upgrade_creates_the_schema_and_can_run_again(tmp_path):
         assert "newest schema" in result.stdout
 
 
-@pytest.mark.parametrize("command", ["teams-package", "export"])
+@pytest.mark.parametrize("command", ["export"])
 def test_commands_still_to_come_say_so(command, capsys):
     assert main(command.split()) == 2
     assert "not available yet: arrives with" in capsys.readouterr().err

@@ -1,0 +1,1 @@
+"""The Teams adapter: Adaptive Card rendering, the Bot Framework transport and the app package."""

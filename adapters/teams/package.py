@@ -1,0 +1,220 @@
+"""The Teams app package: manifest.json, color.png and outline.png in one zip.
+
+A Teams admin uploads the zip in the Teams admin center (Teams apps → Manage apps →
+Upload new app). The manifest follows the v1.19 schema
+(https://developer.microsoft.com/json-schemas/teams/v1.19/MicrosoftTeams.schema.json):
+one bot, the Azure Bot's Microsoft App ID, in personal chats, group chats and team
+channels, with Concord's most useful commands in its command menu. The same inputs
+always give the same bytes, so a package can be rebuilt and compared.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from importlib import metadata
+from typing import Any
+from urllib.parse import urlsplit
+
+from adapters.teams.icons import color_icon, outline_icon
+from dialogs.grammar import SYNTAX, Syntax
+
+MANIFEST_VERSION = "1.19"
+SCHEMA_URL = (
+    f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}"
+    "/MicrosoftTeams.schema.json"
+)
+MANIFEST_FILE = "manifest.json"
+COLOR_ICON_FILE = "color.png"
+OUTLINE_ICON_FILE = "outline.png"
+MESSAGING_PATH = "/api/messages"
+ACCENT_COLOR = "#1d4f5c"
+DEFAULT_NAME = "Concord"
+FALLBACK_VERSION = "0.1.0"
+
+# The manifest schema's own limits (v1.19).
+MAX_SHORT_NAME = 30
+MAX_COMMANDS = 10
+MAX_COMMAND_TITLE = 32
+MAX_COMMAND_DESCRIPTION = 128
+
+GUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+SEMVER = re.compile(r"^(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)$")
+
+BOT_SCOPES = ("personal", "team", "groupChat")
+# Each permission, and why Concord needs it: an admin reviewing the app sees no surprises.
+PERMISSIONS = {
+    "identity": "show each member by their display name",
+    "messageTeamMembers": "send private notices, such as gentle reminders, to one member",
+}
+# The command menu: grammar names, in the order Teams shows them (at most ten).
+MENU = (
+    "help",
+    "poll",
+    "poll.list",
+    "purpose.status",
+    "checkin.list",
+    "decisions",
+    "org.join",
+    "link",
+    "me.link",
+    "setup",
+)
+EXAMPLES = {
+    "poll": 'poll "Question?" "Option" "Option"',
+    "org.join": 'org join "Organisation name"',
+    "setup": 'setup "Collaborative name"',
+}
+
+
+class PackageError(ValueError):
+    """An input the package cannot be built from, said so an operator can fix it."""
+
+
+def manifest(
+    app_id: str | None,
+    public_url: str | None,
+    *,
+    name: str = DEFAULT_NAME,
+    version: str | None = None,
+    privacy_url: str | None = None,
+    terms_url: str | None = None,
+) -> dict[str, Any]:
+    """The app manifest for the Azure Bot `app_id`, served at `public_url`.
+
+    The Teams app takes the bot's id as its own. Privacy and terms links default to
+    the public URL; an organisation with its own notices passes them.
+    """
+    app_id = _guid(app_id)
+    website = _https(public_url, "--public-url", "(or CONCORD_PUBLIC_URL)")
+    name = _name(name)
+    version = _version(version or default_version())
+    return {
+        "$schema": SCHEMA_URL,
+        "manifestVersion": MANIFEST_VERSION,
+        "version": version,
+        "id": app_id,
+        "developer": {
+            "name": name,
+            "websiteUrl": website,
+            "privacyUrl": _https(privacy_url, "--privacy-url") if privacy_url else website,
+            "termsOfUseUrl": _https(terms_url, "--terms-url") if terms_url else website,
+        },
+        "name": {"short": name, "full": f"{name}: shared purpose, decisions and check-ins"},
+        "description": {
+            "short": "Agree a shared purpose, decide by vote and check in, together.",
+            "full": _full_description(name),
+        },
+        "icons": {"color": COLOR_ICON_FILE, "outline": OUTLINE_ICON_FILE},
+        "accentColor": ACCENT_COLOR,
+        "bots": [
+            {
+                "botId": app_id,
+                "scopes": list(BOT_SCOPES),
+                "supportsFiles": False,
+                "isNotificationOnly": False,
+                "commandLists": [{"scopes": list(BOT_SCOPES), "commands": commands()}],
+            }
+        ],
+        "permissions": list(PERMISSIONS),
+        "validDomains": [urlsplit(website).hostname],
+    }
+
+
+def commands() -> list[dict[str, str]]:
+    """The command menu, worded from the grammar so it never disagrees with `help`."""
+    by_name = {syntax.name: syntax for syntax in SYNTAX}
+    menu = [by_name[name] for name in MENU]
+    return [{"title": " ".join(each.words), "description": _describe(each)} for each in menu]
+
+
+def package(document: dict[str, Any]) -> bytes:
+    """The zip Teams accepts: manifest.json and both icons at its root, byte for byte repeatable."""
+    files = {
+        MANIFEST_FILE: (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode(),
+        COLOR_ICON_FILE: color_icon(document["accentColor"]),
+        OUTLINE_ICON_FILE: outline_icon(),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for filename, data in files.items():
+            entry = zipfile.ZipInfo(filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 3  # Unix, wherever it is built
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, data)
+    return buffer.getvalue()
+
+
+def messaging_endpoint(public_url: str) -> str:
+    """Where the Azure Bot sends Teams activities: the address to give its configuration."""
+    return public_url.rstrip("/") + MESSAGING_PATH
+
+
+def default_version() -> str:
+    """Concord's own version, which the app's version follows (Teams wants x.y.z)."""
+    try:
+        return metadata.version("concord")
+    except metadata.PackageNotFoundError:
+        return FALLBACK_VERSION
+
+
+def _describe(syntax: Syntax) -> str:
+    text = syntax.summary[0].upper() + syntax.summary[1:]
+    if syntax.who == "coordinator":
+        text = f"Coordinators: {syntax.summary}"
+    if example := EXAMPLES.get(syntax.name):
+        text = f"{text}. Example: {example}"
+    return text
+
+
+def _full_description(name: str) -> str:
+    return (
+        f"{name} helps a partnership of organisations work together: everyone proposes and "
+        "the group agrees a shared purpose; coordinators start polls (single choice, ranked, "
+        "scored, consent and more), with results that no single large organisation can "
+        "drown out; recurring check-ins ask specific questions and show how the partnership "
+        "is changing. One collaborative can span Teams and Slack channels with one vote each.\n\n"
+        f"Mention @{name} in a channel or group chat, or message it in a personal chat. "
+        "Type help to see what you can do next."
+    )
+
+
+def _guid(app_id: str | None) -> str:
+    if not app_id:
+        raise PackageError(
+            "teams-package needs --app-id GUID (or MICROSOFT_APP_ID): the Azure Bot's "
+            "Microsoft App ID"
+        )
+    app_id = app_id.strip()
+    if not GUID.match(app_id):
+        raise PackageError(
+            f"--app-id must be a GUID like 00000000-0000-0000-0000-000000000000, not {app_id}"
+        )
+    return app_id
+
+
+def _https(url: str | None, option: str, fallback: str = "") -> str:
+    if not url:
+        raise PackageError(f"teams-package needs {option} https://… {fallback}".rstrip())
+    host = urlsplit(url).hostname if url.startswith("https://") else None
+    if not host or any(character.isspace() for character in url):
+        raise PackageError(f"{option} must be an https:// address with a host name, not {url}")
+    return url
+
+
+def _name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > MAX_SHORT_NAME:
+        raise PackageError(
+            f"--name must be 1 to {MAX_SHORT_NAME} characters (Teams' limit), not {name!r}"
+        )
+    return name
+
+
+def _version(version: str) -> str:
+    if not SEMVER.match(version):
+        raise PackageError(f"--app-version must be three numbers like 1.0.0, not {version}")
+    return version
