@@ -1,6 +1,7 @@
 # make run   — start the bot on SQLite with the playground (http://127.0.0.1:3978/playground)
 # make test  — lint and run the whole suite (SQLite and PostgreSQL, headless Chromium,
-#              a Slack Web API emulator, Microsoft's Teams manifest validator)
+#              a Slack Web API emulator, Microsoft's Teams manifest validator and
+#              Adaptive Cards parser)
 # make lint  — ruff only
 
 SHELL := /bin/bash
@@ -16,6 +17,10 @@ SLACK_EMULATOR_STAMP := $(SLACK_EMULATOR)/.installed-emulate-0.12.2
 TEAMS_MANIFEST := .cache/teams-manifest
 TEAMS_MANIFEST_PACKAGES := @microsoft/app-manifest@1.1.2
 TEAMS_MANIFEST_STAMP := $(TEAMS_MANIFEST)/.installed-app-manifest-1.1.2
+# Microsoft's Adaptive Cards parser (and markdown-it), pinned by the lock file, for
+# tests/test_teams_render.py.
+ADAPTIVE_CARDS := tests/adaptivecards
+ADAPTIVE_CARDS_STAMP := $(ADAPTIVE_CARDS)/node_modules/.installed
 
 .PHONY: run test lint chromium
 
@@ -25,7 +30,7 @@ run: $(INSTALLED)
 	$(BIN)/concord db upgrade
 	$(BIN)/concord serve
 
-test: $(INSTALLED) chromium $(SLACK_EMULATOR_STAMP) $(TEAMS_MANIFEST_STAMP)
+test: $(INSTALLED) chromium $(SLACK_EMULATOR_STAMP) $(TEAMS_MANIFEST_STAMP) $(ADAPTIVE_CARDS_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
@@ -59,4 +64,8 @@ $(SLACK_EMULATOR_STAMP):
 $(TEAMS_MANIFEST_STAMP):
 	npm install --prefix $(TEAMS_MANIFEST) --no-audit --no-fund --save-exact --ignore-scripts \
 		$(TEAMS_MANIFEST_PACKAGES)
+	@touch $@
+
+$(ADAPTIVE_CARDS_STAMP): $(ADAPTIVE_CARDS)/package-lock.json
+	npm ci --prefix $(ADAPTIVE_CARDS) --no-audit --no-fund --ignore-scripts
 	@touch $@

@@ -12,9 +12,8 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
-from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from dialogs import (
     checkins,
@@ -35,8 +34,9 @@ from dialogs.home import home_card
 from dialogs.outbound import channel_lane
 from dialogs.turn import Refusal, Turn, refusal_card
 from storage.database import Database
-from storage.models import Collaborative, ProcessedEvent
+from storage.models import Collaborative
 from storage.outbox import give_up_lanes
+from storage.processed import first_time
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ class Engine:
         once: tuple[str, str] | None = None,
     ) -> list[Effect]:
         def unit_of_work(session: Session) -> list[Effect]:
-            if once and not _first_delivery(session, *once, self.clock()):
+            if once and not first_time(session, *once, self.clock()):
                 return []
             turn = self._start_turn(session, actor, place)
             work(turn)
@@ -218,25 +218,6 @@ class Engine:
             raise Refusal(
                 "That button doesn't do anything any more.", "Type `help` to see what you can do."
             )
-
-
-def _first_delivery(session: Session, platform: str, event_id: str, now: datetime) -> bool:
-    """Record `event_id` as handled; False when it already was (a platform's retry).
-
-    Two deliveries racing both insert; the database's unique key fails one, and
-    `Database.run` runs it again to find the other's row.
-    """
-    event_id = event_id[:200]
-    seen = session.exec(
-        select(ProcessedEvent.id).where(
-            ProcessedEvent.platform == platform, ProcessedEvent.event_id == event_id
-        )
-    ).first()
-    if seen is not None:
-        return False
-    session.add(ProcessedEvent(platform=platform, event_id=event_id, processed_at=now))
-    session.flush()
-    return True
 
 
 def _private(actor: Actor, place: Place, card: Card, echo: str | None) -> Notify:

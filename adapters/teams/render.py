@@ -1,0 +1,397 @@
+"""Neutral cards and forms → Adaptive Cards (1.5) that Teams shows, whatever people typed.
+
+Buttons are `Action.Submit`s whose `data` is `{"action": <the engine's action>}`:
+Teams hands that object back (merged with any inputs) as the activity's `value`.
+(`Action.Execute` would arrive as an `adaptiveCard/action` invoke, whose response
+botbuilder 4.17.1 mangles — see DESIGN.md.) A `Select` becomes a button that
+opens a sub-card of one button per choice, so every click still carries its own
+action and a card holds no inputs but a form's.
+
+All user text that lands in markdown (TextBlocks, facts) goes through
+`escape.markdown`; plain-text properties (button and choice titles, labels,
+placeholders) are only shortened. A card never goes over Teams' 28 KB: it is
+rendered again with shorter texts, and if that is not enough, cut with a closing
+"… more" line (see `_fitted`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, assert_never
+
+from adapters.teams.escape import markdown, shorten
+from dialogs.cards import (
+    Actions,
+    Bar,
+    Block,
+    Button,
+    Card,
+    Choice,
+    ChoiceInput,
+    Context,
+    Divider,
+    FieldItem,
+    Fields,
+    Form,
+    FormInput,
+    Heading,
+    Image,
+    ResultBars,
+    Select,
+    Text,
+    TextInput,
+)
+
+CardJson = dict[str, Any]
+Group = list[CardJson]  # the elements one neutral block (or one form input) became
+
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"
+ACTION = "Action.Submit"
+TEAMS_MESSAGE_BYTES = 28 * 1024
+# The card's share of Teams' 28 KB message: the activity around it (ids, the
+# conversation reference, the summary text) takes the rest.
+MAX_CARD_BYTES = 26 * 1024
+MAX_ACTIONS = 5  # a row of buttons: the Adaptive Cards host config default, which Teams shares
+MAX_FACTS = 10  # facts per FactSet, so a long list can be cut between sets
+MAX_SUMMARY = 300
+MAX_INPUT_LENGTH = 5000
+MAX_EXPANDED_CHOICES = 10  # a multiple choice up to this size shows as checkboxes
+BAR_CELLS = 10
+WARNING = "⚠️ "
+REQUIRED = "This one is needed."
+CHOOSE = "Choose"
+
+
+@dataclass(frozen=True)
+class Room:
+    """How many characters each kind of text may keep; tighter rooms fit larger cards."""
+
+    text: int  # a paragraph, heading or fact value
+    title: int  # a fact title, input label or placeholder
+    label: int  # a button or choice title
+
+
+ROOMS = (Room(5000, 300, 75), Room(1000, 150, 60), Room(250, 80, 40), Room(80, 40, 25))
+
+
+def render_card(card: Card, *, public_url: str = "") -> CardJson:
+    """An Adaptive Card showing `card`, at most `MAX_CARD_BYTES` when serialised.
+
+    `public_url` is where Teams can fetch our charts; an image elsewhere, or without
+    an https address, becomes a line of its alt text.
+    """
+    return _fitted(lambda room: _body(card.blocks, room, public_url), [], summary(card))
+
+
+def render_form(form: Form) -> CardJson:
+    """An Adaptive Card with the form's inputs, keeping every value they carry.
+
+    Each input's `id` is its name, so the submitted `value` holds
+    `{"action": form.action, <name>: <typed text or chosen value(s)>, …}`; a
+    multiple choice arrives as its chosen values joined by commas.
+    """
+    if any(item.name == "action" for item in form.inputs):
+        raise ValueError("a form input may not be named 'action': it would hide the form's action")
+    submit = {
+        "type": ACTION,
+        "title": shorten(form.submit_label, ROOMS[0].label),
+        "style": "positive",
+        "data": {"action": form.action},
+    }
+    return _fitted(lambda room: _form_body(form, room), [submit], shorten(form.title, MAX_SUMMARY))
+
+
+def summary(card: Card) -> str:
+    """Plain words for the activity (`summary`, notifications): a card carries no text.
+
+    The card's own fallback, else its first heading or text. It is not markdown:
+    send it where Teams shows plain text (`summary`, or `text` with
+    `text_format="plain"`), never as markdown.
+    """
+    if card.fallback.strip():
+        return shorten(card.fallback, MAX_SUMMARY)
+    first = next((b.text for b in card.blocks if isinstance(b, Heading | Text)), "Concord")
+    return shorten(first, MAX_SUMMARY)
+
+
+def card_bytes(card: CardJson) -> int:
+    """The card's size as botbuilder sends it: `json.dumps` defaults, non-ASCII as `\\u` escapes."""
+    return len(json.dumps(card).encode())
+
+
+# Messages: each neutral block becomes zero or more body elements ("parts").
+
+
+def _body(blocks: Iterable[Block], room: Room, public_url: str) -> list[Group]:
+    """The elements of each block; a `Divider` becomes a separator line above what follows."""
+    groups: list[Group] = []
+    separate = False
+    for block in blocks:
+        if isinstance(block, Divider):
+            separate = any(groups)
+            continue
+        parts = _parts(block, room, public_url)
+        if parts and separate:
+            parts[0] = {**parts[0], "separator": True}
+            separate = False
+        groups.append(parts)
+    return groups
+
+
+def _parts(block: Block, room: Room, public_url: str) -> list[CardJson]:
+    match block:
+        case Heading():
+            return [_heading(block.text, room)]
+        case Text():
+            return [_text(block, room)]
+        case Fields():
+            return _facts(block.items, room)
+        case ResultBars():
+            return _results(block, room)
+        case Actions():
+            return _actions(block, room)
+        case Image():
+            return [_image(block, room, public_url)]
+        case Context():
+            return [_context(block.text, room)]
+        case Divider():
+            return []
+        case _:
+            assert_never(block)
+
+
+def _text_block(text: str, **style: Any) -> CardJson:
+    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+
+
+def _heading(text: str, room: Room) -> CardJson:
+    return _text_block(markdown(text, room.text), size="Large", weight="Bolder", style="heading")
+
+
+def _text(block: Text, room: Room) -> CardJson:
+    if block.tone == "muted":
+        return _text_block(markdown(block.text, room.text), isSubtle=True)
+    if block.tone == "warning":
+        return _text_block(WARNING + markdown(block.text, room.text), color="Warning")
+    return _text_block(markdown(block.text, room.text))
+
+
+def _context(text: str, room: Room) -> CardJson:
+    return _text_block(markdown(text, room.text), size="Small", isSubtle=True)
+
+
+def _facts(items: list[FieldItem], room: Room) -> list[CardJson]:
+    facts = [
+        {"title": markdown(item.label, room.title), "value": markdown(item.value, room.text)}
+        for item in items
+    ]
+    return [
+        {"type": "FactSet", "facts": facts[start : start + MAX_FACTS]}
+        for start in range(0, len(facts), MAX_FACTS)
+    ]
+
+
+def _results(block: ResultBars, room: Room) -> list[CardJson]:
+    bars = [_bar(bar, room) for bar in block.bars]
+    return bars + ([_context(block.summary, room)] if block.summary.strip() else [])
+
+
+def _bar(bar: Bar, room: Room) -> CardJson:
+    """The label over `▇▇▇▇▁▁▁▁▁▁ 4 · 40%`, all in bold when it is leading."""
+    filled = round(max(0, min(100, bar.percent)) * BAR_CELLS / 100)
+    line = f"{'▇' * filled}{'▁' * (BAR_CELLS - filled)} {bar.count} · {bar.percent}%"
+    text = f"{markdown(bar.label, room.label * 2)}\n\n{line}"
+    return _text_block(text, weight="Bolder") if bar.leading else _text_block(text)
+
+
+def _actions(block: Actions, room: Room) -> list[CardJson]:
+    actions = [
+        _button(e, room) if isinstance(e, Button) else _select(e, room) for e in block.elements
+    ]
+    return _action_sets(actions)
+
+
+def _action_sets(actions: list[CardJson]) -> list[CardJson]:
+    return [
+        {"type": "ActionSet", "actions": actions[start : start + MAX_ACTIONS]}
+        for start in range(0, len(actions), MAX_ACTIONS)
+    ]
+
+
+def _button(button: Button, room: Room) -> CardJson:
+    return _submit(button.label, button.action, room, _STYLES[button.style])
+
+
+_STYLES = {"default": None, "primary": "positive", "danger": "destructive"}
+
+
+def _submit(label: str, action: str, room: Room, style: str | None = None) -> CardJson:
+    rendered = {"type": ACTION, "title": shorten(label, room.label), "data": {"action": action}}
+    return {**rendered, "style": style} if style else rendered
+
+
+def _select(select: Select, room: Room) -> CardJson:
+    """A button opening a sub-card with one button per choice, each carrying its action."""
+    buttons = [_submit(choice.label, choice.value, room) for choice in select.choices]
+    body = _action_sets(buttons) or [_context("Nothing to choose from.", room)]
+    return {
+        "type": "Action.ShowCard",
+        "title": shorten(select.placeholder or CHOOSE, room.label),
+        "card": {"type": "AdaptiveCard", "body": body},
+    }
+
+
+def _image(block: Image, room: Room, public_url: str) -> CardJson:
+    url = _fetchable(block.url, public_url)
+    if url is None:
+        return _context(block.alt, room)
+    return {"type": "Image", "url": url, "altText": shorten(block.alt, room.text)}
+
+
+def _fetchable(url: str, public_url: str) -> str | None:
+    """`url` as an https address under `public_url` (ours), or None when there is none."""
+    base = public_url.rstrip("/")
+    absolute = base + url if url.startswith("/") else url
+    if not base.lower().startswith("https://"):
+        return None
+    return absolute if absolute.lower().startswith(base.lower() + "/") else None
+
+
+# Forms: the title, the error, one element per input.
+
+
+def _form_body(form: Form, room: Room) -> list[Group]:
+    """The title, the error (in the attention colour) and each input, as groups of one."""
+    parts = [_heading(form.title, room)]
+    if form.error:
+        error = WARNING + markdown(form.error, room.text)
+        parts.append(_text_block(error, color="Attention", weight="Bolder"))
+    return [[part] for part in parts + [_input(item, room) for item in form.inputs]]
+
+
+def _input(item: FormInput, room: Room) -> CardJson:
+    if isinstance(item, TextInput):
+        return _text_input(item, room)
+    return _choice_input(item, room)
+
+
+def _text_input(item: TextInput, room: Room) -> CardJson:
+    limit = max(1, min(item.max_length, MAX_INPUT_LENGTH))
+    element: CardJson = {
+        "type": "Input.Text",
+        "id": item.name,
+        "label": shorten(item.label, room.title),
+        "maxLength": limit,
+    }
+    if item.value:
+        element["value"] = item.value[:limit]
+    if item.placeholder:
+        element["placeholder"] = shorten(item.placeholder, room.title)
+    if item.multiline:
+        element["isMultiline"] = True
+    if not item.optional:
+        element |= {"isRequired": True, "errorMessage": REQUIRED}
+    return element
+
+
+def _choice_input(item: ChoiceInput, room: Room) -> CardJson:
+    """A drop-down (checkboxes for a short multiple choice); the engine decides what is missing.
+
+    With nothing to choose from it is a line saying so: Teams refuses an empty choice set.
+    """
+    if not item.choices:
+        return _context(f"{item.label}: nothing to choose from.", room)
+    choices = [_choice(choice, room) for choice in item.choices]
+    known = {choice.value for choice in item.choices}
+    chosen = [value for value in item.value if value in known]
+    if not item.multiple:
+        chosen = chosen[:1]
+    expanded = item.multiple and len(choices) <= MAX_EXPANDED_CHOICES
+    element: CardJson = {
+        "type": "Input.ChoiceSet",
+        "id": item.name,
+        "label": shorten(item.label, room.title),
+        "choices": choices,
+    }
+    if expanded:
+        element["style"] = "expanded"  # "compact", a drop-down, is the default
+    if item.multiple:
+        element["isMultiSelect"] = True
+    if chosen:
+        element["value"] = ",".join(chosen)
+    return element
+
+
+def _choice(choice: Choice, room: Room) -> CardJson:
+    return {"title": shorten(choice.label, room.label), "value": choice.value}
+
+
+# Fitting Teams' size limit.
+
+
+def _card(body: list[CardJson], actions: list[CardJson], fallback: str) -> CardJson:
+    card: CardJson = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION}
+    card["body"] = body or [_text_block(markdown(fallback, MAX_SUMMARY))]
+    if actions:
+        card["actions"] = actions
+    return card | {"fallbackText": fallback}
+
+
+def _fitted(
+    body: Callable[[Room], list[Group]], actions: list[CardJson], fallback: str
+) -> CardJson:
+    """The first room whose card fits `MAX_CARD_BYTES`; else the tightest, cut to fit.
+
+    Never an error: a poll with a hundred long options still posts, with shorter
+    labels and, if even those are too many, lines saying that more was left out.
+    """
+    for room in ROOMS:
+        groups = body(room)
+        card = _card(_joined(groups, [0] * len(groups)), actions, fallback)
+        if card_bytes(card) <= MAX_CARD_BYTES:
+            return card
+    return _cut(groups, actions, fallback)
+
+
+def _cut(groups: list[Group], actions: list[CardJson], fallback: str) -> CardJson:
+    """The biggest group trimmed from its end, again and again, until the card fits.
+
+    Trimming the biggest first keeps one long list (results, a hundred facts) from
+    pushing everything after it off the card; among equals the last goes first,
+    so what is left reads from the top.
+    """
+    kept = [list(group) for group in groups]
+    weights = [[card_bytes(part) for part in group] for group in groups]
+    dropped = [0] * len(groups)
+    card = _card(_joined(kept, dropped), actions, fallback)
+    while card_bytes(card) > MAX_CARD_BYTES and any(kept):
+        biggest = max(range(len(kept)), key=lambda i: (sum(weights[i]), i))
+        kept[biggest].pop()
+        weights[biggest].pop()
+        dropped[biggest] += 1
+        card = _card(_joined(kept, dropped), actions, fallback)
+    return card
+
+
+def _joined(groups: list[Group], dropped: list[int]) -> list[CardJson]:
+    """The groups' elements in order, one "… more" line wherever something was left out."""
+    body: list[CardJson] = []
+    pending = False
+    for group, lost in zip(groups, dropped, strict=True):
+        if group and pending:
+            body.append(_more())
+            pending = False
+        body += group
+        pending = pending or lost > 0
+    return [*body, _more()] if pending else body
+
+
+def _more() -> CardJson:
+    return _text_block(
+        f"… more not shown here: a Teams card holds at most {TEAMS_MESSAGE_BYTES // 1024} KB.",
+        size="Small",
+        isSubtle=True,
+    )
