@@ -19,6 +19,7 @@ from pydantic import SecretStr
 
 from adapters.playground import Playground
 from adapters.slack.transport import SlackConfig, SlackTransport
+from adapters.teams.transport import TeamsConfig, TeamsTransport
 from bot import charts
 from bot.outbox import Dispatcher
 from bot.scheduler import Scheduler
@@ -39,6 +40,7 @@ DATABASE = web.AppKey("database", Database)
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 SCHEDULER = web.AppKey("scheduler", Scheduler)
 SLACK = web.AppKey("slack", SlackTransport)
+TEAMS = web.AppKey("teams", TeamsTransport)
 
 
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
@@ -46,6 +48,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     migrate.upgrade(database)
     engine = Engine(database, clock=clock, default_timezone=settings.concord_timezone)
     platforms: dict[str, PlatformPort] = {}
+    # One runner for every platform: clicks from Slack and Teams at once share batches.
+    runner = EngineRunner(engine)
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[json_errors])
 
     async def deliver_now() -> None:
@@ -53,13 +57,19 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
 
     if settings.slack_configured:
         slack = SlackTransport(
-            EngineRunner(engine),
-            slack_config(settings),
-            after_change=lambda: app[DISPATCHER].wake(),
+            runner, slack_config(settings), after_change=lambda: app[DISPATCHER].wake()
         )
         slack.add_routes(app)
         platforms[slack.port.platform] = slack.port
         app[SLACK] = slack
+
+    # Always served: without MICROSOFT_APP_ID, to this machine only (and said so at start).
+    teams = TeamsTransport(
+        runner, teams_config(settings), after_change=lambda: app[DISPATCHER].wake()
+    )
+    teams.add_routes(app)
+    platforms[teams.port.platform] = teams.port
+    app[TEAMS] = teams
 
     if settings.playground_enabled:
         playground = Playground(database, engine, after_change=deliver_now, clock=clock)
@@ -92,13 +102,26 @@ def slack_config(settings: Settings) -> SlackConfig:
     )
 
 
+def teams_config(settings: Settings) -> TeamsConfig:
+    password = settings.microsoft_app_password
+    return TeamsConfig(
+        app_id=settings.microsoft_app_id,
+        app_password=password.get_secret_value() if password else None,
+        app_type=settings.microsoft_app_type,
+        tenant_id=settings.microsoft_app_tenant_id,
+        public_url=settings.concord_public_url or "",
+    )
+
+
 async def _running(app: web.Application) -> AsyncIterator[None]:
     await app[DISPATCHER].start()
     await app[SCHEDULER].start()
     slack = app.get(SLACK)
     if slack is not None:
         await slack.start()
+    await app[TEAMS].start()
     yield
+    await app[TEAMS].stop()
     if slack is not None:
         await slack.stop()
     await app[SCHEDULER].stop()

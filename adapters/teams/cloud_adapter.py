@@ -1,0 +1,143 @@
+"""botbuilder's aiohttp `CloudAdapter`, with the HTTP edge Concord needs.
+
+`ConcordCloudAdapter.process` replaces `CloudAdapter.process` (botbuilder 4.17.1)
+and keeps everything behind it — authentication, the turn pipeline, the connector —
+as botbuilder has it. What it changes:
+
+- Invoke responses are serialised once. botbuilder's `ActivityHandler` already turns
+  an invoke's body into a dict (`serializer_helper`), and `CloudAdapter.process`
+  runs `serializer_helper` on it again, which fails on a dict; so every invoke with
+  a body (`adaptiveCard/action`, say) was an HTTP 500. Here a body that is still a
+  msrest model is serialised, and a body that is already JSON is sent as it is.
+- A malformed request is a 400 with the reason (botbuilder: a 500 for bad JSON or a
+  missing Content-Type, a bare 400 for a missing type).
+- Any failure to authenticate is a 401 (botbuilder: a 500 for a token that is not
+  a JWT). A token is only checked against Microsoft's signing keys once its issuer
+  is one Bot Framework uses; garbage and foreign tokens are refused before that.
+- Without a Microsoft app id there is no authentication at all, so `local_only`
+  serves loopback peers only (403 otherwise) and only to a `serviceUrl` on this
+  machine: a local test client, never a stranger, and never a way to make Concord
+  call some other host.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from botbuilder.core import Bot, InvokeResponse, serializer_helper
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity, ActivityTypes
+from botframework.connector.auth import BotFrameworkAuthentication
+from msrest.exceptions import DeserializationError
+from msrest.serialization import Model
+
+log = logging.getLogger(__name__)
+
+_NEEDS_PEOPLE = (ActivityTypes.message, ActivityTypes.invoke)
+
+
+class ConcordCloudAdapter(CloudAdapter):
+    def __init__(
+        self, bot_framework_authentication: BotFrameworkAuthentication, *, local_only: bool
+    ) -> None:
+        super().__init__(bot_framework_authentication)
+        self.local_only = local_only
+
+    async def process(
+        self, request: web.Request, bot: Bot, ws_response: web.WebSocketResponse | None = None
+    ) -> web.Response:
+        if request.method != "POST":
+            raise web.HTTPMethodNotAllowed(request.method, ["POST"])
+        if self.local_only and not is_loopback(request.remote):
+            raise web.HTTPForbidden(
+                text="Concord has no MICROSOFT_APP_ID, so it only answers this machine"
+            )
+        activity = await read_activity(request)
+        if self.local_only and not is_loopback(urlsplit(activity.service_url).hostname):
+            raise web.HTTPForbidden(
+                text="Concord has no MICROSOFT_APP_ID, so it only answers a serviceUrl "
+                "on this machine"
+            )
+        auth_header = request.headers.get("Authorization", "")
+        try:
+            authenticated = await self.bot_framework_authentication.authenticate_request(
+                activity, auth_header
+            )
+        except Exception as error:  # any reason at all is a refusal, never a 500
+            log.info("Bot Framework request refused", extra={"why": type(error).__name__})
+            raise web.HTTPUnauthorized(
+                text="the Bot Framework token is missing or invalid"
+            ) from None
+        invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
+        return invoke_http_response(invoke_response)
+
+
+def invoke_http_response(invoke_response: InvokeResponse | None) -> web.Response:
+    """The HTTP answer to a turn: an invoke's status and body (serialised once), else 201."""
+    if invoke_response is None:
+        return web.Response(status=201)
+    body: Any = invoke_response.body
+    if isinstance(body, Model):
+        body = serializer_helper(body)
+    status = int(invoke_response.status or 200)
+    if body is None:
+        return web.Response(status=status)
+    return web.json_response(body, status=status)
+
+
+async def read_activity(request: web.Request) -> Activity:
+    """The request's activity, or a 400 (415 for a body that isn't JSON) saying why."""
+    if "application/json" not in request.headers.get("Content-Type", ""):
+        raise web.HTTPUnsupportedMediaType(text="send the activity as application/json")
+    try:
+        body = json.loads(await request.text())
+    except ValueError:
+        raise web.HTTPBadRequest(text="the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text="an activity is a JSON object")
+    try:
+        activity = Activity().deserialize(body)
+    except (DeserializationError, TypeError, ValueError, AttributeError) as error:
+        raise web.HTTPBadRequest(text=f"the activity is malformed: {_first_line(error)}") from None
+    problem = _missing(activity)
+    if problem:
+        raise web.HTTPBadRequest(text=f"the activity has no {problem}")
+    return activity
+
+
+def is_loopback(host: str | None) -> bool:
+    """`127.0.0.1`, `::1`, `localhost` and the like; False for anything else or nothing."""
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]").split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _missing(activity: Activity) -> str | None:
+    if not isinstance(activity.type, str) or not activity.type:
+        return "type"
+    service_url = activity.service_url
+    if not isinstance(service_url, str) or urlsplit(service_url).scheme not in ("http", "https"):
+        return "serviceUrl (an http or https URL)"
+    if activity.conversation is None or not activity.conversation.id:
+        return "conversation.id"
+    if activity.recipient is None or not activity.recipient.id:
+        return "recipient.id"
+    if activity.type in _NEEDS_PEOPLE and (
+        activity.from_property is None or not activity.from_property.id
+    ):
+        return "from.id"
+    return None
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).splitlines() or [type(error).__name__])[0][:200]

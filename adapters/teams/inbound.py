@@ -1,0 +1,176 @@
+"""Bot Framework activities from Teams as neutral events, and the ids they carry.
+
+Neutral ids: the platform is "teams"; the tenant is the conversation's tenant (or
+`channelData.tenant.id`); the channel is the conversation id without the
+`;messageid=…` suffix Teams adds to replies in a channel thread (that suffix is the
+thread); the person is their Entra object id when Teams sends it, else their
+Bot Framework id.
+
+Card buttons carry `{"action": "…"}` in their data. Teams delivers an
+`Action.Submit` as a message activity whose `value` is that data merged with the
+card's inputs, and an `Action.Execute` as an `adaptiveCard/action` invoke whose
+`value.action.data` is the same; both become an `ActionInvoked` whose
+`form_values` are the other keys.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity, ActivityTypes
+
+from dialogs.events import ActionInvoked, Actor, CommandIssued, Place
+
+PLATFORM = "teams"
+CARD_ACTION_INVOKE = "adaptiveCard/action"
+THREAD_MARK = ";messageid="
+MAX_TEXT = 4000
+_AT = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+
+
+class MalformedActivity(ValueError):
+    """An activity that lacks what every Teams activity of its kind carries."""
+
+
+def tenant_of(activity: Activity) -> str:
+    conversation = activity.conversation
+    if conversation is not None and conversation.tenant_id:
+        return str(conversation.tenant_id)
+    tenant = _get(activity.channel_data, "tenant")
+    tenant_id = _get(tenant, "id")
+    return tenant_id if isinstance(tenant_id, str) else ""
+
+
+def split_conversation_id(conversation_id: str) -> tuple[str, str | None]:
+    """`19:…@thread.tacv2;messageid=17…` → (`19:…@thread.tacv2`, `17…`)."""
+    base, mark, thread = conversation_id.partition(THREAD_MARK)
+    return base, (thread or None) if mark else None
+
+
+def place_of(activity: Activity) -> Place:
+    conversation = activity.conversation
+    if conversation is None or not conversation.id:
+        raise MalformedActivity("the activity has no conversation.id")
+    channel_id, thread_id = split_conversation_id(str(conversation.id))
+    return Place(PLATFORM, tenant_of(activity), channel_id, thread_id)
+
+
+def actor_of(activity: Activity) -> Actor:
+    person = activity.from_property
+    if person is None or not (person.aad_object_id or person.id):
+        raise MalformedActivity("the activity has no from.id")
+    user_id = str(person.aad_object_id or person.id)
+    return Actor(PLATFORM, tenant_of(activity), user_id, str(person.name or ""))
+
+
+def is_personal(activity: Activity) -> bool:
+    conversation = activity.conversation
+    return conversation is not None and conversation.conversation_type == "personal"
+
+
+def command_text(activity: Activity) -> str:
+    """What the person typed, with the bot's @mention taken out.
+
+    Not `TurnContext.remove_recipient_mention`: it deletes the bot's *name*
+    everywhere in the text, as a regular expression, so `poll "Concord's future?"`
+    would lose a word. Here each mention of the bot is removed once, exactly as it
+    appears, and mentions of people become `@Name` for commands like `role`.
+    """
+    text = activity.text or ""
+    bot_id = activity.recipient.id if activity.recipient is not None else None
+    for mention in TurnContext.get_mentions(activity):
+        properties = mention.additional_properties or {}
+        mentioned = properties.get("mentioned")
+        shown = properties.get("text")
+        if not isinstance(mentioned, Mapping) or not isinstance(shown, str):
+            continue
+        if mentioned.get("id") == bot_id:
+            text = text.replace(shown, " ", 1)
+    text = _AT.sub(lambda match: "@" + match.group(1).strip(), text)
+    text = html.unescape(text).replace("\xa0", " ")
+    return " ".join(text.split())[:MAX_TEXT]
+
+
+def card_action(activity: Activity) -> tuple[str, dict[str, str | list[str]]] | None:
+    """The `action` and other values a card button submitted, if this activity is one."""
+    value: Any = activity.value
+    if activity.type == ActivityTypes.invoke:
+        if activity.name != CARD_ACTION_INVOKE:
+            return None
+        action = _get(value, "action")
+        value = _get(action, "data")
+    if not isinstance(value, Mapping):
+        return None
+    chosen = value.get("action")
+    if not isinstance(chosen, str) or not chosen:
+        return None
+    return chosen, _form_values(value)
+
+
+def to_event(activity: Activity) -> CommandIssued | ActionInvoked | None:
+    """A message or card action as a neutral event; None for anything else."""
+    if activity.type not in (ActivityTypes.message, ActivityTypes.invoke):
+        return None
+    submitted = card_action(activity)
+    if submitted is not None:
+        action, values = submitted
+        return ActionInvoked(actor_of(activity), place_of(activity), action, values)
+    if activity.type != ActivityTypes.message:
+        return None
+    text = command_text(activity)
+    if not text:
+        return None
+    return CommandIssued(actor_of(activity), place_of(activity), text)
+
+
+def bot_was_added(activity: Activity) -> bool:
+    """Concord itself joined this conversation (not some other member)."""
+    if activity.type == ActivityTypes.installation_update:
+        return (activity.action or "").lower() in ("add", "add-upgrade")
+    if activity.type != ActivityTypes.conversation_update or activity.recipient is None:
+        return False
+    added = activity.members_added or []
+    return any(member.id == activity.recipient.id for member in added)
+
+
+def reference_of(activity: Activity) -> dict[str, Any]:
+    """The conversation reference to reach this conversation later, as plain JSON.
+
+    It names the conversation itself (no thread suffix, no activity id), so
+    proactive posts start a new message rather than answer an old one; and no
+    person (nor their locale), so it is the same whoever spoke last and a channel's
+    row keeps nobody's account.
+    """
+    reference = TurnContext.get_conversation_reference(activity)
+    reference.activity_id = None
+    reference.user = None
+    reference.locale = None
+    if reference.conversation is not None and reference.conversation.id:
+        reference.conversation.id = split_conversation_id(str(reference.conversation.id))[0]
+    serialized = reference.serialize()
+    return serialized if isinstance(serialized, dict) else {}
+
+
+def _form_values(value: Mapping[str, Any]) -> dict[str, str | list[str]]:
+    values: dict[str, str | list[str]] = {}
+    for key, item in value.items():
+        if key == "action" or not isinstance(key, str):
+            continue
+        if isinstance(item, str):
+            values[key] = item
+        elif isinstance(item, bool | int | float):
+            values[key] = str(item).lower() if isinstance(item, bool) else str(item)
+        elif isinstance(item, list) and all(isinstance(each, str) for each in item):
+            values[key] = list(item)
+    return values
+
+
+def _get(node: Any, key: str) -> Any:
+    """`node[key]` of a dict, or the attribute of a botbuilder model; None when absent."""
+    if isinstance(node, Mapping):
+        return node.get(key)
+    return getattr(node, key, None) if node is not None else None

@@ -1,0 +1,228 @@
+"""How Teams reaches Concord: Bot Framework activities at `POST /api/messages`, and the
+delivery port the outbox uses to answer.
+
+With `MICROSOFT_APP_ID` set every request's JWT is verified by botbuilder
+(`ConfigurationBotFrameworkAuthentication`, single- or multi-tenant); without it
+nothing is verified, so only this machine is served (see
+`adapters.teams.cloud_adapter`) and start-up logs a warning saying so.
+
+Each activity is handled before the HTTP response is sent, so Teams hears back
+only after the change is committed. What the engine answers for the person who
+acted is shown privately, the ways Teams allows:
+- in a personal chat, as a reply in the chat;
+- for an `Action.Execute` click (an `adaptiveCard/action` invoke), short notes ride
+  in the invoke response, which Teams shows to the clicker alone;
+- otherwise (a channel, a group chat) in the person's 1:1 chat with Concord.
+Forms (`OpenForm`) go the same private way as an Adaptive Card with inputs
+(`render_form`): Teams opens dialogs only through task modules, and a private card
+keeps what was typed when the engine sends a form back with a problem.
+
+Channel messages (new polls, live results) never pass through here: the engine
+writes them to the outbox, and `after_change` wakes the dispatcher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import Bot, InvokeResponse, TurnContext
+from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity, ActivityTypes
+from botframework.connector.aio import ConnectorClient
+
+from adapters.teams import inbound
+from adapters.teams.cloud_adapter import ConcordCloudAdapter
+from adapters.teams.port import StoredReferences, TeamsPort, card_message
+from adapters.teams.render import render_form, summary
+from dialogs import deliveries
+from dialogs.cards import Card, Context, Effect, Heading, Notify, OpenForm, Text
+from dialogs.events import ActionInvoked, Actor, CommandIssued
+from dialogs.runner import EngineRunner
+
+log = logging.getLogger(__name__)
+
+MESSAGES_PATH = "/api/messages"
+MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
+_PLAIN = (Heading, Text, Context)
+
+
+@dataclass(frozen=True)
+class TeamsConfig:
+    app_id: str | None = None
+    app_password: str | None = None
+    app_type: str = "MultiTenant"
+    tenant_id: str | None = None
+    public_url: str = ""
+
+    @property
+    def authenticated(self) -> bool:
+        return bool(self.app_id)
+
+
+class _BotSettings:
+    """The configuration object botbuilder's authentication reads (upper-case names)."""
+
+    def __init__(self, config: TeamsConfig) -> None:
+        self.APP_ID = config.app_id or ""
+        self.APP_PASSWORD = config.app_password or ""
+        # Without an app id only MultiTenant means "no authentication" to botbuilder.
+        self.APP_TYPE = config.app_type if config.authenticated else "MultiTenant"
+        self.APP_TENANTID = config.tenant_id or ""
+
+
+class TeamsTransport:
+    """The Teams adapter as the composition root sees it: a route, a port, start and stop."""
+
+    def __init__(
+        self, runner: EngineRunner, config: TeamsConfig, *, after_change: Callable[[], None]
+    ) -> None:
+        self._config = config
+        authentication = ConfigurationBotFrameworkAuthentication(_BotSettings(config))
+        self.adapter = ConcordCloudAdapter(authentication, local_only=not config.authenticated)
+        self.port = TeamsPort(
+            self.adapter,
+            StoredReferences(runner.engine.database),
+            app_id=config.app_id,
+            public_url=config.public_url,
+        )
+        self.bot = TeamsBot(runner, self.port, after_change)
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_post(MESSAGES_PATH, self._messages)
+
+    async def start(self) -> None:
+        if not self._config.authenticated:
+            log.warning(
+                "MICROSOFT_APP_ID is not set: %s accepts Bot Framework activities WITHOUT "
+                "authentication, from this machine only. Set MICROSOFT_APP_ID and "
+                "MICROSOFT_APP_PASSWORD before Teams can reach Concord.",
+                MESSAGES_PATH,
+            )
+
+    async def stop(self) -> None:
+        """Nothing runs between requests: each turn finishes before its response."""
+
+    async def _messages(self, request: web.Request) -> web.Response:
+        return await self.adapter.process(request, self.bot)
+
+
+class TeamsBot(Bot):
+    """One activity in: a neutral event for the engine, then the private answer."""
+
+    def __init__(
+        self, runner: EngineRunner, port: TeamsPort, after_change: Callable[[], None]
+    ) -> None:
+        self._runner = runner
+        self._database = runner.engine.database
+        self._clock = runner.engine.clock
+        self._port = port
+        self._after_change = after_change
+
+    async def on_turn(self, context: TurnContext) -> None:
+        activity = context.activity
+        if activity.type in (ActivityTypes.conversation_update, ActivityTypes.installation_update):
+            if inbound.bot_was_added(activity):
+                await self._joined(context)
+            return
+        event = inbound.to_event(activity)
+        if event is None:
+            if activity.type == ActivityTypes.invoke:
+                await _answer_invoke(context, 400, "That card action had nothing for Concord.")
+            return
+        event_id = activity.id if isinstance(event, CommandIssued) and activity.id else None
+        effects = await self._runner.handle(event, event_id=event_id)
+        await asyncio.to_thread(
+            deliveries.remember_delivery,
+            self._database,
+            event.place,
+            inbound.reference_of(activity),
+        )
+        self._after_change()
+        await self._answer(context, event, effects)
+
+    async def _joined(self, context: TurnContext) -> None:
+        """Concord was added: keep the reference if the channel is linked, greet once."""
+        activity = context.activity
+        place = inbound.place_of(activity)
+        await asyncio.to_thread(
+            deliveries.remember_delivery, self._database, place, inbound.reference_of(activity)
+        )
+        if not await asyncio.to_thread(
+            deliveries.first_greeting, self._database, place, self._clock()
+        ):
+            return
+        try:
+            await _send(
+                context, self._port.card_activity(deliveries.welcome_card()), place.channel_id
+            )
+        except Exception:  # Concord is installed either way; a lost greeting is only logged
+            log.exception("the greeting could not be sent", extra={"tenant": place.tenant_id})
+
+    async def _answer(
+        self, context: TurnContext, event: CommandIssued | ActionInvoked, effects: list[Effect]
+    ) -> None:
+        notes = [
+            e.card for e in effects if isinstance(e, Notify) and _for(e.actor.user_id, event.actor)
+        ]
+        forms = [
+            card_message(render_form(e.form), e.form.title)
+            for e in effects
+            if isinstance(e, OpenForm) and _for(e.actor.user_id, event.actor)
+        ]
+        if context.activity.type == ActivityTypes.invoke:
+            plain = [card for card in notes if _is_plain(card)]
+            notes = [card for card in notes if not _is_plain(card)]
+            text = "\n\n".join(summary(card) for card in plain) or "Done."
+            await _answer_invoke(context, 200, text)
+        private = [self._port.card_activity(card) for card in notes] + forms
+        for message in private:
+            try:
+                await self._tell(context, event.actor, message)
+            except Exception:  # a note that can't go out must not undo the answer
+                log.exception(
+                    "a private reply could not be delivered",
+                    extra={"tenant": event.actor.tenant_id},
+                )
+
+    async def _tell(self, context: TurnContext, actor: Actor, message: Activity) -> None:
+        activity = context.activity
+        if inbound.is_personal(activity):
+            await _send(context, message, inbound.place_of(activity).channel_id)
+            return
+        connector: ConnectorClient = context.turn_state[context.adapter.BOT_CONNECTOR_CLIENT_KEY]
+        member_id = str(activity.from_property.id)  # within a turn, the Bot Framework id
+        await self._port.send_private(
+            connector, activity.recipient, member_id, actor.tenant_id, message
+        )
+
+
+async def _send(context: TurnContext, message: Activity, conversation_id: str) -> None:
+    """Send into the turn's conversation as a new message (not a reply to an activity)."""
+    connector: ConnectorClient = context.turn_state[context.adapter.BOT_CONNECTOR_CLIENT_KEY]
+    await connector.conversations.send_to_conversation(conversation_id, message)
+
+
+async def _answer_invoke(context: TurnContext, status: int, text: str) -> None:
+    """Answer an `adaptiveCard/action` with a message Teams shows the clicker alone."""
+    body: dict[str, Any] = {"statusCode": status, "type": MESSAGE_RESPONSE, "value": text}
+    if status >= 400:
+        body = {
+            "statusCode": status,
+            "type": "application/vnd.microsoft.error",
+            "value": {"code": "BadRequest", "message": text},
+        }
+    response = InvokeResponse(status=200, body=body)
+    await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
+
+
+def _for(user_id: str, actor: Actor) -> bool:
+    return user_id == actor.user_id
+
+
+def _is_plain(card: Card) -> bool:
+    return all(isinstance(block, _PLAIN) for block in card.blocks)
