@@ -18,6 +18,7 @@ from sqlmodel import Session
 from dialogs import (
     checkins,
     decisions,
+    identity_link,
     membership,
     poll_results,
     poll_setup,
@@ -76,6 +77,7 @@ class Engine:
             "checkin.stop": lambda turn, command: checkins.stop(turn, command.args["id"]),
             "checkin.now": lambda turn, command: checkins.run_now(turn, command.args["id"]),
             "checkin.skip": checkins.skip,
+            "me.link": identity_link.me_link,
         }
 
     def handle(self, event: Event, *, event_id: str | None = None) -> list[Effect]:

@@ -239,7 +239,12 @@ SYNTAX: tuple[Syntax, ...] = (
         (),
         (Flag("export", "choice", ("csv", "md")),),
     ),
-    Syntax("me.link", ("me", "link"), "join your accounts on two platforms into one member"),
+    Syntax(
+        "me.link",
+        ("me", "link"),
+        "show a one-time code, or type it on your other platform: one member, one vote",
+        (Arg("code", "code", optional=True, placeholder="CODE"),),
+    ),
     Syntax("me.export", ("me", "export"), "get a copy of what Concord holds about you"),
     Syntax("me.forget", ("me", "forget"), "remove what Concord holds about you"),
 )

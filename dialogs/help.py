@@ -12,7 +12,6 @@ NOT_YET = {
     "purpose.status": "purpose rounds",
     "purpose.next": "purpose rounds",
     "purpose.show": "purpose rounds",
-    "me.link": "linking your Slack and Teams accounts",
     "me.export": "personal data export",
     "me.forget": "personal data removal",
 }

@@ -116,21 +116,83 @@ def link(turn: Turn, command: Command) -> None:
 
 def _offer_link_code(turn: Turn) -> None:
     collaborative, member = turn.require_coordinator("link another channel")
-    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
-    turn.session.add(
-        LinkCode(
-            collaborative_id=collaborative.id,
-            code_hash=_hash(code),
-            created_by=member.id,
-            expires_at=turn.now + LINK_CODE_LIFETIME,
-        )
-    )
-    shown = f"{code[:3]}-{code[3:]}"
+    shown = issue_code(turn, collaborative, member, CHANNEL_CODE)
     turn.say(
         f"Link code: {shown}",
         f"In the other channel (Slack or Teams), type `link {shown}` within 15 minutes. "
         "The code works once.",
     )
+
+
+# One-time codes. Two kinds share one table and one set of rules: a channel code
+# (`link`) joins a channel to a collaborative; a member code (`me link`,
+# dialogs/identity_link.py) joins one person's accounts. The kind is part of what
+# is hashed, so a code of one kind is never found as the other, and channel codes
+# hash exactly as they always have (rows already stored stay valid).
+CHANNEL_CODE = "channel"
+MEMBER_CODE = "member"
+_CODE_COMMAND = {CHANNEL_CODE: "link", MEMBER_CODE: "me link"}
+
+
+def issue_code(turn: Turn, collaborative: Collaborative, member: Member, kind: str) -> str:
+    """A new code of `kind` made by `member`: stored as a hash, single use, 15 minutes.
+
+    Returns it as shown to people, `ABC-DEF`.
+    """
+    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+    turn.session.add(
+        LinkCode(
+            collaborative_id=collaborative.id,
+            code_hash=_hash(code, kind),
+            created_by=member.id,
+            expires_at=turn.now + LINK_CODE_LIFETIME,
+        )
+    )
+    return f"{code[:3]}-{code[3:]}"
+
+
+def find_code(turn: Turn, code: str, kind: str, ask_again: str) -> LinkCode:
+    """The unexpired code of `kind`, not yet claimed; or a refusal saying what is wrong.
+
+    `ask_again` says how to get a new code. The code is not claimed here: checks
+    that depend on who made it come first (`claim_code`).
+    """
+    found = turn.session.exec(
+        select(LinkCode).where(LinkCode.code_hash == _hash(code, kind))
+    ).first()
+    if found is None:
+        for other, command in _CODE_COMMAND.items():
+            if (
+                other != kind
+                and turn.session.exec(
+                    select(LinkCode.id).where(LinkCode.code_hash == _hash(code, other))
+                ).first()
+            ):
+                raise Refusal(
+                    f"That is a code for `{command}`, not `{_CODE_COMMAND[kind]}`.",
+                    f"Type `{command} {code[:3]}-{code[3:]}` instead, or {ask_again}.",
+                )
+        raise Refusal("That code isn't one Concord gave out.", f"Check it, or {ask_again}.")
+    if found.expires_at <= turn.now:
+        raise Refusal("That code has expired (codes last 15 minutes).", f"Please {ask_again}.")
+    if found.used_at is not None:
+        raise _used(ask_again)
+    return found
+
+
+def claim_code(turn: Turn, found: LinkCode, ask_again: str) -> None:
+    """Claim `found` atomically: of two turns racing for one code, exactly one gets it."""
+    claimed = turn.session.execute(
+        update(LinkCode)
+        .where(LinkCode.id == found.id, LinkCode.used_at.is_(None))  # type: ignore[union-attr]
+        .values(used_at=turn.now)
+    ).rowcount
+    if claimed != 1:
+        raise _used(ask_again)
+
+
+def _used(ask_again: str) -> Refusal:
+    return Refusal("That code has already been used.", f"Please {ask_again}.")
 
 
 def _join_with_code(turn: Turn, code: str) -> None:
@@ -140,28 +202,9 @@ def _join_with_code(turn: Turn, code: str) -> None:
             "Type `link CODE` in a channel that isn't linked yet.",
         )
     session = turn.session
-    found = session.exec(select(LinkCode).where(LinkCode.code_hash == _hash(code))).first()
-    if found is None:
-        raise Refusal(
-            "That link code isn't one Concord gave out.",
-            "Check it, or ask a coordinator to type `link` for a new one.",
-        )
-    if found.expires_at <= turn.now:
-        raise Refusal(
-            "That link code has expired (codes last 15 minutes).",
-            "Ask a coordinator to type `link` for a new one.",
-        )
-    # Claim the code atomically: of two channels racing for it, exactly one wins.
-    claimed = session.execute(
-        update(LinkCode)
-        .where(LinkCode.id == found.id, LinkCode.used_at.is_(None))  # type: ignore[union-attr]
-        .values(used_at=turn.now)
-    ).rowcount
-    if claimed != 1:
-        raise Refusal(
-            "That link code has already been used.",
-            "Ask a coordinator to type `link` for a new one.",
-        )
+    ask_again = "ask a coordinator to type `link` for a new one"
+    found = find_code(turn, code, CHANNEL_CODE, ask_again)
+    claim_code(turn, found, ask_again)
     collaborative = session.get(Collaborative, found.collaborative_id)
     assert collaborative is not None
     turn.channel = _link_channel(turn, collaborative)
@@ -358,5 +401,6 @@ def _clean_name(value: str, what: str, limit: int) -> str:
     return name
 
 
-def _hash(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
+def _hash(code: str, kind: str = CHANNEL_CODE) -> str:
+    keyed = code if kind == CHANNEL_CODE else f"{kind}:{code}"
+    return hashlib.sha256(keyed.encode()).hexdigest()

@@ -40,15 +40,18 @@ class SlackHarness:
         database: Database,
         stub: SlackApiStub,
         clock: FakeClock,
+        runner: EngineRunner | None = None,
         **config: Any,
     ) -> None:
+        """`runner`: share one engine with another transport, as `bot.app` does."""
         self.database = database
         self.stub = stub
         self.clock = clock
-        self.engine = Engine(database, clock=clock)
+        self.runner = runner or EngineRunner(Engine(database, clock=clock))
+        self.engine = self.runner.engine
         settings = {"bot_token": BOT_TOKEN, "database_url": database.url, **config}
         self.transport = SlackTransport(
-            EngineRunner(self.engine),
+            self.runner,
             SlackConfig(api_url=stub.url + "/api/", signing_secret=SECRET, **settings),
             after_change=lambda: None,
         )

@@ -42,14 +42,21 @@ class TeamsHarness:
     """Concord's Teams transport in an aiohttp app, the outbox delivering to the stub."""
 
     def __init__(
-        self, database: Database, stub: TeamsConnectorStub, clock: FakeClock, **config: Any
+        self,
+        database: Database,
+        stub: TeamsConnectorStub,
+        clock: FakeClock,
+        runner: EngineRunner | None = None,
+        **config: Any,
     ) -> None:
+        """`runner`: share one engine with another transport, as `bot.app` does."""
         self.database = database
         self.stub = stub
         self.clock = clock
-        self.engine = Engine(database, clock=clock)
+        self.runner = runner or EngineRunner(Engine(database, clock=clock))
+        self.engine = self.runner.engine
         self.transport = TeamsTransport(
-            EngineRunner(self.engine), TeamsConfig(**config), after_change=lambda: None
+            self.runner, TeamsConfig(**config), after_change=lambda: None
         )
         self.dispatcher = Dispatcher(
             database, self.engine, {"teams": self.transport.port}, clock=clock
