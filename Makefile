@@ -21,6 +21,12 @@ TEAMS_MANIFEST_STAMP := $(TEAMS_MANIFEST)/.installed-app-manifest-1.1.2
 # tests/test_teams_render.py.
 ADAPTIVE_CARDS := tests/adaptivecards
 ADAPTIVE_CARDS_STAMP := $(ADAPTIVE_CARDS)/node_modules/.installed
+# Microsoft's Teams test client (Microsoft 365 Agents Playground), for
+# tests/test_teams_playground_browser.py; its licence forbids redistributing it, so it is
+# installed from npm into this gitignored folder and never committed.
+AGENTS_PLAYGROUND := .cache/agents-playground
+AGENTS_PLAYGROUND_PACKAGES := @microsoft/m365agentsplayground@0.2.28
+AGENTS_PLAYGROUND_STAMP := $(AGENTS_PLAYGROUND)/.installed-m365agentsplayground-0.2.28
 
 .PHONY: run test lint chromium
 
@@ -30,7 +36,8 @@ run: $(INSTALLED)
 	$(BIN)/concord db upgrade
 	$(BIN)/concord serve
 
-test: $(INSTALLED) chromium $(SLACK_EMULATOR_STAMP) $(TEAMS_MANIFEST_STAMP) $(ADAPTIVE_CARDS_STAMP)
+test: $(INSTALLED) chromium $(SLACK_EMULATOR_STAMP) $(TEAMS_MANIFEST_STAMP) $(ADAPTIVE_CARDS_STAMP) \
+		$(AGENTS_PLAYGROUND_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
@@ -64,6 +71,11 @@ $(SLACK_EMULATOR_STAMP):
 $(TEAMS_MANIFEST_STAMP):
 	npm install --prefix $(TEAMS_MANIFEST) --no-audit --no-fund --save-exact --ignore-scripts \
 		$(TEAMS_MANIFEST_PACKAGES)
+	@touch $@
+
+$(AGENTS_PLAYGROUND_STAMP):
+	npm install --prefix $(AGENTS_PLAYGROUND) --no-audit --no-fund --save-exact --ignore-scripts \
+		$(AGENTS_PLAYGROUND_PACKAGES)
 	@touch $@
 
 $(ADAPTIVE_CARDS_STAMP): $(ADAPTIVE_CARDS)/package-lock.json
