@@ -24,7 +24,6 @@ database `test`) gets a schema of its own, dropped at the end.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import secrets
@@ -42,7 +41,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import aiohttp
+import load
 from report import machine, write_section  # bench/ is on sys.path when a script runs
 from sqlalchemy import Engine, create_engine, text
 from stores import POSTGRES, postgres_schema
@@ -51,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests import slack_payloads  # noqa: E402
-from tests.processes import LOCAL, Server, concord_env, free_port, get  # noqa: E402
+from tests.processes import Server, concord_env, free_port, get  # noqa: E402
 from tests.slack_signing import signed_headers  # noqa: E402
 
 TOKEN = "xoxb-bench"
@@ -67,7 +66,6 @@ NO_POLL = [f"vote:1:{n}" for n in range(1, len(OPTIONS) + 1)]
 WARM_UP_VOTERS = 100
 QUIET_SECONDS = 1.0
 SETTLE_DEADLINE_SECONDS = 120.0
-REQUEST_TIMEOUT_SECONDS = 30.0
 START_DEADLINE_SECONDS = 30.0
 POSTED_DEADLINE_SECONDS = 15.0
 
@@ -154,47 +152,17 @@ def vote_body(value: str, user_id: str, hooks: str) -> str:
 
 
 def send_signed(url: str, secret: str, body: str) -> int:
-    request = urllib.request.Request(
-        url, data=body.encode(), headers=signed_headers(body, secret=secret), method="POST"
-    )
-    try:
-        with LOCAL.open(request, timeout=REQUEST_TIMEOUT_SECONDS) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+    return load.post(url, body, signed_headers(body, secret=secret))[0]
 
 
 # The load
 
 
-async def _send_all(url: str, secret: str, bodies: list[str], connections: int) -> Outcome:
-    outcome = Outcome(0.0, [])
-    pending = iter(bodies)
-    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS)
-    connector = aiohttp.TCPConnector(limit=connections)
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-
-        async def clicker() -> None:
-            for body in pending:
-                headers = signed_headers(body, secret=secret)
-                started = time.perf_counter()
-                try:
-                    async with session.post(url, data=body, headers=headers) as response:
-                        await response.read()
-                        status = str(response.status)
-                except (aiohttp.ClientError, TimeoutError) as error:
-                    status = type(error).__name__
-                outcome.latencies.append(time.perf_counter() - started)
-                outcome.statuses[status] += 1
-
-        started = time.perf_counter()
-        await asyncio.gather(*(clicker() for _ in range(connections)))
-        outcome.seconds = time.perf_counter() - started
-    return outcome
-
-
 def send_all(url: str, secret: str, bodies: list[str], connections: int) -> Outcome:
-    return asyncio.run(_send_all(url, secret, bodies, connections))
+    def signed(body: str) -> dict[str, str]:
+        return signed_headers(body, secret=secret)
+
+    return load.send_all(url, bodies, connections, signed, Outcome(0.0, []))
 
 
 def voter_ids(prefix: str, voters: int) -> list[str]:
@@ -343,45 +311,11 @@ class ConcordPolls:
         """Each user's latest ballot against the option they clicked."""
         poll_id = int(values[0].split(":")[1])
         clicked = {user: SHARES[n % len(SHARES)] for n, user in enumerate(users)}
-        with self.database.connect() as connection:
-            positions = dict(
-                connection.execute(
-                    text("SELECT position, id FROM polloption WHERE poll_id = :p"),
-                    {"p": poll_id},
-                ).all()
-            )
-            index = {position: i for i, position in enumerate(sorted(positions))}
-            ballots = connection.execute(
-                text(
-                    "SELECT i.user_id, b.choices, b.latest FROM ballot b "
-                    "JOIN identity i ON i.member_id = b.member_id "
-                    "WHERE b.poll_id = :p AND i.platform = 'slack'"
-                ),
-                {"p": poll_id},
-            ).all()
-            participations = connection.execute(
-                text(
-                    "SELECT i.user_id, count(*) FROM participation p "
-                    "JOIN identity i ON i.member_id = p.member_id "
-                    "WHERE p.poll_id = :p GROUP BY i.user_id"
-                ),
-                {"p": poll_id},
-            ).all()
-        latest: dict[str, list[int]] = {}
-        rows = Counter[str]()
-        for user, choices, is_latest in ballots:
-            rows[user] += 1
-            if is_latest:
-                chosen = json.loads(choices) if isinstance(choices, str) else choices
-                latest.setdefault(user, []).extend(index[p] for p in chosen)
-        counts = Counter(option for options in latest.values() for option in options)
-        lost = sum(1 for user, option in clicked.items() if latest.get(user) != [option])
-        doubled = sum(n - 1 for n in rows.values()) + sum(n - 1 for _, n in participations)
-        doubled += sum(1 for user in rows if user not in clicked)
+        found = load.latest_ballots(self.database, poll_id, clicked, "slack", len(OPTIONS))
         return Check(
-            lost=lost,
-            doubled=doubled,
-            counts=tuple(counts[i] for i in range(len(OPTIONS))),
+            lost=found.lost,
+            doubled=found.doubled,
+            counts=found.counts,
             expected=expected_counts(len(users)),
         )
 

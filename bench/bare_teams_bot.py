@@ -1,0 +1,68 @@
+"""The baseline for bench/teams_votes.py: a bare botbuilder bot that only answers.
+
+One botbuilder `CloudAdapter` with the authentication Concord builds when it has no
+Microsoft app id: `ConfigurationBotFrameworkAuthentication` over settings whose
+`APP_ID` and `APP_PASSWORD` are empty and `APP_TYPE` is `MultiTenant` (botbuilder then
+checks no token). A bot whose `on_turn` does nothing, so every activity goes through
+botbuilder's parsing, authentication and turn pipeline and is answered 201 without a
+single call to the Bot Connector. It is served the way Concord serves Teams: a plain
+aiohttp app, POST /api/messages, `await adapter.process(request, bot)`. GET /healthz
+says when it listens.
+
+    .venv/bin/python bench/bare_teams_bot.py PORT
+
+It listens on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from aiohttp import web
+from botbuilder.core import Bot, TurnContext
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+
+ADAPTER = web.AppKey("adapter", CloudAdapter)
+BOT = web.AppKey("bot", Bot)
+
+
+class NoAppId:
+    """What `adapters.teams.transport._BotSettings` holds without MICROSOFT_APP_ID."""
+
+    APP_ID = ""
+    APP_PASSWORD = ""
+    APP_TYPE = "MultiTenant"
+    APP_TENANTID = ""
+
+
+class SilentBot(Bot):
+    async def on_turn(self, context: TurnContext) -> None:
+        return None
+
+
+async def messages(request: web.Request) -> web.Response:
+    return await request.app[ADAPTER].process(request, request.app[BOT])
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+def web_app() -> web.Application:
+    app = web.Application()
+    app[ADAPTER] = CloudAdapter(ConfigurationBotFrameworkAuthentication(NoAppId()))
+    app[BOT] = SilentBot()
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+def main() -> None:
+    web.run_app(web_app(), host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+
+
+if __name__ == "__main__":
+    main()
