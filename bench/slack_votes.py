@@ -36,10 +36,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 import load
 from report import machine, write_section  # bench/ is on sys.path when a script runs
@@ -412,35 +413,62 @@ def run(args: argparse.Namespace) -> tuple[list[Row], Counter[str]]:
             polls.setup()
             targets.append(Target(name, polls.events, server.process.pid, polls))
             print(f"{name}: serving at {server.url}, pid {server.process.pid}", file=sys.stderr)
-        rows = {(t.name, c): Row(t.name, c) for c in args.connections for t in targets}
-
-        # Warm up every app: bolt's one auth.test, connections, first-use code paths.
-        warm_up = voter_ids("W", WARM_UP_VOTERS)
-        for target in targets:
-            values = target.polls.new_poll("Warm-up?") if target.polls else NO_POLL
-            send_all(target.events, secret, bodies_for(values, warm_up, hooks), 10)
-        settle(stub)
-
-        for number in range(1, args.runs + 1):
-            for connections in args.connections:
-                prefix = f"R{number:02d}C{connections:03d}"
-                users = voter_ids(prefix, args.voters)
-                polls_of = {
-                    t.name: t.polls.new_poll(f"Which? ({prefix})") for t in targets if t.polls
-                }
-                # The bare app gets the same requests as the first Concord (it never reads them).
-                baseline = next(iter(polls_of.values()), NO_POLL)
-                settle(stub)
-                for target in targets:
-                    values = polls_of.get(target.name, baseline)
-                    row = rows[(target.name, connections)]
-                    bodies = bodies_for(values, users, hooks)
-                    row.outcomes.append(measure(target, secret, bodies, connections, stub))
-                    if target.polls:
-                        row.checks.append(target.polls.check(values, users))
-                    _progress(row)
+        rows = run_matrix(
+            targets,
+            args,
+            voter_ids,
+            lambda values, users: bodies_for(values, users, hooks),
+            lambda target, bodies, connections: measure(target, secret, bodies, connections, stub),
+            lambda: settle(stub),
+        )
         api_calls = stub_calls(stub)
-    return list(rows.values()), api_calls
+    return rows, api_calls
+
+
+class LoadTarget(Protocol):
+    """An app a benchmark loads: its name and, for Concord, the polls it votes in."""
+
+    name: str
+
+    @property
+    def polls(self) -> Any: ...
+
+
+T = TypeVar("T", bound=LoadTarget)
+
+
+def run_matrix(
+    targets: list[T],
+    args: argparse.Namespace,
+    ids_for: Callable[[str, int], list[str]],
+    bodies_for: Callable[[list[str], list[str]], list[str]],
+    measure: Callable[[T, list[str], int], Outcome],
+    settle: Callable[[], None],
+) -> list[Row]:
+    """Every target at every connection count, `args.runs` times, each run fresh voters in
+    a fresh poll (the bare app gets the same requests as the first Concord); after a
+    warm-up of each app (connections, first-use code paths)."""
+    rows = {(t.name, c): Row(t.name, c) for c in args.connections for t in targets}
+    warm_up = ids_for("W", WARM_UP_VOTERS)
+    for target in targets:
+        values = target.polls.new_poll("Warm-up?") if target.polls else NO_POLL
+        measure(target, bodies_for(values, warm_up), 10)
+    settle()
+    for number in range(1, args.runs + 1):
+        for connections in args.connections:
+            prefix = f"R{number:02d}C{connections:03d}"
+            users = ids_for(prefix, args.voters)
+            polls_of = {t.name: t.polls.new_poll(f"Which? ({prefix})") for t in targets if t.polls}
+            baseline = next(iter(polls_of.values()), NO_POLL)
+            settle()
+            for target in targets:
+                values = polls_of.get(target.name, baseline)
+                row = rows[(target.name, connections)]
+                row.outcomes.append(measure(target, bodies_for(values, users), connections))
+                if target.polls:
+                    row.checks.append(target.polls.check(values, users))
+                _progress(row)
+    return list(rows.values())
 
 
 def _progress(row: Row) -> None:

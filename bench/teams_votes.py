@@ -54,6 +54,7 @@ from slack_votes import (
     cpu_seconds,
     expected_counts,
     postgres_url,
+    run_matrix,
     spawned,
     table,
     vote_body,
@@ -68,8 +69,6 @@ from tests import teams_activities as teams  # noqa: E402
 from tests.processes import Server, get  # noqa: E402
 from tests.slack_signing import signed_headers  # noqa: E402
 
-NO_POLL = [f"vote:1:{n}" for n in range(1, len(OPTIONS) + 1)]
-WARM_UP_VOTERS = 100
 # Longer than Teams' 2 s update window: the last live update of a burst is held that
 # long after the one before, and belongs to the run that caused it.
 QUIET_SECONDS = TEAMS_LIMITS.coalesce_seconds + 0.5
@@ -348,48 +347,16 @@ def run_votes(args: argparse.Namespace) -> tuple[list[Row], Counter[str]]:
             polls.setup()
             targets.append(Target(name, polls.messages, server.process.pid, polls))
             print(f"{name}: serving at {server.url}, pid {server.process.pid}", file=sys.stderr)
-        rows = {(t.name, c): Row(t.name, c) for c in args.connections for t in targets}
-
-        # Warm up every app: connections, botbuilder's first turn, first-use code paths.
-        warm_up = aad_ids("W", WARM_UP_VOTERS)
-        for target in targets:
-            values = target.polls.new_poll("Warm-up?") if target.polls else NO_POLL
-            bodies = bodies_for(service_url, values, warm_up)
-            send_all(target.messages, bodies, 10, no_headers, TeamsOutcome(0.0, []))
-        settle(stub)
-
-        for number in range(1, args.runs + 1):
-            for connections in args.connections:
-                prefix = f"R{number:02d}C{connections:03d}"
-                users = aad_ids(prefix, args.voters)
-                polls_of = {
-                    t.name: t.polls.new_poll(f"Which? ({prefix})") for t in targets if t.polls
-                }
-                # The bare bot gets the same requests as the first Concord (it never reads them).
-                baseline = next(iter(polls_of.values()), NO_POLL)
-                settle(stub)
-                for target in targets:
-                    values = polls_of.get(target.name, baseline)
-                    row = rows[(target.name, connections)]
-                    bodies = bodies_for(service_url, values, users)
-                    row.outcomes.append(measure(target, bodies, connections, stub))
-                    if target.polls:
-                        row.checks.append(target.polls.check(values, users))
-                    _progress(row)
+        rows = run_matrix(
+            targets,
+            args,
+            aad_ids,
+            lambda values, users: bodies_for(service_url, values, users),
+            lambda target, bodies, connections: measure(target, bodies, connections, stub),
+            lambda: settle(stub),
+        )
         calls = stub.calls()
-    return list(rows.values()), calls
-
-
-def _progress(row: Row) -> None:
-    outcome = row.outcomes[-1]
-    check = f", {row.checks[-1]}" if row.checks else ""
-    print(
-        f"{row.app}, {row.connections} connections: {outcome.votes_per_s:,.0f} votes/s, "
-        f"p50 {outcome.percentile_ms(0.5):.1f} ms, p99 {outcome.percentile_ms(0.99):.1f} ms, "
-        f"server CPU {outcome.cpu_ms_per_vote:.2f} ms/vote, "
-        f"statuses {dict(outcome.statuses)}{check}",
-        file=sys.stderr,
-    )
+    return rows, calls
 
 
 # Cross-platform: one vote at a time, until both channels show it
