@@ -528,18 +528,20 @@ The load generator, the stub and the servers share the machine's cores.
 {table(rows)}
 
 - calls the Slack stub answered (Web API methods and response URLs), warm-up included:
-  {_calls(api_calls)}
+  {calls_line(api_calls)}
 - machine: {machine()}
 - command: `{command}`
 """
 
 
-def _calls(api_calls: Counter[str]) -> str:
-    return ", ".join(f"`{method}` {count:,}" for method, count in sorted(api_calls.items()))
+def calls_line(calls: Counter[str]) -> str:
+    """What a stub answered, as one line: `method` count, …"""
+    return ", ".join(f"`{method}` {count:,}" for method, count in sorted(calls.items()))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def vote_arguments(description: str) -> argparse.ArgumentParser:
+    """The options every vote benchmark takes."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--voters", type=int, default=1000)
     parser.add_argument("--connections", type=int, nargs="+", default=[20, 50])
     parser.add_argument("--runs", type=int, default=2)
@@ -548,6 +550,11 @@ def main() -> None:
     )
     parser.add_argument("--log-level", default="INFO", help="CONCORD_LOG_LEVEL of concord serve")
     parser.add_argument("--output", type=Path, default=Path("docs/benchmarks.md"))
+    return parser
+
+
+def main() -> None:
+    parser = vote_arguments(__doc__.splitlines()[0])
     args = parser.parse_args()
     rows, api_calls = run(args)
     command = " ".join([".venv/bin/python", "bench/slack_votes.py", *sys.argv[1:]])

@@ -49,6 +49,7 @@ from slack_votes import (
     ConcordPolls,
     Outcome,
     Row,
+    calls_line,
     command_body,
     concord_server,
     cpu_seconds,
@@ -57,6 +58,7 @@ from slack_votes import (
     run_matrix,
     spawned,
     table,
+    vote_arguments,
     vote_body,
 )
 from sqlalchemy import Engine, create_engine, text
@@ -561,7 +563,7 @@ The load generator, the stub and the servers share the machine's cores.
 
 {table(rows)}
 
-- calls the Bot Connector stub answered, warm-up included: {_calls(calls)}
+- calls the Bot Connector stub answered, warm-up included: {calls_line(calls)}
 - machine: {machine()}
 - command: `{command}`
 """
@@ -615,21 +617,9 @@ outbox dispatcher waking, one claim, the render and the two platform calls.
 """
 
 
-def _calls(calls: Counter[str]) -> str:
-    return ", ".join(f"`{kind}` {count:,}" for kind, count in sorted(calls.items()))
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--voters", type=int, default=1000)
-    parser.add_argument("--connections", type=int, nargs="+", default=[20, 50])
-    parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument(
-        "--stores", nargs="*", choices=["sqlite", "postgresql"], default=["sqlite", "postgresql"]
-    )
+    parser = vote_arguments(__doc__.splitlines()[0])
     parser.add_argument("--cross-votes", type=int, default=30, help="0 skips the cross part")
-    parser.add_argument("--log-level", default="INFO", help="CONCORD_LOG_LEVEL of concord serve")
-    parser.add_argument("--output", type=Path, default=Path("docs/benchmarks.md"))
     args = parser.parse_args()
     command = " ".join([".venv/bin/python", "bench/teams_votes.py", *sys.argv[1:]])
     if args.voters > 0:
