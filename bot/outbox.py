@@ -22,7 +22,7 @@ import random
 import secrets
 import socket
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Protocol
@@ -33,7 +33,8 @@ from bot.claim import Claim, Claimer, Job
 from bot.ratelimit import backoff
 from dialogs.cards import Card, Notify, Post, Update
 from dialogs.clock import Clock, utc_now
-from dialogs.ports import NO_LIMITS, DeliveryError, DeliveryLimits, PlatformPort
+from dialogs.events import Place
+from dialogs.ports import NO_LIMITS, DeliveryError, DeliveryLimits, PinningPort, PlatformPort
 from storage import outbox as store
 from storage.database import Database
 from storage.models import Outbox
@@ -64,6 +65,8 @@ class Counters:
     unknown: int = 0
     coalesced: int = 0
     retried: int = 0
+    calls: Counter[str] = field(default_factory=Counter)  # platform calls that worked, by platform
+    errors: Counter[str] = field(default_factory=Counter)  # ... and that failed, by platform
 
 
 @dataclass(frozen=True)
@@ -184,15 +187,19 @@ class Dispatcher:
         return list(await asyncio.gather(*(self._deliver(job) for job in runnable)))
 
     async def _deliver(self, job: Job) -> Outcome:
+        platform = _platform(job)
         async with self._slots:
             try:
-                return Outcome(job, ref=await self._call(job))
+                outcome = Outcome(job, ref=await self._call(job))
             except DeliveryError as error:
                 log.warning("delivery failed", extra={"outbox_id": job.row_id, "error": str(error)})
-                return Outcome(job, error=error)
+                outcome = Outcome(job, error=error)
             except Exception as error:
                 log.exception("delivery raised", extra={"outbox_id": job.row_id})
-                return Outcome(job, error=error)
+                outcome = Outcome(job, error=error)
+        tally = self.counters.calls if outcome.error is None else self.counters.errors
+        tally[platform] += 1
+        return outcome
 
     async def _call(self, job: Job) -> str | None:
         effect = job.effect
@@ -204,13 +211,23 @@ class Dispatcher:
         place = effect.place.place()
         port = self._port(place.platform)
         if isinstance(effect, Post):
-            return await port.post(place, job.delivery, effect.card)
+            ref = await port.post(place, job.delivery, effect.card)
+            if effect.pin and isinstance(port, PinningPort):
+                await self._pin(port, place, job, ref)
+            return ref
         assert job.ref is not None
         card = await asyncio.to_thread(self.engine.render_message, effect.key)
         if card is None:
             raise DeliveryError(f"nothing renders the message {effect.key}", permanent=True)
         await port.update(place, job.delivery, job.ref, card)
         return None
+
+    async def _pin(self, port: PinningPort, place: Place, job: Job, ref: str) -> None:
+        # The message is out: a failed pin must not make the outbox post it again.
+        try:
+            await port.pin(place, job.delivery, ref)
+        except Exception:
+            log.warning("a message could not be pinned", extra={"outbox_id": job.row_id})
 
     def _port(self, platform: str) -> PlatformPort:
         port = self.platforms.get(platform)
@@ -264,3 +281,9 @@ class Dispatcher:
     def _count(self, **deltas: int) -> None:
         for name, delta in deltas.items():
             setattr(self.counters, name, getattr(self.counters, name) + delta)
+
+
+def _platform(job: Job) -> str:
+    effect = job.effect
+    target = effect.actor if isinstance(effect, Notify) else effect.place
+    return target.platform if target is not None else "unknown"

@@ -138,6 +138,14 @@ class Form(_Block):
     error: str | None = None
 
 
+def submitted_text(value: object) -> str:
+    """One submitted field as stripped text (a select arrives as a list of one; anything
+    that isn't text counts as empty: form values are untrusted)."""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return value.strip() if isinstance(value, str) else ""
+
+
 # Effects: what the engine wants to happen on the platforms.
 
 
@@ -170,12 +178,14 @@ class ActorModel(_Block):
 
 
 class Post(_Block):
-    """Post `card` in a channel; `key` names the message for later updates."""
+    """Post `card` in a channel; `key` names the message for later updates; `pin` asks
+    for it to be pinned where the platform lets a bot pin (Slack does, Teams doesn't)."""
 
     kind: Literal["post"] = "post"
     place: PlaceModel
     card: Card
     key: str | None = None
+    pin: bool = False
 
 
 class Update(_Block):

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dialogs import outbound, timers
+from dialogs import outbound, participation, rounds, timers
 from dialogs.cards import (
     Actions,
     ActorModel,
@@ -47,12 +47,10 @@ from storage.models import (
     CheckinSchedule,
     Collaborative,
     Member,
-    Organisation,
     Timer,
 )
 
 DEFAULT_WINDOW = 24 * 3600
-SMALLEST_GROUP = 3
 MAX_QUESTIONS = 5
 MAX_QUESTION_LENGTH = 200
 MAX_TEXT_ANSWER = 1000
@@ -367,6 +365,10 @@ def render_run(session: Session, run: CheckinRun, answered: int | None = None) -
             + f"{answered} answered · summaries show no names"
         ),
     ]
+    purpose = rounds.adopted_purpose(session, schedule.collaborative_id)
+    if purpose and any("purpose" in q["text"].lower() for q in schedule.questions):
+        # The questions ask about "our shared purpose": say which, in its agreed words.
+        blocks.append(Context(text=f"Our shared purpose: “{purpose}”"))
     for index, question in enumerate(schedule.questions):
         blocks.append(Text(text=question["text"]))
         if is_open and question["kind"] == "scale":
@@ -658,21 +660,7 @@ def _participation(session: Session, run: CheckinRun, schedule: CheckinSchedule)
         .where(CheckinAnswer.run_id == run.id)
         .group_by(CheckinAnswer.organisation_id)
     ).all()
-    counted = dict(rows)
-    organisations = session.exec(
-        select(Organisation)
-        .where(Organisation.collaborative_id == schedule.collaborative_id)
-        .order_by(Organisation.name)
-    ).all()
-    items = []
-    for organisation in [*organisations, None]:
-        count = counted.get(organisation.id if organisation else None, 0)
-        if organisation is None and not count:
-            continue
-        label = organisation.name if organisation else "No organisation given"
-        shown = str(count) if count >= SMALLEST_GROUP else ("none" if not count else "fewer than 3")
-        items.append(FieldItem(label=label, value=shown))
-    return items
+    return participation.by_organisation(session, schedule.collaborative_id, dict(rows))
 
 
 def _respondents(session: Session, run: CheckinRun) -> int:

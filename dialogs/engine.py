@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import uuid
 from collections.abc import Callable
 
 from sqlmodel import Session
 
 from dialogs import (
+    action_scope,
     checkins,
     decisions,
     identity_link,
@@ -23,6 +25,9 @@ from dialogs import (
     poll_results,
     poll_setup,
     polls,
+    proposals,
+    purpose,
+    purpose_groups,
     vote_batch,
     voting,
 )
@@ -45,7 +50,12 @@ _VOTE = re.compile(r"vote:(\d{1,12}):(\d{1,12})")
 _CLOSE = re.compile(r"close:(\d{1,12})")
 _MUTE = re.compile(r"(mute|unmute):(\d{1,12})")
 _ANSWER = re.compile(r"answer:(\d{1,12}):(\d{1,2}):(\d{1,2})")
-_FORM = re.compile(r"(form|submit):(checkin|checkin-answer|ballot|option):(\d{1,12})")
+_FORM = re.compile(
+    r"(form|submit):(checkin|checkin-answer|ballot|option|proposal|proposals|prompts|revision|group)"
+    r":(\d{1,12})"
+)
+_EDIT_GROUPS = re.compile(r"edit-groups:(\d{1,12})")
+_MERGE = re.compile(r"merge:(\d{1,12}):(\d{1,12})")
 _STANCE = re.compile(r"stance:(\d{1,12}):(agree|live-with-it)")
 _CONSENT = re.compile(r"(form|submit):consent:(\d{1,12}):(object|block)")
 MAX_ACTION_LENGTH = 200
@@ -58,6 +68,8 @@ class Engine:
         self.database = database
         self.clock = clock
         self.default_timezone = default_timezone
+        self.votes_recorded = 0  # committed by this engine since it started (for /metrics)
+        self._counting = threading.Lock()  # turns run in worker threads
         self._commands: dict[str, Callable[[Turn, Command], None]] = {
             "help": lambda turn, _: turn.reply(help_card(turn)),
             "setup": lambda turn, command: membership.setup(turn, command, self.default_timezone),
@@ -78,6 +90,10 @@ class Engine:
             "checkin.now": lambda turn, command: checkins.run_now(turn, command.args["id"]),
             "checkin.skip": checkins.skip,
             "me.link": identity_link.me_link,
+            "purpose.start": purpose.start,
+            "purpose.status": lambda turn, _: purpose.status(turn),
+            "purpose.next": lambda turn, _: purpose.next_stage(turn),
+            "purpose.show": lambda turn, _: purpose.show(turn),
         }
 
     def handle(self, event: Event, *, event_id: str | None = None) -> list[Effect]:
@@ -121,7 +137,7 @@ class Engine:
                 return poll_results.render_poll(session, poll)
             if run := checkins.run_for_key(session, key):
                 return checkins.render_run(session, run)
-            return None
+            return purpose.purpose_card(session, key)
 
     def home(self, actor: Actor) -> Card:
         """What is waiting for this person in every collaborative they belong to (read-only)."""
@@ -140,9 +156,11 @@ class Engine:
         if clicks:
             batch = list(clicks.values())
             try:
-                outcomes = self.database.run(
+                cast = self.database.run(
                     lambda session: vote_batch.cast(session, self.clock(), batch)
                 )
+                outcomes = cast.replies
+                self._count_votes(cast.recorded)
             except Exception:
                 log.exception("a batch of votes failed; storing them one at a time")
                 outcomes = [None] * len(batch)
@@ -166,14 +184,25 @@ class Engine:
         work: Callable[[Turn], None],
         once: tuple[str, str] | None = None,
     ) -> list[Effect]:
+        done: list[Turn] = []  # the turn of the attempt that committed
+
         def unit_of_work(session: Session) -> list[Effect]:
+            done.clear()
             if once and not first_time(session, *once, self.clock()):
                 return []
             turn = self._start_turn(session, actor, place)
             work(turn)
+            done.append(turn)
             return turn.replies
 
-        return self.database.run(unit_of_work)
+        replies = self.database.run(unit_of_work)
+        self._count_votes(sum(turn.votes for turn in done))
+        return replies
+
+    def _count_votes(self, votes: int) -> None:
+        if votes:
+            with self._counting:
+                self.votes_recorded += votes
 
     def _start_turn(self, session: Session, actor: Actor, place: Place) -> Turn:
         turn = Turn(session=session, now=self.clock(), actor=actor, place=place)
@@ -195,6 +224,8 @@ class Engine:
 
     def _action(self, turn: Turn, event: ActionInvoked) -> None:
         action = event.action if len(event.action) <= MAX_ACTION_LENGTH else ""
+        if turn.collaborative is None:
+            _scope_from_action(turn, action)
         if vote := _VOTE.fullmatch(action):
             voting.vote(turn, int(vote.group(1)), int(vote.group(2)))
         elif stance := _STANCE.fullmatch(action):
@@ -214,12 +245,28 @@ class Engine:
         elif form := _FORM.fullmatch(action):
             verb, kind, ident = form.groups()
             _FORMS[(verb, kind)](turn, int(ident), event.form_values)
+        elif edit := _EDIT_GROUPS.fullmatch(action):
+            purpose_groups.open_editor(turn, int(edit.group(1)))
+        elif merge := _MERGE.fullmatch(action):
+            purpose_groups.merge(turn, int(merge.group(1)), int(merge.group(2)))
         elif action == poll_setup.FORM_ACTION:
             poll_setup.submit_form(turn, event.form_values)
         else:
             raise Refusal(
                 "That button doesn't do anything any more.", "Type `help` to see what you can do."
             )
+
+
+def _scope_from_action(turn: Turn, action: str) -> None:
+    """A click in a private message: act in the collaborative the action names, for a
+    person who is already its member (nobody joins a collaborative from outside it)."""
+    collaborative_id = action_scope.collaborative_of(turn.session, action)
+    collaborative = turn.session.get(Collaborative, collaborative_id) if collaborative_id else None
+    member = (
+        membership.known_member(turn.session, collaborative, turn.actor) if collaborative else None
+    )
+    if member is not None:
+        turn.collaborative, turn.member = collaborative, member
 
 
 def _private(actor: Actor, place: Place, card: Card, echo: str | None) -> Notify:
@@ -240,4 +287,14 @@ _FORMS: dict[tuple[str, str], Callable[[Turn, int, dict], None]] = {
     ("submit", "ballot"): voting.submit_ballot,
     ("form", "option"): lambda turn, ident, _: voting.open_option_form(turn, ident),
     ("submit", "option"): voting.submit_option,
+    ("form", "proposal"): lambda turn, ident, _: proposals.open_new(turn, ident),
+    ("submit", "proposal"): proposals.submit_new,
+    ("form", "proposals"): lambda turn, ident, _: proposals.open_mine(turn, ident),
+    ("submit", "proposals"): proposals.submit_mine,
+    ("form", "prompts"): lambda turn, ident, _: purpose.open_prompts_form(turn, ident),
+    ("submit", "prompts"): purpose.submit_prompts,
+    ("form", "revision"): lambda turn, ident, _: purpose.open_revision_form(turn, ident),
+    ("submit", "revision"): purpose.submit_revision,
+    ("form", "group"): lambda turn, ident, _: purpose_groups.open_group_form(turn, ident),
+    ("submit", "group"): purpose_groups.submit_group,
 }

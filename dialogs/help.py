@@ -8,10 +8,6 @@ from dialogs.turn import Turn
 
 # Commands whose behaviour arrives in a later release, and with what.
 NOT_YET = {
-    "purpose.start": "purpose rounds",
-    "purpose.status": "purpose rounds",
-    "purpose.next": "purpose rounds",
-    "purpose.show": "purpose rounds",
     "me.export": "personal data export",
     "me.forget": "personal data removal",
 }

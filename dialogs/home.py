@@ -19,8 +19,10 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
+from dialogs import rounds
 from dialogs.cards import Block, Card, Context, Divider, FieldItem, Fields, Heading, Text
 from dialogs.events import Actor
+from dialogs.purpose_cards import stage_line
 from dialogs.when import describe
 from storage.models import (
     Channel,
@@ -33,6 +35,7 @@ from storage.models import (
     Organisation,
     Participation,
     Poll,
+    Proposal,
 )
 
 MAX_COLLABORATIVES = 4
@@ -116,11 +119,22 @@ def _collaborative(
     blocks: list[Block] = [
         Heading(text=collaborative.name),
         Context(text=_standing(member, organisation)),
-        Text(text=NO_PURPOSE, tone="muted"),
+        _purpose_line(session, collaborative),
     ]
     if member.role == "observer":
         return [*blocks, _observing(session, collaborative, now, where)]
     return blocks + _waiting(session, collaborative, now, member, where)
+
+
+def _purpose_line(session: Session, collaborative: Collaborative) -> Text:
+    purpose = rounds.adopted_purpose(session, collaborative.id or 0)
+    if purpose:
+        return Text(text=f"Our shared purpose: “{purpose}”")
+    running = rounds.running_round(session, collaborative.id or 0)
+    if running is not None:
+        line = stage_line(running, collaborative.timezone)
+        return Text(text=f"No shared purpose adopted yet. {line}: `purpose status` shows it.")
+    return Text(text=NO_PURPOSE, tone="muted")
 
 
 def _observing(session: Session, collaborative: Collaborative, now: datetime, where: str) -> Text:
@@ -147,7 +161,9 @@ def _waiting(
         )
     polls = _open_polls(session, collaborative, now, unvoted_by=member)
     runs = _open_runs(session, collaborative, now, member)
-    if not polls and not runs:
+    if proposing := _proposal_wanted(session, collaborative, now, member, where):
+        blocks.append(proposing)
+    if not polls and not runs and not proposing:
         blocks.append(
             Text(text="You're up to date: nothing open is waiting for you here.", tone="muted")
         )
@@ -164,6 +180,26 @@ def _waiting(
             f"see the check-in messages{_in(where)}",
         )
     return blocks
+
+
+def _proposal_wanted(
+    session: Session, collaborative: Collaborative, now: datetime, member: Member, where: str
+) -> Text | None:
+    """An invitation to propose, while a purpose round gathers and the member hasn't."""
+    running = rounds.running_round(session, collaborative.id or 0)
+    if running is None or running.stage != rounds.GATHERING:
+        return None
+    if running.stage_ends_at is not None and now >= running.stage_ends_at:
+        return None
+    mine = select(Proposal.id).where(
+        Proposal.round_id == running.id, Proposal.member_id == member.id
+    )
+    if session.exec(mine).first() is not None:
+        return None
+    return Text(
+        text=f"Purpose round #{running.number} is gathering proposals for our shared purpose, "
+        f"and yours isn't in yet: press Propose on the round's message{_in(where)}."
+    )
 
 
 def _standing(member: Member, organisation: Organisation | None) -> str:

@@ -69,11 +69,14 @@ def post_everywhere(
     collaborative: Collaborative,
     card: Card,
     key: str | None = None,
+    *,
+    pin: bool = False,
 ) -> int:
     """Post `card` in every channel of the collaborative; return how many."""
     places = channels_of(session, collaborative)
     for place in places:
-        emit(session, now, collaborative, Post(place=PlaceModel.of(place), card=card, key=key))
+        post = Post(place=PlaceModel.of(place), card=card, key=key, pin=pin)
+        emit(session, now, collaborative, post)
     return len(places)
 
 

@@ -8,16 +8,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from dialogs import timers
+from dialogs import outbound, timers
 from dialogs.cards import ActorModel, Choice, ChoiceInput, Form, OpenForm, TextInput
 from dialogs.grammar import Command, GrammarError, parse_count, parse_duration
 from dialogs.poll_results import render_poll
 from dialogs.poll_types import DEFAULT_DOTS, POLL_TYPES, RESULTS
 from dialogs.turn import Refusal, Turn
 from dialogs.when import describe, parse_when
-from storage.models import Collaborative, Organisation, Poll, PollOption
+from storage.models import Collaborative, Member, Organisation, Poll, PollOption
 
 MAX_QUESTION = 300
 MAX_OPTION = 150
@@ -188,7 +188,20 @@ def _need_organisations(turn: Turn, flag: str) -> None:
 
 def open_poll(turn: Turn, spec: PollSpec) -> Poll:
     collaborative, member = turn.require_coordinator("start a poll")
-    session = turn.session
+    poll = create_poll(turn.session, turn.now, collaborative, member, spec)
+    channels = len(outbound.channels_of(turn.session, collaborative))
+    turn.say(
+        f"Poll #{poll.number} is open",
+        f"Posted in {channels} channel{'s' * (channels != 1)}. "
+        + _timing_note(collaborative, spec, turn.now, poll.number),
+    )
+    return poll
+
+
+def create_poll(
+    session: Session, now: datetime, collaborative: Collaborative, by: Member, spec: PollSpec
+) -> Poll:
+    """Store a checked poll, set its timers, log it and post it in every channel."""
     number = (
         session.exec(
             select(func.coalesce(func.max(Poll.number), 0)).where(
@@ -203,8 +216,8 @@ def open_poll(turn: Turn, spec: PollSpec) -> Poll:
         question=spec.question,
         type=spec.type,
         settings=spec.settings,
-        created_by=member.id,
-        created_at=turn.now,
+        created_by=by.id,
+        created_at=now,
         closes_at=spec.closes_at,
         chart_token=secrets.token_urlsafe(24),
     )
@@ -226,9 +239,13 @@ def open_poll(turn: Turn, spec: PollSpec) -> Poll:
             timers.POLL_REMIND,
             poll.id,
             "reminder",
-            turn.now + timedelta(seconds=spec.remind_after),
+            now + timedelta(seconds=spec.remind_after),
         )
-    turn.audit(
+    outbound.record(
+        session,
+        now,
+        collaborative,
+        by,
         "poll.open",
         f"opened poll #{number}: {spec.question}",
         poll=number,
@@ -236,11 +253,8 @@ def open_poll(turn: Turn, spec: PollSpec) -> Poll:
         type=spec.type,
         settings=spec.settings,
     )
-    channels = turn.post_everywhere(render_poll(session, poll), key=message_key(poll))
-    turn.say(
-        f"Poll #{number} is open",
-        f"Posted in {channels} channel{'s' * (channels != 1)}. "
-        + _timing_note(collaborative, spec, turn.now, number),
+    outbound.post_everywhere(
+        session, now, collaborative, render_poll(session, poll), message_key(poll)
     )
     return poll
 

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Session, delete, func, select
 
-from dialogs import membership, outbound, tally, timers
+from dialogs import membership, outbound, purpose_stages, tally, timers
 from dialogs.cards import Actions, Button, Card, Context, Heading, Text
 from dialogs.poll_results import (
     compute,
@@ -159,6 +159,8 @@ def finish(
     outbound.post_everywhere(
         session, now, collaborative, result_card(session, poll, collaborative, result)
     )
+    if poll.settings.get("purpose_round"):
+        purpose_stages.poll_closed(session, now, collaborative, poll)
     return summary
 
 

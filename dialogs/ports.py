@@ -7,7 +7,7 @@ committed; the engine itself never calls a platform.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from dialogs.cards import Card
 from dialogs.events import Actor, Place
@@ -83,4 +83,13 @@ class PlatformPort(Protocol):
 
     async def notify(self, actor: Actor, place: Place | None, card: Card) -> None:
         """Tell one person privately."""
+        ...
+
+
+@runtime_checkable
+class PinningPort(Protocol):
+    """A platform on which a bot can pin a message it posted (Slack; not Teams)."""
+
+    async def pin(self, place: Place, delivery: dict[str, Any], ref: str) -> None:
+        """Pin the message `ref`; a failure is logged, never retried as a new post."""
         ...

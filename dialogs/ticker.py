@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from dialogs import checkins, outbound, polls, timers
+from dialogs import checkins, outbound, polls, purpose_nudge, purpose_stages, timers
 from dialogs.clock import Clock, utc_now
 from dialogs.recurrence import Occurrence, next_occurrence
 from dialogs.when import describe
@@ -35,9 +35,18 @@ _HANDLERS: dict[str, Callable[[Session, datetime, Timer], None]] = {
     timers.POLL_CLOSE: polls.close_at_deadline,
     timers.POLL_REMIND: polls.send_reminders,
     timers.CHECKIN_CLOSE: checkins.close_run,
+    timers.PURPOSE_GATHER: purpose_stages.gathering_due,
+    timers.PURPOSE_REVIEW: purpose_stages.review_due,
+    timers.PURPOSE_NUDGE: purpose_nudge.nudge_due,
 }
-# A poll must close and a window must end however late; a reminder hours late is noise.
-_ALWAYS_RUN = {timers.POLL_CLOSE, timers.CHECKIN_CLOSE}
+# A poll must close, a window end and a round move on however late; a reminder or a
+# nudge hours late is noise.
+_ALWAYS_RUN = {
+    timers.POLL_CLOSE,
+    timers.CHECKIN_CLOSE,
+    timers.PURPOSE_GATHER,
+    timers.PURPOSE_REVIEW,
+}
 
 
 @dataclass
@@ -174,7 +183,10 @@ def _occurrence_at(schedule: CheckinSchedule, due_at: datetime) -> Occurrence:
 def _tell_coordinators_missed(session: Session, now: datetime, timer: Timer) -> None:
     collaborative = session.get(Collaborative, timer.collaborative_id)
     assert collaborative is not None
-    what = {timers.POLL_REMIND: "A poll reminder"}.get(timer.kind, "Scheduled work")
+    what = {
+        timers.POLL_REMIND: "A poll reminder",
+        timers.PURPOSE_NUDGE: "The purpose round's nudge to quieter organisations",
+    }.get(timer.kind, "Scheduled work")
     outbound.report_missed(
         session, now, collaborative, f"{what} due {describe(timer.due_at, collaborative.timezone)}"
     )

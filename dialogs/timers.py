@@ -1,4 +1,4 @@
-"""Durable timers: poll deadlines, reminders, check-in windows closing."""
+"""Durable timers: poll deadlines, reminders, check-in windows closing, purpose stages."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from storage.models import Timer
 POLL_CLOSE = "poll.close"
 POLL_REMIND = "poll.remind"
 CHECKIN_CLOSE = "checkin.close"
+PURPOSE_GATHER = "purpose.gather"
+PURPOSE_REVIEW = "purpose.review"
+PURPOSE_NUDGE = "purpose.nudge"
 
 
 def schedule(

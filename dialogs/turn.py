@@ -42,6 +42,7 @@ class Turn:
     collaborative: Collaborative | None = None
     member: Member | None = None
     replies: list[Effect] = field(default_factory=list)
+    votes: int = 0  # ballots this turn records; counted (for /metrics) once it commits
 
     def in_collaborative(self) -> tuple[Collaborative, Member]:
         """The collaborative of this channel and the acting member, or a refusal."""

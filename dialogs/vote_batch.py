@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import insert, tuple_, update
 from sqlmodel import Session, col, select
@@ -81,15 +82,21 @@ class _Batch:
     superseded: list[str] = field(default_factory=list)
     joined: list[Participation] = field(default_factory=list)
     touched: dict[int, Collaborative] = field(default_factory=dict)
+    recorded: int = 0  # votes stored
 
 
-def cast(session: Session, now: datetime, clicks: list[ActionInvoked]) -> list[list[Effect] | None]:
+class Cast(NamedTuple):
+    replies: list[list[Effect] | None]  # per click; None: it needs the ordinary turn
+    recorded: int  # how many of the clicks were stored as votes
+
+
+def cast(session: Session, now: datetime, clicks: list[ActionInvoked]) -> Cast:
     """Store `clicks` in order; for each, the replies to its voter, or None if it needs the
     ordinary turn."""
     batch = _read(session, now, clicks)
     replies = [_decide(batch, click) for click in clicks]
     _write(session, batch)
-    return replies
+    return Cast(replies, batch.recorded)
 
 
 def _read(session: Session, now: datetime, clicks: list[ActionInvoked]) -> _Batch:
@@ -257,6 +264,7 @@ def _record(
     pair: tuple[int, int],
 ) -> None:
     ballot = new_ballot(poll, member, chosen, batch.now)
+    batch.recorded += 1
     if previous is not None:
         if previous.id in batch.fresh:  # cast earlier in this batch: history from the start
             previous.latest = False

@@ -24,10 +24,19 @@ from dialogs.cards import ActorModel, Card, Choice, ChoiceInput, Form, OpenForm,
 from dialogs.poll_results import compute, labels, options, result_blocks
 from dialogs.poll_setup import MAX_OPTIONS, check_option, message_key
 from dialogs.poll_types import NEEDS_REASON, SCORE_MAX, SCORE_MIN, STANCE_LABELS, STANCES
+from dialogs.rounds import round_key
 from dialogs.turn import Refusal, Turn, said
 from dialogs.when import describe
 from storage.database import insert_row
-from storage.models import Ballot, Collaborative, Member, Participation, Poll, PollOption
+from storage.models import (
+    Ballot,
+    Collaborative,
+    Member,
+    Participation,
+    Poll,
+    PollOption,
+    PurposeRound,
+)
 
 MAX_REASON = 1000
 BUTTON_TYPES = ("single", "multi")
@@ -413,6 +422,7 @@ def _record(
     session = turn.session
     collaborative, _ = turn.in_collaborative()
     ballot = new_ballot(poll, member, content, turn.now)
+    turn.votes += 1
     if ballot.member_id is None:
         insert_row(session, ballot)
         # A plain insert: a second vote racing this one breaks the unique key, is run
@@ -426,6 +436,10 @@ def _record(
         if previous is None:  # a changed vote was recorded as participation the first time
             insert_row(session, participation(poll, member, turn.now), unless_present=True)
     outbound.update_everywhere(session, turn.now, collaborative, message_key(poll))
+    round_id = poll.settings.get("purpose_round")
+    if round_id and (purpose_round := session.get(PurposeRound, round_id)) is not None:
+        # A purpose round's message shows who has voted so far in its poll, by organisation.
+        outbound.update_everywhere(session, turn.now, collaborative, round_key(purpose_round))
     card = confirmation(poll, collaborative, content, done, turn.now)
     if poll.settings.get("results") == "after-vote":
         blocks = result_blocks(compute(session, poll), session, poll)

@@ -30,6 +30,7 @@ class RecordingPlatform:
     messages: dict[str, tuple[Place, Card]] = field(default_factory=dict)
     updates: list[str] = field(default_factory=list)
     private: list[tuple[Actor, Card]] = field(default_factory=list)
+    pinned: list[str] = field(default_factory=list)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
 
     async def post(self, place: Place, delivery: dict[str, Any], card: Card) -> str:
@@ -43,6 +44,9 @@ class RecordingPlatform:
 
     async def notify(self, actor: Actor, place: Place | None, card: Card) -> None:
         self.private.append((actor, card))
+
+    async def pin(self, place: Place, delivery: dict[str, Any], ref: str) -> None:
+        self.pinned.append(ref)
 
     def in_channel(self, channel_id: str) -> list[Card]:
         return [card for place, card in self.messages.values() if place.channel_id == channel_id]

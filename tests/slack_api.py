@@ -82,6 +82,7 @@ class SlackApiStub:
         self.calls: list[Call] = []
         self.messages: dict[tuple[str, str], Args] = {}
         self.views: dict[str, Args] = {}
+        self.pinned: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -91,6 +92,7 @@ class SlackApiStub:
             "chat.postMessage": self._post_message,
             "chat.update": self._update,
             "chat.postEphemeral": self._post_ephemeral,
+            "pins.add": self._pin,
             "views.open": self._open_view,
             "views.update": self._update_view,
             "views.publish": self._publish_view,
@@ -115,6 +117,7 @@ class SlackApiStub:
             self.calls.clear()
             self.messages.clear()
             self.views.clear()
+            self.pinned.clear()
             self._limited = 0
 
     # HTTP
@@ -192,6 +195,14 @@ class SlackApiStub:
         message = self._message(args, ts)
         self.messages[(channel, ts)] = message
         return {"channel": channel, "ts": ts, "text": message["text"], "message": message}
+
+    def _pin(self, args: Args) -> Answer:
+        channel = _required(args, "channel", "channel_not_found")
+        ts = _required(args, "timestamp", "no_item_specified")
+        if (channel, ts) not in self.messages:
+            raise SlackError("message_not_found")
+        self.pinned.add((channel, ts))
+        return {}
 
     def _post_ephemeral(self, args: Args) -> Answer:
         _required(args, "channel", "channel_not_found")

@@ -122,7 +122,9 @@ def test_help_shows_each_role_what_it_may_do(chat):
     assert "`poll close ID`" in coordinator and "`role " in coordinator
     assert "`poll close ID`" not in member and "`org join" in member
     assert "do not vote" in observer
-    assert "Coming later:" in member and "purpose rounds" in member
+    assert "`purpose status`" in member and "`purpose next`" not in member
+    assert "`purpose start" in coordinator
+    assert "Coming later:" in member and "personal data export" in member
 
 
 def test_a_bare_command_shows_help(chat):
@@ -131,7 +133,7 @@ def test_a_bare_command_shows_help(chat):
 
 @pytest.mark.parametrize(
     "command",
-    ["purpose start", "purpose status", "me export", "me forget"],
+    ["me export", "me forget"],
 )
 def test_commands_of_later_releases_say_they_are_not_available_yet(chat, command):
     chat.says(ASHA, NORTH, 'setup "Northshire"')

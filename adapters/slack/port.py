@@ -90,6 +90,10 @@ class SlackPort:
             place.tenant_id, "chat.update", channel=place.channel_id, ts=ref, **self.render(card)
         )
 
+    async def pin(self, place: Place, delivery: dict[str, Any], ref: str) -> None:
+        """Pin a posted message (the adopted purpose) in its channel; needs `pins:write`."""
+        await self._call(place.tenant_id, "pins.add", channel=place.channel_id, timestamp=ref)
+
     async def notify(self, actor: Actor, place: Place | None, card: Card) -> None:
         if place is not None:
             await self._call(

@@ -166,7 +166,7 @@ function renderPanes() {
   const container = $("#panes");
   const shown = visibleChannels();
   container.classList.toggle("panes-many", shown.length > 1);
-  container.replaceChildren(...shown.map((channel) => {
+  const panes = shown.map((channel) => {
     const pane = paneFor(channel.id);
     $(".pane-title", pane).textContent = channel.name;
     $(".pane-subtitle", pane).textContent = channel.collaborative
@@ -175,7 +175,13 @@ function renderPanes() {
     $(".command-input", pane).placeholder = `Type a command as ${currentName()}, then Enter`;
     renderTranscript(pane, channel.id, channel.id === view.channel);
     return pane;
-  }));
+  });
+  // Re-attaching a pane that is already shown would take the focus from whatever the person
+  // is typing in and reset the scroll of a long form: only touch the panes when they change.
+  const current = [...container.children];
+  if (current.length !== panes.length || panes.some((pane, i) => current[i] !== pane)) {
+    container.replaceChildren(...panes);
+  }
   // Detached panes lose their scroll position: put the ones that follow the end back there.
   for (const list of container.querySelectorAll(".transcript")) followEnd(list);
 }

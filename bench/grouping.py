@@ -1,0 +1,304 @@
+"""Proposal grouping: quality on the dev set per mode, and the time to group 500 proposals.
+
+Quality is the adjusted Rand index (ARI) of `group_proposals(texts, 8)` against the
+`theme` labels of shared/data/purpose_statements_dev.jsonl (40 statements, 8
+themes), for the whole set and as the mean over its 28 six-theme subsets (each
+grouped into 6): 40 statements make a noisy score, the subsets steady it. Beside the
+two modes, other ways of clustering the same embeddings show what each step brings;
+the first is a plain MiniLM + Ward baseline.
+
+Time: N proposals are made deterministically from the dev statements (a framing
+and an ending added, two statements of one theme sometimes joined, case and plurals
+changed), and grouped into 8. Many are rewordings of one another, which grouping
+joins before it embeds and clusters, so each is timed a second time with that step
+off (every proposal its own idea): the worst case. Lexical and warm semantic runs
+are in this process ("new texts": the embedding cache emptied before each run;
+"cached": the same texts again); cold is a fresh Python process each run: importing
+`dialogs.grouping`, loading the model, embedding and clustering.
+
+    .venv/bin/python bench/grouping.py [--proposals 500] [--runs 5] [--output docs/benchmarks.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from report import BENCHMARKS, machine, write_section  # bench/ is on sys.path when a script runs
+
+from dialogs import grouping, grouping_lexical, grouping_semantic
+from dialogs.grouping import adjusted_rand_index, group_proposals, labels_of, unit_rows
+
+TITLE = "Proposal grouping"
+DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "data" / "purpose_statements_dev.jsonl"
+GROUPS = 8
+TARGET_ARI = 0.35
+TARGET_SECONDS = 2.0
+FRAMES = ["{}", "We should {}", "Our shared aim: {}", "Together, {}", "I'd like us to {}"]
+ENDINGS = ["", " across the whole region", " within five years", " for every community", ""]
+
+COLD = """
+import json, sys, time
+started = time.perf_counter()
+from dialogs import grouping_semantic
+from dialogs.grouping import group_proposals
+imported = time.perf_counter()
+grouping_semantic.load()
+loaded = time.perf_counter()
+group_proposals(json.loads(sys.stdin.read()), 8, mode="semantic")
+done = time.perf_counter()
+print(json.dumps({"import": imported - started, "load": loaded - imported,
+                  "group": done - loaded, "total": done - started}))
+"""
+
+
+def dev_set() -> tuple[list[str], list[str]]:
+    rows = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines()]
+    return [row["text"] for row in rows], [row["theme"] for row in rows]
+
+
+def proposals(count: int, seed: int = 2026) -> list[str]:
+    """`count` different plausible proposals."""
+    texts, themes = dev_set()
+    by_theme: dict[str, list[str]] = {}
+    for text, theme in zip(texts, themes, strict=True):
+        by_theme.setdefault(theme, []).append(text)
+    rng = random.Random(seed)
+    made: dict[str, None] = {}
+    while len(made) < count:
+        theme = rng.choice(sorted(by_theme))
+        first, second = rng.sample(by_theme[theme], 2)
+        body = first if rng.random() < 0.7 else f"{first}, and {second[0].lower()}{second[1:]}"
+        frame = rng.choice(FRAMES)
+        if frame != "{}":
+            body = body[0].lower() + body[1:]
+        text = frame.format(body) + rng.choice(ENDINGS)
+        if rng.random() < 0.2:
+            text = text.replace("s ", " ", 1)
+        if rng.random() < 0.1:
+            text = text.lower()
+        made[text] = None
+    return list(made)
+
+
+def ari(groups: list[list[int]], themes: list[str]) -> float:
+    return adjusted_rand_index(labels_of(groups), themes)
+
+
+def subset_mean(cluster: Callable[[list[str], int], list[list[int]]]) -> float:
+    texts, themes = dev_set()
+    scores = []
+    for chosen in itertools.combinations(sorted(set(themes)), 6):
+        keep = [i for i, theme in enumerate(themes) if theme in chosen]
+        groups = cluster([texts[i] for i in keep], 6)
+        scores.append(ari(groups, [themes[i] for i in keep]))
+    return statistics.mean(scores)
+
+
+def ward(vectors: np.ndarray, k: int) -> list[list[int]]:
+    """Ward agglomerative clustering (Lance-Williams on squared distances)."""
+    d = ((vectors[:, None, :] - vectors[None, :, :]) ** 2).sum(axis=2)
+    np.fill_diagonal(d, np.inf)
+    size = np.ones(len(vectors))
+    members = {i: [i] for i in range(len(vectors))}
+    while len(members) > k:
+        a, b = sorted(np.unravel_index(int(np.argmin(d)), d.shape))
+        total = size[a] + size[b] + size
+        merged = ((size[a] + size) * d[a] + (size[b] + size) * d[b] - size * d[a, b]) / total
+        d[a], d[:, a] = merged, merged
+        d[a, a] = np.inf
+        d[b], d[:, b] = np.inf, np.inf
+        size[a] += size[b]
+        members[a] += members.pop(b)
+    return list(members.values())
+
+
+def sentence_embeddings(texts: list[str]) -> np.ndarray:
+    """The model's own pooling (mean over every token), as sentence-transformers gives it."""
+    model = grouping_semantic.load()
+    return model.encode(texts, normalize_embeddings=True)
+
+
+def by_labels(labels: list[int]) -> list[list[int]]:
+    groups: dict[int, list[int]] = {}
+    for i, label in enumerate(labels):
+        groups.setdefault(label, []).append(i)
+    return list(groups.values())
+
+
+def centred(vectors: np.ndarray) -> np.ndarray:
+    return unit_rows(vectors - vectors.mean(axis=0))
+
+
+def cosines(vectors: np.ndarray) -> np.ndarray:
+    return vectors @ vectors.T
+
+
+def quality(semantic: bool) -> list[tuple[str, float, float]]:
+    texts, themes = dev_set()
+    ways: dict[str, Callable[[list[str], int], list[list[int]]]] = {
+        "**lexical mode**: TF-IDF, average linkage": lambda t, k: group_proposals(
+            t, k, mode="lexical"
+        ),
+    }
+    if semantic:
+        content = grouping_semantic.embed
+        ways |= {
+            "MiniLM sentence embeddings, Ward (baseline)": lambda t, k: ward(
+                sentence_embeddings(t), k
+            ),
+            "sentence embeddings centred, spectral": lambda t, k: by_labels(
+                grouping._spectral(centred(sentence_embeddings(t)), k)
+            ),
+            "content-token means, Ward": lambda t, k: ward(content(t), k),
+            "content-token means centred, average linkage": lambda t, k: by_labels(
+                grouping._average_linkage(cosines(centred(content(t))), k)
+            ),
+            "**semantic mode**: content-token means centred, spectral": lambda t, k: (
+                group_proposals(t, k, mode="semantic")
+            ),
+        }
+    return [
+        (name, ari(cluster(texts, GROUPS), themes), subset_mean(cluster))
+        for name, cluster in ways.items()
+    ]
+
+
+def nothing() -> None:
+    """Nothing to do before a run."""
+
+
+def measure(work: Callable[[], object], runs: int, before: Callable[[], None]) -> list[float]:
+    seconds = []
+    for _ in range(runs):
+        before()
+        started = time.perf_counter()
+        work()
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def cold(texts: list[str], runs: int) -> tuple[dict[str, float], list[float]]:
+    samples = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-c", COLD],
+            input=json.dumps(texts),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        samples.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    medians = {key: statistics.median(s[key] for s in samples) for key in samples[0]}
+    return medians, [s["total"] for s in samples]
+
+
+def timings(texts: list[str], runs: int, semantic: bool) -> list[tuple[str, list[float]]]:
+    def group(mode: grouping.Mode) -> Callable[[], object]:
+        return lambda: group_proposals(texts, GROUPS, mode=mode)
+
+    def every_one_an_idea(mode: grouping.Mode) -> Callable[[], object]:
+        def work() -> object:
+            joined, grouping.SAME_IDEA = grouping.SAME_IDEA, 2.0  # nothing is "the same idea"
+            try:
+                return group_proposals(texts, GROUPS, mode=mode)
+            finally:
+                grouping.SAME_IDEA = joined
+
+        return work
+
+    rows = [
+        ("lexical", measure(group("lexical"), runs, nothing)),
+        (
+            f"lexical, every proposal its own idea ({len(texts)} to cluster)",
+            measure(every_one_an_idea("lexical"), runs, nothing),
+        ),
+    ]
+    if semantic:
+        c, cold_seconds = cold(texts, runs)
+        forget = grouping_semantic._cache.clear
+        rows += [
+            (
+                f"semantic, cold: a new process (import {c['import']:.1f} s + model load "
+                f"{c['load']:.1f} s + embed and cluster {c['group']:.1f} s)",
+                cold_seconds,
+            ),
+            ("semantic, warm model, new texts", measure(group("semantic"), runs, forget)),
+            (
+                f"semantic, warm model, new texts, every proposal its own idea "
+                f"({len(texts)} to embed and cluster)",
+                measure(every_one_an_idea("semantic"), runs, forget),
+            ),
+            ("semantic, cached texts", measure(group("semantic"), runs, nothing)),
+        ]
+    return rows
+
+
+def report(
+    scores: list[tuple[str, float, float]],
+    times: list[tuple[str, list[float]]],
+    texts: list[str],
+    runs: int,
+    semantic: bool,
+) -> str:
+    ideas = len(grouping._same_ideas(grouping_lexical.features(texts)))
+    lines = [
+        f"Adjusted Rand index (ARI) against the dev set's themes ({len(dev_set()[0])} "
+        f"statements, {GROUPS} themes, grouped into {GROUPS}), and the mean over its 28 "
+        "six-theme subsets (grouped into 6). 1 is perfect agreement, 0 is chance. Target: "
+        f"{TARGET_ARI} with the semantic mode.",
+        "",
+        "| grouping | ARI, dev set | mean ARI, six-theme subsets |",
+        "|---|---:|---:|",
+    ]
+    lines += [f"| {name} | {whole:.3f} | {subsets:.3f} |" for name, whole, subsets in scores]
+    if not semantic:
+        lines += ["", "The semantic extra is not installed: semantic rows are missing."]
+    lines += [
+        "",
+        f"{len(texts)} proposals made from the dev statements ({ideas} different ideas once "
+        f"rewordings are joined), grouped into {GROUPS}. Only one text per idea is embedded; "
+        "rows marked *every proposal its own idea* switch off step 1 of "
+        f"`dialogs/grouping.py`, so all {len(texts)} are embedded and clustered: the worst "
+        f"case. Medians of {runs} runs. Target: {TARGET_SECONDS:.0f} s. Other work on the "
+        "machine was not stopped; min–max shows how much it moved the numbers.",
+        "",
+        f"| grouping {len(texts)} proposals | median (s) | min–max (s) |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| {name} | {statistics.median(s):.2f} | {min(s):.2f}–{max(s):.2f} |" for name, s in times
+    ]
+    command = ".venv/bin/python bench/grouping.py"
+    if (len(texts), runs) != (500, 5):
+        command += f" --proposals {len(texts)} --runs {runs}"
+    lines += ["", f"- machine: {machine()}", f"- command: `{command}`"]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--proposals", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--output", type=Path, default=BENCHMARKS)
+    args = parser.parse_args()
+    semantic = grouping_semantic.available()
+    texts = proposals(args.proposals)
+    times = timings(texts, args.runs, semantic)
+    scores = quality(semantic)
+    body = report(scores, times, texts, args.runs, semantic)
+    print(body)
+    write_section(TITLE, body, args.output)
+
+
+if __name__ == "__main__":
+    main()
