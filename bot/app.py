@@ -3,7 +3,7 @@
 `create_app` opens and migrates the database before it returns, so a bad or
 unreachable database stops the process before it listens. The outbox
 dispatcher runs while the app runs; on shutdown it stops and the database
-connections close.
+connections close. `gunicorn_app` is the same app for gunicorn's aiohttp worker.
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ from adapters.playground import Playground
 from adapters.slack.transport import SlackConfig, SlackTransport
 from adapters.teams.transport import TeamsConfig, TeamsTransport
 from bot import charts
+from bot.logging import AccessLogger, configure_logging
+from bot.metrics import METRICS, Metrics, count_requests, metrics_page
 from bot.outbox import Dispatcher
 from bot.scheduler import Scheduler
-from bot.settings import Settings
+from bot.settings import ConfigError, Settings, load_settings
 from dialogs.clock import Clock, utc_now
 from dialogs.engine import Engine
 from dialogs.ports import PlatformPort
@@ -35,6 +37,7 @@ from storage.database import Database
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
+SHUTDOWN_GRACE_SECONDS = 3.0
 _BODY_HEADERS = {"content-type", "content-length"}
 DATABASE = web.AppKey("database", Database)
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
@@ -50,7 +53,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     platforms: dict[str, PlatformPort] = {}
     # One runner for every platform: clicks from Slack and Teams at once share batches.
     runner = EngineRunner(engine)
-    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[json_errors])
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[count_requests, json_errors])
 
     async def deliver_now() -> None:
         await app[DISPATCHER].drain()
@@ -79,11 +82,33 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
 
     app[DATABASE] = database
     app[DISPATCHER] = Dispatcher(database, engine, platforms, clock=clock)
-    app[SCHEDULER] = Scheduler(Ticker(database, clock), app[DISPATCHER])
+    app[METRICS] = Metrics(database, engine, app[DISPATCHER], clock)
+    app[SCHEDULER] = Scheduler(Ticker(database, clock), app[DISPATCHER], watcher=app[METRICS])
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics_page)
     charts.add_routes(app, database)
     app.cleanup_ctx.append(_running)
     return app
+
+
+async def gunicorn_app() -> web.AppRunner:
+    """The app for `gunicorn bot.app:gunicorn_app --worker-class aiohttp.GunicornWebWorker`.
+
+    Each worker loads the settings and logs as `concord serve` does; gunicorn's
+    `--bind` decides where it listens, not CONCORD_HOST and CONCORD_PORT.
+    """
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        raise SystemExit(f"concord: configuration error: {error}") from None
+    configure_logging(
+        settings.concord_log_level, settings.concord_log_format, settings.secret_values()
+    )
+    return web.AppRunner(
+        create_app(settings),
+        access_log_class=AccessLogger,
+        shutdown_timeout=SHUTDOWN_GRACE_SECONDS,
+    )
 
 
 def slack_config(settings: Settings) -> SlackConfig:

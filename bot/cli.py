@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.slack.manifest import as_yaml, manifest
 from adapters.teams import package as teams
-from bot.app import create_app
+from bot.app import SHUTDOWN_GRACE_SECONDS, create_app
 from bot.logging import AccessLogger, configure_logging
 from bot.settings import ConfigError, Settings, load_settings
 from dialogs import ballot_csv, tally
@@ -30,7 +30,6 @@ from storage.database import Database
 log = logging.getLogger("concord")
 
 EXIT_USAGE = 2
-SHUTDOWN_GRACE_SECONDS = 3.0
 NOT_AVAILABLE_YET = {
     "export": "the decision log export",
 }

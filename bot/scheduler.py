@@ -9,25 +9,40 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.outbox import Dispatcher
-from dialogs.ticker import Ticker
+from dialogs.ticker import Ticker, TickReport
 
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 1.0
 
 
+class TickWatcher(Protocol):
+    """Told how every tick went (bot/metrics.py counts it)."""
+
+    def ticked(self, report: TickReport) -> None: ...
+
+    def tick_failed(self) -> None: ...
+
+
 class Scheduler:
     def __init__(
-        self, ticker: Ticker, dispatcher: Dispatcher, *, interval: float = TICK_SECONDS
+        self,
+        ticker: Ticker,
+        dispatcher: Dispatcher,
+        *,
+        interval: float = TICK_SECONDS,
+        watcher: TickWatcher | None = None,
     ) -> None:
         self.ticker = ticker
         self.dispatcher = dispatcher
         self.interval = interval
+        self.watcher = watcher
         self._scheduler: AsyncIOScheduler | None = None
         self._ticking = asyncio.Lock()
 
@@ -44,9 +59,12 @@ class Scheduler:
         self._scheduler.start()
 
     async def stop(self) -> None:
-        if self._scheduler is not None:
+        if self._scheduler is None:
+            return
+        # Let a tick in flight finish: shutting down cancels it mid-transaction (and logs it).
+        async with self._ticking:
             self._scheduler.shutdown(wait=False)
-            self._scheduler = None
+        self._scheduler = None
 
     async def _tick(self) -> None:
         if self._ticking.locked():
@@ -56,7 +74,11 @@ class Scheduler:
                 report = await asyncio.to_thread(self.ticker.tick)
             except Exception:
                 log.exception("tick failed; the next one retries")
+                if self.watcher is not None:
+                    self.watcher.tick_failed()
                 return
+            if self.watcher is not None:
+                self.watcher.ticked(report)
             if report.fired or report.missed:
                 log.info("tick", extra={"fired": report.fired, "missed": report.missed})
                 self.dispatcher.wake()

@@ -53,6 +53,14 @@ def next_due(session: Session) -> datetime | None:
     return session.exec(select(func.min(due)).where(_head_ids())).one()
 
 
+def backlog(session: Session) -> tuple[int, datetime | None]:
+    """How many rows wait to be delivered, and when the oldest of them was written."""
+    count, oldest = session.exec(
+        select(func.count(), func.min(Outbox.created_at)).where(Outbox.status == PENDING)
+    ).one()
+    return count, oldest
+
+
 def lease(row: Outbox, owner: str, until: datetime) -> None:
     row.lease_owner, row.lease_until = owner, until
 
