@@ -43,7 +43,7 @@ from dialogs.voting import (
     vote_refusal,
     voted_for,
 )
-from storage.database import insert_row
+from storage.database import insert_rows
 from storage.models import (
     Ballot,
     Channel,
@@ -287,13 +287,16 @@ def _write(session: Session, batch: _Batch) -> None:
         session.execute(
             update(Ballot).where(col(Ballot.id).in_(batch.superseded)).values(latest=False)
         )
-    if batch.ballots:
-        session.execute(insert(Ballot), [ballot.model_dump() for ballot in batch.ballots])
-    for joined in batch.joined:
-        # As in a single vote: anonymous participation is a plain insert, so a racing
-        # second vote fails the transaction and is refused when it runs again.
-        anonymous = bool(batch.polls[joined.poll_id].settings.get("anonymous"))
-        insert_row(session, joined, unless_present=not anonymous)
+    insert_rows(session, Ballot, [ballot.model_dump() for ballot in batch.ballots])
+    # As in a single vote: anonymous participation is a plain insert, so a racing second
+    # vote fails the transaction and is refused when it runs again.
+    for anonymous in (False, True):
+        rows = [
+            joined.model_dump()
+            for joined in batch.joined
+            if bool(batch.polls[joined.poll_id].settings.get("anonymous")) == anonymous
+        ]
+        insert_rows(session, Participation, rows, unless_present=not anonymous)
     for poll_id, collaborative in batch.touched.items():
         key = message_key(batch.polls[poll_id])
         outbound.update_everywhere(session, batch.now, collaborative, key)

@@ -99,6 +99,25 @@ def insert_row(session: Session, row: SQLModel, *, unless_present: bool = False)
     session.execute(_insert_statement(type(row), dialect, unless_present), values)
 
 
+def insert_rows(
+    session: Session,
+    table: type[SQLModel],
+    rows: list[dict[str, Any]],
+    *,
+    unless_present: bool = False,
+) -> None:
+    """`insert_row` for many rows at once: one executemany per set of columns given (a
+    column left None is left to its default, as `insert_row` does)."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        values = {key: value for key, value in row.items() if value is not None}
+        by_columns.setdefault(tuple(values), []).append(values)
+    statement = _insert_statement(table, session.get_bind().dialect.name, unless_present)
+    for same in by_columns.values():
+        # Core, not the ORM's bulk path: these rows are never read back as objects.
+        session.connection().execute(statement, same)
+
+
 @cache
 def _insert_statement(table: type[SQLModel], dialect: str, unless_present: bool) -> Executable:
     """One statement object per kind of insert, so SQLAlchemy compiles it once."""

@@ -84,6 +84,38 @@ async def test_a_request_without_a_good_signature_is_refused_and_changes_nothing
     assert count(slack_app.database, Poll) == 0
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param(lambda body: signed_headers(body, secret="not-our-secret"), id="wrong secret"),
+        pytest.param(
+            lambda body: signed_headers(body, timestamp=int(time.time()) - 6 * 60), id="stale"
+        ),
+        pytest.param(lambda body: {}, id="unsigned"),
+    ],
+)
+async def test_a_vote_click_without_a_good_signature_is_refused_and_counts_nothing(
+    slack_app, headers
+):
+    """Vote clicks take a shorter path than bolt's (see SlackTransport._vote_click): the
+    same signature checks hold on it."""
+    await slack_app.command('setup "North"')
+    await slack_app.command('poll "Lunch?" "Soup" "Salad"')
+    await slack_app.deliver()
+    value = button_values(slack_app.posts()[-1])["Soup"]
+    body = interaction_body(slack.button_click(value))
+    response = await slack_app.client.post("/slack/events", data=body, headers=headers(body))
+
+    assert response.status == 401
+    assert count(slack_app.database, Ballot) == 0
+    tampered = body.replace("collab-north", "collab-south")
+    response = await slack_app.client.post(
+        "/slack/events", data=tampered, headers=signed_headers(body)
+    )
+    assert response.status == 401
+    assert count(slack_app.database, Ballot) == 0
+
+
 async def test_a_body_changed_after_signing_is_refused(slack_app):
     body = command_body(slack.slash_command('setup "North"'))
     headers = signed_headers(body)
@@ -320,6 +352,20 @@ async def test_a_workspace_installs_concord_and_its_own_token_is_used(oauth_app)
     await oauth_app.command('poll "Lunch?" "Soup" "Salad"')
     await oauth_app.deliver()
     assert [call.token for call in oauth_app.stub.calls_to("chat.postMessage")] == [INSTALLED_TOKEN]
+
+
+async def test_a_vote_click_from_a_workspace_that_never_installed_concord_counts_nothing(
+    oauth_app,
+):
+    await install(oauth_app)
+    await oauth_app.command('setup "North"')
+    await oauth_app.command('poll "Lunch?" "Soup" "Salad"')
+    await oauth_app.deliver()
+    value = button_values(oauth_app.posts()[-1])["Soup"]
+    await oauth_app.interact(slack.button_click(value, team_id="T0STRANGER"))
+    assert count(oauth_app.database, Ballot) == 0
+    await oauth_app.click(value)
+    assert count(oauth_app.database, Ballot) == 1
 
 
 async def test_an_install_with_a_forged_state_is_refused(oauth_app):

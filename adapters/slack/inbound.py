@@ -28,6 +28,7 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import unquote_plus
 
 from adapters.slack.render import ACTION_ID_PREFIX, FORM_CALLBACK_ID, MAX_PRIVATE_METADATA
 from dialogs.events import ActionInvoked, Actor, CommandIssued, Place
@@ -107,6 +108,23 @@ def from_block_actions(payload: Mapping[str, Any]) -> ActionInvoked | None:
     if not (action and actor and place):
         return None
     return ActionInvoked(actor, place, action, origin=_message_ts(payload))
+
+
+def vote_click(body: str) -> dict[str, Any] | None:
+    """The payload of a form-encoded interaction request if it is a click on one of our vote
+    buttons (`vote:…`), else None. The body must already be verified as Slack's."""
+    if not body.startswith("payload="):
+        return None
+    try:
+        payload = json.loads(unquote_plus(body[len("payload=") :]))
+    except ValueError:
+        return None
+    if not isinstance(payload, dict) or payload.get("type") != "block_actions":
+        return None
+    actions = payload.get("actions")
+    first = actions[0] if isinstance(actions, list) and len(actions) == 1 else None
+    action = _clicked_action(first) if isinstance(first, Mapping) else None
+    return payload if action is not None and action.startswith("vote:") else None
 
 
 def from_view_submission(payload: Mapping[str, Any]) -> ActionInvoked | None:

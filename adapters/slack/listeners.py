@@ -123,13 +123,18 @@ class SlackListeners:
     # Interactivity: buttons, selects, forms, the shortcut.
 
     async def action(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await self.clicked(body, client)
+        await ack()
+
+    async def clicked(self, body: dict[str, Any], client: AsyncWebClient | None = None) -> None:
+        """A button or select: the change stored, forms opened (given a client to open them
+        with), and the private replies on their way once Slack has its answer."""
         event = inbound.from_block_actions(body)
         if event is None:
-            await ack()
             return
         effects = await self._handle(event, None)
-        await self._open_forms(client, body.get("trigger_id"), event, effects)
-        await ack()
+        if client is not None:
+            await self._open_forms(client, body.get("trigger_id"), event, effects)
         response_url = body.get("response_url")
         notes = _notes_for(event.actor, effects)
         self._send_notes(notes, response_url if isinstance(response_url, str) else None)
