@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import insert, tuple_, update
 from sqlmodel import Session, col, select
@@ -34,12 +34,12 @@ from dialogs.turn import Refusal, refusal_card
 from dialogs.voting import (
     BUTTON_TYPES,
     already_chosen,
+    ballot_row,
     button_choice,
     confirmation,
-    new_ballot,
     not_this_collaboratives_poll,
     not_this_polls_option,
-    participation,
+    participation_row,
     vote_refusal,
     voted_for,
 )
@@ -58,6 +58,7 @@ from storage.models import (
 VOTE = re.compile(r"vote:(\d{1,12}):(\d{1,12})")
 
 PlaceKey = tuple[str, str, str]  # platform, tenant, channel id
+Row = dict[str, Any]  # a row's values: ballots and participation are written without objects
 PersonKey = tuple[int, str, str, str]  # collaborative, platform, tenant, user id
 
 
@@ -75,12 +76,13 @@ class _Batch:
     members: dict[PersonKey, Member]
     polls: dict[int, Poll]
     options: dict[int, list[PollOption]]
-    latest: dict[tuple[int, int], Ballot]
+    latest: dict[tuple[int, int], Row]  # id and choices of each latest ballot
     participated: set[tuple[int, int]]
-    ballots: list[Ballot] = field(default_factory=list)
+    ballots: list[Row] = field(default_factory=list)  # new ballots, as rows
     fresh: set[str] = field(default_factory=set)  # ids of the ballots in `ballots`
     superseded: list[str] = field(default_factory=list)
-    joined: list[Participation] = field(default_factory=list)
+    joined: list[Row] = field(default_factory=list)  # new participation, as rows
+    anonymous_joined: list[Row] = field(default_factory=list)
     touched: dict[int, Collaborative] = field(default_factory=dict)
     recorded: int = 0  # votes stored
 
@@ -119,13 +121,13 @@ def _read(session: Session, now: datetime, clicks: list[ActionInvoked]) -> _Batc
         options[option.poll_id].append(option)
     member_ids = {m.id for m in members.values()}
     latest = {
-        (b.poll_id, b.member_id): b
-        for b in session.exec(
-            select(Ballot).where(
+        (poll_id, member_id): {"id": ballot_id, "choices": choices}
+        for ballot_id, poll_id, member_id, choices in session.exec(
+            select(Ballot.id, Ballot.poll_id, Ballot.member_id, Ballot.choices).where(
                 col(Ballot.poll_id).in_(polls), col(Ballot.member_id).in_(member_ids), Ballot.latest
             )
         )
-        if b.member_id is not None
+        if member_id is not None
     }
     participated = {
         (poll_id, member_id)
@@ -246,8 +248,8 @@ def _vote(
     if option is None:
         raise not_this_polls_option()
     previous = batch.latest.get(pair)
-    chosen = button_choice(poll, option, previous.choices if previous else [])
-    if previous is not None and chosen == previous.choices:
+    chosen = button_choice(poll, option, previous["choices"] if previous else [])
+    if previous is not None and chosen == previous["choices"]:
         return already_chosen(option)
     _record(batch, poll, member, chosen, previous, pair)
     batch.touched[poll.id] = collaborative
@@ -260,25 +262,26 @@ def _record(
     poll: Poll,
     member: Member,
     chosen: list[int],
-    previous: Ballot | None,
+    previous: Row | None,
     pair: tuple[int, int],
 ) -> None:
-    ballot = new_ballot(poll, member, chosen, batch.now)
+    ballot = ballot_row(poll, member, chosen, batch.now)
     batch.recorded += 1
     if previous is not None:
-        if previous.id in batch.fresh:  # cast earlier in this batch: history from the start
-            previous.latest = False
+        if previous["id"] in batch.fresh:  # cast earlier in this batch: history from the start
+            previous["latest"] = False
         else:
-            batch.superseded.append(previous.id)
+            batch.superseded.append(previous["id"])
         del batch.latest[pair]
-    if chosen or ballot.member_id is None:
+    if chosen or ballot["member_id"] is None:
         batch.ballots.append(ballot)
-        batch.fresh.add(ballot.id)
-        if ballot.member_id is not None:
+        batch.fresh.add(ballot["id"])
+        if ballot["member_id"] is not None:
             batch.latest[pair] = ballot
     if pair not in batch.participated:
         batch.participated.add(pair)
-        batch.joined.append(participation(poll, member, batch.now))
+        joined = batch.anonymous_joined if poll.settings.get("anonymous") else batch.joined
+        joined.append(participation_row(poll, member, batch.now))
 
 
 def _write(session: Session, batch: _Batch) -> None:
@@ -287,16 +290,11 @@ def _write(session: Session, batch: _Batch) -> None:
         session.execute(
             update(Ballot).where(col(Ballot.id).in_(batch.superseded)).values(latest=False)
         )
-    insert_rows(session, Ballot, [ballot.model_dump() for ballot in batch.ballots])
+    insert_rows(session, Ballot, batch.ballots)
+    insert_rows(session, Participation, batch.joined, unless_present=True)
     # As in a single vote: anonymous participation is a plain insert, so a racing second
     # vote fails the transaction and is refused when it runs again.
-    for anonymous in (False, True):
-        rows = [
-            joined.model_dump()
-            for joined in batch.joined
-            if bool(batch.polls[joined.poll_id].settings.get("anonymous")) == anonymous
-        ]
-        insert_rows(session, Participation, rows, unless_present=not anonymous)
+    insert_rows(session, Participation, batch.anonymous_joined)
     for poll_id, collaborative in batch.touched.items():
         key = message_key(batch.polls[poll_id])
         outbound.update_everywhere(session, batch.now, collaborative, key)

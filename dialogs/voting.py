@@ -36,6 +36,7 @@ from storage.models import (
     Poll,
     PollOption,
     PurposeRound,
+    new_ballot_id,
 )
 
 MAX_REASON = 1000
@@ -448,11 +449,22 @@ def _record(
 
 
 def new_ballot(poll: Poll, member: Member, content: Any, now: datetime) -> Ballot:
-    """The ballot `member` casts: with no member and no time when the poll is anonymous."""
-    ballot = Ballot(poll_id=poll.id, organisation_id=member.organisation_id, choices=content)
-    if not poll.settings.get("anonymous"):
-        ballot.member_id, ballot.cast_at = member.id, now
-    return ballot
+    return Ballot(**ballot_row(poll, member, content, now))
+
+
+def ballot_row(poll: Poll, member: Member, content: Any, now: datetime) -> dict[str, Any]:
+    """The ballot `member` casts, as a row: with no member and no time when the poll is
+    anonymous (the batch path stores rows like this without building objects)."""
+    anonymous = bool(poll.settings.get("anonymous"))
+    return {
+        "id": new_ballot_id(),
+        "poll_id": poll.id,
+        "member_id": None if anonymous else member.id,
+        "organisation_id": member.organisation_id,
+        "choices": content,
+        "latest": True,
+        "cast_at": None if anonymous else now,
+    }
 
 
 def confirmation(
@@ -476,7 +488,11 @@ def confirmation(
 
 
 def participation(poll: Poll, member: Member, now: datetime) -> Participation:
-    return Participation(poll_id=poll.id, member_id=member.id, first_voted_at=now)
+    return Participation(**participation_row(poll, member, now))
+
+
+def participation_row(poll: Poll, member: Member, now: datetime) -> dict[str, Any]:
+    return {"poll_id": poll.id, "member_id": member.id, "first_voted_at": now}
 
 
 def _until(poll: Poll, now: datetime, timezone: str) -> str:

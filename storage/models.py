@@ -120,7 +120,8 @@ class PollOption(SQLModel, table=True):
     label: str = Field(max_length=300)
 
 
-def _ballot_id() -> str:
+def new_ballot_id() -> str:
+    """A random id: nothing about a ballot's id says who cast it or when."""
     return secrets.token_hex(16)
 
 
@@ -142,7 +143,7 @@ class Ballot(SQLModel, table=True):
         ),
     )
 
-    id: str = Field(default_factory=_ballot_id, primary_key=True, max_length=32)
+    id: str = Field(default_factory=new_ballot_id, primary_key=True, max_length=32)
     poll_id: int = Field(foreign_key="poll.id", index=True)
     member_id: int | None = Field(default=None, foreign_key="member.id")
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
