@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from dialogs import grouping, outbound, rounds
+from dialogs import outbound, rounds
 from dialogs.cards import (
     Actions,
     ActorModel,
@@ -142,7 +142,7 @@ def submit_new(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
         )
     )
     _changed(turn, collaborative, purpose_round)
-    grouping.prepare_in_background([text])
+    rounds.grouping().prepare_in_background([text])
     left = rounds.PROPOSALS_EACH - len(mine) - 1
     turn.reply(
         Card(
@@ -248,7 +248,7 @@ def submit_mine(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
         elif text != proposal.text:
             proposal.text, proposal.updated_at = text, turn.now
     _changed(turn, collaborative, purpose_round)
-    grouping.prepare_in_background(kept)
+    rounds.grouping().prepare_in_background(kept)
     note = f" ({withdrawn} withdrawn)" if withdrawn else ""
     turn.say(
         f"Your proposals are saved{note}.",

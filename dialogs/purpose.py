@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
-from dialogs import grouping, outbound, polls, rounds, timers
+from dialogs import outbound, polls, rounds, timers
 from dialogs.cards import (
     Actions,
     ActorModel,
@@ -100,7 +100,9 @@ def start(turn: Turn, command: Command) -> None:
     channels = turn.post_everywhere(
         render_round(session, purpose_round), key=rounds.round_key(purpose_round)
     )
-    grouping.prepare_in_background([])  # load the grouping model before anyone waits for it
+    rounds.grouping().prepare_in_background(
+        []
+    )  # load the grouping model before anyone waits for it
     turn.reply(
         Card(
             blocks=[

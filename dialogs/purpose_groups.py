@@ -15,7 +15,6 @@ from sqlmodel import Session
 
 from dialogs import outbound, rounds
 from dialogs.cards import ActorModel, Choice, ChoiceInput, Form, OpenForm, TextInput, submitted_text
-from dialogs.grouping import central_index, group_proposals
 from dialogs.proposals import round_in
 from dialogs.purpose_cards import render_editor
 from dialogs.turn import Refusal, Turn
@@ -29,7 +28,9 @@ def group_round(session: Session, purpose_round: PurposeRound) -> list[ProposalG
     proposals = rounds.proposals_of(session, purpose_round)
     texts = [p.text for p in proposals]
     groups = []
-    for position, indices in enumerate(group_proposals(texts, rounds.MAX_GROUPS), 1):
+    for position, indices in enumerate(
+        rounds.grouping().group_proposals(texts, rounds.MAX_GROUPS), 1
+    ):
         groups.append(_new_group(session, purpose_round, position, [proposals[i] for i in indices]))
     return groups
 
@@ -38,7 +39,7 @@ def _new_group(
     session: Session, purpose_round: PurposeRound, position: int, members: list[Proposal]
 ) -> ProposalGroup:
     texts = [p.text for p in members]
-    central = texts[central_index(texts, list(range(len(texts))))]
+    central = texts[rounds.grouping().central_index(texts, list(range(len(texts))))]
     group = ProposalGroup(
         round_id=purpose_round.id,
         position=position,

@@ -12,6 +12,8 @@ groups and their drafts; the three voting stages are ordinary polls.
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from sqlmodel import Session, col, select
 
 from storage.models import Proposal, ProposalGroup, PurposeRound
@@ -91,6 +93,14 @@ def groups_of(session: Session, purpose_round: PurposeRound) -> list[ProposalGro
             .order_by(ProposalGroup.position)
         ).all()
     )
+
+
+def grouping() -> ModuleType:
+    """`dialogs.grouping`, imported on first use: it brings numpy (and, with the semantic
+    extra, a language model), which a process that runs no purpose round never needs."""
+    from dialogs import grouping as module
+
+    return module
 
 
 def clipped(text: str, limit: int) -> str:
