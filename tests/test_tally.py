@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import time
 
 import pytest
 from hypothesis import given
@@ -372,13 +371,15 @@ def test_dumps_is_the_one_canonical_json_text():
     )
 
 
-def test_a_hundred_thousand_ranked_ballots_tally_well_within_a_second():
+def test_a_hundred_thousand_ranked_ballots_are_each_counted_in_every_round():
+    """How fast is bench/tally.py's to measure; here, that nothing is lost at that size."""
     rng = random.Random(7)
     ballots = [rng.sample(range(10), rng.randint(1, 10)) for _ in range(100_000)]
-    started = time.perf_counter()
     outcome = result("ranked", [f"Option {i}" for i in range(10)], ballots, {})
-    assert time.perf_counter() - started < 2.0  # 1 s on an idle machine; bench/tally.py measures
     assert outcome["voters"] == 100_000
+    for round_ in outcome["rounds"]:
+        assert sum(round_["counts"].values()) + round_["exhausted"] == 100_000
+    assert outcome["winner"] in outcome["rounds"][-1]["counts"]
 
 
 # --- result(): properties ------------------------------------------------------
