@@ -3,6 +3,8 @@
 #              a Slack Web API emulator, Microsoft's Teams manifest validator and
 #              Adaptive Cards parser)
 # make lint  — ruff only
+# make bench — every benchmark in bench/, each rewriting its section of docs/benchmarks.md
+#              (needs the local PostgreSQL; about half an hour on two quiet cores)
 
 SHELL := /bin/bash
 VENV := .venv
@@ -28,7 +30,7 @@ AGENTS_PLAYGROUND := .cache/agents-playground
 AGENTS_PLAYGROUND_PACKAGES := @microsoft/m365agentsplayground@0.2.28
 AGENTS_PLAYGROUND_STAMP := $(AGENTS_PLAYGROUND)/.installed-m365agentsplayground-0.2.28
 
-.PHONY: run test lint chromium
+.PHONY: run test lint bench chromium
 
 # Readable logs for a person at a terminal, unless CONCORD_LOG_FORMAT says otherwise.
 run: export CONCORD_LOG_FORMAT ?= text
@@ -43,6 +45,18 @@ test: $(INSTALLED) chromium $(SLACK_EMULATOR_STAMP) $(TEAMS_MANIFEST_STAMP) $(AD
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
+
+# One after another (they share the machine's cores), the quick ones first; make stops at the
+# first that fails.
+bench: $(INSTALLED)
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/tally.py
+	$(BIN)/python bench/votes.py
+	$(BIN)/python bench/grouping.py
+	$(BIN)/python bench/dispatcher.py
+	$(BIN)/python bench/scheduler.py
+	$(BIN)/python bench/slack_votes.py
+	$(BIN)/python bench/teams_votes.py
 
 # The virtual environment, with the project (editable), its dev extras and the semantic
 # grouping model; reinstalled whenever pyproject.toml changes.

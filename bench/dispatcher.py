@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from report import machine, write_section  # bench/ is on sys.path when a script runs
+from report import command_line, machine, write_section  # bench/ is on sys.path when a script runs
 from sqlalchemy import create_engine, text
 from stores import Opener, postgres_database, sqlite_database
 
@@ -229,7 +229,7 @@ def main() -> None:
             for _ in range(args.runs)
         ]
         print(f"{scenario}: {statistics.median(results[scenario]):.0f} rows/s", file=sys.stderr)
-    command = " ".join([".venv/bin/python", "bench/dispatcher.py", *sys.argv[1:]])
+    command = command_line()
     write_section(
         SECTION.removeprefix("## "), section(results, args, command).split("\n", 1)[1], args.output
     )

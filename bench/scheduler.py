@@ -5,7 +5,7 @@ Reports claims per second (from the due instant to the last claim), the lag from
 due to claimed at p50/p99, and checks that no occurrence was opened twice. The
 single process is the baseline for the two.
 
-    .venv/bin/python bench/scheduler.py [--schedules 5000]
+    .venv/bin/python bench/scheduler.py [--schedules 5000] [--output docs/benchmarks.md]
 
 Everything runs on 127.0.0.1; each run uses a PostgreSQL schema of its own.
 """
@@ -21,7 +21,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from report import machine, write_section  # bench/ is on sys.path when a script runs
+from report import (  # bench/ is on sys.path when a script runs
+    BENCHMARKS,
+    command_line,
+    machine,
+    write_section,
+)
 from sqlalchemy import create_engine, func, text
 from sqlmodel import select
 
@@ -90,6 +95,7 @@ def _count(database: Database) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schedules", type=int, default=5000)
+    parser.add_argument("--output", type=Path, default=BENCHMARKS)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         results = {n: run(n, args.schedules, Path(folder)) for n in (1, 2)}
@@ -113,10 +119,10 @@ def main() -> None:
             *rows,
             "",
             f"- machine: {machine()}",
-            f"- command: `.venv/bin/python bench/scheduler.py --schedules {args.schedules}`",
+            f"- command: `{command_line()}`",
         ]
     )
-    write_section("Scheduler claims", body)
+    write_section("Scheduler claims", body, args.output)
     print(body)
 
 

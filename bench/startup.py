@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from report import machine, write_section  # bench/ is on sys.path when a script runs
+from report import command_line, machine, write_section  # bench/ is on sys.path when a script runs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -196,9 +196,10 @@ def report(samples: dict[str, list[Sample]], args: argparse.Namespace, command: 
     extra = statistics.median(s.rss_mib for s in loaded) - statistics.median(
         s.rss_mib for s in empty
     )
+    runs = f"Medians of {args.runs} runs" if args.runs > 1 else "One run"
     return f"""Start-up is the time from spawning the process to its first `200` from `/healthz`;
 idle RSS is `VmRSS` from `/proc/<pid>/status` after {args.idle:g} s idle (the scheduler
-ticks once a second meanwhile). Medians of {args.runs} runs. "New database" includes
+ticks once a second meanwhile). {runs}. "New database" includes
 creating the SQLite file, running the migrations and seeding the playground's demo;
 "restart" starts again on that database. The last row starts on a copy of a migrated
 SQLite database planted beforehand (`plant()` in `tests/due_work.py`) with one
@@ -228,7 +229,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=Path("docs/benchmarks.md"))
     args = parser.parse_args()
     samples = run(args)
-    command = " ".join([".venv/bin/python", "bench/startup.py", *sys.argv[1:]])
+    command = command_line()
     write_section("Start-up time and idle memory", report(samples, args, command), args.output)
     print(table(samples))
     print(f"\nwritten to {args.output}", file=sys.stderr)

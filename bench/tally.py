@@ -26,7 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from report import BENCHMARKS, machine, write_section  # bench/ is on sys.path when a script runs
+from report import (  # bench/ is on sys.path when a script runs
+    BENCHMARKS,
+    command_line,
+    machine,
+    write_section,
+)
 
 from dialogs import ballot_csv
 from dialogs.tally import result
@@ -112,10 +117,7 @@ def report(measures: list[Measure], ballot_count: int, option_count: int, runs: 
             f"{max(m.seconds) * 1000:.0f} | {m.peak_bytes / 2**20:.1f} | "
             f"{m.median / baseline:.1f}× |"
         )
-    command = ".venv/bin/python bench/tally.py"
-    if (ballot_count, option_count, runs) != (100_000, 10, 5):
-        command += f" --ballots {ballot_count} --options {option_count} --runs {runs}"
-    lines += ["", f"- machine: {machine()}", f"- command: `{command}`"]
+    lines += ["", f"- machine: {machine()}", f"- command: `{command_line()}`"]
     return "\n".join(lines)
 
 

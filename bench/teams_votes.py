@@ -40,11 +40,13 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from load import latest_ballots, percentile, post, send_all, wait_quiet
-from report import machine, write_section  # bench/ is on sys.path when a script runs
+from load import RECORDING, Seen, Stub, latest_ballots, percentile, post, send_all
+from load import settle as load_settle
+from report import command_line, machine, write_section  # bench/ is on sys.path when a script runs
 from slack_votes import (
     OPTIONS,
     SHARES,
+    SLACK_STUB_APP,
     Check,
     ConcordPolls,
     Outcome,
@@ -68,7 +70,7 @@ sys.path.insert(0, str(ROOT))
 
 from dialogs.ports import SLACK_LIMITS, TEAMS_LIMITS  # noqa: E402
 from tests import teams_activities as teams  # noqa: E402
-from tests.processes import Server, get  # noqa: E402
+from tests.processes import Server  # noqa: E402
 from tests.slack_signing import signed_headers  # noqa: E402
 
 # Longer than Teams' 2 s update window: the last live update of a burst is held that
@@ -82,39 +84,10 @@ SPACING_MARGIN_SECONDS = 0.5  # "spaced" votes: this long past Slack's update wi
 JSON = {"Content-Type": "application/json"}
 LINK_CODE = re.compile(r"Link code: ([A-Z0-9]{3}-[A-Z0-9]{3})")
 
-# Both stubs run in processes of their own. Each records, for every live update it
-# accepts, when it arrived (time.monotonic(): CLOCK_MONOTONIC, the same clock in every
-# process on this machine) and the voter totals the message shows ("12 people voted").
-# GET /calls counts calls by kind; GET /updates?after=N lists updates from the Nth on.
-_RECORDING = """
-import json, re, sys, time
-from collections import Counter
-from aiohttp import web
-
-TOTAL = re.compile(r"(\\d[\\d,]*) (?:person|people) voted")
-updates = []
-
-def record(where, content):
-    shown = json.dumps(content, ensure_ascii=False)
-    totals = [int(t.replace(",", "")) for t in TOTAL.findall(shown)]
-    updates.append({"at": time.monotonic(), "where": where, "totals": totals})
-
-async def recorded(request):
-    after = int(request.query.get("after", "0"))
-    return web.json_response({"updates": updates[after:], "next": len(updates)})
-
-async def healthz(request):
-    return web.json_response({"status": "ok"})
-
-def serve(app, calls):
-    app.router.add_get("/calls", calls)
-    app.router.add_get("/updates", recorded)
-    app.router.add_get("/healthz", healthz)
-    web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
-"""
-
+# The Bot Connector stub in a process of its own (bench/load.py's RECORDING: GET /calls,
+# GET /updates); the Slack one is bench/slack_votes.py's.
 TEAMS_STUB_APP = (
-    _RECORDING
+    RECORDING
     + """
 from tests.teams_connector import TeamsConnectorStub
 
@@ -139,30 +112,6 @@ serve(stub.app(), calls)
 """
 )
 
-SLACK_STUB_APP = (
-    _RECORDING
-    + """
-from tests.slack_api import SlackApiStub
-
-stub = SlackApiStub()
-chat_update = stub._methods["chat.update"]
-
-def recording_update(args):
-    answer = chat_update(args)  # raises for a message it never posted
-    record(args.get("channel"), [args.get("text"), args.get("blocks")])
-    return answer
-
-stub._methods["chat.update"] = recording_update
-
-async def calls(request):
-    with stub._lock:
-        counts = Counter(c.method + ("" if c.ok else " (refused)") for c in stub.calls)
-    return web.json_response(counts)
-
-serve(stub.app(), calls)
-"""
-)
-
 
 class TeamsOutcome(Outcome):
     """A load run, where any 2xx is an answered vote (botbuilder answers 201)."""
@@ -172,45 +121,9 @@ class TeamsOutcome(Outcome):
         return sum(n for status, n in self.statuses.items() if status.startswith("2"))
 
 
-@dataclass(frozen=True)
-class Seen:
-    """A live update a stub accepted: when (monotonic seconds) and the totals shown."""
-
-    at: float
-    totals: tuple[int, ...]
-
-
-class Stub:
-    """A stub process's GET /calls and GET /updates."""
-
-    def __init__(self, url: str, name: str) -> None:
-        self.url = url
-        self.name = name
-        self._next = 0
-
-    def calls(self) -> Counter[str]:
-        status, body = get(f"{self.url}/calls")
-        if status != 200:
-            raise RuntimeError(f"the {self.name} answered /calls with {status}")
-        return Counter(json.loads(body))
-
-    def total(self) -> int:
-        return self.calls().total()
-
-    def new_updates(self) -> list[Seen]:
-        """The updates accepted since the last call."""
-        status, body = get(f"{self.url}/updates?after={self._next}")
-        if status != 200:
-            raise RuntimeError(f"the {self.name} answered /updates with {status}")
-        answer = json.loads(body)
-        self._next = answer["next"]
-        return [Seen(u["at"], tuple(u["totals"])) for u in answer["updates"]]
-
-
 def settle(*stubs: Stub) -> None:
-    """Wait until no stub has had a call for a while: the work the votes left behind
-    (private notes, the last live update of the burst) is done."""
-    wait_quiet(lambda: sum(stub.total() for stub in stubs), QUIET_SECONDS, SETTLE_DEADLINE_SECONDS)
+    """Wait until no stub has had a call for longer than Teams' update window."""
+    load_settle(QUIET_SECONDS, SETTLE_DEADLINE_SECONDS, *stubs)
 
 
 def wait_until(ready: Callable[[], bool], what: str) -> None:
@@ -491,7 +404,7 @@ def run_cross(args: argparse.Namespace) -> list[Mode]:
         database = create_engine(url)
         stack.callback(database.dispose)
         cross = CrossPlatform(
-            ConcordPolls(server, database, slack_url, secret),
+            ConcordPolls(server, database, slack_stub, secret),
             TeamsPolls(server.url, database, teams_stub),
             slack_stub,
             teams_stub,
@@ -621,7 +534,7 @@ def main() -> None:
     parser = vote_arguments(__doc__.splitlines()[0])
     parser.add_argument("--cross-votes", type=int, default=30, help="0 skips the cross part")
     args = parser.parse_args()
-    command = " ".join([".venv/bin/python", "bench/teams_votes.py", *sys.argv[1:]])
+    command = command_line()
     if args.voters > 0:
         rows, calls = run_votes(args)
         body = votes_report(rows, calls, args, command)

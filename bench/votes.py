@@ -5,7 +5,7 @@ replace the ballot, record participation, queue the live re-render, commit.
 Baseline, in the same run and on the same database: one bare INSERT of a ballot-sized
 row per committed transaction, 16 at a time: the floor any durable vote costs.
 
-    .venv/bin/python bench/votes.py [--voters 500] [--runs 3]
+    .venv/bin/python bench/votes.py [--voters 500] [--runs 3] [--output docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -17,8 +17,14 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
-from report import machine, write_section  # bench/ is on sys.path when a script runs
+from report import (  # bench/ is on sys.path when a script runs
+    BENCHMARKS,
+    command_line,
+    machine,
+    write_section,
+)
 from sqlalchemy import text
 from stores import Opener, postgres_database, sqlite_database
 
@@ -75,6 +81,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--voters", type=int, default=500)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--output", type=Path, default=BENCHMARKS)
     args = parser.parse_args()
     rows = []
     for name, opener in (("SQLite", sqlite_database), ("PostgreSQL", postgres_database())):
@@ -98,11 +105,10 @@ def main() -> None:
             *rows,
             "",
             f"- machine: {machine()}",
-            "- command: `.venv/bin/python bench/votes.py "
-            f"--voters {args.voters} --runs {args.runs}`",
+            f"- command: `{command_line()}`",
         ]
     )
-    write_section("Votes through the engine", body)
+    write_section("Votes through the engine", body, args.output)
     print(body)
 
 
