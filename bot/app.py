@@ -40,6 +40,7 @@ MAX_BODY_BYTES = 1024 * 1024
 SHUTDOWN_GRACE_SECONDS = 3.0
 _BODY_HEADERS = {"content-type", "content-length"}
 DATABASE = web.AppKey("database", Database)
+ENGINE = web.AppKey("engine", Engine)
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 SCHEDULER = web.AppKey("scheduler", Scheduler)
 SLACK = web.AppKey("slack", SlackTransport)
@@ -81,6 +82,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
         platforms[playground.port.platform] = playground.port
 
     app[DATABASE] = database
+    app[ENGINE] = engine
     app[DISPATCHER] = Dispatcher(database, engine, platforms, clock=clock)
     app[METRICS] = Metrics(database, engine, app[DISPATCHER], clock)
     app[SCHEDULER] = Scheduler(Ticker(database, clock), app[DISPATCHER], watcher=app[METRICS])
@@ -145,6 +147,7 @@ async def _running(app: web.Application) -> AsyncIterator[None]:
     if slack is not None:
         await slack.start()
     await app[TEAMS].start()
+    await asyncio.to_thread(app[ENGINE].prepare)
     yield
     await app[TEAMS].stop()
     if slack is not None:

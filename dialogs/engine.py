@@ -139,6 +139,12 @@ class Engine:
                 return checkins.render_run(session, run)
             return purpose.purpose_card(session, key)
 
+    def prepare(self) -> None:
+        """Work worth starting before anyone waits for it (at start-up, off the event loop)."""
+        with self.database.session() as session:
+            if queued := purpose.prepare_grouping(session):
+                log.info("embedding proposals in the background", extra={"proposals": queued})
+
     def home(self, actor: Actor) -> Card:
         """What is waiting for this person in every collaborative they belong to (read-only)."""
         with self.database.session() as session:

@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from dialogs import outbound, polls, rounds, timers
 from dialogs.cards import (
@@ -41,7 +41,7 @@ from dialogs.purpose_cards import (
 from dialogs.purpose_stages import ADVANCE, Step, has_proposals, open_consent
 from dialogs.turn import Refusal, Turn
 from dialogs.when import describe
-from storage.models import Collaborative, Poll, PurposeRound
+from storage.models import Collaborative, Poll, Proposal, PurposeRound
 
 MAX_PROMPT = 200
 
@@ -345,3 +345,22 @@ def purpose_card(session: Session, key: str) -> Card | None:
     if len(parts) == 2:
         return render_round(session, purpose_round)
     return {"groups": render_groups, "adopted": render_adopted}[parts[2]](session, purpose_round)
+
+
+def prepare_grouping(session: Session) -> int:
+    """At start-up: embed, in the background, the proposals of every round still gathering
+    or grouping, so this process can group them without loading the model in a turn.
+    Returns how many texts it queued (none: grouping is not even imported)."""
+    texts = list(
+        session.exec(
+            select(Proposal.text)
+            .join(PurposeRound, col(PurposeRound.id) == Proposal.round_id)
+            .where(
+                PurposeRound.running,
+                col(PurposeRound.stage).in_((rounds.GATHERING, rounds.GROUPING)),
+            )
+        ).all()
+    )
+    if texts:
+        rounds.grouping().prepare_in_background(texts)
+    return len(texts)

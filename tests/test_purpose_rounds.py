@@ -631,3 +631,21 @@ def test_the_decision_log_records_each_stage_and_the_adoption(chat):
     adopt_quickly(chat, "Join up care for people who fall between our services")
     log = chat.says(BEN, NORTH, "decisions")
     assert "purpose round #1" in log and "adopted the shared purpose" in log
+
+
+def test_a_restarted_process_prepares_the_proposals_of_a_gathering_round(chat, monkeypatch):
+    """So that grouping them later doesn't wait for the model inside someone's turn."""
+    from dialogs import grouping
+
+    queued = []
+    monkeypatch.setattr(grouping, "prepare_in_background", queued.append)
+    chat.says(ASHA, NORTH, "purpose start")
+    propose(chat, BEN, "Join up care for people who fall between our services")
+    queued.clear()
+    chat.engine.prepare()  # as `concord serve` does at start
+    assert queued == [["Join up care for people who fall between our services"]]
+    chat.says(ASHA, NORTH, "purpose next")
+    chat.says(ASHA, NORTH, "purpose next")  # past grouping: nothing left to prepare
+    queued.clear()
+    chat.engine.prepare()
+    assert queued == []
