@@ -1,7 +1,7 @@
 """Proposal grouping: quality on the dev set per mode, and the time to group 500 proposals.
 
 Quality is the adjusted Rand index (ARI) of `group_proposals(texts, 8)` against the
-`theme` labels of shared/data/purpose_statements_dev.jsonl (40 statements, 8
+`theme` labels of tests/data/purpose_statements_dev.jsonl (a copy of shared/data/) (40 statements, 8
 themes), for the whole set and as the mean over its 28 six-theme subsets (each
 grouped into 6): 40 statements make a noisy score, the subsets steady it. Beside the
 two modes, other ways of clustering the same embeddings show what each step brings;
@@ -45,7 +45,7 @@ from dialogs.grouping import adjusted_rand_index, group_proposals, labels_of, un
 
 TITLE = "Proposal grouping"
 BASELINE = "MiniLM sentence embeddings, Ward (baseline)"
-DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "data" / "purpose_statements_dev.jsonl"
+DEV_SET = Path(__file__).resolve().parents[1] / "tests" / "data" / "purpose_statements_dev.jsonl"
 GROUPS = 8
 TARGET_ARI = 0.35
 TARGET_SECONDS = 2.0
