@@ -32,8 +32,7 @@ from tests.conversation import (
 
 STATEMENTS = [
     json.loads(line)
-    for line in (Path(__file__).parents[1] / ".." / "shared" / "data")
-    .joinpath("purpose_statements_dev.jsonl")
+    for line in (Path(__file__).parent / "data" / "purpose_statements_dev.jsonl")
     .read_text()
     .splitlines()
     if line.strip()
