@@ -6,9 +6,11 @@ poll shows in `poll_results`.
 from __future__ import annotations
 
 import random
+from contextlib import suppress
 from datetime import datetime
 
-from sqlmodel import Session, delete, func, select
+from sqlalchemy import update
+from sqlmodel import Session, col, delete, func, select
 
 from dialogs import membership, outbound, purpose_stages, tally, timers
 from dialogs.cards import Actions, Button, Card, Context, Heading, Text
@@ -58,7 +60,8 @@ def close_at_deadline(session: Session, now: datetime, timer: Timer) -> None:
         return
     collaborative = session.get(Collaborative, poll.collaborative_id)
     assert collaborative is not None and poll.closes_at is not None
-    finish(session, poll.closes_at, collaborative, poll, by=None)
+    with suppress(Refusal):  # closed meanwhile by a coordinator, in another process
+        finish(session, now, collaborative, poll, by=None, closed_at=poll.closes_at)
 
 
 def send_reminders(session: Session, now: datetime, timer: Timer) -> None:
@@ -129,12 +132,29 @@ def set_reminders(turn: Turn, collaborative_id: int, muted: bool) -> None:
 
 
 def finish(
-    session: Session, now: datetime, collaborative: Collaborative, poll: Poll, by: Member | None
+    session: Session,
+    now: datetime,
+    collaborative: Collaborative,
+    poll: Poll,
+    by: Member | None,
+    *,
+    closed_at: datetime | None = None,
 ) -> str:
-    """Close the poll, record the decision, show the final state and the result everywhere."""
-    poll.status = "closed"
-    poll.closed_at = now
-    session.flush()
+    """Close the poll, record the decision, show the final state and the result everywhere.
+
+    `closed_at` (default `now`) is when the poll closed: its deadline, when a late timer
+    closes it. The close is one conditional UPDATE, so of two processes closing the same
+    poll at once (a deadline and a coordinator) exactly one goes on; the other is refused.
+    """
+    closed_at = closed_at or now
+    closing = session.execute(
+        update(Poll)
+        .where(col(Poll.id) == poll.id, col(Poll.status) == "open")
+        .values(status="closed", closed_at=closed_at)
+    )
+    if closing.rowcount != 1:  # type: ignore[attr-defined]
+        raise Refusal(f"Poll #{poll.number} is already closed.")
+    poll.status, poll.closed_at = "closed", closed_at
     assert poll.id is not None
     timers.cancel(session, timers.POLL_REMIND, poll.id)
     timers.cancel(session, timers.POLL_CLOSE, poll.id)
@@ -145,7 +165,7 @@ def finish(
     # The announced figures, exactly as `concord recount` prints them from the export.
     outbound.record(
         session,
-        now,
+        closed_at,
         collaborative,
         by,
         "poll.close",

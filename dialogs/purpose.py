@@ -31,6 +31,7 @@ from dialogs.cards import (
     submitted_text,
 )
 from dialogs.grammar import Command
+from dialogs.poll_results import voter_count
 from dialogs.proposals import round_in
 from dialogs.purpose_cards import (
     render_adopted,
@@ -44,6 +45,7 @@ from dialogs.when import describe
 from storage.models import Collaborative, Poll, Proposal, PurposeRound
 
 MAX_PROMPT = 200
+JUST_OPENED = timedelta(minutes=1)
 
 
 # Commands
@@ -201,6 +203,7 @@ def next_stage(turn: Turn) -> None:
     if stage in rounds.POLL_STAGES:
         poll = turn.session.get(Poll, purpose_round.current_poll_id)
         assert poll is not None
+        _not_just_opened(turn, poll)
         polls.finish(turn.session, turn.now, collaborative, poll, by=member)  # moves the round
     else:
         ADVANCE[stage](step)
@@ -208,6 +211,18 @@ def next_stage(turn: Turn) -> None:
         f"Purpose round #{purpose_round.number} moved on.",
         stage_line(purpose_round, collaborative.timezone),
     )
+
+
+def _not_just_opened(turn: Turn, poll: Poll) -> None:
+    """Two coordinators typing `purpose next` at once (or one just after the timer moved the
+    round on) would otherwise close the new stage's poll before anyone could vote."""
+    if turn.now - poll.created_at < JUST_OPENED and not voter_count(turn.session, poll):
+        raise Refusal(
+            f"Poll #{poll.number} has only just opened and nobody has voted yet, so "
+            "`purpose next` leaves it open: the round has probably just moved on.",
+            f"Type `purpose status` to see where it is; `poll close {poll.number}` closes the "
+            "poll anyway.",
+        )
 
 
 def _latest(session: Session, collaborative: Collaborative) -> PurposeRound | None:

@@ -9,6 +9,7 @@ editor; every such action names a group and is re-checked here.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlmodel import Session
@@ -149,6 +150,7 @@ def submit_group(turn: Turn, group_id: int, values: dict[str, Any]) -> None:
     typed = _typed(values)
     try:
         title = _checked(typed["title"], "title", rounds.MAX_TITLE)
+        _unique_title(turn.session, purpose_round, group, title)
         draft = _checked(typed["draft"], "draft statement", rounds.MAX_PROPOSAL)
         moving, target = _moves(turn.session, purpose_round, group, typed)
     except Refusal as problem:
@@ -226,6 +228,16 @@ def _checked(text: str, what: str, limit: int) -> str:
     return text
 
 
+def _unique_title(
+    session: Session, purpose_round: PurposeRound, group: ProposalGroup, title: str
+) -> None:
+    others = [g for g in rounds.groups_of(session, purpose_round) if g.id != group.id]
+    if any(g.title.casefold() == title.casefold() for g in others):
+        raise Refusal(
+            f"Another group is already called “{title}”.", "Give each group its own title."
+        )
+
+
 def _moves(
     session: Session, purpose_round: PurposeRound, group: ProposalGroup, typed: dict[str, Any]
 ) -> tuple[list[Proposal], ProposalGroup | None]:
@@ -246,7 +258,12 @@ def _moves(
                 "choose; merge two first."
             )
         return [inside[m] for m in typed["move"]], None
-    target = session.get(ProposalGroup, int(typed["to"])) if typed["to"].isdigit() else None
+    chosen = typed["to"]
+    target = (
+        session.get(ProposalGroup, int(chosen))
+        if re.fullmatch(r"\d{1,12}", chosen, re.ASCII)
+        else None
+    )
     if target is None or target.round_id != purpose_round.id:
         raise Refusal("That group isn't there any more.")
     if target.id == group.id:

@@ -33,6 +33,8 @@ from dialogs.purpose_groups import group_round
 from dialogs.when import describe
 from storage.models import Collaborative, Member, Organisation, Poll, Proposal, PurposeRound
 
+MAX_REASONS_SHOWN = 20
+
 
 @dataclass
 class Step:
@@ -163,7 +165,7 @@ def open_shortlist(step: Step) -> None:
     step.open_poll(
         rounds.SHORTLISTING,
         f"Which themes should our shared purpose build on? The top {most} go forward.",
-        [g.title for g in groups],
+        [f"{g.position}. {g.title}" for g in groups],  # numbered: titles may coincide
         "dots",
         dots=rounds.SHORTLIST_DOTS,
     )
@@ -271,9 +273,10 @@ def poll_closed(session: Session, now: datetime, collaborative: Collaborative, p
 
 def _revise_card(purpose_round: PurposeRound, poll: Poll, result: dict[str, Any]) -> Card:
     reasons = [r["reason"] for r in result.get("reasons", []) if r["stance"] in ("object", "block")]
-    why = [Text(text=f"• {reason}") for reason in reasons] or [
-        Text(text="Nobody responded to the consent poll.")
-    ]
+    shown = "\n".join(f"• {reason}" for reason in reasons[:MAX_REASONS_SHOWN])
+    if len(reasons) > MAX_REASONS_SHOWN:
+        shown += f"\n… and {len(reasons) - MAX_REASONS_SHOWN} more, on poll #{poll.number}."
+    why = [Text(text=shown or "Nobody responded to the consent poll.")]
     return Card(
         blocks=[
             Text(

@@ -352,11 +352,11 @@ async def shortlist(chat: PurposeRoundChat) -> tuple[dict[str, Any], ConnectorCa
         view = await chat.slack_opens(button_values(on_slack)["Place your dots"], person)
         typed = {"dots0": slack.text_state("1"), "dots1": slack.text_state("2")}
         said = await chat.slack_submits(view, typed, person)
-        assert "You put 1 dot on “Join up care" in said, said
+        assert "You put 1 dot on “1. Join up care" in said, said
     for person in ON_TEAMS:
         form = await chat.teams_opens(submit_actions(on_teams.card)["Place your dots"], person)
         said = await chat.teams_submits(form, {"dots0": "2", "dots2": "1"}, person)
-        assert "You put 2 dots on “Join up care" in said, said
+        assert "You put 2 dots on “1. Join up care" in said, said
     await chat.deliver()
     return on_slack, on_teams
 
@@ -489,7 +489,9 @@ async def test_dots_placed_on_slack_and_teams_count_in_one_shortlist_poll(chat):
         ).one()
         result = compute(session, poll)
     assert latest == 6
-    assert result["counts"] == {JOIN_UP: 9, WORKFORCE: 6, HOME: 3, FRONT_DOOR: 0}
+    counted = dict(zip(THEMES, result["counts"].values(), strict=True))
+    assert list(result["counts"]) == [f"{n}. {title}" for n, title in enumerate(THEMES, 1)]
+    assert counted == {JOIN_UP: 9, WORKFORCE: 6, HOME: 3, FRONT_DOOR: 0}
     shown_on_slack = figures(chat.slack_shows(poll_on_slack))
     assert shown_on_slack == figures(chat.teams_shows(poll_on_teams))
     assert shown_on_slack == ["9 · 50%", "6 · 33%", "3 · 17%", "0 · 0%", "6 people voted"]

@@ -283,13 +283,11 @@ def test_a_purpose_round_runs_from_proposals_to_an_adopted_purpose_in_both_chann
         expect(last_reply(where, channel)).to_contain_text(said)
 
     act_as(page, "ben")
-    place_dots(page, RIVERSIDE, {WAITS_TITLE: "3"}, f"You put 3 dots on “{WAITS_TITLE}”")
+    place_dots(page, RIVERSIDE, {WAITS_TITLE: "3"}, f"{WAITS_TITLE}”")  # on “n. title”
     act_as(hillview, "carys")
-    place_dots(hillview, HILLVIEW, {staff_title: "3"}, f"You put 3 dots on “{staff_title}”")
+    place_dots(hillview, HILLVIEW, {staff_title: "3"}, f"{staff_title}”")
     act_as(hillview, "dev")
-    place_dots(
-        hillview, HILLVIEW, {staff_title: "2", frail_title: "1"}, f"1 dot on “{frail_title}”"
-    )
+    place_dots(hillview, HILLVIEW, {staff_title: "2", frail_title: "1"}, f"{frail_title}”")
     expect(round_message(page, RIVERSIDE)).to_contain_text("Voted so far, by organisation")
 
     # Drafting: the two themes with the most dots go forward with their drafts.

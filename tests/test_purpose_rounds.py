@@ -8,6 +8,7 @@ the channels show the round's message, the groups, the polls and the purpose.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from sqlmodel import select
 from dialogs.cards import Actions, Button, Card, Form, OpenForm, Select
 from dialogs.events import ActionInvoked, CommandIssued
 from dialogs.ticker import Ticker
-from storage.models import AuditEntry, Poll, Proposal, ProposalGroup, PurposeRound
+from storage.models import AuditEntry, Poll, PollOption, Proposal, ProposalGroup, PurposeRound
 from tests.conversation import (
     ASHA,
     BEN,
@@ -648,3 +649,49 @@ def test_a_restarted_process_prepares_the_proposals_of_a_gathering_round(chat, m
     queued.clear()
     chat.engine.prepare()
     assert queued == []
+
+
+def test_two_groups_cannot_share_a_title_and_the_shortlist_numbers_its_themes(chat):
+    chat.says(ASHA, NORTH, "purpose start --shortlist 1")
+    gather_from_everyone(chat)
+    chat.says(ASHA, NORTH, "purpose next")
+    first, second = groups(chat)[:2]
+    refused = opened_form(
+        act(
+            chat,
+            ASHA,
+            f"submit:group:{second.id}",
+            {"title": first.title.upper(), "draft": second.draft},
+        )
+    )
+    assert "Another group is already called" in refused.error
+    chat.says(ASHA, NORTH, "purpose next")
+    with chat.database.session() as session:
+        labels = [o.label for o in session.exec(select(PollOption).order_by(PollOption.id)).all()]
+    assert labels[:2] == [f"1. {first.title}", f"2. {second.title}"]
+
+
+def test_purpose_next_leaves_a_poll_that_only_just_opened_with_no_votes(chat, clock):
+    """Two coordinators typing it at once must not close the new vote before anyone votes."""
+    chat.says(ASHA, NORTH, "role coordinator @Ben Okafor")
+    chat.says(ASHA, NORTH, "purpose start --shortlist 1")
+    gather_from_everyone(chat)
+    chat.says(ASHA, NORTH, "purpose next")
+    chat.says(ASHA, NORTH, "purpose next")  # the shortlist vote opens
+    assert "has only just opened and nobody has voted yet" in chat.says(BEN, NORTH, "purpose next")
+    assert current_round(chat).stage == "shortlisting"
+    clock.advance(minutes=2)
+    chat.says(BEN, NORTH, "purpose next")
+    assert current_round(chat).stage == "drafting"
+
+
+def test_a_deadline_handled_late_still_gives_the_next_stage_its_full_time(chat, clock, ticker):
+    chat.says(ASHA, NORTH, "purpose start --shortlist 1")
+    gather_from_everyone(chat)
+    chat.says(ASHA, NORTH, "purpose next")
+    chat.says(ASHA, NORTH, "purpose next")
+    clock.advance(days=5)  # the shortlist closed two days ago while Concord was down
+    ticker.tick()
+    purpose_round = current_round(chat)
+    assert purpose_round.stage == "drafting"
+    assert purpose_round.stage_ends_at == clock.now + timedelta(days=1)
