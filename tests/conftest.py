@@ -15,11 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
 from storage import migrate
 from storage.database import Database
+from tests.browsers import launched_chromium, playground_server
 from tests.fakes import FakeClock
 
 POSTGRES_URL = os.environ.get(
@@ -107,3 +109,17 @@ def sqlite_database(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    """Headless Chromium for the browser tests (tests/browsers.py)."""
+    with launched_chromium() as chromium:
+        yield chromium
+
+
+@pytest.fixture
+def concord(tmp_path: Path) -> Iterator[str]:
+    """`concord serve` with the playground on, on a free loopback port: its URL."""
+    with playground_server(tmp_path) as url:
+        yield url

@@ -8,55 +8,14 @@ fails the run; elsewhere the test skips and says why.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-
-from tests.processes import Server
+from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-sync",
-]
 QUESTION = "Which shared priority first?"
 RIVERSIDE = "riverside-partnership"
 HILLVIEW = "hillview-partnership"
-
-
-@pytest.fixture
-def concord(tmp_path: Path) -> Iterator[str]:
-    """`concord serve` with the playground on, on a free loopback port."""
-    server = Server(tmp_path, CONCORD_PLAYGROUND="true")
-    try:
-        server.wait_until_healthy()
-        yield server.url
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing (install it with `apt-get install chromium`)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{reason}; under CI=true the browser tests must run.")
-        pytest.skip(f"{reason}: skipping the playground browser test.")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
 
 
 def open_playground(browser: Browser, url: str) -> Page:

@@ -11,17 +11,11 @@ Under CI=true a missing Chromium fails the run; elsewhere the test skips and say
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect
 
-from tests.installed_clients import require
-from tests.processes import Server
 from tests.test_playground_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     HILLVIEW,
     RIVERSIDE,
     act_as,
@@ -47,29 +41,6 @@ STAFF_TOO = "Share staff across trusts so no ward is short of nurses"
 WAITS_TITLE = "Shorter waits for planned operations"
 WAITS_DRAFT = "Cut waiting times for planned operations, wherever patients live"
 THEMES = re.compile(r"The (\d+) proposals fall into (\d+) themes")
-
-
-@pytest.fixture
-def concord(tmp_path: Path) -> Iterator[str]:
-    """`concord serve` with the playground on, on a free loopback port."""
-    server = Server(tmp_path, CONCORD_PLAYGROUND="true")
-    try:
-        server.wait_until_healthy()
-        yield server.url
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    missing = None if CHROMIUM.exists() else f"{CHROMIUM} is missing"
-    require(missing, "install it with `apt-get install chromium`")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
 
 
 # What a person sees

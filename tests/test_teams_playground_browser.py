@@ -16,12 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect
 
-from tests.installed_clients import require
 from tests.processes import Server
 from tests.teams_playground import require_playground, running_playground
-from tests.test_playground_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
@@ -45,18 +43,6 @@ def playground(tmp_path: Path) -> Iterator[str]:
             yield url
     finally:
         server.stop()
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    missing = None if CHROMIUM.exists() else f"{CHROMIUM} is missing"
-    require(missing, "install it with `apt-get install chromium`")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
 
 
 def say(page: Page, text: str) -> None:
