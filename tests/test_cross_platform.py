@@ -10,8 +10,9 @@ serves both platforms.
 from __future__ import annotations
 
 import re
-from contextlib import AsyncExitStack
-from typing import Any
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any, TypeVar
 
 import pytest
 from sqlmodel import func, select
@@ -98,8 +99,13 @@ def _teams_from(user: tuple[str, str]) -> dict[str, str]:
     return {"id": user[0], "name": user[1], "aadObjectId": f"aad-{user[0][3:]}"}
 
 
-@pytest.fixture
-async def both(database, clock):
+H = TypeVar("H", bound="BothPlatforms")
+
+
+@asynccontextmanager
+async def linked_channels(database, clock, kind: type[H]) -> AsyncIterator[H]:
+    """A Slack channel and a Teams channel linked to one collaborative, both transports
+    sharing one engine runner (as `bot.app` does), driven through a `kind` harness."""
     with running_slack_api() as slack_stub, running_teams_connector() as teams_stub:
         runner = EngineRunner(Engine(database, clock=clock))
         async with AsyncExitStack() as stack:
@@ -109,14 +115,20 @@ async def both(database, clock):
             teams_app = await stack.enter_async_context(
                 TeamsHarness(database, teams_stub, clock, runner=runner)
             )
-            harness = BothPlatforms(slack_app, teams_app)
+            harness = kind(slack_app, teams_app)
             await harness.slack_says('setup "Northshire"')
             shown = await harness.slack_says("link")
             code = re.search(r"Link code: ([A-Z0-9]{3}-[A-Z0-9]{3})", shown)
             assert code, shown
             await harness.teams_says(f"link {code.group(1)}")
-            await harness.deliver()
             yield harness
+
+
+@pytest.fixture
+async def both(database, clock):
+    async with linked_channels(database, clock, BothPlatforms) as harness:
+        await harness.deliver()
+        yield harness
 
 
 def count(database, model, *where) -> int:

@@ -16,24 +16,20 @@ the engine finds the collaborative from the action itself (`dialogs.action_scope
 from __future__ import annotations
 
 import re
-from contextlib import AsyncExitStack
 from typing import Any
 
 import pytest
 from sqlmodel import func, select
 
-from dialogs.engine import Engine
 from dialogs.poll_results import compute
-from dialogs.runner import EngineRunner
 from storage.models import Ballot, Member, Organisation, Outbox, Poll, Proposal, PurposeRound
 from storage.outbox import PENDING
 from tests import slack_payloads as slack
 from tests import teams_activities as teams
-from tests.slack_api import running_slack_api
-from tests.slack_app import SlackHarness, all_text, button_values
-from tests.teams_connector import ConnectorCall, running_teams_connector
-from tests.test_cross_platform import BothPlatforms, _teams_from
-from tests.test_teams_transport import TeamsHarness, submit_actions, words
+from tests.slack_app import all_text, button_values
+from tests.teams_connector import ConnectorCall
+from tests.test_cross_platform import BothPlatforms, _teams_from, linked_channels
+from tests.test_teams_transport import submit_actions, words
 
 Person = tuple[str, str]
 ASHA: Person = (slack.USER, slack.USER_NAME)
@@ -289,32 +285,18 @@ def _the_form(arrived: list[ConnectorCall]) -> ConnectorCall:
 
 @pytest.fixture
 async def chat(database, clock):
-    with running_slack_api() as slack_stub, running_teams_connector() as teams_stub:
-        runner = EngineRunner(Engine(database, clock=clock))
-        async with AsyncExitStack() as stack:
-            slack_app = await stack.enter_async_context(
-                SlackHarness(database, slack_stub, clock, runner=runner)
-            )
-            teams_app = await stack.enter_async_context(
-                TeamsHarness(database, teams_stub, clock, runner=runner)
-            )
-            both = PurposeRoundChat(slack_app, teams_app)
-            await both.slack_says('setup "Northshire"')
-            shown = await both.slack_says("link")
-            code = re.search(r"Link code: ([A-Z0-9]{3}-[A-Z0-9]{3})", shown)
-            assert code, shown
-            await both.teams_says(f"link {code.group(1)}")
-            await both.slack_says('org add "Riverside Trust"')
-            await both.slack_says('org add "Hillview Trust"')
-            for person in ON_SLACK:
-                joined = await both.slack_says('org join "Riverside Trust"', person)
-                assert "Riverside Trust" in joined
-            for person in ON_TEAMS:
-                joined = await both.teams_answer('org join "Hillview Trust"', person)
-                assert "Hillview Trust" in joined
-            assert "now a coordinator" in await both.slack_says(f"role coordinator @{DEE[1]}")
-            await both.deliver()
-            yield both
+    async with linked_channels(database, clock, PurposeRoundChat) as both:
+        await both.slack_says('org add "Riverside Trust"')
+        await both.slack_says('org add "Hillview Trust"')
+        for person in ON_SLACK:
+            joined = await both.slack_says('org join "Riverside Trust"', person)
+            assert "Riverside Trust" in joined
+        for person in ON_TEAMS:
+            joined = await both.teams_answer('org join "Hillview Trust"', person)
+            assert "Hillview Trust" in joined
+        assert "now a coordinator" in await both.slack_says(f"role coordinator @{DEE[1]}")
+        await both.deliver()
+        yield both
 
 
 # Steps of the round, as people take them on each platform
