@@ -351,34 +351,22 @@ def test_a_split_beyond_seven_groups_is_refused_in_the_form(chat):
     gather_from_everyone(chat)
     chat.says(ASHA, NORTH, "purpose next")
     while len(groups(chat)) < 7:
-        group = next(g for g in groups(chat) if len(_statements(chat, g)) > 1)
-        act(
-            chat,
-            ASHA,
-            f"submit:group:{group.id}",
-            {
-                "title": group.title,
-                "draft": group.draft,
-                "move": [str(_statements(chat, group)[0])],
-                "to": "new",
-            },
-        )
-    group = next(g for g in groups(chat) if len(_statements(chat, g)) > 1)
-    refused = opened_form(
-        act(
-            chat,
-            ASHA,
-            f"submit:group:{group.id}",
-            {
-                "title": group.title,
-                "draft": group.draft,
-                "move": [str(_statements(chat, group)[0])],
-                "to": "new",
-            },
-        )
-    )
+        _split_off_one_statement(chat)
+    refused = opened_form(_split_off_one_statement(chat))
     assert "There are already 7 groups" in refused.error
     assert len(groups(chat)) == 7
+
+
+def _split_off_one_statement(chat: Conversation):
+    """The coordinator moves the first statement of a group of several into a new group."""
+    group = next(g for g in groups(chat) if len(_statements(chat, g)) > 1)
+    values = {
+        "title": group.title,
+        "draft": group.draft,
+        "move": [str(_statements(chat, group)[0])],
+        "to": "new",
+    }
+    return act(chat, ASHA, f"submit:group:{group.id}", values)
 
 
 def _statements(chat: Conversation, group: ProposalGroup) -> list[int]:
