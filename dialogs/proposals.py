@@ -18,7 +18,6 @@ from dialogs import outbound, rounds
 from dialogs.cards import (
     Actions,
     ActorModel,
-    Button,
     Card,
     Form,
     OpenForm,
@@ -26,6 +25,7 @@ from dialogs.cards import (
     TextInput,
     submitted_text,
 )
+from dialogs.purpose_cards import change_button, propose_button
 from dialogs.turn import Refusal, Turn
 from dialogs.when import describe
 from storage.models import Collaborative, Member, Proposal, PurposeRound
@@ -179,11 +179,10 @@ def _refuse_fourth(turn: Turn, purpose_round: PurposeRound, typed: str = "") -> 
 
 
 def _buttons(purpose_round: PurposeRound, more: bool) -> Actions:
-    change = Button(label="Change my proposals", action=f"form:proposals:{purpose_round.id}")
+    change = change_button(purpose_round)
     if not more:
         return Actions(elements=[change])
-    propose = Button(label="Propose another", action=f"form:proposal:{purpose_round.id}")
-    return Actions(elements=[propose, change])
+    return Actions(elements=[propose_button(purpose_round, "Propose another", "default"), change])
 
 
 # Changing one's proposals
@@ -197,15 +196,7 @@ def open_mine(turn: Turn, round_id: int) -> None:
             Card(
                 blocks=[
                     Text(text="You haven't proposed anything in this round yet."),
-                    Actions(
-                        elements=[
-                            Button(
-                                label="Propose",
-                                action=f"form:proposal:{purpose_round.id}",
-                                style="primary",
-                            )
-                        ]
-                    ),
+                    Actions(elements=[propose_button(purpose_round)]),
                 ],
                 fallback="No proposals yet",
             )

@@ -8,7 +8,7 @@ organisation (small groups are never counted exactly).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from sqlmodel import Session, func, select
 
@@ -79,14 +79,7 @@ def _gathering(session: Session, purpose_round: PurposeRound) -> list[Any]:
             f"{rounds.MAX_PROPOSAL} characters each; you can change them until gathering "
             f"closes. {count} proposal{'s' * (count != 1)} so far."
         ),
-        Actions(
-            elements=[
-                Button(
-                    label="Propose", action=f"form:proposal:{purpose_round.id}", style="primary"
-                ),
-                Button(label="Change my proposals", action=f"form:proposals:{purpose_round.id}"),
-            ]
-        ),
+        Actions(elements=[propose_button(purpose_round), change_button(purpose_round)]),
     ]
 
 
@@ -165,6 +158,18 @@ _STAGE_BLOCKS = {
     rounds.ADOPTED: _adopted,
     rounds.NEEDS_CONVERSATION: _needs_conversation,
 }
+
+
+def propose_button(
+    purpose_round: PurposeRound,
+    label: str = "Propose",
+    style: Literal["default", "primary", "danger"] = "primary",
+) -> Button:
+    return Button(label=label, action=f"form:proposal:{purpose_round.id}", style=style)
+
+
+def change_button(purpose_round: PurposeRound) -> Button:
+    return Button(label="Change my proposals", action=f"form:proposals:{purpose_round.id}")
 
 
 def _editor_button(purpose_round: PurposeRound, label: str) -> Actions:

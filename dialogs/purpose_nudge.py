@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from dialogs import outbound, rounds
 from dialogs.cards import Actions, Button, Card, Context, Text
+from dialogs.purpose_cards import propose_button
 from dialogs.when import describe
 from storage.models import Collaborative, Member, Organisation, PurposeRound
 
@@ -82,11 +83,7 @@ def _nudge_card(
             Context(text="This is the only nudge you'll get for this round."),
             Actions(
                 elements=[
-                    Button(
-                        label="Propose",
-                        action=f"form:proposal:{purpose_round.id}",
-                        style="primary",
-                    ),
+                    propose_button(purpose_round),
                     Button(label="Stop reminding me", action=f"mute:{collaborative.id}"),
                 ]
             ),
