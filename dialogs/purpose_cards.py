@@ -20,6 +20,7 @@ from dialogs.cards import (
     Choice,
     Context,
     Divider,
+    FieldItem,
     Fields,
     Heading,
     Select,
@@ -187,19 +188,24 @@ def _proposal_count(session: Session, purpose_round: PurposeRound) -> int:
 
 def participation_blocks(session: Session, purpose_round: PurposeRound) -> list[Any]:
     """Who has taken part in the current stage, by organisation."""
+    what, items = took_part(session, purpose_round)
+    if not items:
+        return []
+    return [Context(text=f"{what}, by organisation (of its members):"), Fields(items=items)]
+
+
+def took_part(session: Session, purpose_round: PurposeRound) -> tuple[str, list[FieldItem]]:
+    """Who has taken part so far, by organisation: the voters of the stage's poll while
+    one runs, else the proposers."""
     poll_id = purpose_round.current_poll_id if purpose_round.stage in rounds.POLL_STAGES else None
-    counted = (
-        voters_by_organisation(session, poll_id)
-        if poll_id
-        else proposers_by_organisation(session, purpose_round)
-    )
+    if poll_id:
+        what, counted = "Voted so far", voters_by_organisation(session, poll_id)
+    else:
+        what, counted = "Proposed", proposers_by_organisation(session, purpose_round)
     items = participation.by_organisation(
         session, purpose_round.collaborative_id, counted, of_members=True
     )
-    if not items:
-        return []
-    what = "Voted so far" if poll_id else "Proposed"
-    return [Context(text=f"{what}, by organisation (of its members):"), Fields(items=items)]
+    return what, items
 
 
 def proposers_by_organisation(session: Session, purpose_round: PurposeRound) -> dict:

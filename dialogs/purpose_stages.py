@@ -16,18 +16,17 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from dialogs import outbound, participation, rounds, timers
+from dialogs import outbound, rounds, timers
 from dialogs.cards import Actions, Button, Card, Context, Text
 from dialogs.poll_results import compute
 from dialogs.poll_setup import PollSpec, create_poll
 from dialogs.purpose_cards import (
-    proposers_by_organisation,
     render_adopted,
     render_editor,
     render_groups,
     render_round,
     stage_line,
-    voters_by_organisation,
+    took_part,
 )
 from dialogs.purpose_groups import group_round
 from dialogs.when import describe
@@ -122,16 +121,11 @@ def has_proposals(session: Session, purpose_round: PurposeRound) -> bool:
 
 
 def _took_part(session: Session, purpose_round: PurposeRound) -> dict[str, str]:
-    """Who took part in the current stage, by organisation, as the log shows it."""
-    if purpose_round.stage in rounds.POLL_STAGES and purpose_round.current_poll_id:
-        counted = voters_by_organisation(session, purpose_round.current_poll_id)
-    elif purpose_round.stage == rounds.GATHERING:
-        counted = proposers_by_organisation(session, purpose_round)
-    else:
+    """Who took part in the current stage, by organisation, as the log shows it (gathering
+    and the votes; the review stages ask nothing of members)."""
+    if purpose_round.stage not in (rounds.GATHERING, *rounds.POLL_STAGES):
         return {}
-    items = participation.by_organisation(
-        session, purpose_round.collaborative_id, counted, of_members=True
-    )
+    _, items = took_part(session, purpose_round)
     return {item.label: item.value for item in items}
 
 
