@@ -43,6 +43,7 @@ from dialogs.membership import MEMBER_CODE, claim_code, find_code, issue_code
 from dialogs.poll_setup import message_key as poll_key
 from dialogs.turn import Refusal, Turn
 from storage.models import (
+    LATEST_BALLOT,
     AuditEntry,
     Ballot,
     CheckinAnswer,
@@ -172,7 +173,7 @@ def _merge_ballots(session: Session, keep: int, gone: int) -> list[Poll]:
     def latest_polls(member: int) -> set[int]:
         return set(
             session.exec(
-                select(Ballot.poll_id).where(Ballot.member_id == member, Ballot.latest)
+                select(Ballot.poll_id).where(Ballot.member_id == member, LATEST_BALLOT)
             ).all()
         )
 
@@ -186,16 +187,14 @@ def _merge_ballots(session: Session, keep: int, gone: int) -> list[Poll]:
             .where(
                 col(Ballot.member_id) == keep,
                 col(Ballot.poll_id).in_([p.id for p in still_open]),
-                col(Ballot.latest),
+                LATEST_BALLOT,
             )
             .values(latest=False)
         )
     if closed:  # announced results stand: both ballots count, gone's belongs to no member
         session.execute(
             update(Ballot)
-            .where(
-                col(Ballot.member_id) == gone, col(Ballot.poll_id).in_(closed), col(Ballot.latest)
-            )
+            .where(col(Ballot.member_id) == gone, col(Ballot.poll_id).in_(closed), LATEST_BALLOT)
             .values(member_id=None)
         )
     session.execute(update(Ballot).where(col(Ballot.member_id) == gone).values(member_id=keep))

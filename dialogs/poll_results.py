@@ -34,6 +34,7 @@ from dialogs.cards import (
 from dialogs.poll_types import POLL_TYPES, STANCE_LABELS, STANCES
 from dialogs.when import describe
 from storage.models import (
+    LATEST_BALLOT,
     Ballot,
     Collaborative,
     Member,
@@ -95,7 +96,7 @@ def ballots(session: Session, poll: Poll) -> list[tuple[str, str | None, Any]]:
     the module docstring says for anonymous polls."""
     rows = session.exec(
         select(Ballot.id, Ballot.organisation_id, Ballot.choices).where(
-            Ballot.poll_id == poll.id, Ballot.latest
+            Ballot.poll_id == poll.id, LATEST_BALLOT
         )
     ).all()
     names = dict(

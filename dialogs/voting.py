@@ -29,6 +29,7 @@ from dialogs.turn import Refusal, Turn, said
 from dialogs.when import describe
 from storage.database import insert_row
 from storage.models import (
+    LATEST_BALLOT,
     Ballot,
     Collaborative,
     Member,
@@ -116,7 +117,7 @@ def _latest(turn: Turn, poll: Poll, member: Member) -> Ballot | None:
         return None
     return turn.session.exec(
         select(Ballot).where(
-            Ballot.poll_id == poll.id, Ballot.member_id == member.id, Ballot.latest
+            Ballot.poll_id == poll.id, Ballot.member_id == member.id, LATEST_BALLOT
         )
     ).first()
 

@@ -153,6 +153,13 @@ class Ballot(SQLModel, table=True):
     cast_at: datetime | None = None
 
 
+# Picks the latest ballots, written exactly as `uq_ballot_latest_per_member` says it
+# (`WHERE latest`): SQLite uses a partial index only for a query that repeats its condition,
+# and SQLAlchemy would write `Ballot.latest` as `latest = 1` there, so finding one member's
+# ballot would read every ballot of the poll.
+LATEST_BALLOT = text("ballot.latest")
+
+
 class Participation(SQLModel, table=True):
     """Who has voted in a poll (for reminders, and apart from anonymous ballots)."""
 
