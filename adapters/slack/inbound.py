@@ -28,8 +28,8 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import unquote_plus
 
+from adapters.slack.form_decoding import form_unquote
 from adapters.slack.render import ACTION_ID_PREFIX, FORM_CALLBACK_ID, MAX_PRIVATE_METADATA
 from dialogs.events import ActionInvoked, Actor, CommandIssued, Place
 
@@ -116,7 +116,7 @@ def vote_click(body: str) -> dict[str, Any] | None:
     if not body.startswith("payload="):
         return None
     try:
-        payload = json.loads(unquote_plus(body[len("payload=") :]))
+        payload = json.loads(form_unquote(body[len("payload=") :]))
     except ValueError:
         return None
     if not isinstance(payload, dict) or payload.get("type") != "block_actions":
