@@ -263,6 +263,23 @@ def test_scrapes_and_health_checks_stay_out_of_the_info_log(caplog, path, level)
     ]
 
 
+def test_platform_requests_answered_stay_out_of_the_info_log_but_refusals_do_not(caplog):
+    logger = logging.getLogger("test.access")
+    access = AccessLogger(logger, "")
+    caplog.set_level(logging.DEBUG, logger="test.access")
+
+    for path in ("/slack/events", "/api/messages"):
+        access.log(make_mocked_request("POST", path), web.Response(), 0.001)
+        access.log(make_mocked_request("POST", path), web.Response(status=401), 0.001)
+
+    assert [(r.path, r.status, r.levelname) for r in caplog.records] == [
+        ("/slack/events", 200, "DEBUG"),
+        ("/slack/events", 401, "INFO"),
+        ("/api/messages", 200, "DEBUG"),
+        ("/api/messages", 401, "INFO"),
+    ]
+
+
 def test_votes_stored_together_are_counted_once_each(sqlite_database):
     chat = Conversation(sqlite_database, FakeClock(START))
     try:

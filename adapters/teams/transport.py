@@ -37,6 +37,7 @@ from botframework.connector.aio import ConnectorClient
 
 from adapters.teams import inbound
 from adapters.teams.cloud_adapter import ConcordCloudAdapter
+from adapters.teams.package import MESSAGING_PATH
 from adapters.teams.port import StoredReferences, TeamsPort, card_message
 from adapters.teams.render import render_form, summary
 from dialogs import deliveries
@@ -46,7 +47,7 @@ from dialogs.runner import EngineRunner
 
 log = logging.getLogger(__name__)
 
-MESSAGES_PATH = "/api/messages"
+MESSAGES_PATH = MESSAGING_PATH  # where the Teams app package points the bot
 MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
 _PLAIN = (Heading, Text, Context)
 
