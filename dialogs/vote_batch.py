@@ -20,10 +20,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import insert, tuple_, update
-from sqlmodel import Session, col, select
+from sqlalchemy import Column, Connection, bindparam, insert, tuple_, update
+from sqlalchemy.engine import Row as ResultRow
+from sqlmodel import Session, SQLModel, col, select
 
 from dialogs import outbound
 from dialogs.cards import ActorModel, Card, Effect, Notify, PlaceModel
@@ -45,6 +46,7 @@ from dialogs.voting import (
 )
 from storage.database import insert_rows
 from storage.models import (
+    LATEST_BALLOT,
     Ballot,
     Channel,
     Collaborative,
@@ -60,6 +62,7 @@ VOTE = re.compile(r"vote:(\d{1,12}):(\d{1,12})")
 PlaceKey = tuple[str, str, str]  # platform, tenant, channel id
 Row = dict[str, Any]  # a row's values: ballots and participation are written without objects
 PersonKey = tuple[int, str, str, str]  # collaborative, platform, tenant, user id
+M = TypeVar("M", bound=SQLModel)
 
 
 def is_click(event: object) -> bool:
@@ -72,7 +75,7 @@ class _Batch:
     """What the clicks need, read once, and what deciding them has changed so far."""
 
     now: datetime
-    channels: dict[PlaceKey, tuple[Channel, Collaborative]]
+    channels: dict[PlaceKey, Collaborative]  # each linked channel's collaborative
     members: dict[PersonKey, Member]
     polls: dict[int, Poll]
     options: dict[int, list[PollOption]]
@@ -95,87 +98,141 @@ class Cast(NamedTuple):
 def cast(session: Session, now: datetime, clicks: list[ActionInvoked]) -> Cast:
     """Store `clicks` in order; for each, the replies to its voter, or None if it needs the
     ordinary turn."""
-    batch = _read(session, now, clicks)
+    connection = session.connection()
+    batch = _read(connection, now, clicks)
     replies = [_decide(batch, click) for click in clicks]
-    _write(session, batch)
+    _write(session, connection, batch)
     return Cast(replies, batch.recorded)
 
 
-def _read(session: Session, now: datetime, clicks: list[ActionInvoked]) -> _Batch:
-    places = {(c.place.platform, c.place.tenant_id, c.place.channel_id) for c in clicks}
-    rows = session.exec(
-        select(Channel, Collaborative)
-        .join(Collaborative, col(Collaborative.id) == Channel.collaborative_id)
-        .where(tuple_(Channel.platform, Channel.tenant_id, Channel.channel_id).in_(places))
-    ).all()
-    channels = {(c.platform, c.tenant_id, c.channel_id): (c, k) for c, k in rows}
-    members = _members(session, now, clicks, channels)
-    poll_ids = {int(VOTE.fullmatch(c.action).group(1)) for c in clicks}  # type: ignore[union-attr]
-    polls = {p.id: p for p in session.exec(select(Poll).where(col(Poll.id).in_(poll_ids)))}
+def _columns(model: type[SQLModel]) -> list[Column[Any]]:
+    return list(model.__table__.columns)  # type: ignore[attr-defined]
+
+
+def _made(model: type[M], row: ResultRow[Any]) -> M:
+    """A plain `model` of the row's columns of its table (others, joined, are ignored)."""
+    return model.model_construct(**{c.name: row._mapping[c] for c in _columns(model)})
+
+
+# The batch's statements, built once. They are Core statements run on the session's
+# connection, and what they read becomes plain objects (`model_construct`) the batch only
+# reads: an ORM query costs several times what it asks the database for, and a batch
+# that a few dozen clicks share is paid by each of them.
+_CHANNEL = (Channel.platform, Channel.tenant_id, Channel.channel_id)
+_IDENTITY = (Identity.collaborative_id, Identity.platform, Identity.tenant_id, Identity.user_id)
+_CHANNELS = (
+    select(*_CHANNEL, *_columns(Collaborative))
+    .join(Collaborative, col(Collaborative.id) == Channel.collaborative_id)
+    .where(tuple_(*_CHANNEL).in_(bindparam("places", expanding=True)))
+)
+# By each collaborative, platform and workspace, and the user ids there: SQLite scans the
+# whole table for a row-value IN over all four columns, but searches the unique index
+# for this.
+_MEMBERS = (
+    select(*_IDENTITY, *_columns(Member))
+    .join(Member, col(Member.id) == Identity.member_id)
+    .where(
+        Identity.collaborative_id == bindparam("collaborative"),
+        Identity.platform == bindparam("platform"),
+        Identity.tenant_id == bindparam("tenant"),
+        col(Identity.user_id).in_(bindparam("users", expanding=True)),
+    )
+)
+_POLLS = select(*_columns(Poll)).where(col(Poll.id).in_(bindparam("polls", expanding=True)))
+_OPTIONS = (
+    select(*_columns(PollOption))
+    .where(col(PollOption.poll_id).in_(bindparam("polls", expanding=True)))
+    .order_by(col(PollOption.poll_id), col(PollOption.position))
+)
+_LATEST = select(Ballot.id, Ballot.poll_id, Ballot.member_id, Ballot.choices).where(
+    col(Ballot.poll_id).in_(bindparam("polls", expanding=True)),
+    col(Ballot.member_id).in_(bindparam("members", expanding=True)),
+    LATEST_BALLOT,
+)
+_PARTICIPATED = select(Participation.poll_id, Participation.member_id).where(
+    col(Participation.poll_id).in_(bindparam("polls", expanding=True)),
+    col(Participation.member_id).in_(bindparam("members", expanding=True)),
+)
+_NEW_MEMBERS = insert(Member).returning(col(Member.id), sort_by_parameter_order=True)
+_RENAME = (
+    update(Member)
+    .where(col(Member.id) == bindparam("member_id"))
+    .values(display_name=bindparam("new_name"))
+)
+_SUPERSEDE = (
+    update(Ballot).where(col(Ballot.id).in_(bindparam("ids", expanding=True))).values(latest=False)
+)
+
+
+def _read(connection: Connection, now: datetime, clicks: list[ActionInvoked]) -> _Batch:
+    places = list({(c.place.platform, c.place.tenant_id, c.place.channel_id) for c in clicks})
+    channels = {
+        (row.platform, row.tenant_id, row.channel_id): _made(Collaborative, row)
+        for row in connection.execute(_CHANNELS, {"places": places})
+    }
+    members = _members(connection, now, clicks, channels)
+    poll_ids = list({int(VOTE.fullmatch(c.action).group(1)) for c in clicks})  # type: ignore[union-attr]
+    polls = {row.id: _made(Poll, row) for row in connection.execute(_POLLS, {"polls": poll_ids})}
     options: dict[int, list[PollOption]] = {poll_id: [] for poll_id in polls}
-    for option in session.exec(
-        select(PollOption)
-        .where(col(PollOption.poll_id).in_(polls))
-        .order_by(col(PollOption.poll_id), col(PollOption.position))
-    ):
-        options[option.poll_id].append(option)
-    member_ids = {m.id for m in members.values()}
+    for row in connection.execute(_OPTIONS, {"polls": list(polls)}):
+        options[row.poll_id].append(_made(PollOption, row))
+    found = {"polls": list(polls), "members": list({m.id for m in members.values()})}
     latest = {
         (poll_id, member_id): {"id": ballot_id, "choices": choices}
-        for ballot_id, poll_id, member_id, choices in session.exec(
-            select(Ballot.id, Ballot.poll_id, Ballot.member_id, Ballot.choices).where(
-                col(Ballot.poll_id).in_(polls), col(Ballot.member_id).in_(member_ids), Ballot.latest
-            )
-        )
-        if member_id is not None
+        for ballot_id, poll_id, member_id, choices in connection.execute(_LATEST, found)
     }
     participated = {
-        (poll_id, member_id)
-        for poll_id, member_id in session.exec(
-            select(Participation.poll_id, Participation.member_id).where(
-                col(Participation.poll_id).in_(polls), col(Participation.member_id).in_(member_ids)
-            )
-        )
+        (row.poll_id, row.member_id) for row in connection.execute(_PARTICIPATED, found)
     }
     return _Batch(now, channels, members, polls, options, latest, participated)
 
 
 def _members(
-    session: Session,
+    connection: Connection,
     now: datetime,
     clicks: list[ActionInvoked],
-    channels: dict[PlaceKey, tuple[Channel, Collaborative]],
+    channels: dict[PlaceKey, Collaborative],
 ) -> dict[PersonKey, Member]:
     """Every voter's member, joining (as `membership.member_for` does) those new here."""
     people: dict[PersonKey, Actor] = {}
     for click in clicks:
         found = channels.get((click.place.platform, click.place.tenant_id, click.place.channel_id))
         if found is not None:
-            people[_person(found[1], click.actor)] = click.actor
+            people[_person(found, click.actor)] = click.actor
     if not people:
         return {}
-    rows = session.exec(
-        select(Identity, Member)
-        .join(Member, col(Member.id) == Identity.member_id)
-        .where(
-            tuple_(
-                Identity.collaborative_id, Identity.platform, Identity.tenant_id, Identity.user_id
-            ).in_(list(people))
+    users: dict[tuple[int, str, str], list[str]] = {}
+    for collaborative_id, platform, tenant_id, user_id in people:
+        users.setdefault((collaborative_id, platform, tenant_id), []).append(user_id)
+    members = {
+        (row.collaborative_id, row.platform, row.tenant_id, row.user_id): _made(Member, row)
+        for (collaborative_id, platform, tenant_id), ids in users.items()
+        for row in connection.execute(
+            _MEMBERS,
+            {
+                "collaborative": collaborative_id,
+                "platform": platform,
+                "tenant": tenant_id,
+                "users": ids,
+            },
         )
-    ).all()
-    members = {(i.collaborative_id, i.platform, i.tenant_id, i.user_id): m for i, m in rows}
+    }
+    renamed = []
     for key, member in members.items():
         name = people[key].display_name[:MAX_NAME]
         if name and member.display_name != name:
             member.display_name = name
+            renamed.append({"member_id": member.id, "new_name": name})
+    if renamed:
+        connection.execute(_RENAME, renamed)
     newcomers = [(key, actor) for key, actor in people.items() if key not in members]
     if newcomers:
-        members.update(_join(session, now, newcomers))
+        members.update(_join(connection, now, newcomers))
     return members
 
 
 def _join(
-    session: Session, now: datetime, newcomers: list[tuple[PersonKey, Actor]]
+    connection: Connection, now: datetime, newcomers: list[tuple[PersonKey, Actor]]
 ) -> dict[PersonKey, Member]:
     """New members (and their identities) in two statements, as `membership.add_member`."""
     rows = [
@@ -183,14 +240,13 @@ def _join(
             "collaborative_id": key[0],
             "display_name": actor.display_name[:MAX_NAME],
             "role": "member",
+            "reminders_muted": False,
             "created_at": now,
         }
         for key, actor in newcomers
     ]
-    ids = session.scalars(
-        insert(Member).returning(Member.id, sort_by_parameter_order=True), rows
-    ).all()
-    session.execute(
+    ids = connection.execute(_NEW_MEMBERS, rows).scalars().all()
+    connection.execute(
         insert(Identity),
         [
             {
@@ -203,7 +259,6 @@ def _join(
             for (key, _), member_id in zip(newcomers, ids, strict=True)
         ],
     )
-    # Read back as plain objects: the batch only reads them.
     return {
         key: Member.model_construct(id=member_id, organisation_id=None, **row)
         for (key, _), member_id, row in zip(newcomers, ids, rows, strict=True)
@@ -216,7 +271,7 @@ def _decide(batch: _Batch, click: ActionInvoked) -> list[Effect] | None:
     match = VOTE.fullmatch(click.action)
     if found is None or match is None:
         return None
-    _, collaborative = found
+    collaborative = found
     poll = batch.polls.get(int(match.group(1)))
     if poll is not None and (
         poll.type not in BUTTON_TYPES or poll.settings.get("results") == "after-vote"
@@ -284,12 +339,10 @@ def _record(
         joined.append(participation_row(poll, member, batch.now))
 
 
-def _write(session: Session, batch: _Batch) -> None:
+def _write(session: Session, connection: Connection, batch: _Batch) -> None:
     # The old latest ballots step aside before the new ones arrive (one latest each).
     if batch.superseded:
-        session.execute(
-            update(Ballot).where(col(Ballot.id).in_(batch.superseded)).values(latest=False)
-        )
+        connection.execute(_SUPERSEDE, {"ids": batch.superseded})
     insert_rows(session, Ballot, batch.ballots)
     insert_rows(session, Participation, batch.joined, unless_present=True)
     # As in a single vote: anonymous participation is a plain insert, so a racing second
