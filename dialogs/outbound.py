@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
 
 from dialogs.cards import ActorModel, Card, Context, Notify, PlaceModel, Post, Text, Update
 from dialogs.events import Actor, Place
@@ -33,14 +34,20 @@ def lane_of(effect: Post | Update | Notify) -> str:
     return channel_lane(effect.place)
 
 
+# Core, built once: every vote batch asks, to queue its poll's re-render in each channel.
+_CHANNELS = (
+    select(Channel.platform, Channel.tenant_id, Channel.channel_id)
+    .where(Channel.collaborative_id == bindparam("collaborative"))
+    .order_by(col(Channel.id))
+)
+
+
 def channels_of(session: Session, collaborative: Collaborative) -> list[Place]:
     """The collaborative's channels, looked up once per transaction (a tick posts many times)."""
     cache = session.info.setdefault("channels_of", {})
     if collaborative.id not in cache:
-        rows = session.exec(
-            select(Channel).where(Channel.collaborative_id == collaborative.id).order_by(Channel.id)
-        ).all()
-        cache[collaborative.id] = [Place(c.platform, c.tenant_id, c.channel_id) for c in rows]
+        rows = session.connection().execute(_CHANNELS, {"collaborative": collaborative.id})
+        cache[collaborative.id] = [Place(*row) for row in rows]
     return cache[collaborative.id]
 
 

@@ -96,7 +96,8 @@ def insert_row(session: Session, row: SQLModel, *, unless_present: bool = False)
     """
     values = {key: value for key, value in row.model_dump().items() if value is not None}
     dialect = session.get_bind().dialect.name
-    session.execute(_insert_statement(type(row), dialect, unless_present), values)
+    # On the session's connection: Core, without the ORM's statement handling.
+    session.connection().execute(_insert_statement(type(row), dialect, unless_present), values)
 
 
 def insert_rows(
