@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
+import orjson
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -29,6 +30,7 @@ PLATFORM = "slack"
 DEFAULT_API_URL = AsyncWebClient.BASE_URL
 RESPONSE_URL_HOST = "hooks.slack.com"
 RESPONSE_URL_TIMEOUT_SECONDS = 10
+JSON = {"Content-Type": "application/json"}
 RATE_LIMIT_RETRIES = 1
 
 # Refusals that the same call made again cannot overcome.
@@ -135,7 +137,8 @@ class SlackPort:
         # A plain POST on one kept-alive session: slack_sdk's webhook client costs a vote's
         # confirmation more CPU than the rest of its HTTP round trip.
         try:
-            async with self._session.post(response_url, json=reply) as answer:
+            encoded = orjson.dumps(reply)
+            async with self._session.post(response_url, data=encoded, headers=JSON) as answer:
                 body = await answer.text()
         except (aiohttp.ClientError, TimeoutError) as error:
             raise DeliveryError(f"Slack response_url failed: {type(error).__name__}") from None
