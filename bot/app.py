@@ -94,7 +94,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
 
 
 async def gunicorn_app() -> web.AppRunner:
-    """The app for `gunicorn bot.app:gunicorn_app --worker-class aiohttp.GunicornWebWorker`.
+    """The app for `gunicorn bot.app:gunicorn_app --worker-class aiohttp.GunicornUVLoopWebWorker`.
 
     Each worker loads the settings and logs as `concord serve` does; gunicorn's
     `--bind` decides where it listens, not CONCORD_HOST and CONCORD_PORT.

@@ -7,6 +7,7 @@ opened, a port already taken — ends with one line on stderr and exit code 2.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import ipaddress
 import json
 import logging
@@ -72,12 +73,23 @@ def serve(settings: Settings) -> int:
             print=lambda _aiohttp_banner: _announce(settings),
             shutdown_timeout=SHUTDOWN_GRACE_SECONDS,
             access_log_class=AccessLogger,
+            loop=new_event_loop(),
         )
     except OSError as error:
         where = f"{settings.concord_host}:{settings.concord_port}"
         return _fail(f"cannot listen on {where}: {error.strerror or error}")
     log.info("stopped")
     return 0
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop's loop where it is installed (everywhere but Windows): the same asyncio, with
+    less of a request's CPU spent in the loop itself."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
 
 
 def upgrade_database(settings: Settings) -> int:

@@ -366,7 +366,7 @@ def test_gunicorn_serves_concord_with_several_aiohttp_workers(fresh_postgres, tm
                 "gunicorn",
                 "bot.app:gunicorn_app",
                 "--worker-class",
-                "aiohttp.GunicornWebWorker",
+                "aiohttp.GunicornUVLoopWebWorker",
                 "--workers",
                 "2",
                 "--bind",

@@ -17,7 +17,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import DATABASE, MAX_BODY_BYTES, create_app
-from bot.cli import exposure_warning, main
+from bot.cli import exposure_warning, main, new_event_loop
 from bot.settings import ConfigError, load_settings
 from tests.processes import SETTING_NAMES, Server, concord_command, concord_env, get
 
@@ -103,6 +103,16 @@ def test_db_upgrade_creates_the_schema_and_can_run_again(tmp_path):
         )
         assert result.returncode == 0, result.stderr
         assert "newest schema" in result.stdout
+
+
+def test_serve_runs_on_uvloop_where_it_is_installed():
+    import uvloop  # a dependency everywhere but Windows
+
+    loop = new_event_loop()
+    try:
+        assert isinstance(loop, uvloop.Loop)
+    finally:
+        loop.close()
 
 
 @pytest.mark.parametrize("command", ["export"])
