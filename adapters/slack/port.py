@@ -68,6 +68,9 @@ class SlackPort:
         self._public_url = public_url
         base = api_url or DEFAULT_API_URL
         self._api_url = base if base.endswith("/") else base + "/"
+        # A local stand-in's scheme and host, where its response URLs may point too.
+        api = urlsplit(self._api_url)
+        self._stand_in = None if self._api_url == DEFAULT_API_URL else (api.scheme, api.netloc)
         self._clients: dict[str, AsyncWebClient] = {}
         self._session: aiohttp.ClientSession | None = None
 
@@ -132,18 +135,21 @@ class SlackPort:
             raise DeliveryError("a response_url not on Slack's host", permanent=True)
         if self._session is None:
             timeout = aiohttp.ClientTimeout(total=RESPONSE_URL_TIMEOUT_SECONDS)
-            self._session = aiohttp.ClientSession(timeout=timeout)
+            # Response URLs set no cookies worth keeping: none are parsed or stored.
+            jar = aiohttp.DummyCookieJar()
+            self._session = aiohttp.ClientSession(timeout=timeout, cookie_jar=jar)
         reply = {"response_type": "ephemeral", "replace_original": False, **self.render(card)}
         # A plain POST on one kept-alive session: slack_sdk's webhook client costs a vote's
         # confirmation more CPU than the rest of its HTTP round trip.
         try:
             encoded = orjson.dumps(reply)
             async with self._session.post(response_url, data=encoded, headers=JSON) as answer:
-                body = await answer.text()
+                body = await answer.read()  # decoded only to report a refusal
         except (aiohttp.ClientError, TimeoutError) as error:
             raise DeliveryError(f"Slack response_url failed: {type(error).__name__}") from None
         if answer.status != 200:
-            raise DeliveryError(f"Slack response_url: HTTP {answer.status} {body[:100]}")
+            shown = body[:100].decode("utf-8", "replace")
+            raise DeliveryError(f"Slack response_url: HTTP {answer.status} {shown}")
 
     async def close(self) -> None:
         if self._session is not None:
@@ -151,11 +157,10 @@ class SlackPort:
             self._session = None
 
     def _is_response_url(self, url: str) -> bool:
-        parts, api = urlsplit(url), urlsplit(self._api_url)
+        parts = urlsplit(url)
         if parts.scheme == "https" and parts.hostname == RESPONSE_URL_HOST:
             return True
-        stand_in = self._api_url != DEFAULT_API_URL
-        return stand_in and (parts.scheme, parts.netloc) == (api.scheme, api.netloc)
+        return self._stand_in is not None and (parts.scheme, parts.netloc) == self._stand_in
 
     def render(self, card: Card) -> dict[str, Any]:
         """`card` as Slack message arguments (`text` and `blocks`), charts linked publicly."""
