@@ -8,27 +8,34 @@ sent (`process_before_response`, as Concord runs it). It is served the way Conco
 serves bolt: a plain aiohttp app, POST /slack/events, `to_bolt_request` and
 `to_aiohttp_response` around `async_dispatch`. GET /healthz says when it listens.
 
+With `--confirm` it also tells each clicker privately that the click arrived, as any app
+that confirms votes must and as bolt documents it: `respond()` to the click's
+`response_url` (slack_sdk's webhook client), sent once the click is acknowledged, so the
+acknowledgement does not wait for it (as Concord's confirmations do not). That app is
+the floor of per-click confirmations, measured beside the plain baseline.
+
     SLACK_SIGNING_SECRET=… SLACK_BOT_TOKEN=xoxb-… SLACK_API_URL=http://127.0.0.1:PORT/api/ \\
-        .venv/bin/python bench/bare_slack_app.py PORT
+        .venv/bin/python bench/bare_slack_app.py [--confirm] PORT
 
 It listens on 127.0.0.1 only.
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import os
 import re
-import sys
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 BOLT = web.AppKey("bolt", AsyncApp)
 
 
-def bolt_app(signing_secret: str, token: str, api_url: str) -> AsyncApp:
+def bolt_app(signing_secret: str, token: str, api_url: str, confirm: bool = False) -> AsyncApp:
     app = AsyncApp(
         signing_secret=signing_secret,
         client=AsyncWebClient(token=token, base_url=api_url),
@@ -37,9 +44,17 @@ def bolt_app(signing_secret: str, token: str, api_url: str) -> AsyncApp:
         process_before_response=True,
     )
 
+    confirmations: set[asyncio.Task[None]] = set()  # kept until sent
+
     @app.action(re.compile("concord-.*"))
-    async def acknowledge(ack: AsyncAck) -> None:
+    async def acknowledge(ack: AsyncAck, respond: AsyncRespond) -> None:
         await ack()
+        if confirm:
+            task = asyncio.create_task(
+                respond(text="Your vote is in.", response_type="ephemeral", replace_original=False)
+            )
+            confirmations.add(task)
+            task.add_done_callback(confirmations.discard)
 
     return app
 
@@ -62,12 +77,17 @@ def web_app(bolt: AsyncApp) -> web.Application:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--confirm", action="store_true")
+    parser.add_argument("port", type=int)
+    args = parser.parse_args()
     bolt = bolt_app(
         os.environ["SLACK_SIGNING_SECRET"],
         os.environ.pop("SLACK_BOT_TOKEN"),  # else bolt reads it too, and warns it is unused
         os.environ["SLACK_API_URL"],
+        args.confirm,
     )
-    web.run_app(web_app(bolt), host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+    web.run_app(web_app(bolt), host="127.0.0.1", port=args.port, print=None, access_log=None)
 
 
 if __name__ == "__main__":
