@@ -22,6 +22,7 @@ from adapters.slack.manifest import EVENTS_PATH
 from adapters.teams.package import MESSAGING_PATH
 
 QUIET_PATHS = frozenset({"/healthz", "/metrics"})
+APSCHEDULER_RUNS = "apscheduler.executors.default"
 # Slack's and Teams' requests are counted and timed in /metrics; a line for each one
 # answered at INFO would be a thousand lines a second in a region-wide vote, and would
 # cost a click a tenth of the CPU it takes to store its vote. Refusals stay at INFO.
@@ -104,6 +105,10 @@ def configure_logging(level: str, fmt: str, secrets: Iterable[str] = ()) -> None
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # APScheduler's executor says at INFO that the ticker ran, and again that it finished:
+    # two lines a second, every second. Its warnings (a missed or overlapping run) still show.
+    quiet = logging.WARNING if root.getEffectiveLevel() >= logging.INFO else logging.NOTSET
+    logging.getLogger(APSCHEDULER_RUNS).setLevel(quiet)
 
 
 class AccessLogger(AbstractAccessLogger):
