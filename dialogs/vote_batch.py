@@ -24,6 +24,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Column, Connection, bindparam, insert, tuple_, update
 from sqlalchemy.engine import Row as ResultRow
+from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session, SQLModel, col, select
 
 from dialogs import outbound
@@ -109,9 +110,17 @@ def _columns(model: type[SQLModel]) -> list[Column[Any]]:
     return list(model.__table__.columns)  # type: ignore[attr-defined]
 
 
-def _made(model: type[M], row: ResultRow[Any]) -> M:
-    """A plain `model` of the row's columns of its table (others, joined, are ignored)."""
-    return model.model_construct(**{c.name: row._mapping[c] for c in _columns(model)})
+def _made(model: type[M], row: ResultRow[Any], **changed: Any) -> M:
+    """A plain `model` of the row's columns of its table (others, joined, are ignored), with
+    `changed` values: the batch only reads it (it is in no session, and nothing it is given
+    is written back)."""
+    values = {c.name: row._mapping[c] for c in _columns(model)}
+    return model.model_construct(**(values | changed))
+
+
+# Plain objects read their columns through the ORM's instrumentation, which is set up when
+# any mapper is first used: make sure it is, even if a vote batch is a process's first use.
+configure_mappers()
 
 
 # The batch's statements, built once. They are Core statements run on the session's
@@ -119,6 +128,7 @@ def _made(model: type[M], row: ResultRow[Any]) -> M:
 # reads: an ORM query costs several times what it asks the database for, and a batch
 # that a few dozen clicks share is paid by each of them.
 _CHANNEL = (Channel.platform, Channel.tenant_id, Channel.channel_id)
+_MEMBER = Member.__table__.c  # type: ignore[attr-defined]
 _IDENTITY = (Identity.collaborative_id, Identity.platform, Identity.tenant_id, Identity.user_id)
 _CHANNELS = (
     select(*_CHANNEL, *_columns(Collaborative))
@@ -204,25 +214,18 @@ def _members(
     users: dict[tuple[int, str, str], list[str]] = {}
     for collaborative_id, platform, tenant_id, user_id in people:
         users.setdefault((collaborative_id, platform, tenant_id), []).append(user_id)
-    members = {
-        (row.collaborative_id, row.platform, row.tenant_id, row.user_id): _made(Member, row)
-        for (collaborative_id, platform, tenant_id), ids in users.items()
-        for row in connection.execute(
-            _MEMBERS,
-            {
-                "collaborative": collaborative_id,
-                "platform": platform,
-                "tenant": tenant_id,
-                "users": ids,
-            },
-        )
-    }
+    members: dict[PersonKey, Member] = {}
     renamed = []
-    for key, member in members.items():
-        name = people[key].display_name[:MAX_NAME]
-        if name and member.display_name != name:
-            member.display_name = name
-            renamed.append({"member_id": member.id, "new_name": name})
+    for (collaborative_id, platform, tenant_id), ids in users.items():
+        group = {"collaborative": collaborative_id, "platform": platform, "tenant": tenant_id}
+        for row in connection.execute(_MEMBERS, {**group, "users": ids}):
+            key = (collaborative_id, platform, tenant_id, row.user_id)
+            name = people[key].display_name[:MAX_NAME]
+            if name and row._mapping[_MEMBER.display_name] != name:  # known by a new name
+                renamed.append({"member_id": row._mapping[_MEMBER.id], "new_name": name})
+                members[key] = _made(Member, row, display_name=name)
+            else:
+                members[key] = _made(Member, row)
     if renamed:
         connection.execute(_RENAME, renamed)
     newcomers = [(key, actor) for key, actor in people.items() if key not in members]

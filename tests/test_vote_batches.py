@@ -104,6 +104,21 @@ def test_newcomers_join_as_members_once_however_many_times_they_click(talk):
     assert sorted(names) == sorted(["Asha Patel", *(p.display_name for p in NEWCOMERS)])
 
 
+def test_a_member_known_by_a_new_name_is_renamed_by_the_batch_itself(talk, caplog):
+    (poll_id, _) = two_polls(talk)
+    talk.engine.handle(ActionInvoked(BEN, NORTH, f"vote:{poll_id}:{(poll_id - 1) * 3 + 1}"))
+    renamed = person(BEN.user_id, "Ben O'Neill")
+
+    told = talk.engine.handle_all(clicks_for(poll_id, [(renamed, 1), (CARYS, 0)]))
+
+    assert "You voted “Salad”" in said(told)[0]
+    assert "storing them one at a time" not in caplog.text  # no fallback to single turns
+    with talk.database.session() as session:
+        names = {m.display_name for m in session.exec(select(Member))}
+    assert "Ben O'Neill" in names
+    assert BEN.display_name not in names
+
+
 def test_closed_polls_foreign_polls_and_unknown_options_are_refused_the_same(talk, clock):
     alone, together = two_polls(talk, "--closes", '"in 1 hour"')
     talk.says(ASHA, SOUTH, 'setup "Southshire"')
