@@ -77,6 +77,14 @@ def _mine(turn: Turn, purpose_round: PurposeRound, member: Member) -> list[Propo
     )
 
 
+def _one_at_a_time(turn: Turn, member: Member) -> None:
+    """Lock the member's row until the turn commits: two submissions by one person at once
+    (a double click, two devices) then take turns, and the second counts the first's
+    proposal, so nobody gets a fourth. SQLite's writers take turns already; PostgreSQL's
+    would both count two and both add one."""
+    turn.session.exec(select(Member.id).where(Member.id == member.id).with_for_update()).one()
+
+
 def _form(turn: Turn, form: Form) -> None:
     turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
 
@@ -120,6 +128,7 @@ def _input(
 def submit_new(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
     collaborative, member, purpose_round = _gathering(turn, round_id)
     typed = submitted_text(values.get("text"))
+    _one_at_a_time(turn, member)
     mine = _mine(turn, purpose_round, member)
     if len(mine) >= rounds.PROPOSALS_EACH:
         _refuse_fourth(turn, purpose_round, typed)
@@ -220,6 +229,7 @@ def mine_form(purpose_round: PurposeRound, typed: dict[str, str], error: str | N
 
 def submit_mine(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
     collaborative, member, purpose_round = _gathering(turn, round_id)
+    _one_at_a_time(turn, member)
     mine = _mine(turn, purpose_round, member)
     # Only the member's own proposals are looked up; any other field is ignored.
     typed = {f"p{p.id}": submitted_text(values.get(f"p{p.id}", p.text)) for p in mine}

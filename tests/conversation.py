@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from bot.outbox import Dispatcher
 from dialogs.cards import Actions, Button, Card, Effect, Form, Notify, OpenForm, ResultBars
 from dialogs.engine import Engine
-from dialogs.events import ActionInvoked, Actor, CommandIssued, Place
+from dialogs.events import ActionInvoked, Actor, CommandIssued, Event, Place
 from storage.database import Database
 from tests.fakes import FakeClock, RecordingPlatform
 
@@ -99,3 +102,16 @@ def poll_buttons(card: Card) -> dict[str, str]:
 def counts(card: Card) -> dict[str, int]:
     bars = next(block for block in card.blocks if isinstance(block, ResultBars))
     return {bar.label: bar.count for bar in bars.bars}
+
+
+def all_at_once(clicks: list[Event], engine: Engine) -> list[list[Effect]]:
+    """Release every event together from its own thread; return what each person was told."""
+    start = threading.Barrier(min(len(clicks), 25))
+
+    def click(event: Event) -> list[Effect]:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            start.wait(timeout=10)
+        return engine.handle(event)
+
+    with ThreadPoolExecutor(max_workers=25) as pool:
+        return list(pool.map(click, clicks))

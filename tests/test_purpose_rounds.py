@@ -26,6 +26,7 @@ from tests.conversation import (
     NORTH,
     SOUTH,
     Conversation,
+    all_at_once,
     channel,
     person,
     text_of,
@@ -205,6 +206,22 @@ def test_a_member_proposes_up_to_three_and_a_fourth_is_refused_with_a_way_to_cha
     forged = act(chat, BEN, f"submit:proposal:{round_id}", {"text": "A fourth, typed anyway"})
     assert "What you wrote: A fourth, typed anyway" in shown(forged)
     assert "Change my proposals" in buttons(forged[0].card)
+    with chat.database.session() as session:
+        assert len(session.exec(select(Proposal)).all()) == 3
+
+
+def test_one_person_submitting_many_proposals_at_once_still_gets_three(chat):
+    chat.says(ASHA, NORTH, "purpose start")
+    round_id = current_round(chat).id
+    submissions = [
+        ActionInvoked(BEN, NORTH, f"submit:proposal:{round_id}", {"text": f"Idea number {n} here"})
+        for n in range(12)
+    ]
+
+    told = [shown(effects) for effects in all_at_once(submissions, chat.engine)]
+
+    assert sum("your proposal is in" in t for t in told) == 3
+    assert sum("You have made 3 proposals, the most" in t for t in told) == 9
     with chat.database.session() as session:
         assert len(session.exec(select(Proposal)).all()) == 3
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from sqlmodel import func, select
 
 from dialogs.events import ActionInvoked
 from storage.models import Ballot, Participation
-from tests.conversation import ASHA, NORTH, Conversation, counts, person, poll_buttons
+from tests.conversation import (
+    ASHA,
+    NORTH,
+    Conversation,
+    all_at_once,
+    counts,
+    person,
+    poll_buttons,
+)
 
 
 @pytest.fixture
@@ -21,19 +25,6 @@ def chat(database, clock):
     conversation.says(ASHA, NORTH, 'poll "Which first?" "Discharge" "Beds" "Workforce"')
     yield conversation
     conversation.close()
-
-
-def all_at_once(clicks: list[ActionInvoked], engine) -> list:
-    """Release every click together from its own thread; return what each person was told."""
-    start = threading.Barrier(min(len(clicks), 25))
-
-    def click(event: ActionInvoked):
-        with contextlib.suppress(threading.BrokenBarrierError):
-            start.wait(timeout=10)
-        return engine.handle(event)
-
-    with ThreadPoolExecutor(max_workers=25) as pool:
-        return list(pool.map(click, clicks))
 
 
 def ballot_rows(database, **where) -> list[Ballot]:
