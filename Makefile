@@ -52,6 +52,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/tally.py
 	$(BIN)/python bench/votes.py
+	$(BIN)/python bench/vote_batches.py
 	$(BIN)/python bench/grouping.py
 	$(BIN)/python bench/dispatcher.py
 	$(BIN)/python bench/scheduler.py
