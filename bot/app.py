@@ -85,7 +85,9 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     app[ENGINE] = engine
     app[DISPATCHER] = Dispatcher(database, engine, platforms, clock=clock)
     app[METRICS] = Metrics(database, engine, app[DISPATCHER], clock)
-    app[SCHEDULER] = Scheduler(Ticker(database, clock), app[DISPATCHER], watcher=app[METRICS])
+    app[SCHEDULER] = Scheduler(
+        Ticker(database, clock), app[DISPATCHER], watcher=app[METRICS], prepare=engine.prepare
+    )
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_page)
     charts.add_routes(app, database)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -20,6 +21,10 @@ from dialogs.ticker import Ticker, TickReport
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 1.0
+# How often a process looks for work worth starting before anyone waits for it
+# (`Engine.prepare`): a purpose round started on another process warms this one's
+# grouping model within a minute, not inside the turn that first needs it.
+PREPARE_SECONDS = 60.0
 
 
 class TickWatcher(Protocol):
@@ -38,11 +43,13 @@ class Scheduler:
         *,
         interval: float = TICK_SECONDS,
         watcher: TickWatcher | None = None,
+        prepare: Callable[[], object] | None = None,
     ) -> None:
         self.ticker = ticker
         self.dispatcher = dispatcher
         self.interval = interval
         self.watcher = watcher
+        self.prepare = prepare
         self._scheduler: AsyncIOScheduler | None = None
         self._ticking = asyncio.Lock()
 
@@ -56,6 +63,14 @@ class Scheduler:
             max_instances=1,
             coalesce=True,
         )
+        if self.prepare is not None:
+            self._scheduler.add_job(
+                self._prepare,
+                IntervalTrigger(seconds=PREPARE_SECONDS),
+                id="prepare",
+                max_instances=1,
+                coalesce=True,
+            )
         self._scheduler.start()
 
     async def stop(self) -> None:
@@ -82,3 +97,10 @@ class Scheduler:
             if report.fired or report.missed:
                 log.info("tick", extra={"fired": report.fired, "missed": report.missed})
                 self.dispatcher.wake()
+
+    async def _prepare(self) -> None:
+        assert self.prepare is not None
+        try:
+            await asyncio.to_thread(self.prepare)
+        except Exception:
+            log.exception("preparing ahead failed; it is tried again in a minute")

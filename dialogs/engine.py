@@ -140,10 +140,11 @@ class Engine:
             return purpose.purpose_card(session, key)
 
     def prepare(self) -> None:
-        """Work worth starting before anyone waits for it (at start-up, off the event loop)."""
+        """Work worth starting before anyone waits for it (at start-up and every minute, off
+        the event loop): the proposals of purpose rounds in progress, embedded."""
         with self.database.session() as session:
             if queued := purpose.prepare_grouping(session):
-                log.info("embedding proposals in the background", extra={"proposals": queued})
+                log.debug("embedding proposals in the background", extra={"proposals": queued})
 
     def home(self, actor: Actor) -> Card:
         """What is waiting for this person in every collaborative they belong to (read-only)."""

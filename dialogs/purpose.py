@@ -363,9 +363,10 @@ def purpose_card(session: Session, key: str) -> Card | None:
 
 
 def prepare_grouping(session: Session) -> int:
-    """At start-up: embed, in the background, the proposals of every round still gathering
-    or grouping, so this process can group them without loading the model in a turn.
-    Returns how many texts it queued (none: grouping is not even imported)."""
+    """At start-up and every minute: embed, in the background, the proposals of every round
+    still gathering or grouping, so this process can group them without loading the model
+    in a turn, even if the round started on another process. Returns how many texts it
+    queued (none: grouping is not even imported)."""
     texts = list(
         session.exec(
             select(Proposal.text)
