@@ -89,15 +89,13 @@ class Database:
 
 def insert_row(session: Session, row: SQLModel, *, unless_present: bool = False) -> None:
     """INSERT `row` at once, without the ORM's unit of work: the cheap way for rows written
-    on hot paths (ballots, outbox rows) and never read back as objects in the same turn.
+    on hot paths (ballots, outbox rows) and never read back as objects in the same turn. A
+    column left None is left to its default.
 
     With `unless_present`, a row that would break a unique constraint is skipped
     (`ON CONFLICT DO NOTHING`) instead of failing the transaction.
     """
-    values = {key: value for key, value in row.model_dump().items() if value is not None}
-    dialect = session.get_bind().dialect.name
-    # On the session's connection: Core, without the ORM's statement handling.
-    session.connection().execute(_insert_statement(type(row), dialect, unless_present), values)
+    insert_rows(session, type(row), [row.model_dump()], unless_present=unless_present)
 
 
 def insert_rows(
@@ -108,14 +106,15 @@ def insert_rows(
     unless_present: bool = False,
 ) -> None:
     """`insert_row` for many rows at once: one executemany per set of columns given (a
-    column left None is left to its default, as `insert_row` does)."""
+    column left None is left to its default)."""
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         values = {key: value for key, value in row.items() if value is not None}
         by_columns.setdefault(tuple(values), []).append(values)
     statement = _insert_statement(table, session.get_bind().dialect.name, unless_present)
     for same in by_columns.values():
-        # Core, not the ORM's bulk path: these rows are never read back as objects.
+        # Core on the session's connection, not the ORM's bulk path or statement handling:
+        # these rows are never read back as objects.
         session.connection().execute(statement, same)
 
 
