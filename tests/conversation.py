@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.outbox import Dispatcher
@@ -88,15 +89,21 @@ class Conversation:
         return "\n".join(text_of(e.card) for e in effects if isinstance(e, Notify))
 
 
+def button_elements(card: Card) -> Iterator[Button]:
+    """Every button on a card, in order."""
+    for block in card.blocks:
+        if isinstance(block, Actions):
+            yield from (element for element in block.elements if isinstance(element, Button))
+
+
+def buttons(card: Card) -> dict[str, str]:
+    """Label → action of every button on a card."""
+    return {button.label: button.action for button in button_elements(card)}
+
+
 def poll_buttons(card: Card) -> dict[str, str]:
     """Label → action of the vote buttons on a poll message."""
-    return {
-        element.label: element.action
-        for block in card.blocks
-        if isinstance(block, Actions)
-        for element in block.elements
-        if isinstance(element, Button) and element.action.startswith("vote:")
-    }
+    return {b.label: b.action for b in button_elements(card) if b.action.startswith("vote:")}
 
 
 def counts(card: Card) -> dict[str, int]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from dialogs.cards import Actions, Button, Card, Form, OpenForm, Select
+from dialogs.cards import Actions, Card, Form, OpenForm, Select
 from dialogs.events import ActionInvoked, CommandIssued
 from dialogs.ticker import Ticker
 from storage.models import AuditEntry, Poll, PollOption, Proposal, ProposalGroup, PurposeRound
@@ -27,6 +27,7 @@ from tests.conversation import (
     SOUTH,
     Conversation,
     all_at_once,
+    buttons,
     channel,
     person,
     text_of,
@@ -61,16 +62,6 @@ def round_message(chat: Conversation, place=NORTH) -> Card:
     found = [c for c in chat.messages(place) if c.fallback.startswith("Purpose round #")]
     assert found, f"no round message in {place.channel_id}"
     return found[-1]
-
-
-def buttons(card: Card) -> dict[str, str]:
-    return {
-        element.label: element.action
-        for block in card.blocks
-        if isinstance(block, Actions)
-        for element in block.elements
-        if isinstance(element, Button)
-    }
 
 
 def opened_form(effects) -> Form:
