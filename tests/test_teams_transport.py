@@ -24,7 +24,8 @@ from botframework.connector.auth import jwt_token_extractor
 from sqlmodel import func, select
 
 from adapters.teams.cloud_adapter import ConcordCloudAdapter, is_loopback
-from adapters.teams.transport import MESSAGES_PATH, TeamsBot, TeamsConfig, TeamsTransport
+from adapters.teams.package import MESSAGING_PATH
+from adapters.teams.transport import TeamsBot, TeamsConfig, TeamsTransport
 from bot.app import json_errors
 from bot.outbox import Dispatcher
 from dialogs.engine import Engine
@@ -75,7 +76,7 @@ class TeamsHarness:
         await self.client.close()
 
     async def send(self, activity: dict[str, Any], **headers: str) -> ClientResponse:
-        return await self.client.post(MESSAGES_PATH, json=activity, headers=headers)
+        return await self.client.post(MESSAGING_PATH, json=activity, headers=headers)
 
     async def say(self, text: str, kind: str = "channel") -> ClientResponse:
         response = await self.send(teams.message(self.stub.service_url, text, kind))
@@ -289,14 +290,14 @@ async def test_installing_in_a_personal_chat_greets_it(teams_app):
 )
 async def test_a_malformed_activity_is_a_400_with_the_reason(teams_app, body, reason):
     response = await teams_app.client.post(
-        MESSAGES_PATH, data=body, headers={"Content-Type": "application/json"}
+        MESSAGING_PATH, data=body, headers={"Content-Type": "application/json"}
     )
     assert response.status == 400
     assert reason in (await response.json())["error"]
 
 
 async def test_a_body_that_is_not_json_is_refused(teams_app):
-    response = await teams_app.client.post(MESSAGES_PATH, data="hello")
+    response = await teams_app.client.post(MESSAGING_PATH, data="hello")
     assert response.status == 415
 
 
@@ -370,7 +371,7 @@ class _Peer:
 async def test_without_an_app_id_a_peer_beyond_this_machine_is_403(teams_app):
     request = make_mocked_request(
         "POST",
-        MESSAGES_PATH,
+        MESSAGING_PATH,
         headers={"Content-Type": "application/json"},
         transport=_Peer("203.0.113.5"),
     )
@@ -394,7 +395,7 @@ def _adapter_app(adapter: CloudAdapter, bot: Bot) -> web.Application:
         return await adapter.process(request, bot)
 
     app = web.Application()
-    app.router.add_post(MESSAGES_PATH, messages)
+    app.router.add_post(MESSAGING_PATH, messages)
     return app
 
 
@@ -411,7 +412,7 @@ async def test_an_invoke_with_a_body_is_answered_once_serialised(teams_app, fixe
     bot: TeamsBot = teams_app.transport.bot
     activity = teams.execute(teams_app.stub.service_url, {"action": "help-me"})
     async with TestClient(TestServer(_adapter_app(adapter, bot), host="127.0.0.1")) as client:
-        response = await client.post(MESSAGES_PATH, json=activity)
+        response = await client.post(MESSAGING_PATH, json=activity)
         if not fixed:
             assert response.status == 500
             return

@@ -47,7 +47,6 @@ from dialogs.runner import EngineRunner
 
 log = logging.getLogger(__name__)
 
-MESSAGES_PATH = MESSAGING_PATH  # where the Teams app package points the bot
 MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
 _PLAIN = (Heading, Text, Context)
 
@@ -94,7 +93,7 @@ class TeamsTransport:
         self.bot = TeamsBot(runner, self.port, after_change)
 
     def add_routes(self, app: web.Application) -> None:
-        app.router.add_post(MESSAGES_PATH, self._messages)
+        app.router.add_post(MESSAGING_PATH, self._messages)
 
     async def start(self) -> None:
         if not self._config.authenticated:
@@ -102,7 +101,7 @@ class TeamsTransport:
                 "MICROSOFT_APP_ID is not set: %s accepts Bot Framework activities WITHOUT "
                 "authentication, from this machine only. Set MICROSOFT_APP_ID and "
                 "MICROSOFT_APP_PASSWORD before Teams can reach Concord.",
-                MESSAGES_PATH,
+                MESSAGING_PATH,
             )
 
     async def stop(self) -> None:
