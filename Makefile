@@ -21,7 +21,7 @@ TEAMS_MANIFEST_PACKAGES := @microsoft/app-manifest@1.1.2
 TEAMS_MANIFEST_STAMP := $(TEAMS_MANIFEST)/.installed-app-manifest-1.1.2
 # Microsoft's Adaptive Cards parser (and markdown-it), pinned by the lock file, for
 # tests/test_teams_render.py.
-ADAPTIVE_CARDS := tests/adaptivecards
+ADAPTIVE_CARDS := tests/stand_ins/adaptivecards
 ADAPTIVE_CARDS_STAMP := $(ADAPTIVE_CARDS)/node_modules/.installed
 # Microsoft's Teams test client (Microsoft 365 Agents Playground), for
 # tests/test_teams_playground_browser.py; its licence forbids redistributing it, so it is
@@ -49,15 +49,15 @@ lint: $(INSTALLED)
 # One after another (they share the machine's cores), the quick ones first; make stops at the
 # first that fails.
 bench: $(INSTALLED)
-	$(BIN)/python bench/startup.py
-	$(BIN)/python bench/tally.py
-	$(BIN)/python bench/votes.py
-	$(BIN)/python bench/vote_batches.py
-	$(BIN)/python bench/grouping.py
-	$(BIN)/python bench/dispatcher.py
-	$(BIN)/python bench/scheduler.py
-	$(BIN)/python bench/slack_votes.py
-	$(BIN)/python bench/teams_votes.py
+	$(BIN)/python -m bench.startup
+	$(BIN)/python -m bench.tally
+	$(BIN)/python -m bench.votes
+	$(BIN)/python -m bench.vote_batches
+	$(BIN)/python -m bench.grouping
+	$(BIN)/python -m bench.dispatcher
+	$(BIN)/python -m bench.scheduler
+	$(BIN)/python -m bench.slack_votes
+	$(BIN)/python -m bench.teams_votes
 
 # The virtual environment, with the project (editable), its dev extras and the semantic
 # grouping model; reinstalled whenever pyproject.toml changes.

@@ -15,7 +15,7 @@ acknowledgement does not wait for it (as Concord's confirmations do not). That a
 the floor of per-click confirmations, measured beside the plain baseline.
 
     SLACK_SIGNING_SECRET=… SLACK_BOT_TOKEN=xoxb-… SLACK_API_URL=http://127.0.0.1:PORT/api/ \\
-        .venv/bin/python bench/bare_slack_app.py [--confirm] PORT
+        .venv/bin/python -m bench.bare_slack_app [--confirm] PORT
 
 It listens on 127.0.0.1 only.
 """

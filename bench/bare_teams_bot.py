@@ -9,7 +9,7 @@ single call to the Bot Connector. It is served the way Concord serves Teams: a p
 aiohttp app, POST /api/messages, `await adapter.process(request, bot)`. GET /healthz
 says when it listens.
 
-    .venv/bin/python bench/bare_teams_bot.py PORT
+    .venv/bin/python -m bench.bare_teams_bot PORT
 
 It listens on 127.0.0.1 only.
 """

@@ -5,7 +5,7 @@ every row is settled, on SQLite (a temporary file) and on PostgreSQL (a schema
 of its own, dropped afterwards). The stub declares no rate limits and answers
 at once, or after a fixed latency to stand in for a platform's HTTP API.
 
-    .venv/bin/python bench/dispatcher.py [--posts 5000] [--channels 50] [--runs 3]
+    .venv/bin/python -m bench.dispatcher [--posts 5000] [--channels 50] [--runs 3]
         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
         [--output docs/benchmarks.md]
 
@@ -24,16 +24,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from report import command_line, machine, write_section  # bench/ is on sys.path when a script runs
 from sqlalchemy import create_engine, text
-from stores import Opener, postgres_database, sqlite_database
 
-from bot.outbox import Dispatcher
-from dialogs.cards import Card, PlaceModel, Post, Text
-from dialogs.clock import utc_now
-from dialogs.events import Actor, Place
-from dialogs.outbound import emit
-from dialogs.ports import NO_LIMITS
+from bench.report import command_line, machine, write_section
+from bench.stores import Opener, postgres_database, sqlite_database
+from bot.dispatcher import Dispatcher
+from dialogs.core.cards import Card, PlaceModel, Post, Text
+from dialogs.core.clock import utc_now
+from dialogs.core.effects import emit
+from dialogs.core.events import Actor, Place
+from dialogs.core.ports import NO_LIMITS
 from storage.database import Database
 from storage.models import Channel, Collaborative
 

@@ -1,8 +1,8 @@
 """Proposal grouping: quality on the dev set per mode, and the time to group 500 proposals.
 
 Quality is the adjusted Rand index (ARI) of `group_proposals(texts, 8)` against the
-`theme` labels of tests/data/purpose_statements_dev.jsonl (a copy of shared/data/) (40 statements, 8
-themes), for the whole set and as the mean over its 28 six-theme subsets (each
+`theme` labels of tests/dialogs/purpose/data/purpose_statements_dev.jsonl (a copy of shared/data/)
+(40 statements, 8 themes), for the whole set and as the mean over its 28 six-theme subsets (each
 grouped into 6): 40 statements make a noisy score, the subsets steady it. Beside the
 two modes, other ways of clustering the same embeddings show what each step brings;
 the first is a plain MiniLM + Ward baseline.
@@ -14,9 +14,9 @@ joins before it embeds and clusters, so each is timed a second time with that st
 off (every proposal its own idea): the worst case. Lexical and warm semantic runs
 are in this process ("new texts": the embedding cache emptied before each run;
 "cached": the same texts again); cold is a fresh Python process each run: importing
-`dialogs.grouping`, loading the model, embedding and clustering.
+`dialogs.purpose.grouping.cluster`, loading the model, embedding and clustering.
 
-    .venv/bin/python bench/grouping.py [--proposals 500] [--runs 5] [--output docs/benchmarks.md]
+    .venv/bin/python -m bench.grouping [--proposals 500] [--runs 5] [--output docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -33,19 +33,27 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from report import (  # bench/ is on sys.path when a script runs
+
+from bench.report import (
     BENCHMARKS,
     command_line,
     machine,
     write_section,
 )
-
-from dialogs import grouping, grouping_lexical, grouping_semantic
-from dialogs.grouping import adjusted_rand_index, group_proposals, labels_of, unit_rows
+from dialogs.purpose.grouping import cluster as grouping
+from dialogs.purpose.grouping import lexical as grouping_lexical
+from dialogs.purpose.grouping import semantic as grouping_semantic
+from dialogs.purpose.grouping.cluster import (
+    adjusted_rand_index,
+    group_proposals,
+    labels_of,
+    unit_rows,
+)
+from tests.support.paths import DATA
 
 TITLE = "Proposal grouping"
 BASELINE = "MiniLM sentence embeddings, Ward (baseline)"
-DEV_SET = Path(__file__).resolve().parents[1] / "tests" / "data" / "purpose_statements_dev.jsonl"
+DEV_SET = DATA / "purpose_statements_dev.jsonl"
 GROUPS = 8
 TARGET_ARI = 0.35
 TARGET_SECONDS = 2.0
@@ -55,8 +63,8 @@ ENDINGS = ["", " across the whole region", " within five years", " for every com
 COLD = """
 import json, sys, time
 started = time.perf_counter()
-from dialogs import grouping_semantic
-from dialogs.grouping import group_proposals
+from dialogs.purpose.grouping import semantic as grouping_semantic
+from dialogs.purpose.grouping.cluster import group_proposals
 imported = time.perf_counter()
 grouping_semantic.load()
 loaded = time.perf_counter()

@@ -24,7 +24,7 @@ one script alone rewrites its section only.
 def command_line() -> str:
     """The command that is running, as it would be typed from the repository's root."""
     script = Path(sys.argv[0])
-    return shlex.join([".venv/bin/python", f"bench/{script.name}", *sys.argv[1:]])
+    return shlex.join([".venv/bin/python", "-m", f"bench.{script.stem}", *sys.argv[1:]])
 
 
 def machine() -> str:

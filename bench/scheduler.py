@@ -5,7 +5,7 @@ Reports claims per second (from the due instant to the last claim), the lag from
 due to claimed at p50/p99, and checks that no occurrence was opened twice. The
 single process is the baseline for the two.
 
-    .venv/bin/python bench/scheduler.py [--schedules 5000] [--output docs/benchmarks.md]
+    .venv/bin/python -m bench.scheduler [--schedules 5000] [--output docs/benchmarks.md]
 
 Everything runs on 127.0.0.1; each run uses a PostgreSQL schema of its own.
 """
@@ -15,28 +15,25 @@ from __future__ import annotations
 import argparse
 import secrets
 import statistics
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from report import (  # bench/ is on sys.path when a script runs
+from sqlalchemy import create_engine, func, text
+from sqlmodel import select
+
+from bench.report import (
     BENCHMARKS,
     command_line,
     machine,
     write_section,
 )
-from sqlalchemy import create_engine, func, text
-from sqlmodel import select
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from storage import migrate  # noqa: E402
-from storage.database import Database  # noqa: E402
-from storage.models import CheckinRun  # noqa: E402
-from tests.due_work import plant  # noqa: E402
-from tests.processes import Server  # noqa: E402
+from storage import migrate
+from storage.database import Database
+from storage.models import CheckinRun
+from tests.support.due_work import plant
+from tests.support.processes import Server
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 LEAD_SECONDS = 8  # the due instant is at least this far after the processes are up

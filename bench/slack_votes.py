@@ -13,7 +13,7 @@ request → acknowledgement latency, non-200 answers, and, for Concord, reads th
 afterwards: every voter has exactly one latest ballot on the option they clicked, one
 participation, and no ballot history (nobody voted twice), so no vote was lost or doubled.
 
-    .venv/bin/python bench/slack_votes.py [--voters 1000] [--connections 20 50] [--runs 2]
+    .venv/bin/python -m bench.slack_votes [--voters 1000] [--connections 20 50] [--runs 2]
         [--stores sqlite postgresql] [--processes 1 2] [--log-level INFO]
         [--output docs/benchmarks.md]
 
@@ -51,18 +51,18 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import load
-from load import RECORDING, Seen, Stub
-from report import command_line, machine, write_section  # bench/ is on sys.path when a script runs
 from sqlalchemy import Engine, create_engine, text
-from stores import POSTGRES, postgres_schema
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.load import RECORDING, Seen, Stub
+from bench.report import command_line, machine, write_section
+from bench.stores import POSTGRES, postgres_schema
+from dialogs.core.ports import SLACK_LIMITS, Limit
+from tests.stand_ins import slack_payloads
+from tests.stand_ins.slack_signing import signed_headers
+from tests.support.paths import REPO
+from tests.support.processes import Server, concord_env, free_port, get
 
-from dialogs.ports import SLACK_LIMITS, Limit  # noqa: E402
-from tests import slack_payloads  # noqa: E402
-from tests.processes import Server, concord_env, free_port, get  # noqa: E402
-from tests.slack_signing import signed_headers  # noqa: E402
+ROOT = REPO
 
 TOKEN = "xoxb-bench"
 TEAM = slack_payloads.TEAM
@@ -98,7 +98,7 @@ GAP_TOLERANCE_SECONDS = 0.1
 SLACK_STUB_APP = (
     RECORDING
     + """
-from tests.slack_api import SlackApiStub
+from tests.stand_ins.slack_api import SlackApiStub
 
 class Recording(SlackApiStub):
     def _answer(self, call):

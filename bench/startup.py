@@ -9,7 +9,7 @@ on the same one, and started on a copy of a database planted beforehand with one
 collaborative, its check-in schedules (active, next run tomorrow) and its open polls
 (two options each, closing tomorrow), by tests/due_work.py's `plant()`.
 
-    .venv/bin/python bench/startup.py [--runs 5] [--idle 5] [--schedules 10000]
+    .venv/bin/python -m bench.startup [--runs 5] [--idle 5] [--schedules 10000]
         [--polls 1000] [--output docs/benchmarks.md]
 
 Everything listens on 127.0.0.1 only.
@@ -33,13 +33,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from report import command_line, machine, write_section  # bench/ is on sys.path when a script runs
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from storage import migrate  # noqa: E402
-from storage.database import Database  # noqa: E402
-from tests.due_work import plant  # noqa: E402
+from bench.report import command_line, machine, write_section
+from storage import migrate
+from storage.database import Database
+from tests.support.due_work import plant
 
 BARE = "bare aiohttp app (baseline)"
 START_DEADLINE_SECONDS = 60.0

@@ -1,7 +1,7 @@
 """Tallying ranked ballots: instant-runoff over many random ballots, time and peak memory.
 
 Draws N random partial rankings over K options (each ranks 1 to K options,
-uniformly, in random order), then times `dialogs.tally.result("ranked", …)`:
+uniformly, in random order), then times `dialogs.polls.tally.result("ranked", …)`:
 plain, balanced by organisation (20 organisations), and as `concord recount`
 does it from the exported CSV (read + tally). The baseline, in the same run,
 counts the first preferences of the same ballots with `collections.Counter` in
@@ -9,7 +9,7 @@ one pass: the least any count of these ballots can cost. Times are medians of
 R runs; peak memory (tracemalloc, the ballots themselves excluded) comes from
 one more run of each, untimed.
 
-    .venv/bin/python bench/tally.py [--ballots 100000] [--options 10] [--runs 5]
+    .venv/bin/python -m bench.tally [--ballots 100000] [--options 10] [--runs 5]
         [--output docs/benchmarks.md]
 """
 
@@ -26,15 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from report import (  # bench/ is on sys.path when a script runs
+from bench.report import (
     BENCHMARKS,
     command_line,
     machine,
     write_section,
 )
-
-from dialogs import ballot_csv
-from dialogs.tally import result
+from dialogs.polls import ballot_csv
+from dialogs.polls.tally import result
 
 TITLE = "Tallying ranked ballots"
 TARGET_SECONDS = 1.0

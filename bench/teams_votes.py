@@ -16,7 +16,7 @@ answer latency, non-2xx answers, server CPU per vote, and reads the database aft
 as bench/slack_votes.py does: every voter has exactly one latest ballot, on the option
 they clicked, and one participation.
 
-    .venv/bin/python bench/teams_votes.py [--voters 1000] [--connections 20 50] [--runs 2]
+    .venv/bin/python -m bench.teams_votes [--voters 1000] [--connections 20 50] [--runs 2]
         [--stores sqlite postgresql] [--cross-votes 30] [--log-level INFO]
         [--output docs/benchmarks.md]
 
@@ -40,9 +40,6 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from load import RECORDING, Seen, Stub, latest_ballots, percentile, post, send_all
-from load import settle as load_settle
-from report import command_line, machine, write_section  # bench/ is on sys.path when a script runs
 from slack_votes import (
     OPTIONS,
     SHARES,
@@ -65,13 +62,16 @@ from slack_votes import (
 )
 from sqlalchemy import Engine, create_engine, text
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.load import RECORDING, Seen, Stub, latest_ballots, percentile, post, send_all
+from bench.load import settle as load_settle
+from bench.report import command_line, machine, write_section
+from dialogs.core.ports import SLACK_LIMITS, TEAMS_LIMITS
+from tests.stand_ins import teams_activities as teams
+from tests.stand_ins.slack_signing import signed_headers
+from tests.support.paths import REPO
+from tests.support.processes import Server
 
-from dialogs.ports import SLACK_LIMITS, TEAMS_LIMITS  # noqa: E402
-from tests import teams_activities as teams  # noqa: E402
-from tests.processes import Server  # noqa: E402
-from tests.slack_signing import signed_headers  # noqa: E402
+ROOT = REPO
 
 # Longer than Teams' 2 s update window: the last live update of a burst is held that
 # long after the one before, and belongs to the run that caused it.
@@ -89,7 +89,7 @@ LINK_CODE = re.compile(r"Link code: ([A-Z0-9]{3}-[A-Z0-9]{3})")
 TEAMS_STUB_APP = (
     RECORDING
     + """
-from tests.teams_connector import TeamsConnectorStub
+from tests.stand_ins.teams_connector import TeamsConnectorStub
 
 class Connector(TeamsConnectorStub):
     def _answer(self, request, call, answer):

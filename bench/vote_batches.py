@@ -10,7 +10,7 @@ one bare executemany INSERT in one committed transaction, the floor of a batched
 vote. The figure is this process's CPU time (the database server's own is not in it)
 over the votes, so it reads the engine's cost without the load generator or HTTP.
 
-    .venv/bin/python bench/vote_batches.py [--voters 3000] [--batches 15 50] [--runs 3]
+    .venv/bin/python -m bench.vote_batches [--voters 3000] [--batches 15 50] [--runs 3]
         [--output docs/benchmarks.md]
 """
 
@@ -24,12 +24,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from report import BENCHMARKS, command_line, machine, write_section  # bench/ is on sys.path
 from sqlalchemy import text
-from stores import Opener, postgres_database, sqlite_database
 
+from bench.report import BENCHMARKS, command_line, machine, write_section
+from bench.stores import Opener, postgres_database, sqlite_database
+from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
 from dialogs.engine import Engine
-from dialogs.events import ActionInvoked, Actor, CommandIssued, Place
 from storage.database import Database
 
 PLACE = Place("playground", "bench", "batches")

@@ -5,7 +5,7 @@ replace the ballot, record participation, queue the live re-render, commit.
 Baseline, in the same run and on the same database: one bare INSERT of a ballot-sized
 row per committed transaction, 16 at a time: the floor any durable vote costs.
 
-    .venv/bin/python bench/votes.py [--voters 500] [--runs 3] [--output docs/benchmarks.md]
+    .venv/bin/python -m bench.votes [--voters 500] [--runs 3] [--output docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -19,17 +19,17 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from report import (  # bench/ is on sys.path when a script runs
+from sqlalchemy import text
+
+from bench.report import (
     BENCHMARKS,
     command_line,
     machine,
     write_section,
 )
-from sqlalchemy import text
-from stores import Opener, postgres_database, sqlite_database
-
+from bench.stores import Opener, postgres_database, sqlite_database
+from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
 from dialogs.engine import Engine
-from dialogs.events import ActionInvoked, Actor, CommandIssued, Place
 from storage.database import Database
 
 PLACE = Place("playground", "bench", "votes")

@@ -21,14 +21,14 @@ from adapters.playground import Playground
 from adapters.slack.transport import SlackConfig, SlackTransport
 from adapters.teams.transport import TeamsConfig, TeamsTransport
 from bot import charts
+from bot.dispatcher import Dispatcher
 from bot.logging import AccessLogger, configure_logging
 from bot.metrics import METRICS, Metrics, count_requests, metrics_page
-from bot.outbox import Dispatcher
 from bot.scheduler import Scheduler
 from bot.settings import ConfigError, Settings, load_settings
-from dialogs.clock import Clock, utc_now
+from dialogs.core.clock import Clock, utc_now
+from dialogs.core.ports import PlatformPort
 from dialogs.engine import Engine
-from dialogs.ports import PlatformPort
 from dialogs.runner import EngineRunner
 from dialogs.ticker import Ticker
 from storage import migrate

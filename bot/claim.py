@@ -18,8 +18,8 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.ratelimit import Bucket
-from dialogs.cards import EFFECT, Notify, Post, Update
-from dialogs.ports import DeliveryLimits, Limit
+from dialogs.core.cards import EFFECT, Notify, Post, Update
+from dialogs.core.ports import DeliveryLimits, Limit
 from storage import outbox as store
 from storage.models import Channel, DeliveryLane, Outbox, PostedMessage
 

@@ -24,7 +24,7 @@ from adapters.teams import package as teams
 from bot.app import SHUTDOWN_GRACE_SECONDS, create_app
 from bot.logging import AccessLogger, configure_logging
 from bot.settings import ConfigError, Settings, load_settings
-from dialogs import ballot_csv, tally
+from dialogs.polls import ballot_csv, tally
 from storage import migrate
 from storage.database import Database
 

@@ -127,6 +127,4 @@ class AccessLogger(AbstractAccessLogger):
             "status": response.status,
             "ms": round(time * 1000, 1),
         }
-        self.logger.log(
-            level, "%s %s %s", request.method, path, response.status, extra=fields
-        )
+        self.logger.log(level, "%s %s %s", request.method, path, response.status, extra=fields)

@@ -29,8 +29,8 @@ from prometheus_client import (
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.outbox import Dispatcher
-from dialogs.clock import Clock, utc_now
+from bot.dispatcher import Dispatcher
+from dialogs.core.clock import Clock, utc_now
 from dialogs.engine import Engine
 from dialogs.ticker import TickReport
 from storage import outbox as store

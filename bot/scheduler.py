@@ -15,7 +15,7 @@ from typing import Protocol
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.outbox import Dispatcher
+from bot.dispatcher import Dispatcher
 from dialogs.ticker import Ticker, TickReport
 
 log = logging.getLogger(__name__)

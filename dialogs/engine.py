@@ -16,29 +16,21 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from dialogs import (
-    action_scope,
-    checkins,
-    decisions,
-    identity_link,
-    membership,
-    poll_results,
-    poll_setup,
-    polls,
-    proposals,
-    purpose,
-    purpose_groups,
-    vote_batch,
-    voting,
-)
-from dialogs.cards import ActorModel, Card, Context, Effect, Notify, PlaceModel
-from dialogs.clock import Clock, utc_now
-from dialogs.events import ActionInvoked, Actor, CommandIssued, Event, Place
-from dialogs.grammar import Command, GrammarError, parse
-from dialogs.help import NOT_YET, help_card
+from dialogs.checkins import schedules
+from dialogs.collaborative import decisions, identity_link, members
+from dialogs.commands.help import NOT_YET, help_card
+from dialogs.commands.parser import Command, GrammarError, parse
+from dialogs.core import actions
+from dialogs.core.cards import ActorModel, Card, Context, Effect, Notify, PlaceModel
+from dialogs.core.clock import Clock, utc_now
+from dialogs.core.effects import channel_lane
+from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Place
+from dialogs.core.turn import Refusal, Turn, refusal_card
 from dialogs.home import home_card
-from dialogs.outbound import channel_lane
-from dialogs.turn import Refusal, Turn, refusal_card
+from dialogs.polls import lifecycle, results, vote_batch, voting
+from dialogs.polls import setup as poll_setup
+from dialogs.purpose import commands, proposals
+from dialogs.purpose import groups as purpose_groups
 from storage.database import Database
 from storage.models import Collaborative
 from storage.outbox import give_up_lanes
@@ -72,28 +64,28 @@ class Engine:
         self._counting = threading.Lock()  # turns run in worker threads
         self._commands: dict[str, Callable[[Turn, Command], None]] = {
             "help": lambda turn, _: turn.reply(help_card(turn)),
-            "setup": lambda turn, command: membership.setup(turn, command, self.default_timezone),
-            "link": membership.link,
-            "org.add": membership.org_add,
-            "org.join": membership.org_join,
-            "org.list": lambda turn, _: membership.org_list(turn),
-            "role": membership.role,
+            "setup": lambda turn, command: members.setup(turn, command, self.default_timezone),
+            "link": members.link,
+            "org.add": members.org_add,
+            "org.join": members.org_join,
+            "org.list": lambda turn, _: members.org_list(turn),
+            "role": members.role,
             "poll": poll_setup.start,
-            "poll.list": lambda turn, _: polls.list_polls(turn),
-            "poll.close": lambda turn, command: polls.close(turn, command.args["id"]),
-            "poll.results": lambda turn, command: polls.results(turn, command.args["id"]),
-            "poll.export": lambda turn, command: polls.export(turn, command.args["id"]),
+            "poll.list": lambda turn, _: lifecycle.list_polls(turn),
+            "poll.close": lambda turn, command: lifecycle.close(turn, command.args["id"]),
+            "poll.results": lambda turn, command: lifecycle.results(turn, command.args["id"]),
+            "poll.export": lambda turn, command: lifecycle.export(turn, command.args["id"]),
             "decisions": decisions.decisions,
-            "checkin.add": checkins.add,
-            "checkin.list": lambda turn, _: checkins.list_schedules(turn),
-            "checkin.stop": lambda turn, command: checkins.stop(turn, command.args["id"]),
-            "checkin.now": lambda turn, command: checkins.run_now(turn, command.args["id"]),
-            "checkin.skip": checkins.skip,
+            "checkin.add": schedules.add,
+            "checkin.list": lambda turn, _: schedules.list_schedules(turn),
+            "checkin.stop": lambda turn, command: schedules.stop(turn, command.args["id"]),
+            "checkin.now": lambda turn, command: schedules.run_now(turn, command.args["id"]),
+            "checkin.skip": schedules.skip,
             "me.link": identity_link.me_link,
-            "purpose.start": purpose.start,
-            "purpose.status": lambda turn, _: purpose.status(turn),
-            "purpose.next": lambda turn, _: purpose.next_stage(turn),
-            "purpose.show": lambda turn, _: purpose.show(turn),
+            "purpose.start": commands.start,
+            "purpose.status": lambda turn, _: commands.status(turn),
+            "purpose.next": lambda turn, _: commands.next_stage(turn),
+            "purpose.show": lambda turn, _: commands.show(turn),
         }
 
     def handle(self, event: Event, *, event_id: str | None = None) -> list[Effect]:
@@ -133,17 +125,17 @@ class Engine:
     def render_message(self, key: str) -> Card | None:
         """The current rendering of a keyed message (a poll, a check-in) from the latest state."""
         with self.database.session() as session:
-            if poll := poll_results.poll_for_key(session, key):
-                return poll_results.render_poll(session, poll)
-            if run := checkins.run_for_key(session, key):
-                return checkins.render_run(session, run)
-            return purpose.purpose_card(session, key)
+            if poll := results.poll_for_key(session, key):
+                return results.render_poll(session, poll)
+            if run := schedules.run_for_key(session, key):
+                return schedules.render_run(session, run)
+            return commands.purpose_card(session, key)
 
     def prepare(self) -> None:
         """Work worth starting before anyone waits for it (at start-up and every minute, off
         the event loop): the proposals of purpose rounds in progress, embedded."""
         with self.database.session() as session:
-            if queued := purpose.prepare_grouping(session):
+            if queued := commands.prepare_grouping(session):
                 log.debug("embedding proposals in the background", extra={"proposals": queued})
 
     def home(self, actor: Actor) -> Card:
@@ -153,7 +145,7 @@ class Engine:
 
     def handle_all(self, events: list[Event]) -> list[list[Effect]]:
         """Handle several events at once, each as `handle` would; the vote clicks among
-        them are stored together in one transaction (`dialogs.vote_batch`)."""
+        them are stored together in one transaction (`dialogs.polls.vote_batch`)."""
         clicks = {
             n: event
             for n, event in enumerate(events)
@@ -213,11 +205,11 @@ class Engine:
 
     def _start_turn(self, session: Session, actor: Actor, place: Place) -> Turn:
         turn = Turn(session=session, now=self.clock(), actor=actor, place=place)
-        turn.channel = membership.find_channel(session, place)
+        turn.channel = members.find_channel(session, place)
         if turn.channel is not None:
             turn.collaborative = session.get(Collaborative, turn.channel.collaborative_id)
             assert turn.collaborative is not None
-            turn.member = membership.member_for(turn, turn.collaborative, actor)
+            turn.member = members.member_for(turn, turn.collaborative, actor)
         return turn
 
     def _command(self, turn: Turn, command: Command) -> None:
@@ -244,11 +236,11 @@ class Engine:
             else:
                 voting.submit_reason(turn, int(poll_id), chosen, event.form_values)
         elif close := _CLOSE.fullmatch(action):
-            polls.close_by_id(turn, int(close.group(1)))
+            lifecycle.close_by_id(turn, int(close.group(1)))
         elif mute := _MUTE.fullmatch(action):
-            polls.set_reminders(turn, int(mute.group(2)), muted=mute.group(1) == "mute")
+            lifecycle.set_reminders(turn, int(mute.group(2)), muted=mute.group(1) == "mute")
         elif answer := _ANSWER.fullmatch(action):
-            checkins.answer(turn, *(int(g) for g in answer.groups()))
+            schedules.answer(turn, *(int(g) for g in answer.groups()))
         elif form := _FORM.fullmatch(action):
             verb, kind, ident = form.groups()
             _FORMS[(verb, kind)](turn, int(ident), event.form_values)
@@ -267,10 +259,10 @@ class Engine:
 def _scope_from_action(turn: Turn, action: str) -> None:
     """A click in a private message: act in the collaborative the action names, for a
     person who is already its member (nobody joins a collaborative from outside it)."""
-    collaborative_id = action_scope.collaborative_of(turn.session, action)
+    collaborative_id = actions.collaborative_of(turn.session, action)
     collaborative = turn.session.get(Collaborative, collaborative_id) if collaborative_id else None
     member = (
-        membership.known_member(turn.session, collaborative, turn.actor) if collaborative else None
+        members.known_member(turn.session, collaborative, turn.actor) if collaborative else None
     )
     if member is not None:
         turn.collaborative, turn.member = collaborative, member
@@ -286,10 +278,10 @@ def _private(actor: Actor, place: Place, card: Card, echo: str | None) -> Notify
 
 
 _FORMS: dict[tuple[str, str], Callable[[Turn, int, dict], None]] = {
-    ("form", "checkin"): lambda turn, ident, _: checkins.open_questions_form(turn, ident),
-    ("submit", "checkin"): checkins.save_questions,
-    ("form", "checkin-answer"): lambda turn, ident, _: checkins.open_answer_form(turn, ident),
-    ("submit", "checkin-answer"): checkins.submit_answers,
+    ("form", "checkin"): lambda turn, ident, _: schedules.open_questions_form(turn, ident),
+    ("submit", "checkin"): schedules.save_questions,
+    ("form", "checkin-answer"): lambda turn, ident, _: schedules.open_answer_form(turn, ident),
+    ("submit", "checkin-answer"): schedules.submit_answers,
     ("form", "ballot"): lambda turn, ident, _: voting.open_ballot_form(turn, ident),
     ("submit", "ballot"): voting.submit_ballot,
     ("form", "option"): lambda turn, ident, _: voting.open_option_form(turn, ident),
@@ -298,10 +290,10 @@ _FORMS: dict[tuple[str, str], Callable[[Turn, int, dict], None]] = {
     ("submit", "proposal"): proposals.submit_new,
     ("form", "proposals"): lambda turn, ident, _: proposals.open_mine(turn, ident),
     ("submit", "proposals"): proposals.submit_mine,
-    ("form", "prompts"): lambda turn, ident, _: purpose.open_prompts_form(turn, ident),
-    ("submit", "prompts"): purpose.submit_prompts,
-    ("form", "revision"): lambda turn, ident, _: purpose.open_revision_form(turn, ident),
-    ("submit", "revision"): purpose.submit_revision,
+    ("form", "prompts"): lambda turn, ident, _: commands.open_prompts_form(turn, ident),
+    ("submit", "prompts"): commands.submit_prompts,
+    ("form", "revision"): lambda turn, ident, _: commands.open_revision_form(turn, ident),
+    ("submit", "revision"): commands.submit_revision,
     ("form", "group"): lambda turn, ident, _: purpose_groups.open_group_form(turn, ident),
     ("submit", "group"): purpose_groups.submit_group,
 }

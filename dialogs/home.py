@@ -19,11 +19,11 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
-from dialogs import rounds
-from dialogs.cards import Block, Card, Context, Divider, FieldItem, Fields, Heading, Text
-from dialogs.events import Actor
-from dialogs.purpose_cards import stage_line
-from dialogs.when import describe
+from dialogs.commands.when import describe
+from dialogs.core.cards import Block, Card, Context, Divider, FieldItem, Fields, Heading, Text
+from dialogs.core.events import Actor
+from dialogs.purpose import rounds
+from dialogs.purpose.cards import stage_line
 from storage.models import (
     Channel,
     CheckinAnswer,

@@ -13,10 +13,10 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from dialogs import vote_batch
-from dialogs.cards import Effect
+from dialogs.core.cards import Effect
+from dialogs.core.events import Event
 from dialogs.engine import Engine
-from dialogs.events import Event
+from dialogs.polls import vote_batch
 
 log = logging.getLogger(__name__)
 

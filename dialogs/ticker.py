@@ -17,10 +17,14 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from dialogs import checkins, outbound, polls, purpose_nudge, purpose_stages, timers
-from dialogs.clock import Clock, utc_now
-from dialogs.recurrence import Occurrence, next_occurrence
-from dialogs.when import describe
+from dialogs.checkins import schedules
+from dialogs.checkins.recurrence import Occurrence, next_occurrence
+from dialogs.commands.when import describe
+from dialogs.core import effects, timers
+from dialogs.core.clock import Clock, utc_now
+from dialogs.polls import lifecycle
+from dialogs.purpose import nudge as purpose_nudge
+from dialogs.purpose import stages
 from storage.database import Database
 from storage.models import CheckinSchedule, Collaborative, Timer
 
@@ -32,11 +36,11 @@ BATCH = 100
 MAX_CATCH_UP = 50
 
 _HANDLERS: dict[str, Callable[[Session, datetime, Timer], None]] = {
-    timers.POLL_CLOSE: polls.close_at_deadline,
-    timers.POLL_REMIND: polls.send_reminders,
-    timers.CHECKIN_CLOSE: checkins.close_run,
-    timers.PURPOSE_GATHER: purpose_stages.gathering_due,
-    timers.PURPOSE_REVIEW: purpose_stages.review_due,
+    timers.POLL_CLOSE: lifecycle.close_at_deadline,
+    timers.POLL_REMIND: lifecycle.send_reminders,
+    timers.CHECKIN_CLOSE: schedules.close_run,
+    timers.PURPOSE_GATHER: stages.gathering_due,
+    timers.PURPOSE_REVIEW: stages.review_due,
     timers.PURPOSE_NUDGE: purpose_nudge.nudge_due,
 }
 # A poll must close, a window end and a round move on however late; a reminder or a
@@ -152,15 +156,15 @@ class Ticker:
     ) -> None:
         report.lags.append((now - occurrence.due_at).total_seconds())
         if occurrence.local_date.isoformat() in schedule.skip_dates:
-            checkins.record_missed(
+            schedules.record_missed(
                 session, now, schedule, occurrence.key, occurrence.due_at, "skipped"
             )
         elif now - occurrence.due_at > self.grace:
-            checkins.record_missed(
+            schedules.record_missed(
                 session, now, schedule, occurrence.key, occurrence.due_at, "missed"
             )
             report.missed += 1
-        elif checkins.open_run(session, now, schedule, occurrence.key, occurrence.due_at):
+        elif schedules.open_run(session, now, schedule, occurrence.key, occurrence.due_at):
             report.fired += 1
 
 
@@ -187,6 +191,6 @@ def _tell_coordinators_missed(session: Session, now: datetime, timer: Timer) -> 
         timers.POLL_REMIND: "A poll reminder",
         timers.PURPOSE_NUDGE: "The purpose round's nudge to quieter organisations",
     }.get(timer.kind, "Scheduled work")
-    outbound.report_missed(
+    effects.report_missed(
         session, now, collaborative, f"{what} due {describe(timer.due_at, collaborative.timezone)}"
     )

@@ -21,8 +21,8 @@ from sqlmodel import SQLModel
 
 from storage import migrate
 from storage.database import Database
-from tests.browsers import launched_chromium, playground_server
-from tests.fakes import FakeClock
+from tests.support.browsers import launched_chromium, playground_server
+from tests.support.fakes import FakeClock
 
 POSTGRES_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[1]
 SLACK_SDKS = {"slack_bolt", "slack_sdk"}
 TEAMS_SDKS = {"botbuilder", "botframework", "microsoft_agents"}
 

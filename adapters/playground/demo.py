@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from adapters.playground.port import PLATFORM
-from dialogs.clock import Clock
+from dialogs.core.clock import Clock
 from storage.database import Database
 from storage.models import AuditEntry, Channel, Collaborative, Identity, Member, Organisation
 

@@ -22,10 +22,10 @@ from adapters.playground.demo import CHANNELS, TENANT, seed_demo
 from adapters.playground.inbound import ActionRequest, CommandRequest, Who, translate_mentions
 from adapters.playground.port import PLATFORM, Entry, PlaygroundPort
 from adapters.playground.routes import add_routes
-from dialogs.cards import Card, Form, Notify, OpenForm, Text
-from dialogs.clock import Clock, utc_now
+from dialogs.core.cards import Card, Form, Notify, OpenForm, Text
+from dialogs.core.clock import Clock, utc_now
+from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
 from dialogs.engine import Engine
-from dialogs.events import ActionInvoked, Actor, CommandIssued, Place
 from storage.database import Database
 
 

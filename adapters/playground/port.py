@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from dialogs.cards import Card
-from dialogs.clock import Clock, utc_now
-from dialogs.events import Actor, Place
-from dialogs.ports import DeliveryLimits
+from dialogs.core.cards import Card
+from dialogs.core.clock import Clock, utc_now
+from dialogs.core.events import Actor, Place
+from dialogs.core.ports import DeliveryLimits
 
 PLATFORM = "playground"
 MESSAGES_PER_CHANNEL = 200

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from dialogs.cards import (
+from dialogs.core.cards import (
     Actions,
     Block,
     Button,

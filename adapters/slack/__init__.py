@@ -1,1 +1,4 @@
-"""The Slack adapter: Block Kit rendering and the app manifest (transport arrives separately)."""
+"""The Slack adapter: signed HTTP requests and Socket Mode in, Block Kit out, OAuth installs, the
+app manifest and the vote-click fast path; it reaches the engine only through `dialogs.runner`
+and `dialogs.core`.
+"""

@@ -33,7 +33,7 @@ import orjson
 
 from adapters.slack.form_decoding import form_unquote
 from adapters.slack.render import ACTION_ID_PREFIX, FORM_CALLBACK_ID, MAX_PRIVATE_METADATA
-from dialogs.events import ActionInvoked, Actor, CommandIssued, Place
+from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
 
 PLATFORM = "slack"
 MAX_ACTION = 200

@@ -38,9 +38,9 @@ from adapters.slack.render import (
     render_home,
     render_modal,
 )
-from dialogs.cards import ActorModel, Card, Effect, Form, Notify, OpenForm, PlaceModel, Text
-from dialogs.events import ActionInvoked, Actor, CommandIssued, Place
-from dialogs.ports import DeliveryError
+from dialogs.core.cards import ActorModel, Card, Effect, Form, Notify, OpenForm, PlaceModel, Text
+from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
+from dialogs.core.ports import DeliveryError
 from dialogs.runner import EngineRunner
 
 log = logging.getLogger(__name__)

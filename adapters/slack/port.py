@@ -22,9 +22,9 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import render_message
-from dialogs.cards import Card
-from dialogs.events import Actor, Place
-from dialogs.ports import SLACK_LIMITS, DeliveryError, DeliveryLimits
+from dialogs.core.cards import Card
+from dialogs.core.events import Actor, Place
+from dialogs.core.ports import SLACK_LIMITS, DeliveryError, DeliveryLimits
 
 PLATFORM = "slack"
 DEFAULT_API_URL = AsyncWebClient.BASE_URL

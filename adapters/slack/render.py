@@ -15,7 +15,7 @@ from itertools import count
 from typing import Any, assert_never
 
 from adapters.slack.escape import mrkdwn, shorten
-from dialogs.cards import (
+from dialogs.core.cards import (
     Actions,
     Block,
     Button,

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from adapters.slack import inbound
-from dialogs.events import CommandIssued
+from dialogs.core.events import CommandIssued
 
 CALLBACK_ID = "concord-choose-channel"
 INPUT = "channel"

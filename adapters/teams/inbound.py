@@ -23,7 +23,7 @@ from typing import Any
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
-from dialogs.events import ActionInvoked, Actor, CommandIssued, Place
+from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
 
 PLATFORM = "teams"
 CARD_ACTION_INVOKE = "adaptiveCard/action"

@@ -41,10 +41,10 @@ from botframework.connector.aio import ConnectorClient
 from msrest.exceptions import ClientException, HttpOperationError
 
 from adapters.teams.render import render_card, summary
-from dialogs import deliveries
-from dialogs.cards import Card
-from dialogs.events import Actor, Place
-from dialogs.ports import TEAMS_LIMITS, DeliveryError, DeliveryLimits
+from dialogs.collaborative import channels as deliveries
+from dialogs.core.cards import Card
+from dialogs.core.events import Actor, Place
+from dialogs.core.ports import TEAMS_LIMITS, DeliveryError, DeliveryLimits
 from storage.database import Database
 
 PLATFORM = "teams"
@@ -64,7 +64,7 @@ class References(Protocol):
 
 
 class StoredReferences:
-    """References kept on linked channels' rows (`dialogs.deliveries`)."""
+    """References kept on linked channels' rows (`dialogs.collaborative.channels`)."""
 
     def __init__(self, database: Database) -> None:
         self._database = database

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, assert_never
 
 from adapters.teams.escape import markdown, shorten
-from dialogs.cards import (
+from dialogs.core.cards import (
     Actions,
     Bar,
     Block,

@@ -40,9 +40,9 @@ from adapters.teams.cloud_adapter import ConcordCloudAdapter
 from adapters.teams.package import MESSAGING_PATH
 from adapters.teams.port import StoredReferences, TeamsPort, card_message
 from adapters.teams.render import render_form, summary
-from dialogs import deliveries
-from dialogs.cards import Card, Context, Effect, Heading, Notify, OpenForm, Text
-from dialogs.events import ActionInvoked, Actor, CommandIssued
+from dialogs.collaborative import channels
+from dialogs.core.cards import Card, Context, Effect, Heading, Notify, OpenForm, Text
+from dialogs.core.events import ActionInvoked, Actor, CommandIssued
 from dialogs.runner import EngineRunner
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ class TeamsBot(Bot):
         event_id = activity.id if isinstance(event, CommandIssued) and activity.id else None
         effects = await self._runner.handle(event, event_id=event_id)
         await asyncio.to_thread(
-            deliveries.remember_delivery,
+            channels.remember_delivery,
             self._database,
             event.place,
             inbound.reference_of(activity),
@@ -150,15 +150,15 @@ class TeamsBot(Bot):
         activity = context.activity
         place = inbound.place_of(activity)
         await asyncio.to_thread(
-            deliveries.remember_delivery, self._database, place, inbound.reference_of(activity)
+            channels.remember_delivery, self._database, place, inbound.reference_of(activity)
         )
         if not await asyncio.to_thread(
-            deliveries.first_greeting, self._database, place, self._clock()
+            channels.first_greeting, self._database, place, self._clock()
         ):
             return
         try:
             await _send(
-                context, self._port.card_activity(deliveries.welcome_card()), place.channel_id
+                context, self._port.card_activity(channels.welcome_card()), place.channel_id
             )
         except Exception:  # Concord is installed either way; a lost greeting is only logged
             log.exception("the greeting could not be sent", extra={"tenant": place.tenant_id})

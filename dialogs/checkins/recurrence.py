@@ -1,0 +1,143 @@
+"""Recurring check-in times: "every monday 09:00", "every weekday 16:30",
+"every 2 weeks on friday 10:00", "first monday of the month 09:00".
+
+APScheduler's CronTrigger decides on which days a rule fires, in the schedule's
+timezone. Each occurrence is then keyed by its local date and the rule's wall
+time, and its instant is computed here, because around a clock change the
+triggers misbehave: on the spring-forward day CronTrigger returns a local time
+that does not exist, and in the repeated autumn hour it fires twice. Keyed by
+wall time, the autumn pair is one occurrence; a skipped time moves to just after
+the gap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+
+from dialogs.commands.parser import GrammarError
+from dialogs.commands.when import WEEKDAYS, local_moment, split_time
+
+_HINT = (
+    'Write it like "every monday 09:00", "every weekday 16:30", '
+    '"every 2 weeks on friday 10:00" or "first monday of the month 09:00".'
+)
+_DAY = {**{d: d[:3] for d in WEEKDAYS}, **{d[:3]: d[:3] for d in WEEKDAYS}}
+_ORDINALS = {"first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "last": "last"}
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    key: str  # local wall-clock time, e.g. "2026-11-30T09:00"
+    due_at: datetime  # UTC
+    local_date: date
+
+
+def parse_recurrence(text: str, today: date) -> dict[str, Any]:
+    """A storable rule for `text`; `today` (local) anchors "every 2 weeks" schedules."""
+    words = " ".join(text.lower().replace(",", " ").split())
+    days_part, at = split_time(words, text)
+    if at is None:
+        raise GrammarError(f"“{text}” needs a time of day.", _HINT)
+    rule: dict[str, Any] = {"hour": at.hour, "minute": at.minute}
+    if match := re.fullmatch(r"every (\d+) weeks? on (\w+)", days_part):
+        weeks, day = int(match.group(1)), _weekday(match.group(2), text)
+        if not 1 <= weeks <= 12:
+            raise GrammarError("A check-in can repeat every 1 to 12 weeks.", _HINT)
+        first = today + timedelta(days=(WEEKDAYS.index(_full(day)) - today.weekday()) % 7)
+        return {**rule, "kind": "interval", "weeks": weeks, "start": first.isoformat()}
+    if match := re.fullmatch(
+        r"(first|second|third|fourth|last) (\w+) of (?:the|every) month", days_part
+    ):
+        day = _weekday(match.group(2), text)
+        return {**rule, "kind": "cron", "day": f"{_ORDINALS[match.group(1)]} {day}"}
+    if match := re.fullmatch(r"(?:every|each) (.+)", days_part):
+        return {**rule, "kind": "cron", "day_of_week": _days_of_week(match.group(1), text)}
+    if days_part == "daily":
+        return {**rule, "kind": "cron", "day_of_week": "*"}
+    raise GrammarError(f"Concord can't read “{text}” as a repeating time.", _HINT)
+
+
+def describe_rule(rule: dict[str, Any]) -> str:
+    at = f"{rule['hour']:02}:{rule['minute']:02}"
+    if rule["kind"] == "interval":
+        start = date.fromisoformat(rule["start"])
+        return f"every {rule['weeks']} weeks on {start:%A}s at {at}, from {start:%a %d %b}"
+    if "day" in rule:
+        ordinal, day = rule["day"].split()
+        return f"the {ordinal} {_full(day).capitalize()} of each month at {at}"
+    days = rule["day_of_week"]
+    shown = {"*": "every day", "mon-fri": "every weekday"}.get(days)
+    if shown is None:
+        shown = "every " + " and ".join(_full(d).capitalize() for d in days.split(","))
+    return f"{shown} at {at}"
+
+
+def next_occurrence(rule: dict[str, Any], timezone: str, after: datetime) -> Occurrence:
+    """The first occurrence due strictly after `after` (UTC)."""
+    zone = ZoneInfo(timezone)
+    wall = time(rule["hour"], rule["minute"])
+    days = (
+        _interval_days(rule, after.astimezone(zone).date())
+        if rule["kind"] == "interval"
+        else (_cron_days(rule, zone, after))
+    )
+    for day in days:
+        due = local_moment(day, wall, zone).astimezone(UTC)
+        if due > after:
+            return Occurrence(f"{day.isoformat()}T{wall:%H:%M}", due, day)
+    raise AssertionError("unreachable: both day sequences are endless")
+
+
+def _cron_days(rule: dict[str, Any], zone: ZoneInfo, after: datetime) -> Iterator[date]:
+    """The days CronTrigger fires on, from the day of `after`.
+
+    Only the trigger's day is used: its time is wrong around clock changes (see
+    the module docstring), and in the repeated autumn hour it yields a day twice.
+    """
+    fields = {k: rule[k] for k in ("day", "day_of_week") if k in rule}
+    trigger = CronTrigger(hour=rule["hour"], minute=rule["minute"], timezone=zone, **fields)
+    search = after.astimezone(zone) - timedelta(days=1)
+    while True:
+        fire = trigger.get_next_fire_time(None, search)
+        assert fire is not None, "cron rules never end"
+        yield fire.astimezone(zone).date()
+        # Step in UTC: wall-clock arithmetic would drop `fold` and loop in the repeated hour.
+        search = (fire.astimezone(UTC) + timedelta(minutes=1)).astimezone(zone)
+
+
+def _interval_days(rule: dict[str, Any], today: date) -> Iterator[date]:
+    """Every `weeks` weeks from the start day. (CalendarIntervalTrigger needs the
+    previous fire time to step forward; plain date arithmetic does not.)"""
+    start = date.fromisoformat(rule["start"])
+    step = 7 * rule["weeks"]
+    day = start + timedelta(days=max(0, (today - start).days // step * step))
+    while True:
+        yield day
+        day += timedelta(days=step)
+
+
+def _days_of_week(text: str, original: str) -> str:
+    if text in ("day", "days"):
+        return "*"
+    if text in ("weekday", "weekdays", "working day", "working days"):
+        return "mon-fri"
+    names = [w for w in re.split(r"\s+(?:and\s+)?|\s*and\s+", text) if w]
+    return ",".join(_weekday(name.removesuffix("s"), original) for name in names)
+
+
+def _weekday(name: str, original: str) -> str:
+    day = _DAY.get(name)
+    if day is None:
+        raise GrammarError(f"“{name}” in “{original}” isn't a day of the week.", _HINT)
+    return day
+
+
+def _full(short: str) -> str:
+    return next(d for d in WEEKDAYS if d.startswith(short))

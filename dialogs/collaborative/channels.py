@@ -1,0 +1,92 @@
+"""How adapters reach channels later: the opaque `Channel.delivery` they keep, and the
+one greeting a conversation gets when Concord joins it.
+
+`delivery` is whatever an adapter needs to post to a channel without being asked
+(for Teams, a conversation reference with its service URL). The engine never looks
+inside; it only stores it on the linked channel's row and hands it back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from dialogs.collaborative.members import find_channel
+from dialogs.core.cards import Card, Context, Heading, Text
+from dialogs.core.events import Place
+from storage.database import Database
+from storage.models import Channel
+from storage.processed import first_time
+
+
+def remember_delivery(database: Database, place: Place, delivery: dict[str, Any]) -> None:
+    """Keep `delivery` on the channel row of `place`, if the channel is linked and the
+    stored value differs (read first, so the common case writes nothing)."""
+    if not delivery:
+        return
+    with database.session() as session:
+        channel = find_channel(session, _channel_place(place))
+        if channel is None or channel.delivery == delivery:
+            return
+
+    def store(session: Session) -> None:
+        found = find_channel(session, _channel_place(place))
+        if found is not None and found.delivery != delivery:
+            found.delivery = dict(delivery)
+            session.add(found)
+
+    database.run(store)
+
+
+def delivery_for(database: Database, place: Place) -> dict[str, Any] | None:
+    """The stored delivery of a linked channel, or None."""
+    with database.session() as session:
+        channel = find_channel(session, _channel_place(place))
+        return dict(channel.delivery) if channel is not None and channel.delivery else None
+
+
+def tenant_delivery(database: Database, platform: str, tenant_id: str) -> dict[str, Any] | None:
+    """Any stored delivery in this tenant (the newest channel's): enough for an adapter to
+    find its way to the tenant when a private message has no channel to start from."""
+    with database.session() as session:
+        rows = session.exec(
+            select(Channel)
+            .where(Channel.platform == platform, Channel.tenant_id == tenant_id)
+            .order_by(Channel.id.desc())  # type: ignore[union-attr]
+        ).all()
+        found = next((row.delivery for row in rows if row.delivery), None)
+        return dict(found) if found else None
+
+
+def first_greeting(database: Database, place: Place, now: datetime) -> bool:
+    """True the first time Concord joins this conversation; False ever after (a reinstall,
+    a platform's retry), so each conversation is greeted once."""
+    digest = hashlib.sha256(f"{place.tenant_id}\n{place.channel_id}".encode()).hexdigest()
+    key = f"greeting:{digest[:40]}"
+
+    return database.run(lambda session: first_time(session, place.platform, key, now))
+
+
+def welcome_card() -> Card:
+    return Card(
+        blocks=[
+            Heading(text="Hello, I'm Concord"),
+            Text(
+                text="I help a partnership agree a shared purpose, take decisions together "
+                "and check how the partnership is going."
+            ),
+            Text(
+                text='To start, a coordinator types `setup "Collaborative name"` here, or '
+                "`link CODE` with a code from a coordinator to join an existing one."
+            ),
+            Context(text="In a channel, mention me first: `@Concord help`."),
+        ],
+        fallback="Hello, I'm Concord: type help to see what I can do",
+    )
+
+
+def _channel_place(place: Place) -> Place:
+    return Place(place.platform, place.tenant_id, place.channel_id)

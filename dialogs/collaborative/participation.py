@@ -1,0 +1,63 @@
+"""Who took part, by organisation, without naming anyone.
+
+A count under three could point at a person (two people from a small trust
+answered: which two?), so such counts are shown only as "fewer than 3".
+Check-in summaries and purpose rounds both show participation this way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlmodel import Session, func, select
+
+from dialogs.core.cards import FieldItem
+from storage.models import Member, Organisation
+
+SMALLEST_GROUP = 3
+
+
+def shown_count(count: int) -> str:
+    return str(count) if count >= SMALLEST_GROUP else ("none" if not count else "fewer than 3")
+
+
+def by_organisation(
+    session: Session,
+    collaborative_id: int,
+    counted: Mapping[int | None, int],
+    *,
+    of_members: bool = False,
+) -> list[FieldItem]:
+    """One line per organisation (and one for people who gave none, when any took part).
+
+    `counted` maps an organisation id (None: no organisation given) to how many took
+    part; with `of_members`, each line also says how many members could have.
+    """
+    organisations = session.exec(
+        select(Organisation)
+        .where(Organisation.collaborative_id == collaborative_id)
+        .order_by(Organisation.name)
+    ).all()
+    members = _members_by_organisation(session, collaborative_id) if of_members else {}
+    items = []
+    for organisation in [*organisations, None]:
+        key = organisation.id if organisation else None
+        count = counted.get(key, 0)
+        if organisation is None and not count:
+            continue
+        shown = shown_count(count)
+        if of_members:
+            shown += f" of {members.get(key, 0)}"
+        label = organisation.name if organisation else "No organisation given"
+        items.append(FieldItem(label=label, value=shown))
+    return items
+
+
+def _members_by_organisation(session: Session, collaborative_id: int) -> dict[int | None, int]:
+    return dict(
+        session.exec(
+            select(Member.organisation_id, func.count())
+            .where(Member.collaborative_id == collaborative_id, Member.role != "observer")
+            .group_by(Member.organisation_id)
+        ).all()
+    )

@@ -1,0 +1,219 @@
+"""The neutral card model every platform renders, and the effects that carry cards.
+
+Cards hold plain user text. Each renderer escapes it for its own platform, so the
+engine never writes markup. Cards are pydantic models so the outbox can store
+them as JSON and hand them back unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from dialogs.core.events import Actor, Place
+
+
+class _Block(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Heading(_Block):
+    kind: Literal["heading"] = "heading"
+    text: str
+
+
+class Text(_Block):
+    kind: Literal["text"] = "text"
+    text: str
+    tone: Literal["normal", "muted", "warning"] = "normal"
+
+
+class FieldItem(_Block):
+    label: str
+    value: str
+
+
+class Fields(_Block):
+    kind: Literal["fields"] = "fields"
+    items: list[FieldItem]
+
+
+class Bar(_Block):
+    label: str
+    count: int
+    percent: int
+    leading: bool = False
+
+
+class ResultBars(_Block):
+    kind: Literal["results"] = "results"
+    bars: list[Bar]
+    summary: str
+
+
+class Button(_Block):
+    kind: Literal["button"] = "button"
+    label: str
+    action: str
+    style: Literal["default", "primary", "danger"] = "default"
+
+
+class Choice(_Block):
+    label: str
+    value: str
+
+
+class Select(_Block):
+    """A drop-down whose chosen value is itself the action string."""
+
+    kind: Literal["select"] = "select"
+    placeholder: str
+    choices: list[Choice]
+
+
+class Actions(_Block):
+    kind: Literal["actions"] = "actions"
+    elements: list[Annotated[Button | Select, Field(discriminator="kind")]]
+
+
+class Image(_Block):
+    kind: Literal["image"] = "image"
+    url: str
+    alt: str
+
+
+class Context(_Block):
+    kind: Literal["context"] = "context"
+    text: str
+
+
+class Divider(_Block):
+    kind: Literal["divider"] = "divider"
+
+
+Block = Annotated[
+    Heading | Text | Fields | ResultBars | Actions | Image | Context | Divider,
+    Field(discriminator="kind"),
+]
+
+
+class Card(_Block):
+    """One message. `fallback` is the plain-text summary for notifications."""
+
+    blocks: list[Block]
+    fallback: str
+
+
+class TextInput(_Block):
+    kind: Literal["text_input"] = "text_input"
+    name: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+    multiline: bool = False
+    max_length: int = 300
+    optional: bool = False
+
+
+class ChoiceInput(_Block):
+    kind: Literal["choice_input"] = "choice_input"
+    name: str
+    label: str
+    choices: list[Choice]
+    value: list[str] = []
+    multiple: bool = False
+
+
+FormInput = Annotated[TextInput | ChoiceInput, Field(discriminator="kind")]
+
+
+class Form(_Block):
+    """A dialog the person fills in; submitting it invokes `action` with the values."""
+
+    title: str
+    action: str
+    submit_label: str
+    inputs: list[FormInput]
+    error: str | None = None
+
+
+def submitted_text(value: object) -> str:
+    """One submitted field as stripped text (a select arrives as a list of one; anything
+    that isn't text counts as empty: form values are untrusted)."""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return value.strip() if isinstance(value, str) else ""
+
+
+# Effects: what the engine wants to happen on the platforms.
+
+
+class PlaceModel(_Block):
+    platform: str
+    tenant_id: str
+    channel_id: str
+    thread_id: str | None = None
+
+    @classmethod
+    def of(cls, place: Place) -> PlaceModel:
+        return cls(**place.__dict__)
+
+    def place(self) -> Place:
+        return Place(self.platform, self.tenant_id, self.channel_id, self.thread_id)
+
+
+class ActorModel(_Block):
+    platform: str
+    tenant_id: str
+    user_id: str
+    display_name: str
+
+    @classmethod
+    def of(cls, actor: Actor) -> ActorModel:
+        return cls(**actor.__dict__)
+
+    def actor(self) -> Actor:
+        return Actor(self.platform, self.tenant_id, self.user_id, self.display_name)
+
+
+class Post(_Block):
+    """Post `card` in a channel; `key` names the message for later updates; `pin` asks
+    for it to be pinned where the platform lets a bot pin (Slack does, Teams doesn't)."""
+
+    kind: Literal["post"] = "post"
+    place: PlaceModel
+    card: Card
+    key: str | None = None
+    pin: bool = False
+
+
+class Update(_Block):
+    """Re-render the posted copy of the message named `key` in one channel.
+
+    It carries no card: the dispatcher renders the message from the latest state when it
+    delivers, so a burst of changes costs one rendering, not one each.
+    """
+
+    kind: Literal["update"] = "update"
+    key: str
+    place: PlaceModel | None = None
+
+
+class Notify(_Block):
+    """Tell one person privately (ephemeral where the platform has it)."""
+
+    kind: Literal["notify"] = "notify"
+    actor: ActorModel
+    place: PlaceModel | None = None
+    card: Card
+
+
+class OpenForm(_Block):
+    kind: Literal["open_form"] = "open_form"
+    actor: ActorModel
+    form: Form
+
+
+Effect = Annotated[Post | Update | Notify | OpenForm, Field(discriminator="kind")]
+EFFECT = TypeAdapter(Effect)

@@ -1,0 +1,169 @@
+"""Writing effects to the outbox, inside the transaction of the change that causes them.
+
+Each row names its delivery lane — one channel, or one person's private
+messages — so the dispatcher can keep each lane in order and within the
+platform's rate limits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
+
+from dialogs.core.cards import ActorModel, Card, Context, Notify, PlaceModel, Post, Text, Update
+from dialogs.core.events import Actor, Place
+from storage.database import insert_row
+from storage.models import AuditEntry, Channel, Collaborative, Identity, Member, Outbox
+
+
+def channel_lane(place: Place | PlaceModel) -> str:
+    return f"{place.platform}:{place.tenant_id}:#{place.channel_id}"
+
+
+def person_lane(actor: Actor | ActorModel) -> str:
+    return f"{actor.platform}:{actor.tenant_id}:@{actor.user_id}"
+
+
+def lane_of(effect: Post | Update | Notify) -> str:
+    if isinstance(effect, Notify):
+        return person_lane(effect.actor)
+    assert effect.place is not None, "channel effects name their channel"
+    return channel_lane(effect.place)
+
+
+# Core, built once: every vote batch asks, to queue its poll's re-render in each channel.
+_CHANNELS = (
+    select(Channel.platform, Channel.tenant_id, Channel.channel_id)
+    .where(Channel.collaborative_id == bindparam("collaborative"))
+    .order_by(col(Channel.id))
+)
+
+
+def channels_of(session: Session, collaborative: Collaborative) -> list[Place]:
+    """The collaborative's channels, looked up once per transaction (a tick posts many times)."""
+    cache = session.info.setdefault("channels_of", {})
+    if collaborative.id not in cache:
+        rows = session.connection().execute(_CHANNELS, {"collaborative": collaborative.id})
+        cache[collaborative.id] = [Place(*row) for row in rows]
+    return cache[collaborative.id]
+
+
+def emit(
+    session: Session,
+    now: datetime,
+    collaborative: Collaborative | None,
+    effect: Post | Update | Notify,
+) -> None:
+    insert_row(
+        session,
+        Outbox(
+            collaborative_id=collaborative.id if collaborative else None,
+            lane=lane_of(effect),
+            message_key=effect.key if isinstance(effect, Post | Update) else None,
+            effect=effect.model_dump(mode="json"),
+            created_at=now,
+            available_at=now,
+        ),
+    )
+
+
+def post_everywhere(
+    session: Session,
+    now: datetime,
+    collaborative: Collaborative,
+    card: Card,
+    key: str | None = None,
+    *,
+    pin: bool = False,
+) -> int:
+    """Post `card` in every channel of the collaborative; return how many."""
+    places = channels_of(session, collaborative)
+    for place in places:
+        post = Post(place=PlaceModel.of(place), card=card, key=key, pin=pin)
+        emit(session, now, collaborative, post)
+    return len(places)
+
+
+def update_everywhere(
+    session: Session, now: datetime, collaborative: Collaborative, key: str
+) -> None:
+    """Re-render the message `key` in every channel; delivery renders the latest state."""
+    for place in channels_of(session, collaborative):
+        emit(session, now, collaborative, Update(key=key, place=PlaceModel.of(place)))
+
+
+def notify(
+    session: Session, now: datetime, collaborative: Collaborative, actor: Actor, card: Card
+) -> None:
+    """A private message to one person, delivered later (a reminder, say)."""
+    emit(session, now, collaborative, Notify(actor=ActorModel.of(actor), card=card))
+
+
+def actor_of(session: Session, member: Member) -> Actor | None:
+    """How to reach a member privately: their first platform identity."""
+    identity = session.exec(
+        select(Identity).where(Identity.member_id == member.id).order_by(Identity.id)
+    ).first()
+    if identity is None:
+        return None
+    return Actor(identity.platform, identity.tenant_id, identity.user_id, member.display_name)
+
+
+def notify_coordinators(
+    session: Session, now: datetime, collaborative: Collaborative, card: Card
+) -> None:
+    coordinators = session.exec(
+        select(Member).where(
+            Member.collaborative_id == collaborative.id, Member.role == "coordinator"
+        )
+    ).all()
+    for coordinator in coordinators:
+        if (actor := actor_of(session, coordinator)) is not None:
+            notify(session, now, collaborative, actor, card)
+
+
+def report_missed(
+    session: Session,
+    now: datetime,
+    collaborative: Collaborative,
+    what: str,
+    hint: str | None = None,
+) -> None:
+    """Tell the coordinators privately that `what` did not happen because Concord was down."""
+    blocks: list[Text | Context] = [
+        Text(
+            text=f"{what} was missed: Concord was not running then, and it is too late now.",
+            tone="warning",
+        )
+    ]
+    if hint:
+        blocks.append(Context(text=hint))
+    notify_coordinators(
+        session, now, collaborative, Card(blocks=blocks, fallback=f"{what} was missed")
+    )
+
+
+def record(
+    session: Session,
+    now: datetime,
+    collaborative: Collaborative,
+    by: Member | None,
+    action: str,
+    summary: str,
+    **detail: Any,
+) -> None:
+    """An entry in the decision log; `by` is None when Concord acted on its own (a deadline)."""
+    session.add(
+        AuditEntry(
+            collaborative_id=collaborative.id,
+            at=now,
+            actor_member_id=by.id if by else None,
+            actor_name=by.display_name if by else "Concord",
+            action=action,
+            summary=summary,
+            detail=detail,
+        )
+    )

@@ -1,0 +1,95 @@
+"""One turn of the conversation: everything a handler needs, inside one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from dialogs.core import effects
+from dialogs.core.cards import (
+    ActorModel,
+    Card,
+    Context,
+    Effect,
+    Heading,
+    Notify,
+    PlaceModel,
+    Text,
+)
+from dialogs.core.events import Actor, Place
+from storage.models import Channel, Collaborative, Member
+
+
+class Refusal(Exception):
+    """The request can't be done. Raising it rolls the whole turn back."""
+
+    def __init__(self, problem: str, hint: str | None = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.hint = hint
+
+
+@dataclass
+class Turn:
+    session: Session
+    now: datetime
+    actor: Actor
+    place: Place
+    channel: Channel | None = None
+    collaborative: Collaborative | None = None
+    member: Member | None = None
+    replies: list[Effect] = field(default_factory=list)
+    votes: int = 0  # ballots this turn records; counted (for /metrics) once it commits
+
+    def in_collaborative(self) -> tuple[Collaborative, Member]:
+        """The collaborative of this channel and the acting member, or a refusal."""
+        if self.collaborative is None or self.member is None:
+            raise Refusal(
+                "This channel isn't part of a collaborative yet.",
+                'Type `setup "Collaborative name"` to start one here, or `link CODE` '
+                "with a code from a coordinator to join one.",
+            )
+        return self.collaborative, self.member
+
+    def require_coordinator(self, doing: str) -> tuple[Collaborative, Member]:
+        collaborative, member = self.in_collaborative()
+        if member.role != "coordinator":
+            raise Refusal(
+                f"Only a coordinator can {doing}; you are a {member.role} of {collaborative.name}.",
+                "Ask a coordinator (type `org list` to see who), or ask one to "
+                "`role coordinator @you`.",
+            )
+        return collaborative, member
+
+    def reply(self, card: Card) -> None:
+        self.replies.append(
+            Notify(actor=ActorModel.of(self.actor), place=PlaceModel.of(self.place), card=card)
+        )
+
+    def say(self, heading: str, *lines: str) -> None:
+        self.reply(said(heading, *lines))
+
+    def post_everywhere(self, card: Card, key: str | None = None) -> int:
+        """Post `card` to every channel of this collaborative (through the outbox)."""
+        collaborative, _ = self.in_collaborative()
+        return effects.post_everywhere(self.session, self.now, collaborative, card, key)
+
+    def audit(self, action: str, summary: str, **detail: Any) -> None:
+        collaborative, member = self.in_collaborative()
+        effects.record(self.session, self.now, collaborative, member, action, summary, **detail)
+
+
+def said(heading: str, *lines: str) -> Card:
+    """A short private answer: a heading and a line or two."""
+    blocks = [Heading(text=heading), *(Text(text=line) for line in lines if line)]
+    return Card(blocks=blocks, fallback=heading)
+
+
+def refusal_card(problem: str, hint: str | None) -> Card:
+    blocks: list[Any] = [Text(text=problem, tone="warning")]
+    if hint:
+        blocks.append(Context(text=hint))
+    return Card(blocks=blocks, fallback=problem)

@@ -1,0 +1,324 @@
+"""The ballots export (`poll export`), read back by `concord recount` to audit a result.
+
+UTF-8 CSV. Leading comment lines::
+
+    # concord-ballots v1
+    # type: single|multi|ranked|score|dots|consent
+    # question: …
+    # <setting>: <value>        one line per setting the tally needs
+
+Settings by type: multi ``max``; score ``min-score`` and ``max-score``
+(default 0 and 5); dots ``dots`` (required); consent ``objections``; any type
+``balance: orgs``; ranked polls also state ``tie-break: <tally.TIE_BREAK>``,
+and a file stating any other rule is refused rather than recounted by ours.
+
+Then a header ``ballot,organisation,<option 1>,<option 2>,…`` (consent:
+``ballot,organisation,agree,live-with-it,object,block,reason``) and one row per
+ballot: an opaque id, the organisation (may be empty), and per option ``1`` or
+empty (single, multi), the rank with 1 first and empty when unranked (ranked),
+the score (score) or the number of dots (dots); consent rows put ``1`` under
+the stance and the reason last. Lines end in CRLF (RFC 4180); reading accepts
+LF too. Rows are written in the order given: the caller shuffles them for
+anonymous polls. A question's line breaks become spaces (it is shown, never
+counted); consent polls export no option labels; multi choices read back sorted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+from dialogs.polls.tally import (
+    DEFAULT_SCORES,
+    POLL_TYPES,
+    STANCES,
+    TIE_BREAK,
+    InvalidBallot,
+    check_ballot,
+)
+
+VERSION_LINE = "# concord-ballots v1"
+FIXED_COLUMNS = ("ballot", "organisation")
+CONSENT_COLUMNS = (*STANCES, "reason")
+SETTINGS_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "single": ("balance",),
+    "multi": ("max", "balance"),
+    "ranked": ("balance",),
+    "score": ("min-score", "max-score", "balance"),
+    "dots": ("dots", "balance"),
+    "consent": ("objections", "balance"),
+}
+LEAST_VALUE = {"max": 1, "dots": 1, "objections": 0, "min-score": None, "max-score": None}
+REQUIRED = {"dots": ("dots",), "ranked": ("tie-break",)}
+MARK = "1"
+LINE_END = "\r\n"  # RFC 4180; with it the writer also quotes a cell holding a lone "\r"
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+Row = tuple[str, str | None, Any]
+
+
+@dataclass
+class Export:
+    """A ballots file, read: everything `tally.result` needs to recount it."""
+
+    type: str
+    question: str
+    options: list[str]
+    settings: dict[str, Any]
+    ballots: list[Any] = field(default_factory=list)
+    organisations: list[str | None] = field(default_factory=list)
+
+    def add(self, ballot_id: str, organisation: str, cells: list[str]) -> None:
+        """Add one row's ballot, checked; `ballot_id` must be new (the caller checks)."""
+        ballot = _ballot(self.type, cells, self.options)
+        check_ballot(self.type, ballot, len(self.options), self.settings)
+        self.ballots.append(ballot)
+        self.organisations.append(organisation or None)
+
+
+# --- writing ----------------------------------------------------------------
+
+
+def write(
+    poll_type: str,
+    question: str,
+    options: list[str],
+    settings: dict[str, Any],
+    rows: list[Row],
+) -> str:
+    """The CSV text for `rows` of (ballot id, organisation or None, ballot), in the order given.
+
+    Raises `ValueError` (or `InvalidBallot`) for an unknown type, a bad setting or ballot.
+    """
+    if poll_type not in POLL_TYPES:
+        raise ValueError(f"unknown poll type {poll_type!r}: use one of {', '.join(POLL_TYPES)}")
+    comments = [VERSION_LINE, f"# type: {poll_type}", f"# question: {' '.join(question.split())}"]
+    for key in SETTINGS_BY_TYPE[poll_type]:
+        if key in settings:
+            _parse_setting(key, str(settings[key]))
+            comments.append(f"# {key}: {settings[key]}")
+    if poll_type == "ranked":
+        comments.append(f"# tie-break: {TIE_BREAK}")
+    buffer = io.StringIO(newline="")
+    buffer.write("".join(comment + LINE_END for comment in comments))
+    writer = csv.writer(buffer, lineterminator=LINE_END)
+    columns = CONSENT_COLUMNS if poll_type == "consent" else options
+    writer.writerow([*FIXED_COLUMNS, *columns])
+    for ballot_id, organisation, ballot in rows:
+        check_ballot(poll_type, ballot, len(options), settings)
+        writer.writerow([ballot_id, organisation or "", *_cells(poll_type, ballot, len(options))])
+    return buffer.getvalue()
+
+
+def _cells(poll_type: str, ballot: Any, option_count: int) -> list[str]:
+    if poll_type in ("single", "multi"):
+        return [MARK if p in ballot else "" for p in range(option_count)]
+    if poll_type == "ranked":
+        rank = {position: str(place) for place, position in enumerate(ballot, start=1)}
+        return [rank.get(p, "") for p in range(option_count)]
+    if poll_type == "consent":
+        stance, reason = ballot
+        return [*(MARK if s == stance else "" for s in STANCES), reason]
+    return [str(number) for number in ballot]
+
+
+# --- reading ----------------------------------------------------------------
+
+
+def read(text: str) -> Export:
+    """Parse a ballots file; a `ValueError` names the line and what is wrong with it."""
+    comments, body = _split_comments(text.removeprefix("\ufeff"))
+    export = _preamble(comments)
+    rows = _rows(body, first_line=len(comments) + 1)
+    line, header = next(rows, (len(comments) + 1, []))
+    export.options = _options(export.type, header, line)
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        try:
+            _check_row(row, len(header), seen)
+            export.add(row[0], row[1], row[2:])
+        except ValueError as error:  # InvalidBallot included: say where
+            raise ValueError(f"line {line}: {error}") from None
+        seen[row[0]] = line
+    return export
+
+
+def _split_comments(text: str) -> tuple[list[str], str]:
+    """The leading `#` lines (without line ends) and the CSV text after them."""
+    comments, start = [], 0
+    while text.startswith("#", start):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        comments.append(text[start:end].rstrip("\r"))
+        start = end + 1
+    return comments, text[start:]
+
+
+def _preamble(comments: list[str]) -> Export:
+    if not comments or comments[0].strip() != VERSION_LINE:
+        found = f", not {comments[0]!r}" if comments else ""
+        raise ValueError(f"line 1: a ballots file starts with {VERSION_LINE!r}{found}")
+    given: dict[str, tuple[int, str]] = {}
+    for line, comment in enumerate(comments[1:], start=2):
+        key, colon, value = comment.removeprefix("#").partition(":")
+        key = key.strip()
+        if not colon or not key:
+            raise ValueError(f"line {line}: expected '# name: value', found {comment!r}")
+        if key in given:
+            raise ValueError(f"line {line}: {key!r} is given twice (first on line {given[key][0]})")
+        given[key] = (line, value.strip())
+    poll_type = _poll_type(given)
+    return Export(poll_type, _required(given, "question")[1], [], _settings(poll_type, given))
+
+
+def _poll_type(given: dict[str, tuple[int, str]]) -> str:
+    line, poll_type = _required(given, "type")
+    if poll_type not in POLL_TYPES:
+        raise ValueError(
+            f"line {line}: unknown poll type {poll_type!r}: use one of {', '.join(POLL_TYPES)}"
+        )
+    return poll_type
+
+
+def _required(given: dict[str, tuple[int, str]], key: str) -> tuple[int, str]:
+    if key not in given:
+        raise ValueError(f"the comment lines lack '# {key}: …'")
+    return given[key]
+
+
+def _settings(poll_type: str, given: dict[str, tuple[int, str]]) -> dict[str, Any]:
+    settings: dict[str, Any] = {}
+    for key, (line, value) in given.items():
+        if key in ("type", "question"):
+            continue
+        if key == "tie-break" and poll_type == "ranked":
+            _check_tie_break(value, line)
+        elif key not in SETTINGS_BY_TYPE[poll_type]:
+            known = key in LEAST_VALUE or key in ("balance", "tie-break")
+            problem = f"does not apply to a {poll_type} poll" if known else "is not a setting"
+            raise ValueError(f"line {line}: {key!r} {problem}")
+        else:
+            settings[key] = _parse_setting(key, value, line)
+    for key in REQUIRED.get(poll_type, ()):
+        _required(given, key)
+    low = settings.get("min-score", DEFAULT_SCORES[0])
+    high = settings.get("max-score", DEFAULT_SCORES[1])
+    if low > high:
+        raise ValueError(f"'min-score' ({low}) is above 'max-score' ({high})")
+    return settings
+
+
+def _check_tie_break(rule: str, line: int) -> None:
+    if rule != TIE_BREAK:
+        raise ValueError(
+            f"line {line}: this file breaks ties by {rule!r}, "
+            f"but recount knows only the rule {TIE_BREAK!r}"
+        )
+
+
+def _parse_setting(key: str, value: str, line: int | None = None) -> Any:
+    where = f"line {line}: " if line else ""
+    if key == "balance":
+        if value != "orgs":
+            raise ValueError(f"{where}'balance' can only be 'orgs', not {value!r}")
+        return value
+    number = _whole(value, repr(key), where=where)
+    least = LEAST_VALUE[key]
+    if least is not None and number < least:
+        raise ValueError(f"{where}{key!r} must be at least {least}, not {number}")
+    return number
+
+
+def _whole(text: str, what: str, label: str | None = None, where: str = "") -> int:
+    """`text` as an int; else a `ValueError` about `what` (of the option `label`)."""
+    if WHOLE_NUMBER.fullmatch(text.strip()):
+        return int(text)
+    subject = what if label is None else f"the {what} for {label!r}"
+    raise ValueError(f"{where}{subject} must be a whole number, not {text!r}")
+
+
+def _rows(body: str, first_line: int) -> Iterator[tuple[int, list[str]]]:
+    """Non-blank CSV records with the file line each one starts on."""
+    reader = csv.reader(io.StringIO(body, newline=""), strict=True)
+    start = 0
+    try:
+        for row in reader:
+            if row:
+                yield first_line + start, row
+            start = reader.line_num
+    except csv.Error as error:
+        raise ValueError(f"line {first_line + start}: not valid CSV: {error}") from None
+
+
+def _options(poll_type: str, header: list[str], line: int) -> list[str]:
+    if not header:
+        raise ValueError(f"line {line}: the header row is missing")
+    expected = CONSENT_COLUMNS if poll_type == "consent" else ()
+    shown = ",".join(FIXED_COLUMNS + expected) + ("" if expected else ",<option 1>,…")
+    columns = header[len(FIXED_COLUMNS) :]
+    if tuple(header[: len(FIXED_COLUMNS)]) != FIXED_COLUMNS or not columns:
+        raise ValueError(f"line {line}: the header must be {shown}")
+    if poll_type == "consent":
+        if tuple(columns) != CONSENT_COLUMNS:
+            raise ValueError(f"line {line}: the header must be {shown}")
+        return []
+    for number, label in enumerate(columns, start=1):
+        if not label.strip():
+            raise ValueError(f"line {line}: option {number} has no label")
+        if columns.index(label) != number - 1:
+            raise ValueError(f"line {line}: option {label!r} appears twice")
+    return columns
+
+
+def _check_row(row: list[str], width: int, seen: dict[str, int]) -> None:
+    if len(row) != width:
+        raise ValueError(f"expected {width} cells, found {len(row)}")
+    if not row[0]:
+        raise ValueError("the ballot id is empty")
+    if row[0] in seen:
+        raise ValueError(f"ballot {row[0]!r} is already on line {seen[row[0]]}")
+
+
+def _ballot(poll_type: str, cells: list[str], options: Sequence[str]) -> Any:
+    if poll_type in ("single", "multi"):
+        return [p for p, cell in enumerate(cells) if _marked(cell, options[p])]
+    if poll_type == "ranked":
+        return _ranking(cells, options)
+    if poll_type == "consent":
+        stances = [s for s, cell in zip(STANCES, cells, strict=False) if _marked(cell, s)]
+        if len(stances) != 1:
+            raise InvalidBallot(f"mark exactly one of {', '.join(STANCES)} with {MARK}")
+        return (stances[0], cells[-1])
+    what = "score" if poll_type == "score" else "number of dots"
+    return [_whole(cell, what, label) for cell, label in zip(cells, options, strict=True)]
+
+
+def _marked(cell: str, column: str) -> bool:
+    if cell not in (MARK, ""):
+        raise InvalidBallot(f"the cell for {column!r} must be {MARK} or empty, not {cell!r}")
+    return cell == MARK
+
+
+def _ranking(cells: list[str], options: Sequence[str]) -> list[int]:
+    ranks = {p: _whole(cell, "rank", options[p]) for p, cell in enumerate(cells) if cell}
+    if not ranks:
+        raise InvalidBallot("the ballot ranks no option")
+    if problem := _rank_problem(sorted(ranks.values())):
+        raise InvalidBallot(f"{problem} (ranks run 1, 2, 3… with no gaps or repeats)")
+    return sorted(ranks, key=ranks.__getitem__)
+
+
+def _rank_problem(ranks: list[int]) -> str | None:
+    if ranks[0] < 1:
+        return f"rank {ranks[0]} is below 1"
+    if repeated := [r for r, after in pairwise(ranks) if r == after]:
+        return f"rank {repeated[0]} is given twice"
+    if ranks[-1] != len(ranks):
+        missing = min(set(range(1, len(ranks) + 1)) - set(ranks))
+        return f"rank {missing} is missing"
+    return None

@@ -1,0 +1,276 @@
+"""Poll commands and lifecycle: list, results, export, close (by hand or at the deadline),
+and the one reminder. Starting a poll is in `poll_setup`, voting in `voting`, what a
+poll shows in `poll_results`.
+"""
+
+from __future__ import annotations
+
+import random
+from contextlib import suppress
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, delete, func, select
+
+from dialogs.collaborative import members as membership
+from dialogs.commands.when import describe
+from dialogs.core import effects, timers
+from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
+from dialogs.core.turn import Refusal, Turn
+from dialogs.polls import tally
+from dialogs.polls.results import (
+    compute,
+    export_csv,
+    missing_for_quorum,
+    outcome_text,
+    result_card,
+    visible_to,
+    visible_to_all,
+)
+from dialogs.polls.setup import message_key
+from dialogs.polls.voting import poll_in
+from dialogs.purpose import stages
+from storage.models import Ballot, Collaborative, Member, Participation, Poll, Timer
+
+_SHUFFLE = random.SystemRandom()
+
+
+def close(turn: Turn, number: int) -> None:
+    collaborative, _ = turn.require_coordinator("close a poll")
+    _close(turn, collaborative, _poll_by_number(turn.session, collaborative, number))
+
+
+def close_by_id(turn: Turn, poll_id: int) -> None:
+    """The poll message's own Close button (its action names the poll, so re-check it)."""
+    collaborative, _ = turn.require_coordinator("close a poll")
+    _close(turn, collaborative, poll_in(turn, collaborative, poll_id))
+
+
+def _close(turn: Turn, collaborative: Collaborative, poll: Poll) -> None:
+    if poll.status != "open":
+        raise Refusal(
+            f"Poll #{poll.number} is already closed.",
+            f"See the result with `poll results {poll.number}`.",
+        )
+    summary = finish(turn.session, turn.now, collaborative, poll, by=turn.member)
+    turn.say(f"Poll #{poll.number} is closed.", summary)
+
+
+def close_at_deadline(session: Session, now: datetime, timer: Timer) -> None:
+    """The deadline timer: close the poll (if a coordinator hasn't already) and post the result."""
+    poll = session.get(Poll, timer.subject_id)
+    if poll is None or poll.status != "open":
+        return
+    collaborative = session.get(Collaborative, poll.collaborative_id)
+    assert collaborative is not None and poll.closes_at is not None
+    with suppress(Refusal):  # closed meanwhile by a coordinator, in another process
+        finish(session, now, collaborative, poll, by=None, closed_at=poll.closes_at)
+
+
+def send_reminders(session: Session, now: datetime, timer: Timer) -> None:
+    """One gentle nudge, only to members who may vote, haven't, and haven't muted reminders."""
+    poll = session.get(Poll, timer.subject_id)
+    if poll is None or poll.status != "open":
+        return
+    collaborative = session.get(Collaborative, poll.collaborative_id)
+    assert collaborative is not None
+    # Participation, not ballots: an anonymous ballot names nobody.
+    voted = select(Participation.member_id).where(Participation.poll_id == poll.id)
+    waiting = session.exec(
+        select(Member).where(
+            Member.collaborative_id == collaborative.id,
+            Member.role != "observer",
+            Member.reminders_muted == False,  # noqa: E712 — SQL, not Python truth
+            Member.id.not_in(voted),  # type: ignore[union-attr]
+        )
+    ).all()
+    until = (
+        f" It closes {describe(poll.closes_at, collaborative.timezone)}." if poll.closes_at else ""
+    )
+    card = Card(
+        blocks=[
+            Text(text=f"You haven't voted yet in poll #{poll.number}: {poll.question}"),
+            Context(
+                text=f"The poll is in your {collaborative.name} channels.{until} "
+                "This is the only reminder for this poll."
+            ),
+            Actions(
+                elements=[Button(label="Stop reminding me", action=f"mute:{collaborative.id}")]
+            ),
+        ],
+        fallback=f"Reminder: poll #{poll.number} is waiting for your vote",
+    )
+    for member in waiting:
+        if (actor := effects.actor_of(session, member)) is not None:
+            effects.notify(session, now, collaborative, actor, card)
+
+
+def set_reminders(turn: Turn, collaborative_id: int, muted: bool) -> None:
+    """The reminder's own button. Its collaborative id is untrusted: the actor must belong."""
+    collaborative = turn.session.get(Collaborative, collaborative_id)
+    if collaborative is None:
+        raise Refusal("That button doesn't do anything any more.")
+    member = membership.known_member(turn.session, collaborative, turn.actor)
+    if member is None:
+        raise Refusal("You aren't a member of that collaborative.")
+    member.reminders_muted = muted
+    if muted:
+        turn.reply(
+            Card(
+                blocks=[
+                    Text(text=f"You won't get reminders from {collaborative.name} any more."),
+                    Actions(
+                        elements=[
+                            Button(
+                                label="Turn reminders back on", action=f"unmute:{collaborative.id}"
+                            )
+                        ]
+                    ),
+                ],
+                fallback="Reminders muted",
+            )
+        )
+    else:
+        turn.say(f"Reminders from {collaborative.name} are on again.")
+
+
+def finish(
+    session: Session,
+    now: datetime,
+    collaborative: Collaborative,
+    poll: Poll,
+    by: Member | None,
+    *,
+    closed_at: datetime | None = None,
+) -> str:
+    """Close the poll, record the decision, show the final state and the result everywhere.
+
+    `closed_at` (default `now`) is when the poll closed: its deadline, when a late timer
+    closes it. The close is one conditional UPDATE, so of two processes closing the same
+    poll at once (a deadline and a coordinator) exactly one goes on; the other is refused.
+    """
+    closed_at = closed_at or now
+    closing = session.execute(
+        update(Poll)
+        .where(col(Poll.id) == poll.id, col(Poll.status) == "open")
+        .values(status="closed", closed_at=closed_at)
+    )
+    if closing.rowcount != 1:  # type: ignore[attr-defined]
+        raise Refusal(f"Poll #{poll.number} is already closed.")
+    poll.status, poll.closed_at = "closed", closed_at
+    assert poll.id is not None
+    timers.cancel(session, timers.POLL_REMIND, poll.id)
+    timers.cancel(session, timers.POLL_CLOSE, poll.id)
+    result = compute(session, poll)
+    summary = outcome_text(result, final=True)
+    if missing := missing_for_quorum(session, poll):
+        summary += f" Provisional: quorum not met ({', '.join(missing)})."
+    # The announced figures, exactly as `concord recount` prints them from the export.
+    effects.record(
+        session,
+        closed_at,
+        collaborative,
+        by,
+        "poll.close",
+        f"closed poll #{poll.number}: {poll.question} — {summary}",
+        poll=poll.number,
+        result=tally.dumps(result),
+    )
+    if poll.settings.get("anonymous"):
+        shuffle_anonymous_ballots(session, poll)
+    effects.update_everywhere(session, now, collaborative, message_key(poll))
+    effects.post_everywhere(
+        session, now, collaborative, result_card(session, poll, collaborative, result)
+    )
+    if poll.settings.get("purpose_round"):
+        stages.poll_closed(session, now, collaborative, poll)
+    return summary
+
+
+def list_polls(turn: Turn) -> None:
+    collaborative, _ = turn.in_collaborative()
+    polls = turn.session.exec(
+        select(Poll)
+        .where(Poll.collaborative_id == collaborative.id)
+        .order_by(Poll.number.desc())  # type: ignore[union-attr]
+        .limit(20)
+    ).all()
+    if not polls:
+        turn.say("No polls yet.", 'A coordinator starts one with `poll "Question?" "A" "B"`.')
+        return
+    voters = dict(
+        turn.session.exec(
+            select(Participation.poll_id, func.count())
+            .where(Participation.poll_id.in_([p.id for p in polls]))  # type: ignore[union-attr]
+            .group_by(Participation.poll_id)
+        ).all()
+    )
+    lines = [
+        f"#{p.number} · {p.type} · {p.status} · {voters.get(p.id, 0)} voted · {p.question}"
+        for p in polls
+    ]
+    turn.say(f"Polls in {collaborative.name}", *lines)
+
+
+def results(turn: Turn, number: int) -> None:
+    collaborative, member = turn.in_collaborative()
+    poll = _poll_by_number(turn.session, collaborative, number)
+    if not visible_to(turn.session, poll, member):
+        raise Refusal(
+            f"The results of poll #{poll.number} are hidden "
+            + (
+                "until you vote."
+                if poll.settings.get("results") == "after-vote"
+                else "until it closes."
+            ),
+        )
+    turn.reply(result_card(turn.session, poll, collaborative, compute(turn.session, poll)))
+
+
+def export(turn: Turn, number: int) -> None:
+    """The ballots as CSV, for `concord recount` or a spreadsheet (no names, random order)."""
+    collaborative, _ = turn.require_coordinator("export ballots")
+    poll = _poll_by_number(turn.session, collaborative, number)
+    if not visible_to_all(poll):
+        raise Refusal(
+            f"The results of poll #{poll.number} are hidden until it closes, "
+            "and so are its ballots."
+        )
+    turn.reply(
+        Card(
+            blocks=[
+                Heading(text=f"Ballots of poll #{poll.number}"),
+                Text(text=export_csv(turn.session, poll)),
+                Context(
+                    text="Save this as ballots.csv; `concord recount ballots.csv` "
+                    "recomputes the result."
+                ),
+            ],
+            fallback=f"Ballots of poll #{poll.number}",
+        )
+    )
+
+
+def shuffle_anonymous_ballots(session: Session, poll: Poll) -> None:
+    """Rewrite an anonymous poll's ballots in random order, so that not even the order
+    rows were stored in can be matched against who voted when."""
+    rows = list(session.exec(select(Ballot).where(Ballot.poll_id == poll.id)).all())
+    copies = [
+        Ballot(
+            poll_id=b.poll_id, organisation_id=b.organisation_id, choices=b.choices, latest=b.latest
+        )
+        for b in rows
+    ]
+    session.exec(delete(Ballot).where(Ballot.poll_id == poll.id))  # type: ignore[call-overload]
+    _SHUFFLE.shuffle(copies)
+    session.add_all(copies)
+    session.flush()
+
+
+def _poll_by_number(session: Session, collaborative: Collaborative, number: int) -> Poll:
+    poll = session.exec(
+        select(Poll).where(Poll.collaborative_id == collaborative.id, Poll.number == number)
+    ).first()
+    if poll is None:
+        raise Refusal(f"There is no poll #{number} here.", "Type `poll list` to see the polls.")
+    return poll

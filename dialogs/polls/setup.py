@@ -1,0 +1,390 @@
+"""Starting a poll: every setting, from a command or from the form, checked the same way."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from dialogs.commands.parser import Command, GrammarError, parse_count, parse_duration
+from dialogs.commands.when import describe, parse_when
+from dialogs.core import effects, timers
+from dialogs.core.cards import ActorModel, Choice, ChoiceInput, Form, OpenForm, TextInput
+from dialogs.core.turn import Refusal, Turn
+from dialogs.polls.results import render_poll
+from dialogs.polls.types import DEFAULT_DOTS, POLL_TYPES, RESULTS
+from storage.models import Collaborative, Member, Organisation, Poll, PollOption
+
+MAX_QUESTION = 300
+MAX_OPTION = 150
+MAX_OPTIONS = 20
+FORM_ACTION = "submit:poll"
+_YES = [Choice(label="yes", value="yes")]
+
+
+@dataclass(frozen=True)
+class PollSpec:
+    question: str
+    options: list[str]
+    type: str = "single"
+    settings: dict[str, Any] = field(default_factory=dict)
+    closes_at: datetime | None = None
+    remind_after: int | None = None  # seconds after the poll opens
+
+
+@dataclass(frozen=True)
+class Timing:
+    now: datetime
+    closes_at: datetime | None = None
+    remind_after: int | None = None
+
+
+def start(turn: Turn, command: Command) -> None:
+    turn.require_coordinator("start a poll")
+    if "question" not in command.args and not command.flags:
+        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=poll_form()))
+        return
+    open_poll(turn, spec_from_command(turn, command))
+
+
+def spec_from_command(turn: Turn, command: Command) -> PollSpec:
+    collaborative, _ = turn.in_collaborative()
+    flags = command.flags
+    closes_at = (
+        parse_when(flags["closes"], turn.now, collaborative.timezone) if "closes" in flags else None
+    )
+    return validated_spec(
+        turn,
+        command.args.get("question", ""),
+        command.args.get("options", []),
+        flags,
+        Timing(turn.now, closes_at, flags.get("remind")),
+    )
+
+
+def validated_spec(
+    turn: Turn, question: str, options: list[str], flags: dict[str, Any], timing: Timing
+) -> PollSpec:
+    """Check everything a coordinator asked for; the same rules for command and form."""
+    poll_type = flags.get("type", "single")
+    question = _question(question)
+    cleaned = _options(options, POLL_TYPES[poll_type].needs_options)
+    settings = _settings(turn, poll_type, flags, len(cleaned))
+    if (
+        timing.closes_at
+        and timing.remind_after
+        and (timing.now + timedelta(seconds=timing.remind_after) >= timing.closes_at)
+    ):
+        raise Refusal(
+            "The reminder would come after the poll closes.",
+            "Use a shorter `--remind`, or a later `--closes`.",
+        )
+    return PollSpec(question, cleaned, poll_type, settings, timing.closes_at, timing.remind_after)
+
+
+def _question(question: str) -> str:
+    question = " ".join(question.split())
+    if not question:
+        raise Refusal(
+            "The poll needs a question.",
+            'Type `poll "Question?" "Option" "Option"`, or `poll` alone for a form.',
+        )
+    if len(question) > MAX_QUESTION:
+        raise Refusal(
+            f"The question is {len(question):,} characters; the most is {MAX_QUESTION}.",
+            "Shorten it, and put detail in a message before the poll.",
+        )
+    return question
+
+
+def _options(options: list[str], needed: bool) -> list[str]:
+    cleaned = [" ".join(o.split()) for o in options]
+    if not needed:
+        if cleaned:
+            raise Refusal(
+                "A consent poll is about one proposal, so it takes no options.",
+                'Put the proposal in the question: `poll "We adopt …" --type consent`.',
+            )
+        return []
+    if any(not o for o in cleaned):
+        raise Refusal("One of the options is empty.", "Give every option some text.")
+    if len(cleaned) < 2:
+        raise Refusal(
+            "A poll needs at least two options.",
+            'Put each option in quotes after the question: `poll "Q?" "A" "B"`.',
+        )
+    if len(cleaned) > MAX_OPTIONS:
+        raise Refusal(
+            f"That is {len(cleaned)} options; the most is {MAX_OPTIONS}.",
+            "Too many options overwhelm people: group similar ones together.",
+        )
+    for index, option in enumerate(cleaned):
+        check_option(option, cleaned[:index])
+    return cleaned
+
+
+def check_option(option: str, others: list[str]) -> None:
+    if len(option) > MAX_OPTION:
+        raise Refusal(
+            f"An option is {len(option):,} characters; the most is {MAX_OPTION}.",
+            f"Shorten “{option[:40]}…”.",
+        )
+    if option.casefold() in {o.casefold() for o in others}:
+        raise Refusal(f"“{option}” is listed twice.", "Give each option once.")
+
+
+def _settings(turn: Turn, poll_type: str, flags: dict[str, Any], options: int) -> dict[str, Any]:
+    only = {"max": "multi", "dots": "dots", "objections": "consent"}
+    for flag, kind in only.items():
+        if flag in flags and poll_type != kind:
+            raise Refusal(
+                f"`--{flag}` only goes with `--type {kind}`.",
+                f"Start the poll with `--type {kind}`, or without `--{flag}`.",
+            )
+    settings: dict[str, Any] = {"results": flags.get("results", "live")}
+    if poll_type == "multi":
+        most = flags.get("max", options)
+        if most > options:
+            raise Refusal(
+                f"`--max {most}` is more than the {options} options.",
+                f"Use a number from 1 to {options}.",
+            )
+        settings["max"] = most
+    if poll_type == "dots":
+        settings["dots"] = flags.get("dots", DEFAULT_DOTS)
+    if poll_type == "consent":
+        settings["objections"] = flags.get("objections", 0)
+    for switch in ("anonymous", "open-options"):
+        if flags.get(switch):
+            settings[switch] = True
+    if settings.get("open-options") and not POLL_TYPES[poll_type].needs_options:
+        raise Refusal("A consent poll has no options to add to.")
+    if "balance" in flags or "quorum" in flags:
+        _need_organisations(turn, "--balance orgs" if "balance" in flags else "--quorum per-org")
+        if "balance" in flags:
+            settings["balance"] = "orgs"
+        if "quorum" in flags:
+            settings["quorum"] = flags["quorum"]["minimum"]
+    return settings
+
+
+def _need_organisations(turn: Turn, flag: str) -> None:
+    collaborative, _ = turn.in_collaborative()
+    count = turn.session.exec(
+        select(func.count())
+        .select_from(Organisation)
+        .where(Organisation.collaborative_id == collaborative.id)
+    ).one()
+    if count == 0:
+        raise Refusal(
+            f"`{flag}` needs organisations, and there are none yet.",
+            'Add them with `org add "Name"`; members join with `org join "Name"`.',
+        )
+
+
+def open_poll(turn: Turn, spec: PollSpec) -> Poll:
+    collaborative, member = turn.require_coordinator("start a poll")
+    poll = create_poll(turn.session, turn.now, collaborative, member, spec)
+    channels = len(effects.channels_of(turn.session, collaborative))
+    turn.say(
+        f"Poll #{poll.number} is open",
+        f"Posted in {channels} channel{'s' * (channels != 1)}. "
+        + _timing_note(collaborative, spec, turn.now, poll.number),
+    )
+    return poll
+
+
+def create_poll(
+    session: Session, now: datetime, collaborative: Collaborative, by: Member, spec: PollSpec
+) -> Poll:
+    """Store a checked poll, set its timers, log it and post it in every channel."""
+    number = (
+        session.exec(
+            select(func.coalesce(func.max(Poll.number), 0)).where(
+                Poll.collaborative_id == collaborative.id
+            )
+        ).one()
+        + 1
+    )
+    poll = Poll(
+        collaborative_id=collaborative.id,
+        number=number,
+        question=spec.question,
+        type=spec.type,
+        settings=spec.settings,
+        created_by=by.id,
+        created_at=now,
+        closes_at=spec.closes_at,
+        chart_token=secrets.token_urlsafe(24),
+    )
+    session.add(poll)
+    session.flush()
+    assert poll.id is not None and collaborative.id is not None
+    session.add_all(
+        PollOption(poll_id=poll.id, position=i, label=label) for i, label in enumerate(spec.options)
+    )
+    session.flush()
+    if spec.closes_at:
+        timers.schedule(
+            session, collaborative.id, timers.POLL_CLOSE, poll.id, "deadline", spec.closes_at
+        )
+    if spec.remind_after:
+        timers.schedule(
+            session,
+            collaborative.id,
+            timers.POLL_REMIND,
+            poll.id,
+            "reminder",
+            now + timedelta(seconds=spec.remind_after),
+        )
+    effects.record(
+        session,
+        now,
+        collaborative,
+        by,
+        "poll.open",
+        f"opened poll #{number}: {spec.question}",
+        poll=number,
+        options=spec.options,
+        type=spec.type,
+        settings=spec.settings,
+    )
+    effects.post_everywhere(
+        session, now, collaborative, render_poll(session, poll), message_key(poll)
+    )
+    return poll
+
+
+def message_key(poll: Poll) -> str:
+    return f"poll:{poll.id}"
+
+
+def _timing_note(collaborative: Collaborative, spec: PollSpec, now: datetime, number: int) -> str:
+    closing = (
+        f"It closes {describe(spec.closes_at, collaborative.timezone)}."
+        if spec.closes_at
+        else f"Close it with `poll close {number}`."
+    )
+    if not spec.remind_after:
+        return closing
+    remind_at = describe(now + timedelta(seconds=spec.remind_after), collaborative.timezone)
+    return f"{closing} Members who haven't voted get one reminder {remind_at}."
+
+
+def poll_form(values: dict[str, str] | None = None, error: str | None = None) -> Form:
+    values = values or {}
+
+    def text(name: str, label: str, placeholder: str = "", length: int = 60) -> TextInput:
+        return TextInput(
+            name=name,
+            label=label,
+            value=values.get(name, ""),
+            placeholder=placeholder,
+            max_length=length,
+            optional=True,
+        )
+
+    def pick(name: str, label: str, choices: list[Choice], default: str) -> ChoiceInput:
+        return ChoiceInput(
+            name=name, label=label, choices=choices, value=[values.get(name) or default]
+        )
+
+    def switch(name: str, label: str) -> ChoiceInput:
+        chosen = ["yes"] if values.get(name) == "yes" else []
+        return ChoiceInput(name=name, label=label, choices=_YES, value=chosen, multiple=True)
+
+    return Form(
+        title="New poll",
+        action=FORM_ACTION,
+        submit_label="Start poll",
+        error=error,
+        inputs=[
+            TextInput(
+                name="question",
+                label="Question",
+                value=values.get("question", ""),
+                placeholder="Which priority should we tackle first?",
+                max_length=MAX_QUESTION,
+            ),
+            TextInput(
+                name="options",
+                label="Options, one per line (none for consent)",
+                value=values.get("options", ""),
+                multiline=True,
+                max_length=3000,
+                optional=True,
+            ),
+            pick(
+                "type",
+                "People give",
+                [Choice(label=t.choose, value=t.name) for t in POLL_TYPES.values()],
+                "single",
+            ),
+            text("max", "At most this many choices (several choices)", length=2),
+            text("dots", f"Dots each (dots; default {DEFAULT_DOTS})", length=3),
+            text("objections", "Objections allowed (consent; default none)", length=3),
+            switch("anonymous", "Anonymous: nobody can see who voted what; votes can't change"),
+            pick("results", "Show results", [Choice(label=r, value=r) for r in RESULTS], "live"),
+            switch("open-options", "Members may add options"),
+            switch("balance", "Also show the result with organisations weighted equally"),
+            text("quorum", "Provisional until each organisation has this many voters", length=2),
+            text("closes", "Closes", "friday 17:00, in 3 days, 2026-12-01 17:00"),
+            text("remind", "Remind those who haven't voted after", "24h", length=20),
+        ],
+    )
+
+
+def submit_form(turn: Turn, values: dict[str, str | list[str]]) -> None:
+    """A submitted poll form; on any problem the form comes back with what was typed."""
+    collaborative, _ = turn.require_coordinator("start a poll")
+    flat = {k: (v[0] if isinstance(v, list) and v else v) for k, v in values.items()}
+    typed = {k: v.strip() if isinstance(v, str) else "" for k, v in flat.items()}
+    try:
+        spec = validated_spec(
+            turn,
+            typed.get("question", ""),
+            [line for line in typed.get("options", "").splitlines() if line.strip()],
+            _flags_from_form(typed),
+            _timing_from_form(turn, collaborative, typed),
+        )
+    except (Refusal, GrammarError) as problem:
+        turn.replies.append(
+            OpenForm(actor=ActorModel.of(turn.actor), form=poll_form(typed, problem.problem))
+        )
+        return
+    open_poll(turn, spec)
+
+
+def _flags_from_form(typed: dict[str, str]) -> dict[str, Any]:
+    poll_type = typed.get("type") or "single"
+    if poll_type not in POLL_TYPES:
+        raise Refusal("Choose what people give.")
+    flags: dict[str, Any] = {"type": poll_type}
+    numbers = {"max": (1, MAX_OPTIONS), "dots": (1, 100), "objections": (0, 100), "quorum": (1, 50)}
+    for name, (low, high) in numbers.items():
+        if typed.get(name):
+            flags[name] = parse_count(typed[name], f"“{name.capitalize()}”", low, high)
+    if "quorum" in flags:
+        flags["quorum"] = {"per": "org", "minimum": flags["quorum"]}
+    if typed.get("results", "live") not in RESULTS:
+        raise Refusal("Choose when results are shown.")
+    flags["results"] = typed.get("results") or "live"
+    for switch in ("anonymous", "open-options"):
+        if typed.get(switch) == "yes":
+            flags[switch] = True
+    if typed.get("balance") == "yes":
+        flags["balance"] = "orgs"
+    return flags
+
+
+def _timing_from_form(turn: Turn, collaborative: Collaborative, typed: dict[str, str]) -> Timing:
+    closes, remind = typed.get("closes", ""), typed.get("remind", "")
+    return Timing(
+        turn.now,
+        parse_when(closes, turn.now, collaborative.timezone) if closes else None,
+        parse_duration(remind, "“Remind after”") if remind else None,
+    )

@@ -1,0 +1,361 @@
+"""Many vote clicks in one transaction: the rules of one vote, a few statements for all.
+
+When hundreds of people click at once, most of the cost of a vote is the per-turn
+machinery (a transaction, a dozen ORM round trips). Clicks that arrive while
+another batch is being stored are stored together (`dialogs.runner`): this module
+reads everything the batch needs in one query per kind (channels, members, polls,
+options, latest ballots, participation), decides each click in arrival order with
+the same rules as `voting.vote` (`vote_refusal`, `button_choice`, `confirmation`),
+and writes ballots, participation and one live-results update per poll in bulk.
+
+A click this path does not cover — a channel that is not linked, a poll of another
+type, results shown after voting — comes back as None, for the ordinary turn. The
+database still guards what matters: if another process stores a vote for the same
+person meanwhile, the unique keys fail this transaction and `Database.run` runs it
+again, reading afresh.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, NamedTuple, TypeVar
+
+from sqlalchemy import Column, Connection, bindparam, insert, tuple_, update
+from sqlalchemy.engine import Row as ResultRow
+from sqlalchemy.orm import configure_mappers
+from sqlmodel import Session, SQLModel, col, select
+
+from dialogs.collaborative.members import MAX_NAME
+from dialogs.core import effects
+from dialogs.core.cards import ActorModel, Card, Effect, Notify, PlaceModel
+from dialogs.core.events import ActionInvoked, Actor
+from dialogs.core.turn import Refusal, refusal_card
+from dialogs.polls.setup import message_key
+from dialogs.polls.voting import (
+    BUTTON_TYPES,
+    already_chosen,
+    ballot_row,
+    button_choice,
+    confirmation,
+    not_this_collaboratives_poll,
+    not_this_polls_option,
+    participation_row,
+    vote_refusal,
+    voted_for,
+)
+from storage.database import insert_rows
+from storage.models import (
+    LATEST_BALLOT,
+    Ballot,
+    Channel,
+    Collaborative,
+    Identity,
+    Member,
+    Participation,
+    Poll,
+    PollOption,
+)
+
+VOTE = re.compile(r"vote:(\d{1,12}):(\d{1,12})")
+
+PlaceKey = tuple[str, str, str]  # platform, tenant, channel id
+Row = dict[str, Any]  # a row's values: ballots and participation are written without objects
+PersonKey = tuple[int, str, str, str]  # collaborative, platform, tenant, user id
+M = TypeVar("M", bound=SQLModel)
+
+
+def is_click(event: object) -> bool:
+    """Whether `event` is a vote button click (the only kind batched)."""
+    return isinstance(event, ActionInvoked) and VOTE.fullmatch(event.action) is not None
+
+
+@dataclass
+class _Batch:
+    """What the clicks need, read once, and what deciding them has changed so far."""
+
+    now: datetime
+    channels: dict[PlaceKey, Collaborative]  # each linked channel's collaborative
+    members: dict[PersonKey, Member]
+    polls: dict[int, Poll]
+    options: dict[int, list[PollOption]]
+    latest: dict[tuple[int, int], Row]  # id and choices of each latest ballot
+    participated: set[tuple[int, int]]
+    ballots: list[Row] = field(default_factory=list)  # new ballots, as rows
+    fresh: set[str] = field(default_factory=set)  # ids of the ballots in `ballots`
+    superseded: list[str] = field(default_factory=list)
+    joined: list[Row] = field(default_factory=list)  # new participation, as rows
+    anonymous_joined: list[Row] = field(default_factory=list)
+    touched: dict[int, Collaborative] = field(default_factory=dict)
+    recorded: int = 0  # votes stored
+
+
+class Cast(NamedTuple):
+    replies: list[list[Effect] | None]  # per click; None: it needs the ordinary turn
+    recorded: int  # how many of the clicks were stored as votes
+
+
+def cast(session: Session, now: datetime, clicks: list[ActionInvoked]) -> Cast:
+    """Store `clicks` in order; for each, the replies to its voter, or None if it needs the
+    ordinary turn."""
+    connection = session.connection()
+    batch = _read(connection, now, clicks)
+    replies = [_decide(batch, click) for click in clicks]
+    _write(session, connection, batch)
+    return Cast(replies, batch.recorded)
+
+
+def _columns(model: type[SQLModel]) -> list[Column[Any]]:
+    return list(model.__table__.columns)  # type: ignore[attr-defined]
+
+
+def _made(model: type[M], row: ResultRow[Any], **changed: Any) -> M:
+    """A plain `model` of the row's columns of its table (others, joined, are ignored), with
+    `changed` values: the batch only reads it (it is in no session, and nothing it is given
+    is written back)."""
+    values = {c.name: row._mapping[c] for c in _columns(model)}
+    return model.model_construct(**(values | changed))
+
+
+# Plain objects read their columns through the ORM's instrumentation, which is set up when
+# any mapper is first used: make sure it is, even if a vote batch is a process's first use.
+configure_mappers()
+
+
+# The batch's statements, built once. They are Core statements run on the session's
+# connection, and what they read becomes plain objects (`model_construct`) the batch only
+# reads: an ORM query costs several times what it asks the database for, and a batch
+# that a few dozen clicks share is paid by each of them.
+_CHANNEL = (Channel.platform, Channel.tenant_id, Channel.channel_id)
+_MEMBER = Member.__table__.c  # type: ignore[attr-defined]
+_IDENTITY = (Identity.collaborative_id, Identity.platform, Identity.tenant_id, Identity.user_id)
+_CHANNELS = (
+    select(*_CHANNEL, *_columns(Collaborative))
+    .join(Collaborative, col(Collaborative.id) == Channel.collaborative_id)
+    .where(tuple_(*_CHANNEL).in_(bindparam("places", expanding=True)))
+)
+# By each collaborative, platform and workspace, and the user ids there: SQLite scans the
+# whole table for a row-value IN over all four columns, but searches the unique index
+# for this.
+_MEMBERS = (
+    select(*_IDENTITY, *_columns(Member))
+    .join(Member, col(Member.id) == Identity.member_id)
+    .where(
+        Identity.collaborative_id == bindparam("collaborative"),
+        Identity.platform == bindparam("platform"),
+        Identity.tenant_id == bindparam("tenant"),
+        col(Identity.user_id).in_(bindparam("users", expanding=True)),
+    )
+)
+_POLLS = select(*_columns(Poll)).where(col(Poll.id).in_(bindparam("polls", expanding=True)))
+_OPTIONS = (
+    select(*_columns(PollOption))
+    .where(col(PollOption.poll_id).in_(bindparam("polls", expanding=True)))
+    .order_by(col(PollOption.poll_id), col(PollOption.position))
+)
+_LATEST = select(Ballot.id, Ballot.poll_id, Ballot.member_id, Ballot.choices).where(
+    col(Ballot.poll_id).in_(bindparam("polls", expanding=True)),
+    col(Ballot.member_id).in_(bindparam("members", expanding=True)),
+    LATEST_BALLOT,
+)
+_PARTICIPATED = select(Participation.poll_id, Participation.member_id).where(
+    col(Participation.poll_id).in_(bindparam("polls", expanding=True)),
+    col(Participation.member_id).in_(bindparam("members", expanding=True)),
+)
+_NEW_MEMBERS = insert(Member).returning(col(Member.id), sort_by_parameter_order=True)
+_RENAME = (
+    update(Member)
+    .where(col(Member.id) == bindparam("member_id"))
+    .values(display_name=bindparam("new_name"))
+)
+_SUPERSEDE = (
+    update(Ballot).where(col(Ballot.id).in_(bindparam("ids", expanding=True))).values(latest=False)
+)
+
+
+def _read(connection: Connection, now: datetime, clicks: list[ActionInvoked]) -> _Batch:
+    places = list({(c.place.platform, c.place.tenant_id, c.place.channel_id) for c in clicks})
+    channels = {
+        (row.platform, row.tenant_id, row.channel_id): _made(Collaborative, row)
+        for row in connection.execute(_CHANNELS, {"places": places})
+    }
+    members = _members(connection, now, clicks, channels)
+    poll_ids = list({int(VOTE.fullmatch(c.action).group(1)) for c in clicks})  # type: ignore[union-attr]
+    polls = {row.id: _made(Poll, row) for row in connection.execute(_POLLS, {"polls": poll_ids})}
+    options: dict[int, list[PollOption]] = {poll_id: [] for poll_id in polls}
+    for row in connection.execute(_OPTIONS, {"polls": list(polls)}):
+        options[row.poll_id].append(_made(PollOption, row))
+    found = {"polls": list(polls), "members": list({m.id for m in members.values()})}
+    latest = {
+        (poll_id, member_id): {"id": ballot_id, "choices": choices}
+        for ballot_id, poll_id, member_id, choices in connection.execute(_LATEST, found)
+    }
+    participated = {
+        (row.poll_id, row.member_id) for row in connection.execute(_PARTICIPATED, found)
+    }
+    return _Batch(now, channels, members, polls, options, latest, participated)
+
+
+def _members(
+    connection: Connection,
+    now: datetime,
+    clicks: list[ActionInvoked],
+    channels: dict[PlaceKey, Collaborative],
+) -> dict[PersonKey, Member]:
+    """Every voter's member, joining (as `membership.member_for` does) those new here."""
+    people: dict[PersonKey, Actor] = {}
+    for click in clicks:
+        found = channels.get((click.place.platform, click.place.tenant_id, click.place.channel_id))
+        if found is not None:
+            people[_person(found, click.actor)] = click.actor
+    if not people:
+        return {}
+    users: dict[tuple[int, str, str], list[str]] = {}
+    for collaborative_id, platform, tenant_id, user_id in people:
+        users.setdefault((collaborative_id, platform, tenant_id), []).append(user_id)
+    members: dict[PersonKey, Member] = {}
+    renamed = []
+    for (collaborative_id, platform, tenant_id), ids in users.items():
+        group = {"collaborative": collaborative_id, "platform": platform, "tenant": tenant_id}
+        for row in connection.execute(_MEMBERS, {**group, "users": ids}):
+            key = (collaborative_id, platform, tenant_id, row.user_id)
+            name = people[key].display_name[:MAX_NAME]
+            if name and row._mapping[_MEMBER.display_name] != name:  # known by a new name
+                renamed.append({"member_id": row._mapping[_MEMBER.id], "new_name": name})
+                members[key] = _made(Member, row, display_name=name)
+            else:
+                members[key] = _made(Member, row)
+    if renamed:
+        connection.execute(_RENAME, renamed)
+    newcomers = [(key, actor) for key, actor in people.items() if key not in members]
+    if newcomers:
+        members.update(_join(connection, now, newcomers))
+    return members
+
+
+def _join(
+    connection: Connection, now: datetime, newcomers: list[tuple[PersonKey, Actor]]
+) -> dict[PersonKey, Member]:
+    """New members (and their identities) in two statements, as `membership.add_member`."""
+    rows = [
+        {
+            "collaborative_id": key[0],
+            "display_name": actor.display_name[:MAX_NAME],
+            "role": "member",
+            "reminders_muted": False,
+            "created_at": now,
+        }
+        for key, actor in newcomers
+    ]
+    ids = connection.execute(_NEW_MEMBERS, rows).scalars().all()
+    connection.execute(
+        insert(Identity),
+        [
+            {
+                "collaborative_id": key[0],
+                "member_id": member_id,
+                "platform": key[1],
+                "tenant_id": key[2],
+                "user_id": key[3],
+            }
+            for (key, _), member_id in zip(newcomers, ids, strict=True)
+        ],
+    )
+    return {
+        key: Member.model_construct(id=member_id, organisation_id=None, **row)
+        for (key, _), member_id, row in zip(newcomers, ids, rows, strict=True)
+    }
+
+
+def _decide(batch: _Batch, click: ActionInvoked) -> list[Effect] | None:
+    place = click.place
+    found = batch.channels.get((place.platform, place.tenant_id, place.channel_id))
+    match = VOTE.fullmatch(click.action)
+    if found is None or match is None:
+        return None
+    collaborative = found
+    poll = batch.polls.get(int(match.group(1)))
+    if poll is not None and (
+        poll.type not in BUTTON_TYPES or poll.settings.get("results") == "after-vote"
+    ):
+        return None
+    try:
+        card = _vote(batch, collaborative, _person(collaborative, click.actor), poll, match)
+    except Refusal as refusal:
+        card = refusal_card(refusal.problem, refusal.hint)
+    return [Notify(actor=ActorModel.of(click.actor), place=PlaceModel.of(place), card=card)]
+
+
+def _vote(
+    batch: _Batch,
+    collaborative: Collaborative,
+    person: PersonKey,
+    poll: Poll | None,
+    match: re.Match[str],
+) -> Card:
+    if poll is None or poll.collaborative_id != collaborative.id:
+        raise not_this_collaboratives_poll()
+    member = batch.members[person]
+    assert poll.id is not None and member.id is not None
+    pair = (poll.id, member.id)
+    if refusal := vote_refusal(collaborative, member, poll, batch.now, pair in batch.participated):
+        raise refusal
+    options = batch.options[poll.id]
+    option = next((each for each in options if each.id == int(match.group(2))), None)
+    if option is None:
+        raise not_this_polls_option()
+    previous = batch.latest.get(pair)
+    chosen = button_choice(poll, option, previous["choices"] if previous else [])
+    if previous is not None and chosen == previous["choices"]:
+        return already_chosen(option)
+    _record(batch, poll, member, chosen, previous, pair)
+    batch.touched[poll.id] = collaborative
+    done = voted_for([each.label for each in options], chosen)
+    return confirmation(poll, collaborative, chosen, done, batch.now)
+
+
+def _record(
+    batch: _Batch,
+    poll: Poll,
+    member: Member,
+    chosen: list[int],
+    previous: Row | None,
+    pair: tuple[int, int],
+) -> None:
+    ballot = ballot_row(poll, member, chosen, batch.now)
+    batch.recorded += 1
+    if previous is not None:
+        if previous["id"] in batch.fresh:  # cast earlier in this batch: history from the start
+            previous["latest"] = False
+        else:
+            batch.superseded.append(previous["id"])
+        del batch.latest[pair]
+    if chosen or ballot["member_id"] is None:
+        batch.ballots.append(ballot)
+        batch.fresh.add(ballot["id"])
+        if ballot["member_id"] is not None:
+            batch.latest[pair] = ballot
+    if pair not in batch.participated:
+        batch.participated.add(pair)
+        joined = batch.anonymous_joined if poll.settings.get("anonymous") else batch.joined
+        joined.append(participation_row(poll, member, batch.now))
+
+
+def _write(session: Session, connection: Connection, batch: _Batch) -> None:
+    # The old latest ballots step aside before the new ones arrive (one latest each).
+    if batch.superseded:
+        connection.execute(_SUPERSEDE, {"ids": batch.superseded})
+    insert_rows(session, Ballot, batch.ballots)
+    insert_rows(session, Participation, batch.joined, unless_present=True)
+    # As in a single vote: anonymous participation is a plain insert, so a racing second
+    # vote fails the transaction and is refused when it runs again.
+    insert_rows(session, Participation, batch.anonymous_joined)
+    for poll_id, collaborative in batch.touched.items():
+        key = message_key(batch.polls[poll_id])
+        effects.update_everywhere(session, batch.now, collaborative, key)
+
+
+def _person(collaborative: Collaborative, actor: Actor) -> PersonKey:
+    assert collaborative.id is not None
+    return (collaborative.id, actor.platform, actor.tenant_id, actor.user_id)

@@ -1,0 +1,384 @@
+"""Purpose rounds: the commands, and the coordinators' forms for prompts and revisions.
+
+    gather → group → shortlist (dots) → draft → choose (ranked) → consent → adopt
+
+A coordinator starts a round (`purpose start`) and may move it on (`purpose
+next`); otherwise time does (`dialogs.purpose.stages`). Members propose through
+`dialogs.purpose.proposals`; coordinators adjust groups through `dialogs.purpose.groups`.
+Objections at consent send the statement back to the coordinators for revision,
+at most three times; after that the round says it needs a conversation instead.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from dialogs.commands.parser import Command
+from dialogs.commands.when import describe
+from dialogs.core import effects, timers
+from dialogs.core.cards import (
+    Actions,
+    ActorModel,
+    Button,
+    Card,
+    Context,
+    Form,
+    OpenForm,
+    Text,
+    TextInput,
+    submitted_text,
+)
+from dialogs.core.turn import Refusal, Turn
+from dialogs.polls import lifecycle
+from dialogs.polls.results import voter_count
+from dialogs.purpose import rounds
+from dialogs.purpose.cards import (
+    render_adopted,
+    render_groups,
+    render_round,
+    stage_line,
+)
+from dialogs.purpose.proposals import round_in
+from dialogs.purpose.stages import ADVANCE, Step, has_proposals, open_consent
+from storage.models import Collaborative, Poll, Proposal, PurposeRound
+
+MAX_PROMPT = 200
+JUST_OPENED = timedelta(minutes=1)
+
+
+# Commands
+
+
+def start(turn: Turn, command: Command) -> None:
+    collaborative, member = turn.require_coordinator("start a purpose round")
+    session = turn.session
+    if running := rounds.running_round(session, collaborative.id or 0):
+        raise _already_running(running, collaborative)
+    gather = command.flags.get("gather", rounds.DEFAULT_GATHER)
+    settings = {
+        "gather": gather,
+        "shortlist": command.flags.get("shortlist", rounds.DEFAULT_SHORTLIST),
+        "review": rounds.DEFAULT_REVIEW,
+        "vote": rounds.DEFAULT_VOTE,
+    }
+    number = session.exec(
+        select(func.coalesce(func.max(PurposeRound.number), 0)).where(
+            PurposeRound.collaborative_id == collaborative.id
+        )
+    ).one()
+    purpose_round = PurposeRound(
+        collaborative_id=collaborative.id,
+        number=number + 1,
+        prompts=list(rounds.DEFAULT_PROMPTS),
+        settings=settings,
+        history={rounds.GATHERING: {"from": turn.now.isoformat()}},
+        stage_ends_at=turn.now + timedelta(seconds=gather),
+        created_by=member.id,
+        created_at=turn.now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(purpose_round)
+            session.flush()
+    except IntegrityError:
+        # Another coordinator's round committed first: the database keeps it to one.
+        raise Refusal("Another coordinator has just started a purpose round here.") from None
+    assert purpose_round.id is not None and purpose_round.stage_ends_at is not None
+    cid = collaborative.id or 0
+    timers.schedule(
+        session, cid, timers.PURPOSE_GATHER, purpose_round.id, "gather", purpose_round.stage_ends_at
+    )
+    halfway = turn.now + timedelta(seconds=gather / 2)
+    timers.schedule(session, cid, timers.PURPOSE_NUDGE, purpose_round.id, "nudge", halfway)
+    ends = describe(purpose_round.stage_ends_at, collaborative.timezone)
+    turn.audit(
+        "purpose.start",
+        f"started purpose round #{purpose_round.number}; gathering until {ends}",
+        round=purpose_round.number,
+        settings=settings,
+    )
+    channels = turn.post_everywhere(
+        render_round(session, purpose_round), key=rounds.round_key(purpose_round)
+    )
+    rounds.grouping().prepare_in_background(
+        []
+    )  # load the grouping model before anyone waits for it
+    turn.reply(
+        Card(
+            blocks=[
+                Text(text=f"Purpose round #{purpose_round.number} is open"),
+                Text(
+                    text=f"The invitation is posted in {channels} channel"
+                    f"{'s' * (channels != 1)}; members propose until {ends}. "
+                    "`purpose next` groups the proposals sooner."
+                ),
+                Context(text="The prompts: " + " / ".join(purpose_round.prompts)),
+                Actions(
+                    elements=[
+                        Button(label="Edit the prompts", action=f"form:prompts:{purpose_round.id}")
+                    ]
+                ),
+            ],
+            fallback=f"Purpose round #{purpose_round.number} is open",
+        )
+    )
+
+
+def _already_running(purpose_round: PurposeRound, collaborative: Collaborative) -> Refusal:
+    return Refusal(
+        f"Purpose round #{purpose_round.number} is already running "
+        f"({stage_line(purpose_round, collaborative.timezone).split(' · ', 1)[1]}); "
+        "a collaborative runs one round at a time.",
+        "Type `purpose status` to see it, or `purpose next` to move it on.",
+    )
+
+
+def status(turn: Turn) -> None:
+    collaborative, member = turn.in_collaborative()
+    purpose_round = rounds.running_round(turn.session, collaborative.id or 0) or _latest(
+        turn.session, collaborative
+    )
+    if purpose_round is None:
+        turn.say(
+            "No purpose round yet.",
+            "A coordinator starts one with `purpose start`; members then propose, group, "
+            "shortlist, choose and consent, in chat.",
+        )
+        return
+    card = render_round(turn.session, purpose_round)
+    if member.role == "coordinator" and purpose_round.running:
+        card = card.model_copy(
+            update={"blocks": [*card.blocks, Context(text=_next_hint(purpose_round))]}
+        )
+    turn.reply(card)
+
+
+def _next_hint(purpose_round: PurposeRound) -> str:
+    return {
+        rounds.GATHERING: "`purpose next` closes gathering and groups the proposals.",
+        rounds.GROUPING: "`purpose next` opens the shortlist vote on these groups.",
+        rounds.SHORTLISTING: "`purpose next` closes the shortlist vote now.",
+        rounds.DRAFTING: "`purpose next` opens the vote ranking the drafts.",
+        rounds.CHOOSING: "`purpose next` closes the ranking now.",
+        rounds.CONSENTING: "`purpose next` closes the consent poll now.",
+        rounds.REVISING: "`purpose next` opens the form to revise the statement.",
+    }[purpose_round.stage]
+
+
+def show(turn: Turn) -> None:
+    collaborative, _ = turn.in_collaborative()
+    adopted = rounds.latest_adopted(turn.session, collaborative.id or 0)
+    if adopted is not None:
+        turn.reply(render_adopted(turn.session, adopted))
+        return
+    running = rounds.running_round(turn.session, collaborative.id or 0)
+    turn.say(
+        f"{collaborative.name} has no shared purpose adopted yet.",
+        f"{stage_line(running, collaborative.timezone)}: `purpose status` shows it."
+        if running
+        else "A coordinator can start a purpose round with `purpose start`.",
+    )
+
+
+def next_stage(turn: Turn) -> None:
+    collaborative, member = turn.require_coordinator("move the purpose round on")
+    purpose_round = rounds.running_round(turn.session, collaborative.id or 0)
+    if purpose_round is None:
+        raise Refusal(
+            "No purpose round is running.", "Start one with `purpose start` (coordinators)."
+        )
+    step = Step(turn.session, turn.now, collaborative, purpose_round, member)
+    stage = purpose_round.stage
+    if stage == rounds.GATHERING and not has_proposals(turn.session, purpose_round):
+        raise Refusal(
+            f"Nobody has proposed anything in purpose round #{purpose_round.number} yet, "
+            "so there is nothing to group; gathering stays open.",
+            "Invite members to use the Propose button on the round's message.",
+        )
+    if stage == rounds.REVISING:
+        open_revision_form(turn, purpose_round.id or 0)
+        return
+    if stage in rounds.POLL_STAGES:
+        poll = turn.session.get(Poll, purpose_round.current_poll_id)
+        assert poll is not None
+        _not_just_opened(turn, poll)
+        lifecycle.finish(turn.session, turn.now, collaborative, poll, by=member)  # moves the round
+    else:
+        ADVANCE[stage](step)
+    turn.say(
+        f"Purpose round #{purpose_round.number} moved on.",
+        stage_line(purpose_round, collaborative.timezone),
+    )
+
+
+def _not_just_opened(turn: Turn, poll: Poll) -> None:
+    """Two coordinators typing `purpose next` at once (or one just after the timer moved the
+    round on) would otherwise close the new stage's poll before anyone could vote."""
+    if turn.now - poll.created_at < JUST_OPENED and not voter_count(turn.session, poll):
+        raise Refusal(
+            f"Poll #{poll.number} has only just opened and nobody has voted yet, so "
+            "`purpose next` leaves it open: the round has probably just moved on.",
+            f"Type `purpose status` to see where it is; `poll close {poll.number}` closes the "
+            "poll anyway.",
+        )
+
+
+def _latest(session: Session, collaborative: Collaborative) -> PurposeRound | None:
+    return session.exec(
+        select(PurposeRound)
+        .where(PurposeRound.collaborative_id == collaborative.id)
+        .order_by(PurposeRound.number.desc())  # type: ignore[attr-defined]
+    ).first()
+
+
+# Coordinators' forms: the prompts, and a revised statement
+
+
+def open_prompts_form(turn: Turn, round_id: int) -> None:
+    purpose_round = _coordinating(turn, round_id, rounds.GATHERING, "edit the prompts")
+    typed = {f"prompt{n}": p for n, p in enumerate(purpose_round.prompts, 1)}
+    _form(turn, _prompts_form(purpose_round, typed))
+
+
+def _prompts_form(
+    purpose_round: PurposeRound, typed: dict[str, str], error: str | None = None
+) -> Form:
+    return Form(
+        title="The prompts",
+        action=f"submit:prompts:{purpose_round.id}",
+        submit_label="Save",
+        error=error,
+        inputs=[
+            TextInput(
+                name=f"prompt{n}",
+                label=f"Prompt {n}" + (" (optional)" if n == 3 else ""),
+                value=typed.get(f"prompt{n}", ""),
+                max_length=max(MAX_PROMPT, len(typed.get(f"prompt{n}", ""))),
+                optional=n == 3,
+            )
+            for n in (1, 2, 3)
+        ],
+    )
+
+
+def submit_prompts(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
+    purpose_round = _coordinating(turn, round_id, rounds.GATHERING, "edit the prompts")
+    typed = {f"prompt{n}": submitted_text(values.get(f"prompt{n}")) for n in (1, 2, 3)}
+    prompts = [" ".join(t.split()) for t in typed.values() if t.strip()]
+    problem = None
+    if len(prompts) < 2:
+        problem = "Give at least two prompts: specific questions get better answers."
+    elif any(len(p) > MAX_PROMPT for p in prompts):
+        problem = f"A prompt is longer than {MAX_PROMPT} characters."
+    if problem:
+        _form(turn, _prompts_form(purpose_round, typed, problem))
+        return
+    purpose_round.prompts = prompts
+    collaborative, _ = turn.in_collaborative()
+    turn.audit("purpose.prompts", f"purpose round #{purpose_round.number}: prompts changed")
+    effects.update_everywhere(
+        turn.session, turn.now, collaborative, rounds.round_key(purpose_round)
+    )
+    turn.say("The prompts are saved.", "The invitation in every channel shows them now.")
+
+
+def open_revision_form(turn: Turn, round_id: int) -> None:
+    purpose_round = _coordinating(turn, round_id, rounds.REVISING, "revise the statement")
+    _form(turn, _revision_form(purpose_round, purpose_round.draft or ""))
+
+
+def _revision_form(purpose_round: PurposeRound, typed: str, error: str | None = None) -> Form:
+    return Form(
+        title="Revise the statement",
+        action=f"submit:revision:{purpose_round.id}",
+        submit_label="Ask for consent",
+        error=error,
+        inputs=[
+            TextInput(
+                name="statement",
+                label=f"The statement, revised to meet the objections "
+                f"({rounds.MAX_PROPOSAL} characters at most)",
+                value=typed,
+                multiline=True,
+                max_length=max(rounds.MAX_PROPOSAL, len(typed)),
+            )
+        ],
+    )
+
+
+def submit_revision(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
+    purpose_round = _coordinating(turn, round_id, rounds.REVISING, "revise the statement")
+    typed = submitted_text(values.get("statement"))
+    text = " ".join(typed.split())
+    problem = None
+    if not text:
+        problem = "Write the revised statement."
+    elif len(text) > rounds.MAX_PROPOSAL:
+        problem = f"The statement is {len(text):,} characters; the most is {rounds.MAX_PROPOSAL}."
+    elif text == purpose_round.draft:
+        problem = "That is the statement that drew objections; change it to meet them."
+    if problem:
+        _form(turn, _revision_form(purpose_round, typed, problem))
+        return
+    collaborative, member = turn.in_collaborative()
+    purpose_round.revisions += 1
+    purpose_round.draft = text
+    open_consent(Step(turn.session, turn.now, collaborative, purpose_round, member))
+    turn.say(
+        f"Revision {purpose_round.revisions} is out for consent.",
+        stage_line(purpose_round, collaborative.timezone),
+    )
+
+
+def _coordinating(turn: Turn, round_id: int, stage: str, doing: str) -> PurposeRound:
+    collaborative, _ = turn.require_coordinator(doing)
+    purpose_round = round_in(turn, collaborative, round_id)
+    if purpose_round.stage != stage:
+        raise Refusal(
+            f"Purpose round #{purpose_round.number} has moved on "
+            f"({stage_line(purpose_round, collaborative.timezone).split(' · ', 1)[1]}), "
+            f"so it's too late to {doing}.",
+            "Type `purpose status` to see where it is.",
+        )
+    return purpose_round
+
+
+def _form(turn: Turn, form: Form) -> None:
+    turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
+
+
+def purpose_card(session: Session, key: str) -> Card | None:
+    """The current rendering of a round's keyed message, for live updates."""
+    parts = key.split(":")
+    if parts[0] != "purpose" or len(parts) < 2 or not parts[1].isdigit():
+        return None
+    purpose_round = session.get(PurposeRound, int(parts[1]))
+    if purpose_round is None:
+        return None
+    if len(parts) == 2:
+        return render_round(session, purpose_round)
+    return {"groups": render_groups, "adopted": render_adopted}[parts[2]](session, purpose_round)
+
+
+def prepare_grouping(session: Session) -> int:
+    """At start-up and every minute: embed, in the background, the proposals of every round
+    still gathering or grouping, so this process can group them without loading the model
+    in a turn, even if the round started on another process. Returns how many texts it
+    queued (none: grouping is not even imported)."""
+    texts = list(
+        session.exec(
+            select(Proposal.text)
+            .join(PurposeRound, col(PurposeRound.id) == Proposal.round_id)
+            .where(
+                PurposeRound.running,
+                col(PurposeRound.stage).in_((rounds.GATHERING, rounds.GROUPING)),
+            )
+        ).all()
+    )
+    if texts:
+        rounds.grouping().prepare_in_background(texts)
+    return len(texts)

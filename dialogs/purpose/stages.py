@@ -1,0 +1,367 @@
+"""How a purpose round moves from stage to stage, by time, by a poll closing or by hand.
+
+Each move happens inside the transaction of whatever caused it (a coordinator's
+`purpose next`, a timer, a poll's close), as a `Step`: close the current stage
+with who took part, open the next, log both in the decision log and re-render
+the round's message everywhere. The three votes are ordinary polls; where the
+collaborative has organisations they are decided with each organisation
+weighted equally, so no large partner drowns out a small one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, select
+
+from dialogs.commands.when import describe
+from dialogs.core import effects, timers
+from dialogs.core.cards import Actions, Button, Card, Context, Text
+from dialogs.polls.results import compute
+from dialogs.polls.setup import PollSpec, create_poll
+from dialogs.purpose import rounds
+from dialogs.purpose.cards import (
+    render_adopted,
+    render_editor,
+    render_groups,
+    render_round,
+    stage_line,
+    took_part,
+)
+from dialogs.purpose.groups import group_round
+from storage.models import Collaborative, Member, Organisation, Poll, Proposal, PurposeRound
+
+MAX_REASONS_SHOWN = 20
+
+
+@dataclass
+class Step:
+    """One move of one round: where, when, and who moved it (None: Concord, on time)."""
+
+    session: Session
+    now: datetime
+    collaborative: Collaborative
+    round: PurposeRound
+    by: Member | None = None
+
+    @property
+    def round_id(self) -> int:
+        assert self.round.id is not None
+        return self.round.id
+
+    def enter(self, stage: str, ends_at: datetime | None = None, **noted: Any) -> None:
+        """Close the current stage (with who took part) and open `stage`; log the move."""
+        history = dict(self.round.history)
+        leaving = dict(history.get(self.round.stage, {}))
+        leaving.update(to=self.now.isoformat(), took_part=_took_part(self.session, self.round))
+        history[self.round.stage] = leaving
+        history[stage] = {"from": self.now.isoformat(), **noted}
+        self.round.history = history
+        self.round.stage, self.round.stage_ends_at = stage, ends_at
+        if stage in (rounds.ADOPTED, rounds.NEEDS_CONVERSATION):
+            self.round.running, self.round.ended_at = False, self.now
+        self.session.flush()
+        line = stage_line(self.round, self.collaborative.timezone)
+        self.record("purpose.stage", line, stage=stage, **noted)
+        self.update(rounds.round_key(self.round))
+
+    def record(self, action: str, summary: str, **detail: Any) -> None:
+        effects.record(
+            self.session,
+            self.now,
+            self.collaborative,
+            self.by,
+            action,
+            f"purpose round #{self.round.number}: {summary}",
+            round=self.round.number,
+            **detail,
+        )
+
+    def update(self, key: str) -> None:
+        effects.update_everywhere(self.session, self.now, self.collaborative, key)
+
+    def post(self, card: Card, key: str | None = None, *, pin: bool = False) -> None:
+        effects.post_everywhere(self.session, self.now, self.collaborative, card, key, pin=pin)
+
+    def tell_coordinators(self, card: Card) -> None:
+        effects.notify_coordinators(self.session, self.now, self.collaborative, card)
+
+    def pause(self, stage: str, **noted: Any) -> None:
+        """A review stage: coordinators adjust; its timer (or `purpose next`) ends it."""
+        ends_at = self.now + timedelta(seconds=self.round.settings["review"])
+        self.enter(stage, ends_at, **noted)
+        cid = self.collaborative.id or 0
+        timers.schedule(self.session, cid, timers.PURPOSE_REVIEW, self.round_id, stage, ends_at)
+
+    def open_poll(
+        self, stage: str, question: str, options: list[str], kind: str, **extra: Any
+    ) -> None:
+        settings: dict[str, Any] = {"results": "live", "purpose_round": self.round.id, **extra}
+        if _has_organisations(self.session, self.collaborative):
+            settings["balance"] = "orgs"
+        creator = self.session.get(Member, self.round.created_by)
+        assert creator is not None
+        closes_at = self.now + timedelta(seconds=self.round.settings["vote"])
+        spec = PollSpec(question, options, kind, settings, closes_at)
+        poll = create_poll(self.session, self.now, self.collaborative, creator, spec)
+        self.round.current_poll_id = poll.id
+        self.enter(stage, poll.closes_at, poll=poll.number, options=options)
+
+
+def step_for(session: Session, now: datetime, purpose_round: PurposeRound) -> Step:
+    collaborative = session.get(Collaborative, purpose_round.collaborative_id)
+    assert collaborative is not None
+    return Step(session, now, collaborative, purpose_round)
+
+
+def has_proposals(session: Session, purpose_round: PurposeRound) -> bool:
+    found = select(Proposal.id).where(Proposal.round_id == purpose_round.id)
+    return session.exec(found).first() is not None
+
+
+def _took_part(session: Session, purpose_round: PurposeRound) -> dict[str, str]:
+    """Who took part in the current stage, by organisation, as the log shows it (gathering
+    and the votes; the review stages ask nothing of members)."""
+    if purpose_round.stage not in (rounds.GATHERING, *rounds.POLL_STAGES):
+        return {}
+    _, items = took_part(session, purpose_round)
+    return {item.label: item.value for item in items}
+
+
+def _has_organisations(session: Session, collaborative: Collaborative) -> bool:
+    found = select(Organisation.id).where(Organisation.collaborative_id == collaborative.id)
+    return session.exec(found).first() is not None
+
+
+# Gathering → grouping → shortlist → drafting → choosing → consent
+
+
+def close_gathering(step: Step) -> None:
+    timers.cancel(step.session, timers.PURPOSE_GATHER, step.round_id)
+    timers.cancel(step.session, timers.PURPOSE_NUDGE, step.round_id)
+    groups = group_round(step.session, step.round)
+    proposals = len(rounds.proposals_of(step.session, step.round))
+    step.pause(rounds.GROUPING, proposals=proposals, groups=len(groups))
+    step.post(render_groups(step.session, step.round), rounds.groups_key(step.round))
+    step.tell_coordinators(render_editor(step.session, step.round))
+
+
+def open_shortlist(step: Step) -> None:
+    timers.cancel(step.session, timers.PURPOSE_REVIEW, step.round_id)
+    groups = rounds.groups_of(step.session, step.round)
+    most = step.round.settings["shortlist"]
+    if len(groups) <= most:  # nothing to narrow down: every theme goes forward
+        for group in groups:
+            group.shortlisted = True
+        _shortlisted(step, [g.id or 0 for g in groups])
+        return
+    step.open_poll(
+        rounds.SHORTLISTING,
+        f"Which themes should our shared purpose build on? The top {most} go forward.",
+        [f"{g.position}. {g.title}" for g in groups],  # numbered: titles may coincide
+        "dots",
+        dots=rounds.SHORTLIST_DOTS,
+    )
+    history = dict(step.round.history)
+    history[rounds.SHORTLISTING] = {
+        **history[rounds.SHORTLISTING],
+        "groups": [g.id for g in groups],
+    }
+    step.round.history = history
+
+
+def _shortlist_counted(step: Step, result: dict[str, Any]) -> None:
+    offered: list[int] = step.round.history[rounds.SHORTLISTING]["groups"]
+    totals = list(_deciding(result)["counts"].values())
+    sizes = _group_sizes(step.session, step.round)
+    # Most dots first; a tie goes to the theme more people proposed, then to the first listed.
+    order = sorted(range(len(offered)), key=lambda i: (-totals[i], -sizes.get(offered[i], 0), i))
+    most = step.round.settings["shortlist"]
+    cut = totals[order[most - 1]]
+    # Themes tied with the last one in go forward too, within the most people can weigh.
+    tied = [i for i in order[most:] if totals[i] == cut and cut > 0]
+    chosen = [offered[i] for i in order[:most] + tied[: rounds.MAX_GROUPS - most]]
+    for group in rounds.groups_of(step.session, step.round):
+        group.shortlisted = group.id in chosen
+    _shortlisted(step, chosen)
+
+
+def _group_sizes(session: Session, purpose_round: PurposeRound) -> dict[int, int]:
+    sizes: dict[int, int] = {}
+    for proposal in rounds.proposals_of(session, purpose_round):
+        sizes[proposal.group_id or 0] = sizes.get(proposal.group_id or 0, 0) + 1
+    return sizes
+
+
+def _shortlisted(step: Step, ids: list[int]) -> None:
+    step.pause(rounds.DRAFTING, shortlist=ids)
+    step.tell_coordinators(render_editor(step.session, step.round))
+
+
+def open_choice(step: Step) -> None:
+    timers.cancel(step.session, timers.PURPOSE_REVIEW, step.round_id)
+    by_id = {g.id: g for g in rounds.groups_of(step.session, step.round)}
+    drafts: dict[str, str] = {}  # the same draft from two groups is one option
+    for group_id in step.round.history[rounds.DRAFTING]["shortlist"]:
+        drafts.setdefault(by_id[group_id].draft.casefold(), by_id[group_id].draft)
+    options = list(drafts.values())
+    if len(options) == 1:
+        step.round.draft = options[0]
+        open_consent(step)
+        return
+    question = "Which draft should be our shared purpose? Rank them, favourite first."
+    step.open_poll(rounds.CHOOSING, question, options, "ranked")
+
+
+def _ranking_counted(step: Step, result: dict[str, Any]) -> None:
+    # No votes, or a tie the run-off can't break: the best-supported theme's draft.
+    offered = step.round.history[rounds.CHOOSING]["options"]
+    step.round.draft = _deciding(result).get("winner") or offered[0]
+    open_consent(step)
+
+
+def open_consent(step: Step) -> None:
+    assert step.round.draft is not None
+    step.open_poll(
+        rounds.CONSENTING, f"Our purpose: {step.round.draft}", [], "consent", objections=0
+    )
+    history = dict(step.round.history)
+    noted = {"statement": step.round.draft, "revision": step.round.revisions}
+    history[rounds.CONSENTING] = {**history[rounds.CONSENTING], **noted}
+    step.round.history = history
+
+
+def _consent_counted(step: Step, poll: Poll, result: dict[str, Any]) -> None:
+    if result["winner"] == "adopted":
+        _adopt(step)
+    elif step.round.revisions >= rounds.MAX_REVISIONS:
+        step.enter(rounds.NEEDS_CONVERSATION)
+        step.post(render_round(step.session, step.round))
+    else:
+        step.enter(rounds.REVISING)
+        step.tell_coordinators(_revise_card(step.round, poll, result))
+
+
+def _deciding(result: dict[str, Any]) -> dict[str, Any]:
+    """The organisation-balanced view where there is one and anyone voted."""
+    return (result.get("balanced") or result) if result["voters"] else result
+
+
+def poll_closed(session: Session, now: datetime, collaborative: Collaborative, poll: Poll) -> None:
+    """A round's poll closed (deadline, `poll close` or `purpose next`): move the round on."""
+    purpose_round = session.get(PurposeRound, poll.settings.get("purpose_round"))
+    if purpose_round is None or not purpose_round.running:
+        return
+    if purpose_round.current_poll_id != poll.id:
+        return
+    step = Step(session, now, collaborative, purpose_round)
+    result = compute(session, poll)
+    if purpose_round.stage == rounds.SHORTLISTING:
+        _shortlist_counted(step, result)
+    elif purpose_round.stage == rounds.CHOOSING:
+        _ranking_counted(step, result)
+    elif purpose_round.stage == rounds.CONSENTING:
+        _consent_counted(step, poll, result)
+
+
+def _revise_card(purpose_round: PurposeRound, poll: Poll, result: dict[str, Any]) -> Card:
+    reasons = [r["reason"] for r in result.get("reasons", []) if r["stance"] in ("object", "block")]
+    shown = "\n".join(f"• {reason}" for reason in reasons[:MAX_REASONS_SHOWN])
+    if len(reasons) > MAX_REASONS_SHOWN:
+        shown += f"\n… and {len(reasons) - MAX_REASONS_SHOWN} more, on poll #{poll.number}."
+    why = [Text(text=shown or "Nobody responded to the consent poll.")]
+    return Card(
+        blocks=[
+            Text(
+                text=f"Poll #{poll.number} didn't reach consent on “{purpose_round.draft}”.",
+                tone="warning",
+            ),
+            *why,
+            Context(
+                text="Revise the statement to meet the objections and ask for consent again "
+                f"(revision {purpose_round.revisions + 1} of at most {rounds.MAX_REVISIONS})."
+            ),
+            Actions(
+                elements=[
+                    Button(
+                        label="Revise the statement",
+                        action=f"form:revision:{purpose_round.id}",
+                        style="primary",
+                    )
+                ]
+            ),
+        ],
+        fallback="The purpose statement needs revising",
+    )
+
+
+def _adopt(step: Step) -> None:
+    step.round.purpose = step.round.draft
+    step.enter(rounds.ADOPTED)
+    step.record(
+        "purpose.adopt",
+        f"adopted the shared purpose “{step.round.purpose}” — "
+        + round_summary(step.round, step.collaborative.timezone),
+        purpose=step.round.purpose,
+        stages=step.round.history,
+    )
+    adopted = render_adopted(step.session, step.round)
+    step.post(adopted, f"{rounds.round_key(step.round)}:adopted", pin=True)
+
+
+def round_summary(purpose_round: PurposeRound, timezone: str) -> str:
+    """The round in one line for the decision log: each stage's dates and who took part."""
+    parts = []
+    for stage, noted in purpose_round.history.items():
+        if "to" not in noted:
+            continue
+        start = describe(datetime.fromisoformat(noted["from"]), timezone)
+        end = describe(datetime.fromisoformat(noted["to"]), timezone)
+        took = noted.get("took_part") or {}
+        who = "; ".join(f"{org} {shown}" for org, shown in took.items())
+        parts.append(f"{stage} {start} – {end}" + (f" ({who})" if who else ""))
+    return ", ".join(parts)
+
+
+ADVANCE = {
+    rounds.GATHERING: close_gathering,
+    rounds.GROUPING: open_shortlist,
+    rounds.DRAFTING: open_choice,
+}
+
+
+# Timers
+
+
+def gathering_due(session: Session, now: datetime, timer: Any) -> None:
+    purpose_round = session.get(PurposeRound, timer.subject_id)
+    if purpose_round is None or purpose_round.stage != rounds.GATHERING:
+        return
+    step = step_for(session, now, purpose_round)
+    if has_proposals(session, purpose_round):
+        close_gathering(step)
+        return
+    # Nothing to group: gathering stays open, and the coordinators hear why.
+    purpose_round.stage_ends_at = None
+    step.update(rounds.round_key(purpose_round))
+    step.tell_coordinators(
+        Card(
+            blocks=[
+                Text(
+                    text=f"Gathering for purpose round #{purpose_round.number} reached its "
+                    "deadline with no proposals, so it stays open.",
+                    tone="warning",
+                ),
+                Context(text="Invite members to propose; then `purpose next` groups them."),
+            ],
+            fallback="No proposals yet",
+        )
+    )
+
+
+def review_due(session: Session, now: datetime, timer: Any) -> None:
+    purpose_round = session.get(PurposeRound, timer.subject_id)
+    if purpose_round is not None and purpose_round.stage == timer.key:
+        ADVANCE[purpose_round.stage](step_for(session, now, purpose_round))

@@ -1,0 +1,1 @@
+"""Tests of each platform adapter against its local stand-in."""

@@ -1,0 +1,1 @@
+"""Tests of the playground: its HTTP routes, rendering, port and the browser."""

@@ -1,0 +1,292 @@
+"""The playground over HTTP, with the real engine, outbox dispatcher and a SQLite database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from sqlmodel import func, select
+
+from adapters.playground import Playground
+from adapters.playground.demo import PERSONAS
+from bot.dispatcher import Dispatcher
+from dialogs.engine import Engine
+from storage.models import AuditEntry, Channel, Collaborative, Identity, Member, Organisation
+
+RIVERSIDE = "riverside-partnership"
+HILLVIEW = "hillview-partnership"
+
+
+@pytest.fixture
+async def client(sqlite_database, clock):
+    engine = Engine(sqlite_database, clock=clock)
+    dispatcher: Dispatcher | None = None
+
+    async def deliver() -> None:
+        assert dispatcher is not None
+        await dispatcher.drain()
+
+    playground = Playground(sqlite_database, engine, deliver, clock=clock)
+    dispatcher = Dispatcher(sqlite_database, engine, {"playground": playground.port}, clock=clock)
+    playground.seed_demo()
+    app = web.Application()
+    playground.add_routes(app)
+    async with TestClient(TestServer(app)) as client:
+        yield client
+
+
+async def command(client, user, channel, text, **extra):
+    response = await client.post(
+        "/playground/api/command", json={"user": user, "channel": channel, "text": text, **extra}
+    )
+    assert response.status == 200, await response.text()
+    return await response.json()
+
+
+async def action(client, user, channel, action, values=None):
+    response = await client.post(
+        "/playground/api/action",
+        json={"user": user, "channel": channel, "action": action, "values": values or {}},
+    )
+    assert response.status == 200, await response.text()
+    return await response.json()
+
+
+async def state(client, user="asha"):
+    response = await client.get("/playground/api/state", params={"user": user})
+    assert response.status == 200
+    return await response.json()
+
+
+def counts(message_html):
+    return [int(n) for n in re.findall(r'data-count="(\d+)"', message_html)]
+
+
+def count_rows(database, *models):
+    with database.session() as session:
+        return [session.exec(select(func.count()).select_from(m)).one() for m in models]
+
+
+def test_the_demo_is_seeded_once_however_often_the_app_starts(sqlite_database, clock):
+    engine = Engine(sqlite_database, clock=clock)
+
+    async def nothing() -> None:
+        return None
+
+    for _ in range(3):
+        Playground(sqlite_database, engine, nothing, clock=clock).seed_demo()
+
+    tables = (Collaborative, Organisation, Member, Identity, Channel, AuditEntry)
+    assert count_rows(sqlite_database, *tables) == [1, 2, 5, 5, 2, 1]
+    with sqlite_database.session() as session:
+        collaborative = session.exec(select(Collaborative)).one()
+        assert collaborative.name == "Northshire Provider Collaborative"
+        assert collaborative.timezone == "Europe/London"
+        assert collaborative.created_at.utcoffset() is not None
+        asha = session.exec(select(Member).where(Member.display_name == "Asha Patel")).one()
+        assert asha.role == "coordinator"
+        assert session.exec(select(AuditEntry)).one().action == "setup"
+
+
+async def test_the_page_lists_the_demo_people_and_channels(client):
+    page = await client.get("/playground")
+    assert page.status == 200
+    assert "Concord playground" in await page.text()
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert (await client.get("/playground/static/playground.js")).status == 200
+
+    shown = await state(client)
+
+    assert [p["user_id"] for p in shown["people"]] == [p.user_id for p in PERSONAS]
+    assert shown["people"][0] == {
+        "user_id": "asha",
+        "name": "Asha Patel",
+        "role": "coordinator",
+        "organisation": "Riverside Hospitals NHS Trust",
+        "collaborative": "Northshire Provider Collaborative",
+    }
+    channels = {c["id"]: c["collaborative"] for c in shown["channels"]}
+    assert channels == {
+        RIVERSIDE: "Northshire Provider Collaborative",
+        HILLVIEW: "Northshire Provider Collaborative",
+        "sandbox": None,
+    }
+
+
+async def test_a_poll_started_in_one_channel_updates_live_in_both(client, clock):
+    started = await command(
+        client,
+        "asha",
+        RIVERSIDE,
+        'poll "Which shared priority first?" "Discharge delays" "Mental health beds"',
+    )
+    assert started["refused"] is False
+    polls = (await state(client))["transcripts"]
+    assert "Which shared priority first?" in polls[RIVERSIDE][0]["html"]
+    assert "Which shared priority first?" in polls[HILLVIEW][0]["html"]
+    vote_first = re.search(r'data-action="(vote:\d+:\d+)"', polls[RIVERSIDE][0]["html"]).group(1)
+
+    await action(client, "ben", RIVERSIDE, vote_first)
+    clock.advance(seconds=1)  # the playground re-renders a message at most once a second
+    await action(client, "carys", HILLVIEW, vote_first)
+
+    after = (await state(client))["transcripts"]
+    for channel in (RIVERSIDE, HILLVIEW):
+        assert len(after[channel]) == 1  # updated in place, not posted again
+        assert counts(after[channel][0]["html"]) == [2, 0]
+
+
+async def test_a_refused_command_answers_only_the_person_who_typed_it(client):
+    reply = await command(client, "ben", RIVERSIDE, 'poll "Lunch?" "Soup" "Salad"')
+
+    assert reply["refused"] is True
+    assert "Only a coordinator" in reply["replies"][0]
+    assert "Only visible to you" in reply["replies"][0]
+    ben, asha = await state(client, "ben"), await state(client, "asha")
+    assert len(ben["notes"]) == 1 and ben["notes"][0]["channel"] == RIVERSIDE
+    assert asha["notes"] == []
+    assert ben["transcripts"][RIVERSIDE] == []
+
+
+async def test_typed_mentions_of_demo_people_reach_the_engine_as_mentions(client):
+    reply = await command(client, "asha", RIVERSIDE, "role observer @dev sharma")
+
+    assert reply["refused"] is False
+    dev = next(p for p in (await state(client))["people"] if p["user_id"] == "dev")
+    assert dev["role"] == "observer"
+
+
+async def test_a_bare_poll_opens_a_form_that_comes_back_with_its_error(client):
+    opened = await command(client, "asha", RIVERSIDE, "poll")
+    assert 'data-testid="form"' in opened["form"]
+    form_action = re.search(r'data-form-action="([^"]+)"', opened["form"]).group(1)
+
+    again = await action(
+        client,
+        "asha",
+        RIVERSIDE,
+        form_action,
+        {"question": "Which first?", "options": "Only one", "type": "single"},
+    )
+
+    assert 'data-testid="form-error"' in again["form"]
+    assert 'value="Which first?"' in again["form"]
+
+    done = await action(
+        client,
+        "asha",
+        RIVERSIDE,
+        form_action,
+        {"question": "Which first?", "options": "A\nB", "type": "single", "max": ""},
+    )
+    assert done["form"] is None
+    assert "Which first?" in (await state(client))["transcripts"][HILLVIEW][0]["html"]
+
+
+async def test_a_newcomer_acts_under_the_name_they_typed(client):
+    reply = await command(client, None, RIVERSIDE, "help", name="Sam O'Neill")
+
+    assert reply["actor"] == {"user": "guest-sam-o-neill", "name": "Sam O'Neill"}
+    people = (await state(client))["people"]
+    assert {"user_id": "guest-sam-o-neill", "name": "Sam O'Neill"}.items() <= people[-1].items()
+
+
+async def test_a_visitor_sets_up_a_collaborative_in_the_sandbox(client):
+    reply = await command(client, "ben", "sandbox", 'setup "My collaborative"')
+
+    assert reply["refused"] is False
+    channels = {c["id"]: c["collaborative"] for c in (await state(client))["channels"]}
+    assert channels["sandbox"] == "My collaborative"
+
+
+async def test_people_cannot_pretend_to_be_a_demo_person_under_another_name(client):
+    reply = await command(client, "asha", RIVERSIDE, "help", name="Mallory")
+
+    assert reply["actor"]["name"] == "Asha Patel"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "message"),
+    [
+        ("command", b"{not json", "must be JSON"),
+        ("command", b"[1, 2]", "JSON object"),
+        ("command", {"user": "asha", "channel": "general", "text": "help"}, "Unknown channel"),
+        ("command", {"user": "asha", "channel": None, "text": "help"}, "Unknown channel"),
+        ("command", {"user": "Asha!", "channel": RIVERSIDE, "text": "help"}, "`user`"),
+        ("command", {"user": 7, "channel": RIVERSIDE, "text": "help"}, "`user`"),
+        ("command", {"channel": RIVERSIDE, "text": "help"}, "Say who"),
+        ("command", {"name": "   ", "channel": RIVERSIDE, "text": "help"}, "`name`"),
+        ("command", {"user": "asha", "channel": RIVERSIDE, "text": ["help"]}, "`text`"),
+        ("command", {"user": "asha", "channel": RIVERSIDE, "text": "x" * 4001}, "at most"),
+        ("action", {"user": "asha", "channel": RIVERSIDE}, "`action`"),
+        (
+            "action",
+            {"user": "asha", "channel": RIVERSIDE, "action": "vote:1:1", "values": [1]},
+            "`values`",
+        ),
+        (
+            "action",
+            {
+                "user": "asha",
+                "channel": RIVERSIDE,
+                "action": "vote:1:1",
+                "values": {"question": {"nested": True}},
+            },
+            "question",
+        ),
+    ],
+)
+async def test_bad_requests_get_a_clear_400(client, path, body, message):
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+
+    response = await client.post(
+        f"/playground/api/{path}", data=data, headers={"Content-Type": "application/json"}
+    )
+
+    assert response.status == 400
+    assert message in (await response.json())["error"]
+
+
+async def test_an_oversized_request_is_refused_with_413(client):
+    body = json.dumps({"user": "asha", "channel": RIVERSIDE, "text": "x" * 70_000})
+
+    response = await client.post("/playground/api/command", data=body)
+
+    assert response.status == 413
+    assert "64 KB" in (await response.json())["error"]
+
+
+async def test_state_for_a_malformed_user_is_a_400(client):
+    response = await client.get("/playground/api/state", params={"user": "<script>"})
+
+    assert response.status == 400
+    assert "user" in (await response.json())["error"]
+
+
+async def test_an_unknown_button_is_answered_not_crashed(client):
+    reply = await action(client, "ben", RIVERSIDE, "vote:999999:1")
+
+    assert reply["refused"] is True
+
+
+async def test_open_pages_hear_about_every_change(client):
+    response = await client.get("/playground/api/events")
+    assert response.headers["Content-Type"].startswith("text/event-stream")
+
+    first = await read_event(response)
+    await command(client, "asha", RIVERSIDE, 'poll "Q?" "A" "B"')
+    later = await read_event(response)
+
+    assert first["version"] < later["version"]
+    response.close()
+
+
+async def read_event(response):
+    while True:
+        line = (await asyncio.wait_for(response.content.readline(), 5)).decode()
+        if line.startswith("data: "):
+            return json.loads(line.removeprefix("data: "))

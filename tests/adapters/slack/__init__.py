@@ -1,0 +1,3 @@
+"""Tests of the Slack adapter: signed requests, Socket Mode, rendering, the manifest and the
+emulator.
+"""

@@ -1,0 +1,126 @@
+"""Teams activities as neutral events: ids, scopes, mentions and card actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botbuilder.schema import Activity
+
+from adapters.teams import inbound
+from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
+from tests.stand_ins import teams_activities as teams
+
+SERVICE = "http://127.0.0.1:1/"
+
+
+def activity(payload: dict[str, Any]) -> Activity:
+    return Activity().deserialize(payload)
+
+
+@pytest.mark.parametrize(
+    ("kind", "conversation"),
+    [
+        ("channel", teams.TEAM_CHANNEL),
+        ("groupChat", teams.GROUP_CHAT),
+        ("personal", teams.PERSONAL_CHAT),
+    ],
+)
+def test_every_scope_gives_a_command_with_the_mention_stripped(kind, conversation):
+    event = inbound.to_event(activity(teams.message(SERVICE, 'poll "Lunch?" "Soup"', kind)))
+
+    assert event == CommandIssued(
+        Actor("teams", teams.TENANT, teams.USER_AAD, teams.USER_NAME),
+        Place("teams", teams.TENANT, conversation),
+        'poll "Lunch?" "Soup"',
+    )
+
+
+def test_a_reply_in_a_channel_thread_names_the_thread():
+    threaded = f"{teams.TEAM_CHANNEL};messageid=1700000000123"
+    payload = teams.message(SERVICE, "help")
+    payload["conversation"]["id"] = threaded
+
+    event = inbound.to_event(activity(payload))
+
+    assert event is not None
+    assert event.place == Place("teams", teams.TENANT, teams.TEAM_CHANNEL, "1700000000123")
+    reference = inbound.reference_of(activity(payload))
+    assert reference["conversation"]["id"] == teams.TEAM_CHANNEL
+
+
+def test_the_tenant_comes_from_channel_data_when_the_conversation_lacks_it():
+    payload = teams.message(SERVICE, "help")
+    del payload["conversation"]["tenantId"]
+    assert inbound.tenant_of(activity(payload)) == teams.TENANT
+
+
+def test_without_an_entra_id_the_bot_framework_id_is_the_person():
+    payload = teams.message(SERVICE, "help")
+    del payload["from"]["aadObjectId"]
+    event = inbound.to_event(activity(payload))
+    assert event is not None and event.actor.user_id == teams.USER_ID
+
+
+def test_only_the_bots_own_mention_is_removed_and_people_become_at_names():
+    payload = teams.message(SERVICE, "role observer <at>Dee Sharma</at>")
+    payload["entities"].append(
+        {
+            "type": "mention",
+            "text": "<at>Dee Sharma</at>",
+            "mentioned": {"id": "29:dee", "name": "Dee Sharma"},
+        }
+    )
+    assert inbound.command_text(activity(payload)) == "role observer @Dee Sharma"
+
+
+def test_the_bots_name_inside_the_text_is_kept_and_entities_are_decoded():
+    payload = teams.message(SERVICE, 'poll &quot;Concord&#39;s future?&quot;&nbsp;"Yes" "No"')
+    assert inbound.command_text(activity(payload)) == 'poll "Concord\'s future?" "Yes" "No"'
+
+
+def test_an_action_submit_click_is_an_action_with_its_inputs():
+    data = {"action": "submit:ballot:3", "opt-0": "1", "many": ["a", "b"], "flag": True, "junk": {}}
+    event = inbound.to_event(activity(teams.submit(SERVICE, data)))
+
+    assert isinstance(event, ActionInvoked)
+    assert event.action == "submit:ballot:3"
+    assert event.form_values == {"opt-0": "1", "many": ["a", "b"], "flag": "true"}
+
+
+def test_an_action_execute_invoke_is_the_same_action():
+    event = inbound.to_event(activity(teams.execute(SERVICE, {"action": "vote:1:2"})))
+    assert isinstance(event, ActionInvoked) and event.action == "vote:1:2"
+    assert event.form_values == {}
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param(teams.submit(SERVICE, {"verb": "x"}), id="submit without action"),
+        pytest.param(teams.execute(SERVICE, {"action": 5}), id="action not text"),
+        pytest.param(
+            teams.base(SERVICE, type="invoke", name="task/fetch", value={}), id="other invoke"
+        ),
+        pytest.param(teams.message(SERVICE, ""), id="only the mention"),
+        pytest.param(teams.base(SERVICE, type="typing"), id="typing"),
+    ],
+)
+def test_what_is_not_a_command_or_an_action_is_nothing(payload):
+    assert inbound.to_event(activity(payload)) is None
+
+
+def test_the_bot_being_added_is_told_apart_from_a_person_being_added():
+    assert inbound.bot_was_added(activity(teams.bot_added(SERVICE)))
+    assert inbound.bot_was_added(activity(teams.installation_added(SERVICE)))
+    assert not inbound.bot_was_added(activity(teams.member_added(SERVICE)))
+    removed = teams.installation_added(SERVICE)
+    removed["action"] = "remove"
+    assert not inbound.bot_was_added(activity(removed))
+
+
+def test_a_reference_keeps_no_person_and_no_activity():
+    reference = inbound.reference_of(activity(teams.message(SERVICE, "help")))
+    assert reference["serviceUrl"] == SERVICE
+    assert reference["bot"]["id"] == teams.BOT_ID
+    assert "user" not in reference and "activityId" not in reference

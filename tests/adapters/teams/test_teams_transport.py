@@ -1,0 +1,495 @@
+"""Teams end to end through botbuilder: activities posted over HTTP to `/api/messages`,
+the Bot Connector calls a local stub (the activities' `serviceUrl`), the database between.
+
+Each test is a short conversation in a team channel: a coordinator types
+`@Concord …`, members click card buttons, and we read what the connector was asked
+to show.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import pytest
+from aiohttp import ClientResponse, web
+from aiohttp.test_utils import TestClient, TestServer, make_mocked_request
+from botbuilder.core import Bot
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botframework.connector.auth import jwt_token_extractor
+from sqlmodel import func, select
+
+from adapters.teams.cloud_adapter import ConcordCloudAdapter, is_loopback
+from adapters.teams.package import MESSAGING_PATH
+from adapters.teams.transport import TeamsBot, TeamsConfig, TeamsTransport
+from bot.app import json_errors
+from bot.dispatcher import Dispatcher
+from dialogs.core.events import Actor, Place
+from dialogs.core.ports import TEAMS_LIMITS, DeliveryError
+from dialogs.engine import Engine
+from dialogs.runner import EngineRunner
+from storage.database import Database
+from storage.models import Ballot, Channel, Poll
+from tests.stand_ins import teams_activities as teams
+from tests.stand_ins.teams_connector import TeamsConnectorStub, running_teams_connector
+from tests.support.fakes import FakeClock
+
+
+class TeamsHarness:
+    """Concord's Teams transport in an aiohttp app, the outbox delivering to the stub."""
+
+    def __init__(
+        self,
+        database: Database,
+        stub: TeamsConnectorStub,
+        clock: FakeClock,
+        runner: EngineRunner | None = None,
+        **config: Any,
+    ) -> None:
+        """`runner`: share one engine with another transport, as `bot.app` does."""
+        self.database = database
+        self.stub = stub
+        self.clock = clock
+        self.runner = runner or EngineRunner(Engine(database, clock=clock))
+        self.engine = self.runner.engine
+        self.transport = TeamsTransport(
+            self.runner, TeamsConfig(**config), after_change=lambda: None
+        )
+        self.dispatcher = Dispatcher(
+            database, self.engine, {"teams": self.transport.port}, clock=clock
+        )
+        app = web.Application(middlewares=[json_errors])
+        self.transport.add_routes(app)
+        self.client = TestClient(TestServer(app, host="127.0.0.1"))
+
+    async def __aenter__(self) -> TeamsHarness:
+        await self.client.start_server()
+        await self.transport.start()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.transport.stop()
+        await self.client.close()
+
+    async def send(self, activity: dict[str, Any], **headers: str) -> ClientResponse:
+        return await self.client.post(MESSAGING_PATH, json=activity, headers=headers)
+
+    async def say(self, text: str, kind: str = "channel") -> ClientResponse:
+        response = await self.send(teams.message(self.stub.service_url, text, kind))
+        assert response.status == 201, await response.text()
+        return response
+
+    async def deliver(self) -> None:
+        """Deliver the outbox as it would be once Teams' update window has passed."""
+        self.clock.advance(seconds=TEAMS_LIMITS.coalesce_seconds + 0.1)
+        await self.dispatcher.drain()
+
+    def posts(self, conversation: str = teams.TEAM_CHANNEL) -> list[Any]:
+        return [c for c in self.stub.calls_to("send") if c.conversation_id == conversation]
+
+    def private(self) -> list[Any]:
+        """Messages to the person's 1:1 chat with Concord."""
+        chat = f"a:chat-{teams.USER_ID}"
+        return [c for c in self.stub.calls_to("send") if c.conversation_id.startswith(chat)]
+
+
+@pytest.fixture
+def stub():
+    with running_teams_connector() as running:
+        yield running
+
+
+@pytest.fixture
+async def teams_app(database, stub, clock):
+    async with TeamsHarness(database, stub, clock) as harness:
+        yield harness
+
+
+def count(database, model, *where):
+    with database.session() as session:
+        return session.exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+def submit_actions(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """{button title: data} of every Action.Submit in a card, however nested."""
+    found: dict[str, dict[str, Any]] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            if node.get("type") == "Action.Submit" and isinstance(node.get("data"), dict):
+                found[node.get("title", "")] = node["data"]
+            for value in node.values():
+                walk(value)
+
+    walk(card)
+    return found
+
+
+def words(node: Any) -> str:
+    return json.dumps(node, ensure_ascii=False)
+
+
+async def a_poll(teams_app: TeamsHarness) -> Any:
+    await teams_app.say('setup "North"')
+    await teams_app.say('poll "Lunch?" "Soup" "Salad"')
+    await teams_app.deliver()
+    return teams_app.posts()[-1]
+
+
+# Commands, votes and live results
+
+
+async def test_a_coordinator_starts_a_poll_in_a_channel_and_a_vote_updates_it(teams_app):
+    poll = await a_poll(teams_app)
+
+    assert "Lunch?" in words(poll.card)
+    assert poll.body["summary"]  # a plain-text summary for notifications
+    assert "text" not in poll.body  # Teams would show it above the card, as markdown
+    with teams_app.database.session() as session:
+        channel = session.exec(select(Channel)).one()
+    assert (channel.platform, channel.tenant_id, channel.channel_id) == (
+        "teams",
+        teams.TENANT,
+        teams.TEAM_CHANNEL,
+    )
+    assert channel.delivery["serviceUrl"] == teams_app.stub.service_url
+    assert channel.delivery["conversation"]["id"] == teams.TEAM_CHANNEL
+
+    soup = submit_actions(poll.card)["Soup"]
+    response = await teams_app.send(teams.submit(teams_app.stub.service_url, soup))
+    assert response.status == 201
+    assert count(teams_app.database, Ballot, Ballot.latest) == 1  # committed before the answer
+
+    await teams_app.deliver()
+    update = teams_app.stub.calls_to("update")[-1]
+    assert (update.conversation_id, update.activity_id) == (teams.TEAM_CHANNEL, poll.response["id"])
+    assert "1 person voted" in words(update.body)
+    # The confirmation is private: the voter's 1:1 chat, opened for them in their tenant.
+    created = teams_app.stub.calls_to("create")[-1].body
+    assert created["members"] == [{"id": teams.USER_ID}]
+    assert created["channelData"]["tenant"]["id"] == teams.TENANT
+    assert "You voted" in words(teams_app.private()[-1].body)
+
+
+async def test_the_mention_is_stripped_but_the_name_elsewhere_is_kept(teams_app):
+    await teams_app.say('setup "North"')
+    await teams_app.say('poll "Is Concord working?" "Yes" "No"')
+    with teams_app.database.session() as session:
+        assert session.exec(select(Poll.question)).one() == "Is Concord working?"
+
+
+async def test_a_personal_chat_gets_its_answer_in_the_chat(teams_app):
+    await teams_app.say("help", kind="personal")
+
+    answers = teams_app.posts(teams.PERSONAL_CHAT)
+    assert "What you can do here" in words(answers[-1].body)
+    assert teams_app.stub.calls_to("create") == []
+
+
+async def test_an_execute_click_is_answered_in_its_invoke_response(teams_app):
+    poll = await a_poll(teams_app)
+    soup = submit_actions(poll.card)["Soup"]
+
+    response = await teams_app.send(teams.execute(teams_app.stub.service_url, soup))
+
+    assert response.status == 200, await response.text()
+    body = await response.json()
+    assert body["statusCode"] == 200
+    assert body["type"] == "application/vnd.microsoft.activity.message"
+    assert "You voted" in body["value"]
+    assert count(teams_app.database, Ballot, Ballot.latest) == 1
+
+
+async def test_an_execute_click_without_an_action_is_a_card_error_not_a_500(teams_app):
+    response = await teams_app.send(teams.execute(teams_app.stub.service_url, {"x": "1"}))
+    assert response.status == 200
+    assert (await response.json())["statusCode"] == 400
+
+
+async def test_a_forged_action_counts_nothing(teams_app):
+    await a_poll(teams_app)
+    await teams_app.send(teams.submit(teams_app.stub.service_url, {"action": "vote:999:1"}))
+    assert count(teams_app.database, Ballot) == 0
+
+
+async def test_a_form_comes_as_a_private_card_and_comes_back_with_what_was_typed(teams_app):
+    await teams_app.say('setup "North"')
+    await teams_app.say("poll")
+
+    form = teams_app.private()[-1].card
+    inputs = {e["id"] for e in form["body"] if e.get("type", "").startswith("Input.")}
+    assert "question" in inputs
+    submit = submit_actions(form)
+    (data,) = submit.values()
+
+    typed = {**data, "question": "Where shall we meet?"}  # no options: refused
+    response = await teams_app.send(teams.submit(teams_app.stub.service_url, typed))
+
+    assert response.status == 201
+    assert count(teams_app.database, Poll) == 0
+    again = teams_app.private()[-1].card
+    assert "Where shall we meet?" in words(again)
+
+
+# Joining a conversation
+
+
+async def test_being_added_greets_the_channel_once_and_keeps_the_reference(teams_app):
+    await teams_app.say('setup "North"')
+    with teams_app.database.session() as session:
+        channel = session.exec(select(Channel)).one()
+        channel.delivery = {}
+        session.add(channel)
+
+    added = teams.bot_added(teams_app.stub.service_url)
+    assert (await teams_app.send(added)).status == 201
+    assert (await teams_app.send(teams.bot_added(teams_app.stub.service_url))).status == 201
+    assert (await teams_app.send(teams.member_added(teams_app.stub.service_url))).status == 201
+
+    greetings = [c for c in teams_app.posts() if "Hello, I'm Concord" in words(c.body)]
+    assert len(greetings) == 1
+    with teams_app.database.session() as session:
+        delivery = session.exec(select(Channel)).one().delivery
+    assert delivery["conversation"]["id"] == teams.TEAM_CHANNEL
+    assert delivery["bot"]["id"] == teams.BOT_ID
+
+
+async def test_installing_in_a_personal_chat_greets_it(teams_app):
+    response = await teams_app.send(teams.installation_added(teams_app.stub.service_url))
+    assert response.status == 201
+    assert "Hello, I'm Concord" in words(teams_app.posts(teams.PERSONAL_CHAT)[-1].body)
+
+
+# Malformed requests
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        pytest.param("{not json", "not valid JSON", id="bad json"),
+        pytest.param("[1, 2]", "JSON object", id="not an object"),
+        pytest.param(
+            json.dumps({"id": "1", "serviceUrl": "http://127.0.0.1/"}), "type", id="no type"
+        ),
+        pytest.param(json.dumps({"type": "message"}), "serviceUrl", id="no serviceUrl"),
+        pytest.param(
+            json.dumps(
+                {"type": "message", "serviceUrl": "http://127.0.0.1/", "recipient": {"id": "b"}}
+            ),
+            "conversation.id",
+            id="no conversation",
+        ),
+    ],
+)
+async def test_a_malformed_activity_is_a_400_with_the_reason(teams_app, body, reason):
+    response = await teams_app.client.post(
+        MESSAGING_PATH, data=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 400
+    assert reason in (await response.json())["error"]
+
+
+async def test_a_body_that_is_not_json_is_refused(teams_app):
+    response = await teams_app.client.post(MESSAGING_PATH, data="hello")
+    assert response.status == 415
+
+
+# Authentication
+
+
+@pytest.fixture
+async def authenticated_app(database, stub, clock, monkeypatch):
+    async def no_key_fetch(self):
+        raise AssertionError("a bad token must be refused before fetching signing keys")
+
+    monkeypatch.setattr(jwt_token_extractor._OpenIdMetadata, "_refresh", no_key_fetch)
+    config = {"app_id": "00000000-1111-2222-3333-444444444444", "app_password": "secret"}
+    async with TeamsHarness(database, stub, clock, **config) as harness:
+        yield harness
+
+
+def unsigned_jwt(issuer: str) -> str:
+    import base64
+
+    def part(data: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    return ".".join([part({"alg": "none", "typ": "JWT"}), part({"iss": issuer}), ""])
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param({}, id="no token"),
+        pytest.param({"Authorization": "Bearer garbage"}, id="garbage"),
+        pytest.param({"Authorization": "Basic dXNlcjpwYXNz"}, id="wrong scheme"),
+        pytest.param(
+            {"Authorization": f"Bearer {unsigned_jwt('https://evil.example/')}"},
+            id="foreign issuer",
+        ),
+    ],
+)
+async def test_with_an_app_id_a_request_without_a_good_token_is_401(authenticated_app, headers):
+    activity = teams.message(authenticated_app.stub.service_url, 'setup "North"')
+    response = await authenticated_app.send(activity, **headers)
+
+    assert response.status == 401
+    assert count(authenticated_app.database, Channel) == 0
+    assert authenticated_app.stub.calls == []
+
+
+async def test_without_an_app_id_start_up_warns_loudly(database, stub, clock, caplog):
+    with caplog.at_level(logging.WARNING):
+        async with TeamsHarness(database, stub, clock):
+            pass
+    assert any(
+        r.levelno == logging.WARNING and "WITHOUT authentication" in r.getMessage()
+        for r in caplog.records
+    )
+
+
+def test_only_loopback_hosts_count_as_this_machine():
+    assert all(map(is_loopback, ["127.0.0.1", "::1", "localhost", "127.8.9.1", "[::1]"]))
+    assert not any(map(is_loopback, ["203.0.113.5", "10.0.0.1", "example.org", "", None]))
+
+
+class _Peer:
+    def __init__(self, host: str) -> None:
+        self._host = host
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return (self._host, 50000) if name == "peername" else default
+
+
+async def test_without_an_app_id_a_peer_beyond_this_machine_is_403(teams_app):
+    request = make_mocked_request(
+        "POST",
+        MESSAGING_PATH,
+        headers={"Content-Type": "application/json"},
+        transport=_Peer("203.0.113.5"),
+    )
+    assert request.remote == "203.0.113.5"
+    with pytest.raises(web.HTTPForbidden):
+        await teams_app.transport.adapter.process(request, teams_app.transport.bot)
+
+
+async def test_without_an_app_id_a_service_url_elsewhere_is_403(teams_app):
+    activity = teams.message("https://smba.trafficmanager.net/emea/", "help")
+    response = await teams_app.send(activity)
+    assert response.status == 403
+    assert teams_app.stub.calls == []
+
+
+# botbuilder's invoke responses
+
+
+def _adapter_app(adapter: CloudAdapter, bot: Bot) -> web.Application:
+    async def messages(request: web.Request) -> web.Response:
+        return await adapter.process(request, bot)
+
+    app = web.Application()
+    app.router.add_post(MESSAGING_PATH, messages)
+    return app
+
+
+@pytest.mark.parametrize("fixed", [False, True], ids=["botbuilder", "concord"])
+async def test_an_invoke_with_a_body_is_answered_once_serialised(teams_app, fixed):
+    """botbuilder 4.17.1's CloudAdapter.process serialises an invoke's body again; a body
+    that is already JSON fails there, so every Action.Execute was a 500."""
+    authentication = ConfigurationBotFrameworkAuthentication(object())
+    adapter = (
+        ConcordCloudAdapter(authentication, local_only=True)
+        if fixed
+        else CloudAdapter(authentication)
+    )
+    bot: TeamsBot = teams_app.transport.bot
+    activity = teams.execute(teams_app.stub.service_url, {"action": "help-me"})
+    async with TestClient(TestServer(_adapter_app(adapter, bot), host="127.0.0.1")) as client:
+        response = await client.post(MESSAGING_PATH, json=activity)
+        if not fixed:
+            assert response.status == 500
+            return
+        assert response.status == 200
+        body = await response.json()
+    assert body["type"] == "application/vnd.microsoft.activity.message"
+    assert "doesn't do anything" in body["value"]
+
+
+# Proactive delivery and its failures
+
+
+async def test_a_429_from_the_connector_is_a_delivery_error_with_retry_after(teams_app):
+    await teams_app.say('setup "North"')
+    port = teams_app.transport.port
+    with teams_app.database.session() as session:
+        delivery = session.exec(select(Channel)).one().delivery
+    place = Place("teams", teams.TENANT, teams.TEAM_CHANNEL)
+    card = teams_app.engine.home(Actor("teams", teams.TENANT, teams.USER_AAD, teams.USER_NAME))
+
+    teams_app.stub.rate_limit(1, retry_after=7)
+    with pytest.raises(DeliveryError) as raised:
+        await port.post(place, delivery, card)
+
+    assert raised.value.retry_after == 7
+    assert not raised.value.permanent
+
+
+async def test_a_rate_limited_post_is_delivered_on_a_later_round(teams_app):
+    await teams_app.say('setup "North"')
+    await teams_app.say('poll "Lunch?" "Soup" "Salad"')
+    teams_app.stub.rate_limit(1, retry_after=3)
+
+    await teams_app.deliver()
+    assert teams_app.posts() == []
+    teams_app.clock.advance(seconds=3)
+    await teams_app.deliver()
+
+    assert "Lunch?" in words(teams_app.posts()[-1].card)
+
+
+async def test_an_update_of_a_message_teams_lost_is_permanent(teams_app):
+    await teams_app.say('setup "North"')
+    with teams_app.database.session() as session:
+        delivery = session.exec(select(Channel)).one().delivery
+    place = Place("teams", teams.TENANT, teams.TEAM_CHANNEL)
+    card = teams_app.engine.home(Actor("teams", teams.TENANT, teams.USER_AAD, teams.USER_NAME))
+
+    with pytest.raises(DeliveryError) as raised:
+        await teams_app.transport.port.update(place, delivery, "no-such-activity", card)
+    assert raised.value.permanent
+
+
+async def test_a_reminder_without_a_channel_reaches_the_person_privately(teams_app):
+    await teams_app.say('setup "North"')
+    actor = Actor("teams", teams.TENANT, teams.USER_AAD, teams.USER_NAME)
+    card = teams_app.engine.home(actor)
+
+    await teams_app.transport.port.notify(actor, None, card)
+
+    created = teams_app.stub.calls_to("create")[-1].body
+    assert created["members"] == [{"id": teams.USER_AAD}]
+    assert created["bot"]["id"] == teams.BOT_ID
+    assert teams_app.stub.calls_to("send")[-1].conversation_id == f"a:chat-{teams.USER_AAD}"
+
+
+async def test_a_note_for_a_tenant_concord_never_saw_is_permanent(teams_app):
+    actor = Actor("teams", "another-tenant", teams.USER_AAD, teams.USER_NAME)
+    with pytest.raises(DeliveryError) as raised:
+        await teams_app.transport.port.notify(actor, None, teams_app.engine.home(actor))
+    assert raised.value.permanent
+
+
+async def test_a_channel_whose_reference_is_not_stored_yet_is_tried_again(teams_app):
+    """The reference is stored just after the turn that linked the channel commits."""
+    place = Place("teams", teams.TENANT, teams.TEAM_CHANNEL)
+    actor = Actor("teams", teams.TENANT, teams.USER_AAD, teams.USER_NAME)
+    with pytest.raises(DeliveryError) as raised:
+        await teams_app.transport.port.post(place, {}, teams_app.engine.home(actor))
+    assert not raised.value.permanent

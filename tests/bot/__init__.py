@@ -1,0 +1,3 @@
+"""Tests of the process: the dispatcher and rate limits, the scheduler, metrics, logs, charts,
+recount and `concord serve`.
+"""

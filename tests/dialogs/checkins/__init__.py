@@ -1,0 +1,1 @@
+"""Tests of recurring check-ins in time."""

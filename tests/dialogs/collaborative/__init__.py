@@ -1,0 +1,1 @@
+"""Tests of setup, linking, organisations, roles and linked accounts."""

@@ -1,0 +1,1 @@
+"""Tests of the grammar and of deadlines in words."""

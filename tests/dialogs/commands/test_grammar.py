@@ -1,0 +1,190 @@
+"""The command grammar: every command and option parses, and bad input is explained."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dialogs.commands.parser import SYNTAX, GrammarError, parse, parse_duration
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "args", "flags"),
+    [
+        ("help", "help", {}, {}),
+        ("", "help", {}, {}),
+        ("/concord", "help", {}, {}),
+        (
+            'setup "NHS North" --timezone Europe/London',
+            "setup",
+            {"name": "NHS North"},
+            {"timezone": "Europe/London"},
+        ),
+        ("link", "link", {}, {}),
+        ("link k7p-q2m", "link", {"code": "K7PQ2M"}, {}),
+        ('org add "Riverside"', "org.add", {"name": "Riverside"}, {}),
+        ('org join "Riverside"', "org.join", {"name": "Riverside"}, {}),
+        ("org list", "org.list", {}, {}),
+        ("role observer <@U123>", "role", {"role": "observer", "person": {"user_id": "U123"}}, {}),
+        (
+            "role Coordinator @Sam Jones",
+            "role",
+            {"role": "coordinator", "person": {"name": "Sam Jones"}},
+            {},
+        ),
+        ("poll", "poll", {"options": []}, {}),
+        (
+            'poll "Lunch?" "Pizza" "Sushi"',
+            "poll",
+            {"question": "Lunch?", "options": ["Pizza", "Sushi"]},
+            {},
+        ),
+        (
+            'poll "Q?" "A" "B" --type multi --max 2 --anonymous --results after-close',
+            "poll",
+            {"question": "Q?", "options": ["A", "B"]},
+            {"type": "multi", "max": 2, "anonymous": True, "results": "after-close"},
+        ),
+        (
+            'poll "Q?" "A" "B" --type=dots --dots 10 --balance orgs --quorum per-org 2',
+            "poll",
+            {"question": "Q?", "options": ["A", "B"]},
+            {"type": "dots", "dots": 10, "balance": "orgs", "quorum": {"per": "org", "minimum": 2}},
+        ),
+        (
+            'poll "Q?" "A" "B" --closes friday 17:00 --remind 24h',
+            "poll",
+            {"question": "Q?", "options": ["A", "B"]},
+            {"closes": "friday 17:00", "remind": 86400},
+        ),
+        ("poll list", "poll.list", {}, {}),
+        ("poll close 3", "poll.close", {"id": 3}, {}),
+        ("poll results #3", "poll.results", {"id": 3}, {}),
+        ("poll export 3", "poll.export", {"id": 3}, {}),
+        (
+            "purpose start --gather 5d --shortlist 5",
+            "purpose.start",
+            {},
+            {"gather": 432000, "shortlist": 5},
+        ),
+        ("purpose status", "purpose.status", {}, {}),
+        ("purpose next", "purpose.next", {}, {}),
+        ("purpose show", "purpose.show", {}, {}),
+        (
+            'checkin add "every monday 09:00" --window 2d',
+            "checkin.add",
+            {"recurrence": "every monday 09:00"},
+            {"window": 172800},
+        ),
+        ("checkin list", "checkin.list", {}, {}),
+        ("checkin stop 2", "checkin.stop", {"id": 2}, {}),
+        ("checkin now 2", "checkin.now", {"id": 2}, {}),
+        ("checkin skip 2026-12-25", "checkin.skip", {"date": "2026-12-25"}, {}),
+        ("decisions --export md", "decisions", {}, {"export": "md"}),
+        ("me link", "me.link", {}, {}),
+        ("me export", "me.export", {}, {}),
+        ("me forget", "me.forget", {}, {}),
+        ("POLL LIST", "poll.list", {}, {}),
+        ("\u201cpoll\u201d", "poll", {"options": []}, {}),
+    ],
+)
+def test_every_command_in_the_grammar_parses(text, name, args, flags):
+    command = parse(text)
+    assert (command.name, command.args, command.flags) == (name, args, flags)
+
+
+def test_the_table_covers_every_command_in_the_design():
+    names = {s.name for s in SYNTAX}
+    assert names == {
+        "help",
+        "setup",
+        "link",
+        "org.add",
+        "org.join",
+        "org.list",
+        "role",
+        "poll",
+        "poll.list",
+        "poll.close",
+        "poll.results",
+        "poll.export",
+        "purpose.start",
+        "purpose.status",
+        "purpose.next",
+        "purpose.show",
+        "checkin.add",
+        "checkin.list",
+        "checkin.stop",
+        "checkin.now",
+        "checkin.skip",
+        "decisions",
+        "me.link",
+        "me.export",
+        "me.forget",
+    }
+
+
+def test_typographic_quotes_from_phones_work_like_straight_ones():
+    command = parse("poll \u201cLunch?\u201d \u201cPizza\u201d \u201cChildren's services\u201d")
+    assert command.args == {"question": "Lunch?", "options": ["Pizza", "Children's services"]}
+
+
+def test_a_quoted_word_is_text_not_a_subcommand():
+    assert parse('poll "list" "A" "B"').args["question"] == "list"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem", "hint"),
+    [
+        ("frobnicate", "doesn't know the command `frobnicate`", "help"),
+        ("hlep", "doesn't know the command", "Did you mean `help`"),
+        ("org", "`org` is not something `org` does", "org add | join | list"),
+        ("org delete", "`org delete` is not something `org` does", "org add"),
+        ('poll "Lunch?', 'A quote mark opened before "Lunch?" is never closed', "pair of quotes"),
+        ('poll x"y', "stuck to other text", "space"),
+        ("poll " + "a" * 10_000, "10,005 characters long", "form"),
+        ("poll \x00", "control character (U+0000)", "without pasting"),
+        ("poll close", "needs ID", "poll close ID"),
+        ("poll close three", "needs a whole number", "from 1"),
+        ("poll close 0", "must be from 1", None),
+        ('poll "Q?" "A" --max', "`--max` needs a value", None),
+        ('poll "Q?" "A" --max 99', "must be from 1 to 20", None),
+        ('poll "Q?" "A" --max 2 --max 3', "given twice", None),
+        ('poll "Q?" "A" --colour red', "has no option `--colour`", "--type"),
+        ('poll "Q?" "A" --anonymous yes', "takes no value", None),
+        ('poll "Q?" "A" --remind soon', "isn't a length of time", "24h"),
+        ('poll "Q?" "A" --remind 200d', "between 1 minute and 90 days", None),
+        ('poll "Q?" "A" --quorum everyone', "takes `per-org`", None),
+        ('setup "X" --timezone Mars/Olympus', "not a time zone", None),
+        ('setup "X" --timezone Europe/Londn', "not a time zone", "Europe/London"),
+        ("setup", 'needs "Collaborative name"', "setup"),
+        ('setup "A" "B"', "got more than it takes", "quotes"),
+        ("role king @x", "`king` is not a role", "coordinator, member, observer"),
+        ("role observer", "needs @person", None),
+        ("link !!", "doesn't look like a link code", None),
+        ("decisions --export pdf", "can't be `pdf`", "csv, md"),
+    ],
+)
+def test_bad_input_says_what_was_wrong_and_what_to_type(text, problem, hint):
+    with pytest.raises(GrammarError) as raised:
+        parse(text)
+    assert problem in raised.value.problem
+    if hint:
+        assert hint in (raised.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("30m", 1800), ("24h", 86400), ("1h30m", 5400), ("3 days", 259200), ("2 weeks", 1209600)],
+)
+def test_durations_read_the_way_people_write_them(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+@given(st.text(max_size=300))
+def test_no_input_crashes_the_parser(text):
+    try:
+        parse(text)
+    except GrammarError as error:
+        assert error.problem

@@ -1,0 +1,1 @@
+"""Tests of poll types, tallies, fairness, the audit file, deadlines and vote batches."""

@@ -1,0 +1,199 @@
+"""Every poll type from start to result: ranked, score, dots and consent, in chat."""
+
+from __future__ import annotations
+
+import pytest
+
+from dialogs.core.cards import Actions, Fields, OpenForm, ResultBars
+from dialogs.core.events import ActionInvoked
+from tests.support.conversation import (
+    ASHA,
+    BEN,
+    CARYS,
+    DEE,
+    NORTH,
+    SOUTH,
+    Conversation,
+    counts,
+    person,
+    text_of,
+)
+
+ERIN = person("erin", "Erin Walsh")
+
+
+@pytest.fixture
+def chat(database, clock):
+    conversation = Conversation(database, clock)
+    conversation.set_up_two_channels()
+    for someone in (BEN, CARYS, DEE, ERIN):
+        conversation.says(someone, NORTH, "help")
+    yield conversation
+    conversation.close()
+
+
+def actions(card) -> dict[str, str]:
+    return {e.label: e.action for b in card.blocks if isinstance(b, Actions) for e in b.elements}
+
+
+def open_form(chat, who, place, action):
+    effects = chat.engine.handle(ActionInvoked(who, place, action))
+    forms = [e.form for e in effects if isinstance(e, OpenForm)]
+    assert forms, [text_of(e.card) for e in effects]
+    return forms[0]
+
+
+def vote_with_form(chat, who, values: dict[str, str], place=NORTH):
+    form = open_form(chat, who, place, actions(chat.last_message(place))[_form_button(chat, place)])
+    effects = chat.submits(who, place, form.action, values)
+    return effects
+
+
+def _form_button(chat, place) -> str:
+    labels = actions(chat.last_message(place))
+    return next(
+        k for k in ("Rank the options", "Score the options", "Place your dots") if k in labels
+    )
+
+
+def test_a_ranked_poll_transfers_votes_until_one_option_has_a_majority(chat):
+    chat.says(ASHA, NORTH, 'poll "Which first?" "Beds" "Discharge" "Workforce" --type ranked')
+    card = chat.last_message(SOUTH)
+    assert "rank the options (instant run-off)" in text_of(card)
+    # Beds leads on first preferences, but Workforce's voter prefers Discharge next.
+    vote_with_form(chat, BEN, {"rank0": "0"})
+    confirmed = vote_with_form(chat, CARYS, {"rank0": "0", "rank1": "1"})
+    assert text_of(confirmed[0].card) == (
+        "You ranked “Beds” 1st, “Discharge” 2nd in poll #1 — "
+        "you can change it until the poll closes."
+    )
+    vote_with_form(chat, DEE, {"rank0": "1", "rank1": "0"})
+    vote_with_form(chat, ERIN, {"rank0": "2", "rank1": "1"})
+    vote_with_form(chat, ASHA, {"rank0": "1"})
+    shown = chat.says(ASHA, NORTH, "poll close 1")
+    assert "“Discharge” won after instant run-off" in shown
+    bars = next(b for b in chat.last_message(NORTH).blocks if isinstance(b, ResultBars))
+    assert bars.summary == "5 people voted · after 2 rounds of instant run-off"
+    shown = text_of(chat.last_message(NORTH))
+    assert "Round 1: Beds 2, Discharge 2, Workforce 1; 0 exhausted; Workforce eliminated." in shown
+    assert "Round 2: Beds 2, Discharge 3; 0 exhausted." in shown
+
+
+def test_a_ranking_must_be_in_order_without_repeats_and_is_kept_when_refused(chat):
+    chat.says(ASHA, NORTH, 'poll "Which first?" "Beds" "Discharge" "Workforce" --type ranked')
+    refused = vote_with_form(chat, BEN, {"rank0": "1", "rank1": "1"})
+    assert refused[0].form.error == "You ranked the same option twice."
+    assert [i.value for i in refused[0].form.inputs][:2] == [["1"], ["1"]]
+    gap = vote_with_form(chat, BEN, {"rank0": "1", "rank2": "0"})
+    assert gap[0].form.error == "Fill your choices in order, without gaps."
+    forged = vote_with_form(chat, BEN, {"rank0": "7"})
+    assert forged[0].form.error == "That option isn't part of this poll."
+    vote_with_form(chat, BEN, {"rank0": "2", "rank1": "0"})
+    again = open_form(chat, BEN, NORTH, actions(chat.last_message(NORTH))["Rank the options"])
+    assert [i.value for i in again.inputs] == [["2"], ["0"], []], "your ranking, to change it"
+
+
+def test_a_score_poll_shows_mean_median_and_spread(chat):
+    chat.says(ASHA, NORTH, 'poll "How good is each plan?" "Plan A" "Plan B" --type score')
+    confirmed = vote_with_form(chat, BEN, {"score0": "5", "score1": "1"})
+    assert "You scored “Plan A” 5, “Plan B” 1 in poll #1 — you can change it" in text_of(
+        confirmed[0].card
+    )
+    vote_with_form(chat, CARYS, {"score0": "3", "score1": "2"})
+    fields = next(b for b in chat.last_message(SOUTH).blocks if isinstance(b, Fields))
+    shown = {f.label: f.value for f in fields.items}
+    assert shown["Plan A"] == "mean 4.00 · median 4 · spread 1.00"
+    refused = vote_with_form(chat, DEE, {"score0": "9", "score1": "1"})
+    assert "from 0 to 5" in refused[0].form.error
+    missing = vote_with_form(chat, DEE, {"score0": "2"})
+    assert "Score every option" in missing[0].form.error
+
+
+def test_a_dot_vote_counts_every_dot_and_refuses_too_many(chat):
+    chat.says(ASHA, NORTH, 'poll "Where do we focus?" "Beds" "Staff" "Data" --type dots --dots 3')
+    assert "spread 3 dots" in text_of(chat.last_message(NORTH))
+    confirmed = vote_with_form(chat, BEN, {"dots0": "2", "dots1": "1"})
+    assert "You put 2 dots on “Beds”, 1 dot on “Staff” in poll #1 — you can" in text_of(
+        confirmed[0].card
+    )
+    vote_with_form(chat, CARYS, {"dots2": "3"})
+    assert counts(chat.last_message(SOUTH)) == {"Beds": 2, "Staff": 1, "Data": 3}
+    refused = vote_with_form(chat, DEE, {"dots0": "2", "dots1": "2"})
+    assert refused[0].form.error == "That is 4 dots; you have 3."
+    assert "at least one dot" in vote_with_form(chat, DEE, {})[0].form.error
+
+
+def test_a_consent_proposal_is_adopted_without_blocks_and_shows_every_reason(chat):
+    chat.says(ASHA, NORTH, 'poll "We pool our waiting-list data" --type consent --objections 1')
+    buttons = actions(chat.last_message(NORTH))
+    assert list(buttons)[:4] == ["Agree", "Can live with it", "Object", "Block"]
+    assert chat.clicks(BEN, NORTH, buttons["Agree"]) == (
+        "You responded “Agree” in poll #1 — you can change it until the poll closes."
+    )
+    chat.clicks(CARYS, SOUTH, buttons["Can live with it"])
+    form = open_form(chat, DEE, NORTH, buttons["Object"])
+    empty = chat.submits(DEE, NORTH, form.action, {"reason": "  "})
+    assert "Give a reason" in empty[0].form.error
+    chat.submits(DEE, NORTH, form.action, {"reason": "Consent from patients first"})
+    live = text_of(chat.last_message(SOUTH))
+    assert "Object: “Consent from patients first”" in live
+    assert "Adopted: no blocks, 1 objection." in chat.says(ASHA, NORTH, "poll close 1")
+
+
+def test_one_block_stops_a_consent_proposal(chat):
+    chat.says(ASHA, NORTH, 'poll "We merge the two rotas" --type consent')
+    buttons = actions(chat.last_message(NORTH))
+    chat.clicks(BEN, NORTH, buttons["Agree"])
+    form = open_form(chat, CARYS, NORTH, buttons["Block"])
+    chat.submits(CARYS, NORTH, form.action, {"reason": "Breaks our union agreement"})
+    assert "Not adopted: 1 block." in chat.says(ASHA, NORTH, "poll close 1")
+    assert "Block: “Breaks our union agreement”" in text_of(chat.last_message(SOUTH))
+
+
+def test_a_forged_stance_or_form_for_the_wrong_type_is_refused(chat):
+    chat.says(ASHA, NORTH, 'poll "Q?" "A" "B"')
+    assert "isn't part of this poll" in chat.clicks(BEN, NORTH, "stance:1:agree")
+    assert "voted with its buttons" in chat.clicks(BEN, NORTH, "submit:ballot:1", {"rank0": "0"})
+    assert "doesn't do anything" in chat.clicks(BEN, NORTH, "stance:1:maybe")
+
+
+def test_members_may_add_options_when_the_poll_allows_it(chat):
+    chat.says(ASHA, NORTH, 'poll "Where next?" "Leeds" "York" --open-options')
+    add = actions(chat.last_message(NORTH))["Add an option"]
+    form = open_form(chat, BEN, NORTH, add)
+    assert "“Hull” is now an option" in text_of(
+        chat.submits(BEN, NORTH, form.action, {"option": "Hull"})[0].card
+    )
+    assert "Hull" in actions(chat.last_message(SOUTH))
+    twice = chat.submits(CARYS, NORTH, form.action, {"option": "hull"})
+    assert twice[0].form.error == "“hull” is listed twice."
+    chat.says(ASHA, NORTH, 'poll "Closed list?" "A" "B"')
+    assert "Only the coordinator" in chat.clicks(BEN, NORTH, "submit:option:2", {"option": "C"})
+
+
+def test_the_poll_form_offers_every_setting_and_starts_an_anonymous_ranked_poll(chat):
+    form = chat.form(ASHA, NORTH)
+    assert {i.name for i in form.inputs} >= {
+        "type",
+        "anonymous",
+        "results",
+        "open-options",
+        "balance",
+        "quorum",
+        "dots",
+        "objections",
+    }
+    values = {
+        "question": "Which first?",
+        "options": "Beds\nStaff\nData",
+        "type": "ranked",
+        "anonymous": ["yes"],
+        "results": "after-close",
+        "closes": "friday 17:00",
+    }
+    chat.submits(ASHA, NORTH, form.action, values)
+    card = text_of(chat.last_message(SOUTH))
+    assert "rank the options" in card and "Anonymous" in card
+    assert "Results are hidden until the poll closes." in card
+    refused = chat.submits(ASHA, NORTH, form.action, {**values, "type": "consent"})
+    assert refused[0].form.error.startswith("A consent poll is about one proposal")

@@ -1,0 +1,3 @@
+"""Tests of the schema, its indexes and votes under concurrency and at scale, on SQLite and
+PostgreSQL.
+"""
