@@ -9,7 +9,6 @@ the person who acted: a private reply or a form to show.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import uuid
 from collections.abc import Callable
@@ -20,37 +19,44 @@ from dialogs.checkins import schedules
 from dialogs.collaborative import decisions, identity_link, members
 from dialogs.commands.help import NOT_YET, help_card
 from dialogs.commands.parser import Command, GrammarError, parse
-from dialogs.core import actions
+from dialogs.core import actions, reactions
+from dialogs.core.actions import (
+    Action,
+    Answer,
+    ClosePoll,
+    EditGroups,
+    FormKind,
+    Merge,
+    Mute,
+    ReasonForm,
+    ReasonSubmit,
+    RequestForm,
+    Stance,
+    SubmitForm,
+    SubmitPoll,
+    Unmute,
+    Vote,
+)
 from dialogs.core.cards import ActorModel, Card, Context, Effect, Notify, PlaceModel
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.effects import channel_lane
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Place
+from dialogs.core.messages import Kind, MessageKey, parse_key
 from dialogs.core.turn import Refusal, Turn, refusal_card
 from dialogs.home import home_card
 from dialogs.polls import lifecycle, results, vote_batch, voting
 from dialogs.polls import setup as poll_setup
-from dialogs.purpose import commands, proposals
+from dialogs.purpose import commands, proposals, stages
 from dialogs.purpose import groups as purpose_groups
 from storage.database import Database
-from storage.models import Collaborative
+from storage.models import CheckinRun, Collaborative, Poll
 from storage.outbox import give_up_lanes
 from storage.processed import first_time
 
 log = logging.getLogger(__name__)
 
-_VOTE = re.compile(r"vote:(\d{1,12}):(\d{1,12})")
-_CLOSE = re.compile(r"close:(\d{1,12})")
-_MUTE = re.compile(r"(mute|unmute):(\d{1,12})")
-_ANSWER = re.compile(r"answer:(\d{1,12}):(\d{1,2}):(\d{1,2})")
-_FORM = re.compile(
-    r"(form|submit):(checkin|checkin-answer|ballot|option|proposal|proposals|prompts|revision|group)"
-    r":(\d{1,12})"
-)
-_EDIT_GROUPS = re.compile(r"edit-groups:(\d{1,12})")
-_MERGE = re.compile(r"merge:(\d{1,12}):(\d{1,12})")
-_STANCE = re.compile(r"stance:(\d{1,12}):(agree|live-with-it)")
-_CONSENT = re.compile(r"(form|submit):consent:(\d{1,12}):(object|block)")
-MAX_ACTION_LENGTH = 200
+# Who reacts to what one feature announces (`dialogs.core.reactions`), in its transaction.
+REACTIONS: reactions.Reactions = {reactions.PollClosed: [stages.poll_closed]}
 
 
 class Engine:
@@ -123,13 +129,13 @@ class Engine:
             return [_private(event.actor, event.place, card, echo)]
 
     def render_message(self, key: str) -> Card | None:
-        """The current rendering of a keyed message (a poll, a check-in) from the latest state."""
+        """The current rendering of a keyed message (a poll, a check-in run, a purpose
+        round's messages) from the latest state; None for a key that names nothing."""
+        parsed = parse_key(key)
+        if parsed is None:
+            return None
         with self.database.session() as session:
-            if poll := results.poll_for_key(session, key):
-                return results.render_poll(session, poll)
-            if run := schedules.run_for_key(session, key):
-                return schedules.render_run(session, run)
-            return commands.purpose_card(session, key)
+            return _RENDERERS[parsed.kind](session, parsed)
 
     def prepare(self) -> None:
         """Work worth starting before anyone waits for it (at start-up and every minute, off
@@ -187,6 +193,7 @@ class Engine:
 
         def unit_of_work(session: Session) -> list[Effect]:
             done.clear()
+            reactions.install(session, REACTIONS)
             if once and not first_time(session, *once, self.clock()):
                 return []
             turn = self._start_turn(session, actor, place)
@@ -222,41 +229,46 @@ class Engine:
         self._commands[command.name](turn, command)
 
     def _action(self, turn: Turn, event: ActionInvoked) -> None:
-        action = event.action if len(event.action) <= MAX_ACTION_LENGTH else ""
-        if turn.collaborative is None:
+        action = actions.parse(event.action)
+        if action is not None and turn.collaborative is None:
             _scope_from_action(turn, action)
-        if vote := _VOTE.fullmatch(action):
-            voting.vote(turn, int(vote.group(1)), int(vote.group(2)))
-        elif stance := _STANCE.fullmatch(action):
-            voting.stance(turn, int(stance.group(1)), stance.group(2))
-        elif consent := _CONSENT.fullmatch(action):
-            verb, poll_id, chosen = consent.groups()
-            if verb == "form":
-                voting.open_reason_form(turn, int(poll_id), chosen)
-            else:
-                voting.submit_reason(turn, int(poll_id), chosen, event.form_values)
-        elif close := _CLOSE.fullmatch(action):
-            lifecycle.close_by_id(turn, int(close.group(1)))
-        elif mute := _MUTE.fullmatch(action):
-            lifecycle.set_reminders(turn, int(mute.group(2)), muted=mute.group(1) == "mute")
-        elif answer := _ANSWER.fullmatch(action):
-            schedules.answer(turn, *(int(g) for g in answer.groups()))
-        elif form := _FORM.fullmatch(action):
-            verb, kind, ident = form.groups()
-            _FORMS[(verb, kind)](turn, int(ident), event.form_values)
-        elif edit := _EDIT_GROUPS.fullmatch(action):
-            purpose_groups.open_editor(turn, int(edit.group(1)))
-        elif merge := _MERGE.fullmatch(action):
-            purpose_groups.merge(turn, int(merge.group(1)), int(merge.group(2)))
-        elif action == poll_setup.FORM_ACTION:
-            poll_setup.submit_form(turn, event.form_values)
-        else:
+        _act(turn, action, event.form_values)
+
+
+def _act(turn: Turn, action: Action | None, values: dict) -> None:
+    """Route one parsed action to the feature that owns it."""
+    match action:
+        case Vote(poll_id, option_id):
+            voting.vote(turn, poll_id, option_id)
+        case Stance(poll_id, stance):
+            voting.stance(turn, poll_id, stance)
+        case ReasonForm(poll_id, stance):
+            voting.open_reason_form(turn, poll_id, stance)
+        case ReasonSubmit(poll_id, stance):
+            voting.submit_reason(turn, poll_id, stance, values)
+        case ClosePoll(poll_id):
+            lifecycle.close_by_id(turn, poll_id)
+        case Mute(collaborative_id) | Unmute(collaborative_id):
+            lifecycle.set_reminders(turn, collaborative_id, muted=isinstance(action, Mute))
+        case Answer(run_id, question, value):
+            schedules.answer(turn, run_id, question, value)
+        case RequestForm(kind, ident):
+            _FORMS[kind][0](turn, ident)
+        case SubmitForm(kind, ident):
+            _FORMS[kind][1](turn, ident, values)
+        case EditGroups(round_id):
+            purpose_groups.open_editor(turn, round_id)
+        case Merge(group_id, into_id):
+            purpose_groups.merge(turn, group_id, into_id)
+        case SubmitPoll():
+            poll_setup.submit_form(turn, values)
+        case _:
             raise Refusal(
                 "That button doesn't do anything any more.", "Type `help` to see what you can do."
             )
 
 
-def _scope_from_action(turn: Turn, action: str) -> None:
+def _scope_from_action(turn: Turn, action: Action) -> None:
     """A click in a private message: act in the collaborative the action names, for a
     person who is already its member (nobody joins a collaborative from outside it)."""
     collaborative_id = actions.collaborative_of(turn.session, action)
@@ -268,6 +280,24 @@ def _scope_from_action(turn: Turn, action: str) -> None:
         turn.collaborative, turn.member = collaborative, member
 
 
+def _poll_message(session: Session, key: MessageKey) -> Card | None:
+    poll = session.get(Poll, key.ident)
+    return results.render_poll(session, poll) if poll else None
+
+
+def _checkin_message(session: Session, key: MessageKey) -> Card | None:
+    run = session.get(CheckinRun, key.ident)
+    return schedules.render_run(session, run) if run else None
+
+
+# What each kind of keyed message (`dialogs.core.messages`) is rendered by.
+_RENDERERS: dict[Kind, Callable[[Session, MessageKey], Card | None]] = {
+    "poll": _poll_message,
+    "checkin": _checkin_message,
+    "purpose": commands.purpose_card,
+}
+
+
 def _private(actor: Actor, place: Place, card: Card, echo: str | None) -> Notify:
     if echo:
         shown = echo if len(echo) <= 300 else echo[:299] + "…"
@@ -277,23 +307,15 @@ def _private(actor: Actor, place: Place, card: Card, echo: str | None) -> Notify
     return Notify(actor=ActorModel.of(actor), place=PlaceModel.of(place), card=card)
 
 
-_FORMS: dict[tuple[str, str], Callable[[Turn, int, dict], None]] = {
-    ("form", "checkin"): lambda turn, ident, _: schedules.open_questions_form(turn, ident),
-    ("submit", "checkin"): schedules.save_questions,
-    ("form", "checkin-answer"): lambda turn, ident, _: schedules.open_answer_form(turn, ident),
-    ("submit", "checkin-answer"): schedules.submit_answers,
-    ("form", "ballot"): lambda turn, ident, _: voting.open_ballot_form(turn, ident),
-    ("submit", "ballot"): voting.submit_ballot,
-    ("form", "option"): lambda turn, ident, _: voting.open_option_form(turn, ident),
-    ("submit", "option"): voting.submit_option,
-    ("form", "proposal"): lambda turn, ident, _: proposals.open_new(turn, ident),
-    ("submit", "proposal"): proposals.submit_new,
-    ("form", "proposals"): lambda turn, ident, _: proposals.open_mine(turn, ident),
-    ("submit", "proposals"): proposals.submit_mine,
-    ("form", "prompts"): lambda turn, ident, _: commands.open_prompts_form(turn, ident),
-    ("submit", "prompts"): commands.submit_prompts,
-    ("form", "revision"): lambda turn, ident, _: commands.open_revision_form(turn, ident),
-    ("submit", "revision"): commands.submit_revision,
-    ("form", "group"): lambda turn, ident, _: purpose_groups.open_group_form(turn, ident),
-    ("submit", "group"): purpose_groups.submit_group,
+# Each form: the button that opens it, and its submission.
+_FORMS: dict[FormKind, tuple[Callable[[Turn, int], None], Callable[[Turn, int, dict], None]]] = {
+    FormKind.CHECKIN: (schedules.open_questions_form, schedules.save_questions),
+    FormKind.CHECKIN_ANSWER: (schedules.open_answer_form, schedules.submit_answers),
+    FormKind.BALLOT: (voting.open_ballot_form, voting.submit_ballot),
+    FormKind.OPTION: (voting.open_option_form, voting.submit_option),
+    FormKind.PROPOSAL: (proposals.open_new, proposals.submit_new),
+    FormKind.PROPOSALS: (proposals.open_mine, proposals.submit_mine),
+    FormKind.PROMPTS: (commands.open_prompts_form, commands.submit_prompts),
+    FormKind.REVISION: (commands.open_revision_form, commands.submit_revision),
+    FormKind.GROUP: (purpose_groups.open_group_form, purpose_groups.submit_group),
 }

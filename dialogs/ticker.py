@@ -20,8 +20,9 @@ from sqlmodel import Session, select
 from dialogs.checkins import schedules
 from dialogs.checkins.recurrence import Occurrence, next_occurrence
 from dialogs.commands.when import describe
-from dialogs.core import effects, timers
+from dialogs.core import effects, reactions, timers
 from dialogs.core.clock import Clock, utc_now
+from dialogs.engine import REACTIONS
 from dialogs.polls import lifecycle
 from dialogs.purpose import nudge as purpose_nudge
 from dialogs.purpose import stages
@@ -85,6 +86,7 @@ class Ticker:
 
     def _timers(self, session: Session, report: TickReport) -> int:
         now = self.clock()
+        reactions.install(session, REACTIONS)
         due = timers.claim_due(session, now, self.batch)
         for timer in due:
             report.lags.append((now - timer.due_at).total_seconds())

@@ -1,23 +1,306 @@
-"""Which collaborative a button or form belongs to, when it is used outside its channels.
+"""Every button's and form's action, typed: built, parsed and scoped here and nowhere else.
 
-Private messages carry buttons and forms too: a nudge's Propose, the
-coordinators' group editor, a form Teams opens in the person's 1:1 chat with
-Concord. Those come from a place no collaborative is linked to, so the engine
-finds the collaborative from what the action names instead, and then only for
-someone already its member. Buttons of channel messages (votes, answers) are
-not scoped this way: they count only from a linked channel.
+A button carries its action as a short string that the platform sends back when it
+is clicked (`vote:7:21`, `form:ballot:7`, `submit:checkin-answer:12`). Buttons already
+posted in Slack and Teams carry today's strings, so each format below is a contract:
+`encode()` must produce exactly the same bytes for as long as such buttons may be
+clicked (tests/dialogs/core/test_actions.py pins every kind).
+
+Whatever comes back is untrusted. `parse` accepts only the formats below (ids of at
+most 12 digits, nothing before or after) and answers None for anything else; what an
+action names is then checked against the database by the code that handles it.
+
+Private messages carry buttons and forms too: a nudge's Propose, the coordinators'
+group editor, a form Teams opens in the person's 1:1 chat with Concord. Those come
+from a place no collaborative is linked to, so `collaborative_of` finds the
+collaborative from what the action names instead (the engine then acts there only
+for someone already its member). Buttons of channel messages (votes, answers,
+stances) have no such scope: they count only from a linked channel.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, fields
+from enum import StrEnum
+from typing import Any, ClassVar, get_type_hints
 
 from sqlmodel import Session
 
 from storage.models import CheckinRun, CheckinSchedule, Poll, ProposalGroup, PurposeRound
 
-_N = r"(\d{1,12})"
+MAX_ACTION_LENGTH = 200
+_ID = r"(\d{1,12})"
+
+
+class Subject(StrEnum):
+    """What an action's first id names, for finding its collaborative."""
+
+    POLL = "poll"
+    RUN = "run"
+    SCHEDULE = "schedule"
+    ROUND = "round"
+    GROUP = "group"
+    NONE = "none"  # a channel button: never scoped from a private place
+
+
+class FormKind(StrEnum):
+    """The forms opened by `form:<kind>:<id>` and submitted as `submit:<kind>:<id>`."""
+
+    CHECKIN = "checkin"  # a schedule's questions
+    CHECKIN_ANSWER = "checkin-answer"  # a run's answers
+    BALLOT = "ballot"  # ranked, score and dots ballots
+    OPTION = "option"  # add an option to a poll
+    PROPOSAL = "proposal"  # a new purpose proposal
+    PROPOSALS = "proposals"  # change my proposals
+    PROMPTS = "prompts"  # a round's prompts
+    REVISION = "revision"  # revise the purpose statement
+    GROUP = "group"  # edit a theme
+
+    @property
+    def subject(self) -> Subject:
+        return _FORM_SUBJECTS[self]
+
+
+_FORM_SUBJECTS = {
+    FormKind.CHECKIN: Subject.SCHEDULE,
+    FormKind.CHECKIN_ANSWER: Subject.RUN,
+    FormKind.BALLOT: Subject.POLL,
+    FormKind.OPTION: Subject.POLL,
+    FormKind.PROPOSAL: Subject.ROUND,
+    FormKind.PROPOSALS: Subject.ROUND,
+    FormKind.PROMPTS: Subject.ROUND,
+    FormKind.REVISION: Subject.ROUND,
+    FormKind.GROUP: Subject.GROUP,
+}
+_FORM_KINDS = "|".join(re.escape(kind) for kind in FormKind)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action format. Subclasses give the format and the pattern that reads it back;
+    their fields, in order, are the pattern's groups (converted by the fields' types)."""
+
+    FORMAT: ClassVar[str]
+    PATTERN: ClassVar[re.Pattern[str]]
+    _converters: ClassVar[tuple[Callable[[str], Any], ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _PREFIXES.setdefault(cls.FORMAT.partition(":")[0], []).append(cls)
+
+    def encode(self) -> str:
+        """The string the button carries."""
+        return self.FORMAT.format(*self._values())
+
+    @property
+    def subject(self) -> Subject:
+        """What the first id names, for actions used from a private place."""
+        return Subject.NONE
+
+    @property
+    def subject_id(self) -> int:
+        return int(self._values()[0])
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, field.name) for field in fields(self))
+
+    @classmethod
+    def decode(cls, text: str) -> Action | None:
+        match = cls.PATTERN.fullmatch(text)
+        if match is None:
+            return None
+        return cls(*(convert(g) for convert, g in zip(_types(cls), match.groups(), strict=True)))
+
+
+_PREFIXES: dict[str, list[type[Action]]] = {}
+
+
+@dataclass(frozen=True)
+class Vote(Action):
+    """A single- or multi-choice poll's option button."""
+
+    FORMAT = "vote:{}:{}"
+    PATTERN = re.compile(rf"vote:{_ID}:{_ID}")
+    poll_id: int
+    option_id: int
+
+
+@dataclass(frozen=True)
+class Stance(Action):
+    """A consent poll's Agree or Can-live-with-it button (no reason needed)."""
+
+    FORMAT = "stance:{}:{}"
+    PATTERN = re.compile(rf"stance:{_ID}:(agree|live-with-it)")
+    poll_id: int
+    stance: str
+
+
+@dataclass(frozen=True)
+class ReasonForm(Action):
+    """A consent poll's Object or Block button: opens the form for the reason."""
+
+    FORMAT = "form:consent:{}:{}"
+    PATTERN = re.compile(rf"form:consent:{_ID}:(object|block)")
+    poll_id: int
+    stance: str
+
+    @property
+    def subject(self) -> Subject:
+        return Subject.POLL
+
+
+@dataclass(frozen=True)
+class ReasonSubmit(Action):
+    """The reason form for an objection or a block, submitted."""
+
+    FORMAT = "submit:consent:{}:{}"
+    PATTERN = re.compile(rf"submit:consent:{_ID}:(object|block)")
+    poll_id: int
+    stance: str
+
+    @property
+    def subject(self) -> Subject:
+        return Subject.POLL
+
+
+@dataclass(frozen=True)
+class ClosePoll(Action):
+    """A poll's Close button (coordinators)."""
+
+    FORMAT = "close:{}"
+    PATTERN = re.compile(rf"close:{_ID}")
+    poll_id: int
+
+
+@dataclass(frozen=True)
+class Mute(Action):
+    """A reminder's Stop-reminding-me button."""
+
+    FORMAT = "mute:{}"
+    PATTERN = re.compile(rf"mute:{_ID}")
+    collaborative_id: int
+
+
+@dataclass(frozen=True)
+class Unmute(Action):
+    """The confirmation's Turn-reminders-back-on button."""
+
+    FORMAT = "unmute:{}"
+    PATTERN = re.compile(rf"unmute:{_ID}")
+    collaborative_id: int
+
+
+@dataclass(frozen=True)
+class Answer(Action):
+    """A check-in run's scale button: question `question` (from 0) answered `value`."""
+
+    FORMAT = "answer:{}:{}:{}"
+    PATTERN = re.compile(rf"answer:{_ID}:(\d{{1,2}}):(\d{{1,2}})")
+    run_id: int
+    question: int
+    value: int
+
+
+@dataclass(frozen=True)
+class RequestForm(Action):
+    """A button that opens one of the forms of `FormKind` for the thing `subject_id` names."""
+
+    FORMAT = "form:{}:{}"
+    PATTERN = re.compile(rf"form:({_FORM_KINDS}):{_ID}")
+    kind: FormKind
+    ident: int
+
+    @property
+    def subject(self) -> Subject:
+        return self.kind.subject
+
+    @property
+    def subject_id(self) -> int:
+        return self.ident
+
+
+@dataclass(frozen=True)
+class SubmitForm(Action):
+    """One of the forms of `FormKind`, submitted."""
+
+    FORMAT = "submit:{}:{}"
+    PATTERN = re.compile(rf"submit:({_FORM_KINDS}):{_ID}")
+    kind: FormKind
+    ident: int
+
+    @property
+    def subject(self) -> Subject:
+        return self.kind.subject
+
+    @property
+    def subject_id(self) -> int:
+        return self.ident
+
+
+@dataclass(frozen=True)
+class SubmitPoll(Action):
+    """The new-poll form, submitted (it names nothing yet: the poll is made from it)."""
+
+    FORMAT = "submit:poll"
+    PATTERN = re.compile("submit:poll")
+
+
+@dataclass(frozen=True)
+class EditGroups(Action):
+    """The coordinators' button that opens a round's group editor."""
+
+    FORMAT = "edit-groups:{}"
+    PATTERN = re.compile(rf"edit-groups:{_ID}")
+    round_id: int
+
+    @property
+    def subject(self) -> Subject:
+        return Subject.ROUND
+
+
+@dataclass(frozen=True)
+class Merge(Action):
+    """The group editor's choice: merge group `group_id` into group `into_id`."""
+
+    FORMAT = "merge:{}:{}"
+    PATTERN = re.compile(rf"merge:{_ID}:{_ID}")
+    group_id: int
+    into_id: int
+
+    @property
+    def subject(self) -> Subject:
+        return Subject.GROUP
+
+
+def parse(text: str) -> Action | None:
+    """The action `text` spells, or None: too long, unknown, or not exactly a format."""
+    if len(text) > MAX_ACTION_LENGTH:
+        return None
+    for kind in _PREFIXES.get(text.partition(":")[0], ()):
+        if (action := kind.decode(text)) is not None:
+            return action
+    return None
+
+
+def is_vote(text: str) -> bool:
+    """A cheap first look for the vote-click fast path: does `text` claim to be a vote?
+    (`parse` still decides whether it is one.)"""
+    return text.startswith("vote:")
+
+
+def collaborative_of(session: Session, action: Action) -> int | None:
+    """The id of the collaborative whose poll, check-in or round `action` names, if any."""
+    resolve = _RESOLVERS.get(action.subject)
+    return resolve(session, action.subject_id) if resolve else None
+
+
+def _types(kind: type[Action]) -> tuple[Callable[[str], Any], ...]:
+    if not kind._converters:
+        hints = get_type_hints(kind)
+        kind._converters = tuple(hints[field.name] for field in fields(kind))
+    return kind._converters
 
 
 def _poll(session: Session, ident: int) -> int | None:
@@ -45,20 +328,10 @@ def _group(session: Session, ident: int) -> int | None:
     return _round(session, group.round_id) if group else None
 
 
-_SUBJECTS: list[tuple[re.Pattern[str], Callable[[Session, int], int | None]]] = [
-    (re.compile(rf"(?:form|submit):(?:consent|ballot|option):{_N}(?::.*)?"), _poll),
-    (re.compile(rf"(?:form|submit):checkin-answer:{_N}"), _run),
-    (re.compile(rf"(?:form|submit):checkin:{_N}"), _schedule),
-    (re.compile(rf"(?:form|submit):(?:proposal|proposals|prompts|revision):{_N}"), _round),
-    (re.compile(rf"edit-groups:{_N}"), _round),
-    (re.compile(rf"(?:form|submit):group:{_N}|merge:{_N}:\d{{1,12}}"), _group),
-]
-
-
-def collaborative_of(session: Session, action: str) -> int | None:
-    """The id of the collaborative whose poll, check-in or round `action` names, if any."""
-    for pattern, resolve in _SUBJECTS:
-        if match := pattern.fullmatch(action):
-            ident = next(g for g in match.groups() if g is not None)
-            return resolve(session, int(ident))
-    return None
+_RESOLVERS: dict[Subject, Callable[[Session, int], int | None]] = {
+    Subject.POLL: _poll,
+    Subject.RUN: _run,
+    Subject.SCHEDULE: _schedule,
+    Subject.ROUND: _round,
+    Subject.GROUP: _group,
+}

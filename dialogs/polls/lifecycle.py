@@ -14,8 +14,9 @@ from sqlmodel import Session, col, delete, func, select
 
 from dialogs.collaborative import members as membership
 from dialogs.commands.when import describe
-from dialogs.core import effects, timers
+from dialogs.core import effects, reactions, timers
 from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
+from dialogs.core.reactions import PollClosed
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls import tally
 from dialogs.polls.results import (
@@ -29,7 +30,6 @@ from dialogs.polls.results import (
 )
 from dialogs.polls.setup import message_key
 from dialogs.polls.voting import poll_in
-from dialogs.purpose import stages
 from storage.models import Ballot, Collaborative, Member, Participation, Poll, Timer
 
 _SHUFFLE = random.SystemRandom()
@@ -182,8 +182,7 @@ def finish(
     effects.post_everywhere(
         session, now, collaborative, result_card(session, poll, collaborative, result)
     )
-    if poll.settings.get("purpose_round"):
-        stages.poll_closed(session, now, collaborative, poll)
+    reactions.announce(session, PollClosed(poll, collaborative, now))
     return summary
 
 

@@ -31,11 +31,11 @@ from dialogs.core.cards import (
     Text,
     TextInput,
 )
+from dialogs.core.messages import round_key
 from dialogs.core.turn import Refusal, Turn, said
 from dialogs.polls.results import compute, labels, options, result_blocks
 from dialogs.polls.setup import MAX_OPTIONS, check_option, message_key
 from dialogs.polls.types import NEEDS_REASON, SCORE_MAX, SCORE_MIN, STANCE_LABELS, STANCES
-from dialogs.purpose.rounds import round_key
 from storage.database import insert_row
 from storage.models import (
     LATEST_BALLOT,

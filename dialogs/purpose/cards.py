@@ -1,6 +1,6 @@
 """What a purpose round shows: its own message, the groups, the editor and the adoption.
 
-The round's message (`rounds.round_key`) is posted once in every linked channel
+The round's message (`dialogs.core.messages.round_key`) is posted once in every linked channel
 and re-rendered from the latest state at every change, so it always says where
 the round is, what is asked of members now, and who has taken part so far, by
 organisation (small groups are never counted exactly).
@@ -14,6 +14,7 @@ from sqlmodel import Session, func, select
 
 from dialogs.collaborative import participation
 from dialogs.commands.when import describe
+from dialogs.core.actions import EditGroups, FormKind, Merge, RequestForm
 from dialogs.core.cards import (
     Actions,
     Button,
@@ -167,15 +168,20 @@ def propose_button(
     label: str = "Propose",
     style: Literal["default", "primary", "danger"] = "primary",
 ) -> Button:
-    return Button(label=label, action=f"form:proposal:{purpose_round.id}", style=style)
+    return Button(
+        label=label, action=RequestForm(FormKind.PROPOSAL, purpose_round.id).encode(), style=style
+    )
 
 
 def change_button(purpose_round: PurposeRound) -> Button:
-    return Button(label="Change my proposals", action=f"form:proposals:{purpose_round.id}")
+    return Button(
+        label="Change my proposals",
+        action=RequestForm(FormKind.PROPOSALS, purpose_round.id).encode(),
+    )
 
 
 def _editor_button(purpose_round: PurposeRound, label: str) -> Actions:
-    return Actions(elements=[Button(label=label, action=f"edit-groups:{purpose_round.id}")])
+    return Actions(elements=[Button(label=label, action=EditGroups(purpose_round.id).encode())])
 
 
 def _proposal_count(session: Session, purpose_round: PurposeRound) -> int:
@@ -274,14 +280,18 @@ def render_editor(session: Session, purpose_round: PurposeRound) -> Card:
             Text(text="\n".join(f"• {p.text}" for p in inside), tone="muted"),
             Context(text=f"Draft: “{group.draft}”"),
         ]
-        elements: list[Any] = [Button(label="Edit", action=f"form:group:{group.id}")]
+        elements: list[Any] = [
+            Button(label="Edit", action=RequestForm(FormKind.GROUP, group.id).encode())
+        ]
         others = [g for g in groups if g.id != group.id]
         if structure and others:
             elements.append(
                 Select(
                     placeholder="Merge into…",
                     choices=[
-                        Choice(label=f"{g.position}. {g.title}", value=f"merge:{group.id}:{g.id}")
+                        Choice(
+                            label=f"{g.position}. {g.title}", value=Merge(group.id, g.id).encode()
+                        )
                         for g in others
                     ],
                 )

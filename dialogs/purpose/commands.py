@@ -20,6 +20,7 @@ from sqlmodel import Session, col, func, select
 from dialogs.commands.parser import Command
 from dialogs.commands.when import describe
 from dialogs.core import effects, timers
+from dialogs.core.actions import FormKind, RequestForm, SubmitForm
 from dialogs.core.cards import (
     Actions,
     ActorModel,
@@ -32,6 +33,7 @@ from dialogs.core.cards import (
     TextInput,
     submitted_text,
 )
+from dialogs.core.messages import MessageKey, round_key
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls import lifecycle
 from dialogs.polls.results import voter_count
@@ -102,9 +104,9 @@ def start(turn: Turn, command: Command) -> None:
         settings=settings,
     )
     channels = turn.post_everywhere(
-        render_round(session, purpose_round), key=rounds.round_key(purpose_round)
+        render_round(session, purpose_round), key=round_key(purpose_round)
     )
-    rounds.grouping().prepare_in_background(
+    rounds.load_grouping().prepare_in_background(
         []
     )  # load the grouping model before anyone waits for it
     turn.reply(
@@ -119,7 +121,10 @@ def start(turn: Turn, command: Command) -> None:
                 Context(text="The prompts: " + " / ".join(purpose_round.prompts)),
                 Actions(
                     elements=[
-                        Button(label="Edit the prompts", action=f"form:prompts:{purpose_round.id}")
+                        Button(
+                            label="Edit the prompts",
+                            action=RequestForm(FormKind.PROMPTS, purpose_round.id).encode(),
+                        )
                     ]
                 ),
             ],
@@ -249,7 +254,7 @@ def _prompts_form(
 ) -> Form:
     return Form(
         title="The prompts",
-        action=f"submit:prompts:{purpose_round.id}",
+        action=SubmitForm(FormKind.PROMPTS, purpose_round.id).encode(),
         submit_label="Save",
         error=error,
         inputs=[
@@ -280,9 +285,7 @@ def submit_prompts(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
     purpose_round.prompts = prompts
     collaborative, _ = turn.in_collaborative()
     turn.audit("purpose.prompts", f"purpose round #{purpose_round.number}: prompts changed")
-    effects.update_everywhere(
-        turn.session, turn.now, collaborative, rounds.round_key(purpose_round)
-    )
+    effects.update_everywhere(turn.session, turn.now, collaborative, round_key(purpose_round))
     turn.say("The prompts are saved.", "The invitation in every channel shows them now.")
 
 
@@ -294,7 +297,7 @@ def open_revision_form(turn: Turn, round_id: int) -> None:
 def _revision_form(purpose_round: PurposeRound, typed: str, error: str | None = None) -> Form:
     return Form(
         title="Revise the statement",
-        action=f"submit:revision:{purpose_round.id}",
+        action=SubmitForm(FormKind.REVISION, purpose_round.id).encode(),
         submit_label="Ask for consent",
         error=error,
         inputs=[
@@ -351,17 +354,14 @@ def _form(turn: Turn, form: Form) -> None:
     turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
 
 
-def purpose_card(session: Session, key: str) -> Card | None:
-    """The current rendering of a round's keyed message, for live updates."""
-    parts = key.split(":")
-    if parts[0] != "purpose" or len(parts) < 2 or not parts[1].isdigit():
-        return None
-    purpose_round = session.get(PurposeRound, int(parts[1]))
+def purpose_card(session: Session, key: MessageKey) -> Card | None:
+    """The current rendering of one of a round's keyed messages, for live updates."""
+    purpose_round = session.get(PurposeRound, key.ident)
     if purpose_round is None:
         return None
-    if len(parts) == 2:
+    if not key.part:
         return render_round(session, purpose_round)
-    return {"groups": render_groups, "adopted": render_adopted}[parts[2]](session, purpose_round)
+    return {"groups": render_groups, "adopted": render_adopted}[key.part](session, purpose_round)
 
 
 def prepare_grouping(session: Session) -> int:
@@ -380,5 +380,5 @@ def prepare_grouping(session: Session) -> int:
         ).all()
     )
     if texts:
-        rounds.grouping().prepare_in_background(texts)
+        rounds.load_grouping().prepare_in_background(texts)
     return len(texts)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session
 
 from dialogs.core import effects
+from dialogs.core.actions import FormKind, SubmitForm
 from dialogs.core.cards import (
     ActorModel,
     Choice,
@@ -24,6 +25,7 @@ from dialogs.core.cards import (
     TextInput,
     submitted_text,
 )
+from dialogs.core.messages import round_key
 from dialogs.core.turn import Refusal, Turn
 from dialogs.purpose import rounds
 from dialogs.purpose.cards import render_editor
@@ -39,7 +41,7 @@ def group_round(session: Session, purpose_round: PurposeRound) -> list[ProposalG
     texts = [p.text for p in proposals]
     groups = []
     for position, indices in enumerate(
-        rounds.grouping().group_proposals(texts, rounds.MAX_GROUPS), 1
+        rounds.load_grouping().group_proposals(texts, rounds.MAX_GROUPS), 1
     ):
         groups.append(_new_group(session, purpose_round, position, [proposals[i] for i in indices]))
     return groups
@@ -49,7 +51,7 @@ def _new_group(
     session: Session, purpose_round: PurposeRound, position: int, members: list[Proposal]
 ) -> ProposalGroup:
     texts = [p.text for p in members]
-    central = texts[rounds.grouping().central_index(texts, list(range(len(texts))))]
+    central = texts[rounds.load_grouping().central_index(texts, list(range(len(texts))))]
     group = ProposalGroup(
         round_id=purpose_round.id,
         position=position,
@@ -147,7 +149,7 @@ def group_form(
         ]
     return Form(
         title=f"Group {group.position}",
-        action=f"submit:group:{group.id}",
+        action=SubmitForm(FormKind.GROUP, group.id).encode(),
         submit_label="Save",
         error=error,
         inputs=inputs,
@@ -211,7 +213,7 @@ def _changed(
             group.position = position
     session.flush()
     turn.audit("purpose.groups", f"purpose round #{purpose_round.number}: {summary}")
-    for key in (rounds.round_key(purpose_round), rounds.groups_key(purpose_round)):
+    for key in (round_key(purpose_round), round_key(purpose_round, "groups")):
         effects.update_everywhere(session, turn.now, collaborative, key)
     turn.reply(render_editor(session, purpose_round))
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from dialogs.commands.when import describe
 from dialogs.core import effects
+from dialogs.core.actions import Mute
 from dialogs.core.cards import Actions, Button, Card, Context, Text
 from dialogs.purpose import rounds
 from dialogs.purpose.cards import propose_button
@@ -85,7 +86,7 @@ def _nudge_card(
             Actions(
                 elements=[
                     propose_button(purpose_round),
-                    Button(label="Stop reminding me", action=f"mute:{collaborative.id}"),
+                    Button(label="Stop reminding me", action=Mute(collaborative.id).encode()),
                 ]
             ),
         ],

@@ -17,6 +17,7 @@ from sqlmodel import select
 
 from dialogs.commands.when import describe
 from dialogs.core import effects
+from dialogs.core.actions import FormKind, SubmitForm
 from dialogs.core.cards import (
     Actions,
     ActorModel,
@@ -27,6 +28,7 @@ from dialogs.core.cards import (
     TextInput,
     submitted_text,
 )
+from dialogs.core.messages import round_key
 from dialogs.core.turn import Refusal, Turn
 from dialogs.purpose import rounds
 from dialogs.purpose.cards import change_button, propose_button
@@ -105,7 +107,7 @@ def open_new(turn: Turn, round_id: int) -> None:
 def new_form(purpose_round: PurposeRound, typed: str = "", error: str | None = None) -> Form:
     return Form(
         title="Propose a purpose",
-        action=f"submit:proposal:{purpose_round.id}",
+        action=SubmitForm(FormKind.PROPOSAL, purpose_round.id).encode(),
         submit_label="Propose",
         error=error,
         inputs=[_input("text", "Your proposal", typed, purpose_round.prompts[0])],
@@ -153,7 +155,7 @@ def submit_new(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
         )
     )
     _changed(turn, collaborative, purpose_round)
-    rounds.grouping().prepare_in_background([text])
+    rounds.load_grouping().prepare_in_background([text])
     left = rounds.PROPOSALS_EACH - len(mine) - 1
     turn.reply(
         Card(
@@ -219,7 +221,7 @@ def open_mine(turn: Turn, round_id: int) -> None:
 def mine_form(purpose_round: PurposeRound, typed: dict[str, str], error: str | None = None) -> Form:
     return Form(
         title="Your proposals",
-        action=f"submit:proposals:{purpose_round.id}",
+        action=SubmitForm(FormKind.PROPOSALS, purpose_round.id).encode(),
         submit_label="Save",
         error=error,
         inputs=[
@@ -251,7 +253,7 @@ def submit_mine(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
         elif text != proposal.text:
             proposal.text, proposal.updated_at = text, turn.now
     _changed(turn, collaborative, purpose_round)
-    rounds.grouping().prepare_in_background(kept)
+    rounds.load_grouping().prepare_in_background(kept)
     note = f" ({withdrawn} withdrawn)" if withdrawn else ""
     turn.say(
         f"Your proposals are saved{note}.",
@@ -262,9 +264,7 @@ def submit_mine(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
 
 def _changed(turn: Turn, collaborative: Collaborative, purpose_round: PurposeRound) -> None:
     turn.session.flush()
-    effects.update_everywhere(
-        turn.session, turn.now, collaborative, rounds.round_key(purpose_round)
-    )
+    effects.update_everywhere(turn.session, turn.now, collaborative, round_key(purpose_round))
 
 
 def _problem(text: str) -> str | None:

@@ -47,15 +47,6 @@ DEFAULT_PROMPTS = [
 ]
 
 
-def round_key(purpose_round: PurposeRound) -> str:
-    """The key of the round's own message, updated in place at every stage."""
-    return f"purpose:{purpose_round.id}"
-
-
-def groups_key(purpose_round: PurposeRound) -> str:
-    return f"purpose:{purpose_round.id}:groups"
-
-
 def running_round(session: Session, collaborative_id: int) -> PurposeRound | None:
     return session.exec(
         select(PurposeRound).where(
@@ -95,7 +86,7 @@ def groups_of(session: Session, purpose_round: PurposeRound) -> list[ProposalGro
     )
 
 
-def grouping() -> ModuleType:
+def load_grouping() -> ModuleType:
     """The grouping module, imported on first use: it brings numpy (and, with the semantic
     extra, a language model), which a process that runs no purpose round never needs."""
     from dialogs.purpose.grouping import cluster as module

@@ -18,7 +18,10 @@ from sqlmodel import Session, select
 
 from dialogs.commands.when import describe
 from dialogs.core import effects, timers
+from dialogs.core.actions import FormKind, RequestForm
 from dialogs.core.cards import Actions, Button, Card, Context, Text
+from dialogs.core.messages import round_key
+from dialogs.core.reactions import PollClosed
 from dialogs.polls.results import compute
 from dialogs.polls.setup import PollSpec, create_poll
 from dialogs.purpose import rounds
@@ -65,7 +68,7 @@ class Step:
         self.session.flush()
         line = stage_line(self.round, self.collaborative.timezone)
         self.record("purpose.stage", line, stage=stage, **noted)
-        self.update(rounds.round_key(self.round))
+        self.update(round_key(self.round))
 
     def record(self, action: str, summary: str, **detail: Any) -> None:
         effects.record(
@@ -144,7 +147,7 @@ def close_gathering(step: Step) -> None:
     groups = group_round(step.session, step.round)
     proposals = len(rounds.proposals_of(step.session, step.round))
     step.pause(rounds.GROUPING, proposals=proposals, groups=len(groups))
-    step.post(render_groups(step.session, step.round), rounds.groups_key(step.round))
+    step.post(render_groups(step.session, step.round), round_key(step.round, "groups"))
     step.tell_coordinators(render_editor(step.session, step.round))
 
 
@@ -249,9 +252,12 @@ def _deciding(result: dict[str, Any]) -> dict[str, Any]:
     return (result.get("balanced") or result) if result["voters"] else result
 
 
-def poll_closed(session: Session, now: datetime, collaborative: Collaborative, poll: Poll) -> None:
-    """A round's poll closed (deadline, `poll close` or `purpose next`): move the round on."""
-    purpose_round = session.get(PurposeRound, poll.settings.get("purpose_round"))
+def poll_closed(session: Session, closed: PollClosed) -> None:
+    """The reaction to a poll's close (deadline, `poll close` or `purpose next`): when it
+    is a round's current poll, move the round on."""
+    poll, collaborative, now = closed.poll, closed.collaborative, closed.now
+    round_id = poll.settings.get("purpose_round")
+    purpose_round = session.get(PurposeRound, round_id) if round_id else None
     if purpose_round is None or not purpose_round.running:
         return
     if purpose_round.current_poll_id != poll.id:
@@ -287,7 +293,7 @@ def _revise_card(purpose_round: PurposeRound, poll: Poll, result: dict[str, Any]
                 elements=[
                     Button(
                         label="Revise the statement",
-                        action=f"form:revision:{purpose_round.id}",
+                        action=RequestForm(FormKind.REVISION, purpose_round.id).encode(),
                         style="primary",
                     )
                 ]
@@ -308,7 +314,7 @@ def _adopt(step: Step) -> None:
         stages=step.round.history,
     )
     adopted = render_adopted(step.session, step.round)
-    step.post(adopted, f"{rounds.round_key(step.round)}:adopted", pin=True)
+    step.post(adopted, round_key(step.round, "adopted"), pin=True)
 
 
 def round_summary(purpose_round: PurposeRound, timezone: str) -> str:
@@ -345,7 +351,7 @@ def gathering_due(session: Session, now: datetime, timer: Any) -> None:
         return
     # Nothing to group: gathering stays open, and the coordinators hear why.
     purpose_round.stage_ends_at = None
-    step.update(rounds.round_key(purpose_round))
+    step.update(round_key(purpose_round))
     step.tell_coordinators(
         Card(
             blocks=[

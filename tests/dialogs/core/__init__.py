@@ -1,0 +1,1 @@
+"""Tests of the engine's vocabulary: the action codec and message keys."""

@@ -1,0 +1,139 @@
+"""The action codec: every kind encodes to exactly the string buttons already posted
+carry (so they keep working), parses back to itself, and nothing else parses."""
+
+import pytest
+
+from dialogs.core import actions
+from dialogs.core.actions import (
+    Answer,
+    ClosePoll,
+    EditGroups,
+    FormKind,
+    Merge,
+    Mute,
+    ReasonForm,
+    ReasonSubmit,
+    RequestForm,
+    Stance,
+    Subject,
+    SubmitForm,
+    SubmitPoll,
+    Unmute,
+    Vote,
+)
+
+# Today's formats, byte for byte, as posted in Slack and Teams before the codec existed.
+GOLDEN = [
+    (Vote(7, 21), "vote:7:21"),
+    (Stance(7, "agree"), "stance:7:agree"),
+    (Stance(7, "live-with-it"), "stance:7:live-with-it"),
+    (ReasonForm(7, "object"), "form:consent:7:object"),
+    (ReasonForm(7, "block"), "form:consent:7:block"),
+    (ReasonSubmit(7, "object"), "submit:consent:7:object"),
+    (ReasonSubmit(7, "block"), "submit:consent:7:block"),
+    (ClosePoll(7), "close:7"),
+    (Mute(3), "mute:3"),
+    (Unmute(3), "unmute:3"),
+    (Answer(12, 0, 5), "answer:12:0:5"),
+    (Answer(12, 10, 1), "answer:12:10:1"),
+    (SubmitPoll(), "submit:poll"),
+    (EditGroups(4), "edit-groups:4"),
+    (Merge(8, 9), "merge:8:9"),
+    *[(RequestForm(kind, 5), f"form:{kind.value}:5") for kind in FormKind],
+    *[(SubmitForm(kind, 5), f"submit:{kind.value}:5") for kind in FormKind],
+]
+
+
+def test_every_form_kind_is_spelled_as_before():
+    assert [kind.value for kind in FormKind] == [
+        "checkin",
+        "checkin-answer",
+        "ballot",
+        "option",
+        "proposal",
+        "proposals",
+        "prompts",
+        "revision",
+        "group",
+    ]
+
+
+@pytest.mark.parametrize(("action", "text"), GOLDEN, ids=[text for _, text in GOLDEN])
+def test_each_action_encodes_to_todays_string_and_parses_back(action, text):
+    assert action.encode() == text
+    assert actions.parse(text) == action
+
+
+def test_every_action_kind_has_a_golden_string():
+    kinds = {type(action) for action, _ in GOLDEN}
+    assert kinds == set(actions.Action.__subclasses__())
+
+
+def test_the_largest_ids_a_button_may_carry_round_trip():
+    text = "vote:999999999999:999999999999"
+    assert actions.parse(text) == Vote(999999999999, 999999999999)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "vote",
+        "vote:",
+        "vote:1",
+        "vote:1:",
+        "vote:1:2:3",
+        " vote:1:2",
+        "vote:1:2 ",
+        "vote:-1:2",
+        "vote:1234567890123:2",  # 13 digits
+        "vote:a:2",
+        "stance:1:object",  # a reason is needed: that is the form's job
+        "form:consent:1:agree",
+        "form:consent:1",
+        "form:unknown:1",
+        "form:ballot:",
+        "submit:poll:1",
+        "answer:1:100:1",
+        "close:1:2",
+        "mute:",
+        "merge:1",
+        "edit-groups:x",
+        "VOTE:1:2",
+        "vote:1:2\n",
+    ],
+)
+def test_anything_else_parses_to_nothing(text):
+    assert actions.parse(text) is None
+
+
+def test_an_overlong_action_is_not_even_read():
+    assert actions.parse("vote:1:2" + " " * 300) is None
+    assert actions.parse("x" * (actions.MAX_ACTION_LENGTH + 1)) is None
+
+
+def test_what_each_action_names_for_a_private_place():
+    assert (
+        RequestForm(FormKind.BALLOT, 5).subject,
+        RequestForm(FormKind.BALLOT, 5).subject_id,
+    ) == (
+        Subject.POLL,
+        5,
+    )
+    assert SubmitForm(FormKind.CHECKIN_ANSWER, 6).subject == Subject.RUN
+    assert RequestForm(FormKind.CHECKIN, 6).subject == Subject.SCHEDULE
+    assert {RequestForm(k, 1).subject for k in (FormKind.PROPOSAL, FormKind.REVISION)} == {
+        Subject.ROUND
+    }
+    assert (Merge(8, 9).subject, Merge(8, 9).subject_id) == (Subject.GROUP, 8)
+    assert EditGroups(4).subject == Subject.ROUND
+    assert ReasonSubmit(7, "block").subject == Subject.POLL
+    # Channel buttons count only from a linked channel: they name no scope.
+    assert {Vote(1, 2).subject, Answer(1, 0, 3).subject, Stance(1, "agree").subject} == {
+        Subject.NONE
+    }
+
+
+def test_the_vote_fast_path_looks_only_at_the_prefix():
+    assert actions.is_vote("vote:1:2")
+    assert not actions.is_vote("form:ballot:1")
