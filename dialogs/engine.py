@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from dialogs.checkins import schedules
+from dialogs.checkins import answers, runs, schedules
 from dialogs.collaborative import decisions, identity_link, members
 from dialogs.commands.help import NOT_YET, help_card
 from dialogs.commands.parser import Command, GrammarError, parse
@@ -127,8 +127,8 @@ class Engine:
         with self.database.session() as session:
             if poll := results.poll_for_key(session, key):
                 return results.render_poll(session, poll)
-            if run := schedules.run_for_key(session, key):
-                return schedules.render_run(session, run)
+            if run := runs.run_for_key(session, key):
+                return runs.render_run(session, run)
             return commands.purpose_card(session, key)
 
     def prepare(self) -> None:
@@ -240,7 +240,7 @@ class Engine:
         elif mute := _MUTE.fullmatch(action):
             lifecycle.set_reminders(turn, int(mute.group(2)), muted=mute.group(1) == "mute")
         elif answer := _ANSWER.fullmatch(action):
-            schedules.answer(turn, *(int(g) for g in answer.groups()))
+            answers.answer(turn, *(int(g) for g in answer.groups()))
         elif form := _FORM.fullmatch(action):
             verb, kind, ident = form.groups()
             _FORMS[(verb, kind)](turn, int(ident), event.form_values)
@@ -280,8 +280,8 @@ def _private(actor: Actor, place: Place, card: Card, echo: str | None) -> Notify
 _FORMS: dict[tuple[str, str], Callable[[Turn, int, dict], None]] = {
     ("form", "checkin"): lambda turn, ident, _: schedules.open_questions_form(turn, ident),
     ("submit", "checkin"): schedules.save_questions,
-    ("form", "checkin-answer"): lambda turn, ident, _: schedules.open_answer_form(turn, ident),
-    ("submit", "checkin-answer"): schedules.submit_answers,
+    ("form", "checkin-answer"): lambda turn, ident, _: answers.open_answer_form(turn, ident),
+    ("submit", "checkin-answer"): answers.submit_answers,
     ("form", "ballot"): lambda turn, ident, _: voting.open_ballot_form(turn, ident),
     ("submit", "ballot"): voting.submit_ballot,
     ("form", "option"): lambda turn, ident, _: voting.open_option_form(turn, ident),

@@ -36,7 +36,7 @@ from __future__ import annotations
 from sqlalchemy import delete, tuple_, update
 from sqlmodel import Session, col, select
 
-from dialogs.checkins.schedules import message_key as checkin_key
+from dialogs.checkins.runs import message_key as checkin_key
 from dialogs.collaborative.members import MEMBER_CODE, claim_code, find_code, issue_code
 from dialogs.commands.parser import Command
 from dialogs.core import effects
