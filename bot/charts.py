@@ -16,7 +16,7 @@ from functools import partial
 from aiohttp import web
 from sqlmodel import Session
 
-from dialogs.checkins import schedules
+from dialogs.checkins import summary
 from dialogs.polls import results as poll_results
 from storage.database import Database
 
@@ -63,7 +63,7 @@ def result_png(title: str, labels: list[str], values: list[float]) -> bytes:
 
 def _chart(session: Session, token: str) -> Callable[[], bytes] | None:
     """What to draw for `token`, read in the transaction; drawn after it ends."""
-    if trend := schedules.trend(session, token):
+    if trend := summary.trend(session, token):
         return partial(trend_png, *trend)
     if result := poll_results.chart_data(session, token):
         return partial(result_png, *result)

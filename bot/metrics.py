@@ -31,8 +31,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.dispatcher import Dispatcher
 from dialogs.core.clock import Clock, utc_now
+from dialogs.core.timers import TickReport
 from dialogs.engine import Engine
-from dialogs.ticker import TickReport
 from storage import outbox as store
 from storage.database import Database
 

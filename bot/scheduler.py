@@ -16,7 +16,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.dispatcher import Dispatcher
-from dialogs.ticker import Ticker, TickReport
+from dialogs.core.timers import TickReport
+from dialogs.ticker import Ticker
 
 log = logging.getLogger(__name__)
 

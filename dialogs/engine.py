@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from dialogs.checkins import schedules
+from dialogs.checkins import answers, runs, schedules
 from dialogs.collaborative import decisions, identity_link, members
 from dialogs.commands.help import NOT_YET, help_card
 from dialogs.commands.parser import Command, GrammarError, parse
@@ -251,7 +251,7 @@ def _act(turn: Turn, action: Action | None, values: dict) -> None:
         case Mute(collaborative_id) | Unmute(collaborative_id):
             lifecycle.set_reminders(turn, collaborative_id, muted=isinstance(action, Mute))
         case Answer(run_id, question, value):
-            schedules.answer(turn, run_id, question, value)
+            answers.answer(turn, run_id, question, value)
         case RequestForm(kind, ident):
             _FORMS[kind][0](turn, ident)
         case SubmitForm(kind, ident):
@@ -287,7 +287,7 @@ def _poll_message(session: Session, key: MessageKey) -> Card | None:
 
 def _checkin_message(session: Session, key: MessageKey) -> Card | None:
     run = session.get(CheckinRun, key.ident)
-    return schedules.render_run(session, run) if run else None
+    return runs.render_run(session, run) if run else None
 
 
 # What each kind of keyed message (`dialogs.core.messages`) is rendered by.
@@ -310,7 +310,7 @@ def _private(actor: Actor, place: Place, card: Card, echo: str | None) -> Notify
 # Each form: the button that opens it, and its submission.
 _FORMS: dict[FormKind, tuple[Callable[[Turn, int], None], Callable[[Turn, int, dict], None]]] = {
     FormKind.CHECKIN: (schedules.open_questions_form, schedules.save_questions),
-    FormKind.CHECKIN_ANSWER: (schedules.open_answer_form, schedules.submit_answers),
+    FormKind.CHECKIN_ANSWER: (answers.open_answer_form, answers.submit_answers),
     FormKind.BALLOT: (voting.open_ballot_form, voting.submit_ballot),
     FormKind.OPTION: (voting.open_option_form, voting.submit_option),
     FormKind.PROPOSAL: (proposals.open_new, proposals.submit_new),

@@ -6,22 +6,23 @@ APScheduler interval job). Due work is claimed inside one transaction, with
 writers): the occurrence is recorded under its unique key, its messages are
 written to the outbox and the next run is set before the transaction commits.
 So each occurrence happens once, however many processes tick and restart.
+
+The ticker only claims: what a claimed check-in schedule's occurrences become (opened,
+skipped, missed, caught up) is decided in `dialogs.checkins.runs`.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from dialogs.checkins import schedules
-from dialogs.checkins.recurrence import Occurrence, next_occurrence
+from dialogs.checkins import runs
 from dialogs.commands.when import describe
 from dialogs.core import effects, reactions, timers
 from dialogs.core.clock import Clock, utc_now
+from dialogs.core.timers import TickReport, isolated
 from dialogs.engine import REACTIONS
 from dialogs.polls import lifecycle
 from dialogs.purpose import nudge as purpose_nudge
@@ -29,17 +30,13 @@ from dialogs.purpose import stages
 from storage.database import Database
 from storage.models import CheckinSchedule, Collaborative, Timer
 
-log = logging.getLogger(__name__)
-
 DEFAULT_GRACE = timedelta(minutes=10)
 BATCH = 100
-# A schedule down for longer than this many occurrences is caught up in one jump.
-MAX_CATCH_UP = 50
 
 _HANDLERS: dict[str, Callable[[Session, datetime, Timer], None]] = {
     timers.POLL_CLOSE: lifecycle.close_at_deadline,
     timers.POLL_REMIND: lifecycle.send_reminders,
-    timers.CHECKIN_CLOSE: schedules.close_run,
+    timers.CHECKIN_CLOSE: runs.close_run,
     timers.PURPOSE_GATHER: stages.gathering_due,
     timers.PURPOSE_REVIEW: stages.review_due,
     timers.PURPOSE_NUDGE: purpose_nudge.nudge_due,
@@ -52,13 +49,6 @@ _ALWAYS_RUN = {
     timers.PURPOSE_GATHER,
     timers.PURPOSE_REVIEW,
 }
-
-
-@dataclass
-class TickReport:
-    fired: int = 0
-    missed: int = 0
-    lags: list[float] = field(default_factory=list)  # seconds from due to claimed
 
 
 class Ticker:
@@ -94,9 +84,7 @@ class Ticker:
                 timer.status = "missed"
                 report.missed += 1
                 _tell_coordinators_missed(session, now, timer)
-            elif _isolated(
-                session, f"timer {timer.id}", _HANDLERS[timer.kind], session, now, timer
-            ):
+            elif isolated(session, f"timer {timer.id}", _HANDLERS[timer.kind], session, now, timer):
                 timer.status = "done"
                 report.fired += 1
             else:
@@ -119,71 +107,9 @@ class Ticker:
             select(Collaborative).where(Collaborative.id.in_({s.collaborative_id for s in due}))
         ).all()  # type: ignore[attr-defined]
         for schedule in due:
-            if not _isolated(
-                session,
-                f"check-in schedule {schedule.id}",
-                self._catch_up,
-                session,
-                now,
-                schedule,
-                report,
-            ):
-                # Don't let one broken schedule hold up the others: try its next occurrence.
-                schedule.next_run_at = next_occurrence(schedule.rule, schedule.timezone, now).due_at
+            runs.catch_up(session, now, schedule, report, self.grace)
         del held
         return len(due)
-
-    def _catch_up(
-        self, session: Session, now: datetime, schedule: CheckinSchedule, report: TickReport
-    ) -> None:
-        """Do every occurrence due by now (late ones within the grace window), then move on."""
-        assert schedule.next_run_at is not None
-        occurrence = _occurrence_at(schedule, schedule.next_run_at)
-        for _ in range(MAX_CATCH_UP):
-            if occurrence.due_at > now:
-                break
-            self._occur(session, now, schedule, occurrence, report)
-            occurrence = next_occurrence(schedule.rule, schedule.timezone, occurrence.due_at)
-        else:
-            occurrence = next_occurrence(schedule.rule, schedule.timezone, now)
-        schedule.next_run_at = occurrence.due_at
-
-    def _occur(
-        self,
-        session: Session,
-        now: datetime,
-        schedule: CheckinSchedule,
-        occurrence: Occurrence,
-        report: TickReport,
-    ) -> None:
-        report.lags.append((now - occurrence.due_at).total_seconds())
-        if occurrence.local_date.isoformat() in schedule.skip_dates:
-            schedules.record_missed(
-                session, now, schedule, occurrence.key, occurrence.due_at, "skipped"
-            )
-        elif now - occurrence.due_at > self.grace:
-            schedules.record_missed(
-                session, now, schedule, occurrence.key, occurrence.due_at, "missed"
-            )
-            report.missed += 1
-        elif schedules.open_run(session, now, schedule, occurrence.key, occurrence.due_at):
-            report.fired += 1
-
-
-def _isolated(session: Session, what: str, work: Callable[..., None], *args: object) -> bool:
-    """Run one item of a batch in a savepoint: a failure is logged and rolled back alone."""
-    try:
-        with session.begin_nested():
-            work(*args)
-    except Exception:
-        log.exception("scheduled work failed", extra={"item": what})
-        return False
-    return True
-
-
-def _occurrence_at(schedule: CheckinSchedule, due_at: datetime) -> Occurrence:
-    """The occurrence whose instant is `due_at` (recomputed, so its key is the rule's)."""
-    return next_occurrence(schedule.rule, schedule.timezone, due_at - timedelta(seconds=1))
 
 
 def _tell_coordinators_missed(session: Session, now: datetime, timer: Timer) -> None:

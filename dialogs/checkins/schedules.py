@@ -5,12 +5,13 @@ posted to every linked channel; members answer with buttons or privately in a
 form until the window closes; then a summary is posted: participation by
 organisation (only groups of three or more are counted), averages with the
 change since the last check-in, text answers without names, and a trend chart.
+
+This module holds the schedules themselves: `checkin add|list|stop|now|skip` and the form
+that changes a schedule's questions. Runs, answers and the summary have their own modules.
 """
 
 from __future__ import annotations
 
-import secrets
-import statistics
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,44 +20,27 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from dialogs.checkins.recurrence import describe_rule, next_occurrence, parse_recurrence
-from dialogs.collaborative import participation
+from dialogs.checkins.runs import open_run
 from dialogs.commands.parser import Command, GrammarError
 from dialogs.commands.when import describe, parse_when
-from dialogs.core import effects, timers
+from dialogs.core.actions import FormKind, RequestForm, SubmitForm
 from dialogs.core.cards import (
     Actions,
     ActorModel,
     Button,
     Card,
-    Choice,
-    ChoiceInput,
-    Context,
-    Divider,
-    FieldItem,
-    Fields,
     Form,
     Heading,
-    Image,
     OpenForm,
     Text,
     TextInput,
 )
 from dialogs.core.turn import Refusal, Turn
-from dialogs.purpose import rounds
-from storage.models import (
-    CheckinAnswer,
-    CheckinRun,
-    CheckinSchedule,
-    Collaborative,
-    Member,
-    Timer,
-)
+from storage.models import CheckinSchedule, Collaborative
 
 DEFAULT_WINDOW = 24 * 3600
 MAX_QUESTIONS = 5
 MAX_QUESTION_LENGTH = 200
-MAX_TEXT_ANSWER = 1000
-SCALE = range(1, 6)
 DEFAULT_QUESTIONS: list[dict[str, Any]] = [
     {
         "kind": "scale",
@@ -70,10 +54,6 @@ DEFAULT_QUESTIONS: list[dict[str, Any]] = [
     },
     {"kind": "text", "text": "What one thing would help us work together better? (optional)"},
 ]
-
-
-def message_key(run: CheckinRun) -> str:
-    return f"checkin:{run.id}"
 
 
 # Commands
@@ -118,7 +98,10 @@ def add(turn: Turn, command: Command) -> None:
                 *(Text(text=f"{i + 1}. {q['text']}") for i, q in enumerate(schedule.questions)),
                 Actions(
                     elements=[
-                        Button(label="Change the questions", action=f"form:checkin:{schedule.id}")
+                        Button(
+                            label="Change the questions",
+                            action=RequestForm(FormKind.CHECKIN, schedule.id).encode(),
+                        )
                     ]
                 ),
             ],
@@ -222,7 +205,7 @@ def questions_form(
     )
     return Form(
         title=f"Questions of check-in #{schedule.number}",
-        action=f"submit:checkin:{schedule.id}",
+        action=SubmitForm(FormKind.CHECKIN, schedule.id).encode(),
         submit_label="Save questions",
         error=error,
         inputs=[
@@ -285,426 +268,6 @@ def _parse_questions(text: str) -> list[dict[str, Any]]:
     return questions
 
 
-# Occurrences
-
-
-def open_run(
-    session: Session, now: datetime, schedule: CheckinSchedule, key: str, due_at: datetime
-) -> CheckinRun | None:
-    """Open one occurrence; None if this occurrence was already opened (or missed)."""
-    exists = session.exec(
-        select(CheckinRun.id).where(
-            CheckinRun.schedule_id == schedule.id, CheckinRun.occurrence_key == key
-        )
-    ).first()
-    if exists is not None:
-        return None
-    collaborative = session.get(Collaborative, schedule.collaborative_id)
-    assert collaborative is not None and schedule.id is not None
-    run = CheckinRun(
-        schedule_id=schedule.id,
-        occurrence_key=key,
-        due_at=due_at,
-        opened_at=now,
-        closes_at=now + timedelta(seconds=schedule.window_seconds),
-        chart_token=secrets.token_urlsafe(24),
-    )
-    session.add(run)
-    session.flush()
-    assert run.id is not None and run.closes_at is not None
-    timers.schedule(session, collaborative.id, timers.CHECKIN_CLOSE, run.id, "close", run.closes_at)
-    effects.post_everywhere(
-        session, now, collaborative, render_run(session, run, answered=0), key=message_key(run)
-    )
-    return run
-
-
-def record_missed(
-    session: Session,
-    now: datetime,
-    schedule: CheckinSchedule,
-    key: str,
-    due_at: datetime,
-    status: str,
-) -> None:
-    """An occurrence that did not run: skipped on purpose, or missed while Concord was down."""
-    if session.exec(
-        select(CheckinRun.id).where(
-            CheckinRun.schedule_id == schedule.id, CheckinRun.occurrence_key == key
-        )
-    ).first():
-        return
-    assert schedule.id is not None
-    session.add(
-        CheckinRun(schedule_id=schedule.id, occurrence_key=key, due_at=due_at, status=status)
-    )
-    if status == "missed":
-        collaborative = session.get(Collaborative, schedule.collaborative_id)
-        assert collaborative is not None
-        effects.report_missed(
-            session,
-            now,
-            collaborative,
-            f"Check-in #{schedule.number} due {describe(due_at, schedule.timezone)}",
-            f"Type `checkin now {schedule.number}` to run it now.",
-        )
-
-
-def render_run(session: Session, run: CheckinRun, answered: int | None = None) -> Card:
-    """The check-in message; `answered` is counted unless the caller knows it (a new run: 0)."""
-    schedule = session.get(CheckinSchedule, run.schedule_id)
-    assert schedule is not None and run.closes_at is not None
-    answered = _respondents(session, run) if answered is None else answered
-    is_open = run.status == "open"
-    blocks: list[Any] = [
-        Heading(text=f"Check-in #{schedule.number}"),
-        Context(
-            text=(
-                f"Answers open until {describe(run.closes_at, schedule.timezone)} · "
-                if is_open
-                else "Closed · "
-            )
-            + f"{answered} answered · summaries show no names"
-        ),
-    ]
-    purpose = rounds.adopted_purpose(session, schedule.collaborative_id)
-    if purpose and any("purpose" in q["text"].lower() for q in schedule.questions):
-        # The questions ask about "our shared purpose": say which, in its agreed words.
-        blocks.append(Context(text=f"Our shared purpose: “{purpose}”"))
-    for index, question in enumerate(schedule.questions):
-        blocks.append(Text(text=question["text"]))
-        if is_open and question["kind"] == "scale":
-            blocks.append(
-                Actions(
-                    elements=[
-                        Button(label=str(v), action=f"answer:{run.id}:{index}:{v}") for v in SCALE
-                    ]
-                )
-            )
-    if is_open:
-        blocks.append(
-            Actions(
-                elements=[
-                    Button(
-                        label="Answer privately",
-                        style="primary",
-                        action=f"form:checkin-answer:{run.id}",
-                    )
-                ]
-            )
-        )
-    return Card(blocks=blocks, fallback=f"Check-in #{schedule.number}")
-
-
-# Answers
-
-
-def answer(turn: Turn, run_id: int, question: int, value: int) -> None:
-    run, schedule, member = _answering(turn, run_id)
-    if (
-        not 0 <= question < len(schedule.questions)
-        or schedule.questions[question]["kind"] != "scale"
-    ):
-        raise Refusal("That question isn't part of this check-in.")
-    if value not in SCALE:
-        raise Refusal("Answers go from 1 to 5.")
-    _store(turn, run, member, question, value=value)
-    effects.update_everywhere(turn.session, turn.now, turn.collaborative, message_key(run))
-    turn.say(
-        f"Thanks — you answered {value}.",
-        f"You can change it until {describe(run.closes_at, schedule.timezone)}.",
-    )
-
-
-def open_answer_form(turn: Turn, run_id: int) -> None:
-    run, schedule, member = _answering(turn, run_id)
-    mine = {
-        a.question: a
-        for a in turn.session.exec(
-            select(CheckinAnswer).where(
-                CheckinAnswer.run_id == run.id, CheckinAnswer.member_id == member.id
-            )
-        ).all()
-    }
-    turn.replies.append(
-        OpenForm(actor=ActorModel.of(turn.actor), form=answer_form(run, schedule, _values(mine)))
-    )
-
-
-def answer_form(
-    run: CheckinRun, schedule: CheckinSchedule, values: dict[str, str], error: str | None = None
-) -> Form:
-    inputs: list[Any] = []
-    for index, question in enumerate(schedule.questions):
-        name = f"q{index}"
-        if question["kind"] == "scale":
-            inputs.append(
-                ChoiceInput(
-                    name=name,
-                    label=question["text"],
-                    value=[values[name]] if values.get(name) else [],
-                    choices=[Choice(label=str(v), value=str(v)) for v in SCALE],
-                )
-            )
-        else:
-            inputs.append(
-                TextInput(
-                    name=name,
-                    label=question["text"],
-                    multiline=True,
-                    optional=True,
-                    max_length=MAX_TEXT_ANSWER,
-                    value=values.get(name, ""),
-                )
-            )
-    return Form(
-        title=f"Check-in #{schedule.number}",
-        action=f"submit:checkin-answer:{run.id}",
-        submit_label="Send answers",
-        inputs=inputs,
-        error=error,
-    )
-
-
-def submit_answers(turn: Turn, run_id: int, form_values: dict[str, Any]) -> None:
-    run, schedule, member = _answering(turn, run_id)
-    values = {k: (v[0] if isinstance(v, list) and v else v) for k, v in form_values.items()}
-    values = {k: v.strip() for k, v in values.items() if isinstance(v, str)}
-    try:
-        parsed = _parse_answers(schedule, values)
-    except Refusal as problem:
-        turn.replies.append(
-            OpenForm(
-                actor=ActorModel.of(turn.actor),
-                form=answer_form(run, schedule, values, problem.problem),
-            )
-        )
-        return
-    for question, (value, text) in parsed.items():
-        _store(turn, run, member, question, value=value, text=text)
-    effects.update_everywhere(turn.session, turn.now, turn.collaborative, message_key(run))
-    turn.say(
-        "Thanks — your answers are in.",
-        f"You can change them until {describe(run.closes_at, schedule.timezone)}.",
-    )
-
-
-def _parse_answers(schedule: CheckinSchedule, values: dict[str, str]) -> dict[int, tuple]:
-    parsed: dict[int, tuple] = {}
-    for index, question in enumerate(schedule.questions):
-        given = values.get(f"q{index}", "")
-        if not given:
-            continue
-        if question["kind"] == "scale":
-            if given not in {str(v) for v in SCALE}:
-                raise Refusal(f"Answer “{question['text'][:60]}” from 1 to 5.")
-            parsed[index] = (int(given), None)
-        else:
-            if len(given) > MAX_TEXT_ANSWER:
-                raise Refusal(
-                    f"A written answer is {len(given):,} characters; the most is "
-                    f"{MAX_TEXT_ANSWER:,}."
-                )
-            parsed[index] = (None, given)
-    if not parsed:
-        raise Refusal("Answer at least one question.")
-    return parsed
-
-
-def _values(answers: dict[int, CheckinAnswer]) -> dict[str, str]:
-    return {
-        f"q{q}": str(a.value) if a.value is not None else (a.text or "") for q, a in answers.items()
-    }
-
-
-def _answering(turn: Turn, run_id: int) -> tuple[CheckinRun, CheckinSchedule, Member]:
-    collaborative, member = turn.in_collaborative()
-    run = turn.session.get(CheckinRun, run_id)
-    schedule = turn.session.get(CheckinSchedule, run.schedule_id) if run else None
-    if run is None or schedule is None or schedule.collaborative_id != collaborative.id:
-        raise Refusal("That check-in isn't part of this channel's collaborative.")
-    if run.status != "open" or (run.closes_at and turn.now >= run.closes_at):
-        raise Refusal(f"Check-in #{schedule.number} has closed; its summary is in the channel.")
-    if member.role == "observer":
-        raise Refusal("Observers see check-ins but do not answer.")
-    return run, schedule, member
-
-
-def _store(
-    turn: Turn,
-    run: CheckinRun,
-    member: Member,
-    question: int,
-    *,
-    value: int | None = None,
-    text: str | None = None,
-) -> None:
-    existing = turn.session.exec(
-        select(CheckinAnswer).where(
-            CheckinAnswer.run_id == run.id,
-            CheckinAnswer.member_id == member.id,
-            CheckinAnswer.question == question,
-        )
-    ).first()
-    if existing is None:
-        assert run.id is not None and member.id is not None
-        existing = CheckinAnswer(
-            run_id=run.id, member_id=member.id, question=question, answered_at=turn.now
-        )
-        turn.session.add(existing)
-    existing.value, existing.text = value, text
-    existing.organisation_id = member.organisation_id
-    existing.answered_at = turn.now
-    turn.session.flush()
-
-
-# Closing and the summary
-
-
-def close_run(session: Session, now: datetime, timer: Timer) -> None:
-    run = session.get(CheckinRun, timer.subject_id)
-    if run is None or run.status != "open":
-        return
-    schedule = session.get(CheckinSchedule, run.schedule_id)
-    assert schedule is not None
-    collaborative = session.get(Collaborative, schedule.collaborative_id)
-    assert collaborative is not None
-    run.status, run.closed_at = "closed", now
-    session.flush()
-    effects.update_everywhere(session, now, collaborative, message_key(run))
-    effects.post_everywhere(session, now, collaborative, summary_card(session, run, schedule))
-
-
-def averages(session: Session, run: CheckinRun, schedule: CheckinSchedule) -> dict[int, float]:
-    """Mean answer per scale question (only questions someone answered)."""
-    out: dict[int, float] = {}
-    for index, question in enumerate(schedule.questions):
-        if question["kind"] != "scale":
-            continue
-        values = session.exec(
-            select(CheckinAnswer.value).where(
-                CheckinAnswer.run_id == run.id,
-                CheckinAnswer.question == index,
-                CheckinAnswer.value.is_not(None),
-            )
-        ).all()  # type: ignore[union-attr]
-        if values:
-            out[index] = round(statistics.fmean(values), 1)
-    return out
-
-
-def summary_card(session: Session, run: CheckinRun, schedule: CheckinSchedule) -> Card:
-    previous = session.exec(
-        select(CheckinRun)
-        .where(
-            CheckinRun.schedule_id == schedule.id,
-            CheckinRun.status == "closed",
-            CheckinRun.id != run.id,
-            CheckinRun.due_at < run.due_at,
-        )
-        .order_by(CheckinRun.due_at.desc())  # type: ignore[attr-defined]
-    ).first()
-    now_avg = averages(session, run, schedule)
-    before = averages(session, previous, schedule) if previous else {}
-    blocks: list[Any] = [
-        Heading(text=f"Check-in #{schedule.number}: the summary"),
-        Context(
-            text=f"{_respondents(session, run)} answered · "
-            f"{describe(run.due_at, schedule.timezone)}"
-        ),
-        Fields(items=_participation(session, run, schedule)),
-        Divider(),
-    ]
-    for index, question in enumerate(schedule.questions):
-        blocks.append(Text(text=question["text"]))
-        if question["kind"] == "scale":
-            blocks.append(Context(text=_average_line(now_avg.get(index), before.get(index))))
-        else:
-            texts = sorted(
-                session.exec(
-                    select(CheckinAnswer.text).where(
-                        CheckinAnswer.run_id == run.id,
-                        CheckinAnswer.question == index,
-                        CheckinAnswer.text.is_not(None),
-                    )
-                ).all()
-            )  # type: ignore[union-attr]
-            blocks.extend(Text(text=f"“{t}”") for t in texts)
-            if not texts:
-                blocks.append(Context(text="No written answers."))
-    if now_avg:
-        # A path on our own server: each renderer makes it absolute for its platform.
-        blocks.append(
-            Image(
-                url=f"/charts/{run.chart_token}.png",
-                alt=f"Trend of the check-in #{schedule.number} averages",
-            )
-        )
-    return Card(blocks=blocks, fallback=f"Check-in #{schedule.number}: the summary")
-
-
-def _average_line(now: float | None, before: float | None) -> str:
-    if now is None:
-        return "No answers."
-    if before is None:
-        return f"Average {now:.1f} of 5 (the first check-in to compare against)."
-    change = now - before
-    trend = (
-        "no change" if abs(change) < 0.05 else f"{'up' if change > 0 else 'down'} {abs(change):.1f}"
-    )
-    return f"Average {now:.1f} of 5 — {trend} since the last check-in ({before:.1f})."
-
-
-def _participation(session: Session, run: CheckinRun, schedule: CheckinSchedule) -> list[FieldItem]:
-    """Who answered, by organisation; a group under three shows no count (it could name people)."""
-    rows = session.exec(
-        select(CheckinAnswer.organisation_id, func.count(func.distinct(CheckinAnswer.member_id)))
-        .where(CheckinAnswer.run_id == run.id)
-        .group_by(CheckinAnswer.organisation_id)
-    ).all()
-    return participation.by_organisation(session, schedule.collaborative_id, dict(rows))
-
-
-def _respondents(session: Session, run: CheckinRun) -> int:
-    return session.exec(
-        select(func.count(func.distinct(CheckinAnswer.member_id))).where(
-            CheckinAnswer.run_id == run.id
-        )
-    ).one()
-
-
-def trend(
-    session: Session, token: str, limit: int = 12
-) -> tuple[list[str], dict[str, list]] | None:
-    """The chart's data: for the run with `token`, averages of the last `limit` closed runs."""
-    run = session.exec(select(CheckinRun).where(CheckinRun.chart_token == token)).first()
-    if run is None:
-        return None
-    schedule = session.get(CheckinSchedule, run.schedule_id)
-    assert schedule is not None
-    runs = list(
-        reversed(
-            session.exec(
-                select(CheckinRun)
-                .where(
-                    CheckinRun.schedule_id == schedule.id,
-                    CheckinRun.status == "closed",
-                    CheckinRun.due_at <= run.due_at,
-                )
-                .order_by(CheckinRun.due_at.desc())
-                .limit(limit)  # type: ignore[attr-defined]
-            ).all()
-        )
-    )
-    zone = ZoneInfo(schedule.timezone)
-    labels = [f"{r.due_at.astimezone(zone):%d %b}" for r in runs]
-    series: dict[str, list] = {}
-    for index, question in enumerate(schedule.questions):
-        if question["kind"] == "scale":
-            series[question["text"]] = [averages(session, r, schedule).get(index) for r in runs]
-    return labels, series
-
-
 def _schedule_by_number(
     session: Session, collaborative: Collaborative, number: int
 ) -> CheckinSchedule:
@@ -749,8 +312,3 @@ def _hours(seconds: int) -> str:
     if hours >= 48 and hours % 24 == 0:
         return f"{int(hours // 24)} days"
     return f"{hours:g} hours" if hours != 1 else "1 hour"
-
-
-def run_for_key(session: Session, key: str) -> CheckinRun | None:
-    kind, _, ident = key.partition(":")
-    return session.get(CheckinRun, int(ident)) if kind == "checkin" and ident.isdigit() else None

@@ -36,12 +36,11 @@ from __future__ import annotations
 from sqlalchemy import delete, tuple_, update
 from sqlmodel import Session, col, select
 
-from dialogs.checkins.schedules import message_key as checkin_key
 from dialogs.collaborative.members import MEMBER_CODE, claim_code, find_code, issue_code
 from dialogs.commands.parser import Command
 from dialogs.core import effects
+from dialogs.core.messages import checkin_key, poll_key
 from dialogs.core.turn import Refusal, Turn
-from dialogs.polls.setup import message_key as poll_key
 from storage.models import (
     LATEST_BALLOT,
     AuditEntry,

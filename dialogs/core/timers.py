@@ -1,12 +1,22 @@
-"""Durable timers: poll deadlines, reminders, check-in windows closing, purpose stages."""
+"""Durable timers: poll deadlines, reminders, check-in windows closing, purpose stages.
+
+Also what every batch of due work shares: `TickReport` (what one tick did) and `isolated`
+(one item of a batch in its own savepoint). They live here, not in the ticker, because the
+check-ins' catch-up (`checkins.runs`) uses them too and features never import the ticker.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session, select
 
 from storage.models import Timer
+
+log = logging.getLogger(__name__)
 
 POLL_CLOSE = "poll.close"
 POLL_REMIND = "poll.remind"
@@ -54,3 +64,21 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[Timer]:
             .with_for_update(skip_locked=True)
         ).all()
     )
+
+
+@dataclass
+class TickReport:
+    fired: int = 0
+    missed: int = 0
+    lags: list[float] = field(default_factory=list)  # seconds from due to claimed
+
+
+def isolated(session: Session, what: str, work: Callable[..., None], *args: object) -> bool:
+    """Run one item of a batch in a savepoint: a failure is logged and rolled back alone."""
+    try:
+        with session.begin_nested():
+            work(*args)
+    except Exception:
+        log.exception("scheduled work failed", extra={"item": what})
+        return False
+    return True

@@ -1,0 +1,151 @@
+"""A closed check-in, read back: averages, the summary card and the trend chart's data.
+
+When a run's window closes (`runs.close_run`), the summary is posted: participation by
+organisation (only groups of three or more are counted), averages with the change since the
+last check-in, text answers without names, and a trend chart whose data `trend` gives
+`bot/charts.py`. Everything here only reads answers; nothing here writes.
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from dialogs.collaborative import participation
+from dialogs.commands.when import describe
+from dialogs.core.cards import Card, Context, Divider, FieldItem, Fields, Heading, Image, Text
+from storage.models import CheckinAnswer, CheckinRun, CheckinSchedule
+
+
+def averages(session: Session, run: CheckinRun, schedule: CheckinSchedule) -> dict[int, float]:
+    """Mean answer per scale question (only questions someone answered)."""
+    out: dict[int, float] = {}
+    for index, question in enumerate(schedule.questions):
+        if question["kind"] != "scale":
+            continue
+        values = session.exec(
+            select(CheckinAnswer.value).where(
+                CheckinAnswer.run_id == run.id,
+                CheckinAnswer.question == index,
+                CheckinAnswer.value.is_not(None),
+            )
+        ).all()  # type: ignore[union-attr]
+        if values:
+            out[index] = round(statistics.fmean(values), 1)
+    return out
+
+
+def summary_card(session: Session, run: CheckinRun, schedule: CheckinSchedule) -> Card:
+    previous = session.exec(
+        select(CheckinRun)
+        .where(
+            CheckinRun.schedule_id == schedule.id,
+            CheckinRun.status == "closed",
+            CheckinRun.id != run.id,
+            CheckinRun.due_at < run.due_at,
+        )
+        .order_by(CheckinRun.due_at.desc())  # type: ignore[attr-defined]
+    ).first()
+    now_avg = averages(session, run, schedule)
+    before = averages(session, previous, schedule) if previous else {}
+    blocks: list[Any] = [
+        Heading(text=f"Check-in #{schedule.number}: the summary"),
+        Context(
+            text=f"{respondents(session, run)} answered · {describe(run.due_at, schedule.timezone)}"
+        ),
+        Fields(items=_participation(session, run, schedule)),
+        Divider(),
+    ]
+    for index, question in enumerate(schedule.questions):
+        blocks.append(Text(text=question["text"]))
+        if question["kind"] == "scale":
+            blocks.append(Context(text=_average_line(now_avg.get(index), before.get(index))))
+        else:
+            texts = sorted(
+                session.exec(
+                    select(CheckinAnswer.text).where(
+                        CheckinAnswer.run_id == run.id,
+                        CheckinAnswer.question == index,
+                        CheckinAnswer.text.is_not(None),
+                    )
+                ).all()
+            )  # type: ignore[union-attr]
+            blocks.extend(Text(text=f"“{t}”") for t in texts)
+            if not texts:
+                blocks.append(Context(text="No written answers."))
+    if now_avg:
+        # A path on our own server: each renderer makes it absolute for its platform.
+        blocks.append(
+            Image(
+                url=f"/charts/{run.chart_token}.png",
+                alt=f"Trend of the check-in #{schedule.number} averages",
+            )
+        )
+    return Card(blocks=blocks, fallback=f"Check-in #{schedule.number}: the summary")
+
+
+def _average_line(now: float | None, before: float | None) -> str:
+    if now is None:
+        return "No answers."
+    if before is None:
+        return f"Average {now:.1f} of 5 (the first check-in to compare against)."
+    change = now - before
+    trend = (
+        "no change" if abs(change) < 0.05 else f"{'up' if change > 0 else 'down'} {abs(change):.1f}"
+    )
+    return f"Average {now:.1f} of 5 — {trend} since the last check-in ({before:.1f})."
+
+
+def _participation(session: Session, run: CheckinRun, schedule: CheckinSchedule) -> list[FieldItem]:
+    """Who answered, by organisation; a group under three shows no count (it could name people)."""
+    rows = session.exec(
+        select(CheckinAnswer.organisation_id, func.count(func.distinct(CheckinAnswer.member_id)))
+        .where(CheckinAnswer.run_id == run.id)
+        .group_by(CheckinAnswer.organisation_id)
+    ).all()
+    return participation.by_organisation(session, schedule.collaborative_id, dict(rows))
+
+
+def respondents(session: Session, run: CheckinRun) -> int:
+    """How many members answered the run (each counted once)."""
+    return session.exec(
+        select(func.count(func.distinct(CheckinAnswer.member_id))).where(
+            CheckinAnswer.run_id == run.id
+        )
+    ).one()
+
+
+def trend(
+    session: Session, token: str, limit: int = 12
+) -> tuple[list[str], dict[str, list]] | None:
+    """The chart's data: for the run with `token`, averages of the last `limit` closed runs."""
+    run = session.exec(select(CheckinRun).where(CheckinRun.chart_token == token)).first()
+    if run is None:
+        return None
+    schedule = session.get(CheckinSchedule, run.schedule_id)
+    assert schedule is not None
+    runs = list(
+        reversed(
+            session.exec(
+                select(CheckinRun)
+                .where(
+                    CheckinRun.schedule_id == schedule.id,
+                    CheckinRun.status == "closed",
+                    CheckinRun.due_at <= run.due_at,
+                )
+                .order_by(CheckinRun.due_at.desc())
+                .limit(limit)  # type: ignore[attr-defined]
+            ).all()
+        )
+    )
+    zone = ZoneInfo(schedule.timezone)
+    labels = [f"{r.due_at.astimezone(zone):%d %b}" for r in runs]
+    series: dict[str, list] = {}
+    for index, question in enumerate(schedule.questions):
+        if question["kind"] == "scale":
+            series[question["text"]] = [averages(session, r, schedule).get(index) for r in runs]
+    return labels, series
