@@ -27,8 +27,7 @@ from dialogs.core.effects import channel_lane
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Place
 from dialogs.core.turn import Refusal, Turn, refusal_card
 from dialogs.home import home_card
-from dialogs.polls import lifecycle, results, vote_batch, voting
-from dialogs.polls import setup as poll_setup
+from dialogs.polls import ballot_forms, lifecycle, render, results, start, vote_batch, voting
 from dialogs.purpose import commands, proposals
 from dialogs.purpose import groups as purpose_groups
 from storage.database import Database
@@ -70,7 +69,7 @@ class Engine:
             "org.join": members.org_join,
             "org.list": lambda turn, _: members.org_list(turn),
             "role": members.role,
-            "poll": poll_setup.start,
+            "poll": start.start,
             "poll.list": lambda turn, _: lifecycle.list_polls(turn),
             "poll.close": lambda turn, command: lifecycle.close(turn, command.args["id"]),
             "poll.results": lambda turn, command: lifecycle.results(turn, command.args["id"]),
@@ -126,7 +125,7 @@ class Engine:
         """The current rendering of a keyed message (a poll, a check-in) from the latest state."""
         with self.database.session() as session:
             if poll := results.poll_for_key(session, key):
-                return results.render_poll(session, poll)
+                return render.render_poll(session, poll)
             if run := schedules.run_for_key(session, key):
                 return schedules.render_run(session, run)
             return commands.purpose_card(session, key)
@@ -248,8 +247,8 @@ class Engine:
             purpose_groups.open_editor(turn, int(edit.group(1)))
         elif merge := _MERGE.fullmatch(action):
             purpose_groups.merge(turn, int(merge.group(1)), int(merge.group(2)))
-        elif action == poll_setup.FORM_ACTION:
-            poll_setup.submit_form(turn, event.form_values)
+        elif action == start.FORM_ACTION:
+            start.submit_form(turn, event.form_values)
         else:
             raise Refusal(
                 "That button doesn't do anything any more.", "Type `help` to see what you can do."
@@ -282,8 +281,8 @@ _FORMS: dict[tuple[str, str], Callable[[Turn, int, dict], None]] = {
     ("submit", "checkin"): schedules.save_questions,
     ("form", "checkin-answer"): lambda turn, ident, _: schedules.open_answer_form(turn, ident),
     ("submit", "checkin-answer"): schedules.submit_answers,
-    ("form", "ballot"): lambda turn, ident, _: voting.open_ballot_form(turn, ident),
-    ("submit", "ballot"): voting.submit_ballot,
+    ("form", "ballot"): lambda turn, ident, _: ballot_forms.open_ballot_form(turn, ident),
+    ("submit", "ballot"): ballot_forms.submit_ballot,
     ("form", "option"): lambda turn, ident, _: voting.open_option_form(turn, ident),
     ("submit", "option"): voting.submit_option,
     ("form", "proposal"): lambda turn, ident, _: proposals.open_new(turn, ident),

@@ -1,6 +1,6 @@
 """Poll commands and lifecycle: list, results, export, close (by hand or at the deadline),
-and the one reminder. Starting a poll is in `poll_setup`, voting in `voting`, what a
-poll shows in `poll_results`.
+and the one reminder. Starting a poll is in `start` and `setup`, voting in `voting` and
+`ballot_forms`, a poll's figures in `results` and what it shows in `render`.
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ from dialogs.core import effects, timers
 from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls import tally
+from dialogs.polls.render import outcome_text, result_card
 from dialogs.polls.results import (
     compute,
     export_csv,
     missing_for_quorum,
-    outcome_text,
-    result_card,
     visible_to,
     visible_to_all,
 )
