@@ -17,7 +17,7 @@ from aiohttp import web
 from sqlmodel import Session
 
 from dialogs.checkins import summary
-from dialogs.polls import results as poll_results
+from dialogs.polls import render as poll_render
 from storage.database import Database
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -65,7 +65,7 @@ def _chart(session: Session, token: str) -> Callable[[], bytes] | None:
     """What to draw for `token`, read in the transaction; drawn after it ends."""
     if trend := summary.trend(session, token):
         return partial(trend_png, *trend)
-    if result := poll_results.chart_data(session, token):
+    if result := poll_render.chart_data(session, token):
         return partial(result_png, *result)
     return None
 

@@ -44,8 +44,7 @@ from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Plac
 from dialogs.core.messages import Kind, MessageKey, parse_key
 from dialogs.core.turn import Refusal, Turn, refusal_card
 from dialogs.home import home_card
-from dialogs.polls import lifecycle, results, vote_batch, voting
-from dialogs.polls import setup as poll_setup
+from dialogs.polls import ballot_forms, lifecycle, render, start, vote_batch, voting
 from dialogs.purpose import commands, proposals, stages
 from dialogs.purpose import groups as purpose_groups
 from storage.database import Database
@@ -76,7 +75,7 @@ class Engine:
             "org.join": members.org_join,
             "org.list": lambda turn, _: members.org_list(turn),
             "role": members.role,
-            "poll": poll_setup.start,
+            "poll": start.start,
             "poll.list": lambda turn, _: lifecycle.list_polls(turn),
             "poll.close": lambda turn, command: lifecycle.close(turn, command.args["id"]),
             "poll.results": lambda turn, command: lifecycle.results(turn, command.args["id"]),
@@ -261,7 +260,7 @@ def _act(turn: Turn, action: Action | None, values: dict) -> None:
         case Merge(group_id, into_id):
             purpose_groups.merge(turn, group_id, into_id)
         case SubmitPoll():
-            poll_setup.submit_form(turn, values)
+            start.submit_form(turn, values)
         case _:
             raise Refusal(
                 "That button doesn't do anything any more.", "Type `help` to see what you can do."
@@ -282,7 +281,7 @@ def _scope_from_action(turn: Turn, action: Action) -> None:
 
 def _poll_message(session: Session, key: MessageKey) -> Card | None:
     poll = session.get(Poll, key.ident)
-    return results.render_poll(session, poll) if poll else None
+    return render.render_poll(session, poll) if poll else None
 
 
 def _checkin_message(session: Session, key: MessageKey) -> Card | None:
@@ -311,7 +310,7 @@ def _private(actor: Actor, place: Place, card: Card, echo: str | None) -> Notify
 _FORMS: dict[FormKind, tuple[Callable[[Turn, int], None], Callable[[Turn, int, dict], None]]] = {
     FormKind.CHECKIN: (schedules.open_questions_form, schedules.save_questions),
     FormKind.CHECKIN_ANSWER: (answers.open_answer_form, answers.submit_answers),
-    FormKind.BALLOT: (voting.open_ballot_form, voting.submit_ballot),
+    FormKind.BALLOT: (ballot_forms.open_ballot_form, ballot_forms.submit_ballot),
     FormKind.OPTION: (voting.open_option_form, voting.submit_option),
     FormKind.PROPOSAL: (proposals.open_new, proposals.submit_new),
     FormKind.PROPOSALS: (proposals.open_mine, proposals.submit_mine),

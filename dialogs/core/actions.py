@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, ClassVar, get_type_hints
 
 from sqlmodel import Session
@@ -274,6 +275,7 @@ class Merge(Action):
         return Subject.GROUP
 
 
+@lru_cache(maxsize=4096)  # actions are immutable; a poll's few buttons are clicked many times
 def parse(text: str) -> Action | None:
     """The action `text` spells, or None: too long, unknown, or not exactly a format."""
     if len(text) > MAX_ACTION_LENGTH:

@@ -1,6 +1,6 @@
 """Poll commands and lifecycle: list, results, export, close (by hand or at the deadline),
-and the one reminder. Starting a poll is in `poll_setup`, voting in `voting`, what a
-poll shows in `poll_results`.
+and the one reminder. Starting a poll is in `start` and `setup`, voting in `voting` and
+`ballot_forms`, a poll's figures in `results` and what it shows in `render`.
 """
 
 from __future__ import annotations
@@ -15,20 +15,20 @@ from sqlmodel import Session, col, delete, func, select
 from dialogs.collaborative import members as membership
 from dialogs.commands.when import describe
 from dialogs.core import effects, reactions, timers
+from dialogs.core.actions import Mute, Unmute
 from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
+from dialogs.core.messages import poll_key
 from dialogs.core.reactions import PollClosed
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls import tally
+from dialogs.polls.render import outcome_text, result_card
 from dialogs.polls.results import (
     compute,
     export_csv,
     missing_for_quorum,
-    outcome_text,
-    result_card,
     visible_to,
     visible_to_all,
 )
-from dialogs.polls.setup import message_key
 from dialogs.polls.voting import poll_in
 from storage.models import Ballot, Collaborative, Member, Participation, Poll, Timer
 
@@ -95,7 +95,7 @@ def send_reminders(session: Session, now: datetime, timer: Timer) -> None:
                 "This is the only reminder for this poll."
             ),
             Actions(
-                elements=[Button(label="Stop reminding me", action=f"mute:{collaborative.id}")]
+                elements=[Button(label="Stop reminding me", action=Mute(collaborative.id).encode())]
             ),
         ],
         fallback=f"Reminder: poll #{poll.number} is waiting for your vote",
@@ -122,7 +122,8 @@ def set_reminders(turn: Turn, collaborative_id: int, muted: bool) -> None:
                     Actions(
                         elements=[
                             Button(
-                                label="Turn reminders back on", action=f"unmute:{collaborative.id}"
+                                label="Turn reminders back on",
+                                action=Unmute(collaborative.id).encode(),
                             )
                         ]
                     ),
@@ -178,7 +179,7 @@ def finish(
     )
     if poll.settings.get("anonymous"):
         shuffle_anonymous_ballots(session, poll)
-    effects.update_everywhere(session, now, collaborative, message_key(poll))
+    effects.update_everywhere(session, now, collaborative, poll_key(poll))
     effects.post_everywhere(
         session, now, collaborative, result_card(session, poll, collaborative, result)
     )

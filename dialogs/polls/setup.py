@@ -1,4 +1,10 @@
-"""Starting a poll: every setting, from a command or from the form, checked the same way."""
+"""A poll's spec checked and the poll created: the same rules for every way in.
+
+`validated_spec` checks what a coordinator asked for (question, options, settings,
+timing), whether it came from the `poll` command or the new-poll form
+(`dialogs.polls.start`) or from a purpose round; `create_poll` stores a checked
+spec, sets its timers and posts it in every channel.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +16,17 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dialogs.commands.parser import Command, GrammarError, parse_count, parse_duration
-from dialogs.commands.when import describe, parse_when
+from dialogs.commands.when import describe
 from dialogs.core import effects, timers
-from dialogs.core.cards import ActorModel, Choice, ChoiceInput, Form, OpenForm, TextInput
+from dialogs.core.messages import poll_key
 from dialogs.core.turn import Refusal, Turn
-from dialogs.polls.results import render_poll
-from dialogs.polls.types import DEFAULT_DOTS, POLL_TYPES, RESULTS
+from dialogs.polls.render import render_poll
+from dialogs.polls.types import DEFAULT_DOTS, POLL_TYPES
 from storage.models import Collaborative, Member, Organisation, Poll, PollOption
 
 MAX_QUESTION = 300
 MAX_OPTION = 150
 MAX_OPTIONS = 20
-FORM_ACTION = "submit:poll"
-_YES = [Choice(label="yes", value="yes")]
 
 
 @dataclass(frozen=True)
@@ -41,29 +44,6 @@ class Timing:
     now: datetime
     closes_at: datetime | None = None
     remind_after: int | None = None
-
-
-def start(turn: Turn, command: Command) -> None:
-    turn.require_coordinator("start a poll")
-    if "question" not in command.args and not command.flags:
-        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=poll_form()))
-        return
-    open_poll(turn, spec_from_command(turn, command))
-
-
-def spec_from_command(turn: Turn, command: Command) -> PollSpec:
-    collaborative, _ = turn.in_collaborative()
-    flags = command.flags
-    closes_at = (
-        parse_when(flags["closes"], turn.now, collaborative.timezone) if "closes" in flags else None
-    )
-    return validated_spec(
-        turn,
-        command.args.get("question", ""),
-        command.args.get("options", []),
-        flags,
-        Timing(turn.now, closes_at, flags.get("remind")),
-    )
 
 
 def validated_spec(
@@ -253,14 +233,8 @@ def create_poll(
         type=spec.type,
         settings=spec.settings,
     )
-    effects.post_everywhere(
-        session, now, collaborative, render_poll(session, poll), message_key(poll)
-    )
+    effects.post_everywhere(session, now, collaborative, render_poll(session, poll), poll_key(poll))
     return poll
-
-
-def message_key(poll: Poll) -> str:
-    return f"poll:{poll.id}"
 
 
 def _timing_note(collaborative: Collaborative, spec: PollSpec, now: datetime, number: int) -> str:
@@ -273,118 +247,3 @@ def _timing_note(collaborative: Collaborative, spec: PollSpec, now: datetime, nu
         return closing
     remind_at = describe(now + timedelta(seconds=spec.remind_after), collaborative.timezone)
     return f"{closing} Members who haven't voted get one reminder {remind_at}."
-
-
-def poll_form(values: dict[str, str] | None = None, error: str | None = None) -> Form:
-    values = values or {}
-
-    def text(name: str, label: str, placeholder: str = "", length: int = 60) -> TextInput:
-        return TextInput(
-            name=name,
-            label=label,
-            value=values.get(name, ""),
-            placeholder=placeholder,
-            max_length=length,
-            optional=True,
-        )
-
-    def pick(name: str, label: str, choices: list[Choice], default: str) -> ChoiceInput:
-        return ChoiceInput(
-            name=name, label=label, choices=choices, value=[values.get(name) or default]
-        )
-
-    def switch(name: str, label: str) -> ChoiceInput:
-        chosen = ["yes"] if values.get(name) == "yes" else []
-        return ChoiceInput(name=name, label=label, choices=_YES, value=chosen, multiple=True)
-
-    return Form(
-        title="New poll",
-        action=FORM_ACTION,
-        submit_label="Start poll",
-        error=error,
-        inputs=[
-            TextInput(
-                name="question",
-                label="Question",
-                value=values.get("question", ""),
-                placeholder="Which priority should we tackle first?",
-                max_length=MAX_QUESTION,
-            ),
-            TextInput(
-                name="options",
-                label="Options, one per line (none for consent)",
-                value=values.get("options", ""),
-                multiline=True,
-                max_length=3000,
-                optional=True,
-            ),
-            pick(
-                "type",
-                "People give",
-                [Choice(label=t.choose, value=t.name) for t in POLL_TYPES.values()],
-                "single",
-            ),
-            text("max", "At most this many choices (several choices)", length=2),
-            text("dots", f"Dots each (dots; default {DEFAULT_DOTS})", length=3),
-            text("objections", "Objections allowed (consent; default none)", length=3),
-            switch("anonymous", "Anonymous: nobody can see who voted what; votes can't change"),
-            pick("results", "Show results", [Choice(label=r, value=r) for r in RESULTS], "live"),
-            switch("open-options", "Members may add options"),
-            switch("balance", "Also show the result with organisations weighted equally"),
-            text("quorum", "Provisional until each organisation has this many voters", length=2),
-            text("closes", "Closes", "friday 17:00, in 3 days, 2026-12-01 17:00"),
-            text("remind", "Remind those who haven't voted after", "24h", length=20),
-        ],
-    )
-
-
-def submit_form(turn: Turn, values: dict[str, str | list[str]]) -> None:
-    """A submitted poll form; on any problem the form comes back with what was typed."""
-    collaborative, _ = turn.require_coordinator("start a poll")
-    flat = {k: (v[0] if isinstance(v, list) and v else v) for k, v in values.items()}
-    typed = {k: v.strip() if isinstance(v, str) else "" for k, v in flat.items()}
-    try:
-        spec = validated_spec(
-            turn,
-            typed.get("question", ""),
-            [line for line in typed.get("options", "").splitlines() if line.strip()],
-            _flags_from_form(typed),
-            _timing_from_form(turn, collaborative, typed),
-        )
-    except (Refusal, GrammarError) as problem:
-        turn.replies.append(
-            OpenForm(actor=ActorModel.of(turn.actor), form=poll_form(typed, problem.problem))
-        )
-        return
-    open_poll(turn, spec)
-
-
-def _flags_from_form(typed: dict[str, str]) -> dict[str, Any]:
-    poll_type = typed.get("type") or "single"
-    if poll_type not in POLL_TYPES:
-        raise Refusal("Choose what people give.")
-    flags: dict[str, Any] = {"type": poll_type}
-    numbers = {"max": (1, MAX_OPTIONS), "dots": (1, 100), "objections": (0, 100), "quorum": (1, 50)}
-    for name, (low, high) in numbers.items():
-        if typed.get(name):
-            flags[name] = parse_count(typed[name], f"“{name.capitalize()}”", low, high)
-    if "quorum" in flags:
-        flags["quorum"] = {"per": "org", "minimum": flags["quorum"]}
-    if typed.get("results", "live") not in RESULTS:
-        raise Refusal("Choose when results are shown.")
-    flags["results"] = typed.get("results") or "live"
-    for switch in ("anonymous", "open-options"):
-        if typed.get(switch) == "yes":
-            flags[switch] = True
-    if typed.get("balance") == "yes":
-        flags["balance"] = "orgs"
-    return flags
-
-
-def _timing_from_form(turn: Turn, collaborative: Collaborative, typed: dict[str, str]) -> Timing:
-    closes, remind = typed.get("closes", ""), typed.get("remind", "")
-    return Timing(
-        turn.now,
-        parse_when(closes, turn.now, collaborative.timezone) if closes else None,
-        parse_duration(remind, "“Remind after”") if remind else None,
-    )

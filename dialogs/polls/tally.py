@@ -48,9 +48,8 @@ from fractions import Fraction
 from itertools import chain
 from typing import Any
 
-POLL_TYPES = ("single", "multi", "ranked", "score", "dots", "consent")
-STANCES = ("agree", "live-with-it", "object", "block")
-NEEDS_REASON = ("object", "block")
+from dialogs.polls.types import NEEDS_REASON, POLL_TYPES, STANCES
+
 DEFAULT_SCORES = (0, 5)
 TIE_BREAK = (
     "among options tied for fewest votes, the one with fewer votes in the previous round "

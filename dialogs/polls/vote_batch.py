@@ -17,7 +17,6 @@ again, reading afresh.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
@@ -28,11 +27,12 @@ from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session, SQLModel, col, select
 
 from dialogs.collaborative.members import MAX_NAME
-from dialogs.core import effects
+from dialogs.core import actions, effects
+from dialogs.core.actions import Vote
 from dialogs.core.cards import ActorModel, Card, Effect, Notify, PlaceModel
 from dialogs.core.events import ActionInvoked, Actor
+from dialogs.core.messages import poll_key
 from dialogs.core.turn import Refusal, refusal_card
-from dialogs.polls.setup import message_key
 from dialogs.polls.voting import (
     BUTTON_TYPES,
     already_chosen,
@@ -58,8 +58,6 @@ from storage.models import (
     PollOption,
 )
 
-VOTE = re.compile(r"vote:(\d{1,12}):(\d{1,12})")
-
 PlaceKey = tuple[str, str, str]  # platform, tenant, channel id
 Row = dict[str, Any]  # a row's values: ballots and participation are written without objects
 PersonKey = tuple[int, str, str, str]  # collaborative, platform, tenant, user id
@@ -68,7 +66,12 @@ M = TypeVar("M", bound=SQLModel)
 
 def is_click(event: object) -> bool:
     """Whether `event` is a vote button click (the only kind batched)."""
-    return isinstance(event, ActionInvoked) and VOTE.fullmatch(event.action) is not None
+    return isinstance(event, ActionInvoked) and _vote_of(event) is not None
+
+
+def _vote_of(click: ActionInvoked) -> Vote | None:
+    action = actions.parse(click.action) if actions.is_vote(click.action) else None
+    return action if isinstance(action, Vote) else None
 
 
 @dataclass
@@ -181,7 +184,7 @@ def _read(connection: Connection, now: datetime, clicks: list[ActionInvoked]) ->
         for row in connection.execute(_CHANNELS, {"places": places})
     }
     members = _members(connection, now, clicks, channels)
-    poll_ids = list({int(VOTE.fullmatch(c.action).group(1)) for c in clicks})  # type: ignore[union-attr]
+    poll_ids = list({vote.poll_id for c in clicks if (vote := _vote_of(c)) is not None})
     polls = {row.id: _made(Poll, row) for row in connection.execute(_POLLS, {"polls": poll_ids})}
     options: dict[int, list[PollOption]] = {poll_id: [] for poll_id in polls}
     for row in connection.execute(_OPTIONS, {"polls": list(polls)}):
@@ -271,17 +274,17 @@ def _join(
 def _decide(batch: _Batch, click: ActionInvoked) -> list[Effect] | None:
     place = click.place
     found = batch.channels.get((place.platform, place.tenant_id, place.channel_id))
-    match = VOTE.fullmatch(click.action)
-    if found is None or match is None:
+    vote = _vote_of(click)
+    if found is None or vote is None:
         return None
     collaborative = found
-    poll = batch.polls.get(int(match.group(1)))
+    poll = batch.polls.get(vote.poll_id)
     if poll is not None and (
         poll.type not in BUTTON_TYPES or poll.settings.get("results") == "after-vote"
     ):
         return None
     try:
-        card = _vote(batch, collaborative, _person(collaborative, click.actor), poll, match)
+        card = _vote(batch, collaborative, _person(collaborative, click.actor), poll, vote)
     except Refusal as refusal:
         card = refusal_card(refusal.problem, refusal.hint)
     return [Notify(actor=ActorModel.of(click.actor), place=PlaceModel.of(place), card=card)]
@@ -292,7 +295,7 @@ def _vote(
     collaborative: Collaborative,
     person: PersonKey,
     poll: Poll | None,
-    match: re.Match[str],
+    vote: Vote,
 ) -> Card:
     if poll is None or poll.collaborative_id != collaborative.id:
         raise not_this_collaboratives_poll()
@@ -302,7 +305,7 @@ def _vote(
     if refusal := vote_refusal(collaborative, member, poll, batch.now, pair in batch.participated):
         raise refusal
     options = batch.options[poll.id]
-    option = next((each for each in options if each.id == int(match.group(2))), None)
+    option = next((each for each in options if each.id == vote.option_id), None)
     if option is None:
         raise not_this_polls_option()
     previous = batch.latest.get(pair)
@@ -352,7 +355,7 @@ def _write(session: Session, connection: Connection, batch: _Batch) -> None:
     # vote fails the transaction and is refused when it runs again.
     insert_rows(session, Participation, batch.anonymous_joined)
     for poll_id, collaborative in batch.touched.items():
-        key = message_key(batch.polls[poll_id])
+        key = poll_key(batch.polls[poll_id])
         effects.update_everywhere(session, batch.now, collaborative, key)
 
 

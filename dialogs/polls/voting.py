@@ -1,4 +1,5 @@
-"""Casting a vote in any kind of poll, by button or by form.
+"""Casting a vote in any kind of poll: who may vote, the buttons, consent and its
+reason form, adding an option, and recording a ballot with its confirmation.
 
 Every action names a poll (and perhaps an option) and is untrusted: each is
 re-checked here — the poll belongs to this channel's collaborative, is open and
@@ -8,6 +9,10 @@ A member's latest ballot replaces the one before, which is kept as history;
 the database allows one latest ballot per member per poll. An anonymous ballot
 carries no member, no time and a random id; who voted is recorded apart, so
 the vote can't be changed (nothing links it back to be replaced).
+
+Ranked, score and dots polls are voted in a form (`dialogs.polls.ballot_forms`),
+which records through `record` here; many clicks at once go through
+`dialogs.polls.vote_batch`, which shares the rules below.
 """
 
 from __future__ import annotations
@@ -21,21 +26,14 @@ from sqlmodel import select
 
 from dialogs.commands.when import describe
 from dialogs.core import effects
-from dialogs.core.cards import (
-    ActorModel,
-    Card,
-    Choice,
-    ChoiceInput,
-    Form,
-    OpenForm,
-    Text,
-    TextInput,
-)
-from dialogs.core.messages import round_key
+from dialogs.core.actions import FormKind, ReasonSubmit, SubmitForm
+from dialogs.core.cards import ActorModel, Card, Form, OpenForm, Text, TextInput
+from dialogs.core.messages import poll_key, round_key
 from dialogs.core.turn import Refusal, Turn, said
-from dialogs.polls.results import compute, labels, options, result_blocks
-from dialogs.polls.setup import MAX_OPTIONS, check_option, message_key
-from dialogs.polls.types import NEEDS_REASON, SCORE_MAX, SCORE_MIN, STANCE_LABELS, STANCES
+from dialogs.polls.render import result_blocks
+from dialogs.polls.results import compute, has_voted, labels, options
+from dialogs.polls.setup import MAX_OPTIONS, check_option
+from dialogs.polls.types import NEEDS_REASON, STANCE_LABELS, STANCES
 from storage.database import insert_row
 from storage.models import (
     LATEST_BALLOT,
@@ -53,10 +51,11 @@ MAX_REASON = 1000
 BUTTON_TYPES = ("single", "multi")
 
 
-def _voting(turn: Turn, poll_id: int) -> tuple[Collaborative, Member, Poll]:
+def checked_voter(turn: Turn, poll_id: int) -> tuple[Collaborative, Member, Poll]:
+    """The collaborative, member and poll of a vote the member may cast now, or a Refusal."""
     collaborative, member = turn.in_collaborative()
     poll = poll_in(turn, collaborative, poll_id)
-    participated = bool(poll.settings.get("anonymous")) and _participated(turn, poll, member)
+    participated = bool(poll.settings.get("anonymous")) and has_voted(turn.session, poll, member)
     if refusal := vote_refusal(collaborative, member, poll, turn.now, participated):
         raise refusal
     return collaborative, member, poll
@@ -110,18 +109,8 @@ def not_this_collaboratives_poll() -> Refusal:
     )
 
 
-def _participated(turn: Turn, poll: Poll, member: Member) -> bool:
-    return (
-        turn.session.exec(
-            select(Participation.id).where(
-                Participation.poll_id == poll.id, Participation.member_id == member.id
-            )
-        ).first()
-        is not None
-    )
-
-
-def _latest(turn: Turn, poll: Poll, member: Member) -> Ballot | None:
+def latest_ballot(turn: Turn, poll: Poll, member: Member) -> Ballot | None:
+    """The member's current ballot (None in an anonymous poll: nothing links it back)."""
     if poll.settings.get("anonymous"):
         return None
     return turn.session.exec(
@@ -136,18 +125,18 @@ def _latest(turn: Turn, poll: Poll, member: Member) -> Ballot | None:
 
 def vote(turn: Turn, poll_id: int, option_id: int) -> None:
     """A single- or several-choice button."""
-    _, member, poll = _voting(turn, poll_id)
+    _, member, poll = checked_voter(turn, poll_id)
     choices = options(turn.session, poll)
     option = next((each for each in choices if each.id == option_id), None)
     if poll.type not in BUTTON_TYPES or option is None:
         raise not_this_polls_option()
-    previous = _latest(turn, poll, member)
+    previous = latest_ballot(turn, poll, member)
     chosen = button_choice(poll, option, previous.choices if previous else [])
     if previous is not None and chosen == previous.choices:
         turn.reply(already_chosen(option))
         return
     done = voted_for([each.label for each in choices], chosen)
-    _record(turn, poll, member, chosen, done, previous)
+    record(turn, poll, member, chosen, done, previous)
 
 
 def button_choice(poll: Poll, option: PollOption, current: list[int]) -> list[int]:
@@ -179,172 +168,22 @@ def voted_for(names: list[str], chosen: list[int]) -> str:
 
 def stance(turn: Turn, poll_id: int, chosen: str, reason: str = "") -> None:
     """A consent poll's Agree / Can live with it (Object and Block come with a reason)."""
-    _, member, poll = _voting(turn, poll_id)
+    _, member, poll = checked_voter(turn, poll_id)
     if poll.type != "consent" or chosen not in STANCES:
         raise Refusal("That response isn't part of this poll.", "Use the poll's own buttons.")
     if chosen in NEEDS_REASON and not reason:
         raise Refusal(f"{STANCE_LABELS[chosen]} needs a reason, which everyone will see.")
     done = f"You responded “{STANCE_LABELS[chosen]}”"
-    _record(turn, poll, member, [chosen, reason], done, _latest(turn, poll, member))
+    record(turn, poll, member, [chosen, reason], done, latest_ballot(turn, poll, member))
 
 
-# Forms
-
-
-def open_ballot_form(turn: Turn, poll_id: int) -> None:
-    _, member, poll = _voting(turn, poll_id)
-    previous = _latest(turn, poll, member)
-    turn.replies.append(
-        OpenForm(
-            actor=ActorModel.of(turn.actor), form=ballot_form(turn, poll, _prefill(poll, previous))
-        )
-    )
-
-
-def ballot_form(turn: Turn, poll: Poll, values: dict[str, str], error: str | None = None) -> Form:
-    names = labels(turn.session, poll)
-    choices = [Choice(label=name, value=str(i)) for i, name in enumerate(names)]
-
-    def chosen(name: str) -> list[str]:
-        return [values[name]] if values.get(name) else []
-
-    if poll.type == "ranked":
-        inputs: list[Any] = [
-            ChoiceInput(
-                name=f"rank{n}",
-                label=_ordinal(n + 1) + " choice",
-                choices=choices,
-                value=chosen(f"rank{n}"),
-            )
-            for n in range(len(names))
-        ]
-        title = "Rank the options (leave the rest blank)"
-    elif poll.type == "score":
-        scale = [Choice(label=str(s), value=str(s)) for s in range(SCORE_MIN, SCORE_MAX + 1)]
-        inputs = [
-            ChoiceInput(name=f"score{i}", label=name, choices=scale, value=chosen(f"score{i}"))
-            for i, name in enumerate(names)
-        ]
-        title = f"Score each option from {SCORE_MIN} to {SCORE_MAX}"
-    else:
-        inputs = [
-            TextInput(
-                name=f"dots{i}",
-                label=name,
-                value=values.get(f"dots{i}", ""),
-                placeholder="0",
-                max_length=3,
-                optional=True,
-            )
-            for i, name in enumerate(names)
-        ]
-        title = f"Spread up to {poll.settings['dots']} dots"
-    return Form(
-        title=f"Poll #{poll.number}: {title}",
-        action=f"submit:ballot:{poll.id}",
-        submit_label="Vote",
-        inputs=inputs,
-        error=error,
-    )
-
-
-def submit_ballot(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
-    _, member, poll = _voting(turn, poll_id)
-    typed = {k: (v[0] if isinstance(v, list) and v else v) for k, v in values.items()}
-    typed = {k: v.strip() for k, v in typed.items() if isinstance(v, str)}
-    count = len(labels(turn.session, poll))
-    try:
-        content = {"ranked": _ranking, "score": _scores, "dots": _dots}[poll.type](
-            typed, count, poll
-        )
-    except KeyError:
-        raise Refusal("This poll is voted with its buttons.") from None
-    except Refusal as problem:
-        turn.replies.append(
-            OpenForm(
-                actor=ActorModel.of(turn.actor),
-                form=ballot_form(turn, poll, typed, problem.problem),
-            )
-        )
-        return
-    done = _described(poll, content, labels(turn.session, poll))
-    _record(turn, poll, member, content, done, _latest(turn, poll, member))
-
-
-def _described(poll: Poll, content: list[int], names: list[str]) -> str:
-    """What a form ballot said, named back to the voter: "You ranked “A” 1st, “B” 2nd"."""
-    if poll.type == "ranked":
-        return "You ranked " + ", ".join(
-            f"“{names[p]}” {_ordinal(n)}" for n, p in enumerate(content, 1)
-        )
-    if poll.type == "score":
-        return "You scored " + ", ".join(
-            f"“{name}” {score}" for name, score in zip(names, content, strict=True)
-        )
-    placed = [(name, dots) for name, dots in zip(names, content, strict=True) if dots]
-    return "You put " + ", ".join(
-        f"{dots} dot{'s' * (dots != 1)} on “{name}”" for name, dots in placed
-    )
-
-
-def _ranking(typed: dict[str, str], count: int, _poll: Poll) -> list[int]:
-    given = [typed.get(f"rank{n}", "") for n in range(count)]
-    while given and not given[-1]:
-        given.pop()
-    if not given:
-        raise Refusal("Choose at least your first choice.")
-    if "" in given:
-        raise Refusal("Fill your choices in order, without gaps.")
-    positions = [_position(value, count) for value in given]
-    if len(set(positions)) != len(positions):
-        raise Refusal("You ranked the same option twice.")
-    return positions
-
-
-def _scores(typed: dict[str, str], count: int, _poll: Poll) -> list[int]:
-    scores = []
-    for i in range(count):
-        value = typed.get(f"score{i}", "")
-        if not value.isdigit() or not SCORE_MIN <= int(value) <= SCORE_MAX:
-            raise Refusal(f"Score every option from {SCORE_MIN} to {SCORE_MAX}.")
-        scores.append(int(value))
-    return scores
-
-
-def _dots(typed: dict[str, str], count: int, poll: Poll) -> list[int]:
-    dots = []
-    for i in range(count):
-        value = typed.get(f"dots{i}", "") or "0"
-        if not value.isdigit():
-            raise Refusal("Dots are whole numbers.")
-        dots.append(int(value))
-    allowed = poll.settings["dots"]
-    if sum(dots) > allowed:
-        raise Refusal(f"That is {sum(dots)} dots; you have {allowed}.")
-    if sum(dots) == 0:
-        raise Refusal("Place at least one dot.")
-    return dots
-
-
-def _position(value: str, count: int) -> int:
-    if not value.isdigit() or int(value) >= count:
-        raise Refusal("That option isn't part of this poll.")
-    return int(value)
-
-
-def _prefill(poll: Poll, previous: Ballot | None) -> dict[str, str]:
-    if previous is None:
-        return {}
-    if poll.type == "ranked":
-        return {f"rank{n}": str(p) for n, p in enumerate(previous.choices)}
-    prefix = "score" if poll.type == "score" else "dots"
-    return {f"{prefix}{i}": str(v) for i, v in enumerate(previous.choices)}
+# Consent's reason form, and adding an option
 
 
 def open_reason_form(
     turn: Turn, poll_id: int, chosen: str, error: str | None = None, typed: str = ""
 ) -> None:
-    _, _, poll = _voting(turn, poll_id)
+    _, _, poll = checked_voter(turn, poll_id)
     if poll.type != "consent" or chosen not in NEEDS_REASON:
         raise Refusal("That response isn't part of this poll.")
     turn.replies.append(
@@ -352,7 +191,7 @@ def open_reason_form(
             actor=ActorModel.of(turn.actor),
             form=Form(
                 title=f"{STANCE_LABELS[chosen]}: poll #{poll.number}",
-                action=f"submit:consent:{poll.id}:{chosen}",
+                action=ReasonSubmit(poll.id, chosen).encode(),
                 submit_label=STANCE_LABELS[chosen],
                 error=error,
                 inputs=[
@@ -385,13 +224,13 @@ def submit_reason(turn: Turn, poll_id: int, chosen: str, values: dict[str, Any])
 
 
 def open_option_form(turn: Turn, poll_id: int, error: str | None = None, typed: str = "") -> None:
-    _voting(turn, poll_id)
+    checked_voter(turn, poll_id)
     turn.replies.append(
         OpenForm(
             actor=ActorModel.of(turn.actor),
             form=Form(
                 title="Add an option",
-                action=f"submit:option:{poll_id}",
+                action=SubmitForm(FormKind.OPTION, poll_id).encode(),
                 submit_label="Add",
                 error=error,
                 inputs=[TextInput(name="option", label="Option", value=typed, max_length=150)],
@@ -401,7 +240,7 @@ def open_option_form(turn: Turn, poll_id: int, error: str | None = None, typed: 
 
 
 def submit_option(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
-    collaborative, _, poll = _voting(turn, poll_id)
+    collaborative, _, poll = checked_voter(turn, poll_id)
     if not poll.settings.get("open-options"):
         raise Refusal("Only the coordinator who started this poll sets its options.")
     typed = " ".join(str(values.get("option") or "").split())
@@ -418,14 +257,14 @@ def submit_option(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
     turn.session.add(PollOption(poll_id=poll.id, position=len(existing), label=typed))
     turn.session.flush()
     turn.audit("poll.option", f"added “{typed}” to poll #{poll.number}", poll=poll.number)
-    effects.update_everywhere(turn.session, turn.now, collaborative, message_key(poll))
+    effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
     turn.say(f"“{typed}” is now an option in poll #{poll.number}.")
 
 
 # Recording
 
 
-def _record(
+def record(
     turn: Turn, poll: Poll, member: Member, content: Any, done: str, previous: Ballot | None
 ) -> None:
     """Store the ballot in place of `previous` (the member's latest, if any) and confirm it;
@@ -446,7 +285,7 @@ def _record(
             insert_row(session, ballot)
         if previous is None:  # a changed vote was recorded as participation the first time
             insert_row(session, participation(poll, member, turn.now), unless_present=True)
-    effects.update_everywhere(session, turn.now, collaborative, message_key(poll))
+    effects.update_everywhere(session, turn.now, collaborative, poll_key(poll))
     round_id = poll.settings.get("purpose_round")
     if round_id and (purpose_round := session.get(PurposeRound, round_id)) is not None:
         # A purpose round's message shows who has voted so far in its poll, by organisation.
@@ -515,8 +354,3 @@ def _until(poll: Poll, now: datetime, timezone: str) -> str:
     if (local.date() - today).days > 6:
         day += f" {local.day} {local:%b}" + (f" {local.year}" if local.year != today.year else "")
     return f"{day} {local:%H:%M}"
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"

@@ -18,9 +18,9 @@ import pytest
 from sqlmodel import func, select
 
 from bot.dispatcher import Dispatcher
+from dialogs.core.messages import poll_key
 from dialogs.core.ports import SLACK_LIMITS, TEAMS_LIMITS
 from dialogs.engine import Engine
-from dialogs.polls.setup import message_key
 from dialogs.runner import EngineRunner
 from storage.models import Ballot, Channel, Poll
 from tests.adapters.teams.test_teams_transport import TeamsHarness, submit_actions, words
@@ -184,7 +184,7 @@ def result_figures(engine: Engine, poll_id: int) -> dict[str, int]:
     """The tally as the engine renders it now, from the database."""
     with engine.database.session() as session:
         poll = session.get(Poll, poll_id)
-        key = message_key(poll)
+        key = poll_key(poll)
     card = engine.render_message(key)
     assert card is not None
     return counts(card)

@@ -11,8 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dialogs.polls.tally import (
-    POLL_TYPES,
-    STANCES,
     TIE_BREAK,
     InvalidBallot,
     balance_weights,
@@ -21,6 +19,7 @@ from dialogs.polls.tally import (
     tally_multi,
     tally_single,
 )
+from dialogs.polls.types import POLL_TYPES, STANCES
 
 
 def test_the_most_chosen_option_wins():
@@ -421,7 +420,7 @@ def _ballot_strategy(poll_type, option_count, settings):
 
 @st.composite
 def any_poll(draw):
-    poll_type = draw(st.sampled_from(POLL_TYPES))
+    poll_type = draw(st.sampled_from(tuple(POLL_TYPES)))
     option_count = draw(st.integers(1, 4))
     settings = {"balance": "orgs", "max": draw(st.integers(1, option_count))}
     settings |= {"dots": 3 * option_count, "objections": draw(st.integers(0, 2))}

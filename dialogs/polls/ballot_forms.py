@@ -1,0 +1,173 @@
+"""Ranked, score and dots polls, voted in a form: the form opened (with the member's
+last ballot filled in), what was typed parsed and checked, and the ballot submitted.
+
+A form that doesn't add up comes back with what was typed and the problem; a good
+one is recorded like any vote, by `dialogs.polls.voting.record`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dialogs.core.actions import FormKind, SubmitForm
+from dialogs.core.cards import ActorModel, Choice, ChoiceInput, Form, OpenForm, TextInput
+from dialogs.core.turn import Refusal, Turn
+from dialogs.polls.results import labels
+from dialogs.polls.types import SCORE_MAX, SCORE_MIN
+from dialogs.polls.voting import checked_voter, latest_ballot, record
+from storage.models import Ballot, Poll
+
+
+def open_ballot_form(turn: Turn, poll_id: int) -> None:
+    _, member, poll = checked_voter(turn, poll_id)
+    previous = latest_ballot(turn, poll, member)
+    turn.replies.append(
+        OpenForm(
+            actor=ActorModel.of(turn.actor), form=ballot_form(turn, poll, _prefill(poll, previous))
+        )
+    )
+
+
+def ballot_form(turn: Turn, poll: Poll, values: dict[str, str], error: str | None = None) -> Form:
+    names = labels(turn.session, poll)
+    choices = [Choice(label=name, value=str(i)) for i, name in enumerate(names)]
+
+    def chosen(name: str) -> list[str]:
+        return [values[name]] if values.get(name) else []
+
+    if poll.type == "ranked":
+        inputs: list[Any] = [
+            ChoiceInput(
+                name=f"rank{n}",
+                label=_ordinal(n + 1) + " choice",
+                choices=choices,
+                value=chosen(f"rank{n}"),
+            )
+            for n in range(len(names))
+        ]
+        title = "Rank the options (leave the rest blank)"
+    elif poll.type == "score":
+        scale = [Choice(label=str(s), value=str(s)) for s in range(SCORE_MIN, SCORE_MAX + 1)]
+        inputs = [
+            ChoiceInput(name=f"score{i}", label=name, choices=scale, value=chosen(f"score{i}"))
+            for i, name in enumerate(names)
+        ]
+        title = f"Score each option from {SCORE_MIN} to {SCORE_MAX}"
+    else:
+        inputs = [
+            TextInput(
+                name=f"dots{i}",
+                label=name,
+                value=values.get(f"dots{i}", ""),
+                placeholder="0",
+                max_length=3,
+                optional=True,
+            )
+            for i, name in enumerate(names)
+        ]
+        title = f"Spread up to {poll.settings['dots']} dots"
+    return Form(
+        title=f"Poll #{poll.number}: {title}",
+        action=SubmitForm(FormKind.BALLOT, poll.id).encode(),
+        submit_label="Vote",
+        inputs=inputs,
+        error=error,
+    )
+
+
+def submit_ballot(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
+    _, member, poll = checked_voter(turn, poll_id)
+    typed = {k: (v[0] if isinstance(v, list) and v else v) for k, v in values.items()}
+    typed = {k: v.strip() for k, v in typed.items() if isinstance(v, str)}
+    count = len(labels(turn.session, poll))
+    try:
+        content = {"ranked": _ranking, "score": _scores, "dots": _dots}[poll.type](
+            typed, count, poll
+        )
+    except KeyError:
+        raise Refusal("This poll is voted with its buttons.") from None
+    except Refusal as problem:
+        turn.replies.append(
+            OpenForm(
+                actor=ActorModel.of(turn.actor),
+                form=ballot_form(turn, poll, typed, problem.problem),
+            )
+        )
+        return
+    done = _described(poll, content, labels(turn.session, poll))
+    record(turn, poll, member, content, done, latest_ballot(turn, poll, member))
+
+
+def _described(poll: Poll, content: list[int], names: list[str]) -> str:
+    """What a form ballot said, named back to the voter: "You ranked “A” 1st, “B” 2nd"."""
+    if poll.type == "ranked":
+        return "You ranked " + ", ".join(
+            f"“{names[p]}” {_ordinal(n)}" for n, p in enumerate(content, 1)
+        )
+    if poll.type == "score":
+        return "You scored " + ", ".join(
+            f"“{name}” {score}" for name, score in zip(names, content, strict=True)
+        )
+    placed = [(name, dots) for name, dots in zip(names, content, strict=True) if dots]
+    return "You put " + ", ".join(
+        f"{dots} dot{'s' * (dots != 1)} on “{name}”" for name, dots in placed
+    )
+
+
+def _ranking(typed: dict[str, str], count: int, _poll: Poll) -> list[int]:
+    given = [typed.get(f"rank{n}", "") for n in range(count)]
+    while given and not given[-1]:
+        given.pop()
+    if not given:
+        raise Refusal("Choose at least your first choice.")
+    if "" in given:
+        raise Refusal("Fill your choices in order, without gaps.")
+    positions = [_position(value, count) for value in given]
+    if len(set(positions)) != len(positions):
+        raise Refusal("You ranked the same option twice.")
+    return positions
+
+
+def _scores(typed: dict[str, str], count: int, _poll: Poll) -> list[int]:
+    scores = []
+    for i in range(count):
+        value = typed.get(f"score{i}", "")
+        if not value.isdigit() or not SCORE_MIN <= int(value) <= SCORE_MAX:
+            raise Refusal(f"Score every option from {SCORE_MIN} to {SCORE_MAX}.")
+        scores.append(int(value))
+    return scores
+
+
+def _dots(typed: dict[str, str], count: int, poll: Poll) -> list[int]:
+    dots = []
+    for i in range(count):
+        value = typed.get(f"dots{i}", "") or "0"
+        if not value.isdigit():
+            raise Refusal("Dots are whole numbers.")
+        dots.append(int(value))
+    allowed = poll.settings["dots"]
+    if sum(dots) > allowed:
+        raise Refusal(f"That is {sum(dots)} dots; you have {allowed}.")
+    if sum(dots) == 0:
+        raise Refusal("Place at least one dot.")
+    return dots
+
+
+def _position(value: str, count: int) -> int:
+    if not value.isdigit() or int(value) >= count:
+        raise Refusal("That option isn't part of this poll.")
+    return int(value)
+
+
+def _prefill(poll: Poll, previous: Ballot | None) -> dict[str, str]:
+    if previous is None:
+        return {}
+    if poll.type == "ranked":
+        return {f"rank{n}": str(p) for n, p in enumerate(previous.choices)}
+    prefix = "score" if poll.type == "score" else "dots"
+    return {f"{prefix}{i}": str(v) for i, v in enumerate(previous.choices)}
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

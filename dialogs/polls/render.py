@@ -1,0 +1,288 @@
+"""What a poll shows: its live message with the vote controls, its result card, the
+outcome in words and the chart's data.
+
+Presentation only: every figure comes from `dialogs.polls.results`, which also
+decides who may see a result, so a hidden result stays hidden here too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from dialogs.commands.when import describe
+from dialogs.core.actions import ClosePoll, FormKind, ReasonForm, RequestForm, Stance, Vote
+from dialogs.core.cards import (
+    Actions,
+    Bar,
+    Button,
+    Card,
+    Context,
+    FieldItem,
+    Fields,
+    Heading,
+    Image,
+    ResultBars,
+    Text,
+)
+from dialogs.polls.results import (
+    breakdown,
+    compute,
+    missing_for_quorum,
+    options,
+    visible_to_all,
+    voter_count,
+)
+from dialogs.polls.types import POLL_TYPES, STANCE_LABELS, STANCES
+from storage.models import Collaborative, Poll
+
+
+def render_poll(session: Session, poll: Poll) -> Card:
+    """The live poll message every channel shows."""
+    collaborative = session.get(Collaborative, poll.collaborative_id)
+    assert collaborative is not None
+    blocks: list[Any] = [Heading(text=poll.question), Context(text=_status(poll, collaborative))]
+    if poll.settings.get("anonymous"):
+        blocks.append(
+            Text(
+                text="Anonymous: nobody, coordinators included, can see who voted what. "
+                "Each member votes once, and the vote can't be changed."
+            )
+        )
+    if visible_to_all(poll):
+        blocks += result_blocks(compute(session, poll), session, poll)
+    else:
+        blocks.append(Text(text=_hidden_note(poll), tone="muted"))
+        count = voter_count(session, poll)
+        blocks.append(
+            Context(text=f"{count} {'person has' if count == 1 else 'people have'} voted")
+        )
+    if missing := missing_for_quorum(session, poll):
+        blocks.append(
+            Text(
+                text="Provisional: waiting for voters from " + ", ".join(missing) + ".",
+                tone="warning",
+            )
+        )
+    if poll.status == "open":
+        blocks += _vote_controls(session, poll)
+    return Card(blocks=blocks, fallback=f"Poll #{poll.number}: {poll.question}")
+
+
+def _status(poll: Poll, collaborative: Collaborative) -> str:
+    how = POLL_TYPES[poll.type].how
+    if poll.type == "multi":
+        how = f"up to {poll.settings['max']} choices"
+    if poll.type == "dots":
+        how = f"spread {poll.settings['dots']} dots"
+    if poll.status != "open":
+        return f"Poll #{poll.number} · {how} · closed"
+    until = describe(poll.closes_at, collaborative.timezone) if poll.closes_at else "it closes"
+    change = "" if poll.settings.get("anonymous") else f" · votes can be changed until {until}"
+    closes = f" · closes {until}" if poll.settings.get("anonymous") and poll.closes_at else ""
+    return f"Poll #{poll.number} · {how} · open{change}{closes}"
+
+
+def _hidden_note(poll: Poll) -> str:
+    if poll.settings.get("results") == "after-vote":
+        return "Results are shown to each person after they vote, and to everyone at the close."
+    return "Results are hidden until the poll closes."
+
+
+def _vote_controls(session: Session, poll: Poll) -> list[Actions]:
+    kind = POLL_TYPES[poll.type]
+    if poll.type == "consent":
+        buttons = [
+            Button(
+                label=STANCE_LABELS[s],
+                action=(
+                    ReasonForm(poll.id, s).encode()
+                    if s in ("object", "block")
+                    else Stance(poll.id, s).encode()
+                ),
+                style="danger" if s == "block" else "default",
+            )
+            for s in STANCES
+        ]
+    elif kind.by_form:
+        label = {
+            "ranked": "Rank the options",
+            "score": "Score the options",
+            "dots": "Place your dots",
+        }[poll.type]
+        buttons = [
+            Button(
+                label=label, action=RequestForm(FormKind.BALLOT, poll.id).encode(), style="primary"
+            )
+        ]
+    else:
+        buttons = [
+            Button(label=o.label, action=Vote(poll.id, o.id).encode())
+            for o in options(session, poll)
+        ]
+    extra = [Button(label="Close poll", action=ClosePoll(poll.id).encode(), style="danger")]
+    if poll.settings.get("open-options"):
+        extra.insert(
+            0, Button(label="Add an option", action=RequestForm(FormKind.OPTION, poll.id).encode())
+        )
+    return [Actions(elements=buttons), Actions(elements=extra)]
+
+
+def result_blocks(result: dict[str, Any], session: Session, poll: Poll) -> list[Any]:
+    """The figures, as bars or fields, plus the balanced view and consent's reasons."""
+    if not result["voters"] and poll.type in ("ranked", "score"):
+        return [Text(text="No votes yet.", tone="muted")]
+    blocks: list[Any] = [_figures(result, poll)]
+    if poll.type == "ranked":
+        blocks += [Context(text=_round_line(n, r)) for n, r in enumerate(result["rounds"], 1)]
+    if "balanced" in result and result["voters"]:
+        balanced = {**result["balanced"], "type": poll.type, "voters": result["voters"]}
+        blocks.append(
+            Text(
+                text="With each organisation weighted equally: "
+                + outcome_text(balanced, final=poll.status == "closed")
+            )
+        )
+    if poll.type == "consent":
+        blocks += [
+            Text(text=f"{STANCE_LABELS[r['stance']]}: “{r['reason']}”") for r in result["reasons"]
+        ]
+    return blocks
+
+
+def _figures(result: dict[str, Any], poll: Poll) -> ResultBars | Fields:
+    voters = result["voters"]
+    summary = f"{voters} {'person' if voters == 1 else 'people'} voted"
+    if poll.type == "score":
+        return Fields(
+            items=[
+                FieldItem(label=label, value=_score_line(score))
+                for label, score in result["scores"].items()
+            ]
+        )
+    if poll.type == "ranked":
+        counts = result["rounds"][-1]["counts"] if result["rounds"] else {}
+        rounds = len(result["rounds"])
+        summary += f" · after {rounds} round{'s' * (rounds != 1)} of instant run-off"
+    elif poll.type == "consent":
+        counts = {STANCE_LABELS[k]: v for k, v in result["counts"].items()}
+    else:
+        counts = result["counts"]
+    total = voters if poll.type in ("single", "multi", "consent") else sum(counts.values())
+    winner = result.get("winner")
+    return ResultBars(
+        bars=[
+            Bar(
+                label=label,
+                count=count,
+                percent=round(100 * count / total) if total else 0,
+                leading=label == winner,
+            )
+            for label, count in counts.items()
+        ],
+        summary=summary,
+    )
+
+
+def _round_line(number: int, round_: dict[str, Any]) -> str:
+    counts = ", ".join(f"{label} {count:g}" for label, count in round_["counts"].items())
+    line = f"Round {number}: {counts}; {round_['exhausted']:g} exhausted"
+    if round_["eliminated"] is not None:
+        line += f"; {round_['eliminated']} eliminated"
+    return line + "."
+
+
+def _score_line(score: dict[str, float | None]) -> str:
+    if score["mean"] is None:
+        return "no scores yet"
+    return f"mean {score['mean']:.2f} · median {score['median']:g} · spread {score['spread']:.2f}"
+
+
+def outcome_text(result: dict[str, Any], *, final: bool = False) -> str:
+    kind = result["type"]
+    if kind == "consent":
+        if not result.get("counts", {}) or not result.get("voters", 1):
+            return "Nobody has responded."
+        verb = "" if final else "so far: "
+        return f"{verb.capitalize() if verb else ''}{_consent_outcome(result)}"
+    if result.get("tied"):
+        names = " and ".join(f"“{t}”" for t in result["tied"])
+        return f"Tie between {names}."
+    winner = result.get("winner")
+    if winner is None:
+        return "Nobody voted."
+    if kind == "ranked":
+        return f"“{winner}” {'won' if final else 'leads'} after instant run-off."
+    if kind == "score":
+        return f"“{winner}” {'won' if final else 'leads'} with the highest mean score."
+    count = result["counts"][winner]
+    noun = ("dot" if kind == "dots" else "vote") + ("" if count == 1 else "s")
+    of = "" if kind == "dots" else f" of {result['voters']} voters"
+    return f"“{winner}” {'won' if final else 'leads'} with {count:g} {noun}{of}."
+
+
+def _consent_outcome(result: dict[str, Any]) -> str:
+    counts = result["counts"]
+    adopted = result["winner"] == "adopted"
+    objections = counts.get("object", 0)
+    blocks = counts.get("block", 0)
+    if adopted:
+        return f"Adopted: no blocks, {objections} objection{'s' * (objections != 1)}."
+    if blocks:
+        return f"Not adopted: {blocks} block{'s' * (blocks != 1)}."
+    return f"Not adopted: {objections} objection{'s' * (objections != 1)}, more than allowed."
+
+
+def result_card(
+    session: Session, poll: Poll, collaborative: Collaborative, result: dict[str, Any]
+) -> Card:
+    final = poll.status == "closed"
+    when = f" · closed {describe(poll.closed_at, collaborative.timezone)}" if poll.closed_at else ""
+    heading = f"Result of poll #{poll.number}" if final else f"Poll #{poll.number} so far"
+    outcome = outcome_text(result, final=final)
+    blocks: list[Any] = [
+        Heading(text=heading),
+        Text(text=poll.question),
+        *result_blocks(result, session, poll),
+        Text(text=outcome),
+    ]
+    if missing := missing_for_quorum(session, poll):
+        blocks.append(
+            Text(
+                text="Quorum not met: too few voters from "
+                + ", ".join(missing)
+                + ". The result stands as provisional.",
+                tone="warning",
+            )
+        )
+    if breakdown_items := breakdown(session, poll):
+        blocks.append(Fields(items=breakdown_items))
+    if final and result["voters"]:
+        blocks.append(
+            Image(
+                url=f"/charts/{poll.chart_token}.png",
+                alt=f"Chart of the result of poll #{poll.number}",
+            )
+        )
+    blocks.append(
+        Context(text=f"{result['voters']} voted{when} · recount it: `poll export {poll.number}`")
+    )
+    return Card(blocks=blocks, fallback=f"{heading}: {outcome}")
+
+
+def chart_data(session: Session, token: str) -> tuple[str, list[str], list[float]] | None:
+    """(title, labels, values) for the chart of a poll whose results everyone may see."""
+    poll = session.exec(select(Poll).where(Poll.chart_token == token)).first()
+    if poll is None or not visible_to_all(poll):
+        return None
+    result = compute(session, poll)
+    if poll.type == "score":
+        pairs = [(label, s["mean"]) for label, s in result["scores"].items()]
+    elif poll.type == "ranked":
+        pairs = list(result["rounds"][-1]["counts"].items()) if result["rounds"] else []
+    elif poll.type == "consent":
+        pairs = [(STANCE_LABELS[k], v) for k, v in result["counts"].items()]
+    else:
+        pairs = list(result["counts"].items())
+    return f"Poll #{poll.number}: {poll.question}", [p[0] for p in pairs], [p[1] for p in pairs]

@@ -1,0 +1,186 @@
+"""Starting a poll: the `poll` command, and the new-poll form it opens when given
+nothing (submitted back here, and reopened with what was typed on any problem).
+
+Both turn what they were given into a spec checked by `dialogs.polls.setup`, which
+also creates the poll; this module only reads commands and forms.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dialogs.commands.parser import Command, GrammarError, parse_count, parse_duration
+from dialogs.commands.when import parse_when
+from dialogs.core.actions import SubmitPoll
+from dialogs.core.cards import ActorModel, Choice, ChoiceInput, Form, OpenForm, TextInput
+from dialogs.core.turn import Refusal, Turn
+from dialogs.polls.setup import (
+    MAX_OPTIONS,
+    MAX_QUESTION,
+    PollSpec,
+    Timing,
+    open_poll,
+    validated_spec,
+)
+from dialogs.polls.types import DEFAULT_DOTS, POLL_TYPES, RESULTS
+from storage.models import Collaborative
+
+FORM_ACTION = SubmitPoll().encode()
+_YES = [Choice(label="yes", value="yes")]
+
+
+def start(turn: Turn, command: Command) -> None:
+    turn.require_coordinator("start a poll")
+    if "question" not in command.args and not command.flags:
+        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=poll_form()))
+        return
+    open_poll(turn, spec_from_command(turn, command))
+
+
+def spec_from_command(turn: Turn, command: Command) -> PollSpec:
+    collaborative, _ = turn.in_collaborative()
+    flags = command.flags
+    closes_at = (
+        parse_when(flags["closes"], turn.now, collaborative.timezone) if "closes" in flags else None
+    )
+    return validated_spec(
+        turn,
+        command.args.get("question", ""),
+        command.args.get("options", []),
+        flags,
+        Timing(turn.now, closes_at, flags.get("remind")),
+    )
+
+
+def poll_form(values: dict[str, str] | None = None, error: str | None = None) -> Form:
+    """The new-poll form, holding what was typed when it comes back with a problem."""
+    values = values or {}
+    return Form(
+        title="New poll",
+        action=SubmitPoll().encode(),
+        submit_label="Start poll",
+        error=error,
+        inputs=[
+            TextInput(
+                name="question",
+                label="Question",
+                value=values.get("question", ""),
+                placeholder="Which priority should we tackle first?",
+                max_length=MAX_QUESTION,
+            ),
+            TextInput(
+                name="options",
+                label="Options, one per line (none for consent)",
+                value=values.get("options", ""),
+                multiline=True,
+                max_length=3000,
+                optional=True,
+            ),
+            _pick(
+                values,
+                "type",
+                "People give",
+                [Choice(label=t.choose, value=t.name) for t in POLL_TYPES.values()],
+                "single",
+            ),
+            _text(values, "max", "At most this many choices (several choices)", length=2),
+            _text(values, "dots", f"Dots each (dots; default {DEFAULT_DOTS})", length=3),
+            _text(values, "objections", "Objections allowed (consent; default none)", length=3),
+            _switch(
+                values, "anonymous", "Anonymous: nobody can see who voted what; votes can't change"
+            ),
+            _pick(
+                values,
+                "results",
+                "Show results",
+                [Choice(label=r, value=r) for r in RESULTS],
+                "live",
+            ),
+            _switch(values, "open-options", "Members may add options"),
+            _switch(values, "balance", "Also show the result with organisations weighted equally"),
+            _text(
+                values,
+                "quorum",
+                "Provisional until each organisation has this many voters",
+                length=2,
+            ),
+            _text(values, "closes", "Closes", "friday 17:00, in 3 days, 2026-12-01 17:00"),
+            _text(values, "remind", "Remind those who haven't voted after", "24h", length=20),
+        ],
+    )
+
+
+def _text(
+    values: dict[str, str], name: str, label: str, placeholder: str = "", length: int = 60
+) -> TextInput:
+    return TextInput(
+        name=name,
+        label=label,
+        value=values.get(name, ""),
+        placeholder=placeholder,
+        max_length=length,
+        optional=True,
+    )
+
+
+def _pick(
+    values: dict[str, str], name: str, label: str, choices: list[Choice], default: str
+) -> ChoiceInput:
+    return ChoiceInput(name=name, label=label, choices=choices, value=[values.get(name) or default])
+
+
+def _switch(values: dict[str, str], name: str, label: str) -> ChoiceInput:
+    chosen = ["yes"] if values.get(name) == "yes" else []
+    return ChoiceInput(name=name, label=label, choices=_YES, value=chosen, multiple=True)
+
+
+def submit_form(turn: Turn, values: dict[str, str | list[str]]) -> None:
+    """A submitted poll form; on any problem the form comes back with what was typed."""
+    collaborative, _ = turn.require_coordinator("start a poll")
+    flat = {k: (v[0] if isinstance(v, list) and v else v) for k, v in values.items()}
+    typed = {k: v.strip() if isinstance(v, str) else "" for k, v in flat.items()}
+    try:
+        spec = validated_spec(
+            turn,
+            typed.get("question", ""),
+            [line for line in typed.get("options", "").splitlines() if line.strip()],
+            _flags_from_form(typed),
+            _timing_from_form(turn, collaborative, typed),
+        )
+    except (Refusal, GrammarError) as problem:
+        turn.replies.append(
+            OpenForm(actor=ActorModel.of(turn.actor), form=poll_form(typed, problem.problem))
+        )
+        return
+    open_poll(turn, spec)
+
+
+def _flags_from_form(typed: dict[str, str]) -> dict[str, Any]:
+    poll_type = typed.get("type") or "single"
+    if poll_type not in POLL_TYPES:
+        raise Refusal("Choose what people give.")
+    flags: dict[str, Any] = {"type": poll_type}
+    numbers = {"max": (1, MAX_OPTIONS), "dots": (1, 100), "objections": (0, 100), "quorum": (1, 50)}
+    for name, (low, high) in numbers.items():
+        if typed.get(name):
+            flags[name] = parse_count(typed[name], f"“{name.capitalize()}”", low, high)
+    if "quorum" in flags:
+        flags["quorum"] = {"per": "org", "minimum": flags["quorum"]}
+    if typed.get("results", "live") not in RESULTS:
+        raise Refusal("Choose when results are shown.")
+    flags["results"] = typed.get("results") or "live"
+    for switch in ("anonymous", "open-options"):
+        if typed.get(switch) == "yes":
+            flags[switch] = True
+    if typed.get("balance") == "yes":
+        flags["balance"] = "orgs"
+    return flags
+
+
+def _timing_from_form(turn: Turn, collaborative: Collaborative, typed: dict[str, str]) -> Timing:
+    closes, remind = typed.get("closes", ""), typed.get("remind", "")
+    return Timing(
+        turn.now,
+        parse_when(closes, turn.now, collaborative.timezone) if closes else None,
+        parse_duration(remind, "“Remind after”") if remind else None,
+    )
