@@ -169,8 +169,8 @@ def import_cycles(graph: dict[str, list[Import]]) -> list[str]:
     return sorted(found.values())
 
 
-def adapter_packages() -> list[str]:
-    return sorted(init.parent.name for init in (ROOT / "adapters").glob("*/__init__.py"))
+def adapter_packages(root: Path = ROOT) -> list[str]:
+    return sorted(init.parent.name for init in (root / "adapters").glob("*/__init__.py"))
 
 
 def test_dialogs_import_no_platform_code_or_outer_layer():
