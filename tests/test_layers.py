@@ -4,7 +4,8 @@ Inside `dialogs/` the feature packages form a stack, `core < commands < collabor
 < purpose < checkins`, each importing only those below it, and no feature imports the root
 (`engine`, `runner`, `ticker`, `home`). Adapters see the engine only through `dialogs.core`
 and `dialogs.runner`; `bot/` composes and may use the root and the audit kernel, not a
-feature's insides; no module-level import cycle exists anywhere.
+feature's insides; no module-level import cycle exists anywhere; `bench/` imports the
+test helpers as packages, never through `sys.path`.
 
 Every module is parsed, not imported, so an import hidden under
 `if TYPE_CHECKING:` or inside a function counts too. A failure names the file,
@@ -176,6 +177,19 @@ def import_cycles(graph: dict[str, list[Import]]) -> list[str]:
     return sorted(found.values())
 
 
+def path_hacks(root: Path = ROOT) -> list[str]:
+    """`sys.path` touched in bench/: benchmarks run as `python -m bench.x` and import packages."""
+    return [
+        f"{path.relative_to(root).as_posix()}:{node.lineno} uses sys.path"
+        for path in sorted((root / "bench").rglob("*.py"))
+        for node in ast.walk(syntax_tree(path))
+        if isinstance(node, ast.Attribute)
+        and node.attr == "path"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "sys"
+    ]
+
+
 def adapter_packages(root: Path = ROOT) -> list[str]:
     return sorted(init.parent.name for init in (root / "adapters").glob("*/__init__.py"))
 
@@ -332,3 +346,19 @@ def test_the_face_rules_see_reaches_past_the_face(tmp_path):
         "bot/x.py:3 imports dialogs.polls.results.compute (no)",
         "bot/x.py:4 imports dialogs.home (no)",
     ]
+
+
+def test_benchmarks_import_packages_without_path_hacks():
+    bad = path_hacks()
+    assert not bad, "\n".join(bad)
+
+
+def test_path_hacks_are_caught(tmp_path):
+    write(
+        tmp_path,
+        {
+            "bench/votes.py": "import sys\nsys.path.insert(0, '.')\n",
+            "bench/tally.py": "import os\nos.path.join('a')\n",
+        },
+    )
+    assert path_hacks(tmp_path) == ["bench/votes.py:2 uses sys.path"]

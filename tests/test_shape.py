@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -58,27 +59,14 @@ def docstrings(tree: ast.AST) -> set[int]:
     }
 
 
-def string_starts(tree: ast.AST) -> list[tuple[int, str]]:
-    """Each string literal and each f-string's literal start, docstrings left out."""
+def string_parts(tree: ast.AST, *, starts_only: bool = False) -> list[tuple[int, str]]:
+    """Every literal piece of text, docstrings left out; with `starts_only`, of an f-string only
+    its literal start (what a prefix would match)."""
     skipped = docstrings(tree)
-    skipped |= {
-        id(v) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for v in node.values
-    }
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if id(node) not in skipped:
-                found.add((node.lineno, node.value))
-        elif isinstance(node, ast.JoinedStr) and node.values:
-            first = node.values[0]
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                found.add((node.lineno, first.value))
-    return sorted(found)
-
-
-def string_parts(tree: ast.AST) -> list[tuple[int, str]]:
-    """Every literal piece of text, f-string pieces included, docstrings left out."""
-    skipped = docstrings(tree)
+    if starts_only:
+        skipped |= {
+            id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values[1:]
+        }
     return sorted(
         {
             (node.lineno, node.value)
@@ -91,20 +79,12 @@ def string_parts(tree: ast.AST) -> list[tuple[int, str]]:
 
 
 def module_names(tree: ast.Module) -> list[tuple[int, str]]:
-    """The names a module's top level assigns."""
+    """The names a module's top level assigns (`A = …`, `A: T = …`, `A, B = …`)."""
     found = []
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else []
-        if isinstance(node, ast.AnnAssign):
-            targets = [node.target]
-        found += [(node.lineno, t.id) for t in targets if isinstance(t, ast.Name)]
-        found += [
-            (node.lineno, e.id)
-            for t in targets
-            if isinstance(t, ast.Tuple)
-            for e in t.elts
-            if isinstance(e, ast.Name)
-        ]
+        targets = [node.target] if isinstance(node, ast.AnnAssign) else getattr(node, "targets", [])
+        each = [n for t in targets for n in (t.elts if isinstance(t, ast.Tuple) else [t])]
+        found += [(node.lineno, n.id) for n in each if isinstance(n, ast.Name)]
     return found
 
 
@@ -130,7 +110,7 @@ def long_functions(root: Path = ROOT) -> list[str]:
     ]
 
 
-# Package faces --------------------------------------------------------------------------------
+# Roots and package faces ----------------------------------------------------------------------
 
 
 def dialogs_root_extras(root: Path = ROOT) -> list[str]:
@@ -138,6 +118,14 @@ def dialogs_root_extras(root: Path = ROOT) -> list[str]:
         f"{shown(path, root)} (dialogs/ root holds only {', '.join(sorted(DIALOGS_ROOT))})"
         for path in sorted((root / "dialogs").glob("*.py"))
         if path.name not in DIALOGS_ROOT
+    ]
+
+
+def extras_in_tests_root(root: Path = ROOT) -> list[str]:
+    return [
+        f"tests/{path.name} (tests/ root holds {', '.join(sorted(TESTS_ROOT))} and folders)"
+        for path in sorted((root / "tests").iterdir())
+        if path.is_file() and path.name not in TESTS_ROOT
     ]
 
 
@@ -174,22 +162,14 @@ def bad_faces(root: Path = ROOT) -> list[str]:
 # One home per vocabulary ----------------------------------------------------------------------
 
 
-def literals_outside(root: Path, pattern: re.Pattern[str], home: str) -> list[str]:
+def literals_outside(root: Path, *, pattern: re.Pattern[str], home: str) -> list[str]:
     return [
         f"{shown(path, root)}:{line} {text[:40]!r} (only {home} spells these)"
         for path in sources(root)
         if shown(path, root) != home
-        for line, text in string_starts(syntax_tree(path))
+        for line, text in string_parts(syntax_tree(path), starts_only=True)
         if pattern.match(text)
     ]
-
-
-def action_literals(root: Path = ROOT) -> list[str]:
-    return literals_outside(root, ACTION_LITERAL, ACTIONS_HOME)
-
-
-def key_literals(root: Path = ROOT) -> list[str]:
-    return literals_outside(root, KEY_LITERAL, KEYS_HOME)
 
 
 def platform_names_in_dialogs(root: Path = ROOT) -> list[str]:
@@ -221,11 +201,10 @@ def repeated_definitions(root: Path = ROOT) -> list[str]:
     for name in adapter_packages(root):
         where[f"PLATFORM in adapters/{name}/"] = []
     for path in sources(root):
-        adapter = (
-            shown(path, root).split("/")[1] if shown(path, root).startswith("adapters/") else ""
-        )
+        layer, adapter, *_ = (*path.relative_to(root).parts, "")
         for line, name in module_names(syntax_tree(path)):
-            key = f"PLATFORM in adapters/{adapter}/" if name == "PLATFORM" and adapter else name
+            mine = name == "PLATFORM" and layer == "adapters"
+            key = f"PLATFORM in adapters/{adapter}/" if mine else name
             if key in where:
                 where[key].append(f"{shown(path, root)}:{line}")
     return [
@@ -241,26 +220,17 @@ def repeated_definitions(root: Path = ROOT) -> list[str]:
 def event_union(root: Path) -> list[str]:
     """The class names in `Event = A | B | ...` of dialogs/core/events.py."""
     for node in syntax_tree(root / "dialogs/core/events.py").body:
-        if isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == [
-            "Event"
-        ]:
-            return sorted(
-                {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)} - {"Union"}
-            )
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "Event":
+            return sorted({n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)})
     return []
 
 
-def called_names(tree: ast.AST) -> set[str]:
-    calls = [node.func for node in ast.walk(tree) if isinstance(node, ast.Call)]
-    return {getattr(f, "id", None) or getattr(f, "attr", "") for f in calls}
-
-
-def named(tree: ast.AST) -> set[str]:
-    return {
-        getattr(node, "id", None) or getattr(node, "attr", "")
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Name | ast.Attribute)
-    }
+def names_in(path: Path, *, called: bool) -> set[str]:
+    """The names a module uses (`A`, `events.A`), or only those it calls."""
+    nodes = list(ast.walk(syntax_tree(path)))
+    used = [n.func for n in nodes if isinstance(n, ast.Call)] if called else nodes
+    kinds = ast.Name | ast.Attribute
+    return {getattr(n, "id", None) or getattr(n, "attr", "") for n in used if isinstance(n, kinds)}
 
 
 def unreal_events(root: Path = ROOT) -> list[str]:
@@ -268,37 +238,13 @@ def unreal_events(root: Path = ROOT) -> list[str]:
     union = event_union(root)
     if not union:
         return ["dialogs/core/events.py: no `Event = A | B | ...` union found"]
-    made = set().union(*(called_names(syntax_tree(p)) for p in (root / "adapters").rglob("*.py")))
+    made = set().union(*(names_in(p, called=True) for p in (root / "adapters").rglob("*.py")))
     routing = [root / "dialogs/engine.py", root / "dialogs/runner.py"]
-    routed = set().union(*(named(syntax_tree(p)) for p in routing if p.exists()))
+    routed = set().union(*(names_in(p, called=False) for p in routing if p.exists()))
     return [f"{event}: no adapter constructs it" for event in union if event not in made] + [
         f"{event}: dialogs/engine.py and dialogs/runner.py never name it"
         for event in union
         if event not in routed
-    ]
-
-
-# Tests and benchmarks -------------------------------------------------------------------------
-
-
-def extras_in_tests_root(root: Path = ROOT) -> list[str]:
-    return [
-        f"tests/{path.name} (tests/ root holds {', '.join(sorted(TESTS_ROOT))} and folders)"
-        for path in sorted((root / "tests").iterdir())
-        if path.is_file() and path.name not in TESTS_ROOT
-    ]
-
-
-def path_hacks(root: Path = ROOT) -> list[str]:
-    """`sys.path` touched in bench/: benchmarks run as `python -m bench.x` and import packages."""
-    return [
-        f"{shown(path, root)}:{node.lineno} uses sys.path"
-        for path in sorted((root / "bench").rglob("*.py"))
-        for node in ast.walk(syntax_tree(path))
-        if isinstance(node, ast.Attribute)
-        and node.attr == "path"
-        and isinstance(node.value, ast.Name)
-        and node.value.id == "sys"
     ]
 
 
@@ -309,13 +255,12 @@ CHECKS = {
     "function_sizes": long_functions,
     "dialogs_root": dialogs_root_extras,
     "package_faces": bad_faces,
-    "action_literals": action_literals,
-    "message_keys": key_literals,
+    "action_literals": partial(literals_outside, pattern=ACTION_LITERAL, home=ACTIONS_HOME),
+    "message_keys": partial(literals_outside, pattern=KEY_LITERAL, home=KEYS_HOME),
     "platform_names": platform_names_in_dialogs,
     "single_definitions": repeated_definitions,
     "events": unreal_events,
     "tests_root": extras_in_tests_root,
-    "bench_sys_path": path_hacks,
 }
 
 
@@ -345,7 +290,7 @@ def test_sizes_are_caught(tmp_path):
     ]
 
 
-def test_faces_are_caught(tmp_path):
+def test_faces_and_roots_are_caught(tmp_path):
     write(
         tmp_path,
         {
@@ -355,8 +300,15 @@ def test_faces_are_caught(tmp_path):
             "dialogs/polls/__init__.py": '"""Polls.\n\nAnd more."""\n',
             "dialogs/purpose/__init__.py": '"""Rounds."""\nfrom x import y\n'
             '__all__ = ["y"]\nZ = 1\n',
+            "tests/conftest.py": "",
+            "tests/fakes.py": "",
+            "tests/dialogs/test_home.py": "",
         },
     )
+    assert extras_in_tests_root(tmp_path) == [
+        "tests/fakes.py (tests/ root holds __init__.py, conftest.py, test_layers.py, test_shape.py"
+        " and folders)"
+    ]
     assert dialogs_root_extras(tmp_path) == [
         "dialogs/grammar.py (dialogs/ root holds only"
         " __init__.py, engine.py, home.py, runner.py, ticker.py)"
@@ -379,11 +331,11 @@ def test_vocabulary_outside_its_home_is_caught(tmp_path):
             "adapters/slack/inbound.py": 'FAST = value.startswith("edit-groups:")\n',
         },
     )
-    assert action_literals(tmp_path) == [
+    assert literals_outside(tmp_path, pattern=ACTION_LITERAL, home=ACTIONS_HOME) == [
         "adapters/slack/inbound.py:1 'edit-groups:' (only dialogs/core/actions.py spells these)",
         "dialogs/polls/render.py:3 'vote:' (only dialogs/core/actions.py spells these)",
     ]
-    assert key_literals(tmp_path) == [
+    assert literals_outside(tmp_path, pattern=KEY_LITERAL, home=KEYS_HOME) == [
         "dialogs/polls/render.py:3 'poll:' (only dialogs/core/messages.py spells these)"
     ]
 
@@ -444,22 +396,3 @@ def test_unreal_events_are_caught(tmp_path):
         "C: no adapter constructs it",
         "B: dialogs/engine.py and dialogs/runner.py never name it",
     ]
-
-
-def test_tests_root_and_bench_paths_are_caught(tmp_path):
-    write(
-        tmp_path,
-        {
-            "tests/__init__.py": "",
-            "tests/conftest.py": "",
-            "tests/fakes.py": "",
-            "tests/dialogs/test_home.py": "",
-            "bench/votes.py": "import sys\nsys.path.insert(0, '.')\n",
-            "bench/tally.py": "import os\nos.path.join('a')\n",
-        },
-    )
-    assert extras_in_tests_root(tmp_path) == [
-        "tests/fakes.py (tests/ root holds __init__.py, conftest.py, test_layers.py, test_shape.py"
-        " and folders)"
-    ]
-    assert path_hacks(tmp_path) == ["bench/votes.py:2 uses sys.path"]
