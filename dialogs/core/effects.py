@@ -8,12 +8,22 @@ platform's rate limits.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from dialogs.core.cards import ActorModel, Card, Context, Notify, PlaceModel, Post, Text, Update
+from dialogs.core.cards import (
+    ActorModel,
+    Block,
+    Card,
+    Context,
+    Notify,
+    PlaceModel,
+    Post,
+    Text,
+    Update,
+)
 from dialogs.core.events import Actor, Place
 from storage.database import insert_row
 from storage.models import AuditEntry, Channel, Collaborative, Identity, Member, Outbox
@@ -105,7 +115,7 @@ def notify(
 def actor_of(session: Session, member: Member) -> Actor | None:
     """How to reach a member privately: their first platform identity."""
     identity = session.exec(
-        select(Identity).where(Identity.member_id == member.id).order_by(Identity.id)
+        select(Identity).where(Identity.member_id == member.id).order_by(col(Identity.id))
     ).first()
     if identity is None:
         return None
@@ -133,7 +143,7 @@ def report_missed(
     hint: str | None = None,
 ) -> None:
     """Tell the coordinators privately that `what` did not happen because Concord was down."""
-    blocks: list[Text | Context] = [
+    blocks: list[Block] = [
         Text(
             text=f"{what} was missed: Concord was not running then, and it is too late now.",
             tone="warning",
@@ -158,7 +168,7 @@ def record(
     """An entry in the decision log; `by` is None when Concord acted on its own (a deadline)."""
     session.add(
         AuditEntry(
-            collaborative_id=collaborative.id,
+            collaborative_id=cast(int, collaborative.id),
             at=now,
             actor_member_id=by.id if by else None,
             actor_name=by.display_name if by else "Concord",

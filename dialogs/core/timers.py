@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.models import Timer
 
@@ -59,7 +59,7 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[Timer]:
         session.exec(
             select(Timer)
             .where(Timer.status == "pending", Timer.due_at <= now)
-            .order_by(Timer.due_at, Timer.id)
+            .order_by(col(Timer.due_at), col(Timer.id))
             .limit(limit)
             .with_for_update(skip_locked=True)
         ).all()

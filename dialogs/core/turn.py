@@ -11,6 +11,7 @@ from sqlmodel import Session
 from dialogs.core import effects
 from dialogs.core.cards import (
     ActorModel,
+    Block,
     Card,
     Context,
     Effect,
@@ -84,7 +85,7 @@ class Turn:
 
 def said(heading: str, *lines: str) -> Card:
     """A short private answer: a heading and a line or two."""
-    blocks = [Heading(text=heading), *(Text(text=line) for line in lines if line)]
+    blocks: list[Block] = [Heading(text=heading), *(Text(text=line) for line in lines if line)]
     return Card(blocks=blocks, fallback=heading)
 
 
