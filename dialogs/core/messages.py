@@ -12,7 +12,7 @@ built and read here and nowhere else.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Literal
 
 from storage.models import CheckinRun, Poll, PurposeRound
 
@@ -58,7 +58,7 @@ def parse_key(key: str) -> MessageKey | None:
         return None
     if part not in ROUND_PARTS or (part and kind != "purpose"):
         return None
-    return MessageKey(cast(Kind, kind), int(ident), cast(RoundPart, part))
+    return MessageKey(kind, int(ident), part)
 
 
 def _ident(ident: int | None) -> int:
