@@ -20,7 +20,8 @@ from sqlmodel import Session, select
 
 from dialogs.checkins.recurrence import describe_rule, next_occurrence, parse_recurrence
 from dialogs.collaborative import participation
-from dialogs.commands.parser import Command, GrammarError
+from dialogs.commands.syntax import Command
+from dialogs.commands.values import GrammarError
 from dialogs.commands.when import describe, parse_when
 from dialogs.core import effects, timers
 from dialogs.core.cards import (

@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dialogs.commands.parser import Command, GrammarError, parse_count, parse_duration
+from dialogs.commands.syntax import Command
+from dialogs.commands.values import parse_count, parse_duration
 from dialogs.commands.when import describe, parse_when
 from dialogs.core import effects, timers
 from dialogs.core.cards import ActorModel, Choice, ChoiceInput, Form, OpenForm, TextInput
-from dialogs.core.turn import Refusal, Turn
+from dialogs.core.turn import Problem, Refusal, Turn
 from dialogs.polls.results import render_poll
 from dialogs.polls.types import DEFAULT_DOTS, POLL_TYPES, RESULTS
 from storage.models import Collaborative, Member, Organisation, Poll, PollOption
@@ -351,7 +352,7 @@ def submit_form(turn: Turn, values: dict[str, str | list[str]]) -> None:
             _flags_from_form(typed),
             _timing_from_form(turn, collaborative, typed),
         )
-    except (Refusal, GrammarError) as problem:
+    except Problem as problem:
         turn.replies.append(
             OpenForm(actor=ActorModel.of(turn.actor), form=poll_form(typed, problem.problem))
         )
