@@ -17,8 +17,10 @@ from sqlmodel import Session
 
 from dialogs.checkins import answers, runs, schedules
 from dialogs.collaborative import decisions, identity_link, members
+from dialogs.collaborative import setup as collaborative_setup
 from dialogs.commands.help import NOT_YET, help_card
-from dialogs.commands.parser import Command, GrammarError, parse
+from dialogs.commands.parser import parse
+from dialogs.commands.syntax import Command
 from dialogs.core import actions, reactions
 from dialogs.core.actions import (
     Action,
@@ -42,7 +44,7 @@ from dialogs.core.clock import Clock, utc_now
 from dialogs.core.effects import channel_lane
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Place
 from dialogs.core.messages import Kind, MessageKey, parse_key
-from dialogs.core.turn import Refusal, Turn, refusal_card
+from dialogs.core.turn import Problem, Refusal, Turn, refusal_card
 from dialogs.home import home_card
 from dialogs.polls import ballot_forms, lifecycle, render, start, vote_batch, voting
 from dialogs.purpose import commands, proposals, stages
@@ -69,8 +71,10 @@ class Engine:
         self._counting = threading.Lock()  # turns run in worker threads
         self._commands: dict[str, Callable[[Turn, Command], None]] = {
             "help": lambda turn, _: turn.reply(help_card(turn)),
-            "setup": lambda turn, command: members.setup(turn, command, self.default_timezone),
-            "link": members.link,
+            "setup": lambda turn, command: collaborative_setup.setup(
+                turn, command, self.default_timezone
+            ),
+            "link": collaborative_setup.link,
             "org.add": members.org_add,
             "org.join": members.org_join,
             "org.list": lambda turn, _: members.org_list(turn),
@@ -111,7 +115,7 @@ class Engine:
                     event.actor, event.place, lambda t: self._command(t, command), once
                 )
             return self._in_turn(event.actor, event.place, lambda t: self._action(t, event), once)
-        except (Refusal, GrammarError) as problem:
+        except Problem as problem:
             return [
                 _private(
                     event.actor, event.place, refusal_card(problem.problem, problem.hint), echo

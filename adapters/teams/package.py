@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from adapters.teams.icons import color_icon, outline_icon
-from dialogs.commands.parser import SYNTAX, Syntax
+from dialogs.commands.syntax import SYNTAX, Syntax
 
 MANIFEST_VERSION = "1.19"
 SCHEMA_URL = (

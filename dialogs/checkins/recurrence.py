@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from dialogs.commands.parser import GrammarError
-from dialogs.commands.when import WEEKDAYS, local_moment, split_time
+from dialogs.commands.values import GrammarError, split_time
+from dialogs.commands.when import WEEKDAYS, local_moment
 
 _HINT = (
     'Write it like "every monday 09:00", "every weekday 16:30", '

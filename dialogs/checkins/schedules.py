@@ -21,7 +21,8 @@ from sqlmodel import Session, select
 
 from dialogs.checkins.recurrence import describe_rule, next_occurrence, parse_recurrence
 from dialogs.checkins.runs import open_run
-from dialogs.commands.parser import Command, GrammarError
+from dialogs.commands.syntax import Command
+from dialogs.commands.values import GrammarError
 from dialogs.commands.when import describe, parse_when
 from dialogs.core.actions import FormKind, RequestForm, SubmitForm
 from dialogs.core.cards import (

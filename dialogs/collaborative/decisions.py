@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
-from dialogs.commands.parser import Command
+from dialogs.commands.syntax import Command
 from dialogs.core.cards import Card, Context, Heading, Text
 from dialogs.core.turn import Turn
 from storage.models import AuditEntry, Collaborative

@@ -1,8 +1,8 @@
-"""`me link`: one person's Slack and Teams accounts become one member with one vote.
+"""`me link`: one person's accounts on two platforms become one member with one vote.
 
 `me link` on one platform shows a one-time code privately (the same codes as
 `link`: six characters, 15 minutes, single use, only a hash stored, claimed
-atomically — `membership.issue_code` and friends, kind `member`). `me link CODE`
+atomically — `codes.issue_code` and friends, kind `member`). `me link CODE`
 typed on the other platform, in a channel of the same collaborative, merges the
 member typing it (B, the second platform) into the member who asked for the code
 (A, the first), in one transaction:
@@ -36,8 +36,8 @@ from __future__ import annotations
 from sqlalchemy import delete, tuple_, update
 from sqlmodel import Session, col, select
 
-from dialogs.collaborative.members import MEMBER_CODE, claim_code, find_code, issue_code
-from dialogs.commands.parser import Command
+from dialogs.collaborative.codes import MEMBER_CODE, claim_code, find_code, issue_code
+from dialogs.commands.syntax import Command
 from dialogs.core import effects
 from dialogs.core.messages import checkin_key, poll_key
 from dialogs.core.turn import Refusal, Turn
@@ -57,7 +57,6 @@ from storage.models import (
 
 _RANK = {"observer": 0, "member": 1, "coordinator": 2}
 _ASK_AGAIN = "type `me link` on your other platform for a new one"
-_PLATFORM_NAMES = {"slack": "Slack", "teams": "Teams", "playground": "the playground"}
 
 
 def me_link(turn: Turn, command: Command) -> None:
@@ -71,10 +70,9 @@ def me_link(turn: Turn, command: Command) -> None:
 def _offer(turn: Turn) -> None:
     collaborative, member = turn.in_collaborative()
     shown = issue_code(turn, collaborative, member, MEMBER_CODE)
-    here = _platform_name(turn.actor.platform)
     turn.say(
         f"Your code: {shown}",
-        f"On your other platform (not {here}), in a channel of {collaborative.name}, type "
+        f"On your other platform, in a channel of {collaborative.name}, type "
         f"`me link {shown}` within 15 minutes. The code works once; keep it to yourself — "
         "whoever types it joins that account to you.",
     )
@@ -99,33 +97,29 @@ def _merge_with_code(turn: Turn, code: str) -> None:
             raise Refusal("Your accounts are already one member.", "There is nothing to link.")
         raise Refusal(
             "That code is for this account itself: you asked for it here.",
-            "Type it on your other platform (Slack or Teams), in a channel of "
-            f"{collaborative.name}.",
+            f"Type it on your other platform, in a channel of {collaborative.name}.",
         )
-    shared = _platforms(session, first) & _platforms(session, second)
-    if shared:
-        where = " and ".join(sorted(_platform_name(p) for p in shared))
+    if _platforms(session, first) & _platforms(session, second):
         raise Refusal(
-            f"Both accounts are on {where}: `me link` joins one account on Slack with "
-            "one on Teams.",
+            "Both accounts are on the same platform: `me link` joins accounts on two "
+            "different platforms.",
             "Type the code on your other platform.",
         )
     replaced = merge_members(turn, first, second)
     turn.member = first
-    was = _platform_name(turn.actor.platform)
     turn.audit(
         "me.link",
-        f"joined their {was} account ({second.display_name}) to this member",
+        f"joined their other account ({second.display_name}) to this member",
         merged_member_id=second.id,
         platform=turn.actor.platform,
     )
     turn.say(
         "Your accounts are now one member",
-        f"Whether you use Slack or Teams, you are {first.display_name} of "
+        f"On either platform, you are {first.display_name} of "
         f"{collaborative.name}, a {first.role}, with one vote in each poll.",
         (
             f"You had voted from both accounts in {replaced} open poll(s): the vote from "
-            f"{was} now counts, the other is kept only as history."
+            "this account now counts, the other is kept only as history."
             if replaced
             else ""
         ),
@@ -258,7 +252,3 @@ def _merge_answers(session: Session, keep: int, gone: int) -> list[CheckinRun]:
 
 def _platforms(session: Session, member: Member) -> set[str]:
     return set(session.exec(select(Identity.platform).where(Identity.member_id == member.id)).all())
-
-
-def _platform_name(platform: str) -> str:
-    return _PLATFORM_NAMES.get(platform, platform)

@@ -1,24 +1,21 @@
-"""Collaboratives, channels, organisations, members and their roles."""
+"""Members, their identities, organisations and roles: who is who in a collaborative.
+
+A member is one person in one collaborative; an identity is one of their
+accounts (platform, tenant, user). Whoever acts in a linked channel joins as a
+member. Organisations (`org add|join|list`) and roles (`role`) are kept here.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import timedelta
-
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dialogs.commands.parser import Command
-from dialogs.core.cards import Card, Context, Heading, Text
+from dialogs.commands.syntax import Command
 from dialogs.core.events import Actor, Place
 from dialogs.core.turn import Refusal, Turn
 from storage.database import insert_row
-from storage.models import Channel, Collaborative, Identity, LinkCode, Member, Organisation
+from storage.models import Channel, Collaborative, Identity, Member, Organisation
 
-LINK_CODE_LIFETIME = timedelta(minutes=15)
-# No 0/O, 1/I/L: codes are read aloud and typed on phones.
-_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 MAX_NAME = 120
 MAX_ORG_NAME = 80
 
@@ -76,176 +73,9 @@ def add_member(turn: Turn, collaborative: Collaborative, actor: Actor, role: str
     return member
 
 
-def setup(turn: Turn, command: Command, default_timezone: str) -> None:
-    if turn.collaborative is not None:
-        raise Refusal(
-            f"This channel already belongs to {turn.collaborative.name}.",
-            "Type `help` to see what you can do here.",
-        )
-    name = _clean_name(command.args["name"], "The collaborative's name", MAX_NAME)
-    timezone = command.flags.get("timezone", default_timezone)
-    collaborative = Collaborative(name=name, timezone=timezone, created_at=turn.now)
-    turn.session.add(collaborative)
-    turn.session.flush()
-    turn.channel = _link_channel(turn, collaborative)
-    turn.collaborative = collaborative
-    turn.member = add_member(turn, collaborative, turn.actor, role="coordinator")
-    turn.audit("setup", f"set up {name} (times shown in {timezone})")
-    turn.reply(
-        Card(
-            blocks=[
-                Heading(text=f"{name} is set up"),
-                Text(text=f"You are its first coordinator. Times are shown in {timezone}."),
-                Context(
-                    text='Next: `org add "Organisation name"` for each partner, `link` to add '
-                    'another channel (Slack or Teams), then `poll "Question?" "Option" "Option"`.'
-                ),
-            ],
-            fallback=f"{name} is set up",
-        )
-    )
-
-
-def link(turn: Turn, command: Command) -> None:
-    code = command.args.get("code")
-    if code is None:
-        _offer_link_code(turn)
-    else:
-        _join_with_code(turn, code)
-
-
-def _offer_link_code(turn: Turn) -> None:
-    collaborative, member = turn.require_coordinator("link another channel")
-    shown = issue_code(turn, collaborative, member, CHANNEL_CODE)
-    turn.say(
-        f"Link code: {shown}",
-        f"In the other channel (Slack or Teams), type `link {shown}` within 15 minutes. "
-        "The code works once.",
-    )
-
-
-# One-time codes. Two kinds share one table and one set of rules: a channel code
-# (`link`) joins a channel to a collaborative; a member code (`me link`,
-# dialogs/identity_link.py) joins one person's accounts. The kind is part of what
-# is hashed, so a code of one kind is never found as the other, and channel codes
-# hash exactly as they always have (rows already stored stay valid).
-CHANNEL_CODE = "channel"
-MEMBER_CODE = "member"
-_CODE_COMMAND = {CHANNEL_CODE: "link", MEMBER_CODE: "me link"}
-
-
-def issue_code(turn: Turn, collaborative: Collaborative, member: Member, kind: str) -> str:
-    """A new code of `kind` made by `member`: stored as a hash, single use, 15 minutes.
-
-    Returns it as shown to people, `ABC-DEF`.
-    """
-    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
-    turn.session.add(
-        LinkCode(
-            collaborative_id=collaborative.id,
-            code_hash=_hash(code, kind),
-            created_by=member.id,
-            expires_at=turn.now + LINK_CODE_LIFETIME,
-        )
-    )
-    return f"{code[:3]}-{code[3:]}"
-
-
-def find_code(turn: Turn, code: str, kind: str, ask_again: str) -> LinkCode:
-    """The unexpired code of `kind`, not yet claimed; or a refusal saying what is wrong.
-
-    `ask_again` says how to get a new code. The code is not claimed here: checks
-    that depend on who made it come first (`claim_code`).
-    """
-    found = turn.session.exec(
-        select(LinkCode).where(LinkCode.code_hash == _hash(code, kind))
-    ).first()
-    if found is None:
-        for other, command in _CODE_COMMAND.items():
-            if (
-                other != kind
-                and turn.session.exec(
-                    select(LinkCode.id).where(LinkCode.code_hash == _hash(code, other))
-                ).first()
-            ):
-                raise Refusal(
-                    f"That is a code for `{command}`, not `{_CODE_COMMAND[kind]}`.",
-                    f"Type `{command} {code[:3]}-{code[3:]}` instead, or {ask_again}.",
-                )
-        raise Refusal("That code isn't one Concord gave out.", f"Check it, or {ask_again}.")
-    if found.expires_at <= turn.now:
-        raise Refusal("That code has expired (codes last 15 minutes).", f"Please {ask_again}.")
-    if found.used_at is not None:
-        raise _used(ask_again)
-    return found
-
-
-def claim_code(turn: Turn, found: LinkCode, ask_again: str) -> None:
-    """Claim `found` atomically: of two turns racing for one code, exactly one gets it."""
-    claimed = turn.session.execute(
-        update(LinkCode)
-        .where(LinkCode.id == found.id, LinkCode.used_at.is_(None))  # type: ignore[union-attr]
-        .values(used_at=turn.now)
-    ).rowcount
-    if claimed != 1:
-        raise _used(ask_again)
-
-
-def _used(ask_again: str) -> Refusal:
-    return Refusal("That code has already been used.", f"Please {ask_again}.")
-
-
-def _join_with_code(turn: Turn, code: str) -> None:
-    if turn.collaborative is not None:
-        raise Refusal(
-            f"This channel already belongs to {turn.collaborative.name}.",
-            "Type `link CODE` in a channel that isn't linked yet.",
-        )
-    session = turn.session
-    ask_again = "ask a coordinator to type `link` for a new one"
-    found = find_code(turn, code, CHANNEL_CODE, ask_again)
-    claim_code(turn, found, ask_again)
-    collaborative = session.get(Collaborative, found.collaborative_id)
-    assert collaborative is not None
-    turn.channel = _link_channel(turn, collaborative)
-    turn.collaborative = collaborative
-    turn.member = member_for(turn, collaborative, turn.actor)
-    where = f"{turn.place.platform} channel {turn.channel.name or turn.place.channel_id}"
-    turn.audit("link", f"linked the {where}")
-    turn.post_everywhere(
-        Card(
-            blocks=[
-                Text(
-                    text=f"This collaborative now also meets in the {where}. Polls and "
-                    "results appear in every linked channel."
-                )
-            ],
-            fallback=f"{collaborative.name} is now linked to another channel",
-        )
-    )
-    turn.say(
-        f"This channel is now part of {collaborative.name}",
-        "Type `help` to see what you can do here.",
-    )
-
-
-def _link_channel(turn: Turn, collaborative: Collaborative) -> Channel:
-    channel = Channel(
-        collaborative_id=collaborative.id,
-        platform=turn.place.platform,
-        tenant_id=turn.place.tenant_id,
-        channel_id=turn.place.channel_id,
-        created_at=turn.now,
-    )
-    turn.session.add(channel)
-    turn.session.flush()
-    turn.session.info.pop("channels_of", None)  # outbound's per-transaction cache
-    return channel
-
-
 def org_add(turn: Turn, command: Command) -> None:
     collaborative, _ = turn.require_coordinator("add an organisation")
-    name = _clean_name(command.args["name"], "The organisation's name", MAX_ORG_NAME)
+    name = clean_name(command.args["name"], "The organisation's name", MAX_ORG_NAME)
     if _organisation_named(turn.session, collaborative, name) is not None:
         raise Refusal(f"{name} is already an organisation here.", "Type `org list` to see them.")
     turn.session.add(
@@ -392,15 +222,10 @@ def _organisation_named(
     ).first()
 
 
-def _clean_name(value: str, what: str, limit: int) -> str:
+def clean_name(value: str, what: str, limit: int) -> str:
     name = " ".join(value.split())
     if not name:
         raise Refusal(f"{what} can't be empty.")
     if len(name) > limit:
         raise Refusal(f"{what} is {len(name)} characters; the most is {limit}.", "Shorten it.")
     return name
-
-
-def _hash(code: str, kind: str = CHANNEL_CODE) -> str:
-    keyed = code if kind == CHANNEL_CODE else f"{kind}:{code}"
-    return hashlib.sha256(keyed.encode()).hexdigest()

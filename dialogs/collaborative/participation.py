@@ -14,11 +14,16 @@ from sqlmodel import Session, func, select
 from dialogs.core.cards import FieldItem
 from storage.models import Member, Organisation
 
-SMALLEST_GROUP = 3
+SMALLEST_GROUP = 3  # the one small-group rule; poll results import it from here
 
 
 def shown_count(count: int) -> str:
-    return str(count) if count >= SMALLEST_GROUP else ("none" if not count else "fewer than 3")
+    """`count` as shown: the number, "none", or "fewer than 3" for a group too small to show."""
+    return (
+        str(count)
+        if count >= SMALLEST_GROUP
+        else ("none" if not count else f"fewer than {SMALLEST_GROUP}")
+    )
 
 
 def by_organisation(

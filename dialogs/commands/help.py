@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.commands.parser import SYNTAX, Syntax
+from dialogs.commands.syntax import SYNTAX, Syntax
 from dialogs.core.cards import Card, Context, Heading, Text
 from dialogs.core.turn import Turn
 

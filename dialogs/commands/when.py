@@ -12,7 +12,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dialogs.commands.parser import GrammarError, parse_duration
+from dialogs.commands.values import WHEN_HINT, GrammarError, parse_duration, split_time
 
 DEFAULT_TIME = time(17, 0)
 LATEST = timedelta(days=366)
@@ -25,7 +25,6 @@ _DAY_NAMES = {
     "thur": 3,
     "thurs": 3,
 }
-_HINT = 'Write it like "friday 17:00", "tomorrow noon", "in 3 days" or "2026-12-01 17:00".'
 
 
 def parse_when(text: str, now: datetime, timezone: str) -> datetime:
@@ -33,13 +32,13 @@ def parse_when(text: str, now: datetime, timezone: str) -> datetime:
     zone = ZoneInfo(timezone)
     words = " ".join(text.lower().replace(",", " ").split())
     if not words:
-        raise GrammarError("Say when.", _HINT)
+        raise GrammarError("Say when.", WHEN_HINT)
     if words.startswith("in "):
         moment = now + timedelta(seconds=parse_duration(words[3:], "That"))
     else:
         moment = _day_and_time(words, now.astimezone(zone), zone, text)
     if moment <= now:
-        raise GrammarError(f"“{text}” is already past ({describe(moment, timezone)}).", _HINT)
+        raise GrammarError(f"“{text}” is already past ({describe(moment, timezone)}).", WHEN_HINT)
     if moment - now > LATEST:
         raise GrammarError(f"“{text}” is more than a year away.", "Choose a nearer date.")
     return moment.astimezone(UTC)
@@ -72,7 +71,7 @@ def _day_and_time(words: str, now: datetime, zone: ZoneInfo, original: str) -> d
         try:
             day = date.fromisoformat(day_words)
         except ValueError:
-            raise GrammarError(f"“{original}” is not a real date.", _HINT) from None
+            raise GrammarError(f"“{original}” is not a real date.", WHEN_HINT) from None
     else:
         day = _next_weekday(day_words, now, at, zone, original)
     return local_moment(day, at or DEFAULT_TIME, zone)
@@ -84,35 +83,9 @@ def _next_weekday(
     strictly_next = words.startswith("next ")
     index = _DAY_NAMES.get(words.removeprefix("next ").strip())
     if index is None:
-        raise GrammarError(f"Concord can't read “{original}” as a date and time.", _HINT)
+        raise GrammarError(f"Concord can't read “{original}” as a date and time.", WHEN_HINT)
     ahead = (index - now.weekday()) % 7
     day = now.date() + timedelta(days=ahead)
     if ahead == 0 and (strictly_next or local_moment(day, at or DEFAULT_TIME, zone) <= now):
         day += timedelta(days=7)
     return day
-
-
-def split_time(words: str, original: str) -> tuple[str, time | None]:
-    """Separate a trailing time of day ("17:00", "5pm", "5:30 pm", "noon") from the day."""
-    match = re.search(
-        r"(?:^|\s)(?:at\s+)?(noon|midday|midnight|(\d{1,2})(?::(\d{2}))?\s*(am|pm)?)$", words
-    )
-    if match is None or (match.group(2) and not match.group(3) and not match.group(4)):
-        # A bare number ("friday 5") is too ambiguous to guess.
-        if match is not None:
-            raise GrammarError(f"Is “{original}” morning or afternoon?", "Write 17:00 or 5pm.")
-        return words, None
-    word, hour, minute, half = match.group(1), match.group(2), match.group(3), match.group(4)
-    rest = words[: match.start()].strip()
-    if word in ("noon", "midday"):
-        return rest, time(12, 0)
-    if word == "midnight":
-        return rest, time(23, 59)
-    hours, minutes = int(hour), int(minute or 0)
-    if half:
-        if not 1 <= hours <= 12:
-            raise GrammarError(f"“{original}” has an hour that doesn't exist.", _HINT)
-        hours = hours % 12 + (12 if half == "pm" else 0)
-    if hours > 23 or minutes > 59:
-        raise GrammarError(f"“{original}” has a time that doesn't exist.", _HINT)
-    return rest, time(hours, minutes)

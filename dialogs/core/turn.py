@@ -24,13 +24,20 @@ from dialogs.core.events import Actor, Place
 from storage.models import Channel, Collaborative, Member
 
 
-class Refusal(Exception):
-    """The request can't be done. Raising it rolls the whole turn back."""
+class Problem(Exception):
+    """What went wrong, said to the person who acted, and what to do instead.
+
+    The engine answers every `Problem` the same way: privately, with `refusal_card`.
+    """
 
     def __init__(self, problem: str, hint: str | None = None) -> None:
         super().__init__(problem)
         self.problem = problem
         self.hint = hint
+
+
+class Refusal(Problem):
+    """The request can't be done. Raising it rolls the whole turn back."""
 
 
 @dataclass

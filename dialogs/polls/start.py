@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from dialogs.commands.parser import Command, GrammarError, parse_count, parse_duration
+from dialogs.commands.syntax import Command
+from dialogs.commands.values import parse_count, parse_duration
 from dialogs.commands.when import parse_when
 from dialogs.core.actions import SubmitPoll
 from dialogs.core.cards import ActorModel, Choice, ChoiceInput, Form, OpenForm, TextInput
-from dialogs.core.turn import Refusal, Turn
+from dialogs.core.turn import Problem, Refusal, Turn
 from dialogs.polls.setup import (
     MAX_OPTIONS,
     MAX_QUESTION,
@@ -147,7 +148,7 @@ def submit_form(turn: Turn, values: dict[str, str | list[str]]) -> None:
             _flags_from_form(typed),
             _timing_from_form(turn, collaborative, typed),
         )
-    except (Refusal, GrammarError) as problem:
+    except Problem as problem:
         turn.replies.append(
             OpenForm(actor=ActorModel.of(turn.actor), form=poll_form(typed, problem.problem))
         )

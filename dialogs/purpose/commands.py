@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from dialogs.commands.parser import Command
+from dialogs.commands.syntax import Command
 from dialogs.commands.when import describe
 from dialogs.core import effects, timers
 from dialogs.core.actions import FormKind, RequestForm, SubmitForm

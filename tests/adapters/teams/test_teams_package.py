@@ -36,7 +36,7 @@ from adapters.teams.package import (
     package,
 )
 from bot.cli import main
-from dialogs.commands.parser import SYNTAX
+from dialogs.commands.syntax import SYNTAX
 from tests.support.installed_clients import require
 from tests.support.paths import REPO
 from tests.support.processes import concord_env

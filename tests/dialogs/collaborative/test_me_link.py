@@ -117,7 +117,7 @@ def test_votes_cast_from_both_before_linking_become_one_the_second_platforms(cha
     code = chat.code(ASHA_SLACK, SLACK)
     shown = chat.says(ASHA_TEAMS, TEAMS, f"me link {code}")
 
-    assert "in 1 open poll(s): the vote from Teams now counts" in shown
+    assert "in 1 open poll(s): the vote from this account now counts" in shown
     assert latest_choices(database) == [[1]]
     assert count(database, Ballot) == 2, "the replaced vote is kept as history"
     assert count(database, Participation) == 1
@@ -148,7 +148,7 @@ def test_the_merged_member_keeps_the_higher_role_an_organisation_and_both_identi
         assert (merged.display_name, merged.role) == ("Asha Patel (NHS)", "coordinator")
         assert merged.organisation_id is not None
         entry = session.exec(select(AuditEntry).where(AuditEntry.action == "me.link")).one()
-    assert "joined their Slack account" in entry.summary
+    assert "joined their other account" in entry.summary
     assert "Riverside Trust (1): Asha Patel (coordinator)" in chat.says(
         ASHA_SLACK, SLACK, "org list"
     )
@@ -228,7 +228,7 @@ def test_a_code_is_refused_on_the_account_that_asked_for_it_and_once_linked(chat
 def test_two_accounts_on_one_platform_are_not_joined(chat, database):
     code = chat.code(ASHA_SLACK, SLACK)
     shown = chat.says(BEN_SLACK, SLACK, f"me link {code}")
-    assert "Both accounts are on Slack" in shown
+    assert "Both accounts are on the same platform" in shown
     assert count(database, LinkCode, LinkCode.used_at.is_not(None)) == 1  # type: ignore[union-attr]
     # The refusal changed nothing: the code still works on the other platform.
     assert "now one member" in chat.says(ASHA_TEAMS, TEAMS, f"me link {code}")

@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dialogs.commands.parser import SYNTAX, GrammarError, parse, parse_duration
+from dialogs.commands.parser import parse
+from dialogs.commands.syntax import SYNTAX
+from dialogs.commands.values import GrammarError, parse_duration
 
 
 @pytest.mark.parametrize(

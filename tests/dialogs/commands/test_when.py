@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dialogs.commands.parser import GrammarError
+from dialogs.commands.values import GrammarError
 from dialogs.commands.when import describe, parse_when
 
 THURSDAY_9AM = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # 09:00 in London (GMT)

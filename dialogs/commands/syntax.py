@@ -1,0 +1,225 @@
+"""The command grammar as data: every command's words, arguments and options.
+
+`SYNTAX` is the one list of what people can type. The parser binds text to it,
+and help and usage lines are read from it, so they can never disagree. Adding a
+command starts here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLE_NAMES = ("coordinator", "member", "observer")
+POLL_TYPES = ("single", "multi", "ranked", "score", "dots", "consent")
+RESULT_VISIBILITY = ("live", "after-vote", "after-close")
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    kind: str = "text"  # text | id | role | mention | code | when
+    many: bool = False
+    optional: bool = False
+    placeholder: str = ""
+
+    @property
+    def shown(self) -> str:
+        shown = self.placeholder or self.name.upper()
+        if self.many:
+            shown = f"{shown} {shown} …"
+        return f"[{shown}]" if self.optional else shown
+
+
+@dataclass(frozen=True)
+class Flag:
+    name: str
+    kind: str  # switch | int | choice | duration | text | quorum | timezone
+    choices: tuple[str, ...] = ()
+    minimum: int = 1
+    maximum: int = 1000
+    placeholder: str = ""
+
+    @property
+    def shown(self) -> str:
+        if self.kind == "switch":
+            return f"[--{self.name}]"
+        value = self.placeholder or ("|".join(self.choices) if self.choices else "N")
+        return f"[--{self.name} {value}]"
+
+
+@dataclass(frozen=True)
+class Syntax:
+    name: str
+    words: tuple[str, ...]
+    summary: str
+    args: tuple[Arg, ...] = ()
+    flags: tuple[Flag, ...] = ()
+    who: str = "member"  # anyone | member | coordinator
+
+    @property
+    def usage(self) -> str:
+        parts = [*self.words, *(a.shown for a in self.args), *(f.shown for f in self.flags)]
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Command:
+    syntax: Syntax
+    args: dict[str, Any] = field(default_factory=dict)
+    flags: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.syntax.name
+
+
+_POLL_FLAGS = (
+    Flag("type", "choice", POLL_TYPES),
+    Flag("max", "int", maximum=20),
+    Flag("dots", "int", maximum=100),
+    Flag("anonymous", "switch"),
+    Flag("results", "choice", RESULT_VISIBILITY),
+    Flag("closes", "text", placeholder="WHEN"),
+    Flag("remind", "duration", placeholder="DURATION"),
+    Flag("balance", "choice", ("orgs",)),
+    Flag("quorum", "quorum", placeholder="per-org [K]", maximum=50),
+    Flag("open-options", "switch"),
+    Flag("objections", "int", minimum=0, maximum=100),
+)
+
+SYNTAX: tuple[Syntax, ...] = (
+    Syntax("help", ("help",), "show what you can do here", who="anyone"),
+    Syntax(
+        "setup",
+        ("setup",),
+        "start a collaborative in this channel",
+        (Arg("name", placeholder='"Collaborative name"'),),
+        (Flag("timezone", "timezone", placeholder="Europe/London"),),
+        who="anyone",
+    ),
+    Syntax(
+        "link",
+        ("link",),
+        "show a one-time code to link another channel, or join this one with a code",
+        (Arg("code", "code", optional=True, placeholder="CODE"),),
+        who="anyone",
+    ),
+    Syntax(
+        "org.add",
+        ("org", "add"),
+        "add an organisation",
+        (Arg("name", placeholder='"Name"'),),
+        who="coordinator",
+    ),
+    Syntax(
+        "org.join",
+        ("org", "join"),
+        "say which organisation you belong to",
+        (Arg("name", placeholder='"Name"'),),
+    ),
+    Syntax("org.list", ("org", "list"), "list the organisations and their members"),
+    Syntax(
+        "role",
+        ("role",),
+        "give someone a role",
+        (
+            Arg("role", "role", placeholder="coordinator|member|observer"),
+            Arg("person", "mention", placeholder="@person"),
+        ),
+        who="coordinator",
+    ),
+    Syntax("poll.list", ("poll", "list"), "list the polls"),
+    Syntax(
+        "poll.close",
+        ("poll", "close"),
+        "close a poll now",
+        (Arg("id", "id", placeholder="ID"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "poll.results",
+        ("poll", "results"),
+        "show a poll's results",
+        (Arg("id", "id", placeholder="ID"),),
+    ),
+    Syntax(
+        "poll.export",
+        ("poll", "export"),
+        "export a poll's ballots as CSV",
+        (Arg("id", "id", placeholder="ID"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "poll",
+        ("poll",),
+        "start a poll (with no arguments: open a form)",
+        (
+            Arg("question", optional=True, placeholder='"Question?"'),
+            Arg("options", many=True, optional=True, placeholder='"Option"'),
+        ),
+        _POLL_FLAGS,
+        who="coordinator",
+    ),
+    Syntax(
+        "purpose.start",
+        ("purpose", "start"),
+        "start a purpose round",
+        (),
+        (Flag("gather", "duration", placeholder="DURATION"), Flag("shortlist", "int", maximum=7)),
+        who="coordinator",
+    ),
+    Syntax("purpose.status", ("purpose", "status"), "show where the purpose round is"),
+    Syntax(
+        "purpose.next",
+        ("purpose", "next"),
+        "move the purpose round to its next stage",
+        who="coordinator",
+    ),
+    Syntax("purpose.show", ("purpose", "show"), "show the adopted purpose"),
+    Syntax(
+        "checkin.add",
+        ("checkin", "add"),
+        "schedule a recurring check-in",
+        (Arg("recurrence", placeholder='"every monday 09:00"'),),
+        (Flag("window", "duration", placeholder="DURATION"),),
+        who="coordinator",
+    ),
+    Syntax("checkin.list", ("checkin", "list"), "list the check-ins"),
+    Syntax(
+        "checkin.stop",
+        ("checkin", "stop"),
+        "stop a check-in",
+        (Arg("id", "id", placeholder="ID"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "checkin.now",
+        ("checkin", "now"),
+        "run a check-in now",
+        (Arg("id", "id", placeholder="ID"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "checkin.skip",
+        ("checkin", "skip"),
+        "skip the check-ins on one date",
+        (Arg("date", "when", placeholder="DATE"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "decisions",
+        ("decisions",),
+        "show the decision log",
+        (),
+        (Flag("export", "choice", ("csv", "md")),),
+    ),
+    Syntax(
+        "me.link",
+        ("me", "link"),
+        "show a one-time code, or type it on your other platform: one member, one vote",
+        (Arg("code", "code", optional=True, placeholder="CODE"),),
+    ),
+    Syntax("me.export", ("me", "export"), "get a copy of what Concord holds about you"),
+    Syntax("me.forget", ("me", "forget"), "remove what Concord holds about you"),
+)

@@ -1,0 +1,127 @@
+"""Value readers: the small readers every command shares, and `GrammarError`.
+
+Counts, lengths of time, time zones, @mentions and times of day are read the
+same way wherever they are typed: in a command's flags (`parser`), in a form
+(`polls.setup`), in a deadline (`when`) or a recurring check-in
+(`checkins.recurrence`). Each reader returns the value or raises `GrammarError`
+saying what was wrong and what to type instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from dialogs.core.turn import Problem
+
+WHEN_HINT = 'Write it like "friday 17:00", "tomorrow noon", "in 3 days" or "2026-12-01 17:00".'
+
+
+class GrammarError(Problem):
+    """What was wrong with a command, and what to type instead."""
+
+
+def parse_mention(value: str) -> dict[str, str]:
+    """`<@U123>` (platform mentions, as adapters pass them) or `@Display Name`."""
+    match = re.fullmatch(r"<@([^<>|\s]+)(?:\|[^<>]*)?>", value)
+    if match:
+        return {"user_id": match.group(1)}
+    name = value[1:] if value.startswith("@") else value
+    if not name.strip():
+        raise GrammarError("Say who, with an @mention.", "For example `role observer @Sam`.")
+    return {"name": name.strip()}
+
+
+def parse_count(value: str, what: str, minimum: int, maximum: int) -> int:
+    if not re.fullmatch(r"\d{1,9}", value):
+        raise GrammarError(
+            f"{what} needs a whole number, not `{clip(value, 30)}`.",
+            f"Use a number from {minimum} to {maximum}.",
+        )
+    number = int(value)
+    if not minimum <= number <= maximum:
+        raise GrammarError(f"{what} must be from {minimum} to {maximum}, not {number}.")
+    return number
+
+
+_DURATION_UNITS = {
+    "m": 60,
+    "min": 60,
+    "mins": 60,
+    "minute": 60,
+    "minutes": 60,
+    "h": 3600,
+    "hr": 3600,
+    "hrs": 3600,
+    "hour": 3600,
+    "hours": 3600,
+    "d": 86400,
+    "day": 86400,
+    "days": 86400,
+    "w": 604800,
+    "week": 604800,
+    "weeks": 604800,
+}
+MAX_DURATION_SECONDS = 90 * 86400
+
+
+def parse_duration(value: str, what: str = "The duration") -> int:
+    """`24h`, `1h30m`, `3 days`, `2 weeks` → seconds (one minute to 90 days)."""
+    compact = value.lower().replace(" ", "")
+    parts = re.findall(r"(\d+)([a-z]+)", compact)
+    if (
+        not parts
+        or "".join(n + u for n, u in parts) != compact
+        or any(u not in _DURATION_UNITS for _, u in parts)
+    ):
+        raise GrammarError(
+            f"{what} `{clip(value, 30)}` isn't a length of time.",
+            "Write it like `30m`, `24h`, `3d` or `2 weeks`.",
+        )
+    seconds = sum(int(n) * _DURATION_UNITS[u] for n, u in parts)
+    if not 60 <= seconds <= MAX_DURATION_SECONDS:
+        raise GrammarError(f"{what} must be between 1 minute and 90 days.")
+    return seconds
+
+
+def parse_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        close = difflib.get_close_matches(value, sorted(available_timezones()), n=1)
+        hint = f"Did you mean `{close[0]}`?" if close else "Use a name like `Europe/London`."
+        raise GrammarError(f"`{clip(value, 40)}` is not a time zone Concord knows.", hint) from None
+    return value
+
+
+def split_time(words: str, original: str) -> tuple[str, time | None]:
+    """Separate a trailing time of day ("17:00", "5pm", "5:30 pm", "noon") from the day."""
+    match = re.search(
+        r"(?:^|\s)(?:at\s+)?(noon|midday|midnight|(\d{1,2})(?::(\d{2}))?\s*(am|pm)?)$", words
+    )
+    if match is None or (match.group(2) and not match.group(3) and not match.group(4)):
+        # A bare number ("friday 5") is too ambiguous to guess.
+        if match is not None:
+            raise GrammarError(f"Is “{original}” morning or afternoon?", "Write 17:00 or 5pm.")
+        return words, None
+    word, hour, minute, half = match.group(1), match.group(2), match.group(3), match.group(4)
+    rest = words[: match.start()].strip()
+    if word in ("noon", "midday"):
+        return rest, time(12, 0)
+    if word == "midnight":
+        return rest, time(23, 59)
+    hours, minutes = int(hour), int(minute or 0)
+    if half:
+        if not 1 <= hours <= 12:
+            raise GrammarError(f"“{original}” has an hour that doesn't exist.", WHEN_HINT)
+        hours = hours % 12 + (12 if half == "pm" else 0)
+    if hours > 23 or minutes > 59:
+        raise GrammarError(f"“{original}” has a time that doesn't exist.", WHEN_HINT)
+    return rest, time(hours, minutes)
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters (an ellipsis marks the cut), for quoting it back."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
