@@ -366,14 +366,14 @@ def test_repeated_definitions_are_caught(tmp_path):
             "adapters/slack/__init__.py": 'PLATFORM = "slack"\n',
             "adapters/slack/port.py": 'PLATFORM: str = "slack"\n',
             "adapters/teams/__init__.py": 'PLATFORM = "teams"\n',
-            "dialogs/polls/types.py": "POLL_TYPES = ()\nSTANCES, NEEDS_REASON = (), ()\n",
+            "dialogs/core/poll_types.py": "POLL_TYPES = ()\nSTANCES, NEEDS_REASON = (), ()\n",
             "dialogs/polls/tally.py": "POLL_TYPES = ()\n",
             "dialogs/commands/syntax.py": "def f():\n    STANCES = ()\n",
         },
     )
     assert repeated_definitions(tmp_path) == [
         "POLL_TYPES: defined 2 times, not once"
-        " (dialogs/polls/tally.py:1, dialogs/polls/types.py:1)",
+        " (dialogs/polls/tally.py:1, dialogs/core/poll_types.py:1)",
         "SMALLEST_GROUP: defined 0 times, not once (nowhere)",
         "PLATFORM in adapters/slack/: defined 2 times, not once"
         " (adapters/slack/__init__.py:1, adapters/slack/port.py:1)",

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from dialogs.core.poll_types import POLL_TYPES, RESULTS
+
 ROLE_NAMES = ("coordinator", "member", "observer")
-POLL_TYPES = ("single", "multi", "ranked", "score", "dots", "consent")
-RESULT_VISIBILITY = ("live", "after-vote", "after-close")
 
 
 @dataclass(frozen=True)
@@ -75,11 +75,11 @@ class Command:
 
 
 _POLL_FLAGS = (
-    Flag("type", "choice", POLL_TYPES),
+    Flag("type", "choice", tuple(POLL_TYPES)),
     Flag("max", "int", maximum=20),
     Flag("dots", "int", maximum=100),
     Flag("anonymous", "switch"),
-    Flag("results", "choice", RESULT_VISIBILITY),
+    Flag("results", "choice", RESULTS),
     Flag("closes", "text", placeholder="WHEN"),
     Flag("remind", "duration", placeholder="DURATION"),
     Flag("balance", "choice", ("orgs",)),

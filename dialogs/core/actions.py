@@ -29,10 +29,14 @@ from typing import Any, ClassVar, get_type_hints
 
 from sqlmodel import Session
 
+from dialogs.core.poll_types import NEEDS_REASON, STANCES
 from storage.models import CheckinRun, CheckinSchedule, Poll, ProposalGroup, PurposeRound
 
 MAX_ACTION_LENGTH = 200
 _ID = r"(\d{1,12})"
+# Consent stances: those given by a button alone, and those that need a reason (a form).
+_PLAIN = "(" + "|".join(re.escape(s) for s in STANCES if s not in NEEDS_REASON) + ")"
+_REASONED = "(" + "|".join(re.escape(s) for s in NEEDS_REASON) + ")"
 
 
 class Subject(StrEnum):
@@ -133,7 +137,7 @@ class Stance(Action):
     """A consent poll's Agree or Can-live-with-it button (no reason needed)."""
 
     FORMAT = "stance:{}:{}"
-    PATTERN = re.compile(rf"stance:{_ID}:(agree|live-with-it)")
+    PATTERN = re.compile(rf"stance:{_ID}:{_PLAIN}")
     poll_id: int
     stance: str
 
@@ -143,7 +147,7 @@ class ReasonForm(Action):
     """A consent poll's Object or Block button: opens the form for the reason."""
 
     FORMAT = "form:consent:{}:{}"
-    PATTERN = re.compile(rf"form:consent:{_ID}:(object|block)")
+    PATTERN = re.compile(rf"form:consent:{_ID}:{_REASONED}")
     poll_id: int
     stance: str
 
@@ -157,7 +161,7 @@ class ReasonSubmit(Action):
     """The reason form for an objection or a block, submitted."""
 
     FORMAT = "submit:consent:{}:{}"
-    PATTERN = re.compile(rf"submit:consent:{_ID}:(object|block)")
+    PATTERN = re.compile(rf"submit:consent:{_ID}:{_REASONED}")
     poll_id: int
     stance: str
 

@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+from dialogs.core.poll_types import POLL_TYPES, STANCES
 from dialogs.polls.tally import DEFAULT_SCORES, TIE_BREAK, InvalidBallot, check_ballot
-from dialogs.polls.types import POLL_TYPES, STANCES
 
 VERSION_LINE = "# concord-ballots v1"
 FIXED_COLUMNS = ("ballot", "organisation")

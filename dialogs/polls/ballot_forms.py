@@ -11,9 +11,9 @@ from typing import Any
 
 from dialogs.core.actions import FormKind, SubmitForm
 from dialogs.core.cards import ActorModel, Choice, ChoiceInput, Form, OpenForm, TextInput
+from dialogs.core.poll_types import SCORE_MAX, SCORE_MIN
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls.results import labels
-from dialogs.polls.types import SCORE_MAX, SCORE_MIN
 from dialogs.polls.voting import checked_voter, latest_ballot, record
 from storage.models import Ballot, Poll
 

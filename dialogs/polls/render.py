@@ -26,6 +26,7 @@ from dialogs.core.cards import (
     ResultBars,
     Text,
 )
+from dialogs.core.poll_types import POLL_TYPES, STANCE_LABELS, STANCES
 from dialogs.polls.results import (
     breakdown,
     compute,
@@ -34,7 +35,6 @@ from dialogs.polls.results import (
     visible_to_all,
     voter_count,
 )
-from dialogs.polls.types import POLL_TYPES, STANCE_LABELS, STANCES
 from storage.models import Collaborative, Poll
 
 

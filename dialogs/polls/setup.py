@@ -19,9 +19,9 @@ from sqlmodel import Session, select
 from dialogs.commands.when import describe
 from dialogs.core import effects, timers
 from dialogs.core.messages import poll_key
+from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls.render import render_poll
-from dialogs.polls.types import DEFAULT_DOTS, POLL_TYPES
 from storage.models import Collaborative, Member, Organisation, Poll, PollOption
 
 MAX_QUESTION = 300

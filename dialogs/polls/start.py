@@ -14,6 +14,7 @@ from dialogs.commands.values import parse_count, parse_duration
 from dialogs.commands.when import parse_when
 from dialogs.core.actions import SubmitPoll
 from dialogs.core.cards import ActorModel, Choice, ChoiceInput, Form, OpenForm, TextInput
+from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES, RESULTS
 from dialogs.core.turn import Problem, Refusal, Turn
 from dialogs.polls.setup import (
     MAX_OPTIONS,
@@ -23,7 +24,6 @@ from dialogs.polls.setup import (
     open_poll,
     validated_spec,
 )
-from dialogs.polls.types import DEFAULT_DOTS, POLL_TYPES, RESULTS
 from storage.models import Collaborative
 
 FORM_ACTION = SubmitPoll().encode()

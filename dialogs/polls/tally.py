@@ -48,7 +48,7 @@ from fractions import Fraction
 from itertools import chain
 from typing import Any
 
-from dialogs.polls.types import NEEDS_REASON, POLL_TYPES, STANCES
+from dialogs.core.poll_types import NEEDS_REASON, POLL_TYPES, STANCES
 
 DEFAULT_SCORES = (0, 5)
 TIE_BREAK = (

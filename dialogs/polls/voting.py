@@ -29,11 +29,11 @@ from dialogs.core import effects
 from dialogs.core.actions import FormKind, ReasonSubmit, SubmitForm
 from dialogs.core.cards import ActorModel, Card, Form, OpenForm, Text, TextInput
 from dialogs.core.messages import poll_key, round_key
+from dialogs.core.poll_types import NEEDS_REASON, STANCE_LABELS, STANCES
 from dialogs.core.turn import Refusal, Turn, said
 from dialogs.polls.render import result_blocks
 from dialogs.polls.results import compute, has_voted, labels, options
 from dialogs.polls.setup import MAX_OPTIONS, check_option
-from dialogs.polls.types import NEEDS_REASON, STANCE_LABELS, STANCES
 from storage.database import insert_row
 from storage.models import (
     LATEST_BALLOT,

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dialogs.core.poll_types import POLL_TYPES, STANCES
 from dialogs.polls.tally import (
     TIE_BREAK,
     InvalidBallot,
@@ -19,7 +20,6 @@ from dialogs.polls.tally import (
     tally_multi,
     tally_single,
 )
-from dialogs.polls.types import POLL_TYPES, STANCES
 
 
 def test_the_most_chosen_option_wins():
