@@ -46,7 +46,7 @@ from dialogs.purpose.cards import (
 )
 from dialogs.purpose.proposals import round_in
 from dialogs.purpose.stages import ADVANCE, Step, has_proposals, open_consent
-from storage.models import Collaborative, Poll, Proposal, PurposeRound
+from storage.models import Collaborative, Member, Poll, Proposal, PurposeRound
 
 MAX_PROMPT = 200
 JUST_OPENED = timedelta(minutes=1)
@@ -57,9 +57,29 @@ JUST_OPENED = timedelta(minutes=1)
 
 def start(turn: Turn, command: Command) -> None:
     collaborative, member = turn.require_coordinator("start a purpose round")
-    session = turn.session
-    if running := rounds.running_round(session, collaborative.id or 0):
+    if running := rounds.running_round(turn.session, collaborative.id or 0):
         raise _already_running(running, collaborative)
+    purpose_round = _open_round(turn, collaborative, member, command)
+    assert purpose_round.stage_ends_at is not None
+    ends = describe(purpose_round.stage_ends_at, collaborative.timezone)
+    turn.audit(
+        "purpose.start",
+        f"started purpose round #{purpose_round.number}; gathering until {ends}",
+        round=purpose_round.number,
+        settings=purpose_round.settings,
+    )
+    channels = turn.post_everywhere(
+        render_round(turn.session, purpose_round), key=round_key(purpose_round)
+    )
+    rounds.load_grouping().prepare_in_background([])  # the model, before anyone waits for it
+    turn.reply(_started_card(purpose_round, channels, ends))
+
+
+def _open_round(
+    turn: Turn, collaborative: Collaborative, member: Member, command: Command
+) -> PurposeRound:
+    """The new round stored, with its gathering deadline and halfway nudge scheduled."""
+    session = turn.session
     gather = command.flags.get("gather", rounds.DEFAULT_GATHER)
     settings = {
         "gather": gather,
@@ -96,40 +116,30 @@ def start(turn: Turn, command: Command) -> None:
     )
     halfway = turn.now + timedelta(seconds=gather / 2)
     timers.schedule(session, cid, timers.PURPOSE_NUDGE, purpose_round.id, "nudge", halfway)
-    ends = describe(purpose_round.stage_ends_at, collaborative.timezone)
-    turn.audit(
-        "purpose.start",
-        f"started purpose round #{purpose_round.number}; gathering until {ends}",
-        round=purpose_round.number,
-        settings=settings,
-    )
-    channels = turn.post_everywhere(
-        render_round(session, purpose_round), key=round_key(purpose_round)
-    )
-    rounds.load_grouping().prepare_in_background(
-        []
-    )  # load the grouping model before anyone waits for it
-    turn.reply(
-        Card(
-            blocks=[
-                Text(text=f"Purpose round #{purpose_round.number} is open"),
-                Text(
-                    text=f"The invitation is posted in {channels} channel"
-                    f"{'s' * (channels != 1)}; members propose until {ends}. "
-                    "`purpose next` groups the proposals sooner."
-                ),
-                Context(text="The prompts: " + " / ".join(purpose_round.prompts)),
-                Actions(
-                    elements=[
-                        Button(
-                            label="Edit the prompts",
-                            action=RequestForm(FormKind.PROMPTS, purpose_round.id).encode(),
-                        )
-                    ]
-                ),
-            ],
-            fallback=f"Purpose round #{purpose_round.number} is open",
-        )
+    return purpose_round
+
+
+def _started_card(purpose_round: PurposeRound, channels: int, ends: str) -> Card:
+    """The coordinator's confirmation, with the button to edit the prompts."""
+    return Card(
+        blocks=[
+            Text(text=f"Purpose round #{purpose_round.number} is open"),
+            Text(
+                text=f"The invitation is posted in {channels} channel"
+                f"{'s' * (channels != 1)}; members propose until {ends}. "
+                "`purpose next` groups the proposals sooner."
+            ),
+            Context(text="The prompts: " + " / ".join(purpose_round.prompts)),
+            Actions(
+                elements=[
+                    Button(
+                        label="Edit the prompts",
+                        action=RequestForm(FormKind.PROMPTS, purpose_round.id).encode(),
+                    )
+                ]
+            ),
+        ],
+        fallback=f"Purpose round #{purpose_round.number} is open",
     )
 
 
