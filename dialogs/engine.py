@@ -12,13 +12,14 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
+from functools import partial
 
 from sqlmodel import Session
 
 from dialogs.checkins import answers, runs, schedules
 from dialogs.collaborative import decisions, identity_link, members
 from dialogs.collaborative import setup as collaborative_setup
-from dialogs.commands.help import NOT_YET, help_card
+from dialogs.commands.help import NOT_YET, show_help
 from dialogs.commands.parser import parse
 from dialogs.commands.syntax import Command
 from dialogs.core import actions, reactions
@@ -69,32 +70,9 @@ class Engine:
         self.default_timezone = default_timezone
         self.votes_recorded = 0  # committed by this engine since it started (for /metrics)
         self._counting = threading.Lock()  # turns run in worker threads
-        self._commands: dict[str, Callable[[Turn, Command], None]] = {
-            "help": lambda turn, _: turn.reply(help_card(turn)),
-            "setup": lambda turn, command: collaborative_setup.setup(
-                turn, command, self.default_timezone
-            ),
-            "link": collaborative_setup.link,
-            "org.add": members.org_add,
-            "org.join": members.org_join,
-            "org.list": lambda turn, _: members.org_list(turn),
-            "role": members.role,
-            "poll": start.start,
-            "poll.list": lambda turn, _: lifecycle.list_polls(turn),
-            "poll.close": lambda turn, command: lifecycle.close(turn, command.args["id"]),
-            "poll.results": lambda turn, command: lifecycle.results(turn, command.args["id"]),
-            "poll.export": lambda turn, command: lifecycle.export(turn, command.args["id"]),
-            "decisions": decisions.decisions,
-            "checkin.add": schedules.add,
-            "checkin.list": lambda turn, _: schedules.list_schedules(turn),
-            "checkin.stop": lambda turn, command: schedules.stop(turn, command.args["id"]),
-            "checkin.now": lambda turn, command: schedules.run_now(turn, command.args["id"]),
-            "checkin.skip": schedules.skip,
-            "me.link": identity_link.me_link,
-            "purpose.start": commands.start,
-            "purpose.status": lambda turn, _: commands.status(turn),
-            "purpose.next": lambda turn, _: commands.next_stage(turn),
-            "purpose.show": lambda turn, _: commands.show(turn),
+        self._commands: dict[str, CommandHandler] = {
+            **COMMANDS,
+            "setup": partial(collaborative_setup.setup, default_timezone=default_timezone),
         }
 
     def handle(self, event: Event, *, event_id: str | None = None) -> list[Effect]:
@@ -281,6 +259,35 @@ def _scope_from_action(turn: Turn, action: Action) -> None:
     )
     if member is not None:
         turn.collaborative, turn.member = collaborative, member
+
+
+CommandHandler = Callable[[Turn, Command], None]
+
+# Every command of the grammar (`dialogs.commands.syntax.SYNTAX`) and what handles it.
+COMMANDS: dict[str, CommandHandler] = {
+    "help": show_help,
+    "link": collaborative_setup.link,
+    "org.add": members.org_add,
+    "org.join": members.org_join,
+    "org.list": members.org_list,
+    "role": members.role,
+    "poll": start.start,
+    "poll.list": lifecycle.list_polls,
+    "poll.close": lifecycle.close,
+    "poll.results": lifecycle.results,
+    "poll.export": lifecycle.export,
+    "decisions": decisions.decisions,
+    "checkin.add": schedules.add,
+    "checkin.list": schedules.list_schedules,
+    "checkin.stop": schedules.stop,
+    "checkin.now": schedules.run_now,
+    "checkin.skip": schedules.skip,
+    "me.link": identity_link.me_link,
+    "purpose.start": commands.start,
+    "purpose.status": commands.status,
+    "purpose.next": commands.next_stage,
+    "purpose.show": commands.show,
+}
 
 
 def _poll_message(session: Session, key: MessageKey) -> Card | None:

@@ -111,7 +111,7 @@ def add(turn: Turn, command: Command) -> None:
     )
 
 
-def list_schedules(turn: Turn) -> None:
+def list_schedules(turn: Turn, command: Command) -> None:
     collaborative, _ = turn.in_collaborative()
     schedules = turn.session.exec(
         select(CheckinSchedule)
@@ -138,7 +138,8 @@ def list_schedules(turn: Turn) -> None:
     turn.say(f"Check-ins in {collaborative.name}", *lines)
 
 
-def stop(turn: Turn, number: int) -> None:
+def stop(turn: Turn, command: Command) -> None:
+    number: int = command.args["id"]
     collaborative, _ = turn.require_coordinator("stop a check-in")
     schedule = _schedule_by_number(turn.session, collaborative, number)
     if schedule.status != "active":
@@ -148,7 +149,8 @@ def stop(turn: Turn, number: int) -> None:
     turn.say(f"Check-in #{number} is stopped.", "Past answers and summaries are kept.")
 
 
-def run_now(turn: Turn, number: int) -> None:
+def run_now(turn: Turn, command: Command) -> None:
+    number: int = command.args["id"]
     collaborative, _ = turn.require_coordinator("start a check-in")
     schedule = _schedule_by_number(turn.session, collaborative, number)
     local = turn.now.astimezone(ZoneInfo(schedule.timezone))

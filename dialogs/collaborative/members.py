@@ -110,7 +110,7 @@ def org_join(turn: Turn, command: Command) -> None:
     turn.say(f"You are now listed with {organisation.name}.")
 
 
-def org_list(turn: Turn) -> None:
+def org_list(turn: Turn, command: Command) -> None:
     collaborative, _ = turn.in_collaborative()
     members = turn.session.exec(
         select(Member)

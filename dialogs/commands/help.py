@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.commands.syntax import SYNTAX, Syntax
+from dialogs.commands.syntax import SYNTAX, Command, Syntax
 from dialogs.core.cards import Card, Context, Heading, Text
 from dialogs.core.turn import Turn
 
@@ -13,6 +13,11 @@ NOT_YET = {
 }
 
 _OUTSIDE = ("help", "setup", "link")
+
+
+def show_help(turn: Turn, command: Command) -> None:
+    """`help`: what this person may do here, and next."""
+    turn.reply(help_card(turn))
 
 
 def help_card(turn: Turn) -> Card:

@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, delete, func, select
 
 from dialogs.collaborative import members as membership
+from dialogs.commands.syntax import Command
 from dialogs.commands.when import describe
 from dialogs.core import effects, reactions, timers
 from dialogs.core.actions import Mute, Unmute
@@ -35,7 +36,8 @@ from storage.models import Ballot, Collaborative, Member, Participation, Poll, T
 _SHUFFLE = random.SystemRandom()
 
 
-def close(turn: Turn, number: int) -> None:
+def close(turn: Turn, command: Command) -> None:
+    number: int = command.args["id"]
     collaborative, _ = turn.require_coordinator("close a poll")
     _close(turn, collaborative, _poll_by_number(turn.session, collaborative, number))
 
@@ -187,7 +189,7 @@ def finish(
     return summary
 
 
-def list_polls(turn: Turn) -> None:
+def list_polls(turn: Turn, command: Command) -> None:
     collaborative, _ = turn.in_collaborative()
     polls = turn.session.exec(
         select(Poll)
@@ -212,7 +214,8 @@ def list_polls(turn: Turn) -> None:
     turn.say(f"Polls in {collaborative.name}", *lines)
 
 
-def results(turn: Turn, number: int) -> None:
+def results(turn: Turn, command: Command) -> None:
+    number: int = command.args["id"]
     collaborative, member = turn.in_collaborative()
     poll = _poll_by_number(turn.session, collaborative, number)
     if not visible_to(turn.session, poll, member):
@@ -227,8 +230,9 @@ def results(turn: Turn, number: int) -> None:
     turn.reply(result_card(turn.session, poll, collaborative, compute(turn.session, poll)))
 
 
-def export(turn: Turn, number: int) -> None:
+def export(turn: Turn, command: Command) -> None:
     """The ballots as CSV, for `concord recount` or a spreadsheet (no names, random order)."""
+    number: int = command.args["id"]
     collaborative, _ = turn.require_coordinator("export ballots")
     poll = _poll_by_number(turn.session, collaborative, number)
     if not visible_to_all(poll):

@@ -152,7 +152,7 @@ def _already_running(purpose_round: PurposeRound, collaborative: Collaborative) 
     )
 
 
-def status(turn: Turn) -> None:
+def status(turn: Turn, command: Command) -> None:
     collaborative, member = turn.in_collaborative()
     purpose_round = rounds.running_round(turn.session, collaborative.id or 0) or _latest(
         turn.session, collaborative
@@ -184,7 +184,7 @@ def _next_hint(purpose_round: PurposeRound) -> str:
     }[purpose_round.stage]
 
 
-def show(turn: Turn) -> None:
+def show(turn: Turn, command: Command) -> None:
     collaborative, _ = turn.in_collaborative()
     adopted = rounds.latest_adopted(turn.session, collaborative.id or 0)
     if adopted is not None:
@@ -199,7 +199,7 @@ def show(turn: Turn) -> None:
     )
 
 
-def next_stage(turn: Turn) -> None:
+def next_stage(turn: Turn, command: Command) -> None:
     collaborative, member = turn.require_coordinator("move the purpose round on")
     purpose_round = rounds.running_round(turn.session, collaborative.id or 0)
     if purpose_round is None:
