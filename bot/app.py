@@ -76,7 +76,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     app[TEAMS] = teams
 
     if settings.playground_enabled:
-        playground = Playground(database, engine, after_change=deliver_now, clock=clock)
+        playground = Playground(database, runner, after_change=deliver_now, clock=clock)
         playground.seed_demo()
         playground.add_routes(app)
         platforms[playground.port.platform] = playground.port
@@ -84,13 +84,13 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     app[DATABASE] = database
     app[ENGINE] = engine
     app[DISPATCHER] = Dispatcher(database, engine, platforms, clock=clock)
-    app[METRICS] = Metrics(database, engine, app[DISPATCHER], clock)
+    app[METRICS] = Metrics(database, runner, app[DISPATCHER], clock)
     app[SCHEDULER] = Scheduler(
         Ticker(database, clock), app[DISPATCHER], watcher=app[METRICS], prepare=engine.prepare
     )
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_page)
-    charts.add_routes(app, database)
+    charts.add_routes(app, runner)
     app.cleanup_ctx.append(_running)
     return app
 

@@ -13,18 +13,20 @@ import re
 import threading
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from sqlmodel import Session
 
 from dialogs.checkins import schedules
-from dialogs.collaborative import decisions, identity_link, members
+from dialogs.collaborative import channels, decisions, identity_link, members
 from dialogs.commands.help import NOT_YET, help_card
 from dialogs.commands.parser import Command, GrammarError, parse
 from dialogs.core import actions
-from dialogs.core.cards import ActorModel, Card, Context, Effect, Notify, PlaceModel
+from dialogs.core.cards import ActorModel, Card, Context, Effect, Notify, PlaceModel, Post
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.effects import channel_lane
-from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Place
+from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Installed, Place
+from dialogs.core.ports import Chart, ResultChart, TrendChart
 from dialogs.core.turn import Refusal, Turn, refusal_card
 from dialogs.home import home_card
 from dialogs.polls import lifecycle, results, vote_batch, voting
@@ -95,8 +97,8 @@ class Engine:
         handled at most once: a retry finds the id recorded with the first change and
         does nothing.
         """
-        if not isinstance(event, CommandIssued | ActionInvoked):
-            return []
+        if isinstance(event, Installed):
+            return self._installed(event)
         echo = event.text if isinstance(event, CommandIssued) else None
         once = (event.actor.platform, event_id) if event_id else None
         try:
@@ -175,6 +177,22 @@ class Engine:
         return self.database.run(
             lambda session: give_up_lanes(session, prefix, "Concord was removed from the workspace")
         )
+
+    def channel_seen(self, place: Place, delivery: dict[str, Any]) -> None:
+        """An adapter saw this conversation: keep `delivery` if its channel is linked."""
+        channels.remember_delivery(self.database, place, delivery)
+
+    def chart(self, token: str) -> Chart | None:
+        """The data of the chart `token` names: a check-in's trend, or a poll's result once
+        everyone may see it."""
+        return self.database.run(lambda session: _chart(session, token))
+
+    def _installed(self, event: Installed) -> list[Effect]:
+        """Concord joined a conversation: keep its delivery; the greeting, the first time."""
+        self.channel_seen(event.place, dict(event.delivery))
+        if not channels.first_greeting(self.database, event.place, self.clock()):
+            return []
+        return [Post(place=PlaceModel.of(event.place), card=channels.welcome_card())]
 
     def _in_turn(
         self,
@@ -266,6 +284,14 @@ def _scope_from_action(turn: Turn, action: str) -> None:
     )
     if member is not None:
         turn.collaborative, turn.member = collaborative, member
+
+
+def _chart(session: Session, token: str) -> Chart | None:
+    if trend := schedules.trend(session, token):
+        return TrendChart(*trend)
+    if result := results.chart_data(session, token):
+        return ResultChart(*result)
+    return None
 
 
 def _private(actor: Actor, place: Place, card: Card, echo: str | None) -> Notify:

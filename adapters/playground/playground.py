@@ -22,10 +22,11 @@ from adapters.playground.demo import CHANNELS, TENANT, seed_demo
 from adapters.playground.inbound import ActionRequest, CommandRequest, Who, translate_mentions
 from adapters.playground.port import PLATFORM, Entry, PlaygroundPort
 from adapters.playground.routes import add_routes
-from dialogs.core.cards import Card, Form, Notify, OpenForm, Text
+from dialogs.core.cards import Card, Form, Notify, Text
 from dialogs.core.clock import Clock, utc_now
+from dialogs.core.effects import for_actor
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
-from dialogs.engine import Engine
+from dialogs.core.ports import Concord
 from storage.database import Database
 
 
@@ -51,14 +52,14 @@ class Playground:
     def __init__(
         self,
         database: Database,
-        engine: Engine,
+        concord: Concord,
         after_change: Callable[[], Awaitable[None]],
         *,
         clock: Clock = utc_now,
     ) -> None:
         self.port = PlaygroundPort(clock=clock)
         self._database = database
-        self._engine = engine
+        self._concord = concord
         self._after_change = after_change
         self._clock = clock
 
@@ -97,20 +98,15 @@ class Playground:
         }
 
     async def _handle(self, event: CommandIssued | ActionInvoked) -> Outcome:
-        effects = await asyncio.to_thread(self._engine.handle, event)
-        replies: list[Card] = []
-        form: Form | None = None
-        mine = event.actor.user_id
+        effects = await self._concord.handle(event)
         for effect in effects:
             if isinstance(effect, Notify):
                 place = effect.place.place() if effect.place else None
-                await self.port.notify(effect.actor.actor(), place, effect.card)
-                if effect.actor.user_id == mine:
-                    replies.append(effect.card)
-            elif isinstance(effect, OpenForm) and effect.actor.user_id == mine:
-                form = effect.form
+                await self.port.notify(effect.actor.actor(), place, {}, effect.card)
+        notes, forms = for_actor(effects, event.actor)
         await self._after_change()
-        return Outcome(event.actor, replies, form)
+        form = forms[-1].form if forms else None
+        return Outcome(event.actor, [note.card for note in notes], form)
 
     async def _people(self) -> list[directory.Person]:
         return await asyncio.to_thread(self._database.run, directory.people)

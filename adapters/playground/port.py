@@ -100,7 +100,9 @@ class PlaygroundPort:
             transcript.append(Entry(ref, next(self._seq), card, self._clock(), place.channel_id))
         self.feed.changed()
 
-    async def notify(self, actor: Actor, place: Place | None, card: Card) -> None:
+    async def notify(
+        self, actor: Actor, place: Place | None, delivery: dict[str, Any], card: Card
+    ) -> None:
         channel_id = place.channel_id if place else None
         self._notes[actor.user_id].append(self._entry(card, channel_id))
         self.feed.changed()

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-MAX_COMMAND_LENGTH = 4000
+from dialogs.core.events import MAX_COMMAND_LENGTH
+
 ROLE_NAMES = ("coordinator", "member", "observer")
 POLL_TYPES = ("single", "multi", "ranked", "score", "dots", "consent")
 RESULT_VISIBILITY = ("live", "after-vote", "after-close")

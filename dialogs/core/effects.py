@@ -13,7 +13,18 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from dialogs.core.cards import ActorModel, Card, Context, Notify, PlaceModel, Post, Text, Update
+from dialogs.core.cards import (
+    ActorModel,
+    Card,
+    Context,
+    Effect,
+    Notify,
+    OpenForm,
+    PlaceModel,
+    Post,
+    Text,
+    Update,
+)
 from dialogs.core.events import Actor, Place
 from storage.database import insert_row
 from storage.models import AuditEntry, Channel, Collaborative, Identity, Member, Outbox
@@ -167,3 +178,10 @@ def record(
             detail=detail,
         )
     )
+
+
+def for_actor(effects: list[Effect], actor: Actor) -> tuple[list[Notify], list[OpenForm]]:
+    """What the engine answered for `actor` alone: their private notes, and forms to open."""
+    notes = [e for e in effects if isinstance(e, Notify) and e.actor.user_id == actor.user_id]
+    forms = [e for e in effects if isinstance(e, OpenForm) and e.actor.user_id == actor.user_id]
+    return notes, forms

@@ -15,11 +15,12 @@ from itertools import pairwise
 
 from sqlmodel import select
 
+from adapters.slack.port import SLACK_LIMITS
 from bot.dispatcher import Dispatcher
 from dialogs.core.cards import Card, PlaceModel, Post, Text, Update
 from dialogs.core.effects import emit
 from dialogs.core.events import Place
-from dialogs.core.ports import NO_LIMITS, SLACK_LIMITS, DeliveryError, DeliveryLimits
+from dialogs.core.ports import NO_LIMITS, DeliveryError, DeliveryLimits
 from storage.models import Channel, Collaborative, Outbox, PostedMessage
 
 
@@ -48,7 +49,7 @@ class FakePlatform:
     async def update(self, place, delivery, ref, card):
         self._arrive("update", place, card)
 
-    async def notify(self, actor, place, card):
+    async def notify(self, actor, place, delivery, card):
         self._arrive("notify", place, card)
 
     def _arrive(self, kind, place, card) -> str:

@@ -17,8 +17,9 @@ from typing import Any, TypeVar
 import pytest
 from sqlmodel import func, select
 
+from adapters.slack.port import SLACK_LIMITS
+from adapters.teams.port import TEAMS_LIMITS
 from bot.dispatcher import Dispatcher
-from dialogs.core.ports import SLACK_LIMITS, TEAMS_LIMITS
 from dialogs.engine import Engine
 from dialogs.polls.setup import message_key
 from dialogs.runner import EngineRunner

@@ -15,6 +15,7 @@ from adapters.playground import Playground
 from adapters.playground.demo import PERSONAS
 from bot.dispatcher import Dispatcher
 from dialogs.engine import Engine
+from dialogs.runner import EngineRunner
 from storage.models import AuditEntry, Channel, Collaborative, Identity, Member, Organisation
 
 RIVERSIDE = "riverside-partnership"
@@ -30,7 +31,7 @@ async def client(sqlite_database, clock):
         assert dispatcher is not None
         await dispatcher.drain()
 
-    playground = Playground(sqlite_database, engine, deliver, clock=clock)
+    playground = Playground(sqlite_database, EngineRunner(engine), deliver, clock=clock)
     dispatcher = Dispatcher(sqlite_database, engine, {"playground": playground.port}, clock=clock)
     playground.seed_demo()
     app = web.Application()
@@ -78,7 +79,7 @@ def test_the_demo_is_seeded_once_however_often_the_app_starts(sqlite_database, c
         return None
 
     for _ in range(3):
-        Playground(sqlite_database, engine, nothing, clock=clock).seed_demo()
+        Playground(sqlite_database, EngineRunner(engine), nothing, clock=clock).seed_demo()
 
     tables = (Collaborative, Organisation, Member, Identity, Channel, AuditEntry)
     assert count_rows(sqlite_database, *tables) == [1, 2, 5, 5, 2, 1]

@@ -66,7 +66,7 @@ async def test_private_notes_reach_only_their_person_in_the_order_things_happene
     port = PlaygroundPort(clock=clock)
     await port.post(RIVERSIDE, {}, card("poll"))
 
-    await port.notify(BEN, RIVERSIDE, card("You voted"))
+    await port.notify(BEN, RIVERSIDE, {}, card("You voted"))
 
     [note] = port.notes("ben")
     assert note.channel_id == RIVERSIDE.channel_id
