@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -77,7 +77,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
 
     if settings.playground_enabled:
         playground = Playground(database, runner, after_change=deliver_now, clock=clock)
-        playground.seed_demo()
+        app.on_startup.append(_seeding(playground))
         playground.add_routes(app)
         platforms[playground.port.platform] = playground.port
 
@@ -140,6 +140,13 @@ def teams_config(settings: Settings) -> TeamsConfig:
         tenant_id=settings.microsoft_app_tenant_id,
         public_url=settings.concord_public_url or "",
     )
+
+
+def _seeding(playground: Playground) -> Callable[[web.Application], Awaitable[None]]:
+    async def seed(_: web.Application) -> None:
+        await playground.seed_demo()
+
+    return seed
 
 
 async def _running(app: web.Application) -> AsyncIterator[None]:

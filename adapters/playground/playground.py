@@ -63,8 +63,12 @@ class Playground:
         self._after_change = after_change
         self._clock = clock
 
-    def seed_demo(self) -> None:
-        seed_demo(self._database, self._clock)
+    async def seed_demo(self) -> None:
+        """The demo collaborative, the first time: what seeding it posted is delivered, then
+        forgotten, so the page opens on quiet channels as if it had always been there."""
+        if await seed_demo(self._concord):
+            await self._after_change()
+            self.port.forget()
 
     def add_routes(self, app: web.Application) -> None:
         add_routes(app, self)

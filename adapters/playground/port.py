@@ -107,6 +107,12 @@ class PlaygroundPort:
         self._notes[actor.user_id].append(self._entry(card, channel_id))
         self.feed.changed()
 
+    def forget(self) -> None:
+        """Drop every message and note shown so far (the demo's seeding chatter)."""
+        self._transcripts.clear()
+        self._notes.clear()
+        self.feed.changed()
+
     def transcript(self, channel_id: str) -> list[Entry]:
         return list(self._transcripts.get(channel_id, ()))
 
