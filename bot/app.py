@@ -76,7 +76,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     app[TEAMS] = teams
 
     if settings.playground_enabled:
-        playground = Playground(database, runner, after_change=deliver_now, clock=clock)
+        playground = Playground(runner, after_change=deliver_now, clock=clock)
         app.on_startup.append(_seeding(playground))
         playground.add_routes(app)
         platforms[playground.port.platform] = playground.port

@@ -12,13 +12,13 @@ import logging
 import re
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlmodel import Session
 
 from dialogs.checkins import schedules
-from dialogs.collaborative import channels, decisions, identity_link, members
+from dialogs.collaborative import channels, decisions, directory, identity_link, members
 from dialogs.commands.help import NOT_YET, help_card
 from dialogs.commands.parser import Command, GrammarError, parse
 from dialogs.core import actions
@@ -26,7 +26,7 @@ from dialogs.core.cards import ActorModel, Card, Context, Effect, Notify, PlaceM
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.effects import channel_lane
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Installed, Place
-from dialogs.core.ports import Chart, ResultChart, TrendChart
+from dialogs.core.ports import Chart, Person, ResultChart, TrendChart
 from dialogs.core.turn import Refusal, Turn, refusal_card
 from dialogs.home import home_card
 from dialogs.polls import lifecycle, results, vote_batch, voting
@@ -186,6 +186,18 @@ class Engine:
         """The data of the chart `token` names: a check-in's trend, or a poll's result once
         everyone may see it."""
         return self.database.run(lambda session: _chart(session, token))
+
+    def people(self, platform: str, tenant_id: str) -> list[Person]:
+        """Who Concord knows on this platform tenant (read-only)."""
+        with self.database.session() as session:
+            return directory.people(session, platform, tenant_id)
+
+    def channel_links(
+        self, platform: str, tenant_id: str, channel_ids: Iterable[str]
+    ) -> dict[str, str]:
+        """The collaborative each of these channels belongs to, by channel id (read-only)."""
+        with self.database.session() as session:
+            return directory.channel_links(session, platform, tenant_id, channel_ids)
 
     def _installed(self, event: Installed) -> list[Effect]:
         """Concord joined a conversation: keep its delivery; the greeting, the first time."""

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from dialogs.core.cards import Card, Effect
 from dialogs.core.events import Actor, Event, Place
-from dialogs.core.ports import Chart
+from dialogs.core.ports import Chart, Person
 from dialogs.engine import Engine
 from dialogs.polls import vote_batch
 
@@ -64,6 +65,14 @@ class EngineRunner:
 
     async def prepare(self) -> None:
         await asyncio.to_thread(self.engine.prepare)
+
+    async def people(self, platform: str, tenant_id: str) -> list[Person]:
+        return await asyncio.to_thread(self.engine.people, platform, tenant_id)
+
+    async def channel_links(
+        self, platform: str, tenant_id: str, channel_ids: Iterable[str]
+    ) -> dict[str, str]:
+        return await asyncio.to_thread(self.engine.channel_links, platform, tenant_id, channel_ids)
 
     async def _store_waiting(self) -> None:
         try:

@@ -9,16 +9,14 @@ which wakes the open pages.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from aiohttp import web
-from sqlmodel import Session
 
-from adapters.playground import directory, render
-from adapters.playground.demo import CHANNELS, TENANT, seed_demo
+from adapters.playground import render
+from adapters.playground.demo import CHANNEL_IDS, CHANNELS, TENANT, seed_demo
 from adapters.playground.inbound import ActionRequest, CommandRequest, Who, translate_mentions
 from adapters.playground.port import PLATFORM, Entry, PlaygroundPort
 from adapters.playground.routes import add_routes
@@ -26,8 +24,7 @@ from dialogs.core.cards import Card, Form, Notify, Text
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.effects import for_actor
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
-from dialogs.core.ports import Concord
-from storage.database import Database
+from dialogs.core.ports import Concord, Person
 
 
 @dataclass(frozen=True)
@@ -51,17 +48,14 @@ class Outcome:
 class Playground:
     def __init__(
         self,
-        database: Database,
         concord: Concord,
         after_change: Callable[[], Awaitable[None]],
         *,
         clock: Clock = utc_now,
     ) -> None:
         self.port = PlaygroundPort(clock=clock)
-        self._database = database
         self._concord = concord
         self._after_change = after_change
-        self._clock = clock
 
     async def seed_demo(self) -> None:
         """The demo collaborative, the first time: what seeding it posted is delivered, then
@@ -86,7 +80,8 @@ class Playground:
 
     async def state(self, user_id: str | None) -> dict[str, Any]:
         """Everything the page shows, with every card already rendered to HTML."""
-        people, links = await asyncio.to_thread(self._database.run, _directory)
+        people = await self._people()
+        links = await self._concord.channel_links(PLATFORM, TENANT, CHANNEL_IDS)
         return {
             "version": self.port.feed.version,
             "people": [asdict(person) for person in people],
@@ -112,15 +107,11 @@ class Playground:
         form = forms[-1].form if forms else None
         return Outcome(event.actor, [note.card for note in notes], form)
 
-    async def _people(self) -> list[directory.Person]:
-        return await asyncio.to_thread(self._database.run, directory.people)
+    async def _people(self) -> list[Person]:
+        return await self._concord.people(PLATFORM, TENANT)
 
 
-def _directory(session: Session) -> tuple[list[directory.Person], dict[str, str]]:
-    return directory.people(session), directory.channel_links(session)
-
-
-def _actor(who: Who, people: list[directory.Person]) -> Actor:
+def _actor(who: Who, people: list[Person]) -> Actor:
     """Known people act under the name the database has; newcomers under the name they typed."""
     known = next((person for person in people if person.user_id == who.user_id), None)
     name = known.name if known else (who.name or who.user_id)

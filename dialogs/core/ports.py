@@ -8,6 +8,7 @@ adapters (and `bot/`) use.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -109,6 +110,17 @@ class ResultChart:
 Chart = TrendChart | ResultChart
 
 
+@dataclass(frozen=True)
+class Person:
+    """Someone Concord knows on a platform, as they are in the first collaborative they joined."""
+
+    user_id: str
+    name: str
+    role: str
+    organisation: str
+    collaborative: str
+
+
 class Concord(Protocol):
     """The inbound port: all an adapter (and `bot/`) may ask of the engine.
 
@@ -143,4 +155,14 @@ class Concord(Protocol):
 
     async def prepare(self) -> None:
         """Work worth starting before anyone waits for it."""
+        ...
+
+    async def people(self, platform: str, tenant_id: str) -> list[Person]:
+        """Who Concord knows on this platform tenant, oldest first."""
+        ...
+
+    async def channel_links(
+        self, platform: str, tenant_id: str, channel_ids: Iterable[str]
+    ) -> dict[str, str]:
+        """The name of the collaborative each of these channels belongs to, by channel id."""
         ...

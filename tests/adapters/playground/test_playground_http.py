@@ -31,7 +31,7 @@ async def client(sqlite_database, clock):
         assert dispatcher is not None
         await dispatcher.drain()
 
-    playground = Playground(sqlite_database, EngineRunner(engine), deliver, clock=clock)
+    playground = Playground(EngineRunner(engine), deliver, clock=clock)
     dispatcher = Dispatcher(sqlite_database, engine, {"playground": playground.port}, clock=clock)
     await playground.seed_demo()
     app = web.Application()
@@ -79,7 +79,7 @@ async def test_the_demo_is_seeded_once_however_often_the_app_starts(sqlite_datab
         return None
 
     for _ in range(3):
-        await Playground(sqlite_database, EngineRunner(engine), nothing, clock=clock).seed_demo()
+        await Playground(EngineRunner(engine), nothing, clock=clock).seed_demo()
 
     tables = (Collaborative, Organisation, Member, Identity, Channel, AuditEntry)
     assert count_rows(sqlite_database, *tables) == [1, 2, 5, 5, 2, 10]

@@ -6,11 +6,11 @@ import asyncio
 
 import pytest
 
-from adapters.playground.directory import Person
 from adapters.playground.inbound import guest_id, translate_mentions
 from adapters.playground.port import MESSAGES_PER_CHANNEL, PlaygroundPort
 from dialogs.core.cards import Card, Text
 from dialogs.core.events import Actor, Place
+from dialogs.core.ports import Person
 
 RIVERSIDE = Place("playground", "demo", "riverside-partnership")
 HILLVIEW = Place("playground", "demo", "hillview-partnership")
