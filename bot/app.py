@@ -17,7 +17,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from pydantic import SecretStr
 
-from adapters.playground import Playground
+from adapters.playground.playground import Playground
 from adapters.slack.transport import SlackConfig, SlackTransport
 from adapters.teams.transport import TeamsConfig, TeamsTransport
 from bot import charts

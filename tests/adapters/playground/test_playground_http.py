@@ -11,8 +11,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import func, select
 
-from adapters.playground import Playground
 from adapters.playground.demo import PERSONAS
+from adapters.playground.playground import Playground
 from bot.dispatcher import Dispatcher
 from dialogs.engine import Engine
 from dialogs.runner import EngineRunner
