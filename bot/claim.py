@@ -188,7 +188,7 @@ def _newest(
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for platform, tenant_id, delivery in rows:
         if delivery:
-            found.setdefault((platform, tenant_id), delivery)
+            found.setdefault((platform, tenant_id), dict(delivery))
     return found
 
 
