@@ -60,7 +60,9 @@ class StubPlatform:
     async def update(self, place: Place, delivery: dict[str, Any], ref: str, card: Card) -> None:
         raise NotImplementedError
 
-    async def notify(self, actor: Actor, place: Place | None, card: Card) -> None:
+    async def notify(
+        self, actor: Actor, place: Place | None, delivery: dict[str, Any], card: Card
+    ) -> None:
         raise NotImplementedError
 
 

@@ -3,7 +3,7 @@ against `concord serve` (POST /slack/events, on SQLite, on PostgreSQL, and as 2 
 sharing one PostgreSQL) and, in the same run with identical requests, against a bare
 slack-bolt app that only acknowledges (bench/bare_slack_app.py). Then the poll-message
 updates (`chat.update`) each deployment sent under that load, beside Slack's limits as
-Concord declares them (dialogs/ports.py SLACK_LIMITS).
+Concord declares them (adapters/slack/port.py SLACK_LIMITS).
 
 Every request is a `block_actions` payload signed as Slack signs it (`X-Slack-Signature`,
 `X-Slack-Request-Timestamp`), sent by one aiohttp session whose connector allows that
@@ -53,10 +53,11 @@ from typing import Any, Protocol, TypeVar
 import load
 from sqlalchemy import Engine, create_engine, text
 
+from adapters.slack.port import SLACK_LIMITS
 from bench.load import RECORDING, Seen, Stub
 from bench.report import command_line, machine, write_section
 from bench.stores import POSTGRES, postgres_schema
-from dialogs.core.ports import SLACK_LIMITS, Limit
+from dialogs.core.ports import Limit
 from tests.stand_ins import slack_payloads
 from tests.stand_ins.slack_signing import signed_headers
 from tests.support.paths import REPO
@@ -761,7 +762,7 @@ deployment. The windows
 slide over all of a deployment's updates in the order they came, warm-up included, so a
 {per} window can span several of its runs (the other apps' runs come between them).
 
-Slack's limits as Concord declares them (`dialogs/ports.py`, `SLACK_LIMITS`):
+Slack's limits as Concord declares them (`adapters/slack/port.py`, `SLACK_LIMITS`):
 `chat.update` {limit.count} per {per} per workspace (a token bucket kept in the database
 and shared by every process: a burst of {limit.count}, then {limit.count} per {per}), and
 each poll message re-rendered at most once per {window:g} s per channel, always with the

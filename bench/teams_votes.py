@@ -62,10 +62,11 @@ from slack_votes import (
 )
 from sqlalchemy import Engine, create_engine, text
 
+from adapters.slack.port import SLACK_LIMITS
+from adapters.teams.port import TEAMS_LIMITS
 from bench.load import RECORDING, Seen, Stub, latest_ballots, percentile, post, send_all
 from bench.load import settle as load_settle
 from bench.report import command_line, machine, write_section
-from dialogs.core.ports import SLACK_LIMITS, TEAMS_LIMITS
 from tests.stand_ins import teams_activities as teams
 from tests.stand_ins.slack_signing import signed_headers
 from tests.support.paths import REPO

@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 from pydantic import SecretStr
 
-from adapters.playground import Playground
+from adapters.playground.playground import Playground
 from adapters.slack.transport import SlackConfig, SlackTransport
 from adapters.teams.transport import TeamsConfig, TeamsTransport
 from bot import charts
@@ -76,21 +76,21 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     app[TEAMS] = teams
 
     if settings.playground_enabled:
-        playground = Playground(database, engine, after_change=deliver_now, clock=clock)
-        playground.seed_demo()
+        playground = Playground(runner, after_change=deliver_now, clock=clock)
+        app.on_startup.append(_seeding(playground))
         playground.add_routes(app)
         platforms[playground.port.platform] = playground.port
 
     app[DATABASE] = database
     app[ENGINE] = engine
     app[DISPATCHER] = Dispatcher(database, engine, platforms, clock=clock)
-    app[METRICS] = Metrics(database, engine, app[DISPATCHER], clock)
+    app[METRICS] = Metrics(database, runner, app[DISPATCHER], clock)
     app[SCHEDULER] = Scheduler(
         Ticker(database, clock), app[DISPATCHER], watcher=app[METRICS], prepare=engine.prepare
     )
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_page)
-    charts.add_routes(app, database)
+    charts.add_routes(app, runner)
     app.cleanup_ctx.append(_running)
     return app
 
@@ -140,6 +140,13 @@ def teams_config(settings: Settings) -> TeamsConfig:
         tenant_id=settings.microsoft_app_tenant_id,
         public_url=settings.concord_public_url or "",
     )
+
+
+def _seeding(playground: Playground) -> Callable[[web.Application], Awaitable[None]]:
+    async def seed(_: web.Application) -> None:
+        await playground.seed_demo()
+
+    return seed
 
 
 async def _running(app: web.Application) -> AsyncIterator[None]:

@@ -10,15 +10,10 @@ import asyncio
 import io
 import re
 import textwrap
-from collections.abc import Callable
-from functools import partial
 
 from aiohttp import web
-from sqlmodel import Session
 
-from dialogs.checkins import summary
-from dialogs.polls import render as poll_render
-from storage.database import Database
+from dialogs.core.ports import Chart, Concord, TrendChart
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
@@ -61,24 +56,21 @@ def result_png(title: str, labels: list[str], values: list[float]) -> bytes:
     return out.getvalue()
 
 
-def _chart(session: Session, token: str) -> Callable[[], bytes] | None:
-    """What to draw for `token`, read in the transaction; drawn after it ends."""
-    if trend := summary.trend(session, token):
-        return partial(trend_png, *trend)
-    if result := poll_render.chart_data(session, token):
-        return partial(result_png, *result)
-    return None
+def _draw(chart: Chart) -> bytes:
+    if isinstance(chart, TrendChart):
+        return trend_png(chart.labels, chart.series)
+    return result_png(chart.title, chart.labels, chart.values)
 
 
-def add_routes(app: web.Application, database: Database) -> None:
+def add_routes(app: web.Application, concord: Concord) -> None:
     async def chart(request: web.Request) -> web.Response:
         token = request.match_info["token"]
         if not TOKEN.fullmatch(token):
             raise web.HTTPNotFound(text="no such chart")
-        draw = await asyncio.to_thread(database.run, lambda session: _chart(session, token))
-        if draw is None:
+        found = await concord.chart(token)  # read in the transaction; drawn after it ends
+        if found is None:
             raise web.HTTPNotFound(text="no such chart")
-        png = await asyncio.to_thread(draw)
+        png = await asyncio.to_thread(_draw, found)
         return web.Response(
             body=png, content_type="image/png", headers={"Cache-Control": "private, max-age=300"}
         )

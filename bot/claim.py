@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import tuple_
+from sqlmodel import Session, col, select
 
 from bot.ratelimit import Bucket
 from dialogs.core.cards import EFFECT, Notify, Post, Update
@@ -117,30 +118,38 @@ class Claimer:
 
 @dataclass(frozen=True)
 class _Targets:
-    """The channels and posted copies a claim's heads go to, read in two queries."""
+    """The channels, posted copies and tenants a claim's heads go to, read in three queries."""
 
     channels: dict[store.ChannelKey, Channel]
     copies: dict[store.CopyKey, PostedMessage]
+    tenants: dict[tuple[str, str], dict[str, Any]]
 
     @classmethod
     def load(cls, session: Session, effects: list[Deliverable]) -> _Targets:
-        places = [_channel_key(e) for e in effects if not isinstance(e, Notify)]
+        places = [key for e in effects if (key := _channel_key(e)) is not None]
         channels = store.channels_at(session, places)
         wanted = [
-            (e.key, channels[_channel_key(e)].id or 0)
+            (e.key, channels[key].id or 0)
             for e in effects
-            if isinstance(e, Update) and _channel_key(e) in channels
+            if isinstance(e, Update) and (key := _channel_key(e)) in channels
         ]
-        return cls(channels, store.posted_copies(session, wanted))
+        unreached = {
+            _where(e)
+            for e in effects
+            if isinstance(e, Notify) and not _delivery_at(channels, _channel_key(e))
+        }
+        return cls(channels, store.posted_copies(session, wanted), _newest(session, unreached))
 
     def job(self, row: Outbox, effect: Deliverable) -> Job | str:
         """What delivering the row needs, or why it can never be delivered."""
         assert row.id is not None
+        key = _channel_key(effect)
         if isinstance(effect, Notify):
-            return Job(row.id, effect)
-        channel = self.channels.get(_channel_key(effect))
+            found = _delivery_at(self.channels, key) or self.tenants.get(_where(effect), {})
+            return Job(row.id, effect, dict(found))
+        channel = self.channels.get(key) if key else None
         if channel is None or channel.id is None:
-            return f"no linked channel {_channel_key(effect)[2]}"
+            return f"no linked channel {key[2] if key else '?'}"
         if isinstance(effect, Post):
             return Job(row.id, effect, channel.delivery, channel_id=channel.id)
         copy = self.copies.get((effect.key, channel.id))
@@ -154,6 +163,33 @@ class _Targets:
             ref=copy.platform_ref,
             rendered_at=copy.updated_at,
         )
+
+
+def _delivery_at(
+    channels: dict[store.ChannelKey, Channel], key: store.ChannelKey | None
+) -> dict[str, Any]:
+    channel = channels.get(key) if key else None
+    return channel.delivery if channel is not None and channel.delivery else {}
+
+
+def _newest(
+    session: Session, tenants: set[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """Each tenant's newest stored delivery: how a private note with no linked channel to
+    start from still finds its way to the tenant (Teams needs one; Slack ignores it)."""
+    if not tenants:
+        return {}
+    columns = tuple_(col(Channel.platform), col(Channel.tenant_id))
+    rows = session.exec(
+        select(Channel.platform, Channel.tenant_id, Channel.delivery)
+        .where(columns.in_(list(tenants)))
+        .order_by(col(Channel.id).desc())
+    ).all()
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for platform, tenant_id, delivery in rows:
+        if delivery:
+            found.setdefault((platform, tenant_id), dict(delivery))
+    return found
 
 
 def _lost_after_call(row: Outbox, effect: Deliverable) -> bool:
@@ -173,9 +209,10 @@ def _lost_after_call(row: Outbox, effect: Deliverable) -> bool:
     return True
 
 
-def _channel_key(effect: Post | Update) -> store.ChannelKey:
-    assert effect.place is not None, "channel effects name their channel"
-    return effect.place.platform, effect.place.tenant_id, effect.place.channel_id
+def _channel_key(effect: Deliverable) -> store.ChannelKey | None:
+    """The channel an effect goes to or was caused in (a note may have none)."""
+    place = effect.place
+    return (place.platform, place.tenant_id, place.channel_id) if place else None
 
 
 def _effect(row: Outbox) -> Deliverable | None:

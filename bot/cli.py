@@ -24,6 +24,7 @@ from adapters.teams import package as teams
 from bot.app import SHUTDOWN_GRACE_SECONDS, create_app
 from bot.logging import AccessLogger, configure_logging
 from bot.settings import ConfigError, Settings, load_settings
+from dialogs.commands.syntax import SYNTAX
 from dialogs.polls import ballot_csv, tally
 from storage import migrate
 from storage.database import Database
@@ -147,6 +148,7 @@ def teams_package(args: argparse.Namespace) -> int:
         document = teams.manifest(
             args.app_id or os.environ.get("MICROSOFT_APP_ID") or None,
             public_url,
+            syntax=SYNTAX,
             name=args.name,
             version=args.app_version,
             privacy_url=args.privacy_url,

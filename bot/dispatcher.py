@@ -205,7 +205,8 @@ class Dispatcher:
         effect = job.effect
         if isinstance(effect, Notify):
             place = effect.place.place() if effect.place else None
-            await self._port(effect.actor.platform).notify(effect.actor.actor(), place, effect.card)
+            port = self._port(effect.actor.platform)
+            await port.notify(effect.actor.actor(), place, job.delivery, effect.card)
             return None
         assert effect.place is not None
         place = effect.place.place()

@@ -31,8 +31,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.dispatcher import Dispatcher
 from dialogs.core.clock import Clock, utc_now
+from dialogs.core.ports import Concord
 from dialogs.core.timers import TickReport
-from dialogs.engine import Engine
 from storage import outbox as store
 from storage.database import Database
 
@@ -49,7 +49,7 @@ class Metrics:
     """This process's metrics; scheduler ticks are reported to it (`bot.scheduler.TickWatcher`)."""
 
     def __init__(
-        self, database: Database, engine: Engine, dispatcher: Dispatcher, clock: Clock = utc_now
+        self, database: Database, engine: Concord, dispatcher: Dispatcher, clock: Clock = utc_now
     ) -> None:
         self.registry = registry = CollectorRegistry()
         self.requests = Counter(
@@ -165,7 +165,7 @@ class _ReadAtScrape:
     """Figures kept elsewhere, read when scraped: deliveries, votes and the outbox backlog."""
 
     def __init__(
-        self, database: Database, engine: Engine, dispatcher: Dispatcher, clock: Clock
+        self, database: Database, engine: Concord, dispatcher: Dispatcher, clock: Clock
     ) -> None:
         self.database = database
         self.engine = engine

@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
+from typing import Any
 
 from sqlmodel import Session
 
-from dialogs.checkins import answers, runs, schedules
-from dialogs.collaborative import decisions, identity_link, members
+from dialogs.checkins import answers, runs, schedules, summary
+from dialogs.collaborative import channels, decisions, directory, identity_link, members
 from dialogs.collaborative import setup as collaborative_setup
 from dialogs.commands.help import NOT_YET, show_help
 from dialogs.commands.parser import parse
@@ -40,11 +41,12 @@ from dialogs.core.actions import (
     Unmute,
     Vote,
 )
-from dialogs.core.cards import ActorModel, Card, Context, Effect, Notify, PlaceModel
+from dialogs.core.cards import ActorModel, Card, Context, Effect, Notify, PlaceModel, Post
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.effects import channel_lane
-from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Place
+from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Installed, Place
 from dialogs.core.messages import Kind, MessageKey, parse_key
+from dialogs.core.ports import Chart, Person, ResultChart, TrendChart
 from dialogs.core.turn import Problem, Refusal, Turn, refusal_card
 from dialogs.home import home_card
 from dialogs.polls import ballot_forms, lifecycle, render, start, vote_batch, voting
@@ -82,8 +84,8 @@ class Engine:
         handled at most once: a retry finds the id recorded with the first change and
         does nothing.
         """
-        if not isinstance(event, CommandIssued | ActionInvoked):
-            return []
+        if isinstance(event, Installed):
+            return self._installed(event)
         echo = event.text if isinstance(event, CommandIssued) else None
         once = (event.actor.platform, event_id) if event_id else None
         try:
@@ -162,6 +164,34 @@ class Engine:
         return self.database.run(
             lambda session: give_up_lanes(session, prefix, "Concord was removed from the workspace")
         )
+
+    def channel_seen(self, place: Place, delivery: dict[str, Any]) -> None:
+        """An adapter saw this conversation: keep `delivery` if its channel is linked."""
+        channels.remember_delivery(self.database, place, delivery)
+
+    def chart(self, token: str) -> Chart | None:
+        """The data of the chart `token` names: a check-in's trend, or a poll's result once
+        everyone may see it."""
+        return self.database.run(lambda session: _chart(session, token))
+
+    def people(self, platform: str, tenant_id: str) -> list[Person]:
+        """Who Concord knows on this platform tenant (read-only)."""
+        with self.database.session() as session:
+            return directory.people(session, platform, tenant_id)
+
+    def channel_links(
+        self, platform: str, tenant_id: str, channel_ids: Iterable[str]
+    ) -> dict[str, str]:
+        """The collaborative each of these channels belongs to, by channel id (read-only)."""
+        with self.database.session() as session:
+            return directory.channel_links(session, platform, tenant_id, channel_ids)
+
+    def _installed(self, event: Installed) -> list[Effect]:
+        """Concord joined a conversation: keep its delivery; the greeting, the first time."""
+        self.channel_seen(event.place, dict(event.delivery))
+        if not channels.first_greeting(self.database, event.place, self.clock()):
+            return []
+        return [Post(place=PlaceModel.of(event.place), card=channels.welcome_card())]
 
     def _in_turn(
         self,
@@ -306,6 +336,14 @@ _RENDERERS: dict[Kind, Callable[[Session, MessageKey], Card | None]] = {
     "checkin": _checkin_message,
     "purpose": commands.purpose_card,
 }
+
+
+def _chart(session: Session, token: str) -> Chart | None:
+    if trend := summary.trend(session, token):
+        return TrendChart(*trend)
+    if result := render.chart_data(session, token):
+        return ResultChart(*result)
+    return None
 
 
 def _private(actor: Actor, place: Place, card: Card, echo: str | None) -> Notify:

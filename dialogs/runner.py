@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
+from typing import Any
 
-from dialogs.core.cards import Effect
-from dialogs.core.events import Event
+from dialogs.core.cards import Card, Effect
+from dialogs.core.events import Actor, Event, Place
+from dialogs.core.ports import Chart, Person
 from dialogs.engine import Engine
 from dialogs.polls import vote_batch
 
@@ -26,6 +29,8 @@ Waiting = tuple[Event, asyncio.Future[list[Effect]]]
 
 
 class EngineRunner:
+    """`dialogs.core.ports.Concord` over an `Engine`: each call in a worker thread."""
+
     def __init__(self, engine: Engine, *, max_batch: int = MAX_BATCH) -> None:
         self.engine = engine
         self._max_batch = max_batch
@@ -41,6 +46,33 @@ class EngineRunner:
         if self._storing is None:
             self._storing = asyncio.create_task(self._store_waiting())
         return await answer
+
+    @property
+    def votes_recorded(self) -> int:
+        return self.engine.votes_recorded
+
+    async def home(self, actor: Actor) -> Card:
+        return await asyncio.to_thread(self.engine.home, actor)
+
+    async def channel_seen(self, place: Place, delivery: dict[str, Any]) -> None:
+        await asyncio.to_thread(self.engine.channel_seen, place, delivery)
+
+    async def tenant_removed(self, platform: str, tenant_id: str) -> int:
+        return await asyncio.to_thread(self.engine.tenant_removed, platform, tenant_id)
+
+    async def chart(self, token: str) -> Chart | None:
+        return await asyncio.to_thread(self.engine.chart, token)
+
+    async def prepare(self) -> None:
+        await asyncio.to_thread(self.engine.prepare)
+
+    async def people(self, platform: str, tenant_id: str) -> list[Person]:
+        return await asyncio.to_thread(self.engine.people, platform, tenant_id)
+
+    async def channel_links(
+        self, platform: str, tenant_id: str, channel_ids: Iterable[str]
+    ) -> dict[str, str]:
+        return await asyncio.to_thread(self.engine.channel_links, platform, tenant_id, channel_ids)
 
     async def _store_waiting(self) -> None:
         try:

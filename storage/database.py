@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, create_engine, event, insert, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import configure_mappers
 from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, SQLModel
 
@@ -42,6 +43,10 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self.engine = _make_engine(url, echo=echo, connect_args=connect_args or {})
+        # Plain objects (a vote batch's rows) read their columns through the ORM's
+        # instrumentation, set up when a mapper is first used: make sure it is, even
+        # if a vote batch is a process's first use of the models.
+        configure_mappers()
 
     def run(self, work: Callable[[Session], T], *, attempts: int = 8) -> T:
         """Run `work` in one transaction and commit; run it again on a write conflict.

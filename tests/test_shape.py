@@ -373,7 +373,7 @@ def test_repeated_definitions_are_caught(tmp_path):
     )
     assert repeated_definitions(tmp_path) == [
         "POLL_TYPES: defined 2 times, not once"
-        " (dialogs/polls/tally.py:1, dialogs/core/poll_types.py:1)",
+        " (dialogs/core/poll_types.py:1, dialogs/polls/tally.py:1)",
         "SMALLEST_GROUP: defined 0 times, not once (nowhere)",
         "PLATFORM in adapters/slack/: defined 2 times, not once"
         " (adapters/slack/__init__.py:1, adapters/slack/port.py:1)",

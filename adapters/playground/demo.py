@@ -1,15 +1,20 @@
-"""The demo world: a provider collaborative of two NHS trusts, five people and three channels."""
+"""The demo world: a provider collaborative of two NHS trusts, five people and three channels.
+
+It is seeded through the front door: its people type the commands anyone would
+(`setup`, `org add`, `org join`, `link`, `role`), so the demo obeys every rule the
+engine enforces, and a second start finds the channel taken and changes nothing.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
-
 from adapters.playground.port import PLATFORM
-from dialogs.core.clock import Clock
-from storage.database import Database
-from storage.models import AuditEntry, Channel, Collaborative, Identity, Member, Organisation
+from dialogs.core.cards import Card, Text
+from dialogs.core.effects import for_actor
+from dialogs.core.events import Actor, CommandIssued, Place
+from dialogs.core.ports import Concord
 
 TENANT = "demo"
 COLLABORATIVE = "Northshire Provider Collaborative"
@@ -47,75 +52,44 @@ CHANNELS = (
     DemoChannel("sandbox", "#sandbox", linked=False),
 )
 CHANNEL_IDS = frozenset(channel.channel_id for channel in CHANNELS)
+HOME = {RIVERSIDE: CHANNELS[0], HILLVIEW: CHANNELS[1]}  # where each trust's people talk
+_LINK_CODE = re.compile(r"Link code: (\S+)")
 
 
-def seed_demo(database: Database, clock: Clock) -> None:
-    """Create the demo collaborative once; a no-op when its channels already exist."""
-    database.run(lambda session: _seed(session, clock))
-
-
-def _seed(session: Session, clock: Clock) -> None:
-    first = next(channel for channel in CHANNELS if channel.linked)
-    already = session.exec(
-        select(Channel.id).where(
-            Channel.platform == PLATFORM,
-            Channel.tenant_id == TENANT,
-            Channel.channel_id == first.channel_id,
-        )
-    ).first()
-    if already is not None:
-        return
-    now = clock()
-    collaborative = Collaborative(name=COLLABORATIVE, timezone=TIMEZONE, created_at=now)
-    session.add(collaborative)
-    session.flush()
-    organisations = {
-        name: Organisation(
-            collaborative_id=collaborative.id, name=name, name_key=name.casefold(), created_at=now
-        )
-        for name in (RIVERSIDE, HILLVIEW)
-    }
-    session.add_all(organisations.values())
-    session.flush()
+async def seed_demo(concord: Concord) -> bool:
+    """Create the demo collaborative as its people would; False when it already exists."""
+    asha, riverside, hillview = PERSONAS[0], HOME[RIVERSIDE], HOME[HILLVIEW]
+    setup = f'setup "{COLLABORATIVE}" --timezone {TIMEZONE}'
+    if _refused(await _say(concord, asha, riverside, setup)):
+        return False
+    for organisation in (RIVERSIDE, HILLVIEW):
+        await _say(concord, asha, riverside, f'org add "{organisation}"')
     for persona in PERSONAS:
-        member = Member(
-            collaborative_id=collaborative.id,
-            display_name=persona.name,
-            organisation_id=organisations[persona.organisation].id,
-            role=persona.role,
-            created_at=now,
-        )
-        session.add(member)
-        session.flush()
-        session.add(
-            Identity(
-                collaborative_id=collaborative.id,
-                member_id=member.id,
-                platform=PLATFORM,
-                tenant_id=TENANT,
-                user_id=persona.user_id,
-            )
-        )
-    session.add_all(
-        Channel(
-            collaborative_id=collaborative.id,
-            platform=PLATFORM,
-            tenant_id=TENANT,
-            channel_id=channel.channel_id,
-            name=channel.name,
-            created_at=now,
-        )
-        for channel in CHANNELS
-        if channel.linked
-    )
-    session.add(
-        AuditEntry(
-            collaborative_id=collaborative.id,
-            at=now,
-            actor_name="Concord playground",
-            action="setup",
-            summary=f"The playground created {COLLABORATIVE} as a demo, with {RIVERSIDE} and "
-            f"{HILLVIEW}, five people and two linked channels.",
-            detail={"demo": True},
-        )
-    )
+        if persona.organisation == RIVERSIDE:
+            await _say(concord, persona, riverside, f'org join "{persona.organisation}"')
+    code = _LINK_CODE.search(_text(await _say(concord, asha, riverside, "link")))
+    linker = next(persona for persona in PERSONAS if persona.organisation == HILLVIEW)
+    await _say(concord, linker, hillview, f"link {code.group(1) if code else ''}")
+    for persona in PERSONAS:
+        if persona.organisation == HILLVIEW:
+            await _say(concord, persona, hillview, f'org join "{persona.organisation}"')
+    for persona in PERSONAS:
+        if persona.role not in ("coordinator", "member"):
+            await _say(concord, asha, riverside, f"role {persona.role} <@{persona.user_id}>")
+    return True
+
+
+async def _say(concord: Concord, persona: Persona, channel: DemoChannel, text: str) -> list[Card]:
+    """What `persona` is told, privately, after typing `text` in `channel`."""
+    actor = Actor(PLATFORM, TENANT, persona.user_id, persona.name)
+    event = CommandIssued(actor, Place(PLATFORM, TENANT, channel.channel_id), text)
+    notes, _ = for_actor(await concord.handle(event), actor)
+    return [note.card for note in notes]
+
+
+def _refused(cards: list[Card]) -> bool:
+    return any(isinstance(b, Text) and b.tone == "warning" for card in cards for b in card.blocks)
+
+
+def _text(cards: list[Card]) -> str:
+    return "\n".join(card.fallback for card in cards)

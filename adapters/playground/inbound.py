@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.playground.demo import CHANNEL_IDS, CHANNELS
-from adapters.playground.directory import Person
-from dialogs.commands.parser import MAX_COMMAND_LENGTH
+from dialogs.core.events import MAX_COMMAND_LENGTH
+from dialogs.core.ports import Person
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_NAME = 80

@@ -9,61 +9,43 @@ which wakes the open pages.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 from aiohttp import web
-from sqlmodel import Session
 
-from adapters.playground import directory, render
-from adapters.playground.demo import CHANNELS, TENANT, seed_demo
+from adapters.playground import render
+from adapters.playground.demo import CHANNEL_IDS, CHANNELS, TENANT, seed_demo
 from adapters.playground.inbound import ActionRequest, CommandRequest, Who, translate_mentions
+from adapters.playground.outcome import Outcome
 from adapters.playground.port import PLATFORM, Entry, PlaygroundPort
 from adapters.playground.routes import add_routes
-from dialogs.core.cards import Card, Form, Notify, OpenForm, Text
+from dialogs.core.cards import Notify
 from dialogs.core.clock import Clock, utc_now
+from dialogs.core.effects import for_actor
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
-from dialogs.engine import Engine
-from storage.database import Database
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What the person who acted sees straight away."""
-
-    actor: Actor
-    replies: list[Card]
-    form: Form | None
-
-    @property
-    def refused(self) -> bool:
-        """A warning in a reply means the engine turned the request down."""
-        return any(
-            isinstance(block, Text) and block.tone == "warning"
-            for card in self.replies
-            for block in card.blocks
-        )
+from dialogs.core.ports import Concord, Person
 
 
 class Playground:
     def __init__(
         self,
-        database: Database,
-        engine: Engine,
+        concord: Concord,
         after_change: Callable[[], Awaitable[None]],
         *,
         clock: Clock = utc_now,
     ) -> None:
         self.port = PlaygroundPort(clock=clock)
-        self._database = database
-        self._engine = engine
+        self._concord = concord
         self._after_change = after_change
-        self._clock = clock
 
-    def seed_demo(self) -> None:
-        seed_demo(self._database, self._clock)
+    async def seed_demo(self) -> None:
+        """The demo collaborative, the first time: what seeding it posted is delivered, then
+        forgotten, so the page opens on quiet channels as if it had always been there."""
+        if await seed_demo(self._concord):
+            await self._after_change()
+            self.port.forget()
 
     def add_routes(self, app: web.Application) -> None:
         add_routes(app, self)
@@ -81,7 +63,8 @@ class Playground:
 
     async def state(self, user_id: str | None) -> dict[str, Any]:
         """Everything the page shows, with every card already rendered to HTML."""
-        people, links = await asyncio.to_thread(self._database.run, _directory)
+        people = await self._people()
+        links = await self._concord.channel_links(PLATFORM, TENANT, CHANNEL_IDS)
         return {
             "version": self.port.feed.version,
             "people": [asdict(person) for person in people],
@@ -97,30 +80,21 @@ class Playground:
         }
 
     async def _handle(self, event: CommandIssued | ActionInvoked) -> Outcome:
-        effects = await asyncio.to_thread(self._engine.handle, event)
-        replies: list[Card] = []
-        form: Form | None = None
-        mine = event.actor.user_id
+        effects = await self._concord.handle(event)
         for effect in effects:
             if isinstance(effect, Notify):
                 place = effect.place.place() if effect.place else None
-                await self.port.notify(effect.actor.actor(), place, effect.card)
-                if effect.actor.user_id == mine:
-                    replies.append(effect.card)
-            elif isinstance(effect, OpenForm) and effect.actor.user_id == mine:
-                form = effect.form
+                await self.port.notify(effect.actor.actor(), place, {}, effect.card)
+        notes, forms = for_actor(effects, event.actor)
         await self._after_change()
-        return Outcome(event.actor, replies, form)
+        form = forms[-1].form if forms else None
+        return Outcome(event.actor, [note.card for note in notes], form)
 
-    async def _people(self) -> list[directory.Person]:
-        return await asyncio.to_thread(self._database.run, directory.people)
-
-
-def _directory(session: Session) -> tuple[list[directory.Person], dict[str, str]]:
-    return directory.people(session), directory.channel_links(session)
+    async def _people(self) -> list[Person]:
+        return await self._concord.people(PLATFORM, TENANT)
 
 
-def _actor(who: Who, people: list[directory.Person]) -> Actor:
+def _actor(who: Who, people: list[Person]) -> Actor:
     """Known people act under the name the database has; newcomers under the name they typed."""
     known = next((person for person in people if person.user_id == who.user_id), None)
     name = known.name if known else (who.name or who.user_id)

@@ -100,9 +100,17 @@ class PlaygroundPort:
             transcript.append(Entry(ref, next(self._seq), card, self._clock(), place.channel_id))
         self.feed.changed()
 
-    async def notify(self, actor: Actor, place: Place | None, card: Card) -> None:
+    async def notify(
+        self, actor: Actor, place: Place | None, delivery: dict[str, Any], card: Card
+    ) -> None:
         channel_id = place.channel_id if place else None
         self._notes[actor.user_id].append(self._entry(card, channel_id))
+        self.feed.changed()
+
+    def forget(self) -> None:
+        """Drop every message and note shown so far (the demo's seeding chatter)."""
+        self._transcripts.clear()
+        self._notes.clear()
         self.feed.changed()
 
     def transcript(self, channel_id: str) -> list[Entry]:

@@ -9,22 +9,35 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
 from adapters.playground import render
 from adapters.playground.inbound import (
     MAX_BODY_BYTES,
+    ActionRequest,
     BadRequest,
+    CommandRequest,
     action_request,
     command_request,
     parse_body,
     user_id,
 )
+from adapters.playground.outcome import Outcome
+from adapters.playground.port import PlaygroundPort
 
-if TYPE_CHECKING:
-    from adapters.playground.playground import Outcome, Playground
+
+class Playground(Protocol):
+    """What the routes need of the playground (adapters/playground/playground.py)."""
+
+    port: PlaygroundPort
+
+    async def command(self, request: CommandRequest) -> Outcome: ...
+
+    async def action(self, request: ActionRequest) -> Outcome: ...
+
+    async def state(self, user_id: str | None) -> dict[str, Any]: ...
 
 
 STATIC = Path(__file__).parent / "static"

@@ -33,6 +33,7 @@ import orjson
 
 from adapters.slack.form_decoding import form_unquote
 from adapters.slack.render import ACTION_ID_PREFIX, FORM_CALLBACK_ID, MAX_PRIVATE_METADATA
+from dialogs.core.actions import is_vote
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
 
 PLATFORM = "slack"
@@ -127,7 +128,7 @@ def vote_click(body: str) -> dict[str, Any] | None:
     actions = payload.get("actions")
     first = actions[0] if isinstance(actions, list) and len(actions) == 1 else None
     action = _clicked_action(first) if isinstance(first, Mapping) else None
-    return payload if action is not None and action.startswith("vote:") else None
+    return payload if action is not None and is_vote(action) else None
 
 
 def from_view_submission(payload: Mapping[str, Any]) -> ActionInvoked | None:

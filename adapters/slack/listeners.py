@@ -29,6 +29,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import inbound, shortcut
+from adapters.slack.inbound import PLATFORM
 from adapters.slack.installations import SlackInstallations
 from adapters.slack.manifest import CREATE_POLL_CALLBACK_ID
 from adapters.slack.port import SlackPort
@@ -38,10 +39,10 @@ from adapters.slack.render import (
     render_home,
     render_modal,
 )
-from dialogs.core.cards import ActorModel, Card, Effect, Form, Notify, OpenForm, PlaceModel, Text
+from dialogs.core.cards import ActorModel, Card, Effect, Form, Notify, PlaceModel, Text
+from dialogs.core.effects import for_actor
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
-from dialogs.core.ports import DeliveryError
-from dialogs.runner import EngineRunner
+from dialogs.core.ports import Concord, DeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +55,12 @@ FORMS_NEED_A_CLICK = (
 class SlackListeners:
     def __init__(
         self,
-        runner: EngineRunner,
+        concord: Concord,
         port: SlackPort,
         after_change: Callable[[], None],
         installations: SlackInstallations | None = None,
     ) -> None:
-        self._runner = runner
-        self._engine = runner.engine
+        self._concord = concord
         self._port = port
         self._after_change = after_change
         self._installations = installations
@@ -182,8 +182,8 @@ class SlackListeners:
         user_id = event.get("user")
         if not isinstance(user_id, str):
             return
-        actor = Actor(inbound.PLATFORM, _team(body), user_id, user_id)
-        card = await asyncio.to_thread(self._engine.home, actor)
+        actor = Actor(PLATFORM, _team(body), user_id, user_id)
+        card = await self._concord.home(actor)
         await _call(client.views_publish(user_id=user_id, view=render_home(card)))
 
     async def uninstalled(self, body: dict[str, Any]) -> None:
@@ -191,7 +191,7 @@ class SlackListeners:
         log.warning("Concord was uninstalled from a Slack workspace", extra={"team": team_id})
         if self._installations is not None:
             await self._installations.forget(team_id)
-        dropped = await asyncio.to_thread(self._engine.tenant_removed, inbound.PLATFORM, team_id)
+        dropped = await self._concord.tenant_removed(PLATFORM, team_id)
         log.info("undeliverable messages dropped", extra={"team": team_id, "count": dropped})
 
     async def tokens_revoked(self, body: dict[str, Any]) -> None:
@@ -210,7 +210,7 @@ class SlackListeners:
     async def _handle(
         self, event: CommandIssued | ActionInvoked, event_id: str | None
     ) -> list[Effect]:
-        effects = await self._runner.handle(event, event_id=event_id)
+        effects = await self._concord.handle(event, event_id=event_id)
         self._after_change()
         return effects
 
@@ -242,7 +242,7 @@ class SlackListeners:
             place = None
         try:
             if not (response_url and place and await self._responded(response_url, note.card)):
-                await self._port.notify(actor, place, note.card)
+                await self._port.notify(actor, place, {}, note.card)
         except Exception:
             log.exception("a private reply could not be delivered", extra={"team": actor.tenant_id})
 
@@ -256,11 +256,11 @@ class SlackListeners:
 
 
 def _notes_for(actor: Actor, effects: list[Effect]) -> list[Notify]:
-    return [e for e in effects if isinstance(e, Notify) and e.actor.user_id == actor.user_id]
+    return for_actor(effects, actor)[0]
 
 
 def _forms_for(actor: Actor, effects: list[Effect]) -> list[Form]:
-    return [e.form for e in effects if isinstance(e, OpenForm) and e.actor.user_id == actor.user_id]
+    return [opened.form for opened in for_actor(effects, actor)[1]]
 
 
 async def _replaced_modal(

@@ -21,12 +21,19 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.inbound import PLATFORM
 from adapters.slack.render import render_message
 from dialogs.core.cards import Card
 from dialogs.core.events import Actor, Place
-from dialogs.core.ports import SLACK_LIMITS, DeliveryError, DeliveryLimits
+from dialogs.core.ports import NEW_MESSAGES, DeliveryError, DeliveryLimits, Limit
 
-PLATFORM = "slack"
+SLACK_LIMITS = DeliveryLimits(
+    limits=(
+        Limit(1, 1.0, kinds=NEW_MESSAGES),  # chat.postMessage: about one a second per channel
+        Limit(50, 60.0, kinds=frozenset({"update"}), scope="tenant"),  # chat.update: Tier 3
+    ),
+    coalesce_seconds=3.0,
+)
 DEFAULT_API_URL = AsyncWebClient.BASE_URL
 RESPONSE_URL_HOST = "hooks.slack.com"
 RESPONSE_URL_TIMEOUT_SECONDS = 10
@@ -98,7 +105,9 @@ class SlackPort:
         """Pin a posted message (the adopted purpose) in its channel; needs `pins:write`."""
         await self._call(place.tenant_id, "pins.add", channel=place.channel_id, timestamp=ref)
 
-    async def notify(self, actor: Actor, place: Place | None, card: Card) -> None:
+    async def notify(
+        self, actor: Actor, place: Place | None, delivery: dict[str, Any], card: Card
+    ) -> None:
         if place is not None:
             await self._call(
                 place.tenant_id,

@@ -34,7 +34,7 @@ from adapters.slack.installations import SlackInstallations
 from adapters.slack.listeners import SlackListeners
 from adapters.slack.manifest import BOT_SCOPES, EVENTS_PATH, OAUTH_REDIRECT_PATH
 from adapters.slack.port import SlackPort
-from dialogs.runner import EngineRunner
+from dialogs.core.ports import Concord
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class SlackTransport:
     """The Slack adapter as the composition root sees it: routes, a port, start and stop."""
 
     def __init__(
-        self, runner: EngineRunner, config: SlackConfig, *, after_change: Callable[[], None]
+        self, concord: Concord, config: SlackConfig, *, after_change: Callable[[], None]
     ) -> None:
         self._config = config
         self.installations = (
@@ -71,7 +71,7 @@ class SlackTransport:
         )
         self.port = SlackPort(self._bot_token, public_url=config.public_url, api_url=config.api_url)
         self.bolt = self._bolt_app()
-        self._listeners = SlackListeners(runner, self.port, after_change, self.installations)
+        self._listeners = SlackListeners(concord, self.port, after_change, self.installations)
         secret = config.signing_secret
         self._verifier = SignatureVerifier(secret) if secret else None
         self._listeners.register(self.bolt)

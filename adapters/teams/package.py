@@ -4,8 +4,10 @@ A Teams admin uploads the zip in the Teams admin center (Teams apps → Manage a
 Upload new app). The manifest follows the v1.19 schema
 (https://developer.microsoft.com/json-schemas/teams/v1.19/MicrosoftTeams.schema.json):
 one bot, the Azure Bot's Microsoft App ID, in personal chats, group chats and team
-channels, with Concord's most useful commands in its command menu. The same inputs
-always give the same bytes, so a package can be rebuilt and compared.
+channels, with Concord's most useful commands in its command menu. The menu is worded
+from the command grammar, which the caller (`concord teams-package`) hands in, so the
+adapter needs nothing of the engine's. The same inputs always give the same bytes, so a
+package can be rebuilt and compared.
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Iterable
 from importlib import metadata
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from adapters.teams.icons import color_icon, outline_icon
-from dialogs.commands.syntax import SYNTAX, Syntax
 
 MANIFEST_VERSION = "1.19"
 SCHEMA_URL = (
@@ -69,6 +71,19 @@ EXAMPLES = {
 }
 
 
+class Syntax(Protocol):
+    """What the menu needs of a command's grammar entry (`dialogs.commands` `Syntax`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def words(self) -> tuple[str, ...]: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def who(self) -> str: ...
+
+
 class PackageError(ValueError):
     """An input the package cannot be built from, said so an operator can fix it."""
 
@@ -77,12 +92,14 @@ def manifest(
     app_id: str | None,
     public_url: str | None,
     *,
+    syntax: Iterable[Syntax],
     name: str = DEFAULT_NAME,
     version: str | None = None,
     privacy_url: str | None = None,
     terms_url: str | None = None,
 ) -> dict[str, Any]:
-    """The app manifest for the Azure Bot `app_id`, served at `public_url`.
+    """The app manifest for the Azure Bot `app_id`, served at `public_url`; `syntax` is the
+    command grammar the menu is worded from.
 
     The Teams app takes the bot's id as its own. Privacy and terms links default to
     the public URL; an organisation with its own notices passes them.
@@ -115,7 +132,7 @@ def manifest(
                 "scopes": list(BOT_SCOPES),
                 "supportsFiles": False,
                 "isNotificationOnly": False,
-                "commandLists": [{"scopes": list(BOT_SCOPES), "commands": commands()}],
+                "commandLists": [{"scopes": list(BOT_SCOPES), "commands": commands(syntax)}],
             }
         ],
         "permissions": list(PERMISSIONS),
@@ -123,9 +140,9 @@ def manifest(
     }
 
 
-def commands() -> list[dict[str, str]]:
+def commands(syntax: Iterable[Syntax]) -> list[dict[str, str]]:
     """The command menu, worded from the grammar so it never disagrees with `help`."""
-    by_name = {syntax.name: syntax for syntax in SYNTAX}
+    by_name = {each.name: each for each in syntax}
     menu = [by_name[name] for name in MENU]
     return [{"title": " ".join(each.words), "description": _describe(each)} for each in menu]
 

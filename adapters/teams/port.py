@@ -2,7 +2,9 @@
 Bot Connector with `CloudAdapter.continue_conversation`.
 
 Every call starts from a stored conversation reference (`Channel.delivery`, saved
-by the transport when Concord sees the conversation): it carries the service URL
+by the transport when Concord sees the conversation, and handed to every call by the
+dispatcher; for a private note, the channel's or else the tenant's newest): it carries
+the service URL
 and the bot's account. Posts and updates are sent with the turn's connector client
 directly, not `TurnContext.send_activity`, which would address each post as a reply
 to the synthetic continuation activity.
@@ -21,11 +23,10 @@ permanent (the bot was removed, the conversation is gone, the card is refused);
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import aiohttp
 from botbuilder.core import BotAdapter, TurnContext
@@ -40,42 +41,20 @@ from botbuilder.schema import (
 from botframework.connector.aio import ConnectorClient
 from msrest.exceptions import ClientException, HttpOperationError
 
+from adapters.teams.inbound import PLATFORM, THREAD_MARK
 from adapters.teams.render import render_card, summary
-from dialogs.collaborative import channels as deliveries
 from dialogs.core.cards import Card
 from dialogs.core.events import Actor, Place
-from dialogs.core.ports import TEAMS_LIMITS, DeliveryError, DeliveryLimits
-from storage.database import Database
+from dialogs.core.ports import DeliveryError, DeliveryLimits, Limit
 
-PLATFORM = "teams"
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
-THREAD_MARK = ";messageid="
+TEAMS_LIMITS = DeliveryLimits(
+    limits=(Limit(7, 1.0), Limit(1800, 3600.0)),  # per conversation, sends and edits alike
+    coalesce_seconds=2.0,
+)
 
 T = TypeVar("T")
 Work = Callable[[ConnectorClient], Awaitable[T]]
-
-
-class References(Protocol):
-    """Where the port finds conversation references it did not get with the call."""
-
-    async def for_place(self, place: Place) -> dict[str, Any] | None: ...
-
-    async def for_tenant(self, tenant_id: str) -> dict[str, Any] | None: ...
-
-
-class StoredReferences:
-    """References kept on linked channels' rows (`dialogs.collaborative.channels`)."""
-
-    def __init__(self, database: Database) -> None:
-        self._database = database
-
-    async def for_place(self, place: Place) -> dict[str, Any] | None:
-        return await asyncio.to_thread(deliveries.delivery_for, self._database, place)
-
-    async def for_tenant(self, tenant_id: str) -> dict[str, Any] | None:
-        return await asyncio.to_thread(
-            deliveries.tenant_delivery, self._database, PLATFORM, tenant_id
-        )
 
 
 class TeamsPort:
@@ -87,13 +66,11 @@ class TeamsPort:
     def __init__(
         self,
         adapter: BotAdapter,
-        references: References,
         *,
         app_id: str | None = None,
         public_url: str = "",
     ) -> None:
         self._adapter = adapter
-        self._references = references
         self._app_id = app_id or None
         self._public_url = public_url
         self._chats: dict[tuple[str, str], str] = {}
@@ -124,14 +101,14 @@ class TeamsPort:
             ),
         )
 
-    async def notify(self, actor: Actor, place: Place | None, card: Card) -> None:
-        stored = await self._references.for_place(place) if place is not None else None
-        stored = stored or await self._references.for_tenant(actor.tenant_id)
-        if not stored:
+    async def notify(
+        self, actor: Actor, place: Place | None, delivery: dict[str, Any], card: Card
+    ) -> None:
+        if not delivery:
             raise DeliveryError(
                 f"no Teams conversation known in tenant {actor.tenant_id}", permanent=True
             )
-        reference = _reference(stored, place)
+        reference = _reference(delivery, place)
         activity = self.card_activity(card)
         conversation = reference.conversation
         if (

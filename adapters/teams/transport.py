@@ -23,7 +23,6 @@ writes them to the outbox, and `after_change` wakes the dispatcher.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,12 +37,12 @@ from botframework.connector.aio import ConnectorClient
 from adapters.teams import inbound
 from adapters.teams.cloud_adapter import ConcordCloudAdapter
 from adapters.teams.package import MESSAGING_PATH
-from adapters.teams.port import StoredReferences, TeamsPort, card_message
+from adapters.teams.port import TeamsPort, card_message
 from adapters.teams.render import render_form, summary
-from dialogs.collaborative import channels
-from dialogs.core.cards import Card, Context, Effect, Heading, Notify, OpenForm, Text
-from dialogs.core.events import ActionInvoked, Actor, CommandIssued
-from dialogs.runner import EngineRunner
+from dialogs.core.cards import Card, Context, Effect, Heading, Post, Text
+from dialogs.core.effects import for_actor
+from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Installed
+from dialogs.core.ports import Concord
 
 log = logging.getLogger(__name__)
 
@@ -79,18 +78,13 @@ class TeamsTransport:
     """The Teams adapter as the composition root sees it: a route, a port, start and stop."""
 
     def __init__(
-        self, runner: EngineRunner, config: TeamsConfig, *, after_change: Callable[[], None]
+        self, concord: Concord, config: TeamsConfig, *, after_change: Callable[[], None]
     ) -> None:
         self._config = config
         authentication = ConfigurationBotFrameworkAuthentication(_BotSettings(config))
         self.adapter = ConcordCloudAdapter(authentication, local_only=not config.authenticated)
-        self.port = TeamsPort(
-            self.adapter,
-            StoredReferences(runner.engine.database),
-            app_id=config.app_id,
-            public_url=config.public_url,
-        )
-        self.bot = TeamsBot(runner, self.port, after_change)
+        self.port = TeamsPort(self.adapter, app_id=config.app_id, public_url=config.public_url)
+        self.bot = TeamsBot(concord, self.port, after_change)
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_post(MESSAGING_PATH, self._messages)
@@ -114,12 +108,8 @@ class TeamsTransport:
 class TeamsBot(Bot):
     """One activity in: a neutral event for the engine, then the private answer."""
 
-    def __init__(
-        self, runner: EngineRunner, port: TeamsPort, after_change: Callable[[], None]
-    ) -> None:
-        self._runner = runner
-        self._database = runner.engine.database
-        self._clock = runner.engine.clock
+    def __init__(self, concord: Concord, port: TeamsPort, after_change: Callable[[], None]) -> None:
+        self._concord = concord
         self._port = port
         self._after_change = after_change
 
@@ -135,13 +125,8 @@ class TeamsBot(Bot):
                 await _answer_invoke(context, 400, "That card action had nothing for Concord.")
             return
         event_id = activity.id if isinstance(event, CommandIssued) and activity.id else None
-        effects = await self._runner.handle(event, event_id=event_id)
-        await asyncio.to_thread(
-            channels.remember_delivery,
-            self._database,
-            event.place,
-            inbound.reference_of(activity),
-        )
+        effects = await self._concord.handle(event, event_id=event_id)
+        await self._concord.channel_seen(event.place, inbound.reference_of(activity))
         self._after_change()
         await self._answer(context, event, effects)
 
@@ -149,31 +134,20 @@ class TeamsBot(Bot):
         """Concord was added: keep the reference if the channel is linked, greet once."""
         activity = context.activity
         place = inbound.place_of(activity)
-        await asyncio.to_thread(
-            channels.remember_delivery, self._database, place, inbound.reference_of(activity)
-        )
-        if not await asyncio.to_thread(
-            channels.first_greeting, self._database, place, self._clock()
-        ):
-            return
+        effects = await self._concord.handle(Installed(place, inbound.reference_of(activity)))
+        greetings = [effect.card for effect in effects if isinstance(effect, Post)]
         try:
-            await _send(
-                context, self._port.card_activity(channels.welcome_card()), place.channel_id
-            )
+            for card in greetings:
+                await _send(context, self._port.card_activity(card), place.channel_id)
         except Exception:  # Concord is installed either way; a lost greeting is only logged
             log.exception("the greeting could not be sent", extra={"tenant": place.tenant_id})
 
     async def _answer(
         self, context: TurnContext, event: CommandIssued | ActionInvoked, effects: list[Effect]
     ) -> None:
-        notes = [
-            e.card for e in effects if isinstance(e, Notify) and _for(e.actor.user_id, event.actor)
-        ]
-        forms = [
-            card_message(render_form(e.form), e.form.title)
-            for e in effects
-            if isinstance(e, OpenForm) and _for(e.actor.user_id, event.actor)
-        ]
+        mine, opened = for_actor(effects, event.actor)
+        notes = [note.card for note in mine]
+        forms = [card_message(render_form(e.form), e.form.title) for e in opened]
         if context.activity.type == ActivityTypes.invoke:
             plain = [card for card in notes if _is_plain(card)]
             notes = [card for card in notes if not _is_plain(card)]
@@ -218,10 +192,6 @@ async def _answer_invoke(context: TurnContext, status: int, text: str) -> None:
         }
     response = InvokeResponse(status=200, body=body)
     await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
-
-
-def _for(user_id: str, actor: Actor) -> bool:
-    return user_id == actor.user_id
 
 
 def _is_plain(card: Card) -> bool:

@@ -12,13 +12,12 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from dialogs.collaborative.members import find_channel
 from dialogs.core.cards import Card, Context, Heading, Text
 from dialogs.core.events import Place
 from storage.database import Database
-from storage.models import Channel
 from storage.processed import first_time
 
 
@@ -39,26 +38,6 @@ def remember_delivery(database: Database, place: Place, delivery: dict[str, Any]
             session.add(found)
 
     database.run(store)
-
-
-def delivery_for(database: Database, place: Place) -> dict[str, Any] | None:
-    """The stored delivery of a linked channel, or None."""
-    with database.session() as session:
-        channel = find_channel(session, _channel_place(place))
-        return dict(channel.delivery) if channel is not None and channel.delivery else None
-
-
-def tenant_delivery(database: Database, platform: str, tenant_id: str) -> dict[str, Any] | None:
-    """Any stored delivery in this tenant (the newest channel's): enough for an adapter to
-    find its way to the tenant when a private message has no channel to start from."""
-    with database.session() as session:
-        rows = session.exec(
-            select(Channel)
-            .where(Channel.platform == platform, Channel.tenant_id == tenant_id)
-            .order_by(Channel.id.desc())  # type: ignore[union-attr]
-        ).all()
-        found = next((row.delivery for row in rows if row.delivery), None)
-        return dict(found) if found else None
 
 
 def first_greeting(database: Database, place: Place, now: datetime) -> bool:

@@ -22,8 +22,7 @@ from dialogs.commands.values import (
     parse_mention,
     parse_timezone,
 )
-
-MAX_COMMAND_LENGTH = 4000
+from dialogs.core.events import MAX_COMMAND_LENGTH
 
 # Phones and Teams turn straight quotes into typographic ones.
 _QUOTE_MARKS = str.maketrans(

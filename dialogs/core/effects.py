@@ -18,7 +18,9 @@ from dialogs.core.cards import (
     Block,
     Card,
     Context,
+    Effect,
     Notify,
+    OpenForm,
     PlaceModel,
     Post,
     Text,
@@ -177,3 +179,10 @@ def record(
             detail=detail,
         )
     )
+
+
+def for_actor(effects: list[Effect], actor: Actor) -> tuple[list[Notify], list[OpenForm]]:
+    """What the engine answered for `actor` alone: their private notes, and forms to open."""
+    notes = [e for e in effects if isinstance(e, Notify) and e.actor.user_id == actor.user_id]
+    forms = [e for e in effects if isinstance(e, OpenForm) and e.actor.user_id == actor.user_id]
+    return notes, forms

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+MAX_COMMAND_LENGTH = 4000  # the longest command text the engine reads; adapters check it first
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -48,22 +50,12 @@ class ActionInvoked:
 
 
 @dataclass(frozen=True)
-class MemberJoined:
-    actor: Actor
-    place: Place
-
-
-@dataclass(frozen=True)
 class Installed:
+    """Concord was added to a conversation, or saw one again: `delivery` is what the
+    adapter needs to post there later (opaque to the engine; empty if nothing)."""
+
     place: Place
     delivery: dict[str, object] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class TimerDue:
-    kind: str
-    subject_id: int
-    key: str
-
-
-Event = CommandIssued | ActionInvoked | MemberJoined | Installed | TimerDue
+Event = CommandIssued | ActionInvoked | Installed

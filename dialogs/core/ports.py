@@ -1,16 +1,19 @@
-"""The one outbound port every platform adapter implements.
+"""The two ports between the engine and the platforms.
 
-The outbox dispatcher calls these after the change that caused them is
-committed; the engine itself never calls a platform.
+Outbound, `PlatformPort`: what every platform adapter implements. The outbox
+dispatcher calls it after the change that caused the call is committed; the engine
+itself never calls a platform. Inbound, `Concord`: the one face of the engine that
+adapters (and `bot/`) use.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
 
-from dialogs.core.cards import Card
-from dialogs.core.events import Actor, Place
+from dialogs.core.cards import Card, Effect
+from dialogs.core.events import Actor, Event, Place
 
 NEW_MESSAGES = frozenset({"post", "notify"})
 EVERY_CALL = frozenset({"post", "update", "notify"})
@@ -45,17 +48,6 @@ class DeliveryLimits:
 
 
 NO_LIMITS = DeliveryLimits()
-SLACK_LIMITS = DeliveryLimits(
-    limits=(
-        Limit(1, 1.0, kinds=NEW_MESSAGES),  # chat.postMessage: about one a second per channel
-        Limit(50, 60.0, kinds=frozenset({"update"}), scope="tenant"),  # chat.update: Tier 3
-    ),
-    coalesce_seconds=3.0,
-)
-TEAMS_LIMITS = DeliveryLimits(
-    limits=(Limit(7, 1.0), Limit(1800, 3600.0)),  # per conversation, sends and edits alike
-    coalesce_seconds=2.0,
-)
 
 
 class DeliveryError(Exception):
@@ -81,8 +73,11 @@ class PlatformPort(Protocol):
         """Replace the message `ref` with `card`."""
         ...
 
-    async def notify(self, actor: Actor, place: Place | None, card: Card) -> None:
-        """Tell one person privately."""
+    async def notify(
+        self, actor: Actor, place: Place | None, delivery: dict[str, Any], card: Card
+    ) -> None:
+        """Tell one person privately. `delivery` is the channel's stored one, else the
+        tenant's newest, else empty: a way in for platforms that need one (Teams)."""
         ...
 
 
@@ -92,4 +87,82 @@ class PinningPort(Protocol):
 
     async def pin(self, place: Place, delivery: dict[str, Any], ref: str) -> None:
         """Pin the message `ref`; a failure is logged, never retried as a new post."""
+        ...
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """A check-in's trend: one line of average answers per question, over its runs."""
+
+    labels: list[str]
+    series: dict[str, list[float | None]]
+
+
+@dataclass(frozen=True)
+class ResultChart:
+    """A poll's result as bars, one per option."""
+
+    title: str
+    labels: list[str]
+    values: list[float]
+
+
+Chart = TrendChart | ResultChart
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone Concord knows on a platform, as they are in the first collaborative they joined."""
+
+    user_id: str
+    name: str
+    role: str
+    organisation: str
+    collaborative: str
+
+
+class Concord(Protocol):
+    """The inbound port: all an adapter (and `bot/`) may ask of the engine.
+
+    `EngineRunner` implements it; every call runs off the event loop.
+    """
+
+    @property
+    def votes_recorded(self) -> int:
+        """Votes committed since this process started (for `/metrics`)."""
+        ...
+
+    async def handle(self, event: Event, *, event_id: str | None = None) -> list[Effect]:
+        """Handle one event; return what to show the person who acted."""
+        ...
+
+    async def home(self, actor: Actor) -> Card:
+        """What is waiting for this person in every collaborative they belong to."""
+        ...
+
+    async def channel_seen(self, place: Place, delivery: dict[str, Any]) -> None:
+        """An adapter saw this conversation: keep `delivery` (opaque to the engine) if its
+        channel is linked. Joining one is the `Installed` event, which also greets."""
+        ...
+
+    async def tenant_removed(self, platform: str, tenant_id: str) -> int:
+        """A workspace removed Concord: drop what can no longer reach it; return how many."""
+        ...
+
+    async def chart(self, token: str) -> Chart | None:
+        """The data of the chart `token` names, if it may be shown."""
+        ...
+
+    async def prepare(self) -> None:
+        """Work worth starting before anyone waits for it."""
+        ...
+
+    async def people(self, platform: str, tenant_id: str) -> list[Person]:
+        """Who Concord knows on this platform tenant, oldest first."""
+        ...
+
+    async def channel_links(
+        self, platform: str, tenant_id: str, channel_ids: Iterable[str]
+    ) -> dict[str, str]:
+        """The name of the collaborative each of these channels belongs to, by channel id."""
         ...

@@ -23,7 +23,6 @@ from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Column, Connection, bindparam, insert, tuple_, update
 from sqlalchemy.engine import Row as ResultRow
-from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session, SQLModel, col, select
 
 from dialogs.collaborative.members import MAX_NAME
@@ -119,11 +118,6 @@ def _made(model: type[M], row: ResultRow[Any], **changed: Any) -> M:
     is written back)."""
     values = {c.name: row._mapping[c] for c in _columns(model)}
     return model.model_construct(**(values | changed))
-
-
-# Plain objects read their columns through the ORM's instrumentation, which is set up when
-# any mapper is first used: make sure it is, even if a vote batch is a process's first use.
-configure_mappers()
 
 
 # The batch's statements, built once. They are Core statements run on the session's

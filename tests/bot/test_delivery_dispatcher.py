@@ -15,11 +15,12 @@ from itertools import pairwise
 
 from sqlmodel import select
 
+from adapters.slack.port import SLACK_LIMITS
 from bot.dispatcher import Dispatcher
-from dialogs.core.cards import Card, PlaceModel, Post, Text, Update
+from dialogs.core.cards import ActorModel, Card, Notify, PlaceModel, Post, Text, Update
 from dialogs.core.effects import emit
-from dialogs.core.events import Place
-from dialogs.core.ports import NO_LIMITS, SLACK_LIMITS, DeliveryError, DeliveryLimits
+from dialogs.core.events import Actor, Place
+from dialogs.core.ports import NO_LIMITS, DeliveryError, DeliveryLimits
 from storage.models import Channel, Collaborative, Outbox, PostedMessage
 
 
@@ -48,7 +49,7 @@ class FakePlatform:
     async def update(self, place, delivery, ref, card):
         self._arrive("update", place, card)
 
-    async def notify(self, actor, place, card):
+    async def notify(self, actor, place, delivery, card):
         self._arrive("notify", place, card)
 
     def _arrive(self, kind, place, card) -> str:
@@ -369,3 +370,42 @@ def test_a_slack_poll_copy_is_re_rendered_at_most_once_per_window(database, cloc
     assert min(gaps(times)) >= timedelta(seconds=window)
     assert platform.delivered[-1].text == "60 votes", "the last render shows the latest state"
     assert bot.counters.coalesced == 60 - len(times)
+
+
+@dataclass
+class NotedPlatform(FakePlatform):
+    """Records the delivery each private note was handed."""
+
+    notes: dict[str, dict] = field(default_factory=dict)
+
+    async def notify(self, actor, place, delivery, card):
+        self.notes[card.fallback] = delivery
+
+
+def test_a_note_gets_its_channels_delivery_else_the_tenants_newest(database, clock):
+    rows = link_channels(database, clock, slack("C1"), slack("C2"), slack("C3"))
+    with database.session() as session:
+        for channel_id, delivery in (("C1", {"to": "C1"}), ("C2", {"to": "C2"})):
+            row = session.get(Channel, rows[channel_id])
+            row.delivery = delivery
+            session.add(row)
+    actor = ActorModel.of(Actor("slack", "T1", "U1", "Ann"))
+    elsewhere = ActorModel.of(Actor("slack", "T9", "U9", "Bo"))
+    queue(
+        database,
+        clock,
+        Notify(actor=actor, place=PlaceModel.of(slack("C1")), card=card("in C1")),
+        Notify(actor=actor, place=PlaceModel.of(slack("C3")), card=card("in C3")),
+        Notify(actor=actor, card=card("nowhere")),
+        Notify(actor=elsewhere, card=card("unknown tenant")),
+    )
+    platform = NotedPlatform(clock)
+
+    drain_for(5, 0.25, clock, dispatcher(database, clock, platform))  # one a second per lane
+
+    assert platform.notes == {
+        "in C1": {"to": "C1"},
+        "in C3": {"to": "C2"},
+        "nowhere": {"to": "C2"},
+        "unknown tenant": {},
+    }

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from adapters.slack.port import SLACK_LIMITS
+from adapters.teams.port import TEAMS_LIMITS
 from bot.ratelimit import BACKOFF_CAP_SECONDS, Bucket, backoff
-from dialogs.core.ports import SLACK_LIMITS, TEAMS_LIMITS
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 

@@ -47,8 +47,8 @@ class FlakyPlatform:
     async def update(self, place, delivery, ref, card):
         return await self.inner.update(place, delivery, ref, card)
 
-    async def notify(self, actor, place, card):
-        return await self.inner.notify(actor, place, card)
+    async def notify(self, actor, place, delivery, card):
+        return await self.inner.notify(actor, place, delivery, card)
 
 
 @pytest.fixture

@@ -17,9 +17,10 @@ from typing import Any, TypeVar
 import pytest
 from sqlmodel import func, select
 
+from adapters.slack.port import SLACK_LIMITS
+from adapters.teams.port import TEAMS_LIMITS
 from bot.dispatcher import Dispatcher
 from dialogs.core.messages import poll_key
-from dialogs.core.ports import SLACK_LIMITS, TEAMS_LIMITS
 from dialogs.engine import Engine
 from dialogs.runner import EngineRunner
 from storage.models import Ballot, Channel, Poll

@@ -14,9 +14,9 @@ from typing import Any
 from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 
+from adapters.slack.port import SLACK_LIMITS
 from adapters.slack.transport import SlackConfig, SlackTransport
 from bot.dispatcher import Dispatcher
-from dialogs.core.ports import SLACK_LIMITS
 from dialogs.engine import Engine
 from dialogs.runner import EngineRunner
 from storage.database import Database

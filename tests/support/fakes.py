@@ -42,7 +42,9 @@ class RecordingPlatform:
         self.messages[ref] = (place, card)
         self.updates.append(ref)
 
-    async def notify(self, actor: Actor, place: Place | None, card: Card) -> None:
+    async def notify(
+        self, actor: Actor, place: Place | None, delivery: dict[str, Any], card: Card
+    ) -> None:
         self.private.append((actor, card))
 
     async def pin(self, place: Place, delivery: dict[str, Any], ref: str) -> None:

@@ -11,10 +11,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import func, select
 
-from adapters.playground import Playground
 from adapters.playground.demo import PERSONAS
+from adapters.playground.playground import Playground
 from bot.dispatcher import Dispatcher
 from dialogs.engine import Engine
+from dialogs.runner import EngineRunner
 from storage.models import AuditEntry, Channel, Collaborative, Identity, Member, Organisation
 
 RIVERSIDE = "riverside-partnership"
@@ -30,9 +31,9 @@ async def client(sqlite_database, clock):
         assert dispatcher is not None
         await dispatcher.drain()
 
-    playground = Playground(sqlite_database, engine, deliver, clock=clock)
+    playground = Playground(EngineRunner(engine), deliver, clock=clock)
     dispatcher = Dispatcher(sqlite_database, engine, {"playground": playground.port}, clock=clock)
-    playground.seed_demo()
+    await playground.seed_demo()
     app = web.Application()
     playground.add_routes(app)
     async with TestClient(TestServer(app)) as client:
@@ -71,17 +72,17 @@ def count_rows(database, *models):
         return [session.exec(select(func.count()).select_from(m)).one() for m in models]
 
 
-def test_the_demo_is_seeded_once_however_often_the_app_starts(sqlite_database, clock):
+async def test_the_demo_is_seeded_once_however_often_the_app_starts(sqlite_database, clock):
     engine = Engine(sqlite_database, clock=clock)
 
     async def nothing() -> None:
         return None
 
     for _ in range(3):
-        Playground(sqlite_database, engine, nothing, clock=clock).seed_demo()
+        await Playground(EngineRunner(engine), nothing, clock=clock).seed_demo()
 
     tables = (Collaborative, Organisation, Member, Identity, Channel, AuditEntry)
-    assert count_rows(sqlite_database, *tables) == [1, 2, 5, 5, 2, 1]
+    assert count_rows(sqlite_database, *tables) == [1, 2, 5, 5, 2, 10]
     with sqlite_database.session() as session:
         collaborative = session.exec(select(Collaborative)).one()
         assert collaborative.name == "Northshire Provider Collaborative"
@@ -89,7 +90,13 @@ def test_the_demo_is_seeded_once_however_often_the_app_starts(sqlite_database, c
         assert collaborative.created_at.utcoffset() is not None
         asha = session.exec(select(Member).where(Member.display_name == "Asha Patel")).one()
         assert asha.role == "coordinator"
-        assert session.exec(select(AuditEntry)).one().action == "setup"
+        actions = session.exec(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+        joins = ["org.join"] * 3
+        assert actions == ["setup", "org.add", "org.add", *joins[:2], "link", *joins, "role"]
+        people = session.exec(
+            select(Member.display_name, Member.role, Organisation.name).join(Organisation)
+        ).all()
+        assert sorted(people) == sorted((p.name, p.role, p.organisation) for p in PERSONAS)
 
 
 async def test_the_page_lists_the_demo_people_and_channels(client):

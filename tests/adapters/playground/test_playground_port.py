@@ -6,11 +6,11 @@ import asyncio
 
 import pytest
 
-from adapters.playground.directory import Person
 from adapters.playground.inbound import guest_id, translate_mentions
 from adapters.playground.port import MESSAGES_PER_CHANNEL, PlaygroundPort
 from dialogs.core.cards import Card, Text
 from dialogs.core.events import Actor, Place
+from dialogs.core.ports import Person
 
 RIVERSIDE = Place("playground", "demo", "riverside-partnership")
 HILLVIEW = Place("playground", "demo", "hillview-partnership")
@@ -66,7 +66,7 @@ async def test_private_notes_reach_only_their_person_in_the_order_things_happene
     port = PlaygroundPort(clock=clock)
     await port.post(RIVERSIDE, {}, card("poll"))
 
-    await port.notify(BEN, RIVERSIDE, card("You voted"))
+    await port.notify(BEN, RIVERSIDE, {}, card("You voted"))
 
     [note] = port.notes("ben")
     assert note.channel_id == RIVERSIDE.channel_id

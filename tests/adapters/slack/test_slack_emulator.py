@@ -26,11 +26,10 @@ from typing import Any
 
 import pytest
 
-from adapters.slack.port import SlackPort
+from adapters.slack.port import SLACK_LIMITS, SlackPort
 from adapters.slack.render import render_message
 from dialogs.core.cards import Card
 from dialogs.core.events import Actor, Place
-from dialogs.core.ports import SLACK_LIMITS
 from tests.stand_ins.slack_emulator import TEAM, TOKEN, USER, history, new_channel, running_emulator
 from tests.stand_ins.slack_payloads import button_click, slash_command
 from tests.support.conversation import Conversation, poll_buttons

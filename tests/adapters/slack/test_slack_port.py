@@ -10,11 +10,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import builtin_async_handlers
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from adapters.slack.port import SlackPort, delivery_error
+from adapters.slack.port import SLACK_LIMITS, SlackPort, delivery_error
 from adapters.slack.render import render_message
 from dialogs.core.cards import Actions, Button, Card, Heading, Text
 from dialogs.core.events import Actor, CommandIssued, Place
-from dialogs.core.ports import SLACK_LIMITS, DeliveryError
+from dialogs.core.ports import DeliveryError
 from tests.stand_ins.slack_api import SlackApiStub, running_slack_api
 from tests.support.conversation import Conversation
 
@@ -108,7 +108,7 @@ async def test_async_token_lookup_is_awaited(api):
 
 
 async def test_notify_in_a_place_is_ephemeral(api):
-    await port_for(api).notify(ANN, PLACE, CLOSED)
+    await port_for(api).notify(ANN, PLACE, {}, CLOSED)
     [call] = api.calls
     assert call.method == "chat.postEphemeral" and call.ok
     assert call.args["channel"] == "C1" and call.args["user"] == "U1"
@@ -116,7 +116,7 @@ async def test_notify_in_a_place_is_ephemeral(api):
 
 
 async def test_notify_without_a_place_opens_a_direct_message(api):
-    await port_for(api).notify(ANN, None, CLOSED)
+    await port_for(api).notify(ANN, None, {}, CLOSED)
     assert [c.method for c in api.calls] == ["conversations.open", "chat.postMessage"]
     assert all(c.ok for c in api.calls)
     assert api.calls[0].args["users"] == "U1"

@@ -26,12 +26,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from adapters.teams import package as teams
 from adapters.teams.package import (
     MANIFEST_VERSION,
     MENU,
     PackageError,
     commands,
-    manifest,
     messaging_endpoint,
     package,
 )
@@ -40,6 +40,12 @@ from dialogs.commands.syntax import SYNTAX
 from tests.support.installed_clients import require
 from tests.support.paths import REPO
 from tests.support.processes import concord_env
+
+
+def manifest(app_id, public_url, **given):
+    """The manifest as `concord teams-package` builds it: worded from Concord's grammar."""
+    return teams.manifest(app_id, public_url, syntax=SYNTAX, **given)
+
 
 ROOT = REPO
 APP_ID = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"
@@ -159,11 +165,11 @@ def test_the_bot_is_the_azure_bot_in_chats_and_channels_and_converses():
     assert bot["supportsFiles"] is False and bot["isNotificationOnly"] is False
     (menu,) = bot["commandLists"]
     assert menu["scopes"] == bot["scopes"]
-    assert menu["commands"] == commands()
+    assert menu["commands"] == commands(SYNTAX)
 
 
 def test_the_command_menu_is_concords_grammar_within_teams_limits():
-    menu = commands()
+    menu = commands(SYNTAX)
     grammar = {" ".join(syntax.words): syntax for syntax in SYNTAX}
 
     assert [each["title"] for each in menu] == [

@@ -25,11 +25,12 @@ from sqlmodel import func, select
 
 from adapters.teams.cloud_adapter import ConcordCloudAdapter, is_loopback
 from adapters.teams.package import MESSAGING_PATH
+from adapters.teams.port import TEAMS_LIMITS
 from adapters.teams.transport import TeamsBot, TeamsConfig, TeamsTransport
 from bot.app import json_errors
 from bot.dispatcher import Dispatcher
 from dialogs.core.events import Actor, Place
-from dialogs.core.ports import TEAMS_LIMITS, DeliveryError
+from dialogs.core.ports import DeliveryError
 from dialogs.engine import Engine
 from dialogs.runner import EngineRunner
 from storage.database import Database
@@ -468,10 +469,12 @@ async def test_an_update_of_a_message_teams_lost_is_permanent(teams_app):
 
 async def test_a_reminder_without_a_channel_reaches_the_person_privately(teams_app):
     await teams_app.say('setup "North"')
+    with teams_app.database.session() as session:
+        delivery = session.exec(select(Channel)).one().delivery
     actor = Actor("teams", teams.TENANT, teams.USER_AAD, teams.USER_NAME)
     card = teams_app.engine.home(actor)
 
-    await teams_app.transport.port.notify(actor, None, card)
+    await teams_app.transport.port.notify(actor, None, delivery, card)
 
     created = teams_app.stub.calls_to("create")[-1].body
     assert created["members"] == [{"id": teams.USER_AAD}]
@@ -482,7 +485,7 @@ async def test_a_reminder_without_a_channel_reaches_the_person_privately(teams_a
 async def test_a_note_for_a_tenant_concord_never_saw_is_permanent(teams_app):
     actor = Actor("teams", "another-tenant", teams.USER_AAD, teams.USER_NAME)
     with pytest.raises(DeliveryError) as raised:
-        await teams_app.transport.port.notify(actor, None, teams_app.engine.home(actor))
+        await teams_app.transport.port.notify(actor, None, {}, teams_app.engine.home(actor))
     assert raised.value.permanent
 
 

@@ -1,30 +1,23 @@
-"""Who and where, read from the database for the page: the people and the channels' links."""
+"""Who and where Concord knows on one platform tenant: the people, as they are in the first
+collaborative they joined, and the collaborative each channel belongs to.
+
+Read-only views for adapters that show a directory (the playground's people picker
+and channel list), asked for through `dialogs.core.ports.Concord`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from sqlmodel import Session, select
 
-from adapters.playground.demo import CHANNEL_IDS, TENANT
-from adapters.playground.port import PLATFORM
+from dialogs.core.ports import Person
 from storage.models import Channel, Collaborative, Identity, Member, Organisation
 
 MAX_PEOPLE = 200
 
 
-@dataclass(frozen=True)
-class Person:
-    """Someone the playground knows, as they are in the first collaborative they joined."""
-
-    user_id: str
-    name: str
-    role: str
-    organisation: str
-    collaborative: str
-
-
-def people(session: Session) -> list[Person]:
+def people(session: Session, platform: str, tenant_id: str) -> list[Person]:
     rows = session.exec(
         select(
             Identity.user_id,
@@ -36,7 +29,7 @@ def people(session: Session) -> list[Person]:
         .join(Member, Member.id == Identity.member_id)
         .join(Collaborative, Collaborative.id == Member.collaborative_id)
         .outerjoin(Organisation, Organisation.id == Member.organisation_id)
-        .where(Identity.platform == PLATFORM, Identity.tenant_id == TENANT)
+        .where(Identity.platform == platform, Identity.tenant_id == tenant_id)
         .order_by(Identity.id)
         .limit(MAX_PEOPLE)
     ).all()
@@ -46,15 +39,17 @@ def people(session: Session) -> list[Person]:
     return list(found.values())
 
 
-def channel_links(session: Session) -> dict[str, str]:
-    """The collaborative each playground channel belongs to, by channel id."""
+def channel_links(
+    session: Session, platform: str, tenant_id: str, channel_ids: Iterable[str]
+) -> dict[str, str]:
+    """The collaborative each of these channels belongs to, by channel id."""
     rows = session.exec(
         select(Channel.channel_id, Collaborative.name)
         .join(Collaborative, Collaborative.id == Channel.collaborative_id)
         .where(
-            Channel.platform == PLATFORM,
-            Channel.tenant_id == TENANT,
-            Channel.channel_id.in_(CHANNEL_IDS),
+            Channel.platform == platform,
+            Channel.tenant_id == tenant_id,
+            Channel.channel_id.in_(list(channel_ids)),
         )  # type: ignore[attr-defined]
     ).all()
     return dict(rows)
