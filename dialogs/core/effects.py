@@ -8,7 +8,6 @@ platform's rate limits.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
@@ -28,7 +27,7 @@ from dialogs.core.cards import (
 )
 from dialogs.core.events import Actor, Place
 from storage.database import insert_row
-from storage.models import AuditEntry, Channel, Collaborative, Identity, Member, Outbox
+from storage.models import Channel, Collaborative, Identity, Member, Outbox
 
 
 def channel_lane(place: Place | PlaceModel) -> str:
@@ -155,29 +154,6 @@ def report_missed(
         blocks.append(Context(text=hint))
     notify_coordinators(
         session, now, collaborative, Card(blocks=blocks, fallback=f"{what} was missed")
-    )
-
-
-def record(
-    session: Session,
-    now: datetime,
-    collaborative: Collaborative,
-    by: Member | None,
-    action: str,
-    summary: str,
-    **detail: Any,
-) -> None:
-    """An entry in the decision log; `by` is None when Concord acted on its own (a deadline)."""
-    session.add(
-        AuditEntry(
-            collaborative_id=cast(int, collaborative.id),
-            at=now,
-            actor_member_id=by.id if by else None,
-            actor_name=by.display_name if by else "Concord",
-            action=action,
-            summary=summary,
-            detail=detail,
-        )
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from dialogs.core import effects
+from dialogs.core import audit, effects
 from dialogs.core.cards import (
     ActorModel,
     Block,
@@ -87,7 +87,7 @@ class Turn:
 
     def audit(self, action: str, summary: str, **detail: Any) -> None:
         collaborative, member = self.in_collaborative()
-        effects.record(self.session, self.now, collaborative, member, action, summary, **detail)
+        audit.record(self.session, self.now, collaborative, member, action, summary, **detail)
 
 
 def said(heading: str, *lines: str) -> Card:

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, delete, func, select
 from dialogs.collaborative import members as membership
 from dialogs.commands.syntax import Command
 from dialogs.commands.when import describe
-from dialogs.core import effects, reactions, timers
+from dialogs.core import audit, effects, reactions, timers
 from dialogs.core.actions import Mute, Unmute
 from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
 from dialogs.core.messages import poll_key
@@ -169,7 +169,7 @@ def finish(
     if missing := missing_for_quorum(session, poll):
         summary += f" Provisional: quorum not met ({', '.join(missing)})."
     # The announced figures, exactly as `concord recount` prints them from the export.
-    effects.record(
+    audit.record(
         session,
         closed_at,
         collaborative,

@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from dialogs.commands.when import describe
-from dialogs.core import effects, timers
+from dialogs.core import audit, effects, timers
 from dialogs.core.messages import poll_key
 from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES
 from dialogs.core.turn import Refusal, Turn
@@ -221,7 +221,7 @@ def create_poll(
             "reminder",
             now + timedelta(seconds=spec.remind_after),
         )
-    effects.record(
+    audit.record(
         session,
         now,
         collaborative,

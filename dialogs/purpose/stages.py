@@ -17,7 +17,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from dialogs.commands.when import describe
-from dialogs.core import effects, timers
+from dialogs.core import audit, effects, timers
 from dialogs.core.actions import FormKind, RequestForm
 from dialogs.core.cards import Actions, Button, Card, Context, Text
 from dialogs.core.messages import round_key
@@ -71,7 +71,7 @@ class Step:
         self.update(round_key(self.round))
 
     def record(self, action: str, summary: str, **detail: Any) -> None:
-        effects.record(
+        audit.record(
             self.session,
             self.now,
             self.collaborative,
