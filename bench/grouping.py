@@ -291,7 +291,7 @@ def report(
         f"{len(texts)} proposals made from the dev statements ({ideas} different ideas once "
         f"rewordings are joined), grouped into {GROUPS}. Only one text per idea is embedded; "
         "rows marked *every proposal its own idea* switch off step 1 of "
-        f"`dialogs/grouping.py`, so all {len(texts)} are embedded and clustered: the worst "
+        f"`dialogs/purpose/grouping/cluster.py`, so all {len(texts)} are embedded and clustered: the worst "
         f"case. The baseline, in the same run, embeds all {len(texts)} with the model's own "
         "pooling and clusters them with Ward: the quality table's baseline, on these texts. "
         f"Medians of {runs} runs. Target: {TARGET_SECONDS:.0f} s. Other work on the "

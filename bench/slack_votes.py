@@ -22,7 +22,7 @@ processes share the PostgreSQL database, one deployment (and one schema) each (S
 always has one process). It takes about four minutes on two cores (Concord's runs are
 most of it).
 
-A local Slack Web API (tests/slack_api.py, in its own process) answers `auth.test` and
+A local Slack Web API (tests/stand_ins/slack_api.py, in its own process) answers `auth.test` and
 records what Concord posts, and when each `chat.update` came and from which bot token
 (each deployment has its own, as each workspace install would). Everything listens on
 127.0.0.1; PostgreSQL (127.0.0.1:5432, database `test`) gets a schema per deployment,

@@ -7,7 +7,7 @@ Start-up time runs from just before the process is spawned to the first 200 from
 times per run: on a new SQLite database (migrations and the demo seed run), restarted
 on the same one, and started on a copy of a database planted beforehand with one
 collaborative, its check-in schedules (active, next run tomorrow) and its open polls
-(two options each, closing tomorrow), by tests/due_work.py's `plant()`.
+(two options each, closing tomorrow), by tests/support/due_work.py's `plant()`.
 
     .venv/bin/python -m bench.startup [--runs 5] [--idle 5] [--schedules 10000]
         [--polls 1000] [--output docs/benchmarks.md]
@@ -199,7 +199,7 @@ idle RSS is `VmRSS` from `/proc/<pid>/status` after {args.idle:g} s idle (the sc
 ticks once a second meanwhile). {runs}. "New database" includes
 creating the SQLite file, running the migrations and seeding the playground's demo;
 "restart" starts again on that database. The last row starts on a copy of a migrated
-SQLite database planted beforehand (`plant()` in `tests/due_work.py`) with one
+SQLite database planted beforehand (`plant()` in `tests/support/due_work.py`) with one
 collaborative, {args.schedules:,} active daily check-in schedules and {args.polls:,} open
 single-choice polls (two options and a closing deadline each), none of them due before
 tomorrow, so every tick looks for due work among them and finds none; the playground's demo

@@ -7,9 +7,9 @@ until both channels' poll messages show the new total.
 
 Every vote is the activity Teams sends for an `Action.Submit` click in a channel: a
 `message` whose `value` is the button's data (`{"action": "vote:<poll>:<option>"}`), no
-text, from a user of its own (tests/teams_activities.py builds it). Concord runs with
+text, from a user of its own (tests/stand_ins/teams_activities.py builds it). Concord runs with
 no MICROSOFT_APP_ID, so it checks no token and serves loopback clients only; the
-activities' `serviceUrl` is a local Bot Connector (tests/teams_connector.py, in its own
+activities' `serviceUrl` is a local Bot Connector (tests/stand_ins/teams_connector.py, in its own
 process), which answers Concord's private notes (a 1:1 chat opened, then a message), posts
 and live updates. Reports votes per second (2xx answers / wall time), p50/p99 of request →
 answer latency, non-2xx answers, server CPU per vote, and reads the database afterwards
