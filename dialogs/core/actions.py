@@ -89,11 +89,13 @@ class Action:
 
     FORMAT: ClassVar[str]
     PATTERN: ClassVar[re.Pattern[str]]
+    SUBJECT: ClassVar[Subject] = Subject.NONE  # what the first id names
     _converters: ClassVar[tuple[Callable[[str], Any], ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        _PREFIXES.setdefault(cls.FORMAT.partition(":")[0], []).append(cls)
+        if "FORMAT" in cls.__dict__:  # a format of its own, not a shared base
+            _PREFIXES.setdefault(cls.FORMAT.partition(":")[0], []).append(cls)
 
     def encode(self) -> str:
         """The string the button carries."""
@@ -102,7 +104,7 @@ class Action:
     @property
     def subject(self) -> Subject:
         """What the first id names, for actions used from a private place."""
-        return Subject.NONE
+        return self.SUBJECT
 
     @property
     def subject_id(self) -> int:
@@ -143,31 +145,28 @@ class Stance(Action):
 
 
 @dataclass(frozen=True)
-class ReasonForm(Action):
+class _Reasoned(Action):
+    """A consent stance that needs a reason: Object or Block."""
+
+    SUBJECT = Subject.POLL
+    poll_id: int
+    stance: str
+
+
+@dataclass(frozen=True)
+class ReasonForm(_Reasoned):
     """A consent poll's Object or Block button: opens the form for the reason."""
 
     FORMAT = "form:consent:{}:{}"
     PATTERN = re.compile(rf"form:consent:{_ID}:{_REASONED}")
-    poll_id: int
-    stance: str
-
-    @property
-    def subject(self) -> Subject:
-        return Subject.POLL
 
 
 @dataclass(frozen=True)
-class ReasonSubmit(Action):
+class ReasonSubmit(_Reasoned):
     """The reason form for an objection or a block, submitted."""
 
     FORMAT = "submit:consent:{}:{}"
     PATTERN = re.compile(rf"submit:consent:{_ID}:{_REASONED}")
-    poll_id: int
-    stance: str
-
-    @property
-    def subject(self) -> Subject:
-        return Subject.POLL
 
 
 @dataclass(frozen=True)
@@ -209,11 +208,9 @@ class Answer(Action):
 
 
 @dataclass(frozen=True)
-class RequestForm(Action):
-    """A button that opens one of the forms of `FormKind` for the thing `subject_id` names."""
+class _FormAction(Action):
+    """A form of `FormKind` for the thing `ident` names (whose kind depends on the form)."""
 
-    FORMAT = "form:{}:{}"
-    PATTERN = re.compile(rf"form:({_FORM_KINDS}):{_ID}")
     kind: FormKind
     ident: int
 
@@ -227,21 +224,19 @@ class RequestForm(Action):
 
 
 @dataclass(frozen=True)
-class SubmitForm(Action):
-    """One of the forms of `FormKind`, submitted."""
+class RequestForm(_FormAction):
+    """A button that opens one of the forms."""
+
+    FORMAT = "form:{}:{}"
+    PATTERN = re.compile(rf"form:({_FORM_KINDS}):{_ID}")
+
+
+@dataclass(frozen=True)
+class SubmitForm(_FormAction):
+    """One of the forms, submitted."""
 
     FORMAT = "submit:{}:{}"
     PATTERN = re.compile(rf"submit:({_FORM_KINDS}):{_ID}")
-    kind: FormKind
-    ident: int
-
-    @property
-    def subject(self) -> Subject:
-        return self.kind.subject
-
-    @property
-    def subject_id(self) -> int:
-        return self.ident
 
 
 @dataclass(frozen=True)
@@ -258,11 +253,8 @@ class EditGroups(Action):
 
     FORMAT = "edit-groups:{}"
     PATTERN = re.compile(rf"edit-groups:{_ID}")
+    SUBJECT = Subject.ROUND
     round_id: int
-
-    @property
-    def subject(self) -> Subject:
-        return Subject.ROUND
 
 
 @dataclass(frozen=True)
@@ -271,12 +263,9 @@ class Merge(Action):
 
     FORMAT = "merge:{}:{}"
     PATTERN = re.compile(rf"merge:{_ID}:{_ID}")
+    SUBJECT = Subject.GROUP
     group_id: int
     into_id: int
-
-    @property
-    def subject(self) -> Subject:
-        return Subject.GROUP
 
 
 @lru_cache(maxsize=4096)  # actions are immutable; a poll's few buttons are clicked many times
