@@ -50,10 +50,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-import load
 from sqlalchemy import Engine, create_engine, text
 
 from adapters.slack.port import SLACK_LIMITS
+from bench import load
 from bench.load import RECORDING, Seen, Stub
 from bench.report import command_line, machine, write_section
 from bench.stores import POSTGRES, postgres_schema

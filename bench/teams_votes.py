@@ -40,7 +40,14 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from slack_votes import (
+from sqlalchemy import Engine, create_engine, text
+
+from adapters.slack.port import SLACK_LIMITS
+from adapters.teams.port import TEAMS_LIMITS
+from bench.load import RECORDING, Seen, Stub, latest_ballots, percentile, post, send_all
+from bench.load import settle as load_settle
+from bench.report import command_line, machine, write_section
+from bench.slack_votes import (
     OPTIONS,
     SHARES,
     SLACK_STUB_APP,
@@ -60,13 +67,6 @@ from slack_votes import (
     vote_arguments,
     vote_body,
 )
-from sqlalchemy import Engine, create_engine, text
-
-from adapters.slack.port import SLACK_LIMITS
-from adapters.teams.port import TEAMS_LIMITS
-from bench.load import RECORDING, Seen, Stub, latest_ballots, percentile, post, send_all
-from bench.load import settle as load_settle
-from bench.report import command_line, machine, write_section
 from tests.stand_ins import teams_activities as teams
 from tests.stand_ins.slack_signing import signed_headers
 from tests.support.paths import REPO
