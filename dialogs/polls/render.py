@@ -212,14 +212,38 @@ def outcome_text(result: dict[str, Any], *, final: bool = False) -> str:
     winner = result.get("winner")
     if winner is None:
         return "Nobody voted."
+    verb = "won" if final else "leads"
     if kind == "ranked":
-        return f"“{winner}” {'won' if final else 'leads'} after instant run-off."
+        return f"“{winner}” {verb} after instant run-off.{_tie_breaks(result)}"
     if kind == "score":
-        return f"“{winner}” {'won' if final else 'leads'} with the highest mean score."
+        return f"“{winner}” {verb} with the highest mean score.{_tie_breaks(result)}"
     count = result["counts"][winner]
     noun = ("dot" if kind == "dots" else "vote") + ("" if count == 1 else "s")
     of = "" if kind == "dots" else f" of {result['voters']} voters"
-    return f"“{winner}” {'won' if final else 'leads'} with {count:g} {noun}{of}."
+    return f"“{winner}” {verb} with {count:g} {noun}{of}."
+
+
+def _tie_breaks(result: dict[str, Any]) -> str:
+    """What a tie-break decided, said out loud (empty when none did)."""
+    said = []
+    for tie in result.get("tie_break", []):
+        names = _names(tie["between"])
+        if "eliminated" in tie:
+            why = {"listed later in the poll": "it is listed later in the poll"}.get(
+                tie["rule"], f"it had {tie['rule']}"
+            )
+            said.append(
+                f"In round {tie['round']}, {names} had the fewest votes; "
+                f"“{tie['eliminated']}” was eliminated because {why}."
+            )
+        else:
+            said.append(f"{names} had the same mean score; the higher median decided.")
+    return " Decided by a tie-break: " + " ".join(said) if said else ""
+
+
+def _names(labels: list[str]) -> str:
+    quoted = [f"“{label}”" for label in labels]
+    return ", ".join(quoted[:-1]) + f" and {quoted[-1]}" if len(quoted) > 1 else quoted[0]
 
 
 def _consent_outcome(result: dict[str, Any]) -> str:

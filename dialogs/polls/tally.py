@@ -28,6 +28,12 @@ options tied for fewest votes, the one with fewer votes in the previous round
 is eliminated, then the round before that, and so on; if they are still tied,
 the option listed later in the poll is eliminated.
 
+Whenever a tie-break decides something, the result says so under ``"tie_break"``:
+a list of ``{"round", "between", "eliminated", "rule"}`` for instant run-off (the
+round whose fewest were tied, the options tied, the one eliminated and the rule
+that chose it), and ``{"between", "winner", "rule"}`` for a score tie on the mean
+that the median broke. No tie-break, no key.
+
 With ``settings["balance"] == "orgs"`` the result also holds ``"balanced"``:
 the same figures with each ballot weighted 1 / (voters from its organisation),
 voters with no organisation forming one group of their own. Weights are kept
@@ -279,7 +285,7 @@ def _ranked(poll: _Poll, weighing: _Weighing) -> dict:
             groups[tuple(ballot)] += weight
     else:
         groups.update(map(tuple, poll.ballots))
-    rounds, winner = _instant_runoff(len(poll.options), groups)
+    rounds, winner, ties = _instant_runoff(len(poll.options), groups)
     options = poll.options
 
     def shown_round(counts: dict[int, int], exhausted: int, eliminated: int | None) -> dict:
@@ -289,10 +295,31 @@ def _ranked(poll: _Poll, weighing: _Weighing) -> dict:
             "eliminated": None if eliminated is None else options[eliminated],
         }
 
-    return {
+    body: dict[str, Any] = {
         "winner": None if winner is None else options[winner],
         "rounds": [shown_round(*r) for r in rounds],
     }
+    if ties:
+        body["tie_break"] = [
+            {
+                "round": tie.round,
+                "between": [options[p] for p in tie.between],
+                "eliminated": options[tie.eliminated],
+                "rule": tie.rule,
+            }
+            for tie in ties
+        ]
+    return body
+
+
+@dataclass(frozen=True)
+class _Tie:
+    """An elimination decided by `TIE_BREAK`: in `round` (from 1), `between` had the fewest."""
+
+    round: int
+    between: list[int]
+    eliminated: int
+    rule: str
 
 
 _Round = tuple[dict[int, int], int, int | None]
@@ -301,8 +328,9 @@ _Pile = list[tuple[tuple[int, ...], int, int]]  # (ranking, place of its current
 
 def _instant_runoff(
     option_count: int, groups: Mapping[tuple[int, ...], int]
-) -> tuple[list[_Round], int | None]:
-    """Rounds of (votes per continuing option, exhausted, eliminated) and the winner.
+) -> tuple[list[_Round], int | None, list[_Tie]]:
+    """Rounds of (votes per continuing option, exhausted, eliminated), the winner, and the
+    eliminations a tie-break decided.
 
     Each distinct ranking sits on the pile of its top continuing option; only
     the eliminated option's pile moves, so the work is proportional to the
@@ -313,18 +341,20 @@ def _instant_runoff(
     for ranking, weight in groups.items():
         piles[ranking[0]].append((ranking, 0, weight))
         totals[ranking[0]] += weight
-    exhausted, rounds, history = 0, [], []
+    exhausted, rounds, history, ties = 0, [], [], []
     while groups:
         history.append(dict(totals))
         leader = max(totals, key=totals.__getitem__)
         if 2 * totals[leader] > sum(totals.values()):
             rounds.append((history[-1], exhausted, None))
-            return rounds, leader
-        loser = _loser(history)
+            return rounds, leader, ties
+        loser, tie = _loser(history)
+        if tie is not None:
+            ties.append(tie)
         rounds.append((history[-1], exhausted, loser))
         del totals[loser]
         exhausted += _transfer(piles.pop(loser), piles, totals)
-    return rounds, None
+    return rounds, None, ties
 
 
 def _transfer(pile: _Pile, piles: dict[int, _Pile], totals: dict[int, int]) -> int:
@@ -342,17 +372,23 @@ def _transfer(pile: _Pile, piles: dict[int, _Pile], totals: dict[int, int]) -> i
     return exhausted
 
 
-def _loser(history: list[dict[int, int]]) -> int:
-    """The option to eliminate after the last round in `history` (see `TIE_BREAK`)."""
+def _loser(history: list[dict[int, int]]) -> tuple[int, _Tie | None]:
+    """The option to eliminate after the last round in `history` (see `TIE_BREAK`), and the
+    tie-break that chose it, if one did."""
     current = history[-1]
     fewest = min(current.values())
     tied = [p for p, n in current.items() if n == fewest]
-    for earlier in reversed(history[:-1]):
-        if len(tied) == 1:
-            break
+    if len(tied) == 1:
+        return tied[0], None
+    between = sorted(tied)
+    for number in range(len(history) - 1, 0, -1):  # the rounds before, latest first
+        earlier = history[number - 1]
         fewest = min(earlier[p] for p in tied)
         tied = [p for p in tied if earlier[p] == fewest]
-    return max(tied)
+        if len(tied) == 1:
+            rule = f"fewer votes in round {number}"
+            return tied[0], _Tie(len(history), between, tied[0], rule)
+    return max(tied), _Tie(len(history), between, max(tied), "listed later in the poll")
 
 
 def _scores(poll: _Poll, weighing: _Weighing) -> dict:
@@ -364,6 +400,7 @@ def _scores(poll: _Poll, weighing: _Weighing) -> dict:
     ranks = {p: f[:2] for p, f in enumerate(figures) if f is not None}
     top = max(ranks.values(), default=None)
     leaders = [poll.options[p] for p, rank in ranks.items() if rank == top]
+    on_mean = [poll.options[p] for p, rank in ranks.items() if top and rank[0] == top[0]]
     body: dict[str, Any] = {
         "winner": leaders[0] if len(leaders) == 1 else None,
         "scores": {
@@ -372,6 +409,8 @@ def _scores(poll: _Poll, weighing: _Weighing) -> dict:
     }
     if len(leaders) > 1:
         body["tied"] = leaders
+    elif len(on_mean) > 1:
+        body["tie_break"] = [{"between": on_mean, "winner": leaders[0], "rule": "higher median"}]
     return body
 
 

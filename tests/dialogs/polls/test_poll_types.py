@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 
 from dialogs.core.cards import Actions, Fields, OpenForm, ResultBars
@@ -197,3 +201,49 @@ def test_the_poll_form_offers_every_setting_and_starts_an_anonymous_ranked_poll(
     assert "Results are hidden until the poll closes." in card
     refused = chat.submits(ASHA, NORTH, form.action, {**values, "type": "consent"})
     assert refused[0].form.error.startswith("A consent poll is about one proposal")
+
+
+def test_a_ranked_result_decided_by_a_tie_break_says_so_everywhere(chat, tmp_path):
+    """The newcomer's poll #7 (D-6): Riverside and Hillview tie in the last round and
+    Hillview goes only because it is listed later. Every place the result is told says so."""
+    chat.says(ASHA, NORTH, 'poll "Lead site?" "Northgate" "Riverside" "Hillview" --type ranked')
+    vote_with_form(chat, BEN, {"rank0": "1"})
+    vote_with_form(chat, CARYS, {"rank0": "2"})
+    announced = chat.says(ASHA, NORTH, "poll close 1")
+    said = (
+        "“Riverside” won after instant run-off. Decided by a tie-break: In round 2, "
+        "“Riverside” and “Hillview” had the fewest votes; “Hillview” was eliminated "
+        "because it is listed later in the poll."
+    )
+    assert said in announced
+    assert said in text_of(chat.last_message(SOUTH))  # the result posted in every channel
+    assert said in chat.says(BEN, NORTH, "poll results 1")
+    assert said in chat.says(ASHA, NORTH, "decisions")
+    export = chat.says(ASHA, NORTH, "poll export 1")
+    path = tmp_path / "ballots.csv"
+    path.write_text(export.split("\n", 1)[1].rsplit("\nSave this as", 1)[0], encoding="utf-8")
+    recount = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "recount", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(recount.stdout)["tie_break"] == [
+        {
+            "round": 2,
+            "between": ["Riverside", "Hillview"],
+            "eliminated": "Hillview",
+            "rule": "listed later in the poll",
+        }
+    ]
+
+
+def test_a_score_result_decided_on_the_median_says_so(chat):
+    chat.says(ASHA, NORTH, 'poll "Which pilot?" "Alpha" "Beta" --type score')
+    for who, alpha in ((BEN, "0"), (CARYS, "4"), (DEE, "5")):
+        vote_with_form(chat, who, {"score0": alpha, "score1": "3"})
+    announced = chat.says(ASHA, NORTH, "poll close 1")
+    assert (
+        "“Alpha” won with the highest mean score. Decided by a tie-break: "
+        "“Alpha” and “Beta” had the same mean score; the higher median decided."
+    ) in announced

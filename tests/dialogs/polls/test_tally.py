@@ -478,3 +478,42 @@ def test_results_are_json_and_dumps_always_gives_the_same_text(poll):
     assert json.loads(text) == outcome
     assert dumps(json.loads(text)) == text
     assert dumps(result(*poll)) == text
+
+
+def test_a_ranked_tie_broken_by_list_order_is_said_out_loud():
+    """The newcomer's poll #7: round 2 is Riverside 1 vs Hillview 1, and Hillview goes only
+    because it is listed later; the result must say so, not just name a winner."""
+    options = ["Northgate", "Riverside", "Hillview"]
+    outcome = result("ranked", options, ranked((1, [1]), (1, [2])), {})
+    assert outcome["winner"] == "Riverside"
+    assert outcome["tie_break"] == [
+        {
+            "round": 2,
+            "between": ["Riverside", "Hillview"],
+            "eliminated": "Hillview",
+            "rule": "listed later in the poll",
+        }
+    ]
+
+
+def test_a_ranked_tie_broken_by_an_earlier_round_names_that_round():
+    # Round 1: A 4, B 2, C 3, D 1 -> D out, its ballot to B. Round 2: A 4, B 3, C 3: B and C
+    # tie for fewest, and round 1 (B 2, C 3) tells them apart.
+    ballots = ranked((4, [0]), (2, [1]), (3, [2]), (1, [3, 1]))
+    outcome = result("ranked", ["A", "B", "C", "D"], ballots, {})
+    assert outcome["tie_break"] == [
+        {"round": 2, "between": ["B", "C"], "eliminated": "B", "rule": "fewer votes in round 1"}
+    ]
+    assert [r["eliminated"] for r in outcome["rounds"]] == ["D", "B", None]
+
+
+def test_a_ranked_result_without_a_tie_break_has_no_tie_break_key():
+    outcome = result("ranked", ["A", "B", "C"], ranked((4, [0]), (2, [1]), (1, [2, 1])), {})
+    assert "tie_break" not in outcome
+
+
+def test_a_score_tie_on_the_mean_broken_by_the_median_is_said():
+    # A: 0, 4, 5 (mean 3, median 4); B: 3, 3, 3 (mean 3, median 3).
+    outcome = result("score", ["A", "B"], [[0, 3], [4, 3], [5, 3]], {})
+    assert outcome["winner"] == "A"
+    assert outcome["tie_break"] == [{"between": ["A", "B"], "winner": "A", "rule": "higher median"}]
