@@ -233,12 +233,13 @@ def _tie_breaks(result: dict[str, Any]) -> str:
                 tie["rule"], f"it had {tie['rule']}"
             )
             said.append(
-                f"In round {tie['round']}, {names} had the fewest votes; "
+                f"in round {tie['round']}, {names} had the fewest votes; "
                 f"“{tie['eliminated']}” was eliminated because {why}."
             )
         else:
             said.append(f"{names} had the same mean score; the higher median decided.")
-    return " Decided by a tie-break: " + " ".join(said) if said else ""
+    later = [line[0].upper() + line[1:] for line in said[1:]]
+    return " Decided by a tie-break: " + " ".join([*said[:1], *later]) if said else ""
 
 
 def _names(labels: list[str]) -> str:

@@ -10,6 +10,7 @@ import pytest
 
 from dialogs.core.cards import Actions, Fields, OpenForm, ResultBars
 from dialogs.core.events import ActionInvoked
+from dialogs.polls.render import outcome_text
 from tests.support.conversation import (
     ASHA,
     BEN,
@@ -24,6 +25,7 @@ from tests.support.conversation import (
 )
 
 ERIN = person("erin", "Erin Walsh")
+LISTED_LATER = "listed later in the poll"
 
 
 @pytest.fixture
@@ -211,7 +213,7 @@ def test_a_ranked_result_decided_by_a_tie_break_says_so_everywhere(chat, tmp_pat
     vote_with_form(chat, CARYS, {"rank0": "2"})
     announced = chat.says(ASHA, NORTH, "poll close 1")
     said = (
-        "“Riverside” won after instant run-off. Decided by a tie-break: In round 2, "
+        "“Riverside” won after instant run-off. Decided by a tie-break: in round 2, "
         "“Riverside” and “Hillview” had the fewest votes; “Hillview” was eliminated "
         "because it is listed later in the poll."
     )
@@ -247,3 +249,32 @@ def test_a_score_result_decided_on_the_median_says_so(chat):
         "“Alpha” won with the highest mean score. Decided by a tie-break: "
         "“Alpha” and “Beta” had the same mean score; the higher median decided."
     ) in announced
+
+
+def test_every_tie_break_of_a_result_is_told_in_order():
+
+    result = {
+        "type": "ranked",
+        "winner": "A",
+        "rounds": [],
+        "tie_break": [
+            {
+                "round": 1,
+                "between": ["C", "D"],
+                "eliminated": "D",
+                "rule": "listed later in the poll",
+            },
+            {
+                "round": 2,
+                "between": ["B", "C"],
+                "eliminated": "B",
+                "rule": "fewer votes in round 1",
+            },
+        ],
+    }
+    assert outcome_text(result, final=True) == (
+        "“A” won after instant run-off. Decided by a tie-break: in round 1, “C” and “D” had the "
+        "fewest votes; “D” was eliminated because it is listed later in the poll. In round 2, "
+        "“B” and “C” had the fewest votes; “B” was eliminated because it had fewer votes in "
+        "round 1."
+    )
