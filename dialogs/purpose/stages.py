@@ -54,11 +54,21 @@ class Step:
         assert self.round.id is not None
         return self.round.id
 
-    def enter(self, stage: str, ends_at: datetime | None = None, **noted: Any) -> None:
-        """Close the current stage (with who took part) and open `stage`; log the move."""
+    def enter(
+        self,
+        stage: str,
+        ends_at: datetime | None = None,
+        *,
+        took_part: dict[str, str] | None = None,
+        **noted: Any,
+    ) -> None:
+        """Close the current stage (with who took part, unless the caller counted them
+        already) and open `stage`; log the move."""
+        if took_part is None:
+            took_part = _took_part(self.session, self.round)
         history = dict(self.round.history)
         leaving = dict(history.get(self.round.stage, {}))
-        leaving.update(to=self.now.isoformat(), took_part=_took_part(self.session, self.round))
+        leaving.update(to=self.now.isoformat(), took_part=took_part)
         history[self.round.stage] = leaving
         history[stage] = {"from": self.now.isoformat(), **noted}
         self.round.history = history
@@ -108,9 +118,11 @@ class Step:
         assert creator is not None
         closes_at = self.now + timedelta(seconds=self.round.settings["vote"])
         spec = PollSpec(question, options, kind, settings, closes_at)
+        # Who voted in the stage now ending is counted before the new poll becomes current.
+        took_part = _took_part(self.session, self.round)
         poll = create_poll(self.session, self.now, self.collaborative, creator, spec)
         self.round.current_poll_id = poll.id
-        self.enter(stage, poll.closes_at, poll=poll.number, options=options)
+        self.enter(stage, poll.closes_at, took_part=took_part, poll=poll.number, options=options)
 
 
 def step_for(session: Session, now: datetime, purpose_round: PurposeRound) -> Step:

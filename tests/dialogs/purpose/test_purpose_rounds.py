@@ -430,6 +430,11 @@ def test_a_whole_round_from_invitation_to_adopted_purpose_with_timers(chat, cloc
     chat.says(ASHA, NORTH, "purpose next")  # closes the ranking now
     purpose_round = current_round(chat)
     assert purpose_round.stage == "consenting"
+    # Who ranked is counted from the ranking, not from the consent poll that replaced it.
+    assert purpose_round.history["choosing"]["took_part"] == (
+        purpose_round.history["shortlisting"]["took_part"]
+    )
+    assert not any("none" in v for v in purpose_round.history["choosing"]["took_part"].values())
     with chat.database.session() as session:
         kinds = [poll.type for poll in session.exec(select(Poll).order_by(Poll.number)).all()]
     assert kinds == ["dots", "ranked", "consent"]  # each stage's vote is an ordinary poll
