@@ -311,6 +311,10 @@ def _sentence(text: str) -> str:
 
 
 def _hours(seconds: int) -> str:
+    """A window as people say it: minutes under an hour, days for whole days past two."""
+    if seconds < 3600:
+        minutes = max(1, round(seconds / 60))
+        return f"{minutes} minute{'s' * (minutes != 1)}"
     hours = seconds / 3600
     if hours >= 48 and hours % 24 == 0:
         return f"{int(hours // 24)} days"

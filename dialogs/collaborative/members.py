@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dialogs.commands.syntax import Command
+from dialogs.commands.syntax import Command, with_article
 from dialogs.core.events import Actor, Place
 from dialogs.core.turn import Refusal, Turn
 from storage.database import insert_row
@@ -139,7 +139,7 @@ def role(turn: Turn, command: Command) -> None:
     person = resolve_person(turn, collaborative, command.args["person"])
     new_role = command.args["role"]
     if person.role == new_role:
-        turn.say(f"{person.display_name} is already a {new_role}.")
+        turn.say(f"{person.display_name} is already {with_article(new_role)}.")
         return
     if person.role == "coordinator" and _coordinator_count(turn.session, collaborative) == 1:
         raise Refusal(
@@ -149,12 +149,12 @@ def role(turn: Turn, command: Command) -> None:
     old_role, person.role = person.role, new_role
     turn.audit(
         "role",
-        f"made {person.display_name} a {new_role} (was {old_role})",
+        f"made {person.display_name} {with_article(new_role)} (was {old_role})",
         member_id=person.id,
         role=new_role,
     )
     turn.say(
-        f"{person.display_name} is now a {new_role}.",
+        f"{person.display_name} is now {with_article(new_role)}.",
         "Observers see everything but do not vote." if new_role == "observer" else "",
     )
 

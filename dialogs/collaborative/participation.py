@@ -50,12 +50,18 @@ def by_organisation(
         count = counted.get(key, 0)
         if organisation is None and not count:
             continue
-        shown = shown_count(count)
-        if of_members:
-            shown += f" of {members.get(key, 0)}"
+        shown = _shown_of_members(count, members.get(key, 0)) if of_members else shown_count(count)
         label = organisation.name if organisation else "No organisation given"
         items.append(FieldItem(label=label, value=shown))
     return items
+
+
+def _shown_of_members(count: int, members: int) -> str:
+    """ "4 of 9", "none of 2"; a small group's count is not shown, and never as the
+    nonsense "fewer than 3 of 2"."""
+    if count and members < SMALLEST_GROUP:
+        return f"not shown (fewer than {SMALLEST_GROUP} members)"
+    return f"{shown_count(count)} of {members}"
 
 
 def _members_by_organisation(session: Session, collaborative_id: int) -> dict[int | None, int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.commands.syntax import SYNTAX, Command, Syntax
+from dialogs.commands.syntax import SYNTAX, Command, Syntax, with_article
 from dialogs.core.cards import Card, Context, Heading, Text
 from dialogs.core.turn import Turn
 
@@ -33,7 +33,7 @@ def help_card(turn: Turn) -> Card:
         usable = [
             s for s in SYNTAX if s.name not in NOT_YET and s.name != "setup" and _may(role, s)
         ]
-        intro = f"You are a {role} of {turn.collaborative.name}."
+        intro = f"You are {with_article(role)} of {turn.collaborative.name}."
         lines = [_role_note(role)]
     blocks = [Heading(text="What you can do here"), Text(text=intro)]
     blocks += [Text(text=line) for line in lines if line]

@@ -66,6 +66,12 @@ def runs(database) -> list[CheckinRun]:
         return list(session.exec(select(CheckinRun).order_by(CheckinRun.id)).all())
 
 
+def test_a_window_under_an_hour_reads_in_minutes(chat):
+    shown = chat.says(ASHA, NORTH, 'checkin add "every day 09:00" --window 30m')
+    assert "answers open for 30 minutes." in shown
+    assert "hours" not in shown
+
+
 def test_a_weekly_check_in_posts_on_time_in_every_channel(chat, ticker, clock):
     shown = chat.says(ASHA, NORTH, 'checkin add "every monday 09:00"')
     assert "Every Monday at 09:00, answers open for 24 hours." in shown

@@ -117,8 +117,10 @@ def test_roles_change_by_mention_or_name_and_a_coordinator_always_remains(chat):
 def test_help_shows_each_role_what_it_may_do(chat):
     chat.says(ASHA, NORTH, 'setup "Northshire"')
     chat.says(DEE, NORTH, "help")
-    chat.says(ASHA, NORTH, "role observer @Dee Sharma")
+    assert "Dee Sharma is now an observer." in chat.says(ASHA, NORTH, "role observer @Dee Sharma")
     coordinator, member, observer = (chat.says(p, NORTH, "help") for p in (ASHA, BEN, DEE))
+    assert "You are an observer of Northshire." in observer
+    assert "You are a coordinator of Northshire." in coordinator
     assert "`poll close ID`" in coordinator and "`role " in coordinator
     assert "`poll close ID`" not in member and "`org join" in member
     assert "do not vote" in observer

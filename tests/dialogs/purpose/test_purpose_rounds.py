@@ -431,8 +431,9 @@ def test_a_whole_round_from_invitation_to_adopted_purpose_with_timers(chat, cloc
     purpose_round = current_round(chat)
     assert purpose_round.stage == "consenting"
     # Who ranked is counted from the ranking, not from the consent poll that replaced it.
-    assert purpose_round.history["choosing"]["took_part"] == (
-        purpose_round.history["shortlisting"]["took_part"]
+    assert (
+        purpose_round.history["choosing"]["took_part"]
+        == (purpose_round.history["shortlisting"]["took_part"])
     )
     assert not any("none" in v for v in purpose_round.history["choosing"]["took_part"].values())
     with chat.database.session() as session:
@@ -535,6 +536,24 @@ def test_participation_by_organisation_shows_small_groups_without_counts(chat):
     }
     assert fields == {"Big Trust": "4 of 9", "Small Trust": "fewer than 3 of 3"}
     assert "Proposed, by organisation" in text
+
+
+def test_an_organisation_of_two_is_never_shown_as_fewer_than_3_of_2(chat):
+    """D-12: both members of a two-person trust proposed; the count stays hidden, plainly."""
+    chat.says(ASHA, NORTH, 'org add "Tiny Trust"')
+    for who in MEMBERS[:2]:
+        chat.says(who, NORTH, 'org join "Tiny Trust"')
+    chat.says(ASHA, NORTH, "purpose start")
+    for who in MEMBERS[:2]:
+        propose(chat, who, f"Join up care for people in district {who.user_id}")
+    fields = {
+        item.label: item.value
+        for block in round_message(chat, SOUTH).blocks
+        if block.kind == "fields"
+        for item in block.items
+    }
+    assert fields["Tiny Trust"] == "not shown (fewer than 3 members)"
+    assert "fewer than 3 of 2" not in text_of(round_message(chat, SOUTH))
 
 
 def test_one_gentle_nudge_halfway_only_to_quiet_organisations_members_who_have_not_proposed(
