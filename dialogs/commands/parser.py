@@ -30,6 +30,10 @@ _QUOTE_MARKS = str.maketrans(
 )
 
 
+# …and a typed `--` into a dash: "—closes friday" means `--closes friday`.
+_DASHED_FLAG = re.compile(r"^[\u2012\u2013\u2014\u2015\u2212](?=[a-z])")
+
+
 @dataclass(frozen=True)
 class Token:
     text: str
@@ -67,7 +71,7 @@ def tokenize(text: str) -> list[Token]:
         if bare is not None and '"' in bare:
             tokens.extend(_split_glued_quotes(bare))
         elif bare is not None:
-            tokens.append(Token(bare))
+            tokens.append(Token(_DASHED_FLAG.sub("--", bare)))
         else:
             tokens.append(Token(" ".join(quoted.split()), quoted=True))
     return tokens
@@ -97,9 +101,16 @@ def _match_syntax(tokens: list[Token]) -> tuple[Syntax, list[Token]]:
     second = tokens[1].text.lower() if len(tokens) > 1 and not tokens[1].quoted else None
     if (first.lower(), second) in _BY_WORDS:
         return _BY_WORDS[(first.lower(), second)], tokens[2:]
+    family = [s for s in SYNTAX if s.words[0] == first.lower()]
+    if second and (meant := _misspelt_subcommand(second, family)):
+        asking = (first.lower(),) in _BY_WORDS  # `poll` alone asks a question
+        raise GrammarError(
+            f"`{first} {clip(second, 30)}` is not something `{first}` does.",
+            f"Did you mean `{first} {meant}`?"
+            + (" To ask a question, put it in quotes." if asking else ""),
+        )
     if (first.lower(),) in _BY_WORDS:
         return _BY_WORDS[(first.lower(),)], tokens[1:]
-    family = [s for s in SYNTAX if s.words[0] == first.lower()]
     if family:
         typed = f"{first} {tokens[1].text}" if len(tokens) > 1 else first
         choices = " | ".join(s.words[1] for s in family)
@@ -112,6 +123,14 @@ def _match_syntax(tokens: list[Token]) -> tuple[Syntax, list[Token]]:
         f"Concord doesn't know the command `{clip(first, 40)}`.",
         hint + "Type `help` to see what you can do.",
     )
+
+
+def _misspelt_subcommand(word: str, family: list[Syntax]) -> str | None:
+    """The sub-command `word` is a slip for (`poll clsoe` → `close`), if it is close to one:
+    otherwise `poll clsoe 1` would become a poll asking "clsoe"."""
+    words = [s.words[1] for s in family if len(s.words) > 1]
+    close = difflib.get_close_matches(word, words, n=1, cutoff=0.75)
+    return close[0] if close and word not in words else None
 
 
 def _bind(syntax: Syntax, tokens: list[Token]) -> Command:

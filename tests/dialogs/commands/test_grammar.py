@@ -190,3 +190,36 @@ def test_no_input_crashes_the_parser(text):
         parse(text)
     except GrammarError as error:
         assert error.problem
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("poll clsoe 1", "poll close"),
+        ("poll resluts 1 2", "poll results"),
+        ("poll lsit", "poll list"),
+    ],
+)
+def test_a_misspelt_poll_subcommand_asks_instead_of_posting_a_poll(typed, meant):
+    """D-16: `poll clsoe 1` used to become a poll asking "clsoe" (or a confusing refusal)."""
+    with pytest.raises(GrammarError) as caught:
+        parse(typed)
+    assert f"Did you mean `{meant}`?" in caught.value.hint
+    assert "put it in quotes" in caught.value.hint
+
+
+def test_a_misspelt_subcommand_of_a_family_without_questions_suggests_only_the_word():
+    with pytest.raises(GrammarError) as caught:
+        parse("checkin lsit")
+    assert caught.value.hint == "Did you mean `checkin list`?"
+
+
+def test_an_unquoted_question_that_is_no_subcommand_is_still_a_poll():
+    command = parse("poll lunch pizza pasta")
+    assert (command.args["question"], command.args["options"]) == ("lunch", ["pizza", "pasta"])
+
+
+@pytest.mark.parametrize("dash", ["\u2014", "\u2013", "\u2212"])
+def test_a_phone_dash_before_a_flag_reads_as_two_hyphens(dash):
+    command = parse(f'poll "Which?" "A" "B" {dash}closes friday {dash}anonymous')
+    assert command.flags["closes"] == "friday" and command.flags["anonymous"] is True
