@@ -16,7 +16,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dialogs.core.turn import Problem
 
-WHEN_HINT = 'Write it like "friday 17:00", "tomorrow noon", "in 3 days" or "2026-12-01 17:00".'
+WHEN_HINT = (
+    'Write it like "friday 17:00", "tomorrow noon", "in 3 days", "31/12/2026 17:00" '
+    'or "1 Jan 2027".'
+)
 
 
 class GrammarError(Problem):

@@ -25,6 +25,18 @@ _DAY_NAMES = {
     "thur": 3,
     "thurs": 3,
 }
+MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+_MONTH_NAMES = {
+    **{month: i for i, month in enumerate(MONTHS, 1)},
+    **{month[:3]: i for i, month in enumerate(MONTHS, 1)},
+    "sept": 9,
+}
+# UK order: 31/12/2026, 31/12, 1 Jan 2027, 1 January (a year left out means the next one).
+_NUMERIC_DATE = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?")
+_NAMED_DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)? ([a-z]+)(?: (\d{4}))?")
 
 
 def parse_when(text: str, now: datetime, timezone: str) -> datetime:
@@ -63,10 +75,14 @@ def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime:
 def _day_and_time(words: str, now: datetime, zone: ZoneInfo, original: str) -> datetime:
     day_words, at = split_time(words, original)
     today = now.date()
-    if day_words in ("", "today"):
+    if day_words in ("", "today", "end of day", "eod"):
         day = today
     elif day_words == "tomorrow":
         day = today + timedelta(days=1)
+    elif day_words == "yesterday":
+        day = today - timedelta(days=1)  # refused as past, with the moment it named
+    elif (found := _uk_date(day_words, today, original)) is not None:
+        day = found
     elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", day_words):
         try:
             day = date.fromisoformat(day_words)
@@ -75,6 +91,23 @@ def _day_and_time(words: str, now: datetime, zone: ZoneInfo, original: str) -> d
     else:
         day = _next_weekday(day_words, now, at, zone, original)
     return local_moment(day, at or DEFAULT_TIME, zone)
+
+
+def _uk_date(words: str, today: date, original: str) -> date | None:
+    """31/12/2026, 31/12, 1 Jan 2027 or 1 January; None for anything else."""
+    if numeric := _NUMERIC_DATE.fullmatch(words):
+        day, month, year = numeric.groups()
+    elif (named := _NAMED_DATE.fullmatch(words)) and named.group(2) in _MONTH_NAMES:
+        day, month, year = named.group(1), str(_MONTH_NAMES[named.group(2)]), named.group(3)
+    else:
+        return None
+    try:
+        found = date(int(year or today.year), int(month), int(day))
+        if year is None and found < today:
+            found = date(today.year + 1, int(month), int(day))
+    except ValueError:
+        raise GrammarError(f"“{original}” is not a real date.", WHEN_HINT) from None
+    return found
 
 
 def _next_weekday(

@@ -72,3 +72,36 @@ def test_unreadable_or_past_deadlines_are_explained(text, problem):
     with pytest.raises(GrammarError) as raised:
         parse_when(text, THURSDAY_9AM, "Europe/London")
     assert problem in raised.value.problem
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("31/12/2026", "Thu 31 Dec 2026 17:00 GMT"),
+        ("31/12/2026 09:30", "Thu 31 Dec 2026 09:30 GMT"),
+        ("1/12", "Tue 1 Dec 2026 17:00 GMT"),
+        ("1 Jan 2027", "Fri 1 Jan 2027 17:00 GMT"),
+        ("1 January 2027 noon", "Fri 1 Jan 2027 12:00 GMT"),
+        ("3rd dec 5pm", "Thu 3 Dec 2026 17:00 GMT"),
+        ("25 nov", "Thu 25 Nov 2027 17:00 GMT"),  # already gone this year: next year's
+        ("end of day", "Thu 26 Nov 2026 17:00 GMT"),
+    ],
+)
+def test_uk_dates_and_end_of_day_are_read(text, shown):
+    """D-17: a UK/NHS audience writes day first, and says "end of day"."""
+    assert describe(parse_when(text, THURSDAY_9AM, "Europe/London"), "Europe/London") == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("yesterday 17:00", "“yesterday 17:00” is already past (Wed 25 Nov 2026 17:00 GMT)."),
+        ("31/2/2027", "“31/2/2027” is not a real date."),
+        ("12/31/2026", "“12/31/2026” is not a real date."),
+    ],
+)
+def test_a_past_or_impossible_uk_date_is_refused_with_the_reason(text, problem):
+    with pytest.raises(GrammarError) as refused:
+        parse_when(text, THURSDAY_9AM, "Europe/London")
+    assert refused.value.problem == problem
+    assert "31/12/2026 17:00" in refused.value.hint
