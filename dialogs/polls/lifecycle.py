@@ -22,7 +22,7 @@ from dialogs.core.messages import poll_key
 from dialogs.core.reactions import PollClosed
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls import tally
-from dialogs.polls.render import outcome_text, result_card
+from dialogs.polls.render import poll_outcome, result_card
 from dialogs.polls.results import (
     compute,
     export_csv,
@@ -165,7 +165,7 @@ def finish(
     timers.cancel(session, timers.POLL_REMIND, poll.id)
     timers.cancel(session, timers.POLL_CLOSE, poll.id)
     result = compute(session, poll)
-    summary = outcome_text(result, final=True)
+    summary = poll_outcome(result, poll, final=True)
     if missing := missing_for_quorum(session, poll):
         summary += f" Provisional: quorum not met ({', '.join(missing)})."
     # The announced figures, exactly as `concord recount` prints them from the export.

@@ -137,13 +137,7 @@ def result_blocks(result: dict[str, Any], session: Session, poll: Poll) -> list[
     if poll.type == "ranked":
         blocks += [Context(text=_round_line(n, r)) for n, r in enumerate(result["rounds"], 1)]
     if "balanced" in result and result["voters"]:
-        balanced = {**result["balanced"], "type": poll.type, "voters": result["voters"]}
-        blocks.append(
-            Text(
-                text="With each organisation weighted equally: "
-                + outcome_text(balanced, final=poll.status == "closed")
-            )
-        )
+        blocks += _other_view(result, poll)
     if poll.type == "consent":
         blocks += [
             Text(text=f"{STANCE_LABELS[r['stance']]}: “{r['reason']}”") for r in result["reasons"]
@@ -183,6 +177,38 @@ def _figures(result: dict[str, Any], poll: Poll) -> ResultBars | Fields:
         ],
         summary=summary,
     )
+
+
+EQUALLY = "with each organisation counted equally"
+WEIGHTS = (
+    "Counted equally, each vote weighs 1 ÷ the number of voters from the voter's "
+    "organisation (0.5 is one of two); people with no organisation count as one group."
+)
+
+
+def balanced_decides(result: dict[str, Any], poll: Poll) -> bool:
+    """Whether the organisation-balanced figures decide this poll (a purpose round's
+    polls say so), rather than one person, one vote."""
+    return poll.settings.get("decides") == "balanced" and "balanced" in result
+
+
+def poll_outcome(result: dict[str, Any], poll: Poll, *, final: bool) -> str:
+    """The outcome that decides, saying which count it is when it is the balanced one."""
+    if balanced_decides(result, poll) and result["voters"]:
+        balanced = {**result["balanced"], "type": poll.type, "voters": result["voters"]}
+        return f"Decided {EQUALLY}: {outcome_text(balanced, final=final)}"
+    return outcome_text(result, final=final)
+
+
+def _other_view(result: dict[str, Any], poll: Poll) -> list[Any]:
+    """The count that does not decide, labelled as such, and what its fractions mean."""
+    final = poll.status == "closed"
+    if balanced_decides(result, poll):
+        line = f"Counting every person once: {outcome_text(result, final=final)}"
+    else:
+        balanced = {**result["balanced"], "type": poll.type, "voters": result["voters"]}
+        line = f"{EQUALLY.capitalize()}: {outcome_text(balanced, final=final)}"
+    return [Text(text=line), Context(text=WEIGHTS)]
 
 
 def _round_line(number: int, round_: dict[str, Any]) -> str:
@@ -253,10 +279,10 @@ def _consent_outcome(result: dict[str, Any]) -> str:
     objections = counts.get("object", 0)
     blocks = counts.get("block", 0)
     if adopted:
-        return f"Adopted: no blocks, {objections} objection{'s' * (objections != 1)}."
+        return f"Adopted: no blocks, {objections:g} objection{'s' * (objections != 1)}."
     if blocks:
-        return f"Not adopted: {blocks} block{'s' * (blocks != 1)}."
-    return f"Not adopted: {objections} objection{'s' * (objections != 1)}, more than allowed."
+        return f"Not adopted: {blocks:g} block{'s' * (blocks != 1)}."
+    return f"Not adopted: {objections:g} objection{'s' * (objections != 1)}, more than allowed."
 
 
 def result_card(
@@ -265,7 +291,7 @@ def result_card(
     final = poll.status == "closed"
     when = f" · closed {describe(poll.closed_at, collaborative.timezone)}" if poll.closed_at else ""
     heading = f"Result of poll #{poll.number}" if final else f"Poll #{poll.number} so far"
-    outcome = outcome_text(result, final=final)
+    outcome = poll_outcome(result, poll, final=final)
     blocks: list[Any] = [
         Heading(text=heading),
         Text(text=poll.question),

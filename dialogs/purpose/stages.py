@@ -114,6 +114,7 @@ class Step:
         settings: dict[str, Any] = {"results": "live", "purpose_round": self.round.id, **extra}
         if _has_organisations(self.session, self.collaborative):
             settings["balance"] = "orgs"
+            settings["decides"] = "balanced"  # a round moves on the organisation-balanced count
         creator = self.session.get(Member, self.round.created_by)
         assert creator is not None
         closes_at = self.now + timedelta(seconds=self.round.settings["vote"])

@@ -152,7 +152,10 @@ def test_balance_shows_the_result_with_every_organisation_weighted_equally(chat)
     shown = chat.says(ASHA, NORTH, "poll close 1")
     assert "“North” won with 4 votes of 6 voters." in shown
     result = text_of(chat.last_message(SOUTH))
-    assert "With each organisation weighted equally: “South” won with 2 votes" in result
+    # One person, one vote decides this poll; the balanced count is labelled and explained.
+    assert "With each organisation counted equally: “South” won with 2 votes" in result
+    assert "0.5 is one of two" in result
+    assert "Decided with each organisation counted equally" not in result
 
 
 def test_a_quorum_keeps_the_result_provisional_until_every_organisation_has_voted(chat):
@@ -182,3 +185,29 @@ def test_hidden_polls_show_no_vote_buttons_once_closed(chat):
     chat.says(ASHA, NORTH, "poll close 1")
     closed = chat.messages(NORTH)[-2]
     assert not any(isinstance(b, Actions) for b in closed.blocks)
+
+
+def test_a_poll_decided_on_the_balanced_count_says_so_and_labels_the_raw_one():
+    """D-7: a purpose round's polls move on the organisation-balanced count; the result must
+    not headline the raw winner next to it."""
+    from types import SimpleNamespace
+
+    from dialogs.polls.render import poll_outcome
+
+    raw = {"type": "single", "winner": "North", "counts": {"North": 4, "South": 2}, "voters": 6}
+    result = {**raw, "balanced": {"winner": "South", "counts": {"North": 1, "South": 2}}}
+    deciding = SimpleNamespace(type="single", settings={"balance": "orgs", "decides": "balanced"})
+    assert poll_outcome(result, deciding, final=True) == (
+        "Decided with each organisation counted equally: “South” won with 2 votes of 6 voters."
+    )
+    plain = SimpleNamespace(type="single", settings={"balance": "orgs"})
+    assert poll_outcome(result, plain, final=True) == "“North” won with 4 votes of 6 voters."
+
+
+def test_balanced_objections_are_shown_without_a_trailing_decimal():
+    from dialogs.polls.render import outcome_text
+
+    consent = {"type": "consent", "winner": "adopted", "voters": 3}
+    assert outcome_text({**consent, "counts": {"agree": 3.0, "object": 0.0}}, final=True) == (
+        "Adopted: no blocks, 0 objections."
+    )

@@ -608,6 +608,13 @@ def test_the_shortlist_counts_each_organisation_equally(chat):
     chat.says(ASHA, NORTH, "purpose next")
     shortlisted = [g.position for g in groups(chat) if g.shortlisted]
     assert shortlisted == [2]
+    # The result says which count decided, and labels the other (D-7).
+    chat.deliver()
+    result = next(
+        text_of(c) for c in reversed(chat.messages(NORTH)) if c.fallback.startswith("Result of")
+    )
+    assert "Decided with each organisation counted equally:" in result
+    assert "Counting every person once:" in result
 
 
 # The adopted purpose, elsewhere
