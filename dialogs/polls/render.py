@@ -148,6 +148,8 @@ def result_blocks(result: dict[str, Any], session: Session, poll: Poll) -> list[
 def _figures(result: dict[str, Any], poll: Poll) -> ResultBars | Fields:
     voters = result["voters"]
     summary = f"{voters} {'person' if voters == 1 else 'people'} voted"
+    if balanced_decides(result, poll):
+        summary += " · the bars count every person once"
     if poll.type == "score":
         return Fields(
             items=[
@@ -201,10 +203,11 @@ def poll_outcome(result: dict[str, Any], poll: Poll, *, final: bool) -> str:
 
 
 def _other_view(result: dict[str, Any], poll: Poll) -> list[Any]:
-    """The count that does not decide, labelled as such, and what its fractions mean."""
+    """The balanced count beside the bars (which count every person once): as the outcome
+    where it decides, labelled as the other view where it doesn't; and its fractions."""
     final = poll.status == "closed"
     if balanced_decides(result, poll):
-        line = f"Counting every person once: {outcome_text(result, final=final)}"
+        line = poll_outcome(result, poll, final=final)
     else:
         balanced = {**result["balanced"], "type": poll.type, "voters": result["voters"]}
         line = f"{EQUALLY.capitalize()}: {outcome_text(balanced, final=final)}"
@@ -296,8 +299,9 @@ def result_card(
         Heading(text=heading),
         Text(text=poll.question),
         *result_blocks(result, session, poll),
-        Text(text=outcome),
     ]
+    if not (balanced_decides(result, poll) and result["voters"]):  # said in the blocks
+        blocks.append(Text(text=outcome))
     if missing := missing_for_quorum(session, poll):
         blocks.append(
             Text(

@@ -610,11 +610,10 @@ def test_the_shortlist_counts_each_organisation_equally(chat):
     assert shortlisted == [2]
     # The result says which count decided, and labels the other (D-7).
     chat.deliver()
-    result = next(
-        text_of(c) for c in reversed(chat.messages(NORTH)) if c.fallback.startswith("Result of")
-    )
-    assert "Decided with each organisation counted equally:" in result
-    assert "Counting every person once:" in result
+    card = next(c for c in reversed(chat.messages(NORTH)) if c.fallback.startswith("Result of"))
+    assert "Decided with each organisation counted equally:" in text_of(card)
+    bars = next(b for b in card.blocks if b.kind == "results")
+    assert bars.summary.endswith("the bars count every person once")
 
 
 # The adopted purpose, elsewhere
