@@ -1,4 +1,11 @@
-"""The decision log: the audit trail read back as the collaborative's record."""
+"""The decision log: the audit trail read back as the collaborative's record.
+
+`decisions` shows what the partnership decided (results, an adopted purpose, who holds
+which role, which channels and organisations belong, check-ins agreed or stopped), so
+the steps of a process (each stage of a purpose round, a poll opening, an option added)
+never push a real decision out of its latest view; `decisions --all` shows every entry,
+and an export is always the whole record.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ import csv
 import io
 from zoneinfo import ZoneInfo
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from dialogs.commands.syntax import Command
 from dialogs.core.cards import Card, Context, Heading, Text
@@ -15,18 +22,31 @@ from storage.models import AuditEntry, Collaborative
 
 SHOWN_IN_CHAT = 15
 EXPORT_LIMIT = 5000
+# The entries that record a decision; every other entry is a step of a process.
+DECISIONS = (
+    "setup",
+    "link",
+    "org.add",
+    "role",
+    "poll.close",
+    "purpose.adopt",
+    "checkin.add",
+    "checkin.stop",
+)
 
 
 def decisions(turn: Turn, command: Command) -> None:
     collaborative, _ = turn.in_collaborative()
     export = command.flags.get("export")
-    limit = EXPORT_LIMIT if export else SHOWN_IN_CHAT
+    everything = bool(export or command.flags.get("all"))
+    query = select(AuditEntry).where(AuditEntry.collaborative_id == collaborative.id)
+    if not everything:
+        query = query.where(col(AuditEntry.action).in_(DECISIONS))
     entries = list(
         turn.session.exec(
-            select(AuditEntry)
-            .where(AuditEntry.collaborative_id == collaborative.id)
-            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-            .limit(limit)  # type: ignore[union-attr]
+            query.order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc()).limit(
+                EXPORT_LIMIT if export else SHOWN_IN_CHAT
+            )
         ).all()
     )
     entries.reverse()
@@ -35,7 +55,7 @@ def decisions(turn: Turn, command: Command) -> None:
     elif export == "md":
         body = as_markdown(collaborative, entries)
     else:
-        turn.reply(_as_card(collaborative, entries))
+        turn.reply(_as_card(collaborative, entries, everything=everything))
         return
     turn.reply(
         Card(
@@ -52,24 +72,33 @@ def _local(collaborative: Collaborative, entry: AuditEntry) -> str:
     return f"{entry.at.astimezone(ZoneInfo(collaborative.timezone)):%Y-%m-%d %H:%M}"
 
 
-def _as_card(collaborative: Collaborative, entries: list[AuditEntry]) -> Card:
+def _as_card(collaborative: Collaborative, entries: list[AuditEntry], *, everything: bool) -> Card:
     if not entries:
-        lines: list[Text] = [Text(text="Nothing decided yet.")]
+        lines: list[Text] = [Text(text="Nothing recorded yet." if everything else _NONE_YET)]
     else:
         lines = [
             Text(text=f"{_local(collaborative, e)} · {e.actor_name} {e.summary}") for e in entries
         ]
+    title = ("Every step recorded by " if everything else "Decisions of ") + collaborative.name
+    other = (
+        "`decisions` shows the decisions alone"
+        if everything
+        else "`decisions --all` adds every step of polls and purpose rounds"
+    )
     return Card(
         blocks=[
-            Heading(text=f"Decisions of {collaborative.name}"),
+            Heading(text=title),
             *lines,
             Context(
-                text=f"Latest {SHOWN_IN_CHAT}, times in {collaborative.timezone}. "
+                text=f"Latest {SHOWN_IN_CHAT}, times in {collaborative.timezone}. {other}; "
                 "`decisions --export md` or `--export csv` gives the whole record."
             ),
         ],
-        fallback=f"Decisions of {collaborative.name}",
+        fallback=title,
     )
+
+
+_NONE_YET = "Nothing decided yet."
 
 
 def as_csv(collaborative: Collaborative, entries: list[AuditEntry]) -> str:

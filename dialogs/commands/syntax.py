@@ -215,9 +215,9 @@ SYNTAX: tuple[Syntax, ...] = (
     Syntax(
         "decisions",
         ("decisions",),
-        "show the decision log",
+        "show the decision log (`--all`: every step too)",
         (),
-        (Flag("export", "choice", ("csv", "md")),),
+        (Flag("all", "switch"), Flag("export", "choice", ("csv", "md"))),
     ),
     Syntax(
         "me.link",

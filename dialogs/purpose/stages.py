@@ -76,7 +76,9 @@ class Step:
         if stage in (rounds.ADOPTED, rounds.NEEDS_CONVERSATION):
             self.round.running, self.round.ended_at = False, self.now
         self.session.flush()
-        line = stage_line(self.round, self.collaborative.timezone)
+        # The log says "purpose round #N: …" already; the stage line's own "Purpose round #N · "
+        # would say it twice.
+        line = stage_line(self.round, self.collaborative.timezone).split(" · ", 1)[-1]
         self.record("purpose.stage", line, stage=stage, **noted)
         self.update(round_key(self.round))
 

@@ -657,6 +657,20 @@ def test_the_decision_log_records_each_stage_and_the_adoption(chat):
     assert "purpose round #1" in log and "adopted the shared purpose" in log
 
 
+def test_process_steps_never_push_a_decision_out_of_the_latest_view(chat):
+    """D-22: sixteen steps of polls and rounds after a result; `decisions` still shows it."""
+    chat.says(ASHA, NORTH, 'poll "Which site first?" "North" "South"')
+    chat.says(ASHA, NORTH, "poll close 1")
+    for _ in range(4):
+        adopt_quickly(chat, "Join up care for people who fall between our services")
+    latest = chat.says(BEN, NORTH, "decisions")
+    assert "closed poll #1: Which site first?" in latest
+    assert "Proposals grouped" not in latest and "`decisions --all`" in latest
+    everything = chat.says(BEN, NORTH, "decisions --all")
+    assert "Every step recorded by" in everything
+    assert "purpose round #4: Proposals grouped; coordinators are reviewing" in everything
+
+
 def test_a_restarted_process_prepares_the_proposals_of_a_gathering_round(chat, monkeypatch):
     """So that grouping them later doesn't wait for the model inside someone's turn."""
     from dialogs.purpose.grouping import cluster as grouping
