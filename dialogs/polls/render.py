@@ -30,6 +30,7 @@ from dialogs.core.poll_types import POLL_TYPES, STANCE_LABELS, STANCES
 from dialogs.polls.results import (
     breakdown,
     compute,
+    labels,
     missing_for_quorum,
     options,
     visible_to_all,
@@ -66,8 +67,23 @@ def render_poll(session: Session, poll: Poll) -> Card:
             )
         )
     if poll.status == "open":
+        if poll.type == "consent":
+            blocks.append(Context(text=_stances_explained(poll)))
         blocks += _vote_controls(session, poll)
     return Card(blocks=blocks, fallback=f"Poll #{poll.number}: {poll.question}")
+
+
+def _stances_explained(poll: Poll) -> str:
+    """What each consent stance means, and what it takes to adopt the proposal (D-20)."""
+    allowed = poll.settings.get("objections", 0)
+    threshold = (
+        "no objections" if not allowed else f"at most {allowed} objection{'s' * (allowed != 1)}"
+    )
+    return (
+        "Agree: you support it. Can live with it: not your first choice, but you won't stand "
+        "in its way. Object: a concern everyone should hear, with your reason. Block: you "
+        f"can't accept it, with your reason. It is adopted with no blocks and {threshold}."
+    )
 
 
 def _status(poll: Poll, collaborative: Collaborative) -> str:
@@ -132,7 +148,8 @@ def _vote_controls(session: Session, poll: Poll) -> list[Actions]:
 def result_blocks(result: dict[str, Any], session: Session, poll: Poll) -> list[Any]:
     """The figures, as bars or fields, plus the balanced view and consent's reasons."""
     if not result["voters"] and poll.type in ("ranked", "score"):
-        return [Text(text="No votes yet.", tone="muted")]
+        listed = " · ".join(f"{n}. {label}" for n, label in enumerate(labels(session, poll), 1))
+        return [Text(text=f"The options: {listed}"), Text(text="No votes yet.", tone="muted")]
     blocks: list[Any] = [_figures(result, poll)]
     if poll.type == "ranked":
         blocks += [Context(text=_round_line(n, r)) for n, r in enumerate(result["rounds"], 1)]

@@ -278,3 +278,19 @@ def test_every_tie_break_of_a_result_is_told_in_order():
         "“B” and “C” had the fewest votes; “B” was eliminated because it had fewer votes in "
         "round 1."
     )
+
+
+def test_a_ranked_or_score_poll_lists_its_options_before_anyone_votes(chat):
+    """D-15: people see what is being decided without opening the form."""
+    chat.says(ASHA, NORTH, 'poll "Which first?" "Beds" "Discharge" "Workforce" --type ranked')
+    assert "The options: 1. Beds · 2. Discharge · 3. Workforce" in text_of(
+        chat.last_message(SOUTH)
+    )
+
+
+def test_a_consent_poll_explains_the_stances_and_its_threshold(chat):
+    """D-20: what Object and Block mean, that they need a reason, and what adopts it."""
+    chat.says(ASHA, NORTH, 'poll "We pool our waiting-list data" --type consent --objections 1')
+    shown = text_of(chat.last_message(SOUTH))
+    assert "Block: you can't accept it, with your reason." in shown
+    assert "It is adopted with no blocks and at most 1 objection." in shown
