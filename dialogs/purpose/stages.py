@@ -301,8 +301,12 @@ def _revise_card(purpose_round: PurposeRound, poll: Poll, result: dict[str, Any]
             ),
             *why,
             Context(
-                text="Revise the statement to meet the objections and ask for consent again "
-                f"(revision {purpose_round.revisions + 1} of at most {rounds.MAX_REVISIONS})."
+                text=(
+                    "Revise the statement to meet the objections and ask for consent again "
+                    if reasons  # with none, nobody answered: there are no objections to meet
+                    else "Ask for consent again, revising the statement if that would help "
+                )
+                + f"(revision {purpose_round.revisions + 1} of at most {rounds.MAX_REVISIONS})."
             ),
             Actions(
                 elements=[

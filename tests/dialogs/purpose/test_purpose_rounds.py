@@ -498,6 +498,19 @@ def test_objections_send_the_statement_back_for_revision_at_most_three_times(cha
     assert "Purpose round #2 is open" in chat.says(ASHA, NORTH, "purpose start")
 
 
+def test_a_consent_vote_nobody_answered_invents_no_objections(chat):
+    """Newcomer review, step 34: nobody responded, so there are no objections to meet."""
+    chat.says(ASHA, NORTH, "purpose start")
+    propose(chat, BEN, "Join up care for people who fall between our services")
+    for _ in range(3):
+        chat.says(ASHA, NORTH, "purpose next")  # one group, one theme, one draft: consent
+    chat.says(ASHA, NORTH, f"poll close {poll_of_round(chat).number}")
+    assert current_round(chat).stage == "revising"
+    note = text_of([card for actor, card in chat.platform.private if actor == ASHA][-1])
+    assert "Nobody responded to the consent poll." in note
+    assert "Ask for consent again" in note and "objections" not in note
+
+
 def test_edits_to_groups_after_the_shortlist_opens_are_refused(chat):
     chat.says(ASHA, NORTH, "purpose start --shortlist 2")
     gather_from_everyone(chat)
