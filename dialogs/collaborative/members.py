@@ -10,9 +10,9 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dialogs.commands.syntax import Command, with_article
+from dialogs.commands.syntax import Command
 from dialogs.core.events import Actor, Place
-from dialogs.core.turn import Refusal, Turn
+from dialogs.core.turn import Refusal, Turn, with_article
 from storage.database import insert_row
 from storage.models import Channel, Collaborative, Identity, Member, Organisation
 

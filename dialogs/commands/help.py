@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dialogs.commands.syntax import SYNTAX, Command, Syntax, with_article
+from dialogs.commands.syntax import SYNTAX, Command, Syntax
 from dialogs.core.cards import Card, Context, Heading, Text
-from dialogs.core.turn import Turn
+from dialogs.core.turn import Turn, with_article
 
 # Commands whose behaviour arrives in a later release, and with what.
 NOT_YET = {

@@ -15,11 +15,6 @@ from dialogs.core.poll_types import POLL_TYPES, RESULTS
 ROLE_NAMES = ("coordinator", "member", "observer")
 
 
-def with_article(role: str) -> str:
-    """ "a coordinator", "a member", "an observer"."""
-    return f"{'an' if role[:1] in 'aeiou' else 'a'} {role}"
-
-
 @dataclass(frozen=True)
 class Arg:
     name: str

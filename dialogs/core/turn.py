@@ -66,9 +66,9 @@ class Turn:
         collaborative, member = self.in_collaborative()
         if member.role != "coordinator":
             raise Refusal(
-                f"Only a coordinator can {doing}; you are a {member.role} of {collaborative.name}.",
-                "Ask a coordinator (type `org list` to see who), or ask one to "
-                "`role coordinator @you`.",
+                f"Only a coordinator can {doing}; you are {with_article(member.role)} of "
+                f"{collaborative.name}.",
+                "Ask a coordinator to do it (type `org list` to see who they are).",
             )
         return collaborative, member
 
@@ -101,3 +101,8 @@ def refusal_card(problem: str, hint: str | None) -> Card:
     if hint:
         blocks.append(Context(text=hint))
     return Card(blocks=blocks, fallback=problem)
+
+
+def with_article(role: str) -> str:
+    """The role with its article: "a coordinator", "a member", "an observer"."""
+    return f"{'an' if role[:1] in 'aeiou' else 'a'} {role}"

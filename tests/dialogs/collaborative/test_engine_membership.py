@@ -98,7 +98,11 @@ def test_members_join_organisations_and_the_list_shows_them(chat):
 
 def test_only_coordinators_add_organisations(chat):
     chat.says(ASHA, NORTH, 'setup "Northshire"')
-    assert "Only a coordinator can add an organisation" in chat.says(BEN, NORTH, 'org add "X"')
+    refused = chat.says(BEN, NORTH, 'org add "X"')
+    assert "Only a coordinator can add an organisation; you are a member of Northshire." in refused
+    # D-34: the hint asks a coordinator to act, never to hand out their role.
+    assert "Ask a coordinator to do it (type `org list` to see who they are)." in refused
+    assert "role coordinator" not in refused
 
 
 def test_roles_change_by_mention_or_name_and_a_coordinator_always_remains(chat):
