@@ -36,14 +36,19 @@ from dialogs.polls.results import (
     visible_to_all,
     voter_count,
 )
-from storage.models import Collaborative, Poll
+from storage.models import Collaborative, Member, Poll
 
 
 def render_poll(session: Session, poll: Poll) -> Card:
     """The live poll message every channel shows."""
     collaborative = session.get(Collaborative, poll.collaborative_id)
     assert collaborative is not None
-    blocks: list[Any] = [Heading(text=poll.question), Context(text=_status(poll, collaborative))]
+    asker = session.get(Member, poll.created_by)
+    blocks: list[Any] = [
+        Heading(text=poll.question),
+        Context(text=_status(poll, collaborative)),
+        Context(text=f"Asked by {asker.display_name}" if asker else "Asked by a coordinator"),
+    ]
     if poll.settings.get("anonymous"):
         blocks.append(
             Text(

@@ -294,3 +294,9 @@ def test_a_consent_poll_explains_the_stances_and_its_threshold(chat):
     shown = text_of(chat.last_message(SOUTH))
     assert "Block: you can't accept it, with your reason." in shown
     assert "It is adopted with no blocks and at most 1 objection." in shown
+
+
+def test_a_poll_message_says_who_asked(chat):
+    """D-26: a poll in a partnership's channel says whose question it is."""
+    chat.says(ASHA, NORTH, 'poll "Which first?" "Beds" "Discharge"')
+    assert "Asked by Asha Patel" in text_of(chat.last_message(SOUTH))
