@@ -189,13 +189,16 @@ def finish(
     return summary
 
 
+LISTED = 20  # the newest polls `poll list` shows; it says how many it leaves out
+
+
 def list_polls(turn: Turn, command: Command) -> None:
     collaborative, _ = turn.in_collaborative()
     polls = turn.session.exec(
         select(Poll)
         .where(Poll.collaborative_id == collaborative.id)
         .order_by(Poll.number.desc())  # type: ignore[union-attr]
-        .limit(20)
+        .limit(LISTED)
     ).all()
     if not polls:
         turn.say("No polls yet.", 'A coordinator starts one with `poll "Question?" "A" "B"`.')
@@ -211,6 +214,16 @@ def list_polls(turn: Turn, command: Command) -> None:
         f"#{p.number} · {p.type} · {p.status} · {voters.get(p.id, 0)} voted · {p.question}"
         for p in polls
     ]
+    older = turn.session.exec(
+        select(func.count()).where(
+            Poll.collaborative_id == collaborative.id, Poll.number < polls[-1].number
+        )
+    ).one()
+    if older:
+        lines.append(
+            f"… and {older} older poll{'s' * (older != 1)}, not listed: "
+            "`poll results ID` shows any of them."
+        )
     turn.say(f"Polls in {collaborative.name}", *lines)
 
 

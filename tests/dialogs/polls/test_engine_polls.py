@@ -176,6 +176,17 @@ def test_poll_list_and_results_show_the_current_state(chat):
     )
     assert "“Workforce” leads with 1 vote of 1 voters." in chat.says(CARYS, SOUTH, "poll results 1")
     assert "There is no poll #9" in chat.says(CARYS, SOUTH, "poll results 9")
+    assert "older poll" not in chat.says(CARYS, SOUTH, "poll list")  # nothing left out
+
+
+def test_poll_list_says_how_many_older_polls_it_leaves_out(chat):
+    """D-29: the list stops at the newest 20, and says so instead of stopping silently."""
+    for n in range(22):
+        chat.says(ASHA, NORTH, f'poll "Question {n + 1}?" "A" "B"')
+    listing = chat.says(BEN, NORTH, "poll list")
+    assert "#22 · single · open · 0 voted · Question 22?" in listing
+    assert "#3 · single" in listing and "#2 · single" not in listing
+    assert "… and 2 older polls, not listed: `poll results ID` shows any of them." in listing
 
 
 def test_observers_see_polls_but_do_not_vote(chat):
