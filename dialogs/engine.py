@@ -69,7 +69,6 @@ class Engine:
     ) -> None:
         self.database = database
         self.clock = clock
-        self.default_timezone = default_timezone
         self.votes_recorded = 0  # committed by this engine since it started (for /metrics)
         self._counting = threading.Lock()  # turns run in worker threads
         self._commands: dict[str, CommandHandler] = {

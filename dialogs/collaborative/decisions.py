@@ -74,7 +74,9 @@ def _local(collaborative: Collaborative, entry: AuditEntry) -> str:
 
 def _as_card(collaborative: Collaborative, entries: list[AuditEntry], *, everything: bool) -> Card:
     if not entries:
-        lines: list[Text] = [Text(text="Nothing recorded yet." if everything else _NONE_YET)]
+        lines: list[Text] = [
+            Text(text="Nothing recorded yet." if everything else "Nothing decided yet.")
+        ]
     else:
         lines = [
             Text(text=f"{_local(collaborative, e)} · {e.actor_name} {e.summary}") for e in entries
@@ -96,9 +98,6 @@ def _as_card(collaborative: Collaborative, entries: list[AuditEntry], *, everyth
         ],
         fallback=title,
     )
-
-
-_NONE_YET = "Nothing decided yet."
 
 
 def as_csv(collaborative: Collaborative, entries: list[AuditEntry]) -> str:
