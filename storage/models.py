@@ -239,7 +239,8 @@ class AuditEntry(SQLModel, table=True):
     actor_member_id: int | None = Field(default=None, foreign_key="member.id")
     actor_name: str = Field(max_length=120)
     action: str = Field(max_length=40)
-    summary: str = Field(max_length=1000)
+    summary: str = Field(max_length=1000)  # the headline: who did what, in one short line
+    details: str = Field(default="", max_length=4000)  # the figures and dates behind it
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 

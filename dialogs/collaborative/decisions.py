@@ -74,13 +74,11 @@ def _local(collaborative: Collaborative, entry: AuditEntry) -> str:
 
 def _as_card(collaborative: Collaborative, entries: list[AuditEntry], *, everything: bool) -> Card:
     if not entries:
-        lines: list[Text] = [
+        lines: list[Text | Context] = [
             Text(text="Nothing recorded yet." if everything else "Nothing decided yet.")
         ]
     else:
-        lines = [
-            Text(text=f"{_local(collaborative, e)} · {e.actor_name} {e.summary}") for e in entries
-        ]
+        lines = [block for entry in entries for block in _entry_blocks(collaborative, entry)]
     title = ("Every step recorded by " if everything else "Decisions of ") + collaborative.name
     other = (
         "`decisions` shows the decisions alone"
@@ -100,10 +98,16 @@ def _as_card(collaborative: Collaborative, entries: list[AuditEntry], *, everyth
     )
 
 
+def _entry_blocks(collaborative: Collaborative, entry: AuditEntry) -> list[Text | Context]:
+    """One entry: its headline, then its details (figures, dates) in small print."""
+    headline = Text(text=f"{_local(collaborative, entry)} · {entry.actor_name} {entry.summary}")
+    return [headline, Context(text=entry.details)] if entry.details else [headline]
+
+
 def as_csv(collaborative: Collaborative, entries: list[AuditEntry]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["when", "timezone", "who", "what", "summary"])
+    writer.writerow(["when", "timezone", "who", "what", "summary", "details"])
     for entry in entries:
         writer.writerow(
             [
@@ -112,6 +116,7 @@ def as_csv(collaborative: Collaborative, entries: list[AuditEntry]) -> str:
                 entry.actor_name,
                 entry.action,
                 entry.summary,
+                entry.details,
             ]
         )
     return out.getvalue()
@@ -123,10 +128,12 @@ def as_markdown(collaborative: Collaborative, entries: list[AuditEntry]) -> str:
         "",
         f"Times in {collaborative.timezone}.",
         "",
-        "| When | Who | What |",
-        "| --- | --- | --- |",
+        "| When | Who | What | Details |",
+        "| --- | --- | --- | --- |",
     ]
     for entry in entries:
-        summary = entry.summary.replace("|", "\\|")
-        lines.append(f"| {_local(collaborative, entry)} | {entry.actor_name} | {summary} |")
+        what, details = (text.replace("|", "\\|") for text in (entry.summary, entry.details))
+        lines.append(
+            f"| {_local(collaborative, entry)} | {entry.actor_name} | {what} | {details} |"
+        )
     return "\n".join(lines) + "\n"

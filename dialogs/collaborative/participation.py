@@ -57,8 +57,10 @@ def by_organisation(
 
 
 def _shown_of_members(count: int, members: int) -> str:
-    """ "4 of 9", "none of 2"; a small group's count is not shown, and never as the
+    """ "4 of 9", "none of 2", "no members"; a small group's count is not shown, and never as the
     nonsense "fewer than 3 of 2"."""
+    if not members:
+        return "no members"
     if count and members < SMALLEST_GROUP:
         return f"not shown (fewer than {SMALLEST_GROUP} members)"
     return f"{shown_count(count)} of {members}"

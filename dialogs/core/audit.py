@@ -23,9 +23,12 @@ def record(
     by: Member | None,
     action: str,
     summary: str,
+    *,
+    details: str = "",
     **detail: Any,
 ) -> None:
-    """An entry in the decision log; `by` is None when Concord acted on its own (a deadline)."""
+    """An entry in the decision log: `summary` is its one-line headline, `details` the
+    figures and dates behind it; `by` is None when Concord acted on its own (a deadline)."""
     session.add(
         AuditEntry(
             collaborative_id=cast(int, collaborative.id),
@@ -34,6 +37,7 @@ def record(
             actor_name=by.display_name if by else "Concord",
             action=action,
             summary=summary,
+            details=details,
             detail=detail,
         )
     )

@@ -175,7 +175,8 @@ def finish(
         collaborative,
         by,
         "poll.close",
-        f"closed poll #{poll.number}: {poll.question} — {summary}",
+        f"closed poll #{poll.number}: {poll.question}",
+        details=summary,
         poll=poll.number,
         result=tally.dumps(result),
     )

@@ -327,8 +327,8 @@ def _adopt(step: Step) -> None:
     step.enter(rounds.ADOPTED)
     step.record(
         "purpose.adopt",
-        f"adopted the shared purpose “{step.round.purpose}” — "
-        + round_summary(step.round, step.collaborative.timezone),
+        f"adopted the shared purpose “{step.round.purpose}”",
+        details=round_summary(step.round, step.collaborative.timezone),
         purpose=step.round.purpose,
         stages=step.round.history,
     )
@@ -345,9 +345,11 @@ def round_summary(purpose_round: PurposeRound, timezone: str) -> str:
         start = describe(datetime.fromisoformat(noted["from"]), timezone)
         end = describe(datetime.fromisoformat(noted["to"]), timezone)
         took = noted.get("took_part") or {}
-        who = "; ".join(f"{org} {shown}" for org, shown in took.items())
-        parts.append(f"{stage} {start} – {end}" + (f" ({who})" if who else ""))
-    return ", ".join(parts)
+        who = ", ".join(f"{org} ({shown})" for org, shown in took.items())
+        parts.append(
+            f"{stage.capitalize()} {start} – {end}" + (f"; took part: {who}" if who else "")
+        )
+    return ". ".join(parts) + "." if parts else ""
 
 
 ADVANCE = {

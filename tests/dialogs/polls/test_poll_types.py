@@ -283,9 +283,7 @@ def test_every_tie_break_of_a_result_is_told_in_order():
 def test_a_ranked_or_score_poll_lists_its_options_before_anyone_votes(chat):
     """D-15: people see what is being decided without opening the form."""
     chat.says(ASHA, NORTH, 'poll "Which first?" "Beds" "Discharge" "Workforce" --type ranked')
-    assert "The options: 1. Beds · 2. Discharge · 3. Workforce" in text_of(
-        chat.last_message(SOUTH)
-    )
+    assert "The options: 1. Beds · 2. Discharge · 3. Workforce" in text_of(chat.last_message(SOUTH))
 
 
 def test_a_consent_poll_explains_the_stances_and_its_threshold(chat):

@@ -457,10 +457,11 @@ def test_a_whole_round_from_invitation_to_adopted_purpose_with_timers(chat, cloc
     with chat.database.session() as session:
         log = session.exec(select(AuditEntry).where(AuditEntry.action == "purpose.adopt")).one()
     assert purpose_round.purpose in log.summary
-    for stage in ("gathering", "shortlisting", "choosing", "consenting"):
-        assert stage in log.summary
-    assert "Sat 28 Nov 2026" not in log.summary  # dates are the round's own
-    assert "Thu 26 Nov 2026 09:00 GMT" in log.summary
+    for stage in ("Gathering", "Shortlisting", "Choosing", "Consenting"):
+        assert stage in log.details
+    assert "Sat 28 Nov 2026" not in log.details  # dates are the round's own
+    assert "Thu 26 Nov 2026 09:00 GMT" in log.details
+    assert "took part: No organisation given (12 of 16)" in log.details
     home = text_of(chat.engine.home(BEN))
     assert f"Our shared purpose: “{purpose_round.purpose}”" in home
 
