@@ -28,6 +28,7 @@ from dialogs.core.actions import (
     Action,
     Answer,
     ClosePoll,
+    DraftChoice,
     EditGroups,
     FormKind,
     Merge,
@@ -272,6 +273,8 @@ def _act(turn: Turn, action: Action | None, values: dict) -> None:
             purpose_groups.merge(turn, group_id, into_id)
         case SubmitPoll():
             start.submit_form(turn, values)
+        case DraftChoice(draft_id, choice):
+            start.from_draft(turn, draft_id, choice)
         case _:
             raise Refusal(
                 "That button doesn't do anything any more.", "Type `help` to see what you can do."

@@ -110,6 +110,18 @@ class Poll(SQLModel, table=True):
     chart_token: str | None = Field(default=None, max_length=64, unique=True)
 
 
+class PollDraft(SQLModel, table=True):
+    """A `poll` command Concord wasn't sure it read as meant, shown only to its author
+    until they post it, edit it or cancel it (`dialogs.polls.preview`)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    collaborative_id: int = Field(foreign_key="collaborative.id", index=True)
+    member_id: int = Field(foreign_key="member.id")
+    text: str = Field(max_length=4000)  # what was typed, read again when it is posted
+    created_at: datetime
+    outcome: str | None = Field(default=None, max_length=40)  # posted #N | edited | cancelled
+
+
 class PollOption(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("poll_id", "position"),)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from dialogs.commands.syntax import ROLE_NAMES, SYNTAX, Arg, Command, Flag, Syntax
@@ -92,7 +92,7 @@ def parse(text: str) -> Command:
     if not tokens:
         return Command(_BY_WORDS[("help",)])
     syntax, rest = _match_syntax(tokens)
-    return _bind(syntax, rest)
+    return replace(_bind(syntax, rest), text=text.strip())
 
 
 def _match_syntax(tokens: list[Token]) -> tuple[Syntax, list[Token]]:
@@ -156,7 +156,8 @@ def _bind(syntax: Syntax, tokens: list[Token]) -> Command:
             raise GrammarError(f"`--{spec.name}` is given twice.", f"Usage: `{syntax.usage}`")
         values, index = _flag_values(tokens, index + 1, inline)
         flags[spec.name] = _flag_value(syntax, spec, values)
-    return Command(syntax, _bind_args(syntax, positional), flags)
+    unquoted = tuple(t.text for t in positional if not t.quoted)
+    return Command(syntax, _bind_args(syntax, positional), flags, unquoted)
 
 
 def _flag_values(tokens: list[Token], index: int, inline: str) -> tuple[list[Token], int]:

@@ -68,6 +68,8 @@ class Command:
     syntax: Syntax
     args: dict[str, Any] = field(default_factory=dict)
     flags: dict[str, Any] = field(default_factory=dict)
+    unquoted: tuple[str, ...] = ()  # the arguments typed without quote marks
+    text: str = ""  # what was typed
 
     @property
     def name(self) -> str:

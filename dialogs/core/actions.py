@@ -30,7 +30,14 @@ from typing import Any, ClassVar, get_type_hints
 from sqlmodel import Session
 
 from dialogs.core.poll_types import NEEDS_REASON, STANCES
-from storage.models import CheckinRun, CheckinSchedule, Poll, ProposalGroup, PurposeRound
+from storage.models import (
+    CheckinRun,
+    CheckinSchedule,
+    Poll,
+    PollDraft,
+    ProposalGroup,
+    PurposeRound,
+)
 
 MAX_ACTION_LENGTH = 200
 _ID = r"(\d{1,12})"
@@ -47,6 +54,7 @@ class Subject(StrEnum):
     SCHEDULE = "schedule"
     ROUND = "round"
     GROUP = "group"
+    DRAFT = "draft"
     NONE = "none"  # a channel button: never scoped from a private place
 
 
@@ -268,6 +276,17 @@ class Merge(Action):
     into_id: int
 
 
+@dataclass(frozen=True)
+class DraftChoice(Action):
+    """A poll preview's Post, Edit or Cancel button (only its author's click counts)."""
+
+    FORMAT = "draft:{}:{}"
+    PATTERN = re.compile(rf"draft:{_ID}:(post|edit|cancel)")
+    SUBJECT = Subject.DRAFT
+    draft_id: int
+    choice: str
+
+
 @lru_cache(maxsize=4096)  # actions are immutable; a poll's few buttons are clicked many times
 def parse(text: str) -> Action | None:
     """The action `text` spells, or None: too long, unknown, or not exactly a format."""
@@ -323,10 +342,16 @@ def _group(session: Session, ident: int) -> int | None:
     return _round(session, group.round_id) if group else None
 
 
+def _draft(session: Session, ident: int) -> int | None:
+    draft = session.get(PollDraft, ident)
+    return draft.collaborative_id if draft else None
+
+
 _RESOLVERS: dict[Subject, Callable[[Session, int], int | None]] = {
     Subject.POLL: _poll,
     Subject.RUN: _run,
     Subject.SCHEDULE: _schedule,
     Subject.ROUND: _round,
     Subject.GROUP: _group,
+    Subject.DRAFT: _draft,
 }

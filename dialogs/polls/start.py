@@ -16,6 +16,7 @@ from dialogs.core.actions import SubmitPoll
 from dialogs.core.cards import ActorModel, Choice, ChoiceInput, Form, OpenForm, TextInput
 from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES, RESULTS
 from dialogs.core.turn import Problem, Refusal, Turn
+from dialogs.polls import preview
 from dialogs.polls.setup import (
     MAX_OPTIONS,
     MAX_QUESTION,
@@ -35,7 +36,23 @@ def start(turn: Turn, command: Command) -> None:
     if "question" not in command.args and not command.flags:
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=poll_form()))
         return
-    open_poll(turn, spec_from_command(turn, command))
+    spec = spec_from_command(turn, command)
+    if reasons := preview.doubts(command):
+        preview.show(turn, command, spec, reasons)
+        return
+    open_poll(turn, spec)
+
+
+def from_draft(turn: Turn, draft_id: int, choice: str) -> None:
+    """A preview's Post (the poll opens), Edit (the form, filled in) or Cancel."""
+    command = preview.take(turn, draft_id, choice)
+    if choice == "cancel":
+        turn.say("Cancelled", "Nothing was posted.")
+    elif choice == "edit":
+        form = poll_form(preview.form_values(command))
+        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
+    else:
+        open_poll(turn, spec_from_command(turn, command))
 
 
 def spec_from_command(turn: Turn, command: Command) -> PollSpec:

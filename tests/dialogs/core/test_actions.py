@@ -7,6 +7,7 @@ from dialogs.core import actions
 from dialogs.core.actions import (
     Answer,
     ClosePoll,
+    DraftChoice,
     EditGroups,
     FormKind,
     Merge,
@@ -39,6 +40,7 @@ GOLDEN = [
     (SubmitPoll(), "submit:poll"),
     (EditGroups(4), "edit-groups:4"),
     (Merge(8, 9), "merge:8:9"),
+    *[(DraftChoice(5, choice), f"draft:5:{choice}") for choice in ("post", "edit", "cancel")],
     *[(RequestForm(kind, 5), f"form:{kind.value}:5") for kind in FormKind],
     *[(SubmitForm(kind, 5), f"submit:{kind.value}:5") for kind in FormKind],
 ]
@@ -67,7 +69,7 @@ def test_each_action_encodes_to_todays_string_and_parses_back(action, text):
 def test_every_action_kind_has_a_golden_string():
     kinds = {type(action) for action, _ in GOLDEN}
     assert kinds == {kind for each in actions._PREFIXES.values() for kind in each}
-    assert len(kinds) == 13
+    assert len(kinds) == 14
 
 
 def test_the_largest_ids_a_button_may_carry_round_trip():
@@ -100,6 +102,7 @@ def test_the_largest_ids_a_button_may_carry_round_trip():
         "mute:",
         "merge:1",
         "edit-groups:x",
+        "draft:1:publish",
         "VOTE:1:2",
         "vote:1:2\n",
     ],
@@ -128,6 +131,10 @@ def test_what_each_action_names_for_a_private_place():
     }
     assert (Merge(8, 9).subject, Merge(8, 9).subject_id) == (Subject.GROUP, 8)
     assert EditGroups(4).subject == Subject.ROUND
+    assert (DraftChoice(5, "post").subject, DraftChoice(5, "post").subject_id) == (
+        Subject.DRAFT,
+        5,
+    )
     assert ReasonSubmit(7, "block").subject == Subject.POLL
     # Channel buttons count only from a linked channel: they name no scope.
     assert {Vote(1, 2).subject, Answer(1, 0, 3).subject, Stance(1, "agree").subject} == {
