@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.adapters.playground.test_playground_browser import (
     RIVERSIDE,
@@ -19,6 +19,16 @@ from tests.adapters.playground.test_playground_browser import (
 pytestmark = pytest.mark.browser
 
 POLL = 'poll "Which shared priority first?" "Discharge delays" "Mental health beds"'
+
+
+def asha_with_a_long_transcript(browser: Browser, url: str) -> Page:
+    """Asha in Riverside, having asked for `help` three times (private and long)."""
+    page = open_playground(browser, url)
+    act_as(page, "asha")
+    page.get_by_test_id(f"channel-{RIVERSIDE}").click()
+    for _ in range(3):
+        type_command(page, RIVERSIDE, "help")
+    return page
 
 
 def transcript(page: Page):  # noqa: ANN201 — a Playwright Locator
@@ -46,11 +56,7 @@ def charts_loaded(page: Page) -> None:
 
 
 def test_the_newest_message_stays_in_view_through_charts_and_switching_people(concord, browser):
-    page = open_playground(browser, concord)
-    act_as(page, "asha")
-    page.get_by_test_id(f"channel-{RIVERSIDE}").click()
-    for _ in range(3):
-        type_command(page, RIVERSIDE, "help")
+    page = asha_with_a_long_transcript(browser, concord)
     type_command(page, RIVERSIDE, POLL)
     act_as(page, "ben")
     pane(page, RIVERSIDE).get_by_role("button", name="Discharge delays").click()
@@ -70,11 +76,7 @@ def test_the_newest_message_stays_in_view_through_charts_and_switching_people(co
 
 
 def test_someone_who_scrolled_up_is_not_yanked_and_is_told_of_new_messages(concord, browser):
-    page = open_playground(browser, concord)
-    act_as(page, "asha")
-    page.get_by_test_id(f"channel-{RIVERSIDE}").click()
-    for _ in range(3):
-        type_command(page, RIVERSIDE, "help")
+    page = asha_with_a_long_transcript(browser, concord)
     shows_the_end(page)
 
     transcript(page).hover()
