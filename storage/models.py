@@ -384,3 +384,15 @@ class Proposal(SQLModel, table=True):
     group_id: int | None = Field(default=None, foreign_key="proposalgroup.id")
     created_at: datetime
     updated_at: datetime
+
+
+class PlaygroundMessage(SQLModel, table=True):
+    """A message the playground showed: in a channel, or, with `user_id`, privately to one
+    person. Kept so a restart shows the transcript again."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(max_length=32, unique=True)
+    channel_id: str | None = Field(default=None, max_length=200)
+    user_id: str | None = Field(default=None, max_length=200)
+    card: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    at: datetime

@@ -4,22 +4,25 @@ come back as HTML.
 Replies only the actor may see go through the port's `notify`, so they stay on
 the page after a refresh; channel posts reach the transcript when
 `after_change` has drained the outbox. Every change bumps the port's feed,
-which wakes the open pages.
+which wakes the open pages. The transcript is kept in the database, so a restart
+shows it again; `reset` starts the demo afresh.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from adapters.playground import render
-from adapters.playground.demo import CHANNEL_IDS, CHANNELS, TENANT, seed_demo
+from adapters.playground.demo import CHANNEL_IDS, CHANNELS, TENANT, TIMEZONE, seed_demo
 from adapters.playground.inbound import ActionRequest, CommandRequest, Who, translate_mentions
 from adapters.playground.outcome import Outcome
-from adapters.playground.port import PLATFORM, Entry, PlaygroundPort
+from adapters.playground.port import PLATFORM, Entry, PlaygroundPort, TranscriptStore
 from adapters.playground.routes import add_routes
 from dialogs.core.cards import Notify
 from dialogs.core.clock import Clock, utc_now
@@ -33,19 +36,32 @@ class Playground:
         self,
         concord: Concord,
         after_change: Callable[[], Awaitable[None]],
+        store: TranscriptStore,
         *,
         clock: Clock = utc_now,
     ) -> None:
-        self.port = PlaygroundPort(clock=clock)
+        self.port = PlaygroundPort(store, clock=clock)
+        self._clock = clock
         self._concord = concord
         self._after_change = after_change
+
+    async def start(self) -> None:
+        """The transcript as it was before the restart, and the demo if it isn't there yet."""
+        await self.port.load()
+        await self.seed_demo()
 
     async def seed_demo(self) -> None:
         """The demo collaborative, the first time: what seeding it posted is delivered, then
         forgotten, so the page opens on quiet channels as if it had always been there."""
         if await seed_demo(self._concord):
             await self._after_change()
-            self.port.forget()
+            await self.port.forget()
+
+    async def reset(self) -> None:
+        """Erase the playground's collaboratives, its transcript and its notes; seed the
+        demo again."""
+        await self.port.erase(TENANT)
+        await self.seed_demo()
 
     def add_routes(self, app: web.Application) -> None:
         add_routes(app, self)
@@ -65,6 +81,7 @@ class Playground:
         """Everything the page shows, with every card already rendered to HTML."""
         people = await self._people()
         links = await self._concord.channel_links(PLATFORM, TENANT, CHANNEL_IDS)
+        now = self._clock()
         return {
             "version": self.port.feed.version,
             "people": [asdict(person) for person in people],
@@ -73,10 +90,10 @@ class Playground:
                 for c in CHANNELS
             ],
             "transcripts": {
-                c.channel_id: [_entry_json(e) for e in self.port.transcript(c.channel_id)]
+                c.channel_id: [_entry_json(e, now) for e in self.port.transcript(c.channel_id)]
                 for c in CHANNELS
             },
-            "notes": [_entry_json(e, private=True) for e in self.port.notes(user_id or "")],
+            "notes": [_entry_json(e, now, private=True) for e in self.port.notes(user_id or "")],
         }
 
     async def _handle(self, event: CommandIssued | ActionInvoked) -> Outcome:
@@ -105,11 +122,21 @@ def _place(channel_id: str) -> Place:
     return Place(PLATFORM, TENANT, channel_id)
 
 
-def _entry_json(entry: Entry, *, private: bool = False) -> dict[str, Any]:
+def shown_time(at: datetime, now: datetime) -> str:
+    """When a message came, as the UK writes it: "14:05" today, "14:05, 3 Dec" before."""
+    zone = ZoneInfo(TIMEZONE)
+    local = at.astimezone(zone)
+    if local.date() == now.astimezone(zone).date():
+        return f"{local:%H:%M}"
+    return f"{local:%H:%M}, {local.day} {local:%b}"
+
+
+def _entry_json(entry: Entry, now: datetime, *, private: bool = False) -> dict[str, Any]:
     return {
         "ref": entry.ref,
         "seq": entry.seq,
         "at": entry.at.isoformat(),
+        "time": shown_time(entry.at, now),
         "channel": entry.channel_id,
         "html": render.render_card(entry.card, ref=entry.ref, private=private),
     }

@@ -1,19 +1,20 @@
-"""The playground's platform: an in-memory transcript per channel, private notes per person,
-and a change feed that wakes the open pages.
+"""The playground's platform: a transcript per channel, private notes per person, and a
+change feed that wakes the open pages.
 
-The transcript lives only in this process: it is a demo, and a restart starts
-the channels afresh (the collaborative and its polls stay in the database).
+Every message shown is also kept in the database (`TranscriptStore`), so after a restart
+the channels show what they showed before, and an open poll's buttons still vote. Pages
+read the copy in memory: the newest messages of each channel and each person.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import secrets
 from collections import defaultdict, deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from dialogs.core.cards import Card
 from dialogs.core.clock import Clock, utc_now
@@ -34,6 +35,34 @@ class Entry:
     card: Card
     at: datetime
     channel_id: str | None
+
+
+class StoredMessage(Protocol):
+    id: int | None
+    ref: str
+    channel_id: str | None
+    user_id: str | None
+    card: dict[str, Any]
+    at: datetime
+
+
+class TranscriptStore(Protocol):
+    """Where the transcript is kept (storage/playground.py); cards as JSON."""
+
+    def messages(self) -> Sequence[StoredMessage]: ...
+
+    def save(
+        self,
+        ref: str,
+        channel_id: str | None,
+        user_id: str | None,
+        card: dict[str, Any],
+        at: datetime,
+    ) -> int: ...
+
+    def clear(self) -> None: ...
+
+    def erase(self, platform: str, tenant_id: str) -> None: ...
 
 
 class ChangeFeed:
@@ -72,46 +101,55 @@ class PlaygroundPort:
     platform = PLATFORM
     limits = DeliveryLimits(coalesce_seconds=1.0)  # no rate limits; a poll re-renders once a second
 
-    def __init__(self, *, clock: Clock = utc_now) -> None:
+    def __init__(self, store: TranscriptStore, *, clock: Clock = utc_now) -> None:
         self.feed = ChangeFeed()
+        self._store = store
         self._clock = clock
         self._transcripts: dict[str, deque[Entry]] = defaultdict(
             lambda: deque(maxlen=MESSAGES_PER_CHANNEL)
         )
         self._notes: dict[str, deque[Entry]] = defaultdict(lambda: deque(maxlen=NOTES_PER_PERSON))
-        self._seq = itertools.count(1)
-        # Refs outlive this process in the database; a fresh prefix keeps old ones from matching.
-        self._ref_prefix = secrets.token_hex(4)
+
+    async def load(self) -> None:
+        """Show again what was shown before the restart."""
+        for row in await asyncio.to_thread(self._store.messages):
+            assert row.id is not None
+            entry = Entry(row.ref, row.id, Card.model_validate(row.card), row.at, row.channel_id)
+            self._remember(entry, row.user_id)
+        self.feed.changed()
 
     async def post(self, place: Place, delivery: dict[str, Any], card: Card) -> str:
-        entry = self._entry(card, place.channel_id)
-        self._transcripts[place.channel_id].append(entry)
-        self.feed.changed()
+        entry = await self._save(secrets.token_hex(8), card, place.channel_id, None)
         return entry.ref
 
     async def update(self, place: Place, delivery: dict[str, Any], ref: str, card: Card) -> None:
-        transcript = self._transcripts[place.channel_id]
-        for entry in transcript:
-            if entry.ref == ref:
-                entry.card = card
-                break
-        else:
-            # Posted before a restart (or scrolled out): show the latest state as a new message.
-            transcript.append(Entry(ref, next(self._seq), card, self._clock(), place.channel_id))
+        shown = next((e for e in self._transcripts[place.channel_id] if e.ref == ref), None)
+        if shown is None:
+            # Scrolled out of memory, or posted before the transcript was kept: show the
+            # latest state as a new message.
+            await self._save(ref, card, place.channel_id, None)
+            return
+        await asyncio.to_thread(
+            self._store.save, ref, shown.channel_id, None, _json(card), shown.at
+        )
+        shown.card = card
         self.feed.changed()
 
     async def notify(
         self, actor: Actor, place: Place | None, delivery: dict[str, Any], card: Card
     ) -> None:
         channel_id = place.channel_id if place else None
-        self._notes[actor.user_id].append(self._entry(card, channel_id))
-        self.feed.changed()
+        await self._save(secrets.token_hex(8), card, channel_id, actor.user_id)
 
-    def forget(self) -> None:
+    async def forget(self) -> None:
         """Drop every message and note shown so far (the demo's seeding chatter)."""
-        self._transcripts.clear()
-        self._notes.clear()
-        self.feed.changed()
+        await asyncio.to_thread(self._store.clear)
+        self._forget()
+
+    async def erase(self, tenant_id: str) -> None:
+        """Drop the transcript and every collaborative that lives only in the playground."""
+        await asyncio.to_thread(self._store.erase, PLATFORM, tenant_id)
+        self._forget()
 
     def transcript(self, channel_id: str) -> list[Entry]:
         return list(self._transcripts.get(channel_id, ()))
@@ -119,6 +157,27 @@ class PlaygroundPort:
     def notes(self, user_id: str) -> list[Entry]:
         return list(self._notes.get(user_id, ()))
 
-    def _entry(self, card: Card, channel_id: str | None) -> Entry:
-        seq = next(self._seq)
-        return Entry(f"{self._ref_prefix}-{seq}", seq, card, self._clock(), channel_id)
+    async def _save(
+        self, ref: str, card: Card, channel_id: str | None, user_id: str | None
+    ) -> Entry:
+        at = self._clock()
+        seq = await asyncio.to_thread(self._store.save, ref, channel_id, user_id, _json(card), at)
+        entry = Entry(ref, seq, card, at, channel_id)
+        self._remember(entry, user_id)
+        self.feed.changed()
+        return entry
+
+    def _remember(self, entry: Entry, user_id: str | None) -> None:
+        if user_id is not None:
+            self._notes[user_id].append(entry)
+        elif entry.channel_id is not None:
+            self._transcripts[entry.channel_id].append(entry)
+
+    def _forget(self) -> None:
+        self._transcripts.clear()
+        self._notes.clear()
+        self.feed.changed()
+
+
+def _json(card: Card) -> dict[str, Any]:
+    return card.model_dump(mode="json")

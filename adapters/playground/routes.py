@@ -39,8 +39,13 @@ class Playground(Protocol):
 
     async def state(self, user_id: str | None) -> dict[str, Any]: ...
 
+    async def reset(self) -> None: ...
+
 
 STATIC = Path(__file__).parent / "static"
+STATE_PATH = "/playground/api/state"
+EVENTS_PATH = "/playground/api/events"
+POLLING_PATHS = frozenset({STATE_PATH, EVENTS_PATH})  # what open pages ask again and again
 MAX_STREAMS = 100
 KEEPALIVE_SECONDS = 15.0
 PAGE_HEADERS = {
@@ -60,10 +65,11 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 def add_routes(app: web.Application, playground: Playground) -> None:
     routes = _Routes(playground)
     app.router.add_get("/playground", routes.page)
-    app.router.add_get("/playground/api/state", _json_errors(routes.state))
+    app.router.add_get(STATE_PATH, _json_errors(routes.state))
     app.router.add_post("/playground/api/command", _json_errors(routes.command))
     app.router.add_post("/playground/api/action", _json_errors(routes.action))
-    app.router.add_get("/playground/api/events", routes.events)
+    app.router.add_post("/playground/api/reset", _json_errors(routes.reset))
+    app.router.add_get(EVENTS_PATH, routes.events)
     app.router.add_static("/playground/static", STATIC)
     app.on_shutdown.append(routes.close_streams)
 
@@ -100,6 +106,13 @@ class _Routes:
     async def action(self, request: web.Request) -> web.StreamResponse:
         outcome = await self._playground.action(action_request(await _read_body(request)))
         return _json(self._outcome(outcome))
+
+    async def reset(self, request: web.Request) -> web.StreamResponse:
+        """Start the demo afresh; only a request that says it is sure (the page asks first)."""
+        if (await _read_body(request)).get("confirm") is not True:
+            raise BadRequest("Resetting the demo deletes everything in it: send confirm: true.")
+        await self._playground.reset()
+        return _json({"version": self._playground.port.feed.version})
 
     async def events(self, request: web.Request) -> web.StreamResponse:
         """Server-Sent Events: a `change` event with the version whenever the transcript moves."""

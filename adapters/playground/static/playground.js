@@ -13,6 +13,9 @@ const api = {
   action(body) {
     return request("/playground/api/action", body);
   },
+  reset() {
+    return request("/playground/api/reset", { confirm: true });
+  },
 };
 
 async function request(url, body) {
@@ -182,12 +185,54 @@ function renderPanes() {
   if (current.length !== panes.length || panes.some((pane, i) => current[i] !== pane)) {
     container.replaceChildren(...panes);
   }
-  // Detached panes lose their scroll position: put the ones that follow the end back there.
-  for (const list of container.querySelectorAll(".transcript")) followEnd(list);
+  // Detached panes lose their scroll position: put each back where it was, or at the end.
+  for (const list of container.querySelectorAll(".transcript")) {
+    if (list.dataset.follow === "no") list.scrollTop = Number(list.dataset.readingAt || 0);
+    followEnd(list);
+  }
 }
+
+// --- following the newest message --------------------------------------------------------
+// A pane keeps its newest message in view, unless the person scrolled up to read: then new
+// messages wait behind a "New messages" button. Only a person's own scrolling (wheel, touch,
+// keys, the scrollbar) stops the following; a scroll the layout causes (a chart loading, a
+// re-render) never does.
+
+const INTENT_MS = 1000;
+const NEAR_END_PX = 40;
 
 function followEnd(list) {
   if (list.dataset.follow !== "no") list.scrollTop = list.scrollHeight;
+}
+
+function follow(list) {
+  list.dataset.follow = "yes";
+  newMessagesButton(list).hidden = true;
+  followEnd(list);
+}
+
+function newMessagesButton(list) {
+  return $(".new-messages", list.closest(".pane"));
+}
+
+function watchScrolling(list) {
+  let intentAt = 0;
+  const intent = () => { intentAt = Date.now(); };
+  for (const type of ["wheel", "touchmove", "keydown", "pointerdown"]) {
+    list.addEventListener(type, intent, { passive: true });
+  }
+  list.addEventListener("scroll", () => {
+    if (!list.isConnected) return;
+    if (list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_END_PX) {
+      follow(list);
+    } else if (Date.now() - intentAt < INTENT_MS) {
+      list.dataset.follow = "no";
+      list.dataset.readingAt = String(list.scrollTop);
+    }
+  });
+  // Images (charts) load after the message is in place and push the end down.
+  list.addEventListener("load", () => followEnd(list), true);
+  newMessagesButton(list).addEventListener("click", () => follow(list));
 }
 
 function paneFor(channelId) {
@@ -197,12 +242,7 @@ function paneFor(channelId) {
     pane.dataset.testid = `pane-${channelId}`;
     const list = $(".transcript", pane);
     list.dataset.testid = `transcript-${channelId}`;
-    list.addEventListener("scroll", () => {
-      // Someone scrolled up to read: stop jumping to the newest message until they come back.
-      if (!list.isConnected) return;
-      const nearEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-      list.dataset.follow = nearEnd ? "yes" : "no";
-    });
+    watchScrolling(list);
     wirePane(pane);
     view.panes.set(channelId, pane);
   }
@@ -217,12 +257,20 @@ function renderTranscript(pane, channelId, selected) {
       .filter((n) => n.channel === channelId || (n.channel === null && selected))
       .map((n) => ({ ...n, private: true })),
   ].sort((a, b) => a.seq - b.seq);
-  const signature = entries.map((e) => e.html).join("");
+  const signature = entries.map((e) => e.time + e.html).join("");
   if (list.dataset.signature === signature) return;
   list.dataset.signature = signature;
+  const newest = String(entries.length ? entries[entries.length - 1].seq : 0);
+  const arrived = list.dataset.newest !== undefined && list.dataset.newest !== newest;
+  list.dataset.newest = newest;
+  const readingAt = list.scrollTop;
   list.replaceChildren(...entries.map(entryItem));
   if (!entries.length) {
     list.append(element("li", "empty", "No messages yet."));
+  }
+  if (list.dataset.follow === "no") {
+    list.scrollTop = readingAt; // leave the reader where they are
+    if (arrived) newMessagesButton(list).hidden = false;
   }
   followEnd(list);
 }
@@ -230,9 +278,7 @@ function renderTranscript(pane, channelId, selected) {
 function entryItem(entry) {
   const item = element("li", entry.private ? "entry entry-private" : "entry");
   const meta = element("div", "meta");
-  const time = element("time", "", new Date(entry.at).toLocaleTimeString([], {
-    hour: "2-digit", minute: "2-digit",
-  }));
+  const time = element("time", "", entry.time); // en-GB, UK time: "14:05", "14:05, 3 Dec"
   time.dateTime = entry.at;
   meta.append(element("span", "author", "Concord"), time);
   const body = element("div", "entry-body");
@@ -310,6 +356,7 @@ function wirePane(pane) {
     if (!text.trim()) return;
     view.history.push(text);
     historyAt = view.history.length;
+    follow($(".transcript", pane)); // whoever types wants to see the answer
     input.disabled = true;
     try {
       const outcome = await send(pane, api.command, { text });
@@ -373,6 +420,34 @@ async function act(pane, action, values) {
   }
 }
 
+// --- reset -------------------------------------------------------------------------------
+
+function wireReset() {
+  const ask = $("#reset-ask");
+  const question = $("#reset-question");
+  const answered = () => {
+    question.hidden = true;
+    ask.hidden = false;
+  };
+  ask.addEventListener("click", () => {
+    ask.hidden = true;
+    question.hidden = false;
+    $("#reset-cancel").focus();
+  });
+  $("#reset-cancel").addEventListener("click", answered);
+  $("#reset-confirm").addEventListener("click", async () => {
+    try {
+      await api.reset();
+      for (const pane of view.panes.values()) $(".form-slot", pane).replaceChildren();
+      for (const list of document.querySelectorAll(".transcript")) follow(list);
+      await refresh();
+    } catch (error) {
+      showError($(".composer-error", paneFor(view.channel)), error.message);
+    }
+    answered();
+  });
+}
+
 // --- start ---------------------------------------------------------------------------------
 
 function start() {
@@ -401,6 +476,7 @@ function start() {
     });
   }
 
+  wireReset();
   new EventSource("/playground/api/events").addEventListener("change", () => refresh());
   refresh();
 }

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 import pytest
 from aiohttp import web
@@ -12,31 +14,52 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import func, select
 
 from adapters.playground.demo import PERSONAS
-from adapters.playground.playground import Playground
+from adapters.playground.playground import Playground, shown_time
 from bot.dispatcher import Dispatcher
 from dialogs.engine import Engine
 from dialogs.runner import EngineRunner
-from storage.models import AuditEntry, Channel, Collaborative, Identity, Member, Organisation
+from storage.models import (
+    AuditEntry,
+    Ballot,
+    Channel,
+    CheckinSchedule,
+    Collaborative,
+    Identity,
+    Member,
+    Organisation,
+    Poll,
+)
+from storage.playground import PlaygroundStore
 
 RIVERSIDE = "riverside-partnership"
 HILLVIEW = "hillview-partnership"
+DEMO = "Northshire Provider Collaborative"
 
 
-@pytest.fixture
-async def client(sqlite_database, clock):
-    engine = Engine(sqlite_database, clock=clock)
+@asynccontextmanager
+async def serving(database, clock, **server_options):
+    """The playground as `concord serve` starts it, on `database`: a client of its HTTP API."""
+    engine = Engine(database, clock=clock)
     dispatcher: Dispatcher | None = None
 
     async def deliver() -> None:
         assert dispatcher is not None
         await dispatcher.drain()
 
-    playground = Playground(EngineRunner(engine), deliver, clock=clock)
-    dispatcher = Dispatcher(sqlite_database, engine, {"playground": playground.port}, clock=clock)
-    await playground.seed_demo()
+    playground = Playground(EngineRunner(engine), deliver, PlaygroundStore(database), clock=clock)
+    dispatcher = Dispatcher(database, engine, {"playground": playground.port}, clock=clock)
+    await playground.start()
     app = web.Application()
     playground.add_routes(app)
-    async with TestClient(TestServer(app)) as client:
+    server = TestServer(app)
+    await server.start_server(**server_options)  # the runner's options, e.g. its access log
+    async with TestClient(server) as client:
+        yield client
+
+
+@pytest.fixture
+async def client(sqlite_database, clock):
+    async with serving(sqlite_database, clock) as client:
         yield client
 
 
@@ -79,7 +102,8 @@ async def test_the_demo_is_seeded_once_however_often_the_app_starts(sqlite_datab
         return None
 
     for _ in range(3):
-        await Playground(EngineRunner(engine), nothing, clock=clock).seed_demo()
+        store = PlaygroundStore(sqlite_database)
+        await Playground(EngineRunner(engine), nothing, store, clock=clock).seed_demo()
 
     tables = (Collaborative, Organisation, Member, Identity, Channel, AuditEntry)
     assert count_rows(sqlite_database, *tables) == [1, 2, 5, 5, 2, 10]
@@ -297,3 +321,97 @@ async def read_event(response):
         line = (await asyncio.wait_for(response.content.readline(), 5)).decode()
         if line.startswith("data: "):
             return json.loads(line.removeprefix("data: "))
+
+
+def vote_buttons(message_html):
+    return re.findall(r'data-action="(vote:\d+:\d+)"', message_html)
+
+
+POLL = 'poll "Which shared priority first?" "Discharge delays" "Mental health beds"'
+
+
+async def test_after_a_restart_every_channel_shows_its_messages_and_the_poll_still_votes(
+    sqlite_database, clock
+):
+    async with serving(sqlite_database, clock) as before:
+        await command(before, "asha", RIVERSIDE, POLL)
+        poll = (await state(before))["transcripts"][RIVERSIDE][0]["html"]
+        await action(before, "ben", RIVERSIDE, vote_buttons(poll)[0])
+        shown = await state(before, "ben")
+    clock.advance(seconds=5)
+
+    async with serving(sqlite_database, clock) as after:
+        again = await state(after, "ben")
+        assert again["transcripts"] == shown["transcripts"]
+        assert [n["html"] for n in again["notes"]] == [n["html"] for n in shown["notes"]]
+        assert "You voted “Discharge delays”" in again["notes"][-1]["html"]
+
+        await action(after, "carys", HILLVIEW, vote_buttons(poll)[1])
+
+        transcripts = (await state(after))["transcripts"]
+    for channel in (RIVERSIDE, HILLVIEW):
+        assert len(transcripts[channel]) == 1  # the same message, updated, not posted again
+        assert counts(transcripts[channel][0]["html"]) == [1, 1]
+
+
+async def test_resetting_the_demo_starts_it_afresh_and_frees_the_sandbox(database, clock):
+    async with serving(database, clock) as client:
+        await command(client, "asha", RIVERSIDE, POLL)
+        poll = (await state(client))["transcripts"][RIVERSIDE][0]["html"]
+        await action(client, "ben", RIVERSIDE, vote_buttons(poll)[0])
+        await command(client, "asha", RIVERSIDE, 'checkin add "every monday 09:00"')
+        await command(client, "asha", RIVERSIDE, "role observer @dev sharma")
+        await command(client, "ben", "sandbox", 'setup "My collaborative"')
+
+        response = await client.post("/playground/api/reset", json={"confirm": True})
+
+        assert response.status == 200
+        shown = await state(client, "asha")
+        assert shown["transcripts"] == {RIVERSIDE: [], HILLVIEW: [], "sandbox": []}
+        assert shown["notes"] == []
+        channels = {c["id"]: c["collaborative"] for c in shown["channels"]}
+        assert channels == {RIVERSIDE: DEMO, HILLVIEW: DEMO, "sandbox": None}
+        assert {p["user_id"]: p["role"] for p in shown["people"]}["dev"] == "member"
+        tables = (Collaborative, Poll, Ballot, CheckinSchedule, Member)
+        assert count_rows(database, *tables) == [1, 0, 0, 0, 5]
+        again = await command(client, "ben", "sandbox", 'setup "My collaborative"')
+        assert again["refused"] is False
+
+
+async def test_the_demo_is_reset_only_when_the_request_says_it_is_sure(client, sqlite_database):
+    await command(client, "asha", RIVERSIDE, POLL)
+
+    response = await client.post("/playground/api/reset", json={})
+
+    assert response.status == 400
+    assert "confirm" in (await response.json())["error"]
+    assert count_rows(sqlite_database, Poll) == [1]
+
+
+async def test_messages_show_their_time_as_the_uk_writes_it(client, clock):
+    await command(client, "asha", RIVERSIDE, POLL)  # at 09:00 UTC on 26 Nov: 09:00 GMT
+
+    assert (await state(client))["transcripts"][RIVERSIDE][0]["time"] == "09:00"
+    clock.advance(days=1)
+    assert (await state(client))["transcripts"][RIVERSIDE][0]["time"] == "09:00, 26 Nov"
+
+
+@pytest.mark.parametrize(
+    ("at", "now", "shown"),
+    [
+        (datetime(2026, 7, 3, 13, 5, tzinfo=UTC), datetime(2026, 7, 3, 20, 0, tzinfo=UTC), "14:05"),
+        (
+            datetime(2026, 12, 3, 14, 5, tzinfo=UTC),
+            datetime(2026, 12, 4, 9, tzinfo=UTC),
+            "14:05, 3 Dec",
+        ),
+        (
+            datetime(2026, 3, 28, 23, 30, tzinfo=UTC),
+            datetime(2026, 3, 29, 9, tzinfo=UTC),
+            "23:30, 28 Mar",
+        ),
+        (datetime(2026, 6, 30, 23, 30, tzinfo=UTC), datetime(2026, 7, 1, 9, tzinfo=UTC), "00:30"),
+    ],
+)
+def test_times_are_british_clock_times_with_the_date_when_it_is_not_today(at, now, shown):
+    assert shown_time(at, now) == shown

@@ -1,4 +1,5 @@
-"""The playground's channels: messages appear, update in place, stay bounded, and wake pages."""
+"""The playground's channels: messages appear, update in place, stay bounded, wake pages, and
+are there again after a restart (kept in a real SQLite database)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,17 @@ from adapters.playground.port import MESSAGES_PER_CHANNEL, PlaygroundPort
 from dialogs.core.cards import Card, Text
 from dialogs.core.events import Actor, Place
 from dialogs.core.ports import Person
+from storage.playground import PlaygroundStore
 
 RIVERSIDE = Place("playground", "demo", "riverside-partnership")
 HILLVIEW = Place("playground", "demo", "hillview-partnership")
 BEN = Actor("playground", "demo", "ben", "Ben Okafor")
+
+
+@pytest.fixture
+def new_port(sqlite_database, clock):
+    """A port as a process starts it, on the one database every process shares."""
+    return lambda: PlaygroundPort(PlaygroundStore(sqlite_database), clock=clock)
 
 
 def card(text: str) -> Card:
@@ -25,8 +33,8 @@ def texts(port: PlaygroundPort, channel: str) -> list[str]:
     return [entry.card.fallback for entry in port.transcript(channel)]
 
 
-async def test_an_updated_message_changes_where_it_stands(clock):
-    port = PlaygroundPort(clock=clock)
+async def test_an_updated_message_changes_where_it_stands(new_port):
+    port = new_port()
     poll = await port.post(RIVERSIDE, {}, card("0 votes"))
     await port.post(RIVERSIDE, {}, card("Later message"))
 
@@ -36,8 +44,8 @@ async def test_an_updated_message_changes_where_it_stands(clock):
     assert texts(port, HILLVIEW.channel_id) == []
 
 
-async def test_an_update_for_a_message_from_before_a_restart_shows_the_latest_state(clock):
-    port = PlaygroundPort(clock=clock)
+async def test_an_update_for_a_message_from_before_a_restart_shows_the_latest_state(new_port):
+    port = new_port()
 
     await port.update(HILLVIEW, {}, "old-ref", card("2 votes"))
     await port.update(HILLVIEW, {}, "old-ref", card("3 votes"))
@@ -45,14 +53,14 @@ async def test_an_update_for_a_message_from_before_a_restart_shows_the_latest_st
     assert texts(port, HILLVIEW.channel_id) == ["3 votes"]
 
 
-async def test_message_references_from_an_earlier_run_never_match_new_messages(clock):
-    before, after = PlaygroundPort(clock=clock), PlaygroundPort(clock=clock)
+async def test_message_references_from_an_earlier_run_never_match_new_messages(new_port):
+    before, after = new_port(), new_port()
 
     assert await before.post(RIVERSIDE, {}, card("a")) != await after.post(RIVERSIDE, {}, card("a"))
 
 
-async def test_a_channel_keeps_only_its_latest_messages(clock):
-    port = PlaygroundPort(clock=clock)
+async def test_a_channel_keeps_only_its_latest_messages(new_port):
+    port = new_port()
 
     for number in range(MESSAGES_PER_CHANNEL + 5):
         await port.post(RIVERSIDE, {}, card(str(number)))
@@ -62,8 +70,8 @@ async def test_a_channel_keeps_only_its_latest_messages(clock):
     assert shown[-1] == str(MESSAGES_PER_CHANNEL + 4)
 
 
-async def test_private_notes_reach_only_their_person_in_the_order_things_happened(clock):
-    port = PlaygroundPort(clock=clock)
+async def test_private_notes_reach_only_their_person_in_the_order_things_happened(new_port):
+    port = new_port()
     await port.post(RIVERSIDE, {}, card("poll"))
 
     await port.notify(BEN, RIVERSIDE, {}, card("You voted"))
@@ -74,8 +82,30 @@ async def test_private_notes_reach_only_their_person_in_the_order_things_happene
     assert port.notes("asha") == []
 
 
-async def test_a_waiting_page_is_woken_by_a_change(clock):
-    port = PlaygroundPort(clock=clock)
+async def test_after_a_restart_channels_and_notes_show_what_they_showed(new_port, clock):
+    before = new_port()
+    poll = await before.post(RIVERSIDE, {}, card("0 votes"))
+    await before.post(HILLVIEW, {}, card("Welcome"))
+    await before.notify(BEN, RIVERSIDE, {}, card("You voted"))
+    await before.update(RIVERSIDE, {}, poll, card("1 vote"))
+    clock.advance(hours=1)
+
+    after = new_port()
+    await after.load()
+
+    assert texts(after, RIVERSIDE.channel_id) == ["1 vote"]
+    assert texts(after, HILLVIEW.channel_id) == ["Welcome"]
+    assert [note.card.fallback for note in after.notes("ben")] == ["You voted"]
+    assert (
+        after.transcript(RIVERSIDE.channel_id)[0].at
+        == before.transcript(RIVERSIDE.channel_id)[0].at
+    )
+    await after.update(RIVERSIDE, {}, poll, card("2 votes"))  # the poll still updates in place
+    assert texts(after, RIVERSIDE.channel_id) == ["2 votes"]
+
+
+async def test_a_waiting_page_is_woken_by_a_change(new_port):
+    port = new_port()
     seen = port.feed.version
     waiting = asyncio.create_task(port.feed.wait(seen, timeout=5))
     await asyncio.sleep(0)
