@@ -1,65 +1,147 @@
 """Charts as PNG at `/charts/<token>.png`: a check-in's trend, or a poll's result.
 
 Each token is unguessable and belongs to one check-in run or one poll; a poll's
-chart exists only once everyone may see its results.
+chart exists only once everyone may see its results. Counts sit on whole-number
+axes, scores on the poll's whole scale; each bar carries its value, the winner's
+says so, and long titles and labels wrap rather than run off the picture.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
+import math
 import re
 import textwrap
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from dialogs.core.ports import Chart, Concord, TrendChart
+from dialogs.core.charts import ANSWER_SCALE, Chart, ResultChart, TrendChart, number
+from dialogs.core.ports import Concord
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+BAR, WINNER = "#8fb3de", "#1f5fa8"
+PANELS_PER_ROW = 3
 
 
-def trend_png(labels: list[str], series: dict[str, list[float | None]]) -> bytes:
+def result_figure(chart: ResultChart) -> Figure:
+    """Bars per option; for instant run-off, one panel per round, the last with the winner."""
+    rows = math.ceil(len(chart.rounds) / PANELS_PER_ROW)
+    columns = min(len(chart.rounds), PANELS_PER_ROW)
+    height = max(2.5, (0.45 * len(chart.labels) + 0.8) * rows + 0.6)
+    figure = _figure(height)
+    grid = figure.subplots(rows, columns, squeeze=False, sharey=True)
+    panels = [axes for row in grid for axes in row]
+    top = max((v for counts in chart.rounds for v in counts.values()), default=0)
+    for number_, (axes, counts) in enumerate(zip(panels, chart.rounds, strict=False), 1):
+        final = number_ == len(chart.rounds)
+        _bars(axes, chart, counts, final=final, top=top)
+        if len(chart.rounds) > 1:
+            axes.set_title(f"Round {number_}" + (" (final)" if final else ""), fontsize="small")
+    for spare in panels[len(chart.rounds) :]:
+        spare.set_visible(False)
+    figure.suptitle(_wrapped(chart.title, 70, lines=3))
+    return figure
+
+
+def _bars(
+    axes: Axes, chart: ResultChart, counts: dict[str, float], *, final: bool, top: float
+) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    positions = range(len(chart.labels))
+    values = [counts.get(label, 0) for label in chart.labels]
+    winning = [final and label == chart.winner for label in chart.labels]
+    bars = axes.barh(positions, values, color=[WINNER if w else BAR for w in winning])
+    axes.bar_label(
+        bars,
+        labels=[
+            _value_label(label, counts, won)
+            for label, won in zip(chart.labels, winning, strict=True)
+        ],
+        padding=3,
+        fontsize="small",
+    )
+    axes.set_yticks(positions, [_wrapped(label, 28, lines=2) for label in chart.labels])
+    axes.set_ylim(len(chart.labels) - 0.5, -0.5)  # first option on top, as in the poll
+    if chart.scale:
+        low, high = chart.scale
+        axes.set_xlim(low, high + 0.2 * (high - low))  # the whole scale, and room for labels
+        axes.set_xticks(range(low, high + 1))
+    else:
+        axes.set_xlim(0, max(1, top) * 1.3)  # room for the value labels
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.grid(axis="x", alpha=0.3)
+
+
+def _value_label(label: str, counts: dict[str, float], winner: bool) -> str:
+    if label not in counts:
+        return "out"
+    return number(counts[label]) + (" (winner)" if winner else "")
+
+
+def trend_figure(chart: TrendChart) -> Figure:
+    """One line per question over the runs; with one run so far, its averages as bars."""
+    low, high = ANSWER_SCALE
+    figure = _figure(4)
+    axes = figure.subplots()
+    if len(chart.labels) == 1:
+        _single_run(axes, chart)
+        figure.suptitle(f"Average answers on {chart.labels[0]} (the first check-in)")
+        return figure
+    positions = range(len(chart.labels))  # by position: two runs on one day keep two points
+    for question, values in chart.series.items():
+        axes.plot(positions, values, marker="o", label=_wrapped(question, 60, lines=2))
+    axes.set_xticks(positions, chart.labels)
+    axes.set_ylim(low - 0.2, high + 0.2)
+    axes.set_yticks(range(low, high + 1))
+    axes.set_ylabel(f"average answer ({low}–{high})")
+    axes.grid(alpha=0.3)
+    axes.legend(loc="lower left", fontsize="small")
+    figure.suptitle(f"Average answers over {len(chart.labels)} check-ins")
+    return figure
+
+
+def _single_run(axes: Axes, chart: TrendChart) -> None:
+    low, high = ANSWER_SCALE
+    questions = list(chart.series)
+    values = [chart.series[q][0] for q in questions]
+    positions = range(len(questions))
+    bars = axes.barh(positions, [v or 0 for v in values], color=WINNER)
+    axes.bar_label(
+        bars, labels=["no answers" if v is None else number(v) for v in values], padding=3
+    )
+    axes.set_yticks(positions, [_wrapped(q, 34, lines=3) for q in questions])
+    axes.invert_yaxis()
+    axes.set_xlim(0, high * 1.2)  # room for the value labels
+    axes.set_xticks(range(low, high + 1))
+    axes.set_xlabel(f"average answer ({low}–{high})")
+
+
+def _wrapped(text: str, width: int, lines: int) -> str:
+    """`text` on at most `lines` lines of `width`, the last ending in "…" if it had to stop."""
+    return "\n".join(textwrap.wrap(text, width, max_lines=lines, placeholder=" …"))
+
+
+def _figure(height: float) -> Figure:
     # Imported here: matplotlib costs ~1 s and ~40 MiB at start-up for a chart few will open.
     # A bare Figure renders with Agg: no display, no pyplot state.
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(8, 4), dpi=100)
-    axes = figure.subplots()
-    positions = range(len(labels))  # by position: two runs on one day keep two points
-    for question, values in series.items():
-        axes.plot(positions, values, marker="o", label=textwrap.shorten(question, 70))
-    axes.set_xticks(positions, labels)
-    axes.set_ylim(1, 5)
-    axes.set_ylabel("average answer (1–5)")
-    axes.grid(alpha=0.3)
-    axes.legend(loc="lower left", fontsize="small")
-    figure.tight_layout()
+    return Figure(figsize=(8, height), dpi=100, layout="constrained")
+
+
+def draw(chart: Chart) -> bytes:
+    """The chart as a PNG."""
+    figure = trend_figure(chart) if isinstance(chart, TrendChart) else result_figure(chart)
     out = io.BytesIO()
     figure.savefig(out, format="png")
     return out.getvalue()
-
-
-def result_png(title: str, labels: list[str], values: list[float]) -> bytes:
-    from matplotlib.figure import Figure  # see trend_png
-
-    figure = Figure(figsize=(8, max(2.5, 0.5 * len(labels) + 1.2)), dpi=100)
-    axes = figure.subplots()
-    positions = range(len(labels))
-    axes.barh(positions, values, color="#1f5fa8")
-    axes.set_yticks(positions, [textwrap.shorten(label, 45) for label in labels])
-    axes.invert_yaxis()  # first option on top, as in the poll
-    axes.set_title(textwrap.shorten(title, 90), fontsize="medium")
-    axes.grid(axis="x", alpha=0.3)
-    figure.tight_layout()
-    out = io.BytesIO()
-    figure.savefig(out, format="png")
-    return out.getvalue()
-
-
-def _draw(chart: Chart) -> bytes:
-    if isinstance(chart, TrendChart):
-        return trend_png(chart.labels, chart.series)
-    return result_png(chart.title, chart.labels, chart.values)
 
 
 def add_routes(app: web.Application, concord: Concord) -> None:
@@ -70,7 +152,7 @@ def add_routes(app: web.Application, concord: Concord) -> None:
         found = await concord.chart(token)  # read in the transaction; drawn after it ends
         if found is None:
             raise web.HTTPNotFound(text="no such chart")
-        png = await asyncio.to_thread(_draw, found)
+        png = await asyncio.to_thread(draw, found)
         return web.Response(
             body=png, content_type="image/png", headers={"Cache-Control": "private, max-age=300"}
         )

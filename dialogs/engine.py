@@ -43,14 +43,15 @@ from dialogs.core.actions import (
     Vote,
 )
 from dialogs.core.cards import ActorModel, Card, Context, Effect, Notify, PlaceModel, Post
+from dialogs.core.charts import Chart
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.effects import channel_lane
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Installed, Place
 from dialogs.core.messages import Kind, MessageKey, parse_key
-from dialogs.core.ports import Chart, Person, ResultChart, TrendChart
+from dialogs.core.ports import Person
 from dialogs.core.turn import Problem, Refusal, Turn, refusal_card
 from dialogs.home import home_card
-from dialogs.polls import ballot_forms, lifecycle, render, start, vote_batch, voting
+from dialogs.polls import ballot_forms, chart_data, lifecycle, render, start, vote_batch, voting
 from dialogs.purpose import commands, proposals, stages
 from dialogs.purpose import groups as purpose_groups
 from storage.database import Database
@@ -341,11 +342,7 @@ _RENDERERS: dict[Kind, Callable[[Session, MessageKey], Card | None]] = {
 
 
 def _chart(session: Session, token: str) -> Chart | None:
-    if trend := summary.trend(session, token):
-        return TrendChart(*trend)
-    if result := render.chart_data(session, token):
-        return ResultChart(*result)
-    return None
+    return summary.trend(session, token) or chart_data.for_token(session, token)
 
 
 def _private(actor: Actor, place: Place, card: Card, echo: str | None) -> Notify:

@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from dialogs.core.cards import Card, Effect
+from dialogs.core.charts import Chart
 from dialogs.core.events import Actor, Event, Place
-from dialogs.core.ports import Chart, Person
+from dialogs.core.ports import Person
 from dialogs.engine import Engine
 from dialogs.polls import vote_batch
 

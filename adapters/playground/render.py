@@ -19,6 +19,7 @@ from dialogs.core.cards import (
     Card,
     ChoiceInput,
     Context,
+    DateTimeInput,
     Divider,
     Fields,
     Form,
@@ -167,7 +168,24 @@ def render_form(form: Form) -> str:
 def _form_input(index: int, item: FormInput) -> str:
     if isinstance(item, TextInput):
         return _text_input(index, item)
+    if isinstance(item, DateTimeInput):
+        return _date_time_input(index, item)
     return _choice_input(index, item)
+
+
+def _date_time_input(index: int, item: DateTimeInput) -> str:
+    """The browser's own picker; it submits the wall-clock time it shows, "2026-12-31T17:00",
+    which the engine reads in the zone the label names."""
+    field_id = f"form-input-{index}"
+    local = item.local_value()
+    value = f"{local:%Y-%m-%dT%H:%M}" if local else ""
+    return (
+        f'<div class="form-field" data-input="text" data-name="{escape(item.name)}">'
+        f'<label for="{field_id}">{escape(item.zoned_label())} '
+        f'<span class="optional">(optional)</span></label>'
+        f'<input type="datetime-local" id="{field_id}" name="{escape(item.name)}" '
+        f'value="{value}"></div>'
+    )
 
 
 def _text_input(index: int, item: TextInput) -> str:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -295,6 +296,8 @@ def _element_value(element: object) -> str | list[str] | None:
     if kind in SINGLE_CHOICE_TYPES:
         option = element.get("selected_option")
         return _option_value(option) if isinstance(option, Mapping) else ""
+    if kind == "datetimepicker":
+        return _instant(element.get("selected_date_time"))
     if kind in MULTI_CHOICE_TYPES:
         options = element.get("selected_options")
         if not isinstance(options, list):
@@ -302,6 +305,16 @@ def _element_value(element: object) -> str | list[str] | None:
         chosen = [_option_value(o) for o in options[:MAX_FORM_CHOICES] if isinstance(o, Mapping)]
         return [value for value in chosen if value]
     return None
+
+
+def _instant(seconds: object) -> str:
+    """A picked moment (Unix seconds) as ISO 8601 with its offset; nothing picked is empty,
+    and anything else is passed on as text, for the engine to refuse by name."""
+    if seconds is None:
+        return ""
+    if isinstance(seconds, int) and not isinstance(seconds, bool) and 0 <= seconds < 2**35:
+        return datetime.fromtimestamp(seconds, UTC).isoformat()
+    return _string(str(seconds), MAX_FORM_VALUE)
 
 
 def _option_value(option: Mapping[str, Any]) -> str:

@@ -23,6 +23,7 @@ from dialogs.core.cards import (
     Choice,
     ChoiceInput,
     Context,
+    DateTimeInput,
     Divider,
     FieldItem,
     Fields,
@@ -258,15 +259,28 @@ def _fallback(card: Card) -> str:
 
 
 def _input(item: FormInput) -> SlackObject:
-    element = _text_input(item) if isinstance(item, TextInput) else _choice_input(item)
     return {
         "type": "input",
         "block_id": item.name,
         "label": _plain(item.label, MAX_INPUT_LABEL),
         # The engine decides what is missing: a choice may be left empty and explained.
         "optional": item.optional if isinstance(item, TextInput) else True,
-        "element": {**element, "action_id": item.name},
+        "element": {**_element(item), "action_id": item.name},
     }
+
+
+def _element(item: FormInput) -> SlackObject:
+    if isinstance(item, TextInput):
+        return _text_input(item)
+    if isinstance(item, DateTimeInput):
+        return _date_time_picker(item)
+    return _choice_input(item)
+
+
+def _date_time_picker(item: DateTimeInput) -> SlackObject:
+    """Slack's own picker: it shows the person's zone and submits an instant (Unix seconds)."""
+    picker: SlackObject = {"type": "datetimepicker"}
+    return {**picker, "initial_date_time": int(item.value.timestamp())} if item.value else picker
 
 
 def _text_input(item: TextInput) -> SlackObject:

@@ -23,6 +23,7 @@ from typing import Any
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
+from adapters.teams.pickers import joined
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
 
 PLATFORM = "teams"
@@ -108,7 +109,7 @@ def card_action(activity: Activity) -> tuple[str, dict[str, str | list[str]]] | 
     chosen = value.get("action")
     if not isinstance(chosen, str) or not chosen:
         return None
-    return chosen, _form_values(value)
+    return chosen, joined(_form_values(value))
 
 
 def to_event(activity: Activity) -> CommandIssued | ActionInvoked | None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, assert_never
 
 from adapters.teams.escape import markdown, shorten
+from adapters.teams.pickers import date_and_time
 from dialogs.core.cards import (
     Actions,
     Bar,
@@ -31,6 +32,7 @@ from dialogs.core.cards import (
     Choice,
     ChoiceInput,
     Context,
+    DateTimeInput,
     Divider,
     FieldItem,
     Fields,
@@ -273,9 +275,9 @@ def _form_body(form: Form, room: Room) -> list[Group]:
 
 
 def _input(item: FormInput, room: Room) -> CardJson:
-    if isinstance(item, TextInput):
-        return _text_input(item, room)
-    return _choice_input(item, room)
+    if isinstance(item, DateTimeInput):
+        return date_and_time(item, room.title)
+    return _text_input(item, room) if isinstance(item, TextInput) else _choice_input(item, room)
 
 
 def _text_input(item: TextInput, room: Room) -> CardJson:

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from dialogs.collaborative import participation
 from dialogs.commands.when import describe
 from dialogs.core.cards import Card, Context, Divider, FieldItem, Fields, Heading, Image, Text
+from dialogs.core.charts import TrendChart, alt_text
 from storage.models import CheckinAnswer, CheckinRun, CheckinSchedule
 
 
@@ -79,12 +80,8 @@ def summary_card(session: Session, run: CheckinRun, schedule: CheckinSchedule) -
                 blocks.append(Context(text="No written answers."))
     if now_avg:
         # A path on our own server: each renderer makes it absolute for its platform.
-        blocks.append(
-            Image(
-                url=f"/charts/{run.chart_token}.png",
-                alt=f"Trend of the check-in #{schedule.number} averages",
-            )
-        )
+        chart = _trend_of(session, run, schedule)
+        blocks.append(Image(url=f"/charts/{run.chart_token}.png", alt=alt_text(chart)))
     return Card(blocks=blocks, fallback=f"Check-in #{schedule.number}: the summary")
 
 
@@ -119,15 +116,20 @@ def respondents(session: Session, run: CheckinRun) -> int:
     ).one()
 
 
-def trend(
-    session: Session, token: str, limit: int = 12
-) -> tuple[list[str], dict[str, list]] | None:
-    """The chart's data: for the run with `token`, averages of the last `limit` closed runs."""
+def trend(session: Session, token: str) -> TrendChart | None:
+    """The chart of the run with `token`."""
     run = session.exec(select(CheckinRun).where(CheckinRun.chart_token == token)).first()
     if run is None:
         return None
     schedule = session.get(CheckinSchedule, run.schedule_id)
     assert schedule is not None
+    return _trend_of(session, run, schedule)
+
+
+def _trend_of(
+    session: Session, run: CheckinRun, schedule: CheckinSchedule, limit: int = 12
+) -> TrendChart:
+    """The averages of the last `limit` closed runs up to `run`, one line per scale question."""
     runs = list(
         reversed(
             session.exec(
@@ -143,9 +145,10 @@ def trend(
         )
     )
     zone = ZoneInfo(schedule.timezone)
-    labels = [f"{r.due_at.astimezone(zone):%d %b}" for r in runs]
-    series: dict[str, list] = {}
+    days = [r.due_at.astimezone(zone) for r in runs]
+    labels = [f"{day.day} {day:%b}" for day in days]
+    series: dict[str, list[float | None]] = {}
     for index, question in enumerate(schedule.questions):
         if question["kind"] == "scale":
             series[question["text"]] = [averages(session, r, schedule).get(index) for r in runs]
-    return labels, series
+    return TrendChart(labels, series)

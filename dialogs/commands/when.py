@@ -49,10 +49,36 @@ def parse_when(text: str, now: datetime, timezone: str) -> datetime:
         moment = now + timedelta(seconds=parse_duration(words[3:], "That"))
     else:
         moment = _day_and_time(words, now.astimezone(zone), zone, text)
+    return _ahead(moment, now, timezone, f"“{text}”", WHEN_HINT)
+
+
+def parse_picked(text: str, now: datetime, timezone: str) -> datetime:
+    """The UTC moment a date and time picker gave (`read_picked`), in the future; text
+    that no picker gives is read as typed (`parse_when`)."""
+    moment = read_picked(text, timezone)
+    if moment is None:
+        return parse_when(text, now, timezone)
+    return _ahead(moment, now, timezone, "The moment picked", "Pick a later one.")
+
+
+def read_picked(text: str, timezone: str) -> datetime | None:
+    """ISO 8601 from a picker as a UTC moment: with an offset, that instant; without, the
+    wall-clock time in `timezone` (a day alone means 17:00). None for anything else."""
+    try:
+        picked = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    if picked.tzinfo is not None:
+        return picked.astimezone(UTC)
+    at = picked.time() if len(text.strip()) > len("2026-12-31") else DEFAULT_TIME
+    return local_moment(picked.date(), at, ZoneInfo(timezone)).astimezone(UTC)
+
+
+def _ahead(moment: datetime, now: datetime, timezone: str, said: str, hint: str) -> datetime:
     if moment <= now:
-        raise GrammarError(f"“{text}” is already past ({describe(moment, timezone)}).", WHEN_HINT)
+        raise GrammarError(f"{said} is already past ({describe(moment, timezone)}).", hint)
     if moment - now > LATEST:
-        raise GrammarError(f"“{text}” is more than a year away.", "Choose a nearer date.")
+        raise GrammarError(f"{said} is more than a year away.", "Choose a nearer date.")
     return moment.astimezone(UTC)
 
 

@@ -7,7 +7,9 @@ them as JSON and hand them back unchanged.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -125,7 +127,30 @@ class ChoiceInput(_Block):
     multiple: bool = False
 
 
-FormInput = Annotated[TextInput | ChoiceInput, Field(discriminator="kind")]
+class DateTimeInput(_Block):
+    """A day and a time, picked with the platform's own pickers, shown in `timezone`.
+
+    It is submitted as ISO 8601 text: "2026-12-31T17:00" (a wall-clock time in `timezone`),
+    "2026-12-31" (the day alone), or with an offset, "2026-12-31T17:00:00+00:00" (an
+    instant, from a picker that shows the person's own zone). `value` is a UTC moment.
+    """
+
+    kind: Literal["datetime_input"] = "datetime_input"
+    name: str
+    label: str
+    timezone: str
+    value: datetime | None = None  # optional, like a choice: the engine decides what is missing
+
+    def local_value(self) -> datetime | None:
+        """The value as the wall clock in `timezone` shows it."""
+        return self.value.astimezone(ZoneInfo(self.timezone)) if self.value else None
+
+    def zoned_label(self) -> str:
+        """The label, saying the zone, for pickers that know none."""
+        return f"{self.label} ({self.timezone} time)"
+
+
+FormInput = Annotated[TextInput | ChoiceInput | DateTimeInput, Field(discriminator="kind")]
 
 
 class Form(_Block):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from dialogs.core.cards import Card, Effect
+from dialogs.core.charts import Chart
 from dialogs.core.events import Actor, Event, Place
 
 NEW_MESSAGES = frozenset({"post", "notify"})
@@ -88,26 +89,6 @@ class PinningPort(Protocol):
     async def pin(self, place: Place, delivery: dict[str, Any], ref: str) -> None:
         """Pin the message `ref`; a failure is logged, never retried as a new post."""
         ...
-
-
-@dataclass(frozen=True)
-class TrendChart:
-    """A check-in's trend: one line of average answers per question, over its runs."""
-
-    labels: list[str]
-    series: dict[str, list[float | None]]
-
-
-@dataclass(frozen=True)
-class ResultChart:
-    """A poll's result as bars, one per option."""
-
-    title: str
-    labels: list[str]
-    values: list[float]
-
-
-Chart = TrendChart | ResultChart
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """What a poll shows: its live message with the vote controls, its result card, the
-outcome in words and the chart's data.
+outcome in words (the chart's data is `chart_data`'s).
 
 Presentation only: every figure comes from `dialogs.polls.results`, which also
 decides who may see a result, so a hidden result stays hidden here too.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from dialogs.commands.when import describe
 from dialogs.core.actions import ClosePoll, FormKind, ReasonForm, RequestForm, Stance, Vote
@@ -26,7 +26,9 @@ from dialogs.core.cards import (
     ResultBars,
     Text,
 )
+from dialogs.core.charts import alt_text
 from dialogs.core.poll_types import POLL_TYPES, STANCE_LABELS, STANCES
+from dialogs.polls.chart_data import result_chart
 from dialogs.polls.results import (
     breakdown,
     compute,
@@ -339,27 +341,10 @@ def result_card(
         blocks.append(
             Image(
                 url=f"/charts/{poll.chart_token}.png",
-                alt=f"Chart of the result of poll #{poll.number}",
+                alt=alt_text(result_chart(session, poll, result)),
             )
         )
     blocks.append(
         Context(text=f"{result['voters']} voted{when} · recount it: `poll export {poll.number}`")
     )
     return Card(blocks=blocks, fallback=f"{heading}: {outcome}")
-
-
-def chart_data(session: Session, token: str) -> tuple[str, list[str], list[float]] | None:
-    """(title, labels, values) for the chart of a poll whose results everyone may see."""
-    poll = session.exec(select(Poll).where(Poll.chart_token == token)).first()
-    if poll is None or not visible_to_all(poll):
-        return None
-    result = compute(session, poll)
-    if poll.type == "score":
-        pairs = [(label, s["mean"]) for label, s in result["scores"].items()]
-    elif poll.type == "ranked":
-        pairs = list(result["rounds"][-1]["counts"].items()) if result["rounds"] else []
-    elif poll.type == "consent":
-        pairs = [(STANCE_LABELS[k], v) for k, v in result["counts"].items()]
-    else:
-        pairs = list(result["counts"].items())
-    return f"Poll #{poll.number}: {poll.question}", [p[0] for p in pairs], [p[1] for p in pairs]

@@ -11,9 +11,17 @@ from typing import Any
 
 from dialogs.commands.syntax import Command
 from dialogs.commands.values import parse_count, parse_duration
-from dialogs.commands.when import parse_when
+from dialogs.commands.when import parse_picked, parse_when, read_picked
 from dialogs.core.actions import SubmitPoll
-from dialogs.core.cards import ActorModel, Choice, ChoiceInput, Form, OpenForm, TextInput
+from dialogs.core.cards import (
+    ActorModel,
+    Choice,
+    ChoiceInput,
+    DateTimeInput,
+    Form,
+    OpenForm,
+    TextInput,
+)
 from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES, RESULTS
 from dialogs.core.turn import Problem, Refusal, Turn
 from dialogs.polls import preview
@@ -32,9 +40,10 @@ _YES = [Choice(label="yes", value="yes")]
 
 
 def start(turn: Turn, command: Command) -> None:
-    turn.require_coordinator("start a poll")
+    collaborative, _ = turn.require_coordinator("start a poll")
     if "question" not in command.args and not command.flags:
-        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=poll_form()))
+        form = poll_form(collaborative.timezone)
+        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
         return
     spec = spec_from_command(turn, command)
     if reasons := preview.doubts(command):
@@ -70,8 +79,11 @@ def spec_from_command(turn: Turn, command: Command) -> PollSpec:
     )
 
 
-def poll_form(values: dict[str, str] | None = None, error: str | None = None) -> Form:
-    """The new-poll form, holding what was typed when it comes back with a problem."""
+def poll_form(
+    timezone: str, values: dict[str, str] | None = None, error: str | None = None
+) -> Form:
+    """The new-poll form, holding what was typed when it comes back with a problem; the
+    deadline is picked with the platform's date and time pickers, in `timezone`."""
     values = values or {}
     return Form(
         title="New poll",
@@ -122,7 +134,7 @@ def poll_form(values: dict[str, str] | None = None, error: str | None = None) ->
                 "Provisional until each organisation has this many voters",
                 length=2,
             ),
-            _text(values, "closes", "Closes", "friday 17:00, in 3 days, 2026-12-01 17:00"),
+            _deadline(values, timezone),
             _text(values, "remind", "Remind those who haven't voted after", "24h", length=20),
         ],
     )
@@ -139,6 +151,12 @@ def _text(
         max_length=length,
         optional=True,
     )
+
+
+def _deadline(values: dict[str, str], timezone: str) -> DateTimeInput:
+    """The platform's date and time pickers, holding what was picked (if a picker gave it)."""
+    picked = read_picked(values.get("closes", ""), timezone)
+    return DateTimeInput(name="closes", label="Closes", timezone=timezone, value=picked)
 
 
 def _pick(
@@ -167,7 +185,10 @@ def submit_form(turn: Turn, values: dict[str, str | list[str]]) -> None:
         )
     except Problem as problem:
         turn.replies.append(
-            OpenForm(actor=ActorModel.of(turn.actor), form=poll_form(typed, problem.problem))
+            OpenForm(
+                actor=ActorModel.of(turn.actor),
+                form=poll_form(collaborative.timezone, typed, problem.problem),
+            )
         )
         return
     open_poll(turn, spec)
@@ -199,6 +220,6 @@ def _timing_from_form(turn: Turn, collaborative: Collaborative, typed: dict[str,
     closes, remind = typed.get("closes", ""), typed.get("remind", "")
     return Timing(
         turn.now,
-        parse_when(closes, turn.now, collaborative.timezone) if closes else None,
+        parse_picked(closes, turn.now, collaborative.timezone) if closes else None,
         parse_duration(remind, "“Remind after”") if remind else None,
     )

@@ -11,9 +11,10 @@ from sqlmodel import select
 
 from adapters.playground.render import render_card
 from bot.app import DATABASE, create_app
-from bot.charts import trend_png
+from bot.charts import draw
 from bot.settings import load_settings
 from dialogs.core.cards import Image
+from dialogs.core.charts import TrendChart
 from dialogs.ticker import Ticker
 from storage.models import Poll
 from tests.support.conversation import ASHA, BEN, NORTH, Conversation, text_of
@@ -83,7 +84,7 @@ def test_chart_tokens_are_long_and_random(sqlite_database):
 
 
 def test_the_trend_chart_shows_each_run_even_on_the_same_day():
-    png = trend_png(["30 Nov", "30 Nov"], {"How are we doing?": [2.0, 4.0]})
+    png = draw(TrendChart(["30 Nov", "30 Nov"], {"How are we doing?": [2.0, 4.0]}))
     assert png.startswith(PNG_SIGNATURE)
 
 

@@ -80,6 +80,10 @@ TEAMS_TYPES = {
     "Action.ShowCard",
     "Input.Text",
     "Input.ChoiceSet",
+    "Input.Date",  # the deadline's pickers, side by side in a ColumnSet
+    "Input.Time",
+    "ColumnSet",
+    "Column",
 }
 
 
