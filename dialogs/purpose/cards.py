@@ -39,6 +39,8 @@ from storage.models import (
     PurposeRound,
 )
 
+MAX_REASONS_SHOWN = 20
+
 _STAGE_LINES = {
     rounds.GATHERING: "Gathering proposals",
     rounds.GROUPING: "Proposals grouped; coordinators are reviewing the groups",
@@ -246,6 +248,10 @@ def render_groups(session: Session, purpose_round: PurposeRound) -> Card:
     blocks: list[Any] = [Heading(text=f"Themes from purpose round #{purpose_round.number}")]
     for group in groups:
         inside = statements.get(group.id or 0, [])
+        if len(inside) == 1 and group.title == rounds.clipped(inside[0].text, rounds.MAX_TITLE):
+            # A theme of one statement, titled by it: the statement, once and in full.
+            blocks.append(Text(text=f"{group.position}. {inside[0].text}"))
+            continue
         blocks.append(
             Text(
                 text=f"{group.position}. {group.title} ({len(inside)} statement"
@@ -326,3 +332,39 @@ def render_adopted(session: Session, purpose_round: PurposeRound) -> Card:
 
 def group_label(group: ProposalGroup) -> str:
     return f"{group.position}. {group.title}"
+
+
+def revise_card(purpose_round: PurposeRound, poll: Poll, result: dict[str, Any]) -> Card:
+    """The coordinators' note that consent failed: the reasons given, and the button to revise."""
+    reasons = [r["reason"] for r in result.get("reasons", []) if r["stance"] in ("object", "block")]
+    shown = "\n".join(f"• {reason}" for reason in reasons[:MAX_REASONS_SHOWN])
+    if len(reasons) > MAX_REASONS_SHOWN:
+        shown += f"\n… and {len(reasons) - MAX_REASONS_SHOWN} more, on poll #{poll.number}."
+    why = [Text(text=shown or "Nobody responded to the consent poll.")]
+    return Card(
+        blocks=[
+            Text(
+                text=f"Poll #{poll.number} didn't reach consent on “{purpose_round.draft}”.",
+                tone="warning",
+            ),
+            *why,
+            Context(
+                text=(
+                    "Revise the statement to meet the objections and ask for consent again "
+                    if reasons  # with none, nobody answered: there are no objections to meet
+                    else "Ask for consent again, revising the statement if that would help "
+                )
+                + f"(revision {purpose_round.revisions + 1} of at most {rounds.MAX_REVISIONS})."
+            ),
+            Actions(
+                elements=[
+                    Button(
+                        label="Revise the statement",
+                        action=RequestForm(FormKind.REVISION, purpose_round.id).encode(),
+                        style="primary",
+                    )
+                ]
+            ),
+        ],
+        fallback="The purpose statement needs revising",
+    )

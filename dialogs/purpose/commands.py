@@ -36,7 +36,6 @@ from dialogs.core.cards import (
 from dialogs.core.messages import MessageKey, round_key
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls import lifecycle
-from dialogs.polls.results import voter_count
 from dialogs.purpose import rounds
 from dialogs.purpose.cards import (
     render_adopted,
@@ -44,12 +43,12 @@ from dialogs.purpose.cards import (
     render_round,
     stage_line,
 )
+from dialogs.purpose.moves import next_move
 from dialogs.purpose.proposals import round_in
-from dialogs.purpose.stages import ADVANCE, Step, has_proposals, open_consent
+from dialogs.purpose.stages import ADVANCE, Step, open_consent
 from storage.models import Collaborative, Member, Poll, Proposal, PurposeRound
 
 MAX_PROMPT = 200
-JUST_OPENED = timedelta(minutes=1)
 
 
 # Commands
@@ -166,22 +165,17 @@ def status(turn: Turn, command: Command) -> None:
         return
     card = render_round(turn.session, purpose_round)
     if member.role == "coordinator" and purpose_round.running:
-        card = card.model_copy(
-            update={"blocks": [*card.blocks, Context(text=_next_hint(purpose_round))]}
-        )
+        hint = _next_hint(turn, purpose_round, collaborative.timezone)
+        card = card.model_copy(update={"blocks": [*card.blocks, Context(text=hint)]})
     turn.reply(card)
 
 
-def _next_hint(purpose_round: PurposeRound) -> str:
-    return {
-        rounds.GATHERING: "`purpose next` closes gathering and groups the proposals.",
-        rounds.GROUPING: "`purpose next` opens the shortlist vote on these groups.",
-        rounds.SHORTLISTING: "`purpose next` closes the shortlist vote now.",
-        rounds.DRAFTING: "`purpose next` opens the vote ranking the drafts.",
-        rounds.CHOOSING: "`purpose next` closes the ranking now.",
-        rounds.CONSENTING: "`purpose next` closes the consent poll now.",
-        rounds.REVISING: "`purpose next` opens the form to revise the statement.",
-    }[purpose_round.stage]
+def _next_hint(turn: Turn, purpose_round: PurposeRound, timezone: str) -> str:
+    """What `purpose next` would do now, or why it would do nothing, as it would say it."""
+    try:
+        return next_move(turn.session, turn.now, purpose_round, timezone)
+    except Refusal as refused:
+        return f"{refused.problem} {refused.hint or ''}".strip()
 
 
 def show(turn: Turn, command: Command) -> None:
@@ -206,21 +200,15 @@ def next_stage(turn: Turn, command: Command) -> None:
         raise Refusal(
             "No purpose round is running.", "Start one with `purpose start` (coordinators)."
         )
+    next_move(turn.session, turn.now, purpose_round, collaborative.timezone)  # or refuses
     step = Step(turn.session, turn.now, collaborative, purpose_round, member)
     stage = purpose_round.stage
-    if stage == rounds.GATHERING and not has_proposals(turn.session, purpose_round):
-        raise Refusal(
-            f"Nobody has proposed anything in purpose round #{purpose_round.number} yet, "
-            "so there is nothing to group; gathering stays open.",
-            "Invite members to use the Propose button on the round's message.",
-        )
     if stage == rounds.REVISING:
         open_revision_form(turn, purpose_round.id or 0)
         return
     if stage in rounds.POLL_STAGES:
         poll = turn.session.get(Poll, purpose_round.current_poll_id)
         assert poll is not None
-        _not_just_opened(turn, poll)
         lifecycle.finish(turn.session, turn.now, collaborative, poll, by=member)  # moves the round
     else:
         ADVANCE[stage](step)
@@ -228,18 +216,6 @@ def next_stage(turn: Turn, command: Command) -> None:
         f"Purpose round #{purpose_round.number} moved on.",
         stage_line(purpose_round, collaborative.timezone),
     )
-
-
-def _not_just_opened(turn: Turn, poll: Poll) -> None:
-    """Two coordinators typing `purpose next` at once (or one just after the timer moved the
-    round on) would otherwise close the new stage's poll before anyone could vote."""
-    if turn.now - poll.created_at < JUST_OPENED and not voter_count(turn.session, poll):
-        raise Refusal(
-            f"Poll #{poll.number} has only just opened and nobody has voted yet, so "
-            "`purpose next` leaves it open: the round has probably just moved on.",
-            f"Type `purpose status` to see where it is; `poll close {poll.number}` closes the "
-            "poll anyway.",
-        )
 
 
 def _latest(session: Session, collaborative: Collaborative) -> PurposeRound | None:
@@ -340,7 +316,8 @@ def submit_revision(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
     collaborative, member = turn.in_collaborative()
     purpose_round.revisions += 1
     purpose_round.draft = text
-    open_consent(Step(turn.session, turn.now, collaborative, purpose_round, member))
+    happened = f"Coordinators revised the statement (revision {purpose_round.revisions}): “{text}”."
+    open_consent(Step(turn.session, turn.now, collaborative, purpose_round, member), happened)
     turn.say(
         f"Revision {purpose_round.revisions} is out for consent.",
         stage_line(purpose_round, collaborative.timezone),

@@ -18,25 +18,23 @@ from sqlmodel import Session, select
 
 from dialogs.commands.when import describe
 from dialogs.core import audit, effects, timers
-from dialogs.core.actions import FormKind, RequestForm
-from dialogs.core.cards import Actions, Button, Card, Context, Text
+from dialogs.core.cards import Card, Context, Text
 from dialogs.core.messages import round_key
 from dialogs.core.reactions import PollClosed
 from dialogs.polls.results import compute
 from dialogs.polls.setup import PollSpec, create_poll
-from dialogs.purpose import rounds
+from dialogs.purpose import news, rounds
 from dialogs.purpose.cards import (
     render_adopted,
     render_editor,
     render_groups,
     render_round,
+    revise_card,
     stage_line,
     took_part,
 )
 from dialogs.purpose.groups import group_round
 from storage.models import Collaborative, Member, Organisation, Poll, Proposal, PurposeRound
-
-MAX_REASONS_SHOWN = 20
 
 
 @dataclass
@@ -60,10 +58,11 @@ class Step:
         ends_at: datetime | None = None,
         *,
         took_part: dict[str, str] | None = None,
+        happened: str | None = None,
         **noted: Any,
     ) -> None:
         """Close the current stage (with who took part, unless the caller counted them
-        already) and open `stage`; log the move."""
+        already) and open `stage`; log the move, and post `happened` and what comes next."""
         if took_part is None:
             took_part = _took_part(self.session, self.round)
         history = dict(self.round.history)
@@ -81,6 +80,9 @@ class Step:
         line = stage_line(self.round, self.collaborative.timezone).split(" · ", 1)[-1]
         self.record("purpose.stage", line, stage=stage, **noted)
         self.update(round_key(self.round))
+        if happened:
+            timezone = self.collaborative.timezone
+            self.post(news.stage_news(self.session, self.round, timezone, happened))
 
     def record(self, action: str, summary: str, **detail: Any) -> None:
         audit.record(
@@ -103,15 +105,15 @@ class Step:
     def tell_coordinators(self, card: Card) -> None:
         effects.notify_coordinators(self.session, self.now, self.collaborative, card)
 
-    def pause(self, stage: str, **noted: Any) -> None:
+    def pause(self, stage: str, happened: str, **noted: Any) -> None:
         """A review stage: coordinators adjust; its timer (or `purpose next`) ends it."""
         ends_at = self.now + timedelta(seconds=self.round.settings["review"])
-        self.enter(stage, ends_at, **noted)
+        self.enter(stage, ends_at, happened=happened, **noted)
         cid = self.collaborative.id or 0
         timers.schedule(self.session, cid, timers.PURPOSE_REVIEW, self.round_id, stage, ends_at)
 
     def open_poll(
-        self, stage: str, question: str, options: list[str], kind: str, **extra: Any
+        self, stage: str, question: str, options: list[str], kind: str, happened: str, **extra: Any
     ) -> None:
         settings: dict[str, Any] = {"results": "live", "purpose_round": self.round.id, **extra}
         if _has_organisations(self.session, self.collaborative):
@@ -125,7 +127,8 @@ class Step:
         took_part = _took_part(self.session, self.round)
         poll = create_poll(self.session, self.now, self.collaborative, creator, spec)
         self.round.current_poll_id = poll.id
-        self.enter(stage, poll.closes_at, took_part=took_part, poll=poll.number, options=options)
+        noted = {"poll": poll.number, "options": options}
+        self.enter(stage, poll.closes_at, took_part=took_part, happened=happened, **noted)
 
 
 def step_for(session: Session, now: datetime, purpose_round: PurposeRound) -> Step:
@@ -160,8 +163,11 @@ def close_gathering(step: Step) -> None:
     timers.cancel(step.session, timers.PURPOSE_GATHER, step.round_id)
     timers.cancel(step.session, timers.PURPOSE_NUDGE, step.round_id)
     groups = group_round(step.session, step.round)
-    proposals = len(rounds.proposals_of(step.session, step.round))
-    step.pause(rounds.GROUPING, proposals=proposals, groups=len(groups))
+    proposals = rounds.proposals_of(step.session, step.round)
+    people = len({p.member_id for p in proposals})
+    organisations = len({p.organisation_id for p in proposals} - {None})
+    happened = news.gathering_closed(len(proposals), people, organisations, len(groups))
+    step.pause(rounds.GROUPING, happened, proposals=len(proposals), groups=len(groups))
     step.post(render_groups(step.session, step.round), round_key(step.round, "groups"))
     step.tell_coordinators(render_editor(step.session, step.round))
 
@@ -173,13 +179,14 @@ def open_shortlist(step: Step) -> None:
     if len(groups) <= most:  # nothing to narrow down: every theme goes forward
         for group in groups:
             group.shortlisted = True
-        _shortlisted(step, [g.id or 0 for g in groups])
+        _shortlisted(step, [g.id or 0 for g in groups], news.shortlist_skipped(len(groups)))
         return
     step.open_poll(
         rounds.SHORTLISTING,
         f"Which themes should our shared purpose build on? The top {most} go forward.",
         [f"{g.position}. {g.title}" for g in groups],  # numbered: titles may coincide
         "dots",
+        news.shortlist_opened(len(groups), most),
         dots=rounds.SHORTLIST_DOTS,
     )
     history = dict(step.round.history)
@@ -201,9 +208,19 @@ def _shortlist_counted(step: Step, result: dict[str, Any]) -> None:
     # Themes tied with the last one in go forward too, within the most people can weigh.
     tied = [i for i in order[most:] if totals[i] == cut and cut > 0]
     chosen = [offered[i] for i in order[:most] + tied[: rounds.MAX_GROUPS - most]]
-    for group in rounds.groups_of(step.session, step.round):
+    by_id = {g.id or 0: g for g in rounds.groups_of(step.session, step.round)}
+    for group in by_id.values():
         group.shortlisted = group.id in chosen
-    _shortlisted(step, chosen)
+    why = ""
+    if tied:
+        last = [by_id[offered[i]] for i in order if totals[i] == cut]
+        why = news.tie_explained(
+            last, cut, len(chosen), most, left_out=len(tied) > len(chosen) - most
+        )
+    elif not result["voters"]:
+        why = "Nobody voted, so the themes with the most statements go forward."
+    happened = news.shortlist_chosen([by_id[i] for i in chosen], why)
+    _shortlisted(step, chosen, happened)
 
 
 def _group_sizes(session: Session, purpose_round: PurposeRound) -> dict[int, int]:
@@ -213,8 +230,8 @@ def _group_sizes(session: Session, purpose_round: PurposeRound) -> dict[int, int
     return sizes
 
 
-def _shortlisted(step: Step, ids: list[int]) -> None:
-    step.pause(rounds.DRAFTING, shortlist=ids)
+def _shortlisted(step: Step, ids: list[int], happened: str) -> None:
+    step.pause(rounds.DRAFTING, happened, shortlist=ids)
     step.tell_coordinators(render_editor(step.session, step.round))
 
 
@@ -227,24 +244,25 @@ def open_choice(step: Step) -> None:
     options = list(drafts.values())
     if len(options) == 1:
         step.round.draft = options[0]
-        open_consent(step)
+        open_consent(step, f"The shortlist has one draft statement: “{options[0]}”.")
         return
     question = "Which draft should be our shared purpose? Rank them, favourite first."
-    step.open_poll(rounds.CHOOSING, question, options, "ranked")
+    happened = f"The drafts are ready: {len(options)} draft statements to rank."
+    step.open_poll(rounds.CHOOSING, question, options, "ranked", happened)
 
 
 def _ranking_counted(step: Step, result: dict[str, Any]) -> None:
     # No votes, or a tie the run-off can't break: the best-supported theme's draft.
     offered = step.round.history[rounds.CHOOSING]["options"]
-    step.round.draft = _deciding(result).get("winner") or offered[0]
-    open_consent(step)
+    winner = _deciding(result).get("winner")
+    step.round.draft = winner or offered[0]
+    open_consent(step, news.ranking_chosen(step.round.draft, winner, result["voters"]))
 
 
-def open_consent(step: Step) -> None:
+def open_consent(step: Step, happened: str) -> None:
     assert step.round.draft is not None
-    step.open_poll(
-        rounds.CONSENTING, f"Our purpose: {step.round.draft}", [], "consent", objections=0
-    )
+    question = f"Our purpose: {step.round.draft}"
+    step.open_poll(rounds.CONSENTING, question, [], "consent", happened, objections=0)
     history = dict(step.round.history)
     noted = {"statement": step.round.draft, "revision": step.round.revisions}
     history[rounds.CONSENTING] = {**history[rounds.CONSENTING], **noted}
@@ -258,8 +276,8 @@ def _consent_counted(step: Step, poll: Poll, result: dict[str, Any]) -> None:
         step.enter(rounds.NEEDS_CONVERSATION)
         step.post(render_round(step.session, step.round))
     else:
-        step.enter(rounds.REVISING)
-        step.tell_coordinators(_revise_card(step.round, poll, result))
+        step.enter(rounds.REVISING, happened=news.consent_missed(poll, step.round, result))
+        step.tell_coordinators(revise_card(step.round, poll, result))
 
 
 def _deciding(result: dict[str, Any]) -> dict[str, Any]:
@@ -285,41 +303,6 @@ def poll_closed(session: Session, closed: PollClosed) -> None:
         _ranking_counted(step, result)
     elif purpose_round.stage == rounds.CONSENTING:
         _consent_counted(step, poll, result)
-
-
-def _revise_card(purpose_round: PurposeRound, poll: Poll, result: dict[str, Any]) -> Card:
-    reasons = [r["reason"] for r in result.get("reasons", []) if r["stance"] in ("object", "block")]
-    shown = "\n".join(f"• {reason}" for reason in reasons[:MAX_REASONS_SHOWN])
-    if len(reasons) > MAX_REASONS_SHOWN:
-        shown += f"\n… and {len(reasons) - MAX_REASONS_SHOWN} more, on poll #{poll.number}."
-    why = [Text(text=shown or "Nobody responded to the consent poll.")]
-    return Card(
-        blocks=[
-            Text(
-                text=f"Poll #{poll.number} didn't reach consent on “{purpose_round.draft}”.",
-                tone="warning",
-            ),
-            *why,
-            Context(
-                text=(
-                    "Revise the statement to meet the objections and ask for consent again "
-                    if reasons  # with none, nobody answered: there are no objections to meet
-                    else "Ask for consent again, revising the statement if that would help "
-                )
-                + f"(revision {purpose_round.revisions + 1} of at most {rounds.MAX_REVISIONS})."
-            ),
-            Actions(
-                elements=[
-                    Button(
-                        label="Revise the statement",
-                        action=RequestForm(FormKind.REVISION, purpose_round.id).encode(),
-                        style="primary",
-                    )
-                ]
-            ),
-        ],
-        fallback="The purpose statement needs revising",
-    )
 
 
 def _adopt(step: Step) -> None:

@@ -12,10 +12,14 @@ How:
    whatever the mode: case, punctuation, plurals and a changed word or two never
    split a statement. There are never more groups than such ideas, and each idea
    counts once below, however often it was proposed.
-2. **Ideas are clustered into `max_groups` groups.**
+2. **Ideas are clustered into at most `max_groups` groups**, and ideas at least
+   `SAME_THEME` alike are one theme even when there are few: a round of eight
+   proposals, two of them one wish in other words, gives fewer than eight themes.
 
    - *semantic* (the `semantic` extra, see `grouping_semantic`): one sentence
-     embedding per idea, pooled over its content tokens, then **centred** (the
+     embedding per idea, pooled over its content tokens. Up to `FEW_IDEAS` times
+     `max_groups` ideas, average linkage of their cosines, joining while the mean
+     is at least `SAME_THEME`. More ideas are **centred** (the
      mean vector removed: every purpose statement shares a "this is a purpose
      statement" direction that otherwise dominates the cosines), then **spectral
      clustering**: the cosine affinities (negatives cut to 0) are normalised like a
@@ -24,9 +28,9 @@ How:
      statements do form, where Ward or average linkage assume compact clusters;
      docs/benchmarks.md ("Proposal grouping") compares them on the dev set.
    - *lexical* (default install, numpy only): average-linkage agglomerative
-     clustering of the TF-IDF cosines. Word overlap finds repeats and close
-     variants; it cannot know that "theatre capacity" and "waiting lists" are one
-     theme.
+     clustering of the TF-IDF cosines, likewise joining while at least `SAME_THEME`.
+     Word overlap finds repeats and close variants; it cannot know that "theatre
+     capacity" and "waiting lists" are one theme.
 
 k-means uses k-means++ seeding from a fixed seed and keeps the best of several
 restarts (lowest inertia), so the result is deterministic.
@@ -58,6 +62,16 @@ Mode = Literal["semantic", "lexical"]
 # dev-set statements score under 0.3. Short texts differing in one of three words (such
 # as "cut waiting times" and "cut waiting lists") score about 0.6: one idea.
 SAME_IDEA = 0.5
+# Mean cosine at or above which ideas are one theme, however few there are (a round of eight
+# proposals is still grouped). Tuned on small rounds drawn from the labelled statements in
+# tests/dialogs/purpose/data (8 to 12 statements of 3 to 6 themes): in semantic mode 0.30 gave
+# the best adjusted Rand index. Lexical cosines don't separate themes (theme-mates share few
+# words): at 0.20 every pair joined in the first set was of two different themes, so lexical
+# mode joins only ideas sharing most of their key words, at 0.30 (no wrong join in the sets).
+SAME_THEME: dict[Mode, float] = {"semantic": 0.30, "lexical": 0.30}
+# Up to this many times `max_groups` ideas, semantic grouping joins ideas by SAME_THEME alone;
+# above it, spectral clustering into `max_groups` groups follows the themes better.
+FEW_IDEAS = 2
 KMEANS_RESTARTS = 50
 KMEANS_ITERATIONS = 100
 SEED = 2026
@@ -83,13 +97,14 @@ def group_proposals(
         return [list(range(len(texts)))]
     lexical = grouping_lexical.features(texts)
     ideas = _same_ideas(lexical)
-    if len(ideas) <= max_groups:
+    if len(ideas) == 1:
         return _ordered(ideas)
     vectors, mode = _idea_vectors(texts, ideas, lexical, mode)
-    if mode == "semantic":
+    if mode == "semantic" and len(ideas) > FEW_IDEAS * max_groups:
         labels = _spectral(unit_rows(vectors - vectors.mean(axis=0)), max_groups)
     else:
-        labels = _average_linkage(vectors @ vectors.T, max_groups)
+        similarity = _wordless_apart(vectors @ vectors.T, [texts[idea[0]] for idea in ideas])
+        labels = _average_linkage(similarity, max_groups, join_at=SAME_THEME[mode])
     groups: dict[int, list[int]] = {}
     for idea, label in zip(ideas, labels, strict=True):
         groups.setdefault(int(label), []).extend(idea)
@@ -191,11 +206,22 @@ def _same_ideas(lexical: np.ndarray) -> list[list[int]]:
     """Texts joined while their clusters' mean lexical cosine stays at least SAME_IDEA
     (average linkage, so a chain of texts that each share half their words with the
     next is not one idea)."""
-    labels = _average_linkage(lexical @ lexical.T, 1, stop_below=SAME_IDEA)
+    labels = _average_linkage(lexical @ lexical.T, len(lexical), join_at=SAME_IDEA)
     ideas: dict[int, list[int]] = {}
     for i, label in enumerate(labels):
         ideas.setdefault(label, []).append(i)
     return list(ideas.values())
+
+
+def _wordless_apart(similarity: np.ndarray, texts: list[str]) -> np.ndarray:
+    """`similarity` with a text that has no words ("", "?") like no other: it means nothing
+    a theme could share, however close its embedding."""
+    apart = similarity.copy()
+    for i, text in enumerate(texts):
+        if not grouping_lexical.words(text):
+            apart[i, :], apart[:, i] = 0.0, 0.0
+            apart[i, i] = 1.0
+    return apart
 
 
 def _ordered(groups: list[list[int]]) -> list[list[int]]:
@@ -203,18 +229,18 @@ def _ordered(groups: list[list[int]]) -> list[list[int]]:
     return sorted((sorted(group) for group in groups), key=lambda g: (-len(g), g[0]))
 
 
-def _average_linkage(similarity: np.ndarray, k: int, stop_below: float = -np.inf) -> list[int]:
+def _average_linkage(similarity: np.ndarray, most: int, join_at: float = np.inf) -> list[int]:
     """Agglomerative clustering: repeatedly join the two clusters with the highest mean
-    pairwise similarity (Lance-Williams update), down to k clusters or until that mean
-    falls below `stop_below`. One label per row."""
+    pairwise similarity (Lance-Williams update) while there are more than `most`, and after
+    that while that mean is at least `join_at`. One label per row."""
     n = len(similarity)
     s = similarity.astype(float).copy()
     np.fill_diagonal(s, -np.inf)
     size = np.ones(n)
     label = np.arange(n)
-    for _ in range(n - k):
+    for clusters in range(n, 1, -1):
         a, b = sorted(np.unravel_index(int(np.argmax(s)), s.shape))
-        if s[a, b] < stop_below:
+        if clusters <= most and s[a, b] < join_at:
             break
         merged = (size[a] * s[a] + size[b] * s[b]) / (size[a] + size[b])
         s[a], s[:, a] = merged, merged
