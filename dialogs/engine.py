@@ -32,6 +32,7 @@ from dialogs.core.actions import (
     FormKind,
     Merge,
     Mute,
+    MutePoll,
     ReasonForm,
     ReasonSubmit,
     RequestForm,
@@ -49,7 +50,7 @@ from dialogs.core.messages import Kind, MessageKey, parse_key
 from dialogs.core.ports import Chart, Person, ResultChart, TrendChart
 from dialogs.core.turn import Problem, Refusal, Turn, refusal_card
 from dialogs.home import home_card
-from dialogs.polls import ballot_forms, lifecycle, render, start, vote_batch, voting
+from dialogs.polls import ballot_forms, lifecycle, reminders, render, start, vote_batch, voting
 from dialogs.purpose import commands, proposals, stages
 from dialogs.purpose import groups as purpose_groups
 from storage.database import Database
@@ -259,7 +260,9 @@ def _act(turn: Turn, action: Action | None, values: dict) -> None:
         case ClosePoll(poll_id):
             lifecycle.close_by_id(turn, poll_id)
         case Mute(collaborative_id) | Unmute(collaborative_id):
-            lifecycle.set_reminders(turn, collaborative_id, muted=isinstance(action, Mute))
+            reminders.set_reminders(turn, collaborative_id, muted=isinstance(action, Mute))
+        case MutePoll(poll_id):
+            reminders.stop_for_poll(turn, poll_id)
         case Answer(run_id, question, value):
             answers.answer(turn, run_id, question, value)
         case RequestForm(kind, ident):
@@ -305,6 +308,7 @@ COMMANDS: dict[str, CommandHandler] = {
     "poll.close": lifecycle.close,
     "poll.results": lifecycle.results,
     "poll.export": lifecycle.export,
+    "poll.remind": reminders.remind,
     "decisions": decisions.decisions,
     "checkin.add": schedules.add,
     "checkin.list": schedules.list_schedules,

@@ -144,6 +144,13 @@ SYNTAX: tuple[Syntax, ...] = (
         (Arg("id", "id", placeholder="ID"),),
     ),
     Syntax(
+        "poll.remind",
+        ("poll", "remind"),
+        "remind those who haven't voted, privately (once an hour at most)",
+        (Arg("id", "id", placeholder="ID"),),
+        who="coordinator",
+    ),
+    Syntax(
         "poll.export",
         ("poll", "export"),
         "export a poll's ballots as CSV",
