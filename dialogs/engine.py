@@ -20,7 +20,7 @@ from sqlmodel import Session
 from dialogs.checkins import answers, runs, schedules, summary
 from dialogs.collaborative import channels, decisions, directory, identity_link, members
 from dialogs.collaborative import setup as collaborative_setup
-from dialogs.commands.help import NOT_YET, show_help
+from dialogs.commands.help import NOT_YET
 from dialogs.commands.parser import parse
 from dialogs.commands.syntax import Command
 from dialogs.core import actions, reactions
@@ -49,7 +49,7 @@ from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Inst
 from dialogs.core.messages import Kind, MessageKey, parse_key
 from dialogs.core.ports import Chart, Person, ResultChart, TrendChart
 from dialogs.core.turn import Problem, Refusal, Turn, refusal_card
-from dialogs.home import home_card
+from dialogs.home import home_card, show_help
 from dialogs.polls import ballot_forms, lifecycle, reminders, render, start, vote_batch, voting
 from dialogs.purpose import commands, proposals, stages
 from dialogs.purpose import groups as purpose_groups

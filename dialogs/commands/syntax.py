@@ -89,7 +89,13 @@ _POLL_FLAGS = (
 )
 
 SYNTAX: tuple[Syntax, ...] = (
-    Syntax("help", ("help",), "show what you can do here", who="anyone"),
+    Syntax(
+        "help",
+        ("help",),
+        "show what is waiting for you; `help all`: every command",
+        (Arg("topic", optional=True, placeholder="all"),),
+        who="anyone",
+    ),
     Syntax(
         "setup",
         ("setup",),

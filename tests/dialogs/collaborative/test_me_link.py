@@ -257,7 +257,7 @@ def test_outside_a_collaborative_me_link_says_how_to_join_one(chat):
 
 
 def test_help_lists_me_link(chat):
-    shown = chat.says(ASHA_SLACK, SLACK, "help")
+    shown = chat.says(ASHA_SLACK, SLACK, "help all")
     assert "`me link [CODE]`" in shown
     assert "linking your Slack and Teams accounts" not in shown
 
