@@ -7,6 +7,8 @@ not voted in, open check-ins they have not answered — so it stays short and
 nothing in it nags about what is already done. Observers don't vote or answer,
 so for them it says what they observe instead.
 
+Bare `help` in a channel starts from the same view, for that one collaborative.
+
 The card is kept within 50 blocks (a Slack message's limit; a Home tab allows
 100) by listing at most `MAX_COLLABORATIVES` collaboratives and `MAX_ITEMS`
 polls and check-ins in each, and counting the rest.
