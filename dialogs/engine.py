@@ -20,7 +20,7 @@ from sqlmodel import Session
 from dialogs.checkins import answers, runs, schedules, summary
 from dialogs.collaborative import channels, decisions, directory, identity_link, members
 from dialogs.collaborative import setup as collaborative_setup
-from dialogs.commands.help import NOT_YET, show_help
+from dialogs.commands.help import NOT_YET
 from dialogs.commands.parser import parse
 from dialogs.commands.syntax import Command
 from dialogs.core import actions, reactions
@@ -33,6 +33,7 @@ from dialogs.core.actions import (
     FormKind,
     Merge,
     Mute,
+    MutePoll,
     ReasonForm,
     ReasonSubmit,
     RequestForm,
@@ -50,8 +51,17 @@ from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Inst
 from dialogs.core.messages import Kind, MessageKey, parse_key
 from dialogs.core.ports import Person
 from dialogs.core.turn import Problem, Refusal, Turn, refusal_card
-from dialogs.home import home_card
-from dialogs.polls import ballot_forms, chart_data, lifecycle, render, start, vote_batch, voting
+from dialogs.home import home_card, show_help
+from dialogs.polls import (
+    ballot_forms,
+    chart_data,
+    lifecycle,
+    reminders,
+    render,
+    start,
+    vote_batch,
+    voting,
+)
 from dialogs.purpose import commands, proposals, stages
 from dialogs.purpose import groups as purpose_groups
 from storage.database import Database
@@ -261,7 +271,9 @@ def _act(turn: Turn, action: Action | None, values: dict) -> None:
         case ClosePoll(poll_id):
             lifecycle.close_by_id(turn, poll_id)
         case Mute(collaborative_id) | Unmute(collaborative_id):
-            lifecycle.set_reminders(turn, collaborative_id, muted=isinstance(action, Mute))
+            reminders.set_reminders(turn, collaborative_id, muted=isinstance(action, Mute))
+        case MutePoll(poll_id):
+            reminders.stop_for_poll(turn, poll_id)
         case Answer(run_id, question, value):
             answers.answer(turn, run_id, question, value)
         case RequestForm(kind, ident):
@@ -309,6 +321,7 @@ COMMANDS: dict[str, CommandHandler] = {
     "poll.close": lifecycle.close,
     "poll.results": lifecycle.results,
     "poll.export": lifecycle.export,
+    "poll.remind": reminders.remind,
     "decisions": decisions.decisions,
     "checkin.add": schedules.add,
     "checkin.list": schedules.list_schedules,

@@ -7,6 +7,8 @@ not voted in, open check-ins they have not answered — so it stays short and
 nothing in it nags about what is already done. Observers don't vote or answer,
 so for them it says what they observe instead.
 
+Bare `help` in a channel starts from the same view, for that one collaborative.
+
 The card is kept within 50 blocks (a Slack message's limit; a Home tab allows
 100) by listing at most `MAX_COLLABORATIVES` collaboratives and `MAX_ITEMS`
 polls and check-ins in each, and counting the rest.
@@ -19,9 +21,12 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
+from dialogs.commands.help import guide, reference_card
+from dialogs.commands.syntax import Command
 from dialogs.commands.when import describe
 from dialogs.core.cards import Block, Card, Context, Divider, FieldItem, Fields, Heading, Text
 from dialogs.core.events import Actor
+from dialogs.core.turn import Turn, with_article
 from dialogs.purpose import rounds
 from dialogs.purpose.cards import stage_line
 from storage.models import (
@@ -63,6 +68,29 @@ def home_card(session: Session, actor: Actor, now: datetime) -> Card:
             )
         )
     return Card(blocks=blocks, fallback=FALLBACK)
+
+
+def show_help(turn: Turn, command: Command) -> None:
+    """`help`: in a collaborative's channel, what is waiting for this person there, then
+    the commands their role uses most; `help all` (or `help poll`, …) the reference."""
+    topic = command.args.get("topic")
+    if topic is not None or turn.collaborative is None or turn.member is None:
+        turn.reply(reference_card(turn, topic))
+        return
+    collaborative, member = turn.collaborative, turn.member
+    where = _where(turn.session, turn.actor, collaborative)
+    if member.role == "observer":
+        now: list[Block] = [_observing(turn.session, collaborative, turn.now, where)]
+    else:
+        now = _waiting(turn.session, collaborative, turn.now, member, where)
+    intro = f"You are {with_article(member.role)} of {collaborative.name}."
+    turn.reply(
+        Card(
+            blocks=[Heading(text="What's waiting for you"), Text(text=intro), *now]
+            + guide(member.role),
+            fallback="What's waiting for you",
+        )
+    )
 
 
 def _welcome() -> Card:

@@ -24,7 +24,7 @@ from dialogs.core import effects, reactions, timers
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.timers import TickReport, isolated
 from dialogs.engine import REACTIONS
-from dialogs.polls import lifecycle
+from dialogs.polls import lifecycle, reminders
 from dialogs.purpose import nudge as purpose_nudge
 from dialogs.purpose import stages
 from storage.database import Database
@@ -35,7 +35,7 @@ BATCH = 100
 
 _HANDLERS: dict[str, Callable[[Session, datetime, Timer], None]] = {
     timers.POLL_CLOSE: lifecycle.close_at_deadline,
-    timers.POLL_REMIND: lifecycle.send_reminders,
+    timers.POLL_REMIND: reminders.send_reminders,
     timers.CHECKIN_CLOSE: runs.close_run,
     timers.PURPOSE_GATHER: stages.gathering_due,
     timers.PURPOSE_REVIEW: stages.review_due,

@@ -108,6 +108,7 @@ class Poll(SQLModel, table=True):
     closes_at: datetime | None = None
     closed_at: datetime | None = None
     chart_token: str | None = Field(default=None, max_length=64, unique=True)
+    reminded_at: datetime | None = None  # when non-voters were last reminded
 
 
 class PollDraft(SQLModel, table=True):
@@ -181,6 +182,16 @@ class Participation(SQLModel, table=True):
     poll_id: int = Field(foreign_key="poll.id", index=True)
     member_id: int = Field(foreign_key="member.id")
     first_voted_at: datetime
+
+
+class PollReminderMute(SQLModel, table=True):
+    """A member who asked for no more reminders about one poll."""
+
+    __table_args__ = (UniqueConstraint("poll_id", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    poll_id: int = Field(foreign_key="poll.id", index=True)
+    member_id: int = Field(foreign_key="member.id")
 
 
 class Outbox(SQLModel, table=True):

@@ -24,7 +24,7 @@ MAX_MODULE, MAX_FUNCTION = 400, 60
 MODULE_ALLOWLIST = {"dialogs/polls/tally.py"}
 DIALOGS_ROOT = {"__init__.py", "engine.py", "runner.py", "ticker.py", "home.py"}
 ACTION_LITERAL = re.compile(
-    r"^(vote|form|submit|answer|close|mute|unmute|edit-groups|merge|stance):"
+    r"^(vote|form|submit|answer|close|mute|mute-poll|unmute|edit-groups|merge|stance):"
 )
 ACTIONS_HOME = "dialogs/core/actions.py"
 KEY_LITERAL = re.compile(r"^(poll|checkin|purpose):")

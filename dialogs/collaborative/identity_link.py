@@ -22,7 +22,7 @@ member typing it (B, the second platform) into the member who asked for the code
 - Check-in answers: where both answered the same question of the same run, B's
   answer replaces A's (there is no history of answers).
 - Role: the higher of coordinator > member > observer. Organisation: A's if set,
-  else B's. Reminders stay muted if either account muted them.
+  else B's. Reminders, all or one poll's, stay muted if either account muted them.
 - What B made (polls, check-ins, codes, log entries) is credited to A; B's member
   row is removed; the decision log records the link.
 
@@ -53,6 +53,7 @@ from storage.models import (
     Member,
     Participation,
     Poll,
+    PollReminderMute,
 )
 
 _RANK = {"observer": 0, "member": 1, "coordinator": 2}
@@ -136,6 +137,7 @@ def merge_members(turn: Turn, keep: Member, gone: Member) -> int:
     )
     still_open = _merge_ballots(session, keep.id, gone.id)
     _merge_participation(session, keep.id, gone.id)
+    _merge_reminder_mutes(session, keep.id, gone.id)
     runs = _merge_answers(session, keep.id, gone.id)
     for table, column in (
         (Poll, Poll.created_by),
@@ -208,6 +210,21 @@ def _merge_participation(session: Session, keep: int, gone: int) -> None:
     session.flush()
     session.execute(
         update(Participation).where(col(Participation.member_id) == gone).values(member_id=keep)
+    )
+
+
+def _merge_reminder_mutes(session: Session, keep: int, gone: int) -> None:
+    """A poll's reminders stay off if either account turned them off."""
+    already = select(PollReminderMute.poll_id).where(PollReminderMute.member_id == keep)
+    session.execute(
+        delete(PollReminderMute).where(
+            col(PollReminderMute.member_id) == gone, col(PollReminderMute.poll_id).in_(already)
+        )
+    )
+    session.execute(
+        update(PollReminderMute)
+        .where(col(PollReminderMute.member_id) == gone)
+        .values(member_id=keep)
     )
 
 

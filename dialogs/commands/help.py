@@ -1,10 +1,17 @@
-"""`help`: what this person may do next, here, given their role."""
+"""`help`: guidance first, then the reference.
+
+Bare `help` in a collaborative's channel is composed by `dialogs.home` (what is waiting
+for this person now), ending with `guide` below: the handful of commands their role
+uses most, and where the rest are. `help all` is every command the person may use;
+`help poll` (any first word) only those starting with it.
+"""
 
 from __future__ import annotations
 
-from dialogs.commands.syntax import SYNTAX, Command, Syntax
-from dialogs.core.cards import Card, Context, Heading, Text
-from dialogs.core.turn import Turn, with_article
+from dialogs.commands.syntax import SYNTAX, Syntax
+from dialogs.commands.values import clip
+from dialogs.core.cards import Block, Card, Context, Heading, Text
+from dialogs.core.turn import Refusal, Turn, with_article
 
 # Commands whose behaviour arrives in a later release, and with what.
 NOT_YET = {
@@ -14,13 +21,28 @@ NOT_YET = {
 
 _OUTSIDE = ("help", "setup", "link")
 
+# What each role types most, in the order shown.
+MOST_USED = {
+    "coordinator": ("poll", "poll.remind", "poll.close", "checkin.add", "purpose.start", "role"),
+    "member": ("poll.list", "poll.results", "org.join", "decisions", "purpose.status"),
+    "observer": ("poll.list", "poll.results", "decisions", "purpose.status"),
+}
+ALL = "all"
 
-def show_help(turn: Turn, command: Command) -> None:
-    """`help`: what this person may do here, and next."""
-    turn.reply(help_card(turn))
+
+def guide(role: str) -> list[Block]:
+    """The commands `role` uses most (their usage without options), then where the rest are."""
+    by_name = {s.name: s for s in SYNTAX}
+    lines = [f"`{_brief(by_name[name])}` — {by_name[name].summary}" for name in MOST_USED[role]]
+    return [
+        Text(text="Commands you'll use most:"),
+        *(Text(text=line) for line in lines),
+        Context(text="Type `help all` for every command, or `help poll` for the poll commands."),
+    ]
 
 
-def help_card(turn: Turn) -> Card:
+def reference_card(turn: Turn, topic: str | None) -> Card:
+    """Every command this person may use here (`help all`), or those starting with `topic`."""
     if turn.collaborative is None or turn.member is None:
         usable = [s for s in SYNTAX if s.name in _OUTSIDE]
         intro = "This channel isn't part of a collaborative yet."
@@ -30,12 +52,12 @@ def help_card(turn: Turn) -> Card:
         ]
     else:
         role = turn.member.role
-        usable = [
-            s for s in SYNTAX if s.name not in NOT_YET and s.name != "setup" and _may(role, s)
-        ]
+        usable = [s for s in SYNTAX if _may(role, s)]
         intro = f"You are {with_article(role)} of {turn.collaborative.name}."
         lines = [_role_note(role)]
-    blocks = [Heading(text="What you can do here"), Text(text=intro)]
+        if topic not in (None, ALL):
+            usable = _about(usable, topic)
+    blocks: list[Block] = [Heading(text="What you can do here"), Text(text=intro)]
     blocks += [Text(text=line) for line in lines if line]
     blocks += [Text(text=f"`{s.usage}` — {s.summary}") for s in usable]
     later = sorted(set(NOT_YET.values()))
@@ -43,8 +65,29 @@ def help_card(turn: Turn) -> Card:
     return Card(blocks=blocks, fallback="What you can do here")
 
 
+def _about(usable: list[Syntax], topic: str) -> list[Syntax]:
+    found = [s for s in usable if s.words[0] == topic.lower()]
+    if not found:
+        raise Refusal(
+            f"There is no help about “{clip(topic, 40)}”.",
+            "Type `help all` to see every command you can use.",
+        )
+    return found
+
+
+def _brief(syntax: Syntax) -> str:
+    """The usage without its options: `poll "Question?" "Option" …`."""
+    return " ".join([*syntax.words, *(arg.shown.strip("[]") for arg in syntax.args)])
+
+
 def _may(role: str, syntax: Syntax) -> bool:
-    return syntax.who != "coordinator" or role == "coordinator"
+    """Whether `role` may use the command in a linked channel (`link` there shows a code,
+    which only coordinators may)."""
+    if syntax.name in NOT_YET or syntax.name == "setup":
+        return False
+    if syntax.who == "coordinator" or syntax.name == "link":
+        return role == "coordinator"
+    return True
 
 
 def _role_note(role: str) -> str:

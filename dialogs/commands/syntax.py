@@ -91,7 +91,13 @@ _POLL_FLAGS = (
 )
 
 SYNTAX: tuple[Syntax, ...] = (
-    Syntax("help", ("help",), "show what you can do here", who="anyone"),
+    Syntax(
+        "help",
+        ("help",),
+        "show what is waiting for you; `help all`: every command",
+        (Arg("topic", optional=True, placeholder="all"),),
+        who="anyone",
+    ),
     Syntax(
         "setup",
         ("setup",),
@@ -144,6 +150,13 @@ SYNTAX: tuple[Syntax, ...] = (
         ("poll", "results"),
         "show a poll's results",
         (Arg("id", "id", placeholder="ID"),),
+    ),
+    Syntax(
+        "poll.remind",
+        ("poll", "remind"),
+        "remind those who haven't voted, privately (once an hour at most)",
+        (Arg("id", "id", placeholder="ID"),),
+        who="coordinator",
     ),
     Syntax(
         "poll.export",

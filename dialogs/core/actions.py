@@ -14,8 +14,9 @@ Private messages carry buttons and forms too: a nudge's Propose, the coordinator
 group editor, a form Teams opens in the person's 1:1 chat with Concord. Those come
 from a place no collaborative is linked to, so `collaborative_of` finds the
 collaborative from what the action names instead (the engine then acts there only
-for someone already its member). Buttons of channel messages (votes, answers,
-stances) have no such scope: they count only from a linked channel.
+for someone already its member). Vote and stance buttons name their poll too, so
+a reminder can carry them; a check-in's answer buttons count only from a linked
+channel.
 """
 
 from __future__ import annotations
@@ -138,6 +139,7 @@ class Vote(Action):
 
     FORMAT = "vote:{}:{}"
     PATTERN = re.compile(rf"vote:{_ID}:{_ID}")
+    SUBJECT = Subject.POLL
     poll_id: int
     option_id: int
 
@@ -148,6 +150,7 @@ class Stance(Action):
 
     FORMAT = "stance:{}:{}"
     PATTERN = re.compile(rf"stance:{_ID}:{_PLAIN}")
+    SUBJECT = Subject.POLL
     poll_id: int
     stance: str
 
@@ -202,6 +205,16 @@ class Unmute(Action):
     FORMAT = "unmute:{}"
     PATTERN = re.compile(rf"unmute:{_ID}")
     collaborative_id: int
+
+
+@dataclass(frozen=True)
+class MutePoll(Action):
+    """A reminder's Stop-reminding-me-about-this-poll button."""
+
+    FORMAT = "mute-poll:{}"
+    PATTERN = re.compile(rf"mute-poll:{_ID}")
+    SUBJECT = Subject.POLL
+    poll_id: int
 
 
 @dataclass(frozen=True)

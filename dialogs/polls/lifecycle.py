@@ -1,5 +1,5 @@
-"""Poll commands and lifecycle: list, results, export, close (by hand or at the deadline),
-and the one reminder. Starting a poll is in `start` and `setup`, voting in `voting` and
+"""Poll commands and lifecycle: list, results, export, close (by hand or at the deadline).
+Reminders are in `reminders`. Starting a poll is in `start` and `setup`, voting in `voting` and
 `ballot_forms`, a poll's figures in `results` and what it shows in `render`.
 """
 
@@ -12,12 +12,9 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, delete, func, select
 
-from dialogs.collaborative import members as membership
 from dialogs.commands.syntax import Command
-from dialogs.commands.when import describe
 from dialogs.core import audit, effects, reactions, timers
-from dialogs.core.actions import Mute, Unmute
-from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
+from dialogs.core.cards import Card, Context, Heading, Text
 from dialogs.core.messages import poll_key
 from dialogs.core.reactions import PollClosed
 from dialogs.core.turn import Refusal, Turn
@@ -39,7 +36,7 @@ _SHUFFLE = random.SystemRandom()
 def close(turn: Turn, command: Command) -> None:
     number: int = command.args["id"]
     collaborative, _ = turn.require_coordinator("close a poll")
-    _close(turn, collaborative, _poll_by_number(turn.session, collaborative, number))
+    _close(turn, collaborative, poll_by_number(turn.session, collaborative, number))
 
 
 def close_by_id(turn: Turn, poll_id: int) -> None:
@@ -67,74 +64,6 @@ def close_at_deadline(session: Session, now: datetime, timer: Timer) -> None:
     assert collaborative is not None and poll.closes_at is not None
     with suppress(Refusal):  # closed meanwhile by a coordinator, in another process
         finish(session, now, collaborative, poll, by=None, closed_at=poll.closes_at)
-
-
-def send_reminders(session: Session, now: datetime, timer: Timer) -> None:
-    """One gentle nudge, only to members who may vote, haven't, and haven't muted reminders."""
-    poll = session.get(Poll, timer.subject_id)
-    if poll is None or poll.status != "open":
-        return
-    collaborative = session.get(Collaborative, poll.collaborative_id)
-    assert collaborative is not None
-    # Participation, not ballots: an anonymous ballot names nobody.
-    voted = select(Participation.member_id).where(Participation.poll_id == poll.id)
-    waiting = session.exec(
-        select(Member).where(
-            Member.collaborative_id == collaborative.id,
-            Member.role != "observer",
-            Member.reminders_muted == False,  # noqa: E712 — SQL, not Python truth
-            Member.id.not_in(voted),  # type: ignore[union-attr]
-        )
-    ).all()
-    until = (
-        f" It closes {describe(poll.closes_at, collaborative.timezone)}." if poll.closes_at else ""
-    )
-    card = Card(
-        blocks=[
-            Text(text=f"You haven't voted yet in poll #{poll.number}: {poll.question}"),
-            Context(
-                text=f"The poll is in your {collaborative.name} channels.{until} "
-                "This is the only reminder for this poll."
-            ),
-            Actions(
-                elements=[Button(label="Stop reminding me", action=Mute(collaborative.id).encode())]
-            ),
-        ],
-        fallback=f"Reminder: poll #{poll.number} is waiting for your vote",
-    )
-    for member in waiting:
-        if (actor := effects.actor_of(session, member)) is not None:
-            effects.notify(session, now, collaborative, actor, card)
-
-
-def set_reminders(turn: Turn, collaborative_id: int, muted: bool) -> None:
-    """The reminder's own button. Its collaborative id is untrusted: the actor must belong."""
-    collaborative = turn.session.get(Collaborative, collaborative_id)
-    if collaborative is None:
-        raise Refusal("That button doesn't do anything any more.")
-    member = membership.known_member(turn.session, collaborative, turn.actor)
-    if member is None:
-        raise Refusal("You aren't a member of that collaborative.")
-    member.reminders_muted = muted
-    if muted:
-        turn.reply(
-            Card(
-                blocks=[
-                    Text(text=f"You won't get reminders from {collaborative.name} any more."),
-                    Actions(
-                        elements=[
-                            Button(
-                                label="Turn reminders back on",
-                                action=Unmute(collaborative.id).encode(),
-                            )
-                        ]
-                    ),
-                ],
-                fallback="Reminders muted",
-            )
-        )
-    else:
-        turn.say(f"Reminders from {collaborative.name} are on again.")
 
 
 def finish(
@@ -231,7 +160,7 @@ def list_polls(turn: Turn, command: Command) -> None:
 def results(turn: Turn, command: Command) -> None:
     number: int = command.args["id"]
     collaborative, member = turn.in_collaborative()
-    poll = _poll_by_number(turn.session, collaborative, number)
+    poll = poll_by_number(turn.session, collaborative, number)
     if not visible_to(turn.session, poll, member):
         raise Refusal(
             f"The results of poll #{poll.number} are hidden "
@@ -248,7 +177,7 @@ def export(turn: Turn, command: Command) -> None:
     """The ballots as CSV, for `concord recount` or a spreadsheet (no names, random order)."""
     number: int = command.args["id"]
     collaborative, _ = turn.require_coordinator("export ballots")
-    poll = _poll_by_number(turn.session, collaborative, number)
+    poll = poll_by_number(turn.session, collaborative, number)
     if not visible_to_all(poll):
         raise Refusal(
             f"The results of poll #{poll.number} are hidden until it closes, "
@@ -285,7 +214,7 @@ def shuffle_anonymous_ballots(session: Session, poll: Poll) -> None:
     session.flush()
 
 
-def _poll_by_number(session: Session, collaborative: Collaborative, number: int) -> Poll:
+def poll_by_number(session: Session, collaborative: Collaborative, number: int) -> Poll:
     poll = session.exec(
         select(Poll).where(Poll.collaborative_id == collaborative.id, Poll.number == number)
     ).first()

@@ -114,6 +114,16 @@ def _hidden_note(poll: Poll) -> str:
 
 
 def _vote_controls(session: Session, poll: Poll) -> list[Actions]:
+    extra = [Button(label="Close poll", action=ClosePoll(poll.id).encode(), style="danger")]
+    if poll.settings.get("open-options"):
+        extra.insert(
+            0, Button(label="Add an option", action=RequestForm(FormKind.OPTION, poll.id).encode())
+        )
+    return [vote_buttons(session, poll), Actions(elements=extra)]
+
+
+def vote_buttons(session: Session, poll: Poll) -> Actions:
+    """The buttons a voter uses: the options, the consent stances, or the ballot form."""
     kind = POLL_TYPES[poll.type]
     if poll.type == "consent":
         buttons = [
@@ -144,12 +154,7 @@ def _vote_controls(session: Session, poll: Poll) -> list[Actions]:
             Button(label=o.label, action=Vote(poll.id, o.id).encode())
             for o in options(session, poll)
         ]
-    extra = [Button(label="Close poll", action=ClosePoll(poll.id).encode(), style="danger")]
-    if poll.settings.get("open-options"):
-        extra.insert(
-            0, Button(label="Add an option", action=RequestForm(FormKind.OPTION, poll.id).encode())
-        )
-    return [Actions(elements=buttons), Actions(elements=extra)]
+    return Actions(elements=buttons)
 
 
 def result_blocks(result: dict[str, Any], session: Session, poll: Poll) -> list[Any]:

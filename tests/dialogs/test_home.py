@@ -10,6 +10,7 @@ from sqlmodel import func, select
 
 from adapters.slack.render import render_home
 from dialogs.core.cards import Actions, Button, Card, Fields, Heading
+from dialogs.core.events import CommandIssued
 from storage.models import Member, Outbox
 from tests.stand_ins.slack_api import SlackApiStub, running_slack_api
 from tests.stand_ins.slack_blocks import assert_valid_modal, mrkdwn_texts, unescaped
@@ -224,3 +225,27 @@ def test_the_home_is_published_with_views_publish(chat, slack_api):
     published = slack_api.views["VHUben"]
     assert published["type"] == "home"
     assert any("Which shared priority first?" in text for text in mrkdwn_texts(published))
+
+
+def test_help_names_the_poll_waiting_for_this_member_before_any_command(chat):
+    """D-14: `help` is guidance first, from the same "what's waiting" view as the home."""
+    chat.says(ASHA, NORTH, LUNCH)
+    shown = chat.says(BEN, SOUTH, "help")
+    waiting = shown.index("Waiting for your vote: 1 poll")
+    assert waiting < shown.index("Commands you'll use most:")
+    fields = next(
+        block
+        for block in chat.engine.handle(CommandIssued(BEN, SOUTH, "help"))[0].card.blocks
+        if isinstance(block, Fields)
+    )
+    assert [(item.label, item.value) for item in fields.items] == [
+        (
+            "Poll #1",
+            "Which shared priority first?\ncloses Fri 27 Nov 2026 17:00 GMT"
+            " · posted in channel north, channel south",
+        )
+    ]
+    chat.clicks(BEN, SOUTH, poll_buttons(chat.last_message(SOUTH))["Workforce"])
+    assert "You're up to date: nothing open is waiting for you here." in chat.says(
+        BEN, SOUTH, "help"
+    )

@@ -118,11 +118,11 @@ def test_roles_change_by_mention_or_name_and_a_coordinator_always_remains(chat):
     assert "made Asha Patel a member (was coordinator)" in chat.says(BEN, NORTH, "decisions")
 
 
-def test_help_shows_each_role_what_it_may_do(chat):
+def test_help_all_shows_each_role_every_command_it_may_use(chat):
     chat.says(ASHA, NORTH, 'setup "Northshire"')
     chat.says(DEE, NORTH, "help")
     assert "Dee Sharma is now an observer." in chat.says(ASHA, NORTH, "role observer @Dee Sharma")
-    coordinator, member, observer = (chat.says(p, NORTH, "help") for p in (ASHA, BEN, DEE))
+    coordinator, member, observer = (chat.says(p, NORTH, "help all") for p in (ASHA, BEN, DEE))
     assert "You are an observer of Northshire." in observer
     assert "You are a coordinator of Northshire." in coordinator
     assert "`poll close ID`" in coordinator and "`role " in coordinator
@@ -131,6 +131,37 @@ def test_help_shows_each_role_what_it_may_do(chat):
     assert "`purpose status`" in member and "`purpose next`" not in member
     assert "`purpose start" in coordinator
     assert "Coming later:" in member and "personal data export" in member
+    # D-14: no command the role would only be refused.
+    assert "`link [CODE]`" in coordinator
+    assert "`link" not in member and "`link" not in observer
+    assert "`poll remind ID`" in coordinator and "`poll remind" not in member
+
+
+def test_help_guides_each_role_to_the_few_commands_it_uses_most(chat):
+    chat.says(ASHA, NORTH, 'setup "Northshire"')
+    chat.says(DEE, NORTH, "help")
+    chat.says(ASHA, NORTH, "role observer @Dee Sharma")
+    coordinator, member, observer = (chat.says(p, NORTH, "help") for p in (ASHA, BEN, DEE))
+    assert "You are a member of Northshire." in member
+    assert "`poll list` — list the polls" in member and '`org join "Name"`' in member
+    assert "`poll close" not in member and "`link" not in member
+    assert '`poll "Question?" "Option" "Option" …` — start a poll' in coordinator
+    assert "`poll remind ID` — remind those who haven't voted" in coordinator
+    assert "--anonymous" not in coordinator, "options wait for `help poll`"
+    assert "don't vote or answer" in observer and "`org join" not in observer
+    for shown in (coordinator, member, observer):
+        assert "Type `help all` for every command" in shown
+        assert "Coming later" not in shown
+
+
+def test_help_poll_lists_only_the_poll_commands_and_an_unknown_topic_is_refused(chat):
+    chat.says(ASHA, NORTH, 'setup "Northshire"')
+    shown = chat.says(ASHA, NORTH, "help poll")
+    assert "`poll close ID`" in shown and "--anonymous" in shown
+    assert "`org add" not in shown and "`checkin" not in shown
+    refused = chat.says(ASHA, NORTH, "help frobnicate")
+    assert "There is no help about “frobnicate”." in refused
+    assert "Type `help all` to see every command you can use." in refused
 
 
 def test_a_bare_command_shows_help(chat):

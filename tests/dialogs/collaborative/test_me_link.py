@@ -24,6 +24,7 @@ from storage.models import (
     LinkCode,
     Member,
     Participation,
+    PollReminderMute,
 )
 from tests.support.conversation import Conversation, counts, poll_buttons, text_of
 from tests.support.fakes import RecordingPlatform
@@ -256,7 +257,7 @@ def test_outside_a_collaborative_me_link_says_how_to_join_one(chat):
 
 
 def test_help_lists_me_link(chat):
-    shown = chat.says(ASHA_SLACK, SLACK, "help")
+    shown = chat.says(ASHA_SLACK, SLACK, "help all")
     assert "`me link [CODE]`" in shown
     assert "linking your Slack and Teams accounts" not in shown
 
@@ -297,3 +298,16 @@ def test_two_accounts_racing_for_one_code_one_wins(chat, database, clock):
             )
         ).all()
     assert len(teams_owners) == 1
+
+
+def test_a_polls_reminders_stay_off_after_linking_if_either_account_turned_them_off(chat, database):
+    chat.poll()
+    chat.poll('poll "Dinner?" "Pie" "Curry"')
+    for asha, place in ((ASHA_SLACK, SLACK), (ASHA_TEAMS, TEAMS)):
+        chat.clicks(asha, place, "mute-poll:1")  # each account stops poll #1's reminders
+    chat.clicks(ASHA_TEAMS, TEAMS, "mute-poll:2")
+    assert "now one member" in chat.says(
+        ASHA_TEAMS, TEAMS, f"me link {chat.code(ASHA_SLACK, SLACK)}"
+    )
+    assert count(database, PollReminderMute) == 2, "one row per poll, both now the one member's"
+    assert "Nobody to remind in poll #2" in chat.says(ASHA_SLACK, SLACK, "poll remind 2")

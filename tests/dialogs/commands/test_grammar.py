@@ -88,6 +88,8 @@ from dialogs.commands.values import GrammarError, parse_duration
         ("me export", "me.export", {}, {}),
         ("me forget", "me.forget", {}, {}),
         ("POLL LIST", "poll.list", {}, {}),
+        ("help all", "help", {"topic": "all"}, {}),
+        ("poll remind 3", "poll.remind", {"id": 3}, {}),
         ("\u201cpoll\u201d", "poll", {"options": []}, {}),
     ],
 )
@@ -108,6 +110,7 @@ def test_the_table_covers_every_command_in_the_design():
         "role",
         "poll",
         "poll.list",
+        "poll.remind",
         "poll.close",
         "poll.results",
         "poll.export",

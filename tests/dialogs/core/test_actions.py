@@ -1,6 +1,8 @@
 """The action codec: every kind encodes to exactly the string buttons already posted
 carry (so they keep working), parses back to itself, and nothing else parses."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from dialogs.core import actions
@@ -12,6 +14,7 @@ from dialogs.core.actions import (
     FormKind,
     Merge,
     Mute,
+    MutePoll,
     ReasonForm,
     ReasonSubmit,
     RequestForm,
@@ -22,6 +25,7 @@ from dialogs.core.actions import (
     Unmute,
     Vote,
 )
+from storage.models import Collaborative, Member, Poll
 
 # Today's formats, byte for byte, as posted in Slack and Teams before the codec existed.
 GOLDEN = [
@@ -35,6 +39,7 @@ GOLDEN = [
     (ClosePoll(7), "close:7"),
     (Mute(3), "mute:3"),
     (Unmute(3), "unmute:3"),
+    (MutePoll(7), "mute-poll:7"),
     (Answer(12, 0, 5), "answer:12:0:5"),
     (Answer(12, 10, 1), "answer:12:10:1"),
     (SubmitPoll(), "submit:poll"),
@@ -100,6 +105,8 @@ def test_the_largest_ids_a_button_may_carry_round_trip():
         "answer:1:100:1",
         "close:1:2",
         "mute:",
+        "mute-poll:",
+        "mute-poll:1:2",
         "merge:1",
         "edit-groups:x",
         "draft:1:publish",
@@ -136,10 +143,35 @@ def test_what_each_action_names_for_a_private_place():
         5,
     )
     assert ReasonSubmit(7, "block").subject == Subject.POLL
-    # Channel buttons count only from a linked channel: they name no scope.
-    assert {Vote(1, 2).subject, Answer(1, 0, 3).subject, Stance(1, "agree").subject} == {
-        Subject.NONE
-    }
+    # A reminder carries the poll's own buttons and its mute, so they name the poll.
+    assert {Vote(1, 2).subject, Stance(1, "agree").subject, MutePoll(1).subject} == {Subject.POLL}
+    assert (Vote(3, 2).subject_id, MutePoll(3).subject_id) == (3, 3)
+    # A check-in's answer buttons count only from a linked channel: they name no scope.
+    assert Answer(1, 0, 3).subject == Subject.NONE
+
+
+def test_a_reminders_buttons_find_the_collaborative_of_the_poll_they_name(sqlite_database):
+    now = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    with sqlite_database.session() as session:
+        collaborative = Collaborative(name="C", timezone="Europe/London", created_at=now)
+        session.add(collaborative)
+        session.flush()
+        member = Member(collaborative_id=collaborative.id, display_name="M", created_at=now)
+        session.add(member)
+        session.flush()
+        poll = Poll(
+            collaborative_id=collaborative.id,
+            number=1,
+            question="Q",
+            type="single",
+            created_by=member.id,
+            created_at=now,
+        )
+        session.add(poll)
+        session.flush()
+        for action in (Vote(poll.id, 1), Stance(poll.id, "agree"), MutePoll(poll.id)):
+            assert actions.collaborative_of(session, action) == collaborative.id
+        assert actions.collaborative_of(session, MutePoll(poll.id + 1)) is None
 
 
 def test_the_vote_fast_path_looks_only_at_the_prefix():

@@ -1,4 +1,4 @@
-"""Poll deadlines that really close, and one gentle reminder only for those who haven't voted."""
+"""Poll deadlines that really close, and the poll's own reminder for those who haven't voted."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import select
 
 from dialogs import ticker as ticker_module
+from dialogs.core.cards import Card
 from dialogs.ticker import Ticker
 from storage.models import AuditEntry, Member, Poll, Timer
 from tests.support.conversation import (
@@ -16,6 +17,7 @@ from tests.support.conversation import (
     NORTH,
     SOUTH,
     Conversation,
+    buttons,
     channel,
     counts,
     poll_buttons,
@@ -38,10 +40,12 @@ def ticker(database, clock):
     return Ticker(database, clock)
 
 
+def private_cards(chat, person) -> list[Card]:
+    return [card for actor, card in chat.platform.private if actor.user_id == person.user_id]
+
+
 def private_texts(chat, person) -> list[str]:
-    return [
-        text_of(card) for actor, card in chat.platform.private if actor.user_id == person.user_id
-    ]
+    return [text_of(card) for card in private_cards(chat, person)]
 
 
 def test_the_deadline_is_echoed_as_an_exact_local_time(chat):
@@ -109,13 +113,7 @@ def test_anyone_can_mute_reminders_for_themselves(chat, ticker, clock, database)
     clock.advance(hours=1)
     ticker.tick()
     chat.deliver()
-    mute = next(
-        e.action
-        for actor, card in chat.platform.private
-        if actor.user_id == "carys"
-        for block in card.blocks
-        for e in getattr(block, "elements", [])
-    )
+    mute = buttons(private_cards(chat, CARYS)[0])["Stop all reminders"]
     assert "won't get reminders" in chat.clicks(CARYS, SOUTH, mute)
     chat.says(ASHA, NORTH, 'poll "Again?" "A" "B" --remind 1h')
     chat.platform.private.clear()

@@ -161,12 +161,14 @@ def test_other_events_in_a_batch_are_handled_as_usual(talk):
     events = [
         CommandIssued(BEN, NORTH, "help"),
         *clicks_for(poll_id, [(BEN, 0)]),
-        ActionInvoked(BEN, SOUTH, f"vote:{poll_id}:1"),  # a channel that is not linked
+        # Not a linked channel: the ordinary turn finds the poll's collaborative, as for
+        # the vote buttons a reminder carries to a private chat.
+        ActionInvoked(BEN, SOUTH, f"vote:{poll_id}:1"),
     ]
     told = said(talk.engine.handle_all(events))
-    assert "What you can do here" in told[0]
+    assert "What's waiting for you" in told[0]
     assert "You voted “Soup”" in told[1]
-    assert "isn't part of a collaborative" in told[2]
+    assert "You already voted for “Soup”." in told[2]
 
 
 def test_a_batch_queues_one_live_update_per_channel_not_one_per_vote(talk):
