@@ -49,7 +49,7 @@ from dialogs.core.messages import Kind, MessageKey, parse_key
 from dialogs.core.ports import Chart, Person, ResultChart, TrendChart
 from dialogs.core.turn import Problem, Refusal, Turn, refusal_card
 from dialogs.home import home_card
-from dialogs.polls import ballot_forms, lifecycle, render, start, vote_batch, voting
+from dialogs.polls import ballot_forms, editing, lifecycle, render, start, vote_batch, voting
 from dialogs.purpose import commands, proposals, stages
 from dialogs.purpose import groups as purpose_groups
 from storage.database import Database
@@ -305,6 +305,10 @@ COMMANDS: dict[str, CommandHandler] = {
     "poll.close": lifecycle.close,
     "poll.results": lifecycle.results,
     "poll.export": lifecycle.export,
+    "poll.edit": editing.edit,
+    "poll.extend": editing.extend,
+    "poll.reopen": editing.reopen,
+    "poll.delete": editing.delete,
     "decisions": decisions.decisions,
     "checkin.add": schedules.add,
     "checkin.list": schedules.list_schedules,
@@ -365,4 +369,5 @@ _FORMS: dict[FormKind, tuple[Callable[[Turn, int], None], Callable[[Turn, int, d
     FormKind.PROMPTS: (commands.open_prompts_form, commands.submit_prompts),
     FormKind.REVISION: (commands.open_revision_form, commands.submit_revision),
     FormKind.GROUP: (purpose_groups.open_group_form, purpose_groups.submit_group),
+    FormKind.POLL_EDIT: (editing.open_edit_form, editing.submit_edit_form),
 }

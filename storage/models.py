@@ -108,6 +108,11 @@ class Poll(SQLModel, table=True):
     closes_at: datetime | None = None
     closed_at: datetime | None = None
     chart_token: str | None = Field(default=None, max_length=64, unique=True)
+    description: str = Field(default="", max_length=1000)
+    # The latest change, said on the poll's message: "Edited …: option “B” reworded as …".
+    notice: str | None = Field(default=None, max_length=600)
+    # When a reopened poll's earlier result was announced (its next result replaces it).
+    earlier_closed_at: datetime | None = None
 
 
 class PollOption(SQLModel, table=True):

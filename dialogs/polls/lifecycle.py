@@ -39,7 +39,7 @@ _SHUFFLE = random.SystemRandom()
 def close(turn: Turn, command: Command) -> None:
     number: int = command.args["id"]
     collaborative, _ = turn.require_coordinator("close a poll")
-    _close(turn, collaborative, _poll_by_number(turn.session, collaborative, number))
+    _close(turn, collaborative, poll_by_number(turn.session, collaborative, number))
 
 
 def close_by_id(turn: Turn, poll_id: int) -> None:
@@ -230,7 +230,7 @@ def list_polls(turn: Turn, command: Command) -> None:
 def results(turn: Turn, command: Command) -> None:
     number: int = command.args["id"]
     collaborative, member = turn.in_collaborative()
-    poll = _poll_by_number(turn.session, collaborative, number)
+    poll = poll_by_number(turn.session, collaborative, number)
     if not visible_to(turn.session, poll, member):
         raise Refusal(
             f"The results of poll #{poll.number} are hidden "
@@ -247,7 +247,7 @@ def export(turn: Turn, command: Command) -> None:
     """The ballots as CSV, for `concord recount` or a spreadsheet (no names, random order)."""
     number: int = command.args["id"]
     collaborative, _ = turn.require_coordinator("export ballots")
-    poll = _poll_by_number(turn.session, collaborative, number)
+    poll = poll_by_number(turn.session, collaborative, number)
     if not visible_to_all(poll):
         raise Refusal(
             f"The results of poll #{poll.number} are hidden until it closes, "
@@ -284,10 +284,12 @@ def shuffle_anonymous_ballots(session: Session, poll: Poll) -> None:
     session.flush()
 
 
-def _poll_by_number(session: Session, collaborative: Collaborative, number: int) -> Poll:
+def poll_by_number(session: Session, collaborative: Collaborative, number: int) -> Poll:
     poll = session.exec(
         select(Poll).where(Poll.collaborative_id == collaborative.id, Poll.number == number)
     ).first()
     if poll is None:
         raise Refusal(f"There is no poll #{number} here.", "Type `poll list` to see the polls.")
+    if poll.status == "deleted":
+        raise Refusal(f"Poll #{number} was deleted.", "Type `poll list` to see the polls.")
     return poll

@@ -55,6 +55,7 @@ def test_every_form_kind_is_spelled_as_before():
         "prompts",
         "revision",
         "group",
+        "poll-edit",
     ]
 
 
