@@ -51,7 +51,7 @@ _SWITCHES = {"anonymous": "yes", "open-options": "yes", "balance": "yes"}
 def edit(turn: Turn, command: Command) -> None:
     """`poll edit ID`: the poll form filled in; with options, just those changes."""
     collaborative, member = turn.require_coordinator("edit a poll")
-    poll = _changeable(turn, collaborative, command.args["id"], "edited")
+    poll = _editable(turn, collaborative, command.args["id"])
     values = form_values(turn, poll)
     if not command.flags:
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=_form(poll, values)))
@@ -61,7 +61,7 @@ def edit(turn: Turn, command: Command) -> None:
 
 def open_edit_form(turn: Turn, poll_id: int) -> None:
     collaborative, _ = turn.require_coordinator("edit a poll")
-    poll = _changeable(turn, collaborative, poll_in(turn, collaborative, poll_id).number, "edited")
+    poll = _editable(turn, collaborative, poll_in(turn, collaborative, poll_id).number)
     form = _form(poll, form_values(turn, poll))
     turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
 
@@ -69,7 +69,7 @@ def open_edit_form(turn: Turn, poll_id: int) -> None:
 def submit_edit_form(turn: Turn, poll_id: int, values: dict) -> None:
     """The edit form, submitted; on any problem it comes back with what was typed."""
     collaborative, member = turn.require_coordinator("edit a poll")
-    poll = _changeable(turn, collaborative, poll_in(turn, collaborative, poll_id).number, "edited")
+    poll = _editable(turn, collaborative, poll_in(turn, collaborative, poll_id).number)
     typed = typed_values(values)
     try:
         _save(turn, collaborative, member, poll, typed)
@@ -161,7 +161,7 @@ def _save(
         f"Poll #{poll.number} is changed",
         said_changes[0].upper() + said_changes[1:] + ".",
         "Its message in every channel shows the change"
-        + (f", and the {_people(told)} who voted were told privately." if told else "."),
+        + (f", and those who voted ({told}) were told privately." if told else "."),
     )
 
 
@@ -252,13 +252,13 @@ def extend(turn: Turn, command: Command) -> None:
             f"Poll #{poll.number} is closed.",
             f"`poll reopen {poll.number} --closes WHEN` opens it again with a deadline.",
         )
-    closes_at = _deadline(turn, collaborative, command)
     zone = collaborative.timezone
-    if closes_at is None:
+    if "closes" not in command.flags:
         raise Refusal(
             "Say the new deadline.",
             f"Type `poll extend {poll.number} --closes WHEN`, for example `--closes friday 17:00`.",
         )
+    closes_at = parse_when(command.flags["closes"], turn.now, zone)
     if poll.closes_at is not None and closes_at <= poll.closes_at:
         raise Refusal(
             f"Poll #{poll.number} already closes {describe(poll.closes_at, zone)}; "
@@ -288,10 +288,9 @@ def reopen(turn: Turn, command: Command) -> None:
             f"Poll #{poll.number} is open already.",
             f"`poll extend {poll.number} --closes WHEN` moves its deadline.",
         )
-    closes_at = _deadline(turn, collaborative, command)
     zone = collaborative.timezone
-    assert poll.closed_at is not None
-    earlier = describe(poll.closed_at, zone)
+    closes_at = parse_when(command.flags["closes"], turn.now, zone) if command.flags else None
+    earlier = describe(poll.closed_at or turn.now, zone)
     poll.status, poll.closed_at, poll.earlier_closed_at = "open", None, poll.closed_at
     poll.closes_at = None
     if closes_at is not None:
@@ -358,6 +357,17 @@ def delete(turn: Turn, command: Command) -> None:
     )
 
 
+def _editable(turn: Turn, collaborative: Collaborative, number: int) -> Poll:
+    """An open poll that may be edited: a closed one's result stands as announced."""
+    poll = _changeable(turn, collaborative, number, "edited")
+    if poll.status != "open":
+        raise Refusal(
+            f"Poll #{poll.number} is closed, so its result stands as announced.",
+            f"`poll reopen {poll.number}` opens it again; then it can be edited.",
+        )
+    return poll
+
+
 def _changeable(turn: Turn, collaborative: Collaborative, number: int, doing: str) -> Poll:
     """The poll `number`, if it may be changed by hand: a purpose round's poll is the round's."""
     poll = poll_by_number(turn.session, collaborative, number)
@@ -378,12 +388,6 @@ def _changeable(turn: Turn, collaborative: Collaborative, number: int, doing: st
     )
 
 
-def _deadline(turn: Turn, collaborative: Collaborative, command: Command) -> datetime | None:
-    if "closes" not in command.flags:
-        return None
-    return parse_when(command.flags["closes"], turn.now, collaborative.timezone)
-
-
 def _set_deadline(
     turn: Turn, collaborative: Collaborative, poll: Poll, closes_at: datetime
 ) -> None:
@@ -392,7 +396,3 @@ def _set_deadline(
     timers.reschedule(
         turn.session, collaborative.id, timers.POLL_CLOSE, poll.id, "deadline", closes_at
     )
-
-
-def _people(count: int) -> str:
-    return f"{count} {'person' if count == 1 else 'people'}"

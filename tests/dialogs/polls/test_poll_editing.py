@@ -95,7 +95,7 @@ def test_after_a_vote_the_wording_can_change_and_the_voter_is_told(chat):
     shown = chat.says(
         ASHA, NORTH, 'poll edit 1 --option 1 "Discharge delays" --add-option "Estates"'
     )
-    assert "the 1 person who voted were told privately" in shown
+    assert "and those who voted (1) were told privately." in shown
     card = chat.last_message(SOUTH)
     assert list(poll_buttons(card)) == ["Discharge delays", "Workforce", "Estates"]
     assert counts(card) == {"Discharge delays": 1, "Workforce": 0, "Estates": 0}
@@ -179,6 +179,14 @@ def test_options_cannot_be_removed_after_a_vote(chat, database):
     effects = chat.submits(ASHA, NORTH, form.action, values)
     assert effects[0].form.error == "People have voted in poll #1, so its options can't be removed."
     assert list(poll_buttons(chat.last_message(SOUTH))) == ["A", "B", "C"]
+
+
+def test_a_closed_poll_is_not_edited(chat, database):
+    chat.says(ASHA, NORTH, LUNCH)
+    chat.says(ASHA, NORTH, "poll close 1")
+    shown = chat.says(ASHA, NORTH, 'poll edit 1 --question "Rewritten?"')
+    assert "Poll #1 is closed, so its result stands as announced." in shown
+    assert the_poll(database).question == "Which shared priority first?"
 
 
 def test_an_option_number_the_poll_does_not_have_is_refused(chat):
