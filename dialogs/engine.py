@@ -55,6 +55,7 @@ from dialogs.home import home_card, show_help
 from dialogs.polls import (
     ballot_forms,
     chart_data,
+    editing,
     lifecycle,
     reminders,
     render,
@@ -322,6 +323,10 @@ COMMANDS: dict[str, CommandHandler] = {
     "poll.results": lifecycle.results,
     "poll.export": lifecycle.export,
     "poll.remind": reminders.remind,
+    "poll.edit": editing.edit,
+    "poll.extend": editing.extend,
+    "poll.reopen": editing.reopen,
+    "poll.delete": editing.delete,
     "decisions": decisions.decisions,
     "checkin.add": schedules.add,
     "checkin.list": schedules.list_schedules,
@@ -378,4 +383,5 @@ _FORMS: dict[FormKind, tuple[Callable[[Turn, int], None], Callable[[Turn, int, d
     FormKind.PROMPTS: (commands.open_prompts_form, commands.submit_prompts),
     FormKind.REVISION: (commands.open_revision_form, commands.submit_revision),
     FormKind.GROUP: (purpose_groups.open_group_form, purpose_groups.submit_group),
+    FormKind.POLL_EDIT: (editing.open_edit_form, editing.submit_edit_form),
 }

@@ -109,6 +109,11 @@ class Poll(SQLModel, table=True):
     closed_at: datetime | None = None
     chart_token: str | None = Field(default=None, max_length=64, unique=True)
     reminded_at: datetime | None = None  # when non-voters were last reminded
+    description: str = Field(default="", max_length=1000)
+    # The latest change, said on the poll's message: "Edited …: option “B” reworded as …".
+    notice: str | None = Field(default=None, max_length=600)
+    # When a reopened poll's earlier result was announced (its next result replaces it).
+    earlier_closed_at: datetime | None = None
 
 
 class PollDraft(SQLModel, table=True):

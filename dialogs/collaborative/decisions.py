@@ -29,6 +29,7 @@ DECISIONS = (
     "org.add",
     "role",
     "poll.close",
+    "poll.reopen",
     "purpose.adopt",
     "checkin.add",
     "checkin.stop",

@@ -88,6 +88,7 @@ _POLL_FLAGS = (
     Flag("quorum", "quorum", placeholder="per-org [K]", maximum=50),
     Flag("open-options", "switch"),
     Flag("objections", "int", minimum=0, maximum=100),
+    Flag("description", "text", placeholder='"Context"'),
 )
 
 SYNTAX: tuple[Syntax, ...] = (
@@ -162,6 +163,42 @@ SYNTAX: tuple[Syntax, ...] = (
         "poll.export",
         ("poll", "export"),
         "export a poll's ballots as CSV",
+        (Arg("id", "id", placeholder="ID"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "poll.edit",
+        ("poll", "edit"),
+        "change a poll's wording, description or options (alone: open it in a form)",
+        (Arg("id", "id", placeholder="ID"),),
+        (
+            Flag("question", "text", placeholder='"Question?"'),
+            Flag("option", "text", placeholder='N "Option"'),
+            Flag("add-option", "text", placeholder='"Option"'),
+            *(f for f in _POLL_FLAGS if f.name not in ("closes", "remind")),
+        ),
+        who="coordinator",
+    ),
+    Syntax(
+        "poll.extend",
+        ("poll", "extend"),
+        "move a poll's deadline later",
+        (Arg("id", "id", placeholder="ID"),),
+        (Flag("closes", "text", placeholder="WHEN"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "poll.reopen",
+        ("poll", "reopen"),
+        "open a closed poll again (its next result replaces the last)",
+        (Arg("id", "id", placeholder="ID"),),
+        (Flag("closes", "text", placeholder="WHEN"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "poll.delete",
+        ("poll", "delete"),
+        "delete a poll nobody has voted in",
         (Arg("id", "id", placeholder="ID"),),
         who="coordinator",
     ),

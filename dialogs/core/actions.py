@@ -71,6 +71,7 @@ class FormKind(StrEnum):
     PROMPTS = "prompts"  # a round's prompts
     REVISION = "revision"  # revise the purpose statement
     GROUP = "group"  # edit a theme
+    POLL_EDIT = "poll-edit"  # change a poll (`poll edit`)
 
     @property
     def subject(self) -> Subject:
@@ -87,6 +88,7 @@ _FORM_SUBJECTS = {
     FormKind.PROMPTS: Subject.ROUND,
     FormKind.REVISION: Subject.ROUND,
     FormKind.GROUP: Subject.GROUP,
+    FormKind.POLL_EDIT: Subject.POLL,
 }
 _FORM_KINDS = "|".join(re.escape(kind) for kind in FormKind)
 

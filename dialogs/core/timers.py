@@ -41,6 +41,19 @@ def schedule(
     )
 
 
+def reschedule(
+    session: Session, collaborative_id: int, kind: str, subject_id: int, key: str, due_at: datetime
+) -> None:
+    """Set a timer for a new moment, reusing its row if it was set before (fired or not)."""
+    timer = session.exec(
+        select(Timer).where(Timer.kind == kind, Timer.subject_id == subject_id, Timer.key == key)
+    ).first()
+    if timer is None:
+        schedule(session, collaborative_id, kind, subject_id, key, due_at)
+    else:
+        timer.due_at, timer.status, timer.done_at = due_at, "pending", None
+
+
 def cancel(session: Session, kind: str, subject_id: int) -> None:
     for timer in session.exec(
         select(Timer).where(

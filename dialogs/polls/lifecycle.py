@@ -220,4 +220,6 @@ def poll_by_number(session: Session, collaborative: Collaborative, number: int) 
     ).first()
     if poll is None:
         raise Refusal(f"There is no poll #{number} here.", "Type `poll list` to see the polls.")
+    if poll.status == "deleted":
+        raise Refusal(f"Poll #{number} was deleted.", "Type `poll list` to see the polls.")
     return poll

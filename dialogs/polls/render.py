@@ -45,11 +45,21 @@ def render_poll(session: Session, poll: Poll) -> Card:
     """The live poll message every channel shows."""
     collaborative = session.get(Collaborative, poll.collaborative_id)
     assert collaborative is not None
+    if poll.status == "deleted":
+        return Card(
+            blocks=[
+                Heading(text=f"Poll #{poll.number} was deleted"),
+                Context(text=poll.notice or ""),
+            ],
+            fallback=f"Poll #{poll.number} was deleted",
+        )
     asker = session.get(Member, poll.created_by)
     blocks: list[Any] = [
         Heading(text=poll.question),
+        *([Text(text=poll.description)] if poll.description else []),
         Context(text=_status(poll, collaborative)),
         Context(text=f"Asked by {asker.display_name}" if asker else "Asked by a coordinator"),
+        *([Context(text=poll.notice)] if poll.notice else []),
     ]
     if poll.settings.get("anonymous"):
         blocks.append(
@@ -352,4 +362,7 @@ def result_card(
     blocks.append(
         Context(text=f"{result['voters']} voted{when} · recount it: `poll export {poll.number}`")
     )
+    if final and poll.earlier_closed_at:
+        earlier = describe(poll.earlier_closed_at, collaborative.timezone)
+        blocks.append(Text(text=f"This result replaces the one announced {earlier}."))
     return Card(blocks=blocks, fallback=f"{heading}: {outcome}")

@@ -27,6 +27,7 @@ from storage.models import Collaborative, Member, Organisation, Poll, PollOption
 MAX_QUESTION = 300
 MAX_OPTION = 150
 MAX_OPTIONS = 20
+MAX_DESCRIPTION = 1000
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class PollSpec:
     settings: dict[str, Any] = field(default_factory=dict)
     closes_at: datetime | None = None
     remind_after: int | None = None  # seconds after the poll opens
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,8 @@ def validated_spec(
 ) -> PollSpec:
     """Check everything a coordinator asked for; the same rules for command and form."""
     poll_type = flags.get("type", "single")
-    question = _question(question)
+    question = checked_question(question)
+    description = checked_description(flags.get("description", ""))
     cleaned = _options(options, POLL_TYPES[poll_type].needs_options)
     settings = _settings(turn, poll_type, flags, len(cleaned))
     if (
@@ -63,10 +66,18 @@ def validated_spec(
             "The reminder would come after the poll closes.",
             "Use a shorter `--remind`, or a later `--closes`.",
         )
-    return PollSpec(question, cleaned, poll_type, settings, timing.closes_at, timing.remind_after)
+    return PollSpec(
+        question,
+        cleaned,
+        poll_type,
+        settings,
+        timing.closes_at,
+        timing.remind_after,
+        description,
+    )
 
 
-def _question(question: str) -> str:
+def checked_question(question: str) -> str:
     question = " ".join(question.split())
     if not question:
         raise Refusal(
@@ -79,6 +90,18 @@ def _question(question: str) -> str:
             "Shorten it, and put detail in a message before the poll.",
         )
     return question
+
+
+def checked_description(description: str) -> str:
+    """The context shown under the question: its paragraphs kept, at most MAX_DESCRIPTION."""
+    paragraphs = (" ".join(line.split()) for line in description.strip().splitlines())
+    description = "\n".join(p for p in paragraphs if p)
+    if len(description) > MAX_DESCRIPTION:
+        raise Refusal(
+            f"The description is {len(description):,} characters; the most is {MAX_DESCRIPTION:,}.",
+            "Keep it to the context people need to vote; link to a longer paper.",
+        )
+    return description
 
 
 def _options(options: list[str], needed: bool) -> list[str]:
@@ -200,6 +223,7 @@ def create_poll(
         created_at=now,
         closes_at=spec.closes_at,
         chart_token=secrets.token_urlsafe(24),
+        description=spec.description,
     )
     session.add(poll)
     session.flush()
@@ -232,6 +256,7 @@ def create_poll(
         options=spec.options,
         type=spec.type,
         settings=spec.settings,
+        description=spec.description,
     )
     effects.post_everywhere(session, now, collaborative, render_poll(session, poll), poll_key(poll))
     return poll

@@ -26,6 +26,7 @@ from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES, RESULTS
 from dialogs.core.turn import Problem, Refusal, Turn
 from dialogs.polls import preview
 from dialogs.polls.setup import (
+    MAX_DESCRIPTION,
     MAX_OPTIONS,
     MAX_QUESTION,
     PollSpec,
@@ -37,6 +38,7 @@ from storage.models import Collaborative
 
 FORM_ACTION = SubmitPoll().encode()
 _YES = [Choice(label="yes", value="yes")]
+_TIMING = ("closes", "remind")  # an edited poll's deadline moves with `poll extend`
 
 
 def start(turn: Turn, command: Command) -> None:
@@ -98,6 +100,7 @@ def poll_form(
                 placeholder="Which priority should we tackle first?",
                 max_length=MAX_QUESTION,
             ),
+            _description(values),
             TextInput(
                 name="options",
                 label="Options, one per line (none for consent)",
@@ -140,6 +143,31 @@ def poll_form(
     )
 
 
+def edit_form(title: str, action: str, values: dict[str, str], error: str | None = None) -> Form:
+    """The poll form filled in with a poll, to change it (its deadline moves with `poll
+    extend`, so the form leaves it out)."""
+    form = poll_form(values, error)
+    return form.model_copy(
+        update={
+            "title": title,
+            "action": action,
+            "submit_label": "Save changes",
+            "inputs": [i for i in form.inputs if i.name not in _TIMING],
+        }
+    )
+
+
+def _description(values: dict[str, str]) -> TextInput:
+    return TextInput(
+        name="description",
+        label="Description: the context people need to vote (shown under the question)",
+        value=values.get("description", ""),
+        multiline=True,
+        max_length=MAX_DESCRIPTION,
+        optional=True,
+    )
+
+
 def _text(
     values: dict[str, str], name: str, label: str, placeholder: str = "", length: int = 60
 ) -> TextInput:
@@ -173,16 +201,9 @@ def _switch(values: dict[str, str], name: str, label: str) -> ChoiceInput:
 def submit_form(turn: Turn, values: dict[str, str | list[str]]) -> None:
     """A submitted poll form; on any problem the form comes back with what was typed."""
     collaborative, _ = turn.require_coordinator("start a poll")
-    flat = {k: (v[0] if isinstance(v, list) and v else v) for k, v in values.items()}
-    typed = {k: v.strip() if isinstance(v, str) else "" for k, v in flat.items()}
+    typed = typed_values(values)
     try:
-        spec = validated_spec(
-            turn,
-            typed.get("question", ""),
-            [line for line in typed.get("options", "").splitlines() if line.strip()],
-            _flags_from_form(typed),
-            _timing_from_form(turn, collaborative, typed),
-        )
+        spec = spec_from_form(turn, typed, _timing_from_form(turn, collaborative, typed))
     except Problem as problem:
         turn.replies.append(
             OpenForm(
@@ -192,6 +213,23 @@ def submit_form(turn: Turn, values: dict[str, str | list[str]]) -> None:
         )
         return
     open_poll(turn, spec)
+
+
+def typed_values(values: dict[str, str | list[str]]) -> dict[str, str]:
+    """A submitted form's values as text: a choice's first pick, spaces trimmed."""
+    flat = {k: (v[0] if isinstance(v, list) and v else v) for k, v in values.items()}
+    return {k: v.strip() if isinstance(v, str) else "" for k, v in flat.items()}
+
+
+def spec_from_form(turn: Turn, typed: dict[str, str], timing: Timing) -> PollSpec:
+    """A poll form's values checked as a spec (the same rules as the `poll` command)."""
+    return validated_spec(
+        turn,
+        typed.get("question", ""),
+        [line for line in typed.get("options", "").splitlines() if line.strip()],
+        _flags_from_form(typed),
+        timing,
+    )
 
 
 def _flags_from_form(typed: dict[str, str]) -> dict[str, Any]:
@@ -213,6 +251,8 @@ def _flags_from_form(typed: dict[str, str]) -> dict[str, Any]:
             flags[switch] = True
     if typed.get("balance") == "yes":
         flags["balance"] = "orgs"
+    if typed.get("description"):
+        flags["description"] = typed["description"]
     return flags
 
 

@@ -71,6 +71,8 @@ def vote_refusal(
             f"Poll #{poll.number} closed {describe(poll.closes_at, collaborative.timezone)}.",
             "Its result is posted in every linked channel.",
         )
+    if poll.status == "deleted":
+        return Refusal(f"Poll #{poll.number} was deleted.", "Type `poll list` to see the polls.")
     if poll.status != "open":
         return Refusal(
             f"Poll #{poll.number} is closed; votes can no longer be changed.",

@@ -297,7 +297,8 @@ def chat(sqlite_database, clock):
 
 
 POLLS = [
-    'poll "Which first? <!channel>" "Discharge <https://evil|click>" "Beds" "Workforce"',
+    'poll "Which first? <!channel>" "Discharge <https://evil|click>" "Beds" "Workforce" '
+    '--description "Read <!here> *this* [first](https://evil.example)"',
     'poll "Pick two" "A" "B" "C" --type multi --max 2',
     'poll "Rank them" "A" "B" "C" --type ranked',
     'poll "Score them" "A" "B" --type score',
@@ -315,6 +316,8 @@ def engine_cards_and_forms(chat: Conversation) -> tuple[list[Card], list[Form]]:
     private: list[Card] = []
     for command in [*POLLS, 'checkin add "every monday 09:00"', "checkin now 1", "help"]:
         chat.says(ASHA, NORTH, command)
+    forms.append(chat.form(ASHA, NORTH, "poll edit 1"))
+    chat.says(ASHA, NORTH, 'poll edit 1 --option 3 "Beds <!channel> **now**"')
     for card in list(chat.messages(NORTH)):
         for block in card.blocks:
             if isinstance(block, Actions):

@@ -114,6 +114,10 @@ def test_the_table_covers_every_command_in_the_design():
         "poll.close",
         "poll.results",
         "poll.export",
+        "poll.edit",
+        "poll.extend",
+        "poll.reopen",
+        "poll.delete",
         "purpose.start",
         "purpose.status",
         "purpose.next",
@@ -201,6 +205,10 @@ def test_no_input_crashes_the_parser(text):
         ("poll clsoe 1", "poll close"),
         ("poll resluts 1 2", "poll results"),
         ("poll lsit", "poll list"),
+        ("poll edti 4", "poll edit"),
+        ("poll delte 13", "poll delete"),
+        ("poll extnd 4", "poll extend"),
+        ("poll reopne 4", "poll reopen"),
     ],
 )
 def test_a_misspelt_poll_subcommand_asks_instead_of_posting_a_poll(typed, meant):
@@ -226,3 +234,15 @@ def test_an_unquoted_question_that_is_no_subcommand_is_still_a_poll():
 def test_a_phone_dash_before_a_flag_reads_as_two_hyphens(dash):
     command = parse(f'poll "Which?" "A" "B" {dash}closes friday {dash}anonymous')
     assert command.flags["closes"] == "friday" and command.flags["anonymous"] is True
+
+
+def test_poll_edit_reads_an_options_number_and_wording_and_a_description():
+    command = parse('poll edit #4 --option 2 "Mental health beds" --description "See the paper"')
+    assert command.name == "poll.edit" and command.args == {"id": 4}
+    assert command.flags == {"option": "2 Mental health beds", "description": "See the paper"}
+
+
+@pytest.mark.parametrize("word", ["extend", "reopen"])
+def test_extend_and_reopen_take_a_deadline(word):
+    command = parse(f"poll {word} 4 --closes friday 17:00")
+    assert (command.name, command.flags) == (f"poll.{word}", {"closes": "friday 17:00"})

@@ -62,6 +62,7 @@ def test_every_form_kind_is_spelled_as_before():
         "prompts",
         "revision",
         "group",
+        "poll-edit",
     ]
 
 

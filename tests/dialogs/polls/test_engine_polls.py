@@ -268,6 +268,7 @@ def test_the_poll_form_starts_a_poll_and_keeps_input_when_it_refuses(chat):
     form = chat.form(ASHA, NORTH)
     assert [i.name for i in form.inputs] == [
         "question",
+        "description",
         "options",
         "type",
         "max",
@@ -286,7 +287,7 @@ def test_the_poll_form_starts_a_poll_and_keeps_input_when_it_refuses(chat):
     )
     again = refused[0].form
     assert again.error == "“A” is listed twice."
-    assert again.inputs[0].value == "Q?" and again.inputs[1].value == "A\nA"
+    assert again.inputs[0].value == "Q?" and again.inputs[2].value == "A\nA"
     chat.submits(
         ASHA,
         NORTH,

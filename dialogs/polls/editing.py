@@ -1,0 +1,398 @@
+"""Changing a poll once it is posted: `poll edit`, `poll extend`, `poll reopen`, `poll delete`.
+
+Coordinators only. Until the first vote a poll can change entirely (checked like a new one,
+by `dialogs.polls.setup`); after it, only the wording of the question and options, the
+description, and new options, so that every ballot still means what its voter meant. Each
+change is logged, said on the poll's message in every channel (`Poll.notice`), and, once
+people have voted, told to them privately. A purpose round's poll is the round's to change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import select
+
+from dialogs.commands.syntax import Command
+from dialogs.commands.values import clip, parse_count
+from dialogs.commands.when import describe, parse_when
+from dialogs.core import effects, timers
+from dialogs.core.actions import FormKind, SubmitForm
+from dialogs.core.cards import ActorModel, Card, Context, Form, Heading, OpenForm, Text
+from dialogs.core.messages import poll_key
+from dialogs.core.turn import Problem, Refusal, Turn, said
+from dialogs.polls.lifecycle import poll_by_number
+from dialogs.polls.results import labels, voter_count
+from dialogs.polls.setup import MAX_OPTIONS, PollSpec, Timing
+from dialogs.polls.start import edit_form, spec_from_form, typed_values
+from dialogs.polls.voting import poll_in
+from storage.models import Collaborative, Member, Participation, Poll, PollOption, PurposeRound
+
+# What a vote fixes, as people call it: none of these changes once anyone has voted.
+FIXED_BY_VOTES = {
+    "type": "the type of poll",
+    "anonymous": "anonymity",
+    "results": "when results are shown",
+    "balance": "the organisation balance",
+    "quorum": "the quorum",
+    "max": "the number of choices",
+    "dots": "the dots each",
+    "objections": "the objections allowed",
+    "open-options": "whether members may add options",
+}
+AFTER_VOTES = (
+    "After the first vote, only the wording of the question and options, the description, "
+    "and new options can change. To ask differently, close it and start a new poll."
+)
+_SWITCHES = {"anonymous": "yes", "open-options": "yes", "balance": "yes"}
+
+
+def edit(turn: Turn, command: Command) -> None:
+    """`poll edit ID`: the poll form filled in; with options, just those changes."""
+    collaborative, member = turn.require_coordinator("edit a poll")
+    poll = _editable(turn, collaborative, command.args["id"])
+    values = form_values(turn, poll)
+    if not command.flags:
+        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=_form(poll, values)))
+        return
+    _save(turn, collaborative, member, poll, _with_flags(values, command.flags))
+
+
+def open_edit_form(turn: Turn, poll_id: int) -> None:
+    collaborative, _ = turn.require_coordinator("edit a poll")
+    poll = _editable(turn, collaborative, poll_in(turn, collaborative, poll_id).number)
+    form = _form(poll, form_values(turn, poll))
+    turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
+
+
+def submit_edit_form(turn: Turn, poll_id: int, values: dict) -> None:
+    """The edit form, submitted; on any problem it comes back with what was typed."""
+    collaborative, member = turn.require_coordinator("edit a poll")
+    poll = _editable(turn, collaborative, poll_in(turn, collaborative, poll_id).number)
+    typed = typed_values(values)
+    try:
+        _save(turn, collaborative, member, poll, typed)
+    except Problem as problem:
+        form = _form(poll, typed, problem.problem)
+        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
+
+
+def form_values(turn: Turn, poll: Poll) -> dict[str, str]:
+    """A poll as its form's fields would hold it."""
+    settings = poll.settings
+    values = {
+        "question": poll.question,
+        "description": poll.description,
+        "options": "\n".join(labels(turn.session, poll)),
+        "type": poll.type,
+        "results": settings.get("results", "live"),
+    }
+    values |= {
+        name: str(settings[name])
+        for name in ("max", "dots", "objections", "quorum")
+        if name in settings
+    }
+    values |= {name: "yes" for name in _SWITCHES if settings.get(name)}
+    return values
+
+
+def _form(poll: Poll, values: dict[str, str], error: str | None = None) -> Form:
+    action = SubmitForm(FormKind.POLL_EDIT, poll.id or 0).encode()
+    return edit_form(f"Edit poll #{poll.number}", action, values, error)
+
+
+def _with_flags(values: dict[str, str], flags: dict[str, Any]) -> dict[str, str]:
+    """The form's fields as the command's options change them."""
+    changed = dict(values)
+    lines = values["options"].splitlines()
+    if "option" in flags:
+        number, _, wording = flags["option"].partition(" ")
+        position = parse_count(number, "--option", 1, MAX_OPTIONS)
+        if position > len(lines) or not wording.strip():
+            raise Refusal(
+                f"`--option` takes the number of an option (1 to {len(lines)}) and its new "
+                f"wording, not `{clip(flags['option'], 40)}`.",
+                'For example `--option 2 "Mental health beds"`.',
+            )
+        lines[position - 1] = wording
+    if "add-option" in flags:
+        lines.append(flags["add-option"])
+    changed["options"] = "\n".join(lines)
+    for name in ("question", "description", "type", "results"):
+        changed[name] = flags.get(name, changed.get(name, ""))
+    for name in ("max", "dots", "objections"):
+        changed[name] = str(flags[name]) if name in flags else changed.get(name, "")
+    if "quorum" in flags:
+        changed["quorum"] = str(flags["quorum"]["minimum"])
+    changed |= {name: yes for name, yes in _SWITCHES.items() if name in flags}
+    return changed
+
+
+def _save(
+    turn: Turn, collaborative: Collaborative, member: Member, poll: Poll, typed: dict[str, str]
+) -> None:
+    """Check the poll as it would be, refuse what its votes fix, then change it everywhere."""
+    spec = spec_from_form(turn, typed, Timing(turn.now))
+    before = labels(turn.session, poll)
+    voted = voter_count(turn.session, poll) > 0
+    if voted:
+        _refuse_what_votes_fix(poll, spec, before)
+    changes = _changes(poll, before, spec)
+    if not changes:
+        turn.say(f"Poll #{poll.number} is unchanged.", "Nothing you gave differs from it.")
+        return
+    _store(turn, poll, spec, before)
+    said_changes = "; ".join(changes)
+    poll.notice = clip(f"Edited {describe(turn.now, collaborative.timezone)}: {said_changes}.", 600)
+    turn.audit(
+        "poll.edit",
+        f"edited poll #{poll.number}: {said_changes}",
+        poll=poll.number,
+        question=spec.question,
+        options=spec.options,
+        type=spec.type,
+        settings=spec.settings,
+        description=spec.description,
+    )
+    effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
+    told = _tell_voters(turn, collaborative, poll, said_changes) if voted else 0
+    turn.say(
+        f"Poll #{poll.number} is changed",
+        said_changes[0].upper() + said_changes[1:] + ".",
+        "Its message in every channel shows the change"
+        + (f", and those who voted ({told}) were told privately." if told else "."),
+    )
+
+
+def _refuse_what_votes_fix(poll: Poll, spec: PollSpec, before: list[str]) -> None:
+    now_set = {"type": spec.type, **spec.settings}
+    was_set = {"type": poll.type, **poll.settings}
+    for name, said_as in FIXED_BY_VOTES.items():
+        if now_set.get(name) != was_set.get(name):
+            raise Refusal(
+                f"People have voted in poll #{poll.number}, so {said_as} can't change.", AFTER_VOTES
+            )
+    if len(spec.options) < len(before):
+        raise Refusal(
+            f"People have voted in poll #{poll.number}, so its options can't be removed.",
+            AFTER_VOTES,
+        )
+
+
+def _changes(poll: Poll, before: list[str], spec: PollSpec) -> list[str]:
+    """The changes in words: "option “B” reworded as “Bee”"."""
+    changes = [f"question reworded as “{spec.question}”"] if spec.question != poll.question else []
+    changes += [
+        f"option “{old}” reworded as “{new}”"
+        for old, new in zip(before, spec.options, strict=False)
+        if old != new
+    ]
+    changes += [f"option “{label}” added" for label in spec.options[len(before) :]]
+    changes += [f"option “{label}” removed" for label in before[len(spec.options) :]]
+    if spec.description != poll.description:
+        changes.append("description " + ("removed" if not spec.description else "changed"))
+    now_set, was_set = {"type": spec.type, **spec.settings}, {"type": poll.type, **poll.settings}
+    changes += [
+        f"{said_as} changed"
+        for name, said_as in FIXED_BY_VOTES.items()
+        if now_set.get(name) != was_set.get(name)
+    ]
+    return changes
+
+
+def _store(turn: Turn, poll: Poll, spec: PollSpec, before: list[str]) -> None:
+    poll.question, poll.type, poll.description = spec.question, spec.type, spec.description
+    poll.settings = dict(spec.settings)
+    rows = turn.session.exec(
+        select(PollOption).where(PollOption.poll_id == poll.id).order_by(PollOption.position)  # type: ignore[arg-type]
+    ).all()
+    for row, label in zip(rows, spec.options, strict=False):
+        row.label = label
+    for row in rows[len(spec.options) :]:
+        turn.session.delete(row)
+    assert poll.id is not None
+    turn.session.add_all(
+        PollOption(poll_id=poll.id, position=position, label=label)
+        for position, label in enumerate(spec.options)
+        if position >= len(before)
+    )
+    turn.session.flush()
+
+
+def _tell_voters(turn: Turn, collaborative: Collaborative, poll: Poll, changes: str) -> int:
+    """Tell everyone who voted (never how: an anonymous ballot names nobody); return how many."""
+    voters = turn.session.exec(
+        select(Member)
+        .join(Participation, Participation.member_id == Member.id)  # type: ignore[arg-type]
+        .where(Participation.poll_id == poll.id)
+    ).all()
+    after = (
+        "It is anonymous, so your vote stands as cast."
+        if poll.settings.get("anonymous")
+        else "Your vote stands; you can change it on the poll while it is open."
+    )
+    card = said(
+        f"Poll #{poll.number}, which you voted in, was edited",
+        f"{poll.question} — {changes}.",
+        after,
+    )
+    for voter in voters:
+        if (actor := effects.actor_of(turn.session, voter)) is not None:
+            effects.notify(turn.session, turn.now, collaborative, actor, card)
+    return len(voters)
+
+
+def extend(turn: Turn, command: Command) -> None:
+    """`poll extend ID --closes WHEN`: a later deadline, which the deadline timer follows."""
+    collaborative, _ = turn.require_coordinator("extend a poll")
+    poll = _changeable(turn, collaborative, command.args["id"], "extended")
+    if poll.status != "open":
+        raise Refusal(
+            f"Poll #{poll.number} is closed.",
+            f"`poll reopen {poll.number} --closes WHEN` opens it again with a deadline.",
+        )
+    zone = collaborative.timezone
+    if "closes" not in command.flags:
+        raise Refusal(
+            "Say the new deadline.",
+            f"Type `poll extend {poll.number} --closes WHEN`, for example `--closes friday 17:00`.",
+        )
+    closes_at = parse_when(command.flags["closes"], turn.now, zone)
+    if poll.closes_at is not None and closes_at <= poll.closes_at:
+        raise Refusal(
+            f"Poll #{poll.number} already closes {describe(poll.closes_at, zone)}; "
+            "`poll extend` only moves a deadline later.",
+            "Choose a time after that one.",
+        )
+    was = f"closed {describe(poll.closes_at, zone)}" if poll.closes_at else "had no deadline"
+    _set_deadline(turn, collaborative, poll, closes_at)
+    new = describe(closes_at, zone)
+    poll.notice = f"Extended {describe(turn.now, zone)}: it now closes {new} (it {was})."
+    turn.audit(
+        "poll.extend",
+        f"extended poll #{poll.number}: closes {new} (it {was})",
+        poll=poll.number,
+        closes_at=closes_at.isoformat(),
+    )
+    effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
+    turn.say(f"Poll #{poll.number} now closes {new}", "Its message in every channel says so.")
+
+
+def reopen(turn: Turn, command: Command) -> None:
+    """`poll reopen ID [--closes WHEN]`: voting again; the next result replaces the last."""
+    collaborative, member = turn.require_coordinator("reopen a poll")
+    poll = _changeable(turn, collaborative, command.args["id"], "reopened")
+    if poll.status == "open":
+        raise Refusal(
+            f"Poll #{poll.number} is open already.",
+            f"`poll extend {poll.number} --closes WHEN` moves its deadline.",
+        )
+    zone = collaborative.timezone
+    closes_at = parse_when(command.flags["closes"], turn.now, zone) if command.flags else None
+    earlier = describe(poll.closed_at or turn.now, zone)
+    poll.status, poll.closed_at, poll.earlier_closed_at = "open", None, poll.closed_at
+    poll.closes_at = None
+    if closes_at is not None:
+        _set_deadline(turn, collaborative, poll, closes_at)
+    poll.notice = (
+        f"Reopened {describe(turn.now, zone)} by {member.display_name}: "
+        f"the result announced {earlier} no longer stands."
+    )
+    turn.audit(
+        "poll.reopen",
+        f"reopened poll #{poll.number}: {poll.question} — the result "
+        f"announced {earlier} no longer stands",
+        poll=poll.number,
+    )
+    closing = (
+        f"It closes {describe(closes_at, zone)}."
+        if closes_at
+        else f"A coordinator closes it with `poll close {poll.number}`."
+    )
+    effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
+    card = Card(
+        blocks=[
+            Heading(text=f"Poll #{poll.number} is open again"),
+            Text(text=poll.question),
+            Text(text=poll.notice),
+            Context(text=f"Vote on the poll's message. {closing}"),
+        ],
+        fallback=f"Poll #{poll.number} is open again",
+    )
+    effects.post_everywhere(turn.session, turn.now, collaborative, card)
+    turn.say(
+        f"Poll #{poll.number} is open again",
+        closing,
+        "Every channel was told that the earlier result no longer stands.",
+    )
+
+
+def delete(turn: Turn, command: Command) -> None:
+    """`poll delete ID`: only before anyone votes; its messages then say it was deleted."""
+    collaborative, member = turn.require_coordinator("delete a poll")
+    poll = _changeable(turn, collaborative, command.args["id"], "deleted")
+    if voter_count(turn.session, poll):
+        raise Refusal(
+            f"People have voted in poll #{poll.number}, so it can't be deleted: "
+            "their votes stay on record.",
+            f"Close it with `poll close {poll.number}`"
+            if poll.status == "open"
+            else "Its result stays on record.",
+        )
+    assert poll.id is not None
+    timers.cancel(turn.session, timers.POLL_CLOSE, poll.id)
+    timers.cancel(turn.session, timers.POLL_REMIND, poll.id)
+    poll.status = "deleted"
+    poll.notice = (
+        f"“{clip(poll.question, 200)}” was deleted by {member.display_name} on "
+        f"{describe(turn.now, collaborative.timezone)}."
+    )
+    turn.audit("poll.delete", f"deleted poll #{poll.number}: {poll.question}", poll=poll.number)
+    effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
+    channels = len(effects.channels_of(turn.session, collaborative))
+    turn.say(
+        f"Poll #{poll.number} is deleted",
+        f"Its message in {channels} channel{'s' * (channels != 1)} now says it was deleted.",
+    )
+
+
+def _editable(turn: Turn, collaborative: Collaborative, number: int) -> Poll:
+    """An open poll that may be edited: a closed one's result stands as announced."""
+    poll = _changeable(turn, collaborative, number, "edited")
+    if poll.status != "open":
+        raise Refusal(
+            f"Poll #{poll.number} is closed, so its result stands as announced.",
+            f"`poll reopen {poll.number}` opens it again; then it can be edited.",
+        )
+    return poll
+
+
+def _changeable(turn: Turn, collaborative: Collaborative, number: int, doing: str) -> Poll:
+    """The poll `number`, if it may be changed by hand: a purpose round's poll is the round's."""
+    poll = poll_by_number(turn.session, collaborative, number)
+    round_id = poll.settings.get("purpose_round")
+    purpose_round = turn.session.get(PurposeRound, round_id) if round_id else None
+    if purpose_round is None:
+        return poll
+    label = f"Poll #{poll.number} belongs to purpose round #{purpose_round.number}"
+    if poll.status == "open" and purpose_round.running:
+        raise Refusal(
+            f"{label}, which decides what it offers and when it closes, so it can't be {doing}.",
+            "`purpose next` closes it now; `purpose status` shows where the round is.",
+        )
+    stage = purpose_round.stage.replace("-", " ")
+    raise Refusal(
+        f"{label}, which has moved on (it is at “{stage}” now), so the poll can't be {doing}.",
+        "`purpose status` shows where the round is.",
+    )
+
+
+def _set_deadline(
+    turn: Turn, collaborative: Collaborative, poll: Poll, closes_at: datetime
+) -> None:
+    assert poll.id is not None and collaborative.id is not None
+    poll.closes_at = closes_at
+    timers.reschedule(
+        turn.session, collaborative.id, timers.POLL_CLOSE, poll.id, "deadline", closes_at
+    )
