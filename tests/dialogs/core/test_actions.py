@@ -129,6 +129,8 @@ def test_what_each_action_names_for_a_private_place():
     assert (Merge(8, 9).subject, Merge(8, 9).subject_id) == (Subject.GROUP, 8)
     assert EditGroups(4).subject == Subject.ROUND
     assert ReasonSubmit(7, "block").subject == Subject.POLL
+    # A coordinator closes from their private notice (in Teams, their 1:1 chat).
+    assert (ClosePoll(7).subject, ClosePoll(7).subject_id) == (Subject.POLL, 7)
     # Channel buttons count only from a linked channel: they name no scope.
     assert {Vote(1, 2).subject, Answer(1, 0, 3).subject, Stance(1, "agree").subject} == {
         Subject.NONE
