@@ -1,18 +1,21 @@
-"""Nothing that can't be taken back happens in one click.
+"""Nothing that can't be taken back happens in one click, and a voter is told what they chose.
 
 Closing a poll is for coordinators: the shared poll message carries no Close button;
 the coordinator's private notice does, and it asks first. An anonymous vote, which
-can't be changed, asks before it is cast.
+can't be changed, asks before it is cast, and its confirmation names the choice.
 """
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlmodel import select
 
-from dialogs.core.cards import Button, Confirm, Notify
-from dialogs.core.events import CommandIssued
-from storage.models import Poll
+from dialogs.core.cards import Button, Confirm, Notify, OpenForm
+from dialogs.core.events import ActionInvoked, CommandIssued
+from storage.models import Outbox, Poll
+from tests.dialogs.polls.test_vote_batches import one_at_a_time_and_together
 from tests.support.conversation import (
     ASHA,
     BEN,
@@ -22,6 +25,7 @@ from tests.support.conversation import (
     Conversation,
     button_elements,
     channel,
+    poll_buttons,
     text_of,
 )
 
@@ -146,3 +150,46 @@ def test_votes_that_can_be_changed_are_cast_in_one_click(chat):
     for card in chat.messages(NORTH)[-2:]:
         asked = [b.confirm for b in button_elements(card)]
         assert asked and asked == [None] * len(asked)
+
+
+def test_an_anonymous_vote_is_confirmed_naming_the_choice_only_to_the_voter(chat, database):
+    chat.says(ASHA, NORTH, 'poll "Secret?" "Yes" "No" --anonymous')
+    vote = poll_buttons(chat.last_message(NORTH))["No"]
+
+    assert chat.clicks(BEN, NORTH, vote) == (
+        "Your anonymous vote in poll #1 is recorded — you voted “No”. "
+        "Nobody else can see what you chose, and it can't be changed."
+    )
+    with database.session() as session:
+        stored = [json.dumps(row.effect) for row in session.exec(select(Outbox))]
+    assert not [effect for effect in stored if "you voted" in effect.lower()]
+
+
+def test_an_anonymous_ranked_ballot_is_confirmed_with_the_ranking(chat):
+    chat.says(ASHA, NORTH, 'poll "Rank them" "A" "B" "C" --type ranked --anonymous')
+    (rank,) = button_elements(chat.last_message(NORTH))
+    effects = chat.engine.handle(ActionInvoked(BEN, NORTH, rank.action, {}))
+    (form,) = [e.form for e in effects if isinstance(e, OpenForm)]
+
+    told = chat.clicks(BEN, NORTH, form.action, {"rank0": "2", "rank1": "0"})
+
+    assert told == (
+        "Your anonymous vote in poll #1 is recorded — you ranked “C” 1st, “A” 2nd. "
+        "Nobody else can see what you chose, and it can't be changed."
+    )
+
+
+def test_a_batch_of_anonymous_clicks_is_confirmed_exactly_as_one_click(database, clock):
+    talk = Conversation(database, clock)
+    talk.says(ASHA, NORTH, 'setup "Northshire"')
+    try:
+        told = one_at_a_time_and_together(talk, [(BEN, 1), (CARYS, 2)], "--anonymous")
+    finally:
+        talk.close()
+
+    assert told == [
+        "Your anonymous vote in poll #N is recorded — you voted “Salad”. "
+        "Nobody else can see what you chose, and it can't be changed.",
+        "Your anonymous vote in poll #N is recorded — you voted “Stew”. "
+        "Nobody else can see what you chose, and it can't be changed.",
+    ]
