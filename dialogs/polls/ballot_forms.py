@@ -69,7 +69,8 @@ def ballot_form(turn: Turn, poll: Poll, values: dict[str, str], error: str | Non
     return Form(
         title=f"Poll #{poll.number}: {title}",
         action=SubmitForm(FormKind.BALLOT, poll.id).encode(),
-        submit_label="Vote",
+        # The form is the second step before a vote; an anonymous one says it is the last.
+        submit_label="Cast my final vote" if poll.settings.get("anonymous") else "Vote",
         inputs=inputs,
         error=error,
     )

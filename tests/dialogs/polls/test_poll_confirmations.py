@@ -171,6 +171,7 @@ def test_an_anonymous_ranked_ballot_is_confirmed_with_the_ranking(chat):
     effects = chat.engine.handle(ActionInvoked(BEN, NORTH, rank.action, {}))
     (form,) = [e.form for e in effects if isinstance(e, OpenForm)]
 
+    assert form.submit_label == "Cast my final vote"
     told = chat.clicks(BEN, NORTH, form.action, {"rank0": "2", "rank1": "0"})
 
     assert told == (
