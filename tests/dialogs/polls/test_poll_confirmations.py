@@ -20,6 +20,7 @@ from tests.support.conversation import (
     ASHA,
     BEN,
     CARYS,
+    DEE,
     NORTH,
     SOUTH,
     Conversation,
@@ -194,3 +195,58 @@ def test_a_batch_of_anonymous_clicks_is_confirmed_exactly_as_one_click(database,
         "Your anonymous vote in poll #N is recorded — you voted “Stew”. "
         "Nobody else can see what you chose, and it can't be changed.",
     ]
+
+
+def test_poll_results_reminds_each_person_of_their_own_vote(chat):
+    chat.says(ASHA, NORTH, 'poll "Lunch?" "Soup" "Salad" "Stew" --type multi --max 2')
+    buttons = poll_buttons(chat.last_message(NORTH))
+    chat.clicks(BEN, NORTH, buttons["Soup"])
+    chat.clicks(BEN, NORTH, buttons["Stew"])
+
+    assert chat.says(BEN, SOUTH, "poll results 1").endswith("You voted “Soup”, “Stew”.")
+    assert chat.says(CARYS, SOUTH, "poll results 1").endswith("You haven't voted yet.")
+    chat.says(DEE, NORTH, "poll list")
+    assert "observer" in chat.says(ASHA, NORTH, "role observer @Dee Sharma")
+    assert chat.says(DEE, NORTH, "poll results 1").endswith("recount it: `poll export 1`")
+    chat.says(ASHA, NORTH, "poll close 1")
+    assert chat.says(CARYS, SOUTH, "poll results 1").endswith("You didn't vote.")
+
+
+@pytest.mark.parametrize(
+    ("command", "values", "said"),
+    [
+        (
+            'poll "Adopt it?" --type consent',
+            "stance:1:live-with-it",
+            "You responded “Can live with it”.",
+        ),
+        (
+            'poll "Rank" "A" "B" --type ranked',
+            {"rank0": "1", "rank1": "0"},
+            "You ranked “B” 1st, “A” 2nd.",
+        ),
+    ],
+    ids=["consent", "ranked"],
+)
+def test_poll_results_names_a_vote_of_any_type_in_the_words_of_its_confirmation(
+    chat, command, values, said
+):
+    chat.says(ASHA, NORTH, command)
+    if isinstance(values, str):
+        chat.clicks(BEN, NORTH, values)
+    else:
+        chat.clicks(BEN, NORTH, "submit:ballot:1", values)
+
+    assert chat.says(BEN, NORTH, "poll results 1").endswith(said)
+
+
+def test_poll_results_of_an_anonymous_poll_says_you_voted_but_cannot_say_what(chat):
+    chat.says(ASHA, NORTH, 'poll "Secret?" "Yes" "No" --anonymous')
+    chat.clicks(BEN, NORTH, poll_buttons(chat.last_message(NORTH))["Yes"])
+
+    shown = chat.says(BEN, NORTH, "poll results 1")
+
+    assert shown.endswith(
+        "You have voted. The poll is anonymous, so nothing links your choice to you."
+    )
+    assert "“Yes”" not in shown.splitlines()[-1]
