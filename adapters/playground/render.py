@@ -18,6 +18,7 @@ from dialogs.core.cards import (
     Button,
     Card,
     ChoiceInput,
+    Confirm,
     Context,
     DateTimeInput,
     Divider,
@@ -98,9 +99,18 @@ def _actions(block: Actions) -> str:
 
 
 def _button(button: Button) -> str:
+    asks = _asks(button.confirm) if button.confirm else ""
     return (
         f'<button type="button" class="btn btn-{button.style}" '
-        f'data-action="{escape(button.action)}">{inline(button.label)}</button>'
+        f'data-action="{escape(button.action)}"{asks}>{inline(button.label)}</button>'
+    )
+
+
+def _asks(confirm: Confirm) -> str:
+    """The question the page asks before the button acts (playground.js shows it)."""
+    return (
+        f' data-confirm-title="{escape(confirm.title)}" data-confirm-text="{escape(confirm.text)}"'
+        f' data-confirm-yes="{escape(confirm.yes)}" data-confirm-no="{escape(confirm.no)}"'
     )
 
 

@@ -6,7 +6,8 @@ text reaches mrkdwn through `escape.mrkdwn`; plain-text objects (headers, labels
 options) are shortened only, since Slack does not parse them.
 
 Buttons and selects carry the engine's action string as their value; their
-`action_id`s are only unique names (`concord-1`, `concord-2`, …) for Slack.
+`action_id`s are only unique names (`concord-1`, `concord-2`, …) for Slack. A button
+that asks before it acts carries a `confirm` object: Slack shows the dialog.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dialogs.core.cards import (
     Card,
     Choice,
     ChoiceInput,
+    Confirm,
     Context,
     DateTimeInput,
     Divider,
@@ -60,6 +62,9 @@ MAX_MODAL_TITLE = 24
 MAX_INPUT_LABEL = 2000
 MAX_INPUT_LENGTH = 3000
 MAX_PRIVATE_METADATA = 3000
+MAX_CONFIRM_TITLE = 100
+MAX_CONFIRM_TEXT = 300
+MAX_CONFIRM_BUTTON = 30
 BAR_CELLS = 10
 
 ACTION_ID_PREFIX = "concord-"
@@ -189,12 +194,27 @@ def _actions(block: Actions) -> list[SlackObject]:
 
 
 def _button(button: Button) -> SlackObject:
-    rendered = {
+    rendered: SlackObject = {
         "type": "button",
         "text": _plain(button.label, MAX_LABEL),
         "value": _action(button.action, MAX_BUTTON_VALUE),
     }
-    return rendered if button.style == "default" else {**rendered, "style": button.style}
+    if button.style != "default":
+        rendered["style"] = button.style
+    if button.confirm:
+        rendered["confirm"] = _confirm(button.confirm, danger=button.style == "danger")
+    return rendered
+
+
+def _confirm(confirm: Confirm, *, danger: bool) -> SlackObject:
+    """Slack's own "are you sure?" dialog, all plain text (user text is never parsed)."""
+    dialog = {
+        "title": _plain(confirm.title, MAX_CONFIRM_TITLE),
+        "text": _plain(confirm.text, MAX_CONFIRM_TEXT),
+        "confirm": _plain(confirm.yes, MAX_CONFIRM_BUTTON),
+        "deny": _plain(confirm.no, MAX_CONFIRM_BUTTON),
+    }
+    return {**dialog, "style": "danger"} if danger else dialog
 
 
 def _select(select: Select) -> SlackObject:

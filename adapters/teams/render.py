@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, assert_never
 
+from adapters.teams.confirm import fold_out
 from adapters.teams.escape import markdown, shorten
 from adapters.teams.pickers import date_and_time
 from dialogs.core.cards import (
@@ -224,7 +225,9 @@ def _action_sets(actions: list[CardJson]) -> list[CardJson]:
 
 
 def _button(button: Button, room: Room) -> CardJson:
-    return _submit(button.label, button.action, room, _STYLES[button.style])
+    submit = _submit(button.label, button.action, room, _STYLES[button.style])
+    ask = button.confirm
+    return fold_out(ask, submit, text_room=room.text, label_room=room.label) if ask else submit
 
 
 _STYLES = {"default": None, "primary": "positive", "danger": "destructive"}

@@ -184,9 +184,10 @@ class ReasonSubmit(_Reasoned):
 
 @dataclass(frozen=True)
 class ClosePoll(Action):
-    """A poll's Close button (coordinators)."""
+    """A poll's Close button, in a coordinator's private notice (also in their 1:1 chat)."""
 
     FORMAT = "close:{}"
+    SUBJECT = Subject.POLL
     PATTERN = re.compile(rf"close:{_ID}")
     poll_id: int
 

@@ -54,11 +54,23 @@ class ResultBars(_Block):
     summary: str
 
 
+class Confirm(_Block):
+    """The question a button asks before it acts, for what can't be taken back: each
+    platform shows it its own way (a dialog, a fold-out card), with `yes` to go on and
+    `no` to leave things as they are."""
+
+    title: str
+    text: str
+    yes: str
+    no: str
+
+
 class Button(_Block):
     kind: Literal["button"] = "button"
     label: str
     action: str
     style: Literal["default", "primary", "danger"] = "default"
+    confirm: Confirm | None = None
 
 
 class Choice(_Block):

@@ -11,10 +11,10 @@ from typing import Any
 
 from dialogs.core.actions import FormKind, SubmitForm
 from dialogs.core.cards import ActorModel, Choice, ChoiceInput, Form, OpenForm, TextInput
-from dialogs.core.poll_types import SCORE_MAX, SCORE_MIN
+from dialogs.core.poll_types import SCORE_MAX, SCORE_MIN, STANCE_LABELS
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls.results import labels
-from dialogs.polls.voting import checked_voter, latest_ballot, record
+from dialogs.polls.voting import BUTTON_TYPES, checked_voter, latest_ballot, record, voted_for
 from storage.models import Ballot, Poll
 
 
@@ -69,7 +69,8 @@ def ballot_form(turn: Turn, poll: Poll, values: dict[str, str], error: str | Non
     return Form(
         title=f"Poll #{poll.number}: {title}",
         action=SubmitForm(FormKind.BALLOT, poll.id).encode(),
-        submit_label="Vote",
+        # The form is the second step before a vote; an anonymous one says it is the last.
+        submit_label="Cast my final vote" if poll.settings.get("anonymous") else "Vote",
         inputs=inputs,
         error=error,
     )
@@ -94,12 +95,17 @@ def submit_ballot(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
             )
         )
         return
-    done = _described(poll, content, labels(turn.session, poll))
+    done = described(poll, content, labels(turn.session, poll))
     record(turn, poll, member, content, done, latest_ballot(turn, poll, member))
 
 
-def _described(poll: Poll, content: list[int], names: list[str]) -> str:
-    """What a form ballot said, named back to the voter: "You ranked “A” 1st, “B” 2nd"."""
+def described(poll: Poll, content: list[Any], names: list[str]) -> str:
+    """What a ballot of any type said, named back to the voter: "You voted “B”",
+    "You responded “Agree”", "You ranked “A” 1st, “B” 2nd"."""
+    if poll.type in BUTTON_TYPES:
+        return voted_for(names, content)
+    if poll.type == "consent":
+        return f"You responded “{STANCE_LABELS[content[0]]}”"
     if poll.type == "ranked":
         return "You ranked " + ", ".join(
             f"“{names[p]}” {_ordinal(n)}" for n, p in enumerate(content, 1)

@@ -19,15 +19,18 @@ from dialogs.core.messages import poll_key
 from dialogs.core.reactions import PollClosed
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls import tally
+from dialogs.polls.ballot_forms import described
 from dialogs.polls.render import poll_outcome, result_card
 from dialogs.polls.results import (
     compute,
     export_csv,
+    has_voted,
+    labels,
     missing_for_quorum,
     visible_to,
     visible_to_all,
 )
-from dialogs.polls.voting import poll_in
+from dialogs.polls.voting import latest_ballot, poll_in
 from storage.models import Ballot, Collaborative, Member, Participation, Poll, Timer
 
 _SHUFFLE = random.SystemRandom()
@@ -170,7 +173,22 @@ def results(turn: Turn, command: Command) -> None:
                 else "until it closes."
             ),
         )
-    turn.reply(result_card(turn.session, poll, collaborative, compute(turn.session, poll)))
+    card = result_card(turn.session, poll, collaborative, compute(turn.session, poll))
+    if mine := _your_vote(turn, poll, member):
+        card = card.model_copy(update={"blocks": [*card.blocks, Context(text=mine)]})
+    turn.reply(card)
+
+
+def _your_vote(turn: Turn, poll: Poll, member: Member) -> str | None:
+    """What the person asking chose, so nobody has to remember it (None for observers)."""
+    if member.role == "observer":
+        return None
+    if poll.settings.get("anonymous"):
+        if has_voted(turn.session, poll, member):
+            return "You have voted. The poll is anonymous, so nothing links your choice to you."
+    elif ballot := latest_ballot(turn, poll, member):
+        return described(poll, ballot.choices, labels(turn.session, poll)) + "."
+    return "You haven't voted yet." if poll.status == "open" else "You didn't vote."
 
 
 def export(turn: Turn, command: Command) -> None:

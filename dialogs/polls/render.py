@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session
 
 from dialogs.commands.when import describe
-from dialogs.core.actions import ClosePoll, FormKind, ReasonForm, RequestForm, Stance, Vote
+from dialogs.core.actions import FormKind, ReasonForm, RequestForm, Stance, Vote
 from dialogs.core.cards import (
     Actions,
     Bar,
@@ -27,8 +27,9 @@ from dialogs.core.cards import (
     Text,
 )
 from dialogs.core.charts import alt_text
-from dialogs.core.poll_types import POLL_TYPES, STANCE_LABELS, STANCES
+from dialogs.core.poll_types import NEEDS_REASON, POLL_TYPES, STANCE_LABELS, STANCES
 from dialogs.polls.chart_data import result_chart
+from dialogs.polls.confirm import anonymous_vote
 from dialogs.polls.results import (
     breakdown,
     compute,
@@ -124,30 +125,20 @@ def _hidden_note(poll: Poll) -> str:
 
 
 def _vote_controls(session: Session, poll: Poll) -> list[Actions]:
-    extra = [Button(label="Close poll", action=ClosePoll(poll.id).encode(), style="danger")]
+    """The buttons everyone sees. Closing is for coordinators, so it is not among them: they
+    close from their own private notice (`confirm.close_button`) or with `poll close ID`."""
+    controls = [vote_buttons(session, poll)]
     if poll.settings.get("open-options"):
-        extra.insert(
-            0, Button(label="Add an option", action=RequestForm(FormKind.OPTION, poll.id).encode())
-        )
-    return [vote_buttons(session, poll), Actions(elements=extra)]
+        add = Button(label="Add an option", action=RequestForm(FormKind.OPTION, poll.id).encode())
+        controls.append(Actions(elements=[add]))
+    return controls
 
 
 def vote_buttons(session: Session, poll: Poll) -> Actions:
     """The buttons a voter uses: the options, the consent stances, or the ballot form."""
     kind = POLL_TYPES[poll.type]
     if poll.type == "consent":
-        buttons = [
-            Button(
-                label=STANCE_LABELS[s],
-                action=(
-                    ReasonForm(poll.id, s).encode()
-                    if s in ("object", "block")
-                    else Stance(poll.id, s).encode()
-                ),
-                style="danger" if s == "block" else "default",
-            )
-            for s in STANCES
-        ]
+        buttons = [_stance_button(poll, s) for s in STANCES]
     elif kind.by_form:
         label = {
             "ranked": "Rank the options",
@@ -161,10 +152,23 @@ def vote_buttons(session: Session, poll: Poll) -> Actions:
         ]
     else:
         buttons = [
-            Button(label=o.label, action=Vote(poll.id, o.id).encode())
+            Button(
+                label=o.label,
+                action=Vote(poll.id, o.id).encode(),
+                confirm=anonymous_vote(poll, f"Vote “{o.label}”?"),
+            )
             for o in options(session, poll)
         ]
     return Actions(elements=buttons)
+
+
+def _stance_button(poll: Poll, stance: str) -> Button:
+    label = STANCE_LABELS[stance]
+    if stance in NEEDS_REASON:  # Object and Block open a form for the reason
+        style = "danger" if stance == "block" else "default"
+        return Button(label=label, action=ReasonForm(poll.id, stance).encode(), style=style)
+    confirm = anonymous_vote(poll, f"Respond “{label}”?")
+    return Button(label=label, action=Stance(poll.id, stance).encode(), confirm=confirm)
 
 
 def result_blocks(result: dict[str, Any], session: Session, poll: Poll) -> list[Any]:

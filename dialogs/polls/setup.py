@@ -18,9 +18,11 @@ from sqlmodel import Session, select
 
 from dialogs.commands.when import describe
 from dialogs.core import audit, effects, timers
+from dialogs.core.cards import Actions
 from dialogs.core.messages import poll_key
 from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES
-from dialogs.core.turn import Refusal, Turn
+from dialogs.core.turn import Refusal, Turn, said
+from dialogs.polls.confirm import close_button
 from dialogs.polls.render import render_poll
 from storage.models import Collaborative, Member, Organisation, Poll, PollOption
 
@@ -193,11 +195,14 @@ def open_poll(turn: Turn, spec: PollSpec) -> Poll:
     collaborative, member = turn.require_coordinator("start a poll")
     poll = create_poll(turn.session, turn.now, collaborative, member, spec)
     channels = len(effects.channels_of(turn.session, collaborative))
-    turn.say(
+    notice = said(
         f"Poll #{poll.number} is open",
         f"Posted in {channels} channel{'s' * (channels != 1)}. "
         + _timing_note(collaborative, spec, turn.now, poll.number),
     )
+    # Only the coordinator sees this, so the poll's Close button lives here.
+    controls = Actions(elements=[close_button(poll)])
+    turn.reply(notice.model_copy(update={"blocks": [*notice.blocks, controls]}))
     return poll
 
 

@@ -321,11 +321,12 @@ def ballot_row(poll: Poll, member: Member, content: Any, now: datetime) -> dict[
 def confirmation(
     poll: Poll, collaborative: Collaborative, content: Any, done: str, now: datetime
 ) -> Card:
-    """What a voter is told privately once their vote is stored."""
+    """What a voter is told privately once their vote is stored, naming their choice (even
+    when anonymous: this reply goes to them alone and is never stored)."""
     if poll.settings.get("anonymous"):
         message = (
-            f"Your anonymous vote in poll #{poll.number} is recorded. Nobody can see "
-            "what you chose, and it can't be changed."
+            f"Your anonymous vote in poll #{poll.number} is recorded — {done[:1].lower()}"
+            f"{done[1:]}. Nobody else can see what you chose, and it can't be changed."
         )
     else:
         until = _until(poll, now, collaborative.timezone)

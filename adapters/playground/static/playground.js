@@ -386,6 +386,7 @@ function wirePane(pane) {
     }
     const button = event.target.closest("button[data-action]");
     if (!button) return;
+    if (button.dataset.confirmTitle && !(await confirmed(button))) return;
     button.disabled = true;
     const outcome = await act(pane, button.dataset.action, {});
     button.disabled = false;
@@ -408,6 +409,33 @@ function wirePane(pane) {
     event.preventDefault();
     const outcome = await act(pane, form.dataset.formAction, formValues(form));
     if (outcome) showForm(pane, outcome.form);
+  });
+}
+
+// A button whose action can't be taken back asks first, in a dialog of the page's own.
+function confirmed(button) {
+  const asked = button.dataset;
+  const dialog = element("dialog", "confirm");
+  dialog.dataset.testid = "confirm";
+  const form = element("form");
+  form.method = "dialog";
+  const yes = element("button", button.classList.contains("btn-danger")
+    ? "btn btn-danger" : "btn btn-primary", asked.confirmYes);
+  yes.value = "yes";
+  const no = element("button", "btn btn-default", asked.confirmNo);
+  no.value = "no";
+  const row = element("div", "block-actions");
+  row.append(yes, no);
+  form.append(element("h3", "block-heading", asked.confirmTitle),
+    element("p", "block-text", asked.confirmText), row);
+  dialog.append(form);
+  document.body.append(dialog);
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      resolve(dialog.returnValue === "yes");
+    });
+    dialog.showModal();
   });
 }
 

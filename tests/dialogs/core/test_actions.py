@@ -144,6 +144,8 @@ def test_what_each_action_names_for_a_private_place():
         5,
     )
     assert ReasonSubmit(7, "block").subject == Subject.POLL
+    # A coordinator closes from their private notice (in Teams, their 1:1 chat).
+    assert (ClosePoll(7).subject, ClosePoll(7).subject_id) == (Subject.POLL, 7)
     # A reminder carries the poll's own buttons and its mute, so they name the poll.
     assert {Vote(1, 2).subject, Stance(1, "agree").subject, MutePoll(1).subject} == {Subject.POLL}
     assert (Vote(3, 2).subject_id, MutePoll(3).subject_id) == (3, 3)

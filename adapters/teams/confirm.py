@@ -1,0 +1,37 @@
+"""A button that asks before it acts, the way Adaptive Cards can: they have no
+confirmation dialog, so the button folds out a small card with the question and the
+button that acts (`yes`); pressing the first button again folds it away (`no`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.teams.escape import markdown, shorten
+from dialogs.core.cards import Confirm
+
+CardJson = dict[str, Any]
+
+
+def fold_out(confirm: Confirm, submit: CardJson, *, text_room: int, label_room: int) -> CardJson:
+    """An `Action.ShowCard` titled like `submit`, asking `confirm` before `submit` is sent."""
+    yes = {**submit, "title": shorten(confirm.yes, label_room)}
+    question = [
+        _text(markdown(confirm.title, text_room), weight="Bolder"),
+        _text(markdown(confirm.text, text_room)),
+        _text(
+            markdown(f"{confirm.no}? Press the button again to fold this away.", text_room),
+            size="Small",
+            isSubtle=True,
+        ),
+        {"type": "ActionSet", "actions": [yes]},
+    ]
+    asking = {
+        "type": "Action.ShowCard",
+        "title": submit["title"],
+        "card": {"type": "AdaptiveCard", "body": question},
+    }
+    return {**asking, "style": submit["style"]} if "style" in submit else asking
+
+
+def _text(text: str, **style: Any) -> CardJson:
+    return {"type": "TextBlock", "text": text, "wrap": True, **style}
