@@ -17,7 +17,7 @@ from typing import Any
 
 from dialogs.core.cards import Card, Effect
 from dialogs.core.events import Actor, Event, Place
-from dialogs.core.ports import Chart, Person
+from dialogs.core.ports import Chart, Found, Person
 from dialogs.engine import Engine
 from dialogs.polls import vote_batch
 
@@ -62,6 +62,9 @@ class EngineRunner:
 
     async def chart(self, token: str) -> Chart | None:
         return await asyncio.to_thread(self.engine.chart, token)
+
+    async def export_file(self, token: str) -> Found:
+        return await asyncio.to_thread(self.engine.export_file, token)
 
     async def prepare(self) -> None:
         await asyncio.to_thread(self.engine.prepare)

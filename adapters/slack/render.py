@@ -24,6 +24,7 @@ from dialogs.core.cards import (
     ChoiceInput,
     Context,
     Divider,
+    Download,
     FieldItem,
     Fields,
     Form,
@@ -122,6 +123,8 @@ def _blocks(block: Block, public_url: str) -> list[SlackObject]:
             return [_context(mrkdwn(block.text, MAX_SECTION_TEXT))]
         case Divider():
             return [{"type": "divider"}]
+        case Download():
+            return [_download(block, public_url)]
         case _:
             assert_never(block)
 
@@ -209,6 +212,15 @@ def _image(block: Image, public_url: str) -> SlackObject:
     if url is None:
         return _context(mrkdwn(block.alt, MAX_SECTION_TEXT))
     return {"type": "image", "image_url": url, "alt_text": shorten(block.alt, MAX_ALT_TEXT)}
+
+
+def _download(block: Download, public_url: str) -> SlackObject:
+    """The file goes to the person's direct messages as an upload (see `listeners`); the
+    link is there too when Concord has a public https address."""
+    name = mrkdwn(block.filename, MAX_FIELD_LABEL)
+    line = f":page_facing_up: *{name}* is on its way to your direct messages with Concord."
+    url = _fetchable(block.url, public_url)
+    return _section(line + (f" Or <{url}|download it here>." if url else ""))
 
 
 def _fetchable(url: str, public_url: str) -> str | None:

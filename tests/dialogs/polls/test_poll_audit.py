@@ -64,10 +64,11 @@ def test_recounting_the_export_gives_exactly_the_announced_result(kind, database
     for index, who in enumerate(VOTERS):
         cast(chat, kind, index, who)
     chat.says(ASHA, NORTH, "poll close 1")
-    export = chat.says(ASHA, NORTH, "poll export 1")
-    csv_text = export.split("\n", 1)[1].rsplit("\nSave this as", 1)[0]
-    path = tmp_path / "ballots.csv"
-    path.write_text(csv_text, encoding="utf-8")
+    said, file = chat.exports(ASHA, NORTH, "poll export 1")
+    assert "Ballots of poll #1: 8 ballots, CSV" in said
+    assert f"`concord recount {file.filename}`" in said
+    path = tmp_path / file.filename
+    path.write_bytes(file.content)
     recount = subprocess.run(
         [sys.executable, "-m", "bot.cli", "recount", str(path)],
         capture_output=True,

@@ -221,9 +221,9 @@ def test_a_ranked_result_decided_by_a_tie_break_says_so_everywhere(chat, tmp_pat
     assert said in text_of(chat.last_message(SOUTH))  # the result posted in every channel
     assert said in chat.says(BEN, NORTH, "poll results 1")
     assert said in chat.says(ASHA, NORTH, "decisions")
-    export = chat.says(ASHA, NORTH, "poll export 1")
+    _, file = chat.exports(ASHA, NORTH, "poll export 1")
     path = tmp_path / "ballots.csv"
-    path.write_text(export.split("\n", 1)[1].rsplit("\nSave this as", 1)[0], encoding="utf-8")
+    path.write_bytes(file.content)
     recount = subprocess.run(
         [sys.executable, "-m", "bot.cli", "recount", str(path)],
         capture_output=True,
@@ -283,9 +283,7 @@ def test_every_tie_break_of_a_result_is_told_in_order():
 def test_a_ranked_or_score_poll_lists_its_options_before_anyone_votes(chat):
     """D-15: people see what is being decided without opening the form."""
     chat.says(ASHA, NORTH, 'poll "Which first?" "Beds" "Discharge" "Workforce" --type ranked')
-    assert "The options: 1. Beds · 2. Discharge · 3. Workforce" in text_of(
-        chat.last_message(SOUTH)
-    )
+    assert "The options: 1. Beds · 2. Discharge · 3. Workforce" in text_of(chat.last_message(SOUTH))
 
 
 def test_a_consent_poll_explains_the_stances_and_its_threshold(chat):
