@@ -3,14 +3,12 @@ prints exactly the result Concord announced."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from sqlmodel import select
 
 from storage.database import insert_rows
-from storage.models import AuditEntry, Ballot, Collaborative, Member, Participation, Poll
+from storage.models import Ballot, Collaborative, Member, Participation, Poll
 from tests.support.conversation import ASHA, NORTH, Conversation
+from tests.support.recount import recounted_and_announced
 
 VOTERS = 10_000
 LABELS = ["Beds", "Discharge", "Workforce"]
@@ -55,19 +53,7 @@ def test_ten_thousand_ballots_export_whole_and_recount_to_the_announced_result(
     assert said.splitlines()[0] == f"Ballots of poll #1: 10,000 ballots, CSV, {size_kb} KB"
     assert "`concord recount ballots-poll-1.csv` recomputes the result" in said
     assert len(said) < 400, "the chat reply describes the file; it never carries it"
-    path = tmp_path / file.filename
-    path.write_bytes(file.content)
-    recount = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "recount", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert recount.returncode == 0, recount.stderr
-    with database.session() as session:
-        announced = session.exec(
-            select(AuditEntry.detail).where(AuditEntry.action == "poll.close")
-        ).one()["result"]
-    assert recount.stdout == announced + "\n"
+    recounted, announced = recounted_and_announced(database, file, tmp_path)
+    assert recounted == announced + "\n"
     assert '"voters": 10000' in announced
     chat.close()
