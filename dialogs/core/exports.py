@@ -4,6 +4,7 @@
 chart links' mechanism), and answers with a card that says what the file is and
 carries a `Download` block; each platform delivers it its own way (an upload, a
 link). `found` reads a token back: the file until it expires, then `EXPIRED`.
+Each `offer` deletes the files a week past their expiry: then a link finds nothing.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, delete, select
 
 from dialogs.core.cards import Block, Card, Context, Download, Heading
 from dialogs.core.ports import EXPIRED, ExportFile, Found
@@ -19,6 +20,8 @@ from dialogs.core.turn import Turn
 from storage.models import Export
 
 LASTS = timedelta(hours=24)
+# An expired file is deleted a week on; until then its link says it expired (410).
+KEPT_EXPIRED = timedelta(days=7)
 URL_PREFIX = "/exports/"
 _KINDS = {"text/csv": "CSV", "text/markdown": "Markdown"}
 
@@ -28,6 +31,7 @@ def offer(
 ) -> None:
     """Keep `file` for the acting member and tell them: "`what`: `counted`, CSV, 12 KB"."""
     collaborative, member = turn.in_collaborative()
+    turn.session.exec(delete(Export).where(col(Export.expires_at) <= turn.now - KEPT_EXPIRED))
     token = secrets.token_urlsafe(24)
     assert collaborative.id is not None and member.id is not None
     turn.session.add(

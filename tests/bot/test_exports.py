@@ -37,12 +37,13 @@ async def app_client(monkeypatch, tmp_path, clock):
         yield client, app[DATABASE]
 
 
-def decision_log_offers(database, clock) -> dict[str, Card]:
+def decision_log_offers(database, clock, *, setup: bool = True) -> dict[str, Card]:
     """Two collaboratives, each coordinator asking for their own decision log."""
     chat = Conversation(database, clock)
-    chat.says(ASHA, NORTH, 'setup "Northshire"')
-    chat.says(ASHA, NORTH, 'org add "Riverside"')
-    chat.says(EVE, EAST, 'setup "Eastbrook"')
+    if setup:
+        chat.says(ASHA, NORTH, 'setup "Northshire"')
+        chat.says(ASHA, NORTH, 'org add "Riverside"')
+        chat.says(EVE, EAST, 'setup "Eastbrook"')
     offers = {}
     for who, where in ((ASHA, NORTH), (EVE, EAST)):
         [reply] = chat.engine.handle(CommandIssued(who, where, "decisions --export csv"))
@@ -105,3 +106,15 @@ def test_the_reply_says_what_the_file_is_and_the_playground_links_it(sqlite_data
     html = render_card(reply.card, private=True)
     assert f'<a href="{link(reply.card)}" download="decisions.md">Download decisions.md</a>' in html
     chat.close()
+
+
+async def test_a_file_a_week_past_its_expiry_is_deleted_and_its_link_finds_nothing(
+    app_client, clock
+):
+    client, database = app_client
+    old = link((await asyncio.to_thread(decision_log_offers, database, clock))["north"])
+    clock.advance(days=8, seconds=1)  # 24 hours, then a week
+    again = await asyncio.to_thread(decision_log_offers, database, clock, setup=False)
+    new = link(again["north"])
+    assert (await client.get(old)).status == 404
+    assert (await client.get(new)).status == 200
