@@ -20,7 +20,7 @@ from pydantic import SecretStr
 from adapters.playground.playground import Playground
 from adapters.slack.transport import SlackConfig, SlackTransport
 from adapters.teams.transport import TeamsConfig, TeamsTransport
-from bot import charts
+from bot import charts, exports
 from bot.dispatcher import Dispatcher
 from bot.logging import AccessLogger, configure_logging
 from bot.metrics import METRICS, Metrics, count_requests, metrics_page
@@ -93,6 +93,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_page)
     charts.add_routes(app, runner)
+    exports.add_routes(app, runner)
     app.cleanup_ctx.append(_running)
     return app
 

@@ -23,7 +23,7 @@ from dialogs.collaborative import setup as collaborative_setup
 from dialogs.commands.help import NOT_YET
 from dialogs.commands.parser import parse
 from dialogs.commands.syntax import Command
-from dialogs.core import actions, reactions
+from dialogs.core import actions, exports, reactions
 from dialogs.core.actions import (
     Action,
     Answer,
@@ -49,7 +49,7 @@ from dialogs.core.clock import Clock, utc_now
 from dialogs.core.effects import channel_lane
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Installed, Place
 from dialogs.core.messages import Kind, MessageKey, parse_key
-from dialogs.core.ports import Person
+from dialogs.core.ports import Found, Person
 from dialogs.core.turn import Problem, Refusal, Turn, refusal_card
 from dialogs.home import home_card, show_help
 from dialogs.polls import (
@@ -185,6 +185,11 @@ class Engine:
         """The data of the chart `token` names: a check-in's trend, or a poll's result once
         everyone may see it."""
         return self.database.run(lambda session: _chart(session, token))
+
+    def export_file(self, token: str) -> Found:
+        """The file the download `token` names, until it expires (read-only)."""
+        with self.database.session() as session:
+            return exports.found(session, token, self.clock())
 
     def people(self, platform: str, tenant_id: str) -> list[Person]:
         """Who Concord knows on this platform tenant (read-only)."""

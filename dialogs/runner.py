@@ -18,7 +18,7 @@ from typing import Any
 from dialogs.core.cards import Card, Effect
 from dialogs.core.charts import Chart
 from dialogs.core.events import Actor, Event, Place
-from dialogs.core.ports import Person
+from dialogs.core.ports import Found, Person
 from dialogs.engine import Engine
 from dialogs.polls import vote_batch
 
@@ -63,6 +63,9 @@ class EngineRunner:
 
     async def chart(self, token: str) -> Chart | None:
         return await asyncio.to_thread(self.engine.chart, token)
+
+    async def export_file(self, token: str) -> Found:
+        return await asyncio.to_thread(self.engine.export_file, token)
 
     async def prepare(self) -> None:
         await asyncio.to_thread(self.engine.prepare)

@@ -12,7 +12,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 ROLES = ("coordinator", "member", "observer")
@@ -412,3 +412,18 @@ class PlaygroundMessage(SQLModel, table=True):
     user_id: str | None = Field(default=None, max_length=200)
     card: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     at: datetime
+
+
+class Export(SQLModel, table=True):
+    """A file made for one member (a poll's ballots, the decision log), kept as it was made
+    so a download gives exactly what was announced; `token` is its unguessable address."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=64, unique=True)
+    collaborative_id: int = Field(foreign_key="collaborative.id", index=True)
+    member_id: int = Field(foreign_key="member.id")
+    filename: str = Field(max_length=120)
+    media_type: str = Field(max_length=60)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime
+    expires_at: datetime = Field(index=True)

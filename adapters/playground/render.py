@@ -22,6 +22,7 @@ from dialogs.core.cards import (
     Context,
     DateTimeInput,
     Divider,
+    Download,
     Fields,
     Form,
     FormInput,
@@ -34,7 +35,7 @@ from dialogs.core.cards import (
 )
 
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
-_SAFE_IMAGE_URL = re.compile(r"(https?://|/(?!/))[^\s\"'<>\\]*", re.IGNORECASE)
+_SAFE_URL = re.compile(r"(https?://|/(?!/))[^\s\"'<>\\]*", re.IGNORECASE)
 
 
 def inline(text: str) -> str:
@@ -128,7 +129,7 @@ def _select(select: Select) -> str:
 
 
 def _image(block: Image) -> str:
-    if not _SAFE_IMAGE_URL.fullmatch(block.url):
+    if not _SAFE_URL.fullmatch(block.url):
         return f'<p class="block-text tone-muted">[{inline(block.alt)}]</p>'
     return (
         f'<img class="block-image" src="{escape(block.url)}" alt="{escape(block.alt)}" '
@@ -138,6 +139,16 @@ def _image(block: Image) -> str:
 
 def _context(block: Context) -> str:
     return f'<p class="block-context">{inline(block.text)}</p>'
+
+
+def _download(block: Download) -> str:
+    """A link on the playground's own origin, which serves `/exports/<token>` too."""
+    if not _SAFE_URL.fullmatch(block.url):
+        return f'<p class="block-text tone-muted">[{inline(block.filename)}]</p>'
+    return (
+        f'<p class="block-download"><a href="{escape(block.url)}" '
+        f'download="{escape(block.filename)}">Download {inline(block.filename)}</a></p>'
+    )
 
 
 def _divider(_block: Divider) -> str:
@@ -153,6 +164,7 @@ _BLOCK_RENDERERS: dict[type, Callable[[Any], str]] = {
     Image: _image,
     Context: _context,
     Divider: _divider,
+    Download: _download,
 }
 
 

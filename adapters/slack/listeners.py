@@ -39,10 +39,19 @@ from adapters.slack.render import (
     render_home,
     render_modal,
 )
-from dialogs.core.cards import ActorModel, Card, Effect, Form, Notify, PlaceModel, Text
+from dialogs.core.cards import (
+    ActorModel,
+    Card,
+    Download,
+    Effect,
+    Form,
+    Notify,
+    PlaceModel,
+    Text,
+)
 from dialogs.core.effects import for_actor
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
-from dialogs.core.ports import Concord, DeliveryError
+from dialogs.core.ports import Concord, DeliveryError, ExportFile
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +109,7 @@ class SlackListeners:
         else:
             await ack()
         self._send_notes(notes[1:])
+        self._send_files(notes)
 
     async def mention(self, body: dict[str, Any], context: AsyncBoltContext) -> None:
         event = inbound.from_app_mention(body.get("event") or {}, _team(body), context.bot_user_id)
@@ -119,6 +129,7 @@ class SlackListeners:
             text = FORMS_NEED_A_CLICK.format(text=event.text.strip())
             notes.append(_note(event.actor, event.place, text))
         self._send_notes(notes)
+        self._send_files(notes)
 
     # Interactivity: buttons, selects, forms, the shortcut.
 
@@ -229,9 +240,30 @@ class SlackListeners:
 
     def _send_notes(self, notes: list[Notify], response_url: str | None = None) -> None:
         for note in notes:
-            task = asyncio.create_task(self._send_note(note, response_url))
-            self._notes.add(task)
-            task.add_done_callback(self._notes.discard)
+            self._later(self._send_note(note, response_url))
+
+    def _send_files(self, notes: list[Notify]) -> None:
+        """Each file a note offers, uploaded to the person's direct messages with Concord."""
+        for note in notes:
+            for block in note.card.blocks:
+                if isinstance(block, Download):
+                    self._later(self._send_file(note.actor.actor(), block, note.card.fallback))
+
+    def _later(self, sending: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(sending)
+        self._notes.add(task)
+        task.add_done_callback(self._notes.discard)
+
+    async def _send_file(self, actor: Actor, download: Download, comment: str) -> None:
+        found = await self._concord.export_file(download.token)
+        try:
+            if not isinstance(found, ExportFile):
+                raise DeliveryError(f"the export {download.filename} is gone")
+            await self._port.send_file(actor, found, comment)
+        except Exception as error:
+            log.warning("an export could not be uploaded", extra={"why": str(error)})
+            text = f"Slack did not take the file {download.filename}; ask again in a minute."
+            self._send_notes([_note(actor, None, text)])
 
     async def _send_note(self, note: Notify, response_url: str | None) -> None:
         """Through the click's `response_url` when there is one, else as an ephemeral
@@ -275,9 +307,10 @@ async def _replaced_modal(
     return True
 
 
-def _note(actor: Actor, place: Place, text: str) -> Notify:
+def _note(actor: Actor, place: Place | None, text: str) -> Notify:
     card = Card(blocks=[Text(text=text)], fallback=text)
-    return Notify(actor=ActorModel.of(actor), place=PlaceModel.of(place), card=card)
+    where = PlaceModel.of(place) if place else None
+    return Notify(actor=ActorModel.of(actor), place=where, card=card)
 
 
 def _metadata(form: Form, place: Place) -> str:

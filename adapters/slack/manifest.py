@@ -20,6 +20,7 @@ BOT_SCOPES = {
     "chat:write": "post polls, results and check-ins, and update them as votes arrive",
     "chat:write.public": "post a poll in a public channel Concord has not been invited to",
     "pins:write": "pin the adopted shared purpose in each linked channel",
+    "files:write": "send an export (a poll's ballots, the decision log) as a file to whoever asked",
     "app_mentions:read": "read “@Concord …” commands in channels",
     "im:history": "read commands sent to Concord in a direct message",
     "im:read": "know which direct message a command came from",

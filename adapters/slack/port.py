@@ -25,7 +25,7 @@ from adapters.slack.inbound import PLATFORM
 from adapters.slack.render import render_message
 from dialogs.core.cards import Card
 from dialogs.core.events import Actor, Place
-from dialogs.core.ports import NEW_MESSAGES, DeliveryError, DeliveryLimits, Limit
+from dialogs.core.ports import NEW_MESSAGES, DeliveryError, DeliveryLimits, ExportFile, Limit
 
 SLACK_LIMITS = DeliveryLimits(
     limits=(
@@ -118,19 +118,51 @@ class SlackPort:
                 **self.render(card),
             )
             return
+        await self._call(
+            actor.tenant_id,
+            "chat.postMessage",
+            channel=await self._direct_messages(actor),
+            unfurl_links=False,
+            unfurl_media=False,
+            **self.render(card),
+        )
+
+    async def send_file(self, actor: Actor, file: ExportFile, comment: str) -> None:
+        """Upload `file` into the person's direct messages with Concord, as Slack asks:
+        an upload URL, the bytes POSTed there, then the upload completed in that channel."""
+        given = await self._call(
+            actor.tenant_id,
+            "files.getUploadURLExternal",
+            form=True,
+            filename=file.filename,
+            length=len(file.content),
+        )
+        upload_url, file_id = given.get("upload_url"), given.get("file_id")
+        if not isinstance(upload_url, str) or not isinstance(file_id, str):
+            raise DeliveryError("Slack files.getUploadURLExternal answered without a URL")
+        try:
+            async with self._http().post(upload_url, data=file.content) as answer:
+                await answer.read()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise DeliveryError(f"Slack file upload failed: {type(error).__name__}") from None
+        if answer.status != 200:
+            raise DeliveryError(f"Slack file upload: HTTP {answer.status}")
+        await self._call(
+            actor.tenant_id,
+            "files.completeUploadExternal",
+            form=True,
+            files=orjson.dumps([{"id": file_id, "title": file.filename}]).decode(),
+            channel_id=await self._direct_messages(actor),
+            initial_comment=comment,
+        )
+
+    async def _direct_messages(self, actor: Actor) -> str:
         opened = await self._call(actor.tenant_id, "conversations.open", users=actor.user_id)
         channel = opened.get("channel")
         channel_id = channel.get("id") if isinstance(channel, Mapping) else None
         if not isinstance(channel_id, str) or not channel_id:
             raise DeliveryError("Slack conversations.open answered without a channel id")
-        await self._call(
-            actor.tenant_id,
-            "chat.postMessage",
-            channel=channel_id,
-            unfurl_links=False,
-            unfurl_media=False,
-            **self.render(card),
-        )
+        return channel_id
 
     async def respond(self, response_url: str, card: Card) -> None:
         """A private reply through a click's `response_url`.
@@ -142,23 +174,27 @@ class SlackPort:
         """
         if not self._is_response_url(response_url):
             raise DeliveryError("a response_url not on Slack's host", permanent=True)
-        if self._session is None:
-            timeout = aiohttp.ClientTimeout(total=RESPONSE_URL_TIMEOUT_SECONDS)
-            # Response URLs set no cookies worth keeping: none are parsed or stored.
-            jar = aiohttp.DummyCookieJar()
-            self._session = aiohttp.ClientSession(timeout=timeout, cookie_jar=jar)
         reply = {"response_type": "ephemeral", "replace_original": False, **self.render(card)}
         # A plain POST on one kept-alive session: slack_sdk's webhook client costs a vote's
         # confirmation more CPU than the rest of its HTTP round trip.
         try:
             encoded = orjson.dumps(reply)
-            async with self._session.post(response_url, data=encoded, headers=JSON) as answer:
+            async with self._http().post(response_url, data=encoded, headers=JSON) as answer:
                 body = await answer.read()  # decoded only to report a refusal
         except (aiohttp.ClientError, TimeoutError) as error:
             raise DeliveryError(f"Slack response_url failed: {type(error).__name__}") from None
         if answer.status != 200:
             shown = body[:100].decode("utf-8", "replace")
             raise DeliveryError(f"Slack response_url: HTTP {answer.status} {shown}")
+
+    def _http(self) -> aiohttp.ClientSession:
+        """One kept-alive session for response URLs and upload URLs."""
+        if self._session is None:
+            timeout = aiohttp.ClientTimeout(total=RESPONSE_URL_TIMEOUT_SECONDS)
+            # Neither sets cookies worth keeping: none are parsed or stored.
+            jar = aiohttp.DummyCookieJar()
+            self._session = aiohttp.ClientSession(timeout=timeout, cookie_jar=jar)
+        return self._session
 
     async def close(self) -> None:
         if self._session is not None:
@@ -175,13 +211,19 @@ class SlackPort:
         """`card` as Slack message arguments (`text` and `blocks`), charts linked publicly."""
         return render_message(card, public_url=self._public_url)
 
-    async def _call(self, team_id: str, method: str, **arguments: Any) -> dict[str, Any]:
-        """Call `method` as `team_id`'s bot; its answer's data, or a `DeliveryError`."""
+    async def _call(
+        self, team_id: str, method: str, *, form: bool = False, **arguments: Any
+    ) -> dict[str, Any]:
+        """Call `method` as `team_id`'s bot (a JSON body, or a form where Slack takes only
+        that); its answer's data, or a `DeliveryError`."""
         token = await self._token(team_id)
         client = self._client(token)
-        json = {key: value for key, value in arguments.items() if value is not None}
+        given = {key: value for key, value in arguments.items() if value is not None}
         try:
-            answer = await client.api_call(method, json=json)
+            if form:
+                answer = await client.api_call(method, data=given)
+            else:
+                answer = await client.api_call(method, json=given)
         except SlackApiError as error:
             raise delivery_error(method, error) from None
         except (aiohttp.ClientError, TimeoutError, SlackClientError) as error:

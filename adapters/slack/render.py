@@ -15,7 +15,7 @@ from __future__ import annotations
 from itertools import count
 from typing import Any, assert_never
 
-from adapters.slack.escape import mrkdwn, shorten
+from adapters.slack.escape import escape, mrkdwn, shorten
 from dialogs.core.cards import (
     Actions,
     Block,
@@ -27,6 +27,7 @@ from dialogs.core.cards import (
     Context,
     DateTimeInput,
     Divider,
+    Download,
     FieldItem,
     Fields,
     Form,
@@ -115,7 +116,7 @@ def _blocks(block: Block, public_url: str) -> list[SlackObject]:
         case Heading():
             return [_header(block.text)]
         case Text():
-            return [_text(block)]
+            return _text(block)
         case Fields():
             return _fields(block)
         case ResultBars():
@@ -128,6 +129,8 @@ def _blocks(block: Block, public_url: str) -> list[SlackObject]:
             return [_context(mrkdwn(block.text, MAX_SECTION_TEXT))]
         case Divider():
             return [{"type": "divider"}]
+        case Download():
+            return [_download(block, public_url)]
         case _:
             assert_never(block)
 
@@ -136,12 +139,29 @@ def _header(text: str) -> SlackObject:
     return {"type": "header", "text": _plain(text, MAX_HEADER)}
 
 
-def _text(block: Text) -> SlackObject:
+def _text(block: Text) -> list[SlackObject]:
     if block.tone == "muted":
-        return _context(mrkdwn(block.text, MAX_SECTION_TEXT))
+        return [_context(mrkdwn(block.text, MAX_SECTION_TEXT))]
     if block.tone == "warning":
-        return _warning(block.text)
-    return _section(mrkdwn(block.text, MAX_SECTION_TEXT))
+        return [_warning(block.text)]
+    return [_section(piece) for piece in _pieces(block.text)]
+
+
+def _pieces(text: str) -> list[str]:
+    """Escaped pieces of `text` that each fit a section: a long text is split, never cut
+    (past `MAX_BLOCKS`, `_fitted` says how much was left out)."""
+    pieces = [""]
+    for line in text.splitlines(keepends=True):
+        while len(escape(line)) > MAX_SECTION_TEXT:  # one line longer than a section
+            size = len(line)
+            while len(escape(line[:size])) > MAX_SECTION_TEXT:
+                size -= max(1, (len(escape(line[:size])) - MAX_SECTION_TEXT) // 5)
+            pieces += [line[:size], ""]
+            line = line[size:]
+        if len(escape(pieces[-1] + line)) > MAX_SECTION_TEXT:
+            pieces.append("")
+        pieces[-1] += line
+    return [escape(piece) for piece in pieces if piece.strip()] or [mrkdwn(text, 1)]
 
 
 def _fields(block: Fields) -> list[SlackObject]:
@@ -230,6 +250,15 @@ def _image(block: Image, public_url: str) -> SlackObject:
     if url is None:
         return _context(mrkdwn(block.alt, MAX_SECTION_TEXT))
     return {"type": "image", "image_url": url, "alt_text": shorten(block.alt, MAX_ALT_TEXT)}
+
+
+def _download(block: Download, public_url: str) -> SlackObject:
+    """The file goes to the person's direct messages as an upload (see `listeners`); the
+    link is there too when Concord has a public https address."""
+    name = mrkdwn(block.filename, MAX_FIELD_LABEL)
+    line = f":page_facing_up: *{name}* is on its way to your direct messages with Concord."
+    url = _fetchable(block.url, public_url)
+    return _section(line + (f" Or <{url}|download it here>." if url else ""))
 
 
 def _fetchable(url: str, public_url: str) -> str | None:

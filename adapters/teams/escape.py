@@ -21,7 +21,8 @@ where a client shows escapes literally (older Teams mobile apps did):
 A single newline is only a space in markdown, so line breaks become paragraph
 breaks (`\\n\\n`), and leading indentation (an indented code block) is dropped.
 Bare URLs are left alone: a client may make them clickable, but such a link shows
-exactly where it goes.
+exactly where it goes. Concord's own links (charts, downloads) pass `ours`: only
+an address under its public https URL is kept.
 """
 
 from __future__ import annotations
@@ -58,3 +59,12 @@ def shorten(text: str, limit: int) -> str:
 def markdown(text: str, limit: int) -> str:
     """`text` shortened to `limit` characters, then escaped (so no escape is ever cut)."""
     return escape(shorten(text, limit))
+
+
+def ours(url: str, public_url: str) -> str | None:
+    """`url` as an https address under `public_url` (ours), or None when there is none."""
+    base = public_url.rstrip("/")
+    absolute = base + url if url.startswith("/") else url
+    if not base.lower().startswith("https://"):
+        return None
+    return absolute if absolute.lower().startswith(base.lower() + "/") else None

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, assert_never
 
 from adapters.teams.confirm import fold_out
-from adapters.teams.escape import markdown, shorten
+from adapters.teams.escape import markdown, ours, shorten
 from adapters.teams.pickers import date_and_time
 from dialogs.core.cards import (
     Actions,
@@ -35,6 +35,7 @@ from dialogs.core.cards import (
     Context,
     DateTimeInput,
     Divider,
+    Download,
     FieldItem,
     Fields,
     Form,
@@ -162,6 +163,8 @@ def _parts(block: Block, room: Room, public_url: str) -> list[CardJson]:
             return [_context(block.text, room)]
         case Divider():
             return []
+        case Download():
+            return [_download(block, room, public_url)]
         case _:
             assert_never(block)
 
@@ -250,19 +253,17 @@ def _select(select: Select, room: Room) -> CardJson:
 
 
 def _image(block: Image, room: Room, public_url: str) -> CardJson:
-    url = _fetchable(block.url, public_url)
+    url = ours(block.url, public_url)
     if url is None:
         return _context(block.alt, room)
     return {"type": "Image", "url": url, "altText": shorten(block.alt, room.text)}
 
 
-def _fetchable(url: str, public_url: str) -> str | None:
-    """`url` as an https address under `public_url` (ours), or None when there is none."""
-    base = public_url.rstrip("/")
-    absolute = base + url if url.startswith("/") else url
-    if not base.lower().startswith("https://"):
-        return None
-    return absolute if absolute.lower().startswith(base.lower() + "/") else None
+def _download(block: Download, room: Room, public_url: str) -> CardJson:
+    url = ours(block.url, public_url)
+    if url is None:  # no https address of ours: say so, rather than show a dead link
+        return _context(f"{block.filename}: no link, as Concord has no public address.", room)
+    return _text_block(f"📄 [Download {markdown(block.filename, room.title)}]({url})")
 
 
 # Forms: the title, the error, one element per input.

@@ -16,12 +16,13 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from dialogs.commands.syntax import Command
+from dialogs.core import exports
 from dialogs.core.cards import Card, Context, Heading, Text
+from dialogs.core.ports import ExportFile
 from dialogs.core.turn import Turn
 from storage.models import AuditEntry, Collaborative
 
 SHOWN_IN_CHAT = 15
-EXPORT_LIMIT = 5000
 # The entries that record a decision; every other entry is a step of a process.
 DECISIONS = (
     "setup",
@@ -46,26 +47,26 @@ def decisions(turn: Turn, command: Command) -> None:
     entries = list(
         turn.session.exec(
             query.order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc()).limit(
-                EXPORT_LIMIT if export else SHOWN_IN_CHAT
+                None if export else SHOWN_IN_CHAT
             )
         ).all()
     )
     entries.reverse()
-    if export == "csv":
-        body = as_csv(collaborative, entries)
-    elif export == "md":
-        body = as_markdown(collaborative, entries)
+    if export:
+        _offer(turn, collaborative, entries, export)
     else:
         turn.reply(_as_card(collaborative, entries, everything=everything))
-        return
-    turn.reply(
-        Card(
-            blocks=[
-                Heading(text=f"Decision log of {collaborative.name} ({export})"),
-                Text(text=body),
-            ],
-            fallback=f"Decision log ({export})",
-        )
+
+
+def _offer(turn: Turn, collaborative: Collaborative, entries: list[AuditEntry], kind: str) -> None:
+    """The whole record as a file (`csv` or `md`), never as chat text a platform may cut."""
+    body = as_csv(collaborative, entries) if kind == "csv" else as_markdown(collaborative, entries)
+    media_type = "text/csv" if kind == "csv" else "text/markdown"
+    exports.offer(
+        turn,
+        ExportFile(f"decisions.{kind}", media_type, body.encode()),
+        f"Decision log of {collaborative.name}",
+        counted=exports.how_many(len(entries), "entry", "entries"),
     )
 
 

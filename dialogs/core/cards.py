@@ -106,8 +106,23 @@ class Divider(_Block):
     kind: Literal["divider"] = "divider"
 
 
+class Download(_Block):
+    """A file made for the person reading: `url` is Concord's own address for it
+    (`/exports/<token>`, relative), which a platform may deliver as an upload instead."""
+
+    kind: Literal["download"] = "download"
+    filename: str
+    media_type: str
+    url: str
+    size: int
+
+    @property
+    def token(self) -> str:
+        return self.url.rsplit("/", 1)[-1]
+
+
 Block = Annotated[
-    Heading | Text | Fields | ResultBars | Actions | Image | Context | Divider,
+    Heading | Text | Fields | ResultBars | Actions | Image | Context | Divider | Download,
     Field(discriminator="kind"),
 ]
 

@@ -92,6 +92,20 @@ class PinningPort(Protocol):
 
 
 @dataclass(frozen=True)
+class ExportFile:
+    """A file as it was made for one person: what a download link or an upload delivers."""
+
+    filename: str
+    media_type: str
+    content: bytes
+
+
+EXPIRED: Literal["expired"] = "expired"
+# What a download token finds: the file, the word that it has expired, or nothing.
+Found = ExportFile | Literal["expired"] | None
+
+
+@dataclass(frozen=True)
 class Person:
     """Someone Concord knows on a platform, as they are in the first collaborative they joined."""
 
@@ -132,6 +146,10 @@ class Concord(Protocol):
 
     async def chart(self, token: str) -> Chart | None:
         """The data of the chart `token` names, if it may be shown."""
+        ...
+
+    async def export_file(self, token: str) -> Found:
+        """The file `token` names while it lasts; `EXPIRED` after; None for any other token."""
         ...
 
     async def prepare(self) -> None:

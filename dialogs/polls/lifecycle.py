@@ -13,9 +13,10 @@ from sqlalchemy import update
 from sqlmodel import Session, col, delete, func, select
 
 from dialogs.commands.syntax import Command
-from dialogs.core import audit, effects, reactions, timers
-from dialogs.core.cards import Card, Context, Heading, Text
+from dialogs.core import audit, effects, exports, reactions, timers
+from dialogs.core.cards import Context
 from dialogs.core.messages import poll_key
+from dialogs.core.ports import ExportFile
 from dialogs.core.reactions import PollClosed
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls import tally
@@ -201,18 +202,14 @@ def export(turn: Turn, command: Command) -> None:
             f"The results of poll #{poll.number} are hidden until it closes, "
             "and so are its ballots."
         )
-    turn.reply(
-        Card(
-            blocks=[
-                Heading(text=f"Ballots of poll #{poll.number}"),
-                Text(text=export_csv(turn.session, poll)),
-                Context(
-                    text="Save this as ballots.csv; `concord recount ballots.csv` "
-                    "recomputes the result."
-                ),
-            ],
-            fallback=f"Ballots of poll #{poll.number}",
-        )
+    text, count = export_csv(turn.session, poll)
+    filename = f"ballots-poll-{poll.number}.csv"
+    exports.offer(
+        turn,
+        ExportFile(filename, "text/csv", text.encode()),
+        f"Ballots of poll #{poll.number}",
+        counted=exports.how_many(count, "ballot"),
+        hint=f"`concord recount {filename}` recomputes the result from the file.",
     )
 
 

@@ -119,13 +119,15 @@ def compute(session: Session, poll: Poll) -> dict[str, Any]:
     )
 
 
-def export_csv(session: Session, poll: Poll) -> str:
-    """The ballots as `concord recount` reads them, in random order (order can't link)."""
+def export_csv(session: Session, poll: Poll) -> tuple[str, int]:
+    """The ballots as `concord recount` reads them, in random order (order can't link),
+    and how many there are."""
     rows = ballots(session, poll)
     _SHUFFLE.shuffle(rows)
-    return ballot_csv.write(
+    text = ballot_csv.write(
         poll.type, poll.question, labels(session, poll), tally_settings(poll), rows
     )
+    return text, len(rows)
 
 
 def voter_count(session: Session, poll: Poll) -> int:

@@ -11,6 +11,9 @@ What it does, as Slack does:
 - messages and views are validated with tests/slack_blocks.py, answering
   `invalid_blocks` with the problems in `response_metadata.messages`;
 - `chat.update` of a message it never posted is `message_not_found`;
+- a file arrives as Slack's uploads do: `files.getUploadURLExternal` gives an upload
+  URL (on this server), the bytes are POSTed there, and `files.completeUploadExternal`
+  shares the uploaded files in a channel; shared files are kept in `.files`;
 - `rate_limit(times, retry_after)` answers the next `times` calls with HTTP 429 and
   `Retry-After`, for retry tests.
 Every request, refused or not, is kept in `.calls` in order.
@@ -34,8 +37,9 @@ from tests.stand_ins.slack_blocks import message_problems, modal_problems
 TEAM = "T0001"
 BOT_USER = "U0LAN0Z89"
 BOT_ID = "B0LAN0Z89"
-JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
+JSON_FIELDS = ("blocks", "view", "attachments", "metadata", "files")
 RESPONSE_PATH = "/hooks/"  # where the stub's response URLs point
+UPLOAD_PATH = "/upload/"  # where the stub's upload URLs point
 TOKENLESS = {"oauth.v2.access"}  # authenticated by the app's client id and secret instead
 OAUTH_CODE = "4724469134.4644010458.f4d5ebaa5e0d"
 INSTALLED_TOKEN = "xoxb-installed-17"
@@ -57,6 +61,17 @@ class SlackError(Exception):
         if self.messages:
             answer["response_metadata"] = {"messages": self.messages}
         return answer
+
+
+@dataclass
+class SharedFile:
+    """A file as `files.completeUploadExternal` shared it."""
+
+    filename: str
+    title: str
+    content: bytes
+    channel_id: str | None
+    initial_comment: str | None
 
 
 @dataclass
@@ -83,6 +98,8 @@ class SlackApiStub:
         self.messages: dict[tuple[str, str], Args] = {}
         self.views: dict[str, Args] = {}
         self.pinned: set[tuple[str, str]] = set()
+        self.files: dict[str, SharedFile] = {}
+        self._uploads: dict[str, tuple[str, int, bytes | None]] = {}  # id: name, length, bytes
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -99,6 +116,8 @@ class SlackApiStub:
             "auth.test": self._auth_test,
             "conversations.open": self._open_conversation,
             "oauth.v2.access": self._oauth_access,
+            "files.getUploadURLExternal": self._upload_url,
+            "files.completeUploadExternal": self._complete_upload,
         }
 
     # For tests
@@ -118,6 +137,8 @@ class SlackApiStub:
             self.messages.clear()
             self.views.clear()
             self.pinned.clear()
+            self.files.clear()
+            self._uploads.clear()
             self._limited = 0
 
     # HTTP
@@ -126,6 +147,7 @@ class SlackApiStub:
         app = web.Application(client_max_size=2 * 1024 * 1024)
         app.router.add_post("/api/{method}", self._handle)
         app.router.add_post(RESPONSE_PATH + "{rest:.*}", self._respond)
+        app.router.add_post(UPLOAD_PATH + "{file_id}", self._receive_upload)
         return app
 
     def response_url(self, name: str = "1") -> str:
@@ -145,6 +167,18 @@ class SlackApiStub:
             self.calls.append(call)
         text = "ok" if call.ok else call.response["error"]
         return web.Response(text=text, status=call.status)
+
+    async def _receive_upload(self, request: web.Request) -> web.Response:
+        """An upload URL: the file's bytes, exactly as long as announced, once."""
+        file_id = request.match_info["file_id"]
+        content = await request.read()
+        with self._lock:
+            self.calls.append(Call("upload", {"file_id": file_id, "bytes": len(content)}, None))
+            pending = self._uploads.get(file_id)
+            if pending is None or pending[2] is not None or pending[1] != len(content):
+                return web.Response(status=400, text="upload refused")
+            self._uploads[file_id] = (pending[0], pending[1], content)
+        return web.Response(text=f"OK - {len(content)}")
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -258,6 +292,32 @@ class SlackApiStub:
     def _open_conversation(self, args: Args) -> Answer:
         users = _required(args, "users", "users_list_not_supplied")
         return {"channel": {"id": f"D{abs(hash(users)) % 10**8:08d}"}}
+
+    def _upload_url(self, args: Args) -> Answer:
+        filename = _required(args, "filename", "invalid_arguments")
+        length = str(args.get("length", ""))
+        if not length.isdigit() or int(length) == 0:
+            raise SlackError("invalid_arguments", ["length must be a positive whole number"])
+        file_id = f"F{next(self._ids):08d}"
+        self._uploads[file_id] = (filename, int(length), None)
+        return {"upload_url": f"{self.url}{UPLOAD_PATH}{file_id}", "file_id": file_id}
+
+    def _complete_upload(self, args: Args) -> Answer:
+        files = args.get("files")
+        if not isinstance(files, list) or not files:
+            raise SlackError("invalid_arguments", ["files must be a list"])
+        shared = []
+        for entry in files:
+            pending = self._uploads.get(entry.get("id", "")) if isinstance(entry, dict) else None
+            if pending is None or pending[2] is None:
+                raise SlackError("file_not_found")
+            filename, _, content = pending
+            title = entry.get("title") or filename
+            self.files[entry["id"]] = SharedFile(
+                filename, title, content, args.get("channel_id"), args.get("initial_comment")
+            )
+            shared.append({"id": entry["id"], "name": filename, "title": title})
+        return {"files": shared}
 
     def _message(self, args: Args, ts: str) -> Args:
         message = {"type": "message", "text": args.get("text", ""), "user": BOT_USER}

@@ -9,8 +9,19 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.dispatcher import Dispatcher
-from dialogs.core.cards import Actions, Button, Card, Effect, Form, Notify, OpenForm, ResultBars
+from dialogs.core.cards import (
+    Actions,
+    Button,
+    Card,
+    Download,
+    Effect,
+    Form,
+    Notify,
+    OpenForm,
+    ResultBars,
+)
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Place
+from dialogs.core.ports import ExportFile
 from dialogs.engine import Engine
 from storage.database import Database
 from tests.support.fakes import FakeClock, RecordingPlatform
@@ -54,6 +65,16 @@ class Conversation:
 
     def clicks(self, actor: Actor, place: Place, action: str, values: dict | None = None) -> str:
         return self._shown(self.engine.handle(ActionInvoked(actor, place, action, values or {})))
+
+    def exports(self, actor: Actor, place: Place, text: str) -> tuple[str, ExportFile]:
+        """What the person reads after typing `text`, and the file its download link gives."""
+        effects = self.engine.handle(CommandIssued(actor, place, text))
+        cards = [e.card for e in effects if isinstance(e, Notify)]
+        links = [b for card in cards for b in card.blocks if isinstance(b, Download)]
+        assert len(links) == 1, f"expected one download, got {[text_of(c) for c in cards]}"
+        found = self.engine.export_file(links[0].token)
+        assert isinstance(found, ExportFile), f"the link {links[0].url} gives {found!r}"
+        return self._shown(effects), found
 
     def form(self, actor: Actor, place: Place, text: str = "poll") -> Form:
         effects = self.engine.handle(CommandIssued(actor, place, text))

@@ -60,6 +60,7 @@ def test_the_app_asks_for_the_scopes_and_events_concord_uses_and_no_more():
         "chat:write",
         "chat:write.public",
         "pins:write",
+        "files:write",
         "app_mentions:read",
         "im:history",
         "im:read",

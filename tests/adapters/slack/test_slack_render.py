@@ -213,11 +213,24 @@ def test_mentions_and_links_typed_by_people_are_inert(typed):
     assert payload["blocks"][0]["text"]["text"] == typed  # plain_text: shown as typed, once
 
 
-def test_a_long_escaped_text_is_never_cut_inside_an_entity():
+def test_a_long_escaped_text_is_split_into_sections_never_cut_nor_inside_an_entity():
     payload = render_message(Card(blocks=[Text(text="<" * 2000)], fallback="x"), public_url="")
-    text = payload["blocks"][0]["text"]["text"]
+    texts = [block["text"]["text"] for block in payload["blocks"]]
 
-    assert len(text) <= 3000 and text.endswith("&lt;…") and not unescaped(text)
+    assert_valid_message(payload)
+    assert len(texts) == 3 and all(len(text) <= 3000 for text in texts)
+    assert "".join(texts) == "&lt;" * 2000 and not any(unescaped(text) for text in texts)
+
+
+def test_a_long_text_keeps_every_line_across_sections():
+    lines = [f"{n:05d},Riverside,1,0,0" for n in range(1000)]
+    payload = render_message(
+        Card(blocks=[Text(text="\n".join(lines))], fallback="x"), public_url=""
+    )
+
+    assert_valid_message(payload)
+    shown = "".join(block["text"]["text"] for block in payload["blocks"])
+    assert shown.splitlines() == lines
 
 
 def test_every_message_has_a_plain_text_fallback():

@@ -185,10 +185,14 @@ def test_unknown_commands_suggest_the_nearest_one(chat):
 def test_the_decision_log_exports_as_markdown_and_csv(chat):
     chat.says(ASHA, NORTH, 'setup "Northshire"')
     chat.says(ASHA, NORTH, 'org add "Riverside | Trust"')
-    markdown = chat.says(ASHA, NORTH, "decisions --export md")
+    said, file = chat.exports(ASHA, NORTH, "decisions --export md")
+    assert "Decision log of Northshire: 2 entries, Markdown" in said
+    assert (file.filename, file.media_type) == ("decisions.md", "text/markdown")
+    markdown = file.content.decode()
     assert "| When | Who | What |" in markdown
     assert "added the organisation Riverside \\| Trust" in markdown
-    csv_text = chat.says(BEN, NORTH, "decisions --export csv")
+    _, file = chat.exports(BEN, NORTH, "decisions --export csv")
+    csv_text = file.content.decode()
     assert "when,timezone,who,what,summary" in csv_text
     assert "Europe/London,Asha Patel,org.add" in csv_text
 

@@ -3,15 +3,11 @@ figures the bot announced when the poll closed."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
-from sqlmodel import select
 
 from dialogs.core.cards import Actions
-from storage.models import AuditEntry
 from tests.support.conversation import ASHA, BEN, CARYS, DEE, NORTH, Conversation, person
+from tests.support.recount import recounted_and_announced
 
 VOTERS = [BEN, CARYS, DEE, *(person(f"p{i}", f"Person {i}") for i in range(5))]
 ORGS = ["Riverside", "Riverside", "Hillview", "Hillview", "Hillview", None, "Riverside", None]
@@ -64,21 +60,10 @@ def test_recounting_the_export_gives_exactly_the_announced_result(kind, database
     for index, who in enumerate(VOTERS):
         cast(chat, kind, index, who)
     chat.says(ASHA, NORTH, "poll close 1")
-    export = chat.says(ASHA, NORTH, "poll export 1")
-    csv_text = export.split("\n", 1)[1].rsplit("\nSave this as", 1)[0]
-    path = tmp_path / "ballots.csv"
-    path.write_text(csv_text, encoding="utf-8")
-    recount = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "recount", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert recount.returncode == 0, recount.stderr
-    with database.session() as session:
-        announced = session.exec(
-            select(AuditEntry.detail).where(AuditEntry.action == "poll.close")
-        ).one()["result"]
-    assert recount.stdout == announced + "\n"
+    said, file = chat.exports(ASHA, NORTH, "poll export 1")
+    assert "Ballots of poll #1: 8 ballots, CSV" in said
+    assert f"`concord recount {file.filename}`" in said
+    recounted, announced = recounted_and_announced(database, file, tmp_path)
+    assert recounted == announced + "\n"
     assert '"voters": 8' in announced
     chat.close()

@@ -221,9 +221,9 @@ def test_a_ranked_result_decided_by_a_tie_break_says_so_everywhere(chat, tmp_pat
     assert said in text_of(chat.last_message(SOUTH))  # the result posted in every channel
     assert said in chat.says(BEN, NORTH, "poll results 1")
     assert said in chat.says(ASHA, NORTH, "decisions")
-    export = chat.says(ASHA, NORTH, "poll export 1")
+    _, file = chat.exports(ASHA, NORTH, "poll export 1")
     path = tmp_path / "ballots.csv"
-    path.write_text(export.split("\n", 1)[1].rsplit("\nSave this as", 1)[0], encoding="utf-8")
+    path.write_bytes(file.content)
     recount = subprocess.run(
         [sys.executable, "-m", "bot.cli", "recount", str(path)],
         capture_output=True,

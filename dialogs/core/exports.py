@@ -1,0 +1,93 @@
+"""Files made for one person (a poll's ballots, the decision log), never chat text.
+
+`offer` keeps the file exactly as it was made, under an unguessable token (the
+chart links' mechanism), and answers with a card that says what the file is and
+carries a `Download` block; each platform delivers it its own way (an upload, a
+link). `found` reads a token back: the file until it expires, then `EXPIRED`.
+Each `offer` deletes the files a week past their expiry: then a link finds nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, delete, select
+
+from dialogs.core.cards import Block, Card, Context, Download, Heading
+from dialogs.core.ports import EXPIRED, ExportFile, Found
+from dialogs.core.turn import Turn
+from storage.models import Export
+
+LASTS = timedelta(hours=24)
+# An expired file is deleted a week on; until then its link says it expired (410).
+KEPT_EXPIRED = timedelta(days=7)
+URL_PREFIX = "/exports/"
+_KINDS = {"text/csv": "CSV", "text/markdown": "Markdown"}
+
+
+def offer(
+    turn: Turn, file: ExportFile, what: str, *, counted: str, hint: str | None = None
+) -> None:
+    """Keep `file` for the acting member and tell them: "`what`: `counted`, CSV, 12 KB"."""
+    collaborative, member = turn.in_collaborative()
+    turn.session.exec(delete(Export).where(col(Export.expires_at) <= turn.now - KEPT_EXPIRED))
+    token = secrets.token_urlsafe(24)
+    assert collaborative.id is not None and member.id is not None
+    turn.session.add(
+        Export(
+            token=token,
+            collaborative_id=collaborative.id,
+            member_id=member.id,
+            filename=file.filename,
+            media_type=file.media_type,
+            content=file.content,
+            created_at=turn.now,
+            expires_at=turn.now + LASTS,
+        )
+    )
+    heading = f"{what}: {counted}, {_kind(file)}, {size_text(len(file.content))}"
+    blocks: list[Block] = [
+        Heading(text=heading),
+        Download(
+            filename=file.filename,
+            media_type=file.media_type,
+            url=URL_PREFIX + token,
+            size=len(file.content),
+        ),
+        Context(text=f"The link expires in {_hours(LASTS)} hours; ask again for a new one."),
+    ]
+    if hint:
+        blocks.append(Context(text=hint))
+    turn.reply(Card(blocks=blocks, fallback=heading))
+
+
+def found(session: Session, token: str, now: datetime) -> Found:
+    export = session.exec(select(Export).where(Export.token == token)).first()
+    if export is None:
+        return None
+    if export.expires_at <= now:
+        return EXPIRED
+    return ExportFile(export.filename, export.media_type, export.content)
+
+
+def how_many(count: int, one: str, many: str | None = None) -> str:
+    """ "1 ballot", "10,000 ballots", "3 entries" (`many` when adding an s won't do)."""
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
+def size_text(size: int) -> str:
+    """A byte count as people read it: "812 bytes", "312 KB", "1.4 MB"."""
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{size / 1000:,.0f} KB"
+    return f"{size / 1_000_000:,.1f} MB"
+
+
+def _kind(file: ExportFile) -> str:
+    return _KINDS.get(file.media_type) or file.filename.rsplit(".", 1)[-1].upper()
+
+
+def _hours(span: timedelta) -> int:
+    return int(span.total_seconds() // 3600)
