@@ -15,6 +15,7 @@ from __future__ import annotations
 from itertools import count
 from typing import Any, assert_never
 
+from adapters.slack.confirm import confirm_dialog
 from adapters.slack.escape import escape, mrkdwn, shorten
 from dialogs.core.cards import (
     Actions,
@@ -23,7 +24,6 @@ from dialogs.core.cards import (
     Card,
     Choice,
     ChoiceInput,
-    Confirm,
     Context,
     DateTimeInput,
     Divider,
@@ -63,9 +63,6 @@ MAX_MODAL_TITLE = 24
 MAX_INPUT_LABEL = 2000
 MAX_INPUT_LENGTH = 3000
 MAX_PRIVATE_METADATA = 3000
-MAX_CONFIRM_TITLE = 100
-MAX_CONFIRM_TEXT = 300
-MAX_CONFIRM_BUTTON = 30
 BAR_CELLS = 10
 
 ACTION_ID_PREFIX = "concord-"
@@ -222,19 +219,8 @@ def _button(button: Button) -> SlackObject:
     if button.style != "default":
         rendered["style"] = button.style
     if button.confirm:
-        rendered["confirm"] = _confirm(button.confirm, danger=button.style == "danger")
+        rendered["confirm"] = confirm_dialog(button.confirm, danger=button.style == "danger")
     return rendered
-
-
-def _confirm(confirm: Confirm, *, danger: bool) -> SlackObject:
-    """Slack's own "are you sure?" dialog, all plain text (user text is never parsed)."""
-    dialog = {
-        "title": _plain(confirm.title, MAX_CONFIRM_TITLE),
-        "text": _plain(confirm.text, MAX_CONFIRM_TEXT),
-        "confirm": _plain(confirm.yes, MAX_CONFIRM_BUTTON),
-        "deny": _plain(confirm.no, MAX_CONFIRM_BUTTON),
-    }
-    return {**dialog, "style": "danger"} if danger else dialog
 
 
 def _select(select: Select) -> SlackObject:

@@ -23,6 +23,7 @@ from typing import Any, assert_never
 
 from adapters.teams.confirm import fold_out
 from adapters.teams.escape import markdown, ours, shorten
+from adapters.teams.inputs import choice_input, text_input
 from adapters.teams.pickers import date_and_time
 from dialogs.core.cards import (
     Actions,
@@ -30,8 +31,6 @@ from dialogs.core.cards import (
     Block,
     Button,
     Card,
-    Choice,
-    ChoiceInput,
     Context,
     DateTimeInput,
     Divider,
@@ -61,11 +60,8 @@ MAX_CARD_BYTES = 26 * 1024
 MAX_ACTIONS = 5  # a row of buttons: the Adaptive Cards host config default, which Teams shares
 MAX_FACTS = 10  # facts per FactSet, so a long list can be cut between sets
 MAX_SUMMARY = 300
-MAX_INPUT_LENGTH = 5000
-MAX_EXPANDED_CHOICES = 10  # a multiple choice up to this size shows as checkboxes
 BAR_CELLS = 10
 WARNING = "⚠️ "
-REQUIRED = "This one is needed."
 CHOOSE = "Choose"
 
 
@@ -281,58 +277,11 @@ def _form_body(form: Form, room: Room) -> list[Group]:
 def _input(item: FormInput, room: Room) -> CardJson:
     if isinstance(item, DateTimeInput):
         return date_and_time(item, room.title)
-    return _text_input(item, room) if isinstance(item, TextInput) else _choice_input(item, room)
-
-
-def _text_input(item: TextInput, room: Room) -> CardJson:
-    limit = max(1, min(item.max_length, MAX_INPUT_LENGTH))
-    element: CardJson = {
-        "type": "Input.Text",
-        "id": item.name,
-        "label": shorten(item.label, room.title),
-        "maxLength": limit,
-    }
-    if item.value:
-        element["value"] = item.value[:limit]
-    if item.placeholder:
-        element["placeholder"] = shorten(item.placeholder, room.title)
-    if item.multiline:
-        element["isMultiline"] = True
-    if not item.optional:
-        element |= {"isRequired": True, "errorMessage": REQUIRED}
-    return element
-
-
-def _choice_input(item: ChoiceInput, room: Room) -> CardJson:
-    """A drop-down (checkboxes for a short multiple choice); the engine decides what is missing.
-
-    With nothing to choose from it is a line saying so: Teams refuses an empty choice set.
-    """
-    if not item.choices:
+    if isinstance(item, TextInput):
+        return text_input(item, room.title)
+    if not item.choices:  # Teams refuses an empty choice set
         return _context(f"{item.label}: nothing to choose from.", room)
-    choices = [_choice(choice, room) for choice in item.choices]
-    known = {choice.value for choice in item.choices}
-    chosen = [value for value in item.value if value in known]
-    if not item.multiple:
-        chosen = chosen[:1]
-    expanded = item.multiple and len(choices) <= MAX_EXPANDED_CHOICES
-    element: CardJson = {
-        "type": "Input.ChoiceSet",
-        "id": item.name,
-        "label": shorten(item.label, room.title),
-        "choices": choices,
-    }
-    if expanded:
-        element["style"] = "expanded"  # "compact", a drop-down, is the default
-    if item.multiple:
-        element["isMultiSelect"] = True
-    if chosen:
-        element["value"] = ",".join(chosen)
-    return element
-
-
-def _choice(choice: Choice, room: Room) -> CardJson:
-    return {"title": shorten(choice.label, room.label), "value": choice.value}
+    return choice_input(item, room.title, room.label)
 
 
 # Fitting Teams' size limit.

@@ -141,7 +141,7 @@ def form_values(command: Command) -> dict[str, str]:
         "options": "\n".join(command.args.get("options", [])),
         "type": flags.get("type", "single"),
         "results": flags.get("results", "live"),
-        "closes": flags.get("closes", ""),
+        "description": flags.get("description", ""),
         **{name: str(flags[name]) for name in ("max", "dots", "objections") if name in flags},
         **{name: "yes" for name in ("anonymous", "open-options", "balance") if flags.get(name)},
     }

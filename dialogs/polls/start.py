@@ -60,7 +60,11 @@ def from_draft(turn: Turn, draft_id: int, choice: str) -> None:
     if choice == "cancel":
         turn.say("Cancelled", "Nothing was posted.")
     elif choice == "edit":
-        form = poll_form(preview.form_values(command))
+        collaborative, _ = turn.in_collaborative()
+        values = preview.form_values(command)
+        if closes_at := spec_from_command(turn, command).closes_at:
+            values["closes"] = closes_at.isoformat()  # the moment, as the pickers hold it
+        form = poll_form(collaborative.timezone, values)
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
     else:
         open_poll(turn, spec_from_command(turn, command))
@@ -146,7 +150,7 @@ def poll_form(
 def edit_form(title: str, action: str, values: dict[str, str], error: str | None = None) -> Form:
     """The poll form filled in with a poll, to change it (its deadline moves with `poll
     extend`, so the form leaves it out)."""
-    form = poll_form(values, error)
+    form = poll_form("UTC", values, error)  # no deadline pickers: no time zone matters
     return form.model_copy(
         update={
             "title": title,

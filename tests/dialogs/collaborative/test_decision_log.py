@@ -52,11 +52,12 @@ def test_the_exports_keep_headline_and_details_apart(chat):
     chat.says(ASHA, NORTH, 'poll "Which site first?" "North" "South"')
     chat.engine.handle(ActionInvoked(BEN, NORTH, "vote:1:2", {}))
     chat.says(ASHA, NORTH, "poll close 1")
-    markdown = chat.says(ASHA, NORTH, "decisions --export md")
+    _, file = chat.exports(ASHA, NORTH, "decisions --export md")
+    markdown = file.content.decode()
     assert "| When | Who | What | Details |" in markdown
     row = next(line for line in markdown.splitlines() if "closed poll #1" in line)
     assert "| closed poll #1: Which site first? | " in row and "South" in row
-    csv_text = chat.says(ASHA, NORTH, "decisions --export csv")
+    csv_text = chat.exports(ASHA, NORTH, "decisions --export csv")[1].content.decode()
     assert "when,timezone,who,what,summary,details" in csv_text
     assert "poll.close,closed poll #1: Which site first?," in csv_text
 

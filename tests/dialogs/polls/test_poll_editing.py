@@ -363,16 +363,17 @@ def test_a_purpose_rounds_poll_is_the_rounds_to_change_and_not_reopened(chat, da
 
 
 def test_a_poll_nobody_voted_in_is_deleted_and_its_messages_say_so(chat, database, ticker, clock):
-    chat.says(ASHA, NORTH, 'poll "resluts" "1" "2" --closes in 1 hour')
+    chat.says(ASHA, NORTH, 'poll "Lunch where?" "1" "2" --closes in 1 hour')
     shown = chat.says(ASHA, NORTH, "poll delete 1")
     assert "Its message in 2 channels now says it was deleted." in shown
     for place in (NORTH, SOUTH):
         card = chat.last_message(place)
         assert text_of(card) == (
-            "Poll #1 was deleted\n“resluts” was deleted by Asha Patel on Thu 26 Nov 2026 09:00 GMT."
+            "Poll #1 was deleted\n“Lunch where?” was deleted by Asha Patel "
+            "on Thu 26 Nov 2026 09:00 GMT."
         )
         assert buttons(card) == {}
-    assert logged(database, "poll.delete") == ["deleted poll #1: resluts"]
+    assert logged(database, "poll.delete") == ["deleted poll #1: Lunch where?"]
     clock.advance(hours=2)
     assert ticker.tick().fired == 0, "a deleted poll's deadline never fires"
     assert "Poll #1 was deleted." in chat.says(ASHA, NORTH, "poll results 1")

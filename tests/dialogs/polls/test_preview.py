@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlmodel import func, select
 
@@ -72,7 +74,8 @@ def test_cancel_posts_nothing_and_edit_opens_the_form_filled_in(chat):
     form = next(e.form for e in effects if isinstance(e, OpenForm))
     filled = {i.name: getattr(i, "value", None) for i in form.inputs}
     assert filled["question"] == "Lunch?" and filled["options"] == "Pizza\nPasta"
-    assert filled["anonymous"] == ["yes"] and filled["closes"] == "friday 17:00"
+    assert filled["anonymous"] == ["yes"]
+    assert filled["closes"] == datetime(2026, 11, 27, 17, 0, tzinfo=UTC)  # Friday, GMT
     assert polls(chat) == 0
 
 

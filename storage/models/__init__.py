@@ -1,0 +1,64 @@
+"""SQLModel tables, one module per part of Concord, all registered when this package is
+imported. Every time is stored as timezone-aware UTC.
+
+Uniqueness that matters for correctness is enforced by the database, not by
+code that checks first: one channel row per platform channel, one latest ballot
+per member per poll, one participation per member per poll, one processed
+platform event, one poll number per collaborative.
+"""
+
+from storage.models.checkins import CheckinAnswer, CheckinRun, CheckinSchedule
+from storage.models.collaboratives import (
+    ROLES,
+    Channel,
+    Collaborative,
+    Identity,
+    LinkCode,
+    Member,
+    Organisation,
+)
+from storage.models.delivery import DeliveryLane, Outbox, PostedMessage, ProcessedEvent
+from storage.models.polls import (
+    LATEST_BALLOT,
+    Ballot,
+    Participation,
+    Poll,
+    PollDraft,
+    PollOption,
+    PollReminderMute,
+    new_ballot_id,
+)
+from storage.models.records import AuditEntry, Export, PlaygroundMessage, Timer
+from storage.models.rounds import Proposal, ProposalGroup, PurposeRound
+
+__all__ = [
+    "AuditEntry",
+    "Ballot",
+    "Channel",
+    "CheckinAnswer",
+    "CheckinRun",
+    "CheckinSchedule",
+    "Collaborative",
+    "DeliveryLane",
+    "Export",
+    "Identity",
+    "LATEST_BALLOT",
+    "LinkCode",
+    "Member",
+    "Organisation",
+    "Outbox",
+    "Participation",
+    "PlaygroundMessage",
+    "Poll",
+    "PollDraft",
+    "PollOption",
+    "PollReminderMute",
+    "PostedMessage",
+    "ProcessedEvent",
+    "Proposal",
+    "ProposalGroup",
+    "PurposeRound",
+    "ROLES",
+    "Timer",
+    "new_ballot_id",
+]

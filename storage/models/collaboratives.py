@@ -1,0 +1,87 @@
+"""The partnership: collaboratives, their channels, organisations, members, identities
+and link codes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+ROLES = ("coordinator", "member", "observer")
+
+
+class Collaborative(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    timezone: str = Field(max_length=64)
+    require_organisation: bool = False
+    created_at: datetime
+
+
+class Channel(SQLModel, table=True):
+    """A platform channel linked to a collaborative.
+
+    `delivery` is opaque JSON an adapter needs to reach the channel later
+    (a Teams ConversationReference, say).
+    """
+
+    __table_args__ = (UniqueConstraint("platform", "tenant_id", "channel_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    collaborative_id: int = Field(foreign_key="collaborative.id", index=True)
+    platform: str = Field(max_length=20)
+    tenant_id: str = Field(max_length=100)
+    channel_id: str = Field(max_length=200)
+    name: str = Field(default="", max_length=200)
+    delivery: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime
+
+
+class Organisation(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("collaborative_id", "name_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    collaborative_id: int = Field(foreign_key="collaborative.id", index=True)
+    name: str = Field(max_length=80)
+    name_key: str = Field(max_length=80)
+    created_at: datetime
+
+
+class Member(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    collaborative_id: int = Field(foreign_key="collaborative.id", index=True)
+    display_name: str = Field(max_length=120)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    role: str = Field(default="member", max_length=20)
+    reminders_muted: bool = False
+    created_at: datetime
+
+
+class Identity(SQLModel, table=True):
+    """How one platform knows a member; one person on two platforms is one member."""
+
+    __table_args__ = (UniqueConstraint("collaborative_id", "platform", "tenant_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    collaborative_id: int = Field(foreign_key="collaborative.id")
+    member_id: int = Field(foreign_key="member.id", index=True)
+    platform: str = Field(max_length=20)
+    tenant_id: str = Field(max_length=100)
+    user_id: str = Field(max_length=200)
+
+
+class LinkCode(SQLModel, table=True):
+    """A one-time code that joins another channel to a collaborative.
+
+    Only a hash of the code is kept, so a copy of the database cannot be used
+    to link a channel.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    collaborative_id: int = Field(foreign_key="collaborative.id")
+    code_hash: str = Field(max_length=64, unique=True)
+    created_by: int = Field(foreign_key="member.id")
+    expires_at: datetime
+    used_at: datetime | None = None
