@@ -93,8 +93,8 @@ def _grouping(session: Session, purpose_round: PurposeRound) -> list[Any]:
     return [
         Text(
             text=f"The {_proposal_count(session, purpose_round)} proposals fall into "
-            f"{len(groups)} theme{'s' * (len(groups) != 1)}, listed in the next message. "
-            "Next, members dot-vote the themes to shortlist."
+            f"{len(groups)} theme{'s' * (len(groups) != 1)}, listed in the channel's themes "
+            "message. Next, members dot-vote the themes to shortlist."
         ),
         _editor_button(purpose_round, "Adjust the groups (coordinators)"),
     ]
