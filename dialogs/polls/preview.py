@@ -51,8 +51,8 @@ def doubts(command: Command) -> list[str]:
 def _sub_command(question: str) -> str | None:
     """The sub-command a short question looks like (`close 1`, `resluts`), if any."""
     words = question.lower().split()
-    if not words or len(words) > 2:
-        return None
+    if not words or len(words) > 2 or (len(words) == 2 and not words[1].lstrip("#").isdigit()):
+        return None  # a sub-command is one word, or one word and a poll's number
     close = difflib.get_close_matches(words[0].strip("?!.,"), _SUB_WORDS, n=1, cutoff=0.75)
     return " ".join([close[0], *words[1:]]) if close else None
 

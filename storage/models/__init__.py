@@ -1,11 +1,6 @@
 """SQLModel tables, one module per part of Concord, all registered when this package is
-imported. Every time is stored as timezone-aware UTC.
-
-Uniqueness that matters for correctness is enforced by the database, not by
-code that checks first: one channel row per platform channel, one latest ballot
-per member per poll, one participation per member per poll, one processed
-platform event, one poll number per collaborative.
-"""
+imported; every time is stored as timezone-aware UTC, and uniqueness that matters is
+enforced by the database, not by code that checks first."""
 
 from storage.models.checkins import CheckinAnswer, CheckinRun, CheckinSchedule
 from storage.models.collaboratives import (

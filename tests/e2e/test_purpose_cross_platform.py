@@ -42,16 +42,16 @@ ON_SLACK = [ASHA, BEN, CARYS]
 ON_TEAMS = [DEE, ELI, FAY]
 
 JOIN_UP = "Join up care for people who fall between our services"
-WORKFORCE = "Share our workforce so no ward runs short of staff"
-HOME = "Get patients home from hospital without waiting days"
+SUPPLIES = "Buy medical supplies together to cut costs"
+CARBON = "Cut the carbon footprint of every building we run"
 FRONT_DOOR = "Give young people one front door for mental health"
-THEMES = [JOIN_UP, WORKFORCE, HOME, FRONT_DOOR]  # largest first, then as proposed
+THEMES = [JOIN_UP, SUPPLIES, CARBON, FRONT_DOOR]  # largest first, then as proposed
 # Ben (Slack) and Dee (Teams) word one idea two ways: it must become one theme.
 PROPOSALS: list[tuple[Person, str]] = [
     (BEN, JOIN_UP),
     (DEE, "Join up the care for people who fall between our services"),
-    (CARYS, WORKFORCE),
-    (ELI, HOME),
+    (CARYS, SUPPLIES),
+    (ELI, CARBON),
     (FAY, FRONT_DOOR),
 ]
 ROUND = "Purpose round #1"
@@ -324,8 +324,8 @@ async def group(chat: PurposeRoundChat) -> None:
 
 
 async def shortlist(chat: PurposeRoundChat) -> tuple[dict[str, Any], ConnectorCall]:
-    """The shortlist vote opens; Riverside (Slack) backs joining up care and the workforce,
-    Hillview (Teams) joining up care and getting patients home. Return the poll's
+    """The shortlist vote opens; Riverside (Slack) backs joining up care and shared buying,
+    Hillview (Teams) joining up care and cutting carbon. Return the poll's
     message on each platform."""
     assert "Shortlisting: dot-vote the themes" in await chat.coordinator_says("purpose next")
     on_slack = chat.slack_message("Poll #1:")
@@ -473,7 +473,7 @@ async def test_dots_placed_on_slack_and_teams_count_in_one_shortlist_poll(chat):
     assert latest == 6
     counted = dict(zip(THEMES, result["counts"].values(), strict=True))
     assert list(result["counts"]) == [f"{n}. {title}" for n, title in enumerate(THEMES, 1)]
-    assert counted == {JOIN_UP: 9, WORKFORCE: 6, HOME: 3, FRONT_DOOR: 0}
+    assert counted == {JOIN_UP: 9, SUPPLIES: 6, CARBON: 3, FRONT_DOOR: 0}
     shown_on_slack = figures(chat.slack_shows(poll_on_slack))
     assert shown_on_slack == figures(chat.teams_shows(poll_on_teams))
     assert shown_on_slack == ["9 · 50%", "6 · 33%", "3 · 17%", "0 · 0%", "6 people voted"]
@@ -490,7 +490,7 @@ async def test_dots_placed_on_slack_and_teams_count_in_one_shortlist_poll(chat):
     on_slack, on_teams = chat.the_round_in_both()
     assert on_slack[:2] == on_teams[:2]
     for shown in (on_slack[2], on_teams[2]):  # the two themes the trusts backed most
-        assert JOIN_UP in shown and WORKFORCE in shown and HOME not in shown
+        assert JOIN_UP in shown and SUPPLIES in shown and CARBON not in shown
 
 
 async def test_the_round_ends_with_one_purpose_adopted_in_both_channels_and_pinned_in_slack(
@@ -531,7 +531,7 @@ async def test_a_fourth_proposal_on_slack_is_refused_and_what_was_typed_is_kept(
     await chat.coordinator_says("purpose start")
     propose = button_values(chat.slack_message(ROUND))["Propose"]
     stale = await chat.slack_opens(propose, BEN)  # left open while Ben proposes elsewhere
-    for text in (JOIN_UP, WORKFORCE, HOME):
+    for text in (JOIN_UP, SUPPLIES, CARBON):
         view = await chat.slack_opens(propose, BEN)
         await chat.slack_submits(view, {"text": slack.text_state(text)}, BEN)
 
@@ -542,7 +542,7 @@ async def test_a_fourth_proposal_on_slack_is_refused_and_what_was_typed_is_kept(
     late = await chat.slack_submits(stale, {"text": slack.text_state(FRONT_DOOR)}, BEN)
     assert "You have made 3 proposals" in late and f"What you wrote: {FRONT_DOOR}" in late
     assert "form:proposals:" in late  # the way to change one of the three
-    assert proposal_texts(chat) == sorted([JOIN_UP, WORKFORCE, HOME])
+    assert proposal_texts(chat) == sorted([JOIN_UP, SUPPLIES, CARBON])
 
 
 async def test_a_member_typing_purpose_next_in_teams_is_told_only_coordinators_can(chat):

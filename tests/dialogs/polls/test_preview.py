@@ -104,3 +104,8 @@ def test_only_the_author_can_post_their_preview(chat):
     refused = chat.clicks(BEN, NORTH, buttons(card)["Post it"])
     assert "Only the person who typed this poll can post, edit or cancel it." in refused
     assert polls(chat) == 0
+
+
+def test_a_question_that_merely_starts_like_a_sub_command_posts_at_once(chat):
+    shown = chat.says(ASHA, NORTH, 'poll "Closed list?" "A" "B"')
+    assert "Poll #1 is open" in shown and polls(chat) == 1
