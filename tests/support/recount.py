@@ -19,15 +19,21 @@ def recounted_and_announced(database: Database, file: ExportFile, folder: Path) 
     of the collaborative's only closed poll (both as JSON text)."""
     path = folder / file.filename
     path.write_bytes(file.content)
-    recount = subprocess.run(
+    recounted = recount(path)
+    with database.session() as session:
+        announced = session.exec(
+            select(AuditEntry.detail).where(AuditEntry.action == "poll.close")
+        ).one()["result"]
+    return recounted, announced
+
+
+def recount(path: Path) -> str:
+    """`concord recount path`'s output (the result as JSON text, and a newline)."""
+    done = subprocess.run(
         [sys.executable, "-m", "bot.cli", "recount", str(path)],
         capture_output=True,
         text=True,
         check=False,
     )
-    assert recount.returncode == 0, recount.stderr
-    with database.session() as session:
-        announced = session.exec(
-            select(AuditEntry.detail).where(AuditEntry.action == "poll.close")
-        ).one()["result"]
-    return recount.stdout, announced
+    assert done.returncode == 0, done.stderr
+    return done.stdout
