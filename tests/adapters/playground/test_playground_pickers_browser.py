@@ -32,7 +32,7 @@ def test_a_deadline_picked_in_the_form_is_echoed_in_summer_time(concord, browser
     page.get_by_test_id(f"channel-{RIVERSIDE}").click()
     type_command(page, RIVERSIDE, "poll")
     form = pane(page, RIVERSIDE).get_by_test_id("form")
-    form.get_by_label("Question").fill("Which first?")
+    form.get_by_label("Question", exact=True).fill("Which first?")
     form.get_by_label("Options, one per line").fill("Beds\nWorkforce")
     picker = form.get_by_label("Closes (Europe/London time)")
     expect(picker).to_have_attribute("type", "datetime-local")

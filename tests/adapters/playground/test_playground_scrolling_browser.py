@@ -22,12 +22,12 @@ POLL = 'poll "Which shared priority first?" "Discharge delays" "Mental health be
 
 
 def asha_with_a_long_transcript(browser: Browser, url: str) -> Page:
-    """Asha in Riverside, having asked for `help` three times (private and long)."""
+    """Asha in Riverside, having asked for `help all` three times (private and long)."""
     page = open_playground(browser, url)
     act_as(page, "asha")
     page.get_by_test_id(f"channel-{RIVERSIDE}").click()
     for _ in range(3):
-        type_command(page, RIVERSIDE, "help")
+        type_command(page, RIVERSIDE, "help all")
     return page
 
 

@@ -33,7 +33,7 @@ SHORTLIST = 2
 # Six statements on three ideas, from Ben (Riverside) and Carys and Dev (Hillview). The two
 # on waits are worded far enough apart to start in two themes, which the coordinator merges.
 WAITS = "Cut waiting times for planned operations across our hospitals"
-WAITS_TOO = "Shorter waits for planned operations, wherever patients live"
+WAITS_TOO = "Use spare theatre time in any trust for anyone on a list"
 FRAIL = "Join up care for frail older people leaving hospital"
 FRAIL_TOO = "Help frail older people get home from hospital sooner"
 STAFF = "Share our nursing staff so no ward runs short"
@@ -120,13 +120,19 @@ def theme_lines(page: Page, channel: str) -> Locator:
 
 
 def themes_shown(page: Page, channel: str) -> list[tuple[str, list[str]]]:
-    """The themes message as read: each theme's "n. title" line and its statements."""
-    titles = theme_lines(page, channel).all_inner_texts()
-    statements = themes_message(page, channel).locator("p.tone-muted").all_inner_texts()
-    return [
-        (re.sub(r" \(\d+ statements?\)$", "", title), lines.splitlines())
-        for title, lines in zip(titles, statements, strict=True)
-    ]
+    """The themes message as read: each theme's "n. title" line and its statements (a theme
+    of one statement is titled by it and shows it once)."""
+    lines = themes_message(page, channel).locator("p.block-text")
+    texts = lines.all_inner_texts()
+    muted = lines.evaluate_all("ps => ps.map(p => p.classList.contains('tone-muted'))")
+    themes: list[tuple[str, list[str]]] = []
+    for text, is_statements in zip(texts, muted, strict=True):
+        if is_statements:
+            themes[-1] = (themes[-1][0], text.splitlines())
+        else:
+            title = re.sub(r" \(\d+ statements?\)$", "", text)
+            themes.append((title, [f"• {title.split('. ', 1)[1]}"]))
+    return themes
 
 
 def theme_holding(themes: list[tuple[str, list[str]]], statement: str) -> int:
