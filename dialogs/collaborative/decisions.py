@@ -19,6 +19,7 @@ from dialogs.commands.syntax import Command
 from dialogs.core import exports
 from dialogs.core.cards import Card, Context, Heading, Text
 from dialogs.core.ports import ExportFile
+from dialogs.core.spreadsheet import neutral
 from dialogs.core.turn import Turn
 from storage.models import AuditEntry, Collaborative
 
@@ -107,6 +108,7 @@ def _entry_blocks(collaborative: Collaborative, entry: AuditEntry) -> list[Text 
 
 
 def as_csv(collaborative: Collaborative, entries: list[AuditEntry]) -> str:
+    """The log as CSV; names and text are cells no spreadsheet runs as formulas."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["when", "timezone", "who", "what", "summary", "details"])
@@ -115,10 +117,10 @@ def as_csv(collaborative: Collaborative, entries: list[AuditEntry]) -> str:
             [
                 _local(collaborative, entry),
                 collaborative.timezone,
-                entry.actor_name,
+                neutral(entry.actor_name),
                 entry.action,
-                entry.summary,
-                entry.details,
+                neutral(entry.summary),
+                neutral(entry.details),
             ]
         )
     return out.getvalue()

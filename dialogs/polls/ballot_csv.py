@@ -21,6 +21,8 @@ the stance and the reason last. Lines end in CRLF (RFC 4180); reading accepts
 LF too. Rows are written in the order given: the caller shuffles them for
 anonymous polls. A question's line breaks become spaces (it is shown, never
 counted); consent polls export no option labels; multi choices read back sorted.
+Text cells (option labels, organisations, reasons) are written so that no spreadsheet
+runs them as formulas, and read back exactly (`dialogs.core.spreadsheet`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from itertools import pairwise
 from typing import Any
 
 from dialogs.core.poll_types import POLL_TYPES, STANCES
+from dialogs.core.spreadsheet import neutral, original
 from dialogs.polls.tally import DEFAULT_SCORES, TIE_BREAK, InvalidBallot, check_ballot
 
 VERSION_LINE = "# concord-ballots v1"
@@ -102,10 +105,11 @@ def write(
     buffer.write("".join(comment + LINE_END for comment in comments))
     writer = csv.writer(buffer, lineterminator=LINE_END)
     columns = CONSENT_COLUMNS if poll_type == "consent" else options
-    writer.writerow([*FIXED_COLUMNS, *columns])
+    writer.writerow([*FIXED_COLUMNS, *(neutral(column) for column in columns)])
     for ballot_id, organisation, ballot in rows:
         check_ballot(poll_type, ballot, len(options), settings)
-        writer.writerow([ballot_id, organisation or "", *_cells(poll_type, ballot, len(options))])
+        cells = _cells(poll_type, ballot, len(options))
+        writer.writerow([ballot_id, neutral(organisation or ""), *cells])
     return buffer.getvalue()
 
 
@@ -117,7 +121,7 @@ def _cells(poll_type: str, ballot: Any, option_count: int) -> list[str]:
         return [rank.get(p, "") for p in range(option_count)]
     if poll_type == "consent":
         stance, reason = ballot
-        return [*(MARK if s == stance else "" for s in STANCES), reason]
+        return [*(MARK if s == stance else "" for s in STANCES), neutral(reason)]
     return [str(number) for number in ballot]
 
 
@@ -135,7 +139,7 @@ def read(text: str) -> Export:
     for line, row in rows:
         try:
             _check_row(row, len(header), seen)
-            export.add(row[0], row[1], row[2:])
+            export.add(row[0], original(row[1]), row[2:])
         except ValueError as error:  # InvalidBallot included: say where
             raise ValueError(f"line {line}: {error}") from None
         seen[row[0]] = line
@@ -254,7 +258,7 @@ def _options(poll_type: str, header: list[str], line: int) -> list[str]:
         raise ValueError(f"line {line}: the header row is missing")
     expected = CONSENT_COLUMNS if poll_type == "consent" else ()
     shown = ",".join(FIXED_COLUMNS + expected) + ("" if expected else ",<option 1>,…")
-    columns = header[len(FIXED_COLUMNS) :]
+    columns = [original(column) for column in header[len(FIXED_COLUMNS) :]]
     if tuple(header[: len(FIXED_COLUMNS)]) != FIXED_COLUMNS or not columns:
         raise ValueError(f"line {line}: the header must be {shown}")
     if poll_type == "consent":
@@ -287,7 +291,7 @@ def _ballot(poll_type: str, cells: list[str], options: Sequence[str]) -> Any:
         stances = [s for s, cell in zip(STANCES, cells, strict=False) if _marked(cell, s)]
         if len(stances) != 1:
             raise InvalidBallot(f"mark exactly one of {', '.join(STANCES)} with {MARK}")
-        return (stances[0], cells[-1])
+        return (stances[0], original(cells[-1]))
     what = "score" if poll_type == "score" else "number of dots"
     return [_whole(cell, what, label) for cell, label in zip(cells, options, strict=True)]
 

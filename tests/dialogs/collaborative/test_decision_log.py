@@ -6,7 +6,7 @@ import pytest
 
 from dialogs.core.cards import Context, Notify, Text
 from dialogs.core.events import ActionInvoked, CommandIssued
-from tests.support.conversation import ASHA, BEN, CARYS, NORTH, Conversation
+from tests.support.conversation import ASHA, BEN, CARYS, NORTH, Conversation, person
 
 
 @pytest.fixture
@@ -79,3 +79,12 @@ def test_an_adopted_purpose_is_one_line_and_an_empty_organisation_has_no_members
     kind, details = blocks[at + 1]
     assert kind == "details" and details.startswith("Gathering ")
     assert "Riverside (no members)" in details and "none of 0" not in details
+
+
+def test_the_csv_export_never_hands_a_spreadsheet_a_formula(chat):
+    mallory = person("mallory", "=HYPERLINK(\"http://evil\")")
+    chat.says(ASHA, NORTH, 'org add "Riverside"')
+    chat.says(mallory, NORTH, 'org join "Riverside"')
+    csv_text = chat.exports(ASHA, NORTH, "decisions --export csv")[1].content.decode()
+    joined = next(line for line in csv_text.splitlines() if "joined Riverside" in line)
+    assert ",\"'=HYPERLINK(\"\"http://evil\"\")\",org.join," in joined

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -199,3 +202,19 @@ def test_a_malformed_file_is_refused_naming_the_line_and_the_problem(text, messa
     with pytest.raises(ValueError) as caught:
         ballot_csv.read(text)
     assert message in str(caught.value)
+
+
+def test_text_a_spreadsheet_would_run_is_written_as_text_and_read_back_exactly():
+    """OWASP's CSV-injection defence: formulas in labels, organisations and reasons."""
+    labels = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "'quoted", "\tTab"]
+    rows = [("b1", "=cmd|' /C calc'!A0", [0]), ("b2", "'Trust", [5])]
+    text = ballot_csv.write("single", "Q?", labels, {}, rows)
+    header_row, *ballot_rows = csv.reader(io.StringIO(text.split("\r\n", 3)[3]))
+    assert header_row[2:] == ["'" + label for label in labels]
+    assert [row[1] for row in ballot_rows] == ["'=cmd|' /C calc'!A0", "''Trust"]
+    export = ballot_csv.read(text)
+    assert export.options == labels
+    assert export.organisations == ["=cmd|' /C calc'!A0", "'Trust"]
+    consent = ballot_csv.write("consent", "Q?", [], {}, [("b1", None, ("object", "=1+1"))])
+    assert consent.endswith(",'=1+1\r\n")
+    assert ballot_csv.read(consent).ballots == [("object", "=1+1")]
