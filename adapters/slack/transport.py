@@ -16,6 +16,7 @@ before a listener sees it. Listeners run before the response is sent
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,7 @@ from adapters.slack.port import SlackPort
 from dialogs.core.ports import Concord
 
 log = logging.getLogger(__name__)
+_WHOLE_SECONDS = re.compile(r"[0-9]{1,12}")  # a Unix time, as Slack signs it
 
 INSTALL_PATH = "/slack/install"
 
@@ -108,6 +110,11 @@ class SlackTransport:
         await self._listeners.settle()
 
     async def _dispatch(self, request: web.Request) -> web.Response:
+        stamp = request.headers.get("X-Slack-Request-Timestamp")
+        if stamp is not None and not _WHOLE_SECONDS.fullmatch(stamp):
+            # slack_sdk's verifier would raise on it (a 500): no signature can be good.
+            log.warning("refused a Slack request whose timestamp is not a number")
+            return web.Response(status=401, text="The request's timestamp is not a number.")
         body = await request.text()
         if (click := await self._vote_click(body, request)) is not None:
             await self._listeners.clicked(click)

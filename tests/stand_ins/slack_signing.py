@@ -25,7 +25,7 @@ def signature(secret: str, timestamp: str, body: str) -> str:
 
 
 def signed_headers(
-    body: str, *, secret: str = SECRET, timestamp: int | None = None, form: bool = True
+    body: str, *, secret: str = SECRET, timestamp: int | str | None = None, form: bool = True
 ) -> dict[str, str]:
     stamp = str(int(time.time()) if timestamp is None else timestamp)
     return {

@@ -71,6 +71,8 @@ def test_our_signing_matches_slacks_worked_example():
         pytest.param(
             lambda body: {"Content-Type": "application/x-www-form-urlencoded"}, id="unsigned"
         ),
+        pytest.param(lambda body: signed_headers(body, timestamp="soon"), id="timestamp a word"),
+        pytest.param(lambda body: signed_headers(body, timestamp="١٧"), id="timestamp not ASCII"),
     ],
 )
 async def test_a_request_without_a_good_signature_is_refused_and_changes_nothing(
@@ -92,6 +94,7 @@ async def test_a_request_without_a_good_signature_is_refused_and_changes_nothing
             lambda body: signed_headers(body, timestamp=int(time.time()) - 6 * 60), id="stale"
         ),
         pytest.param(lambda body: {}, id="unsigned"),
+        pytest.param(lambda body: signed_headers(body, timestamp="soon"), id="timestamp a word"),
     ],
 )
 async def test_a_vote_click_without_a_good_signature_is_refused_and_counts_nothing(
