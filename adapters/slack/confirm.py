@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.slack.escape import shorten
+from adapters.slack.escape import plain_text
 from dialogs.core.cards import Confirm
 
 MAX_CONFIRM_TITLE = 100
@@ -15,13 +15,9 @@ MAX_CONFIRM_BUTTON = 30
 def confirm_dialog(confirm: Confirm, *, danger: bool) -> dict[str, Any]:
     """The dialog, all plain text (user text is never parsed); red when the act is."""
     dialog = {
-        "title": _plain(confirm.title, MAX_CONFIRM_TITLE),
-        "text": _plain(confirm.text, MAX_CONFIRM_TEXT),
-        "confirm": _plain(confirm.yes, MAX_CONFIRM_BUTTON),
-        "deny": _plain(confirm.no, MAX_CONFIRM_BUTTON),
+        "title": plain_text(confirm.title, MAX_CONFIRM_TITLE),
+        "text": plain_text(confirm.text, MAX_CONFIRM_TEXT),
+        "confirm": plain_text(confirm.yes, MAX_CONFIRM_BUTTON),
+        "deny": plain_text(confirm.no, MAX_CONFIRM_BUTTON),
     }
     return {**dialog, "style": "danger"} if danger else dialog
-
-
-def _plain(text: str, limit: int) -> dict[str, str]:
-    return {"type": "plain_text", "text": shorten(text, limit)}

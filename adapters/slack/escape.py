@@ -38,3 +38,8 @@ def _whole_entities(cut: str) -> str:
     """`cut` without a trailing entity the cut split (`&am` from `&amp;`)."""
     entity = cut.rfind("&")
     return cut[:entity] if entity != -1 and ";" not in cut[entity:] else cut
+
+
+def plain_text(text: str, limit: int) -> dict[str, str]:
+    """A Block Kit `plain_text` object of at most `limit` characters."""
+    return {"type": "plain_text", "text": shorten(text, limit)}

@@ -16,7 +16,7 @@ from itertools import count
 from typing import Any, assert_never
 
 from adapters.slack.confirm import confirm_dialog
-from adapters.slack.escape import escape, mrkdwn, shorten
+from adapters.slack.escape import escape, mrkdwn, plain_text, shorten
 from dialogs.core.cards import (
     Actions,
     Block,
@@ -97,9 +97,9 @@ def render_modal(form: Form, *, private_metadata: str) -> SlackObject:
     view = {
         "type": "modal",
         "callback_id": FORM_CALLBACK_ID,
-        "title": _plain(form.title, MAX_MODAL_TITLE),
-        "submit": _plain(form.submit_label, MAX_MODAL_TITLE),
-        "close": _plain("Cancel", MAX_MODAL_TITLE),
+        "title": plain_text(form.title, MAX_MODAL_TITLE),
+        "submit": plain_text(form.submit_label, MAX_MODAL_TITLE),
+        "close": plain_text("Cancel", MAX_MODAL_TITLE),
         "blocks": blocks,
     }
     return {**view, "private_metadata": private_metadata} if private_metadata else view
@@ -133,7 +133,7 @@ def _blocks(block: Block, public_url: str) -> list[SlackObject]:
 
 
 def _header(text: str) -> SlackObject:
-    return {"type": "header", "text": _plain(text, MAX_HEADER)}
+    return {"type": "header", "text": plain_text(text, MAX_HEADER)}
 
 
 def _text(block: Text) -> list[SlackObject]:
@@ -213,7 +213,7 @@ def _actions(block: Actions) -> list[SlackObject]:
 def _button(button: Button) -> SlackObject:
     rendered: SlackObject = {
         "type": "button",
-        "text": _plain(button.label, MAX_LABEL),
+        "text": plain_text(button.label, MAX_LABEL),
         "value": _action(button.action, MAX_BUTTON_VALUE),
     }
     if button.style != "default":
@@ -226,7 +226,7 @@ def _button(button: Button) -> SlackObject:
 def _select(select: Select) -> SlackObject:
     return {
         "type": "static_select",
-        "placeholder": _plain(select.placeholder, MAX_PLACEHOLDER),
+        "placeholder": plain_text(select.placeholder, MAX_PLACEHOLDER),
         "options": [_option(choice) for choice in select.choices[:MAX_OPTIONS]],
     }
 
@@ -297,7 +297,7 @@ def _input(item: FormInput) -> SlackObject:
     return {
         "type": "input",
         "block_id": item.name,
-        "label": _plain(item.label, MAX_INPUT_LABEL),
+        "label": plain_text(item.label, MAX_INPUT_LABEL),
         # The engine decides what is missing: a choice may be left empty and explained.
         "optional": item.optional if isinstance(item, TextInput) else True,
         "element": {**_element(item), "action_id": item.name},
@@ -328,7 +328,7 @@ def _text_input(item: TextInput) -> SlackObject:
     if item.value:
         element["initial_value"] = item.value[:limit]
     if item.placeholder:
-        element["placeholder"] = _plain(item.placeholder, MAX_PLACEHOLDER)
+        element["placeholder"] = plain_text(item.placeholder, MAX_PLACEHOLDER)
     return element
 
 
@@ -358,13 +358,9 @@ def _context(escaped: str) -> SlackObject:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": escaped}]}
 
 
-def _plain(text: str, limit: int) -> SlackObject:
-    return {"type": "plain_text", "text": shorten(text, limit)}
-
-
 def _option(choice: Choice) -> SlackObject:
     return {
-        "text": _plain(choice.label, MAX_LABEL),
+        "text": plain_text(choice.label, MAX_LABEL),
         "value": _action(choice.value, MAX_OPTION_VALUE),
     }
 

@@ -31,7 +31,8 @@ _QUOTE_MARKS = str.maketrans(
 
 
 # …and a typed `--` into a dash: "—closes friday" means `--closes friday`.
-_DASHED_FLAG = re.compile(r"^[\u2012\u2013\u2014\u2015\u2212](?=[a-z])")
+DASHES = "\u2012\u2013\u2014\u2015\u2212"  # what phones make of a typed "--"
+_DASHED_FLAG = re.compile(rf"^[{DASHES}](?=[a-z])")
 
 
 @dataclass(frozen=True)

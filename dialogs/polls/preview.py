@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import col, update
 
-from dialogs.commands.parser import parse
+from dialogs.commands.parser import DASHES, parse
 from dialogs.commands.syntax import SYNTAX, Command
 from dialogs.core.actions import DraftChoice
 from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
@@ -25,7 +25,7 @@ from dialogs.polls.setup import PollSpec
 from storage.models import PollDraft
 
 _SUB_WORDS = sorted({s.words[1] for s in SYNTAX if s.words[0] == "poll" and len(s.words) > 1})
-_DASHES = ("-", "\u2012", "\u2013", "\u2014", "\u2015", "\u2212")
+_DASHES = ("-", *DASHES)
 
 
 def doubts(command: Command) -> list[str]:
