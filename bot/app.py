@@ -20,7 +20,7 @@ from pydantic import SecretStr
 from adapters.playground.playground import Playground
 from adapters.slack.transport import SlackConfig, SlackTransport
 from adapters.teams.transport import TeamsConfig, TeamsTransport
-from bot import charts, exports
+from bot import charts, connections, exports
 from bot.dispatcher import Dispatcher
 from bot.logging import AccessLogger, configure_logging
 from bot.metrics import METRICS, Metrics, count_requests, metrics_page
@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
 SHUTDOWN_GRACE_SECONDS = 3.0
+# How long an idle keep-alive connection stays open (aiohttp's run_app default).
+KEEPALIVE_SECONDS = 75.0
 _BODY_HEADERS = {"content-type", "content-length"}
 DATABASE = web.AppKey("database", Database)
 ENGINE = web.AppKey("engine", Engine)
@@ -46,6 +48,7 @@ DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 SCHEDULER = web.AppKey("scheduler", Scheduler)
 SLACK = web.AppKey("slack", SlackTransport)
 TEAMS = web.AppKey("teams", TeamsTransport)
+GUARD = web.AppKey("guard", connections.ConnectionGuard)
 
 
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
@@ -55,7 +58,12 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     platforms: dict[str, PlatformPort] = {}
     # One runner for every platform: clicks from Slack and Teams at once share batches.
     runner = EngineRunner(engine)
-    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[count_requests, json_errors])
+    limits = connection_limits(settings)
+    app = web.Application(
+        client_max_size=MAX_BODY_BYTES,
+        middlewares=[count_requests, json_errors, connections.deadlines(limits)],
+    )
+    app[GUARD] = connections.ConnectionGuard(limits)
 
     async def deliver_now() -> None:
         await app[DISPATCHER].drain()
@@ -111,10 +119,28 @@ async def gunicorn_app() -> web.AppRunner:
     configure_logging(
         settings.concord_log_level, settings.concord_log_format, settings.secret_values()
     )
-    return web.AppRunner(
-        create_app(settings),
+    return app_runner(create_app(settings))
+
+
+def app_runner(app: web.Application, *, handle_signals: bool = False) -> web.AppRunner:
+    """The runner `concord serve`, gunicorn and the tests serve `app` with: its connections
+    guarded (bot/connections.py), its access log ours."""
+    return connections.GuardedRunner(
+        app,
+        app[GUARD],
+        handle_signals=handle_signals,
         access_log_class=AccessLogger,
         shutdown_timeout=SHUTDOWN_GRACE_SECONDS,
+        keepalive_timeout=KEEPALIVE_SECONDS,
+    )
+
+
+def connection_limits(settings: Settings) -> connections.ConnectionLimits:
+    return connections.ConnectionLimits(
+        head_timeout=settings.concord_header_timeout,
+        body_timeout=settings.concord_body_timeout,
+        max_connections=settings.concord_max_connections,
+        max_per_peer=settings.concord_max_connections_per_peer,
     )
 
 
@@ -184,7 +210,9 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         if error.status < 400 or error.content_type != "text/plain":
             raise
         return _json_http_error(error)
-    except Exception:
+    except Exception as error:
+        if (cut_short := connections.interrupted(request, error)) is not None:
+            return cut_short
         error_id = str(uuid.uuid4())
         where = {"error_id": error_id, "method": request.method, "path": request.path}
         log.exception("unhandled error", extra=where)

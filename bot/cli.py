@@ -21,8 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.slack.manifest import as_yaml, manifest
 from adapters.teams import package as teams
-from bot.app import SHUTDOWN_GRACE_SECONDS, create_app
-from bot.logging import AccessLogger, configure_logging
+from bot.app import app_runner, create_app
+from bot.logging import configure_logging
 from bot.settings import ConfigError, Settings, load_settings
 from dialogs.commands.syntax import SYNTAX
 from dialogs.polls import ballot_csv, tally
@@ -66,21 +66,41 @@ def serve(settings: Settings) -> int:
     if warning := exposure_warning(settings):
         print(warning, file=sys.stderr, flush=True)
         log.warning("playground exposed beyond loopback", extra={"host": settings.concord_host})
+    loop = new_event_loop()
+    asyncio.set_event_loop(loop)
     try:
-        web.run_app(
-            app,
-            host=settings.concord_host,
-            port=settings.concord_port,
-            print=lambda _aiohttp_banner: _announce(settings),
-            shutdown_timeout=SHUTDOWN_GRACE_SECONDS,
-            access_log_class=AccessLogger,
-            loop=new_event_loop(),
-        )
+        loop.run_until_complete(_listen(app, settings))
+    except (web.GracefulExit, KeyboardInterrupt):
+        pass
     except OSError as error:
         where = f"{settings.concord_host}:{settings.concord_port}"
         return _fail(f"cannot listen on {where}: {error.strerror or error}")
+    finally:
+        _stop(loop)
     log.info("stopped")
     return 0
+
+
+async def _listen(app: web.Application, settings: Settings) -> None:
+    """Serve `app` until SIGINT or SIGTERM (aiohttp's run_app, with the guarded runner)."""
+    runner = app_runner(app, handle_signals=True)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.concord_host, settings.concord_port).start()
+        _announce(settings)
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+def _stop(loop: asyncio.AbstractEventLoop) -> None:
+    """Let every task still running (the server, on a signal) finish its clean-up, then close."""
+    tasks = asyncio.all_tasks(loop)
+    for task in tasks:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.close()
 
 
 def new_event_loop() -> asyncio.AbstractEventLoop:

@@ -21,6 +21,7 @@ from aiohttp.web import BaseRequest, StreamResponse
 from adapters.playground.routes import POLLING_PATHS
 from adapters.slack.manifest import EVENTS_PATH
 from adapters.teams.package import MESSAGING_PATH
+from bot.connections import CUT_SHORT
 
 QUIET_PATHS = frozenset({"/healthz", "/metrics"})
 APSCHEDULER_RUNS = "apscheduler.executors.default"
@@ -121,7 +122,7 @@ def configure_logging(level: str, fmt: str, secrets: Iterable[str] = ()) -> None
 
 class AccessLogger(AbstractAccessLogger):
     """One short line a request; probes, and platform and playground-polling requests that
-    succeeded, only at DEBUG."""
+    succeeded, only at DEBUG. A request cut short by its client says why (`CUT_SHORT`)."""
 
     def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
         path = request.path
@@ -135,4 +136,9 @@ class AccessLogger(AbstractAccessLogger):
             "status": response.status,
             "ms": round(time * 1000, 1),
         }
-        self.logger.log(level, "%s %s %s", request.method, path, response.status, extra=fields)
+        why = CUT_SHORT.get(response.status)
+        if why:
+            fields["why"] = why
+        suffix = f": {why}" if why else ""
+        method, status = request.method, response.status
+        self.logger.log(level, "%s %s %s%s", method, path, status, suffix, extra=fields)

@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     concord_playground: bool | None = None
     concord_log_level: str = "INFO"
     concord_log_format: Literal["json", "text"] = "json"
+    concord_header_timeout: float = Field(default=10.0, gt=0)
+    concord_body_timeout: float = Field(default=30.0, gt=0)
+    concord_max_connections: int = Field(default=1000, ge=1)
+    concord_max_connections_per_peer: int = Field(default=50, ge=0)
 
     @field_validator("database_url")
     @classmethod
