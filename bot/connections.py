@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, cast
 
-from aiohttp import web
+from aiohttp import StreamReader, web
 from aiohttp.typedefs import Handler, Middleware
 from aiohttp.web_protocol import RequestHandler
 
@@ -92,7 +92,8 @@ class GuardedHandler(RequestHandler):
         self._guard = guard
         self._peer: str | None = None  # set once admitted
         self._between_requests = True
-        self._bytes_since_request = 0
+        self._bytes_since_request = 0  # of the next request's head
+        self._last_body: StreamReader | None = None  # the body of the request last handled
         self._head_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -109,11 +110,11 @@ class GuardedHandler(RequestHandler):
     def data_received(self, data: bytes) -> None:
         if self._peer is None:
             return
-        if self._between_requests:
+        if data and self._between_requests and self._last_body_done():
             self._bytes_since_request += len(data)
             if self._head_timer is None:
                 self._arm_head_timer()
-        super().data_received(data)
+        super().data_received(data)  # (aiohttp calls it with b"" itself, to parse what waits)
 
     def connection_lost(self, exc: BaseException | None) -> None:
         if self._peer is None:
@@ -122,13 +123,18 @@ class GuardedHandler(RequestHandler):
         self._guard.release(self._peer)
         super().connection_lost(exc)
 
+    def _last_body_done(self) -> bool:
+        return self._last_body is None or self._last_body.is_eof()
+
     def request_started(self) -> None:
         self._between_requests = False
         self._disarm_head_timer()
 
-    def request_finished(self) -> None:
+    def request_finished(self, body: StreamReader) -> None:
+        """The handler is done; the rest of a body it left unread is not the next head."""
         self._between_requests = True
         self._bytes_since_request = 0
+        self._last_body = body
 
     def _arm_head_timer(self) -> None:
         loop = asyncio.get_running_loop()
@@ -204,7 +210,7 @@ def deadlines(limits: ConnectionLimits) -> Middleware:
             if timer is not None:
                 timer.cancel()
             if connection is not None:
-                connection.request_finished()
+                connection.request_finished(request.content)
 
     return middleware
 
@@ -222,7 +228,7 @@ def interrupted(request: web.Request, error: Exception) -> web.Response | None:
     return None
 
 
-def _body_deadline(payload: Any, seconds: float) -> asyncio.TimerHandle | None:
+def _body_deadline(payload: StreamReader, seconds: float) -> asyncio.TimerHandle | None:
     if payload.is_eof():
         return None
 

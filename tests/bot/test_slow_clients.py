@@ -155,6 +155,22 @@ async def test_the_next_request_on_a_kept_alive_connection_has_a_head_deadline_t
     assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
 
 
+async def test_the_rest_of_a_body_left_unread_is_not_taken_for_a_stalled_head(serve, caplog):
+    async with serve() as port:
+        reader, writer = await connect(port)
+        writer.write(b"POST /healthz HTTP/1.1\r\nHost: concord\r\nContent-Length: 10\r\n\r\n")
+        refused = await asyncio.wait_for(reader.readuntil(b"}"), PATIENCE)  # 405, body unread
+        writer.write(b"0123456789")  # the body, after the answer
+        await asyncio.sleep(DEADLINE * 2)
+        writer.write(b"GET /healthz HTTP/1.1\r\nHost: concord\r\nConnection: close\r\n\r\n")
+
+        answer = await until_closed(reader)
+
+    assert refused.startswith(b"HTTP/1.1 405 Method Not Allowed\r\n")
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert not [line for line in lines(caplog) if "head" in line]
+
+
 async def test_a_connection_that_sends_nothing_is_closed_without_a_word(serve, caplog):
     async with serve() as port:
         reader, _writer = await connect(port)
