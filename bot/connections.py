@@ -123,9 +123,6 @@ class GuardedHandler(RequestHandler):
         self._guard.release(self._peer)
         super().connection_lost(exc)
 
-    def _last_body_done(self) -> bool:
-        return self._last_body is None or self._last_body.is_eof()
-
     def request_started(self) -> None:
         self._between_requests = False
         self._disarm_head_timer()
@@ -135,6 +132,9 @@ class GuardedHandler(RequestHandler):
         self._between_requests = True
         self._bytes_since_request = 0
         self._last_body = body
+
+    def _last_body_done(self) -> bool:
+        return self._last_body is None or self._last_body.is_eof()
 
     def _arm_head_timer(self) -> None:
         loop = asyncio.get_running_loop()
@@ -276,9 +276,12 @@ def _peer_of(transport: asyncio.BaseTransport) -> str:
 
 def _is_loopback(peer: str) -> bool:
     try:
-        return ipaddress.ip_address(peer.split("%")[0]).is_loopback
+        address = ipaddress.ip_address(peer.split("%")[0])
     except ValueError:
         return peer == "local"  # a Unix socket
+    # Listening on "::", an IPv4 client's address is IPv4-mapped (::ffff:127.0.0.1).
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return (mapped or address).is_loopback
 
 
 def _seconds(value: float) -> str:
