@@ -19,7 +19,7 @@ import pytest
 from aiohttp import web
 
 from bot.app import app_runner, create_app
-from bot.settings import load_settings
+from bot.settings import ConfigError, load_settings
 from tests.support.processes import SETTING_NAMES, Server, free_port
 
 DEADLINE = 0.3  # seconds, for the head and for the body
@@ -273,3 +273,23 @@ def test_concord_serve_itself_cuts_off_a_stalled_body_and_logs_one_line(tmp_path
         "POST /api/messages 408: the body did not arrive in time"
     ]
     assert not [e for e in log if "exc" in e or e["level"] == "ERROR"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "said"),
+    [
+        ("CONCORD_BODY_TIMEOUT", "0", "CONCORD_BODY_TIMEOUT: '0': input should be greater than 0"),
+        ("CONCORD_MAX_CONNECTIONS", "0", "CONCORD_MAX_CONNECTIONS: '0': input should be greater"),
+        ("CONCORD_MAX_CONNECTIONS_PER_PEER", "-1", "CONCORD_MAX_CONNECTIONS_PER_PEER: '-1': "),
+    ],
+)
+def test_a_deadline_or_cap_that_cannot_work_stops_start_up(
+    monkeypatch, tmp_path, setting, value, said
+):
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv(setting, value)
+
+    with pytest.raises(ConfigError) as refused:
+        load_settings()
+
+    assert str(refused.value).startswith(said)
