@@ -82,9 +82,9 @@ def test_an_adopted_purpose_is_one_line_and_an_empty_organisation_has_no_members
 
 
 def test_the_csv_export_never_hands_a_spreadsheet_a_formula(chat):
-    mallory = person("mallory", "=HYPERLINK(\"http://evil\")")
+    mallory = person("mallory", '=HYPERLINK("http://evil")')
     chat.says(ASHA, NORTH, 'org add "Riverside"')
     chat.says(mallory, NORTH, 'org join "Riverside"')
     csv_text = chat.exports(ASHA, NORTH, "decisions --export csv")[1].content.decode()
     joined = next(line for line in csv_text.splitlines() if "joined Riverside" in line)
-    assert ",\"'=HYPERLINK(\"\"http://evil\"\")\",org.join," in joined
+    assert ',"\'=HYPERLINK(""http://evil"")",org.join,' in joined

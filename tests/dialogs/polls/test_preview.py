@@ -87,9 +87,7 @@ def test_cancel_posts_nothing_and_edit_opens_the_form_filled_in(chat):
         ('poll "Lunch?" "Pizza" "-closes friday"', "“-closes friday” looks like an option"),
     ],
 )
-def test_a_question_like_a_sub_command_or_an_option_like_a_flag_is_previewed(
-    chat, command, reason
-):
+def test_a_question_like_a_sub_command_or_an_option_like_a_flag_is_previewed(chat, command, reason):
     assert reason in text_of(preview(chat, command))
 
 
