@@ -7,14 +7,14 @@ until both channels' poll messages show the new total.
 
 Every vote is the activity Teams sends for an `Action.Submit` click in a channel: a
 `message` whose `value` is the button's data (`{"action": "vote:<poll>:<option>"}`), no
-text, from a user of its own (tests/stand_ins/teams_activities.py builds it). Concord runs with
-no MICROSOFT_APP_ID and CONCORD_TEAMS_LOCAL=true, so it checks no token and calls only a
-`serviceUrl` on this machine; the activities' `serviceUrl` is a local Bot Connector (tests/stand_ins/teams_connector.py, in its own
-process), which answers Concord's private notes (a 1:1 chat opened, then a message), posts
-and live updates. Reports votes per second (2xx answers / wall time), p50/p99 of request →
-answer latency, non-2xx answers, server CPU per vote, and reads the database afterwards
-as bench/slack_votes.py does: every voter has exactly one latest ballot, on the option
-they clicked, and one participation.
+text, from a user of its own (tests/stand_ins/teams_activities.py builds it). Concord runs
+with no MICROSOFT_APP_ID and CONCORD_TEAMS_LOCAL=true, so it checks no token and calls only
+a `serviceUrl` on this machine; the activities' `serviceUrl` is a local Bot Connector
+(tests/stand_ins/teams_connector.py, in its own process), which answers Concord's private
+notes (a 1:1 chat opened, then a message), posts and live updates. Reports votes per second
+(2xx answers / wall time), p50/p99 of request → answer latency, non-2xx answers, server CPU
+per vote, and reads the database afterwards as bench/slack_votes.py does: every voter has
+exactly one latest ballot, on the option they clicked, and one participation.
 
     .venv/bin/python -m bench.teams_votes [--voters 1000] [--connections 20 50] [--runs 2]
         [--stores sqlite postgresql] [--cross-votes 30] [--log-level INFO]

@@ -373,9 +373,7 @@ async def test_an_invoke_with_a_body_is_answered_once_serialised(teams_app, fixe
     that is already JSON fails there, so every Action.Execute was a 500."""
     authentication = ConfigurationBotFrameworkAuthentication(object())
     adapter = (
-        ConcordCloudAdapter(authentication, local=True)
-        if fixed
-        else CloudAdapter(authentication)
+        ConcordCloudAdapter(authentication, local=True) if fixed else CloudAdapter(authentication)
     )
     bot: TeamsBot = teams_app.transport.bot
     activity = teams.execute(teams_app.stub.service_url, {"action": "help-me"})
