@@ -108,7 +108,9 @@ class Settings(BaseSettings):
         if self.microsoft_app_id:
             raise ValueError(f"{why}: unset it, or unset MICROSOFT_APP_ID")
         if self.concord_public_url and not is_loopback(urlsplit(self.concord_public_url).hostname):
-            raise ValueError(f"{why}: CONCORD_PUBLIC_URL {self.concord_public_url} is not")
+            raise ValueError(
+                f"{why}: CONCORD_PUBLIC_URL {self.concord_public_url} is not on this machine"
+            )
         if not is_loopback(self.concord_host):
             raise ValueError(f"{why}: CONCORD_HOST {self.concord_host} is not a loopback address")
         return self

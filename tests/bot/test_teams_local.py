@@ -68,7 +68,10 @@ async def test_with_an_app_id_api_messages_wants_a_token(env, caplog):
     ("settings", "named"),
     [
         ({"MICROSOFT_APP_ID": APP_ID}, "unset it, or unset MICROSOFT_APP_ID"),
-        ({"CONCORD_PUBLIC_URL": "https://concord.example.org"}, "CONCORD_PUBLIC_URL"),
+        (
+            {"CONCORD_PUBLIC_URL": "https://concord.example.org"},
+            "CONCORD_PUBLIC_URL https://concord.example.org is not on this machine",
+        ),
         ({"CONCORD_HOST": "0.0.0.0"}, "CONCORD_HOST 0.0.0.0 is not a loopback address"),
         ({"CONCORD_HOST": "10.0.0.5"}, "CONCORD_HOST 10.0.0.5"),
     ],
