@@ -269,6 +269,7 @@ def concord_server(
         SLACK_SIGNING_SECRET=secret,
         SLACK_BOT_TOKEN=token,
         SLACK_API_URL=f"{stub}/api/",
+        CONCORD_TEAMS_LOCAL="true",  # bench/teams_votes.py's cross-platform run posts to Teams
         CONCORD_PLAYGROUND="false",
         CONCORD_LOG_LEVEL=log_level,
     )

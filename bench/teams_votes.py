@@ -7,14 +7,14 @@ until both channels' poll messages show the new total.
 
 Every vote is the activity Teams sends for an `Action.Submit` click in a channel: a
 `message` whose `value` is the button's data (`{"action": "vote:<poll>:<option>"}`), no
-text, from a user of its own (tests/stand_ins/teams_activities.py builds it). Concord runs with
-no MICROSOFT_APP_ID, so it checks no token and serves loopback clients only; the
-activities' `serviceUrl` is a local Bot Connector (tests/stand_ins/teams_connector.py, in its own
-process), which answers Concord's private notes (a 1:1 chat opened, then a message), posts
-and live updates. Reports votes per second (2xx answers / wall time), p50/p99 of request →
-answer latency, non-2xx answers, server CPU per vote, and reads the database afterwards
-as bench/slack_votes.py does: every voter has exactly one latest ballot, on the option
-they clicked, and one participation.
+text, from a user of its own (tests/stand_ins/teams_activities.py builds it). Concord runs
+with no MICROSOFT_APP_ID and CONCORD_TEAMS_LOCAL=true, so it checks no token and calls only
+a `serviceUrl` on this machine; the activities' `serviceUrl` is a local Bot Connector
+(tests/stand_ins/teams_connector.py, in its own process), which answers Concord's private
+notes (a 1:1 chat opened, then a message), posts and live updates. Reports votes per second
+(2xx answers / wall time), p50/p99 of request → answer latency, non-2xx answers, server CPU
+per vote, and reads the database afterwards as bench/slack_votes.py does: every voter has
+exactly one latest ballot, on the option they clicked, and one participation.
 
     .venv/bin/python -m bench.teams_votes [--voters 1000] [--connections 20 50] [--runs 2]
         [--stores sqlite postgresql] [--cross-votes 30] [--log-level INFO]
@@ -203,8 +203,14 @@ def poll_values(database: Engine, question: str) -> list[str]:
 
 @contextmanager
 def teams_server(folder: Path, database_url: str, log_level: str) -> Iterator[Server]:
-    """`concord serve` with Teams only: no Slack settings, no Microsoft app id."""
-    server = Server(folder, database_url, CONCORD_PLAYGROUND="false", CONCORD_LOG_LEVEL=log_level)
+    """`concord serve` with Teams only, in local mode: no Slack settings, no Microsoft app id."""
+    server = Server(
+        folder,
+        database_url,
+        CONCORD_TEAMS_LOCAL="true",
+        CONCORD_PLAYGROUND="false",
+        CONCORD_LOG_LEVEL=log_level,
+    )
     try:
         server.wait_until_healthy()
         yield server
@@ -446,8 +452,8 @@ def votes_report(
 {{"action": "vote:<poll>:<option>"}}`, no text, each from its own `from.id` and
 `aadObjectId`) to POST /api/messages, sent by one aiohttp session allowed that many
 connections at a time. Concord runs as `concord serve` (log level {args.log_level},
-`CONCORD_PLAYGROUND=false`, no Slack settings, no `MICROSOFT_APP_ID`: botbuilder checks
-no token and only loopback peers are served) on a fresh database; the activities'
+`CONCORD_PLAYGROUND=false`, no Slack settings, no `MICROSOFT_APP_ID`,
+`CONCORD_TEAMS_LOCAL=true`: botbuilder checks no token) on a fresh database; the activities'
 `serviceUrl` is a local Bot Connector stub in its own process. Every run votes in a new
 poll with new users, so each run is {args.voters:,} first votes. Before answering, each
 vote is committed and the voter's private "You voted" note is sent to their 1:1 chat

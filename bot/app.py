@@ -49,6 +49,11 @@ SCHEDULER = web.AppKey("scheduler", Scheduler)
 SLACK = web.AppKey("slack", SlackTransport)
 TEAMS = web.AppKey("teams", TeamsTransport)
 GUARD = web.AppKey("guard", connections.ConnectionGuard)
+TEAMS_OFF = (
+    "Teams is off: /api/messages is not served. Set MICROSOFT_APP_ID and "
+    "MICROSOFT_APP_PASSWORD for Teams, or CONCORD_TEAMS_LOCAL=true to test with a client "
+    "on this machine."
+)
 
 
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
@@ -76,13 +81,13 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
         platforms[slack.port.platform] = slack.port
         app[SLACK] = slack
 
-    # Always served: without MICROSOFT_APP_ID, to this machine only (and said so at start).
-    teams = TeamsTransport(
-        runner, teams_config(settings), after_change=lambda: app[DISPATCHER].wake()
-    )
-    teams.add_routes(app)
-    platforms[teams.port.platform] = teams.port
-    app[TEAMS] = teams
+    if settings.teams_served:  # with MICROSOFT_APP_ID, or CONCORD_TEAMS_LOCAL for testing
+        teams = TeamsTransport(
+            runner, teams_config(settings), after_change=lambda: app[DISPATCHER].wake()
+        )
+        teams.add_routes(app)
+        platforms[teams.port.platform] = teams.port
+        app[TEAMS] = teams
 
     if settings.playground_enabled:
         store = PlaygroundStore(database)
@@ -168,6 +173,7 @@ def teams_config(settings: Settings) -> TeamsConfig:
         app_type=settings.microsoft_app_type,
         tenant_id=settings.microsoft_app_tenant_id,
         public_url=settings.concord_public_url or "",
+        local=settings.concord_teams_local,
     )
 
 
@@ -181,15 +187,15 @@ def _seeding(playground: Playground) -> Callable[[web.Application], Awaitable[No
 async def _running(app: web.Application) -> AsyncIterator[None]:
     await app[DISPATCHER].start()
     await app[SCHEDULER].start()
-    slack = app.get(SLACK)
-    if slack is not None:
-        await slack.start()
-    await app[TEAMS].start()
+    transports = [t for t in (app.get(SLACK), app.get(TEAMS)) if t is not None]
+    if TEAMS not in app:
+        log.info(TEAMS_OFF)
+    for transport in transports:
+        await transport.start()
     await asyncio.to_thread(app[ENGINE].prepare)
     yield
-    await app[TEAMS].stop()
-    if slack is not None:
-        await slack.stop()
+    for transport in reversed(transports):
+        await transport.stop()
     await app[SCHEDULER].stop()
     await app[DISPATCHER].stop()
     app[DATABASE].dispose()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ipaddress
 import json
 import logging
 import os
@@ -231,22 +230,13 @@ def _announce(settings: Settings) -> None:
 
 def exposure_warning(settings: Settings) -> str | None:
     """A warning when the credential-free playground listens beyond this machine."""
-    if not settings.playground_enabled or _is_loopback(settings.concord_host):
+    if not settings.playground_enabled or settings.listens_locally:
         return None
     return (
         f"WARNING: the playground is on while listening on {settings.concord_host}: anyone "
         "who can reach this address can act as any member. Set CONCORD_PLAYGROUND=false "
         "or CONCORD_HOST=127.0.0.1."
     )
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _shown_url(settings: Settings) -> str:

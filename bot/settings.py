@@ -8,12 +8,15 @@ sees here is what an operator sets. `load_settings` turns any bad value into a
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from adapters.teams.service_url import is_loopback
 
 SUPPORTED_DATABASES = ("sqlite", "postgresql")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -48,6 +51,7 @@ class Settings(BaseSettings):
     concord_secret_key: SecretStr | None = None
     concord_timezone: str = "Europe/London"
     concord_playground: bool | None = None
+    concord_teams_local: bool = False
     concord_log_level: str = "INFO"
     concord_log_format: Literal["json", "text"] = "json"
     concord_header_timeout: float = Field(default=10.0, gt=0)
@@ -100,6 +104,22 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _teams_local_stays_local(self) -> Settings:
+        """Teams without authentication only for a test client on this machine."""
+        if not self.concord_teams_local:
+            return self
+        why = "CONCORD_TEAMS_LOCAL serves Teams without authentication, to this machine only"
+        if self.microsoft_app_id:
+            raise ValueError(f"{why}: unset it, or unset MICROSOFT_APP_ID")
+        if self.concord_public_url and not is_loopback(urlsplit(self.concord_public_url).hostname):
+            raise ValueError(
+                f"{why}: CONCORD_PUBLIC_URL {self.concord_public_url} is not on this machine"
+            )
+        if not is_loopback(self.concord_host):
+            raise ValueError(f"{why}: CONCORD_HOST {self.concord_host} is not a loopback address")
+        return self
+
+    @model_validator(mode="after")
     def _slack_can_work(self) -> Settings:
         """Slack settings that could only fail later are refused at start."""
         if self.slack_client_id and not self.slack_client_secret:
@@ -129,6 +149,15 @@ class Settings(BaseSettings):
     @property
     def teams_configured(self) -> bool:
         return self.microsoft_app_id is not None
+
+    @property
+    def teams_served(self) -> bool:
+        """`/api/messages` exists: with Microsoft credentials, or in local mode."""
+        return self.teams_configured or self.concord_teams_local
+
+    @property
+    def listens_locally(self) -> bool:
+        return is_loopback(self.concord_host)
 
     @property
     def playground_enabled(self) -> bool:

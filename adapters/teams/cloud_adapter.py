@@ -14,19 +14,18 @@ as botbuilder has it. What it changes:
 - Any failure to authenticate is a 401 (botbuilder: a 500 for a token that is not
   a JWT). A token is only checked against Microsoft's signing keys once its issuer
   is one Bot Framework uses; garbage and foreign tokens are refused before that.
-- Without a Microsoft app id there is no authentication at all, so `local_only`
-  serves loopback peers only (403 otherwise) and only to a `serviceUrl` on this
-  machine: a local test client, never a stranger, and never a way to make Concord
-  call some other host.
+- The activity's `serviceUrl`, where the answer goes, must pass
+  `service_url.problem` before anything is sent (a 400 otherwise): a host every URL
+  parser reads alike; with credentials https, in local mode (no Microsoft app id,
+  CONCORD_TEAMS_LOCAL) this machine. Local mode checks no token: the setting, never
+  the peer's address, is what allows it.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 from typing import Any
-from urllib.parse import urlsplit
 
 from aiohttp import web
 from botbuilder.core import Bot, InvokeResponse, serializer_helper
@@ -36,6 +35,8 @@ from botframework.connector.auth import BotFrameworkAuthentication
 from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
 
+from adapters.teams import service_url
+
 log = logging.getLogger(__name__)
 
 _NEEDS_PEOPLE = (ActivityTypes.message, ActivityTypes.invoke)
@@ -43,26 +44,17 @@ _NEEDS_PEOPLE = (ActivityTypes.message, ActivityTypes.invoke)
 
 class ConcordCloudAdapter(CloudAdapter):
     def __init__(
-        self, bot_framework_authentication: BotFrameworkAuthentication, *, local_only: bool
+        self, bot_framework_authentication: BotFrameworkAuthentication, *, local: bool
     ) -> None:
         super().__init__(bot_framework_authentication)
-        self.local_only = local_only
+        self.local = local
 
     async def process(
         self, request: web.Request, bot: Bot, ws_response: web.WebSocketResponse | None = None
     ) -> web.Response:
         if request.method != "POST":
             raise web.HTTPMethodNotAllowed(request.method, ["POST"])
-        if self.local_only and not is_loopback(request.remote):
-            raise web.HTTPForbidden(
-                text="Concord has no MICROSOFT_APP_ID, so it only answers this machine"
-            )
         activity = await read_activity(request)
-        if self.local_only and not is_loopback(urlsplit(activity.service_url).hostname):
-            raise web.HTTPForbidden(
-                text="Concord has no MICROSOFT_APP_ID, so it only answers a serviceUrl "
-                "on this machine"
-            )
         auth_header = request.headers.get("Authorization", "")
         try:
             authenticated = await self.bot_framework_authentication.authenticate_request(
@@ -73,6 +65,9 @@ class ConcordCloudAdapter(CloudAdapter):
             raise web.HTTPUnauthorized(
                 text="the Bot Framework token is missing or invalid"
             ) from None
+        if refused := service_url.problem(activity.service_url, local=self.local):
+            log.info("Teams serviceUrl refused", extra={"why": refused})
+            raise web.HTTPBadRequest(text=f"the activity's serviceUrl is refused: {refused}")
         invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
         return invoke_http_response(invoke_response)
 
@@ -110,24 +105,11 @@ async def read_activity(request: web.Request) -> Activity:
     return activity
 
 
-def is_loopback(host: str | None) -> bool:
-    """`127.0.0.1`, `::1`, `localhost` and the like; False for anything else or nothing."""
-    if not host:
-        return False
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]").split("%")[0]).is_loopback
-    except ValueError:
-        return False
-
-
 def _missing(activity: Activity) -> str | None:
     if not isinstance(activity.type, str) or not activity.type:
         return "type"
-    service_url = activity.service_url
-    if not isinstance(service_url, str) or urlsplit(service_url).scheme not in ("http", "https"):
-        return "serviceUrl (an http or https URL)"
+    if not isinstance(activity.service_url, str) or not activity.service_url:
+        return "serviceUrl"
     if activity.conversation is None or not activity.conversation.id:
         return "conversation.id"
     if activity.recipient is None or not activity.recipient.id:

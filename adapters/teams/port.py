@@ -41,6 +41,7 @@ from botbuilder.schema import (
 from botframework.connector.aio import ConnectorClient
 from msrest.exceptions import ClientException, HttpOperationError
 
+from adapters.teams import service_url
 from adapters.teams.inbound import PLATFORM, THREAD_MARK
 from adapters.teams.render import render_card, summary
 from dialogs.core.cards import Card
@@ -69,14 +70,17 @@ class TeamsPort:
         *,
         app_id: str | None = None,
         public_url: str = "",
+        local: bool = False,
     ) -> None:
+        """`local`: no Microsoft credentials, so only a `serviceUrl` on this machine is called."""
         self._adapter = adapter
         self._app_id = app_id or None
         self._public_url = public_url
+        self._local = local
         self._chats: dict[tuple[str, str], str] = {}
 
     async def post(self, place: Place, delivery: dict[str, Any], card: Card) -> str:
-        reference = _reference(delivery, place)
+        reference = self._callable_reference(delivery, place)
         activity = self.card_activity(card)
         conversation_id = _conversation_id(reference, place)
         sent = await self._call(
@@ -90,7 +94,7 @@ class TeamsPort:
         return str(sent.id)
 
     async def update(self, place: Place, delivery: dict[str, Any], ref: str, card: Card) -> None:
-        reference = _reference(delivery, place)
+        reference = self._callable_reference(delivery, place)
         activity = self.card_activity(card)
         activity.id = ref
         conversation_id = _conversation_id(reference, place)
@@ -108,7 +112,7 @@ class TeamsPort:
             raise DeliveryError(
                 f"no Teams conversation known in tenant {actor.tenant_id}", permanent=True
             )
-        reference = _reference(delivery, place)
+        reference = self._callable_reference(delivery, place)
         activity = self.card_activity(card)
         conversation = reference.conversation
         if (
@@ -158,6 +162,15 @@ class TeamsPort:
     def card_activity(self, card: Card) -> Activity:
         """`card` as a message: the Adaptive Card, and its summary as text."""
         return card_message(render_card(card, public_url=self._public_url), summary(card))
+
+    def _callable_reference(
+        self, delivery: dict[str, Any], place: Place | None
+    ) -> ConversationReference:
+        """The stored reference, once its `serviceUrl` is one Concord will call."""
+        reference = _reference(delivery, place)
+        if refused := service_url.problem(reference.service_url, local=self._local):
+            raise DeliveryError(f"a stored Teams serviceUrl is refused: {refused}", permanent=True)
+        return reference
 
     async def _call(self, reference: ConversationReference, work: Work[T]) -> T:
         """Run `work` with a connector client for the reference's service, as the bot."""

@@ -2,9 +2,10 @@
 delivery port the outbox uses to answer.
 
 With `MICROSOFT_APP_ID` set every request's JWT is verified by botbuilder
-(`ConfigurationBotFrameworkAuthentication`, single- or multi-tenant); without it
-nothing is verified, so only this machine is served (see
-`adapters.teams.cloud_adapter`) and start-up logs a warning saying so.
+(`ConfigurationBotFrameworkAuthentication`, single- or multi-tenant). Without it the
+transport exists only in local mode (`TeamsConfig.local`, CONCORD_TEAMS_LOCAL): nothing
+is verified, Concord calls only a `serviceUrl` on this machine (see
+`adapters.teams.service_url`), and start-up logs a warning saying so.
 
 Each activity is handled before the HTTP response is sent, so Teams hears back
 only after the change is committed. What the engine answers for the person who
@@ -57,6 +58,7 @@ class TeamsConfig:
     app_type: str = "MultiTenant"
     tenant_id: str | None = None
     public_url: str = ""
+    local: bool = False
 
     @property
     def authenticated(self) -> bool:
@@ -80,23 +82,30 @@ class TeamsTransport:
     def __init__(
         self, concord: Concord, config: TeamsConfig, *, after_change: Callable[[], None]
     ) -> None:
+        if config.authenticated == config.local:
+            raise ValueError("Teams runs with a Microsoft app id or in local mode: one of them")
         self._config = config
         authentication = ConfigurationBotFrameworkAuthentication(_BotSettings(config))
-        self.adapter = ConcordCloudAdapter(authentication, local_only=not config.authenticated)
-        self.port = TeamsPort(self.adapter, app_id=config.app_id, public_url=config.public_url)
+        self.adapter = ConcordCloudAdapter(authentication, local=config.local)
+        self.port = TeamsPort(
+            self.adapter, app_id=config.app_id, public_url=config.public_url, local=config.local
+        )
         self.bot = TeamsBot(concord, self.port, after_change)
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_post(MESSAGING_PATH, self._messages)
 
     async def start(self) -> None:
-        if not self._config.authenticated:
+        if self._config.local:
             log.warning(
-                "MICROSOFT_APP_ID is not set: %s accepts Bot Framework activities WITHOUT "
-                "authentication, from this machine only. Set MICROSOFT_APP_ID and "
-                "MICROSOFT_APP_PASSWORD before Teams can reach Concord.",
+                "Teams in local mode (CONCORD_TEAMS_LOCAL): %s accepts Bot Framework "
+                "activities WITHOUT authentication and answers only a serviceUrl on this "
+                "machine, for a test client. Set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD "
+                "instead before Teams can reach Concord.",
                 MESSAGING_PATH,
             )
+        else:
+            log.info("Teams: %s checks every request's Bot Framework token", MESSAGING_PATH)
 
     async def stop(self) -> None:
         """Nothing runs between requests: each turn finishes before its response."""

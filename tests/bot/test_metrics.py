@@ -52,8 +52,10 @@ PLATFORMS = {"playground", "teams", "slack"}
 
 @pytest.fixture
 async def bot(clean_env, tmp_path):  # noqa: F811  (the fixture imported above)
-    """The whole app on SQLite, its clock held at START; (client, app, clock)."""
+    """The whole app on SQLite, its clock held at START, with the playground and Teams in
+    local mode; (client, app, clock)."""
     clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'concord.db'}")
+    clean_env.setenv("CONCORD_TEAMS_LOCAL", "true")
     clock = FakeClock(START)
     app = create_app(load_settings(), clock=clock)
 

@@ -34,9 +34,10 @@ ELSEWHERE = re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)(:\d+)?/)")
 
 @pytest.fixture
 def playground(tmp_path: Path) -> Iterator[str]:
-    """Concord serving Teams without an app id, and the playground pointed at it: its UI."""
+    """Concord serving Teams in local mode (no app id), and the playground pointed at it:
+    its UI."""
     require_playground()
-    server = Server(tmp_path / "concord", CONCORD_PLAYGROUND="false")
+    server = Server(tmp_path / "concord", CONCORD_PLAYGROUND="false", CONCORD_TEAMS_LOCAL="true")
     try:
         server.wait_until_healthy()
         with running_playground(tmp_path / "playground", f"{server.url}/api/messages") as url:

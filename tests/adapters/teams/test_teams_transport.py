@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from aiohttp import ClientResponse, web
-from aiohttp.test_utils import TestClient, TestServer, make_mocked_request
+from aiohttp.test_utils import TestClient, TestServer
 from botbuilder.core import Bot
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
@@ -23,7 +23,7 @@ from botbuilder.integration.aiohttp import (
 from botframework.connector.auth import jwt_token_extractor
 from sqlmodel import func, select
 
-from adapters.teams.cloud_adapter import ConcordCloudAdapter, is_loopback
+from adapters.teams.cloud_adapter import ConcordCloudAdapter
 from adapters.teams.package import MESSAGING_PATH
 from adapters.teams.port import TEAMS_LIMITS
 from adapters.teams.transport import TeamsBot, TeamsConfig, TeamsTransport
@@ -36,7 +36,7 @@ from dialogs.runner import EngineRunner
 from storage.database import Database
 from storage.models import Ballot, Channel, Poll
 from tests.stand_ins import teams_activities as teams
-from tests.stand_ins.teams_connector import TeamsConnectorStub, running_teams_connector
+from tests.stand_ins.teams_connector import TeamsConnectorStub
 from tests.support.fakes import FakeClock
 
 
@@ -51,14 +51,17 @@ class TeamsHarness:
         runner: EngineRunner | None = None,
         **config: Any,
     ) -> None:
-        """`runner`: share one engine with another transport, as `bot.app` does."""
+        """`runner`: share one engine with another transport, as `bot.app` does. Local mode
+        (CONCORD_TEAMS_LOCAL) unless `config` has an `app_id`."""
         self.database = database
         self.stub = stub
         self.clock = clock
         self.runner = runner or EngineRunner(Engine(database, clock=clock))
         self.engine = self.runner.engine
         self.transport = TeamsTransport(
-            self.runner, TeamsConfig(**config), after_change=lambda: None
+            self.runner,
+            TeamsConfig(**{"local": not config.get("app_id"), **config}),
+            after_change=lambda: None,
         )
         self.dispatcher = Dispatcher(
             database, self.engine, {"teams": self.transport.port}, clock=clock
@@ -96,18 +99,6 @@ class TeamsHarness:
         """Messages to the person's 1:1 chat with Concord."""
         chat = f"a:chat-{teams.USER_ID}"
         return [c for c in self.stub.calls_to("send") if c.conversation_id.startswith(chat)]
-
-
-@pytest.fixture
-def stub():
-    with running_teams_connector() as running:
-        yield running
-
-
-@pytest.fixture
-async def teams_app(database, stub, clock):
-    async with TeamsHarness(database, stub, clock) as harness:
-        yield harness
 
 
 def count(database, model, *where):
@@ -346,7 +337,7 @@ async def test_with_an_app_id_a_request_without_a_good_token_is_401(authenticate
     assert authenticated_app.stub.calls == []
 
 
-async def test_without_an_app_id_start_up_warns_loudly(database, stub, clock, caplog):
+async def test_local_mode_start_up_warns_loudly(database, stub, clock, caplog):
     with caplog.at_level(logging.WARNING):
         async with TeamsHarness(database, stub, clock):
             pass
@@ -356,35 +347,11 @@ async def test_without_an_app_id_start_up_warns_loudly(database, stub, clock, ca
     )
 
 
-def test_only_loopback_hosts_count_as_this_machine():
-    assert all(map(is_loopback, ["127.0.0.1", "::1", "localhost", "127.8.9.1", "[::1]"]))
-    assert not any(map(is_loopback, ["203.0.113.5", "10.0.0.1", "example.org", "", None]))
-
-
-class _Peer:
-    def __init__(self, host: str) -> None:
-        self._host = host
-
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return (self._host, 50000) if name == "peername" else default
-
-
-async def test_without_an_app_id_a_peer_beyond_this_machine_is_403(teams_app):
-    request = make_mocked_request(
-        "POST",
-        MESSAGING_PATH,
-        headers={"Content-Type": "application/json"},
-        transport=_Peer("203.0.113.5"),
-    )
-    assert request.remote == "203.0.113.5"
-    with pytest.raises(web.HTTPForbidden):
-        await teams_app.transport.adapter.process(request, teams_app.transport.bot)
-
-
-async def test_without_an_app_id_a_service_url_elsewhere_is_403(teams_app):
+async def test_in_local_mode_a_service_url_elsewhere_is_400(teams_app):
     activity = teams.message("https://smba.trafficmanager.net/emea/", "help")
     response = await teams_app.send(activity)
-    assert response.status == 403
+    assert response.status == 400
+    assert "only calls this machine" in (await response.json())["error"]
     assert teams_app.stub.calls == []
 
 
@@ -406,9 +373,7 @@ async def test_an_invoke_with_a_body_is_answered_once_serialised(teams_app, fixe
     that is already JSON fails there, so every Action.Execute was a 500."""
     authentication = ConfigurationBotFrameworkAuthentication(object())
     adapter = (
-        ConcordCloudAdapter(authentication, local_only=True)
-        if fixed
-        else CloudAdapter(authentication)
+        ConcordCloudAdapter(authentication, local=True) if fixed else CloudAdapter(authentication)
     )
     bot: TeamsBot = teams_app.transport.bot
     activity = teams.execute(teams_app.stub.service_url, {"action": "help-me"})
