@@ -42,7 +42,12 @@ def serve(monkeypatch, tmp_path, sqlite_template, caplog):
 
     @asynccontextmanager
     async def serving(host: str = "127.0.0.1", **settings: object) -> AsyncIterator[int]:
-        limits = {"concord_header_timeout": DEADLINE, "concord_body_timeout": DEADLINE}
+        # Teams in local mode, so that /api/messages exists and reads the bodies sent to it.
+        limits = {
+            "concord_header_timeout": DEADLINE,
+            "concord_body_timeout": DEADLINE,
+            "concord_teams_local": True,
+        }
         runner = app_runner(create_app(load_settings(**{**limits, **settings})))
         await runner.setup()
         port = free_port()
@@ -256,7 +261,12 @@ async def test_one_peer_cannot_take_more_than_its_share(serve, caplog):
 
 
 def test_concord_serve_itself_cuts_off_a_stalled_body_and_logs_one_line(tmp_path):
-    server = Server(tmp_path, CONCORD_BODY_TIMEOUT=str(DEADLINE), CONCORD_HEADER_TIMEOUT="2")
+    server = Server(
+        tmp_path,
+        CONCORD_BODY_TIMEOUT=str(DEADLINE),
+        CONCORD_HEADER_TIMEOUT="2",
+        CONCORD_TEAMS_LOCAL="true",
+    )
     try:
         server.wait_until_healthy()
         with socket.create_connection(("127.0.0.1", server.port), timeout=PATIENCE) as client:
