@@ -23,19 +23,20 @@ _audit = sa.table("auditentry", sa.column("action"), sa.column("detail", sa.JSON
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("member", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("role_chosen", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-    with op.batch_alter_table("collaborative", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "newcomer_role",
-                sqlmodel.sql.sqltypes.AutoString(length=20),
-                nullable=False,
-                server_default="member",
-            )
-        )
+    # Plain ALTER TABLE … ADD COLUMN, never a batch: on SQLite a batch would copy and drop
+    # `member`, which the foreign keys of a database in use refuse.
+    op.add_column(
+        "member", sa.Column("role_chosen", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
+    op.add_column(
+        "collaborative",
+        sa.Column(
+            "newcomer_role",
+            sqlmodel.sql.sqltypes.AutoString(length=20),
+            nullable=False,
+            server_default="member",
+        ),
+    )
     _mark_chosen_roles()
 
 
