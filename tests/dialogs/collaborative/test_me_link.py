@@ -127,7 +127,7 @@ def test_votes_cast_from_both_before_linking_become_one_the_second_platforms(cha
     assert counts(chat.seen_in(TEAMS)[-1]) == {"Soup": 0, "Salad": 1}
 
 
-def test_the_merged_member_keeps_the_higher_role_an_organisation_and_both_identities(
+def test_the_merged_member_keeps_an_organisation_both_identities_and_the_last_coordinator(
     chat, database
 ):
     chat.says(ASHA_SLACK, SLACK, 'org add "Riverside Trust"')
@@ -138,7 +138,8 @@ def test_the_merged_member_keeps_the_higher_role_an_organisation_and_both_identi
 
     # The code is shown on Teams (the observer) and typed on Slack (the coordinator).
     code = chat.code(ASHA_TEAMS, TEAMS)
-    assert "now one member" in chat.says(ASHA_SLACK, SLACK, f"me link {code}")
+    shown = chat.says(ASHA_SLACK, SLACK, f"me link {code}")
+    assert "now one member" in shown and "You stay a coordinator" in shown
 
     with database.session() as session:
         assert session.exec(select(func.count()).select_from(Member)).one() == before - 1
