@@ -167,3 +167,12 @@ def test_only_a_coordinator_chooses_what_newcomers_start_as(chat, database):
     assert "not as coordinators" in refused
     with database.session() as session:
         assert session.exec(select(Collaborative.newcomer_role)).one() == "member"
+
+
+def test_help_shows_coordinators_the_newcomers_setting_and_members_not(chat):
+    shown = chat.says(ASHA_SLACK, SLACK, "help all")
+    assert "People who join Northshire start as members" in shown
+    assert "`settings newcomers [member|observer]`" in shown
+    chat.says(ASHA_SLACK, SLACK, "settings newcomers observer")
+    assert "start as observers" in chat.says(ASHA_SLACK, SLACK, "help settings")
+    assert "settings newcomers" not in chat.says(BEN_SLACK, SLACK, "help all")
