@@ -7,6 +7,7 @@ channel; Asha uses both platforms.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -61,14 +62,19 @@ class TwoPlatforms(Conversation):
         return self.says(actor, place, "me link").split("Your code: ")[1].split()[0]
 
 
-@pytest.fixture
-def chat(database, clock):
+def linked_channels(database, clock) -> Iterator[TwoPlatforms]:
+    """Asha sets Northshire up on Slack and links the Teams channel."""
     conversation = TwoPlatforms(database, clock)
     conversation.says(ASHA_SLACK, SLACK, 'setup "Northshire"')
     shown = conversation.says(ASHA_SLACK, SLACK, "link")
     conversation.says(ASHA_TEAMS, TEAMS, f"link {shown.split('Link code: ')[1].split()[0]}")
     yield conversation
     conversation.close()
+
+
+@pytest.fixture
+def chat(database, clock):
+    yield from linked_channels(database, clock)
 
 
 def count(database, model, *where) -> int:

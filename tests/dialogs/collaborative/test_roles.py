@@ -19,6 +19,7 @@ from tests.dialogs.collaborative.test_me_link import (
     SLACK,
     TEAMS,
     TwoPlatforms,
+    linked_channels,
 )
 from tests.support.conversation import counts, text_of
 
@@ -30,12 +31,7 @@ OBSERVER_REFUSED = "Observers see polls but do not vote."
 
 @pytest.fixture
 def chat(database, clock):
-    conversation = TwoPlatforms(database, clock)
-    conversation.says(ASHA_SLACK, SLACK, 'setup "Northshire"')
-    shown = conversation.says(ASHA_SLACK, SLACK, "link")
-    conversation.says(ASHA_TEAMS, TEAMS, f"link {shown.split('Link code: ')[1].split()[0]}")
-    yield conversation
-    conversation.close()
+    yield from linked_channels(database, clock)
 
 
 def role_of(database, actor: Actor) -> tuple[str, bool]:
