@@ -18,7 +18,7 @@ from typing import Any
 from sqlmodel import Session
 
 from dialogs.checkins import answers, runs, schedules, summary
-from dialogs.collaborative import channels, decisions, directory, identity_link, members
+from dialogs.collaborative import channels, decisions, directory, identity_link, members, roles
 from dialogs.collaborative import setup as collaborative_setup
 from dialogs.commands.help import NOT_YET
 from dialogs.commands.parser import parse
@@ -322,6 +322,7 @@ COMMANDS: dict[str, CommandHandler] = {
     "org.join": members.org_join,
     "org.list": members.org_list,
     "role": members.role,
+    "settings.newcomers": roles.newcomers,
     "poll": start.start,
     "poll.list": lifecycle.list_polls,
     "poll.close": lifecycle.close,

@@ -30,6 +30,7 @@ DECISIONS = (
     "link",
     "org.add",
     "role",
+    "settings",
     "poll.close",
     "poll.reopen",
     "purpose.adopt",

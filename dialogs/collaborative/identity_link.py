@@ -21,8 +21,10 @@ member typing it (B, the second platform) into the member who asked for the code
 - Participation: one row per poll, the earliest first vote kept.
 - Check-in answers: where both answered the same question of the same run, B's
   answer replaces A's (there is no history of answers).
-- Role: the higher of coordinator > member > observer. Organisation: A's if set,
-  else B's. Reminders, all or one poll's, stay muted if either account muted them.
+- Role: a role set on purpose beats one given on joining; otherwise the more
+  restricted stays, and a collaborative's last coordinator stays one
+  (`roles.merged`, which also says why). Organisation: A's if set, else B's.
+  Reminders, all or one poll's, stay muted if either account muted them.
 - What B made (polls, check-ins, codes, log entries) is credited to A; B's member
   row is removed; the decision log records the link.
 
@@ -36,11 +38,12 @@ from __future__ import annotations
 from sqlalchemy import delete, tuple_, update
 from sqlmodel import Session, col, select
 
+from dialogs.collaborative import roles
 from dialogs.collaborative.codes import MEMBER_CODE, claim_code, find_code, issue_code
 from dialogs.commands.syntax import Command
 from dialogs.core import effects
 from dialogs.core.messages import checkin_key, poll_key
-from dialogs.core.turn import Refusal, Turn
+from dialogs.core.turn import Refusal, Turn, with_article
 from storage.models import (
     LATEST_BALLOT,
     AuditEntry,
@@ -56,7 +59,6 @@ from storage.models import (
     PollReminderMute,
 )
 
-_RANK = {"observer": 0, "member": 1, "coordinator": 2}
 _ASK_AGAIN = "type `me link` on your other platform for a new one"
 
 
@@ -106,18 +108,26 @@ def _merge_with_code(turn: Turn, code: str) -> None:
             "different platforms.",
             "Type the code on your other platform.",
         )
-    replaced = merge_members(turn, first, second)
+    role = roles.merged(session, collaborative, first, second)
+    replaced = merge_members(turn, first, second, role)
     turn.member = first
     turn.audit(
         "me.link",
         f"joined their other account ({second.display_name}) to this member",
         merged_member_id=second.id,
         platform=turn.actor.platform,
+        role=role.role,
+    )
+    voting = (
+        "who sees polls but does not vote"
+        if role.role == "observer"
+        else "with one vote in each poll"
     )
     turn.say(
         "Your accounts are now one member",
-        f"On either platform, you are {first.display_name} of "
-        f"{collaborative.name}, a {first.role}, with one vote in each poll.",
+        f"On either platform, you are {first.display_name} of {collaborative.name}, "
+        f"{with_article(role.role)} {voting}.",
+        role.why,
         (
             f"You had voted from both accounts in {replaced} open poll(s): the vote from "
             "this account now counts, the other is kept only as history."
@@ -127,9 +137,9 @@ def _merge_with_code(turn: Turn, code: str) -> None:
     )
 
 
-def merge_members(turn: Turn, keep: Member, gone: Member) -> int:
-    """Merge `gone` into `keep` (see the module docstring); return how many open polls had
-    a latest ballot from both, where `gone`'s now counts."""
+def merge_members(turn: Turn, keep: Member, gone: Member, role: roles.Merged) -> int:
+    """Merge `gone` into `keep`, who gets `role` (see the module docstring); return how many
+    open polls had a latest ballot from both, where `gone`'s now counts."""
     session, now = turn.session, turn.now
     assert turn.collaborative is not None and keep.id is not None and gone.id is not None
     session.execute(
@@ -146,8 +156,7 @@ def merge_members(turn: Turn, keep: Member, gone: Member) -> int:
         (AuditEntry, AuditEntry.actor_member_id),
     ):
         session.execute(update(table).where(col(column) == gone.id).values({column: keep.id}))
-    if _RANK.get(gone.role, 0) > _RANK.get(keep.role, 0):
-        keep.role = gone.role
+    keep.role, keep.role_chosen = role.role, role.chosen
     if keep.organisation_id is None:
         keep.organisation_id = gone.organisation_id
     keep.reminders_muted = keep.reminders_muted or gone.reminders_muted

@@ -50,14 +50,18 @@ def member_for(turn: Turn, collaborative: Collaborative, actor: Actor) -> Member
         if actor.display_name and found.display_name != actor.display_name[:MAX_NAME]:
             found.display_name = actor.display_name[:MAX_NAME]
         return found
-    return add_member(turn, collaborative, actor, role="member")
+    return add_member(turn, collaborative, actor, collaborative.newcomer_role, chosen=False)
 
 
-def add_member(turn: Turn, collaborative: Collaborative, actor: Actor, role: str) -> Member:
+def add_member(
+    turn: Turn, collaborative: Collaborative, actor: Actor, role: str, *, chosen: bool
+) -> Member:
+    """A new member with `role`: `chosen` on purpose (`setup`), or as newcomers start."""
     member = Member(
         collaborative_id=collaborative.id,
         display_name=actor.display_name[:MAX_NAME],
         role=role,
+        role_chosen=chosen,
         created_at=turn.now,
     )
     turn.session.add(member)
@@ -139,6 +143,7 @@ def role(turn: Turn, command: Command) -> None:
     person = resolve_person(turn, collaborative, command.args["person"])
     new_role = command.args["role"]
     if person.role == new_role:
+        person.role_chosen = True  # a coordinator confirmed it: no longer only a default
         turn.say(f"{person.display_name} is already {with_article(new_role)}.")
         return
     if person.role == "coordinator" and _coordinator_count(turn.session, collaborative) == 1:
@@ -146,7 +151,7 @@ def role(turn: Turn, command: Command) -> None:
             f"{person.display_name} is the only coordinator; someone must stay one.",
             "Make someone else a coordinator first.",
         )
-    old_role, person.role = person.role, new_role
+    old_role, person.role, person.role_chosen = person.role, new_role, True
     turn.audit(
         "role",
         f"made {person.display_name} {with_article(new_role)} (was {old_role})",

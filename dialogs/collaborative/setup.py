@@ -28,7 +28,7 @@ def setup(turn: Turn, command: Command, default_timezone: str) -> None:
     turn.session.flush()
     turn.channel = _link_channel(turn, collaborative)
     turn.collaborative = collaborative
-    turn.member = add_member(turn, collaborative, turn.actor, role="coordinator")
+    turn.member = add_member(turn, collaborative, turn.actor, "coordinator", chosen=True)
     turn.audit("setup", f"set up {name} (times shown in {timezone})")
     turn.reply(
         Card(

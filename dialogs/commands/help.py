@@ -12,6 +12,7 @@ from dialogs.commands.syntax import SYNTAX, Syntax
 from dialogs.commands.values import clip
 from dialogs.core.cards import Block, Card, Context, Heading, Text
 from dialogs.core.turn import Refusal, Turn, with_article
+from storage.models import Collaborative
 
 # Commands whose behaviour arrives in a later release, and with what.
 NOT_YET = {
@@ -54,7 +55,7 @@ def reference_card(turn: Turn, topic: str | None) -> Card:
         role = turn.member.role
         usable = [s for s in SYNTAX if _may(role, s)]
         intro = f"You are {with_article(role)} of {turn.collaborative.name}."
-        lines = [_role_note(role)]
+        lines = [_role_note(role, turn.collaborative)]
         if topic not in (None, ALL):
             usable = _about(usable, topic)
     blocks: list[Block] = [Heading(text="What you can do here"), Text(text=intro)]
@@ -90,9 +91,12 @@ def _may(role: str, syntax: Syntax) -> bool:
     return True
 
 
-def _role_note(role: str) -> str:
+def _role_note(role: str, collaborative: Collaborative) -> str:
     if role == "observer":
         return "Observers see polls and results but do not vote."
     if role == "member":
         return "Vote with the buttons on a poll. Coordinators start polls."
-    return ""
+    return (
+        f"People who join {collaborative.name} start as {collaborative.newcomer_role}s "
+        "(`settings newcomers member|observer` changes it)."
+    )

@@ -138,6 +138,13 @@ SYNTAX: tuple[Syntax, ...] = (
         ),
         who="coordinator",
     ),
+    Syntax(
+        "settings.newcomers",
+        ("settings", "newcomers"),
+        "choose whether people who join later start as members or observers",
+        (Arg("role", "role", optional=True, placeholder="member|observer"),),
+        who="coordinator",
+    ),
     Syntax("poll.list", ("poll", "list"), "list the polls"),
     Syntax(
         "poll.close",

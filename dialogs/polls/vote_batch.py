@@ -200,7 +200,7 @@ def _members(
     clicks: list[ActionInvoked],
     channels: dict[PlaceKey, Collaborative],
 ) -> dict[PersonKey, Member]:
-    """Every voter's member, joining (as `membership.member_for` does) those new here."""
+    """Every voter's member, joining (as `members.member_for` does) those new here."""
     people: dict[PersonKey, Actor] = {}
     for click in clicks:
         found = channels.get((click.place.platform, click.place.tenant_id, click.place.channel_id))
@@ -227,19 +227,25 @@ def _members(
         connection.execute(_RENAME, renamed)
     newcomers = [(key, actor) for key, actor in people.items() if key not in members]
     if newcomers:
-        members.update(_join(connection, now, newcomers))
+        starts_as = {c.id: c.newcomer_role for c in channels.values()}
+        members.update(_join(connection, now, newcomers, starts_as))
     return members
 
 
 def _join(
-    connection: Connection, now: datetime, newcomers: list[tuple[PersonKey, Actor]]
+    connection: Connection,
+    now: datetime,
+    newcomers: list[tuple[PersonKey, Actor]],
+    starts_as: dict[int | None, str],
 ) -> dict[PersonKey, Member]:
-    """New members (and their identities) in two statements, as `membership.add_member`."""
+    """New members (and their identities) in two statements, as `members.member_for`: each
+    with the role its collaborative's newcomers start as."""
     rows = [
         {
             "collaborative_id": key[0],
             "display_name": actor.display_name[:MAX_NAME],
-            "role": "member",
+            "role": starts_as[key[0]],
+            "role_chosen": False,
             "reminders_muted": False,
             "created_at": now,
         }

@@ -17,6 +17,7 @@ class Collaborative(SQLModel, table=True):
     name: str = Field(max_length=120)
     timezone: str = Field(max_length=64)
     require_organisation: bool = False
+    newcomer_role: str = Field(default="member", max_length=20)  # who joins later starts so
     created_at: datetime
 
 
@@ -55,6 +56,7 @@ class Member(SQLModel, table=True):
     display_name: str = Field(max_length=120)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
     role: str = Field(default="member", max_length=20)
+    role_chosen: bool = False  # set on purpose (`setup`, `role`), not given on joining
     reminders_muted: bool = False
     created_at: datetime
 

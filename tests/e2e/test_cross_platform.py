@@ -221,3 +221,29 @@ async def test_one_person_on_both_platforms_votes_once_after_me_link(both):
     teams_now = words(both.last_teams_update(teams_poll.response["id"]).card)
     assert shown_counts(slack_now) == shown_counts(teams_now)
     assert shown_counts(teams_now)["voters"] == "1 person voted"
+
+
+async def test_an_observers_second_account_stays_an_observer_after_me_link(both):
+    """The attack of issue 16: an observer on Slack joins the Teams channel with a second
+    account (a member, as newcomers start), joins the accounts, and tries to vote."""
+    ben_slack, ben_teams = SLACK_USERS[0], ("29:ben", "Ben Okafor")
+    await both.slack_says("help", ben_slack)
+    assert "now an observer" in await both.slack_says(f"role observer <@{ben_slack[0]}>")
+    await both.slack_says('poll "Lunch?" "Soup" "Salad"')
+    await both.deliver()
+    teams_poll = both.teams_channel_posts()[-1]
+    await both.teams_says("help", ben_teams)
+    shown = await both.slack_says("me link", ben_slack)
+    code = re.search(r"Your code: ([A-Z0-9]{3}-[A-Z0-9]{3})", shown)
+    assert code, shown
+
+    await both.teams_says(f"me link {code.group(1)}", ben_teams)
+    await both.teams_clicks(submit_actions(teams_poll.card)["Salad"], ben_teams)
+    await both.deliver()
+
+    told = words([c.body for c in both.teams_posts()])
+    assert "an observer who sees polls but does not vote" in told
+    assert "a role set on purpose isn't changed by joining accounts" in told
+    assert "Observers see polls but do not vote." in told
+    assert count(both.slack.database, Ballot) == 0
+    assert result_figures(both.slack.engine, 1) == {"Soup": 0, "Salad": 0}

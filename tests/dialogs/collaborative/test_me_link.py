@@ -7,6 +7,7 @@ channel; Asha uses both platforms.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -61,14 +62,19 @@ class TwoPlatforms(Conversation):
         return self.says(actor, place, "me link").split("Your code: ")[1].split()[0]
 
 
-@pytest.fixture
-def chat(database, clock):
+def linked_channels(database, clock) -> Iterator[TwoPlatforms]:
+    """Asha sets Northshire up on Slack and links the Teams channel."""
     conversation = TwoPlatforms(database, clock)
     conversation.says(ASHA_SLACK, SLACK, 'setup "Northshire"')
     shown = conversation.says(ASHA_SLACK, SLACK, "link")
     conversation.says(ASHA_TEAMS, TEAMS, f"link {shown.split('Link code: ')[1].split()[0]}")
     yield conversation
     conversation.close()
+
+
+@pytest.fixture
+def chat(database, clock):
+    yield from linked_channels(database, clock)
 
 
 def count(database, model, *where) -> int:
@@ -127,7 +133,7 @@ def test_votes_cast_from_both_before_linking_become_one_the_second_platforms(cha
     assert counts(chat.seen_in(TEAMS)[-1]) == {"Soup": 0, "Salad": 1}
 
 
-def test_the_merged_member_keeps_the_higher_role_an_organisation_and_both_identities(
+def test_the_merged_member_keeps_an_organisation_both_identities_and_the_last_coordinator(
     chat, database
 ):
     chat.says(ASHA_SLACK, SLACK, 'org add "Riverside Trust"')
@@ -138,7 +144,8 @@ def test_the_merged_member_keeps_the_higher_role_an_organisation_and_both_identi
 
     # The code is shown on Teams (the observer) and typed on Slack (the coordinator).
     code = chat.code(ASHA_TEAMS, TEAMS)
-    assert "now one member" in chat.says(ASHA_SLACK, SLACK, f"me link {code}")
+    shown = chat.says(ASHA_SLACK, SLACK, f"me link {code}")
+    assert "now one member" in shown and "You stay a coordinator" in shown
 
     with database.session() as session:
         assert session.exec(select(func.count()).select_from(Member)).one() == before - 1
