@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from aiohttp import StreamReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Handler, Middleware
 from aiohttp.web_protocol import RequestHandler
 
@@ -132,6 +133,16 @@ class GuardedHandler(RequestHandler):
         self._between_requests = True
         self._bytes_since_request = 0
         self._last_body = body
+
+    def log_exception(self, *args: Any, **kw: Any) -> None:
+        """A request aiohttp can't parse gets aiohttp's 400 and one line, not a traceback."""
+        error = kw.get("exc_info")
+        if isinstance(error, HttpProcessingError) and error.code < 500:
+            log.info(
+                "refused a malformed HTTP request: %s", error.message, extra={"peer": self._peer}
+            )
+            return
+        super().log_exception(*args, **kw)
 
     def _last_body_done(self) -> bool:
         return self._last_body is None or self._last_body.is_eof()

@@ -303,3 +303,25 @@ def test_a_deadline_or_cap_that_cannot_work_stops_start_up(
         load_settings()
 
     assert str(refused.value).startswith(said)
+
+
+@pytest.mark.parametrize(
+    "request_head",
+    [
+        b"GET /healthz HTTP/1.1\r\nBad Header\r\n\r\n",
+        b"POST /api/messages HTTP/1.1\r\nContent-Length: abc\r\n\r\n",
+        b"GET /healthz HTTP/1.1\r\nX: " + b"a" * 70_000 + b"\r\n\r\n",
+        b"GET /\x00 HTTP/1.1\r\n\r\n",
+    ],
+    ids=["header-without-colon", "length-not-a-number", "header-too-long", "nul-in-path"],
+)
+async def test_a_request_aiohttp_cannot_parse_gets_400_and_one_line(serve, caplog, request_head):
+    async with serve() as port:
+        reader, writer = await connect(port)
+        writer.write(request_head)
+
+        answer = await until_closed(reader)
+
+    assert answer.startswith((b"HTTP/1.0 400 Bad Request\r\n", b"HTTP/1.1 400 Bad Request\r\n"))
+    assert len([line for line in lines(caplog) if "malformed HTTP request" in line]) == 1
+    assert no_traceback(caplog)
