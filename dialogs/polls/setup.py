@@ -25,6 +25,7 @@ from dialogs.core.turn import Refusal, Turn, said
 from dialogs.polls.confirm import close_button
 from dialogs.polls.render import render_poll
 from storage.models import Collaborative, Member, Organisation, Poll, PollOption
+from storage.numbering import next_number
 
 MAX_QUESTION = 300
 MAX_OPTION = 150
@@ -210,14 +211,8 @@ def create_poll(
     session: Session, now: datetime, collaborative: Collaborative, by: Member, spec: PollSpec
 ) -> Poll:
     """Store a checked poll, set its timers, log it and post it in every channel."""
-    number = (
-        session.exec(
-            select(func.coalesce(func.max(Poll.number), 0)).where(
-                Poll.collaborative_id == collaborative.id
-            )
-        ).one()
-        + 1
-    )
+    assert collaborative.id is not None
+    number = next_number(session, collaborative.id, Poll)
     poll = Poll(
         collaborative_id=collaborative.id,
         number=number,
