@@ -258,7 +258,9 @@ class Engine:
 
     def _action(self, turn: Turn, event: ActionInvoked) -> None:
         action = actions.parse(event.action)
-        if action is not None and turn.collaborative is None:
+        if action is None:
+            log.info("unreadable action refused", extra={"action": event.action[:80]})
+        elif turn.collaborative is None:
             _scope_from_action(turn, action)
         _act(turn, action, event.form_values)
 
