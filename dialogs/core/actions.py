@@ -319,6 +319,13 @@ def parse(text: str) -> Action | None:
     return None
 
 
+def read_id(text: str) -> int | None:
+    """`text` (a form's choice, untrusted) as a row id, or None if no row can have it."""
+    if not re.fullmatch(r"\d{1,10}", text, re.ASCII):
+        return None
+    return ident if (ident := int(text)) <= MAX_ID else None
+
+
 def is_vote(text: str) -> bool:
     """A cheap first look for the vote-click fast path: does `text` claim to be a vote?
     (`parse` still decides whether it is one.)"""
