@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from dialogs.core.events import CommandIssued
-from storage.models import Poll
+from storage.models import CheckinSchedule, Poll
 from tests.support.conversation import ASHA, NORTH, Conversation, all_at_once, text_of
 
 
@@ -26,9 +26,9 @@ def polls_started_at_once(chat: Conversation, count: int) -> list[str]:
     return [text_of(reply[0].card) for reply in replies]
 
 
-def numbers(database) -> list[int]:
+def numbers(database, model=Poll) -> list[int]:
     with database.session() as session:
-        return sorted(session.exec(select(Poll.number)).all())
+        return sorted(session.exec(select(model.number)).all())
 
 
 @pytest.mark.postgres
@@ -44,3 +44,10 @@ def test_twenty_polls_started_at_once_are_numbered_1_to_20(chat, database):
     shown = polls_started_at_once(chat, 20)
     assert [s for s in shown if "is open" not in s] == []
     assert numbers(database) == list(range(1, 21))
+
+
+def test_twenty_check_ins_added_at_once_are_numbered_1_to_20(chat, database):
+    commands = [CommandIssued(ASHA, NORTH, 'checkin add "every monday 09:00"')] * 20
+    replies = all_at_once(commands, chat.engine)
+    assert all("went wrong" not in text_of(reply[0].card) for reply in replies)
+    assert numbers(database, CheckinSchedule) == list(range(1, 21))
