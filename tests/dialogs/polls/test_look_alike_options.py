@@ -65,3 +65,11 @@ def test_an_added_look_alike_option_is_refused_too(chat):
         BEN, NORTH, add.replace("form:", "submit:"), {"option": f"S{CYRILLIC_A}lad"}
     )
     assert "reads the same as “Salad”" in effects[0].form.error
+
+
+def test_a_look_alike_option_added_by_an_edit_is_refused(chat, database):
+    chat.says(ASHA, NORTH, 'poll "Lunch?" "Soup" "Salad"')
+    shown = chat.says(ASHA, NORTH, f'poll edit 1 --add-option "S{CYRILLIC_A}lad"')
+    assert "reads the same as “Salad”" in shown
+    with database.session() as session:
+        assert len(session.exec(select(PollOption)).all()) == 2
