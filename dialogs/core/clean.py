@@ -70,11 +70,12 @@ def _values(values: dict[str, str | list[str]]) -> tuple[dict[str, str | list[st
     removed = 0
     kept: dict[str, str | list[str]] = {}
     for key, value in values.items():
+        count = 0  # anything but text or a list of choices is left as the adapter gave it
         if isinstance(value, str):
             value, count = storable(value)
-        else:
-            pairs = [storable(item) for item in value]
+        elif isinstance(value, list):
+            pairs = [storable(item) if isinstance(item, str) else (item, 0) for item in value]
             value, count = [text for text, _ in pairs], sum(n for _, n in pairs)
-        kept[storable(key)[0]] = value
+        kept[storable(key)[0] if isinstance(key, str) else key] = value
         removed += count
     return kept, removed
