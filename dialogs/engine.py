@@ -23,7 +23,7 @@ from dialogs.collaborative import setup as collaborative_setup
 from dialogs.commands.help import NOT_YET
 from dialogs.commands.parser import parse
 from dialogs.commands.syntax import Command
-from dialogs.core import actions, exports, reactions
+from dialogs.core import actions, clean, exports, reactions
 from dialogs.core.actions import (
     Action,
     Answer,
@@ -96,6 +96,10 @@ class Engine:
         handled at most once: a retry finds the id recorded with the first change and
         does nothing.
         """
+        event, removed = clean.cleaned(event)
+        return clean.noted(removed, event, self._handle(event, event_id))
+
+    def _handle(self, event: Event, event_id: str | None) -> list[Effect]:
         if isinstance(event, Installed):
             return self._installed(event)
         echo = event.text if isinstance(event, CommandIssued) else None
@@ -154,7 +158,7 @@ class Engine:
         }
         stored: dict[int, list[Effect] | None] = {}
         if clicks:
-            batch = list(clicks.values())
+            batch = [clean.action(click)[0] for click in clicks.values()]
             try:
                 cast = self.database.run(
                     lambda session: vote_batch.cast(session, self.clock(), batch)
@@ -258,7 +262,9 @@ class Engine:
 
     def _action(self, turn: Turn, event: ActionInvoked) -> None:
         action = actions.parse(event.action)
-        if action is not None and turn.collaborative is None:
+        if action is None:
+            log.info("unreadable action refused", extra={"action": event.action[:80]})
+        elif turn.collaborative is None:
             _scope_from_action(turn, action)
         _act(turn, action, event.form_values)
 

@@ -39,7 +39,6 @@ from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
 
 PLATFORM = "slack"
 MAX_ACTION = 200
-MAX_TEXT = 4000
 MAX_NAME = 200
 MAX_FORM_VALUE = 3000
 MAX_FORM_INPUTS = 50
@@ -80,7 +79,8 @@ def from_app_mention(
     """
     if not isinstance(event, Mapping) or event.get("type") != "app_mention":
         return None
-    text = _string(event.get("text"), MAX_TEXT * 2)
+    text = event.get("text")
+    text = text if isinstance(text, str) else ""
     match = LEADING_MENTION.match(text)
     if match and (bot_user_id is None or match.group(1) == bot_user_id):
         text = text[match.end() :]
@@ -93,7 +93,7 @@ def from_direct_message(event: Mapping[str, Any], team_id: str) -> CommandIssued
         return None
     if event.get("channel_type") != "im":
         return None
-    return _message_command(event, team_id, _string(event.get("text"), MAX_TEXT * 2))
+    return _message_command(event, team_id, event.get("text"))
 
 
 def from_block_actions(payload: Mapping[str, Any]) -> ActionInvoked | None:
@@ -209,15 +209,16 @@ def normalise_mentions(text: str) -> str:
 
 def command_text(raw: object) -> str:
     """Command text as the grammar reads it: mentions normalised, `&amp;`/`&lt;`/`&gt;`
-    decoded (once), at most MAX_TEXT characters. Anything but a string is ""."""
-    text = normalise_mentions(_string(raw, MAX_TEXT * 2))
-    return ENTITY.sub(lambda m: ENTITIES[m.group(1)], text)[:MAX_TEXT]
+    decoded (once). Anything but a string is "". Never cut: a command longer than the
+    engine reads is refused there, saying how long it is (a cut could drop a flag)."""
+    text = normalise_mentions(raw if isinstance(raw, str) else "")
+    return ENTITY.sub(lambda m: ENTITIES[m.group(1)], text)
 
 
 # Reading one piece of a payload, defensively.
 
 
-def _message_command(event: Mapping[str, Any], team_id: str, text: str) -> CommandIssued | None:
+def _message_command(event: Mapping[str, Any], team_id: str, text: object) -> CommandIssued | None:
     """The command in a person's message event, or None for bots, edits and subtypes."""
     if any(key in event for key in ("subtype", "bot_id", "bot_profile", "edited")):
         return None

@@ -29,7 +29,6 @@ from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
 PLATFORM = "teams"
 CARD_ACTION_INVOKE = "adaptiveCard/action"
 THREAD_MARK = ";messageid="
-MAX_TEXT = 4000
 _AT = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 
 
@@ -93,7 +92,7 @@ def command_text(activity: Activity) -> str:
             text = text.replace(shown, " ", 1)
     text = _AT.sub(lambda match: "@" + match.group(1).strip(), text)
     text = html.unescape(text).replace("\xa0", " ")
-    return " ".join(text.split())[:MAX_TEXT]
+    return " ".join(text.split())  # never cut: the engine refuses what is too long
 
 
 def card_action(activity: Activity) -> tuple[str, dict[str, str | list[str]]] | None:

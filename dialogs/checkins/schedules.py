@@ -16,7 +16,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from dialogs.checkins.recurrence import describe_rule, next_occurrence, parse_recurrence
@@ -38,6 +37,7 @@ from dialogs.core.cards import (
 )
 from dialogs.core.turn import Refusal, Turn
 from storage.models import CheckinSchedule, Collaborative
+from storage.numbering import next_number
 
 DEFAULT_WINDOW = 24 * 3600
 MAX_QUESTIONS = 5
@@ -75,7 +75,7 @@ def add(turn: Turn, command: Command) -> None:
         )
     schedule = CheckinSchedule(
         collaborative_id=collaborative.id,
-        number=_next_number(turn.session, collaborative),
+        number=next_number(turn.session, collaborative.id or 0, CheckinSchedule),
         recurrence=text,
         rule=rule,
         timezone=collaborative.timezone,
@@ -293,17 +293,6 @@ def _schedule_by_id(
     if schedule is None or schedule.collaborative_id != collaborative.id:
         raise Refusal("That check-in isn't part of this channel's collaborative.")
     return schedule
-
-
-def _next_number(session: Session, collaborative: Collaborative) -> int:
-    return (
-        session.exec(
-            select(func.coalesce(func.max(CheckinSchedule.number), 0)).where(
-                CheckinSchedule.collaborative_id == collaborative.id
-            )
-        ).one()
-        + 1
-    )
 
 
 def _sentence(text: str) -> str:

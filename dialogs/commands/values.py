@@ -38,14 +38,14 @@ def parse_mention(value: str) -> dict[str, str]:
 
 
 def parse_count(value: str, what: str, minimum: int, maximum: int) -> int:
-    if not re.fullmatch(r"\d{1,9}", value):
+    if not re.fullmatch(r"\d+", value):
         raise GrammarError(
             f"{what} needs a whole number, not `{clip(value, 30)}`.",
             f"Use a number from {minimum} to {maximum}.",
         )
-    number = int(value)
+    number = int(value) if len(value) <= 12 else maximum + 1  # never convert a huge string
     if not minimum <= number <= maximum:
-        raise GrammarError(f"{what} must be from {minimum} to {maximum}, not {number}.")
+        raise GrammarError(f"{what} must be from {minimum} to {maximum}, not {clip(value, 30)}.")
     return number
 
 

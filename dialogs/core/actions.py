@@ -7,8 +7,9 @@ posted in Slack and Teams carry today's strings, so each format below is a contr
 clicked (tests/dialogs/core/test_actions.py pins every kind).
 
 Whatever comes back is untrusted. `parse` accepts only the formats below (ids of at
-most 12 digits, nothing before or after) and answers None for anything else; what an
-action names is then checked against the database by the code that handles it.
+most 12 digits and at most `MAX_ID`, nothing before or after) and answers None for
+anything else, before any query is made; what an action names is then checked against
+the database by the code that handles it.
 
 Private messages carry buttons and forms too: a nudge's Propose, the coordinators'
 group editor, a form Teams opens in the person's 1:1 chat with Concord. Those come
@@ -41,6 +42,7 @@ from storage.models import (
 )
 
 MAX_ACTION_LENGTH = 200
+MAX_ID = 2**31 - 1  # the largest id a table's integer key can hold
 _ID = r"(\d{1,12})"
 # Consent stances: those given by a button alone, and those that need a reason (a form).
 _PLAIN = "(" + "|".join(re.escape(s) for s in STANCES if s not in NEEDS_REASON) + ")"
@@ -129,7 +131,10 @@ class Action:
         match = cls.PATTERN.fullmatch(text)
         if match is None:
             return None
-        return cls(*(convert(g) for convert, g in zip(_types(cls), match.groups(), strict=True)))
+        values = [convert(g) for convert, g in zip(_types(cls), match.groups(), strict=True)]
+        if any(isinstance(value, int) and value > MAX_ID for value in values):
+            return None  # no row has such an id, and PostgreSQL's integer can't hold it
+        return cls(*values)
 
 
 _PREFIXES: dict[str, list[type[Action]]] = {}
@@ -312,6 +317,13 @@ def parse(text: str) -> Action | None:
         if (action := kind.decode(text)) is not None:
             return action
     return None
+
+
+def read_id(text: str) -> int | None:
+    """`text` (a form's choice, untrusted) as a row id, or None if no row can have it."""
+    if not re.fullmatch(r"\d{1,10}", text, re.ASCII):
+        return None
+    return ident if (ident := int(text)) <= MAX_ID else None
 
 
 def is_vote(text: str) -> bool:

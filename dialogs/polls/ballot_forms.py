@@ -7,6 +7,7 @@ one is recorded like any vote, by `dialogs.polls.voting.record`.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dialogs.core.actions import FormKind, SubmitForm
@@ -137,20 +138,20 @@ def _ranking(typed: dict[str, str], count: int, _poll: Poll) -> list[int]:
 def _scores(typed: dict[str, str], count: int, _poll: Poll) -> list[int]:
     scores = []
     for i in range(count):
-        value = typed.get(f"score{i}", "")
-        if not value.isdigit() or not SCORE_MIN <= int(value) <= SCORE_MAX:
+        score = _whole(typed.get(f"score{i}", ""))
+        if score is None or not SCORE_MIN <= score <= SCORE_MAX:
             raise Refusal(f"Score every option from {SCORE_MIN} to {SCORE_MAX}.")
-        scores.append(int(value))
+        scores.append(score)
     return scores
 
 
 def _dots(typed: dict[str, str], count: int, poll: Poll) -> list[int]:
     dots = []
     for i in range(count):
-        value = typed.get(f"dots{i}", "") or "0"
-        if not value.isdigit():
+        placed = _whole(typed.get(f"dots{i}", "") or "0")
+        if placed is None:
             raise Refusal("Dots are whole numbers.")
-        dots.append(int(value))
+        dots.append(placed)
     allowed = poll.settings["dots"]
     if sum(dots) > allowed:
         raise Refusal(f"That is {sum(dots)} dots; you have {allowed}.")
@@ -160,9 +161,16 @@ def _dots(typed: dict[str, str], count: int, poll: Poll) -> list[int]:
 
 
 def _position(value: str, count: int) -> int:
-    if not value.isdigit() or int(value) >= count:
+    position = _whole(value)
+    if position is None or position >= count:
         raise Refusal("That option isn't part of this poll.")
-    return int(value)
+    return position
+
+
+def _whole(value: str) -> int | None:
+    """A typed whole number (plain digits, at most nine), or None: `isdigit` alone lets
+    "²" through, and `int` of thousands of digits raises."""
+    return int(value) if re.fullmatch(r"\d{1,9}", value, re.ASCII) else None
 
 
 def _prefill(poll: Poll, previous: Ballot | None) -> dict[str, str]:

@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from dialogs.commands.when import describe
-from dialogs.core import audit, effects, timers
+from dialogs.core import audit, effects, readable, timers
 from dialogs.core.cards import Actions
 from dialogs.core.messages import poll_key
 from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES
@@ -25,6 +25,7 @@ from dialogs.core.turn import Refusal, Turn, said
 from dialogs.polls.confirm import close_button
 from dialogs.polls.render import render_poll
 from storage.models import Collaborative, Member, Organisation, Poll, PollOption
+from storage.numbering import next_number
 
 MAX_QUESTION = 300
 MAX_OPTION = 150
@@ -80,7 +81,7 @@ def validated_spec(
 
 
 def checked_question(question: str) -> str:
-    question = " ".join(question.split())
+    question = readable.tidy(question)
     if not question:
         raise Refusal(
             "The poll needs a question.",
@@ -96,7 +97,7 @@ def checked_question(question: str) -> str:
 
 def checked_description(description: str) -> str:
     """The context shown under the question: its paragraphs kept, at most MAX_DESCRIPTION."""
-    paragraphs = (" ".join(line.split()) for line in description.strip().splitlines())
+    paragraphs = (readable.tidy(line) for line in description.strip().splitlines())
     description = "\n".join(p for p in paragraphs if p)
     if len(description) > MAX_DESCRIPTION:
         raise Refusal(
@@ -107,7 +108,7 @@ def checked_description(description: str) -> str:
 
 
 def _options(options: list[str], needed: bool) -> list[str]:
-    cleaned = [" ".join(o.split()) for o in options]
+    cleaned = [readable.tidy(o) for o in options]
     if not needed:
         if cleaned:
             raise Refusal(
@@ -140,6 +141,13 @@ def check_option(option: str, others: list[str]) -> None:
         )
     if option.casefold() in {o.casefold() for o in others}:
         raise Refusal(f"“{option}” is listed twice.", "Give each option once.")
+    reads = readable.key(option)
+    if same := next((o for o in others if readable.key(o) == reads), None):
+        raise Refusal(
+            f"“{option}” reads the same as “{same}”: they differ only in letters that look "
+            "alike or characters that can't be seen.",
+            "Give each option once, in words that read differently.",
+        )
 
 
 def _settings(turn: Turn, poll_type: str, flags: dict[str, Any], options: int) -> dict[str, Any]:
@@ -210,14 +218,8 @@ def create_poll(
     session: Session, now: datetime, collaborative: Collaborative, by: Member, spec: PollSpec
 ) -> Poll:
     """Store a checked poll, set its timers, log it and post it in every channel."""
-    number = (
-        session.exec(
-            select(func.coalesce(func.max(Poll.number), 0)).where(
-                Poll.collaborative_id == collaborative.id
-            )
-        ).one()
-        + 1
-    )
+    assert collaborative.id is not None
+    number = next_number(session, collaborative.id, Poll)
     poll = Poll(
         collaborative_id=collaborative.id,
         number=number,

@@ -25,7 +25,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from dialogs.commands.when import describe
-from dialogs.core import effects
+from dialogs.core import effects, readable
 from dialogs.core.actions import FormKind, ReasonSubmit, SubmitForm
 from dialogs.core.cards import ActorModel, Card, Form, OpenForm, Text, TextInput
 from dialogs.core.messages import poll_key, round_key
@@ -245,7 +245,7 @@ def submit_option(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
     collaborative, _, poll = checked_voter(turn, poll_id)
     if not poll.settings.get("open-options"):
         raise Refusal("Only the coordinator who started this poll sets its options.")
-    typed = " ".join(str(values.get("option") or "").split())
+    typed = readable.tidy(str(values.get("option") or ""))
     existing = labels(turn.session, poll)
     try:
         if not typed:

@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from dialogs.commands.syntax import Command
 from dialogs.commands.when import describe
@@ -47,6 +47,7 @@ from dialogs.purpose.moves import next_move
 from dialogs.purpose.proposals import round_in
 from dialogs.purpose.stages import ADVANCE, Step, open_consent
 from storage.models import Collaborative, Member, Poll, Proposal, PurposeRound
+from storage.numbering import next_number
 
 MAX_PROMPT = 200
 
@@ -86,14 +87,11 @@ def _open_round(
         "review": rounds.DEFAULT_REVIEW,
         "vote": rounds.DEFAULT_VOTE,
     }
-    number = session.exec(
-        select(func.coalesce(func.max(PurposeRound.number), 0)).where(
-            PurposeRound.collaborative_id == collaborative.id
-        )
-    ).one()
+    assert collaborative.id is not None
+    number = next_number(session, collaborative.id, PurposeRound)
     purpose_round = PurposeRound(
         collaborative_id=collaborative.id,
-        number=number + 1,
+        number=number,
         prompts=list(rounds.DEFAULT_PROMPTS),
         settings=settings,
         history={rounds.GATHERING: {"from": turn.now.isoformat()}},

@@ -9,13 +9,12 @@ editor; every such action names a group and is re-checked here.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlmodel import Session
 
 from dialogs.core import effects
-from dialogs.core.actions import FormKind, SubmitForm
+from dialogs.core.actions import FormKind, SubmitForm, read_id
 from dialogs.core.cards import (
     ActorModel,
     Choice,
@@ -269,12 +268,8 @@ def _moves(
                 "choose; merge two first."
             )
         return [inside[m] for m in typed["move"]], None
-    chosen = typed["to"]
-    target = (
-        session.get(ProposalGroup, int(chosen))
-        if re.fullmatch(r"\d{1,12}", chosen, re.ASCII)
-        else None
-    )
+    chosen = read_id(typed["to"])
+    target = session.get(ProposalGroup, chosen) if chosen is not None else None
     if target is None or target.round_id != purpose_round.id:
         raise Refusal("That group isn't there any more.")
     if target.id == group.id:

@@ -157,6 +157,19 @@ async def test_a_coordinator_starts_a_poll_and_members_vote_and_see_it_live(slac
     assert "1 person voted" in all_text(updated)
 
 
+async def test_a_command_over_the_limit_is_refused_whole_not_cut(slack_app):
+    await slack_app.command('setup "North"')
+    padded = 'poll "Lunch?" "Soup" "Salad"' + " " * 4_000 + "--anonymous"
+
+    reply = await slack_app.command(padded)
+
+    long = f"{len(padded):,}"
+    assert f"That command is {long} characters long; the most Concord reads is 4,000." in all_text(
+        reply
+    )
+    assert count(slack_app.database, Poll) == 0
+
+
 async def test_user_text_that_looks_like_a_mention_or_a_link_pings_nobody(slack_app):
     poll = await a_poll(slack_app, '"<!channel> hi" "<https://evil.example|click>" "Fine"')
 

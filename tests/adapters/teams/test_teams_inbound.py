@@ -124,3 +124,8 @@ def test_a_reference_keeps_no_person_and_no_activity():
     assert reference["serviceUrl"] == SERVICE
     assert reference["bot"]["id"] == teams.BOT_ID
     assert "user" not in reference and "activityId" not in reference
+
+
+def test_long_text_is_never_cut_so_the_engine_can_refuse_it_whole():
+    text = 'poll "Lunch?" "Soup" ' + "x" * 5_000 + " --anonymous"
+    assert inbound.command_text(activity(teams.message(SERVICE, text))).endswith("--anonymous")

@@ -79,8 +79,15 @@ def test_every_action_kind_has_a_golden_string():
 
 
 def test_the_largest_ids_a_button_may_carry_round_trip():
-    text = "vote:999999999999:999999999999"
-    assert actions.parse(text) == Vote(999999999999, 999999999999)
+    text = "vote:2147483647:2147483647"
+    assert actions.parse(text) == Vote(2147483647, 2147483647)
+
+
+@pytest.mark.parametrize(
+    "text", ["vote:2147483648:1", "vote:1:999999999999", "merge:1:99999999999"]
+)
+def test_an_id_no_table_can_hold_is_not_an_action(text):
+    assert actions.parse(text) is None
 
 
 @pytest.mark.parametrize(

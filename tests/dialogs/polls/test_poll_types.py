@@ -129,6 +129,16 @@ def test_a_dot_vote_counts_every_dot_and_refuses_too_many(chat):
     assert "at least one dot" in vote_with_form(chat, DEE, {})[0].form.error
 
 
+@pytest.mark.parametrize("typed", ["²", "٣", "1" * 5_000], ids=["superscript", "arabic", "huge"])
+def test_a_number_that_is_not_plain_digits_is_refused_in_a_ballot_form(chat, typed):
+    chat.says(ASHA, NORTH, 'poll "Where do we focus?" "Beds" "Staff" --type dots --dots 3')
+    refused = vote_with_form(chat, BEN, {"dots0": typed})
+    assert refused[0].form.error == "Dots are whole numbers."
+    chat.says(ASHA, NORTH, 'poll "How good is each?" "Plan A" "Plan B" --type score')
+    refused = vote_with_form(chat, BEN, {"score0": typed, "score1": "1"})
+    assert "Score every option" in refused[0].form.error
+
+
 def test_a_consent_proposal_is_adopted_without_blocks_and_shows_every_reason(chat):
     chat.says(ASHA, NORTH, 'poll "We pool our waiting-list data" --type consent --objections 1')
     buttons = actions(chat.last_message(NORTH))

@@ -308,6 +308,18 @@ def test_gathering_closes_at_its_deadline_into_at_most_seven_titled_groups(chat,
     assert editor.fallback == "Adjust the groups"
 
 
+def test_a_group_id_no_table_can_hold_is_refused_plainly(chat):
+    chat.says(ASHA, NORTH, "purpose start")
+    gather_from_everyone(chat)
+    chat.says(ASHA, NORTH, "purpose next")
+    first = groups(chat)[0]
+    form = opened_form(act(chat, ASHA, f"form:group:{first.id}"))
+    moving = form.inputs[2].choices[0].value
+    values = {"title": first.title, "draft": first.draft, "move": [moving], "to": "99999999999"}
+    refused = act(chat, ASHA, f"submit:group:{first.id}", values)
+    assert "That group isn't there any more." in str(refused)
+
+
 def test_coordinators_rename_move_split_and_merge_groups(chat):
     chat.says(ASHA, NORTH, "purpose start")
     gather_from_everyone(chat)

@@ -1,0 +1,40 @@
+"""Numbers counted per collaborative (poll #3, check-in #2, round #1), handed out without races.
+
+Two transactions that both read "the highest number is 7" would both take 8, and one would
+fail on the unique constraint. So the collaborative's row is locked first (`FOR NO KEY
+UPDATE`: rows that merely refer to it can still be written) and the highest number read
+after the lock is granted, when the competitor's row is committed and visible. On SQLite a
+transaction already holds the write lock from its first statement (`BEGIN IMMEDIATE`), and
+SQLAlchemy leaves the locking clause out.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from storage.models import Collaborative
+
+
+class Numbered(Protocol):
+    """A table numbered per collaborative."""
+
+    collaborative_id: Any
+    number: Any
+
+
+def next_number(session: Session, collaborative_id: int, model: type[Numbered]) -> int:
+    """The number the next `model` row of this collaborative takes, reserved until commit."""
+    session.execute(
+        select(col(Collaborative.id))
+        .where(col(Collaborative.id) == collaborative_id)
+        .with_for_update(key_share=True)
+    )
+    highest = session.execute(
+        select(func.coalesce(func.max(model.number), 0)).where(
+            model.collaborative_id == collaborative_id
+        )
+    ).scalar_one()
+    return int(highest) + 1
