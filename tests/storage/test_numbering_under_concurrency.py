@@ -32,9 +32,8 @@ def numbers(database, model=Poll) -> list[int]:
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)  # SQLite: the test below
 def test_two_hundred_polls_started_at_once_on_postgresql_are_numbered_1_to_200(chat, database):
-    if database.is_sqlite:
-        pytest.skip("the SQLite variant is the smaller test below")
     shown = polls_started_at_once(chat, 200)
     assert [s for s in shown if "is open" not in s] == []
     assert numbers(database) == list(range(1, 201))
