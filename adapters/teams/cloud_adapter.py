@@ -23,7 +23,6 @@ as botbuilder has it. What it changes:
 from __future__ import annotations
 
 import ipaddress
-import json
 import logging
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,6 +34,8 @@ from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.auth import BotFrameworkAuthentication
 from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
+
+from adapters.request_json import MalformedJson, load_object
 
 log = logging.getLogger(__name__)
 
@@ -95,11 +96,10 @@ async def read_activity(request: web.Request) -> Activity:
     if "application/json" not in request.headers.get("Content-Type", ""):
         raise web.HTTPUnsupportedMediaType(text="send the activity as application/json")
     try:
-        body = json.loads(await request.text())
-    except ValueError:
-        raise web.HTTPBadRequest(text="the body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise web.HTTPBadRequest(text="an activity is a JSON object")
+        body = load_object(await request.read())
+    except MalformedJson as error:
+        log.info("Teams request refused: %s", error)
+        raise web.HTTPBadRequest(text=f"An activity is a JSON object. {error}") from None
     try:
         activity = Activity().deserialize(body)
     except (DeserializationError, TypeError, ValueError, AttributeError) as error:
