@@ -30,7 +30,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import inbound
+from adapters.slack import inbound, well_formed
 from adapters.slack.installations import SlackInstallations
 from adapters.slack.listeners import SlackListeners
 from adapters.slack.manifest import BOT_SCOPES, EVENTS_PATH, OAUTH_REDIRECT_PATH
@@ -115,8 +115,10 @@ class SlackTransport:
             # slack_sdk's verifier would raise on it (a 500): no signature can be good.
             log.warning("refused a Slack request whose timestamp is not a number")
             return web.Response(status=401, text="The request's timestamp is not a number.")
-        body = await request.text()
-        if (click := await self._vote_click(body, request)) is not None:
+        body, refusal = await self._signed_body(request)
+        if refusal is not None:
+            return refusal
+        if (click := await self._vote_click(body)) is not None:
             await self._listeners.clicked(click)
             return web.Response()
         bolt_request = AsyncBoltRequest(
@@ -124,21 +126,36 @@ class SlackTransport:
         )  # type: ignore[arg-type]
         return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
 
-    async def _vote_click(self, body: str, request: web.Request) -> dict[str, Any] | None:
-        """A signed click on a vote button, from an installed workspace, taken past bolt.
+    async def _signed_body(self, request: web.Request) -> tuple[str, web.Response | None]:
+        """The body, once its signature is good and bolt can read it; else the refusal.
+
+        bolt parses a body before checking its signature, and reads it trusting Slack's
+        shapes, so an unsigned or malformed body could make it raise (a 500): the signature
+        (slack_sdk's verifier, with its five-minute window, as bolt uses) is checked first,
+        then the shape (`well_formed`). Each refusal is one log line.
+        """
+        raw = await request.read()
+        try:
+            body = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return "", _refused(400, "The request body is not UTF-8 text.")
+        stamp = request.headers.get("X-Slack-Request-Timestamp")
+        signature = request.headers.get("X-Slack-Signature")
+        if self._verifier is None or not self._verifier.is_valid(body, stamp, signature):
+            return "", _refused(401, "The request's signature is missing, stale or wrong.")
+        if problem := well_formed.problem(body, request.content_type):
+            return "", _refused(400, problem)
+        return body, None
+
+    async def _vote_click(self, body: str) -> dict[str, Any] | None:
+        """A click on a vote button, from an installed workspace, taken past bolt.
 
         A thousand people voting at once make vote clicks the hot path, and bolt's general
         dispatch (middleware chain, listener matching, argument building) costs a click
-        more than storing its vote. The same checks are made here: the signature and its
-        five-minute window (slack_sdk's verifier, as bolt uses), then the workspace's
-        installation. Anything else, or any doubt, goes to bolt, which answers as usual.
+        more than storing its vote. The same checks are made: the signature was checked
+        (`_signed_body`); here the workspace's installation. Anything else, or any doubt,
+        goes to bolt, which answers as usual.
         """
-        if self._verifier is None:
-            return None
-        stamp = request.headers.get("X-Slack-Request-Timestamp")
-        signature = request.headers.get("X-Slack-Signature")
-        if not self._verifier.is_valid(body, stamp, signature):
-            return None
         payload = inbound.vote_click(body)
         if payload is None:
             return None
@@ -200,6 +217,11 @@ class SlackTransport:
             installation_store_bot_only=True,
             **common,
         )
+
+
+def _refused(status: int, reason: str) -> web.Response:
+    log.warning("refused a Slack request: %s", reason)
+    return web.Response(status=status, text=reason)
 
 
 def _with_slash(url: str) -> str:
