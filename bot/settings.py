@@ -8,12 +8,13 @@ sees here is what an operator sets. `load_settings` turns any bad value into a
 from __future__ import annotations
 
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from dialogs.core.clock import is_time_zone
 
 SUPPORTED_DATABASES = ("sqlite", "postgresql")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -75,10 +76,8 @@ class Settings(BaseSettings):
     @field_validator("concord_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not a known time zone (e.g. Europe/London)") from None
+        if not is_time_zone(value):
+            raise ValueError(f"{value[:80]!r} is not a known time zone (e.g. Europe/London)")
         return value
 
     @field_validator("concord_log_level")

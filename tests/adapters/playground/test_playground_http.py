@@ -234,6 +234,16 @@ async def test_a_visitor_sets_up_a_collaborative_in_the_sandbox(client):
     assert channels["sandbox"] == "My collaborative"
 
 
+@pytest.mark.parametrize("zone", ["Europe", "Europe/", "../etc", "Europe/London/x", "x" * 3000])
+async def test_a_time_zone_that_is_not_one_is_refused_by_name(client, caplog, zone):
+    reply = await command(client, "ben", "sandbox", f'setup "Mine" --timezone {zone}')
+
+    assert reply["refused"] is True
+    assert f">{zone[:39]}" in json.dumps(reply)
+    assert "is not a time zone" in json.dumps(reply)
+    assert [record.getMessage() for record in caplog.records if record.exc_info] == []
+
+
 async def test_people_cannot_pretend_to_be_a_demo_person_under_another_name(client):
     reply = await command(client, "asha", RIVERSIDE, "help", name="Mallory")
 
