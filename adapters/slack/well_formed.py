@@ -79,7 +79,9 @@ def _interaction_problem(payload: Mapping[str, Any]) -> str | None:
         return "`actions` is not a list of objects."
     if kind == "block_actions" and not actions:
         return "A block_actions payload has no actions."
-    if kind == "block_actions" and not all(isinstance(a.get("action_id"), str) for a in actions):
+    if kind == "block_actions" and not all(
+        isinstance(a.get("action_id"), str) for a in actions or ()
+    ):
         return "An action's `action_id` is not a string."
     view = payload.get("view")
     if isinstance(view, str) and kind in ("view_submission", "view_closed"):

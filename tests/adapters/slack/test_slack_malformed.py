@@ -14,23 +14,9 @@ from sqlmodel import func, select
 
 from storage.models import Ballot, Channel, Outbox, Poll
 from tests.stand_ins import slack_payloads as slack
-from tests.stand_ins.slack_api import running_slack_api
-from tests.stand_ins.slack_app import SlackHarness
 from tests.stand_ins.slack_signing import command_body, interaction_body, signed_headers
 
 DEEP = "[" * 1000 + "]" * 1000
-
-
-@pytest.fixture
-def stub():
-    with running_slack_api() as running:
-        yield running
-
-
-@pytest.fixture
-async def slack_app(database, stub, clock):
-    async with SlackHarness(database, stub, clock) as harness:
-        yield harness
 
 
 def stored(database) -> int:

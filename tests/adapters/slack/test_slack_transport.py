@@ -14,23 +14,11 @@ from sqlmodel import func, select
 
 from storage.models import Ballot, Outbox, Poll, ProcessedEvent
 from tests.stand_ins import slack_payloads as slack
-from tests.stand_ins.slack_api import INSTALLED_TOKEN, OAUTH_CODE, running_slack_api
+from tests.stand_ins.slack_api import INSTALLED_TOKEN, OAUTH_CODE
 from tests.stand_ins.slack_app import SlackHarness, all_text, button_values, mrkdwn_texts
 from tests.stand_ins.slack_signing import command_body, interaction_body, signature, signed_headers
 
 OTHER_TEAM = "T0002"
-
-
-@pytest.fixture
-def stub():
-    with running_slack_api() as running:
-        yield running
-
-
-@pytest.fixture
-async def slack_app(database, stub, clock):
-    async with SlackHarness(database, stub, clock) as harness:
-        yield harness
 
 
 async def a_poll(slack_app, question='"Lunch?" "Soup" "Salad"'):
