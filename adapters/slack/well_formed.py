@@ -4,9 +4,10 @@ bolt parses a body as it builds its request (`json.loads`, unbounded) and reads 
 trusting Slack's shapes: `authorizations[0]`, `actions[0]`, `event["type"]`,
 `team.get("id")`. A signed body of another shape (a crafted client, or a member's
 workspace token) made it raise `KeyError(0)`, `IndexError` or `AttributeError`: a 500
-with a traceback. `problem(body, content_type)` parses the body the way bolt will, with
-the bounded loader, and says in a sentence what is wrong with it, or None when bolt can
-read it. It judges shapes only; whether a request is meant for us is `inbound`'s job.
+with a traceback. `read(body, content_type)` parses the body the way bolt will, with the
+bounded loader, once (the vote-click path reads the same payload), and raises
+`MalformedJson` saying in a sentence what is wrong with it. It judges shapes only;
+whether a request is meant for us is `inbound`'s job.
 """
 
 from __future__ import annotations
@@ -25,15 +26,13 @@ _NESTED = ("event", "message", "previous_message", "item", "assistant_thread")
 _LISTS_OF_OBJECTS = ("authorizations", "response_urls")
 
 
-def problem(body: str, content_type: str | None) -> str | None:
-    """What keeps bolt from reading `body` (sent as `content_type`), or None."""
-    try:
-        payload = _parsed(body, content_type)
-    except MalformedJson as error:
-        return str(error)
-    if payload is None:
-        return None
-    return _shape_problem(payload) or _interaction_problem(payload)
+def read(body: str, content_type: str | None) -> dict[str, Any] | None:
+    """The JSON payload of `body` (sent as `content_type`) as bolt will read it, None for a
+    plain form; MalformedJson saying what keeps bolt from reading it."""
+    payload = _parsed(body, content_type)
+    if payload is not None and (found := _shape_problem(payload) or _interaction_problem(payload)):
+        raise MalformedJson(found)
+    return payload
 
 
 def _parsed(body: str, content_type: str | None) -> dict[str, Any] | None:
