@@ -166,7 +166,10 @@ class SlackTransport:
         team = payload.get("team")
         team_id = team.get("id") if isinstance(team, dict) else None
         if self.installations is not None and not (
-            isinstance(team_id, str) and await self.installations.bot_token(team_id)
+            # Only an id is looked up: PostgreSQL refuses a NUL in a query (a 500).
+            isinstance(team_id, str)
+            and inbound.SLACK_ID.fullmatch(team_id)
+            and await self.installations.bot_token(team_id)
         ):
             return None
         return payload
