@@ -90,6 +90,7 @@ KINDS: list[Any] = [
     pytest.param(json.dumps(without(json.loads(event()), "event")), False, id="event missing"),
     pytest.param(event({"type": "app_mention", "text": ["x"]}), False, id="event text a list"),
     pytest.param(event({"text": "hi"}), False, id="event without type"),
+    pytest.param(event().replace("help", "poll \\ud800"), False, id="event text a lone surrogate"),
     pytest.param(event(authorizations="x"), False, id="authorizations a string"),
     pytest.param(event(authorizations=["x"]), False, id="authorizations not dicts"),
     pytest.param(event(authorizations=[{"user_id": 7, "team_id": []}]), False, id="auth types"),
@@ -136,3 +137,33 @@ def assert_one_quiet_line(caplog, *, refused: bool) -> None:
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == (1 if refused else 0), warnings
+
+
+@pytest.mark.parametrize(
+    ("body", "is_form", "words"),
+    [
+        (DEEP, False, "The JSON is nested more than 64 levels deep."),
+        (form(payload=DEEP), True, "The JSON is nested more than 64 levels deep."),
+        (event().replace("help", "poll \\ud800"), False, "lone surrogate"),
+        ('"hello"', False, "The JSON is a string, not an object."),
+        (click(actions=[]), True, "A block_actions payload has no actions."),
+        (
+            event(authorizations="x"),
+            False,
+            "`authorizations` in the body is not a list of objects.",
+        ),
+        (event("app_mention"), False, "`event` in the body is not an object."),
+    ],
+)
+async def test_a_refusal_says_why_in_the_answer_and_in_one_log_line(
+    slack_app, caplog, body, is_form, words
+):
+    response = await slack_app.client.post(
+        "/slack/events", data=body, headers=signed_headers(body, form=is_form)
+    )
+
+    assert response.status == 400
+    assert words in await response.text()
+    messages = [record.getMessage() for record in caplog.records]
+    assert len(messages) == 1 and messages[0].startswith("refused a Slack request: ")
+    assert words in messages[0]
