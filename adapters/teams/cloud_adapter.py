@@ -99,7 +99,7 @@ async def read_activity(request: web.Request) -> Activity:
         body = load_object(await request.read())
     except MalformedJson as error:
         log.info("Teams request refused: %s", error)
-        raise web.HTTPBadRequest(text=f"An activity is a JSON object. {error}") from None
+        raise web.HTTPBadRequest(text=str(error)) from None
     try:
         activity = Activity().deserialize(body)
     except (DeserializationError, TypeError, ValueError, AttributeError) as error:
