@@ -73,6 +73,9 @@ def _interaction_problem(payload: Mapping[str, Any]) -> str | None:
     kind = payload.get("type")
     if kind == "event_callback" and not isinstance(payload.get("event"), Mapping):
         return "An event_callback has no `event` object."
+    for key in ("event", "view"):  # bolt reads these, when present, as objects (even null)
+        if key in payload and not isinstance(payload[key], Mapping):
+            return f"`{key}` is not an object."
     actions = payload.get("actions")
     if actions is not None and not _objects(actions):
         return "`actions` is not a list of objects."
@@ -83,9 +86,9 @@ def _interaction_problem(payload: Mapping[str, Any]) -> str | None:
     ):
         return "An action's `action_id` is not a string."
     view = payload.get("view")
-    if isinstance(view, str) and kind in ("view_submission", "view_closed"):
-        return "A view payload's `view` is not an object."
-    if isinstance(view, Mapping) and not isinstance(view.get("callback_id", ""), str):
+    if view is None and kind in ("view_submission", "view_closed"):
+        return "A view payload has no `view`."
+    if view is not None and not isinstance(view.get("callback_id", ""), str):
         return "A view's `callback_id` is not a string."
     for key in ("callback_id", "command", "text", "trigger_id"):
         if not isinstance(payload.get(key, ""), str):
