@@ -40,6 +40,14 @@ from adapters.request_json import MalformedJson, load_object
 log = logging.getLogger(__name__)
 
 _NEEDS_PEOPLE = (ActivityTypes.message, ActivityTypes.invoke)
+_LISTS = {
+    "entities": "entities",
+    "attachments": "attachments",
+    "members_added": "membersAdded",
+    "members_removed": "membersRemoved",
+    "reactions_added": "reactionsAdded",
+    "reactions_removed": "reactionsRemoved",
+}
 
 
 class ConcordCloudAdapter(CloudAdapter):
@@ -136,6 +144,9 @@ def _missing(activity: Activity) -> str | None:
         activity.from_property is None or not activity.from_property.id
     ):
         return "from.id"
+    for name, shown in _LISTS.items():  # botbuilder reads each item's fields: no nulls
+        if None in (getattr(activity, name) or []):
+            return f"{shown} without nulls"
     return None
 
 

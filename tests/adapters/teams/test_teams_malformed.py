@@ -14,17 +14,10 @@ from adapters.teams.package import MESSAGING_PATH
 from storage.models import Ballot, Channel, Poll
 from tests.adapters.teams.test_teams_transport import TeamsHarness
 from tests.stand_ins import teams_activities as teams
-from tests.stand_ins.teams_connector import running_teams_connector
 
 DEEP = "[" * 1000 + "]" * 1000
 APP = {"app_id": "00000000-1111-2222-3333-444444444444", "app_password": "secret"}
 Make = Callable[[str], Any]  # the serviceUrl → the body (a str is sent as it is)
-
-
-@pytest.fixture
-def stub():
-    with running_teams_connector() as running:
-        yield running
 
 
 def stored(database) -> int:
@@ -66,6 +59,16 @@ REFUSED: list[Any] = [
         lambda url: {**teams.message(url, "help"), "entities": "x"}, "", id="entities string"
     ),
     pytest.param(lambda url: teams.message(url, "help", serviceUrl=7), "", id="serviceUrl number"),
+    pytest.param(
+        lambda url: {**teams.message(url, "help"), "entities": [None]},
+        "entities without nulls",
+        id="entities [null]",
+    ),
+    pytest.param(
+        lambda url: {**teams.bot_added(url), "membersAdded": [None]},
+        "membersAdded without nulls",
+        id="membersAdded [null]",
+    ),
 ]
 
 

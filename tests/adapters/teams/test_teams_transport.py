@@ -36,7 +36,7 @@ from dialogs.runner import EngineRunner
 from storage.database import Database
 from storage.models import Ballot, Channel, Poll
 from tests.stand_ins import teams_activities as teams
-from tests.stand_ins.teams_connector import TeamsConnectorStub, running_teams_connector
+from tests.stand_ins.teams_connector import TeamsConnectorStub
 from tests.support.fakes import FakeClock
 
 
@@ -96,12 +96,6 @@ class TeamsHarness:
         """Messages to the person's 1:1 chat with Concord."""
         chat = f"a:chat-{teams.USER_ID}"
         return [c for c in self.stub.calls_to("send") if c.conversation_id.startswith(chat)]
-
-
-@pytest.fixture
-def stub():
-    with running_teams_connector() as running:
-        yield running
 
 
 @pytest.fixture
