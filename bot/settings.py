@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from adapters.teams.service_url import is_loopback
+from dialogs.core.clock import is_time_zone
 
 SUPPORTED_DATABASES = ("sqlite", "postgresql")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -83,10 +83,8 @@ class Settings(BaseSettings):
     @field_validator("concord_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not a known time zone (e.g. Europe/London)") from None
+        if not is_time_zone(value):
+            raise ValueError(f"{value[:80]!r} is not a known time zone (e.g. Europe/London)")
         return value
 
     @field_validator("concord_log_level")

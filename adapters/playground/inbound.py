@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.playground.demo import CHANNEL_IDS, CHANNELS
+from adapters.request_json import MalformedJson, load_object
 from dialogs.core.events import MAX_COMMAND_LENGTH
 from dialogs.core.ports import Person
 
@@ -27,6 +29,7 @@ MAX_VALUE_TEXT = 4000
 MAX_CHOICES = 100
 _USER_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 GUEST_PREFIX = "guest-"
+log = logging.getLogger(__name__)
 
 
 class BadRequest(Exception):
@@ -63,12 +66,10 @@ def parse_body(raw: bytes) -> dict[str, Any]:
     if len(raw) > MAX_BODY_BYTES:
         raise BadRequest(f"The request is larger than {MAX_BODY_BYTES // 1024} KB.", 413)
     try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise BadRequest("The request body must be JSON.") from None
-    if not isinstance(body, dict):
-        raise BadRequest("The request body must be a JSON object.")
-    return body
+        return load_object(raw)
+    except MalformedJson as error:
+        log.warning("refused a playground request: %s", error)
+        raise BadRequest(str(error)) from None
 
 
 def command_request(body: dict[str, Any]) -> CommandRequest:
@@ -134,7 +135,7 @@ def _name(value: object) -> str:
 
 def _channel(body: dict[str, Any]) -> str:
     channel = body.get("channel")
-    if channel not in CHANNEL_IDS:
+    if not isinstance(channel, str) or channel not in CHANNEL_IDS:
         known = ", ".join(c.channel_id for c in CHANNELS)
         shown = channel[:40] if isinstance(channel, str) else json.dumps(channel)[:40]
         raise BadRequest(f"Unknown channel {shown!r}: use one of {known}.")

@@ -30,7 +30,8 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import inbound
+from adapters.request_json import MalformedJson
+from adapters.slack import inbound, well_formed
 from adapters.slack.installations import SlackInstallations
 from adapters.slack.listeners import SlackListeners
 from adapters.slack.manifest import BOT_SCOPES, EVENTS_PATH, OAUTH_REDIRECT_PATH
@@ -115,8 +116,12 @@ class SlackTransport:
             # slack_sdk's verifier would raise on it (a 500): no signature can be good.
             log.warning("refused a Slack request whose timestamp is not a number")
             return web.Response(status=401, text="The request's timestamp is not a number.")
-        body = await request.text()
-        if (click := await self._vote_click(body, request)) is not None:
+        try:
+            body, payload = await self._read(request)
+        except _Refused as refusal:
+            log.warning("refused a Slack request: %s", refusal.reason)
+            return web.Response(status=refusal.status, text=refusal.reason)
+        if (click := await self._vote_click(payload)) is not None:
             await self._listeners.clicked(click)
             return web.Response()
         bolt_request = AsyncBoltRequest(
@@ -124,28 +129,47 @@ class SlackTransport:
         )  # type: ignore[arg-type]
         return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
 
-    async def _vote_click(self, body: str, request: web.Request) -> dict[str, Any] | None:
-        """A signed click on a vote button, from an installed workspace, taken past bolt.
+    async def _read(self, request: web.Request) -> tuple[str, dict[str, Any] | None]:
+        """The body and its JSON payload (None for a plain form), once its signature is good
+        and bolt can read it; else `_Refused` saying why.
+
+        bolt parses a body before checking its signature, and reads it trusting Slack's
+        shapes, so an unsigned or malformed body could make it raise (a 500): the signature
+        (slack_sdk's verifier, with its five-minute window, as bolt uses) is checked first,
+        then the shape (`well_formed`).
+        """
+        try:
+            body = (await request.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            raise _Refused(400, "The request body is not UTF-8 text.") from None
+        stamp = request.headers.get("X-Slack-Request-Timestamp")
+        signature = request.headers.get("X-Slack-Signature")
+        if self._verifier is None or not self._verifier.is_valid(body, stamp, signature):
+            raise _Refused(401, "The request's signature is missing, stale or wrong.")
+        try:
+            return body, well_formed.read(body, request.content_type)
+        except MalformedJson as error:
+            raise _Refused(400, str(error)) from None
+
+    async def _vote_click(self, payload: dict[str, Any] | None) -> dict[str, Any] | None:
+        """A click on a vote button, from an installed workspace, taken past bolt.
 
         A thousand people voting at once make vote clicks the hot path, and bolt's general
         dispatch (middleware chain, listener matching, argument building) costs a click
-        more than storing its vote. The same checks are made here: the signature and its
-        five-minute window (slack_sdk's verifier, as bolt uses), then the workspace's
-        installation. Anything else, or any doubt, goes to bolt, which answers as usual.
+        more than storing its vote. The same checks are made: the signature (`_read`), then
+        the workspace's installation. Anything else, or any doubt, goes to bolt, which
+        answers as usual.
         """
-        if self._verifier is None:
-            return None
-        stamp = request.headers.get("X-Slack-Request-Timestamp")
-        signature = request.headers.get("X-Slack-Signature")
-        if not self._verifier.is_valid(body, stamp, signature):
-            return None
-        payload = inbound.vote_click(body)
+        payload = inbound.vote_click(payload)
         if payload is None:
             return None
         team = payload.get("team")
         team_id = team.get("id") if isinstance(team, dict) else None
         if self.installations is not None and not (
-            isinstance(team_id, str) and await self.installations.bot_token(team_id)
+            # Only an id is looked up: PostgreSQL refuses a NUL in a query (a 500).
+            isinstance(team_id, str)
+            and inbound.SLACK_ID.fullmatch(team_id)
+            and await self.installations.bot_token(team_id)
         ):
             return None
         return payload
@@ -200,6 +224,13 @@ class SlackTransport:
             installation_store_bot_only=True,
             **common,
         )
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
 
 
 def _with_slash(url: str) -> str:

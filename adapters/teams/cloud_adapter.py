@@ -23,7 +23,6 @@ as botbuilder has it. What it changes:
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -35,11 +34,20 @@ from botframework.connector.auth import BotFrameworkAuthentication
 from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
 
+from adapters.request_json import MalformedJson, load_object
 from adapters.teams import service_url
 
 log = logging.getLogger(__name__)
 
 _NEEDS_PEOPLE = (ActivityTypes.message, ActivityTypes.invoke)
+_LISTS = {
+    "entities": "entities",
+    "attachments": "attachments",
+    "members_added": "membersAdded",
+    "members_removed": "membersRemoved",
+    "reactions_added": "reactionsAdded",
+    "reactions_removed": "reactionsRemoved",
+}
 
 
 class ConcordCloudAdapter(CloudAdapter):
@@ -90,11 +98,10 @@ async def read_activity(request: web.Request) -> Activity:
     if "application/json" not in request.headers.get("Content-Type", ""):
         raise web.HTTPUnsupportedMediaType(text="send the activity as application/json")
     try:
-        body = json.loads(await request.text())
-    except ValueError:
-        raise web.HTTPBadRequest(text="the body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise web.HTTPBadRequest(text="an activity is a JSON object")
+        body = load_object(await request.read())
+    except MalformedJson as error:
+        log.info("Teams request refused: %s", error)
+        raise web.HTTPBadRequest(text=str(error)) from None
     try:
         activity = Activity().deserialize(body)
     except (DeserializationError, TypeError, ValueError, AttributeError) as error:
@@ -118,6 +125,9 @@ def _missing(activity: Activity) -> str | None:
         activity.from_property is None or not activity.from_property.id
     ):
         return "from.id"
+    for name, shown in _LISTS.items():  # botbuilder reads each item's fields: no nulls
+        if None in (getattr(activity, name) or []):
+            return f"{shown} without nulls"
     return None
 
 

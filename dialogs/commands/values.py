@@ -12,8 +12,8 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from dialogs.core.clock import is_time_zone, time_zones
 from dialogs.core.turn import Problem
 
 WHEN_HINT = (
@@ -90,12 +90,12 @@ def parse_duration(value: str, what: str = "The duration") -> int:
 
 
 def parse_timezone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        close = difflib.get_close_matches(value, sorted(available_timezones()), n=1)
+    if not is_time_zone(value):
+        close = (
+            difflib.get_close_matches(value, sorted(time_zones()), n=1) if len(value) < 64 else []
+        )
         hint = f"Did you mean `{close[0]}`?" if close else "Use a name like `Europe/London`."
-        raise GrammarError(f"`{clip(value, 40)}` is not a time zone Concord knows.", hint) from None
+        raise GrammarError(f"`{clip(value, 40)}` is not a time zone Concord knows.", hint)
     return value
 
 

@@ -50,7 +50,12 @@ def test_serve_answers_then_stops_cleanly_on_a_signal(server, stop_signal):
 
 
 @pytest.mark.parametrize(
-    ("setting", "value"), [("DATABASE_URL", "not a url"), ("CONCORD_TIMEZONE", "Mars/Olympus")]
+    ("setting", "value"),
+    [
+        ("DATABASE_URL", "not a url"),
+        ("CONCORD_TIMEZONE", "Mars/Olympus"),
+        ("CONCORD_TIMEZONE", "Europe"),  # a directory of zones: IsADirectoryError, a traceback
+    ],
 )
 def test_a_bad_setting_stops_serve_with_one_line_naming_it(tmp_path, setting, value):
     result = subprocess.run(

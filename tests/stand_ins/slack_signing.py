@@ -19,13 +19,18 @@ from urllib.parse import urlencode
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 
 
-def signature(secret: str, timestamp: str, body: str) -> str:
-    digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256)
+def signature(secret: str, timestamp: str, body: str | bytes) -> str:
+    raw = body if isinstance(body, bytes) else body.encode()
+    digest = hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + raw, hashlib.sha256)
     return "v0=" + digest.hexdigest()
 
 
 def signed_headers(
-    body: str, *, secret: str = SECRET, timestamp: int | str | None = None, form: bool = True
+    body: str | bytes,
+    *,
+    secret: str = SECRET,
+    timestamp: int | str | None = None,
+    form: bool = True,
 ) -> dict[str, str]:
     stamp = str(int(time.time()) if timestamp is None else timestamp)
     return {

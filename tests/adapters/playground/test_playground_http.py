@@ -234,17 +234,40 @@ async def test_a_visitor_sets_up_a_collaborative_in_the_sandbox(client):
     assert channels["sandbox"] == "My collaborative"
 
 
+@pytest.mark.parametrize("zone", ["Europe", "Europe/", "../etc", "Europe/London/x", "x" * 3000])
+async def test_a_time_zone_that_is_not_one_is_refused_by_name(client, caplog, zone):
+    reply = await command(client, "ben", "sandbox", f'setup "Mine" --timezone {zone}')
+
+    assert reply["refused"] is True
+    assert f">{zone[:39]}" in json.dumps(reply)
+    assert "is not a time zone" in json.dumps(reply)
+    assert [record.getMessage() for record in caplog.records if record.exc_info] == []
+
+
 async def test_people_cannot_pretend_to_be_a_demo_person_under_another_name(client):
     reply = await command(client, "asha", RIVERSIDE, "help", name="Mallory")
 
     assert reply["actor"]["name"] == "Asha Patel"
 
 
+DEEP = b"[" * 1000 + b"]" * 1000  # the standard library's json.loads: RecursionError, a 500
+
+
 @pytest.mark.parametrize(
     ("path", "body", "message"),
     [
-        ("command", b"{not json", "must be JSON"),
-        ("command", b"[1, 2]", "JSON object"),
+        ("command", b"{not json", "not valid JSON"),
+        ("command", b"[1, 2]", "JSON is a list, not an object"),
+        ("command", b'"help"', "JSON is a string, not an object"),
+        ("command", DEEP, "nested more than 64 levels"),
+        ("action", DEEP, "nested more than 64 levels"),
+        ("command", b'{"user": "asha", "text": "poll \\ud800"}', "lone surrogate"),
+        ("action", b'{"user": "asha", "action": "\\udfff"}', "lone surrogate"),
+        ("command", b'{"user": "asha", "text": "\xff"}', "not UTF-8"),
+        ("command", {"user": ["asha"], "channel": RIVERSIDE, "text": "help"}, "`user`"),
+        ("command", {"user": "asha", "channel": {"id": 1}, "text": "help"}, "Unknown channel"),
+        ("action", {"user": "asha", "channel": RIVERSIDE, "action": 7}, "`action`"),
+        ("action", {"user": "asha", "channel": RIVERSIDE, "action": "x", "values": "v"}, "values"),
         ("command", {"user": "asha", "channel": "general", "text": "help"}, "Unknown channel"),
         ("command", {"user": "asha", "channel": None, "text": "help"}, "Unknown channel"),
         ("command", {"user": "Asha!", "channel": RIVERSIDE, "text": "help"}, "`user`"),
@@ -271,7 +294,7 @@ async def test_people_cannot_pretend_to_be_a_demo_person_under_another_name(clie
         ),
     ],
 )
-async def test_bad_requests_get_a_clear_400(client, path, body, message):
+async def test_bad_requests_get_a_clear_400(client, caplog, path, body, message):
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
 
     response = await client.post(
@@ -280,6 +303,7 @@ async def test_bad_requests_get_a_clear_400(client, path, body, message):
 
     assert response.status == 400
     assert message in (await response.json())["error"]
+    assert [record for record in caplog.records if record.exc_info] == []
 
 
 async def test_an_oversized_request_is_refused_with_413(client):

@@ -14,23 +14,11 @@ from sqlmodel import func, select
 
 from storage.models import Ballot, Outbox, Poll, ProcessedEvent
 from tests.stand_ins import slack_payloads as slack
-from tests.stand_ins.slack_api import INSTALLED_TOKEN, OAUTH_CODE, running_slack_api
+from tests.stand_ins.slack_api import INSTALLED_TOKEN, OAUTH_CODE
 from tests.stand_ins.slack_app import SlackHarness, all_text, button_values, mrkdwn_texts
 from tests.stand_ins.slack_signing import command_body, interaction_body, signature, signed_headers
 
 OTHER_TEAM = "T0002"
-
-
-@pytest.fixture
-def stub():
-    with running_slack_api() as running:
-        yield running
-
-
-@pytest.fixture
-async def slack_app(database, stub, clock):
-    async with SlackHarness(database, stub, clock) as harness:
-        yield harness
 
 
 async def a_poll(slack_app, question='"Lunch?" "Soup" "Salad"'):
@@ -382,6 +370,21 @@ async def test_a_vote_click_from_a_workspace_that_never_installed_concord_counts
     assert count(oauth_app.database, Ballot) == 0
     await oauth_app.click(value)
     assert count(oauth_app.database, Ballot) == 1
+
+
+async def test_a_vote_click_whose_workspace_id_is_not_an_id_counts_nothing(oauth_app, caplog):
+    """On PostgreSQL a NUL in the id, looked up as it came, was a 500 (issue 16, item 3)."""
+    await install(oauth_app)
+    await oauth_app.command('setup "North"')
+    await oauth_app.command('poll "Lunch?" "Soup" "Salad"')
+    await oauth_app.deliver()
+    value = button_values(oauth_app.posts()[-1])["Soup"]
+    for team in ("T0001\x00", "T0001'--", "x" * 300):
+        response = await oauth_app.interact(slack.button_click(value, team={"id": team}))
+
+        assert response.status < 500, team
+    assert count(oauth_app.database, Ballot) == 0
+    assert [record.getMessage() for record in caplog.records if record.exc_info] == []
 
 
 async def test_an_install_with_a_forged_state_is_refused(oauth_app):

@@ -266,7 +266,7 @@ async def test_installing_in_a_personal_chat_greets_it(teams_app):
     ("body", "reason"),
     [
         pytest.param("{not json", "not valid JSON", id="bad json"),
-        pytest.param("[1, 2]", "JSON object", id="not an object"),
+        pytest.param("[1, 2]", "a list, not an object", id="not an object"),
         pytest.param(
             json.dumps({"id": "1", "serviceUrl": "http://127.0.0.1/"}), "type", id="no type"
         ),
