@@ -1,0 +1,77 @@
+"""Generated commands, clicks and form submissions through the engine (SQLite and PostgreSQL).
+
+A collaborative in two channels, with polls of several kinds open, meets a coordinator, a
+member and a stranger typing and clicking whatever Hypothesis makes of the grammar's words,
+the action formats and hostile text. Each must get a clear answer: the engine's refusal is
+fine, an exception let out, a "Something went wrong" reply or a logged traceback is not.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dialogs.core.cards import Effect, Notify
+from dialogs.core.events import ActionInvoked, CommandIssued, Event
+from tests.fuzz import bounded
+from tests.fuzz.commands import action_ids, commands, form_values
+from tests.fuzz.logs import described, faults
+from tests.support.conversation import ASHA, BEN, NORTH, SOUTH, Conversation, person, text_of
+from tests.support.conversation import channel as a_channel
+
+STRANGER = person("zed", "Zed \u202eEvil")
+ELSEWHERE = a_channel("elsewhere")
+PEOPLE = st.sampled_from((ASHA, BEN, STRANGER))
+PLACES = st.sampled_from((NORTH, SOUTH, ELSEWHERE))
+POLLS = (
+    'poll "Which priority first?" "Discharge" "Beds" "Workforce"',
+    'poll "Rank them" "A" "B" "C" --type ranked --anonymous',
+    'poll "Adopt the charter?" --type consent --closes "in 3 days"',
+    'poll "Spend the dots" "A" "B" --type dots --dots 5',
+)
+WRONG = "Something went wrong"
+
+
+@pytest.fixture
+def chat(database, clock):
+    conversation = Conversation(database, clock)
+    conversation.set_up_two_channels()
+    for poll in POLLS:
+        conversation.says(ASHA, NORTH, poll)
+    conversation.says(BEN, SOUTH, "me link")
+    yield conversation
+    conversation.close()
+
+
+def commands_typed() -> st.SearchStrategy[Event]:
+    return st.builds(CommandIssued, PEOPLE, PLACES, commands())
+
+
+def clicks() -> st.SearchStrategy[Event]:
+    return st.builds(ActionInvoked, PEOPLE, PLACES, action_ids(), form_values())
+
+
+def shown(effects: list[Effect]) -> str:
+    return "\n".join(text_of(e.card) for e in effects if isinstance(e, Notify))
+
+
+def check(chat: Conversation, events: list[Event]) -> None:
+    with faults() as logged:
+        answers = chat.engine.handle_all(events)
+        chat.deliver()
+    for event, effects in zip(events, answers, strict=True):
+        assert WRONG not in shown(effects), f"{event!r} → {shown(effects)}"
+    assert not logged, f"{events!r} logged: " + "; ".join(described(r) for r in logged)
+
+
+@bounded(max_examples=60)
+@given(event=st.one_of(commands_typed(), clicks()))
+def test_any_command_or_click_gets_a_clear_answer(chat, event):
+    check(chat, [event])
+
+
+@bounded(max_examples=15)
+@given(events=st.lists(clicks(), min_size=2, max_size=8))
+def test_a_batch_of_clicks_never_falls_back_or_fails(chat, events):
+    check(chat, events)
