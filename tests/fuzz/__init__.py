@@ -3,21 +3,23 @@ unsigned and malformed requests to every endpoint; nothing may answer a 5xx, log
 or change stored data when it refuses.
 
 By default each test is derandomized and bounded (`bounded`), so `make test` runs the same
-examples every time, in under two minutes together. `--hypothesis-profile=explore` (with a
-`--hypothesis-seed` of your own) lifts both limits and searches further.
+examples every time, in under two minutes together. To search further, set
+`FUZZ_EXAMPLES=2000` (examples per test): the examples are then random, and
+`--hypothesis-seed=N` repeats a run.
 """
+
+import os
 
 from hypothesis import HealthCheck, settings
 
 _QUIET = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
-settings.register_profile("explore", max_examples=2000, deadline=None)
 
 
 def bounded(max_examples: int) -> settings:
-    """The settings of one fuzz test: `max_examples`, the same ones every run, no deadline;
-    under a profile chosen on the command line, that profile's."""
-    if settings.get_current_profile_name() != "default":
-        return settings(deadline=None, suppress_health_check=_QUIET)
+    """The settings of one fuzz test: `max_examples`, the same ones every run, no deadline
+    (or, with FUZZ_EXAMPLES set, that many random ones)."""
+    if explore := int(os.environ.get("FUZZ_EXAMPLES", "0")):
+        return settings(max_examples=explore, deadline=None, suppress_health_check=_QUIET)
     return settings(
         max_examples=max_examples,
         derandomize=True,
