@@ -57,6 +57,9 @@ FIELDS = (
     "max",
     "dots",
     "anonymous",
+    "open-options",
+    "balance",
+    "objections",
     *(f"{prefix}{n}" for prefix in ("rank", "score", "dots", "prompt", "q") for n in (0, 1, 9)),
 )
 
