@@ -10,20 +10,25 @@ examples every time, in under two minutes together. To search further, set
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 _QUIET = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
+# Shrunk, but not explained: explaining a failure reruns it hundreds of times (a minute and more).
+_PHASES = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink]
 
 
 def bounded(max_examples: int) -> settings:
     """The settings of one fuzz test: `max_examples`, the same ones every run, no deadline
     (or, with FUZZ_EXAMPLES set, that many random ones)."""
     if explore := int(os.environ.get("FUZZ_EXAMPLES", "0")):
-        return settings(max_examples=explore, deadline=None, suppress_health_check=_QUIET)
+        return settings(
+            max_examples=explore, deadline=None, suppress_health_check=_QUIET, phases=_PHASES
+        )
     return settings(
         max_examples=max_examples,
         derandomize=True,
         database=None,
         deadline=None,
         suppress_health_check=_QUIET,
+        phases=_PHASES,
     )
