@@ -9,17 +9,13 @@ changes stored data is the request under test and nothing else.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from aiohttp import ClientResponse, ClientTimeout, web
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import create_engine, text
 
 from bot.app import DATABASE, DISPATCHER, SCHEDULER, create_app
 from bot.settings import Settings
-from tests.conftest import POSTGRES_URL
 from tests.fuzz.requests import Request
 from tests.stand_ins.slack_signing import SECRET
 from tests.support.fakes import FakeClock
@@ -35,21 +31,6 @@ SETTINGS = {
     "concord_playground": True,
     "concord_teams_local": True,  # Teams without credentials, for local testing (item 1)
 }
-
-
-@contextmanager
-def postgres_url(schema: str) -> Iterator[str]:
-    """A fresh schema of its own (the app opens its own connections by URL)."""
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 class Served:

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from tests.fuzz import bounded
 from tests.fuzz.logs import described, faults
 from tests.fuzz.requests import Request, paths, requests
-from tests.fuzz.served import Served, postgres_url
+from tests.fuzz.served import Served
 from tests.fuzz.snapshot import changed, snapshot
 from tests.support.processes import SETTING_NAMES
+from tests.support.schemas import postgres_url
 
 # Tables a refused request may change (rate-limit counters would go here); none yet.
 CHANGE_ON_REFUSAL: frozenset[str] = frozenset()
