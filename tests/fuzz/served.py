@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from aiohttp import ClientResponse, ClientTimeout, web
+from aiohttp import ClientResponse, ClientResponseError, ClientTimeout, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import DATABASE, DISPATCHER, SCHEDULER, create_app
@@ -63,6 +63,12 @@ class Served:
         return client
 
     async def _send(self, request: Request) -> tuple[int, bytes]:
+        try:
+            return await self._exchange(request)
+        except ClientResponseError as error:  # what came back was not HTTP
+            raise AssertionError(f"{request.method} {request.path}: {error.message}") from None
+
+    async def _exchange(self, request: Request) -> tuple[int, bytes]:
         response = await self.client.request(
             request.method,
             request.path,
