@@ -41,6 +41,7 @@ CONTENT_TYPES = (
     "",
 )
 DEPTH = 1000
+HEADER_LIMIT = 8190  # aiohttp's longest header line
 
 
 @dataclass(frozen=True)
@@ -158,4 +159,10 @@ def requests(app: web.Application) -> st.SearchStrategy[Request]:
         path=st.builds(str.__add__, path, query),
         headers=headers(),
         body=bodies(),
-    )
+    ).filter(_reaches_http)
+
+
+def _reaches_http(request: Request) -> bool:
+    """Not a HEAD with a header past aiohttp's limit: aiohttp's parser answers that itself,
+    before Concord sees it, with a 400 whose body the client then refuses to read."""
+    return request.method != "HEAD" or all(len(v) <= HEADER_LIMIT for v in request.headers.values())
