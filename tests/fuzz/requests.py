@@ -67,7 +67,7 @@ def filled(path: str) -> st.SearchStrategy[str]:
     head, _, rest = path.partition("{")
     tail = rest.partition("}")[2]
     tokens = st.one_of(st.sampled_from(("x", "A" * 32, "a" * 5000, "..", "%00")), mixed())
-    return tokens.map(lambda t: head + quote(t, safe="") + tail)
+    return tokens.map(lambda t: head + quote(t, safe="", errors="surrogatepass") + tail)
 
 
 def deep_json() -> st.SearchStrategy[bytes]:
