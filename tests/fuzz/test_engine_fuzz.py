@@ -65,13 +65,13 @@ def check(chat: Conversation, events: list[Event]) -> None:
     assert not logged, f"{events!r} logged: " + "; ".join(described(r) for r in logged)
 
 
-@bounded(max_examples=60)
+@bounded(max_examples=400)
 @given(event=st.one_of(commands_typed(), clicks()))
 def test_any_command_or_click_gets_a_clear_answer(chat, event):
     check(chat, [event])
 
 
-@bounded(max_examples=15)
+@bounded(max_examples=60)
 @given(events=st.lists(clicks(), min_size=2, max_size=8))
 def test_a_batch_of_clicks_never_falls_back_or_fails(chat, events):
     check(chat, events)
