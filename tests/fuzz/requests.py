@@ -113,7 +113,9 @@ def activity(service_url: str, text: str) -> bytes:
 
 
 def form_bodies() -> st.SearchStrategy[bytes]:
-    slash = st.builds(lambda t: urlencode(slack_payloads.slash_command(t)), commands())
+    slash = st.builds(
+        lambda t: urlencode(slack_payloads.slash_command(t), errors="surrogatepass"), commands()
+    )
     click = st.builds(
         lambda v: urlencode({"payload": json.dumps(slack_payloads.button_click(v))}), action_ids()
     )
