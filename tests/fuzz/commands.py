@@ -148,3 +148,12 @@ def form_values() -> st.SearchStrategy[dict[str, str | list[str]]]:
     )
     key = st.one_of(st.sampled_from(FIELDS), fragments())
     return st.dictionaries(key, value, max_size=6)
+
+
+def poll_forms() -> st.SearchStrategy[dict[str, str | list[str]]]:
+    """The new-poll form filled in well enough to make a poll, with hostile text in it."""
+    options = st.lists(mixed(3).filter(str.strip), min_size=2, max_size=5).map("\n".join)
+    return st.fixed_dictionaries(
+        {"question": mixed(3).map(lambda q: q + "?"), "options": options},
+        optional={"description": mixed(), "type": st.sampled_from(("single", "multi", "ranked"))},
+    )

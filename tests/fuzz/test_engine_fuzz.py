@@ -12,17 +12,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dialogs.core.actions import SubmitPoll
 from dialogs.core.cards import Effect, Notify
 from dialogs.core.events import ActionInvoked, CommandIssued, Event
 from tests.fuzz import bounded
-from tests.fuzz.commands import action_ids, commands, form_values
+from tests.fuzz.commands import action_ids, commands, form_values, poll_forms
 from tests.fuzz.logs import described, faults
+from tests.fuzz.text import mixed
 from tests.support.conversation import ASHA, BEN, NORTH, SOUTH, Conversation, person, text_of
 from tests.support.conversation import channel as a_channel
 
 STRANGER = person("zed", "Zed \u202eEvil")
 ELSEWHERE = a_channel("elsewhere")
-PEOPLE = st.sampled_from((ASHA, BEN, STRANGER))
+# Asha coordinates, Ben is a member, Zed is nobody; newcomers bring names of every kind.
+PEOPLE = st.one_of(
+    st.sampled_from((ASHA, BEN, STRANGER)), st.builds(person, st.just("newcomer"), mixed())
+)
 PLACES = st.sampled_from((NORTH, SOUTH, ELSEWHERE))
 POLLS = (
     'poll "Which priority first?" "Discharge" "Beds" "Workforce"',
@@ -49,7 +54,10 @@ def commands_typed() -> st.SearchStrategy[Event]:
 
 
 def clicks() -> st.SearchStrategy[Event]:
-    return st.builds(ActionInvoked, PEOPLE, PLACES, action_ids(), form_values())
+    return st.one_of(
+        st.builds(ActionInvoked, PEOPLE, PLACES, action_ids(), form_values()),
+        st.builds(ActionInvoked, PEOPLE, PLACES, st.just(SubmitPoll().encode()), poll_forms()),
+    )
 
 
 def shown(effects: list[Effect]) -> str:
