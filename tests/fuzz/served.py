@@ -16,6 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import DATABASE, DISPATCHER, SCHEDULER, create_app
 from bot.settings import Settings
+from storage.database import Database
 from tests.fuzz.requests import Request
 from tests.stand_ins.slack_signing import SECRET
 from tests.support.fakes import FakeClock
@@ -45,7 +46,7 @@ class Served:
         self.client = self.loop.run_until_complete(self._start())
 
     @property
-    def database(self):  # noqa: ANN201 — storage.database.Database
+    def database(self) -> Database:
         return self.app[DATABASE]
 
     def send(self, request: Request) -> tuple[int, bytes]:
