@@ -60,6 +60,12 @@ KNOWN = [
     Request("POST", "/playground/api/command", {}, b"[" * 1000 + b"]" * 1000),
     Request("POST", "/playground/api/action", {}, b'{"user": "\\ud800"}'),
     Request("HEAD", "/playground/api/events"),
+    Request(
+        "GET",
+        "/slack/oauth_redirect?code=x&state=y",
+        {"Content-Type": "text/plain; charset=utf-16"},
+        b"{}!",
+    ),
 ]
 
 
