@@ -4,6 +4,7 @@ and a hash of its rows."""
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from sqlalchemy import Engine, inspect, text
 
@@ -12,7 +13,7 @@ Snapshot = dict[str, tuple[int, str]]
 
 def snapshot(engine: Engine, ignored: frozenset[str] = frozenset()) -> Snapshot:
     """Every table but `ignored`: (rows, SHA-256 of the rows in a stable order)."""
-    tables = [t for t in inspect(engine).get_table_names() if t not in ignored]
+    tables = [t for t in _tables(engine) if t not in ignored]
     held: Snapshot = {}
     with engine.connect() as connection:
         for table in tables:
@@ -27,3 +28,9 @@ def snapshot(engine: Engine, ignored: frozenset[str] = frozenset()) -> Snapshot:
 def changed(before: Snapshot, after: Snapshot) -> list[str]:
     """The tables whose rows differ (or that appeared or went)."""
     return sorted(t for t in before.keys() | after.keys() if before.get(t) != after.get(t))
+
+
+@lru_cache(maxsize=8)
+def _tables(engine: Engine) -> tuple[str, ...]:
+    """The tables, read once per engine (the app has made them all by the time it serves)."""
+    return tuple(inspect(engine).get_table_names())
