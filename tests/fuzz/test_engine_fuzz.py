@@ -9,10 +9,10 @@ fine, an exception let out, a "Something went wrong" reply or a logged traceback
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from dialogs.core.actions import SubmitPoll
+from dialogs.core.actions import FormKind, RequestForm, SubmitPoll, Vote
 from dialogs.core.cards import Effect, Notify
 from dialogs.core.events import ActionInvoked, CommandIssued, Event
 from tests.fuzz import bounded
@@ -36,6 +36,17 @@ POLLS = (
     'poll "Spend the dots" "A" "B" --type dots --dots 5',
 )
 WRONG = "Something went wrong"
+
+
+def example_each(events: tuple[Event, ...]):
+    """`@example(event=…)` for each of `events`."""
+
+    def decorate(test):
+        for event in reversed(events):
+            test = example(event=event)(test)
+        return test
+
+    return decorate
 
 
 @pytest.fixture
@@ -73,13 +84,29 @@ def check(chat: Conversation, events: list[Event]) -> None:
     assert not logged, f"{events!r} logged: " + "; ".join(described(r) for r in logged)
 
 
+# What the attack in issue 16 sent (and what this test found), tried first every run.
+NEWCOMER = person("newcomer", "Nul\x00 Name")
+POLL_FORM = SubmitPoll().encode()
+KNOWN = (
+    CommandIssued(ASHA, ELSEWHERE, 'setup "Elsewhere" --timezone Europe'),
+    CommandIssued(ASHA, NORTH, 'poll "Lunch\ud800?" "A" "B"'),
+    ActionInvoked(ASHA, NORTH, POLL_FORM, {"question": "Lunch?", "options": "A\nB\ud800"}),
+    ActionInvoked(ASHA, NORTH, POLL_FORM, {"question": "Lunch\x00?", "options": "A\nB"}),
+    ActionInvoked(NEWCOMER, NORTH, Vote(1, 1).encode()),
+    ActionInvoked(BEN, NORTH, Vote(99_999_999_999, 1).encode()),
+    ActionInvoked(BEN, NORTH, RequestForm(FormKind.BALLOT, 1).encode()),
+)
+
+
 @bounded(max_examples=400)
 @given(event=st.one_of(commands_typed(), clicks()))
+@example_each(KNOWN)
 def test_any_command_or_click_gets_a_clear_answer(chat, event):
     check(chat, [event])
 
 
 @bounded(max_examples=60)
 @given(events=st.lists(clicks(), min_size=2, max_size=8))
+@example(events=[ActionInvoked(BEN, NORTH, Vote(1, 1).encode()), *KNOWN[-3:-1]])
 def test_a_batch_of_clicks_never_falls_back_or_fails(chat, events):
     check(chat, events)
