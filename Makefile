@@ -6,7 +6,9 @@
 #              seconds, no network
 # make test  — lint, type-check and run the whole suite (SQLite and PostgreSQL, headless
 #              Chromium, a Slack Web API emulator, Microsoft's Teams manifest validator and
-#              Adaptive Cards parser)
+#              Adaptive Cards parser), including the Hypothesis fuzz tests of every endpoint and
+#              of the engine (tests/fuzz/, derandomized, under two minutes) and the kill -9
+#              crash test (tests/e2e/test_crash_restart.py); see docs/security.md
 # make lint  — ruff and mypy (dialogs/core and storage; see [tool.mypy] in pyproject.toml)
 # make bench — every benchmark in bench/, each rewriting its section of docs/benchmarks.md
 #              (needs the local PostgreSQL; about half an hour on two quiet cores)

@@ -69,7 +69,8 @@ def add_routes(app: web.Application, playground: Playground) -> None:
     app.router.add_post("/playground/api/command", _json_errors(routes.command))
     app.router.add_post("/playground/api/action", _json_errors(routes.action))
     app.router.add_post("/playground/api/reset", _json_errors(routes.reset))
-    app.router.add_get(EVENTS_PATH, routes.events)
+    # GET only: a stream's body after a HEAD answer would be read as the next response.
+    app.router.add_get(EVENTS_PATH, routes.events, allow_head=False)
     app.router.add_static("/playground/static", STATIC)
     app.on_shutdown.append(routes.close_streams)
 

@@ -18,9 +18,14 @@ from dialogs.polls.results import labels
 from dialogs.polls.voting import BUTTON_TYPES, checked_voter, latest_ballot, record, voted_for
 from storage.models import Ballot, Poll
 
+FORM_TYPES = ("ranked", "score", "dots")  # the poll types voted in a form
+BUTTONS_ONLY = "This poll is voted with its buttons."
+
 
 def open_ballot_form(turn: Turn, poll_id: int) -> None:
     _, member, poll = checked_voter(turn, poll_id)
+    if poll.type not in FORM_TYPES:  # a forged or stale button: this poll has its own
+        raise Refusal(BUTTONS_ONLY)
     previous = latest_ballot(turn, poll, member)
     turn.replies.append(
         OpenForm(
@@ -87,7 +92,7 @@ def submit_ballot(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
             typed, count, poll
         )
     except KeyError:
-        raise Refusal("This poll is voted with its buttons.") from None
+        raise Refusal(BUTTONS_ONLY) from None
     except Refusal as problem:
         turn.replies.append(
             OpenForm(

@@ -340,6 +340,15 @@ async def test_open_pages_hear_about_every_change(client):
     response.close()
 
 
+async def test_a_head_request_for_the_change_stream_is_refused_not_streamed(client):
+    """A stream's body after a HEAD answer would be read as the next response on the
+    connection (by this client, or by a reverse proxy reusing it for someone else)."""
+    response = await client.head("/playground/api/events")
+
+    assert response.status == 405
+    assert (await client.get("/playground/api/state")).status == 200
+
+
 async def read_event(response):
     while True:
         line = (await asyncio.wait_for(response.content.readline(), 5)).decode()

@@ -170,6 +170,7 @@ def test_a_forged_stance_or_form_for_the_wrong_type_is_refused(chat):
     chat.says(ASHA, NORTH, 'poll "Q?" "A" "B"')
     assert "isn't part of this poll" in chat.clicks(BEN, NORTH, "stance:1:agree")
     assert "voted with its buttons" in chat.clicks(BEN, NORTH, "submit:ballot:1", {"rank0": "0"})
+    assert "voted with its buttons" in chat.clicks(BEN, NORTH, "form:ballot:1")
     assert "doesn't do anything" in chat.clicks(BEN, NORTH, "stance:1:maybe")
 
 
