@@ -223,6 +223,10 @@ class Engine:
             done.clear()
             reactions.install(session, REACTIONS)
             if once and not first_time(session, *once, self.clock()):
+                log.info(
+                    "a delivery already handled was ignored",
+                    extra={"platform": once[0], "event_id": once[1]},
+                )
                 return []
             turn = self._start_turn(session, actor, place)
             work(turn)
