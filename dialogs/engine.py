@@ -48,6 +48,7 @@ from dialogs.core.charts import Chart
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.effects import channel_lane
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Installed, Place
+from dialogs.core.limits import DEFAULT_LIMITS, Limits
 from dialogs.core.messages import Kind, MessageKey, parse_key
 from dialogs.core.ports import Found, Person
 from dialogs.core.turn import Problem, Refusal, Turn, refusal_card
@@ -78,10 +79,16 @@ REACTIONS: reactions.Reactions = {reactions.PollClosed: [stages.poll_closed]}
 
 class Engine:
     def __init__(
-        self, database: Database, clock: Clock = utc_now, *, default_timezone: str = "Europe/London"
+        self,
+        database: Database,
+        clock: Clock = utc_now,
+        *,
+        default_timezone: str = "Europe/London",
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.database = database
         self.clock = clock
+        self.limits = limits
         self.votes_recorded = 0  # committed by this engine since it started (for /metrics)
         self._counting = threading.Lock()  # turns run in worker threads
         self._commands: dict[str, CommandHandler] = {
@@ -243,7 +250,7 @@ class Engine:
                 self.votes_recorded += votes
 
     def _start_turn(self, session: Session, actor: Actor, place: Place) -> Turn:
-        turn = Turn(session=session, now=self.clock(), actor=actor, place=place)
+        turn = Turn(session=session, now=self.clock(), actor=actor, place=place, limits=self.limits)
         turn.channel = members.find_channel(session, place)
         if turn.channel is not None:
             turn.collaborative = session.get(Collaborative, turn.channel.collaborative_id)

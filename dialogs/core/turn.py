@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
@@ -22,6 +22,9 @@ from dialogs.core.cards import (
 )
 from dialogs.core.events import Actor, Place
 from storage.models import Channel, Collaborative, Member
+
+if TYPE_CHECKING:
+    from dialogs.core.limits import Limits
 
 
 class Problem(Exception):
@@ -51,6 +54,7 @@ class Turn:
     member: Member | None = None
     replies: list[Effect] = field(default_factory=list)
     votes: int = 0  # ballots this turn records; counted (for /metrics) once it commits
+    limits: Limits | None = None  # what a person may ask of Concord; None: the defaults
 
     def in_collaborative(self) -> tuple[Collaborative, Member]:
         """The collaborative of this channel and the acting member, or a refusal."""
