@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     concord_playground: bool | None = None
     concord_log_level: str = "INFO"
     concord_log_format: Literal["json", "text"] = "json"
+    # What one person or collaborative may ask for (`dialogs.core.limits`).
+    concord_codes_outstanding: int = Field(default=5, ge=1)
+    concord_polls_per_coordinator_hour: int = Field(default=20, ge=1)
+    concord_polls_per_collaborative_hour: int = Field(default=60, ge=1)
 
     @field_validator("database_url")
     @classmethod
