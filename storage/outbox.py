@@ -61,7 +61,15 @@ def _kind(row: type[Outbox]) -> ColumnElement[str]:
 
 
 def due_heads(session: Session, now: datetime, limit: int) -> list[Outbox]:
-    """Heads due by `now` whose lease is free or expired, oldest first, locked for this claim."""
+    """Heads due by `now` whose lease is free or expired, locked for this claim: the heads
+    of lanes with the least waiting first (then the oldest), so that where lanes share a
+    budget (a workspace's rate limit) one lane's flood doesn't keep the others waiting."""
+    other = aliased(Outbox, name="other")
+    waiting = (
+        select(func.count())
+        .where(other.lane == Outbox.lane, col(other.status) == PENDING)
+        .scalar_subquery()
+    )
     query = (
         select(Outbox)
         .where(
@@ -69,7 +77,7 @@ def due_heads(session: Session, now: datetime, limit: int) -> list[Outbox]:
             Outbox.available_at <= now,
             or_(col(Outbox.lease_until).is_(None), col(Outbox.lease_until) <= now),
         )
-        .order_by(col(Outbox.id))
+        .order_by(waiting, col(Outbox.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
     )

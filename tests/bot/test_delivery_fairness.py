@@ -6,6 +6,7 @@ per channel), nothing sleeps.
 
 from __future__ import annotations
 
+from dialogs.core.ports import DeliveryLimits, Limit
 from tests.bot.test_delivery_dispatcher import (
     FakePlatform,
     dispatcher,
@@ -53,3 +54,19 @@ def test_an_update_never_overtakes_the_post_of_its_own_message(database, clock):
 
     sent = [d.text for d in platform.delivered]
     assert sent == ["flood 0", "flood 1", "flood 2", "Poll #4", "Poll #4: 1 vote"]
+
+
+def test_a_flood_in_one_workspace_channel_takes_turns_with_another_collaborative(database, clock):
+    """Both channels share one workspace-wide budget of a call a second: the channel
+    with less waiting goes first, so B's poll is not held behind A's 50."""
+    link_channels(database, clock, slack("CA"))
+    link_channels(database, clock, slack("CB"))
+    queue(database, clock, *(post(slack("CA"), f"flood {n}") for n in range(50)))
+    queue(database, clock, post(slack("CB"), "B's poll"))
+    workspace_wide = DeliveryLimits(limits=(Limit(1, 1.0, scope="tenant"),))
+    platform = FakePlatform(clock, limits=workspace_wide)
+
+    drain_for(5, 0.5, clock, dispatcher(database, clock, platform))
+
+    sent = [d.text for d in platform.delivered]
+    assert sent.index("B's poll") < 2
