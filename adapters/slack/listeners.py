@@ -101,8 +101,8 @@ class SlackListeners:
         if event is None:
             await ack()
             return
-        # Each command has its own trigger_id: a replay of a signed request finds it
-        # recorded and does nothing.
+        # Each command (and form submission) has its own trigger_id: a replay of a signed
+        # request finds it recorded and does nothing.
         trigger_id = body.get("trigger_id")
         effects = await self._handle(event, _replay_key(trigger_id))
         await self._open_forms(client, trigger_id, event, effects)
@@ -158,7 +158,7 @@ class SlackListeners:
         if event is None:
             await ack()
             return
-        effects = await self._handle(event, None)
+        effects = await self._handle(event, _replay_key(body.get("trigger_id")))
         # A refused form comes back with the person's input and the reason; a form that
         # leads to another replaces it in place.
         if not await _replaced_modal(ack, event, effects):

@@ -26,7 +26,8 @@ API_APP = "A0KRD7HC3"
 RESPONSE_URL_BASE = "http://127.0.0.1:9"
 
 
-# Slack gives every slash command its own trigger_id (Concord absorbs a replay by it).
+# Slack gives every slash command and form submission its own trigger_id (Concord
+# absorbs a replay by it).
 _TRIGGERS = itertools.count(0x8088930838D88F008E0)
 
 
@@ -261,7 +262,7 @@ def view_submission(
         "user": _interaction_user(team_id),
         "api_app_id": API_APP,
         "token": "9s8d9as89d8as9d8as989",
-        "trigger_id": "12466734323.1395872398",
+        "trigger_id": f"12466734323.{next(_TRIGGERS)}",
         "view": view,
         "response_urls": [],
         "is_enterprise_install": False,

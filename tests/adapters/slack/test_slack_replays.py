@@ -16,7 +16,7 @@ from storage.models import Poll
 from tests.stand_ins import slack_payloads as slack
 from tests.stand_ins.slack_api import running_slack_api
 from tests.stand_ins.slack_app import SlackHarness
-from tests.stand_ins.slack_signing import command_body, signed_headers
+from tests.stand_ins.slack_signing import command_body, interaction_body, signed_headers
 
 
 @pytest.fixture
@@ -47,3 +47,24 @@ async def test_a_replayed_slash_command_runs_once_and_the_replays_say_nothing(sl
         r for r in caplog.records if r.getMessage() == "a delivery already handled was ignored"
     ]
     assert len(ignored) == 2 and all(r.levelno == logging.INFO for r in ignored)
+
+
+async def test_a_replayed_poll_form_submission_makes_one_poll(slack_app):
+    await slack_app.command('setup "North"')
+    await slack_app.command("poll")
+    form = slack_app.stub.calls_to("views.open")[-1].args["view"]
+    typed = {
+        "question": slack.text_state("Lunch?"),
+        "options": slack.text_state("Soup\nSalad"),
+    }
+    body = interaction_body(slack.view_submission(form["private_metadata"], typed))
+    headers = signed_headers(body)
+
+    for _ in range(3):
+        response = await slack_app.client.post("/slack/events", data=body, headers=headers)
+        assert response.status == 200
+    await slack_app.deliver()
+
+    with slack_app.database.session() as session:
+        assert session.exec(select(func.count()).select_from(Poll)).one() == 1
+    assert len(slack_app.posts()) == 1
