@@ -27,8 +27,7 @@ from bot.metrics import METRICS, Metrics, count_requests, metrics_page
 from bot.scheduler import Scheduler
 from bot.settings import ConfigError, Settings, load_settings
 from dialogs.core.clock import Clock, utc_now
-from dialogs.core.limits import Limits
-from dialogs.core.ports import PlatformPort
+from dialogs.core.ports import Limits, PlatformPort
 from dialogs.engine import Engine
 from dialogs.runner import EngineRunner
 from dialogs.ticker import Ticker

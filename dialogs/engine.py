@@ -48,9 +48,8 @@ from dialogs.core.charts import Chart
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.effects import channel_lane
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Installed, Place
-from dialogs.core.limits import DEFAULT_LIMITS, Limits
 from dialogs.core.messages import Kind, MessageKey, parse_key
-from dialogs.core.ports import Found, Person
+from dialogs.core.ports import DEFAULT_LIMITS, Found, Limits, Person
 from dialogs.core.turn import Problem, Refusal, Turn, refusal_card
 from dialogs.home import home_card, show_help
 from dialogs.polls import (
@@ -230,10 +229,7 @@ class Engine:
             done.clear()
             reactions.install(session, REACTIONS)
             if once and not first_time(session, *once, self.clock()):
-                log.info(
-                    "a delivery already handled was ignored",
-                    extra={"platform": once[0], "event_id": once[1]},
-                )
+                log.info("a delivery already handled was ignored", extra={"event_id": once[1]})
                 return []
             turn = self._start_turn(session, actor, place)
             work(turn)

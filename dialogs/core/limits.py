@@ -4,7 +4,8 @@ Every limit is counted from rows already stored (codes, polls), at the turn's
 time, so every process agrees and nothing has to be remembered in memory. A
 request over a limit is refused with what the limit is and when to try again,
 one INFO log line, and nothing changed. Pacing deliveries to the platforms is
-another matter (`bot.ratelimit`).
+another matter (`bot.ratelimit`). The values are `dialogs.core.ports.Limits`, set by
+the operator.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import col, select
@@ -25,19 +25,9 @@ log = logging.getLogger(__name__)
 HOUR = timedelta(hours=1)
 
 
-@dataclass(frozen=True)
-class Limits:
-    codes_outstanding: int = 5  # unused, unexpired `link` / `me link` codes per person
-    polls_per_coordinator_hour: int = 20
-    polls_per_collaborative_hour: int = 60
-
-
-DEFAULT_LIMITS = Limits()
-
-
 def check_new_code(turn: Turn, member: Member, command: str) -> None:
     """Refuse a sixth code while the person's five earlier ones are still usable."""
-    cap = _limits(turn).codes_outstanding
+    cap = turn.limits.codes_outstanding
     expiries = turn.session.exec(
         select(LinkCode.expires_at)
         .where(
@@ -59,7 +49,7 @@ def check_new_code(turn: Turn, member: Member, command: str) -> None:
 
 def check_new_poll(turn: Turn, collaborative: Collaborative, member: Member) -> None:
     """Refuse a poll beyond the coordinator's, or the collaborative's, polls this hour."""
-    limits = _limits(turn)
+    limits = turn.limits
     mine = _poll_times(turn, Poll.created_by == member.id)
     _refuse_beyond(
         turn,
@@ -105,7 +95,3 @@ def _refuse_beyond(
         extra={"limit": limit, "cap": cap, "platform": turn.actor.platform, "minutes": minutes},
     )
     raise Refusal(problem, f"{retry} in {minutes} minute{'s' * (minutes != 1)}.")
-
-
-def _limits(turn: Turn) -> Limits:
-    return turn.limits or DEFAULT_LIMITS

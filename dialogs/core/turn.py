@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlmodel import Session
 
@@ -21,10 +21,8 @@ from dialogs.core.cards import (
     Text,
 )
 from dialogs.core.events import Actor, Place
+from dialogs.core.ports import DEFAULT_LIMITS, Limits
 from storage.models import Channel, Collaborative, Member
-
-if TYPE_CHECKING:
-    from dialogs.core.limits import Limits
 
 
 class Problem(Exception):
@@ -54,7 +52,7 @@ class Turn:
     member: Member | None = None
     replies: list[Effect] = field(default_factory=list)
     votes: int = 0  # ballots this turn records; counted (for /metrics) once it commits
-    limits: Limits | None = None  # what a person may ask of Concord; None: the defaults
+    limits: Limits = DEFAULT_LIMITS  # what a person may ask of Concord
 
     def in_collaborative(self) -> tuple[Collaborative, Member]:
         """The collaborative of this channel and the acting member, or a refusal."""

@@ -8,7 +8,7 @@ import logging
 import pytest
 from sqlmodel import func, select
 
-from dialogs.core.limits import Limits
+from dialogs.core.ports import Limits
 from storage.models import LinkCode, Poll
 from tests.support.conversation import ASHA, BEN, NORTH, Conversation
 
@@ -26,9 +26,7 @@ def count(chat, model) -> int:
         return session.exec(select(func.count()).select_from(model)).one()
 
 
-def test_a_person_holds_at_most_five_unused_codes_and_may_ask_again_as_one_expires(
-    chat, caplog
-):
+def test_a_person_holds_at_most_five_unused_codes_and_may_ask_again_as_one_expires(chat, caplog):
     for _ in range(5):
         assert "Your code: " in chat.says(ASHA, NORTH, "me link")
         chat.clock.advance(minutes=1)
