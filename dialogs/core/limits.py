@@ -15,6 +15,7 @@ import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from sqlalchemy import ColumnElement
 from sqlmodel import col, select
 
 from dialogs.core.turn import Refusal, Turn
@@ -26,7 +27,7 @@ HOUR = timedelta(hours=1)
 
 
 def check_new_code(turn: Turn, member: Member, command: str) -> None:
-    """Refuse a sixth code while the person's five earlier ones are still usable."""
+    """Refuse a new code while the person already holds as many usable ones as allowed."""
     cap = turn.limits.codes_outstanding
     expiries = turn.session.exec(
         select(LinkCode.expires_at)
@@ -50,7 +51,7 @@ def check_new_code(turn: Turn, member: Member, command: str) -> None:
 def check_new_poll(turn: Turn, collaborative: Collaborative, member: Member) -> None:
     """Refuse a poll beyond the coordinator's, or the collaborative's, polls this hour."""
     limits = turn.limits
-    mine = _poll_times(turn, Poll.created_by == member.id)
+    mine = _poll_times(turn, col(Poll.created_by) == member.id)
     _refuse_beyond(
         turn,
         "polls per coordinator",
@@ -60,7 +61,7 @@ def check_new_poll(turn: Turn, collaborative: Collaborative, member: Member) -> 
         f"the limit is {limits.polls_per_coordinator_hour} an hour for each coordinator.",
         "Start this one",
     )
-    everyone = _poll_times(turn, Poll.collaborative_id == collaborative.id)
+    everyone = _poll_times(turn, col(Poll.collaborative_id) == collaborative.id)
     _refuse_beyond(
         turn,
         "polls per collaborative",
@@ -72,11 +73,11 @@ def check_new_poll(turn: Turn, collaborative: Collaborative, member: Member) -> 
     )
 
 
-def _poll_times(turn: Turn, whose: object) -> Sequence[datetime]:
+def _poll_times(turn: Turn, whose: ColumnElement[bool]) -> Sequence[datetime]:
     """When each poll started in the last hour stops counting, soonest first."""
     started = turn.session.exec(
         select(Poll.created_at)
-        .where(whose, Poll.created_at > turn.now - HOUR)  # type: ignore[arg-type]
+        .where(whose, col(Poll.created_at) > turn.now - HOUR)
         .order_by(col(Poll.created_at))
     ).all()
     return [at + HOUR for at in started]
