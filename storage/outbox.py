@@ -74,6 +74,9 @@ def due_heads(session: Session, now: datetime, limit: int) -> list[Outbox]:
         select(Outbox)
         .where(
             _head_ids(now),
+            # Checked again on the row as locked (PostgreSQL re-reads a row another process
+            # just settled; the head subquery it came from is not re-run).
+            Outbox.status == PENDING,
             Outbox.available_at <= now,
             or_(col(Outbox.lease_until).is_(None), col(Outbox.lease_until) <= now),
         )
