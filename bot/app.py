@@ -27,7 +27,7 @@ from bot.metrics import METRICS, Metrics, count_requests, metrics_page
 from bot.scheduler import Scheduler
 from bot.settings import ConfigError, Settings, load_settings
 from dialogs.core.clock import Clock, utc_now
-from dialogs.core.ports import PlatformPort
+from dialogs.core.ports import Limits, PlatformPort
 from dialogs.engine import Engine
 from dialogs.runner import EngineRunner
 from dialogs.ticker import Ticker
@@ -59,7 +59,14 @@ TEAMS_OFF = (
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
     database = Database(settings.database_url)
     migrate.upgrade(database)
-    engine = Engine(database, clock=clock, default_timezone=settings.concord_timezone)
+    limits = Limits(
+        codes_outstanding=settings.concord_codes_outstanding,
+        polls_per_coordinator_hour=settings.concord_polls_per_coordinator_hour,
+        polls_per_collaborative_hour=settings.concord_polls_per_collaborative_hour,
+    )
+    engine = Engine(
+        database, clock=clock, default_timezone=settings.concord_timezone, limits=limits
+    )
     platforms: dict[str, PlatformPort] = {}
     # One runner for every platform: clicks from Slack and Teams at once share batches.
     runner = EngineRunner(engine)

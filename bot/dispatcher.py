@@ -166,7 +166,9 @@ class Dispatcher:
 
     async def _plan_next_wake(self) -> None:
         """Remember when the next row falls due; wake the loop if it would sleep past that."""
-        self._due = await asyncio.to_thread(self.database.run, store.next_due)
+        self._due = await asyncio.to_thread(
+            self.database.run, lambda session: store.next_due(session, self.clock())
+        )
         if self._due is not None and self._wake_at is not None and self._due < self._wake_at:
             self._wake.set()
 

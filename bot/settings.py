@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     concord_body_timeout: float = Field(default=30.0, gt=0)
     concord_max_connections: int = Field(default=1000, ge=1)
     concord_max_connections_per_peer: int = Field(default=50, ge=0)
+    # What one person or collaborative may ask for (`dialogs.core.limits`).
+    concord_codes_outstanding: int = Field(default=5, ge=1)
+    concord_polls_per_coordinator_hour: int = Field(default=20, ge=1)
+    concord_polls_per_collaborative_hour: int = Field(default=60, ge=1)
 
     @field_validator("database_url")
     @classmethod

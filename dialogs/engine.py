@@ -49,7 +49,7 @@ from dialogs.core.clock import Clock, utc_now
 from dialogs.core.effects import channel_lane
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Installed, Place
 from dialogs.core.messages import Kind, MessageKey, parse_key
-from dialogs.core.ports import Found, Person
+from dialogs.core.ports import DEFAULT_LIMITS, Found, Limits, Person
 from dialogs.core.turn import Problem, Refusal, Turn, refusal_card
 from dialogs.home import home_card, show_help
 from dialogs.polls import (
@@ -78,10 +78,16 @@ REACTIONS: reactions.Reactions = {reactions.PollClosed: [stages.poll_closed]}
 
 class Engine:
     def __init__(
-        self, database: Database, clock: Clock = utc_now, *, default_timezone: str = "Europe/London"
+        self,
+        database: Database,
+        clock: Clock = utc_now,
+        *,
+        default_timezone: str = "Europe/London",
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.database = database
         self.clock = clock
+        self.limits = limits
         self.votes_recorded = 0  # committed by this engine since it started (for /metrics)
         self._counting = threading.Lock()  # turns run in worker threads
         self._commands: dict[str, CommandHandler] = {
@@ -227,6 +233,7 @@ class Engine:
             done.clear()
             reactions.install(session, REACTIONS)
             if once and not first_time(session, *once, self.clock()):
+                log.info("a delivery already handled was ignored", extra={"event_id": once[1]})
                 return []
             turn = self._start_turn(session, actor, place)
             work(turn)
@@ -243,7 +250,7 @@ class Engine:
                 self.votes_recorded += votes
 
     def _start_turn(self, session: Session, actor: Actor, place: Place) -> Turn:
-        turn = Turn(session=session, now=self.clock(), actor=actor, place=place)
+        turn = Turn(session=session, now=self.clock(), actor=actor, place=place, limits=self.limits)
         turn.channel = members.find_channel(session, place)
         if turn.channel is not None:
             turn.collaborative = session.get(Collaborative, turn.channel.collaborative_id)

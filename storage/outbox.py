@@ -1,9 +1,11 @@
 """Outbox queries: lane heads, leases, coalescing, rate-limit rows and settling.
 
-A lane's head is its oldest pending row; only heads are delivered, so a lane
-keeps its order. On PostgreSQL heads are locked `FOR UPDATE SKIP LOCKED`, so
-processes claiming at the same moment take different lanes; on SQLite the
-write transaction (`BEGIN IMMEDIATE`) already makes claims one at a time.
+A lane's head is its oldest pending row, except that an update due now of a
+message already posted goes first (see `_head_ids`); only heads are delivered, so a
+lane keeps its order, each message's own in particular. On PostgreSQL heads are
+locked `FOR UPDATE SKIP LOCKED`, so processes claiming at the same moment take
+different lanes; on SQLite the write transaction (`BEGIN IMMEDIATE`) already makes
+claims one at a time.
 What to deliver, and when, is decided by the dispatcher in `bot/`.
 """
 
@@ -12,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, case, func, or_, tuple_, update
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, tuple_, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage.models import Channel, DeliveryLane, Outbox, PostedMessage
@@ -23,34 +26,74 @@ ChannelKey = tuple[str, str, str]  # platform, tenant, channel id
 CopyKey = tuple[str, int]  # message key, Channel.id
 
 
-def _head_ids() -> ColumnElement[bool]:
-    heads = select(func.min(Outbox.id)).where(Outbox.status == PENDING).group_by(Outbox.lane)
-    return col(Outbox.id).in_(heads)
+def _head_ids(now: datetime) -> ColumnElement[bool]:
+    """Each lane's head: its oldest update due by `now` of a message already posted, if it
+    has one, else its oldest pending row. A lane's updates go before its backlog of new
+    posts (people are voting on those messages); an update never overtakes its own post."""
+    update_row, earlier = aliased(Outbox, name="update_row"), aliased(Outbox, name="earlier")
+    its_post_waits = select(earlier.id).where(
+        earlier.status == PENDING,
+        earlier.lane == update_row.lane,
+        earlier.message_key == update_row.message_key,
+        col(earlier.id) < col(update_row.id),
+        _kind(earlier) != "update",
+    )
+    ready = and_(
+        col(update_row.status) == PENDING,
+        _kind(update_row) == "update",
+        col(update_row.available_at) <= now,
+        ~exists(its_post_waits),
+    )
+    updates = select(func.min(update_row.id)).where(ready).group_by(update_row.lane)
+    others = (
+        select(func.min(Outbox.id))
+        .where(
+            Outbox.status == PENDING,
+            col(Outbox.lane).not_in(select(update_row.lane).where(ready)),
+        )
+        .group_by(Outbox.lane)
+    )
+    return or_(col(Outbox.id).in_(updates), col(Outbox.id).in_(others))
+
+
+def _kind(row: type[Outbox]) -> ColumnElement[str]:
+    return col(row.effect)["kind"].as_string()
 
 
 def due_heads(session: Session, now: datetime, limit: int) -> list[Outbox]:
-    """Heads due by `now` whose lease is free or expired, oldest first, locked for this claim."""
+    """Heads due by `now` whose lease is free or expired, locked for this claim: the heads
+    of lanes with the least waiting first (then the oldest), so that where lanes share a
+    budget (a workspace's rate limit) one lane's flood doesn't keep the others waiting."""
+    other = aliased(Outbox, name="other")
+    waiting = (
+        select(func.count())
+        .where(other.lane == Outbox.lane, col(other.status) == PENDING)
+        .scalar_subquery()
+    )
     query = (
         select(Outbox)
         .where(
-            _head_ids(),
+            _head_ids(now),
+            # Checked again on the row as locked (PostgreSQL re-reads a row another process
+            # just settled; the head subquery it came from is not re-run).
+            Outbox.status == PENDING,
             Outbox.available_at <= now,
             or_(col(Outbox.lease_until).is_(None), col(Outbox.lease_until) <= now),
         )
-        .order_by(col(Outbox.id))
+        .order_by(waiting, col(Outbox.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
     return list(session.exec(query).all())
 
 
-def next_due(session: Session) -> datetime | None:
+def next_due(session: Session, now: datetime) -> datetime | None:
     """When a head next becomes deliverable (its due time, or its lease's end if later)."""
     due = case(
         (col(Outbox.lease_until) > col(Outbox.available_at), col(Outbox.lease_until)),
         else_=col(Outbox.available_at),
     )
-    return session.exec(select(func.min(due)).where(_head_ids())).one()
+    return session.exec(select(func.min(due)).where(_head_ids(now))).one()
 
 
 def backlog(session: Session) -> tuple[int, datetime | None]:
@@ -79,7 +122,7 @@ def coalesce_updates(session: Session, head: Outbox) -> tuple[Outbox, int]:
         col(Outbox.status) == PENDING,
         col(Outbox.message_key) == head.message_key,
         col(Outbox.id) > head.id,
-        col(Outbox.effect)["kind"].as_string() == "update",
+        _kind(Outbox) == "update",
     )
     newest = session.exec(
         select(Outbox).where(*later).order_by(col(Outbox.id).desc()).limit(1)

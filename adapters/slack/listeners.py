@@ -101,8 +101,11 @@ class SlackListeners:
         if event is None:
             await ack()
             return
-        effects = await self._handle(event, None)
-        await self._open_forms(client, body.get("trigger_id"), event, effects)
+        # Each command (and form submission) has its own trigger_id: a replay of a signed
+        # request finds it recorded and does nothing.
+        trigger_id = body.get("trigger_id")
+        effects = await self._handle(event, _replay_key(trigger_id))
+        await self._open_forms(client, trigger_id, event, effects)
         notes = _notes_for(event.actor, effects)
         if notes:
             await ack(response_type="ephemeral", **self._port.render(notes[0].card))
@@ -155,7 +158,7 @@ class SlackListeners:
         if event is None:
             await ack()
             return
-        effects = await self._handle(event, None)
+        effects = await self._handle(event, _replay_key(body.get("trigger_id")))
         # A refused form comes back with the person's input and the reason; a form that
         # leads to another replaces it in place.
         if not await _replaced_modal(ack, event, effects):
@@ -285,6 +288,10 @@ class SlackListeners:
             log.info("response_url failed, replying ephemerally", extra={"why": str(error)})
             return False
         return True
+
+
+def _replay_key(trigger_id: object) -> str | None:
+    return f"trigger:{trigger_id}" if isinstance(trigger_id, str) and trigger_id else None
 
 
 def _notes_for(actor: Actor, effects: list[Effect]) -> list[Notify]:

@@ -16,6 +16,7 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import select
 
+from dialogs.core import limits
 from dialogs.core.turn import Refusal, Turn
 from storage.models import Collaborative, LinkCode, Member
 
@@ -32,6 +33,7 @@ def issue_code(turn: Turn, collaborative: Collaborative, member: Member, kind: s
 
     Returns it as shown to people, `ABC-DEF`.
     """
+    limits.check_new_code(turn, member, _CODE_COMMAND[kind])
     code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
     turn.session.add(
         LinkCode(

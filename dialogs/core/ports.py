@@ -51,6 +51,18 @@ class DeliveryLimits:
 NO_LIMITS = DeliveryLimits()
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one person or collaborative may ask of Concord (checked in `dialogs.core.limits`)."""
+
+    codes_outstanding: int = 5  # unused, unexpired `link` / `me link` codes per person
+    polls_per_coordinator_hour: int = 20
+    polls_per_collaborative_hour: int = 60
+
+
+DEFAULT_LIMITS = Limits()
+
+
 class DeliveryError(Exception):
     """A platform refused or failed a delivery. `retry_after` is in seconds, when it said."""
 

@@ -21,6 +21,7 @@ from dialogs.core.cards import (
     Text,
 )
 from dialogs.core.events import Actor, Place
+from dialogs.core.ports import DEFAULT_LIMITS, Limits
 from storage.models import Channel, Collaborative, Member
 
 
@@ -51,6 +52,7 @@ class Turn:
     member: Member | None = None
     replies: list[Effect] = field(default_factory=list)
     votes: int = 0  # ballots this turn records; counted (for /metrics) once it commits
+    limits: Limits = DEFAULT_LIMITS  # what a person may ask of Concord
 
     def in_collaborative(self) -> tuple[Collaborative, Member]:
         """The collaborative of this channel and the acting member, or a refusal."""

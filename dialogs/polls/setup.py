@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from dialogs.commands.when import describe
-from dialogs.core import audit, effects, readable, timers
+from dialogs.core import audit, effects, limits, readable, timers
 from dialogs.core.cards import Actions
 from dialogs.core.messages import poll_key
 from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES
@@ -201,6 +201,7 @@ def _need_organisations(turn: Turn, flag: str) -> None:
 
 def open_poll(turn: Turn, spec: PollSpec) -> Poll:
     collaborative, member = turn.require_coordinator("start a poll")
+    limits.check_new_poll(turn, collaborative, member)
     poll = create_poll(turn.session, turn.now, collaborative, member, spec)
     channels = len(effects.channels_of(turn.session, collaborative))
     notice = said(

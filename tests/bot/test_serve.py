@@ -15,7 +15,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import DATABASE, MAX_BODY_BYTES, create_app
+from bot.app import DATABASE, ENGINE, MAX_BODY_BYTES, create_app
 from bot.cli import exposure_warning, main, new_event_loop
 from bot.settings import ConfigError, load_settings
 from tests.support.paths import REPO
@@ -236,6 +236,24 @@ def test_env_example_documents_every_setting():
     example = (REPO / ".env.example").read_text()
     listed = {line.split("=")[0] for line in example.splitlines() if line and line[0] != "#"}
     assert listed == set(SETTING_NAMES)
+
+
+def test_an_operator_sets_the_limits_people_meet(clean_env, tmp_path):
+    clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'concord.db'}")
+    clean_env.setenv("CONCORD_POLLS_PER_COORDINATOR_HOUR", "200")
+    clean_env.setenv("CONCORD_CODES_OUTSTANDING", "2")
+    app = create_app(load_settings())
+
+    limits = app[ENGINE].limits
+    assert (limits.polls_per_coordinator_hour, limits.codes_outstanding) == (200, 2)
+    assert limits.polls_per_collaborative_hour == 60
+    app[DATABASE].dispose()
+
+
+def test_a_limit_below_one_is_refused_naming_its_variable(clean_env):
+    clean_env.setenv("CONCORD_POLLS_PER_COLLABORATIVE_HOUR", "0")
+    with pytest.raises(ConfigError, match="CONCORD_POLLS_PER_COLLABORATIVE_HOUR"):
+        load_settings()
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ the ones a real payload carries around them, so a reader sees what arrives.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 TEAM = "T0001"
@@ -23,6 +24,11 @@ API_APP = "A0KRD7HC3"
 # Slack's response URLs are on hooks.slack.com; ours point at a closed loopback port, so
 # nothing a test sends (bolt answers some refusals there) can leave this machine.
 RESPONSE_URL_BASE = "http://127.0.0.1:9"
+
+
+# Slack gives every slash command and form submission its own trigger_id (Concord
+# absorbs a replay by it).
+_TRIGGERS = itertools.count(0x8088930838D88F008E0)
 
 
 def slash_command(text: str, **overrides: Any) -> dict[str, Any]:
@@ -42,7 +48,7 @@ def slash_command(text: str, **overrides: Any) -> dict[str, Any]:
         "api_app_id": API_APP,
         "is_enterprise_install": "false",
         "response_url": f"{RESPONSE_URL_BASE}/commands/1234/5678",
-        "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        "trigger_id": f"13345224609.738474920.{next(_TRIGGERS):x}",
     }
     return {**form, **overrides}
 
@@ -256,7 +262,7 @@ def view_submission(
         "user": _interaction_user(team_id),
         "api_app_id": API_APP,
         "token": "9s8d9as89d8as9d8as989",
-        "trigger_id": "12466734323.1395872398",
+        "trigger_id": f"12466734323.{next(_TRIGGERS)}",
         "view": view,
         "response_urls": [],
         "is_enterprise_install": False,
