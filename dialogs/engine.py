@@ -43,14 +43,14 @@ from dialogs.core.actions import (
     Unmute,
     Vote,
 )
-from dialogs.core.cards import ActorModel, Card, Context, Effect, Notify, PlaceModel, Post
+from dialogs.core.cards import Card, Effect, PlaceModel, Post
 from dialogs.core.charts import Chart
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.effects import channel_lane
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Installed, Place
 from dialogs.core.messages import Kind, MessageKey, parse_key
 from dialogs.core.ports import DEFAULT_LIMITS, Found, Limits, Person
-from dialogs.core.turn import Problem, Refusal, Turn, refusal_card
+from dialogs.core.turn import Problem, Refusal, Turn, private_refusal, stale_button
 from dialogs.home import home_card, show_help
 from dialogs.polls import (
     ballot_forms,
@@ -118,20 +118,16 @@ class Engine:
                 )
             return self._in_turn(event.actor, event.place, lambda t: self._action(t, event), once)
         except Problem as problem:
-            return [
-                _private(
-                    event.actor, event.place, refusal_card(problem.problem, problem.hint), echo
-                )
-            ]
+            return [private_refusal(event.actor, event.place, problem, echo)]
         except Exception:
             reference = uuid.uuid4().hex[:8]
             log.exception("event failed", extra={"reference": reference})
-            card = refusal_card(
+            failed = Problem(
                 f"Something went wrong on our side, so nothing was changed "
                 f"(reference {reference}).",
                 "Please try again in a moment.",
             )
-            return [_private(event.actor, event.place, card, echo)]
+            return [private_refusal(event.actor, event.place, failed, echo)]
 
     def render_message(self, key: str) -> Card | None:
         """The current rendering of a keyed message (a poll, a check-in run, a purpose
@@ -308,9 +304,7 @@ def _act(turn: Turn, action: Action | None, values: dict) -> None:
         case DraftChoice(draft_id, choice):
             start.from_draft(turn, draft_id, choice)
         case _:
-            raise Refusal(
-                "That button doesn't do anything any more.", "Type `help` to see what you can do."
-            )
+            raise stale_button()
 
 
 def _scope_from_action(turn: Turn, action: Action) -> None:
@@ -380,15 +374,6 @@ _RENDERERS: dict[Kind, Callable[[Session, MessageKey], Card | None]] = {
 
 def _chart(session: Session, token: str) -> Chart | None:
     return summary.trend(session, token) or chart_data.for_token(session, token)
-
-
-def _private(actor: Actor, place: Place, card: Card, echo: str | None) -> Notify:
-    if echo:
-        shown = echo if len(echo) <= 300 else echo[:299] + "…"
-        card = card.model_copy(
-            update={"blocks": [*card.blocks, Context(text=f"You typed: {shown}")]}
-        )
-    return Notify(actor=ActorModel.of(actor), place=PlaceModel.of(place), card=card)
 
 
 # Each form: the button that opens it, and its submission.

@@ -105,6 +105,24 @@ def refusal_card(problem: str, hint: str | None) -> Card:
     return Card(blocks=blocks, fallback=problem)
 
 
+def stale_button() -> Refusal:
+    """The refusal for a button whose action names nothing that can be done now."""
+    return Refusal(
+        "That button doesn't do anything any more.", "Type `help` to see what you can do."
+    )
+
+
+def private_refusal(actor: Actor, place: Place, problem: Problem, echo: str | None) -> Notify:
+    """`problem` said to the person alone, with what they typed (shortened) beneath it."""
+    card = refusal_card(problem.problem, problem.hint)
+    if echo:
+        shown = echo if len(echo) <= 300 else echo[:299] + "…"
+        card = card.model_copy(
+            update={"blocks": [*card.blocks, Context(text=f"You typed: {shown}")]}
+        )
+    return Notify(actor=ActorModel.of(actor), place=PlaceModel.of(place), card=card)
+
+
 def with_article(role: str) -> str:
     """The role with its article: "a coordinator", "a member", "an observer"."""
     return f"{'an' if role[:1] in 'aeiou' else 'a'} {role}"

@@ -19,7 +19,7 @@ from dialogs.commands.when import describe
 from dialogs.core import effects
 from dialogs.core.actions import Mute, MutePoll, Unmute
 from dialogs.core.cards import Actions, Button, Card, Context, Text
-from dialogs.core.turn import Refusal, Turn
+from dialogs.core.turn import Refusal, Turn, stale_button
 from dialogs.polls.lifecycle import poll_by_number
 from dialogs.polls.render import vote_buttons
 from dialogs.polls.voting import poll_in
@@ -163,7 +163,7 @@ def set_reminders(turn: Turn, collaborative_id: int, muted: bool) -> None:
     the actor must belong."""
     collaborative = turn.session.get(Collaborative, collaborative_id)
     if collaborative is None:
-        raise Refusal("That button doesn't do anything any more.")
+        raise stale_button()
     member = membership.known_member(turn.session, collaborative, turn.actor)
     if member is None:
         raise Refusal("You aren't a member of that collaborative.")
