@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -176,14 +176,12 @@ class SlackTransport:
 
     async def _install(self, request: web.Request) -> web.Response:
         assert self.bolt.oauth_flow is not None
-        bolt_response = await self.bolt.oauth_flow.handle_installation(
-            await to_bolt_request(request)
-        )
+        bolt_response = await self.bolt.oauth_flow.handle_installation(_browser_visit(request))
         return await to_aiohttp_response(bolt_response)
 
     async def _oauth_redirect(self, request: web.Request) -> web.Response:
         assert self.bolt.oauth_flow is not None
-        bolt_response = await self.bolt.oauth_flow.handle_callback(await to_bolt_request(request))
+        bolt_response = await self.bolt.oauth_flow.handle_callback(_browser_visit(request))
         return await to_aiohttp_response(bolt_response)
 
     async def _bot_token(self, team_id: str) -> str | None:
@@ -231,6 +229,12 @@ class _Refused(Exception):
         super().__init__(reason)
         self.status = status
         self.reason = reason
+
+
+def _browser_visit(request: web.Request) -> AsyncBoltRequest:
+    """An OAuth page visit as bolt reads it: the query and headers. A GET's body means
+    nothing here, so it is never decoded (a body in a charset it isn't in was a 500)."""
+    return AsyncBoltRequest(body="", query=request.query_string, headers=dict(request.headers))
 
 
 def _with_slash(url: str) -> str:

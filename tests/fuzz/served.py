@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from aiohttp import ClientResponse, ClientResponseError, ClientTimeout, web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import DATABASE, DISPATCHER, SCHEDULER, create_app
+from bot.app import DATABASE, DISPATCHER, SCHEDULER, app_runner, create_app
 from bot.settings import Settings
 from storage.database import Database
 from tests.fuzz.requests import Request
@@ -32,6 +32,14 @@ SETTINGS = {
     "concord_playground": True,
     "concord_teams_local": True,  # Teams without credentials, for local testing (item 1)
 }
+
+
+class ServedAsConcord(TestServer):
+    """aiohttp's test server with `concord serve`'s runner: its guarded connections (what
+    an unreadable request head gets is part of what is under test) and its access log."""
+
+    async def _make_runner(self, **kwargs: object) -> web.BaseRunner:
+        return app_runner(self.app)
 
 
 class Served:
@@ -57,7 +65,7 @@ class Served:
         self.loop.close()
 
     async def _start(self) -> TestClient:
-        client = TestClient(TestServer(self.app, host="127.0.0.1"))
+        client = TestClient(ServedAsConcord(self.app, host="127.0.0.1"))
         await client.start_server()
         await self.app[SCHEDULER].stop()
         await self.app[DISPATCHER].stop()
