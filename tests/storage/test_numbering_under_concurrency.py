@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import select
 
 from dialogs.core.events import CommandIssued
+from dialogs.core.ports import Limits
 from storage.models import CheckinSchedule, Poll
 from tests.support.conversation import ASHA, NORTH, Conversation, all_at_once, text_of
 
@@ -33,8 +34,14 @@ def numbers(database, model=Poll) -> list[int]:
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("database", ["postgresql"], indirect=True)  # SQLite: the test below
-def test_two_hundred_polls_started_at_once_on_postgresql_are_numbered_1_to_200(chat, database):
+def test_two_hundred_polls_started_at_once_on_postgresql_are_numbered_1_to_200(database, clock):
+    # An operator who expects this many raises the hourly limits (CONCORD_POLLS_PER_…_HOUR).
+    chat = Conversation(
+        database, clock, Limits(polls_per_coordinator_hour=200, polls_per_collaborative_hour=200)
+    )
+    chat.says(ASHA, NORTH, 'setup "Northshire"')
     shown = polls_started_at_once(chat, 200)
+    chat.close()
     assert [s for s in shown if "is open" not in s] == []
     assert numbers(database) == list(range(1, 201))
 

@@ -21,7 +21,7 @@ from dialogs.core.cards import (
     ResultBars,
 )
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Place
-from dialogs.core.ports import ExportFile
+from dialogs.core.ports import DEFAULT_LIMITS, ExportFile, Limits
 from dialogs.engine import Engine
 from storage.database import Database
 from tests.support.fakes import FakeClock, RecordingPlatform
@@ -48,10 +48,10 @@ def text_of(card: Card) -> str:
 
 
 class Conversation:
-    def __init__(self, database: Database, clock: FakeClock):
+    def __init__(self, database: Database, clock: FakeClock, limits: Limits = DEFAULT_LIMITS):
         self.database = database
         self.clock = clock
-        self.engine = Engine(database, clock)
+        self.engine = Engine(database, clock, limits=limits)
         self.platform = RecordingPlatform()
         self.dispatcher = Dispatcher(database, self.engine, {"playground": self.platform}, clock)
         self._loop = asyncio.new_event_loop()
