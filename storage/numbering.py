@@ -25,13 +25,19 @@ class Numbered(Protocol):
     number: Any
 
 
-def next_number(session: Session, collaborative_id: int, model: type[Numbered]) -> int:
-    """The number the next `model` row of this collaborative takes, reserved until commit."""
+def lock_collaborative(session: Session, collaborative_id: int) -> None:
+    """Hold the collaborative's row until commit: what is read after this (the highest number,
+    the polls started this hour) is what every competing transaction committed."""
     session.execute(
         select(col(Collaborative.id))
         .where(col(Collaborative.id) == collaborative_id)
         .with_for_update(key_share=True)
     )
+
+
+def next_number(session: Session, collaborative_id: int, model: type[Numbered]) -> int:
+    """The number the next `model` row of this collaborative takes, reserved until commit."""
+    lock_collaborative(session, collaborative_id)
     highest = session.execute(
         select(func.coalesce(func.max(model.number), 0)).where(
             model.collaborative_id == collaborative_id

@@ -20,6 +20,7 @@ from sqlmodel import col, select
 
 from dialogs.core.turn import Refusal, Turn
 from storage.models import Collaborative, LinkCode, Member, Poll
+from storage.numbering import lock_collaborative
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,12 @@ def check_new_code(turn: Turn, member: Member, command: str) -> None:
 
 
 def check_new_poll(turn: Turn, collaborative: Collaborative, member: Member) -> None:
-    """Refuse a poll beyond the coordinator's, or the collaborative's, polls this hour."""
+    """Refuse a poll beyond the coordinator's, or the collaborative's, polls this hour.
+
+    Counted under the collaborative's lock, so polls started at the same moment can't all
+    see room for one more."""
+    assert collaborative.id is not None
+    lock_collaborative(turn.session, collaborative.id)
     limits = turn.limits
     mine = _poll_times(turn, col(Poll.created_by) == member.id)
     _refuse_beyond(

@@ -57,3 +57,10 @@ def test_twenty_check_ins_added_at_once_are_numbered_1_to_20(chat, database):
     replies = all_at_once(commands, chat.engine)
     assert all("went wrong" not in text_of(reply[0].card) for reply in replies)
     assert numbers(database, CheckinSchedule) == list(range(1, 21))
+
+
+def test_polls_started_at_once_stop_at_the_hourly_limit(chat, database):
+    shown = polls_started_at_once(chat, 26)
+    refused = [s for s in shown if "the limit is 20 an hour for each coordinator" in s]
+    assert len(refused) == 6
+    assert numbers(database) == list(range(1, 21))
