@@ -28,7 +28,9 @@ HOUR = timedelta(hours=1)
 
 
 def check_new_code(turn: Turn, member: Member, command: str) -> None:
-    """Refuse a new code while the person already holds as many usable ones as allowed."""
+    """Refuse a new code while the person already holds as many usable ones as allowed
+    (counted under their collaborative's lock, like polls)."""
+    lock_collaborative(turn.session, member.collaborative_id)
     cap = turn.limits.codes_outstanding
     expiries = turn.session.exec(
         select(LinkCode.expires_at)

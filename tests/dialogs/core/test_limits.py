@@ -8,9 +8,10 @@ import logging
 import pytest
 from sqlmodel import func, select
 
+from dialogs.core.events import CommandIssued
 from dialogs.core.ports import Limits
 from storage.models import LinkCode, Poll
-from tests.support.conversation import ASHA, BEN, NORTH, Conversation
+from tests.support.conversation import ASHA, BEN, NORTH, Conversation, all_at_once, text_of
 
 
 @pytest.fixture
@@ -79,3 +80,9 @@ def test_a_collaborative_starts_at_most_its_limit_of_polls_an_hour(chat):
     assert "Northshire has started 3 polls in the last hour" in refused
     assert "the limit is 3 an hour for a collaborative" in refused
     assert count(chat, Poll) == 3
+
+
+def test_me_links_sent_at_once_still_make_five_codes(chat):
+    replies = all_at_once([CommandIssued(ASHA, NORTH, "me link")] * 20, chat.engine)
+    assert sum("Your code: " in text_of(reply[0].card) for reply in replies) == 5
+    assert count(chat, LinkCode) == 5
