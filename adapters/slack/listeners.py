@@ -24,6 +24,7 @@ import re
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
+from aiohttp import ClientError
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -278,8 +279,11 @@ class SlackListeners:
         try:
             if not (response_url and place and await self._responded(response_url, note.card)):
                 await self._port.notify(actor, place, {}, note.card)
-        except Exception:
-            log.exception("a private reply could not be delivered", extra={"team": actor.tenant_id})
+        except (DeliveryError, SlackApiError, ClientError, OSError) as error:  # one line, no trace
+            log.warning(
+                "a private reply could not be delivered",
+                extra={"team": actor.tenant_id, "why": f"{type(error).__name__}: {error}"[:300]},
+            )
 
     async def _responded(self, response_url: str, card: Card) -> bool:
         try:

@@ -29,11 +29,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientError, web
 from botbuilder.core import Bot, InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.aio import ConnectorClient
+from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from adapters.teams import inbound
 from adapters.teams.cloud_adapter import ConcordCloudAdapter
@@ -43,11 +44,14 @@ from adapters.teams.render import render_form, summary
 from dialogs.core.cards import Card, Context, Effect, Heading, Post, Text
 from dialogs.core.effects import for_actor
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Installed
-from dialogs.core.ports import Concord
+from dialogs.core.ports import Concord, DeliveryError
 
 log = logging.getLogger(__name__)
 
 MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
+# How a send to the Bot Connector fails when it can't be reached or refuses: logged as one
+# line (anything else is a bug, and keeps its traceback).
+UNDELIVERABLE = (ClientRequestError, HttpOperationError, ClientError, OSError, DeliveryError)
 _PLAIN = (Heading, Text, Context)
 
 
@@ -148,8 +152,8 @@ class TeamsBot(Bot):
         try:
             for card in greetings:
                 await _send(context, self._port.card_activity(card), place.channel_id)
-        except Exception:  # Concord is installed either way; a lost greeting is only logged
-            log.exception("the greeting could not be sent", extra={"tenant": place.tenant_id})
+        except UNDELIVERABLE as error:  # Concord is installed either way: only logged
+            log.warning("the greeting could not be sent", extra=_why(error, place.tenant_id))
 
     async def _answer(
         self, context: TurnContext, event: CommandIssued | ActionInvoked, effects: list[Effect]
@@ -166,10 +170,10 @@ class TeamsBot(Bot):
         for message in private:
             try:
                 await self._tell(context, event.actor, message)
-            except Exception:  # a note that can't go out must not undo the answer
-                log.exception(
+            except UNDELIVERABLE as error:  # a note that can't go out must not undo the answer
+                log.warning(
                     "a private reply could not be delivered",
-                    extra={"tenant": event.actor.tenant_id},
+                    extra=_why(error, event.actor.tenant_id),
                 )
 
     async def _tell(self, context: TurnContext, actor: Actor, message: Activity) -> None:
@@ -201,6 +205,11 @@ async def _answer_invoke(context: TurnContext, status: int, text: str) -> None:
         }
     response = InvokeResponse(status=200, body=body)
     await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
+
+
+def _why(error: Exception, tenant_id: str) -> dict[str, str]:
+    """One log line's worth of why a send failed: the connector's answer, not a traceback."""
+    return {"tenant": tenant_id, "why": f"{type(error).__name__}: {error}"[:300]}
 
 
 def _is_plain(card: Card) -> bool:

@@ -7,11 +7,13 @@ Each test is a short conversation in one Slack channel: a coordinator types
 from __future__ import annotations
 
 import json
+import logging
 import time
 
 import pytest
 from sqlmodel import col, func, select
 
+from dialogs.core.ports import DeliveryError
 from storage.models import Ballot, Outbox, Poll, ProcessedEvent
 from tests.stand_ins import slack_payloads as slack
 from tests.stand_ins.slack_api import INSTALLED_TOKEN, OAUTH_CODE
@@ -143,6 +145,27 @@ async def test_a_coordinator_starts_a_poll_and_members_vote_and_see_it_live(slac
     posted = [c for c in slack_app.stub.calls_to("chat.postMessage") if c.args is poll][0]
     assert (updated["channel"], updated["ts"]) == (slack.CHANNEL, posted.response["ts"])
     assert "1 person voted" in all_text(updated)
+
+
+async def test_a_vote_whose_note_cannot_be_delivered_counts_and_logs_one_line(
+    slack_app, monkeypatch, caplog
+):
+    await slack_app.command('setup "North"')
+    buttons = button_values(await a_poll(slack_app))
+
+    async def refused(*_: object) -> None:
+        raise DeliveryError("Slack chat.postEphemeral: channel_not_found")
+
+    monkeypatch.setattr(slack_app.transport.port, "respond", refused)
+    monkeypatch.setattr(slack_app.transport.port, "notify", refused)
+    caplog.set_level(logging.INFO)
+    await slack_app.click(buttons["Soup"])
+    await slack_app.deliver()
+
+    assert count(slack_app.database, Ballot, Ballot.latest) == 1
+    lost = [r for r in caplog.records if r.getMessage() == "a private reply could not be delivered"]
+    assert [r.levelname for r in lost] == ["WARNING"]
+    assert [r for r in caplog.records if r.exc_info] == []
 
 
 async def test_a_command_over_the_limit_is_refused_whole_not_cut(slack_app):

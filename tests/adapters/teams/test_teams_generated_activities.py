@@ -37,8 +37,6 @@ VALUES = st.recursive(
 )
 CHANGES = st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=3)
 INNER = ["from", "conversation", "recipient", "channelData", "value"]
-# Sending to a conversation the stand-in connector doesn't know fails, and is logged as such.
-UNDELIVERED = {"the greeting could not be sent", "a private reply could not be delivered"}
 
 
 def real(service_url: str) -> list[dict[str, Any]]:
@@ -83,7 +81,8 @@ def test_changed_activities_never_answer_5xx(database, clock, stub, caplog):
         response = loop.run_until_complete(harness.send(activity))
 
         assert response.status < 500, activity
-        crashes = [r for r in caplog.records if r.exc_info and r.getMessage() not in UNDELIVERED]
+        # (Sending to a conversation the stand-in connector doesn't know fails: one line.)
+        crashes = [r for r in caplog.records if r.exc_info]
         assert crashes == [], activity
 
     try:

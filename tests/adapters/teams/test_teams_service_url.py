@@ -170,3 +170,20 @@ def test_teams_service_urls_are_called_with_credentials(url):
 def test_a_service_url_in_doubt_is_refused_saying_why(url, local, why):
     found = problem(url, local=local)
     assert found is not None and why in found, found
+
+
+async def test_a_service_url_where_nothing_answers_costs_one_line_not_a_traceback(
+    teams_app, other_host, caplog
+):
+    """A local serviceUrl whose connector hangs up: the turn is still answered (201), and
+    the private reply that could not go out is one warning line."""
+    caplog.set_level(logging.INFO)
+    url = f"http://127.0.0.1:{other_host.port}/"
+
+    response = await teams_app.send(teams.message(url, "help"))
+
+    assert response.status == 201
+    assert other_host.connections >= 1
+    lost = [r for r in caplog.records if r.getMessage() == "a private reply could not be delivered"]
+    assert [r.levelname for r in lost] == ["WARNING"]
+    assert [r for r in caplog.records if r.exc_info] == []
