@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from adapters.slack.manifest import CREATE_POLL_CALLBACK_ID
 from adapters.slack.render import FORM_CALLBACK_ID
+from tests.fuzz.json_changes import changes
 from tests.stand_ins import slack_payloads as slack
 from tests.stand_ins.slack_app import SlackHarness
 from tests.stand_ins.slack_signing import interaction_body, signed_headers
@@ -36,22 +37,9 @@ KEYS = [
     "enterprise_id", "selected_option", "values", "channel_type", "subtype", "user_team",
     "block_id", "message_ts", "ts", "thread_ts", "bot_id", "name", "username",
 ]  # fmt: skip
-LEAVES = (
-    st.none()
-    | st.booleans()
-    | st.integers(-5, 5)
-    | st.sampled_from(["", "T0001", "U2147483697", "C2147483705", "concord-1", "vote:1:1"])
-    | st.sampled_from(["block_actions", "view_submission", "event_callback", "app_mention"])
-    | st.text(max_size=5)
-)
-VALUES = st.recursive(
-    LEAVES,
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS), inner, max_size=5)
-    ),
-    max_leaves=25,
-)
-CHANGES = st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=3)
+WORDS = ["", "T0001", "U2147483697", "C2147483705", "concord-1", "vote:1:1", "block_actions"]
+WORDS += ["view_submission", "event_callback", "app_mention"]
+CHANGES = changes(KEYS, WORDS)
 INNER = ["user", "team", "channel", "view", "event", "message", "container", "state"]
 
 

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.adapters.teams.test_teams_transport import TeamsHarness
+from tests.fuzz.json_changes import changes
 from tests.stand_ins import teams_activities as teams
 
 KEYS = [
@@ -21,21 +22,7 @@ KEYS = [
     "locale", "textFormat", "aadObjectId", "tenant", "team", "tenantId", "conversationType",
     "isGroup", "mentioned", "data", "verb", "trigger", "msteams", "choice", "channel",
 ]  # fmt: skip
-LEAVES = (
-    st.none()
-    | st.booleans()
-    | st.integers(-5, 5)
-    | st.sampled_from(["", "message", "invoke", "adaptiveCard/action", "vote:1:1", "help"])
-    | st.text(max_size=5)
-)
-VALUES = st.recursive(
-    LEAVES,
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS), inner, max_size=5)
-    ),
-    max_leaves=25,
-)
-CHANGES = st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=3)
+CHANGES = changes(KEYS, ["", "message", "invoke", "adaptiveCard/action", "vote:1:1", "help"])
 INNER = ["from", "conversation", "recipient", "channelData", "value"]
 
 
