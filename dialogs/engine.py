@@ -136,7 +136,12 @@ class Engine:
         if parsed is None:
             return None
         with self.database.session() as session:
-            return _RENDERERS[parsed.kind](session, parsed)
+            card = _RENDERERS[parsed.kind](session, parsed)
+        return card.model_copy(update={"key": key}) if card else None
+
+    def render_view(self, key: str, viewer: Actor) -> Card | None:
+        """The keyed message as `viewer` sees it; for now, as everyone sees it."""
+        return self.render_message(key)
 
     def prepare(self) -> None:
         """Work worth starting before anyone waits for it (at start-up and every minute, off

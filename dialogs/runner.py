@@ -55,6 +55,9 @@ class EngineRunner:
     async def home(self, actor: Actor) -> Card:
         return await asyncio.to_thread(self.engine.home, actor)
 
+    async def render_view(self, key: str, viewer: Actor) -> Card | None:
+        return await asyncio.to_thread(self.engine.render_view, key, viewer)
+
     async def channel_seen(self, place: Place, delivery: dict[str, Any]) -> None:
         await asyncio.to_thread(self.engine.channel_seen, place, delivery)
 

@@ -128,10 +128,16 @@ Block = Annotated[
 
 
 class Card(_Block):
-    """One message. `fallback` is the plain-text summary for notifications."""
+    """One message. `fallback` is the plain-text summary for notifications.
+
+    `key` names the keyed message (`dialogs.core.messages`) this card renders, when it
+    is one: a platform that shows each person their own view of a message (Teams'
+    Universal Actions) asks the engine for `render_view(key, person)`.
+    """
 
     blocks: list[Block]
     fallback: str
+    key: str | None = None
 
 
 class TextInput(_Block):

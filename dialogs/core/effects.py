@@ -92,6 +92,7 @@ def post_everywhere(
 ) -> int:
     """Post `card` in every channel of the collaborative; return how many."""
     places = channels_of(session, collaborative)
+    card = card.model_copy(update={"key": key}) if key else card
     for place in places:
         post = Post(place=PlaceModel.of(place), card=card, key=key, pin=pin)
         emit(session, now, collaborative, post)

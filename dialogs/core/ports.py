@@ -147,6 +147,11 @@ class Concord(Protocol):
         """What is waiting for this person in every collaborative they belong to."""
         ...
 
+    async def render_view(self, key: str, viewer: Actor) -> Card | None:
+        """The keyed message `key` as `viewer` sees it (their choice, their controls);
+        None for a key that names nothing."""
+        ...
+
     async def channel_seen(self, place: Place, delivery: dict[str, Any]) -> None:
         """An adapter saw this conversation: keep `delivery` (opaque to the engine) if its
         channel is linked. Joining one is the `Installed` event, which also greets."""
