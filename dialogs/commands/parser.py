@@ -227,10 +227,10 @@ def _bind_args(syntax: Syntax, tokens: list[Token]) -> dict[str, Any]:
             remaining = []
         elif arg.kind == "mention" and remaining:
             # `@Dee Sharma` typed as plain text is one person, not two arguments.
-            bound[arg.name] = _arg_value(arg, Token(_joined(remaining)))
+            bound[arg.name] = _arg_value(syntax, arg, Token(_joined(remaining)))
             remaining = []
         elif remaining:
-            bound[arg.name] = _arg_value(arg, remaining.pop(0))
+            bound[arg.name] = _arg_value(syntax, arg, remaining.pop(0))
         elif not arg.optional:
             raise GrammarError(
                 f"`{' '.join(syntax.words)}` needs {arg.shown}.", f"Usage: `{syntax.usage}`"
@@ -244,10 +244,16 @@ def _bind_args(syntax: Syntax, tokens: list[Token]) -> dict[str, Any]:
     return bound
 
 
-def _arg_value(arg: Arg, token: Token) -> Any:
+def _number_of(syntax: Syntax) -> str:
+    """What an id argument numbers, in words: "The poll number", "The check-in number"."""
+    subject = {"checkin": "check-in"}.get(syntax.words[0], syntax.words[0])
+    return f"The {subject} number"
+
+
+def _arg_value(syntax: Syntax, arg: Arg, token: Token) -> Any:
     value = token.text
     if arg.kind == "id":
-        return parse_count(value.lstrip("#"), arg.placeholder or arg.name, 1, 10**9)
+        return parse_count(value.lstrip("#"), _number_of(syntax), 1, 10**9)
     if arg.kind == "role":
         if value.lower() not in ROLE_NAMES:
             raise GrammarError(

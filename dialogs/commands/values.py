@@ -89,14 +89,25 @@ def parse_duration(value: str, what: str = "The duration") -> int:
     return seconds
 
 
+# The zone suggested first when a guess could mean several: Concord's home (and default).
+HOME_ZONE = "Europe/London"
+
+
 def parse_timezone(value: str) -> str:
     if not is_time_zone(value):
-        close = (
-            difflib.get_close_matches(value, sorted(time_zones()), n=1) if len(value) < 64 else []
-        )
-        hint = f"Did you mean `{close[0]}`?" if close else "Use a name like `Europe/London`."
+        close = _zone_like(value) if len(value) < 64 else None
+        hint = f"Did you mean `{close}`?" if close else f"Use a name like `{HOME_ZONE}`."
         raise GrammarError(f"`{clip(value, 40)}` is not a time zone Concord knows.", hint)
     return value
+
+
+def _zone_like(value: str) -> str | None:
+    """The zone `value` most likely means: the home zone for its region alone ("Europe"),
+    else the closest spelling."""
+    if HOME_ZONE.lower().startswith(value.strip().rstrip("/").lower() + "/"):
+        return HOME_ZONE
+    close = difflib.get_close_matches(value, sorted(time_zones()), n=1)
+    return close[0] if close else None
 
 
 def split_time(words: str, original: str) -> tuple[str, time | None]:

@@ -60,7 +60,10 @@ def test_an_out_of_range_id_in_any_button_is_refused_plainly(talk, action, caplo
 @pytest.mark.parametrize(
     ("command", "words"),
     [
-        ("poll close 99999999999", "ID must be from 1 to 1000000000, not 99999999999."),
+        (
+            "poll close 99999999999",
+            "The poll number must be from 1 to 1000000000, not 99999999999.",
+        ),
         ('poll "Q?" "A" "B" --closes 99999999999d', "can't read “99999999999d” as a date"),
         ('poll "Q?" "A" "B" --remind 99999999999h', "must be between 1 minute and 90 days"),
     ],
