@@ -11,20 +11,11 @@ from storage.models import Member, Poll, PollOption
 from tests.support.conversation import (
     ASHA,
     NORTH,
-    Conversation,
     person,
     poll_buttons,
 )
 
 REMOVED_ONE = "Removed 1 character your message can't contain"
-
-
-@pytest.fixture
-def chat(database, clock):
-    conversation = Conversation(database, clock)
-    conversation.says(ASHA, NORTH, 'setup "Northshire"')
-    yield conversation
-    conversation.close()
 
 
 def stored_poll(database) -> tuple[str, list[str]]:

@@ -5,21 +5,12 @@ from __future__ import annotations
 
 import logging
 
-import pytest
 from sqlmodel import func, select
 
 from dialogs.core.events import CommandIssued
 from dialogs.core.ports import Limits
 from storage.models import LinkCode, Poll
-from tests.support.conversation import ASHA, BEN, NORTH, Conversation, all_at_once, text_of
-
-
-@pytest.fixture
-def chat(database, clock):
-    conversation = Conversation(database, clock)
-    conversation.says(ASHA, NORTH, 'setup "Northshire"')
-    yield conversation
-    conversation.close()
+from tests.support.conversation import ASHA, BEN, NORTH, all_at_once, text_of
 
 
 def count(chat, model) -> int:

@@ -6,19 +6,11 @@ import pytest
 from sqlmodel import select
 
 from storage.models import Poll, PollOption
-from tests.support.conversation import ASHA, BEN, NORTH, Conversation, buttons
+from tests.support.conversation import ASHA, BEN, NORTH, buttons
 
 CYRILLIC_A = "\u0430"
 ZERO_WIDTH_SPACE = "\u200b"
 RIGHT_TO_LEFT_OVERRIDE = "\u202e"
-
-
-@pytest.fixture
-def chat(database, clock):
-    conversation = Conversation(database, clock)
-    conversation.says(ASHA, NORTH, 'setup "Northshire"')
-    yield conversation
-    conversation.close()
 
 
 def polls(database) -> int:

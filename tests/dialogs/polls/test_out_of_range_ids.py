@@ -9,18 +9,15 @@ from sqlmodel import select
 
 from dialogs.core.events import ActionInvoked
 from storage.models import Ballot, Poll
-from tests.support.conversation import ASHA, BEN, CARYS, DEE, NORTH, Conversation, text_of
+from tests.support.conversation import ASHA, BEN, CARYS, DEE, NORTH, text_of
 
 TOO_BIG = 99_999_999_999
 
 
 @pytest.fixture
-def talk(database, clock):
-    conversation = Conversation(database, clock)
-    conversation.says(ASHA, NORTH, 'setup "Northshire"')
-    conversation.says(ASHA, NORTH, 'poll "Lunch?" "Soup" "Salad"')
-    yield conversation
-    conversation.close()
+def talk(chat):
+    chat.says(ASHA, NORTH, 'poll "Lunch?" "Soup" "Salad"')
+    return chat
 
 
 def test_an_out_of_range_click_among_real_votes_leaves_the_batch_whole(talk, caplog):
