@@ -36,6 +36,7 @@ from dialogs.core.actions import (
     MutePoll,
     ReasonForm,
     ReasonSubmit,
+    RemindPoll,
     RequestForm,
     Stance,
     SubmitForm,
@@ -56,17 +57,18 @@ from dialogs.polls import (
     ballot_forms,
     chart_data,
     editing,
+    extending,
     lifecycle,
     reminders,
-    render,
     start,
+    view,
     vote_batch,
     voting,
 )
 from dialogs.purpose import commands, proposals, stages
 from dialogs.purpose import groups as purpose_groups
 from storage.database import Database
-from storage.models import CheckinRun, Collaborative, Poll
+from storage.models import CheckinRun, Collaborative
 from storage.outbox import give_up_lanes
 from storage.processed import first_time
 
@@ -129,19 +131,22 @@ class Engine:
             )
             return [private_refusal(event.actor, event.place, failed, echo)]
 
-    def render_message(self, key: str) -> Card | None:
-        """The current rendering of a keyed message (a poll, a check-in run, a purpose
-        round's messages) from the latest state; None for a key that names nothing."""
+    def render_message(self, key: str, viewer: Actor | None = None) -> Card | None:
+        """A keyed message (a poll, a check-in run, a purpose round's) from the latest state,
+        as `viewer` sees it if given (`dialogs.polls.view`); None for a key naming nothing."""
         parsed = parse_key(key)
         if parsed is None:
             return None
         with self.database.session() as session:
-            card = _RENDERERS[parsed.kind](session, parsed)
+            if viewer is not None and parsed.kind == "poll":
+                card = view.seen_by(session, parsed, viewer, self.clock())
+            else:
+                card = _RENDERERS[parsed.kind](session, parsed)
         return card.model_copy(update={"key": key}) if card else None
 
     def render_view(self, key: str, viewer: Actor) -> Card | None:
-        """The keyed message as `viewer` sees it; for now, as everyone sees it."""
-        return self.render_message(key)
+        """The keyed message as `viewer` sees it (the same for everyone but a poll's)."""
+        return self.render_message(key, viewer)
 
     def prepare(self) -> None:
         """Work worth starting before anyone waits for it (at start-up and every minute, off
@@ -290,6 +295,8 @@ def _act(turn: Turn, action: Action | None, values: dict) -> None:
             voting.submit_reason(turn, poll_id, stance, values)
         case ClosePoll(poll_id):
             lifecycle.close_by_id(turn, poll_id)
+        case RemindPoll(poll_id):
+            reminders.remind_by_id(turn, poll_id)
         case Mute(collaborative_id) | Unmute(collaborative_id):
             reminders.set_reminders(turn, collaborative_id, muted=isinstance(action, Mute))
         case MutePoll(poll_id):
@@ -342,7 +349,7 @@ COMMANDS: dict[str, CommandHandler] = {
     "poll.export": lifecycle.export,
     "poll.remind": reminders.remind,
     "poll.edit": editing.edit,
-    "poll.extend": editing.extend,
+    "poll.extend": extending.extend,
     "poll.reopen": editing.reopen,
     "poll.delete": editing.delete,
     "decisions": decisions.decisions,
@@ -359,11 +366,6 @@ COMMANDS: dict[str, CommandHandler] = {
 }
 
 
-def _poll_message(session: Session, key: MessageKey) -> Card | None:
-    poll = session.get(Poll, key.ident)
-    return render.render_poll(session, poll) if poll else None
-
-
 def _checkin_message(session: Session, key: MessageKey) -> Card | None:
     run = session.get(CheckinRun, key.ident)
     return runs.render_run(session, run) if run else None
@@ -371,7 +373,7 @@ def _checkin_message(session: Session, key: MessageKey) -> Card | None:
 
 # What each kind of keyed message (`dialogs.core.messages`) is rendered by.
 _RENDERERS: dict[Kind, Callable[[Session, MessageKey], Card | None]] = {
-    "poll": _poll_message,
+    "poll": view.shared,
     "checkin": _checkin_message,
     "purpose": commands.purpose_card,
 }
@@ -393,4 +395,5 @@ _FORMS: dict[FormKind, tuple[Callable[[Turn, int], None], Callable[[Turn, int, d
     FormKind.REVISION: (commands.open_revision_form, commands.submit_revision),
     FormKind.GROUP: (purpose_groups.open_group_form, purpose_groups.submit_group),
     FormKind.POLL_EDIT: (editing.open_edit_form, editing.submit_edit_form),
+    FormKind.POLL_EXTEND: (extending.open_extend_form, extending.submit_extend_form),
 }

@@ -74,6 +74,7 @@ class FormKind(StrEnum):
     REVISION = "revision"  # revise the purpose statement
     GROUP = "group"  # edit a theme
     POLL_EDIT = "poll-edit"  # change a poll (`poll edit`)
+    POLL_EXTEND = "poll-extend"  # a later deadline (`poll extend`), from a coordinator's view
 
     @property
     def subject(self) -> Subject:
@@ -91,6 +92,7 @@ _FORM_SUBJECTS = {
     FormKind.REVISION: Subject.ROUND,
     FormKind.GROUP: Subject.GROUP,
     FormKind.POLL_EDIT: Subject.POLL,
+    FormKind.POLL_EXTEND: Subject.POLL,
 }
 _FORM_KINDS = "|".join(re.escape(kind) for kind in FormKind)
 
@@ -188,13 +190,28 @@ class ReasonSubmit(_Reasoned):
 
 
 @dataclass(frozen=True)
-class ClosePoll(Action):
-    """A poll's Close button, in a coordinator's private notice (also in their 1:1 chat)."""
+class _PollControl(Action):
+    """A coordinator's button that names one poll."""
+
+    SUBJECT = Subject.POLL
+    poll_id: int
+
+
+@dataclass(frozen=True)
+class ClosePoll(_PollControl):
+    """A poll's Close button, in a coordinator's private notice (also in their 1:1 chat)
+    and on their own view of the poll."""
 
     FORMAT = "close:{}"
-    SUBJECT = Subject.POLL
     PATTERN = re.compile(rf"close:{_ID}")
-    poll_id: int
+
+
+@dataclass(frozen=True)
+class RemindPoll(_PollControl):
+    """A coordinator's Remind button on their own view of a poll (`poll remind`)."""
+
+    FORMAT = "remind:{}"
+    PATTERN = re.compile(rf"remind:{_ID}")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Changing a poll once it is posted: `poll edit`, `poll extend`, `poll reopen`, `poll delete`.
+"""Changing a poll once it is posted: `poll edit`, `poll reopen`, `poll delete` (and
+`poll extend`, in `dialogs.polls.extending`).
 
 Coordinators only. Until the first vote a poll can change entirely (checked like a new one,
 by `dialogs.polls.setup`); after it, only the wording of the question and options, the
@@ -51,7 +52,7 @@ _SWITCHES = {"anonymous": "yes", "open-options": "yes", "balance": "yes"}
 def edit(turn: Turn, command: Command) -> None:
     """`poll edit ID`: the poll form filled in; with options, just those changes."""
     collaborative, member = turn.require_coordinator("edit a poll")
-    poll = _editable(turn, collaborative, command.args["id"])
+    poll = open_changeable(turn, collaborative, command.args["id"], "edited")
     values = form_values(turn, poll)
     if not command.flags:
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=_form(poll, values)))
@@ -61,7 +62,8 @@ def edit(turn: Turn, command: Command) -> None:
 
 def open_edit_form(turn: Turn, poll_id: int) -> None:
     collaborative, _ = turn.require_coordinator("edit a poll")
-    poll = _editable(turn, collaborative, poll_in(turn, collaborative, poll_id).number)
+    number = poll_in(turn, collaborative, poll_id).number
+    poll = open_changeable(turn, collaborative, number, "edited")
     form = _form(poll, form_values(turn, poll))
     turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
 
@@ -69,7 +71,8 @@ def open_edit_form(turn: Turn, poll_id: int) -> None:
 def submit_edit_form(turn: Turn, poll_id: int, values: dict) -> None:
     """The edit form, submitted; on any problem it comes back with what was typed."""
     collaborative, member = turn.require_coordinator("edit a poll")
-    poll = _editable(turn, collaborative, poll_in(turn, collaborative, poll_id).number)
+    number = poll_in(turn, collaborative, poll_id).number
+    poll = open_changeable(turn, collaborative, number, "edited")
     typed = typed_values(values)
     try:
         _save(turn, collaborative, member, poll, typed)
@@ -243,46 +246,10 @@ def _tell_voters(turn: Turn, collaborative: Collaborative, poll: Poll, changes: 
     return len(voters)
 
 
-def extend(turn: Turn, command: Command) -> None:
-    """`poll extend ID --closes WHEN`: a later deadline, which the deadline timer follows."""
-    collaborative, _ = turn.require_coordinator("extend a poll")
-    poll = _changeable(turn, collaborative, command.args["id"], "extended")
-    if poll.status != "open":
-        raise Refusal(
-            f"Poll #{poll.number} is closed.",
-            f"`poll reopen {poll.number} --closes WHEN` opens it again with a deadline.",
-        )
-    zone = collaborative.timezone
-    if "closes" not in command.flags:
-        raise Refusal(
-            "Say the new deadline.",
-            f"Type `poll extend {poll.number} --closes WHEN`, for example `--closes friday 17:00`.",
-        )
-    closes_at = parse_when(command.flags["closes"], turn.now, zone)
-    if poll.closes_at is not None and closes_at <= poll.closes_at:
-        raise Refusal(
-            f"Poll #{poll.number} already closes {describe(poll.closes_at, zone)}; "
-            "`poll extend` only moves a deadline later.",
-            "Choose a time after that one.",
-        )
-    was = f"closed {describe(poll.closes_at, zone)}" if poll.closes_at else "had no deadline"
-    _set_deadline(turn, collaborative, poll, closes_at)
-    new = describe(closes_at, zone)
-    poll.notice = f"Extended {describe(turn.now, zone)}: it now closes {new} (it {was})."
-    turn.audit(
-        "poll.extend",
-        f"extended poll #{poll.number}: closes {new} (it {was})",
-        poll=poll.number,
-        closes_at=closes_at.isoformat(),
-    )
-    effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
-    turn.say(f"Poll #{poll.number} now closes {new}", "Its message in every channel says so.")
-
-
 def reopen(turn: Turn, command: Command) -> None:
     """`poll reopen ID [--closes WHEN]`: voting again; the next result replaces the last."""
     collaborative, member = turn.require_coordinator("reopen a poll")
-    poll = _changeable(turn, collaborative, command.args["id"], "reopened")
+    poll = changeable(turn, collaborative, command.args["id"], "reopened")
     if poll.status == "open":
         raise Refusal(
             f"Poll #{poll.number} is open already.",
@@ -294,7 +261,7 @@ def reopen(turn: Turn, command: Command) -> None:
     poll.status, poll.closed_at, poll.earlier_closed_at = "open", None, poll.closed_at
     poll.closes_at = None
     if closes_at is not None:
-        _set_deadline(turn, collaborative, poll, closes_at)
+        set_deadline(turn, collaborative, poll, closes_at)
     poll.notice = (
         f"Reopened {describe(turn.now, zone)} by {member.display_name}: "
         f"the result announced {earlier} no longer stands."
@@ -331,7 +298,7 @@ def reopen(turn: Turn, command: Command) -> None:
 def delete(turn: Turn, command: Command) -> None:
     """`poll delete ID`: only before anyone votes; its messages then say it was deleted."""
     collaborative, member = turn.require_coordinator("delete a poll")
-    poll = _changeable(turn, collaborative, command.args["id"], "deleted")
+    poll = changeable(turn, collaborative, command.args["id"], "deleted")
     if voter_count(turn.session, poll):
         raise Refusal(
             f"People have voted in poll #{poll.number}, so it can't be deleted: "
@@ -357,18 +324,18 @@ def delete(turn: Turn, command: Command) -> None:
     )
 
 
-def _editable(turn: Turn, collaborative: Collaborative, number: int) -> Poll:
-    """An open poll that may be edited: a closed one's result stands as announced."""
-    poll = _changeable(turn, collaborative, number, "edited")
+def open_changeable(turn: Turn, collaborative: Collaborative, number: int, doing: str) -> Poll:
+    """An open poll that may be `doing` ("edited"): a closed one's result stands as announced."""
+    poll = changeable(turn, collaborative, number, doing)
     if poll.status != "open":
         raise Refusal(
             f"Poll #{poll.number} is closed, so its result stands as announced.",
-            f"`poll reopen {poll.number}` opens it again; then it can be edited.",
+            f"`poll reopen {poll.number}` opens it again; then it can be {doing}.",
         )
     return poll
 
 
-def _changeable(turn: Turn, collaborative: Collaborative, number: int, doing: str) -> Poll:
+def changeable(turn: Turn, collaborative: Collaborative, number: int, doing: str) -> Poll:
     """The poll `number`, if it may be changed by hand: a purpose round's poll is the round's."""
     poll = poll_by_number(turn.session, collaborative, number)
     round_id = poll.settings.get("purpose_round")
@@ -388,9 +355,7 @@ def _changeable(turn: Turn, collaborative: Collaborative, number: int, doing: st
     )
 
 
-def _set_deadline(
-    turn: Turn, collaborative: Collaborative, poll: Poll, closes_at: datetime
-) -> None:
+def set_deadline(turn: Turn, collaborative: Collaborative, poll: Poll, closes_at: datetime) -> None:
     assert poll.id is not None and collaborative.id is not None
     poll.closes_at = closes_at
     timers.reschedule(

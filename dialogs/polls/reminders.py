@@ -26,6 +26,7 @@ from dialogs.polls.voting import poll_in
 from storage.models import Collaborative, Member, Participation, Poll, PollReminderMute, Timer
 
 REMIND_EVERY = timedelta(hours=1)  # the least time between two reminders about one poll
+REMINDING = "remind those who haven't voted"
 
 
 def send_reminders(session: Session, now: datetime, timer: Timer) -> None:
@@ -41,8 +42,17 @@ def send_reminders(session: Session, now: datetime, timer: Timer) -> None:
 
 def remind(turn: Turn, command: Command) -> None:
     """`poll remind ID`: a coordinator reminds those who haven't voted, privately."""
-    collaborative, _ = turn.require_coordinator("remind those who haven't voted")
-    poll = poll_by_number(turn.session, collaborative, command.args["id"])
+    collaborative, _ = turn.require_coordinator(REMINDING)
+    _remind(turn, collaborative, poll_by_number(turn.session, collaborative, command.args["id"]))
+
+
+def remind_by_id(turn: Turn, poll_id: int) -> None:
+    """The Remind button on a coordinator's own view of the poll (its id is re-checked)."""
+    collaborative, _ = turn.require_coordinator(REMINDING)
+    _remind(turn, collaborative, poll_in(turn, collaborative, poll_id))
+
+
+def _remind(turn: Turn, collaborative: Collaborative, poll: Poll) -> None:
     if poll.status != "open" or (poll.closes_at is not None and turn.now >= poll.closes_at):
         raise Refusal(
             f"Poll #{poll.number} is closed, so nobody needs reminding.",

@@ -7,6 +7,7 @@ decides who may see a result, so a hidden result stays hidden here too.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlmodel import Session
@@ -44,8 +45,6 @@ from storage.models import Collaborative, Member, Poll
 
 def render_poll(session: Session, poll: Poll) -> Card:
     """The live poll message every channel shows."""
-    collaborative = session.get(Collaborative, poll.collaborative_id)
-    assert collaborative is not None
     if poll.status == "deleted":
         return Card(
             blocks=[
@@ -54,6 +53,22 @@ def render_poll(session: Session, poll: Poll) -> Card:
             ],
             fallback=f"Poll #{poll.number} was deleted",
         )
+    controls = vote_controls(session, poll) if poll.status == "open" else []
+    return poll_message(session, poll, figures=visible_to_all(poll), controls=controls)
+
+
+def poll_message(
+    session: Session,
+    poll: Poll,
+    *,
+    figures: bool,
+    controls: Sequence[Actions],
+    personal: Sequence[Text | Context] = (),
+) -> Card:
+    """A poll's message: with its `figures` or the note that they are hidden, then the
+    `personal` lines of one person's own view (`dialogs.polls.view`), then `controls`."""
+    collaborative = session.get(Collaborative, poll.collaborative_id)
+    assert collaborative is not None
     asker = session.get(Member, poll.created_by)
     blocks: list[Any] = [
         Heading(text=poll.question),
@@ -69,7 +84,7 @@ def render_poll(session: Session, poll: Poll) -> Card:
                 "Each member votes once, and the vote can't be changed."
             )
         )
-    if visible_to_all(poll):
+    if figures:
         blocks += result_blocks(compute(session, poll), session, poll)
     else:
         blocks.append(Text(text=_hidden_note(poll), tone="muted"))
@@ -84,10 +99,11 @@ def render_poll(session: Session, poll: Poll) -> Card:
                 tone="warning",
             )
         )
+    blocks += personal
     if poll.status == "open":
         if poll.type == "consent":
             blocks.append(Context(text=_stances_explained(poll)))
-        blocks += _vote_controls(session, poll)
+        blocks += controls
     return Card(blocks=blocks, fallback=f"Poll #{poll.number}: {poll.question}")
 
 
@@ -124,9 +140,9 @@ def _hidden_note(poll: Poll) -> str:
     return "Results are hidden until the poll closes."
 
 
-def _vote_controls(session: Session, poll: Poll) -> list[Actions]:
+def vote_controls(session: Session, poll: Poll) -> list[Actions]:
     """The buttons everyone sees. Closing is for coordinators, so it is not among them: they
-    close from their own private notice (`confirm.close_button`) or with `poll close ID`."""
+    close from their own private notice or view (`confirm.close_button`) or `poll close ID`."""
     controls = [vote_buttons(session, poll)]
     if poll.settings.get("open-options"):
         add = Button(label="Add an option", action=RequestForm(FormKind.OPTION, poll.id).encode())

@@ -22,7 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from dialogs.commands.when import describe
 from dialogs.core import effects, readable
@@ -113,9 +113,14 @@ def not_this_collaboratives_poll() -> Refusal:
 
 def latest_ballot(turn: Turn, poll: Poll, member: Member) -> Ballot | None:
     """The member's current ballot (None in an anonymous poll: nothing links it back)."""
+    return own_ballot(turn.session, poll, member)
+
+
+def own_ballot(session: Session, poll: Poll, member: Member) -> Ballot | None:
+    """`latest_ballot`, outside a turn (for a person's own view of the poll)."""
     if poll.settings.get("anonymous"):
         return None
-    return turn.session.exec(
+    return session.exec(
         select(Ballot).where(
             Ballot.poll_id == poll.id, Ballot.member_id == member.id, LATEST_BALLOT
         )

@@ -17,6 +17,7 @@ from dialogs.core.actions import (
     MutePoll,
     ReasonForm,
     ReasonSubmit,
+    RemindPoll,
     RequestForm,
     Stance,
     Subject,
@@ -37,6 +38,7 @@ GOLDEN = [
     (ReasonSubmit(7, "object"), "submit:consent:7:object"),
     (ReasonSubmit(7, "block"), "submit:consent:7:block"),
     (ClosePoll(7), "close:7"),
+    (RemindPoll(7), "remind:7"),
     (Mute(3), "mute:3"),
     (Unmute(3), "unmute:3"),
     (MutePoll(7), "mute-poll:7"),
@@ -63,6 +65,7 @@ def test_every_form_kind_is_spelled_as_before():
         "revision",
         "group",
         "poll-edit",
+        "poll-extend",
     ]
 
 
@@ -75,7 +78,7 @@ def test_each_action_encodes_to_todays_string_and_parses_back(action, text):
 def test_every_action_kind_has_a_golden_string():
     kinds = {type(action) for action, _ in GOLDEN}
     assert kinds == {kind for each in actions._PREFIXES.values() for kind in each}
-    assert len(kinds) == 15
+    assert len(kinds) == 16
 
 
 def test_the_largest_ids_a_button_may_carry_round_trip():
@@ -112,6 +115,8 @@ def test_an_id_no_table_can_hold_is_not_an_action(text):
         "submit:poll:1",
         "answer:1:100:1",
         "close:1:2",
+        "remind:",
+        "remind:1:2",
         "mute:",
         "mute-poll:",
         "mute-poll:1:2",
@@ -153,6 +158,9 @@ def test_what_each_action_names_for_a_private_place():
     assert ReasonSubmit(7, "block").subject == Subject.POLL
     # A coordinator closes from their private notice (in Teams, their 1:1 chat).
     assert (ClosePoll(7).subject, ClosePoll(7).subject_id) == (Subject.POLL, 7)
+    # A coordinator's own view of a poll carries Remind and Extend, which name the poll.
+    assert (RemindPoll(7).subject, RemindPoll(7).subject_id) == (Subject.POLL, 7)
+    assert RequestForm(FormKind.POLL_EXTEND, 7).subject == Subject.POLL
     # A reminder carries the poll's own buttons and its mute, so they name the poll.
     assert {Vote(1, 2).subject, Stance(1, "agree").subject, MutePoll(1).subject} == {Subject.POLL}
     assert (Vote(3, 2).subject_id, MutePoll(3).subject_id) == (3, 3)

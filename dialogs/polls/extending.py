@@ -1,0 +1,104 @@
+"""A later deadline for an open poll: `poll extend ID --closes WHEN`, or the Extend form a
+coordinator opens from their own view of the poll (`dialogs.polls.view`). Coordinators only;
+the deadline timer follows, and every channel's copy of the poll says so.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from dialogs.commands.syntax import Command
+from dialogs.commands.when import describe, parse_picked, parse_when, read_picked
+from dialogs.core import effects
+from dialogs.core.actions import FormKind, SubmitForm
+from dialogs.core.cards import ActorModel, DateTimeInput, Form, OpenForm, submitted_text
+from dialogs.core.messages import poll_key
+from dialogs.core.turn import Problem, Refusal, Turn
+from dialogs.polls.editing import open_changeable, set_deadline
+from dialogs.polls.voting import poll_in
+from storage.models import Collaborative, Poll
+
+EXTENDING = "extend a poll"
+
+
+def extend(turn: Turn, command: Command) -> None:
+    """`poll extend ID --closes WHEN`."""
+    collaborative, _ = turn.require_coordinator(EXTENDING)
+    poll = open_changeable(turn, collaborative, command.args["id"], "extended")
+    if "closes" not in command.flags:
+        raise Refusal(
+            "Say the new deadline.",
+            f"Type `poll extend {poll.number} --closes WHEN`, for example `--closes friday 17:00`.",
+        )
+    closes_at = parse_when(command.flags["closes"], turn.now, collaborative.timezone)
+    _extend(turn, collaborative, poll, closes_at)
+
+
+def open_extend_form(turn: Turn, poll_id: int) -> None:
+    """The Extend button: the picker, holding the deadline the poll has now."""
+    collaborative, poll = _checked(turn, poll_id)
+    _reply_form(turn, collaborative, poll, poll.closes_at)
+
+
+def submit_extend_form(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
+    """The Extend form, submitted; on a problem it comes back with what was picked."""
+    collaborative, poll = _checked(turn, poll_id)
+    typed = submitted_text(values.get("closes"))
+    try:
+        if not typed:
+            raise Refusal("Pick the new deadline.")
+        closes_at = parse_picked(typed, turn.now, collaborative.timezone)
+        _extend(turn, collaborative, poll, closes_at)  # checks everything before changing
+    except Problem as problem:
+        picked = read_picked(typed, collaborative.timezone)
+        _reply_form(turn, collaborative, poll, picked, problem.problem)
+
+
+def _checked(turn: Turn, poll_id: int) -> tuple[Collaborative, Poll]:
+    collaborative, _ = turn.require_coordinator(EXTENDING)
+    number = poll_in(turn, collaborative, poll_id).number
+    return collaborative, open_changeable(turn, collaborative, number, "extended")
+
+
+def _reply_form(
+    turn: Turn,
+    collaborative: Collaborative,
+    poll: Poll,
+    value: datetime | None,
+    error: str | None = None,
+) -> None:
+    zone = collaborative.timezone
+    now = f"it closes {describe(poll.closes_at, zone)}" if poll.closes_at else "it has no deadline"
+    form = Form(
+        title=f"Extend poll #{poll.number}",
+        action=SubmitForm(FormKind.POLL_EXTEND, poll.id or 0).encode(),
+        submit_label="Extend",
+        error=error,
+        inputs=[
+            DateTimeInput(name="closes", label=f"New deadline ({now})", timezone=zone, value=value)
+        ],
+    )
+    turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
+
+
+def _extend(turn: Turn, collaborative: Collaborative, poll: Poll, closes_at: datetime) -> None:
+    zone = collaborative.timezone
+    if poll.closes_at is not None and closes_at <= poll.closes_at:
+        raise Refusal(
+            f"Poll #{poll.number} already closes {describe(poll.closes_at, zone)}; "
+            "`poll extend` only moves a deadline later.",
+            "Choose a time after that one.",
+        )
+    was = f"closed {describe(poll.closes_at, zone)}" if poll.closes_at else "had no deadline"
+    set_deadline(turn, collaborative, poll, closes_at)
+    new = describe(closes_at, zone)
+    poll.notice = f"Extended {describe(turn.now, zone)}: it now closes {new} (it {was})."
+    turn.audit(
+        "poll.extend",
+        f"extended poll #{poll.number}: closes {new} (it {was})",
+        poll=poll.number,
+        closes_at=closes_at.isoformat(),
+    )
+    effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
+    turn.say(f"Poll #{poll.number} now closes {new}", "Its message in every channel says so.")
