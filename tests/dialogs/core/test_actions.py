@@ -18,6 +18,7 @@ from dialogs.core.actions import (
     ReasonForm,
     ReasonSubmit,
     RequestForm,
+    RequestPoll,
     Stance,
     Subject,
     SubmitForm,
@@ -43,6 +44,7 @@ GOLDEN = [
     (Answer(12, 0, 5), "answer:12:0:5"),
     (Answer(12, 10, 1), "answer:12:10:1"),
     (SubmitPoll(), "submit:poll"),
+    (RequestPoll(), "form:poll"),
     (EditGroups(4), "edit-groups:4"),
     (Merge(8, 9), "merge:8:9"),
     *[(DraftChoice(5, choice), f"draft:5:{choice}") for choice in ("post", "edit", "cancel")],
@@ -75,7 +77,7 @@ def test_each_action_encodes_to_todays_string_and_parses_back(action, text):
 def test_every_action_kind_has_a_golden_string():
     kinds = {type(action) for action, _ in GOLDEN}
     assert kinds == {kind for each in actions._PREFIXES.values() for kind in each}
-    assert len(kinds) == 15
+    assert len(kinds) == 16
 
 
 def test_the_largest_ids_a_button_may_carry_round_trip():
@@ -110,6 +112,7 @@ def test_an_id_no_table_can_hold_is_not_an_action(text):
         "form:unknown:1",
         "form:ballot:",
         "submit:poll:1",
+        "form:poll:1",
         "answer:1:100:1",
         "close:1:2",
         "mute:",
@@ -124,6 +127,24 @@ def test_an_id_no_table_can_hold_is_not_an_action(text):
 )
 def test_anything_else_parses_to_nothing(text):
     assert actions.parse(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "opens"),
+    [
+        ("form:ballot:7", True),
+        ("form:consent:7:object", True),
+        ("form:poll", True),
+        ("form:checkin-answer:12", True),
+        ("vote:7:21", False),
+        ("stance:7:agree", False),
+        ("submit:ballot:7", False),
+        ("draft:5:post", False),
+        ("form:unknown:1", False),
+    ],
+)
+def test_a_button_opens_a_form_only_when_its_action_is_a_form_request(text, opens):
+    assert actions.opens_form(text) is opens
 
 
 def test_an_overlong_action_is_not_even_read():
