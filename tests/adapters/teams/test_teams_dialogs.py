@@ -352,3 +352,45 @@ async def test_a_typed_poll_still_sends_its_form_to_the_private_chat(teams_app):
 
     form = teams_app.private()[-1].card
     assert form_data(form) == {"action": "submit:poll"}
+
+
+STRANGER = {"id": "29:stranger", "name": "Sam Stranger", "aadObjectId": "0f0e0d0c-aaaa"}
+
+
+async def test_someone_outside_the_collaborative_cannot_open_or_submit_its_forms(teams_app):
+    card = await posted(teams_app, 'poll "Adopt the purpose?" --type consent')
+    data = submit_actions(card)["Object"]
+    service = teams_app.stub.service_url
+    theirs = {"from": STRANGER}  # from their own chat with Concord, a member of nothing
+
+    fetched = closed(await invoke(teams_app, teams.task_fetch(service, data, "personal", **theirs)))
+    reason = {"action": "submit:consent:1:object", "reason": "No."}
+    submit = teams.task_submit(service, reason, "personal", **theirs)
+    refused = closed(await invoke(teams_app, submit))
+
+    assert fetched == refused
+    assert fetched.startswith("⚠️ This channel isn't part of a collaborative yet.")
+    assert count(teams_app.database, Ballot) == 0
+
+
+async def test_only_a_coordinator_creates_a_poll_from_the_compose_box(teams_app):
+    await teams_app.say('setup "North"')
+    service = teams_app.stub.service_url
+    member = {"from": STRANGER}  # acting in the linked channel makes them a member
+
+    answer = closed(await invoke(teams_app, teams.compose_fetch(service, **member)))
+
+    assert answer.startswith("⚠️ Only a coordinator can start a poll; you are a member of North.")
+
+
+async def test_results_shown_after_a_vote_stay_in_the_dialog_as_a_card(teams_app, parser):
+    command = 'poll "Rank them" "Soup" "Salad" --type ranked --results after-vote'
+    card = await posted(teams_app, command)
+    form = await opened(teams_app, card, "Rank the options")
+
+    answer = dialog(await submitted(teams_app, form, rank0="1"))
+
+    assert "You ranked “Salad” 1st" in words(answer)
+    assert "Soup" in words(answer) and "%" in words(answer)  # the results, as bars
+    assert count(teams_app.database, Ballot) == 1
+    assert parser.problems([answer]) == [[]]
