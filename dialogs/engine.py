@@ -38,6 +38,7 @@ from dialogs.core.actions import (
     ReasonSubmit,
     RemindPoll,
     RequestForm,
+    RequestPoll,
     Stance,
     SubmitForm,
     SubmitPoll,
@@ -311,6 +312,8 @@ def _act(turn: Turn, action: Action | None, values: dict) -> None:
             purpose_groups.open_editor(turn, round_id)
         case Merge(group_id, into_id):
             purpose_groups.merge(turn, group_id, into_id)
+        case RequestPoll():
+            start.open_form(turn)
         case SubmitPoll():
             start.submit_form(turn, values)
         case DraftChoice(draft_id, choice):

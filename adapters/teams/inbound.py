@@ -9,8 +9,10 @@ Bot Framework id.
 Card buttons carry `{"action": "…"}` in their data. Teams delivers an
 `Action.Submit` as a message activity whose `value` is that data merged with the
 card's inputs, and an `Action.Execute` as an `adaptiveCard/action` invoke whose
-`value.action.data` is the same; both become an `ActionInvoked` whose
-`form_values` are the other keys.
+`value.action.data` is the same. A dialog's invokes (`task/fetch`, `task/submit`,
+`composeExtension/submitAction`) carry it as `value.data`, with an `msteams` key
+that tells Teams to open the dialog and means nothing to Concord. Each becomes an
+`ActionInvoked` whose `form_values` are the other keys.
 """
 
 from __future__ import annotations
@@ -28,6 +30,13 @@ from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
 
 PLATFORM = "teams"
 CARD_ACTION_INVOKE = "adaptiveCard/action"
+TASK_FETCH = "task/fetch"
+TASK_SUBMIT = "task/submit"
+COMPOSE_FETCH = "composeExtension/fetchTask"
+COMPOSE_SUBMIT = "composeExtension/submitAction"
+# The invokes whose `value.data` is a button's data merged with a form's inputs.
+_DATA_INVOKES = (TASK_FETCH, TASK_SUBMIT, COMPOSE_SUBMIT)
+_NOT_VALUES = ("action", "msteams")
 THREAD_MARK = ";messageid="
 _AT = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 
@@ -99,16 +108,24 @@ def card_action(activity: Activity) -> tuple[str, dict[str, str | list[str]]] | 
     """The `action` and other values a card button submitted, if this activity is one."""
     value: Any = activity.value
     if activity.type == ActivityTypes.invoke:
-        if activity.name != CARD_ACTION_INVOKE:
+        if activity.name == CARD_ACTION_INVOKE:
+            value = _get(_get(value, "action"), "data")
+        elif activity.name in _DATA_INVOKES:
+            value = _get(value, "data")
+        else:
             return None
-        action = _get(value, "action")
-        value = _get(action, "data")
     if not isinstance(value, Mapping):
         return None
     chosen = value.get("action")
     if not isinstance(chosen, str) or not chosen:
         return None
     return chosen, joined(_form_values(value))
+
+
+def compose_command(activity: Activity) -> str | None:
+    """The id of the compose-box command a message-extension invoke is for, if any."""
+    command_id = _get(activity.value, "commandId")
+    return command_id if isinstance(command_id, str) else None
 
 
 def to_event(activity: Activity) -> CommandIssued | ActionInvoked | None:
@@ -158,7 +175,7 @@ def reference_of(activity: Activity) -> dict[str, Any]:
 def _form_values(value: Mapping[str, Any]) -> dict[str, str | list[str]]:
     values: dict[str, str | list[str]] = {}
     for key, item in value.items():
-        if key == "action" or not isinstance(key, str):
+        if key in _NOT_VALUES or not isinstance(key, str):
             continue
         if isinstance(item, str):
             values[key] = item

@@ -4,10 +4,11 @@ A Teams admin uploads the zip in the Teams admin center (Teams apps → Manage a
 Upload new app). The manifest follows the v1.19 schema
 (https://developer.microsoft.com/json-schemas/teams/v1.19/MicrosoftTeams.schema.json):
 one bot, the Azure Bot's Microsoft App ID, in personal chats, group chats and team
-channels, with Concord's most useful commands in its command menu. The menu is worded
-from the command grammar, which the caller (`concord teams-package`) hands in, so the
-adapter needs nothing of the engine's. The same inputs always give the same bytes, so a
-package can be rebuilt and compared.
+channels, with Concord's most useful commands in its command menu, and "Create a poll"
+in the compose box (a message extension's action command, answered by the same bot).
+The menu is worded from the command grammar, which the caller (`concord teams-package`)
+hands in, so the adapter needs nothing of the engine's. The same inputs always give the
+same bytes, so a package can be rebuilt and compared.
 """
 
 from __future__ import annotations
@@ -64,6 +65,10 @@ MENU = (
     "me.link",
     "setup",
 )
+# The compose box's action command (`composeExtensions`): the new-poll form as a dialog,
+# the poll posted in the conversation's collaborative (`adapters.teams.task_modules`).
+COMPOSE_COMMAND = "createPoll"
+COMPOSE_CONTEXTS = ("compose",)
 EXAMPLES = {
     "poll": 'poll "Question?" "Option" "Option"',
     "org.join": 'org join "Organisation name"',
@@ -135,6 +140,7 @@ def manifest(
                 "commandLists": [{"scopes": list(BOT_SCOPES), "commands": commands(syntax)}],
             }
         ],
+        "composeExtensions": [{"botId": app_id, "commands": [compose_command()]}],
         "permissions": list(PERMISSIONS),
         "validDomains": [urlsplit(website).hostname],
     }
@@ -145,6 +151,22 @@ def commands(syntax: Iterable[Syntax]) -> list[dict[str, str]]:
     by_name = {each.name: each for each in syntax}
     menu = [by_name[name] for name in MENU]
     return [{"title": " ".join(each.words), "description": _describe(each)} for each in menu]
+
+
+def compose_command() -> dict[str, Any]:
+    """The compose box's "Create a poll" (under its "…"): Teams asks Concord for the form.
+
+    Only the compose box: from the command box Teams lets no answer post into a
+    conversation, and a message's "…" menu has no message to start a poll from.
+    """
+    return {
+        "id": COMPOSE_COMMAND,
+        "type": "action",
+        "title": "Create a poll",
+        "description": "Coordinators: start a poll here and in the collaborative's other channels",
+        "context": list(COMPOSE_CONTEXTS),
+        "fetchTask": True,
+    }
 
 
 def package(document: dict[str, Any]) -> bytes:

@@ -3,9 +3,10 @@
 Buttons are `Action.Submit`s whose `data` is `{"action": <the engine's action>}`:
 Teams hands that object back (merged with any inputs) as the activity's `value`.
 (`Action.Execute` would arrive as an `adaptiveCard/action` invoke, whose response
-botbuilder 4.17.1 mangles — see DESIGN.md.) A `Select` becomes a button that
-opens a sub-card of one button per choice, so every click still carries its own
-action and a card holds no inputs but a form's.
+botbuilder 4.17.1 mangles — see DESIGN.md.) A button that opens a form also asks
+Teams to open a dialog where it was clicked (`button_data`). A `Select` becomes a
+button that opens a sub-card of one button per choice, so every click still carries
+its own action and a card holds no inputs but a form's.
 
 All user text that lands in markdown (TextBlocks, facts) goes through
 `escape.markdown`; plain-text properties (button and choice titles, labels,
@@ -25,6 +26,7 @@ from adapters.teams.confirm import fold_out
 from adapters.teams.escape import markdown, ours, shorten
 from adapters.teams.inputs import choice_input, text_input
 from adapters.teams.pickers import date_and_time
+from dialogs.core.actions import opens_form
 from dialogs.core.cards import (
     Actions,
     Bar,
@@ -232,8 +234,17 @@ def _button(button: Button, room: Room) -> CardJson:
 _STYLES = {"default": None, "primary": "positive", "danger": "destructive"}
 
 
+def button_data(action: str) -> CardJson:
+    """What a button hands back when clicked: its action. One that opens a form carries
+    `msteams.type` `task/fetch` too, so Teams asks for the form as a dialog where the person
+    clicked (`adapters.teams.task_modules`) instead of delivering the click as a message."""
+    if opens_form(action):
+        return {"msteams": {"type": "task/fetch"}, "action": action}
+    return {"action": action}
+
+
 def _submit(label: str, action: str, room: Room, style: str | None = None) -> CardJson:
-    rendered = {"type": ACTION, "title": shorten(label, room.label), "data": {"action": action}}
+    rendered = {"type": ACTION, "title": shorten(label, room.label), "data": button_data(action)}
     return {**rendered, "style": style} if style else rendered
 
 

@@ -14,9 +14,11 @@ acted is shown privately, the ways Teams allows:
 - for an `Action.Execute` click (an `adaptiveCard/action` invoke), short notes ride
   in the invoke response, which Teams shows to the clicker alone;
 - otherwise (a channel, a group chat) in the person's 1:1 chat with Concord.
-Forms (`OpenForm`) go the same private way as an Adaptive Card with inputs
-(`render_form`): Teams opens dialogs only through task modules, and a private card
-keeps what was typed when the engine sends a form back with a problem.
+A button that opens a form opens it as a dialog where it was clicked, and the compose
+box's "Create a poll" opens the new-poll form: those invokes are answered by
+`adapters.teams.task_modules`. A form answering a typed command (`poll` alone) goes
+the same private way as a note, as an Adaptive Card with inputs (`render_form`):
+Teams opens a dialog only from a click, never from a typed message.
 
 Channel messages (new polls, live results) never pass through here: the engine
 writes them to the outbox, and `after_change` wakes the dispatcher.
@@ -41,6 +43,8 @@ from adapters.teams.cloud_adapter import ConcordCloudAdapter
 from adapters.teams.package import MESSAGING_PATH
 from adapters.teams.port import TeamsPort, card_message
 from adapters.teams.render import render_form, summary
+from adapters.teams.task_modules import INVOKES as DIALOG_INVOKES
+from adapters.teams.task_modules import Dialogs
 from dialogs.core.cards import Card, Context, Effect, Heading, Post, Text
 from dialogs.core.effects import for_actor
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Installed
@@ -125,12 +129,16 @@ class TeamsBot(Bot):
         self._concord = concord
         self._port = port
         self._after_change = after_change
+        self._dialogs = Dialogs(concord, port, after_change)
 
     async def on_turn(self, context: TurnContext) -> None:
         activity = context.activity
         if activity.type in (ActivityTypes.conversation_update, ActivityTypes.installation_update):
             if inbound.bot_was_added(activity):
                 await self._joined(context)
+            return
+        if activity.type == ActivityTypes.invoke and activity.name in DIALOG_INVOKES:
+            await self._dialogs.answer(context)
             return
         event = inbound.to_event(activity)
         if event is None:

@@ -294,6 +294,14 @@ class SubmitPoll(Action):
 
 
 @dataclass(frozen=True)
+class RequestPoll(Action):
+    """Opens the new-poll form, as `poll` typed alone does (Teams' compose-box action)."""
+
+    FORMAT = "form:poll"
+    PATTERN = re.compile("form:poll")
+
+
+@dataclass(frozen=True)
 class EditGroups(Action):
     """The coordinators' button that opens a round's group editor."""
 
@@ -347,6 +355,11 @@ def is_vote(text: str) -> bool:
     """A cheap first look for the vote-click fast path: does `text` claim to be a vote?
     (`parse` still decides whether it is one.)"""
     return text.startswith("vote:")
+
+
+def opens_form(text: str) -> bool:
+    """Does a button carrying `text` open a form (so a platform may open it as a dialog)?"""
+    return isinstance(parse(text), RequestForm | ReasonForm | RequestPoll)
 
 
 def collaborative_of(session: Session, action: Action) -> int | None:

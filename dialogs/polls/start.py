@@ -42,16 +42,22 @@ _TIMING = ("closes", "remind")  # an edited poll's deadline moves with `poll ext
 
 
 def start(turn: Turn, command: Command) -> None:
-    collaborative, _ = turn.require_coordinator("start a poll")
     if "question" not in command.args and not command.flags:
-        form = poll_form(collaborative.timezone)
-        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
+        open_form(turn)
         return
+    turn.require_coordinator("start a poll")
     spec = spec_from_command(turn, command)
     if reasons := preview.doubts(command):
         preview.show(turn, command, spec, reasons)
         return
     open_poll(turn, spec)
+
+
+def open_form(turn: Turn) -> None:
+    """The empty new-poll form, for a coordinator."""
+    collaborative, _ = turn.require_coordinator("start a poll")
+    form = poll_form(collaborative.timezone)
+    turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
 
 
 def from_draft(turn: Turn, draft_id: int, choice: str) -> None:

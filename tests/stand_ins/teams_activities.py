@@ -123,3 +123,46 @@ def member_added(service_url: str, kind: str = "channel") -> Json:
 
 def installation_added(service_url: str, kind: str = "personal") -> Json:
     return base(service_url, kind, type="installationUpdate", action="add")
+
+
+def _invoke(service_url: str, name: str, value: Json, kind: str, **overrides: Any) -> Json:
+    return base(service_url, kind, type="invoke", name=name, value=value, **overrides)
+
+
+_THEME = {"theme": "default"}
+
+
+def task_fetch(service_url: str, data: Json, kind: str = "channel", **overrides: Any) -> Json:
+    """A click on an `Action.Submit` whose data has `msteams.type` `task/fetch`: Teams asks
+    for the dialog to open."""
+    return _invoke(service_url, "task/fetch", {"data": data, "context": _THEME}, kind, **overrides)
+
+
+def task_submit(service_url: str, data: Json, kind: str = "channel", **overrides: Any) -> Json:
+    """A dialog's `Action.Submit`: the button's data merged with the dialog card's inputs."""
+    value = {"data": data, "context": _THEME}
+    return _invoke(service_url, "task/submit", value, kind, **overrides)
+
+
+def _compose(command_id: str, **more: Any) -> Json:
+    return {"commandId": command_id, "commandContext": "compose", "context": _THEME, **more}
+
+
+def compose_fetch(
+    service_url: str, kind: str = "channel", command_id: str = "createPoll", **overrides: Any
+) -> Json:
+    """A message-extension action command chosen in the compose box: Teams asks for its dialog."""
+    value = _compose(command_id)
+    return _invoke(service_url, "composeExtension/fetchTask", value, kind, **overrides)
+
+
+def compose_submit(
+    service_url: str,
+    data: Json,
+    kind: str = "channel",
+    command_id: str = "createPoll",
+    **overrides: Any,
+) -> Json:
+    """The action command's dialog submitted: its card's data merged with the inputs."""
+    value = _compose(command_id, data=data)
+    return _invoke(service_url, "composeExtension/submitAction", value, kind, **overrides)

@@ -21,8 +21,10 @@ KEYS = [
     "entities", "attachments", "membersAdded", "membersRemoved", "action", "replyToId",
     "locale", "textFormat", "aadObjectId", "tenant", "team", "tenantId", "conversationType",
     "isGroup", "mentioned", "data", "verb", "trigger", "msteams", "choice", "channel",
+    "commandId", "commandContext", "context",
 ]  # fmt: skip
-CHANGES = changes(KEYS, ["", "message", "invoke", "adaptiveCard/action", "vote:1:1", "help"])
+WORDS = ["", "message", "invoke", "adaptiveCard/action", "task/fetch", "vote:1:1", "help"]
+CHANGES = changes(KEYS, [*WORDS, "composeExtension/submitAction", "form:poll", "createPoll"])
 INNER = ["from", "conversation", "recipient", "channelData", "value"]
 
 
@@ -32,6 +34,10 @@ def real(service_url: str) -> list[dict[str, Any]]:
         teams.message(service_url, "help", kind="personal"),
         teams.submit(service_url, {"action": "vote:1:1"}),
         teams.execute(service_url, {"action": "vote:1:1"}),
+        teams.task_fetch(service_url, {"msteams": {"type": "task/fetch"}, "action": "form:poll"}),
+        teams.task_submit(service_url, {"action": "submit:ballot:1", "rank0": "0"}),
+        teams.compose_fetch(service_url),
+        teams.compose_submit(service_url, {"action": "submit:poll", "question": "Lunch?"}),
         teams.bot_added(service_url),
         teams.member_added(service_url),
         teams.installation_added(service_url),

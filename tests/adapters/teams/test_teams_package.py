@@ -32,6 +32,7 @@ from adapters.teams.package import (
     MENU,
     PackageError,
     commands,
+    compose_command,
     messaging_endpoint,
     package,
 )
@@ -192,6 +193,26 @@ def test_the_command_menu_is_concords_grammar_within_teams_limits():
     assert menu[1]["description"].startswith("Coordinators: start a poll")
 
 
+def test_create_a_poll_is_an_action_in_the_compose_box_answered_by_the_bot():
+    app = manifest(APP_ID, PUBLIC)
+
+    (extension,) = app["composeExtensions"]
+    assert extension["botId"] == APP_ID == app["bots"][0]["botId"]
+    assert extension["commands"] == [
+        {
+            "id": "createPoll",
+            "type": "action",
+            "title": "Create a poll",
+            "description": "Coordinators: start a poll here and in the collaborative's other "
+            "channels",
+            "context": ["compose"],
+            "fetchTask": True,
+        }
+    ]
+    command = extension["commands"][0]
+    assert len(command["title"]) <= 32 and len(command["description"]) <= 128
+
+
 def test_names_versions_and_extra_links_are_passed_through():
     app = manifest(
         APP_ID,
@@ -246,8 +267,14 @@ def test_the_manifest_validates_against_microsofts_own_schema(tmp_path):
         "console.log(ok ? 'valid' : JSON.stringify(validate.errors)); process.exit(ok ? 0 : 1);"
     )
     good, bad = tmp_path / "good.json", tmp_path / "bad.json"
-    good.write_text(json.dumps(manifest(APP_ID, PUBLIC, name="N" * 30)))
+    app = manifest(APP_ID, PUBLIC, name="N" * 30)
+    assert app["composeExtensions"][0]["commands"][0]["type"] == "action"  # validated too
+    good.write_text(json.dumps(app))
     bad.write_text(json.dumps({**manifest(APP_ID, PUBLIC), "id": "concord-bot"}))
+    wrong_context = tmp_path / "wrong_context.json"
+    command = {**compose_command(), "context": ["everywhere"]}
+    extension = {**app["composeExtensions"][0], "commands": [command]}
+    wrong_context.write_text(json.dumps({**app, "composeExtensions": [extension]}))
 
     def validate(path: Path) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -261,6 +288,8 @@ def test_the_manifest_validates_against_microsofts_own_schema(tmp_path):
     accepted, refused = validate(good), validate(bad)
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert refused.returncode == 1 and "/id" in refused.stdout  # the check can fail
+    refused = validate(wrong_context)
+    assert refused.returncode == 1 and "/composeExtensions/0/commands/0/context" in refused.stdout
 
 
 # The zip and its icons ------------------------------------------------------

@@ -174,6 +174,26 @@ def test_buttons_carry_their_action_in_data_and_teams_hands_it_back(parser):
         assert card_action(clicked) == (button["data"]["action"], {})
 
 
+def test_a_button_that_opens_a_form_asks_teams_for_a_dialog(parser):
+    buttons = [
+        Button(label="Rank the options", action="form:ballot:1", style="primary"),
+        Button(label="Object", action="form:consent:1:object"),
+        Button(label="Agree", action="stance:1:agree"),
+    ]
+    card = render_card(Card(blocks=[Actions(elements=buttons)], fallback="Poll #1"))
+
+    assert_valid(parser, card)
+    assert [button["data"] for button in submits(card)] == [
+        {"msteams": {"type": "task/fetch"}, "action": "form:ballot:1"},
+        {"msteams": {"type": "task/fetch"}, "action": "form:consent:1:object"},
+        {"action": "stance:1:agree"},
+    ]
+    fetched = Activity(
+        type=ActivityTypes.invoke, name="task/fetch", value={"data": submits(card)[0]["data"]}
+    )
+    assert card_action(fetched) == ("form:ballot:1", {})  # the msteams key is Teams' alone
+
+
 def test_result_bars_show_counts_and_percentages_with_the_leader_in_bold(parser):
     bars = ResultBars(
         bars=[
@@ -523,4 +543,5 @@ def test_every_card_and_form_the_engine_makes_parses_and_validates(parser, chat)
     for text, each in zip(texts, shown(parser, texts), strict=True):
         assert each.markup() == [], (text, each.tags)
     used = {o["type"] for card in rendered for o in objects(card) if "type" in o}
+    used -= {"task/fetch"}  # a button's data asking Teams for a dialog: not an element
     assert used <= TEAMS_TYPES and {"Image", "FactSet", "Input.ChoiceSet"} <= used

@@ -19,6 +19,7 @@ from dialogs.core.actions import (
     ReasonSubmit,
     RemindPoll,
     RequestForm,
+    RequestPoll,
     Stance,
     Subject,
     SubmitForm,
@@ -45,6 +46,7 @@ GOLDEN = [
     (Answer(12, 0, 5), "answer:12:0:5"),
     (Answer(12, 10, 1), "answer:12:10:1"),
     (SubmitPoll(), "submit:poll"),
+    (RequestPoll(), "form:poll"),
     (EditGroups(4), "edit-groups:4"),
     (Merge(8, 9), "merge:8:9"),
     *[(DraftChoice(5, choice), f"draft:5:{choice}") for choice in ("post", "edit", "cancel")],
@@ -113,6 +115,7 @@ def test_an_id_no_table_can_hold_is_not_an_action(text):
         "form:unknown:1",
         "form:ballot:",
         "submit:poll:1",
+        "form:poll:1",
         "answer:1:100:1",
         "close:1:2",
         "remind:",
@@ -129,6 +132,24 @@ def test_an_id_no_table_can_hold_is_not_an_action(text):
 )
 def test_anything_else_parses_to_nothing(text):
     assert actions.parse(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "opens"),
+    [
+        ("form:ballot:7", True),
+        ("form:consent:7:object", True),
+        ("form:poll", True),
+        ("form:checkin-answer:12", True),
+        ("vote:7:21", False),
+        ("stance:7:agree", False),
+        ("submit:ballot:7", False),
+        ("draft:5:post", False),
+        ("form:unknown:1", False),
+    ],
+)
+def test_a_button_opens_a_form_only_when_its_action_is_a_form_request(text, opens):
+    assert actions.opens_form(text) is opens
 
 
 def test_an_overlong_action_is_not_even_read():
