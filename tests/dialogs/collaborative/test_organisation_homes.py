@@ -173,3 +173,13 @@ def test_another_collaboratives_mapping_does_not_count_here(chat, database):
     assert "NHS Trust A" in chat.says(
         ASHA, SHARED, f'org add "NHS Trust A" --teams-tenant {TRUST}'
     ), "each collaborative maps the tenant for itself"
+
+
+def test_help_shows_coordinators_the_grammar_and_members_none_of_it(chat):
+    shown = chat.says(ASHA, SHARED, "help org")
+    assert (
+        '`org add "Name" [--teams-tenant TENANT-ID] [--slack-team T…]` — add an organisation; '
+        "with a tenant or workspace id, count everyone from it as the organisation (new or not)"
+    ) in shown
+    assert "`org unmap [--teams-tenant TENANT-ID] [--slack-team T…]` — stop counting" in shown
+    assert "org unmap" not in chat.says(BEN, SHARED, "help org")
