@@ -20,6 +20,7 @@ from sqlmodel import Session
 from dialogs.checkins import answers, runs, schedules, summary
 from dialogs.collaborative import channels, decisions, directory, identity_link, members, roles
 from dialogs.collaborative import setup as collaborative_setup
+from dialogs.collaborative.homes import org_unmap
 from dialogs.commands.help import NOT_YET
 from dialogs.commands.parser import parse
 from dialogs.commands.syntax import Command
@@ -343,6 +344,7 @@ COMMANDS: dict[str, CommandHandler] = {
     "org.add": members.org_add,
     "org.join": members.org_join,
     "org.list": members.org_list,
+    "org.unmap": org_unmap,
     "role": members.role,
     "settings.newcomers": roles.newcomers,
     "poll": start.start,

@@ -10,7 +10,9 @@ Identities: platform "slack"; `tenant_id` is the workspace (team) id. In an
 Enterprise Grid org-wide install a payload can carry the org's `enterprise_id` too; we
 still key on the workspace the person acted in (`team.id`, else `user.team_id`), so a
 channel shared between two workspaces of one org is known under the workspace that
-linked it.
+linked it. A person's own workspace (`Actor.home_tenant_id`, for organisations that count
+a workspace) is `user.team_id` in an interaction and `user_team` in a message event, when
+it differs; a slash command names only the workspace it was typed in (`team_id`).
 
 Text: Slack sends `&`, `<` and `>` typed by people as `&amp;`, `&lt;` and `&gt;`, and
 mentions as `<@U123>` or `<@U123|name>`. Command text is handed on with mentions as
@@ -217,7 +219,8 @@ def _message_command(event: Mapping[str, Any], team_id: str, text: object) -> Co
     user_id = _id(event.get("user"))
     if not (team and channel_id and user_id):
         return None
-    actor = _actor(team, user_id, _profile_name(event.get("user_profile")))
+    home = _id(event.get("user_team"))
+    actor = _actor(team, user_id, _profile_name(event.get("user_profile")), home)
     place = _place(team, channel_id, _ts(event.get("thread_ts")))
     return CommandIssued(actor, place, command_text(text))
 
@@ -242,13 +245,14 @@ def _payload_actor(payload: Mapping[str, Any]) -> Actor | None:
     if not isinstance(user, Mapping):
         return None
     team = payload.get("team")
+    home = _id(user.get("team_id"))
     team_id = _id(team.get("id")) if isinstance(team, Mapping) else None
-    team_id = team_id or _id(user.get("team_id"))
+    team_id = team_id or home
     user_id = _id(user.get("id"))
     if not (team_id and user_id):
         return None
     name = _string(user.get("name")) or _string(user.get("username"))
-    return _actor(team_id, user_id, name)
+    return _actor(team_id, user_id, name, home)
 
 
 def _action_place(payload: Mapping[str, Any], team_id: str) -> Place | None:
@@ -318,9 +322,11 @@ def _profile_name(profile: object) -> str:
     return _string(profile.get("display_name")) or _string(profile.get("real_name"))
 
 
-def _actor(team_id: str, user_id: str, name: str) -> Actor:
-    """A Slack person; the user id stands in for a name the payload did not carry."""
-    return Actor(PLATFORM, team_id, user_id, name.strip()[:MAX_NAME] or user_id)
+def _actor(team_id: str, user_id: str, name: str, home: str | None = None) -> Actor:
+    """A Slack person; the user id stands in for a name the payload did not carry. `home`
+    is their own workspace, kept when it is not the one they acted in (Slack Connect)."""
+    own = home if home and home != team_id else ""
+    return Actor(PLATFORM, team_id, user_id, name.strip()[:MAX_NAME] or user_id, own)
 
 
 def _place(team_id: str, channel_id: str, thread_id: str | None = None) -> Place:

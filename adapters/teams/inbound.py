@@ -4,7 +4,8 @@ Neutral ids: the platform is "teams"; the tenant is the conversation's tenant (o
 `channelData.tenant.id`); the channel is the conversation id without the
 `;messageid=…` suffix Teams adds to replies in a channel thread (that suffix is the
 thread); the person is their Entra object id when Teams sends it, else their
-Bot Framework id.
+Bot Framework id, and their own tenant (`Actor.home_tenant_id`) is `from.tenantId`
+when it is there and not the conversation's (a shared channel's guest from elsewhere).
 
 Card buttons carry `{"action": "…"}` in their data. Teams delivers an
 `Action.Submit` as a message activity whose `value` is that data merged with the
@@ -23,12 +24,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from botbuilder.core import TurnContext
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
 from adapters.teams.pickers import joined
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
 
 PLATFORM = "teams"
+MAX_TENANT_ID = 100  # longer than any tenant id; what a tenant column holds
 CARD_ACTION_INVOKE = "adaptiveCard/action"
 TASK_FETCH = "task/fetch"
 TASK_SUBMIT = "task/submit"
@@ -73,7 +75,23 @@ def actor_of(activity: Activity) -> Actor:
     if person is None or not (person.aad_object_id or person.id):
         raise MalformedActivity("the activity has no from.id")
     user_id = str(person.aad_object_id or person.id)
-    return Actor(PLATFORM, tenant_of(activity), user_id, str(person.name or ""))
+    tenant = tenant_of(activity)
+    home = home_tenant_of(person)
+    return Actor(PLATFORM, tenant, user_id, str(person.name or ""), "" if home == tenant else home)
+
+
+def home_tenant_of(person: ChannelAccount) -> str:
+    """The person's own tenant, when the activity names it; else "".
+
+    In a shared channel `conversation.tenantId` and `channelData.tenant.id` name the
+    host's tenant, whoever speaks. Teams describes a person with their own tenant as
+    `tenantId` on an account (`TeamsChannelAccount`, as the roster API returns it), so
+    an activity whose `from` carries `tenantId` says where its sender is from; one
+    without it leaves the person counted as the host's.
+    """
+    extra = person.additional_properties or {}
+    found = getattr(person, "tenant_id", None) or extra.get("tenantId")
+    return found.lower() if isinstance(found, str) and len(found) <= MAX_TENANT_ID else ""
 
 
 def is_personal(activity: Activity) -> bool:

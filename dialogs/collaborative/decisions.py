@@ -29,6 +29,8 @@ DECISIONS = (
     "setup",
     "link",
     "org.add",
+    "org.home",
+    "org.unmap",
     "role",
     "settings",
     "poll.close",

@@ -2,7 +2,8 @@
 
 A member is one person in one collaborative; an identity is one of their
 accounts (platform, tenant, user). Whoever acts in a linked channel joins as a
-member. Organisations (`org add|join|list`) and roles (`role`) are kept here.
+member. Organisations (`org add|join|list`) and roles (`role`) are kept here; the
+tenants an organisation counts, in `dialogs.collaborative.homes`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from dialogs.collaborative import homes
 from dialogs.commands.syntax import Command
 from dialogs.core.events import Actor, Place
 from dialogs.core.turn import Refusal, Turn, with_article
@@ -46,11 +48,13 @@ def known_member(session: Session, collaborative: Collaborative, actor: Actor) -
 def member_for(turn: Turn, collaborative: Collaborative, actor: Actor) -> Member:
     """The member this actor is in `collaborative`; whoever acts in a linked channel joins."""
     found = known_member(turn.session, collaborative, actor)
-    if found is not None:
-        if actor.display_name and found.display_name != actor.display_name[:MAX_NAME]:
-            found.display_name = actor.display_name[:MAX_NAME]
-        return found
-    return add_member(turn, collaborative, actor, collaborative.newcomer_role, chosen=False)
+    if found is None:
+        found = add_member(turn, collaborative, actor, collaborative.newcomer_role, chosen=False)
+    elif actor.display_name and found.display_name != actor.display_name[:MAX_NAME]:
+        found.display_name = actor.display_name[:MAX_NAME]
+    if found.organisation_id is None:
+        homes.place(turn, collaborative, found, actor)
+    return found
 
 
 def add_member(
@@ -78,20 +82,31 @@ def add_member(
 
 
 def org_add(turn: Turn, command: Command) -> None:
+    """A new organisation, or (with `--teams-tenant`/`--slack-team`) the tenants whose
+    people an organisation, new or not, counts (`dialogs.collaborative.homes`)."""
     collaborative, _ = turn.require_coordinator("add an organisation")
     name = clean_name(command.args["name"], "The organisation's name", MAX_ORG_NAME)
-    if _organisation_named(turn.session, collaborative, name) is not None:
-        raise Refusal(f"{name} is already an organisation here.", "Type `org list` to see them.")
-    turn.session.add(
-        Organisation(
+    named = homes.named(command.flags)
+    organisation = _organisation_named(turn.session, collaborative, name)
+    if organisation is not None and not named:
+        raise Refusal(
+            f"{name} is already an organisation here.",
+            f'Type `org list` to see them, or `org add "{name}" --teams-tenant ID` to count '
+            "everyone from a Microsoft tenant as it.",
+        )
+    heading = f"Updated {organisation.name}" if organisation else f"Added {name}"
+    if organisation is None:
+        organisation = Organisation(
             collaborative_id=collaborative.id,
             name=name,
             name_key=name.casefold(),
             created_at=turn.now,
         )
-    )
-    turn.audit("org.add", f"added the organisation {name}")
-    turn.say(f"Added {name}", f'Members join it by typing `org join "{name}"`.')
+        turn.session.add(organisation)
+        turn.session.flush()
+        turn.audit("org.add", f"added the organisation {name}")
+    lines = homes.recognise(turn, collaborative, organisation, named)
+    turn.say(heading, *lines, f'Anyone else joins it by typing `org join "{organisation.name}"`.')
 
 
 def org_join(turn: Turn, command: Command) -> None:
@@ -111,7 +126,10 @@ def org_join(turn: Turn, command: Command) -> None:
         return
     member.organisation_id = organisation.id
     turn.audit("org.join", f"joined {organisation.name}")
-    turn.say(f"You are now listed with {organisation.name}.")
+    turn.say(
+        f"You are now listed with {organisation.name}.",
+        homes.join_hint(turn, collaborative, organisation),
+    )
 
 
 def org_list(turn: Turn, command: Command) -> None:
@@ -129,6 +147,8 @@ def org_list(turn: Turn, command: Command) -> None:
             continue
         title = organisation.name if organisation else "Not yet in an organisation"
         lines.append(f"{title} ({len(people)}): " + (", ".join(people) or "nobody yet"))
+        if organisation is not None and (counted := homes.shown(turn, organisation)):
+            lines.append(counted)
     turn.say(f"Organisations in {collaborative.name}", *(lines or ["None yet."]))
 
 

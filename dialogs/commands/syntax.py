@@ -91,6 +91,13 @@ _POLL_FLAGS = (
     Flag("description", "text", placeholder='"Context"'),
 )
 
+# Whose people an organisation counts: a Microsoft tenant id, a workspace id (the first word
+# names the platform: `dialogs.collaborative.homes`).
+_HOME_FLAGS = (
+    Flag("teams-tenant", "text", placeholder="TENANT-ID"),
+    Flag("slack-team", "text", placeholder="T…"),
+)
+
 SYNTAX: tuple[Syntax, ...] = (
     Syntax(
         "help",
@@ -117,8 +124,10 @@ SYNTAX: tuple[Syntax, ...] = (
     Syntax(
         "org.add",
         ("org", "add"),
-        "add an organisation",
+        "add an organisation; with a tenant or workspace id, count everyone from it as "
+        "the organisation (new or not)",
         (Arg("name", placeholder='"Name"'),),
+        _HOME_FLAGS,
         who="coordinator",
     ),
     Syntax(
@@ -128,6 +137,14 @@ SYNTAX: tuple[Syntax, ...] = (
         (Arg("name", placeholder='"Name"'),),
     ),
     Syntax("org.list", ("org", "list"), "list the organisations and their members"),
+    Syntax(
+        "org.unmap",
+        ("org", "unmap"),
+        "stop counting everyone from a tenant or workspace as an organisation",
+        (),
+        _HOME_FLAGS,
+        who="coordinator",
+    ),
     Syntax(
         "role",
         ("role",),

@@ -29,15 +29,23 @@ def record(
 ) -> None:
     """An entry in the decision log: `summary` is its one-line headline, `details` the
     figures and dates behind it; `by` is None when Concord acted on its own (a deadline)."""
-    session.add(
-        AuditEntry(
-            collaborative_id=cast(int, collaborative.id),
-            at=now,
-            actor_member_id=by.id if by else None,
-            actor_name=by.display_name if by else "Concord",
-            action=action,
-            summary=summary,
-            details=details,
-            detail=detail,
-        )
+    row = entry_row(
+        now, collaborative, by, action=action, summary=summary, details=details, detail=detail
     )
+    session.add(AuditEntry(**row))
+
+
+def entry_row(
+    now: datetime, collaborative: Collaborative, by: Member | None, **entry: Any
+) -> dict[str, Any]:
+    """`record`'s entry as a row's values, for a statement that writes many at once;
+    `entry` gives its `action`, `summary` and, if any, `details` and `detail`."""
+    return {
+        "collaborative_id": cast(int, collaborative.id),
+        "at": now,
+        "actor_member_id": by.id if by else None,
+        "actor_name": by.display_name if by else "Concord",
+        "details": "",
+        "detail": {},
+        **entry,
+    }

@@ -226,13 +226,16 @@ class ActorModel(_Block):
     tenant_id: str
     user_id: str
     display_name: str
+    home_tenant_id: str = ""
 
     @classmethod
     def of(cls, actor: Actor) -> ActorModel:
         return cls(**actor.__dict__)
 
     def actor(self) -> Actor:
-        return Actor(self.platform, self.tenant_id, self.user_id, self.display_name)
+        return Actor(
+            self.platform, self.tenant_id, self.user_id, self.display_name, self.home_tenant_id
+        )
 
 
 class Post(_Block):

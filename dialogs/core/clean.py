@@ -54,7 +54,13 @@ def noted(removed: int, event: Event, effects: list[Effect]) -> list[Effect]:
 
 
 def _actor(actor: Actor) -> Actor:
-    fields = (actor.platform, actor.tenant_id, actor.user_id, actor.display_name)
+    fields = (
+        actor.platform,
+        actor.tenant_id,
+        actor.user_id,
+        actor.display_name,
+        actor.home_tenant_id,
+    )
     return Actor(*(storable(value)[0] for value in fields))
 
 

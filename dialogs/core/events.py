@@ -9,12 +9,23 @@ MAX_COMMAND_LENGTH = 4000  # the longest command text the engine reads; adapters
 
 @dataclass(frozen=True)
 class Actor:
-    """A person as one platform knows them."""
+    """A person as one platform knows them.
+
+    `tenant_id` is the conversation's tenant (Teams) or workspace (Slack), which keys
+    their identity; `home_tenant_id` is the person's own one when the platform says it
+    differs (a Teams shared channel, a Slack Connect channel), else "".
+    """
 
     platform: str
     tenant_id: str
     user_id: str
     display_name: str
+    home_tenant_id: str = ""
+
+    @property
+    def home(self) -> str:
+        """The tenant or workspace the person belongs to."""
+        return self.home_tenant_id or self.tenant_id
 
 
 @dataclass(frozen=True)

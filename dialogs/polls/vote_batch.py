@@ -25,6 +25,7 @@ from sqlalchemy import Column, Connection, bindparam, insert, tuple_, update
 from sqlalchemy.engine import Row as ResultRow
 from sqlmodel import Session, SQLModel, col, select
 
+from dialogs.collaborative import homes
 from dialogs.collaborative.members import MAX_NAME
 from dialogs.core import actions, effects
 from dialogs.core.actions import Vote
@@ -229,6 +230,13 @@ def _members(
     if newcomers:
         starts_as = {c.id: c.newcomer_role for c in channels.values()}
         members.update(_join(connection, now, newcomers, starts_as))
+    collaboratives = {c.id: c for c in channels.values()}
+    voters = [(collaboratives[key[0]], members[key], actor) for key, actor in people.items()]
+    placed = homes.place_all(connection, now, voters)  # before ballots record organisations
+    for key, member in members.items():
+        if member.id in placed:
+            placed_in = {"organisation_id": placed[member.id]}
+            members[key] = Member.model_construct(**vars(member) | placed_in)
     return members
 
 

@@ -11,6 +11,7 @@ from storage.models.collaboratives import (
     LinkCode,
     Member,
     Organisation,
+    OrganisationHome,
 )
 from storage.models.delivery import DeliveryLane, Outbox, PostedMessage, ProcessedEvent
 from storage.models.polls import (
@@ -41,6 +42,7 @@ __all__ = [
     "LinkCode",
     "Member",
     "Organisation",
+    "OrganisationHome",
     "Outbox",
     "Participation",
     "PlaygroundMessage",

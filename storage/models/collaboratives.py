@@ -50,6 +50,21 @@ class Organisation(SQLModel, table=True):
     created_at: datetime
 
 
+class OrganisationHome(SQLModel, table=True):
+    """Everyone whose own Teams tenant or Slack workspace is `tenant_id` belongs to the
+    organisation, in this collaborative (`org add "Name" --teams-tenant ID`); a tenant
+    counts for one organisation per collaborative."""
+
+    __table_args__ = (UniqueConstraint("collaborative_id", "platform", "tenant_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    collaborative_id: int = Field(foreign_key="collaborative.id")
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    platform: str = Field(max_length=20)
+    tenant_id: str = Field(max_length=100)
+    created_at: datetime
+
+
 class Member(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     collaborative_id: int = Field(foreign_key="collaborative.id", index=True)

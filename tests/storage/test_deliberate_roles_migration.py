@@ -7,17 +7,15 @@ made so on purpose, and so was a member the decision log records a coordinator m
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from storage import migrate
 from storage.database import Database
-from tests.conftest import POSTGRES_URL, _postgres_unavailable
+from tests.storage.migrated import BACKENDS, database_at
 
 NOW = "2026-11-26 09:00:00"
 PEOPLE = [  # id, name, role
@@ -28,33 +26,10 @@ PEOPLE = [  # id, name, role
 ]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def at_0010(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """An empty database migrated only as far as 0010."""
-    if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'old.db'}")
-        yield from _migrated_to_0010(database)
-        return
-    if reason := _postgres_unavailable():
-        pytest.skip(reason)
-    schema = f"concord_0011_{secrets.token_hex(4)}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        database = Database(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-        yield from _migrated_to_0010(database)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-def _migrated_to_0010(database: Database) -> Iterator[Database]:
-    with database.engine.begin() as connection:
-        command.upgrade(migrate.alembic_config(connection), "0010")
-    yield database
-    database.dispose()
+    yield from database_at(request.param, tmp_path, "0010")
 
 
 def test_existing_coordinators_observers_and_members_made_so_count_as_chosen(at_0010):
