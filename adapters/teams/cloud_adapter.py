@@ -19,6 +19,8 @@ as botbuilder has it. What it changes:
   parser reads alike; with credentials https, in local mode (no Microsoft app id,
   CONCORD_TEAMS_LOCAL) this machine. Local mode checks no token: the setting, never
   the peer's address, is what allows it.
+- Connector clients are made once per Bot Connector and reused by every turn and
+  every proactive call (`connectors.ReusedConnectors`): botbuilder makes two per turn.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from msrest.serialization import Model
 
 from adapters.request_json import MalformedJson, load_object
 from adapters.teams import service_url
+from adapters.teams.connectors import ReusedConnectors
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +57,7 @@ class ConcordCloudAdapter(CloudAdapter):
     def __init__(
         self, bot_framework_authentication: BotFrameworkAuthentication, *, local: bool
     ) -> None:
-        super().__init__(bot_framework_authentication)
+        super().__init__(ReusedConnectors(bot_framework_authentication))
         self.local = local
 
     async def process(

@@ -16,6 +16,7 @@ machine; with them the URL must be https, as every Teams `serviceUrl` is.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import unicodedata
@@ -28,10 +29,19 @@ from yarl import URL
 Address = tuple[str, int | None]
 LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 HOST_NAME = re.compile(rf"{LABEL}(?:\.{LABEL})*\.?")
+REMEMBERED_LENGTH = 200
 
 
 def problem(url: str, *, local: bool) -> str | None:
     """Why Concord won't call `url`, in words for a log line or a 400; None when it will."""
+    # Every activity is checked, and a conversation's activities all name the same few
+    # URLs: the answer for each (pure, from the URL alone) is kept, for short ones only.
+    if len(url) <= REMEMBERED_LENGTH:
+        return _remembered(url, local)
+    return _problem(url, local)
+
+
+def _problem(url: str, local: bool) -> str | None:
     if bad := _bad_characters(url):
         return bad
     try:
@@ -53,6 +63,9 @@ def problem(url: str, *, local: bool) -> str | None:
     if not local and parts.scheme != "https":
         return "with Microsoft credentials it must be https"
     return None
+
+
+_remembered = functools.lru_cache(maxsize=256)(_problem)
 
 
 def is_loopback(host: str | None) -> bool:

@@ -31,9 +31,9 @@ from dialogs.core.charts import alt_text
 from dialogs.core.poll_types import NEEDS_REASON, POLL_TYPES, STANCE_LABELS, STANCES
 from dialogs.polls.chart_data import result_chart
 from dialogs.polls.confirm import anonymous_vote
+from dialogs.polls.live_results import live_result
 from dialogs.polls.results import (
     breakdown,
-    compute,
     labels,
     missing_for_quorum,
     options,
@@ -85,7 +85,7 @@ def poll_message(
             )
         )
     if figures:
-        blocks += result_blocks(compute(session, poll), session, poll)
+        blocks += result_blocks(live_result(session, poll), session, poll)
     else:
         blocks.append(Text(text=_hidden_note(poll), tone="muted"))
         count = voter_count(session, poll)
