@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import ClientError, web
+from azure.core.exceptions import DeserializationError
 from botbuilder.core import Bot, InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes
@@ -51,7 +52,16 @@ log = logging.getLogger(__name__)
 MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
 # How a send to the Bot Connector fails when it can't be reached or refuses: logged as one
 # line (anything else is a bug, and keeps its traceback).
-UNDELIVERABLE = (ClientRequestError, HttpOperationError, ClientError, OSError, DeliveryError)
+# (msrest reads an answer that isn't JSON, such as a bare 404, with azure.core's
+# DeserializationError.)
+UNDELIVERABLE = (
+    ClientRequestError,
+    HttpOperationError,
+    ClientError,
+    OSError,
+    DeliveryError,
+    DeserializationError,
+)
 _PLAIN = (Heading, Text, Context)
 
 

@@ -313,10 +313,16 @@ def parse(text: str) -> Action | None:
     """The action `text` spells, or None: too long, unknown, or not exactly a format."""
     if len(text) > MAX_ACTION_LENGTH:
         return None
-    for kind in _PREFIXES.get(text.partition(":")[0], ()):
+    for kind in _PREFIXES.get(verb_of(text), ()):
         if (action := kind.decode(text)) is not None:
             return action
     return None
+
+
+def verb_of(action: str) -> str:
+    """An action's kind, the prefix before its first ":" (`vote`, `stance`, `form`, …): what
+    a platform that routes clicks by verb (Teams' `Action.Execute`) carries beside it."""
+    return action.partition(":")[0]
 
 
 def read_id(text: str) -> int | None:
@@ -374,6 +380,9 @@ def _draft(session: Session, ident: int) -> int | None:
     draft = session.get(PollDraft, ident)
     return draft.collaborative_id if draft else None
 
+
+# Every kind of action there is: the verbs a click may carry.
+VERBS = frozenset(_PREFIXES)
 
 _RESOLVERS: dict[Subject, Callable[[Session, int], int | None]] = {
     Subject.POLL: _poll,
