@@ -6,11 +6,12 @@ Neutral ids: the platform is "teams"; the tenant is the conversation's tenant (o
 thread); the person is their Entra object id when Teams sends it, else their
 Bot Framework id.
 
-Card buttons carry `{"action": "…"}` in their data. Teams delivers an
+Card buttons carry `{"action": "…", "view": "…"}` in their data. Teams delivers an
 `Action.Submit` as a message activity whose `value` is that data merged with the
 card's inputs, and an `Action.Execute` as an `adaptiveCard/action` invoke whose
 `value.action.data` is the same; both become an `ActionInvoked` whose
-`form_values` are the other keys.
+`form_values` are the other keys. (`adapters.teams.universal_actions` reads an
+invoke's verb and view and answers it.)
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
 PLATFORM = "teams"
 CARD_ACTION_INVOKE = "adaptiveCard/action"
 THREAD_MARK = ";messageid="
+_BUTTON_KEYS = ("action", "view")  # what a button's data says of itself, not an input
 _AT = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 
 
@@ -108,7 +110,7 @@ def card_action(activity: Activity) -> tuple[str, dict[str, str | list[str]]] | 
     chosen = value.get("action")
     if not isinstance(chosen, str) or not chosen:
         return None
-    return chosen, joined(_form_values(value))
+    return chosen, form_values(value)
 
 
 def to_event(activity: Activity) -> CommandIssued | ActionInvoked | None:
@@ -155,10 +157,12 @@ def reference_of(activity: Activity) -> dict[str, Any]:
     return serialized if isinstance(serialized, dict) else {}
 
 
-def _form_values(value: Mapping[str, Any]) -> dict[str, str | list[str]]:
+def form_values(value: Mapping[str, Any]) -> dict[str, str | list[str]]:
+    """A click's input values: every key but the button's own (`action`, `view`), as text
+    or lists of text, a picked day and time as one value (`pickers.joined`)."""
     values: dict[str, str | list[str]] = {}
     for key, item in value.items():
-        if key == "action" or not isinstance(key, str):
+        if key in _BUTTON_KEYS or not isinstance(key, str):
             continue
         if isinstance(item, str):
             values[key] = item
@@ -166,7 +170,7 @@ def _form_values(value: Mapping[str, Any]) -> dict[str, str | list[str]]:
             values[key] = str(item).lower() if isinstance(item, bool) else str(item)
         elif isinstance(item, list) and all(isinstance(each, str) for each in item):
             values[key] = list(item)
-    return values
+    return joined(values)
 
 
 def _get(node: Any, key: str) -> Any:
