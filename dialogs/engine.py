@@ -55,12 +55,12 @@ from dialogs.home import home_card, show_help
 from dialogs.polls import (
     ballot_forms,
     chart_data,
+    click_batches,
     editing,
     lifecycle,
     reminders,
     render,
     start,
-    vote_batch,
     voting,
 )
 from dialogs.purpose import commands, proposals, stages
@@ -155,29 +155,16 @@ class Engine:
         with self.database.session() as session:
             return home_card(session, actor, self.clock())
 
-    def handle_all(self, events: list[Event]) -> list[list[Effect]]:
-        """Handle several events at once, each as `handle` would; the vote clicks among
-        them are stored together in one transaction (`dialogs.polls.vote_batch`)."""
-        clicks = {
-            n: event
-            for n, event in enumerate(events)
-            if isinstance(event, ActionInvoked) and vote_batch.is_click(event)
-        }
-        stored: dict[int, list[Effect] | None] = {}
-        if clicks:
-            batch = [clean.action(click)[0] for click in clicks.values()]
-            try:
-                cast = self.database.run(
-                    lambda session: vote_batch.cast(session, self.clock(), batch)
-                )
-                outcomes = cast.replies
-                self._count_votes(cast.recorded)
-            except Exception:
-                log.exception("a batch of votes failed; storing them one at a time")
-                outcomes = [None] * len(batch)
-            stored = dict(zip(clicks, outcomes, strict=True))
+    def handle_all(
+        self, events: list[Event], ids: list[str | None] | None = None
+    ) -> list[list[Effect]]:
+        """Handle several events at once, each as `handle` would (with its event id from
+        `ids`); the vote clicks are stored together in one transaction (`click_batches`)."""
+        ids = ids or [None] * len(events)
+        stored, votes = click_batches.store(self.database, self.clock, events, ids)
+        self._count_votes(votes)
         return [
-            found if (found := stored.get(n)) is not None else self.handle(event)
+            found if (found := stored.get(n)) is not None else self.handle(event, event_id=ids[n])
             for n, event in enumerate(events)
         ]
 
