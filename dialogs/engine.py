@@ -24,7 +24,7 @@ from dialogs.collaborative.homes import org_unmap
 from dialogs.commands.help import NOT_YET
 from dialogs.commands.parser import parse
 from dialogs.commands.syntax import Command
-from dialogs.core import actions, clean, exports, reactions
+from dialogs.core import action_scope, actions, clean, exports, reactions
 from dialogs.core.actions import (
     Action,
     Answer,
@@ -58,13 +58,13 @@ from dialogs.home import home_card, show_help
 from dialogs.polls import (
     ballot_forms,
     chart_data,
+    click_batches,
     editing,
     extending,
     lifecycle,
     reminders,
     start,
     view,
-    vote_batch,
     voting,
 )
 from dialogs.purpose import commands, proposals, stages
@@ -162,29 +162,16 @@ class Engine:
         with self.database.session() as session:
             return home_card(session, actor, self.clock())
 
-    def handle_all(self, events: list[Event]) -> list[list[Effect]]:
-        """Handle several events at once, each as `handle` would; the vote clicks among
-        them are stored together in one transaction (`dialogs.polls.vote_batch`)."""
-        clicks = {
-            n: event
-            for n, event in enumerate(events)
-            if isinstance(event, ActionInvoked) and vote_batch.is_click(event)
-        }
-        stored: dict[int, list[Effect] | None] = {}
-        if clicks:
-            batch = [clean.action(click)[0] for click in clicks.values()]
-            try:
-                cast = self.database.run(
-                    lambda session: vote_batch.cast(session, self.clock(), batch)
-                )
-                outcomes = cast.replies
-                self._count_votes(cast.recorded)
-            except Exception:
-                log.exception("a batch of votes failed; storing them one at a time")
-                outcomes = [None] * len(batch)
-            stored = dict(zip(clicks, outcomes, strict=True))
+    def handle_all(
+        self, events: list[Event], ids: list[str | None] | None = None
+    ) -> list[list[Effect]]:
+        """Handle several events at once, each as `handle` would (with its event id from
+        `ids`); the vote clicks are stored together in one transaction (`click_batches`)."""
+        ids = ids or [None] * len(events)
+        stored, votes = click_batches.store(self.database, self.clock, events, ids)
+        self._count_votes(votes)
         return [
-            found if (found := stored.get(n)) is not None else self.handle(event)
+            found if (found := stored.get(n)) is not None else self.handle(event, event_id=ids[n])
             for n, event in enumerate(events)
         ]
 
@@ -326,7 +313,7 @@ def _act(turn: Turn, action: Action | None, values: dict) -> None:
 def _scope_from_action(turn: Turn, action: Action) -> None:
     """A click in a private message: act in the collaborative the action names, for a
     person who is already its member (nobody joins a collaborative from outside it)."""
-    collaborative_id = actions.collaborative_of(turn.session, action)
+    collaborative_id = action_scope.collaborative_of(turn.session, action)
     collaborative = turn.session.get(Collaborative, collaborative_id) if collaborative_id else None
     member = (
         members.known_member(turn.session, collaborative, turn.actor) if collaborative else None

@@ -13,8 +13,12 @@ CardJson = dict[str, Any]
 
 
 def fold_out(confirm: Confirm, submit: CardJson, *, text_room: int, label_room: int) -> CardJson:
-    """An `Action.ShowCard` titled like `submit`, asking `confirm` before `submit` is sent."""
-    yes = {**submit, "title": shorten(confirm.yes, label_room)}
+    """An `Action.ShowCard` titled like `submit`, asking `confirm` before `submit` is sent
+    (`submit` and its `fallback`, if it has one, retitled `confirm.yes`)."""
+    title = shorten(confirm.yes, label_room)
+    yes = {**submit, "title": title}
+    if isinstance(submit.get("fallback"), dict):
+        yes["fallback"] = {**submit["fallback"], "title": title}
     question = [
         _text(markdown(confirm.title, text_room), weight="Bolder"),
         _text(markdown(confirm.text, text_room)),

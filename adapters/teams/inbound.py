@@ -7,13 +7,14 @@ thread); the person is their Entra object id when Teams sends it, else their
 Bot Framework id, and their own tenant (`Actor.home_tenant_id`) is `from.tenantId`
 when it is there and not the conversation's (a shared channel's guest from elsewhere).
 
-Card buttons carry `{"action": "…"}` in their data. Teams delivers an
+Card buttons carry `{"action": "…", "view": "…"}` in their data. Teams delivers an
 `Action.Submit` as a message activity whose `value` is that data merged with the
 card's inputs, and an `Action.Execute` as an `adaptiveCard/action` invoke whose
 `value.action.data` is the same. A dialog's invokes (`task/fetch`, `task/submit`,
 `composeExtension/submitAction`) carry it as `value.data`, with an `msteams` key
 that tells Teams to open the dialog and means nothing to Concord. Each becomes an
-`ActionInvoked` whose `form_values` are the other keys.
+`ActionInvoked` whose `form_values` are the other keys. (`adapters.teams.universal_actions`
+reads an `adaptiveCard/action` invoke's verb and view and answers it.)
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ COMPOSE_FETCH = "composeExtension/fetchTask"
 COMPOSE_SUBMIT = "composeExtension/submitAction"
 # The invokes whose `value.data` is a button's data merged with a form's inputs.
 _DATA_INVOKES = (TASK_FETCH, TASK_SUBMIT, COMPOSE_SUBMIT)
-_NOT_VALUES = ("action", "msteams")
+# What a button's data says of itself (and `msteams`, for Teams alone): not an input.
+_NOT_VALUES = ("action", "view", "msteams")
 THREAD_MARK = ";messageid="
 _AT = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 
@@ -137,7 +139,7 @@ def card_action(activity: Activity) -> tuple[str, dict[str, str | list[str]]] | 
     chosen = value.get("action")
     if not isinstance(chosen, str) or not chosen:
         return None
-    return chosen, joined(_form_values(value))
+    return chosen, form_values(value)
 
 
 def compose_command(activity: Activity) -> str | None:
@@ -190,7 +192,9 @@ def reference_of(activity: Activity) -> dict[str, Any]:
     return serialized if isinstance(serialized, dict) else {}
 
 
-def _form_values(value: Mapping[str, Any]) -> dict[str, str | list[str]]:
+def form_values(value: Mapping[str, Any]) -> dict[str, str | list[str]]:
+    """A click's input values: every key but the button's own (`action`, `view`), as text
+    or lists of text, a picked day and time as one value (`pickers.joined`)."""
     values: dict[str, str | list[str]] = {}
     for key, item in value.items():
         if key in _NOT_VALUES or not isinstance(key, str):
@@ -201,7 +205,7 @@ def _form_values(value: Mapping[str, Any]) -> dict[str, str | list[str]]:
             values[key] = str(item).lower() if isinstance(item, bool) else str(item)
         elif isinstance(item, list) and all(isinstance(each, str) for each in item):
             values[key] = list(item)
-    return values
+    return joined(values)
 
 
 def _get(node: Any, key: str) -> Any:

@@ -16,6 +16,10 @@ person's id and tenant. Proactively the person is known by their Entra object id
 which the connector accepts as a member id; within a turn their Bot Framework id
 is used (`send_private`).
 
+A keyed card (a poll, a check-in) is posted and updated with its `refresh` listing the
+conversation's members (`adapters.teams.members`, asked here, never in a vote's
+request), so Teams shows each of them their own view.
+
 Failures become `DeliveryError`: a 429 carries `Retry-After`; other 4xx are
 permanent (the bot was removed, the conversation is gone, the card is refused);
 5xx, network errors and timeouts may be tried again.
@@ -43,8 +47,10 @@ from msrest.exceptions import ClientException, HttpOperationError
 
 from adapters.teams import service_url
 from adapters.teams.inbound import PLATFORM, THREAD_MARK
+from adapters.teams.members import ConversationMembers
 from adapters.teams.render import render_card, summary
 from dialogs.core.cards import Card
+from dialogs.core.clock import Clock, utc_now
 from dialogs.core.events import Actor, Place
 from dialogs.core.ports import DeliveryError, DeliveryLimits, Limit
 
@@ -71,6 +77,7 @@ class TeamsPort:
         app_id: str | None = None,
         public_url: str = "",
         local: bool = False,
+        clock: Clock = utc_now,
     ) -> None:
         """`local`: no Microsoft credentials, so only a `serviceUrl` on this machine is called."""
         self._adapter = adapter
@@ -78,32 +85,31 @@ class TeamsPort:
         self._public_url = public_url
         self._local = local
         self._chats: dict[tuple[str, str], str] = {}
+        self.members = ConversationMembers(clock)
 
     async def post(self, place: Place, delivery: dict[str, Any], card: Card) -> str:
         reference = self._callable_reference(delivery, place)
-        activity = self.card_activity(card)
         conversation_id = _conversation_id(reference, place)
-        sent = await self._call(
-            reference,
-            lambda connector: connector.conversations.send_to_conversation(
-                conversation_id, activity
-            ),
-        )
+
+        async def send(connector: ConnectorClient) -> Any:
+            activity = await self._shared_activity(connector, reference, card)
+            return await connector.conversations.send_to_conversation(conversation_id, activity)
+
+        sent = await self._call(reference, send)
         if sent is None or not sent.id:
             raise DeliveryError("Teams answered a post without an activity id")
         return str(sent.id)
 
     async def update(self, place: Place, delivery: dict[str, Any], ref: str, card: Card) -> None:
         reference = self._callable_reference(delivery, place)
-        activity = self.card_activity(card)
-        activity.id = ref
         conversation_id = _conversation_id(reference, place)
-        await self._call(
-            reference,
-            lambda connector: connector.conversations.update_activity(
-                conversation_id, ref, activity
-            ),
-        )
+
+        async def replace(connector: ConnectorClient) -> Any:
+            activity = await self._shared_activity(connector, reference, card)
+            activity.id = ref
+            return await connector.conversations.update_activity(conversation_id, ref, activity)
+
+        await self._call(reference, replace)
 
     async def notify(
         self, actor: Actor, place: Place | None, delivery: dict[str, Any], card: Card
@@ -159,9 +165,24 @@ class TeamsPort:
             chat = self._chats[key] = str(created.id)
         await connector.conversations.send_to_conversation(chat, activity)
 
-    def card_activity(self, card: Card) -> Activity:
-        """`card` as a message: the Adaptive Card, and its summary as text."""
-        return card_message(render_card(card, public_url=self._public_url), summary(card))
+    def card_activity(self, card: Card, user_ids: list[str] | None = None) -> Activity:
+        """`card` as a message: the Adaptive Card, and its summary as text; `user_ids`, the
+        people whose view of a keyed card Teams refreshes by itself."""
+        return card_message(self.render(card, user_ids), summary(card))
+
+    def render(self, card: Card, user_ids: list[str] | None = None) -> dict[str, Any]:
+        """`card` as an Adaptive Card with Concord's address for its charts and downloads."""
+        return render_card(card, public_url=self._public_url, user_ids=user_ids)
+
+    async def _shared_activity(
+        self, connector: ConnectorClient, reference: ConversationReference, card: Card
+    ) -> Activity:
+        """A card everyone in the conversation sees: a keyed one lists its members for
+        `refresh` (asked of the connector at most once per conversation per TTL)."""
+        if card.key is None:
+            return self.card_activity(card)
+        conversation = str(reference.conversation.id).partition(THREAD_MARK)[0]
+        return self.card_activity(card, await self.members.user_ids(connector, conversation))
 
     def _callable_reference(
         self, delivery: dict[str, Any], place: Place | None

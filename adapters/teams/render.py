@@ -1,10 +1,7 @@
 """Neutral cards and forms → Adaptive Cards (1.5) that Teams shows, whatever people typed.
 
-Buttons are `Action.Submit`s whose `data` is `{"action": <the engine's action>}`:
-Teams hands that object back (merged with any inputs) as the activity's `value`.
-(`Action.Execute` would arrive as an `adaptiveCard/action` invoke, whose response
-botbuilder 4.17.1 mangles — see DESIGN.md.) A button that opens a form also asks
-Teams to open a dialog where it was clicked (`button_data`). A `Select` becomes a
+Buttons are Universal Actions (`Action.Execute`) with an `Action.Submit` fallback, and
+a keyed card carries `refresh` (see `adapters.teams.buttons`). A `Select` becomes a
 button that opens a sub-card of one button per choice, so every click still carries
 its own action and a card holds no inputs but a form's.
 
@@ -18,15 +15,15 @@ rendered again with shorter texts, and if that is not enough, cut with a closing
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, assert_never
 
+from adapters.teams.buttons import SUBMIT, clickable, refresh
 from adapters.teams.confirm import fold_out
 from adapters.teams.escape import markdown, ours, shorten
 from adapters.teams.inputs import choice_input, text_input
 from adapters.teams.pickers import date_and_time
-from dialogs.core.actions import opens_form
 from dialogs.core.cards import (
     Actions,
     Bar,
@@ -54,7 +51,6 @@ Group = list[CardJson]  # the elements one neutral block (or one form input) bec
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
-ACTION = "Action.Submit"
 TEAMS_MESSAGE_BYTES = 28 * 1024
 # The card's share of Teams' 28 KB message: the activity around it (ids, the
 # conversation reference, the summary text) takes the rest.
@@ -79,13 +75,20 @@ class Room:
 ROOMS = (Room(5000, 300, 75), Room(1000, 150, 60), Room(250, 80, 40), Room(80, 40, 25))
 
 
-def render_card(card: Card, *, public_url: str = "") -> CardJson:
+def render_card(
+    card: Card, *, public_url: str = "", user_ids: Sequence[str] | None = None
+) -> CardJson:
     """An Adaptive Card showing `card`, at most `MAX_CARD_BYTES` when serialised.
 
     `public_url` is where Teams can fetch our charts; an image elsewhere, or without
-    an https address, becomes a line of its alt text.
+    an https address, becomes a line of its alt text. A keyed card carries `refresh`,
+    with `user_ids` (Bot Framework ids, `29:…`) as the people whose view Teams refreshes
+    by itself (`buttons.refresh`).
     """
-    return _fitted(lambda room: _body(card.blocks, room, public_url), [], summary(card))
+    top = {"refresh": refresh(card.key, user_ids)} if card.key else {}
+    return _fitted(
+        lambda room: _body(card.blocks, room, public_url, card.key), [], summary(card), top
+    )
 
 
 def render_form(form: Form) -> CardJson:
@@ -98,7 +101,7 @@ def render_form(form: Form) -> CardJson:
     if any(item.name == "action" for item in form.inputs):
         raise ValueError("a form input may not be named 'action': it would hide the form's action")
     submit = {
-        "type": ACTION,
+        "type": SUBMIT,
         "title": shorten(form.submit_label, ROOMS[0].label),
         "style": "positive",
         "data": {"action": form.action},
@@ -127,7 +130,9 @@ def card_bytes(card: CardJson) -> int:
 # Messages: each neutral block becomes zero or more body elements ("parts").
 
 
-def _body(blocks: Iterable[Block], room: Room, public_url: str) -> list[Group]:
+def _body(
+    blocks: Iterable[Block], room: Room, public_url: str, view: str | None = None
+) -> list[Group]:
     """The elements of each block; a `Divider` becomes a separator line above what follows."""
     groups: list[Group] = []
     separate = False
@@ -135,7 +140,7 @@ def _body(blocks: Iterable[Block], room: Room, public_url: str) -> list[Group]:
         if isinstance(block, Divider):
             separate = any(groups)
             continue
-        parts = _parts(block, room, public_url)
+        parts = _parts(block, room, public_url, view)
         if parts and separate:
             parts[0] = {**parts[0], "separator": True}
             separate = False
@@ -143,7 +148,7 @@ def _body(blocks: Iterable[Block], room: Room, public_url: str) -> list[Group]:
     return groups
 
 
-def _parts(block: Block, room: Room, public_url: str) -> list[CardJson]:
+def _parts(block: Block, room: Room, public_url: str, view: str | None) -> list[CardJson]:
     match block:
         case Heading():
             return [_heading(block.text, room)]
@@ -154,7 +159,7 @@ def _parts(block: Block, room: Room, public_url: str) -> list[CardJson]:
         case ResultBars():
             return _results(block, room)
         case Actions():
-            return _actions(block, room)
+            return _actions(block, room, view)
         case Image():
             return [_image(block, room, public_url)]
         case Context():
@@ -211,9 +216,10 @@ def _bar(bar: Bar, room: Room) -> CardJson:
     return _text_block(text, weight="Bolder") if bar.leading else _text_block(text)
 
 
-def _actions(block: Actions, room: Room) -> list[CardJson]:
+def _actions(block: Actions, room: Room, view: str | None) -> list[CardJson]:
     actions = [
-        _button(e, room) if isinstance(e, Button) else _select(e, room) for e in block.elements
+        _button(e, room, view) if isinstance(e, Button) else _select(e, room, view)
+        for e in block.elements
     ]
     return _action_sets(actions)
 
@@ -225,32 +231,18 @@ def _action_sets(actions: list[CardJson]) -> list[CardJson]:
     ]
 
 
-def _button(button: Button, room: Room) -> CardJson:
-    submit = _submit(button.label, button.action, room, _STYLES[button.style])
+def _button(button: Button, room: Room, view: str | None) -> CardJson:
+    clicked = clickable(button.label, button.action, room.label, view, _STYLES[button.style])
     ask = button.confirm
-    return fold_out(ask, submit, text_room=room.text, label_room=room.label) if ask else submit
+    return fold_out(ask, clicked, text_room=room.text, label_room=room.label) if ask else clicked
 
 
 _STYLES = {"default": None, "primary": "positive", "danger": "destructive"}
 
 
-def button_data(action: str) -> CardJson:
-    """What a button hands back when clicked: its action. One that opens a form carries
-    `msteams.type` `task/fetch` too, so Teams asks for the form as a dialog where the person
-    clicked (`adapters.teams.task_modules`) instead of delivering the click as a message."""
-    if opens_form(action):
-        return {"msteams": {"type": "task/fetch"}, "action": action}
-    return {"action": action}
-
-
-def _submit(label: str, action: str, room: Room, style: str | None = None) -> CardJson:
-    rendered = {"type": ACTION, "title": shorten(label, room.label), "data": button_data(action)}
-    return {**rendered, "style": style} if style else rendered
-
-
-def _select(select: Select, room: Room) -> CardJson:
+def _select(select: Select, room: Room, view: str | None) -> CardJson:
     """A button opening a sub-card with one button per choice, each carrying its action."""
-    buttons = [_submit(choice.label, choice.value, room) for choice in select.choices]
+    buttons = [clickable(choice.label, choice.value, room.label, view) for choice in select.choices]
     body = _action_sets(buttons) or [_context("Nothing to choose from.", room)]
     return {
         "type": "Action.ShowCard",
@@ -298,31 +290,40 @@ def _input(item: FormInput, room: Room) -> CardJson:
 # Fitting Teams' size limit.
 
 
-def _card(body: list[CardJson], actions: list[CardJson], fallback: str) -> CardJson:
-    card: CardJson = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION}
-    card["body"] = body or [_text_block(markdown(fallback, MAX_SUMMARY))]
+def _frame(actions: list[CardJson], fallback: str, top: CardJson) -> CardJson:
+    """Everything of the card but its body: what fitting never changes."""
+    card: CardJson = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION, **top}
     if actions:
         card["actions"] = actions
     return card | {"fallbackText": fallback}
 
 
+def _card(body: list[CardJson], frame: CardJson) -> CardJson:
+    return {**frame, "body": body or [_text_block(markdown(frame["fallbackText"], MAX_SUMMARY))]}
+
+
 def _fitted(
-    body: Callable[[Room], list[Group]], actions: list[CardJson], fallback: str
+    body: Callable[[Room], list[Group]],
+    actions: list[CardJson],
+    fallback: str,
+    top: CardJson | None = None,
 ) -> CardJson:
     """The first room whose card fits `MAX_CARD_BYTES`; else the tightest, cut to fit.
 
     Never an error: a poll with a hundred long options still posts, with shorter
     labels and, if even those are too many, lines saying that more was left out.
+    `top` holds the card's other properties (`refresh`), which count towards its size.
     """
+    frame = _frame(actions, fallback, top or {})
     for room in ROOMS:
         groups = body(room)
-        card = _card(_joined(groups, [0] * len(groups)), actions, fallback)
+        card = _card(_joined(groups, [0] * len(groups)), frame)
         if card_bytes(card) <= MAX_CARD_BYTES:
             return card
-    return _cut(groups, actions, fallback)
+    return _cut(groups, frame)
 
 
-def _cut(groups: list[Group], actions: list[CardJson], fallback: str) -> CardJson:
+def _cut(groups: list[Group], frame: CardJson) -> CardJson:
     """The biggest group trimmed from its end, again and again, until the card fits.
 
     Trimming the biggest first keeps one long list (results, a hundred facts) from
@@ -332,13 +333,13 @@ def _cut(groups: list[Group], actions: list[CardJson], fallback: str) -> CardJso
     kept = [list(group) for group in groups]
     weights = [[card_bytes(part) for part in group] for group in groups]
     dropped = [0] * len(groups)
-    card = _card(_joined(kept, dropped), actions, fallback)
+    card = _card(_joined(kept, dropped), frame)
     while card_bytes(card) > MAX_CARD_BYTES and any(kept):
         biggest = max(range(len(kept)), key=lambda i: (sum(weights[i]), i))
         kept[biggest].pop()
         weights[biggest].pop()
         dropped[biggest] += 1
-        card = _card(_joined(kept, dropped), actions, fallback)
+        card = _card(_joined(kept, dropped), frame)
     return card
 
 

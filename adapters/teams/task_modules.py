@@ -2,7 +2,7 @@
 box's "Create a poll" opens the new-poll form.
 
 A button whose action opens a form carries `msteams.type` `task/fetch`
-(`render.button_data`), so Teams asks for the dialog with a `task/fetch` invoke instead
+(`buttons.clickable`), so Teams asks for the dialog with a `task/fetch` invoke instead
 of sending the click. The engine runs the action as it runs any click, and the form it
 answers (`OpenForm`) becomes the dialog (a `continue` response). The form's own button,
 inside the dialog, is a `task/submit` invoke:

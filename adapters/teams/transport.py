@@ -10,10 +10,12 @@ is verified, Concord calls only a `serviceUrl` on this machine (see
 Each activity is handled before the HTTP response is sent, so Teams hears back
 only after the change is committed. What the engine answers for the person who
 acted is shown privately, the ways Teams allows:
+- for an `Action.Execute` click (an `adaptiveCard/action` invoke), in the card of the
+  invoke response, which Teams shows the clicker alone
+  (`adapters.teams.universal_actions`: no connector call at all);
 - in a personal chat, as a reply in the chat;
-- for an `Action.Execute` click (an `adaptiveCard/action` invoke), short notes ride
-  in the invoke response, which Teams shows to the clicker alone;
-- otherwise (a channel, a group chat) in the person's 1:1 chat with Concord.
+- otherwise (an `Action.Submit` fallback or a command in a channel or group chat) in
+  the person's 1:1 chat with Concord.
 A button that opens a form opens it as a dialog where it was clicked, and the compose
 box's "Create a poll" opens the new-poll form: those invokes are answered by
 `adapters.teams.task_modules`. A form answering a typed command (`poll` alone) goes
@@ -29,9 +31,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from aiohttp import ClientError, web
+from azure.core.exceptions import DeserializationError
 from botbuilder.core import Bot, InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes
@@ -42,21 +44,30 @@ from adapters.teams import inbound
 from adapters.teams.cloud_adapter import ConcordCloudAdapter
 from adapters.teams.package import MESSAGING_PATH
 from adapters.teams.port import TeamsPort, card_message
-from adapters.teams.render import render_form, summary
+from adapters.teams.render import render_form
 from adapters.teams.task_modules import INVOKES as DIALOG_INVOKES
 from adapters.teams.task_modules import Dialogs
-from dialogs.core.cards import Card, Context, Effect, Heading, Post, Text
+from adapters.teams.universal_actions import UniversalActions
+from dialogs.core.cards import Effect, OpenForm, Post
+from dialogs.core.clock import Clock, utc_now
 from dialogs.core.effects import for_actor
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Installed
 from dialogs.core.ports import Concord, DeliveryError
 
 log = logging.getLogger(__name__)
 
-MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
 # How a send to the Bot Connector fails when it can't be reached or refuses: logged as one
 # line (anything else is a bug, and keeps its traceback).
-UNDELIVERABLE = (ClientRequestError, HttpOperationError, ClientError, OSError, DeliveryError)
-_PLAIN = (Heading, Text, Context)
+# (msrest reads an answer that isn't JSON, such as a bare 404, with azure.core's
+# DeserializationError.)
+UNDELIVERABLE = (
+    ClientRequestError,
+    HttpOperationError,
+    ClientError,
+    OSError,
+    DeliveryError,
+    DeserializationError,
+)
 
 
 @dataclass(frozen=True)
@@ -88,7 +99,12 @@ class TeamsTransport:
     """The Teams adapter as the composition root sees it: a route, a port, start and stop."""
 
     def __init__(
-        self, concord: Concord, config: TeamsConfig, *, after_change: Callable[[], None]
+        self,
+        concord: Concord,
+        config: TeamsConfig,
+        *,
+        after_change: Callable[[], None],
+        clock: Clock = utc_now,
     ) -> None:
         if config.authenticated == config.local:
             raise ValueError("Teams runs with a Microsoft app id or in local mode: one of them")
@@ -96,7 +112,11 @@ class TeamsTransport:
         authentication = ConfigurationBotFrameworkAuthentication(_BotSettings(config))
         self.adapter = ConcordCloudAdapter(authentication, local=config.local)
         self.port = TeamsPort(
-            self.adapter, app_id=config.app_id, public_url=config.public_url, local=config.local
+            self.adapter,
+            app_id=config.app_id,
+            public_url=config.public_url,
+            local=config.local,
+            clock=clock,
         )
         self.bot = TeamsBot(concord, self.port, after_change)
 
@@ -130,6 +150,7 @@ class TeamsBot(Bot):
         self._port = port
         self._after_change = after_change
         self._dialogs = Dialogs(concord, port, after_change)
+        self._actions = UniversalActions(concord, port, after_change, self._open_forms)
 
     async def on_turn(self, context: TurnContext) -> None:
         activity = context.activity
@@ -139,6 +160,9 @@ class TeamsBot(Bot):
             return
         if activity.type == ActivityTypes.invoke and activity.name in DIALOG_INVOKES:
             await self._dialogs.answer(context)
+            return
+        if activity.type == ActivityTypes.invoke and activity.name == inbound.CARD_ACTION_INVOKE:
+            await self._actions.answer(context)
             return
         event = inbound.to_event(activity)
         if event is None:
@@ -167,21 +191,21 @@ class TeamsBot(Bot):
         self, context: TurnContext, event: CommandIssued | ActionInvoked, effects: list[Effect]
     ) -> None:
         mine, opened = for_actor(effects, event.actor)
-        notes = [note.card for note in mine]
-        forms = [card_message(render_form(e.form), e.form.title) for e in opened]
-        if context.activity.type == ActivityTypes.invoke:
-            plain = [card for card in notes if _is_plain(card)]
-            notes = [card for card in notes if not _is_plain(card)]
-            text = "\n\n".join(summary(card) for card in plain) or "Done."
-            await _answer_invoke(context, 200, text)
-        private = [self._port.card_activity(card) for card in notes] + forms
-        for message in private:
+        notes = [self._port.card_activity(note.card) for note in mine]
+        await self._privately(context, event.actor, notes + _forms(opened))
+
+    async def _open_forms(self, context: TurnContext, actor: Actor, opened: list[OpenForm]) -> None:
+        await self._privately(context, actor, _forms(opened))
+
+    async def _privately(
+        self, context: TurnContext, actor: Actor, messages: list[Activity]
+    ) -> None:
+        for message in messages:
             try:
-                await self._tell(context, event.actor, message)
+                await self._tell(context, actor, message)
             except UNDELIVERABLE as error:  # a note that can't go out must not undo the answer
                 log.warning(
-                    "a private reply could not be delivered",
-                    extra=_why(error, event.actor.tenant_id),
+                    "a private reply could not be delivered", extra=_why(error, actor.tenant_id)
                 )
 
     async def _tell(self, context: TurnContext, actor: Actor, message: Activity) -> None:
@@ -203,22 +227,20 @@ async def _send(context: TurnContext, message: Activity, conversation_id: str) -
 
 
 async def _answer_invoke(context: TurnContext, status: int, text: str) -> None:
-    """Answer an `adaptiveCard/action` with a message Teams shows the clicker alone."""
-    body: dict[str, Any] = {"statusCode": status, "type": MESSAGE_RESPONSE, "value": text}
-    if status >= 400:
-        body = {
-            "statusCode": status,
-            "type": "application/vnd.microsoft.error",
-            "value": {"code": "BadRequest", "message": text},
-        }
+    """Answer an invoke Concord has nothing for with an error its sender can read."""
+    body = {
+        "statusCode": status,
+        "type": "application/vnd.microsoft.error",
+        "value": {"code": "BadRequest", "message": text},
+    }
     response = InvokeResponse(status=200, body=body)
     await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
+
+
+def _forms(opened: list[OpenForm]) -> list[Activity]:
+    return [card_message(render_form(e.form), e.form.title) for e in opened]
 
 
 def _why(error: Exception, tenant_id: str) -> dict[str, str]:
     """One log line's worth of why a send failed: the connector's answer, not a traceback."""
     return {"tenant": tenant_id, "why": f"{type(error).__name__}: {error}"[:300]}
-
-
-def _is_plain(card: Card) -> bool:
-    return all(isinstance(block, _PLAIN) for block in card.blocks)

@@ -13,7 +13,7 @@ the database by the code that handles it.
 
 Private messages carry buttons and forms too: a nudge's Propose, the coordinators'
 group editor, a form Teams opens in the person's 1:1 chat with Concord. Those come
-from a place no collaborative is linked to, so `collaborative_of` finds the
+from a place no collaborative is linked to, so `action_scope.collaborative_of` finds the
 collaborative from what the action names instead (the engine then acts there only
 for someone already its member). Vote and stance buttons name their poll too, so
 a reminder can carry them; a check-in's answer buttons count only from a linked
@@ -29,17 +29,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any, ClassVar, get_type_hints
 
-from sqlmodel import Session
-
 from dialogs.core.poll_types import NEEDS_REASON, STANCES
-from storage.models import (
-    CheckinRun,
-    CheckinSchedule,
-    Poll,
-    PollDraft,
-    ProposalGroup,
-    PurposeRound,
-)
 
 MAX_ACTION_LENGTH = 200
 MAX_ID = 2**31 - 1  # the largest id a table's integer key can hold
@@ -338,10 +328,16 @@ def parse(text: str) -> Action | None:
     """The action `text` spells, or None: too long, unknown, or not exactly a format."""
     if len(text) > MAX_ACTION_LENGTH:
         return None
-    for kind in _PREFIXES.get(text.partition(":")[0], ()):
+    for kind in _PREFIXES.get(verb_of(text), ()):
         if (action := kind.decode(text)) is not None:
             return action
     return None
+
+
+def verb_of(action: str) -> str:
+    """An action's kind, the prefix before its first ":" (`vote`, `stance`, `form`, …): what
+    a platform that routes clicks by verb (Teams' `Action.Execute`) carries beside it."""
+    return action.partition(":")[0]
 
 
 def read_id(text: str) -> int | None:
@@ -362,12 +358,6 @@ def opens_form(text: str) -> bool:
     return isinstance(parse(text), RequestForm | ReasonForm | RequestPoll)
 
 
-def collaborative_of(session: Session, action: Action) -> int | None:
-    """The id of the collaborative whose poll, check-in or round `action` names, if any."""
-    resolve = _RESOLVERS.get(action.subject)
-    return resolve(session, action.subject_id) if resolve else None
-
-
 def _types(kind: type[Action]) -> tuple[Callable[[str], Any], ...]:
     if not kind._converters:
         hints = get_type_hints(kind)
@@ -375,41 +365,5 @@ def _types(kind: type[Action]) -> tuple[Callable[[str], Any], ...]:
     return kind._converters
 
 
-def _poll(session: Session, ident: int) -> int | None:
-    poll = session.get(Poll, ident)
-    return poll.collaborative_id if poll else None
-
-
-def _run(session: Session, ident: int) -> int | None:
-    run = session.get(CheckinRun, ident)
-    return _schedule(session, run.schedule_id) if run else None
-
-
-def _schedule(session: Session, ident: int) -> int | None:
-    schedule = session.get(CheckinSchedule, ident)
-    return schedule.collaborative_id if schedule else None
-
-
-def _round(session: Session, ident: int) -> int | None:
-    purpose_round = session.get(PurposeRound, ident)
-    return purpose_round.collaborative_id if purpose_round else None
-
-
-def _group(session: Session, ident: int) -> int | None:
-    group = session.get(ProposalGroup, ident)
-    return _round(session, group.round_id) if group else None
-
-
-def _draft(session: Session, ident: int) -> int | None:
-    draft = session.get(PollDraft, ident)
-    return draft.collaborative_id if draft else None
-
-
-_RESOLVERS: dict[Subject, Callable[[Session, int], int | None]] = {
-    Subject.POLL: _poll,
-    Subject.RUN: _run,
-    Subject.SCHEDULE: _schedule,
-    Subject.ROUND: _round,
-    Subject.GROUP: _group,
-    Subject.DRAFT: _draft,
-}
+# Every kind of action there is: the verbs a click may carry.
+VERBS = frozenset(_PREFIXES)

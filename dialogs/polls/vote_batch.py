@@ -8,6 +8,10 @@ options, latest ballots, participation), decides each click in arrival order wit
 the same rules as `voting.vote` (`vote_refusal`, `button_choice`, `confirmation`),
 and writes ballots, participation and one live-results update per poll in bulk.
 
+A click may carry the platform's id for its delivery (`event_id`): one already
+recorded, or met earlier in the batch, is a replay and changes nothing (an empty
+answer, as `Engine.handle` gives); the id of each vote stored is recorded with it.
+
 A click this path does not cover — a channel that is not linked, a poll of another
 type, results shown after voting — comes back as None, for the ordinary turn. The
 database still guards what matters: if another process stores a vote for the same
@@ -57,6 +61,7 @@ from storage.models import (
     Poll,
     PollOption,
 )
+from storage.processed import Key, event_key, handled_before, record_handled
 
 PlaceKey = tuple[str, str, str]  # platform, tenant, channel id
 Row = dict[str, Any]  # a row's values: ballots and participation are written without objects
@@ -99,13 +104,34 @@ class Cast(NamedTuple):
     recorded: int  # how many of the clicks were stored as votes
 
 
-def cast(session: Session, now: datetime, clicks: list[ActionInvoked]) -> Cast:
+def cast(
+    session: Session,
+    now: datetime,
+    clicks: list[ActionInvoked],
+    event_ids: list[str | None] | None = None,
+) -> Cast:
     """Store `clicks` in order; for each, the replies to its voter, or None if it needs the
-    ordinary turn."""
+    ordinary turn. `event_ids`, one per click (or None), make a replay change nothing."""
     connection = session.connection()
     batch = _read(connection, now, clicks)
-    replies = [_decide(batch, click) for click in clicks]
+    keys = [
+        event_key(click.actor.platform, event_id) if event_id else None
+        for click, event_id in zip(clicks, event_ids or [None] * len(clicks), strict=True)
+    ]
+    seen = handled_before(session, {key for key in keys if key is not None})
+    replies: list[list[Effect] | None] = []
+    stored: list[Key] = []
+    for click, key in zip(clicks, keys, strict=True):
+        if key in seen:
+            replies.append([])
+            continue
+        recorded = batch.recorded
+        replies.append(_decide(batch, click))
+        if key is not None and batch.recorded > recorded:  # as a turn that stored a vote
+            seen.add(key)
+            stored.append(key)
     _write(session, connection, batch)
+    record_handled(session, stored, now)
     return Cast(replies, batch.recorded)
 
 

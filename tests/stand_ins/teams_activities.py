@@ -95,11 +95,24 @@ def submit(service_url: str, data: Json, kind: str = "channel", **overrides: Any
     return base(service_url, kind, type="message", value=data, **overrides)
 
 
-def execute(service_url: str, data: Json, kind: str = "channel", **overrides: Any) -> Json:
-    """An `Action.Execute` click: an `adaptiveCard/action` invoke."""
+def execute(
+    service_url: str,
+    data: Json,
+    kind: str = "channel",
+    *,
+    verb: str | None = None,
+    trigger: str = "manual",
+    **overrides: Any,
+) -> Json:
+    """An `Action.Execute` click: an `adaptiveCard/action` invoke. `verb` defaults to the
+    kind of `data["action"]` (its prefix before ":"), as Concord's buttons carry it; a
+    refresh is `execute(url, {"view": key}, verb="refresh", trigger="automatic")`."""
+    action = data.get("action") if isinstance(data, dict) else None
+    if verb is None:
+        verb = action.partition(":")[0] if isinstance(action, str) else "concord"
     value = {
-        "action": {"type": "Action.Execute", "verb": "concord", "data": data},
-        "trigger": "manual",
+        "action": {"type": "Action.Execute", "verb": verb, "data": data},
+        "trigger": trigger,
     }
     return base(
         service_url, kind, type="invoke", name="adaptiveCard/action", value=value, **overrides

@@ -9,9 +9,12 @@ Routes, as the Bot Connector API v3 has them:
 - `POST /v3/conversations/{id}/activities` — send: `{"id": <new activity id>}`;
 - `POST /v3/conversations/{id}/activities/{activityId}` — reply: `{"id": …}`;
 - `PUT /v3/conversations/{id}/activities/{activityId}` — update; 404 for an
-  activity it never stored.
-`rate_limit(times, retry_after)` answers the next `times` calls with HTTP 429 and
-`Retry-After`.
+  activity it never stored;
+- `GET /v3/conversations/{id}/pagedmembers?pageSize=N` — one page of the members
+  (`members[id]`, else the test user alone) and a `continuationToken` when more
+  are left.
+`rate_limit(times, retry_after, kind)` answers the next `times` calls (of that kind, if
+given) with HTTP 429 and `Retry-After`; `fail(times, status, kind)` with another status.
 """
 
 from __future__ import annotations
@@ -26,13 +29,14 @@ from typing import Any
 from aiohttp import web
 
 from tests.stand_ins.slack_api import serving_in_thread
+from tests.stand_ins.teams_activities import USER_ID, USER_NAME
 
 Json = dict[str, Any]
 
 
 @dataclass
 class ConnectorCall:
-    kind: str  # create | send | reply | update
+    kind: str  # create | send | reply | update | members
     conversation_id: str
     body: Json
     activity_id: str | None = None
@@ -58,18 +62,29 @@ class TeamsConnectorStub:
         self.url = ""
         self.calls: list[ConnectorCall] = []
         self.activities: dict[tuple[str, str], Json] = {}
+        self.members: dict[str, list[str]] = {}  # conversation id → members' ids
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
-        self._limited = 0
-        self._retry_after = "0"
+        self._failing: tuple[int, int, str | None, str | None] = (0, 0, None, None)
 
     @property
     def service_url(self) -> str:
         return self.url + "/"
 
-    def rate_limit(self, times: int, retry_after: float | str = 0) -> None:
+    def rate_limit(self, times: int, retry_after: float | str = 0, kind: str | None = None) -> None:
+        self.fail(times, 429, kind, retry_after)
+
+    def fail(
+        self,
+        times: int,
+        status: int,
+        kind: str | None = None,
+        retry_after: float | str | None = None,
+    ) -> None:
+        """Answer the next `times` calls (of `kind`, or any) with HTTP `status`."""
+        after = None if retry_after is None else str(retry_after)
         with self._lock:
-            self._limited, self._retry_after = times, str(retry_after)
+            self._failing = (times, status, kind, after)
 
     def calls_to(self, kind: str, ok_only: bool = True) -> list[ConnectorCall]:
         with self._lock:
@@ -81,7 +96,18 @@ class TeamsConnectorStub:
         app.router.add_post("/v3/conversations/{conversation}/activities", self._send)
         app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", self._reply)
         app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._update)
+        app.router.add_get("/v3/conversations/{conversation}/pagedmembers", self._members)
         return app
+
+    async def _members(self, request: web.Request) -> web.Response:
+        conversation = request.match_info["conversation"]
+        size = int(request.query.get("pageSize", "200"))
+        everyone = self.members.get(conversation, [USER_ID])
+        page: Json = {"members": [{"id": i, "name": USER_NAME} for i in everyone[:size]]}
+        if len(everyone) > size:
+            page["continuationToken"] = f"after-{size}"
+        call = ConnectorCall("members", conversation, dict(request.query))
+        return self._answer(request, call, page)
 
     async def _create(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -113,10 +139,12 @@ class TeamsConnectorStub:
         call.authorization = request.headers.get("Authorization")
         headers: dict[str, str] = {}
         with self._lock:
-            if self._limited > 0:
-                self._limited -= 1
-                call.status, call.response = 429, {"error": {"code": "TooManyRequests"}}
-                headers["Retry-After"] = self._retry_after
+            times, status, kind, retry_after = self._failing
+            if times > 0 and kind in (None, call.kind):
+                self._failing = (times - 1, status, kind, retry_after)
+                call.status, call.response = status, {"error": {"code": f"HTTP{status}"}}
+                if retry_after is not None:
+                    headers["Retry-After"] = retry_after
             elif call.kind == "update" and (call.conversation_id, call.activity_id) not in (
                 self.activities
             ):

@@ -90,9 +90,13 @@ def test_an_anonymous_vote_folds_out_its_question_and_an_ordinary_vote_is_one_cl
     ]
     assert (acts(yes["card"])["title"], acts(yes["card"])["data"]) == (
         "Cast my vote",
-        {"action": "vote:1:1"},
+        {"action": "vote:1:1", "view": "poll:1"},
     )
-    assert (no["title"], acts(no["card"])["data"]) == ("No", {"action": "vote:1:2"})
+    assert acts(yes["card"])["fallback"]["title"] == "Cast my vote"
+    assert (no["title"], acts(no["card"])["data"]) == (
+        "No",
+        {"action": "vote:1:2", "view": "poll:1"},
+    )
     assert fold_outs(lunch) == []
 
 

@@ -4,8 +4,9 @@
 Agents Playground (`tests.stand_ins.teams_playground`), which emulates Teams and the Bot
 Framework connector; Playwright drives the playground's web UI. In its personal
 chat: the install greets, text commands set up a collaborative and open a poll,
-a click on the Adaptive Card's button votes and the outbox updates that card in
-place, and a check-in started now arrives proactively. Under CI=true a missing
+a click on the Adaptive Card's button (an `Action.Execute`) votes and turns that card
+into the voter's own, the outbox updates it in place, and a check-in started now
+arrives proactively. Under CI=true a missing
 Chromium or playground fails the run; elsewhere the test skips and says why.
 """
 
@@ -80,11 +81,17 @@ def test_a_poll_and_a_checkin_in_microsofts_teams_test_client(playground, browse
     expect(poll).to_have_count(1, timeout=REPLY_TIMEOUT_MS)
     expect(poll).to_contain_text("0 people voted")
 
-    # A vote by the card's button; the outbox updates the same card (no second copy).
+    # A vote by the card's button, an Action.Execute: the playground sends the invoke and
+    # shows the card Concord answers in place of the one pressed, the voter's own (what
+    # Concord says to them on top, the poll with their vote under it); no chat message.
+    messages = page.locator(".ac-adaptiveCard").count()
     poll.get_by_role("button", name="Soup", exact=True).click()
-    expect(page.locator(".ac-adaptiveCard", has_text="You voted “Soup” in poll #1")).to_have_count(
-        1, timeout=REPLY_TIMEOUT_MS
-    )
+    voted = page.locator(".ac-adaptiveCard", has_text="You voted “Soup” in poll #1")
+    expect(voted).to_have_count(1, timeout=REPLY_TIMEOUT_MS)
+    expect(voted).to_contain_text("Lunch?")
+    expect(voted).to_contain_text("1 person voted")
+    expect(page.locator(".ac-adaptiveCard")).to_have_count(messages)
+    # The outbox then updates the same card for everyone (no second copy).
     expect(poll).to_contain_text("1 person voted", timeout=UPDATE_TIMEOUT_MS)
     expect(poll).to_contain_text("1 · 100%")
     expect(poll).to_contain_text("0 · 0%")

@@ -16,6 +16,7 @@ from botbuilder.schema import Activity, ActivityTypes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from adapters.teams.buttons import MAX_REFRESH_USERS
 from adapters.teams.escape import escape, markdown, shorten
 from adapters.teams.inbound import card_action
 from adapters.teams.render import (
@@ -76,6 +77,7 @@ TEAMS_TYPES = {
     "FactSet",
     "Image",
     "ActionSet",
+    "Action.Execute",  # Universal Actions, each with an Action.Submit fallback
     "Action.Submit",
     "Action.ShowCard",
     "Input.Text",
@@ -113,7 +115,12 @@ def element_types(card: dict) -> list[str]:
 
 
 def submits(card: dict) -> list[dict]:
+    """Every Action.Submit, the Action.Execute buttons' fallbacks among them."""
     return [o for o in objects(card) if o.get("type") == "Action.Submit"]
+
+
+def executes(card: dict) -> list[dict]:
+    return [o for o in objects(card) if o.get("type") == "Action.Execute"]
 
 
 def test_every_kind_of_block_renders_as_a_valid_adaptive_card(parser):
@@ -156,19 +163,43 @@ def test_a_divider_is_a_separator_line_above_what_follows_it(parser):
     ]
 
 
-def test_buttons_carry_their_action_in_data_and_teams_hands_it_back(parser):
+def test_buttons_are_universal_actions_with_a_submit_fallback_teams_hands_back(parser):
     card = render_card(card_with_everything("Q?"), public_url=PUBLIC)
     primary, danger, select = next(e for e in card["body"] if e["type"] == "ActionSet")["actions"]
 
     assert_valid(parser, card)
-    assert (primary["type"], primary["data"], primary["style"]) == (
-        "Action.Submit",
-        {"action": "vote:1:1"},
-        "positive",
+    assert primary == {
+        "type": "Action.Execute",
+        "title": primary["title"],
+        "verb": "vote",
+        "style": "positive",
+        "data": {"action": "vote:1:1"},
+        "fallback": {
+            "type": "Action.Submit",
+            "title": primary["title"],
+            "style": "positive",
+            "data": {"action": "vote:1:1"},
+        },
+    }
+    assert (danger["verb"], danger["data"], danger["style"]) == (
+        "close",
+        {"action": "close:1"},
+        "destructive",
     )
-    assert (danger["data"], danger["style"]) == ({"action": "close:1"}, "destructive")
     assert select["type"] == "Action.ShowCard"
+    (choice,) = executes(select["card"])
+    assert (choice["verb"], choice["data"]) == ("vote", {"action": "vote:1:2"})
     assert [a["data"] for a in submits(select["card"])] == [{"action": "vote:1:2"}]
+    for button in executes(card):
+        assert button["fallback"]["data"] == button["data"]
+        invoked = Activity(
+            type=ActivityTypes.invoke,
+            name="adaptiveCard/action",
+            value={
+                "action": {"type": "Action.Execute", "verb": button["verb"], "data": button["data"]}
+            },
+        )
+        assert card_action(invoked) == (button["data"]["action"], {})
     for button in submits(card):
         clicked = Activity(type=ActivityTypes.message, value=button["data"])
         assert card_action(clicked) == (button["data"]["action"], {})
@@ -183,15 +214,56 @@ def test_a_button_that_opens_a_form_asks_teams_for_a_dialog(parser):
     card = render_card(Card(blocks=[Actions(elements=buttons)], fallback="Poll #1"))
 
     assert_valid(parser, card)
-    assert [button["data"] for button in submits(card)] == [
+    (row,) = card["body"]
+    assert [(a["type"], a.get("verb")) for a in row["actions"]] == [
+        ("Action.Submit", None),
+        ("Action.Submit", None),
+        ("Action.Execute", "stance"),
+    ]
+    assert [button["data"] for button in row["actions"][:2]] == [
         {"msteams": {"type": "task/fetch"}, "action": "form:ballot:1"},
         {"msteams": {"type": "task/fetch"}, "action": "form:consent:1:object"},
-        {"action": "stance:1:agree"},
     ]
     fetched = Activity(
         type=ActivityTypes.invoke, name="task/fetch", value={"data": submits(card)[0]["data"]}
     )
     assert card_action(fetched) == ("form:ballot:1", {})  # the msteams key is Teams' alone
+
+
+def test_a_keyed_card_names_its_view_in_every_button_and_asks_teams_to_refresh_it(parser):
+    keyed = card_with_everything("Q?").model_copy(update={"key": "poll:1"})
+    people = [f"29:person-{n}" for n in range(MAX_REFRESH_USERS)]
+
+    card = render_card(keyed, public_url=PUBLIC, user_ids=people)
+
+    assert_valid(parser, card)
+    assert card["refresh"] == {
+        "action": {"type": "Action.Execute", "verb": "refresh", "data": {"view": "poll:1"}},
+        "userIds": people,
+    }
+    assert {b["data"]["view"] for b in executes(card) + submits(card)} == {"poll:1"}
+    too_many = render_card(keyed, user_ids=[*people, "29:one-more"])
+    assert "userIds" not in too_many["refresh"]  # Teams offers "Refresh card" instead
+    unknown = render_card(keyed)
+    assert "userIds" not in unknown["refresh"]
+    assert "refresh" not in render_card(card_with_everything("Q?"))  # no key, nothing to refresh
+
+
+def test_a_fallback_the_parser_would_not_accept_is_reported(parser):
+    """The parser never writes a fallback back, so the stand-in checks each on its own."""
+    card = render_card(
+        Card(blocks=[Actions(elements=[Button(label="Go", action="close:1")])], fallback="x")
+    )
+    (button,) = card["body"][0]["actions"]
+    button["fallback"] = {**button["fallback"], "colour": "red"}
+    same = {**button, "fallback": {**button, "fallback": None}}
+
+    assert parser.problems([card])[0] == [
+        "$.body[0].actions[0].fallback: $.body[0].actions[0].colour: not kept by the parser "
+        "(unknown, misplaced or a default)"
+    ]
+    card["body"][0]["actions"][0] = same
+    assert any("the same type" in p for p in parser.problems([card])[0])
 
 
 def test_result_bars_show_counts_and_percentages_with_the_leader_in_bold(parser):
@@ -331,7 +403,8 @@ def test_links_mentions_and_markup_typed_by_people_are_shown_as_typed(parser, ty
     assert not [t for t in texts if re.search(r"(?<!\\)<", t)]  # no `<at>`, no `<https://…>`
     # Plain-text properties are not read as markdown: they show the text as typed.
     titles = [o["title"] for o in objects(card) if o.get("type", "").startswith("Action.")]
-    assert len(titles) == 4 and all(title == shorten(typed, 75) for title in titles), titles
+    # 4 buttons; 3 of them Action.Execute, whose Action.Submit fallbacks have titles too.
+    assert len(titles) == 7 and all(title == shorten(typed, 75) for title in titles), titles
     assert next(o for o in objects(card) if o.get("type") == "Image")["altText"] == typed
 
 

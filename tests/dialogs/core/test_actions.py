@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dialogs.core import actions
+from dialogs.core import action_scope, actions
 from dialogs.core.actions import (
     Answer,
     ClosePoll,
@@ -209,8 +209,8 @@ def test_a_reminders_buttons_find_the_collaborative_of_the_poll_they_name(sqlite
         session.add(poll)
         session.flush()
         for action in (Vote(poll.id, 1), Stance(poll.id, "agree"), MutePoll(poll.id)):
-            assert actions.collaborative_of(session, action) == collaborative.id
-        assert actions.collaborative_of(session, MutePoll(poll.id + 1)) is None
+            assert action_scope.collaborative_of(session, action) == collaborative.id
+        assert action_scope.collaborative_of(session, MutePoll(poll.id + 1)) is None
 
 
 def test_the_vote_fast_path_looks_only_at_the_prefix():

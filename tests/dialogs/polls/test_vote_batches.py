@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from dialogs.core.events import ActionInvoked, CommandIssued
 from dialogs.runner import EngineRunner
-from storage.models import Ballot, Member, Outbox, Participation, Poll
+from storage.models import Ballot, Member, Outbox, Participation, Poll, ProcessedEvent
 from tests.support.conversation import (
     ASHA,
     BEN,
@@ -217,3 +217,43 @@ def test_hundreds_of_people_clicking_at_once_leave_one_latest_ballot_each(talk):
     assert sum(latest.values()) == len(people) == len(voters)
     assert sum(history.values()) == len(people) * rounds
     assert sum("You voted" in line for line in told) == len(clicks)
+
+
+def test_clicks_with_event_ids_are_still_batched_and_a_replay_changes_nothing(talk, monkeypatch):
+    (poll_id, _) = two_polls(talk)
+    alone = []
+    handle = talk.engine.handle
+    monkeypatch.setattr(talk.engine, "handle", lambda *a, **k: alone.append(a) or handle(*a, **k))
+    runner = EngineRunner(talk.engine, max_batch=4)
+    clicks = clicks_for(poll_id, [(who, n % 3) for n, who in enumerate(NEWCOMERS)])
+    ids = [f"activity-{n}" for n in range(len(clicks))]
+    replays = [(clicks[0], ids[0]), (clicks[1], ids[1]), (clicks[0], ids[0])]
+
+    async def all_at_once():
+        arriving = [*zip(clicks, ids, strict=True), *replays]
+        return await asyncio.gather(*(runner.handle(c, event_id=i) for c, i in arriving))
+
+    answers = asyncio.run(all_at_once())
+
+    assert alone == []  # every one of them went in a batch
+    assert all("You voted" in line for line in said(answers[: len(clicks)]))
+    assert answers[len(clicks) :] == [[], [], []]
+    latest, history, voters = outcome(talk.database, poll_id)
+    assert sum(latest.values()) == sum(history.values()) == len(NEWCOMERS) == len(voters)
+    with talk.database.session() as session:
+        recorded = session.exec(select(ProcessedEvent.event_id)).all()
+    assert sorted(recorded) == sorted(ids)
+    assert asyncio.run(runner.handle(clicks[2], event_id=ids[2])) == []  # later, alone
+    assert outcome(talk.database, poll_id)[1] == history
+
+
+def test_a_click_the_batch_leaves_to_the_ordinary_turn_keeps_its_event_id(talk):
+    (poll_id, _) = two_polls(talk, "--results after-vote")
+    runner = EngineRunner(talk.engine)
+    (click,) = clicks_for(poll_id, [(EVE, 0)])
+
+    first = asyncio.run(runner.handle(click, event_id="activity-1"))
+    again = asyncio.run(runner.handle(click, event_id="activity-1"))
+
+    assert "You voted" in said([first])[0] and again == []
+    assert sum(outcome(talk.database, poll_id)[1].values()) == 1

@@ -8,7 +8,8 @@
 // SerializationContext event while parsing for version 1.5, every
 // validateProperties() event) plus every property the parser did not keep: it
 // ignores unknown or misspelt properties and values of a later version silently,
-// so a card is also serialised back (toJSON) and compared with what was sent.
+// so a card is also serialised back (toJSON) and compared with what was sent. An
+// action's `fallback` is checked on its own (see withoutFallbacks).
 //
 // Markdown is rendered the way the package's own renderer does when markdown-it is
 // present, with raw HTML and bare-URL links switched on so that nothing a Teams
@@ -59,7 +60,50 @@ function differences(sent, kept, path, found) {
     return found;
 }
 
-function problems(json) {
+// An action's `fallback` is what a client that lacks the action's type (Action.Execute,
+// before Universal Actions) shows instead. The parser reads it only in that case and
+// never writes it back, so each fallback is taken out of the card and checked on its
+// own, as the one action of a card, at `path`.
+function withoutFallbacks(node, path, fallbacks) {
+    if (Array.isArray(node)) {
+        return node.map((item, i) => withoutFallbacks(item, `${path}[${i}]`, fallbacks));
+    }
+    if (!isObject(node)) {
+        return node;
+    }
+    const copy = {};
+    for (const [key, value] of Object.entries(node)) {
+        if (key === "fallback" && isObject(value) && String(node.type).startsWith("Action.")) {
+            if (value.type === node.type) {
+                fallbacks.push({ path, problem: `${path}.fallback: the same type, ${value.type}` });
+            }
+            fallbacks.push({ path: `${path}.fallback`, action: value });
+        } else {
+            copy[key] = withoutFallbacks(value, `${path}.${key}`, fallbacks);
+        }
+    }
+    return copy;
+}
+
+function fallbackProblems(fallbacks) {
+    const found = [];
+    for (const fallback of fallbacks) {
+        if (fallback.problem) {
+            found.push(fallback.problem);
+            continue;
+        }
+        const card = { type: "AdaptiveCard", version: "1.5", body: [
+            { type: "ActionSet", actions: [fallback.action] }] };
+        for (const problem of problems(card)) {
+            found.push(`${fallback.path}: ${problem}`);
+        }
+    }
+    return found;
+}
+
+function problems(sent) {
+    const fallbacks = [];
+    const json = withoutFallbacks(sent, "$", fallbacks);
     const card = new AC.AdaptiveCard();
     const context = new AC.SerializationContext(AC.Versions.v1_5);
     card.parse(json, context);
@@ -68,7 +112,7 @@ function problems(json) {
         found.push(describe("validate", event));
     }
     const kept = card.toJSON(new AC.SerializationContext(AC.Versions.v1_5));
-    return differences(json, kept, "$", found);
+    return differences(json, kept, "$", found).concat(fallbackProblems(fallbacks));
 }
 
 function answer(request) {

@@ -1,0 +1,181 @@
+"""Universal Actions: an `adaptiveCard/action` invoke answered with the clicker's own card.
+
+A click on an `Action.Execute` button (`adapters.teams.buttons`) arrives as an invoke
+whose `value.action` holds the button's `verb` and `data` (`{"action", "view"}`). The
+engine acts on it (`Concord.handle`, with the activity id as `event_id`, so a replay
+changes nothing), and the invoke response is an `AdaptiveCardInvokeResponse` whose card
+Teams shows the clicker alone, in place of the card they clicked: what the engine said
+to them (e.g. "You voted …", a refusal) at the top, and under it their own view of the
+card (`Concord.render_view(view, person)`). Verb `refresh` is Teams asking for that
+view when the person sees the card: no event, just the view.
+
+Nothing in a click's request calls the Bot Connector: no 1:1 message, no members call
+(the card's `refresh.userIds` are the ones the port last read, if fresh). The shared
+message is updated for everyone by the outbox, as for any change. A form that a click
+opens still goes the private way (`TeamsBot`), as an `Action.Submit` form does.
+
+What Concord can't act on — no verb, a verb it doesn't know or one that doesn't match
+the action's kind, data that isn't an object or has no action, a view that isn't one of
+Concord's — is answered the same way, HTTP 200 with a card saying what was wrong, and
+nothing changes; so is a replay, and whatever the engine refuses (another
+collaborative's poll, someone who isn't a member). Teams shows an error status as
+"Unable to reach app", so none is ever sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.schema import Activity, ActivityTypes
+
+from adapters.teams import inbound
+from adapters.teams.buttons import REFRESH
+from adapters.teams.port import ADAPTIVE_CARD, TeamsPort
+from dialogs.core.actions import MAX_ACTION_LENGTH, MAX_ID, VERBS, verb_of
+from dialogs.core.cards import Card, Divider, OpenForm
+from dialogs.core.effects import for_actor
+from dialogs.core.events import ActionInvoked, Actor
+from dialogs.core.messages import parse_key
+from dialogs.core.ports import Concord
+from dialogs.core.turn import refusal_card
+
+log = logging.getLogger(__name__)
+
+MAX_VIEW_LENGTH = 100
+AGAIN = "Try the button again; if this keeps happening, type `help` to Concord."
+ALREADY = refusal_card(
+    "Teams sent this click twice: Concord had already acted on it, so nothing more changed.",
+    None,
+)
+# A form a click opened, for the person who clicked: sent the private way.
+OpenForms = Callable[[TurnContext, Actor, list[OpenForm]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Click:
+    """What an `Action.Execute` carried: its verb, the engine's action (none for a
+    refresh), the keyed card it was on, and any input values."""
+
+    verb: str
+    action: str | None
+    view: str | None
+    values: dict[str, str | list[str]]
+
+
+class Refused(Exception):
+    """A click Concord can't act on: `card` says why, to the person who clicked."""
+
+    def __init__(self, problem: str, hint: str | None = AGAIN) -> None:
+        super().__init__(problem)
+        self.card = refusal_card(problem, hint)
+
+
+class UniversalActions:
+    """Answers `adaptiveCard/action` invokes with the clicker's card."""
+
+    def __init__(
+        self,
+        concord: Concord,
+        port: TeamsPort,
+        after_change: Callable[[], None],
+        open_forms: OpenForms,
+    ) -> None:
+        self._concord = concord
+        self._port = port
+        self._after_change = after_change
+        self._open_forms = open_forms
+
+    async def answer(self, context: TurnContext) -> None:
+        """Act on the click, then answer the invoke with the person's card: never an error."""
+        activity = context.activity
+        actor = inbound.actor_of(activity)
+        try:
+            click = read_click(activity.value)
+            notes = [] if click.verb == REFRESH else await self._act(context, actor, click)
+            view = await self._view(click.view, actor, needed=click.verb == REFRESH)
+        except Refused as refused:
+            notes, view = [refused.card], None
+        await respond(context, self._card(activity, notes, view))
+
+    async def _act(self, context: TurnContext, actor: Actor, click: Click) -> list[Card]:
+        """The engine's notes for the clicker; a form it opened goes the private way."""
+        activity = context.activity
+        place = inbound.place_of(activity)
+        assert click.action is not None
+        event = ActionInvoked(actor, place, click.action, click.values)
+        effects = await self._concord.handle(event, event_id=activity.id or None)
+        await self._concord.channel_seen(place, inbound.reference_of(activity))
+        self._after_change()
+        mine, opened = for_actor(effects, actor)
+        if opened:
+            await self._open_forms(context, actor, opened)
+        if not mine and not opened:  # the engine answers every action it takes, once
+            return [ALREADY]
+        return [note.card for note in mine]
+
+    async def _view(self, key: str | None, actor: Actor, *, needed: bool) -> Card | None:
+        view = await self._concord.render_view(key, actor) if key is not None else None
+        if view is None and needed:
+            raise Refused("This card is no longer one Concord can show.", "Type `help`.")
+        return view
+
+    def _card(self, activity: Activity, notes: list[Card], view: Card | None) -> dict[str, Any]:
+        """The notes on top of the view, as one Adaptive Card with the view's `refresh`."""
+        blocks = [block for note in notes for block in [*note.blocks, Divider()]]
+        if view is None:
+            blocks = blocks[:-1]
+        fallback = (notes[0] if notes else view or ALREADY).fallback
+        card = Card(
+            blocks=blocks + (view.blocks if view else []),
+            fallback=fallback,
+            key=view.key if view else None,
+        )
+        conversation = inbound.place_of(activity).channel_id
+        return self._port.render(card, self._port.members.cached(conversation))
+
+
+def read_click(value: Any) -> Click:
+    """The click an invoke's `value` carries, or `Refused` saying what is wrong with it."""
+    action = value.get("action") if isinstance(value, Mapping) else None
+    if not isinstance(action, Mapping):
+        raise Refused("That click reached Concord without a button's action, so nothing changed.")
+    verb = action.get("verb")
+    if not isinstance(verb, str) or not verb:
+        raise Refused("That button didn't say what it does, so nothing changed.")
+    data = action.get("data")
+    if not isinstance(data, Mapping):
+        raise Refused("That button carried nothing Concord can act on, so nothing changed.")
+    view = _view_key(data.get("view"))
+    if verb == REFRESH:
+        return Click(verb, None, view, {})
+    if verb not in VERBS:
+        raise Refused(f"Concord has no action called “{verb[:40]}”, so nothing changed.")
+    chosen = data.get("action")
+    if not isinstance(chosen, str) or not 0 < len(chosen) <= MAX_ACTION_LENGTH:
+        raise Refused("That button carried no action Concord knows, so nothing changed.")
+    if verb_of(chosen) != verb:
+        raise Refused(
+            "That button's action doesn't match what it says it does, so nothing changed."
+        )
+    return Click(verb, chosen, view, inbound.form_values(data))
+
+
+def _view_key(value: Any) -> str | None:
+    """The keyed card a click was on, when it names one of Concord's; else `Refused`."""
+    if value is None:
+        return None
+    key = parse_key(value) if isinstance(value, str) and len(value) <= MAX_VIEW_LENGTH else None
+    if key is None or key.ident > MAX_ID:
+        raise Refused("That button isn't on a card of Concord's, so nothing changed.")
+    return str(key)
+
+
+async def respond(context: TurnContext, card: dict[str, Any]) -> None:
+    """Answer the invoke with `card` (an `AdaptiveCardInvokeResponse`, HTTP 200)."""
+    body = {"statusCode": 200, "type": ADAPTIVE_CARD, "value": card}
+    response = InvokeResponse(status=200, body=body)
+    await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
