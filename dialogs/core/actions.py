@@ -180,28 +180,23 @@ class ReasonSubmit(_Reasoned):
 
 
 @dataclass(frozen=True)
-class _PollControl(Action):
-    """A coordinator's button that names one poll."""
+class ClosePoll(Action):
+    """A poll's Close button, in a coordinator's private notice or own view of the poll."""
 
+    FORMAT = "close:{}"
     SUBJECT = Subject.POLL
+    PATTERN = re.compile(rf"close:{_ID}")
     poll_id: int
 
 
 @dataclass(frozen=True)
-class ClosePoll(_PollControl):
-    """A poll's Close button, in a coordinator's private notice (also in their 1:1 chat)
-    and on their own view of the poll."""
-
-    FORMAT = "close:{}"
-    PATTERN = re.compile(rf"close:{_ID}")
-
-
-@dataclass(frozen=True)
-class RemindPoll(_PollControl):
+class RemindPoll(Action):
     """A coordinator's Remind button on their own view of a poll (`poll remind`)."""
 
     FORMAT = "remind:{}"
+    SUBJECT = Subject.POLL
     PATTERN = re.compile(rf"remind:{_ID}")
+    poll_id: int
 
 
 @dataclass(frozen=True)

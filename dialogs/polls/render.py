@@ -31,12 +31,12 @@ from dialogs.core.charts import alt_text
 from dialogs.core.poll_types import NEEDS_REASON, POLL_TYPES, STANCE_LABELS, STANCES
 from dialogs.polls.chart_data import result_chart
 from dialogs.polls.confirm import anonymous_vote
-from dialogs.polls.live_results import live_result
 from dialogs.polls.results import (
     breakdown,
     labels,
     missing_for_quorum,
     options,
+    shown_result,
     visible_to_all,
     voter_count,
 )
@@ -84,8 +84,8 @@ def poll_message(
                 "Each member votes once, and the vote can't be changed."
             )
         )
-    if figures:
-        blocks += result_blocks(live_result(session, poll), session, poll)
+    if figures:  # rendered from what is committed (a new poll has no ballots to count)
+        blocks += result_blocks(shown_result(session, poll), session, poll)
     else:
         blocks.append(Text(text=_hidden_note(poll), tone="muted"))
         count = voter_count(session, poll)

@@ -15,9 +15,13 @@ figures in `dialogs.polls.render`.
 
 from __future__ import annotations
 
+import copy
 import random
+import threading
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import case
 from sqlmodel import Session, func, select
 
 from dialogs.collaborative.participation import SMALLEST_GROUP
@@ -109,14 +113,70 @@ def _content(poll: Poll, content: Any) -> Any:
 
 
 def compute(session: Session, poll: Poll) -> dict[str, Any]:
+    """The poll's result from its latest ballots, as this session sees them."""
+    return _counted(session, poll, labels(session, poll))
+
+
+def _counted(session: Session, poll: Poll, names: list[str]) -> dict[str, Any]:
     cast = ballots(session, poll)
     return tally.result(
         poll.type,
-        labels(session, poll),
+        names,
         [content for _, _, content in cast],
         tally_settings(poll),
         [org for _, org, _ in cast],
     )
+
+
+def shown_result(session: Session, poll: Poll) -> dict[str, Any]:
+    """`compute` for the poll's message, remembered until anything it was counted from
+    changes (`_Counted`). For rendering what is committed only: a result counted inside a
+    change that is then rolled back must never be remembered."""
+    names = labels(session, poll)
+    counted = _Counted(poll.type, tuple(names), repr(tally_settings(poll)), _written(session, poll))
+    if (kept := _RESULTS.get(poll.chart_token or "")) and kept[0] == counted:
+        return copy.deepcopy(kept[1])
+    result = _counted(session, poll, names)
+    if poll.chart_token and _written(session, poll) == counted.written:  # none came meanwhile
+        _remember(poll.chart_token, counted, copy.deepcopy(result))
+    return result
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """What a result is counted from. `written` is (ballots, latest ballots) of the poll:
+    a vote adds a ballot, and taking one back (or `me link`) only lowers the latest, so any
+    change of ballots changes it; the wording, type and settings are the rest."""
+
+    type: str
+    labels: tuple[str, ...]
+    settings: str
+    written: tuple[int, int]
+
+
+# A poll's message is rendered for each person who looks (`dialogs.polls.view`) far more
+# often than its ballots change. Keyed by the poll's random chart token (unique across
+# databases, unlike its id); per process, the most recently counted polls only.
+_RESULTS: dict[str, tuple[_Counted, dict[str, Any]]] = {}
+_RESULTS_KEPT = 256
+_RESULTS_LOCK = threading.Lock()  # turns and renderings run in worker threads
+
+
+def _written(session: Session, poll: Poll) -> tuple[int, int]:
+    every, latest = session.exec(
+        select(func.count(), func.sum(case((LATEST_BALLOT, 1), else_=0))).where(
+            Ballot.poll_id == poll.id
+        )
+    ).one()
+    return every, latest or 0
+
+
+def _remember(token: str, counted: _Counted, result: dict[str, Any]) -> None:
+    with _RESULTS_LOCK:
+        _RESULTS.pop(token, None)
+        _RESULTS[token] = (counted, result)
+        while len(_RESULTS) > _RESULTS_KEPT:
+            del _RESULTS[next(iter(_RESULTS))]  # the least recently counted
 
 
 def export_csv(session: Session, poll: Poll) -> tuple[str, int]:

@@ -76,8 +76,8 @@ def _members_view(
     elif ballot is not None:
         personal.append(Text(text=_your_vote(session, collaborative, poll, ballot, open_now)))
     if open_now and not (anonymous and voted):
-        controls = vote_controls(session, poll)
-        controls = [_ticked(block, _chosen(session, poll, ballot)) for block in controls]
+        chosen = _chosen(session, poll, ballot)
+        controls = [_ticked(block, chosen) for block in vote_controls(session, poll)]
     if poll.status == "open" and not open_now:
         assert poll.closes_at is not None
         closed = describe(poll.closes_at, collaborative.timezone)

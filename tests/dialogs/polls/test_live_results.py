@@ -1,5 +1,5 @@
 """A poll's live message is tallied again only when its ballots (or what they are counted
-against) changed, and then always: dialogs/polls/live_results.py."""
+against) changed, and then always: `results.shown_result`."""
 
 from __future__ import annotations
 

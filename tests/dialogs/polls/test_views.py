@@ -302,3 +302,20 @@ def test_a_forged_control_for_another_collaboratives_poll_is_refused(chat):
     assert chat.platform.private == [], "nobody was reminded"
     assert labels(view(chat, ASHA)) == ["A", "B", *CONTROLS]
     assert labels(view(chat, CARYS)) == ["A", "B"], "a coordinator elsewhere is a member here"
+
+
+def test_the_counts_follow_every_change_of_ballots_and_wording(chat):
+    """The tally is remembered between renderings (`results.shown_result`), never past a change."""
+    chat.says(ASHA, NORTH, 'poll "Which days?" "Mon" "Tue" --type multi --max 2')
+    shown = buttons(chat.last_message(NORTH))
+    assert counts(view(chat, BEN)) == {"Mon": 0, "Tue": 0}
+    chat.clicks(BEN, NORTH, shown["Mon"])
+    assert counts(view(chat, CARYS)) == counts(shared(chat)) == {"Mon": 1, "Tue": 0}
+    chat.clicks(BEN, NORTH, shown["Tue"])
+    assert counts(view(chat, BEN)) == {"Mon": 1, "Tue": 1}
+    chat.clicks(BEN, NORTH, shown["Mon"])
+    chat.clicks(BEN, NORTH, shown["Tue"])  # every choice taken back: no ballot is added
+    assert counts(view(chat, BEN)) == {"Mon": 0, "Tue": 0}
+    chat.clicks(CARYS, NORTH, shown["Tue"])
+    chat.says(ASHA, NORTH, 'poll edit 1 --option 2 "Tuesday"')
+    assert counts(view(chat, ASHA)) == counts(shared(chat)) == {"Mon": 0, "Tuesday": 1}
