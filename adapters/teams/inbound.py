@@ -8,10 +8,9 @@ Bot Framework id.
 
 Card buttons carry `{"action": "…", "view": "…"}` in their data. Teams delivers an
 `Action.Submit` as a message activity whose `value` is that data merged with the
-card's inputs, and an `Action.Execute` as an `adaptiveCard/action` invoke whose
-`value.action.data` is the same; both become an `ActionInvoked` whose
-`form_values` are the other keys. (`adapters.teams.universal_actions` reads an
-invoke's verb and view and answers it.)
+card's inputs: an `ActionInvoked` whose `form_values` are the other keys. An
+`Action.Execute` arrives as an `adaptiveCard/action` invoke, which
+`adapters.teams.universal_actions` reads and answers.
 """
 
 from __future__ import annotations
@@ -98,14 +97,9 @@ def command_text(activity: Activity) -> str:
 
 
 def card_action(activity: Activity) -> tuple[str, dict[str, str | list[str]]] | None:
-    """The `action` and other values a card button submitted, if this activity is one."""
+    """The `action` and other values an `Action.Submit` sent, if this activity is one."""
     value: Any = activity.value
-    if activity.type == ActivityTypes.invoke:
-        if activity.name != CARD_ACTION_INVOKE:
-            return None
-        action = _get(value, "action")
-        value = _get(action, "data")
-    if not isinstance(value, Mapping):
+    if activity.type != ActivityTypes.message or not isinstance(value, Mapping):
         return None
     chosen = value.get("action")
     if not isinstance(chosen, str) or not chosen:
@@ -114,15 +108,14 @@ def card_action(activity: Activity) -> tuple[str, dict[str, str | list[str]]] | 
 
 
 def to_event(activity: Activity) -> CommandIssued | ActionInvoked | None:
-    """A message or card action as a neutral event; None for anything else."""
-    if activity.type not in (ActivityTypes.message, ActivityTypes.invoke):
+    """A message or an `Action.Submit` click as a neutral event; None for anything else
+    (an `Action.Execute` click is read by `adapters.teams.universal_actions`)."""
+    if activity.type != ActivityTypes.message:
         return None
     submitted = card_action(activity)
     if submitted is not None:
         action, values = submitted
         return ActionInvoked(actor_of(activity), place_of(activity), action, values)
-    if activity.type != ActivityTypes.message:
-        return None
     text = command_text(activity)
     if not text:
         return None
