@@ -9,12 +9,12 @@ when it is there and not the conversation's (a shared channel's guest from elsew
 
 Card buttons carry `{"action": "…", "view": "…"}` in their data. Teams delivers an
 `Action.Submit` as a message activity whose `value` is that data merged with the
-card's inputs, and an `Action.Execute` as an `adaptiveCard/action` invoke whose
-`value.action.data` is the same. A dialog's invokes (`task/fetch`, `task/submit`,
-`composeExtension/submitAction`) carry it as `value.data`, with an `msteams` key
-that tells Teams to open the dialog and means nothing to Concord. Each becomes an
-`ActionInvoked` whose `form_values` are the other keys. (`adapters.teams.universal_actions`
-reads an `adaptiveCard/action` invoke's verb and view and answers it.)
+card's inputs: an `ActionInvoked` whose `form_values` are the other keys. A dialog's
+invokes (`task/fetch`, `task/submit`, `composeExtension/submitAction`) carry it as
+`value.data`, with an `msteams` key that tells Teams to open the dialog and means
+nothing to Concord; they become the same `ActionInvoked`. An `Action.Execute` arrives
+as an `adaptiveCard/action` invoke, which `adapters.teams.universal_actions` reads and
+answers.
 """
 
 from __future__ import annotations
@@ -125,15 +125,12 @@ def command_text(activity: Activity) -> str:
 
 
 def card_action(activity: Activity) -> tuple[str, dict[str, str | list[str]]] | None:
-    """The `action` and other values a card button submitted, if this activity is one."""
+    """The `action` and other values an `Action.Submit` sent, if this activity is one."""
     value: Any = activity.value
     if activity.type == ActivityTypes.invoke:
-        if activity.name == CARD_ACTION_INVOKE:
-            value = _get(_get(value, "action"), "data")
-        elif activity.name in _DATA_INVOKES:
-            value = _get(value, "data")
-        else:
+        if activity.name not in _DATA_INVOKES:
             return None
+        value = _get(value, "data")
     if not isinstance(value, Mapping):
         return None
     chosen = value.get("action")
@@ -149,7 +146,9 @@ def compose_command(activity: Activity) -> str | None:
 
 
 def to_event(activity: Activity) -> CommandIssued | ActionInvoked | None:
-    """A message or card action as a neutral event; None for anything else."""
+    """A message, an `Action.Submit` click or a dialog's invoke as a neutral event; None
+    for anything else
+    (an `Action.Execute` click is read by `adapters.teams.universal_actions`)."""
     if activity.type not in (ActivityTypes.message, ActivityTypes.invoke):
         return None
     submitted = card_action(activity)

@@ -97,8 +97,9 @@ class UniversalActions:
             click = read_click(activity.value)
             notes = [] if click.verb == REFRESH else await self._act(context, actor, click)
             view = await self._view(click.view, actor, needed=click.verb == REFRESH)
-        except Refused as refused:
-            notes, view = [refused.card], None
+        except Refused as refused:  # still their view under it, if the card names one
+            notes = [refused.card]
+            view = await self._view(_our_key(_data(activity.value).get("view")), actor)
         await respond(context, self._card(activity, notes, view))
 
     async def _act(self, context: TurnContext, actor: Actor, click: Click) -> list[Card]:
@@ -117,7 +118,7 @@ class UniversalActions:
             return [ALREADY]
         return [note.card for note in mine]
 
-    async def _view(self, key: str | None, actor: Actor, *, needed: bool) -> Card | None:
+    async def _view(self, key: str | None, actor: Actor, *, needed: bool = False) -> Card | None:
         view = await self._concord.render_view(key, actor) if key is not None else None
         if view is None and needed:
             raise Refused("This card is no longer one Concord can show.", "Type `help`.")
@@ -140,7 +141,7 @@ class UniversalActions:
 
 def read_click(value: Any) -> Click:
     """The click an invoke's `value` carries, or `Refused` saying what is wrong with it."""
-    action = value.get("action") if isinstance(value, Mapping) else None
+    action = _get(value, "action")
     if not isinstance(action, Mapping):
         raise Refused("That click reached Concord without a button's action, so nothing changed.")
     verb = action.get("verb")
@@ -149,7 +150,9 @@ def read_click(value: Any) -> Click:
     data = action.get("data")
     if not isinstance(data, Mapping):
         raise Refused("That button carried nothing Concord can act on, so nothing changed.")
-    view = _view_key(data.get("view"))
+    view = _our_key(data.get("view"))
+    if view is None and data.get("view") is not None:
+        raise Refused("That button isn't on a card of Concord's, so nothing changed.")
     if verb == REFRESH:
         return Click(verb, None, view, {})
     if verb not in VERBS:
@@ -164,14 +167,20 @@ def read_click(value: Any) -> Click:
     return Click(verb, chosen, view, inbound.form_values(data))
 
 
-def _view_key(value: Any) -> str | None:
-    """The keyed card a click was on, when it names one of Concord's; else `Refused`."""
-    if value is None:
-        return None
+def _get(node: Any, key: str) -> Any:
+    return node.get(key) if isinstance(node, Mapping) else None
+
+
+def _data(value: Any) -> Mapping[str, Any]:
+    """The button's data in an invoke's `value`, however malformed the rest ({} if none)."""
+    data = _get(_get(value, "action"), "data")
+    return data if isinstance(data, Mapping) else {}
+
+
+def _our_key(value: Any) -> str | None:
+    """The keyed card a click names, when it is one of Concord's (else None)."""
     key = parse_key(value) if isinstance(value, str) and len(value) <= MAX_VIEW_LENGTH else None
-    if key is None or key.ident > MAX_ID:
-        raise Refused("That button isn't on a card of Concord's, so nothing changed.")
-    return str(key)
+    return str(key) if key is not None and key.ident <= MAX_ID else None
 
 
 async def respond(context: TurnContext, card: dict[str, Any]) -> None:

@@ -88,17 +88,14 @@ def test_an_action_submit_click_is_an_action_with_its_inputs():
     assert event.form_values == {"opt-0": "1", "many": ["a", "b"], "flag": "true"}
 
 
-def test_an_action_execute_invoke_is_the_same_action():
-    event = inbound.to_event(activity(teams.execute(SERVICE, {"action": "vote:1:2"})))
-    assert isinstance(event, ActionInvoked) and event.action == "vote:1:2"
-    assert event.form_values == {}
-
-
 @pytest.mark.parametrize(
     "payload",
     [
         pytest.param(teams.submit(SERVICE, {"verb": "x"}), id="submit without action"),
-        pytest.param(teams.execute(SERVICE, {"action": 5}), id="action not text"),
+        pytest.param(teams.submit(SERVICE, {"action": 5}), id="action not text"),
+        pytest.param(
+            teams.execute(SERVICE, {"action": "vote:1:2"}), id="an execute: universal_actions'"
+        ),
         pytest.param(
             teams.base(SERVICE, type="invoke", name="task/fetch", value={}), id="other invoke"
         ),

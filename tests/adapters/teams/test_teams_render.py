@@ -27,6 +27,7 @@ from adapters.teams.render import (
     render_form,
     summary,
 )
+from adapters.teams.universal_actions import Click, read_click
 from dialogs.core.cards import (
     Actions,
     Bar,
@@ -192,14 +193,10 @@ def test_buttons_are_universal_actions_with_a_submit_fallback_teams_hands_back(p
     assert [a["data"] for a in submits(select["card"])] == [{"action": "vote:1:2"}]
     for button in executes(card):
         assert button["fallback"]["data"] == button["data"]
-        invoked = Activity(
-            type=ActivityTypes.invoke,
-            name="adaptiveCard/action",
-            value={
-                "action": {"type": "Action.Execute", "verb": button["verb"], "data": button["data"]}
-            },
+        execute = {"type": "Action.Execute", "verb": button["verb"], "data": button["data"]}
+        assert read_click({"action": execute}) == Click(
+            button["verb"], button["data"]["action"], None, {}
         )
-        assert card_action(invoked) == (button["data"]["action"], {})
     for button in submits(card):
         clicked = Activity(type=ActivityTypes.message, value=button["data"])
         assert card_action(clicked) == (button["data"]["action"], {})
@@ -362,6 +359,17 @@ def test_a_poll_with_a_hundred_long_options_is_cut_to_28_kb_saying_so(parser):
     notes = [t for t in markdown_texts(card) if t.startswith("… more not shown")]
     assert notes and all("28 KB" in note for note in notes)
     assert len(card["fallbackText"]) <= 300
+
+
+def test_a_keyed_poll_keeps_its_refresh_for_60_people_within_28_kb(parser):
+    people = [f"29:{'x' * 80}-{n}" for n in range(MAX_REFRESH_USERS)]  # MRIs are long
+    keyed = long_poll(100, selects=3).model_copy(update={"key": "poll:1"})
+
+    card = render_card(keyed, public_url=PUBLIC, user_ids=people)
+
+    assert_valid(parser, card)
+    assert card["refresh"]["userIds"] == people  # what fitting cuts is the body, not this
+    assert [t for t in markdown_texts(card) if t.startswith("… more not shown")]
 
 
 @pytest.mark.parametrize(

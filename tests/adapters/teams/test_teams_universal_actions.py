@@ -176,6 +176,26 @@ async def test_the_submit_fallback_still_votes(teams_app):
     assert "You voted" in words(teams_app.private()[-1].body)  # its answer: the 1:1 chat
 
 
+async def test_a_private_notes_button_is_answered_with_what_concord_says_alone(teams_app, parser):
+    await a_poll(teams_app)
+    (close,) = [  # on the coordinator's private notice of the poll
+        b
+        for message in teams_app.private()
+        for b in buttons(message.card).values()
+        if b["data"]["action"] == "close:1"
+    ]
+    before = len(teams_app.stub.calls)
+
+    card = await click(teams_app, close["data"], kind="personal")
+
+    assert parser.problems([card]) == [[]]
+    assert "closed" in said(parser, card)[0].lower()
+    assert "refresh" not in card  # that note is no keyed card: nothing to refresh
+    assert len(teams_app.stub.calls) == before
+    with teams_app.database.session() as session:
+        assert session.exec(select(Poll.closed_at)).one() is not None
+
+
 # Who Teams refreshes by itself
 
 
@@ -271,6 +291,18 @@ async def test_a_click_concord_cant_act_on_is_a_refusal_card(teams_app, parser, 
     assert words_shown in said(parser, body["value"])[0]
     assert snapshot(teams_app.database) == before
     assert len(teams_app.stub.calls) == calls
+
+
+async def test_a_refused_click_still_shows_the_card_it_was_on(teams_app, parser):
+    await a_poll(teams_app)
+    activity = {**teams.execute(teams_app.stub.service_url, {}), "value": pressed("zap", VOTE)}
+
+    card = (await (await teams_app.send(activity)).json())["value"]
+
+    shown = said(parser, card)
+    assert shown[0] == "⚠️ Concord has no action called “zap”, so nothing changed."
+    assert "Lunch?" in shown  # the poll stays in front of them, under the refusal
+    assert card["refresh"]["action"]["data"] == {"view": "poll:1"}
 
 
 async def test_a_vote_for_another_collaboratives_poll_is_refused(teams_app, parser):
