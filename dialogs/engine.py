@@ -43,6 +43,7 @@ from dialogs.core.actions import (
     Stance,
     SubmitForm,
     SubmitPoll,
+    SubmitPollIn,
     Unmute,
     Vote,
 )
@@ -302,7 +303,7 @@ def _act(turn: Turn, action: Action | None, values: dict) -> None:
             purpose_groups.merge(turn, group_id, into_id)
         case RequestPoll():
             start.open_form(turn)
-        case SubmitPoll():
+        case SubmitPoll() | SubmitPollIn():
             start.submit_form(turn, values)
         case DraftChoice(draft_id, choice):
             start.from_draft(turn, draft_id, choice)

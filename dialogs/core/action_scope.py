@@ -2,7 +2,8 @@
 
 A button in a private place (a reminder, a form in someone's 1:1 chat with Concord)
 comes from where no collaborative is linked, so the engine finds the collaborative
-from the poll, check-in, round, theme or draft the action names (`Action.subject`).
+from the poll, check-in, round, theme or draft the action names (`Action.subject`), or
+the collaborative itself (the new-poll form).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dialogs.core.actions import Action, Subject
 from storage.models import (
     CheckinRun,
     CheckinSchedule,
+    Collaborative,
     Poll,
     PollDraft,
     ProposalGroup,
@@ -26,6 +28,10 @@ def collaborative_of(session: Session, action: Action) -> int | None:
     """The id of the collaborative whose poll, check-in or round `action` names, if any."""
     resolve = _RESOLVERS.get(action.subject)
     return resolve(session, action.subject_id) if resolve else None
+
+
+def _collaborative(session: Session, ident: int) -> int | None:
+    return ident if session.get(Collaborative, ident) else None
 
 
 def _poll(session: Session, ident: int) -> int | None:
@@ -65,4 +71,5 @@ _RESOLVERS: dict[Subject, Callable[[Session, int], int | None]] = {
     Subject.ROUND: _round,
     Subject.GROUP: _group,
     Subject.DRAFT: _draft,
+    Subject.COLLABORATIVE: _collaborative,
 }

@@ -48,6 +48,7 @@ class Subject(StrEnum):
     ROUND = "round"
     GROUP = "group"
     DRAFT = "draft"
+    COLLABORATIVE = "collaborative"  # the id is the collaborative's own
     NONE = "none"  # a channel button: never scoped from a private place
 
 
@@ -272,10 +273,23 @@ class SubmitForm(_FormAction):
 
 @dataclass(frozen=True)
 class SubmitPoll(Action):
-    """The new-poll form, submitted (it names nothing yet: the poll is made from it)."""
+    """The new-poll form as it was first sent, naming nothing: it counts only where a
+    collaborative is linked (forms already sent still carry it)."""
 
     FORMAT = "submit:poll"
     PATTERN = re.compile("submit:poll")
+
+
+@dataclass(frozen=True)
+class SubmitPollIn(Action):
+    """The new-poll form, submitted: it names the collaborative of the place it was opened
+    from, so it also counts from a private place (Teams sends the form a typed `poll` asks
+    for to the person's 1:1 chat with Concord, as it opens dialogs only from a click)."""
+
+    FORMAT = "submit:poll:{}"
+    PATTERN = re.compile(rf"submit:poll:{_ID}")
+    SUBJECT = Subject.COLLABORATIVE
+    collaborative_id: int
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 from dialogs.commands.syntax import Command
 from dialogs.commands.values import parse_count, parse_duration
 from dialogs.commands.when import parse_picked, parse_when, read_picked
-from dialogs.core.actions import SubmitPoll
+from dialogs.core.actions import SubmitPollIn
 from dialogs.core.cards import (
     ActorModel,
     Choice,
@@ -36,7 +36,6 @@ from dialogs.polls.setup import (
 )
 from storage.models import Collaborative
 
-FORM_ACTION = SubmitPoll().encode()
 _YES = [Choice(label="yes", value="yes")]
 _TIMING = ("closes", "remind")  # an edited poll's deadline moves with `poll extend`
 
@@ -56,7 +55,7 @@ def start(turn: Turn, command: Command) -> None:
 def open_form(turn: Turn) -> None:
     """The empty new-poll form, for a coordinator."""
     collaborative, _ = turn.require_coordinator("start a poll")
-    form = poll_form(collaborative.timezone)
+    form = poll_form(collaborative)
     turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
 
 
@@ -70,7 +69,7 @@ def from_draft(turn: Turn, draft_id: int, choice: str) -> None:
         values = preview.form_values(command)
         if closes_at := spec_from_command(turn, command).closes_at:
             values["closes"] = closes_at.isoformat()  # the moment, as the pickers hold it
-        form = poll_form(collaborative.timezone, values)
+        form = poll_form(collaborative, values)
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
     else:
         open_poll(turn, spec_from_command(turn, command))
@@ -92,14 +91,21 @@ def spec_from_command(turn: Turn, command: Command) -> PollSpec:
 
 
 def poll_form(
-    timezone: str, values: dict[str, str] | None = None, error: str | None = None
+    collaborative: Collaborative, values: dict[str, str] | None = None, error: str | None = None
 ) -> Form:
-    """The new-poll form, holding what was typed when it comes back with a problem; the
-    deadline is picked with the platform's date and time pickers, in `timezone`."""
+    """The new-poll form for `collaborative`, holding what was typed when it comes back with
+    a problem. Its action names the collaborative, so it can be submitted from wherever the
+    platform shows it (Teams: the person's 1:1 chat); the deadline is picked with the
+    platform's date and time pickers, in the collaborative's time zone."""
+    assert collaborative.id is not None
+    return _form(collaborative.timezone, SubmitPollIn(collaborative.id).encode(), values, error)
+
+
+def _form(timezone: str, action: str, values: dict[str, str] | None, error: str | None) -> Form:
     values = values or {}
     return Form(
         title="New poll",
-        action=SubmitPoll().encode(),
+        action=action,
         submit_label="Start poll",
         error=error,
         inputs=[
@@ -156,11 +162,10 @@ def poll_form(
 def edit_form(title: str, action: str, values: dict[str, str], error: str | None = None) -> Form:
     """The poll form filled in with a poll, to change it (its deadline moves with `poll
     extend`, so the form leaves it out)."""
-    form = poll_form("UTC", values, error)  # no deadline pickers: no time zone matters
+    form = _form("UTC", action, values, error)  # no deadline pickers: no time zone matters
     return form.model_copy(
         update={
             "title": title,
-            "action": action,
             "submit_label": "Save changes",
             "inputs": [i for i in form.inputs if i.name not in _TIMING],
         }
@@ -218,7 +223,7 @@ def submit_form(turn: Turn, values: dict[str, str | list[str]]) -> None:
         turn.replies.append(
             OpenForm(
                 actor=ActorModel.of(turn.actor),
-                form=poll_form(collaborative.timezone, typed, problem.problem),
+                form=poll_form(collaborative, typed, problem.problem),
             )
         )
         return

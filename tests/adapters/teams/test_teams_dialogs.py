@@ -346,12 +346,22 @@ async def test_an_oversized_answer_comes_back_cut_to_the_limit_with_the_problem(
     assert parser.problems([again]) == [[]]
 
 
-async def test_a_typed_poll_still_sends_its_form_to_the_private_chat(teams_app):
+async def test_a_typed_polls_form_submitted_in_the_private_chat_posts_the_poll(teams_app):
     await teams_app.say('setup "North"')
-    await teams_app.say("poll")
+    await teams_app.say("poll")  # Teams opens no dialog from a typed message: the 1:1 chat
 
     form = teams_app.private()[-1].card
-    assert form_data(form) == {"action": "submit:poll"}
+    assert form_data(form) == {"action": "submit:poll:1"}  # it names North's collaborative
+    typed = {**form_data(form), "question": "Lunch?", "options": "Soup\nSalad", "type": "single"}
+    submit = teams.submit(teams_app.stub.service_url, typed, "personal")
+    response = await teams_app.send(submit)
+
+    assert response.status == 201
+    await teams_app.deliver()
+    poll = teams_app.posts()[-1]
+    assert "Lunch?" in words(poll.card)
+    assert set(submit_actions(poll.card)) >= {"Soup", "Salad"}
+    assert count(teams_app.database, Poll) == 1
 
 
 STRANGER = {"id": "29:stranger", "name": "Sam Stranger", "aadObjectId": "0f0e0d0c-aaaa"}

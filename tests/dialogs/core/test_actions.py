@@ -24,6 +24,7 @@ from dialogs.core.actions import (
     Subject,
     SubmitForm,
     SubmitPoll,
+    SubmitPollIn,
     Unmute,
     Vote,
 )
@@ -46,6 +47,7 @@ GOLDEN = [
     (Answer(12, 0, 5), "answer:12:0:5"),
     (Answer(12, 10, 1), "answer:12:10:1"),
     (SubmitPoll(), "submit:poll"),
+    (SubmitPollIn(3), "submit:poll:3"),
     (RequestPoll(), "form:poll"),
     (EditGroups(4), "edit-groups:4"),
     (Merge(8, 9), "merge:8:9"),
@@ -80,7 +82,7 @@ def test_each_action_encodes_to_todays_string_and_parses_back(action, text):
 def test_every_action_kind_has_a_golden_string():
     kinds = {type(action) for action, _ in GOLDEN}
     assert kinds == {kind for each in actions._PREFIXES.values() for kind in each}
-    assert len(kinds) == 17
+    assert len(kinds) == 18
 
 
 def test_the_largest_ids_a_button_may_carry_round_trip():
@@ -114,7 +116,9 @@ def test_an_id_no_table_can_hold_is_not_an_action(text):
         "form:consent:1",
         "form:unknown:1",
         "form:ballot:",
-        "submit:poll:1",
+        "submit:poll:",
+        "submit:poll:x",
+        "submit:poll:1:2",
         "form:poll:1",
         "answer:1:100:1",
         "close:1:2",
@@ -185,6 +189,9 @@ def test_what_each_action_names_for_a_private_place():
     # A reminder carries the poll's own buttons and its mute, so they name the poll.
     assert {Vote(1, 2).subject, Stance(1, "agree").subject, MutePoll(1).subject} == {Subject.POLL}
     assert (Vote(3, 2).subject_id, MutePoll(3).subject_id) == (3, 3)
+    # The new-poll form names the collaborative it was asked for in (Teams: the 1:1 chat).
+    assert (SubmitPollIn(3).subject, SubmitPollIn(3).subject_id) == (Subject.COLLABORATIVE, 3)
+    assert SubmitPoll().subject == Subject.NONE
     # A check-in's answer buttons count only from a linked channel: they name no scope.
     assert Answer(1, 0, 3).subject == Subject.NONE
 
@@ -211,6 +218,10 @@ def test_a_reminders_buttons_find_the_collaborative_of_the_poll_they_name(sqlite
         for action in (Vote(poll.id, 1), Stance(poll.id, "agree"), MutePoll(poll.id)):
             assert action_scope.collaborative_of(session, action) == collaborative.id
         assert action_scope.collaborative_of(session, MutePoll(poll.id + 1)) is None
+        assert action_scope.collaborative_of(session, SubmitPollIn(collaborative.id)) == (
+            collaborative.id
+        )
+        assert action_scope.collaborative_of(session, SubmitPollIn(collaborative.id + 1)) is None
 
 
 def test_the_vote_fast_path_looks_only_at_the_prefix():
