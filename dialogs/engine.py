@@ -17,13 +17,14 @@ from typing import Any
 
 from sqlmodel import Session
 
-from dialogs.checkins import answers, runs, schedules, summary
-from dialogs.collaborative import channels, decisions, directory, identity_link, members, roles
+from dialogs.checkins import answers, runs, summary
+from dialogs.checkins import routes as checkin_routes
+from dialogs.collaborative import channels, directory, members
+from dialogs.collaborative import routes as collaborative_routes
 from dialogs.collaborative import setup as collaborative_setup
-from dialogs.collaborative.homes import org_unmap
 from dialogs.commands.help import NOT_YET
 from dialogs.commands.parser import parse
-from dialogs.commands.syntax import Command
+from dialogs.commands.syntax import Command, CommandHandler
 from dialogs.core import action_scope, actions, clean, exports, reactions
 from dialogs.core.actions import (
     Action,
@@ -54,28 +55,43 @@ from dialogs.core.effects import channel_lane
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Installed, Place
 from dialogs.core.messages import Kind, MessageKey, parse_key
 from dialogs.core.ports import DEFAULT_LIMITS, Found, Limits, Person
-from dialogs.core.turn import Problem, Refusal, Turn, private_refusal, stale_button
+from dialogs.core.turn import FormRoute, Problem, Refusal, Turn, private_refusal, stale_button
 from dialogs.home import home_card, show_help
 from dialogs.polls import (
-    ballot_forms,
     chart_data,
     click_batches,
-    editing,
-    extending,
     lifecycle,
     reminders,
     start,
     view,
     voting,
 )
-from dialogs.purpose import commands, proposals, stages
+from dialogs.polls import routes as poll_routes
+from dialogs.purpose import commands, stages
 from dialogs.purpose import groups as purpose_groups
+from dialogs.purpose import routes as purpose_routes
 from storage.database import Database
 from storage.models import CheckinRun, Collaborative
 from storage.outbox import give_up_lanes
 from storage.processed import first_time
 
 log = logging.getLogger(__name__)
+
+# Every command of the grammar (`dialogs.commands.syntax.SYNTAX`) and what handles it.
+_COMMANDS: dict[str, CommandHandler] = {
+    "help": show_help,
+    **collaborative_routes.COMMANDS,
+    **poll_routes.COMMANDS,
+    **purpose_routes.COMMANDS,
+    **checkin_routes.COMMANDS,
+}
+
+# Each form: the button that opens it, and its submission.
+_FORMS: dict[FormKind, FormRoute] = {
+    **poll_routes.FORMS,
+    **purpose_routes.FORMS,
+    **checkin_routes.FORMS,
+}
 
 # Who reacts to what one feature announces (`dialogs.core.reactions`), in its transaction.
 REACTIONS: reactions.Reactions = {reactions.PollClosed: [stages.poll_closed]}
@@ -96,7 +112,7 @@ class Engine:
         self.votes_recorded = 0  # committed by this engine since it started (for /metrics)
         self._counting = threading.Lock()  # turns run in worker threads
         self._commands: dict[str, CommandHandler] = {
-            **COMMANDS,
+            **_COMMANDS,
             "setup": partial(collaborative_setup.setup, default_timezone=default_timezone),
         }
 
@@ -323,42 +339,6 @@ def _scope_from_action(turn: Turn, action: Action) -> None:
         turn.collaborative, turn.member = collaborative, member
 
 
-CommandHandler = Callable[[Turn, Command], None]
-
-# Every command of the grammar (`dialogs.commands.syntax.SYNTAX`) and what handles it.
-COMMANDS: dict[str, CommandHandler] = {
-    "help": show_help,
-    "link": collaborative_setup.link,
-    "org.add": members.org_add,
-    "org.join": members.org_join,
-    "org.list": members.org_list,
-    "org.unmap": org_unmap,
-    "role": members.role,
-    "settings.newcomers": roles.newcomers,
-    "poll": start.start,
-    "poll.list": lifecycle.list_polls,
-    "poll.close": lifecycle.close,
-    "poll.results": lifecycle.results,
-    "poll.export": lifecycle.export,
-    "poll.remind": reminders.remind,
-    "poll.edit": editing.edit,
-    "poll.extend": extending.extend,
-    "poll.reopen": editing.reopen,
-    "poll.delete": editing.delete,
-    "decisions": decisions.decisions,
-    "checkin.add": schedules.add,
-    "checkin.list": schedules.list_schedules,
-    "checkin.stop": schedules.stop,
-    "checkin.now": schedules.run_now,
-    "checkin.skip": schedules.skip,
-    "me.link": identity_link.me_link,
-    "purpose.start": commands.start,
-    "purpose.status": commands.status,
-    "purpose.next": commands.next_stage,
-    "purpose.show": commands.show,
-}
-
-
 def _checkin_message(session: Session, key: MessageKey) -> Card | None:
     run = session.get(CheckinRun, key.ident)
     return runs.render_run(session, run) if run else None
@@ -374,19 +354,3 @@ _RENDERERS: dict[Kind, Callable[[Session, MessageKey], Card | None]] = {
 
 def _chart(session: Session, token: str) -> Chart | None:
     return summary.trend(session, token) or chart_data.for_token(session, token)
-
-
-# Each form: the button that opens it, and its submission.
-_FORMS: dict[FormKind, tuple[Callable[[Turn, int], None], Callable[[Turn, int, dict], None]]] = {
-    FormKind.CHECKIN: (schedules.open_questions_form, schedules.save_questions),
-    FormKind.CHECKIN_ANSWER: (answers.open_answer_form, answers.submit_answers),
-    FormKind.BALLOT: (ballot_forms.open_ballot_form, ballot_forms.submit_ballot),
-    FormKind.OPTION: (voting.open_option_form, voting.submit_option),
-    FormKind.PROPOSAL: (proposals.open_new, proposals.submit_new),
-    FormKind.PROPOSALS: (proposals.open_mine, proposals.submit_mine),
-    FormKind.PROMPTS: (commands.open_prompts_form, commands.submit_prompts),
-    FormKind.REVISION: (commands.open_revision_form, commands.submit_revision),
-    FormKind.GROUP: (purpose_groups.open_group_form, purpose_groups.submit_group),
-    FormKind.POLL_EDIT: (editing.open_edit_form, editing.submit_edit_form),
-    FormKind.POLL_EXTEND: (extending.open_extend_form, extending.submit_extend_form),
-}

@@ -7,10 +7,14 @@ command starts here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dialogs.core.poll_types import POLL_TYPES, RESULTS
+
+if TYPE_CHECKING:
+    from dialogs.core.turn import Turn
 
 ROLE_NAMES = ("coordinator", "member", "observer")
 
@@ -75,6 +79,9 @@ class Command:
     def name(self) -> str:
         return self.syntax.name
 
+
+# What carries out a command: each feature's `routes` module maps command names to these.
+CommandHandler = Callable[["Turn", Command], None]
 
 _POLL_FLAGS = (
     Flag("type", "choice", tuple(POLL_TYPES)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -90,6 +91,10 @@ class Turn:
     def audit(self, action: str, summary: str, **detail: Any) -> None:
         collaborative, member = self.in_collaborative()
         audit.record(self.session, self.now, collaborative, member, action, summary, **detail)
+
+
+# A form's two handlers: the button that opens it (with the id it names), and its submission.
+FormRoute = tuple[Callable[[Turn, int], None], Callable[[Turn, int, dict], None]]
 
 
 def said(heading: str, *lines: str) -> Card:

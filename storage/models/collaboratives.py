@@ -18,6 +18,13 @@ class Collaborative(SQLModel, table=True):
     timezone: str = Field(max_length=64)
     require_organisation: bool = False
     newcomer_role: str = Field(default="member", max_length=20)  # who joins later starts so
+    # How the collaborative decides (`dialogs.core.modes`): joint, advisory, delegated or
+    # committees-in-common; a delegated decision is recorded by the member `decider_id` names
+    # (no foreign key: a member removed later leaves the setting to be chosen again).
+    governance: str = Field(default="joint", max_length=30)
+    decider_id: int | None = None
+    # The rule purpose-round consent follows: "every-org P" (P % in every organisation) or "none".
+    purpose_rule: str = Field(default="every-org 50", max_length=30)
     created_at: datetime
 
 

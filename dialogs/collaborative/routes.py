@@ -1,0 +1,20 @@
+"""The commands about the collaborative itself, and what handles each."""
+
+from __future__ import annotations
+
+from dialogs.collaborative import decisions, identity_link, members, roles
+from dialogs.collaborative import setup as collaborative_setup
+from dialogs.collaborative.homes import org_unmap
+from dialogs.commands.syntax import CommandHandler
+
+COMMANDS: dict[str, CommandHandler] = {
+    "link": collaborative_setup.link,
+    "org.add": members.org_add,
+    "org.join": members.org_join,
+    "org.list": members.org_list,
+    "org.unmap": org_unmap,
+    "role": members.role,
+    "settings.newcomers": roles.newcomers,
+    "decisions": decisions.decisions,
+    "me.link": identity_link.me_link,
+}

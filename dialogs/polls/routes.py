@@ -1,0 +1,28 @@
+"""The poll commands and forms, and what handles each."""
+
+from __future__ import annotations
+
+from dialogs.commands.syntax import CommandHandler
+from dialogs.core.actions import FormKind
+from dialogs.core.turn import FormRoute
+from dialogs.polls import ballot_forms, editing, extending, lifecycle, reminders, start, voting
+
+COMMANDS: dict[str, CommandHandler] = {
+    "poll": start.start,
+    "poll.list": lifecycle.list_polls,
+    "poll.close": lifecycle.close,
+    "poll.results": lifecycle.results,
+    "poll.export": lifecycle.export,
+    "poll.remind": reminders.remind,
+    "poll.edit": editing.edit,
+    "poll.extend": extending.extend,
+    "poll.reopen": editing.reopen,
+    "poll.delete": editing.delete,
+}
+
+FORMS: dict[FormKind, FormRoute] = {
+    FormKind.BALLOT: (ballot_forms.open_ballot_form, ballot_forms.submit_ballot),
+    FormKind.OPTION: (voting.open_option_form, voting.submit_option),
+    FormKind.POLL_EDIT: (editing.open_edit_form, editing.submit_edit_form),
+    FormKind.POLL_EXTEND: (extending.open_extend_form, extending.submit_extend_form),
+}
