@@ -22,6 +22,8 @@ from storage.database import Database, insert_rows
 from storage.models import AuditEntry, Ballot, Member, Participation, Poll
 from tests.support.recount import recount
 
+COMMAND_WAIT_MS = 60_000  # the longest a command may take on a busy machine
+
 pytestmark = pytest.mark.browser
 
 RIVERSIDE = "riverside-partnership"  # #partnership-riverside, "a Slack channel"
@@ -65,7 +67,9 @@ def say(page: Page, channel: str, text: str) -> Locator:
     box = page.get_by_test_id(f"pane-{channel}").get_by_test_id("command-input")
     box.fill(text)
     box.press("Enter")
-    expect(box).to_be_enabled()
+    # The box stays disabled until Concord answers. The first `purpose next` loads the
+    # grouping model, which takes seconds on a busy two-core machine: wait for the answer.
+    expect(box).to_be_enabled(timeout=COMMAND_WAIT_MS)
     expect(replies).not_to_have_count(before)
     return replies.nth(before)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+COMMAND_WAIT_MS = 60_000  # the longest a command may take on a busy machine
+
 pytestmark = pytest.mark.browser
 
 QUESTION = "Which shared priority first?"
@@ -39,7 +41,9 @@ def type_command(page: Page, channel: str, text: str) -> None:
     box = pane(page, channel).get_by_test_id("command-input")
     box.fill(text)
     box.press("Enter")
-    expect(box).to_be_enabled()
+    # The box stays disabled until Concord answers. The first `purpose next` loads the
+    # grouping model, which takes seconds on a busy two-core machine: wait for the answer.
+    expect(box).to_be_enabled(timeout=COMMAND_WAIT_MS)
 
 
 def counts_in(page: Page, channel: str):  # noqa: ANN201 — a Playwright Locator
