@@ -180,6 +180,31 @@ def test_a_form_that_comes_back_keeps_what_was_typed_and_says_what_was_wrong():
     assert ("data-form-action", "poll:form") in tags.attributes
 
 
+def revision_form(error: str | None = None) -> Form:
+    """A form with read-only notes above its input, as the purpose revision form has."""
+    return Form(
+        title="Revise the statement",
+        action="submit:revision:1",
+        submit_label="Ask for consent",
+        error=error,
+        notes=[
+            "The statement now: “Join up <care> & *support*”",
+            "Object — harm: “Leaves out [carers](https://evil)”; would resolve it: “Ask `them`”",
+        ],
+        inputs=[TextInput(name="statement", label="The statement", multiline=True)],
+    )
+
+
+def test_a_forms_notes_are_shown_escaped_above_its_inputs():
+    html = render_form(revision_form())
+
+    assert html.count('data-testid="form-note"') == 2
+    assert "The statement now: “Join up &lt;care&gt; &amp; *support*”" in html
+    assert "would resolve it: “Ask <code>them</code>”" in html
+    assert html.index("form-note") < html.index("<textarea")
+    assert "The statement now: “Join up <care> & *support*”" in parsed(html).text
+
+
 def test_a_form_marks_the_chosen_choices():
     html = render_form(poll_form())
 

@@ -533,6 +533,36 @@ def test_a_form_keeps_what_the_person_typed_and_shows_the_error_first(parser):
     ]
 
 
+def revision_form(error: str | None = None) -> Form:
+    """A form with read-only notes above its input, as the purpose revision form has."""
+    return Form(
+        title="Revise the statement",
+        action="submit:revision:1",
+        submit_label="Ask for consent",
+        error=error,
+        notes=[
+            "The statement now: “Join up <care> & *support*”",
+            "Object — harm: “Leaves out [carers](https://evil)”; would resolve it: “Ask `them`”",
+        ],
+        inputs=[TextInput(name="statement", label="The statement", multiline=True)],
+    )
+
+
+def test_a_forms_notes_are_shown_escaped_between_its_error_and_its_inputs(parser):
+    card = render_form(revision_form(error="Write the <revised> statement."))
+
+    assert_valid(parser, card)
+    title, error, draft, objection, statement = card["body"]
+    assert (title["text"], error["color"]) == ("Revise the statement", "Attention")
+    assert draft["text"] == "The statement now: “Join up \\<care\\> & \\*support\\*”"
+    assert objection["text"].startswith("Object — harm: “Leaves out \\[carers\\]")
+    assert (statement["type"], statement["id"]) == ("Input.Text", "statement")
+    for note in (draft, objection):
+        assert (note["type"], note["wrap"]) == ("TextBlock", True)
+    for each in shown(parser, [draft["text"], objection["text"]]):
+        assert each.markup() == [], each.tags
+
+
 def test_a_submitted_form_comes_back_as_its_action_and_values(parser):
     card = render_form(form_with_everything("Which?"))
     typed = {"question": "Which first?", "options": "A\nB\nC", "type": "3", "orgs": "1,2"}
