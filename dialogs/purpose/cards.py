@@ -130,7 +130,10 @@ def _drafting(session: Session, purpose_round: PurposeRound) -> list[Any]:
 
 def _revising(session: Session, purpose_round: PurposeRound) -> list[Any]:
     return [
-        Text(text=f"“{purpose_round.draft}” drew objections; their reasons are on the poll."),
+        Text(
+            text=f"“{purpose_round.draft}” drew objections; each says the harm it sees and "
+            "what would resolve it, on the poll."
+        ),
         Context(
             text=f"Coordinators revise it and ask for consent again "
             f"(revision {purpose_round.revisions + 1} of at most {rounds.MAX_REVISIONS})."

@@ -499,6 +499,9 @@ def test_objections_send_the_statement_back_for_revision_at_most_three_times(cha
         if revision == 3:
             break
         assert current_round(chat).stage == "revising"
+        assert "drew objections; each says the harm it sees and what would resolve it" in (
+            text_of(round_message(chat, SOUTH))
+        )
         note = [card for actor, card in chat.platform.private if actor == ASHA][-1]
         objection = f"Object — harm: “Too vague {revision}”; would resolve it: “Name a service”"
         assert f"• {objection}" in text_of(note)
