@@ -26,6 +26,7 @@ from dialogs.core.cards import (
     Text,
     TextInput,
 )
+from tests.adapters.slack.test_slack_render import revision_form
 
 HOSTILE = [
     '<script>alert("x")</script>',
@@ -178,21 +179,6 @@ def test_a_form_that_comes_back_keeps_what_was_typed_and_says_what_was_wrong():
     assert 'data-testid="form-error"' in html
     assert "A poll needs at least <2> options." in tags.text
     assert ("data-form-action", "poll:form") in tags.attributes
-
-
-def revision_form(error: str | None = None) -> Form:
-    """A form with read-only notes above its input, as the purpose revision form has."""
-    return Form(
-        title="Revise the statement",
-        action="submit:revision:1",
-        submit_label="Ask for consent",
-        error=error,
-        notes=[
-            "The statement now: “Join up <care> & *support*”",
-            "Object — harm: “Leaves out [carers](https://evil)”; would resolve it: “Ask `them`”",
-        ],
-        inputs=[TextInput(name="statement", label="The statement", multiline=True)],
-    )
 
 
 def test_a_forms_notes_are_shown_escaped_above_its_inputs():

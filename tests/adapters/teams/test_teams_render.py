@@ -50,6 +50,7 @@ from tests.adapters.slack.test_slack_render import (
     card_with_everything,
     engine_cards_and_forms,
     form_with_everything,
+    revision_form,
 )
 from tests.stand_ins.adaptive_cards import (
     AdaptiveCardsNode,
@@ -531,21 +532,6 @@ def test_a_form_keeps_what_the_person_typed_and_shows_the_error_first(parser):
             "data": {"action": "submit:poll"},
         }
     ]
-
-
-def revision_form(error: str | None = None) -> Form:
-    """A form with read-only notes above its input, as the purpose revision form has."""
-    return Form(
-        title="Revise the statement",
-        action="submit:revision:1",
-        submit_label="Ask for consent",
-        error=error,
-        notes=[
-            "The statement now: “Join up <care> & *support*”",
-            "Object — harm: “Leaves out [carers](https://evil)”; would resolve it: “Ask `them`”",
-        ],
-        inputs=[TextInput(name="statement", label="The statement", multiline=True)],
-    )
 
 
 def test_a_forms_notes_are_shown_escaped_between_its_error_and_its_inputs(parser):
