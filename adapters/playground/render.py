@@ -175,11 +175,14 @@ def render_form(form: Form) -> str:
         if form.error
         else ""
     )
+    notes = "".join(
+        f'<p class="form-note" data-testid="form-note">{inline(note)}</p>' for note in form.notes
+    )
     inputs = "".join(_form_input(index, item) for index, item in enumerate(form.inputs))
     return (
         f'<form class="card card-form" data-testid="form" data-form-action="{escape(form.action)}">'
         f'<p class="private-label">Only visible to you</p>'
-        f'<h3 class="block-heading">{inline(form.title)}</h3>{error}{inputs}'
+        f'<h3 class="block-heading">{inline(form.title)}</h3>{error}{notes}{inputs}'
         f'<div class="block-actions">'
         f'<button type="submit" class="btn btn-primary">{inline(form.submit_label)}</button>'
         f'<button type="button" class="btn btn-default" data-cancel>Cancel</button>'

@@ -93,6 +93,7 @@ def render_modal(form: Form, *, private_metadata: str) -> SlackObject:
         blocks.append(_header(form.title))
     if form.error:
         blocks.append(_warning(form.error))
+    blocks += [piece for note in form.notes for piece in _text(Text(text=note))]
     blocks += [_input(item) for item in form.inputs]
     view = {
         "type": "modal",

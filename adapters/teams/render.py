@@ -269,11 +269,13 @@ def _download(block: Download, room: Room, public_url: str) -> CardJson:
 
 
 def _form_body(form: Form, room: Room) -> list[Group]:
-    """The title, the error (in the attention colour) and each input, as groups of one."""
+    """The title, the error (in the attention colour), the notes and each input, as groups
+    of one."""
     parts = [_heading(form.title, room)]
     if form.error:
         error = WARNING + markdown(form.error, room.text)
         parts.append(_text_block(error, color="Attention", weight="Bolder"))
+    parts += [_text(Text(text=note), room) for note in form.notes]
     return [[part] for part in parts + [_input(item, room) for item in form.inputs]]
 
 

@@ -187,13 +187,15 @@ FormInput = Annotated[TextInput | ChoiceInput | DateTimeInput, Field(discriminat
 
 
 class Form(_Block):
-    """A dialog the person fills in; submitting it invokes `action` with the values."""
+    """A dialog the person fills in; submitting it invokes `action` with the values.
+    `notes` are lines to read before the inputs (what the answer is about), shown as text."""
 
     title: str
     action: str
     submit_label: str
     inputs: list[FormInput]
     error: str | None = None
+    notes: list[str] = []
 
 
 def submitted_text(value: object) -> str:

@@ -13,13 +13,15 @@ Settings by type: multi ``max``; score ``min-score`` and ``max-score``
 and a file stating any other rule is refused rather than recounted by ours.
 
 Then a header ``ballot,organisation,<option 1>,<option 2>,…`` (consent:
-``ballot,organisation,agree,live-with-it,object,block,reason``) and one row per
+``ballot,organisation,agree,live-with-it,object,block,reason,resolve``) and one row per
 ballot: an opaque id, the organisation (may be empty), and per option ``1`` or
 empty (single, multi), the rank with 1 first and empty when unranked (ranked),
 the score (score) or the number of dots (dots); consent rows put ``1`` under
-the stance and the reason last. Lines end in CRLF (RFC 4180); reading accepts
-LF too. Rows are written in the order given: the caller shuffles them for
-anonymous polls. A question's line breaks become spaces (it is shown, never
+the stance, then the harm the objection names (``reason``) and what would resolve it
+(``resolve``). A file from before ``resolve`` (its header ending at ``reason``) reads
+as ballots of (stance, reason), so it recounts exactly as it did. Lines end in CRLF
+(RFC 4180); reading accepts LF too. Rows are written in the order given: the caller
+shuffles them for anonymous polls. A question's line breaks become spaces (it is shown, never
 counted); consent polls export no option labels; multi choices read back sorted.
 Text cells (option labels, organisations, reasons) are written so that no spreadsheet
 runs them as formulas, and read back exactly (`dialogs.core.spreadsheet`).
@@ -37,11 +39,13 @@ from typing import Any
 
 from dialogs.core.poll_types import POLL_TYPES, STANCES
 from dialogs.core.spreadsheet import neutral, original
+from dialogs.polls import objections
 from dialogs.polls.tally import DEFAULT_SCORES, TIE_BREAK, InvalidBallot, check_ballot
 
 VERSION_LINE = "# concord-ballots v1"
 FIXED_COLUMNS = ("ballot", "organisation")
-CONSENT_COLUMNS = (*STANCES, "reason")
+CONSENT_COLUMNS = (*STANCES, "reason", "resolve")
+EARLIER_CONSENT_COLUMNS = (*STANCES, "reason")  # files from before "what would resolve it"
 SETTINGS_BY_TYPE: dict[str, tuple[str, ...]] = {
     "single": ("balance",),
     "multi": ("max", "balance"),
@@ -120,8 +124,8 @@ def _cells(poll_type: str, ballot: Any, option_count: int) -> list[str]:
         rank = {position: str(place) for place, position in enumerate(ballot, start=1)}
         return [rank.get(p, "") for p in range(option_count)]
     if poll_type == "consent":
-        stance, reason = ballot
-        return [*(MARK if s == stance else "" for s in STANCES), neutral(reason)]
+        harm, resolve = objections.parts(ballot)
+        return [*(MARK if s == ballot[0] else "" for s in STANCES), neutral(harm), neutral(resolve)]
     return [str(number) for number in ballot]
 
 
@@ -262,7 +266,7 @@ def _options(poll_type: str, header: list[str], line: int) -> list[str]:
     if tuple(header[: len(FIXED_COLUMNS)]) != FIXED_COLUMNS or not columns:
         raise ValueError(f"line {line}: the header must be {shown}")
     if poll_type == "consent":
-        if tuple(columns) != CONSENT_COLUMNS:
+        if tuple(columns) not in (CONSENT_COLUMNS, EARLIER_CONSENT_COLUMNS):
             raise ValueError(f"line {line}: the header must be {shown}")
         return []
     for number, label in enumerate(columns, start=1):
@@ -291,7 +295,7 @@ def _ballot(poll_type: str, cells: list[str], options: Sequence[str]) -> Any:
         stances = [s for s, cell in zip(STANCES, cells, strict=False) if _marked(cell, s)]
         if len(stances) != 1:
             raise InvalidBallot(f"mark exactly one of {', '.join(STANCES)} with {MARK}")
-        return (stances[0], original(cells[-1]))
+        return (stances[0], *(original(cell) for cell in cells[len(STANCES) :]))
     what = "score" if poll_type == "score" else "number of dots"
     return [_whole(cell, what, label) for cell, label in zip(cells, options, strict=True)]
 

@@ -29,6 +29,7 @@ from dialogs.core.cards import (
 )
 from dialogs.core.charts import alt_text
 from dialogs.core.poll_types import NEEDS_REASON, POLL_TYPES, STANCE_LABELS, STANCES
+from dialogs.polls import objections
 from dialogs.polls.chart_data import result_chart
 from dialogs.polls.confirm import anonymous_vote
 from dialogs.polls.results import (
@@ -115,8 +116,9 @@ def _stances_explained(poll: Poll) -> str:
     )
     return (
         "Agree: you support it. Can live with it: not your first choice, but you won't stand "
-        "in its way. Object: a concern everyone should hear, with your reason. Block: you "
-        f"can't accept it, with your reason. It is adopted with no blocks and {threshold}."
+        "in its way. Object: a concern everyone should hear — the harm it would do to our aim, "
+        "and what would resolve it. Block: you can't accept it, with the same two answers. "
+        f"It is adopted with no blocks and {threshold}."
     )
 
 
@@ -198,9 +200,7 @@ def result_blocks(result: dict[str, Any], session: Session, poll: Poll) -> list[
     if "balanced" in result and result["voters"]:
         blocks += _other_view(result, poll)
     if poll.type == "consent":
-        blocks += [
-            Text(text=f"{STANCE_LABELS[r['stance']]}: “{r['reason']}”") for r in result["reasons"]
-        ]
+        blocks += [Text(text=objections.line(r)) for r in result["reasons"]]
     return blocks
 
 

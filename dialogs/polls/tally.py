@@ -11,8 +11,9 @@ An option is identified by its 0-based position in the poll. Ballot shapes:
 - score: ``[s0, s1, …]``, one whole number per option within
   ``settings["min-score"]``..``settings["max-score"]`` (default 0 to 5)
 - dots: ``[d0, d1, …]``, one whole number ≥ 0 per option, 1 to ``settings["dots"]`` in all
-- consent: ``(stance, reason)`` with stance agree, live-with-it, object or block;
-  object and block need a reason. The proposal is adopted with at least one
+- consent: ``(stance, harm, resolve)`` with stance agree, live-with-it, object or
+  block (or ``(stance, reason)``, cast before the second question); object and block
+  need a reason. The proposal is adopted with at least one
   ballot, no block and at most ``settings["objections"]`` objections (default
   0); its options are not used.
 
@@ -176,14 +177,14 @@ def _check_numbers(ballot: Any, option_count: int, what: str) -> None:
 
 
 def _check_consent(ballot: Any) -> None:
-    if not isinstance(ballot, list | tuple) or len(ballot) != 2:
-        raise InvalidBallot(f"a consent ballot is (stance, reason): {ballot!r}")
-    stance, reason = ballot
+    if not isinstance(ballot, list | tuple) or len(ballot) not in (2, 3):
+        raise InvalidBallot(f"a consent ballot is (stance, harm, resolve): {ballot!r}")
+    stance, *reasons = ballot  # a ballot from before the second question: (stance, reason)
     if stance not in STANCES:
         raise InvalidBallot(f"unknown stance {stance!r}: use {', '.join(STANCES)}")
-    if not isinstance(reason, str):
-        raise InvalidBallot(f"a reason must be text: {reason!r}")
-    if stance in NEEDS_REASON and not reason.strip():
+    if not all(isinstance(reason, str) for reason in reasons):
+        raise InvalidBallot(f"a reason must be text: {ballot!r}")
+    if stance in NEEDS_REASON and not reasons[0].strip():
         raise InvalidBallot(f"a ballot that says {stance!r} must give a reason")
 
 
@@ -453,8 +454,8 @@ def _shown_statistics(figures: _Statistics | None) -> dict[str, float | None]:
 
 def _consent(poll: _Poll, weighing: _Weighing) -> dict:
     totals = dict.fromkeys(STANCES, 0)
-    for (stance, _reason), weight in zip(poll.ballots, weighing.weights, strict=True):
-        totals[stance] += weight
+    for ballot, weight in zip(poll.ballots, weighing.weights, strict=True):
+        totals[ballot[0]] += weight
     allowed = int(poll.settings.get("objections", 0)) * weighing.scale
     adopted = bool(poll.ballots) and not totals["block"] and totals["object"] <= allowed
     return {
@@ -464,9 +465,16 @@ def _consent(poll: _Poll, weighing: _Weighing) -> dict:
 
 
 def _reasons(ballots: Sequence[Any]) -> list[dict[str, str]]:
-    """Every reason given, sorted by stance then text, so the order reveals no voter."""
-    given = sorted((STANCES.index(stance), reason.strip()) for stance, reason in ballots)
-    return [{"stance": STANCES[stance], "reason": reason} for stance, reason in given if reason]
+    """Every reason given (the harm, and what would resolve it if the ballot says), sorted
+    by stance then text, so the order reveals no voter."""
+    given = sorted(
+        (STANCES.index(b[0]), b[1].strip(), b[2].strip() if len(b) > 2 else "") for b in ballots
+    )
+    return [
+        {"stance": STANCES[stance], "reason": harm, **({"resolve": resolve} if resolve else {})}
+        for stance, harm, resolve in given
+        if harm
+    ]
 
 
 def _rounded(value: Fraction, places: int) -> float:

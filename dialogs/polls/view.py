@@ -28,6 +28,7 @@ from dialogs.core.actions import FormKind, ReasonForm, RemindPoll, RequestForm, 
 from dialogs.core.cards import Actions, Button, Card, Context, Text
 from dialogs.core.events import Actor
 from dialogs.core.messages import MessageKey
+from dialogs.polls import objections
 from dialogs.polls.ballot_forms import described
 from dialogs.polls.confirm import close_button
 from dialogs.polls.render import poll_message, render_poll, vote_controls
@@ -103,7 +104,7 @@ def _your_vote(
     """ "You voted “B”. You can change it until …", or that the poll is closed."""
     said = described(poll, ballot.choices, [o.label for o in options(session, poll)])
     if poll.type == "consent" and ballot.choices[1]:
-        said += f", with the reason “{ballot.choices[1]}”"
+        said += " — " + objections.said(*objections.parts(ballot.choices))
     if not open_now:
         return f"{said}. Poll #{poll.number} is closed, so votes can no longer be changed."
     until = (

@@ -1,5 +1,5 @@
 """Casting a vote in any kind of poll: who may vote, the buttons, consent and its
-reason form, adding an option, and recording a ballot with its confirmation.
+objection form, adding an option, and recording a ballot with its confirmation.
 
 Every action names a poll (and perhaps an option) and is untrusted: each is
 re-checked here — the poll belongs to this channel's collaborative, is open and
@@ -27,10 +27,19 @@ from sqlmodel import Session, select
 from dialogs.commands.when import describe
 from dialogs.core import effects, readable
 from dialogs.core.actions import FormKind, ReasonSubmit, SubmitForm
-from dialogs.core.cards import ActorModel, Card, Form, OpenForm, Text, TextInput
+from dialogs.core.cards import (
+    ActorModel,
+    Card,
+    Form,
+    OpenForm,
+    Text,
+    TextInput,
+    submitted_text,
+)
 from dialogs.core.messages import poll_key, round_key
 from dialogs.core.poll_types import NEEDS_REASON, STANCE_LABELS, STANCES
 from dialogs.core.turn import Refusal, Turn, said
+from dialogs.polls.objections import HARM_QUESTION, RESOLVE_QUESTION
 from dialogs.polls.render import result_blocks
 from dialogs.polls.results import compute, has_voted, labels, options
 from dialogs.polls.setup import MAX_OPTIONS, check_option
@@ -47,7 +56,8 @@ from storage.models import (
     new_ballot_id,
 )
 
-MAX_REASON = 1000
+MAX_REASON = 1000  # characters in each of an objection's two answers
+HARM, RESOLVE = "harm", "resolve"  # the objection form's inputs
 BUTTON_TYPES = ("single", "multi")
 
 
@@ -173,26 +183,38 @@ def voted_for(names: list[str], chosen: list[int]) -> str:
     return "You voted " + ", ".join(f"“{names[p]}”" for p in chosen) if chosen else ""
 
 
-def stance(turn: Turn, poll_id: int, chosen: str, reason: str = "") -> None:
-    """A consent poll's Agree / Can live with it (Object and Block come with a reason)."""
+def stance(turn: Turn, poll_id: int, chosen: str, harm: str = "", resolve: str = "") -> None:
+    """A consent poll's Agree / Can live with it (Object and Block come with the harm they
+    see and what would resolve it)."""
     _, member, poll = checked_voter(turn, poll_id)
     if poll.type != "consent" or chosen not in STANCES:
         raise Refusal("That response isn't part of this poll.", "Use the poll's own buttons.")
-    if chosen in NEEDS_REASON and not reason:
-        raise Refusal(f"{STANCE_LABELS[chosen]} needs a reason, which everyone will see.")
+    if chosen in NEEDS_REASON and not (harm and resolve):
+        raise Refusal(
+            f"{STANCE_LABELS[chosen]} needs the harm you see and what would resolve it, "
+            "which everyone will see."
+        )
     done = f"You responded “{STANCE_LABELS[chosen]}”"
-    record(turn, poll, member, [chosen, reason], done, latest_ballot(turn, poll, member))
+    content = [chosen, harm, resolve]
+    record(turn, poll, member, content, done, latest_ballot(turn, poll, member))
 
 
-# Consent's reason form, and adding an option
+# Consent's reasoned objection form, and adding an option
 
 
 def open_reason_form(
-    turn: Turn, poll_id: int, chosen: str, error: str | None = None, typed: str = ""
+    turn: Turn,
+    poll_id: int,
+    chosen: str,
+    error: str | None = None,
+    typed: tuple[str, str] = ("", ""),
 ) -> None:
+    """The form Object and Block open: the harm to our aim, and what would resolve it."""
     _, _, poll = checked_voter(turn, poll_id)
     if poll.type != "consent" or chosen not in NEEDS_REASON:
         raise Refusal("That response isn't part of this poll.")
+    seen = "everyone will see it, without your name if the poll is anonymous"
+    asked = ((HARM, HARM_QUESTION + f" ({seen})"), (RESOLVE, RESOLVE_QUESTION))
     turn.replies.append(
         OpenForm(
             actor=ActorModel.of(turn.actor),
@@ -203,13 +225,9 @@ def open_reason_form(
                 error=error,
                 inputs=[
                     TextInput(
-                        name="reason",
-                        label="Your reason (everyone will see it, without "
-                        "your name if the poll is anonymous)",
-                        value=typed,
-                        multiline=True,
-                        max_length=MAX_REASON,
+                        name=name, label=label, value=value, multiline=True, max_length=MAX_REASON
                     )
+                    for (name, label), value in zip(asked, typed, strict=True)
                 ],
             ),
         )
@@ -217,17 +235,23 @@ def open_reason_form(
 
 
 def submit_reason(turn: Turn, poll_id: int, chosen: str, values: dict[str, Any]) -> None:
-    reason = values.get("reason") if isinstance(values.get("reason"), str) else ""
-    reason = " ".join(str(reason).split())
-    if not reason or len(reason) > MAX_REASON:
-        problem = (
-            "Give a reason: it helps the group revise the proposal."
-            if not reason
-            else f"The reason is {len(reason):,} characters; the most is {MAX_REASON:,}."
-        )
-        open_reason_form(turn, poll_id, chosen, problem, reason)
+    harm, resolve = (" ".join(submitted_text(values.get(name)).split()) for name in (HARM, RESOLVE))
+    if problem := _reason_problem(harm, resolve):
+        open_reason_form(turn, poll_id, chosen, problem, (harm, resolve))
         return
-    stance(turn, poll_id, chosen, reason)
+    stance(turn, poll_id, chosen, harm, resolve)
+
+
+def _reason_problem(harm: str, resolve: str) -> str | None:
+    """What is missing or too long in an objection's two answers, or None."""
+    if not harm:
+        return "Say what harm this would do to our aim: it helps the group revise the proposal."
+    if not resolve:
+        return "Say what would resolve it: it shows the group a way forward."
+    for what, text in (("harm", harm), ("answer on what would resolve it", resolve)):
+        if len(text) > MAX_REASON:
+            return f"The {what} is {len(text):,} characters; the most is {MAX_REASON:,}."
+    return None
 
 
 def open_option_form(turn: Turn, poll_id: int, error: str | None = None, typed: str = "") -> None:

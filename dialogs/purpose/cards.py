@@ -28,6 +28,8 @@ from dialogs.core.cards import (
     Select,
     Text,
 )
+from dialogs.polls.objections import objection_lines
+from dialogs.polls.results import compute
 from dialogs.purpose import rounds
 from storage.models import (
     Collaborative,
@@ -38,8 +40,6 @@ from storage.models import (
     ProposalGroup,
     PurposeRound,
 )
-
-MAX_REASONS_SHOWN = 20
 
 _STAGE_LINES = {
     rounds.GATHERING: "Gathering proposals",
@@ -130,7 +130,10 @@ def _drafting(session: Session, purpose_round: PurposeRound) -> list[Any]:
 
 def _revising(session: Session, purpose_round: PurposeRound) -> list[Any]:
     return [
-        Text(text=f"“{purpose_round.draft}” drew objections; their reasons are on the poll."),
+        Text(
+            text=f"“{purpose_round.draft}” drew objections; each says the harm it sees and "
+            "what would resolve it, on the poll."
+        ),
         Context(
             text=f"Coordinators revise it and ask for consent again "
             f"(revision {purpose_round.revisions + 1} of at most {rounds.MAX_REVISIONS})."
@@ -334,12 +337,22 @@ def group_label(group: ProposalGroup) -> str:
     return f"{group.position}. {group.title}"
 
 
+def revision_notes(session: Session, purpose_round: PurposeRound) -> list[str]:
+    """What the revision form shows above its input: the draft that drew objections, and
+    each objection's harm and what would resolve it."""
+    poll = (
+        session.get(Poll, purpose_round.current_poll_id) if purpose_round.current_poll_id else None
+    )
+    drew = [f"The statement now: “{purpose_round.draft}”"] if purpose_round.draft else []
+    if poll is None or poll.type != "consent":
+        return drew
+    return [*drew, *objection_lines(compute(session, poll), poll.number)]
+
+
 def revise_card(purpose_round: PurposeRound, poll: Poll, result: dict[str, Any]) -> Card:
     """The coordinators' note that consent failed: the reasons given, and the button to revise."""
-    reasons = [r["reason"] for r in result.get("reasons", []) if r["stance"] in ("object", "block")]
-    shown = "\n".join(f"• {reason}" for reason in reasons[:MAX_REASONS_SHOWN])
-    if len(reasons) > MAX_REASONS_SHOWN:
-        shown += f"\n… and {len(reasons) - MAX_REASONS_SHOWN} more, on poll #{poll.number}."
+    reasons = objection_lines(result, poll.number)
+    shown = "\n".join(f"• {reason}" for reason in reasons)
     why = [Text(text=shown or "Nobody responded to the consent poll.")]
     return Card(
         blocks=[

@@ -41,6 +41,7 @@ from dialogs.purpose.cards import (
     render_adopted,
     render_groups,
     render_round,
+    revision_notes,
     stage_line,
 )
 from dialogs.purpose.moves import next_move
@@ -275,15 +276,19 @@ def submit_prompts(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
 
 def open_revision_form(turn: Turn, round_id: int) -> None:
     purpose_round = _coordinating(turn, round_id, rounds.REVISING, "revise the statement")
-    _form(turn, _revision_form(purpose_round, purpose_round.draft or ""))
+    _form(turn, _revision_form(turn.session, purpose_round, purpose_round.draft or ""))
 
 
-def _revision_form(purpose_round: PurposeRound, typed: str, error: str | None = None) -> Form:
+def _revision_form(
+    session: Session, purpose_round: PurposeRound, typed: str, error: str | None = None
+) -> Form:
+    """The statement to revise, under the draft and each objection's harm and remedy."""
     return Form(
         title="Revise the statement",
         action=SubmitForm(FormKind.REVISION, purpose_round.id).encode(),
         submit_label="Ask for consent",
         error=error,
+        notes=revision_notes(session, purpose_round),
         inputs=[
             TextInput(
                 name="statement",
@@ -309,7 +314,7 @@ def submit_revision(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
     elif text == purpose_round.draft:
         problem = "That is the statement that drew objections; change it to meet them."
     if problem:
-        _form(turn, _revision_form(purpose_round, typed, problem))
+        _form(turn, _revision_form(turn.session, purpose_round, typed, problem))
         return
     collaborative, member = turn.in_collaborative()
     purpose_round.revisions += 1

@@ -23,6 +23,11 @@ POLLS = {
         {"objections": 1, "balance": "orgs"},
         [("agree", ""), ("object", "Too soon"), ("live-with-it", ""), ("agree", "Yes!")],
     ),
+    "consent, reasoned": (
+        [],
+        {"objections": 1},
+        [("agree", "", ""), ("object", "Too soon", "Wait"), ("block", "No", "Ask"), ("agree", "")],
+    ),
 }
 ORGANISATIONS = ["North Trust", "North Trust", None, "South Trust"]
 
@@ -78,10 +83,24 @@ def test_a_bad_ballots_file_gets_one_line_and_exit_status_2(tmp_path):
 @pytest.mark.parametrize("poll_type", list(POLLS))
 def test_recount_agrees_with_the_bot_for_every_poll_type(poll_type, tmp_path, capsysbinary):
     options, settings, ballots = POLLS[poll_type]
+    poll_type = poll_type.split(",")[0]
     path = export(tmp_path, poll_type, options, settings, ballots)
     assert main(["recount", str(path)]) == 0
     announced = dumps(result(poll_type, options, ballots, settings, ORGANISATIONS))
     assert capsysbinary.readouterr().out.decode("utf-8") == announced + "\n"
+
+
+def test_a_consent_file_from_before_the_resolve_column_recounts_as_announced(tmp_path, capsys):
+    ballots = [("agree", ""), ("object", "Too soon"), ("block", "No")]
+    path = tmp_path / "consent.csv"
+    path.write_text(
+        "# concord-ballots v1\n# type: consent\n# question: Q?\n"
+        "ballot,organisation,agree,live-with-it,object,block,reason\n"
+        "b0,,1,,,,\nb1,,,,1,,Too soon\nb2,,,,,1,No\n",
+        encoding="utf-8",
+    )
+    assert main(["recount", str(path)]) == 0
+    assert capsys.readouterr().out == dumps(result("consent", [], ballots, {})) + "\n"
 
 
 @pytest.mark.parametrize(

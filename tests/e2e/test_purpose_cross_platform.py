@@ -376,7 +376,9 @@ async def consent(chat: PurposeRoundChat) -> None:
     for person in (DEE, ELI):
         assert "You responded “Agree”" in await chat.teams_tap(on_teams["Agree"], person)
     form = await chat.teams_opens(on_teams["Object"], FAY)
-    said = await chat.teams_submits(form, {"reason": "Say who pays for it"}, FAY)
+    said = await chat.teams_submits(
+        form, {"harm": "Say who pays for it", "resolve": "Name the budget"}, FAY
+    )
     assert "You responded “Object”" in said, said
     assert "Can live with it" in await chat.teams_tap(on_teams["Can live with it"], FAY)
     await chat.deliver()

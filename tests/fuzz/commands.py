@@ -44,6 +44,8 @@ FIELDS = (
     "description",
     "closes",
     "reason",
+    "harm",
+    "resolve",
     "questions",
     "statement",
     "title",

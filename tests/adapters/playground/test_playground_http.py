@@ -218,6 +218,30 @@ async def test_a_bare_poll_opens_a_form_that_comes_back_with_its_error(client):
     assert "Which first?" in (await state(client))["transcripts"][HILLVIEW][0]["html"]
 
 
+async def test_an_objection_form_asks_two_questions_and_keeps_both_on_a_mistake(
+    client, sqlite_database, clock
+):
+    await command(client, "asha", RIVERSIDE, 'poll "Adopt the plan?" --type consent')
+    html = (await state(client))["transcripts"][RIVERSIDE][-1]["html"]
+    poll_object = re.search(r'data-action="(form:consent:\d+:object)"', html).group(1)
+    opened = await action(client, "ben", RIVERSIDE, poll_object)
+    assert "What harm would this do to our aim?" in opened["form"]
+    assert "What would resolve it?" in opened["form"]
+    form_action = re.search(r'data-form-action="([^"]+)"', opened["form"]).group(1)
+
+    typed = {"harm": "Winter <is> close", "resolve": ""}
+    again = await action(client, "ben", RIVERSIDE, form_action, typed)
+    assert "Say what would resolve it" in again["form"]
+    assert "Winter &lt;is&gt; close</textarea>" in again["form"]
+    assert count_rows(sqlite_database, Ballot) == [0]
+
+    clock.advance(seconds=1)  # the playground re-renders a message at most once a second
+    done = await action(client, "ben", RIVERSIDE, form_action, {**typed, "resolve": "Spring"})
+    assert done["form"] is None
+    shown = (await state(client))["transcripts"][HILLVIEW][-1]["html"]
+    assert "Object — harm: “Winter &lt;is&gt; close”; would resolve it: “Spring”" in shown
+
+
 async def test_a_newcomer_acts_under_the_name_they_typed(client):
     reply = await command(client, None, RIVERSIDE, "help", name="Sam O'Neill")
 

@@ -26,6 +26,7 @@ from dialogs.core.cards import (
     Text,
     TextInput,
 )
+from tests.adapters.slack.test_slack_render import revision_form
 
 HOSTILE = [
     '<script>alert("x")</script>',
@@ -178,6 +179,16 @@ def test_a_form_that_comes_back_keeps_what_was_typed_and_says_what_was_wrong():
     assert 'data-testid="form-error"' in html
     assert "A poll needs at least <2> options." in tags.text
     assert ("data-form-action", "poll:form") in tags.attributes
+
+
+def test_a_forms_notes_are_shown_escaped_above_its_inputs():
+    html = render_form(revision_form())
+
+    assert html.count('data-testid="form-note"') == 2
+    assert "The statement now: “Join up &lt;care&gt; &amp; *support*”" in html
+    assert "would resolve it: “Ask <code>them</code>”" in html
+    assert html.index("form-note") < html.index("<textarea")
+    assert "The statement now: “Join up <care> & *support*”" in parsed(html).text
 
 
 def test_a_form_marks_the_chosen_choices():

@@ -285,6 +285,40 @@ def test_a_modal_keeps_what_the_person_typed_and_shows_the_error():
     assert view["private_metadata"] == '{"channel": "C1"}'
 
 
+def revision_form(error: str | None = None) -> Form:
+    """A form with read-only notes above its input, as the purpose revision form has."""
+    return Form(
+        title="Revise the statement",
+        action="submit:revision:1",
+        submit_label="Ask for consent",
+        error=error,
+        notes=[
+            "The statement now: “Join up <care> & *support*”",
+            "Object — harm: “Leaves out [carers](https://evil)”; would resolve it: “Ask `them`”",
+        ],
+        inputs=[TextInput(name="statement", label="The statement", multiline=True)],
+    )
+
+
+def test_a_modals_notes_are_shown_escaped_between_its_error_and_its_inputs():
+    view = render_modal(revision_form(error="Write it."), private_metadata="")
+
+    assert_valid_modal(view)
+    error, draft, objection, statement = view["blocks"]
+    assert error["text"]["text"] == ":warning: Write it."
+    assert draft == {
+        "type": "section",
+        "text": {
+            "type": "mrkdwn",
+            "text": "The statement now: “Join up &lt;care&gt; &amp; *support*”",
+        },
+    }
+    assert objection["text"]["text"].startswith(
+        "Object — harm: “Leaves out [carers](https://evil)”"
+    )
+    assert statement["block_id"] == "statement"
+
+
 def test_a_long_modal_title_is_shortened_and_shown_in_full_inside():
     form = Form(
         title="Poll #12: Spread up to 10 dots",

@@ -273,6 +273,35 @@ async def test_bare_poll_opens_a_form_that_keeps_what_was_typed_on_a_mistake(sla
     assert count(slack_app.database, Poll) == 0
 
 
+async def test_object_opens_a_modal_asking_two_questions_that_keeps_both_on_a_mistake(slack_app):
+    await a_poll(slack_app, '"Adopt the plan?" --type consent')
+    await slack_app.click("form:consent:1:object")
+
+    view = slack_app.stub.calls_to("views.open")[-1].args["view"]
+    labels = {b["block_id"]: b["label"]["text"] for b in view["blocks"] if b["type"] == "input"}
+    assert labels["resolve"] == "What would resolve it?"
+    assert labels["harm"].startswith("What harm would this do to our aim?")
+
+    typed = {"harm": slack.text_state("Winter is <too> close"), "resolve": slack.text_state(" ")}
+    response = await slack_app.interact(slack.view_submission(view["private_metadata"], typed))
+    answer = await response.json()
+    assert answer["response_action"] == "update"
+    kept = {b["block_id"]: b["element"].get("initial_value") for b in answer["view"]["blocks"]
+            if b["type"] == "input"}  # fmt: skip
+    assert kept == {"harm": "Winter is <too> close", "resolve": None}
+    assert "Say what would resolve it" in all_text(answer["view"])
+    assert count(slack_app.database, Ballot) == 0
+
+    typed["resolve"] = slack.text_state("Start in spring")
+    await slack_app.interact(slack.view_submission(view["private_metadata"], typed))
+    await slack_app.deliver()
+    updated = slack_app.stub.calls_to("chat.update")[-1].args
+    assert (
+        "Object — harm: “Winter is &lt;too&gt; close”; would resolve it: “Start in spring”"
+        in mrkdwn_texts(updated["blocks"])
+    )
+
+
 async def test_the_create_a_poll_shortcut_asks_for_the_channel_then_shows_the_poll_form(slack_app):
     await slack_app.command('setup "North"')
     shortcut = {

@@ -165,23 +165,31 @@ async def test_a_ballot_opens_where_clicked_keeps_a_refused_input_and_closes_onc
 
 
 @pytest.mark.parametrize(("stance", "label"), [("object", "Object"), ("block", "Block")])
-async def test_an_objection_or_a_block_asks_its_reason_in_a_dialog(
+async def test_an_objection_or_a_block_asks_the_harm_and_what_would_resolve_it_in_a_dialog(
     teams_app, parser, stance, label
 ):
     card = await posted(teams_app, 'poll "Adopt the purpose?" --type consent')
     before = connector_calls(teams_app)
     form = await opened(teams_app, card, label)
     assert form_data(form) == {"action": f"submit:consent:1:{stance}"}
+    assert [inputs(form)[name]["label"] for name in ("harm", "resolve")] == [
+        "What harm would this do to our aim? (everyone will see it, without your name if "
+        "the poll is anonymous)",
+        "What would resolve it?",
+    ]
 
-    again = dialog(await submitted(teams_app, form, reason="   "))
-    assert error_shown(again) == "⚠️ Give a reason: it helps the group revise the proposal."
+    again = dialog(await submitted(teams_app, form, harm="It leaves out carers.", resolve=" "))
+    assert error_shown(again) == "⚠️ Say what would resolve it: it shows the group a way forward."
+    assert inputs(again)["harm"]["value"] == "It leaves out carers."  # kept as typed
 
-    answer = closed(await submitted(teams_app, again, reason="It leaves out carers."))
+    answer = closed(
+        await submitted(teams_app, again, harm="It leaves out carers.", resolve="Ask carers.")
+    )
 
     assert answer.startswith(f"You responded “{label}” in poll #1")
     with teams_app.database.session() as session:
         ballot = session.exec(select(Ballot)).one()
-    assert ballot.choices[0] == stance
+    assert ballot.choices == [stance, "It leaves out carers.", "Ask carers."]
     assert connector_calls(teams_app) == before
     assert parser.problems([form, again]) == [[], []]
 
@@ -333,14 +341,15 @@ async def test_a_submit_delivered_twice_counts_once(teams_app):
 async def test_an_oversized_answer_comes_back_cut_to_the_limit_with_the_problem(teams_app, parser):
     card = await posted(teams_app, 'poll "Adopt the purpose?" --type consent')
     form = await opened(teams_app, card, "Object")
-    limit = inputs(form)["reason"]["maxLength"]
+    limit = inputs(form)["harm"]["maxLength"]
 
     typed = " ".join(["word"] * 2000)
 
-    again = dialog(await submitted(teams_app, form, reason=typed))
+    again = dialog(await submitted(teams_app, form, harm=typed, resolve="Fewer words"))
 
-    assert error_shown(again) == f"⚠️ The reason is 9,999 characters; the most is {limit:,}."
-    assert inputs(again)["reason"]["value"] == typed[:limit]  # what fits, to shorten
+    assert error_shown(again) == f"⚠️ The harm is 9,999 characters; the most is {limit:,}."
+    assert inputs(again)["harm"]["value"] == typed[:limit]  # what fits, to shorten
+    assert inputs(again)["resolve"]["value"] == "Fewer words"
     assert card_bytes(again) <= MAX_CARD_BYTES
     assert count(teams_app.database, Ballot) == 0
     assert parser.problems([again]) == [[]]
@@ -374,7 +383,7 @@ async def test_someone_outside_the_collaborative_cannot_open_or_submit_its_forms
     theirs = {"from": STRANGER}  # from their own chat with Concord, a member of nothing
 
     fetched = closed(await invoke(teams_app, teams.task_fetch(service, data, "personal", **theirs)))
-    reason = {"action": "submit:consent:1:object", "reason": "No."}
+    reason = {"action": "submit:consent:1:object", "harm": "No.", "resolve": "No."}
     submit = teams.task_submit(service, reason, "personal", **theirs)
     refused = closed(await invoke(teams_app, submit))
 

@@ -50,6 +50,7 @@ from tests.adapters.slack.test_slack_render import (
     card_with_everything,
     engine_cards_and_forms,
     form_with_everything,
+    revision_form,
 )
 from tests.stand_ins.adaptive_cards import (
     AdaptiveCardsNode,
@@ -531,6 +532,21 @@ def test_a_form_keeps_what_the_person_typed_and_shows_the_error_first(parser):
             "data": {"action": "submit:poll"},
         }
     ]
+
+
+def test_a_forms_notes_are_shown_escaped_between_its_error_and_its_inputs(parser):
+    card = render_form(revision_form(error="Write the <revised> statement."))
+
+    assert_valid(parser, card)
+    title, error, draft, objection, statement = card["body"]
+    assert (title["text"], error["color"]) == ("Revise the statement", "Attention")
+    assert draft["text"] == "The statement now: “Join up \\<care\\> & \\*support\\*”"
+    assert objection["text"].startswith("Object — harm: “Leaves out \\[carers\\]")
+    assert (statement["type"], statement["id"]) == ("Input.Text", "statement")
+    for note in (draft, objection):
+        assert (note["type"], note["wrap"]) == ("TextBlock", True)
+    for each in shown(parser, [draft["text"], objection["text"]]):
+        assert each.markup() == [], each.tags
 
 
 def test_a_submitted_form_comes_back_as_its_action_and_values(parser):

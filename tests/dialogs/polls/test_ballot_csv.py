@@ -21,7 +21,11 @@ EXAMPLES = {
     "consent": (
         [],
         {"objections": 2, "balance": "orgs"},
-        [("agree", ""), ("object", 'Too soon, "really"\nsecond line'), ("block", "No")],
+        [
+            ("agree", "", ""),
+            ("object", 'Too soon, "really"\nsecond line', "Wait a year"),
+            ("block", "No", "=Ask the board"),
+        ],
     ),
 }
 ORGANISATIONS = ["North Trust", None, 'South, "West" Trust']
@@ -70,12 +74,26 @@ def test_rows_stay_in_the_order_given_so_the_caller_decides_the_shuffle():
     assert [line.split(",")[0] for line in text.splitlines()[4:]] == ["z", "a", "m"]
 
 
-def test_consent_rows_mark_the_stance_and_carry_the_reason():
-    text = ballot_csv.write("consent", "Adopt?", [], {}, [("1", None, ("object", "Cost"))])
-    assert text.splitlines()[-2:] == [
-        "ballot,organisation,agree,live-with-it,object,block,reason",
-        "1,,,,1,,Cost",
+def test_consent_rows_mark_the_stance_and_carry_the_harm_and_what_would_resolve_it():
+    rows = [("1", None, ("object", "Cost", "Share it")), ("2", None, ("block", "Too soon"))]
+    text = ballot_csv.write("consent", "Adopt?", [], {}, rows)
+    assert text.splitlines()[-3:] == [
+        "ballot,organisation,agree,live-with-it,object,block,reason,resolve",
+        "1,,,,1,,Cost,Share it",
+        "2,,,,,1,Too soon,",  # a ballot from before the second question
     ]
+
+
+def test_a_consent_file_from_before_the_resolve_column_still_reads():
+    text = header(
+        "consent",
+        "ballot,organisation,agree,live-with-it,object,block,reason",
+        "1,North,,,1,,Cost",
+        "2,,1,,,,",
+    )
+    export = ballot_csv.read(text)
+    assert export.ballots == [("object", "Cost"), ("agree", "")]
+    assert export.organisations == ["North", None]
 
 
 def test_a_question_on_several_lines_is_written_on_one():
@@ -112,7 +130,7 @@ def test_any_labels_organisations_and_reasons_survive_the_round_trip(options, da
     )
 
     stances = st.sampled_from(["agree", "live-with-it", "object", "block"])
-    reasons = data.draw(st.lists(st.tuples(stances, labels), max_size=4))
+    reasons = data.draw(st.lists(st.tuples(stances, labels, free_text), max_size=4))
     rows = [(str(i), None, reason) for i, reason in enumerate(reasons)]
     assert ballot_csv.read(ballot_csv.write("consent", "Q", [], {}, rows)).ballots == reasons
 
@@ -215,6 +233,7 @@ def test_text_a_spreadsheet_would_run_is_written_as_text_and_read_back_exactly()
     export = ballot_csv.read(text)
     assert export.options == labels
     assert export.organisations == ["=cmd|' /C calc'!A0", "'Trust"]
-    consent = ballot_csv.write("consent", "Q?", [], {}, [("b1", None, ("object", "=1+1"))])
-    assert consent.endswith(",'=1+1\r\n")
-    assert ballot_csv.read(consent).ballots == [("object", "=1+1")]
+    ballot = ("object", "=1+1", "@SUM(A1)")
+    consent = ballot_csv.write("consent", "Q?", [], {}, [("b1", None, ballot)])
+    assert consent.endswith(",'=1+1,'@SUM(A1)\r\n")
+    assert ballot_csv.read(consent).ballots == [ballot]

@@ -36,7 +36,12 @@ def cast(chat: Conversation, kind: str, index: int, who) -> None:
     elif kind == "consent":
         stance = ["Agree", "Can live with it", "Object"][index % 3]
         if stance == "Object":
-            chat.clicks(who, NORTH, "submit:consent:1:object", {"reason": f"Reason {index}"})
+            chat.clicks(
+                who,
+                NORTH,
+                "submit:consent:1:object",
+                {"harm": f"Reason {index}", "resolve": "Wait"},
+            )
         else:
             chat.clicks(who, NORTH, buttons[stance])
     else:

@@ -7,10 +7,12 @@ import subprocess
 import sys
 
 import pytest
+from sqlmodel import select
 
 from dialogs.core.cards import Actions, Fields, OpenForm, ResultBars
 from dialogs.core.events import ActionInvoked
 from dialogs.polls.render import outcome_text
+from storage.models import Ballot, new_ballot_id
 from tests.support.conversation import (
     ASHA,
     BEN,
@@ -148,12 +150,57 @@ def test_a_consent_proposal_is_adopted_without_blocks_and_shows_every_reason(cha
     )
     chat.clicks(CARYS, SOUTH, buttons["Can live with it"])
     form = open_form(chat, DEE, NORTH, buttons["Object"])
-    empty = chat.submits(DEE, NORTH, form.action, {"reason": "  "})
-    assert "Give a reason" in empty[0].form.error
-    chat.submits(DEE, NORTH, form.action, {"reason": "Consent from patients first"})
+    chat.submits(
+        DEE, NORTH, form.action, {"harm": "Consent from patients first", "resolve": "Ask them"}
+    )
     live = text_of(chat.last_message(SOUTH))
-    assert "Object: “Consent from patients first”" in live
+    assert "Object — harm: “Consent from patients first”; would resolve it: “Ask them”" in live
     assert "Adopted: no blocks, 1 objection." in chat.says(ASHA, NORTH, "poll close 1")
+
+
+def test_object_asks_the_harm_to_our_aim_and_what_would_resolve_it(chat):
+    chat.says(ASHA, NORTH, 'poll "We merge the two rotas" --type consent')
+    form = open_form(chat, BEN, NORTH, actions(chat.last_message(NORTH))["Object"])
+    assert form.title == "Object: poll #1"
+    assert [(i.name, i.label, i.optional) for i in form.inputs] == [
+        (
+            "harm",
+            "What harm would this do to our aim? (everyone will see it, without your name "
+            "if the poll is anonymous)",
+            False,
+        ),
+        ("resolve", "What would resolve it?", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        (
+            {"harm": "  ", "resolve": "Pilot it in one ward"},
+            "Say what harm this would do to our aim: it helps the group revise the proposal.",
+        ),
+        (
+            {"harm": "Nurses lose  their\nrest days", "resolve": " "},
+            "Say what would resolve it: it shows the group a way forward.",
+        ),
+        (
+            {"harm": "Too long", "resolve": "x" * 1001},
+            "The answer on what would resolve it is 1,001 characters; the most is 1,000.",
+        ),
+    ],
+)
+def test_an_objection_missing_an_answer_comes_back_with_what_was_typed(
+    chat, database, typed, problem
+):
+    chat.says(ASHA, NORTH, 'poll "We merge the two rotas" --type consent')
+    form = open_form(chat, BEN, NORTH, actions(chat.last_message(NORTH))["Object"])
+    refused = chat.submits(BEN, NORTH, form.action, typed)
+    assert refused[0].form.error == problem
+    kept = {i.name: i.value for i in refused[0].form.inputs}
+    assert kept == {name: " ".join(text.split()) for name, text in typed.items()}
+    with database.session() as session:
+        assert session.exec(select(Ballot)).all() == []  # nothing recorded
 
 
 def test_one_block_stops_a_consent_proposal(chat):
@@ -161,9 +208,39 @@ def test_one_block_stops_a_consent_proposal(chat):
     buttons = actions(chat.last_message(NORTH))
     chat.clicks(BEN, NORTH, buttons["Agree"])
     form = open_form(chat, CARYS, NORTH, buttons["Block"])
-    chat.submits(CARYS, NORTH, form.action, {"reason": "Breaks our union agreement"})
+    typed = {"harm": "Breaks our <union> agreement", "resolve": "Talk to the union first"}
+    chat.submits(CARYS, NORTH, form.action, typed)
     assert "Not adopted: 1 block." in chat.says(ASHA, NORTH, "poll close 1")
-    assert "Block: “Breaks our union agreement”" in text_of(chat.last_message(SOUTH))
+    assert (
+        "Block — harm: “Breaks our <union> agreement”; would resolve it: "
+        "“Talk to the union first”" in text_of(chat.last_message(SOUTH))
+    )
+    assert "Block — harm: “Breaks our <union> agreement”" in chat.says(BEN, NORTH, "poll results 1")
+
+
+def test_a_ballot_from_before_the_second_question_reads_as_its_harm(chat, database):
+    chat.says(ASHA, NORTH, 'poll "We share one rota" --type consent --objections 1')
+    chat.clicks(BEN, NORTH, "submit:consent:1:object", {"harm": "New", "resolve": "Ask"})
+    with database.session() as session:
+        ballot = session.exec(select(Ballot).where(Ballot.latest)).one()
+        ballot.latest = False
+        session.add(Ballot(**{**ballot.model_dump(), "id": new_ballot_id(), "latest": True,
+                              "choices": ["object", "Written before"]}))  # fmt: skip
+        session.commit()
+    shown = chat.says(BEN, NORTH, "poll results 1")
+    assert "Object — harm: “Written before”" in shown
+    assert "would resolve it" not in shown and "New" not in shown
+    assert "Adopted: no blocks, 1 objection." in chat.says(ASHA, NORTH, "poll close 1")
+
+
+def test_an_anonymous_objection_is_shown_without_its_author(chat, database):
+    chat.says(ASHA, NORTH, 'poll "We share one rota" --type consent --anonymous')
+    chat.clicks(BEN, NORTH, "submit:consent:1:object", {"harm": "Gaps", "resolve": "Cover"})
+    with database.session() as session:
+        stored = session.exec(select(Ballot)).one()
+        assert (stored.member_id, stored.cast_at) == (None, None)
+        assert stored.choices == ["object", "Gaps", "Cover"]
+    assert "Object — harm: “Gaps”; would resolve it: “Cover”" in text_of(chat.last_message(SOUTH))
 
 
 def test_a_forged_stance_or_form_for_the_wrong_type_is_refused(chat):
@@ -301,7 +378,10 @@ def test_a_consent_poll_explains_the_stances_and_its_threshold(chat):
     """D-20: what Object and Block mean, that they need a reason, and what adopts it."""
     chat.says(ASHA, NORTH, 'poll "We pool our waiting-list data" --type consent --objections 1')
     shown = text_of(chat.last_message(SOUTH))
-    assert "Block: you can't accept it, with your reason." in shown
+    assert (
+        "Object: a concern everyone should hear — the harm it would do to our aim, and what "
+        "would resolve it. Block: you can't accept it, with the same two answers." in shown
+    )
     assert "It is adopted with no blocks and at most 1 objection." in shown
 
 

@@ -271,6 +271,29 @@ def test_consent_reasons_are_sorted_so_their_order_reveals_nobody():
     ]
 
 
+def test_an_objection_carries_the_harm_and_what_would_resolve_it():
+    ballots = consent(("agree", "", ""), ("object", "Costs too much", "Share the cost"))
+    assert result("consent", [], ballots, {})["reasons"] == [
+        {"stance": "object", "reason": "Costs too much", "resolve": "Share the cost"}
+    ]
+
+
+def test_ballots_from_before_the_second_question_count_with_the_new_ones():
+    """An old (stance, reason) ballot reads as its harm, with nothing said to resolve it,
+    so its result reads exactly as it did before."""
+    old = consent(("block", "Zed"), ("agree", ""))
+    new = consent(("block", "Alpha", "Ask again"), ("live-with-it", "", ""))
+    outcome = result("consent", [], old + new, {})
+    assert outcome["counts"] == {"agree": 1, "live-with-it": 1, "object": 0, "block": 2}
+    assert outcome["reasons"] == [
+        {"stance": "block", "reason": "Alpha", "resolve": "Ask again"},
+        {"stance": "block", "reason": "Zed"},
+    ]
+    assert result("consent", [], old, {}) == result(
+        "consent", [], [(*ballot, "") for ballot in old], {}
+    )
+
+
 def test_balance_by_organisation_gives_each_organisation_one_vote_in_all():
     organisations = ["North Trust", "North Trust", "North Trust", "South Trust", None]
     outcome = result(
@@ -333,7 +356,10 @@ def test_balance_weights_are_one_over_the_voters_from_each_organisation():
         ("consent", ("maybe", ""), {}, "unknown stance 'maybe'"),
         ("consent", ("object", " "), {}, "'object' must give a reason"),
         ("consent", ("block", ""), {}, "'block' must give a reason"),
-        ("consent", "agree", {}, "(stance, reason)"),
+        ("consent", "agree", {}, "(stance, harm, resolve)"),
+        ("consent", ("object", "Costs", "Share", "More"), {}, "(stance, harm, resolve)"),
+        ("consent", ("object", "Costs", 3), {}, "a reason must be text"),
+        ("consent", ("block", "", "Share the cost"), {}, "'block' must give a reason"),
     ],
 )
 def test_malformed_ballots_of_every_kind_are_refused_saying_why(

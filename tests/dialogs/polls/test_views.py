@@ -96,11 +96,17 @@ def test_a_multi_choice_voter_sees_each_of_their_choices(chat):
 
 def test_a_consent_voter_sees_their_stance_and_their_own_reason(chat):
     chat.says(ASHA, NORTH, 'poll "Adopt the plan?" --type consent')
-    chat.clicks(BEN, NORTH, "submit:consent:1:object", {"reason": "Too soon for winter"})
+    chat.clicks(
+        BEN,
+        NORTH,
+        "submit:consent:1:object",
+        {"harm": "Too soon for winter", "resolve": "Start in spring"},
+    )
     mine = view(chat, BEN)
     assert labels(mine) == ["Agree", "Can live with it", "✓ Object", "Block"]
     assert (
-        "You responded “Object”, with the reason “Too soon for winter”. "
+        "You responded “Object” — harm: “Too soon for winter”; would resolve it: "
+        "“Start in spring”. "
         "You can change it until the poll closes." in text_of(mine)
     )
     chat.clicks(CARYS, NORTH, buttons(chat.last_message(NORTH))["Agree"])

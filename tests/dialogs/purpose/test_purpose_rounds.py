@@ -489,19 +489,31 @@ def test_objections_send_the_statement_back_for_revision_at_most_three_times(cha
         purpose_round = current_round(chat)
         assert purpose_round.stage == "consenting"
         consent = poll_of_round(chat)
-        act(chat, CARYS, f"submit:consent:{consent.id}:object", {"reason": f"Too vague {revision}"})
+        act(
+            chat,
+            CARYS,
+            f"submit:consent:{consent.id}:object",
+            {"harm": f"Too vague {revision}", "resolve": "Name a service"},
+        )
         chat.says(ASHA, NORTH, "purpose next")
         if revision == 3:
             break
         assert current_round(chat).stage == "revising"
+        assert "drew objections; each says the harm it sees and what would resolve it" in (
+            text_of(round_message(chat, SOUTH))
+        )
         note = [card for actor, card in chat.platform.private if actor == ASHA][-1]
-        assert f"Too vague {revision}" in text_of(note)
+        objection = f"Object — harm: “Too vague {revision}”; would resolve it: “Name a service”"
+        assert f"• {objection}" in text_of(note)
         button = buttons(note)["Revise the statement"]
-        assert opened_form(act(chat, ASHA, button)).inputs[0].value == purpose_round.draft
+        opened = opened_form(act(chat, ASHA, button))
+        assert opened.inputs[0].value == purpose_round.draft
+        assert opened.notes == [f"The statement now: “{purpose_round.draft}”", objection]
         form = opened_form(chat.engine.handle(CommandIssued(ASHA, NORTH, "purpose next")))
         action = form.action
         same = opened_form(act(chat, ASHA, action, {"statement": purpose_round.draft}))
         assert "change it to meet them" in same.error
+        assert same.notes == opened.notes  # a refusal keeps the objections beside the draft
         act(chat, ASHA, action, {"statement": f"{purpose_round.draft}, revision {revision + 1}"})
         assert current_round(chat).revisions == revision + 1
     purpose_round = current_round(chat)

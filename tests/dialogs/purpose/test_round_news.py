@@ -144,7 +144,12 @@ def test_members_hear_that_consent_failed_and_that_a_revision_is_out(chat):
         "The shortlist has one draft statement: “Join up care for people who fall between"
     )
     consent = poll_of_round(chat)
-    act(chat, CARYS, f"submit:consent:{consent.id}:object", {"reason": "Too vague"})
+    act(
+        chat,
+        CARYS,
+        f"submit:consent:{consent.id}:object",
+        {"harm": "Too vague", "resolve": "Name a service"},
+    )
     chat.says(ASHA, NORTH, "purpose next")
     assert newest(chat, SOUTH) == (
         "Poll #1 didn't reach consent on “Join up care for people who fall between our "
