@@ -19,7 +19,7 @@ from dialogs.core.messages import poll_key
 from dialogs.core.ports import ExportFile
 from dialogs.core.reactions import PollClosed
 from dialogs.core.turn import Refusal, Turn
-from dialogs.polls import tally
+from dialogs.polls import agreement_text, tally
 from dialogs.polls.ballot_forms import described
 from dialogs.polls.render import poll_outcome, result_card
 from dialogs.polls.results import (
@@ -99,6 +99,8 @@ def finish(
     timers.cancel(session, timers.POLL_CLOSE, poll.id)
     result = compute(session, poll)
     summary = poll_outcome(result, poll, final=True)
+    if verdict := agreement_text.verdict(result):
+        summary += f" {verdict}"
     if missing := missing_for_quorum(session, poll):
         summary += f" Provisional: quorum not met ({', '.join(missing)})."
     # The announced figures, exactly as `concord recount` prints them from the export.

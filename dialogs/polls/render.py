@@ -29,6 +29,7 @@ from dialogs.core.cards import (
 )
 from dialogs.core.charts import alt_text
 from dialogs.core.poll_types import NEEDS_REASON, POLL_TYPES, STANCE_LABELS, STANCES
+from dialogs.polls import agreement_text
 from dialogs.polls.chart_data import result_chart
 from dialogs.polls.confirm import anonymous_vote
 from dialogs.polls.results import (
@@ -36,6 +37,7 @@ from dialogs.polls.results import (
     labels,
     missing_for_quorum,
     options,
+    organisation_voters,
     shown_result,
     visible_to_all,
     voter_count,
@@ -361,6 +363,8 @@ def result_card(
     ]
     if not (balanced_decides(result, poll) and result["voters"]):  # said in the blocks
         blocks.append(Text(text=outcome))
+    voted = organisation_voters(session, poll)
+    blocks += agreement_text.blocks(result, voted, bool(poll.settings.get("anonymous")))
     if missing := missing_for_quorum(session, poll):
         blocks.append(
             Text(
