@@ -150,30 +150,26 @@ def _form(timezone: str, action: str, values: dict[str, str] | None, error: str 
                 "live",
             ),
             _switch(values, "open-options", "Members may add options"),
-            _switch(values, "balance", "Also show the result with organisations weighted equally"),
-            _text(
-                values,
-                "quorum",
-                "Provisional until each organisation has this many voters",
-                length=2,
-            ),
-            _pick(
-                values,
-                "rule",
-                "Must it pass in every organisation?",
-                [Choice(label=label, value=value) for value, label in _RULES.items()],
-                NO_RULE,
-            ),
-            _text(
-                values,
-                "rule-percent",
-                "Share each organisation must reach, % (default 50)",
-                length=3,
-            ),
+            *_by_organisation(values),
             _deadline(values, timezone),
             _text(values, "remind", "Remind those who haven't voted after", "24h", length=20),
         ],
     )
+
+
+def _by_organisation(values: dict[str, str]) -> list[TextInput | ChoiceInput]:
+    """The settings about organisations: balance, quorum and the rule for every one."""
+    rules = [Choice(label=label, value=value) for value, label in _RULES.items()]
+    return [
+        _switch(values, "balance", "Also show the result with organisations weighted equally"),
+        _text(
+            values, "quorum", "Provisional until each organisation has this many voters", length=2
+        ),
+        _pick(values, "rule", "Must it pass in every organisation?", rules, NO_RULE),
+        _text(
+            values, "rule-percent", "Share each organisation must reach, % (default 50)", length=3
+        ),
+    ]
 
 
 def edit_form(title: str, action: str, values: dict[str, str], error: str | None = None) -> Form:
