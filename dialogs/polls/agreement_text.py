@@ -16,9 +16,11 @@ from dialogs.polls.agreement import PROPOSAL
 Block = Text | Fields | Context
 
 
-def blocks(result: Mapping[str, Any], voted: Mapping[str, int], anonymous: bool) -> list[Block]:
+def blocks(
+    result: Mapping[str, Any], voted: Mapping[str, int], *, anonymous: bool, final: bool
+) -> list[Block]:
     """The result card's lines about agreement; `voted` holds every organisation of the
-    collaborative with its number of voters (0 for none)."""
+    collaborative with its number of voters (0 for none); an open poll's verdict is "so far"."""
     figures = result.get("agreement")
     if figures is None:
         return []
@@ -29,6 +31,7 @@ def blocks(result: Mapping[str, Any], voted: Mapping[str, int], anonymous: bool)
     if figures["lowest"]:
         shown.append(Text(text=lowest(figures["lowest"])))
     if said := verdict(result):
+        said = said if final else f"So far, {said[0].lower()}{said[1:]}"
         passed = figures["rule"]["passes"]
         shown.append(Text(text=said, tone="normal" if passed else "warning"))
     return shown + [Context(text=note) for note in notes(figures, voted, anonymous)]

@@ -363,8 +363,10 @@ def result_card(
     ]
     if not (balanced_decides(result, poll) and result["voters"]):  # said in the blocks
         blocks.append(Text(text=outcome))
-    voted = organisation_voters(session, poll)
-    blocks += agreement_text.blocks(result, voted, bool(poll.settings.get("anonymous")))
+    anonymous = bool(poll.settings.get("anonymous"))
+    blocks += agreement_text.blocks(
+        result, organisation_voters(session, poll), anonymous=anonymous, final=final
+    )
     if missing := missing_for_quorum(session, poll):
         blocks.append(
             Text(

@@ -80,6 +80,8 @@ def test_an_option_short_in_one_organisation_does_not_pass_and_the_result_says_w
     vote(chat, HILL, "Beds")
     vote(chat, RIVER[:1], "Beds")
     vote(chat, RIVER[1:], "Clinic")
+    so_far = chat.says(BEN, NORTH, "poll results 1")
+    assert "So far, does not pass: short in Riverside Trust by 27 points (33 % of 60 %)." in so_far
     shown = closed_result(chat)
     assert "By organisation (the share of each organisation's support):" in shown
     assert "Hilltop Trust (5 voters): Beds 100 % · Clinic 0 %" in shown
