@@ -82,6 +82,24 @@ def verdict(result: Mapping[str, Any]) -> str:
     return f"Does not pass: short {' and '.join(shortfalls)}."
 
 
+def logged(result: Mapping[str, Any], voted: Mapping[str, int], anonymous: bool) -> str:
+    """The verdict for the decision log, with the organisations an anonymous poll hid from it."""
+    said = verdict(result)
+    if said and anonymous:
+        hidden = _hidden(result["agreement"], voted)
+        said += f" Not checked, too few voters to show: {', '.join(hidden)}." if hidden else ""
+    return said
+
+
+def _hidden(figures: Mapping[str, Any], voted: Mapping[str, int]) -> dict[str, int]:
+    """The organisations with voters that an anonymous poll does not show, and their voters."""
+    return {
+        name: count
+        for name, count in voted.items()
+        if 0 < count < SMALLEST_GROUP and name not in figures["organisations"]
+    }
+
+
 def notes(figures: Mapping[str, Any], voted: Mapping[str, int], anonymous: bool) -> list[str]:
     """Who the figures leave out, by name: never silently."""
     said = []
@@ -92,11 +110,7 @@ def notes(figures: Mapping[str, Any], voted: Mapping[str, int], anonymous: bool)
             + ("The rule leaves them out; " if ruled else "Left out; ")
             + "an organisation with no voters is never counted as 0 %."
         )
-    hidden = {
-        name: count
-        for name, count in voted.items()
-        if anonymous and 0 < count < SMALLEST_GROUP and name not in figures["organisations"]
-    }
+    hidden = _hidden(figures, voted) if anonymous else {}
     if hidden:
         said.append(
             f"Not shown by organisation: {', '.join(hidden)}. An anonymous poll shows an "

@@ -28,6 +28,7 @@ from dialogs.polls.results import (
     has_voted,
     labels,
     missing_for_quorum,
+    organisation_voters,
     visible_to,
     visible_to_all,
 )
@@ -99,7 +100,9 @@ def finish(
     timers.cancel(session, timers.POLL_CLOSE, poll.id)
     result = compute(session, poll)
     summary = poll_outcome(result, poll, final=True)
-    if verdict := agreement_text.verdict(result):
+    anonymous = bool(poll.settings.get("anonymous"))
+    voted = organisation_voters(session, poll)
+    if verdict := agreement_text.logged(result, voted, anonymous):
         summary += f" {verdict}"
     if missing := missing_for_quorum(session, poll):
         summary += f" Provisional: quorum not met ({', '.join(missing)})."

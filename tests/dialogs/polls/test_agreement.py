@@ -143,7 +143,7 @@ def test_without_a_rule_two_organisations_still_see_support_by_organisation(chat
     assert "pass" not in shown.lower()
 
 
-def test_an_anonymous_poll_says_plainly_which_organisation_it_cannot_show(chat):
+def test_an_anonymous_poll_says_plainly_which_organisation_it_cannot_show(chat, database):
     two_trusts(chat, also=("Seaside Trust",))
     join(chat, [BEN, CARYS], "Seaside Trust")
     chat.says(ASHA, NORTH, f"{BEDS} --anonymous --rule every-org")
@@ -157,6 +157,12 @@ def test_an_anonymous_poll_says_plainly_which_organisation_it_cannot_show(chat):
         "with 3 or more voters; their votes count in the total only, so the rule could not "
         "check them."
     ) in shown
+    with database.session() as session:
+        logged = session.exec(select(AuditEntry).where(AuditEntry.action == "poll.close")).one()
+    assert logged.details.endswith(
+        "Passes in every organisation (at least 50 %). "
+        "Not checked, too few voters to show: Seaside Trust."
+    )
 
 
 @pytest.mark.parametrize(
