@@ -20,6 +20,7 @@ from dialogs.commands.values import (
     parse_count,
     parse_duration,
     parse_mention,
+    parse_rule,
     parse_timezone,
 )
 from dialogs.core.events import MAX_COMMAND_LENGTH
@@ -183,6 +184,8 @@ def _flag_value(syntax: Syntax, spec: Flag, values: list[Token]) -> Any:
         raise GrammarError(f"`--{spec.name}` needs a value.", usage)
     if spec.kind == "quorum":
         return _quorum(spec, values)
+    if spec.kind == "rule":
+        return parse_rule([v.text for v in values], f"--{spec.name}")
     if spec.kind in ("text", "duration"):
         joined = _joined(values)
         return parse_duration(joined, f"--{spec.name}") if spec.kind == "duration" else joined

@@ -38,7 +38,7 @@ class Arg:
 @dataclass(frozen=True)
 class Flag:
     name: str
-    kind: str  # switch | int | choice | duration | text | quorum | timezone
+    kind: str  # switch | int | choice | duration | text | quorum | timezone | rule
     choices: tuple[str, ...] = ()
     minimum: int = 1
     maximum: int = 1000
@@ -96,6 +96,7 @@ _POLL_FLAGS = (
     Flag("open-options", "switch"),
     Flag("objections", "int", minimum=0, maximum=100),
     Flag("description", "text", placeholder='"Context"'),
+    Flag("rule", "rule", placeholder="every-org [P]"),
 )
 
 # Whose people an organisation counts: a Microsoft tenant id, a workspace id (the first word
@@ -167,6 +168,16 @@ SYNTAX: tuple[Syntax, ...] = (
         ("settings", "newcomers"),
         "choose whether people who join later start as members or observers",
         (Arg("role", "role", optional=True, placeholder="member|observer"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "settings.purpose-rule",
+        ("settings", "purpose-rule"),
+        "choose how much of every organisation a purpose round's consent needs",
+        (
+            Arg("rule", optional=True, placeholder="every-org|none"),
+            Arg("percent", optional=True, placeholder="P"),
+        ),
         who="coordinator",
     ),
     Syntax("poll.list", ("poll", "list"), "list the polls"),

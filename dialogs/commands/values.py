@@ -136,6 +136,26 @@ def split_time(words: str, original: str) -> tuple[str, time | None]:
     return rest, time(hours, minutes)
 
 
+RULE_WORD, NO_RULE, RULE_DEFAULT = "every-org", "none", 50
+
+
+def parse_rule(words: list[str], what: str) -> int | None:
+    """`every-org [P]` as the percent every organisation must reach (50 if not given);
+    `none` as None. `what` is what was typed before it: "--rule"."""
+    first = words[0].lower() if words else ""
+    if first == NO_RULE and len(words) == 1:
+        return None
+    if first != RULE_WORD or len(words) > 2:
+        raise GrammarError(
+            f"`{what}` takes `{RULE_WORD}`, optionally with a percent, or `{NO_RULE}`.",
+            f"For example `{what} {RULE_WORD}` or `{what} {RULE_WORD} 60`: an option then "
+            "passes only with at least that share in every organisation that voted.",
+        )
+    if len(words) == 1:
+        return RULE_DEFAULT
+    return parse_count(words[1].rstrip("%"), f"`{what} {RULE_WORD}`", 1, 100)
+
+
 def clip(text: str, limit: int) -> str:
     """`text` cut to `limit` characters (an ellipsis marks the cut), for quoting it back."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -9,8 +9,10 @@ UTF-8 CSV. Leading comment lines::
 
 Settings by type: multi ``max``; score ``min-score`` and ``max-score``
 (default 0 and 5); dots ``dots`` (required); consent ``objections``; any type
-``balance: orgs``; ranked polls also state ``tie-break: <tally.TIE_BREAK>``,
-and a file stating any other rule is refused rather than recounted by ours.
+``balance: orgs``; any type but ranked ``rule: every-org`` with ``rule-percent: P``
+(1 to 100; 50 when absent), the rule `dialogs.polls.agreement` judges; ranked
+polls also state ``tie-break: <tally.TIE_BREAK>``, and a file stating any other
+tie-break is refused rather than recounted by ours.
 
 Then a header ``ballot,organisation,<option 1>,<option 2>,…`` (consent:
 ``ballot,organisation,agree,live-with-it,object,block,reason,resolve``) and one row per
@@ -40,21 +42,30 @@ from typing import Any
 from dialogs.core.poll_types import POLL_TYPES, STANCES
 from dialogs.core.spreadsheet import neutral, original
 from dialogs.polls import objections
+from dialogs.polls.agreement import RULE
 from dialogs.polls.tally import DEFAULT_SCORES, TIE_BREAK, InvalidBallot, check_ballot
 
 VERSION_LINE = "# concord-ballots v1"
 FIXED_COLUMNS = ("ballot", "organisation")
 CONSENT_COLUMNS = (*STANCES, "reason", "resolve")
 EARLIER_CONSENT_COLUMNS = (*STANCES, "reason")  # files from before "what would resolve it"
+_RULE = ("rule", "rule-percent")  # `dialogs.polls.agreement`: not for ranked polls
 SETTINGS_BY_TYPE: dict[str, tuple[str, ...]] = {
-    "single": ("balance",),
-    "multi": ("max", "balance"),
+    "single": ("balance", *_RULE),
+    "multi": ("max", "balance", *_RULE),
     "ranked": ("balance",),
-    "score": ("min-score", "max-score", "balance"),
-    "dots": ("dots", "balance"),
-    "consent": ("objections", "balance"),
+    "score": ("min-score", "max-score", "balance", *_RULE),
+    "dots": ("dots", "balance", *_RULE),
+    "consent": ("objections", "balance", *_RULE),
 }
-LEAST_VALUE = {"max": 1, "dots": 1, "objections": 0, "min-score": None, "max-score": None}
+LEAST_VALUE = {
+    "max": 1,
+    "dots": 1,
+    "objections": 0,
+    "min-score": None,
+    "max-score": None,
+    "rule-percent": 1,
+}
 REQUIRED = {"dots": ("dots",), "ranked": ("tie-break",)}
 MARK = "1"
 LINE_END = "\r\n"  # RFC 4180; with it the writer also quotes a cell holding a lone "\r"
@@ -201,7 +212,7 @@ def _settings(poll_type: str, given: dict[str, tuple[int, str]]) -> dict[str, An
         if key == "tie-break" and poll_type == "ranked":
             _check_tie_break(value, line)
         elif key not in SETTINGS_BY_TYPE[poll_type]:
-            known = key in LEAST_VALUE or key in ("balance", "tie-break")
+            known = key in LEAST_VALUE or key in ("balance", "tie-break", "rule")
             problem = f"does not apply to a {poll_type} poll" if known else "is not a setting"
             raise ValueError(f"line {line}: {key!r} {problem}")
         else:
@@ -225,14 +236,17 @@ def _check_tie_break(rule: str, line: int) -> None:
 
 def _parse_setting(key: str, value: str, line: int | None = None) -> Any:
     where = f"line {line}: " if line else ""
-    if key == "balance":
-        if value != "orgs":
-            raise ValueError(f"{where}'balance' can only be 'orgs', not {value!r}")
+    if key in ("balance", "rule"):
+        only = {"balance": "orgs", "rule": RULE}[key]
+        if value != only:
+            raise ValueError(f"{where}{key!r} can only be {only!r}, not {value!r}")
         return value
     number = _whole(value, repr(key), where=where)
     least = LEAST_VALUE[key]
     if least is not None and number < least:
         raise ValueError(f"{where}{key!r} must be at least {least}, not {number}")
+    if key == "rule-percent" and number > 100:
+        raise ValueError(f"{where}'rule-percent' must be at most 100, not {number}")
     return number
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import select
 
 from dialogs.commands.syntax import Command
-from dialogs.commands.values import clip, parse_count
+from dialogs.commands.values import NO_RULE, RULE_WORD, clip, parse_count
 from dialogs.commands.when import describe, parse_when
 from dialogs.core import effects, timers
 from dialogs.core.actions import FormKind, SubmitForm
@@ -41,6 +41,8 @@ FIXED_BY_VOTES = {
     "dots": "the dots each",
     "objections": "the objections allowed",
     "open-options": "whether members may add options",
+    "rule": "the rule for every organisation",
+    "rule-percent": "the share every organisation must reach",
 }
 AFTER_VOTES = (
     "After the first vote, only the wording of the question and options, the description, "
@@ -97,6 +99,8 @@ def form_values(turn: Turn, poll: Poll) -> dict[str, str]:
         if name in settings
     }
     values |= {name: "yes" for name in _SWITCHES if settings.get(name)}
+    if "rule" in settings:
+        values |= {"rule": settings["rule"], "rule-percent": str(settings["rule-percent"])}
     return values
 
 
@@ -129,6 +133,10 @@ def _with_flags(values: dict[str, str], flags: dict[str, Any]) -> dict[str, str]
     if "quorum" in flags:
         changed["quorum"] = str(flags["quorum"]["minimum"])
     changed |= {name: yes for name, yes in _SWITCHES.items() if name in flags}
+    if "rule" in flags:
+        ruled = flags["rule"] is not None
+        changed["rule"] = RULE_WORD if ruled else NO_RULE
+        changed["rule-percent"] = str(flags["rule"]) if ruled else ""
     return changed
 
 

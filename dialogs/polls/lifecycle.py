@@ -19,7 +19,7 @@ from dialogs.core.messages import poll_key
 from dialogs.core.ports import ExportFile
 from dialogs.core.reactions import PollClosed
 from dialogs.core.turn import Refusal, Turn
-from dialogs.polls import tally
+from dialogs.polls import agreement_text, tally
 from dialogs.polls.ballot_forms import described
 from dialogs.polls.render import poll_outcome, result_card
 from dialogs.polls.results import (
@@ -28,6 +28,7 @@ from dialogs.polls.results import (
     has_voted,
     labels,
     missing_for_quorum,
+    organisation_voters,
     visible_to,
     visible_to_all,
 )
@@ -99,6 +100,10 @@ def finish(
     timers.cancel(session, timers.POLL_CLOSE, poll.id)
     result = compute(session, poll)
     summary = poll_outcome(result, poll, final=True)
+    anonymous = bool(poll.settings.get("anonymous"))
+    voted = organisation_voters(session, poll)
+    if verdict := agreement_text.logged(result, voted, anonymous):
+        summary += f" {verdict}"
     if missing := missing_for_quorum(session, poll):
         summary += f" Provisional: quorum not met ({', '.join(missing)})."
     # The announced figures, exactly as `concord recount` prints them from the export.

@@ -17,6 +17,7 @@ from sqlmodel import col, update
 
 from dialogs.commands.parser import DASHES, parse
 from dialogs.commands.syntax import SYNTAX, Command
+from dialogs.commands.values import RULE_WORD
 from dialogs.core.actions import DraftChoice
 from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
 from dialogs.core.poll_types import POLL_TYPES
@@ -149,4 +150,6 @@ def form_values(command: Command) -> dict[str, str]:
         values["quorum"] = str(flags["quorum"]["minimum"])
     if "remind" in flags:
         values["remind"] = f"{flags['remind'] // 60}m"
+    if flags.get("rule") is not None:
+        values |= {"rule": RULE_WORD, "rule-percent": str(flags["rule"])}
     return values

@@ -29,7 +29,7 @@ from dialogs.core.cards import (
 )
 from dialogs.core.charts import alt_text
 from dialogs.core.poll_types import NEEDS_REASON, POLL_TYPES, STANCE_LABELS, STANCES
-from dialogs.polls import objections
+from dialogs.polls import agreement_text, objections
 from dialogs.polls.chart_data import result_chart
 from dialogs.polls.confirm import anonymous_vote
 from dialogs.polls.results import (
@@ -37,6 +37,7 @@ from dialogs.polls.results import (
     labels,
     missing_for_quorum,
     options,
+    organisation_voters,
     shown_result,
     visible_to_all,
     voter_count,
@@ -361,6 +362,10 @@ def result_card(
     ]
     if not (balanced_decides(result, poll) and result["voters"]):  # said in the blocks
         blocks.append(Text(text=outcome))
+    anonymous = bool(poll.settings.get("anonymous"))
+    blocks += agreement_text.blocks(
+        result, organisation_voters(session, poll), anonymous=anonymous, final=final
+    )
     if missing := missing_for_quorum(session, poll):
         blocks.append(
             Text(

@@ -79,7 +79,7 @@ def visible_to(session: Session, poll: Poll, member: Member | None) -> bool:
 
 def tally_settings(poll: Poll) -> dict[str, Any]:
     """The settings the tally (and an export's header) needs."""
-    keys = ("max", "dots", "objections", "balance")
+    keys = ("max", "dots", "objections", "balance", "rule", "rule-percent")
     return {k: poll.settings[k] for k in keys if k in poll.settings}
 
 
@@ -217,8 +217,10 @@ def missing_for_quorum(session: Session, poll: Poll) -> list[str]:
     return [o.name for o in organisations if voted.get(o.id, 0) < minimum]
 
 
-def breakdown(session: Session, poll: Poll) -> list[FieldItem]:
-    """Voters by organisation; in anonymous polls a group under three shows no number."""
+def _voters_by_organisation(
+    session: Session, poll: Poll
+) -> tuple[list[tuple[int | None, int]], dict[int | None, str]]:
+    """(organisation id, voters) of those who voted, and every organisation's name by id."""
     rows = session.exec(
         select(Member.organisation_id, func.count())
         .join(Participation, Participation.member_id == Member.id)
@@ -232,6 +234,23 @@ def breakdown(session: Session, poll: Poll) -> list[FieldItem]:
             )
         ).all()
     )
+    return list(rows), names
+
+
+def organisation_voters(session: Session, poll: Poll) -> dict[str, int]:
+    """Every organisation of the collaborative by name, with how many of its people voted."""
+    rows, names = _voters_by_organisation(session, poll)
+    counts = dict(rows)
+    return {name: counts.get(org_id, 0) for org_id, name in sorted(names.items(), key=_by_name)}
+
+
+def _by_name(item: tuple[int | None, str]) -> str:
+    return item[1]
+
+
+def breakdown(session: Session, poll: Poll) -> list[FieldItem]:
+    """Voters by organisation; in anonymous polls a group under three shows no number."""
+    rows, names = _voters_by_organisation(session, poll)
     items = []
     for org_id, count in sorted(rows, key=lambda r: names.get(r[0], "~")):
         shown = str(count)

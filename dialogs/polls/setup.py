@@ -22,6 +22,7 @@ from dialogs.core.cards import Actions
 from dialogs.core.messages import poll_key
 from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES
 from dialogs.core.turn import Refusal, Turn, said
+from dialogs.polls.agreement import RULE, RULE_REFUSED
 from dialogs.polls.confirm import close_button
 from dialogs.polls.render import render_poll
 from storage.models import Collaborative, Member, Organisation, Poll, PollOption
@@ -182,17 +183,41 @@ def _settings(turn: Turn, poll_type: str, flags: dict[str, Any], options: int) -
             settings["balance"] = "orgs"
         if "quorum" in flags:
             settings["quorum"] = flags["quorum"]["minimum"]
+    if flags.get("rule") is not None:
+        settings |= _rule(turn, poll_type, flags["rule"])
     return settings
 
 
-def _need_organisations(turn: Turn, flag: str) -> None:
+def _rule(turn: Turn, poll_type: str, percent: int) -> dict[str, Any]:
+    """`--rule every-org P`: for a poll type with a share of support, in a collaborative with
+    organisations to compare (`dialogs.polls.agreement`)."""
+    if why := RULE_REFUSED.get(poll_type):
+        raise Refusal(
+            f"`--rule {RULE}` can't go with a {poll_type} poll: {why}.",
+            "Use `--type multi` (people tick every option they support) or `--type single`, "
+            "or leave out `--rule`.",
+        )
     collaborative, _ = turn.in_collaborative()
-    count = turn.session.exec(
+    if (count := _organisation_count(turn)) < 2:
+        raise Refusal(
+            f"`--rule {RULE}` compares organisations, so it needs at least two; "
+            f"{collaborative.name} has {count}.",
+            'Add them with `org add "Name"`, or leave out `--rule`.',
+        )
+    return {"rule": RULE, "rule-percent": percent}
+
+
+def _organisation_count(turn: Turn) -> int:
+    collaborative, _ = turn.in_collaborative()
+    return turn.session.exec(
         select(func.count())
         .select_from(Organisation)
         .where(Organisation.collaborative_id == collaborative.id)
     ).one()
-    if count == 0:
+
+
+def _need_organisations(turn: Turn, flag: str) -> None:
+    if _organisation_count(turn) == 0:
         raise Refusal(
             f"`{flag}` needs organisations, and there are none yet.",
             'Add them with `org add "Name"`; members join with `org join "Name"`.',

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs.commands.syntax import Command
-from dialogs.commands.values import parse_count, parse_duration
+from dialogs.commands.values import NO_RULE, RULE_DEFAULT, RULE_WORD, parse_count, parse_duration
 from dialogs.commands.when import parse_picked, parse_when, read_picked
 from dialogs.core.actions import SubmitPollIn
 from dialogs.core.cards import (
@@ -37,7 +37,11 @@ from dialogs.polls.setup import (
 from storage.models import Collaborative
 
 _YES = [Choice(label="yes", value="yes")]
-_TIMING = ("closes", "remind")  # an edited poll's deadline moves with `poll extend`
+_TIMING = ("closes", "remind")
+_RULES = {
+    NO_RULE: "no",
+    RULE_WORD: "yes: the share below in every organisation that votes",
+}  # an edited poll's deadline moves with `poll extend`
 
 
 def start(turn: Turn, command: Command) -> None:
@@ -146,17 +150,26 @@ def _form(timezone: str, action: str, values: dict[str, str] | None, error: str 
                 "live",
             ),
             _switch(values, "open-options", "Members may add options"),
-            _switch(values, "balance", "Also show the result with organisations weighted equally"),
-            _text(
-                values,
-                "quorum",
-                "Provisional until each organisation has this many voters",
-                length=2,
-            ),
+            *_by_organisation(values),
             _deadline(values, timezone),
             _text(values, "remind", "Remind those who haven't voted after", "24h", length=20),
         ],
     )
+
+
+def _by_organisation(values: dict[str, str]) -> list[TextInput | ChoiceInput]:
+    """The settings about organisations: balance, quorum and the rule for every one."""
+    rules = [Choice(label=label, value=value) for value, label in _RULES.items()]
+    return [
+        _switch(values, "balance", "Also show the result with organisations weighted equally"),
+        _text(
+            values, "quorum", "Provisional until each organisation has this many voters", length=2
+        ),
+        _pick(values, "rule", "Must it pass in every organisation?", rules, NO_RULE),
+        _text(
+            values, "rule-percent", "Share each organisation must reach, % (default 50)", length=3
+        ),
+    ]
 
 
 def edit_form(title: str, action: str, values: dict[str, str], error: str | None = None) -> Form:
@@ -268,6 +281,12 @@ def _flags_from_form(typed: dict[str, str]) -> dict[str, Any]:
         flags["balance"] = "orgs"
     if typed.get("description"):
         flags["description"] = typed["description"]
+    if typed.get("rule", NO_RULE) not in _RULES:
+        raise Refusal("Choose whether it must pass in every organisation.")
+    if typed.get("rule") == RULE_WORD:
+        percent = typed.get("rule-percent", "").rstrip("% ")
+        what = "“Share each organisation must reach”"
+        flags["rule"] = parse_count(percent, what, 1, 100) if percent else RULE_DEFAULT
     return flags
 
 

@@ -42,6 +42,10 @@ as exact integers (scaled by a common multiple), so totals never depend on the
 order of the ballots; balanced counts are shown rounded to 3 decimals. Means,
 medians and spreads are always shown rounded to 2 decimals. Every rounding is
 half-up on the exact value.
+
+Support by organisation, the lowest support in any organisation and the verdict of
+``settings["rule"] == "every-org"`` are under ``"agreement"`` (`dialogs.polls.agreement`
+says when, and how they are counted).
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ from itertools import chain
 from typing import Any
 
 from dialogs.core.poll_types import NEEDS_REASON, POLL_TYPES, STANCES
+from dialogs.polls import agreement
 
 DEFAULT_SCORES = (0, 5)
 TIE_BREAK = (
@@ -517,6 +522,12 @@ def result(
     if settings.get("balance") == "orgs":
         groups = organisations if organisations is not None else [None] * len(ballots)
         outcome["balanced"] = method(poll, _by_organisation(groups))
+    scale = _score_range(settings) if poll_type == "score" else None
+    winner = outcome.get("winner")
+    if found := agreement.figures(
+        poll_type, options, ballots, settings, organisations, winner=winner, scale=scale
+    ):
+        outcome["agreement"] = found  # by organisation, the bridging figure, the rule's verdict
     return outcome
 
 

@@ -14,6 +14,8 @@ from sqlmodel import Session
 
 from dialogs.commands.when import describe
 from dialogs.core.cards import Card, Text
+from dialogs.polls.agreement import passes
+from dialogs.polls.agreement_text import verdict
 from dialogs.purpose import rounds
 from storage.models import Poll, ProposalGroup, PurposeRound
 
@@ -122,7 +124,8 @@ def consent_missed(poll: Poll, purpose_round: PurposeRound, result: dict[str, An
         return (
             f"Nobody responded to poll #{poll.number}, so “{purpose_round.draft}” is not adopted."
         )
-    return f"Poll #{poll.number} didn't reach consent on “{purpose_round.draft}”."
+    missed = f"Poll #{poll.number} didn't reach consent on “{purpose_round.draft}”."
+    return f"{missed} {verdict(result)}" if not passes(result) else missed
 
 
 def _listed(groups: list[ProposalGroup]) -> str:

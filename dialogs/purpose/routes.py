@@ -5,13 +5,14 @@ from __future__ import annotations
 from dialogs.commands.syntax import CommandHandler
 from dialogs.core.actions import FormKind
 from dialogs.core.turn import FormRoute
-from dialogs.purpose import commands, groups, proposals
+from dialogs.purpose import commands, groups, proposals, rule
 
 COMMANDS: dict[str, CommandHandler] = {
     "purpose.start": commands.start,
     "purpose.status": commands.status,
     "purpose.next": commands.next_stage,
     "purpose.show": commands.show,
+    "settings.purpose-rule": rule.purpose_rule,
 }
 
 FORMS: dict[FormKind, FormRoute] = {

@@ -21,6 +21,7 @@ from dialogs.core import audit, effects, timers
 from dialogs.core.cards import Card, Context, Text
 from dialogs.core.messages import round_key
 from dialogs.core.reactions import PollClosed
+from dialogs.polls import agreement
 from dialogs.polls.results import compute
 from dialogs.polls.setup import PollSpec, create_poll
 from dialogs.purpose import news, rounds
@@ -34,6 +35,7 @@ from dialogs.purpose.cards import (
     took_part,
 )
 from dialogs.purpose.groups import group_round
+from dialogs.purpose.rule import consent_settings
 from storage.models import Collaborative, Member, Organisation, Poll, Proposal, PurposeRound
 
 
@@ -262,7 +264,8 @@ def _ranking_counted(step: Step, result: dict[str, Any]) -> None:
 def open_consent(step: Step, happened: str) -> None:
     assert step.round.draft is not None
     question = f"Our purpose: {step.round.draft}"
-    step.open_poll(rounds.CONSENTING, question, [], "consent", happened, objections=0)
+    ruled = consent_settings(step.session, step.collaborative)
+    step.open_poll(rounds.CONSENTING, question, [], "consent", happened, objections=0, **ruled)
     history = dict(step.round.history)
     noted = {"statement": step.round.draft, "revision": step.round.revisions}
     history[rounds.CONSENTING] = {**history[rounds.CONSENTING], **noted}
@@ -270,7 +273,7 @@ def open_consent(step: Step, happened: str) -> None:
 
 
 def _consent_counted(step: Step, poll: Poll, result: dict[str, Any]) -> None:
-    if result["winner"] == "adopted":
+    if result["winner"] == "adopted" and agreement.passes(result):
         _adopt(step)
     elif step.round.revisions >= rounds.MAX_REVISIONS:
         step.enter(rounds.NEEDS_CONVERSATION)

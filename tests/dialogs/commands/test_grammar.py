@@ -98,6 +98,20 @@ from dialogs.commands.values import GrammarError, parse_duration
         ("POLL LIST", "poll.list", {}, {}),
         ("help all", "help", {"topic": "all"}, {}),
         ("poll remind 3", "poll.remind", {"id": 3}, {}),
+        (
+            'poll "Q?" "A" "B" --rule every-org',
+            "poll",
+            {"question": "Q?", "options": ["A", "B"]},
+            {"rule": 50},
+        ),
+        ("poll edit 2 --rule every-org 60%", "poll.edit", {"id": 2}, {"rule": 60}),
+        ("poll edit 2 --rule none", "poll.edit", {"id": 2}, {"rule": None}),
+        (
+            "settings purpose-rule every-org 60",
+            "settings.purpose-rule",
+            {"rule": "every-org", "percent": "60"},
+            {},
+        ),
         ("\u201cpoll\u201d", "poll", {"options": []}, {}),
     ],
 )
@@ -118,6 +132,7 @@ def test_the_table_covers_every_command_in_the_design():
         "org.unmap",
         "role",
         "settings.newcomers",
+        "settings.purpose-rule",
         "poll",
         "poll.list",
         "poll.remind",

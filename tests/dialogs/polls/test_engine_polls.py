@@ -280,6 +280,8 @@ def test_the_poll_form_starts_a_poll_and_keeps_input_when_it_refuses(chat):
         "open-options",
         "balance",
         "quorum",
+        "rule",
+        "rule-percent",
         "closes",
         "remind",
     ]
