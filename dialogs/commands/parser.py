@@ -183,6 +183,8 @@ def _flag_value(syntax: Syntax, spec: Flag, values: list[Token]) -> Any:
         raise GrammarError(f"`--{spec.name}` needs a value.", usage)
     if spec.kind == "quorum":
         return _quorum(spec, values)
+    if spec.kind == "mention":
+        return parse_mention(_joined(values))
     if spec.kind in ("text", "duration"):
         joined = _joined(values)
         return parse_duration(joined, f"--{spec.name}") if spec.kind == "duration" else joined

@@ -22,7 +22,9 @@ from dialogs.core import effects, timers
 from dialogs.core.actions import FormKind, SubmitForm
 from dialogs.core.cards import ActorModel, Card, Context, Form, Heading, OpenForm, Text
 from dialogs.core.messages import poll_key
+from dialogs.core.modes import mode_of
 from dialogs.core.turn import Problem, Refusal, Turn, said
+from dialogs.polls import deciding
 from dialogs.polls.lifecycle import poll_by_number
 from dialogs.polls.results import labels, voter_count
 from dialogs.polls.setup import MAX_OPTIONS, PollSpec, Timing
@@ -41,6 +43,8 @@ FIXED_BY_VOTES = {
     "dots": "the dots each",
     "objections": "the objections allowed",
     "open-options": "whether members may add options",
+    "mode": "how it decides",
+    "decider": "who decides",
 }
 AFTER_VOTES = (
     "After the first vote, only the wording of the question and options, the description, "
@@ -97,6 +101,9 @@ def form_values(turn: Turn, poll: Poll) -> dict[str, str]:
         if name in settings
     }
     values |= {name: "yes" for name in _SWITCHES if settings.get(name)}
+    values["mode"] = mode_of(settings)
+    if decider := deciding.decider(turn.session, poll):
+        values["decider"] = f"@{decider.display_name}"
     return values
 
 
@@ -129,6 +136,9 @@ def _with_flags(values: dict[str, str], flags: dict[str, Any]) -> dict[str, str]
     if "quorum" in flags:
         changed["quorum"] = str(flags["quorum"]["minimum"])
     changed |= {name: yes for name, yes in _SWITCHES.items() if name in flags}
+    changed["mode"] = flags.get("mode", changed.get("mode", ""))
+    if mention := flags.get("decider"):
+        changed["decider"] = mention.get("name") or f"<@{mention['user_id']}>"
     return changed
 
 

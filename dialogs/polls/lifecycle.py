@@ -19,7 +19,7 @@ from dialogs.core.messages import poll_key
 from dialogs.core.ports import ExportFile
 from dialogs.core.reactions import PollClosed
 from dialogs.core.turn import Refusal, Turn
-from dialogs.polls import tally
+from dialogs.polls import deciding, tally
 from dialogs.polls.ballot_forms import described
 from dialogs.polls.render import poll_outcome, result_card
 from dialogs.polls.results import (
@@ -98,7 +98,11 @@ def finish(
     timers.cancel(session, timers.POLL_REMIND, poll.id)
     timers.cancel(session, timers.POLL_CLOSE, poll.id)
     result = compute(session, poll)
-    summary = poll_outcome(result, poll, final=True)
+    deciding.forget_decision(poll)
+    summary = " ".join(
+        [poll_outcome(result, poll, final=True)]
+        + [line.text for line in deciding.after_figures(session, poll, result)]
+    )
     if missing := missing_for_quorum(session, poll):
         summary += f" Provisional: quorum not met ({', '.join(missing)})."
     # The announced figures, exactly as `concord recount` prints them from the export.
@@ -113,12 +117,14 @@ def finish(
         poll=poll.number,
         result=tally.dumps(result),
     )
+    deciding.log_organisations(session, closed_at, collaborative, poll, result)
     if poll.settings.get("anonymous"):
         shuffle_anonymous_ballots(session, poll)
     effects.update_everywhere(session, now, collaborative, poll_key(poll))
     effects.post_everywhere(
         session, now, collaborative, result_card(session, poll, collaborative, result)
     )
+    deciding.ask_decider(session, now, collaborative, poll)
     reactions.announce(session, PollClosed(poll, collaborative, now))
     return summary
 
@@ -177,6 +183,8 @@ def results(turn: Turn, command: Command) -> None:
     card = result_card(turn.session, poll, collaborative, compute(turn.session, poll))
     if mine := _your_vote(turn, poll, member):
         card = card.model_copy(update={"blocks": [*card.blocks, Context(text=mine)]})
+    if deciding.awaits(poll, member):
+        card = card.model_copy(update={"blocks": [*card.blocks, deciding.decide_button(poll)]})
     turn.reply(card)
 
 

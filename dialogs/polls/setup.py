@@ -22,6 +22,7 @@ from dialogs.core.cards import Actions
 from dialogs.core.messages import poll_key
 from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES
 from dialogs.core.turn import Refusal, Turn, said
+from dialogs.polls import governance
 from dialogs.polls.confirm import close_button
 from dialogs.polls.render import render_poll
 from storage.models import Collaborative, Member, Organisation, Poll, PollOption
@@ -182,7 +183,7 @@ def _settings(turn: Turn, poll_type: str, flags: dict[str, Any], options: int) -
             settings["balance"] = "orgs"
         if "quorum" in flags:
             settings["quorum"] = flags["quorum"]["minimum"]
-    return settings
+    return settings | governance.poll_settings(turn, flags, settings)
 
 
 def _need_organisations(turn: Turn, flag: str) -> None:
