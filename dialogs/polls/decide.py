@@ -51,6 +51,7 @@ def submit_decision_form(turn: Turn, poll_id: int, values: dict[str, Any]) -> No
     """The decision form, submitted; on a problem it comes back with what was typed."""
     collaborative, member = turn.in_collaborative()
     poll = poll_in(turn, collaborative, poll_id)
+    _check_decider(turn, member, poll)  # anyone else is refused outright, with no form
     typed = submitted_text(values.get("decision"))
     try:
         _record(turn, collaborative, member, poll, typed)

@@ -157,16 +157,18 @@ def _form(timezone: str, action: str, values: dict[str, str] | None, error: str 
             ),
             _deadline(values, timezone),
             _text(values, "remind", "Remind those who haven't voted after", "24h", length=20),
-            _pick(
-                values,
-                "mode",
-                "How this decides",
-                [Choice(label=f"{name}: {said}", value=name) for name, said in MODES.items()],
-                JOINT,
-            ),
-            _text(values, "decider", "Who decides (delegated): @person", "@person", length=100),
+            *_governance(values),
         ],
     )
+
+
+def _governance(values: dict[str, str]) -> list[ChoiceInput | TextInput]:
+    """How the poll decides (`dialogs.core.modes`), and who decides a delegated one."""
+    ways = [Choice(label=f"{name}: {said}", value=name) for name, said in MODES.items()]
+    return [
+        _pick(values, "mode", "How this decides", ways, JOINT),
+        _text(values, "decider", "Who decides (delegated): @person", "@person", length=100),
+    ]
 
 
 def edit_form(title: str, action: str, values: dict[str, str], error: str | None = None) -> Form:
