@@ -15,7 +15,6 @@ from tests.support.conversation import (
     SOUTH,
     Conversation,
     person,
-    text_of,
 )
 from tests.support.recount import recounted_and_announced
 
