@@ -72,6 +72,10 @@ def test_only_the_decider_records_a_delegated_decision_after_the_close(chat):
         "Waiting for Dee Sharma to decide."
     )
     assert "Waiting for Dee Sharma to decide." in text_of(chat.last_message(SOUTH))
+    # The decider alone is told, privately, with the button to decide.
+    told = [(who, card) for who, card in chat.platform.private if "your decision" in card.fallback]
+    assert [who.user_id for who, _ in told] == ["dee"]
+    assert buttons(told[0][1]) == {"Record the decision": DECIDE}
     # Nobody else may decide, by command, button or a forged form.
     refusal = "Only Dee Sharma can record the decision on poll #1."
     assert chat.says(ASHA, NORTH, 'poll decide 1 "B"').startswith(refusal)
