@@ -57,6 +57,11 @@ def outcome(result: dict[str, Any], poll: Poll, said: str, *, final: bool) -> st
     return said
 
 
+def as_vote(poll: Poll, said: str) -> str:
+    """An outcome `said` of the vote alone: not called a decision unless the vote decides."""
+    return _not_a_decision(said) if mode_of(poll.settings) in (ADVISORY, DELEGATED) else said
+
+
 def _not_a_decision(said: str) -> str:
     """The vote's outcome without calling it decided: "came first", "consent given"."""
     for decided, given in _CONSENT.items():

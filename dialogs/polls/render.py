@@ -273,7 +273,8 @@ def _other_view(result: dict[str, Any], poll: Poll) -> list[Any]:
         line = poll_outcome(result, poll, final=final)
     else:
         balanced = {**result["balanced"], "type": poll.type, "voters": result["voters"]}
-        line = f"{EQUALLY.capitalize()}: {outcome_text(balanced, final=final)}"
+        said = deciding.as_vote(poll, outcome_text(balanced, final=final))
+        line = f"{EQUALLY.capitalize()}: {said}"
     return [Text(text=line), Context(text=WEIGHTS)]
 
 

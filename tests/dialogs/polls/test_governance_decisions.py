@@ -156,3 +156,17 @@ def test_the_poll_form_chooses_how_the_poll_decides(chat):
     chat.submits(ASHA, NORTH, form.action, {**values, "decider": "@Dee Sharma"})
     chat.deliver()
     assert "How this decides: the vote informs Dee Sharma" in text_of(chat.last_message(SOUTH))
+
+
+def test_advice_is_never_called_won_even_counted_by_organisation(chat):
+    chat.says(ASHA, NORTH, 'org add "Valley"')
+    chat.says(BEN, NORTH, 'org join "Valley"')
+    chat.says(ASHA, NORTH, 'poll "Which first?" "A" "B" --mode advisory --balance orgs')
+    chat.clicks(BEN, NORTH, poll_buttons(chat.last_message(NORTH))["A"])
+    closed = chat.says(ASHA, NORTH, "poll close 1")
+    assert closed == (
+        "Poll #1 is closed.\nAdvice to the partnership: “A” came first with 1 vote of 1 voters."
+    )
+    shown = chat.says(CARYS, NORTH, "poll results 1")
+    assert "With each organisation counted equally: “A” came first with 1 vote" in shown
+    assert " won " not in shown and "Decided" not in shown
