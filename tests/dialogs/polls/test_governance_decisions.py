@@ -170,3 +170,18 @@ def test_advice_is_never_called_won_even_counted_by_organisation(chat):
     shown = chat.says(CARYS, NORTH, "poll results 1")
     assert "With each organisation counted equally: “A” came first with 1 vote" in shown
     assert " won " not in shown and "Decided" not in shown
+
+
+def test_the_deciders_own_view_has_the_button_until_a_reopened_poll_needs_deciding_again(chat):
+    chat.says(ASHA, NORTH, 'poll "Which first?" "A" "B" --mode delegated --decider @Dee Sharma')
+    chat.clicks(BEN, NORTH, poll_buttons(chat.last_message(NORTH))["B"])
+    chat.says(ASHA, NORTH, "poll close 1")
+    assert buttons(chat.engine.render_view("poll:1", DEE)) == {"Record the decision": DECIDE}
+    assert "Record the decision" not in buttons(chat.engine.render_view("poll:1", BEN))
+    chat.says(DEE, NORTH, 'poll decide 1 "B, from April"')
+    assert "Record the decision" not in buttons(chat.engine.render_view("poll:1", DEE))
+    assert "Decided by Dee Sharma: “B, from April”." in text_of(chat.last_message(SOUTH))
+    chat.says(ASHA, NORTH, "poll reopen 1")
+    closed = chat.says(ASHA, NORTH, "poll close 1")
+    assert closed.endswith("Waiting for Dee Sharma to decide.")
+    assert buttons(chat.engine.render_view("poll:1", DEE)) == {"Record the decision": DECIDE}
