@@ -24,7 +24,7 @@ from bot.app import app_runner, create_app
 from bot.logging import configure_logging
 from bot.settings import ConfigError, Settings, load_settings
 from dialogs.commands.syntax import SYNTAX
-from dialogs.polls import ballot_csv, tally
+from dialogs.polls import ballot_csv, committees, tally
 from storage import migrate
 from storage.database import Database
 
@@ -126,7 +126,7 @@ def recount(path: str) -> int:
     """Print the result of an exported ballots CSV as the bot's JSON; no database, no settings."""
     try:
         export = ballot_csv.read(Path(path).read_bytes().decode("utf-8"))
-        outcome = tally.result(
+        outcome = committees.counted(
             export.type, export.options, export.ballots, export.settings, export.organisations
         )
     except OSError as error:

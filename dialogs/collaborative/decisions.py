@@ -38,6 +38,8 @@ DECISIONS = (
     "purpose.adopt",
     "checkin.add",
     "checkin.stop",
+    "poll.decide",
+    "poll.org-decision",
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.collaborative import decisions, identity_link, members, roles
+from dialogs.collaborative import decisions, governance, identity_link, members, roles
 from dialogs.collaborative import setup as collaborative_setup
 from dialogs.collaborative.homes import org_unmap
 from dialogs.commands.syntax import CommandHandler
@@ -17,4 +17,5 @@ COMMANDS: dict[str, CommandHandler] = {
     "settings.newcomers": roles.newcomers,
     "decisions": decisions.decisions,
     "me.link": identity_link.me_link,
+    "settings.governance": governance.governance,
 }

@@ -186,6 +186,8 @@ def _flag_value(syntax: Syntax, spec: Flag, values: list[Token]) -> Any:
         return _quorum(spec, values)
     if spec.kind == "rule":
         return parse_rule([v.text for v in values], f"--{spec.name}")
+    if spec.kind == "mention":
+        return parse_mention(_joined(values))
     if spec.kind in ("text", "duration"):
         joined = _joined(values)
         return parse_duration(joined, f"--{spec.name}") if spec.kind == "duration" else joined

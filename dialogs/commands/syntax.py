@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from dialogs.core.modes import MODES
 from dialogs.core.poll_types import POLL_TYPES, RESULTS
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ class Arg:
 @dataclass(frozen=True)
 class Flag:
     name: str
-    kind: str  # switch | int | choice | duration | text | quorum | timezone | rule
+    kind: str  # switch | int | choice | duration | text | quorum | timezone | rule | mention
     choices: tuple[str, ...] = ()
     minimum: int = 1
     maximum: int = 1000
@@ -97,6 +98,8 @@ _POLL_FLAGS = (
     Flag("objections", "int", minimum=0, maximum=100),
     Flag("description", "text", placeholder='"Context"'),
     Flag("rule", "rule", placeholder="every-org [P]"),
+    Flag("mode", "choice", tuple(MODES)),
+    Flag("decider", "mention", placeholder="@person"),
 )
 
 # Whose people an organisation counts: a Microsoft tenant id, a workspace id (the first word
@@ -253,6 +256,20 @@ SYNTAX: tuple[Syntax, ...] = (
             Arg("options", many=True, optional=True, placeholder='"Option"'),
         ),
         _POLL_FLAGS,
+        who="coordinator",
+    ),
+    Syntax(
+        "poll.decide",
+        ("poll", "decide"),
+        "record the decision on a closed delegated poll (its decider only)",
+        (Arg("id", "id", placeholder="ID"), Arg("decision", placeholder='"Decision"')),
+    ),
+    Syntax(
+        "settings.governance",
+        ("settings", "governance"),
+        "choose how the partnership decides: joint, advisory, delegated or committees in common",
+        (Arg("mode", optional=True, placeholder="|".join(MODES)),),
+        (Flag("decider", "mention", placeholder="@person"),),
         who="coordinator",
     ),
     Syntax(

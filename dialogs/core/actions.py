@@ -66,6 +66,7 @@ class FormKind(StrEnum):
     GROUP = "group"  # edit a theme
     POLL_EDIT = "poll-edit"  # change a poll (`poll edit`)
     POLL_EXTEND = "poll-extend"  # a later deadline (`poll extend`), from a coordinator's view
+    DECISION = "decision"  # a delegated poll's decision, by its decider (`poll decide`)
 
     @property
     def subject(self) -> Subject:
@@ -84,6 +85,7 @@ _FORM_SUBJECTS = {
     FormKind.GROUP: Subject.GROUP,
     FormKind.POLL_EDIT: Subject.POLL,
     FormKind.POLL_EXTEND: Subject.POLL,
+    FormKind.DECISION: Subject.POLL,
 }
 _FORM_KINDS = "|".join(re.escape(kind) for kind in FormKind)
 

@@ -7,6 +7,11 @@ UTF-8 CSV. Leading comment lines::
     # question: …
     # <setting>: <value>        one line per setting the tally needs
 
+Any type may also state its governance mode (``mode: advisory|delegated|
+committees-in-common``, absent for joint) and, for committees in common, the
+organisations taking part (``organisations: ["A", "B"]``, a JSON list), so
+recount gives each organisation's outcome as the bot announced it.
+
 Settings by type: multi ``max``; score ``min-score`` and ``max-score``
 (default 0 and 5); dots ``dots`` (required); consent ``objections``; any type
 ``balance: orgs``; any type but ranked ``rule: every-org`` with ``rule-percent: P``
@@ -33,12 +38,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+from dialogs.core.modes import JOINT, MODES
 from dialogs.core.poll_types import POLL_TYPES, STANCES
 from dialogs.core.spreadsheet import neutral, original
 from dialogs.polls import objections
@@ -66,6 +73,7 @@ LEAST_VALUE = {
     "max-score": None,
     "rule-percent": 1,
 }
+ANY_TYPE = ("mode", "organisations")  # governance: `dialogs.core.modes`, `committees`
 REQUIRED = {"dots": ("dots",), "ranked": ("tie-break",)}
 MARK = "1"
 LINE_END = "\r\n"  # RFC 4180; with it the writer also quotes a cell holding a lone "\r"
@@ -114,6 +122,8 @@ def write(
         if key in settings:
             _parse_setting(key, str(settings[key]))
             comments.append(f"# {key}: {settings[key]}")
+    given = [key for key in ANY_TYPE if key in settings]
+    comments += [f"# {key}: {_governance(key, settings[key])}" for key in given]
     if poll_type == "ranked":
         comments.append(f"# tie-break: {TIE_BREAK}")
     buffer = io.StringIO(newline="")
@@ -211,6 +221,8 @@ def _settings(poll_type: str, given: dict[str, tuple[int, str]]) -> dict[str, An
             continue
         if key == "tie-break" and poll_type == "ranked":
             _check_tie_break(value, line)
+        elif key in ANY_TYPE:
+            settings[key] = _read_governance(key, value, line)
         elif key not in SETTINGS_BY_TYPE[poll_type]:
             known = key in LEAST_VALUE or key in ("balance", "tie-break", "rule")
             problem = f"does not apply to a {poll_type} poll" if known else "is not a setting"
@@ -224,6 +236,29 @@ def _settings(poll_type: str, given: dict[str, tuple[int, str]]) -> dict[str, An
     if low > high:
         raise ValueError(f"'min-score' ({low}) is above 'max-score' ({high})")
     return settings
+
+
+def _governance(key: str, value: Any) -> str:
+    if key == "organisations":
+        return json.dumps(sorted(value), ensure_ascii=False)
+    if value not in MODES or value == JOINT:
+        raise ValueError(f"unknown mode {value!r}")
+    return str(value)
+
+
+def _read_governance(key: str, value: str, line: int) -> Any:
+    if key == "mode":
+        if value not in MODES or value == JOINT:
+            shown = ", ".join(m for m in MODES if m != JOINT)
+            raise ValueError(f"line {line}: 'mode' can be {shown}, not {value!r}")
+        return value
+    try:
+        names = json.loads(value)
+    except json.JSONDecodeError:
+        names = None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ValueError(f'line {line}: \'organisations\' is a list like ["A", "B"], not {value!r}')
+    return names
 
 
 def _check_tie_break(rule: str, line: int) -> None:

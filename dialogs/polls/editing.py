@@ -22,7 +22,9 @@ from dialogs.core import effects, timers
 from dialogs.core.actions import FormKind, SubmitForm
 from dialogs.core.cards import ActorModel, Card, Context, Form, Heading, OpenForm, Text
 from dialogs.core.messages import poll_key
+from dialogs.core.modes import mode_of
 from dialogs.core.turn import Problem, Refusal, Turn, said
+from dialogs.polls import deciding
 from dialogs.polls.lifecycle import poll_by_number
 from dialogs.polls.results import labels, voter_count
 from dialogs.polls.setup import MAX_OPTIONS, PollSpec, Timing
@@ -43,6 +45,8 @@ FIXED_BY_VOTES = {
     "open-options": "whether members may add options",
     "rule": "the rule for every organisation",
     "rule-percent": "the share every organisation must reach",
+    "mode": "how it decides",
+    "decider": "who decides",
 }
 AFTER_VOTES = (
     "After the first vote, only the wording of the question and options, the description, "
@@ -101,6 +105,9 @@ def form_values(turn: Turn, poll: Poll) -> dict[str, str]:
     values |= {name: "yes" for name in _SWITCHES if settings.get(name)}
     if "rule" in settings:
         values |= {"rule": settings["rule"], "rule-percent": str(settings["rule-percent"])}
+    values["mode"] = mode_of(settings)
+    if decider := deciding.decider(turn.session, poll):
+        values["decider"] = f"@{decider.display_name}"
     return values
 
 
@@ -137,6 +144,9 @@ def _with_flags(values: dict[str, str], flags: dict[str, Any]) -> dict[str, str]
         ruled = flags["rule"] is not None
         changed["rule"] = RULE_WORD if ruled else NO_RULE
         changed["rule-percent"] = str(flags["rule"]) if ruled else ""
+    changed["mode"] = flags.get("mode", changed.get("mode", ""))
+    if mention := flags.get("decider"):
+        changed["decider"] = mention.get("name") or f"<@{mention['user_id']}>"
     return changed
 
 

@@ -19,7 +19,7 @@ from dialogs.core.messages import poll_key
 from dialogs.core.ports import ExportFile
 from dialogs.core.reactions import PollClosed
 from dialogs.core.turn import Refusal, Turn
-from dialogs.polls import agreement_text, tally
+from dialogs.polls import agreement_text, deciding, tally
 from dialogs.polls.ballot_forms import described
 from dialogs.polls.render import poll_outcome, result_card
 from dialogs.polls.results import (
@@ -99,13 +99,8 @@ def finish(
     timers.cancel(session, timers.POLL_REMIND, poll.id)
     timers.cancel(session, timers.POLL_CLOSE, poll.id)
     result = compute(session, poll)
-    summary = poll_outcome(result, poll, final=True)
-    anonymous = bool(poll.settings.get("anonymous"))
-    voted = organisation_voters(session, poll)
-    if verdict := agreement_text.logged(result, voted, anonymous):
-        summary += f" {verdict}"
-    if missing := missing_for_quorum(session, poll):
-        summary += f" Provisional: quorum not met ({', '.join(missing)})."
+    deciding.forget_decision(poll)
+    summary = _logged_summary(session, poll, result)
     # The announced figures, exactly as `concord recount` prints them from the export.
     audit.record(
         session,
@@ -118,13 +113,31 @@ def finish(
         poll=poll.number,
         result=tally.dumps(result),
     )
+    deciding.log_organisations(session, closed_at, collaborative, poll, result)
     if poll.settings.get("anonymous"):
         shuffle_anonymous_ballots(session, poll)
     effects.update_everywhere(session, now, collaborative, poll_key(poll))
     effects.post_everywhere(
         session, now, collaborative, result_card(session, poll, collaborative, result)
     )
+    deciding.ask_decider(session, now, collaborative, poll)
     reactions.announce(session, PollClosed(poll, collaborative, now))
+    return summary
+
+
+def _logged_summary(session: Session, poll: Poll, result: dict) -> str:
+    """The closed poll's outcome in words for the decision log: what decided it, the rule's
+    verdict in every organisation, and a quorum not met."""
+    summary = " ".join(
+        [poll_outcome(result, poll, final=True)]
+        + [line.text for line in deciding.after_figures(session, poll, result)]
+    )
+    anonymous = bool(poll.settings.get("anonymous"))
+    voted = organisation_voters(session, poll)
+    if verdict := agreement_text.logged(result, voted, anonymous):
+        summary += f" {verdict}"
+    if missing := missing_for_quorum(session, poll):
+        summary += f" Provisional: quorum not met ({', '.join(missing)})."
     return summary
 
 
@@ -182,6 +195,8 @@ def results(turn: Turn, command: Command) -> None:
     card = result_card(turn.session, poll, collaborative, compute(turn.session, poll))
     if mine := _your_vote(turn, poll, member):
         card = card.model_copy(update={"blocks": [*card.blocks, Context(text=mine)]})
+    if deciding.awaits(poll, member):
+        card = card.model_copy(update={"blocks": [*card.blocks, deciding.decide_button(poll)]})
     turn.reply(card)
 
 

@@ -29,7 +29,7 @@ from dialogs.core.cards import (
 )
 from dialogs.core.charts import alt_text
 from dialogs.core.poll_types import NEEDS_REASON, POLL_TYPES, STANCE_LABELS, STANCES
-from dialogs.polls import agreement_text, objections
+from dialogs.polls import agreement_text, deciding, objections
 from dialogs.polls.chart_data import result_chart
 from dialogs.polls.confirm import anonymous_vote
 from dialogs.polls.results import (
@@ -75,6 +75,7 @@ def poll_message(
     blocks: list[Any] = [
         Heading(text=poll.question),
         *([Text(text=poll.description)] if poll.description else []),
+        deciding.how_line(session, poll),
         Context(text=_status(poll, collaborative)),
         Context(text=f"Asked by {asker.display_name}" if asker else "Asked by a coordinator"),
         *([Context(text=poll.notice)] if poll.notice else []),
@@ -87,7 +88,10 @@ def poll_message(
             )
         )
     if figures:  # rendered from what is committed (a new poll has no ballots to count)
-        blocks += result_blocks(shown_result(session, poll), session, poll)
+        result = shown_result(session, poll)
+        blocks += result_blocks(result, session, poll) + deciding.after_figures(
+            session, poll, result
+        )
     else:
         blocks.append(Text(text=_hidden_note(poll), tone="muted"))
         count = voter_count(session, poll)
@@ -102,10 +106,9 @@ def poll_message(
             )
         )
     blocks += personal
-    if poll.status == "open":
-        if poll.type == "consent":
-            blocks.append(Context(text=_stances_explained(poll)))
-        blocks += controls
+    if poll.status == "open" and poll.type == "consent":
+        blocks.append(Context(text=_stances_explained(poll)))
+    blocks += controls  # none on a closed poll, but its decider's button
     return Card(blocks=blocks, fallback=f"Poll #{poll.number}: {poll.question}")
 
 
@@ -259,7 +262,7 @@ def poll_outcome(result: dict[str, Any], poll: Poll, *, final: bool) -> str:
     if balanced_decides(result, poll) and result["voters"]:
         balanced = {**result["balanced"], "type": poll.type, "voters": result["voters"]}
         return f"Decided {EQUALLY}: {outcome_text(balanced, final=final)}"
-    return outcome_text(result, final=final)
+    return deciding.outcome(result, poll, outcome_text(result, final=final), final=final)
 
 
 def _other_view(result: dict[str, Any], poll: Poll) -> list[Any]:
@@ -270,7 +273,8 @@ def _other_view(result: dict[str, Any], poll: Poll) -> list[Any]:
         line = poll_outcome(result, poll, final=final)
     else:
         balanced = {**result["balanced"], "type": poll.type, "voters": result["voters"]}
-        line = f"{EQUALLY.capitalize()}: {outcome_text(balanced, final=final)}"
+        said = deciding.as_vote(poll, outcome_text(balanced, final=final))
+        line = f"{EQUALLY.capitalize()}: {said}"
     return [Text(text=line), Context(text=WEIGHTS)]
 
 
@@ -366,6 +370,7 @@ def result_card(
     blocks += agreement_text.blocks(
         result, organisation_voters(session, poll), anonymous=anonymous, final=final
     )
+    blocks += [*deciding.after_figures(session, poll, result), deciding.how_line(session, poll)]
     if missing := missing_for_quorum(session, poll):
         blocks.append(
             Text(

@@ -1,9 +1,10 @@
 """A poll's figures: its options, who has voted, who may see the result, the tally.
 
-Every figure comes from `dialogs.polls.tally.result`, the same function `concord
-recount` runs over an exported ballot file, so what is announced can always be
-recomputed by anyone. Hidden results (`--results after-vote|after-close`) are
-hidden everywhere: the channel message, `poll results`, the export and the chart.
+Every figure comes from `dialogs.polls.committees.counted` (`tally.result` with the
+poll's governance mode), the same function `concord recount` runs over an exported
+ballot file, so what is announced can always be recomputed by anyone. Hidden results
+(`--results after-vote|after-close`) are hidden everywhere: the channel message,
+`poll results`, the export and the chart.
 
 In anonymous polls an organisation with fewer than three voters is pooled with
 the voters who gave none, in breakdowns, balancing and exports alike, so a
@@ -26,7 +27,7 @@ from sqlmodel import Session, func, select
 
 from dialogs.collaborative.participation import SMALLEST_GROUP
 from dialogs.core.cards import FieldItem
-from dialogs.polls import ballot_csv, tally
+from dialogs.polls import ballot_csv, committees
 from storage.models import (
     LATEST_BALLOT,
     Ballot,
@@ -79,7 +80,16 @@ def visible_to(session: Session, poll: Poll, member: Member | None) -> bool:
 
 def tally_settings(poll: Poll) -> dict[str, Any]:
     """The settings the tally (and an export's header) needs."""
-    keys = ("max", "dots", "objections", "balance", "rule", "rule-percent")
+    keys = (
+        "max",
+        "dots",
+        "objections",
+        "balance",
+        "rule",
+        "rule-percent",
+        "mode",
+        "organisations",
+    )
     return {k: poll.settings[k] for k in keys if k in poll.settings}
 
 
@@ -119,7 +129,7 @@ def compute(session: Session, poll: Poll) -> dict[str, Any]:
 
 def _counted(session: Session, poll: Poll, names: list[str]) -> dict[str, Any]:
     cast = ballots(session, poll)
-    return tally.result(
+    return committees.counted(
         poll.type,
         names,
         [content for _, _, content in cast],

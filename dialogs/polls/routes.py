@@ -5,7 +5,16 @@ from __future__ import annotations
 from dialogs.commands.syntax import CommandHandler
 from dialogs.core.actions import FormKind
 from dialogs.core.turn import FormRoute
-from dialogs.polls import ballot_forms, editing, extending, lifecycle, reminders, start, voting
+from dialogs.polls import (
+    ballot_forms,
+    decide,
+    editing,
+    extending,
+    lifecycle,
+    reminders,
+    start,
+    voting,
+)
 
 COMMANDS: dict[str, CommandHandler] = {
     "poll": start.start,
@@ -18,6 +27,7 @@ COMMANDS: dict[str, CommandHandler] = {
     "poll.extend": extending.extend,
     "poll.reopen": editing.reopen,
     "poll.delete": editing.delete,
+    "poll.decide": decide.decide,
 }
 
 FORMS: dict[FormKind, FormRoute] = {
@@ -25,4 +35,5 @@ FORMS: dict[FormKind, FormRoute] = {
     FormKind.OPTION: (voting.open_option_form, voting.submit_option),
     FormKind.POLL_EDIT: (editing.open_edit_form, editing.submit_edit_form),
     FormKind.POLL_EXTEND: (extending.open_extend_form, extending.submit_extend_form),
+    FormKind.DECISION: (decide.open_decision_form, decide.submit_decision_form),
 }

@@ -22,6 +22,7 @@ from dialogs.core.cards import Actions
 from dialogs.core.messages import poll_key
 from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES
 from dialogs.core.turn import Refusal, Turn, said
+from dialogs.polls import governance
 from dialogs.polls.agreement import RULE, RULE_REFUSED
 from dialogs.polls.confirm import close_button
 from dialogs.polls.render import render_poll
@@ -185,7 +186,7 @@ def _settings(turn: Turn, poll_type: str, flags: dict[str, Any], options: int) -
             settings["quorum"] = flags["quorum"]["minimum"]
     if flags.get("rule") is not None:
         settings |= _rule(turn, poll_type, flags["rule"])
-    return settings
+    return settings | governance.poll_settings(turn, flags, settings)
 
 
 def _rule(turn: Turn, poll_type: str, percent: int) -> dict[str, Any]:

@@ -10,7 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs.commands.syntax import Command
-from dialogs.commands.values import NO_RULE, RULE_DEFAULT, RULE_WORD, parse_count, parse_duration
+from dialogs.commands.values import (
+    NO_RULE,
+    RULE_DEFAULT,
+    RULE_WORD,
+    parse_count,
+    parse_duration,
+    parse_mention,
+)
 from dialogs.commands.when import parse_picked, parse_when, read_picked
 from dialogs.core.actions import SubmitPollIn
 from dialogs.core.cards import (
@@ -22,6 +29,7 @@ from dialogs.core.cards import (
     OpenForm,
     TextInput,
 )
+from dialogs.core.modes import DELEGATED, JOINT, MODES
 from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES, RESULTS
 from dialogs.core.turn import Problem, Refusal, Turn
 from dialogs.polls import preview
@@ -102,6 +110,7 @@ def poll_form(
     platform shows it (Teams: the person's 1:1 chat); the deadline is picked with the
     platform's date and time pickers, in the collaborative's time zone."""
     assert collaborative.id is not None
+    values = {"mode": collaborative.governance, **(values or {})}
     return _form(collaborative.timezone, SubmitPollIn(collaborative.id).encode(), values, error)
 
 
@@ -153,6 +162,7 @@ def _form(timezone: str, action: str, values: dict[str, str] | None, error: str 
             *_by_organisation(values),
             _deadline(values, timezone),
             _text(values, "remind", "Remind those who haven't voted after", "24h", length=20),
+            *_governance(values),
         ],
     )
 
@@ -169,6 +179,15 @@ def _by_organisation(values: dict[str, str]) -> list[TextInput | ChoiceInput]:
         _text(
             values, "rule-percent", "Share each organisation must reach, % (default 50)", length=3
         ),
+    ]
+
+
+def _governance(values: dict[str, str]) -> list[ChoiceInput | TextInput]:
+    """How the poll decides (`dialogs.core.modes`), and who decides a delegated one."""
+    ways = [Choice(label=f"{name}: {said}", value=name) for name, said in MODES.items()]
+    return [
+        _pick(values, "mode", "How this decides", ways, JOINT),
+        _text(values, "decider", "Who decides (delegated): @person", "@person", length=100),
     ]
 
 
@@ -287,6 +306,10 @@ def _flags_from_form(typed: dict[str, str]) -> dict[str, Any]:
         percent = typed.get("rule-percent", "").rstrip("% ")
         what = "“Share each organisation must reach”"
         flags["rule"] = parse_count(percent, what, 1, 100) if percent else RULE_DEFAULT
+    if typed.get("mode"):
+        flags["mode"] = typed["mode"]
+    if typed.get("decider") and flags.get("mode") == DELEGATED:  # a form's leftover is ignored
+        flags["decider"] = parse_mention(typed["decider"])
     return flags
 
 

@@ -28,7 +28,7 @@ from dialogs.core.actions import FormKind, ReasonForm, RemindPoll, RequestForm, 
 from dialogs.core.cards import Actions, Button, Card, Context, Text
 from dialogs.core.events import Actor
 from dialogs.core.messages import MessageKey
-from dialogs.polls import objections
+from dialogs.polls import deciding, objections
 from dialogs.polls.ballot_forms import described
 from dialogs.polls.confirm import close_button
 from dialogs.polls.render import poll_message, render_poll, vote_controls
@@ -88,6 +88,8 @@ def _members_view(
         personal.append(Context(text=AFTER_VOTE))
     if member.role == "coordinator" and open_now:
         controls.append(coordinator_controls(poll))
+    if deciding.awaits(poll, member):
+        controls.append(deciding.decide_button(poll))
     return poll_message(session, poll, figures=figures, controls=controls, personal=personal)
 
 

@@ -112,6 +112,19 @@ from dialogs.commands.values import GrammarError, parse_duration
             {"rule": "every-org", "percent": "60"},
             {},
         ),
+        (
+            'poll "Q?" "A" "B" --mode delegated --decider @Dee Sharma',
+            "poll",
+            {"question": "Q?", "options": ["A", "B"]},
+            {"mode": "delegated", "decider": {"name": "Dee Sharma"}},
+        ),
+        ('poll decide 3 "We go with A"', "poll.decide", {"id": 3, "decision": "We go with A"}, {}),
+        (
+            "settings governance delegated --decider <@U123>",
+            "settings.governance",
+            {"mode": "delegated"},
+            {"decider": {"user_id": "U123"}},
+        ),
         ("\u201cpoll\u201d", "poll", {"options": []}, {}),
     ],
 )
@@ -143,6 +156,8 @@ def test_the_table_covers_every_command_in_the_design():
         "poll.extend",
         "poll.reopen",
         "poll.delete",
+        "poll.decide",
+        "settings.governance",
         "purpose.start",
         "purpose.status",
         "purpose.next",

@@ -1,0 +1,164 @@
+"""A poll's governance mode in words (`dialogs.core.modes`): the line under its question,
+the outcome as its mode states it, what follows the figures, and what its close logs.
+
+- joint: the result is the decision, as ever.
+- advisory: the result is advice, never "decided" or "won": "Advice to the partnership: …".
+- delegated: the vote, then "Waiting for <name> to decide." until the named decider records
+  the decision (`dialogs.polls.governance`), then "Decided by <name>: “…”".
+- committees in common: each organisation's own decision, then whether they agree
+  (`dialogs.polls.committees`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from dialogs.core import audit, effects
+from dialogs.core.actions import FormKind, RequestForm
+from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
+from dialogs.core.modes import ADVISORY, COMMITTEES, DELEGATED, how_it_decides, mode_of
+from dialogs.polls import committees
+from storage.models import AuditEntry, Collaborative, Member, Poll
+
+_CONSENT = {"Adopted: ": "consent given", "Not adopted: ": "consent not given"}
+
+
+def decider(session: Session, poll: Poll) -> Member | None:
+    """The member who decides a delegated poll (None for other modes)."""
+    if mode_of(poll.settings) != DELEGATED or "decider" not in poll.settings:
+        return None
+    return session.get(Member, poll.settings["decider"])
+
+
+def decider_name(session: Session, poll: Poll) -> str:
+    person = decider(session, poll)
+    return person.display_name if person else "the named decision-maker"
+
+
+def how_line(session: Session, poll: Poll) -> Context:
+    """ "How this decides: …", shown under the question before anyone votes."""
+    mode = mode_of(poll.settings)
+    return Context(text=how_it_decides(mode, decider_name(session, poll)))
+
+
+def outcome(result: dict[str, Any], poll: Poll, said: str, *, final: bool) -> str:
+    """The outcome `said` as the poll's mode states it (joint: unchanged)."""
+    mode = mode_of(poll.settings)
+    if mode == COMMITTEES and "committees" in result:
+        agreed = committees.agreement_line(result["committees"], consent=poll.type == "consent")
+        return agreed if final else f"So far: {agreed}"
+    if mode == ADVISORY:
+        return f"Advice to the partnership: {_not_a_decision(said)}"
+    if mode == DELEGATED:
+        return f"The vote: {_not_a_decision(said)}"
+    return said
+
+
+def as_vote(poll: Poll, said: str) -> str:
+    """An outcome `said` of the vote alone: not called a decision unless the vote decides."""
+    return _not_a_decision(said) if mode_of(poll.settings) in (ADVISORY, DELEGATED) else said
+
+
+def _not_a_decision(said: str) -> str:
+    """The vote's outcome without calling it decided: "came first", "consent given"."""
+    for decided, given in _CONSENT.items():
+        if said.startswith(decided):
+            return f"{given} ({said.removeprefix(decided).rstrip('.')})."
+    return said.replace("” won ", "” came first ", 1)
+
+
+def after_figures(session: Session, poll: Poll, result: dict[str, Any]) -> list[Text]:
+    """What the mode adds below a result: each organisation's decision (committees in
+    common), or who decides and what they decided (delegated, once the poll has closed)."""
+    mode = mode_of(poll.settings)
+    final = poll.status == "closed"
+    if mode == COMMITTEES and "committees" in result:
+        consent = poll.type == "consent"
+        return [
+            Text(text=committees.organisation_line(name, decided, consent=consent, final=final))
+            for name, decided in result["committees"]["organisations"].items()
+        ]
+    if mode == DELEGATED and final:
+        return [Text(text=decision_line(session, poll))]
+    return []
+
+
+def decision_line(session: Session, poll: Poll) -> str:
+    """ "Decided by <name>: “…”." once recorded, else who the partnership is waiting for."""
+    name = decider_name(session, poll)
+    if decision := poll.settings.get("decision"):
+        return f"Decided by {decision['by']}: “{decision['text']}”."
+    return f"Waiting for {name} to decide."
+
+
+def decide_button(poll: Poll) -> Actions:
+    """The decider's button, on their own view or result of a closed delegated poll."""
+    assert poll.id is not None
+    action = RequestForm(FormKind.DECISION, poll.id).encode()
+    return Actions(elements=[Button(label="Record the decision", action=action, style="primary")])
+
+
+def awaits(poll: Poll, member: Member | None) -> bool:
+    """Whether `member` is the decider of this closed, still undecided, delegated poll."""
+    return (
+        member is not None
+        and mode_of(poll.settings) == DELEGATED
+        and poll.status == "closed"
+        and "decision" not in poll.settings
+        and poll.settings.get("decider") == member.id
+    )
+
+
+def ask_decider(session: Session, now: datetime, collaborative: Collaborative, poll: Poll) -> None:
+    """At a delegated poll's close: tell its decider, privately, with the button to decide."""
+    person = decider(session, poll)
+    if person is None or (actor := effects.actor_of(session, person)) is None:
+        return
+    card = Card(
+        blocks=[
+            Heading(text=f"Poll #{poll.number} is closed: your decision"),
+            Text(text=poll.question),
+            Text(text="The partnership is waiting for you to record the decision."),
+            decide_button(poll),
+        ],
+        fallback=f"Poll #{poll.number} waits for your decision",
+    )
+    effects.notify(session, now, collaborative, actor, card)
+
+
+def forget_decision(poll: Poll) -> None:
+    """At a delegated poll's close: a reopened poll's earlier decision went with the earlier
+    result, so its decider decides again."""
+    if "decision" in poll.settings:
+        poll.settings = {k: v for k, v in poll.settings.items() if k != "decision"}
+
+
+def log_organisations(
+    session: Session, now: datetime, collaborative: Collaborative, poll: Poll, result: dict
+) -> None:
+    """At the close of committees in common: each organisation's decision, logged as that
+    organisation's own (not the closing coordinator's)."""
+    if mode_of(poll.settings) != COMMITTEES or "committees" not in result:
+        return
+    consent = poll.type == "consent"
+    for name, decided in result["committees"]["organisations"].items():
+        if decided["winner"] is not None:
+            said = f"decided: {committees.decision_of(decided, consent=consent)}"
+        else:
+            said = "reached no decision, " + ("tied" if decided["voters"] else "nobody voted")
+        row = audit.entry_row(
+            now,
+            collaborative,
+            None,
+            action=ORGANISATION_DECIDED,
+            summary=f"{said} (poll #{poll.number}: {poll.question})",
+            detail={"poll": poll.number, "outcome": decided["winner"]},
+            actor_name=name,
+        )
+        session.add(AuditEntry(**row))
+
+
+ORGANISATION_DECIDED = "poll.org-decision"
