@@ -38,6 +38,7 @@ DECISIONS = (
     "purpose.adopt",
     "checkin.add",
     "checkin.stop",
+    "review",
 )
 
 

@@ -149,4 +149,6 @@ def form_values(command: Command) -> dict[str, str]:
         values["quorum"] = str(flags["quorum"]["minimum"])
     if "remind" in flags:
         values["remind"] = f"{flags['remind'] // 60}m"
+    if "review" in flags:
+        values["review"] = flags["review"]
     return values

@@ -6,6 +6,7 @@ from dialogs.commands.syntax import CommandHandler
 from dialogs.core.actions import FormKind
 from dialogs.core.turn import FormRoute
 from dialogs.polls import ballot_forms, editing, extending, lifecycle, reminders, start, voting
+from dialogs.polls.reviews import command, outcomes
 
 COMMANDS: dict[str, CommandHandler] = {
     "poll": start.start,
@@ -18,6 +19,8 @@ COMMANDS: dict[str, CommandHandler] = {
     "poll.extend": extending.extend,
     "poll.reopen": editing.reopen,
     "poll.delete": editing.delete,
+    "decisions.review": command.set_review,
+    "decisions.reviews": outcomes.list_reviews,
 }
 
 FORMS: dict[FormKind, FormRoute] = {

@@ -98,6 +98,9 @@ from dialogs.commands.values import GrammarError, parse_duration
         ("POLL LIST", "poll.list", {}, {}),
         ("help all", "help", {"topic": "all"}, {}),
         ("poll remind 3", "poll.remind", {"id": 3}, {}),
+        ("decisions review 3 --in 6 months", "decisions.review", {"id": 3}, {"in": "6 months"}),
+        ("decisions reviews", "decisions.reviews", {}, {}),
+        ("purpose start --review 1 year", "purpose.start", {}, {"review": "1 year"}),
         ("\u201cpoll\u201d", "poll", {"options": []}, {}),
     ],
 )
@@ -138,6 +141,8 @@ def test_the_table_covers_every_command_in_the_design():
         "checkin.now",
         "checkin.skip",
         "decisions",
+        "decisions.review",
+        "decisions.reviews",
         "me.link",
         "me.export",
         "me.forget",
