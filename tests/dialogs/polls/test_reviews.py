@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import select
 
 from dialogs.core.cards import OpenForm
+from dialogs.core.events import ActionInvoked
 from dialogs.polls.reviews.outcomes import promises_kept
 from dialogs.ticker import Ticker
 from storage.models import AuditEntry, Poll, Review, Timer
@@ -17,6 +18,7 @@ from tests.support.conversation import (
     NORTH,
     SOUTH,
     Conversation,
+    all_at_once,
     buttons,
     channel,
     poll_buttons,
@@ -123,6 +125,25 @@ def test_a_coordinator_answers_once_and_the_log_keeps_it(chat, clock, database):
     with database.session() as session:
         (entry,) = session.exec(select(AuditEntry).where(AuditEntry.action == "review")).all()
     assert entry.detail == {"poll": 1, "outcome": "kept"}
+
+
+def test_two_coordinators_answering_at_once_record_one_answer(chat, clock, database):
+    assert "Ben Okafor is now a coordinator." in chat.says(
+        ASHA, NORTH, "role coordinator @Ben Okafor"
+    )
+    choices = answer_buttons(chat, clock, database)
+    clicks = [
+        ActionInvoked(ASHA, NORTH, choices["Still right"], {}),
+        ActionInvoked(BEN, SOUTH, choices["Drop it"], {}),
+    ]
+    told = [
+        "\n".join(text_of(e.card) for e in effects) for effects in all_at_once(clicks, chat.engine)
+    ]
+    assert sum("Recorded:" in text for text in told) == 1
+    assert sum("This review has already been answered." in text for text in told) == 1
+    with database.session() as session:
+        answers = session.exec(select(AuditEntry).where(AuditEntry.action == "review")).all()
+    assert len(answers) == 1
 
 
 def test_change_it_and_drop_it_say_what_happens_next(chat, clock, database):
