@@ -14,7 +14,6 @@ from sqlmodel import Session, select
 from dialogs.commands.when import describe
 from dialogs.core import timers
 from dialogs.core.turn import Refusal
-from dialogs.polls.reviews.dates import REVIEW_HINT
 from storage.models import Collaborative, Member, Review
 
 OUTCOME_WORDS = {
@@ -60,4 +59,7 @@ def round_adopted(session: Session, round_id: int, poll_id: int) -> None:
 def checked_after_close(review_at: datetime | None, closes_at: datetime | None) -> None:
     """A poll's review comes after its deadline: nothing is decided before it."""
     if review_at and closes_at and review_at <= closes_at:
-        raise Refusal("The review would come before the poll closes.", REVIEW_HINT)
+        raise Refusal(
+            "The review would come before the poll closes.",
+            "Choose a review date after the deadline, like `--review 6 months`.",
+        )
