@@ -99,6 +99,15 @@ def test_the_review_is_posted_once_in_every_channel_however_many_processes_tick(
         assert list(buttons(review)) == ["Still right", "Change it", "Drop it"]
 
 
+def test_a_review_due_while_concord_was_down_is_still_asked_once(chat, clock, database):
+    decided_poll(chat)
+    clock.advance(weeks=7)  # four weeks late: a review matters however late it comes
+    report = Ticker(database, clock).tick()
+    assert (report.fired, report.missed) == (1, 0)
+    chat.deliver()
+    assert len(review_messages(chat, NORTH)) == 1
+
+
 def answer_buttons(chat: Conversation, clock, database) -> dict[str, str]:
     decided_poll(chat)
     clock.advance(weeks=3)
