@@ -17,7 +17,7 @@ from dialogs.core import audit, effects
 from dialogs.core.actions import ReviewOutcome
 from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
 from dialogs.core.messages import MessageKey, review_key
-from dialogs.polls.render import poll_outcome, result_blocks
+from dialogs.polls.render import balanced_decides, poll_outcome, result_blocks
 from dialogs.polls.results import compute
 from dialogs.polls.reviews.setting import OUTCOME_WORDS
 from storage.models import Collaborative, Member, Poll, Review, Timer
@@ -72,16 +72,18 @@ def review_message(session: Session, key: MessageKey) -> Card | None:
 
 def review_card(session: Session, review: Review, poll: Poll, collaborative: Collaborative) -> Card:
     result = compute(session, poll)
-    outcome = poll_outcome(result, poll, final=True)
     decided = describe(poll.closed_at, collaborative.timezone) if poll.closed_at else "earlier"
     heading = f"Review of poll #{poll.number}: still right?"
     blocks: list[Any] = [
         Heading(text=heading),
         Text(text=poll.question),
         *result_blocks(result, session, poll),
-        Text(text=outcome),
-        Context(text=f"Decided {decided} · {result['voters']} voted · review date reached"),
     ]
+    if not (balanced_decides(result, poll) and result["voters"]):  # else said in the blocks
+        blocks.append(Text(text=poll_outcome(result, poll, final=True)))
+    blocks.append(
+        Context(text=f"Decided {decided} · {result['voters']} voted · review date reached")
+    )
     if review.outcome is None:
         blocks += [Text(text=ASKED), _buttons(review)]
     else:
