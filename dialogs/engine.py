@@ -41,6 +41,7 @@ from dialogs.core.actions import (
     RemindPoll,
     RequestForm,
     RequestPoll,
+    ReviewOutcome,
     Stance,
     SubmitForm,
     SubmitPoll,
@@ -67,6 +68,7 @@ from dialogs.polls import (
     voting,
 )
 from dialogs.polls import routes as poll_routes
+from dialogs.polls.reviews import asking, outcomes
 from dialogs.purpose import commands, stages
 from dialogs.purpose import groups as purpose_groups
 from dialogs.purpose import routes as purpose_routes
@@ -323,6 +325,8 @@ def _act(turn: Turn, action: Action | None, values: dict) -> None:
             start.submit_form(turn, values)
         case DraftChoice(draft_id, choice):
             start.from_draft(turn, draft_id, choice)
+        case ReviewOutcome(review_id, outcome):
+            outcomes.answer(turn, review_id, outcome)
         case _:
             raise stale_button()
 
@@ -349,6 +353,7 @@ _RENDERERS: dict[Kind, Callable[[Session, MessageKey], Card | None]] = {
     "poll": view.shared,
     "checkin": _checkin_message,
     "purpose": commands.purpose_card,
+    "review": asking.review_message,
 }
 
 

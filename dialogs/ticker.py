@@ -25,6 +25,7 @@ from dialogs.core.clock import Clock, utc_now
 from dialogs.core.timers import TickReport, isolated
 from dialogs.engine import REACTIONS
 from dialogs.polls import lifecycle, reminders
+from dialogs.polls.reviews import asking
 from dialogs.purpose import nudge as purpose_nudge
 from dialogs.purpose import stages
 from storage.database import Database
@@ -40,6 +41,7 @@ _HANDLERS: dict[str, Callable[[Session, datetime, Timer], None]] = {
     timers.PURPOSE_GATHER: stages.gathering_due,
     timers.PURPOSE_REVIEW: stages.review_due,
     timers.PURPOSE_NUDGE: purpose_nudge.nudge_due,
+    timers.DECISION_REVIEW: asking.review_due,
 }
 # A poll must close, a window end and a round move on however late; a reminder or a
 # nudge hours late is noise.
@@ -48,6 +50,7 @@ _ALWAYS_RUN = {
     timers.CHECKIN_CLOSE,
     timers.PURPOSE_GATHER,
     timers.PURPOSE_REVIEW,
+    timers.DECISION_REVIEW,
 }
 
 

@@ -40,6 +40,7 @@ DECISIONS = (
     "checkin.stop",
     "poll.decide",
     "poll.org-decision",
+    "review",
 )
 
 

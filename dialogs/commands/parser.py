@@ -251,7 +251,7 @@ def _bind_args(syntax: Syntax, tokens: list[Token]) -> dict[str, Any]:
 
 def _number_of(syntax: Syntax) -> str:
     """What an id argument numbers, in words: "The poll number", "The check-in number"."""
-    subject = {"checkin": "check-in"}.get(syntax.words[0], syntax.words[0])
+    subject = {"checkin": "check-in", "decisions": "poll"}.get(syntax.words[0], syntax.words[0])
     return f"The {subject} number"
 
 

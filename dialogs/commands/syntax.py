@@ -102,6 +102,9 @@ _POLL_FLAGS = (
     Flag("decider", "mention", placeholder="@person"),
 )
 
+# When a decision comes up for review: "6 months", "1 year" or a date (`polls.reviews.dates`).
+_REVIEW = Flag("review", "text", placeholder="6 months|DATE")
+
 # Whose people an organisation counts: a Microsoft tenant id, a workspace id (the first word
 # names the platform: `dialogs.collaborative.homes`).
 _HOME_FLAGS = (
@@ -255,7 +258,7 @@ SYNTAX: tuple[Syntax, ...] = (
             Arg("question", optional=True, placeholder='"Question?"'),
             Arg("options", many=True, optional=True, placeholder='"Option"'),
         ),
-        _POLL_FLAGS,
+        (*_POLL_FLAGS, _REVIEW),
         who="coordinator",
     ),
     Syntax(
@@ -277,7 +280,11 @@ SYNTAX: tuple[Syntax, ...] = (
         ("purpose", "start"),
         "start a purpose round",
         (),
-        (Flag("gather", "duration", placeholder="DURATION"), Flag("shortlist", "int", maximum=7)),
+        (
+            Flag("gather", "duration", placeholder="DURATION"),
+            Flag("shortlist", "int", maximum=7),
+            _REVIEW,
+        ),
         who="coordinator",
     ),
     Syntax("purpose.status", ("purpose", "status"), "show where the purpose round is"),
@@ -324,6 +331,19 @@ SYNTAX: tuple[Syntax, ...] = (
         "show the decision log (`--all`: every step too)",
         (),
         (Flag("all", "switch"), Flag("export", "choice", ("csv", "md"))),
+    ),
+    Syntax(
+        "decisions.review",
+        ("decisions", "review"),
+        "set the date a decided poll comes up for review: still right, change it or drop it",
+        (Arg("id", "id", placeholder="ID"),),
+        (Flag("in", "text", placeholder="6 months"), Flag("on", "text", placeholder="DATE")),
+        who="coordinator",
+    ),
+    Syntax(
+        "decisions.reviews",
+        ("decisions", "reviews"),
+        "list the reviews due and answered, and the promises kept",
     ),
     Syntax(
         "me.link",

@@ -334,6 +334,16 @@ class DraftChoice(Action):
     choice: str
 
 
+@dataclass(frozen=True)
+class ReviewOutcome(Action):
+    """A review's Still right, Change it or Drop it button (a coordinator's click counts)."""
+
+    FORMAT = "review:{}:{}"
+    PATTERN = re.compile(rf"review:{_ID}:(kept|changed|dropped)")
+    review_id: int
+    outcome: str
+
+
 @lru_cache(maxsize=4096)  # actions are immutable; a poll's few buttons are clicked many times
 def parse(text: str) -> Action | None:
     """The action `text` spells, or None: too long, unknown, or not exactly a format."""

@@ -4,7 +4,7 @@ A poll, a check-in run and a purpose round each post a message in every linked
 channel and update it in place as people vote, answer or propose. The outbox keeps
 each posted copy under a key, and the dispatcher asks the engine to re-render a key
 from the latest state. Keys are stored with posted messages, so their spelling is
-a contract with the database: `poll:7`, `checkin:12`, `purpose:3`, and the round's
+a contract with the database: `poll:7`, `checkin:12`, `purpose:3`, `review:4`, and the round's
 second and third messages `purpose:3:groups` and `purpose:3:adopted`. They are
 built and read here and nowhere else.
 """
@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from storage.models import CheckinRun, Poll, PurposeRound
+from storage.models import CheckinRun, Poll, PurposeRound, Review
 
-Kind = Literal["poll", "checkin", "purpose"]
-KINDS: tuple[Kind, ...] = ("poll", "checkin", "purpose")
+Kind = Literal["poll", "checkin", "purpose", "review"]
+KINDS: tuple[Kind, ...] = ("poll", "checkin", "purpose", "review")
 RoundPart = Literal["", "groups", "adopted"]
 ROUND_PARTS: tuple[RoundPart, ...] = ("", "groups", "adopted")
 
@@ -48,6 +48,11 @@ def round_key(purpose_round: PurposeRound, part: RoundPart = "") -> str:
     """The key of a purpose round's own message (updated at every stage), or of its
     themes (`groups`) or adopted-purpose (`adopted`) message."""
     return str(MessageKey("purpose", _ident(purpose_round.id), part))
+
+
+def review_key(review: Review) -> str:
+    """The key of a review's message (its buttons give way to the outcome once recorded)."""
+    return str(MessageKey("review", _ident(review.id)))
 
 
 def parse_key(key: str) -> MessageKey | None:

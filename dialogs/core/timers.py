@@ -24,6 +24,7 @@ CHECKIN_CLOSE = "checkin.close"
 PURPOSE_GATHER = "purpose.gather"
 PURPOSE_REVIEW = "purpose.review"
 PURPOSE_NUDGE = "purpose.nudge"
+DECISION_REVIEW = "decision.review"  # a decision comes up for review (`polls.reviews`)
 
 
 def schedule(

@@ -152,4 +152,6 @@ def form_values(command: Command) -> dict[str, str]:
         values["remind"] = f"{flags['remind'] // 60}m"
     if flags.get("rule") is not None:
         values |= {"rule": RULE_WORD, "rule-percent": str(flags["rule"])}
+    if "review" in flags:
+        values["review"] = flags["review"]
     return values

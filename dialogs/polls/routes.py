@@ -15,6 +15,7 @@ from dialogs.polls import (
     start,
     voting,
 )
+from dialogs.polls.reviews import command, outcomes
 
 COMMANDS: dict[str, CommandHandler] = {
     "poll": start.start,
@@ -28,6 +29,8 @@ COMMANDS: dict[str, CommandHandler] = {
     "poll.reopen": editing.reopen,
     "poll.delete": editing.delete,
     "poll.decide": decide.decide,
+    "decisions.review": command.set_review,
+    "decisions.reviews": outcomes.list_reviews,
 }
 
 FORMS: dict[FormKind, FormRoute] = {

@@ -26,6 +26,7 @@ from dialogs.polls import governance
 from dialogs.polls.agreement import RULE, RULE_REFUSED
 from dialogs.polls.confirm import close_button
 from dialogs.polls.render import render_poll
+from dialogs.polls.reviews import setting as reviews
 from storage.models import Collaborative, Member, Organisation, Poll, PollOption
 from storage.numbering import next_number
 
@@ -44,6 +45,7 @@ class PollSpec:
     closes_at: datetime | None = None
     remind_after: int | None = None  # seconds after the poll opens
     description: str = ""
+    review_at: datetime | None = None  # when the decision comes up for review
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Timing:
     now: datetime
     closes_at: datetime | None = None
     remind_after: int | None = None
+    review_at: datetime | None = None
 
 
 def validated_spec(
@@ -71,6 +74,7 @@ def validated_spec(
             "The reminder would come after the poll closes.",
             "Use a shorter `--remind`, or a later `--closes`.",
         )
+    reviews.checked_after_close(timing.review_at, timing.closes_at)
     return PollSpec(
         question,
         cleaned,
@@ -79,6 +83,7 @@ def validated_spec(
         timing.closes_at,
         timing.remind_after,
         description,
+        timing.review_at,
     )
 
 
@@ -279,6 +284,8 @@ def create_poll(
             "reminder",
             now + timedelta(seconds=spec.remind_after),
         )
+    if spec.review_at:
+        reviews.keep(session, now, collaborative, by, spec.review_at, poll_id=poll.id)
     audit.record(
         session,
         now,
@@ -297,12 +304,15 @@ def create_poll(
 
 
 def _timing_note(collaborative: Collaborative, spec: PollSpec, now: datetime, number: int) -> str:
-    closing = (
-        f"It closes {describe(spec.closes_at, collaborative.timezone)}."
+    zone = collaborative.timezone
+    notes = [
+        f"It closes {describe(spec.closes_at, zone)}."
         if spec.closes_at
         else f"Close it with `poll close {number}`."
-    )
-    if not spec.remind_after:
-        return closing
-    remind_at = describe(now + timedelta(seconds=spec.remind_after), collaborative.timezone)
-    return f"{closing} Members who haven't voted get one reminder {remind_at}."
+    ]
+    if spec.remind_after:
+        remind_at = describe(now + timedelta(seconds=spec.remind_after), zone)
+        notes.append(f"Members who haven't voted get one reminder {remind_at}.")
+    if spec.review_at:
+        notes.append(f"The decision comes up for review {describe(spec.review_at, zone)}.")
+    return " ".join(notes)

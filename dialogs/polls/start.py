@@ -7,6 +7,7 @@ also creates the poll; this module only reads commands and forms.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from dialogs.commands.syntax import Command
@@ -33,6 +34,7 @@ from dialogs.core.modes import DELEGATED, JOINT, MODES
 from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES, RESULTS
 from dialogs.core.turn import Problem, Refusal, Turn
 from dialogs.polls import preview
+from dialogs.polls.reviews.dates import review_date
 from dialogs.polls.setup import (
     MAX_DESCRIPTION,
     MAX_OPTIONS,
@@ -45,11 +47,12 @@ from dialogs.polls.setup import (
 from storage.models import Collaborative
 
 _YES = [Choice(label="yes", value="yes")]
-_TIMING = ("closes", "remind")
+# An edited poll's deadline moves with `poll extend`, its review with `decisions review`.
+_TIMING = ("closes", "remind", "review")
 _RULES = {
     NO_RULE: "no",
     RULE_WORD: "yes: the share below in every organisation that votes",
-}  # an edited poll's deadline moves with `poll extend`
+}
 
 
 def start(turn: Turn, command: Command) -> None:
@@ -98,8 +101,14 @@ def spec_from_command(turn: Turn, command: Command) -> PollSpec:
         command.args.get("question", ""),
         command.args.get("options", []),
         flags,
-        Timing(turn.now, closes_at, flags.get("remind")),
+        Timing(turn.now, closes_at, flags.get("remind"), _review_at(turn, flags.get("review"))),
     )
+
+
+def _review_at(turn: Turn, typed: str | None) -> datetime | None:
+    """When the decision comes up for review (`--review 6 months`, or a date)."""
+    collaborative, _ = turn.in_collaborative()
+    return review_date(typed, turn.now, collaborative.timezone) if typed else None
 
 
 def poll_form(
@@ -163,6 +172,7 @@ def _form(timezone: str, action: str, values: dict[str, str] | None, error: str 
             _deadline(values, timezone),
             _text(values, "remind", "Remind those who haven't voted after", "24h", length=20),
             *_governance(values),
+            _text(values, "review", "Review the decision in (or on)", "6 months", length=40),
         ],
     )
 
@@ -319,4 +329,5 @@ def _timing_from_form(turn: Turn, collaborative: Collaborative, typed: dict[str,
         turn.now,
         parse_picked(closes, turn.now, collaborative.timezone) if closes else None,
         parse_duration(remind, "“Remind after”") if remind else None,
+        _review_at(turn, typed.get("review")),
     )

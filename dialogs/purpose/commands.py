@@ -36,6 +36,8 @@ from dialogs.core.cards import (
 from dialogs.core.messages import MessageKey, round_key
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls import lifecycle
+from dialogs.polls.reviews import setting as reviews
+from dialogs.polls.reviews.dates import review_date
 from dialogs.purpose import rounds
 from dialogs.purpose.cards import (
     render_adopted,
@@ -51,6 +53,7 @@ from storage.models import Collaborative, Member, Poll, Proposal, PurposeRound
 from storage.numbering import next_number
 
 MAX_PROMPT = 200
+DEFAULT_REVIEW = "1 year"  # a purpose round always asks for a review date
 
 
 # Commands
@@ -60,7 +63,13 @@ def start(turn: Turn, command: Command) -> None:
     collaborative, member = turn.require_coordinator("start a purpose round")
     if running := rounds.running_round(turn.session, collaborative.id or 0):
         raise _already_running(running, collaborative)
+    review_at = review_date(
+        command.flags.get("review", DEFAULT_REVIEW), turn.now, collaborative.timezone
+    )
     purpose_round = _open_round(turn, collaborative, member, command)
+    reviews.keep(
+        turn.session, turn.now, collaborative, member, review_at, round_id=purpose_round.id
+    )
     assert purpose_round.stage_ends_at is not None
     ends = describe(purpose_round.stage_ends_at, collaborative.timezone)
     turn.audit(
@@ -74,6 +83,14 @@ def start(turn: Turn, command: Command) -> None:
     )
     rounds.load_grouping().prepare_in_background([])  # the model, before anyone waits for it
     turn.reply(_started_card(purpose_round, channels, ends))
+    default = (
+        "" if "review" in command.flags else " (a year on, the default; `--review` sets another)"
+    )
+    turn.say(
+        f"The purpose it adopts comes up for review {describe(review_at, collaborative.timezone)}"
+        f"{default}.",
+        "Every linked channel will be asked then: Still right, Change it or Drop it.",
+    )
 
 
 def _open_round(

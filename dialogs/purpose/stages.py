@@ -23,6 +23,7 @@ from dialogs.core.messages import round_key
 from dialogs.core.reactions import PollClosed
 from dialogs.polls import agreement
 from dialogs.polls.results import compute
+from dialogs.polls.reviews import setting as reviews
 from dialogs.polls.setup import PollSpec, create_poll
 from dialogs.purpose import news, rounds
 from dialogs.purpose.cards import (
@@ -311,6 +312,7 @@ def poll_closed(session: Session, closed: PollClosed) -> None:
 def _adopt(step: Step) -> None:
     step.round.purpose = step.round.draft
     step.enter(rounds.ADOPTED)
+    reviews.round_adopted(step.session, step.round.id or 0, step.round.current_poll_id or 0)
     step.record(
         "purpose.adopt",
         f"adopted the shared purpose “{step.round.purpose}”",

@@ -25,6 +25,7 @@ from storage.models.polls import (
     new_ballot_id,
 )
 from storage.models.records import AuditEntry, Export, PlaygroundMessage, Timer
+from storage.models.reviews import Review
 from storage.models.rounds import Proposal, ProposalGroup, PurposeRound
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "Proposal",
     "ProposalGroup",
     "PurposeRound",
+    "Review",
     "ROLES",
     "Timer",
     "new_ballot_id",

@@ -125,6 +125,9 @@ from dialogs.commands.values import GrammarError, parse_duration
             {"mode": "delegated"},
             {"decider": {"user_id": "U123"}},
         ),
+        ("decisions review 3 --in 6 months", "decisions.review", {"id": 3}, {"in": "6 months"}),
+        ("decisions reviews", "decisions.reviews", {}, {}),
+        ("purpose start --review 1 year", "purpose.start", {}, {"review": "1 year"}),
         ("\u201cpoll\u201d", "poll", {"options": []}, {}),
     ],
 )
@@ -168,6 +171,8 @@ def test_the_table_covers_every_command_in_the_design():
         "checkin.now",
         "checkin.skip",
         "decisions",
+        "decisions.review",
+        "decisions.reviews",
         "me.link",
         "me.export",
         "me.forget",

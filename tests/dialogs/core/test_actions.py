@@ -20,6 +20,7 @@ from dialogs.core.actions import (
     RemindPoll,
     RequestForm,
     RequestPoll,
+    ReviewOutcome,
     Stance,
     Subject,
     SubmitForm,
@@ -54,6 +55,10 @@ GOLDEN = [
     *[(DraftChoice(5, choice), f"draft:5:{choice}") for choice in ("post", "edit", "cancel")],
     *[(RequestForm(kind, 5), f"form:{kind.value}:5") for kind in FormKind],
     *[(SubmitForm(kind, 5), f"submit:{kind.value}:5") for kind in FormKind],
+    *[
+        (ReviewOutcome(6, outcome), f"review:6:{outcome}")
+        for outcome in ("kept", "changed", "dropped")
+    ],
 ]
 
 
@@ -82,7 +87,7 @@ def test_each_action_encodes_to_todays_string_and_parses_back(action, text):
 def test_every_action_kind_has_a_golden_string():
     kinds = {type(action) for action, _ in GOLDEN}
     assert kinds == {kind for each in actions._PREFIXES.values() for kind in each}
-    assert len(kinds) == 18
+    assert len(kinds) == 19
 
 
 def test_the_largest_ids_a_button_may_carry_round_trip():

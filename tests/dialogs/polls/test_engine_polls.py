@@ -286,6 +286,7 @@ def test_the_poll_form_starts_a_poll_and_keeps_input_when_it_refuses(chat):
         "remind",
         "mode",
         "decider",
+        "review",
     ]
     refused = chat.submits(
         ASHA, NORTH, form.action, {"question": "Q?", "options": "A\nA", "type": "single", "max": ""}

@@ -1,0 +1,117 @@
+"""A review falling due: asked once in every linked channel, with the decision it is about.
+
+The message shows the original decision (its question, outcome, figures and when it was
+decided) and three buttons, Still right, Change it and Drop it; once a coordinator has
+answered, it shows the answer instead (`outcomes`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from dialogs.commands.when import describe
+from dialogs.core import audit, effects
+from dialogs.core.actions import ReviewOutcome
+from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
+from dialogs.core.messages import MessageKey, review_key
+from dialogs.polls.render import balanced_decides, poll_outcome, result_blocks
+from dialogs.polls.results import compute
+from dialogs.polls.reviews.setting import OUTCOME_WORDS
+from storage.models import Collaborative, Member, Poll, Review, Timer
+
+ASKED = "Is this decision still right? A coordinator records the answer in the decision log."
+
+
+def review_due(session: Session, now: datetime, timer: Timer) -> None:
+    """The review's timer: ask in every channel, or note that nothing was decided to review."""
+    review = session.get(Review, timer.subject_id)
+    if review is None or review.posted_at is not None or review.outcome is not None:
+        return
+    collaborative = session.get(Collaborative, review.collaborative_id)
+    assert collaborative is not None
+    poll = session.get(Poll, review.poll_id) if review.poll_id else None
+    if poll is None or poll.status != "closed":
+        review.outcome, review.decided_at = "lapsed", now
+        what = f"poll #{poll.number}" if poll else "the purpose round"
+        audit.record(
+            session,
+            now,
+            collaborative,
+            None,
+            "review.lapsed",
+            f"had nothing to review for {what}: it was not decided by its review date",
+        )
+        return
+    review.posted_at = now
+    audit.record(
+        session,
+        now,
+        collaborative,
+        None,
+        "review.asked",
+        f"asked every channel to review poll #{poll.number}: {poll.question}",
+        poll=poll.number,
+    )
+    card = review_card(session, review, poll, collaborative)
+    effects.post_everywhere(session, now, collaborative, card, review_key(review))
+
+
+def review_message(session: Session, key: MessageKey) -> Card | None:
+    """The review's message as it stands now (the renderer of `review:<id>` keys)."""
+    review = session.get(Review, key.ident)
+    poll = session.get(Poll, review.poll_id) if review and review.poll_id else None
+    if review is None or poll is None:
+        return None
+    collaborative = session.get(Collaborative, review.collaborative_id)
+    assert collaborative is not None
+    return review_card(session, review, poll, collaborative)
+
+
+def review_card(session: Session, review: Review, poll: Poll, collaborative: Collaborative) -> Card:
+    result = compute(session, poll)
+    decided = describe(poll.closed_at, collaborative.timezone) if poll.closed_at else "earlier"
+    heading = f"Review of poll #{poll.number}: still right?"
+    blocks: list[Any] = [
+        Heading(text=heading),
+        Text(text=poll.question),
+        *result_blocks(result, session, poll),
+    ]
+    if not (balanced_decides(result, poll) and result["voters"]):  # else said in the blocks
+        blocks.append(Text(text=poll_outcome(result, poll, final=True)))
+    blocks.append(
+        Context(text=f"Decided {decided} · {result['voters']} voted · review date reached")
+    )
+    if review.outcome is None:
+        blocks += [Text(text=ASKED), _buttons(review)]
+    else:
+        blocks.append(Text(text=recorded(session, review, collaborative)))
+    return Card(blocks=blocks, fallback=f"{heading} {poll.question}")
+
+
+def recorded(session: Session, review: Review, collaborative: Collaborative) -> str:
+    """What was answered, by whom and when: "Answer: Still right (Asha Patel, …)"."""
+    member = session.get(Member, review.decided_by) if review.decided_by else None
+    when = describe(review.decided_at, collaborative.timezone) if review.decided_at else ""
+    who = f"{member.display_name}, " if member else ""
+    return f"Answer: {OUTCOME_WORDS[review.outcome or 'lapsed']} ({who}{when})."
+
+
+def _buttons(review: Review) -> Actions:
+    assert review.id is not None
+    return Actions(
+        elements=[
+            Button(
+                label=OUTCOME_WORDS[outcome],
+                action=ReviewOutcome(review.id, outcome).encode(),
+                style=style,
+            )
+            for outcome, style in (
+                ("kept", "primary"),
+                ("changed", "default"),
+                ("dropped", "danger"),
+            )
+        ]
+    )

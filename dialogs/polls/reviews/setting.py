@@ -1,0 +1,65 @@
+"""Keeping a review date: with a new poll or a purpose round (`command`: for a decision
+already made).
+
+Each review has a durable timer (`dialogs.core.timers`), set in the transaction that
+keeps the date, so the review is asked once at its date however many processes tick.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from dialogs.commands.when import describe
+from dialogs.core import timers
+from dialogs.core.turn import Refusal
+from storage.models import Collaborative, Member, Review
+
+OUTCOME_WORDS = {
+    "kept": "Still right",
+    "changed": "Change it",
+    "dropped": "Drop it",
+    "lapsed": "Not asked: nothing was decided by then",
+}
+
+
+def keep(
+    session: Session,
+    now: datetime,
+    collaborative: Collaborative,
+    by: Member,
+    due_at: datetime,
+    **subject: int,
+) -> Review:
+    """A new review of the poll or the purpose round `subject` names, due at `due_at`."""
+    assert collaborative.id is not None and by.id is not None
+    review = Review(
+        collaborative_id=collaborative.id, due_at=due_at, set_by=by.id, set_at=now, **subject
+    )
+    session.add(review)
+    session.flush()
+    assert review.id is not None
+    timers.schedule(session, collaborative.id, timers.DECISION_REVIEW, review.id, "due", due_at)
+    return review
+
+
+def reviewed_on(review: Review, collaborative: Collaborative) -> str:
+    return describe(review.due_at, collaborative.timezone)
+
+
+def round_adopted(session: Session, round_id: int, poll_id: int) -> None:
+    """A purpose round adopted its purpose by poll `poll_id`: that poll is what its review
+    (if it has one) shows."""
+    review = session.exec(select(Review).where(Review.round_id == round_id)).first()
+    if review is not None:
+        review.poll_id = poll_id
+
+
+def checked_after_close(review_at: datetime | None, closes_at: datetime | None) -> None:
+    """A poll's review comes after its deadline: nothing is decided before it."""
+    if review_at and closes_at and review_at <= closes_at:
+        raise Refusal(
+            "The review would come before the poll closes.",
+            "Choose a review date after the deadline, like `--review 6 months`.",
+        )
