@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from dialogs.checkins import answers, runs, summary
 from dialogs.checkins import routes as checkin_routes
-from dialogs.collaborative import channels, directory, members
+from dialogs.collaborative import channels, deputies, directory, members
 from dialogs.collaborative import routes as collaborative_routes
 from dialogs.collaborative import setup as collaborative_setup
 from dialogs.commands.help import NOT_YET
@@ -30,12 +30,15 @@ from dialogs.core.actions import (
     Action,
     Answer,
     ClosePoll,
+    DeputyAnswer,
     DraftChoice,
     EditGroups,
     FormKind,
     Merge,
     Mute,
     MutePoll,
+    ProxyForm,
+    ProxySubmit,
     ReasonForm,
     ReasonSubmit,
     RemindPoll,
@@ -61,6 +64,7 @@ from dialogs.polls import (
     chart_data,
     click_batches,
     lifecycle,
+    proxy,
     reminders,
     start,
     view,
@@ -323,6 +327,12 @@ def _act(turn: Turn, action: Action | None, values: dict) -> None:
             start.submit_form(turn, values)
         case DraftChoice(draft_id, choice):
             start.from_draft(turn, draft_id, choice)
+        case DeputyAnswer(deputy_id, answer):
+            deputies.answer_by_button(turn, deputy_id, answer)
+        case ProxyForm(poll_id, member_id):
+            proxy.open_proxy_form(turn, poll_id, member_id)
+        case ProxySubmit(poll_id, member_id):
+            proxy.submit_proxy(turn, poll_id, member_id, values)
         case _:
             raise stale_button()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.collaborative import decisions, identity_link, members, roles
+from dialogs.collaborative import decisions, deputies, identity_link, members, roles
 from dialogs.collaborative import setup as collaborative_setup
 from dialogs.collaborative.homes import org_unmap
 from dialogs.commands.syntax import CommandHandler
@@ -17,4 +17,9 @@ COMMANDS: dict[str, CommandHandler] = {
     "settings.newcomers": roles.newcomers,
     "decisions": decisions.decisions,
     "me.link": identity_link.me_link,
+    "deputy": deputies.name_deputy,
+    "deputy.accept": deputies.accept,
+    "deputy.decline": deputies.decline,
+    "deputy.end": deputies.end,
+    "deputy.list": deputies.list_deputies,
 }

@@ -50,6 +50,7 @@ class Subject(StrEnum):
     DRAFT = "draft"
     COLLABORATIVE = "collaborative"  # the id is the collaborative's own
     NONE = "none"  # a channel button: never scoped from a private place
+    DEPUTY = "deputy"  # a member's deputy (`storage.models.Deputy`)
 
 
 class FormKind(StrEnum):
@@ -332,6 +333,42 @@ class DraftChoice(Action):
     choice: str
 
 
+@dataclass(frozen=True)
+class DeputyAnswer(Action):
+    """The Accept or Decline button of the private message asking someone to be a deputy."""
+
+    FORMAT = "deputy:{}:{}"
+    PATTERN = re.compile(rf"deputy:{_ID}:(accept|decline)")
+    SUBJECT = Subject.DEPUTY
+    deputy_id: int
+    answer: str
+
+
+@dataclass(frozen=True)
+class _Proxy(Action):
+    """A deputy's ballot for the member `member_id` in poll `poll_id`."""
+
+    SUBJECT = Subject.POLL
+    poll_id: int
+    member_id: int
+
+
+@dataclass(frozen=True)
+class ProxyForm(_Proxy):
+    """A deputy's Vote-for button: opens the ballot for the member they stand in for."""
+
+    FORMAT = "form:proxy:{}:{}"
+    PATTERN = re.compile(rf"form:proxy:{_ID}:{_ID}")
+
+
+@dataclass(frozen=True)
+class ProxySubmit(_Proxy):
+    """The ballot a deputy fills in for their member, submitted."""
+
+    FORMAT = "submit:proxy:{}:{}"
+    PATTERN = re.compile(rf"submit:proxy:{_ID}:{_ID}")
+
+
 @lru_cache(maxsize=4096)  # actions are immutable; a poll's few buttons are clicked many times
 def parse(text: str) -> Action | None:
     """The action `text` spells, or None: too long, unknown, or not exactly a format."""
@@ -364,7 +401,7 @@ def is_vote(text: str) -> bool:
 
 def opens_form(text: str) -> bool:
     """Does a button carrying `text` open a form (so a platform may open it as a dialog)?"""
-    return isinstance(parse(text), RequestForm | ReasonForm | RequestPoll)
+    return isinstance(parse(text), RequestForm | ReasonForm | RequestPoll | ProxyForm)
 
 
 def _types(kind: type[Action]) -> tuple[Callable[[str], Any], ...]:

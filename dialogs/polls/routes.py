@@ -5,7 +5,16 @@ from __future__ import annotations
 from dialogs.commands.syntax import CommandHandler
 from dialogs.core.actions import FormKind
 from dialogs.core.turn import FormRoute
-from dialogs.polls import ballot_forms, editing, extending, lifecycle, reminders, start, voting
+from dialogs.polls import (
+    ballot_forms,
+    editing,
+    extending,
+    lifecycle,
+    proxy,
+    reminders,
+    start,
+    voting,
+)
 
 COMMANDS: dict[str, CommandHandler] = {
     "poll": start.start,
@@ -18,6 +27,7 @@ COMMANDS: dict[str, CommandHandler] = {
     "poll.extend": extending.extend,
     "poll.reopen": editing.reopen,
     "poll.delete": editing.delete,
+    "vote": proxy.vote_command,
 }
 
 FORMS: dict[FormKind, FormRoute] = {

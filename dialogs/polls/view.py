@@ -8,6 +8,8 @@ person alone, through Universal Actions): the shared message, plus what is their
 - An observer sees no vote buttons, and how to become a member.
 - A coordinator also sees Close, Extend and Remind while the poll is open: these are on no
   shared message and on nobody else's view.
+- A deputy also sees “Vote for <member>” on an open poll that isn't anonymous, which opens
+  the ballot of the member they stand in for (`dialogs.polls.proxy`).
 - Someone who isn't a member sees the shared message (nothing of theirs is known), or, where
   newcomers start as observers, the observer's view.
 
@@ -22,6 +24,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from dialogs.collaborative.deputies import represented
 from dialogs.collaborative.members import known_member
 from dialogs.commands.when import describe
 from dialogs.core.actions import FormKind, ReasonForm, RemindPoll, RequestForm, Stance, Vote
@@ -30,6 +33,7 @@ from dialogs.core.events import Actor
 from dialogs.core.messages import MessageKey
 from dialogs.polls.ballot_forms import described
 from dialogs.polls.confirm import close_button
+from dialogs.polls.proxy import vote_for_button
 from dialogs.polls.render import poll_message, render_poll, vote_controls
 from dialogs.polls.results import has_voted, options, visible_to_all
 from dialogs.polls.voting import own_ballot
@@ -85,6 +89,8 @@ def _members_view(
     figures = visible_to_all(poll) or (after_vote and voted)
     if figures and not visible_to_all(poll):
         personal.append(Context(text=AFTER_VOTE))
+    if open_now and not anonymous and (someone := represented(session, member, now)):
+        controls.append(Actions(elements=[vote_for_button(poll, someone)]))  # a deputy's
     if member.role == "coordinator" and open_now:
         controls.append(coordinator_controls(poll))
     return poll_message(session, poll, figures=figures, controls=controls, personal=personal)
