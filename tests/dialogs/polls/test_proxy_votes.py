@@ -9,6 +9,7 @@ from sqlmodel import col, select
 
 from dialogs.core.cards import Notify, OpenForm
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued
+from dialogs.polls import ballot_csv
 from storage.models import AuditEntry, Ballot, Member
 from tests.support.conversation import (
     ASHA,
@@ -23,6 +24,7 @@ from tests.support.conversation import (
     poll_buttons,
     text_of,
 )
+from tests.support.recount import recounted_and_announced
 
 ERIN = person("erin", "Erin Walsh")
 FOR_BEN = "Vote for Ben Okafor"
@@ -197,3 +199,35 @@ def test_only_a_current_deputy_may_vote_for_someone(chat, clock):
     clock.advance(days=7, minutes=1)  # the period has ended
     assert chat.clicks(CARYS, NORTH, forged).startswith(not_deputy)
     assert ballots(chat) == []
+
+
+def test_the_export_says_who_cast_each_ballot_and_recounts_exactly(chat, database, tmp_path):
+    chat.says(ASHA, NORTH, 'poll "Lunch?" "Soup" "=Pie"')
+    chat.says(CARYS, NORTH, "vote 1 2 --for @Ben Okafor")
+    chat.says(CARYS, NORTH, "vote 1 Soup")
+    chat.says(DEE, NORTH, "vote 1 Soup")
+    chat.says(ASHA, NORTH, "poll close 1")
+    _, file = chat.exports(ASHA, NORTH, "poll export 1")
+    lines = file.content.decode().splitlines()
+    assert lines[0] == "# concord-ballots v2"
+    assert lines[3] == "ballot,organisation,cast-by,Soup,'=Pie"
+    rows = sorted(line.split(",")[1:] for line in lines[4:])
+    assert rows == [
+        ["Trust A", "", "1", ""],
+        ["Trust A", "Carys Jones", "", "1"],
+        ["Trust B", "", "1", ""],
+    ]
+    export = ballot_csv.read(file.content.decode())
+    assert sorted(map(str, export.cast_by or [])) == ["Carys Jones", "None", "None"]
+    recounted, announced = recounted_and_announced(database, file, tmp_path)
+    assert recounted == announced + "\n"
+
+
+def test_an_anonymous_polls_export_keeps_the_first_format(chat):
+    chat.says(ASHA, NORTH, 'poll "Lunch?" "Soup" "Pie" --anonymous')
+    chat.clicks(BEN, NORTH, poll_buttons(chat.last_message(NORTH))["Pie"])
+    chat.says(ASHA, NORTH, "poll close 1")
+    _, file = chat.exports(ASHA, NORTH, "poll export 1")
+    lines = file.content.decode().splitlines()
+    assert (lines[0], lines[3]) == ("# concord-ballots v1", "ballot,organisation,Soup,Pie")
+    assert ballot_csv.read(file.content.decode()).cast_by is None
