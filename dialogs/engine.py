@@ -37,8 +37,6 @@ from dialogs.core.actions import (
     Merge,
     Mute,
     MutePoll,
-    ProxyForm,
-    ProxySubmit,
     ReasonForm,
     ReasonSubmit,
     RemindPoll,
@@ -64,7 +62,6 @@ from dialogs.polls import (
     chart_data,
     click_batches,
     lifecycle,
-    proxy,
     reminders,
     start,
     view,
@@ -329,10 +326,6 @@ def _act(turn: Turn, action: Action | None, values: dict) -> None:
             start.from_draft(turn, draft_id, choice)
         case DeputyAnswer(deputy_id, answer):
             deputies.answer_by_button(turn, deputy_id, answer)
-        case ProxyForm(poll_id, member_id):
-            proxy.open_proxy_form(turn, poll_id, member_id)
-        case ProxySubmit(poll_id, member_id):
-            proxy.submit_proxy(turn, poll_id, member_id, values)
         case _:
             raise stale_button()
 

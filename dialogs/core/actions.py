@@ -67,6 +67,7 @@ class FormKind(StrEnum):
     GROUP = "group"  # edit a theme
     POLL_EDIT = "poll-edit"  # change a poll (`poll edit`)
     POLL_EXTEND = "poll-extend"  # a later deadline (`poll extend`), from a coordinator's view
+    PROXY = "proxy"  # a deputy's ballot for the member they stand in for
 
     @property
     def subject(self) -> Subject:
@@ -85,6 +86,7 @@ _FORM_SUBJECTS = {
     FormKind.GROUP: Subject.GROUP,
     FormKind.POLL_EDIT: Subject.POLL,
     FormKind.POLL_EXTEND: Subject.POLL,
+    FormKind.PROXY: Subject.POLL,
 }
 _FORM_KINDS = "|".join(re.escape(kind) for kind in FormKind)
 
@@ -335,38 +337,13 @@ class DraftChoice(Action):
 
 @dataclass(frozen=True)
 class DeputyAnswer(Action):
-    """The Accept or Decline button of the private message asking someone to be a deputy."""
+    """Accept or Decline, on the private message asking someone to be a deputy."""
 
     FORMAT = "deputy:{}:{}"
     PATTERN = re.compile(rf"deputy:{_ID}:(accept|decline)")
     SUBJECT = Subject.DEPUTY
     deputy_id: int
     answer: str
-
-
-@dataclass(frozen=True)
-class _Proxy(Action):
-    """A deputy's ballot for the member `member_id` in poll `poll_id`."""
-
-    SUBJECT = Subject.POLL
-    poll_id: int
-    member_id: int
-
-
-@dataclass(frozen=True)
-class ProxyForm(_Proxy):
-    """A deputy's Vote-for button: opens the ballot for the member they stand in for."""
-
-    FORMAT = "form:proxy:{}:{}"
-    PATTERN = re.compile(rf"form:proxy:{_ID}:{_ID}")
-
-
-@dataclass(frozen=True)
-class ProxySubmit(_Proxy):
-    """The ballot a deputy fills in for their member, submitted."""
-
-    FORMAT = "submit:proxy:{}:{}"
-    PATTERN = re.compile(rf"submit:proxy:{_ID}:{_ID}")
 
 
 @lru_cache(maxsize=4096)  # actions are immutable; a poll's few buttons are clicked many times
@@ -401,7 +378,7 @@ def is_vote(text: str) -> bool:
 
 def opens_form(text: str) -> bool:
     """Does a button carrying `text` open a form (so a platform may open it as a dialog)?"""
-    return isinstance(parse(text), RequestForm | ReasonForm | RequestPoll | ProxyForm)
+    return isinstance(parse(text), RequestForm | ReasonForm | RequestPoll)
 
 
 def _types(kind: type[Action]) -> tuple[Callable[[str], Any], ...]:

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from dialogs.collaborative.deputies import standing_in
+from dialogs.collaborative.deputies import represented, standing_in
 from dialogs.collaborative.members import resolve_person
 from dialogs.commands.syntax import Command
 from dialogs.commands.values import parse_mention
 from dialogs.core import effects, readable
-from dialogs.core.actions import ProxyForm, ProxySubmit, read_id
+from dialogs.core.actions import FormKind, RequestForm, SubmitForm, read_id
 from dialogs.core.cards import (
     Actions,
     ActorModel,
@@ -64,7 +64,7 @@ def checked_proxy(turn: Turn, poll_id: int, member_id: int) -> Checked:
     acting deputy may cast for member `member_id` now, or a Refusal saying why not."""
     collaborative, deputy = turn.in_collaborative()
     poll = poll_in(turn, collaborative, poll_id)
-    member = turn.session.get(Member, member_id)
+    member = turn.session.get(Member, member_id) if member_id else None
     if member is None or standing_in(turn.session, deputy, member_id, turn.now) is None:
         raise Refusal(
             "You aren't anyone's deputy for that vote now, so you can't cast it.",
@@ -93,11 +93,19 @@ def checked_proxy(turn: Turn, poll_id: int, member_id: int) -> Checked:
 
 
 def vote_for_button(poll: Poll, member: Member) -> Button:
-    """The deputy's button opening `member`'s ballot."""
-    assert poll.id is not None and member.id is not None
+    """The deputy's button opening the ballot of `member`, the one they stand in for now."""
+    assert poll.id is not None
     return Button(
-        label=f"Vote for {member.display_name}", action=ProxyForm(poll.id, member.id).encode()
+        label=f"Vote for {member.display_name}",
+        action=RequestForm(FormKind.PROXY, poll.id).encode(),
     )
+
+
+def _standing_in_for(turn: Turn) -> int:
+    """The member the acting deputy stands in for now (a deputy has one at a time)."""
+    _, deputy = turn.in_collaborative()
+    member = represented(turn.session, deputy, turn.now)
+    return member.id if member is not None and member.id is not None else 0
 
 
 # Typing
@@ -159,14 +167,10 @@ def _option(turn: Turn, poll: Poll, choice: str) -> PollOption:
 
 
 def open_proxy_form(
-    turn: Turn,
-    poll_id: int,
-    member_id: int,
-    error: str | None = None,
-    typed: dict[str, Any] | None = None,
+    turn: Turn, poll_id: int, error: str | None = None, typed: dict[str, Any] | None = None
 ) -> None:
     """The Vote-for button: the member's ballot, with their deputy's last vote filled in."""
-    _, _, member, poll, previous = checked_proxy(turn, poll_id, member_id)
+    _, _, member, poll, previous = checked_proxy(turn, poll_id, _standing_in_for(turn))
     values = typed if typed is not None else _prefilled(poll, previous)
     turn.replies.append(
         OpenForm(actor=ActorModel.of(turn.actor), form=_form(turn, poll, member, values, error))
@@ -186,9 +190,9 @@ def _prefilled(poll: Poll, previous: Ballot | None) -> dict[str, Any]:
 def _form(
     turn: Turn, poll: Poll, member: Member, values: dict[str, Any], error: str | None
 ) -> Form:
-    assert poll.id is not None and member.id is not None
+    assert poll.id is not None
     changed = {
-        "action": ProxySubmit(poll.id, member.id).encode(),
+        "action": SubmitForm(FormKind.PROXY, poll.id).encode(),
         "submit_label": f"Vote for {member.display_name}",
     }
     if poll.type in FORM_TYPES:
@@ -237,13 +241,13 @@ def _listed(values: dict[str, Any], name: str) -> list[str]:
     return [value] if isinstance(value, str) and value else []
 
 
-def submit_proxy(turn: Turn, poll_id: int, member_id: int, values: dict[str, Any]) -> None:
+def submit_proxy(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
     """The member's ballot, filled in by their deputy: checked again, then recorded."""
-    _, deputy, member, poll, previous = checked_proxy(turn, poll_id, member_id)
+    _, deputy, member, poll, previous = checked_proxy(turn, poll_id, _standing_in_for(turn))
     try:
         content = _content(turn, poll, values)
     except Refusal as problem:
-        open_proxy_form(turn, poll_id, member_id, problem.problem, values)
+        open_proxy_form(turn, poll_id, problem.problem, values)
         return
     cast(turn, poll, member, deputy, content, previous)
 

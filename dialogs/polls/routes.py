@@ -35,4 +35,5 @@ FORMS: dict[FormKind, FormRoute] = {
     FormKind.OPTION: (voting.open_option_form, voting.submit_option),
     FormKind.POLL_EDIT: (editing.open_edit_form, editing.submit_edit_form),
     FormKind.POLL_EXTEND: (extending.open_extend_form, extending.submit_extend_form),
+    FormKind.PROXY: (proxy.open_proxy_form, proxy.submit_proxy),
 }

@@ -55,7 +55,7 @@ def test_slack_shows_accept_and_decline_and_the_vote_for_button_and_form(chat):
     rendered = render_message(view, public_url=PUBLIC)
     assert_valid_message(rendered)
     assert any(
-        o.get("value") == "form:proxy:1:2" and o["text"]["text"] == "Vote for Ben Okafor"
+        o.get("value") == "form:proxy:1" and o["text"]["text"] == "Vote for Ben Okafor"
         for o in slack_objects(rendered)
     )
     modal = render_modal(form, private_metadata="{}")
@@ -75,7 +75,7 @@ def test_teams_answers_with_universal_actions_and_opens_the_ballot_as_a_dialog(c
         o for o in teams_objects(render_card(view)) if o.get("title") == "Vote for Ben Okafor"
     ]
     assert [o["data"] for o in opening] == [
-        {"msteams": {"type": "task/fetch"}, "action": "form:proxy:1:2", "view": "poll:1"}
+        {"msteams": {"type": "task/fetch"}, "action": "form:proxy:1", "view": "poll:1"}
     ]
     dialog = render_form(form)
-    assert any(o.get("data", {}).get("action") == "submit:proxy:1:2" for o in teams_objects(dialog))
+    assert any(o.get("data", {}).get("action") == "submit:proxy:1" for o in teams_objects(dialog))
