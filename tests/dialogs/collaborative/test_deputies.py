@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from dialogs.core.cards import Card
 from dialogs.core.events import Actor
+from storage.database import Database
 from storage.models import Deputy
 from tests.support.conversation import (
     ASHA,
@@ -21,12 +22,12 @@ from tests.support.conversation import (
     person,
     text_of,
 )
+from tests.support.fakes import FakeClock
 
 ERIN = person("erin", "Erin Walsh")
 
 
-@pytest.fixture
-def chat(database, clock):
+def two_trusts(database: Database, clock: FakeClock) -> Conversation:
     """Northshire: Ben, Carys and Erin work for Trust A, Dee for Trust B."""
     conversation = Conversation(database, clock)
     conversation.says(ASHA, NORTH, 'setup "Northshire"')
@@ -34,6 +35,12 @@ def chat(database, clock):
         conversation.says(ASHA, NORTH, f'org add "{name}"')
     for someone, organisation in ((BEN, "A"), (CARYS, "A"), (ERIN, "A"), (DEE, "B")):
         conversation.says(someone, NORTH, f'org join "Trust {organisation}"')
+    return conversation
+
+
+@pytest.fixture
+def chat(database, clock):
+    conversation = two_trusts(database, clock)
     yield conversation
     conversation.close()
 

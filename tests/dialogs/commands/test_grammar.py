@@ -98,6 +98,19 @@ from dialogs.commands.values import GrammarError, parse_duration
         ("POLL LIST", "poll.list", {}, {}),
         ("help all", "help", {"topic": "all"}, {}),
         ("poll remind 3", "poll.remind", {"id": 3}, {}),
+        (
+            'vote 3 "Fish pie" --for @Dee Sharma',
+            "vote",
+            {"id": 3, "choice": "Fish pie"},
+            {"for": "@Dee Sharma"},
+        ),
+        (
+            "deputy @Dee Sharma --until friday 17:00",
+            "deputy",
+            {"person": {"name": "Dee Sharma"}},
+            {"until": "friday 17:00"},
+        ),
+        ("deputy end", "deputy.end", {}, {}),
         ("\u201cpoll\u201d", "poll", {"options": []}, {}),
     ],
 )
@@ -141,6 +154,12 @@ def test_the_table_covers_every_command_in_the_design():
         "me.link",
         "me.export",
         "me.forget",
+        "vote",
+        "deputy",
+        "deputy.accept",
+        "deputy.decline",
+        "deputy.end",
+        "deputy.list",
     }
 
 

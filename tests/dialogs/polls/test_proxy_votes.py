@@ -11,6 +11,7 @@ from dialogs.core.cards import Notify, OpenForm
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued
 from dialogs.polls import ballot_csv
 from storage.models import AuditEntry, Ballot, Member
+from tests.dialogs.collaborative.test_deputies import two_trusts
 from tests.support.conversation import (
     ASHA,
     BEN,
@@ -33,12 +34,7 @@ FOR_BEN = "Vote for Ben Okafor"
 @pytest.fixture
 def chat(database, clock):
     """Ben, Carys and Erin work for Trust A, Dee for Trust B; Carys is Ben's deputy."""
-    conversation = Conversation(database, clock)
-    conversation.says(ASHA, NORTH, 'setup "Northshire"')
-    for name in ("Trust A", "Trust B"):
-        conversation.says(ASHA, NORTH, f'org add "{name}"')
-    for someone, organisation in ((BEN, "A"), (CARYS, "A"), (ERIN, "A"), (DEE, "B")):
-        conversation.says(someone, NORTH, f'org join "Trust {organisation}"')
+    conversation = two_trusts(database, clock)
     conversation.says(BEN, NORTH, "deputy @Carys Jones --until in 7 days")
     conversation.says(CARYS, NORTH, "deputy accept")
     yield conversation
