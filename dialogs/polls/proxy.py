@@ -67,7 +67,9 @@ def checked_proxy(turn: Turn, poll_id: int, member_id: int) -> Checked:
     member = turn.session.get(Member, member_id) if member_id else None
     if member is None or standing_in(turn.session, deputy, member_id, turn.now) is None:
         raise Refusal(
-            "You aren't anyone's deputy for that vote now, so you can't cast it.",
+            f"You aren't {member.display_name}'s deputy now, so you can't vote for them."
+            if member is not None and member.collaborative_id == collaborative.id
+            else "You aren't anyone's deputy now, so there is nobody to vote for.",
             "Type `deputy list` to see who is deputy for whom.",
         )
     if poll.settings.get("anonymous"):

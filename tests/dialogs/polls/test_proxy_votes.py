@@ -185,8 +185,10 @@ def test_an_anonymous_poll_refuses_a_proxy_vote_and_says_why(chat):
 
 def test_only_a_current_deputy_may_vote_for_someone(chat, clock):
     chat.says(ASHA, NORTH, 'poll "Lunch?" "Soup" "Pie"')
-    not_deputy = "You aren't anyone's deputy for that vote now, so you can't cast it."
-    assert chat.says(ERIN, NORTH, "vote 1 Pie --for @Ben Okafor").startswith(not_deputy)
+    not_deputy = "You aren't anyone's deputy now, so there is nobody to vote for."
+    assert chat.says(ERIN, NORTH, "vote 1 Pie --for @Ben Okafor").startswith(
+        "You aren't Ben Okafor's deputy now, so you can't vote for them."
+    )
     view = chat.engine.render_view("poll:1", CARYS)
     assert view is not None
     forged = buttons(view)[FOR_BEN]
