@@ -108,6 +108,8 @@ def _your_vote(
 ) -> str:
     """ "You voted “B”. You can change it until …", or that the poll is closed."""
     said = described(poll, ballot.choices, [o.label for o in options(session, poll)])
+    if ballot.cast_by is not None and (deputy := session.get(Member, ballot.cast_by)):
+        said = f"{deputy.display_name}, your deputy, {said.removeprefix('You ')} for you"
     if poll.type == "consent" and ballot.choices[1]:
         said += f", with the reason “{ballot.choices[1]}”"
     if not open_now:
@@ -115,6 +117,8 @@ def _your_vote(
     until = (
         describe(poll.closes_at, collaborative.timezone) if poll.closes_at else "the poll closes"
     )
+    if ballot.cast_by is not None:
+        return f"{said}. Your own vote replaces it if you vote until {until}."
     return f"{said}. You can change it until {until}."
 
 

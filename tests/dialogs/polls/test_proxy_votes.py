@@ -229,3 +229,18 @@ def test_an_anonymous_polls_export_keeps_the_first_format(chat):
     lines = file.content.decode().splitlines()
     assert (lines[0], lines[3]) == ("# concord-ballots v1", "ballot,organisation,Soup,Pie")
     assert ballot_csv.read(file.content.decode()).cast_by is None
+
+
+def test_the_members_own_view_says_their_deputy_voted_and_a_batched_click_replaces_it(chat):
+    chat.says(ASHA, NORTH, 'poll "Lunch?" "Soup" "Pie"')
+    chat.says(CARYS, NORTH, "vote 1 Pie --for @Ben Okafor")
+    view = chat.engine.render_view("poll:1", BEN)
+    assert view is not None
+    assert (
+        "Carys Jones, your deputy, voted “Pie” for you. Your own vote replaces it if you "
+        "vote until the poll closes." in text_of(view)
+    )
+    pie = poll_buttons(chat.last_message(NORTH))["Pie"]
+    (said,) = chat.engine.handle_all([ActionInvoked(BEN, NORTH, pie)])
+    assert "You voted “Pie” in poll #1" in text_of(said[0].card)
+    assert ballots(chat) == [("Ben Okafor", [1], None)]
