@@ -91,6 +91,7 @@ def _members_view(
         personal.append(Context(text=AFTER_VOTE))
     if open_now and not anonymous and (someone := represented(session, member, now)):
         controls.append(Actions(elements=[vote_for_button(poll, someone)]))  # a deputy's
+        personal += _cast_for(session, poll, someone, member)
     if member.role == "coordinator" and open_now:
         controls.append(coordinator_controls(poll))
     return poll_message(session, poll, figures=figures, controls=controls, personal=personal)
@@ -120,6 +121,15 @@ def _your_vote(
     if ballot.cast_by is not None:
         return f"{said}. Your own vote replaces it if you vote until {until}."
     return f"{said}. You can change it until {until}."
+
+
+def _cast_for(session: Session, poll: Poll, someone: Member, deputy: Member) -> list[Text]:
+    """What a deputy cast for `someone`, the member they stand in for, if it still counts."""
+    ballot = own_ballot(session, poll, someone)
+    if ballot is None or ballot.cast_by != deputy.id:
+        return []
+    said = described(poll, ballot.choices, [o.label for o in options(session, poll)])
+    return [Text(text=f"{said} for {someone.display_name}.")]
 
 
 def _chosen(session: Session, poll: Poll, ballot: Ballot | None) -> set[str]:

@@ -231,9 +231,11 @@ def test_an_anonymous_polls_export_keeps_the_first_format(chat):
     assert ballot_csv.read(file.content.decode()).cast_by is None
 
 
-def test_the_members_own_view_says_their_deputy_voted_and_a_batched_click_replaces_it(chat):
+def test_both_views_say_who_voted_for_whom_and_a_batched_click_replaces_it(chat):
     chat.says(ASHA, NORTH, 'poll "Lunch?" "Soup" "Pie"')
     chat.says(CARYS, NORTH, "vote 1 Pie --for @Ben Okafor")
+    carys = chat.engine.render_view("poll:1", CARYS)
+    assert carys is not None and "You voted “Pie” for Ben Okafor." in text_of(carys)
     view = chat.engine.render_view("poll:1", BEN)
     assert view is not None
     assert (
