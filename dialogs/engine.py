@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from dialogs.checkins import answers, runs, summary
 from dialogs.checkins import routes as checkin_routes
-from dialogs.collaborative import channels, directory, members
+from dialogs.collaborative import channels, deputies, directory, members
 from dialogs.collaborative import routes as collaborative_routes
 from dialogs.collaborative import setup as collaborative_setup
 from dialogs.commands.help import NOT_YET
@@ -30,6 +30,7 @@ from dialogs.core.actions import (
     Action,
     Answer,
     ClosePoll,
+    DeputyAnswer,
     DraftChoice,
     EditGroups,
     FormKind,
@@ -327,6 +328,8 @@ def _act(turn: Turn, action: Action | None, values: dict) -> None:
             start.from_draft(turn, draft_id, choice)
         case ReviewOutcome(review_id, outcome):
             outcomes.answer(turn, review_id, outcome)
+        case DeputyAnswer(deputy_id, answer):
+            deputies.answer_by_button(turn, deputy_id, answer)
         case _:
             raise stale_button()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.collaborative import decisions, governance, identity_link, members, roles
+from dialogs.collaborative import decisions, deputies, governance, identity_link, members, roles
 from dialogs.collaborative import setup as collaborative_setup
 from dialogs.collaborative.homes import org_unmap
 from dialogs.commands.syntax import CommandHandler
@@ -18,4 +18,9 @@ COMMANDS: dict[str, CommandHandler] = {
     "decisions": decisions.decisions,
     "me.link": identity_link.me_link,
     "settings.governance": governance.governance,
+    "deputy": deputies.name_deputy,
+    "deputy.accept": deputies.accept,
+    "deputy.decline": deputies.decline,
+    "deputy.end": deputies.end,
+    "deputy.list": deputies.list_deputies,
 }

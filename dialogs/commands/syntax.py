@@ -353,4 +353,22 @@ SYNTAX: tuple[Syntax, ...] = (
     ),
     Syntax("me.export", ("me", "export"), "get a copy of what Concord holds about you"),
     Syntax("me.forget", ("me", "forget"), "remove what Concord holds about you"),
+    Syntax(
+        "vote",
+        ("vote",),
+        "vote in a poll by typing (`--for`: as a deputy, for the member you stand in for)",
+        (Arg("id", "id", placeholder="ID"), Arg("choice", optional=True, placeholder='N|"Option"')),
+        (Flag("for", "text", placeholder="@member"),),
+    ),
+    Syntax("deputy.accept", ("deputy", "accept"), "accept being someone's deputy"),
+    Syntax("deputy.decline", ("deputy", "decline"), "decline being someone's deputy"),
+    Syntax("deputy.end", ("deputy", "end"), "end your deputy, or being someone's deputy, now"),
+    Syntax("deputy.list", ("deputy", "list"), "list who is deputy for whom"),
+    Syntax(
+        "deputy",
+        ("deputy",),
+        "ask someone from your organisation to vote for you until a date",
+        (Arg("person", "mention", placeholder="@person"),),
+        (Flag("until", "text", placeholder="DATE"),),
+    ),
 )

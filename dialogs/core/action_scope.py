@@ -17,6 +17,7 @@ from storage.models import (
     CheckinRun,
     CheckinSchedule,
     Collaborative,
+    Deputy,
     Poll,
     PollDraft,
     ProposalGroup,
@@ -64,6 +65,11 @@ def _draft(session: Session, ident: int) -> int | None:
     return draft.collaborative_id if draft else None
 
 
+def _deputy(session: Session, ident: int) -> int | None:
+    deputy = session.get(Deputy, ident)
+    return deputy.collaborative_id if deputy else None
+
+
 _RESOLVERS: dict[Subject, Callable[[Session, int], int | None]] = {
     Subject.POLL: _poll,
     Subject.RUN: _run,
@@ -72,4 +78,5 @@ _RESOLVERS: dict[Subject, Callable[[Session, int], int | None]] = {
     Subject.GROUP: _group,
     Subject.DRAFT: _draft,
     Subject.COLLABORATIVE: _collaborative,
+    Subject.DEPUTY: _deputy,
 }

@@ -6,18 +6,15 @@ posted in Slack and Teams carry today's strings, so each format below is a contr
 `encode()` must produce exactly the same bytes for as long as such buttons may be
 clicked (tests/dialogs/core/test_actions.py pins every kind).
 
-Whatever comes back is untrusted. `parse` accepts only the formats below (ids of at
-most 12 digits and at most `MAX_ID`, nothing before or after) and answers None for
-anything else, before any query is made; what an action names is then checked against
-the database by the code that handles it.
+Whatever comes back is untrusted. `parse` accepts only the formats below (ids of at most
+12 digits and `MAX_ID`, nothing around them) and answers None for anything else, before
+any query; the handler then checks what the action names against the database.
 
-Private messages carry buttons and forms too: a nudge's Propose, the coordinators'
-group editor, a form Teams opens in the person's 1:1 chat with Concord. Those come
-from a place no collaborative is linked to, so `action_scope.collaborative_of` finds the
-collaborative from what the action names instead (the engine then acts there only
-for someone already its member). Vote and stance buttons name their poll too, so
-a reminder can carry them; a check-in's answer buttons count only from a linked
-channel.
+Private messages carry buttons and forms too (a nudge's Propose, a form opened in a
+1:1 chat). They come from no linked channel, so `action_scope.collaborative_of` finds
+the collaborative from what the action names (the engine acts there only for someone
+already its member); so vote buttons can ride on reminders. Check-in answers count
+only from a linked channel.
 """
 
 from __future__ import annotations
@@ -50,6 +47,7 @@ class Subject(StrEnum):
     DRAFT = "draft"
     COLLABORATIVE = "collaborative"  # the id is the collaborative's own
     NONE = "none"  # a channel button: never scoped from a private place
+    DEPUTY = "deputy"  # a member's deputy (`storage.models.Deputy`)
 
 
 class FormKind(StrEnum):
@@ -67,6 +65,7 @@ class FormKind(StrEnum):
     POLL_EDIT = "poll-edit"  # change a poll (`poll edit`)
     POLL_EXTEND = "poll-extend"  # a later deadline (`poll extend`), from a coordinator's view
     DECISION = "decision"  # a delegated poll's decision, by its decider (`poll decide`)
+    PROXY = "proxy"  # a deputy's ballot for the member they stand in for
 
     @property
     def subject(self) -> Subject:
@@ -86,6 +85,7 @@ _FORM_SUBJECTS = {
     FormKind.POLL_EDIT: Subject.POLL,
     FormKind.POLL_EXTEND: Subject.POLL,
     FormKind.DECISION: Subject.POLL,
+    FormKind.PROXY: Subject.POLL,
 }
 _FORM_KINDS = "|".join(re.escape(kind) for kind in FormKind)
 
@@ -342,6 +342,16 @@ class ReviewOutcome(Action):
     PATTERN = re.compile(rf"review:{_ID}:(kept|changed|dropped)")
     review_id: int
     outcome: str
+
+
+class DeputyAnswer(Action):
+    """Accept or Decline, on the private message asking someone to be a deputy."""
+
+    FORMAT = "deputy:{}:{}"
+    PATTERN = re.compile(rf"deputy:{_ID}:(accept|decline)")
+    SUBJECT = Subject.DEPUTY
+    deputy_id: int
+    answer: str
 
 
 @lru_cache(maxsize=4096)  # actions are immutable; a poll's few buttons are clicked many times

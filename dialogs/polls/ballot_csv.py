@@ -2,7 +2,7 @@
 
 UTF-8 CSV. Leading comment lines::
 
-    # concord-ballots v1
+    # concord-ballots v2        (v1: no cast-by column; both are read)
     # type: single|multi|ranked|score|dots|consent
     # question: …
     # <setting>: <value>        one line per setting the tally needs
@@ -19,9 +19,11 @@ Settings by type: multi ``max``; score ``min-score`` and ``max-score``
 polls also state ``tie-break: <tally.TIE_BREAK>``, and a file stating any other
 tie-break is refused rather than recounted by ours.
 
-Then a header ``ballot,organisation,<option 1>,<option 2>,…`` (consent:
-``ballot,organisation,agree,live-with-it,object,block,reason,resolve``) and one row per
-ballot: an opaque id, the organisation (may be empty), and per option ``1`` or
+Then a header ``ballot,organisation,cast-by,<option 1>,<option 2>,…`` (consent:
+``ballot,organisation,cast-by,agree,live-with-it,object,block,reason,resolve``) and one row per
+ballot: an opaque id, the organisation (may be empty), the deputy who cast it for its
+member (empty when the member voted; v2 only: anonymous polls are written as v1, as no
+ballot of theirs is cast for anyone), and per option ``1`` or
 empty (single, multi), the rank with 1 first and empty when unranked (ranked),
 the score (score) or the number of dots (dots); consent rows put ``1`` under
 the stance, then the harm the objection names (``reason``) and what would resolve it
@@ -53,10 +55,12 @@ from dialogs.polls.agreement import RULE
 from dialogs.polls.tally import DEFAULT_SCORES, TIE_BREAK, InvalidBallot, check_ballot
 
 VERSION_LINE = "# concord-ballots v1"
+VERSION_2_LINE = "# concord-ballots v2"
 FIXED_COLUMNS = ("ballot", "organisation")
 CONSENT_COLUMNS = (*STANCES, "reason", "resolve")
 EARLIER_CONSENT_COLUMNS = (*STANCES, "reason")  # files from before "what would resolve it"
 _RULE = ("rule", "rule-percent")  # `dialogs.polls.agreement`: not for ranked polls
+CAST_BY = "cast-by"
 SETTINGS_BY_TYPE: dict[str, tuple[str, ...]] = {
     "single": ("balance", *_RULE),
     "multi": ("max", "balance", *_RULE),
@@ -92,9 +96,18 @@ class Export:
     settings: dict[str, Any]
     ballots: list[Any] = field(default_factory=list)
     organisations: list[str | None] = field(default_factory=list)
+    cast_by: list[str | None] | None = None  # a v2 file's deputies, by ballot
+
+    @property
+    def fixed(self) -> tuple[str, ...]:
+        """The columns before the ballot's own."""
+        return FIXED_COLUMNS if self.cast_by is None else (*FIXED_COLUMNS, CAST_BY)
 
     def add(self, ballot_id: str, organisation: str, cells: list[str]) -> None:
         """Add one row's ballot, checked; `ballot_id` must be new (the caller checks)."""
+        if self.cast_by is not None:
+            self.cast_by.append(original(cells[0]) or None)
+            cells = cells[1:]
         ballot = _ballot(self.type, cells, self.options)
         check_ballot(self.type, ballot, len(self.options), self.settings)
         self.ballots.append(ballot)
@@ -110,14 +123,17 @@ def write(
     options: list[str],
     settings: dict[str, Any],
     rows: list[Row],
+    cast_by: Sequence[str | None] | None = None,
 ) -> str:
-    """The CSV text for `rows` of (ballot id, organisation or None, ballot), in the order given.
+    """The CSV text for `rows` of (ballot id, organisation or None, ballot), in the order given;
+    with `cast_by` (who cast each row's ballot for its member, or None), a v2 file.
 
     Raises `ValueError` (or `InvalidBallot`) for an unknown type, a bad setting or ballot.
     """
     if poll_type not in POLL_TYPES:
         raise ValueError(f"unknown poll type {poll_type!r}: use one of {', '.join(POLL_TYPES)}")
-    comments = [VERSION_LINE, f"# type: {poll_type}", f"# question: {' '.join(question.split())}"]
+    version = VERSION_LINE if cast_by is None else VERSION_2_LINE
+    comments = [version, f"# type: {poll_type}", f"# question: {' '.join(question.split())}"]
     for key in SETTINGS_BY_TYPE[poll_type]:
         if key in settings:
             _parse_setting(key, str(settings[key]))
@@ -130,11 +146,13 @@ def write(
     buffer.write("".join(comment + LINE_END for comment in comments))
     writer = csv.writer(buffer, lineterminator=LINE_END)
     columns = CONSENT_COLUMNS if poll_type == "consent" else options
-    writer.writerow([*FIXED_COLUMNS, *(neutral(column) for column in columns)])
-    for ballot_id, organisation, ballot in rows:
+    fixed = FIXED_COLUMNS if cast_by is None else (*FIXED_COLUMNS, CAST_BY)
+    writer.writerow([*fixed, *(neutral(column) for column in columns)])
+    for n, (ballot_id, organisation, ballot) in enumerate(rows):
         check_ballot(poll_type, ballot, len(options), settings)
         cells = _cells(poll_type, ballot, len(options))
-        writer.writerow([ballot_id, neutral(organisation or ""), *cells])
+        signed = [] if cast_by is None else [neutral(cast_by[n] or "")]
+        writer.writerow([ballot_id, neutral(organisation or ""), *signed, *cells])
     return buffer.getvalue()
 
 
@@ -159,7 +177,7 @@ def read(text: str) -> Export:
     export = _preamble(comments)
     rows = _rows(body, first_line=len(comments) + 1)
     line, header = next(rows, (len(comments) + 1, []))
-    export.options = _options(export.type, header, line)
+    export.options = _options(export.type, header, line, export.fixed)
     seen: dict[str, int] = {}
     for line, row in rows:
         try:
@@ -183,9 +201,12 @@ def _split_comments(text: str) -> tuple[list[str], str]:
 
 
 def _preamble(comments: list[str]) -> Export:
-    if not comments or comments[0].strip() != VERSION_LINE:
+    version = comments[0].strip() if comments else ""
+    if version not in (VERSION_LINE, VERSION_2_LINE):
         found = f", not {comments[0]!r}" if comments else ""
-        raise ValueError(f"line 1: a ballots file starts with {VERSION_LINE!r}{found}")
+        raise ValueError(
+            f"line 1: a ballots file starts with {VERSION_2_LINE!r} or {VERSION_LINE!r}{found}"
+        )
     given: dict[str, tuple[int, str]] = {}
     for line, comment in enumerate(comments[1:], start=2):
         key, colon, value = comment.removeprefix("#").partition(":")
@@ -196,7 +217,9 @@ def _preamble(comments: list[str]) -> Export:
             raise ValueError(f"line {line}: {key!r} is given twice (first on line {given[key][0]})")
         given[key] = (line, value.strip())
     poll_type = _poll_type(given)
-    return Export(poll_type, _required(given, "question")[1], [], _settings(poll_type, given))
+    export = Export(poll_type, _required(given, "question")[1], [], _settings(poll_type, given))
+    export.cast_by = [] if version == VERSION_2_LINE else None
+    return export
 
 
 def _poll_type(given: dict[str, tuple[int, str]]) -> str:
@@ -306,13 +329,13 @@ def _rows(body: str, first_line: int) -> Iterator[tuple[int, list[str]]]:
         raise ValueError(f"line {first_line + start}: not valid CSV: {error}") from None
 
 
-def _options(poll_type: str, header: list[str], line: int) -> list[str]:
+def _options(poll_type: str, header: list[str], line: int, fixed: tuple[str, ...]) -> list[str]:
     if not header:
         raise ValueError(f"line {line}: the header row is missing")
     expected = CONSENT_COLUMNS if poll_type == "consent" else ()
-    shown = ",".join(FIXED_COLUMNS + expected) + ("" if expected else ",<option 1>,…")
-    columns = [original(column) for column in header[len(FIXED_COLUMNS) :]]
-    if tuple(header[: len(FIXED_COLUMNS)]) != FIXED_COLUMNS or not columns:
+    shown = ",".join(fixed + expected) + ("" if expected else ",<option 1>,…")
+    columns = [original(column) for column in header[len(fixed) :]]
+    if tuple(header[: len(fixed)]) != fixed or not columns:
         raise ValueError(f"line {line}: the header must be {shown}")
     if poll_type == "consent":
         if tuple(columns) not in (CONSENT_COLUMNS, EARLIER_CONSENT_COLUMNS):

@@ -29,7 +29,7 @@ def open_ballot_form(turn: Turn, poll_id: int) -> None:
     previous = latest_ballot(turn, poll, member)
     turn.replies.append(
         OpenForm(
-            actor=ActorModel.of(turn.actor), form=ballot_form(turn, poll, _prefill(poll, previous))
+            actor=ActorModel.of(turn.actor), form=ballot_form(turn, poll, prefill(poll, previous))
         )
     )
 
@@ -84,15 +84,11 @@ def ballot_form(turn: Turn, poll: Poll, values: dict[str, str], error: str | Non
 
 def submit_ballot(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
     _, member, poll = checked_voter(turn, poll_id)
-    typed = {k: (v[0] if isinstance(v, list) and v else v) for k, v in values.items()}
-    typed = {k: v.strip() for k, v in typed.items() if isinstance(v, str)}
-    count = len(labels(turn.session, poll))
+    typed = typed_values(values)
+    if poll.type not in FORM_TYPES:
+        raise Refusal(BUTTONS_ONLY)
     try:
-        content = {"ranked": _ranking, "score": _scores, "dots": _dots}[poll.type](
-            typed, count, poll
-        )
-    except KeyError:
-        raise Refusal(BUTTONS_ONLY) from None
+        content = form_content(turn, poll, typed)
     except Refusal as problem:
         turn.replies.append(
             OpenForm(
@@ -103,6 +99,18 @@ def submit_ballot(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
         return
     done = described(poll, content, labels(turn.session, poll))
     record(turn, poll, member, content, done, latest_ballot(turn, poll, member))
+
+
+def typed_values(values: dict[str, Any]) -> dict[str, str]:
+    """A submitted form's values as stripped text (a choice arrives as a list of one)."""
+    typed = {k: (v[0] if isinstance(v, list) and v else v) for k, v in values.items()}
+    return {k: v.strip() for k, v in typed.items() if isinstance(v, str)}
+
+
+def form_content(turn: Turn, poll: Poll, typed: dict[str, str]) -> list[int]:
+    """A ranked, score or dots ballot from its form's `typed` values, or a Refusal."""
+    count = len(labels(turn.session, poll))
+    return {"ranked": _ranking, "score": _scores, "dots": _dots}[poll.type](typed, count, poll)
 
 
 def described(poll: Poll, content: list[Any], names: list[str]) -> str:
@@ -178,7 +186,8 @@ def _whole(value: str) -> int | None:
     return int(value) if re.fullmatch(r"\d{1,9}", value, re.ASCII) else None
 
 
-def _prefill(poll: Poll, previous: Ballot | None) -> dict[str, str]:
+def prefill(poll: Poll, previous: Ballot | None) -> dict[str, str]:
+    """The form's values showing `previous`, the ballot it changes."""
     if previous is None:
         return {}
     if poll.type == "ranked":

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import case
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from dialogs.collaborative.participation import SMALLEST_GROUP
 from dialogs.core.cards import FieldItem
@@ -194,10 +194,23 @@ def export_csv(session: Session, poll: Poll) -> tuple[str, int]:
     and how many there are."""
     rows = ballots(session, poll)
     _SHUFFLE.shuffle(rows)
+    cast_by = None if poll.settings.get("anonymous") else _deputies(session, poll, rows)
     text = ballot_csv.write(
-        poll.type, poll.question, labels(session, poll), tally_settings(poll), rows
+        poll.type, poll.question, labels(session, poll), tally_settings(poll), rows, cast_by
     )
     return text, len(rows)
+
+
+def _deputies(session: Session, poll: Poll, rows: list[ballot_csv.Row]) -> list[str | None]:
+    """Who cast each of `rows` for its member (`dialogs.polls.proxy`), or None."""
+    cast = dict(
+        session.exec(
+            select(Ballot.id, Member.display_name)
+            .join(Member, col(Member.id) == col(Ballot.cast_by))
+            .where(Ballot.poll_id == poll.id, LATEST_BALLOT)
+        ).all()
+    )
+    return [cast.get(ballot_id) for ballot_id, _, _ in rows]
 
 
 def voter_count(session: Session, poll: Poll) -> int:

@@ -11,6 +11,7 @@ from dialogs.polls import (
     editing,
     extending,
     lifecycle,
+    proxy,
     reminders,
     start,
     voting,
@@ -31,6 +32,7 @@ COMMANDS: dict[str, CommandHandler] = {
     "poll.decide": decide.decide,
     "decisions.review": command.set_review,
     "decisions.reviews": outcomes.list_reviews,
+    "vote": proxy.vote_command,
 }
 
 FORMS: dict[FormKind, FormRoute] = {
@@ -39,4 +41,5 @@ FORMS: dict[FormKind, FormRoute] = {
     FormKind.POLL_EDIT: (editing.open_edit_form, editing.submit_edit_form),
     FormKind.POLL_EXTEND: (extending.open_extend_form, extending.submit_extend_form),
     FormKind.DECISION: (decide.open_decision_form, decide.submit_decision_form),
+    FormKind.PROXY: (proxy.open_proxy_form, proxy.submit_proxy),
 }

@@ -8,6 +8,8 @@ person alone, through Universal Actions): the shared message, plus what is their
 - An observer sees no vote buttons, and how to become a member.
 - A coordinator also sees Close, Extend and Remind while the poll is open: these are on no
   shared message and on nobody else's view.
+- A deputy also sees “Vote for <member>” on an open poll that isn't anonymous, which opens
+  the ballot of the member they stand in for (`dialogs.polls.proxy`).
 - Someone who isn't a member sees the shared message (nothing of theirs is known), or, where
   newcomers start as observers, the observer's view.
 
@@ -22,6 +24,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from dialogs.collaborative.deputies import represented
 from dialogs.collaborative.members import known_member
 from dialogs.commands.when import describe
 from dialogs.core.actions import FormKind, ReasonForm, RemindPoll, RequestForm, Stance, Vote
@@ -31,6 +34,7 @@ from dialogs.core.messages import MessageKey
 from dialogs.polls import deciding, objections
 from dialogs.polls.ballot_forms import described
 from dialogs.polls.confirm import close_button
+from dialogs.polls.proxy import vote_for_button
 from dialogs.polls.render import poll_message, render_poll, vote_controls
 from dialogs.polls.results import has_voted, options, visible_to_all
 from dialogs.polls.voting import own_ballot
@@ -86,6 +90,9 @@ def _members_view(
     figures = visible_to_all(poll) or (after_vote and voted)
     if figures and not visible_to_all(poll):
         personal.append(Context(text=AFTER_VOTE))
+    if open_now and not anonymous and (someone := represented(session, member, now)):
+        controls.append(Actions(elements=[vote_for_button(poll, someone)]))  # a deputy's
+        personal += _cast_for(session, poll, someone, member)
     if member.role == "coordinator" and open_now:
         controls.append(coordinator_controls(poll))
     if deciding.awaits(poll, member):
@@ -105,6 +112,8 @@ def _your_vote(
 ) -> str:
     """ "You voted “B”. You can change it until …", or that the poll is closed."""
     said = described(poll, ballot.choices, [o.label for o in options(session, poll)])
+    if ballot.cast_by is not None and (deputy := session.get(Member, ballot.cast_by)):
+        said = f"{deputy.display_name}, your deputy, {said.removeprefix('You ')} for you"
     if poll.type == "consent" and ballot.choices[1]:
         said += " — " + objections.said(*objections.parts(ballot.choices))
     if not open_now:
@@ -112,7 +121,18 @@ def _your_vote(
     until = (
         describe(poll.closes_at, collaborative.timezone) if poll.closes_at else "the poll closes"
     )
+    if ballot.cast_by is not None:
+        return f"{said}. Your own vote replaces it if you vote until {until}."
     return f"{said}. You can change it until {until}."
+
+
+def _cast_for(session: Session, poll: Poll, someone: Member, deputy: Member) -> list[Text]:
+    """What a deputy cast for `someone`, the member they stand in for, if it still counts."""
+    ballot = own_ballot(session, poll, someone)
+    if ballot is None or ballot.cast_by != deputy.id:
+        return []
+    said = described(poll, ballot.choices, [o.label for o in options(session, poll)])
+    return [Text(text=f"{said} for {someone.display_name}.")]
 
 
 def _chosen(session: Session, poll: Poll, ballot: Ballot | None) -> set[str]:

@@ -45,6 +45,7 @@ from dialogs.polls.voting import (
     confirmation,
     not_this_collaboratives_poll,
     not_this_polls_option,
+    own_choices,
     participation_row,
     vote_refusal,
     voted_for,
@@ -178,7 +179,7 @@ _OPTIONS = (
     .where(col(PollOption.poll_id).in_(bindparam("polls", expanding=True)))
     .order_by(col(PollOption.poll_id), col(PollOption.position))
 )
-_LATEST = select(Ballot.id, Ballot.poll_id, Ballot.member_id, Ballot.choices).where(
+_LATEST = select(Ballot.id, Ballot.poll_id, Ballot.member_id, Ballot.choices, Ballot.cast_by).where(
     col(Ballot.poll_id).in_(bindparam("polls", expanding=True)),
     col(Ballot.member_id).in_(bindparam("members", expanding=True)),
     LATEST_BALLOT,
@@ -212,8 +213,8 @@ def _read(connection: Connection, now: datetime, clicks: list[ActionInvoked]) ->
         options[row.poll_id].append(_made(PollOption, row))
     found = {"polls": list(polls), "members": list({m.id for m in members.values()})}
     latest = {
-        (poll_id, member_id): {"id": ballot_id, "choices": choices}
-        for ballot_id, poll_id, member_id, choices in connection.execute(_LATEST, found)
+        (poll_id, member_id): {"id": ballot_id, "choices": choices, "cast_by": cast_by}
+        for ballot_id, poll_id, member_id, choices, cast_by in connection.execute(_LATEST, found)
     }
     participated = {
         (row.poll_id, row.member_id) for row in connection.execute(_PARTICIPATED, found)
@@ -343,8 +344,9 @@ def _vote(
     if option is None:
         raise not_this_polls_option()
     previous = batch.latest.get(pair)
-    chosen = button_choice(poll, option, previous["choices"] if previous else [])
-    if previous is not None and chosen == previous["choices"]:
+    current = own_choices(previous["choices"], previous.get("cast_by")) if previous else None
+    chosen = button_choice(poll, option, current or [])
+    if current is not None and chosen == current:
         return already_chosen(option)
     _record(batch, poll, member, chosen, previous, pair)
     batch.touched[poll.id] = collaborative

@@ -148,8 +148,9 @@ def vote(turn: Turn, poll_id: int, option_id: int) -> None:
     if poll.type not in BUTTON_TYPES or option is None:
         raise not_this_polls_option()
     previous = latest_ballot(turn, poll, member)
-    chosen = button_choice(poll, option, previous.choices if previous else [])
-    if previous is not None and chosen == previous.choices:
+    current = own_choices(previous.choices, previous.cast_by) if previous else None
+    chosen = button_choice(poll, option, current or [])
+    if current is not None and chosen == current:
         turn.reply(already_chosen(option))
         return
     done = voted_for([each.label for each in choices], chosen)
@@ -168,6 +169,12 @@ def button_choice(poll: Poll, option: PollOption, current: list[int]) -> list[in
             "Click one of your choices again to take it back first.",
         )
     return sorted([*current, option.position])
+
+
+def own_choices(choices: list[int], cast_by: int | None) -> list[int] | None:
+    """The choices a member's click starts from: their own, or None when their deputy cast
+    the ballot (the member's own vote replaces a deputy's; it never builds on it)."""
+    return choices if cast_by is None else None
 
 
 def not_this_polls_option() -> Refusal:
@@ -296,13 +303,21 @@ def submit_option(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
 
 
 def record(
-    turn: Turn, poll: Poll, member: Member, content: Any, done: str, previous: Ballot | None
+    turn: Turn,
+    poll: Poll,
+    member: Member,
+    content: Any,
+    done: str,
+    previous: Ballot | None,
+    cast_by: Member | None = None,
 ) -> None:
     """Store the ballot in place of `previous` (the member's latest, if any) and confirm it;
-    `done` names the choice ("You voted “B”")."""
+    `done` names the choice ("You voted “B”"). `cast_by` is the deputy casting it for
+    `member` (`dialogs.polls.proxy`), who is the one told."""
     session = turn.session
     collaborative, _ = turn.in_collaborative()
     ballot = new_ballot(poll, member, content, turn.now)
+    ballot.cast_by = cast_by.id if cast_by else None
     turn.votes += 1
     if ballot.member_id is None:
         insert_row(session, ballot)

@@ -14,6 +14,7 @@ from storage.models.collaboratives import (
     OrganisationHome,
 )
 from storage.models.delivery import DeliveryLane, Outbox, PostedMessage, ProcessedEvent
+from storage.models.deputies import Deputy
 from storage.models.polls import (
     LATEST_BALLOT,
     Ballot,
@@ -37,6 +38,7 @@ __all__ = [
     "CheckinSchedule",
     "Collaborative",
     "DeliveryLane",
+    "Deputy",
     "Export",
     "Identity",
     "LATEST_BALLOT",

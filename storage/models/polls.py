@@ -86,6 +86,8 @@ class Ballot(SQLModel, table=True):
     choices: Any = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     latest: bool = True
     cast_at: datetime | None = None
+    # The deputy who cast it for the member (`dialogs.polls.proxy`); None when they voted.
+    cast_by: int | None = Field(default=None, foreign_key="member.id")
 
 
 # Picks the latest ballots, written exactly as `uq_ballot_latest_per_member` says it

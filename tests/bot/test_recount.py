@@ -108,7 +108,8 @@ def test_a_consent_file_from_before_the_resolve_column_recounts_as_announced(tmp
     [
         (None, "No such file or directory"),
         (b"\xff\xfe# concord", "not UTF-8 text (byte 1 is 0xff)"),
-        (b"ballot,organisation,A\n", "line 1: a ballots file starts with '# concord-ballots v1'"),
+        (b"ballot,organisation,A\n",
+         "line 1: a ballots file starts with '# concord-ballots v2' or '# concord-ballots v1'"),
         (b"# concord-ballots v1\n# type: single\n# question: Q\nballot,organisation,A\n1,,2\n",
          "line 5: the cell for 'A' must be 1 or empty, not '2'"),
     ],

@@ -128,6 +128,19 @@ from dialogs.commands.values import GrammarError, parse_duration
         ("decisions review 3 --in 6 months", "decisions.review", {"id": 3}, {"in": "6 months"}),
         ("decisions reviews", "decisions.reviews", {}, {}),
         ("purpose start --review 1 year", "purpose.start", {}, {"review": "1 year"}),
+        (
+            'vote 3 "Fish pie" --for @Dee Sharma',
+            "vote",
+            {"id": 3, "choice": "Fish pie"},
+            {"for": "@Dee Sharma"},
+        ),
+        (
+            "deputy @Dee Sharma --until friday 17:00",
+            "deputy",
+            {"person": {"name": "Dee Sharma"}},
+            {"until": "friday 17:00"},
+        ),
+        ("deputy end", "deputy.end", {}, {}),
         ("\u201cpoll\u201d", "poll", {"options": []}, {}),
     ],
 )
@@ -176,6 +189,12 @@ def test_the_table_covers_every_command_in_the_design():
         "me.link",
         "me.export",
         "me.forget",
+        "vote",
+        "deputy",
+        "deputy.accept",
+        "deputy.decline",
+        "deputy.end",
+        "deputy.list",
     }
 
 

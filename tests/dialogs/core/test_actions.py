@@ -9,6 +9,7 @@ from dialogs.core import action_scope, actions
 from dialogs.core.actions import (
     Answer,
     ClosePoll,
+    DeputyAnswer,
     DraftChoice,
     EditGroups,
     FormKind,
@@ -59,6 +60,8 @@ GOLDEN = [
         (ReviewOutcome(6, outcome), f"review:6:{outcome}")
         for outcome in ("kept", "changed", "dropped")
     ],
+    (DeputyAnswer(6, "accept"), "deputy:6:accept"),
+    (DeputyAnswer(6, "decline"), "deputy:6:decline"),
 ]
 
 
@@ -75,6 +78,8 @@ def test_every_form_kind_is_spelled_as_before():
         "group",
         "poll-edit",
         "poll-extend",
+        "decision",
+        "proxy",
     ]
 
 
@@ -87,7 +92,7 @@ def test_each_action_encodes_to_todays_string_and_parses_back(action, text):
 def test_every_action_kind_has_a_golden_string():
     kinds = {type(action) for action, _ in GOLDEN}
     assert kinds == {kind for each in actions._PREFIXES.values() for kind in each}
-    assert len(kinds) == 19
+    assert len(kinds) == 20
 
 
 def test_the_largest_ids_a_button_may_carry_round_trip():
@@ -137,6 +142,10 @@ def test_an_id_no_table_can_hold_is_not_an_action(text):
         "draft:1:publish",
         "VOTE:1:2",
         "vote:1:2\n",
+        "deputy:1:maybe",
+        "deputy:1",
+        "form:proxy:1:2",
+        "submit:proxy:x",
     ],
 )
 def test_anything_else_parses_to_nothing(text):
@@ -155,6 +164,9 @@ def test_anything_else_parses_to_nothing(text):
         ("submit:ballot:7", False),
         ("draft:5:post", False),
         ("form:unknown:1", False),
+        ("form:proxy:7", True),
+        ("submit:proxy:7", False),
+        ("deputy:6:accept", False),
     ],
 )
 def test_a_button_opens_a_form_only_when_its_action_is_a_form_request(text, opens):
@@ -199,6 +211,12 @@ def test_what_each_action_names_for_a_private_place():
     assert SubmitPoll().subject == Subject.NONE
     # A check-in's answer buttons count only from a linked channel: they name no scope.
     assert Answer(1, 0, 3).subject == Subject.NONE
+    # A deputy answers from a private message, and votes for their member from anywhere.
+    assert (DeputyAnswer(6, "accept").subject, DeputyAnswer(6, "accept").subject_id) == (
+        Subject.DEPUTY,
+        6,
+    )
+    assert RequestForm(FormKind.PROXY, 7).subject == Subject.POLL
 
 
 def test_a_reminders_buttons_find_the_collaborative_of_the_poll_they_name(sqlite_database):

@@ -151,11 +151,12 @@ SINGLE = header("single", "ballot,organisation,A,B")
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "line 1: a ballots file starts with '# concord-ballots v1'"),
+        ("", "line 1: a ballots file starts with '# concord-ballots v2' or '# concord-ballots v1'"),
         ("ballot,organisation,A\n1,,1\n", "line 1: a ballots file starts with"),
         (
-            "# concord-ballots v2\n",
-            "line 1: a ballots file starts with '# concord-ballots v1', not",
+            "# concord-ballots v3\n",
+            "line 1: a ballots file starts with '# concord-ballots v2' or "
+            "'# concord-ballots v1', not",
         ),
         (header("approval"), "line 2: unknown poll type 'approval'"),
         ("# concord-ballots v1\n# question: Q\n", "lack '# type: …'"),
