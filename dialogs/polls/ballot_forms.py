@@ -15,7 +15,7 @@ from dialogs.core.cards import ActorModel, Choice, ChoiceInput, Form, OpenForm, 
 from dialogs.core.poll_types import SCORE_MAX, SCORE_MIN, STANCE_LABELS
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls.results import labels
-from dialogs.polls.voting import BUTTON_TYPES, checked_voter, latest_ballot, record, voted_for
+from dialogs.polls.voting import BUTTON_TYPES, checked_voter, own_ballot, record, voted_for
 from storage.models import Ballot, Poll
 
 FORM_TYPES = ("ranked", "score", "dots")  # the poll types voted in a form
@@ -26,7 +26,7 @@ def open_ballot_form(turn: Turn, poll_id: int) -> None:
     _, member, poll = checked_voter(turn, poll_id)
     if poll.type not in FORM_TYPES:  # a forged or stale button: this poll has its own
         raise Refusal(BUTTONS_ONLY)
-    previous = latest_ballot(turn, poll, member)
+    previous = own_ballot(turn.session, poll, member)
     turn.replies.append(
         OpenForm(
             actor=ActorModel.of(turn.actor), form=ballot_form(turn, poll, prefill(poll, previous))
@@ -98,7 +98,7 @@ def submit_ballot(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
         )
         return
     done = described(poll, content, labels(turn.session, poll))
-    record(turn, poll, member, content, done, latest_ballot(turn, poll, member))
+    record(turn, poll, member, content, done, own_ballot(turn.session, poll, member))
 
 
 def typed_values(values: dict[str, Any]) -> dict[str, str]:

@@ -32,7 +32,7 @@ from dialogs.polls.results import (
     visible_to,
     visible_to_all,
 )
-from dialogs.polls.voting import latest_ballot, poll_in
+from dialogs.polls.voting import own_ballot, poll_in
 from storage.models import Ballot, Collaborative, Member, Participation, Poll, Timer
 
 _SHUFFLE = random.SystemRandom()
@@ -207,7 +207,7 @@ def _your_vote(turn: Turn, poll: Poll, member: Member) -> str | None:
     if poll.settings.get("anonymous"):
         if has_voted(turn.session, poll, member):
             return "You have voted. The poll is anonymous, so nothing links your choice to you."
-    elif ballot := latest_ballot(turn, poll, member):
+    elif ballot := own_ballot(turn.session, poll, member):
         return described(poll, ballot.choices, labels(turn.session, poll)) + "."
     return "You haven't voted yet." if poll.status == "open" else "You didn't vote."
 

@@ -121,13 +121,8 @@ def not_this_collaboratives_poll() -> Refusal:
     )
 
 
-def latest_ballot(turn: Turn, poll: Poll, member: Member) -> Ballot | None:
-    """The member's current ballot (None in an anonymous poll: nothing links it back)."""
-    return own_ballot(turn.session, poll, member)
-
-
 def own_ballot(session: Session, poll: Poll, member: Member) -> Ballot | None:
-    """`latest_ballot`, outside a turn (for a person's own view of the poll)."""
+    """The member's current ballot (None in an anonymous poll: nothing links it back)."""
     if poll.settings.get("anonymous"):
         return None
     return session.exec(
@@ -147,7 +142,7 @@ def vote(turn: Turn, poll_id: int, option_id: int) -> None:
     option = next((each for each in choices if each.id == option_id), None)
     if poll.type not in BUTTON_TYPES or option is None:
         raise not_this_polls_option()
-    previous = latest_ballot(turn, poll, member)
+    previous = own_ballot(turn.session, poll, member)
     current = own_choices(previous.choices, previous.cast_by) if previous else None
     chosen = button_choice(poll, option, current or [])
     if current is not None and chosen == current:
@@ -203,7 +198,7 @@ def stance(turn: Turn, poll_id: int, chosen: str, harm: str = "", resolve: str =
         )
     done = f"You responded “{STANCE_LABELS[chosen]}”"
     content = [chosen, harm, resolve]
-    record(turn, poll, member, content, done, latest_ballot(turn, poll, member))
+    record(turn, poll, member, content, done, own_ballot(turn.session, poll, member))
 
 
 # Consent's reasoned objection form, and adding an option
