@@ -10,11 +10,9 @@ Whatever comes back is untrusted. `parse` accepts only the formats below (ids of
 12 digits and `MAX_ID`, nothing around them) and answers None for anything else, before
 any query; the handler then checks what the action names against the database.
 
-Private messages carry buttons and forms too (a nudge's Propose, a form opened in a
-1:1 chat). They come from no linked channel, so `action_scope.collaborative_of` finds
-the collaborative from what the action names (the engine acts there only for someone
-already its member); so vote buttons can ride on reminders. Check-in answers count
-only from a linked channel.
+Private messages carry buttons and forms too (a nudge's Propose, a form in a 1:1 chat,
+a reminder's votes): `action_scope.collaborative_of` finds their collaborative from what
+the action names, for someone already its member. Check-in answers count only in channels.
 """
 
 from __future__ import annotations
@@ -344,6 +342,7 @@ class ReviewOutcome(Action):
     outcome: str
 
 
+@dataclass(frozen=True)
 class DeputyAnswer(Action):
     """Accept or Decline, on the private message asking someone to be a deputy."""
 
