@@ -111,7 +111,7 @@ def _shares(
     poll_type: str, option_count: int, ballots: list[Any], scale: tuple[int, int] | None
 ) -> list[Fraction]:
     if poll_type == "consent":
-        return [Fraction(sum(stance in CONSENTING for stance, _ in ballots), len(ballots))]
+        return [Fraction(sum(ballot[0] in CONSENTING for ballot in ballots), len(ballots))]
     if poll_type == "dots":
         placed = sum(map(sum, ballots))
         return [Fraction(sum(b[p] for b in ballots), placed) for p in range(option_count)]

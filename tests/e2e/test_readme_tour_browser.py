@@ -22,7 +22,7 @@ from storage.database import Database, insert_rows
 from storage.models import AuditEntry, Ballot, Member, Participation, Poll
 from tests.support.recount import recount
 
-COMMAND_WAIT_MS = 60_000  # the longest a command may take on a busy machine
+COMMAND_WAIT_MS = 60_000  # the longest an answer from Concord may take on a busy machine
 
 pytestmark = pytest.mark.browser
 
@@ -53,10 +53,14 @@ def open_playground(browser: Browser, url: str) -> Page:
 def act_as(page: Page, person: str, channel: str | None = None) -> None:
     """Choose who you are (and, if given, which channel you are looking at)."""
     page.get_by_test_id(f"persona-{person}").click()
-    expect(page.get_by_test_id(f"persona-{person}")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_test_id(f"persona-{person}")).to_have_attribute(
+        "aria-pressed", "true", timeout=COMMAND_WAIT_MS
+    )
     if channel is not None:
         page.get_by_test_id(f"channel-{channel}").click()
-        expect(page.get_by_test_id(f"channel-{channel}")).to_have_attribute("aria-pressed", "true")
+        expect(page.get_by_test_id(f"channel-{channel}")).to_have_attribute(
+            "aria-pressed", "true", timeout=COMMAND_WAIT_MS
+        )
 
 
 def say(page: Page, channel: str, text: str) -> Locator:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-COMMAND_WAIT_MS = 60_000  # the longest a command may take on a busy machine
+COMMAND_WAIT_MS = 60_000  # the longest an answer from Concord may take on a busy machine
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,9 @@ def open_playground(browser: Browser, url: str) -> Page:
 
 def act_as(page: Page, user: str) -> None:
     page.get_by_test_id(f"persona-{user}").click()
-    expect(page.get_by_test_id(f"persona-{user}")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_test_id(f"persona-{user}")).to_have_attribute(
+        "aria-pressed", "true", timeout=COMMAND_WAIT_MS
+    )
 
 
 def pane(page: Page, channel: str):  # noqa: ANN201 — a Playwright Locator

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.adapters.playground.test_playground_browser import (
+    COMMAND_WAIT_MS,
     HILLVIEW,
     RIVERSIDE,
     act_as,
@@ -86,7 +87,9 @@ def submit(form: Locator, label: str) -> None:
 
 def open_channel(page: Page, channel: str) -> None:
     page.get_by_test_id(f"channel-{channel}").click()
-    expect(page.get_by_test_id(f"channel-{channel}")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_test_id(f"channel-{channel}")).to_have_attribute(
+        "aria-pressed", "true", timeout=COMMAND_WAIT_MS
+    )
 
 
 def propose(page: Page, channel: str, text: str, *, left: int) -> None:

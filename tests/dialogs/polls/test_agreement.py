@@ -189,7 +189,12 @@ def test_the_rule_on_multi_and_consent(chat, poll, votes, verdict):
         for someone in people:
             effects = chat.engine.handle(ActionInvoked(someone, NORTH, action))
             if forms := [e.form for e in effects if isinstance(e, OpenForm)]:  # a reason
-                chat.submits(someone, NORTH, forms[0].action, {"reason": "Our wards are full."})
+                chat.submits(
+                    someone,
+                    NORTH,
+                    forms[0].action,
+                    {"harm": "Our wards are full.", "resolve": "Open the new ward first."},
+                )
     assert verdict in closed_result(chat)
 
 

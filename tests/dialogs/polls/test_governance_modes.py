@@ -89,7 +89,12 @@ def vote(chat: Conversation, kind: str, who, choice: str) -> None:
         if choice == "A":
             chat.clicks(who, NORTH, "stance:1:agree")
         else:
-            chat.clicks(who, NORTH, "submit:consent:1:object", {"reason": "Not yet"})
+            chat.clicks(
+                who,
+                NORTH,
+                "submit:consent:1:object",
+                {"harm": "Not yet", "resolve": "Wait a month"},
+            )
     else:
         values = {
             "ranked": {"rank0": str(position)},

@@ -48,7 +48,12 @@ def test_one_organisation_objecting_ends_the_round_in_a_conversation(chat):
         consent = poll_of_round(chat)
         for hilltop in (BEN, DEE):
             act(chat, hilltop, f"stance:{consent.id}:agree")
-        act(chat, CARYS, f"submit:consent:{consent.id}:object", {"reason": "Not our patients"})
+        act(
+            chat,
+            CARYS,
+            f"submit:consent:{consent.id}:object",
+            {"harm": "Not our patients", "resolve": "Name the patients"},
+        )
         chat.says(ASHA, NORTH, "purpose next")
         if revision == 3:
             break
