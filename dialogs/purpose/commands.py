@@ -82,15 +82,14 @@ def start(turn: Turn, command: Command) -> None:
         render_round(turn.session, purpose_round), key=round_key(purpose_round)
     )
     rounds.load_grouping().prepare_in_background([])  # the model, before anyone waits for it
-    turn.reply(_started_card(purpose_round, channels, ends))
     default = (
         "" if "review" in command.flags else " (a year on, the default; `--review` sets another)"
     )
-    turn.say(
+    review = (
         f"The purpose it adopts comes up for review {describe(review_at, collaborative.timezone)}"
-        f"{default}.",
-        "Every linked channel will be asked then: Still right, Change it or Drop it.",
+        f"{default}. Every linked channel will be asked then: Still right, Change it or Drop it."
     )
+    turn.reply(_started_card(purpose_round, channels, ends, review))
 
 
 def _open_round(
@@ -134,8 +133,9 @@ def _open_round(
     return purpose_round
 
 
-def _started_card(purpose_round: PurposeRound, channels: int, ends: str) -> Card:
-    """The coordinator's confirmation, with the button to edit the prompts."""
+def _started_card(purpose_round: PurposeRound, channels: int, ends: str, review: str) -> Card:
+    """The coordinator's confirmation, with when its purpose is reviewed and the button to
+    edit the prompts."""
     return Card(
         blocks=[
             Text(text=f"Purpose round #{purpose_round.number} is open"),
@@ -144,6 +144,7 @@ def _started_card(purpose_round: PurposeRound, channels: int, ends: str) -> Card
                 f"{'s' * (channels != 1)}; members propose until {ends}. "
                 "`purpose next` groups the proposals sooner."
             ),
+            Text(text=review),
             Context(text="The prompts: " + " / ".join(purpose_round.prompts)),
             Actions(
                 elements=[
