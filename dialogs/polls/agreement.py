@@ -67,10 +67,7 @@ def figures(
     if poll_type in RULE_REFUSED:
         return None
     ruled = settings.get("rule") == RULE
-    groups: dict[str, list[Any]] = {}
-    for ballot, organisation in zip(ballots, organisations or [None] * len(ballots), strict=True):
-        if organisation:
-            groups.setdefault(organisation, []).append(ballot)
+    groups = by_organisation(ballots, organisations or [None] * len(ballots))
     if not ruled and len(groups) < 2:
         return None
     labels = [PROPOSAL] if poll_type == "consent" else list(options)
@@ -91,6 +88,17 @@ def figures(
         held = (PROPOSAL if ballots else None) if poll_type == "consent" else winner
         body["rule"] = _verdict(labels, shares, held, rule_percent(settings))
     return body
+
+
+def by_organisation(
+    ballots: Sequence[Any], organisations: Sequence[str | None]
+) -> dict[str, list[Any]]:
+    """The ballots of each organisation, in one pass (ballots with none are left out)."""
+    groups: dict[str, list[Any]] = {}
+    for ballot, organisation in zip(ballots, organisations, strict=True):
+        if organisation:
+            groups.setdefault(organisation, []).append(ballot)
+    return groups
 
 
 def rule_percent(settings: Mapping[str, Any]) -> int:

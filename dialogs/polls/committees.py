@@ -18,6 +18,7 @@ from typing import Any
 
 from dialogs.core.modes import COMMITTEES, JOINT, mode_of
 from dialogs.polls import tally
+from dialogs.polls.agreement import by_organisation
 
 TIED = "no decision (tied)"
 NO_VOTES = "no votes"
@@ -60,9 +61,10 @@ def outcomes(
     """
     own = {key: value for key, value in settings.items() if key != "balance"}
     names = sorted({*everyone, *(o for o in organisations if o)})
+    groups = by_organisation(ballots, organisations)
     decided: dict[str, dict[str, Any]] = {}
     for name in names:
-        theirs = [b for b, o in zip(ballots, organisations, strict=True) if o == name]
+        theirs = groups.get(name, [])
         counted = tally.result(poll_type, options, theirs, own)
         decided[name] = {"winner": counted["winner"] if theirs else None, "voters": len(theirs)}
     reached = Counter(d["winner"] for d in decided.values() if d["winner"] is not None)
