@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from dialogs.checkins.recurrence import Occurrence, next_occurrence
 from dialogs.checkins.summary import respondents, summary_card
+from dialogs.commands.recurrence import Occurrence, next_occurrence
 from dialogs.commands.when import describe
 from dialogs.core import effects, timers
 from dialogs.core.actions import Answer, FormKind, RequestForm

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from dialogs.checkins.recurrence import describe_rule, next_occurrence, parse_recurrence
 from dialogs.checkins.runs import open_run
+from dialogs.commands.recurrence import describe_rule, next_occurrence, parse_recurrence
 from dialogs.commands.syntax import Command
 from dialogs.commands.values import GrammarError
 from dialogs.commands.when import describe, parse_when

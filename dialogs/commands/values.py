@@ -3,7 +3,7 @@
 Counts, lengths of time, time zones, @mentions and times of day are read the
 same way wherever they are typed: in a command's flags (`parser`), in a form
 (`polls.setup`), in a deadline (`when`) or a recurring check-in
-(`checkins.recurrence`). Each reader returns the value or raises `GrammarError`
+(`commands.recurrence`). Each reader returns the value or raises `GrammarError`
 saying what was wrong and what to type instead.
 """
 

@@ -15,6 +15,7 @@ from storage.models.collaboratives import (
 )
 from storage.models.delivery import DeliveryLane, Outbox, PostedMessage, ProcessedEvent
 from storage.models.deputies import Deputy
+from storage.models.people import DIGEST_CHOICES, PersonSetting
 from storage.models.polls import (
     LATEST_BALLOT,
     Ballot,
@@ -38,6 +39,7 @@ __all__ = [
     "CheckinSchedule",
     "Collaborative",
     "DeliveryLane",
+    "DIGEST_CHOICES",
     "Deputy",
     "Export",
     "Identity",
@@ -48,6 +50,7 @@ __all__ = [
     "OrganisationHome",
     "Outbox",
     "Participation",
+    "PersonSetting",
     "PlaygroundMessage",
     "Poll",
     "PollDraft",

@@ -1,4 +1,4 @@
-"""Recurring check-in times: "every monday 09:00", "every weekday 16:30",
+"""Recurring times, for check-ins and recurring polls: "every monday 09:00", "every weekday 16:30",
 "every 2 weeks on friday 10:00", "first monday of the month 09:00".
 
 APScheduler's CronTrigger decides on which days a rule fires, in the schedule's

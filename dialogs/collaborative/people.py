@@ -1,0 +1,74 @@
+"""A person's own settings across collaboratives: their time zone and their digest.
+
+A member belongs to one collaborative and may be known on several platforms (`me link`);
+a person's settings are kept per platform identity (`storage.models.PersonSetting`), so
+they follow the person into every collaborative where that identity is a member. The zone
+a person reads times in is the one they chose, else the one their platform reported, else
+their collaborative's, and `zone_for` says which, so a message can say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from storage.models import Collaborative, Identity, Member, PersonSetting
+
+CHOSEN = "chosen"  # `me timezone …`
+PLATFORM = "platform"  # Slack users.info `tz`, Teams `localTimezone`
+COLLABORATIVE = "collaborative"  # nothing known about the person: the collaborative's zone
+
+
+@dataclass(frozen=True)
+class Zone:
+    name: str  # an IANA zone, e.g. "Europe/London"
+    source: str  # CHOSEN, PLATFORM or COLLABORATIVE
+
+
+def setting_for(
+    session: Session, platform: str, tenant_id: str, user_id: str, now: datetime
+) -> PersonSetting:
+    """The settings row of one platform identity, made (with the defaults) on first use."""
+    setting = session.exec(
+        select(PersonSetting).where(
+            PersonSetting.platform == platform,
+            PersonSetting.tenant_id == tenant_id,
+            PersonSetting.user_id == user_id,
+        )
+    ).first()
+    if setting is None:
+        setting = PersonSetting(
+            platform=platform, tenant_id=tenant_id, user_id=user_id, updated_at=now
+        )
+        session.add(setting)
+        session.flush()
+    return setting
+
+
+def settings_of(session: Session, member: Member) -> list[PersonSetting]:
+    """The settings rows of every identity `member` is known by (only rows already made)."""
+    identities = session.exec(select(Identity).where(Identity.member_id == member.id)).all()
+    if not identities:
+        return []
+    rows = session.exec(
+        select(PersonSetting).where(col(PersonSetting.user_id).in_({i.user_id for i in identities}))
+    ).all()
+    known = {(i.platform, i.tenant_id, i.user_id) for i in identities}
+    return sorted(
+        (r for r in rows if (r.platform, r.tenant_id, r.user_id) in known),
+        key=lambda r: r.id or 0,
+    )
+
+
+def zone_for(session: Session, member: Member, collaborative: Collaborative) -> Zone:
+    """The zone `member` reads times in, and where it came from."""
+    settings = settings_of(session, member)
+    for chosen in (s.timezone for s in settings):
+        if chosen:
+            return Zone(chosen, CHOSEN)
+    for reported in (s.platform_timezone for s in settings):
+        if reported:
+            return Zone(reported, PLATFORM)
+    return Zone(collaborative.timezone, COLLABORATIVE)
