@@ -24,17 +24,18 @@ from dialogs.core import effects, reactions, timers
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.timers import TickReport, isolated
 from dialogs.engine import REACTIONS
-from dialogs.polls import lifecycle, reminders
+from dialogs.polls import lifecycle, reminders, scheduling
 from dialogs.polls.reviews import asking
 from dialogs.purpose import nudge as purpose_nudge
 from dialogs.purpose import stages
 from storage.database import Database
 from storage.models import CheckinSchedule, Collaborative, Timer
 
-DEFAULT_GRACE = timedelta(minutes=10)
+DEFAULT_GRACE = timers.GRACE
 BATCH = 100
 
 _HANDLERS: dict[str, Callable[[Session, datetime, Timer], None]] = {
+    timers.POLL_OPEN: scheduling.open_when_due,
     timers.POLL_CLOSE: lifecycle.close_at_deadline,
     timers.POLL_REMIND: reminders.send_reminders,
     timers.CHECKIN_CLOSE: runs.close_run,
@@ -43,9 +44,10 @@ _HANDLERS: dict[str, Callable[[Session, datetime, Timer], None]] = {
     timers.PURPOSE_NUDGE: purpose_nudge.nudge_due,
     timers.DECISION_REVIEW: asking.review_due,
 }
-# A poll must close, a window end and a round move on however late; a reminder or a
-# nudge hours late is noise.
+# A poll must open and close, a window end and a round move on however late; a reminder
+# or a nudge hours late is noise.
 _ALWAYS_RUN = {
+    timers.POLL_OPEN,
     timers.POLL_CLOSE,
     timers.CHECKIN_CLOSE,
     timers.PURPOSE_GATHER,

@@ -90,6 +90,7 @@ _POLL_FLAGS = (
     Flag("dots", "int", maximum=100),
     Flag("anonymous", "switch"),
     Flag("results", "choice", RESULTS),
+    Flag("opens", "text", placeholder="WHEN"),
     Flag("closes", "text", placeholder="WHEN"),
     Flag("remind", "duration", placeholder="DURATION"),
     Flag("balance", "choice", ("orgs",)),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -18,6 +18,11 @@ from storage.models import Timer
 
 log = logging.getLogger(__name__)
 
+# How late a timer may fire and still be on time: later, what may be skipped is missed,
+# and what must run anyway says it was late.
+GRACE = timedelta(minutes=10)
+
+POLL_OPEN = "poll.open"  # a scheduled poll opens (`polls.scheduling`); key "open"
 POLL_CLOSE = "poll.close"
 POLL_REMIND = "poll.remind"
 CHECKIN_CLOSE = "checkin.close"

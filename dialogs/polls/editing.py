@@ -17,14 +17,14 @@ from sqlmodel import select
 
 from dialogs.commands.syntax import Command
 from dialogs.commands.values import NO_RULE, RULE_WORD, clip, parse_count
-from dialogs.commands.when import describe, parse_when
+from dialogs.commands.when import describe
 from dialogs.core import effects, timers
 from dialogs.core.actions import FormKind, SubmitForm
-from dialogs.core.cards import ActorModel, Card, Context, Form, Heading, OpenForm, Text
+from dialogs.core.cards import ActorModel, Form, OpenForm
 from dialogs.core.messages import poll_key
 from dialogs.core.modes import mode_of
 from dialogs.core.turn import Problem, Refusal, Turn, said
-from dialogs.polls import deciding
+from dialogs.polls import deciding, scheduling
 from dialogs.polls.lifecycle import poll_by_number
 from dialogs.polls.results import labels, voter_count
 from dialogs.polls.setup import MAX_OPTIONS, PollSpec, Timing
@@ -53,6 +53,7 @@ AFTER_VOTES = (
     "and new options can change. To ask differently, close it and start a new poll."
 )
 _SWITCHES = {"anonymous": "yes", "open-options": "yes", "balance": "yes"}
+_TIMING_FLAGS = ("opens", "closes", "remind")  # a scheduled poll's only, until it opens
 
 
 def edit(turn: Turn, command: Command) -> None:
@@ -61,8 +62,14 @@ def edit(turn: Turn, command: Command) -> None:
     poll = open_changeable(turn, collaborative, command.args["id"], "edited")
     values = form_values(turn, poll)
     if not command.flags:
-        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=_form(poll, values)))
+        form = _form(poll, values, collaborative.timezone)
+        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
         return
+    if poll.status == "open" and (timing := set(_TIMING_FLAGS) & set(command.flags)):
+        raise Refusal(
+            f"Poll #{poll.number} is open already, so `--{sorted(timing)[0]}` can't change it.",
+            f"`poll extend {poll.number} --closes WHEN` moves its deadline.",
+        )
     _save(turn, collaborative, member, poll, _with_flags(values, command.flags))
 
 
@@ -70,7 +77,7 @@ def open_edit_form(turn: Turn, poll_id: int) -> None:
     collaborative, _ = turn.require_coordinator("edit a poll")
     number = poll_in(turn, collaborative, poll_id).number
     poll = open_changeable(turn, collaborative, number, "edited")
-    form = _form(poll, form_values(turn, poll))
+    form = _form(poll, form_values(turn, poll), collaborative.timezone)
     turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
 
 
@@ -83,7 +90,7 @@ def submit_edit_form(turn: Turn, poll_id: int, values: dict) -> None:
     try:
         _save(turn, collaborative, member, poll, typed)
     except Problem as problem:
-        form = _form(poll, typed, problem.problem)
+        form = _form(poll, typed, collaborative.timezone, problem.problem)
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
 
 
@@ -108,12 +115,15 @@ def form_values(turn: Turn, poll: Poll) -> dict[str, str]:
     values["mode"] = mode_of(settings)
     if decider := deciding.decider(turn.session, poll):
         values["decider"] = f"@{decider.display_name}"
+    if poll.status == "scheduled":
+        values |= scheduling.timing_values(poll)
     return values
 
 
-def _form(poll: Poll, values: dict[str, str], error: str | None = None) -> Form:
+def _form(poll: Poll, values: dict[str, str], zone: str, error: str | None = None) -> Form:
     action = SubmitForm(FormKind.POLL_EDIT, poll.id or 0).encode()
-    return edit_form(f"Edit poll #{poll.number}", action, values, error)
+    scheduled_in = zone if poll.status == "scheduled" else None
+    return edit_form(f"Edit poll #{poll.number}", action, values, error, scheduled_in)
 
 
 def _with_flags(values: dict[str, str], flags: dict[str, Any]) -> dict[str, str]:
@@ -145,6 +155,9 @@ def _with_flags(values: dict[str, str], flags: dict[str, Any]) -> dict[str, str]
         changed["rule"] = RULE_WORD if ruled else NO_RULE
         changed["rule-percent"] = str(flags["rule"]) if ruled else ""
     changed["mode"] = flags.get("mode", changed.get("mode", ""))
+    changed |= {name: flags[name] for name in ("opens", "closes") if name in flags}
+    if "remind" in flags:
+        changed["remind"] = f"{flags['remind'] // 60}m"
     if mention := flags.get("decider"):
         changed["decider"] = mention.get("name") or f"<@{mention['user_id']}>"
     return changed
@@ -153,19 +166,26 @@ def _with_flags(values: dict[str, str], flags: dict[str, Any]) -> dict[str, str]
 def _save(
     turn: Turn, collaborative: Collaborative, member: Member, poll: Poll, typed: dict[str, str]
 ) -> None:
-    """Check the poll as it would be, refuse what its votes fix, then change it everywhere."""
-    spec = spec_from_form(turn, typed, Timing(turn.now))
+    """Check the poll as it would be, refuse what its votes fix, then change it everywhere
+    (a scheduled poll, posted nowhere yet, changes with its timing and says nothing)."""
+    zone, scheduled = collaborative.timezone, poll.status == "scheduled"
+    timing = scheduling.typed_timing(turn.now, poll, typed, zone) if scheduled else None
+    spec = spec_from_form(turn, typed, timing or Timing(turn.now))
     before = labels(turn.session, poll)
     voted = voter_count(turn.session, poll) > 0
     if voted:
         _refuse_what_votes_fix(poll, spec, before)
     changes = _changes(poll, before, spec)
+    changes += scheduling.timing_changes(poll, spec, zone) if scheduled else []
     if not changes:
         turn.say(f"Poll #{poll.number} is unchanged.", "Nothing you gave differs from it.")
         return
     _store(turn, poll, spec, before)
     said_changes = "; ".join(changes)
-    poll.notice = clip(f"Edited {describe(turn.now, collaborative.timezone)}: {said_changes}.", 600)
+    if scheduled:
+        scheduling.store_timing(turn.session, poll, spec)
+    else:
+        poll.notice = clip(f"Edited {describe(turn.now, zone)}: {said_changes}.", 600)
     turn.audit(
         "poll.edit",
         f"edited poll #{poll.number}: {said_changes}",
@@ -176,6 +196,14 @@ def _save(
         settings=spec.settings,
         description=spec.description,
     )
+    if scheduled:
+        assert poll.opens_at is not None
+        turn.say(
+            f"Poll #{poll.number} is changed",
+            said_changes[0].upper() + said_changes[1:] + ".",
+            f"It opens {describe(poll.opens_at, zone)}; nobody else has seen it yet.",
+        )
+        return
     effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
     told = _tell_voters(turn, collaborative, poll, said_changes) if voted else 0
     turn.say(
@@ -264,55 +292,6 @@ def _tell_voters(turn: Turn, collaborative: Collaborative, poll: Poll, changes: 
     return len(voters)
 
 
-def reopen(turn: Turn, command: Command) -> None:
-    """`poll reopen ID [--closes WHEN]`: voting again; the next result replaces the last."""
-    collaborative, member = turn.require_coordinator("reopen a poll")
-    poll = changeable(turn, collaborative, command.args["id"], "reopened")
-    if poll.status == "open":
-        raise Refusal(
-            f"Poll #{poll.number} is open already.",
-            f"`poll extend {poll.number} --closes WHEN` moves its deadline.",
-        )
-    zone = collaborative.timezone
-    closes_at = parse_when(command.flags["closes"], turn.now, zone) if command.flags else None
-    earlier = describe(poll.closed_at or turn.now, zone)
-    poll.status, poll.closed_at, poll.earlier_closed_at = "open", None, poll.closed_at
-    poll.closes_at = None
-    if closes_at is not None:
-        set_deadline(turn, collaborative, poll, closes_at)
-    poll.notice = (
-        f"Reopened {describe(turn.now, zone)} by {member.display_name}: "
-        f"the result announced {earlier} no longer stands."
-    )
-    turn.audit(
-        "poll.reopen",
-        f"reopened poll #{poll.number}: {poll.question} — the result "
-        f"announced {earlier} no longer stands",
-        poll=poll.number,
-    )
-    closing = (
-        f"It closes {describe(closes_at, zone)}."
-        if closes_at
-        else f"A coordinator closes it with `poll close {poll.number}`."
-    )
-    effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
-    card = Card(
-        blocks=[
-            Heading(text=f"Poll #{poll.number} is open again"),
-            Text(text=poll.question),
-            Text(text=poll.notice),
-            Context(text=f"Vote on the poll's message. {closing}"),
-        ],
-        fallback=f"Poll #{poll.number} is open again",
-    )
-    effects.post_everywhere(turn.session, turn.now, collaborative, card)
-    turn.say(
-        f"Poll #{poll.number} is open again",
-        closing,
-        "Every channel was told that the earlier result no longer stands.",
-    )
-
-
 def delete(turn: Turn, command: Command) -> None:
     """`poll delete ID`: only before anyone votes; its messages then say it was deleted."""
     collaborative, member = turn.require_coordinator("delete a poll")
@@ -326,6 +305,9 @@ def delete(turn: Turn, command: Command) -> None:
             else "Its result stays on record.",
         )
     assert poll.id is not None
+    if poll.status == "scheduled":
+        _cancel_scheduled(turn, collaborative, poll)
+        return
     timers.cancel(turn.session, timers.POLL_CLOSE, poll.id)
     timers.cancel(turn.session, timers.POLL_REMIND, poll.id)
     poll.status = "deleted"
@@ -342,10 +324,30 @@ def delete(turn: Turn, command: Command) -> None:
     )
 
 
+def _cancel_scheduled(turn: Turn, collaborative: Collaborative, poll: Poll) -> None:
+    """`poll delete` before the poll opens: it never will, and nothing was posted."""
+    assert poll.id is not None and poll.opens_at is not None
+    timers.cancel(turn.session, timers.POLL_OPEN, poll.id)
+    poll.status = "deleted"
+    when = describe(poll.opens_at, collaborative.timezone)
+    turn.audit(
+        "poll.delete",
+        f"cancelled poll #{poll.number}, due to open {when}: {poll.question}",
+        poll=poll.number,
+    )
+    turn.say(
+        f"Poll #{poll.number} is cancelled",
+        f"It was due to open {when}. It was never posted, so nobody else saw it.",
+    )
+
+
 def open_changeable(turn: Turn, collaborative: Collaborative, number: int, doing: str) -> Poll:
-    """An open poll that may be `doing` ("edited"): a closed one's result stands as announced."""
+    """An open poll that may be `doing` ("edited"): a closed one's result stands as announced.
+    A scheduled poll may be edited (its timing too) but nothing else until it opens."""
     poll = changeable(turn, collaborative, number, doing)
-    if poll.status != "open":
+    if poll.status == "scheduled" and doing != "edited":
+        scheduling.refuse_if_scheduled(poll, collaborative.timezone, f"it can't be {doing} yet")
+    if poll.status not in ("open", "scheduled"):
         raise Refusal(
             f"Poll #{poll.number} is closed, so its result stands as announced.",
             f"`poll reopen {poll.number}` opens it again; then it can be {doing}.",

@@ -1,6 +1,7 @@
 """A later deadline for an open poll: `poll extend ID --closes WHEN`, or the Extend form a
-coordinator opens from their own view of the poll (`dialogs.polls.view`). Coordinators only;
-the deadline timer follows, and every channel's copy of the poll says so.
+coordinator opens from their own view of the poll (`dialogs.polls.view`); and a closed poll
+open again, `poll reopen ID [--closes WHEN]`. Coordinators only; the deadline timer follows,
+and every channel's copy of the poll says so.
 """
 
 from __future__ import annotations
@@ -12,10 +13,21 @@ from dialogs.commands.syntax import Command
 from dialogs.commands.when import describe, parse_picked, parse_when, read_picked
 from dialogs.core import effects
 from dialogs.core.actions import FormKind, SubmitForm
-from dialogs.core.cards import ActorModel, DateTimeInput, Form, OpenForm, submitted_text
+from dialogs.core.cards import (
+    ActorModel,
+    Card,
+    Context,
+    DateTimeInput,
+    Form,
+    Heading,
+    OpenForm,
+    Text,
+    submitted_text,
+)
 from dialogs.core.messages import poll_key
 from dialogs.core.turn import Problem, Refusal, Turn
-from dialogs.polls.editing import open_changeable, set_deadline
+from dialogs.polls.editing import changeable, open_changeable, set_deadline
+from dialogs.polls.scheduling import refuse_if_scheduled
 from dialogs.polls.voting import poll_in
 from storage.models import Collaborative, Poll
 
@@ -102,3 +114,53 @@ def _extend(turn: Turn, collaborative: Collaborative, poll: Poll, closes_at: dat
     )
     effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
     turn.say(f"Poll #{poll.number} now closes {new}", "Its message in every channel says so.")
+
+
+def reopen(turn: Turn, command: Command) -> None:
+    """`poll reopen ID [--closes WHEN]`: voting again; the next result replaces the last."""
+    collaborative, member = turn.require_coordinator("reopen a poll")
+    poll = changeable(turn, collaborative, command.args["id"], "reopened")
+    refuse_if_scheduled(poll, collaborative.timezone, "it hasn't opened yet")
+    if poll.status == "open":
+        raise Refusal(
+            f"Poll #{poll.number} is open already.",
+            f"`poll extend {poll.number} --closes WHEN` moves its deadline.",
+        )
+    zone = collaborative.timezone
+    closes_at = parse_when(command.flags["closes"], turn.now, zone) if command.flags else None
+    earlier = describe(poll.closed_at or turn.now, zone)
+    poll.status, poll.closed_at, poll.earlier_closed_at = "open", None, poll.closed_at
+    poll.closes_at = None
+    if closes_at is not None:
+        set_deadline(turn, collaborative, poll, closes_at)
+    poll.notice = (
+        f"Reopened {describe(turn.now, zone)} by {member.display_name}: "
+        f"the result announced {earlier} no longer stands."
+    )
+    turn.audit(
+        "poll.reopen",
+        f"reopened poll #{poll.number}: {poll.question} — the result "
+        f"announced {earlier} no longer stands",
+        poll=poll.number,
+    )
+    closing = (
+        f"It closes {describe(closes_at, zone)}."
+        if closes_at
+        else f"A coordinator closes it with `poll close {poll.number}`."
+    )
+    effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
+    card = Card(
+        blocks=[
+            Heading(text=f"Poll #{poll.number} is open again"),
+            Text(text=poll.question),
+            Text(text=poll.notice),
+            Context(text=f"Vote on the poll's message. {closing}"),
+        ],
+        fallback=f"Poll #{poll.number} is open again",
+    )
+    effects.post_everywhere(turn.session, turn.now, collaborative, card)
+    turn.say(
+        f"Poll #{poll.number} is open again",
+        closing,
+        "Every channel was told that the earlier result no longer stands.",
+    )

@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, delete, func, select
 
 from dialogs.commands.syntax import Command
+from dialogs.commands.when import describe
 from dialogs.core import audit, effects, exports, reactions, timers
 from dialogs.core.cards import Context
 from dialogs.core.messages import poll_key
@@ -32,6 +33,7 @@ from dialogs.polls.results import (
     visible_to,
     visible_to_all,
 )
+from dialogs.polls.scheduling import refuse_if_scheduled
 from dialogs.polls.voting import own_ballot, poll_in
 from storage.models import Ballot, Collaborative, Member, Participation, Poll, Timer
 
@@ -51,6 +53,7 @@ def close_by_id(turn: Turn, poll_id: int) -> None:
 
 
 def _close(turn: Turn, collaborative: Collaborative, poll: Poll) -> None:
+    refuse_if_scheduled(poll, collaborative.timezone, "it can't close before it opens")
     if poll.status != "open":
         raise Refusal(
             f"Poll #{poll.number} is already closed.",
@@ -145,15 +148,22 @@ LISTED = 20  # the newest polls `poll list` shows; it says how many it leaves ou
 
 
 def list_polls(turn: Turn, command: Command) -> None:
-    collaborative, _ = turn.in_collaborative()
+    """The newest polls; for a coordinator first the scheduled ones, soonest first, with when
+    they open (nobody else sees a poll before it opens)."""
+    collaborative, member = turn.in_collaborative()
     polls = turn.session.exec(
         select(Poll)
-        .where(Poll.collaborative_id == collaborative.id)
+        .where(Poll.collaborative_id == collaborative.id, Poll.status != "scheduled")
         .order_by(Poll.number.desc())  # type: ignore[union-attr]
         .limit(LISTED)
     ).all()
+    coordinator = member.role == "coordinator"
+    scheduled = _scheduled_lines(turn.session, collaborative) if coordinator else []
+    if scheduled:
+        turn.say("Scheduled", *scheduled)
     if not polls:
-        turn.say("No polls yet.", 'A coordinator starts one with `poll "Question?" "A" "B"`.')
+        if not scheduled:
+            turn.say("No polls yet.", 'A coordinator starts one with `poll "Question?" "A" "B"`.')
         return
     voters = dict(
         turn.session.exec(
@@ -168,7 +178,9 @@ def list_polls(turn: Turn, command: Command) -> None:
     ]
     older = turn.session.exec(
         select(func.count()).where(
-            Poll.collaborative_id == collaborative.id, Poll.number < polls[-1].number
+            Poll.collaborative_id == collaborative.id,
+            Poll.number < polls[-1].number,
+            Poll.status != "scheduled",
         )
     ).one()
     if older:
@@ -179,10 +191,26 @@ def list_polls(turn: Turn, command: Command) -> None:
     turn.say(f"Polls in {collaborative.name}", *lines)
 
 
+def _scheduled_lines(session: Session, collaborative: Collaborative) -> list[str]:
+    """Every scheduled poll of the collaborative as one line, soonest first."""
+    polls = session.exec(
+        select(Poll)
+        .where(Poll.collaborative_id == collaborative.id, Poll.status == "scheduled")
+        .order_by(col(Poll.opens_at), col(Poll.number))
+    ).all()
+    return [
+        f"#{p.number} · {p.type} · opens {describe(p.opens_at, collaborative.timezone)} · "
+        f"{p.question}"
+        for p in polls
+        if p.opens_at is not None
+    ]
+
+
 def results(turn: Turn, command: Command) -> None:
     number: int = command.args["id"]
     collaborative, member = turn.in_collaborative()
     poll = poll_by_number(turn.session, collaborative, number)
+    refuse_if_scheduled(poll, collaborative.timezone, "it has no results yet")
     if not visible_to(turn.session, poll, member):
         raise Refusal(
             f"The results of poll #{poll.number} are hidden "
@@ -217,6 +245,7 @@ def export(turn: Turn, command: Command) -> None:
     number: int = command.args["id"]
     collaborative, _ = turn.require_coordinator("export ballots")
     poll = poll_by_number(turn.session, collaborative, number)
+    refuse_if_scheduled(poll, collaborative.timezone, "it has no ballots to export yet")
     if not visible_to_all(poll):
         raise Refusal(
             f"The results of poll #{poll.number} are hidden until it closes, "

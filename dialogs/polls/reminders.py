@@ -22,6 +22,7 @@ from dialogs.core.cards import Actions, Button, Card, Context, Text
 from dialogs.core.turn import Refusal, Turn, stale_button
 from dialogs.polls.lifecycle import poll_by_number
 from dialogs.polls.render import vote_buttons
+from dialogs.polls.scheduling import refuse_if_scheduled
 from dialogs.polls.voting import poll_in
 from storage.models import Collaborative, Member, Participation, Poll, PollReminderMute, Timer
 
@@ -53,6 +54,7 @@ def remind_by_id(turn: Turn, poll_id: int) -> None:
 
 
 def _remind(turn: Turn, collaborative: Collaborative, poll: Poll) -> None:
+    refuse_if_scheduled(poll, collaborative.timezone, "nobody can vote in it yet")
     if poll.status != "open" or (poll.closes_at is not None and turn.now >= poll.closes_at):
         raise Refusal(
             f"Poll #{poll.number} is closed, so nobody needs reminding.",

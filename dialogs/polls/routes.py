@@ -27,7 +27,7 @@ COMMANDS: dict[str, CommandHandler] = {
     "poll.remind": reminders.remind,
     "poll.edit": editing.edit,
     "poll.extend": extending.extend,
-    "poll.reopen": editing.reopen,
+    "poll.reopen": extending.reopen,
     "poll.delete": editing.delete,
     "poll.decide": decide.decide,
     "decisions.review": command.set_review,

@@ -26,6 +26,7 @@ from dialogs.polls import governance
 from dialogs.polls.agreement import RULE, RULE_REFUSED
 from dialogs.polls.confirm import close_button
 from dialogs.polls.render import render_poll
+from dialogs.polls.results import labels
 from dialogs.polls.reviews import setting as reviews
 from storage.models import Collaborative, Member, Organisation, Poll, PollOption
 from storage.numbering import next_number
@@ -46,6 +47,7 @@ class PollSpec:
     remind_after: int | None = None  # seconds after the poll opens
     description: str = ""
     review_at: datetime | None = None  # when the decision comes up for review
+    opens_at: datetime | None = None  # a scheduled poll opens then (`polls.scheduling`)
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Timing:
     closes_at: datetime | None = None
     remind_after: int | None = None
     review_at: datetime | None = None
+    opens_at: datetime | None = None
 
 
 def validated_spec(
@@ -65,15 +68,7 @@ def validated_spec(
     description = checked_description(flags.get("description", ""))
     cleaned = _options(options, POLL_TYPES[poll_type].needs_options)
     settings = _settings(turn, poll_type, flags, len(cleaned))
-    if (
-        timing.closes_at
-        and timing.remind_after
-        and (timing.now + timedelta(seconds=timing.remind_after) >= timing.closes_at)
-    ):
-        raise Refusal(
-            "The reminder would come after the poll closes.",
-            "Use a shorter `--remind`, or a later `--closes`.",
-        )
+    checked_timing(timing)
     reviews.checked_after_close(timing.review_at, timing.closes_at)
     return PollSpec(
         question,
@@ -84,7 +79,28 @@ def validated_spec(
         timing.remind_after,
         description,
         timing.review_at,
+        timing.opens_at,
     )
+
+
+def checked_timing(timing: Timing) -> None:
+    """Refuse an opening at or after the deadline, and a reminder after it (a reminder
+    counts from the opening: now, or `opens_at` for a scheduled poll)."""
+    if timing.opens_at and timing.closes_at and timing.opens_at >= timing.closes_at:
+        raise Refusal(
+            "The poll would close before it opens.",
+            "Use an earlier `--opens`, or a later `--closes`.",
+        )
+    opening = timing.opens_at or timing.now
+    if (
+        timing.closes_at
+        and timing.remind_after
+        and (opening + timedelta(seconds=timing.remind_after) >= timing.closes_at)
+    ):
+        raise Refusal(
+            "The reminder would come after the poll closes.",
+            "Use a shorter `--remind`, or a later `--closes`.",
+        )
 
 
 def checked_question(question: str) -> str:
@@ -234,6 +250,17 @@ def open_poll(turn: Turn, spec: PollSpec) -> Poll:
     collaborative, member = turn.require_coordinator("start a poll")
     limits.check_new_poll(turn, collaborative, member)
     poll = create_poll(turn.session, turn.now, collaborative, member, spec)
+    if spec.opens_at:
+        poll.scheduled_from = effects.channel_lane(turn.place) if turn.channel else None
+        turn.say(
+            f"Poll #{poll.number} is scheduled",
+            f"It opens {describe(spec.opens_at, collaborative.timezone)}, posted then in every "
+            "channel linked to the collaborative. Nobody else sees it until then. "
+            + _timing_note(collaborative, spec, spec.opens_at, poll.number),
+            f"Until it opens, change it with `poll edit {poll.number}` (`--opens WHEN` moves "
+            f"the opening) or cancel it with `poll delete {poll.number}`.",
+        )
+        return poll
     channels = len(effects.channels_of(turn.session, collaborative))
     notice = said(
         f"Poll #{poll.number} is open",
@@ -249,7 +276,8 @@ def open_poll(turn: Turn, spec: PollSpec) -> Poll:
 def create_poll(
     session: Session, now: datetime, collaborative: Collaborative, by: Member, spec: PollSpec
 ) -> Poll:
-    """Store a checked poll, set its timers, log it and post it in every channel."""
+    """Store a checked poll, set its timers, log it and post it in every channel; a
+    scheduled one is only stored, logged and set to open (`dialogs.polls.scheduling`)."""
     assert collaborative.id is not None
     number = next_number(session, collaborative.id, Poll)
     poll = Poll(
@@ -261,6 +289,9 @@ def create_poll(
         created_by=by.id,
         created_at=now,
         closes_at=spec.closes_at,
+        status="scheduled" if spec.opens_at else "open",
+        opens_at=spec.opens_at,
+        remind_after=spec.remind_after if spec.opens_at else None,
         chart_token=secrets.token_urlsafe(24),
         description=spec.description,
     )
@@ -271,36 +302,60 @@ def create_poll(
         PollOption(poll_id=poll.id, position=i, label=label) for i, label in enumerate(spec.options)
     )
     session.flush()
-    if spec.closes_at:
-        timers.schedule(
-            session, collaborative.id, timers.POLL_CLOSE, poll.id, "deadline", spec.closes_at
-        )
-    if spec.remind_after:
-        timers.schedule(
-            session,
-            collaborative.id,
-            timers.POLL_REMIND,
-            poll.id,
-            "reminder",
-            now + timedelta(seconds=spec.remind_after),
-        )
     if spec.review_at:
         reviews.keep(session, now, collaborative, by, spec.review_at, poll_id=poll.id)
+    if spec.opens_at:
+        timers.schedule(session, collaborative.id, timers.POLL_OPEN, poll.id, "open", spec.opens_at)
+        when = describe(spec.opens_at, collaborative.timezone)
+        log_opening(
+            session, now, collaborative, by, poll, f"scheduled poll #{number} to open {when}"
+        )
+        return poll
+    start_clocks(session, collaborative, poll, now, spec.remind_after)
+    log_opening(session, now, collaborative, by, poll, f"opened poll #{number}")
+    effects.post_everywhere(session, now, collaborative, render_poll(session, poll), poll_key(poll))
+    return poll
+
+
+def start_clocks(
+    session: Session, collaborative: Collaborative, poll: Poll, opened: datetime, remind: int | None
+) -> None:
+    """Set the deadline (a moment) and the reminder (`remind` seconds after `opened`, if that
+    comes before the deadline) of a poll that opens now."""
+    assert collaborative.id is not None and poll.id is not None
+    if poll.closes_at:
+        timers.schedule(
+            session, collaborative.id, timers.POLL_CLOSE, poll.id, "deadline", poll.closes_at
+        )
+    remind_at = opened + timedelta(seconds=remind) if remind else None
+    if remind_at and (poll.closes_at is None or remind_at < poll.closes_at):
+        timers.schedule(
+            session, collaborative.id, timers.POLL_REMIND, poll.id, "reminder", remind_at
+        )
+
+
+def log_opening(
+    session: Session,
+    now: datetime,
+    collaborative: Collaborative,
+    by: Member | None,
+    poll: Poll,
+    summary: str,
+) -> None:
+    """The decision log's entry for a poll opened or scheduled, with everything it asks."""
     audit.record(
         session,
         now,
         collaborative,
         by,
-        "poll.open",
-        f"opened poll #{number}: {spec.question}",
-        poll=number,
-        options=spec.options,
-        type=spec.type,
-        settings=spec.settings,
-        description=spec.description,
+        "poll.schedule" if poll.status == "scheduled" else "poll.open",
+        f"{summary}: {poll.question}",
+        poll=poll.number,
+        options=labels(session, poll),
+        type=poll.type,
+        settings=poll.settings,
+        description=poll.description,
     )
-    effects.post_everywhere(session, now, collaborative, render_poll(session, poll), poll_key(poll))
-    return poll
 
 
 def _timing_note(collaborative: Collaborative, spec: PollSpec, now: datetime, number: int) -> str:

@@ -48,7 +48,7 @@ from storage.models import Collaborative
 
 _YES = [Choice(label="yes", value="yes")]
 # An edited poll's deadline moves with `poll extend`, its review with `decisions review`.
-_TIMING = ("closes", "remind", "review")
+_TIMING = ("opens", "closes", "remind", "review")
 _RULES = {
     NO_RULE: "no",
     RULE_WORD: "yes: the share below in every organisation that votes",
@@ -82,8 +82,10 @@ def from_draft(turn: Turn, draft_id: int, choice: str) -> None:
     elif choice == "edit":
         collaborative, _ = turn.in_collaborative()
         values = preview.form_values(command)
-        if closes_at := spec_from_command(turn, command).closes_at:
-            values["closes"] = closes_at.isoformat()  # the moment, as the pickers hold it
+        spec = spec_from_command(turn, command)
+        for name, moment in (("closes", spec.closes_at), ("opens", spec.opens_at)):
+            if moment:
+                values[name] = moment.isoformat()  # the moment, as the pickers hold it
         form = poll_form(collaborative, values)
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
     else:
@@ -93,15 +95,17 @@ def from_draft(turn: Turn, draft_id: int, choice: str) -> None:
 def spec_from_command(turn: Turn, command: Command) -> PollSpec:
     collaborative, _ = turn.in_collaborative()
     flags = command.flags
-    closes_at = (
-        parse_when(flags["closes"], turn.now, collaborative.timezone) if "closes" in flags else None
+    closes_at, opens_at = (
+        parse_when(flags[name], turn.now, collaborative.timezone) if name in flags else None
+        for name in ("closes", "opens")
     )
+    review_at = _review_at(turn, flags.get("review"))
     return validated_spec(
         turn,
         command.args.get("question", ""),
         command.args.get("options", []),
         flags,
-        Timing(turn.now, closes_at, flags.get("remind"), _review_at(turn, flags.get("review"))),
+        Timing(turn.now, closes_at, flags.get("remind"), review_at, opens_at),
     )
 
 
@@ -169,7 +173,8 @@ def _form(timezone: str, action: str, values: dict[str, str] | None, error: str 
             ),
             _switch(values, "open-options", "Members may add options"),
             *_by_organisation(values),
-            _deadline(values, timezone),
+            _picker(values, timezone, "opens", "Opens (empty: now)"),
+            _picker(values, timezone, "closes", "Closes"),
             _text(values, "remind", "Remind those who haven't voted after", "24h", length=20),
             *_governance(values),
             _text(values, "review", "Review the decision in (or on)", "6 months", length=40),
@@ -201,15 +206,23 @@ def _governance(values: dict[str, str]) -> list[ChoiceInput | TextInput]:
     ]
 
 
-def edit_form(title: str, action: str, values: dict[str, str], error: str | None = None) -> Form:
-    """The poll form filled in with a poll, to change it (its deadline moves with `poll
-    extend`, so the form leaves it out)."""
-    form = _form("UTC", action, values, error)  # no deadline pickers: no time zone matters
+def edit_form(
+    title: str,
+    action: str,
+    values: dict[str, str],
+    error: str | None = None,
+    scheduled_in: str | None = None,
+) -> Form:
+    """The poll form filled in with a poll, to change it. An open poll's deadline moves with
+    `poll extend`, so its form leaves the timing out; a scheduled poll's form keeps its
+    opening, deadline and reminder, picked in the collaborative's zone `scheduled_in`."""
+    form = _form(scheduled_in or "UTC", action, values, error)
+    kept = ("opens", "closes", "remind") if scheduled_in else ()
     return form.model_copy(
         update={
             "title": title,
             "submit_label": "Save changes",
-            "inputs": [i for i in form.inputs if i.name not in _TIMING],
+            "inputs": [i for i in form.inputs if i.name not in _TIMING or i.name in kept],
         }
     )
 
@@ -238,10 +251,10 @@ def _text(
     )
 
 
-def _deadline(values: dict[str, str], timezone: str) -> DateTimeInput:
+def _picker(values: dict[str, str], timezone: str, name: str, label: str) -> DateTimeInput:
     """The platform's date and time pickers, holding what was picked (if a picker gave it)."""
-    picked = read_picked(values.get("closes", ""), timezone)
-    return DateTimeInput(name="closes", label="Closes", timezone=timezone, value=picked)
+    picked = read_picked(values.get(name, ""), timezone)
+    return DateTimeInput(name=name, label=label, timezone=timezone, value=picked)
 
 
 def _pick(
@@ -324,10 +337,12 @@ def _flags_from_form(typed: dict[str, str]) -> dict[str, Any]:
 
 
 def _timing_from_form(turn: Turn, collaborative: Collaborative, typed: dict[str, str]) -> Timing:
-    closes, remind = typed.get("closes", ""), typed.get("remind", "")
+    closes, opens, remind = (typed.get(name, "") for name in ("closes", "opens", "remind"))
+    zone = collaborative.timezone
     return Timing(
         turn.now,
-        parse_picked(closes, turn.now, collaborative.timezone) if closes else None,
+        parse_picked(closes, turn.now, zone) if closes else None,
         parse_duration(remind, "“Remind after”") if remind else None,
         _review_at(turn, typed.get("review")),
+        parse_picked(opens, turn.now, zone) if opens else None,
     )

@@ -39,6 +39,7 @@ from dialogs.core.cards import (
 from dialogs.core.messages import poll_key, round_key
 from dialogs.core.poll_types import NEEDS_REASON, STANCE_LABELS, STANCES
 from dialogs.core.turn import Refusal, Turn, said
+from dialogs.polls import scheduling
 from dialogs.polls.objections import HARM_QUESTION, RESOLVE_QUESTION
 from dialogs.polls.render import result_blocks
 from dialogs.polls.results import compute, has_voted, labels, options
@@ -75,6 +76,8 @@ def vote_refusal(
     collaborative: Collaborative, member: Member, poll: Poll, now: datetime, participated: bool
 ) -> Refusal | None:
     """Why `member` may not vote in `poll` now, or None; `participated` matters when anonymous."""
+    if poll.status == "scheduled":
+        return scheduling.not_yet(poll, collaborative.timezone)
     if poll.closes_at is not None and now >= poll.closes_at and poll.status == "open":
         # The deadline has passed even if its timer hasn't fired yet: a deadline is a deadline.
         return Refusal(

@@ -31,6 +31,13 @@ class Poll(SQLModel, table=True):
     notice: str | None = Field(default=None, max_length=600)
     # When a reopened poll's earlier result was announced (its next result replaces it).
     earlier_closed_at: datetime | None = None
+    # A scheduled poll (status "scheduled") opens then (`dialogs.polls.scheduling`).
+    opens_at: datetime | None = None
+    # Seconds from the opening to the reminder, kept until a scheduled poll opens.
+    remind_after: int | None = None
+    # The delivery lane of the channel a scheduled poll was started from, to say at its
+    # opening whether that channel is still linked.
+    scheduled_from: str | None = Field(default=None, max_length=300)
 
 
 class PollDraft(SQLModel, table=True):
