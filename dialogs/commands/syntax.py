@@ -224,7 +224,7 @@ SYNTAX: tuple[Syntax, ...] = (
             Flag("question", "text", placeholder='"Question?"'),
             Flag("option", "text", placeholder='N "Option"'),
             Flag("add-option", "text", placeholder='"Option"'),
-            *(f for f in _POLL_FLAGS if f.name not in ("closes", "remind")),
+            *_POLL_FLAGS,  # --opens, --closes and --remind: a scheduled poll's only
         ),
         who="coordinator",
     ),

@@ -1,14 +1,13 @@
 """Casting a vote in any kind of poll: who may vote, the buttons, consent and its
 objection form, adding an option, and recording a ballot with its confirmation.
 
-Every action names a poll (and perhaps an option) and is untrusted: each is
-re-checked here — the poll belongs to this channel's collaborative, is open and
+Every action names a poll (and perhaps an option) and is untrusted: each is re-checked
+here — the poll belongs to this channel's collaborative, is open (not merely scheduled) and
 before its deadline, the person may vote, the option belongs to the poll.
 
-A member's latest ballot replaces the one before, which is kept as history;
-the database allows one latest ballot per member per poll. An anonymous ballot
-carries no member, no time and a random id; who voted is recorded apart, so
-the vote can't be changed (nothing links it back to be replaced).
+A member's latest ballot replaces the one before, which is kept as history; the database
+allows one latest ballot per member per poll. An anonymous ballot carries no member, no
+time and a random id; who voted is recorded apart, so the vote can't be changed.
 
 Ranked, score and dots polls are voted in a form (`dialogs.polls.ballot_forms`),
 which records through `record` here; many clicks at once go through

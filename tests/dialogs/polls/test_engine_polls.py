@@ -282,6 +282,7 @@ def test_the_poll_form_starts_a_poll_and_keeps_input_when_it_refuses(chat):
         "quorum",
         "rule",
         "rule-percent",
+        "opens",
         "closes",
         "remind",
         "mode",
