@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 
 from storage import migrate
 from storage.database import Database
@@ -44,3 +44,31 @@ def _migrated(database: Database, revision: str) -> Iterator[Database]:
         command.upgrade(migrate.alembic_config(connection), revision)
     yield database
     database.dispose()
+
+
+def add_northshire(connection: Connection, now: str, members: tuple[str, ...]) -> None:
+    """Collaborative 1, Northshire, with `members` (ids from 1) and open poll #1 (id 1,
+    "Lunch?", started by the first), written as any revision since 0013 holds them."""
+    connection.execute(
+        text(
+            "INSERT INTO collaborative (id, name, timezone, require_organisation, newcomer_role, "
+            "created_at) VALUES (1, 'Northshire', 'Europe/London', false, 'member', :now)"
+        ),
+        {"now": now},
+    )
+    for number, name in enumerate(members, start=1):
+        connection.execute(
+            text(
+                "INSERT INTO member (id, collaborative_id, display_name, role, role_chosen, "
+                "reminders_muted, created_at) VALUES (:id, 1, :name, 'member', false, false, :now)"
+            ),
+            {"id": number, "name": name, "now": now},
+        )
+    connection.execute(
+        text(
+            "INSERT INTO poll (id, collaborative_id, number, question, type, settings, status, "
+            "created_by, created_at, description) VALUES (1, 1, 1, 'Lunch?', 'single', '{}', "
+            "'open', 1, :now, '')"
+        ),
+        {"now": now},
+    )

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storage import migrate
 from storage.database import Database
-from tests.storage.migrated import BACKENDS, database_at
+from tests.storage.migrated import BACKENDS, add_northshire, database_at
 
 NOW = "2026-11-26 09:00:00"
 
@@ -23,21 +23,14 @@ def at_0013(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database
     """A database migrated as far as 0013, holding a poll with a ballot and its history."""
     for database in database_at(request.param, tmp_path, "0013"):
         with database.engine.begin() as connection:
-            for statement in (
-                "INSERT INTO collaborative (id, name, timezone, require_organisation, "
-                "newcomer_role, created_at) VALUES (1, 'Northshire', 'Europe/London', false, "
-                "'member', :now)",
-                "INSERT INTO member (id, collaborative_id, display_name, role, role_chosen, "
-                "reminders_muted, created_at) VALUES (1, 1, 'Ben', 'member', false, false, :now), "
-                "(2, 1, 'Carys', 'member', false, false, :now), "
-                "(3, 1, 'Erin', 'member', false, false, :now)",
-                "INSERT INTO poll (id, collaborative_id, number, question, type, settings, status, "
-                "created_by, created_at, description) VALUES (1, 1, 1, 'Lunch?', 'single', '{}', "
-                "'open', 1, :now, '')",
-                "INSERT INTO ballot (id, poll_id, member_id, choices, latest, cast_at) VALUES "
-                "('old', 1, 1, '[0]', false, :now), ('new', 1, 1, '[1]', true, :now)",
-            ):
-                connection.execute(text(statement), {"now": NOW})
+            add_northshire(connection, NOW, ("Ben", "Carys", "Erin"))
+            connection.execute(
+                text(
+                    "INSERT INTO ballot (id, poll_id, member_id, choices, latest, cast_at) VALUES "
+                    "('old', 1, 1, '[0]', false, :now), ('new', 1, 1, '[1]', true, :now)"
+                ),
+                {"now": NOW},
+            )
         yield database
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from storage import migrate
 from storage.database import Database
-from tests.storage.migrated import BACKENDS, database_at
+from tests.storage.migrated import BACKENDS, add_northshire, database_at
 
 NOW = "2026-11-26 09:00:00"
 
@@ -21,18 +21,7 @@ def at_0016(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database
     """A database migrated as far as 0016, holding an open poll."""
     for database in database_at(request.param, tmp_path, "0016"):
         with database.engine.begin() as connection:
-            for statement in (
-                "INSERT INTO collaborative (id, name, timezone, require_organisation, "
-                "newcomer_role, created_at) VALUES (1, 'Northshire', 'Europe/London', false, "
-                "'member', :now)",
-                "INSERT INTO member (id, collaborative_id, display_name, role, role_chosen, "
-                "reminders_muted, created_at) VALUES (1, 1, 'Asha', 'coordinator', false, "
-                "false, :now)",
-                "INSERT INTO poll (id, collaborative_id, number, question, type, settings, status, "
-                "created_by, created_at, description) VALUES (1, 1, 1, 'Lunch?', 'single', '{}', "
-                "'open', 1, :now, '')",
-            ):
-                connection.execute(text(statement), {"now": NOW})
+            add_northshire(connection, NOW, ("Asha",))
         yield database
 
 

@@ -21,13 +21,17 @@ from tests.support.conversation import (
 SCHEDULED = 'poll "Which ward first?" "Beds" "Discharge" --opens tomorrow 09:00'
 
 
-@pytest.fixture
-def chat(database, clock):
+def northshire(database, clock) -> Conversation:
     """Asha coordinates Northshire in NORTH and SOUTH; Ben is a member. Thu 26 Nov 09:00 UTC."""
     conversation = Conversation(database, clock)
     conversation.set_up_two_channels()
     conversation.says(BEN, NORTH, "help")
-    yield conversation
+    return conversation
+
+
+@pytest.fixture
+def chat(database, clock):
+    yield (conversation := northshire(database, clock))
     conversation.close()
 
 

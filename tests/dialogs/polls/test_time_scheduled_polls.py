@@ -12,6 +12,7 @@ from sqlmodel import delete, select
 
 from dialogs.ticker import Ticker
 from storage.models import Channel, Outbox, Poll, PostedMessage, Timer
+from tests.dialogs.polls.test_scheduled_polls import SCHEDULED, northshire
 from tests.support.conversation import (
     ASHA,
     BEN,
@@ -25,16 +26,11 @@ from tests.support.conversation import (
 from tests.support.fakes import FakeClock
 
 TOMORROW_9 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)  # Fri 27 Nov 2026 09:00 GMT
-SCHEDULED = 'poll "Which ward first?" "Beds" "Discharge" --opens tomorrow 09:00'
 
 
 @pytest.fixture
 def chat(database, clock):
-    """Asha coordinates Northshire in NORTH and SOUTH; Ben is a member. Thu 26 Nov 09:00 UTC."""
-    conversation = Conversation(database, clock)
-    conversation.set_up_two_channels()
-    conversation.says(BEN, NORTH, "help")
-    yield conversation
+    yield (conversation := northshire(database, clock))
     conversation.close()
 
 
@@ -59,6 +55,15 @@ def unlink(database, place) -> None:
         session.exec(delete(PostedMessage).where(PostedMessage.channel_id == row.id))  # type: ignore[call-overload]
         session.delete(row)
         session.commit()
+
+
+def opened_at_nine(chat, database, clock) -> str:
+    """The poll opens at 09:00 tomorrow: what Asha, coordinating, is told of it."""
+    clock.now = TOMORROW_9
+    assert Ticker(database, clock).tick().fired == 1
+    chat.deliver()
+    [note] = told(chat, ASHA)
+    return note
 
 
 def test_the_poll_opens_at_its_time_in_every_channel_with_its_clocks_from_then(
@@ -198,12 +203,9 @@ def test_a_channel_unlinked_before_the_opening_leaves_it_to_the_others_and_says_
 ):
     chat.says(ASHA, NORTH, SCHEDULED)
     unlink(database, NORTH)
-    clock.now = TOMORROW_9
-    assert Ticker(database, clock).tick().fired == 1
-    chat.deliver()
+    note = opened_at_nine(chat, database, clock)
     assert "Which ward first?" in text_of(chat.last_message(SOUTH))
     assert posts_of(database) == 1
-    [note] = told(chat, ASHA)
     assert (
         "Poll #1 (Which ward first?) opened. The channel it was scheduled from is no longer "
         "linked, so it was posted in the 1 channel linked now."
@@ -217,11 +219,8 @@ def test_with_no_channel_linked_it_is_posted_nowhere_and_coordinators_are_told(
     chat.says(ASHA, NORTH, "poll list")  # Asha's identity stays; both channels go
     for place in (NORTH, SOUTH):
         unlink(database, place)
-    clock.now = TOMORROW_9
-    assert Ticker(database, clock).tick().fired == 1
-    chat.deliver()
+    note = opened_at_nine(chat, database, clock)
     assert posts_of(database) == 0
-    [note] = told(chat, ASHA)
     assert (
         "Poll #1 (Which ward first?) opened, but no channel is linked to Northshire Provider "
         "Collaborative, so it was not posted anywhere."
