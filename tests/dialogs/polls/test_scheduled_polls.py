@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from dialogs.core.actions import FormKind, SubmitForm, Vote
-from dialogs.core.cards import OpenForm
+from dialogs.core.cards import Notify, OpenForm
 from storage.models import AuditEntry, Ballot, Poll, PollOption, Timer
 from tests.support.conversation import (
     ASHA,
@@ -16,6 +16,7 @@ from tests.support.conversation import (
     NORTH,
     SOUTH,
     Conversation,
+    text_of,
 )
 
 SCHEDULED = 'poll "Which ward first?" "Beds" "Discharge" --opens tomorrow 09:00'
@@ -199,3 +200,19 @@ def test_members_can_not_schedule_edit_or_cancel(chat, database):
     assert "Only a coordinator can edit a poll" in chat.says(BEN, NORTH, "poll edit 1 --opens fri")
     assert "Only a coordinator can delete a poll" in chat.says(BEN, NORTH, "poll delete 1")
     assert polls(database)[0].status == "scheduled"
+
+
+def test_the_new_poll_form_schedules_with_its_opens_pickers(chat, database):
+    form = chat.form(ASHA, NORTH)
+    [opens] = [i for i in form.inputs if i.name == "opens"]
+    assert opens.label == "Opens (empty: now)"
+    values = {"question": "Q?", "options": "A\nB", "opens": "2026-11-27T09:00"}
+    shown = [e for e in chat.submits(ASHA, NORTH, form.action, values) if isinstance(e, Notify)]
+    assert "It opens Fri 27 Nov 2026 09:00 GMT" in text_of(shown[0].card)
+    assert polls(database)[0].status == "scheduled"
+    late = {**values, "opens": "2026-11-28T09:00", "closes": "2026-11-27T17:00"}
+    [again] = [
+        e.form for e in chat.submits(ASHA, NORTH, form.action, late) if isinstance(e, OpenForm)
+    ]
+    assert again.error == "The poll would close before it opens."
+    assert len(polls(database)) == 1
