@@ -33,7 +33,7 @@ from dialogs.core.cards import (
 from dialogs.core.modes import DELEGATED, JOINT, MODES
 from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES, RESULTS
 from dialogs.core.turn import Problem, Refusal, Turn
-from dialogs.polls import preview
+from dialogs.polls import preview, series
 from dialogs.polls.reviews.dates import review_date
 from dialogs.polls.setup import (
     MAX_DESCRIPTION,
@@ -64,7 +64,15 @@ def start(turn: Turn, command: Command) -> None:
     if reasons := preview.doubts(command):
         preview.show(turn, command, spec, reasons)
         return
-    open_poll(turn, spec)
+    _post(turn, command, spec)
+
+
+def _post(turn: Turn, command: Command, spec: PollSpec) -> None:
+    """Open the poll now, or keep it as a series (`--every`) whose polls the ticker posts."""
+    if "every" in command.flags:
+        series.start_series(turn, command.flags, spec)
+    else:
+        open_poll(turn, spec)
 
 
 def open_form(turn: Turn) -> None:
@@ -87,21 +95,30 @@ def from_draft(turn: Turn, draft_id: int, choice: str) -> None:
         form = poll_form(collaborative, values)
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
     else:
-        open_poll(turn, spec_from_command(turn, command))
+        _post(turn, command, spec_from_command(turn, command))
 
 
 def spec_from_command(turn: Turn, command: Command) -> PollSpec:
     collaborative, _ = turn.in_collaborative()
     flags = command.flags
-    closes_at = (
-        parse_when(flags["closes"], turn.now, collaborative.timezone) if "closes" in flags else None
-    )
+    review_at = _review_at(turn, flags.get("review"))
+    if "every" in flags:  # the rules are checked against the first poll of the series
+        first = series.plan(turn, flags)
+        timing = Timing(first.first.due_at, first.first_closes_at, flags.get("remind"), review_at)
+    else:
+        series.refuse_closes_after_alone(flags)
+        closes_at = (
+            parse_when(flags["closes"], turn.now, collaborative.timezone)
+            if "closes" in flags
+            else None
+        )
+        timing = Timing(turn.now, closes_at, flags.get("remind"), review_at)
     return validated_spec(
         turn,
         command.args.get("question", ""),
         command.args.get("options", []),
         flags,
-        Timing(turn.now, closes_at, flags.get("remind"), _review_at(turn, flags.get("review"))),
+        timing,
     )
 
 
