@@ -280,19 +280,7 @@ def create_poll(
         PollOption(poll_id=poll.id, position=i, label=label) for i, label in enumerate(spec.options)
     )
     session.flush()
-    if spec.closes_at:
-        timers.schedule(
-            session, collaborative.id, timers.POLL_CLOSE, poll.id, "deadline", spec.closes_at
-        )
-    if spec.remind_after:
-        timers.schedule(
-            session,
-            collaborative.id,
-            timers.POLL_REMIND,
-            poll.id,
-            "reminder",
-            now + timedelta(seconds=spec.remind_after),
-        )
+    _set_timers(session, now, collaborative.id, poll.id, spec)
     if spec.review_at:
         reviews.keep(session, now, collaborative, by, spec.review_at, poll_id=poll.id)
     audit.record(
@@ -310,6 +298,21 @@ def create_poll(
     )
     effects.post_everywhere(session, now, collaborative, render_poll(session, poll), poll_key(poll))
     return poll
+
+
+def _set_timers(
+    session: Session, now: datetime, collaborative_id: int, poll_id: int, spec: PollSpec
+) -> None:
+    """The poll's deadline and its reminder, each a claimed timer."""
+    if spec.closes_at:
+        timers.schedule(
+            session, collaborative_id, timers.POLL_CLOSE, poll_id, "deadline", spec.closes_at
+        )
+    if spec.remind_after:
+        remind_at = now + timedelta(seconds=spec.remind_after)
+        timers.schedule(
+            session, collaborative_id, timers.POLL_REMIND, poll_id, "reminder", remind_at
+        )
 
 
 def _timing_note(collaborative: Collaborative, spec: PollSpec, now: datetime, number: int) -> str:
