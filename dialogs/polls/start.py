@@ -88,6 +88,11 @@ def from_draft(turn: Turn, draft_id: int, choice: str) -> None:
     if choice == "cancel":
         turn.say("Cancelled", "Nothing was posted.")
     elif choice == "edit":
+        if "every" in command.flags:
+            raise Refusal(
+                "The poll form makes single polls, so a recurring poll can't be edited there.",
+                "Type the `poll … --every` command again with the change, or Post it as it is.",
+            )
         collaborative, _ = turn.in_collaborative()
         values = preview.form_values(command)
         if closes_at := spec_from_command(turn, command).closes_at:

@@ -9,9 +9,10 @@ import pytest
 from sqlmodel import select
 
 from dialogs.commands.recurrence import next_occurrence, parse_recurrence
+from dialogs.core.events import CommandIssued
 from dialogs.polls import series
 from dialogs.ticker import Ticker
-from storage.models import AuditEntry, Poll, PollSeries, PollSeriesRun
+from storage.models import AuditEntry, Poll, PollSeries, PollSeriesRun, Review, Timer
 from tests.support.conversation import (
     ASHA,
     BEN,
@@ -19,6 +20,7 @@ from tests.support.conversation import (
     NORTH,
     SOUTH,
     Conversation,
+    buttons,
     counts,
     person,
     poll_buttons,
@@ -180,6 +182,42 @@ def test_stopping_a_series_is_for_coordinators_audited_and_final(chat, clock, da
     with database.session() as session:
         actions = [e.action for e in session.exec(select(AuditEntry)).all()]
     assert "poll.series" in actions and "poll.series.stop" in actions
+
+
+def test_a_series_typed_without_quotes_is_read_back_first_and_posted_as_a_series(chat, database):
+    effects = chat.engine.handle(
+        CommandIssued(ASHA, NORTH, 'poll "Lunch?" Pizza Pasta --every "every friday 12:00"')
+    )
+    card = next(e.card for e in effects if getattr(e, "card", None))
+    assert "Check this poll before it goes to every channel" in text_of(card)
+    refused = chat.clicks(ASHA, NORTH, buttons(card)["Edit"])
+    assert "a recurring poll can't be edited there" in refused
+    assert "Series S1 is set up" in chat.clicks(ASHA, NORTH, buttons(card)["Post it"])
+    with database.session() as session:
+        assert session.exec(select(Poll)).all() == []
+        assert [s.recurrence for s in session.exec(select(PollSeries)).all()] == [
+            "every friday 12:00"
+        ]
+
+
+def test_each_poll_gets_the_series_settings_reminder_and_review(chat, clock, database):
+    chat.says(
+        ASHA,
+        NORTH,
+        'poll "Adopt the plan?" --type consent --anonymous --every "every monday 09:00" '
+        "--closes-after 2d --remind 1d --review 6 months",
+    )
+    clock.now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    Ticker(database, clock).tick()
+    with database.session() as session:
+        poll = session.exec(select(Poll)).one()
+        assert (poll.type, poll.settings["anonymous"]) == ("consent", True)
+        assert poll.closes_at == clock.now + timedelta(days=2)
+        due = {t.kind: t.due_at for t in session.exec(select(Timer)).all()}
+        assert due["poll.close"] == clock.now + timedelta(days=2)
+        assert due["poll.remind"] == clock.now + timedelta(days=1)
+        review = session.exec(select(Review)).one()
+        assert review.poll_id == poll.id and review.due_at > clock.now + timedelta(days=180)
 
 
 def test_no_series_yet_says_how_to_start_one(chat):
