@@ -193,6 +193,7 @@ SYNTAX: tuple[Syntax, ...] = (
         who="coordinator",
     ),
     Syntax("poll.list", ("poll", "list"), "list the polls"),
+    Syntax("poll.series", ("poll", "series"), "list the recurring polls and when each posts next"),
     Syntax(
         "poll.series.stop",
         ("poll", "series", "stop"),
@@ -200,7 +201,6 @@ SYNTAX: tuple[Syntax, ...] = (
         (Arg("id", placeholder="S1"),),
         who="coordinator",
     ),
-    Syntax("poll.series", ("poll", "series"), "list the recurring polls and when each posts next"),
     Syntax(
         "poll.close",
         ("poll", "close"),
