@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from dialogs.commands import occurrences
+from dialogs.commands.occurrences import next_or_status
 from dialogs.commands.recurrence import (
     Occurrence,
     describe_rule,
@@ -158,13 +159,8 @@ def list_series(turn: Turn, command: Command) -> None:
         return
     lines = []
     for series in found:
-        status = (
-            f"next {describe(series.next_run_at, series.timezone)}"
-            if series.status == "active" and series.next_run_at
-            else series.status
-        )
-        question = series.definition["question"]
-        lines.append(f"S{series.number} · “{question}” · {describe_rule(series.rule)} · {status}")
+        question, when = series.definition["question"], describe_rule(series.rule)
+        lines.append(f"S{series.number} · “{question}” · {when} · {next_or_status(series)}")
     turn.say(f"Recurring polls in {collaborative.name}", *lines)
 
 
@@ -213,16 +209,12 @@ def post_occurrence(
     session: Session, now: datetime, series: PollSeries, occurrence: Occurrence
 ) -> bool:
     """Post one occurrence's fresh poll; False if this occurrence already happened."""
-    if _run_exists(session, series, occurrence):
+    run = _claim(session, series, occurrence, "posted")
+    if run is None:
         return False
     collaborative = session.get(Collaborative, series.collaborative_id)
     author = session.get(Member, series.created_by)
-    assert collaborative is not None and author is not None and series.id is not None
-    run = PollSeriesRun(
-        series_id=series.id, occurrence_key=occurrence.key, due_at=occurrence.due_at
-    )
-    session.add(run)
-    session.flush()  # the unique key is taken before anything is posted
+    assert collaborative is not None and author is not None
 
     def link(poll: Poll) -> None:
         run.poll_id = poll.id
@@ -236,17 +228,8 @@ def record_missed(
     session: Session, now: datetime, series: PollSeries, occurrence: Occurrence
 ) -> None:
     """An occurrence due while Concord was down: recorded, and coordinators told, not posted."""
-    if _run_exists(session, series, occurrence):
+    if _claim(session, series, occurrence, "missed") is None:
         return
-    assert series.id is not None
-    session.add(
-        PollSeriesRun(
-            series_id=series.id,
-            occurrence_key=occurrence.key,
-            due_at=occurrence.due_at,
-            status="missed",
-        )
-    )
     collaborative = session.get(Collaborative, series.collaborative_id)
     assert collaborative is not None
     upcoming = next_occurrence(series.rule, series.timezone, max(now, occurrence.due_at))
@@ -260,16 +243,25 @@ def record_missed(
     )
 
 
-def _run_exists(session: Session, series: PollSeries, occurrence: Occurrence) -> bool:
-    return (
-        session.exec(
-            select(PollSeriesRun.id).where(
-                PollSeriesRun.series_id == series.id,
-                PollSeriesRun.occurrence_key == occurrence.key,
-            )
-        ).first()
-        is not None
+def _claim(
+    session: Session, series: PollSeries, occurrence: Occurrence, status: str
+) -> PollSeriesRun | None:
+    """The occurrence's row, written before anything is posted; None if it already happened
+    (its unique key makes a racing process's insert fail, and that process roll back)."""
+    taken = session.exec(
+        select(PollSeriesRun.id).where(
+            PollSeriesRun.series_id == series.id, PollSeriesRun.occurrence_key == occurrence.key
+        )
+    ).first()
+    if taken is not None:
+        return None
+    assert series.id is not None
+    run = PollSeriesRun(
+        series_id=series.id, occurrence_key=occurrence.key, due_at=occurrence.due_at, status=status
     )
+    session.add(run)
+    session.flush()
+    return run
 
 
 def _spec(series: PollSeries, now: datetime) -> PollSpec:
