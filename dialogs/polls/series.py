@@ -49,6 +49,7 @@ class Plan:
     rule: dict[str, Any]
     first: Occurrence
     closes_after: int | None
+    now: datetime
 
     @property
     def first_closes_at(self) -> datetime | None:
@@ -57,16 +58,20 @@ class Plan:
             return None
         return self.first.due_at + timedelta(seconds=self.closes_after)
 
+    def moved(self, moment: datetime | None) -> datetime | None:
+        """A moment typed now (`--review 6 months`), as far from the first poll instead."""
+        return moment and moment + (self.first.due_at - self.now)
+
 
 def plan(turn: Turn, flags: dict[str, Any]) -> Plan:
     """Read `--every` and `--closes-after`, refusing what a series can't do."""
-    collaborative, _ = turn.in_collaborative()
     for fixed in ("opens", "closes"):
         if fixed in flags:
             raise Refusal(
                 f"`--{fixed}` names one moment, and a recurring poll happens again and again.",
                 "Use `--closes-after 3d` to close each poll that long after it is posted.",
             )
+    collaborative, _ = turn.in_collaborative()
     text = flags["every"]
     zone = collaborative.timezone
     rule = parse_recurrence(text, turn.now.astimezone(ZoneInfo(zone)).date())
@@ -78,7 +83,7 @@ def plan(turn: Turn, flags: dict[str, Any]) -> Plan:
             f"Use a `--closes-after` shorter than {_span(gap)}, the shortest gap between "
             f"postings ({describe_rule(rule)}).",
         )
-    return Plan(text, rule, first, closes_after)
+    return Plan(text, rule, first, closes_after, turn.now)
 
 
 def refuse_closes_after_alone(flags: dict[str, Any]) -> None:
@@ -102,7 +107,10 @@ def start_series(turn: Turn, flags: dict[str, Any], spec: PollSpec) -> PollSerie
     """Keep a checked spec as a series; its first poll is posted by the ticker when due."""
     collaborative, member = turn.require_coordinator("start a recurring poll")
     timing = plan(turn, flags)
-    review_after = (spec.review_at - turn.now).total_seconds() if spec.review_at else None
+    # Each poll's review is as far from its posting as the first poll's (`spec_from_command`).
+    review_after = (
+        (spec.review_at - timing.first.due_at).total_seconds() if spec.review_at else None
+    )
     series = PollSeries(
         collaborative_id=collaborative.id,
         number=next_number(turn.session, collaborative.id or 0, PollSeries),

@@ -108,8 +108,10 @@ def spec_from_command(turn: Turn, command: Command) -> PollSpec:
     flags = command.flags
     review_at = _review_at(turn, flags.get("review"))
     if "every" in flags:  # the rules are checked against the first poll of the series
-        first = series.plan(turn, flags)
-        timing = Timing(first.first.due_at, first.first_closes_at, flags.get("remind"), review_at)
+        plan = series.plan(turn, flags)
+        timing = Timing(
+            plan.first.due_at, plan.first_closes_at, flags.get("remind"), plan.moved(review_at)
+        )
     else:
         series.refuse_closes_after_alone(flags)
         closes_at = (

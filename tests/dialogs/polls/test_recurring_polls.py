@@ -217,7 +217,17 @@ def test_each_poll_gets_the_series_settings_reminder_and_review(chat, clock, dat
         assert due["poll.close"] == clock.now + timedelta(days=2)
         assert due["poll.remind"] == clock.now + timedelta(days=1)
         review = session.exec(select(Review)).one()
-        assert review.poll_id == poll.id and review.due_at > clock.now + timedelta(days=180)
+        assert review.poll_id == poll.id and review.due_at.date() == date(2027, 5, 30)
+
+
+def test_a_review_is_as_far_from_each_poll_as_typed_from_now(chat, database):
+    """The first poll is 11 days away: a week's review is a week after each poll, so after
+    its 3-day close, not before it."""
+    shown = chat.says(ASHA, NORTH, MONTHLY + " --review 1 week")
+    assert "Series S1 is set up" in shown
+    with database.session() as session:
+        kept = session.exec(select(PollSeries)).one().definition
+    assert kept["review_after"] == 7 * 86400
 
 
 def test_no_series_yet_says_how_to_start_one(chat):
