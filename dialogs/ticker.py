@@ -1,20 +1,24 @@
 """What happens when time passes: due timers fire and check-ins open, each exactly once.
 
 Every process calls `Ticker.tick()` often (bot/scheduler.py runs it from an
-APScheduler interval job). Due work is claimed inside one transaction, with
+APScheduler interval job). Due work (timers, check-in schedules, poll series) is claimed
+inside one transaction, with
 `FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLite's `BEGIN IMMEDIATE` serialises
 writers): the occurrence is recorded under its unique key, its messages are
 written to the outbox and the next run is set before the transaction commits.
 So each occurrence happens once, however many processes tick and restart.
 
-The ticker only claims: what a claimed check-in schedule's occurrences become (opened,
-skipped, missed, caught up) is decided in `dialogs.checkins.runs`.
+The ticker only claims: what a claimed schedule's occurrences become (opened, skipped,
+missed, caught up) is decided in `dialogs.commands.occurrences`, with what each kind does
+in `dialogs.checkins.runs` and `dialogs.polls.series`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -24,12 +28,21 @@ from dialogs.core import effects, reactions, timers
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.timers import TickReport, isolated
 from dialogs.engine import REACTIONS
-from dialogs.polls import lifecycle, reminders, scheduling
+from dialogs.polls import lifecycle, reminders, scheduling, series
 from dialogs.polls.reviews import asking
 from dialogs.purpose import nudge as purpose_nudge
 from dialogs.purpose import stages
 from storage.database import Database
-from storage.models import CheckinSchedule, Collaborative, Timer
+from storage.models import CheckinSchedule, Collaborative, PollSeries, Timer
+
+# A schedule the ticker claims: a check-in schedule or a poll series (the same columns).
+Recurring = CheckinSchedule | PollSeries
+CatchUp = Callable[[Session, datetime, Any, TickReport, timedelta], None]
+# Each kind of recurring schedule, and what does its due occurrences.
+_RECURRING: tuple[tuple[type[Recurring], CatchUp], ...] = (
+    (CheckinSchedule, runs.catch_up),
+    (PollSeries, series.catch_up),
+)
 
 DEFAULT_GRACE = timers.GRACE
 BATCH = 100
@@ -75,8 +88,9 @@ class Ticker:
         report = TickReport()
         while self.database.run(lambda session: self._timers(session, report)):
             pass
-        while self.database.run(lambda session: self._schedules(session, report)):
-            pass
+        for model, catch_up in _RECURRING:
+            while self.database.run(partial(self._schedules, report, model, catch_up)):
+                pass
         return report
 
     def _timers(self, session: Session, report: TickReport) -> int:
@@ -97,12 +111,15 @@ class Ticker:
             timer.done_at = now
         return len(due)
 
-    def _schedules(self, session: Session, report: TickReport) -> int:
+    def _schedules(
+        self, report: TickReport, model: type[Recurring], catch_up: CatchUp, session: Session
+    ) -> int:
+        """Claim a batch of due schedules of one kind and do their occurrences."""
         now = self.clock()
         due = session.exec(
-            select(CheckinSchedule)
-            .where(CheckinSchedule.status == "active", CheckinSchedule.next_run_at <= now)
-            .order_by(CheckinSchedule.next_run_at, CheckinSchedule.id)
+            select(model)
+            .where(model.status == "active", model.next_run_at <= now)
+            .order_by(model.next_run_at, model.id)
             .limit(self.batch)
             .with_for_update(skip_locked=True)
         ).all()
@@ -112,7 +129,7 @@ class Ticker:
             select(Collaborative).where(Collaborative.id.in_({s.collaborative_id for s in due}))
         ).all()  # type: ignore[attr-defined]
         for schedule in due:
-            runs.catch_up(session, now, schedule, report, self.grace)
+            catch_up(session, now, schedule, report, self.grace)
         del held
         return len(due)
 

@@ -1,8 +1,9 @@
 """Check-in runs: a run opens once per occurrence, is shown in every channel, and closes.
 
-The ticker claims due schedules and hands each to `catch_up`, which decides what every
-occurrence due by now becomes: skipped (a skip date), missed (later than the grace window,
-e.g. while Concord was down) or opened. A run is opened at most once per occurrence (the
+The ticker claims due schedules and hands each to `catch_up`, which has what every
+occurrence due by now becomes decided (`dialogs.commands.occurrences`, shared with recurring
+polls): skipped (a skip date), missed (later than the grace window, e.g. while Concord was
+down) or opened. A run is opened at most once per occurrence (the
 existence check here and the database's unique occurrence key), in the same transaction that
 advances the schedule. `close_run` is the timer handler that ends a run's window and posts
 its summary. The answer scale and the run's message key live here because the message and
@@ -18,19 +19,18 @@ from typing import Any
 from sqlmodel import Session, select
 
 from dialogs.checkins.summary import respondents, summary_card
-from dialogs.commands.recurrence import Occurrence, next_occurrence
+from dialogs.commands import occurrences
+from dialogs.commands.recurrence import Occurrence
 from dialogs.commands.when import describe
 from dialogs.core import effects, timers
 from dialogs.core.actions import Answer, FormKind, RequestForm
 from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
 from dialogs.core.messages import checkin_key
-from dialogs.core.timers import TickReport, isolated
+from dialogs.core.timers import TickReport
 from dialogs.purpose import rounds
 from storage.models import CheckinRun, CheckinSchedule, Collaborative, Timer
 
 SCALE = range(1, 6)
-# A schedule down for longer than this many occurrences is caught up in one jump.
-MAX_CATCH_UP = 50
 
 
 def open_run(
@@ -163,59 +163,16 @@ def catch_up(
     report: TickReport,
     grace: timedelta,
 ) -> None:
-    """Do a due schedule's occurrences in a savepoint of its own (the ticker claimed it)."""
-    if not isolated(
-        session,
-        f"check-in schedule {schedule.id}",
-        _catch_up,
-        session,
-        now,
-        schedule,
-        report,
-        grace,
-    ):
-        # Don't let one broken schedule hold up the others: try its next occurrence.
-        schedule.next_run_at = next_occurrence(schedule.rule, schedule.timezone, now).due_at
+    """Do a due schedule's occurrences (the ticker claimed it): `dialogs.commands.occurrences`
+    decides which open, which were skipped and which were missed."""
 
+    def not_run(occurrence: Occurrence, status: str) -> None:
+        record_missed(session, now, schedule, occurrence.key, occurrence.due_at, status)
 
-def _catch_up(
-    session: Session,
-    now: datetime,
-    schedule: CheckinSchedule,
-    report: TickReport,
-    grace: timedelta,
-) -> None:
-    """Do every occurrence due by now (late ones within the grace window), then move on."""
-    assert schedule.next_run_at is not None
-    occurrence = _occurrence_at(schedule, schedule.next_run_at)
-    for _ in range(MAX_CATCH_UP):
-        if occurrence.due_at > now:
-            break
-        _occur(session, now, schedule, occurrence, report, grace)
-        occurrence = next_occurrence(schedule.rule, schedule.timezone, occurrence.due_at)
-    else:
-        occurrence = next_occurrence(schedule.rule, schedule.timezone, now)
-    schedule.next_run_at = occurrence.due_at
-
-
-def _occur(
-    session: Session,
-    now: datetime,
-    schedule: CheckinSchedule,
-    occurrence: Occurrence,
-    report: TickReport,
-    grace: timedelta,
-) -> None:
-    report.lags.append((now - occurrence.due_at).total_seconds())
-    if occurrence.local_date.isoformat() in schedule.skip_dates:
-        record_missed(session, now, schedule, occurrence.key, occurrence.due_at, "skipped")
-    elif now - occurrence.due_at > grace:
-        record_missed(session, now, schedule, occurrence.key, occurrence.due_at, "missed")
-        report.missed += 1
-    elif open_run(session, now, schedule, occurrence.key, occurrence.due_at):
-        report.fired += 1
-
-
-def _occurrence_at(schedule: CheckinSchedule, due_at: datetime) -> Occurrence:
-    """The occurrence whose instant is `due_at` (recomputed, so its key is the rule's)."""
-    return next_occurrence(schedule.rule, schedule.timezone, due_at - timedelta(seconds=1))
+    outcomes = occurrences.Outcomes(
+        open=lambda o: open_run(session, now, schedule, o.key, o.due_at) is not None,
+        not_run=not_run,
+        skipped=lambda o: o.local_date.isoformat() in schedule.skip_dates,
+    )
+    what = f"check-in schedule {schedule.id}"
+    occurrences.catch_up(session, now, schedule, report, grace, what, outcomes)

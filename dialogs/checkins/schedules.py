@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from dialogs.checkins.runs import open_run
+from dialogs.commands.occurrences import next_or_status
 from dialogs.commands.recurrence import describe_rule, next_occurrence, parse_recurrence
 from dialogs.commands.syntax import Command
 from dialogs.commands.values import GrammarError
@@ -126,13 +127,8 @@ def list_schedules(turn: Turn, command: Command) -> None:
         return
     lines = []
     for s in schedules:
-        when = (
-            f"next {describe(s.next_run_at, collaborative.timezone)}"
-            if s.status == "active" and s.next_run_at
-            else s.status
-        )
         lines.append(
-            f"#{s.number} · {describe_rule(s.rule)} · {when} · "
+            f"#{s.number} · {describe_rule(s.rule)} · {next_or_status(s)} · "
             f"answers open {_hours(s.window_seconds)}"
         )
     turn.say(f"Check-ins in {collaborative.name}", *lines)

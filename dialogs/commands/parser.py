@@ -101,6 +101,9 @@ def _match_syntax(tokens: list[Token]) -> tuple[Syntax, list[Token]]:
     first = tokens[0].text
     # A quoted second word is text (`poll "list" …` asks about a list), never a subcommand.
     second = tokens[1].text.lower() if len(tokens) > 1 and not tokens[1].quoted else None
+    third = tokens[2].text.lower() if len(tokens) > 2 and not tokens[2].quoted else None
+    if (first.lower(), second, third) in _BY_WORDS:  # `poll series stop 2`
+        return _BY_WORDS[(first.lower(), second, third)], tokens[3:]
     if (first.lower(), second) in _BY_WORDS:
         return _BY_WORDS[(first.lower(), second)], tokens[2:]
     family = [s for s in SYNTAX if s.words[0] == first.lower()]
@@ -115,7 +118,7 @@ def _match_syntax(tokens: list[Token]) -> tuple[Syntax, list[Token]]:
         return _BY_WORDS[(first.lower(),)], tokens[1:]
     if family:
         typed = f"{first} {tokens[1].text}" if len(tokens) > 1 else first
-        choices = " | ".join(s.words[1] for s in family)
+        choices = " | ".join(dict.fromkeys(s.words[1] for s in family))
         raise GrammarError(
             f"`{clip(typed, 40)}` is not something `{first}` does.", f"Type `{first} {choices}`."
         )

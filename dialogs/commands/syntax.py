@@ -106,6 +106,12 @@ _POLL_FLAGS = (
 # When a decision comes up for review: "6 months", "1 year" or a date (`polls.reviews.dates`).
 _REVIEW = Flag("review", "text", placeholder="6 months|DATE")
 
+# A recurring poll (`dialogs.polls.series`): when it repeats, and how long each poll is open.
+_SERIES_FLAGS = (
+    Flag("every", "text", placeholder='"first monday of the month 09:00"'),
+    Flag("closes-after", "duration", placeholder="DURATION"),
+)
+
 # Whose people an organisation counts: a Microsoft tenant id, a workspace id (the first word
 # names the platform: `dialogs.collaborative.homes`).
 _HOME_FLAGS = (
@@ -188,6 +194,14 @@ SYNTAX: tuple[Syntax, ...] = (
         who="coordinator",
     ),
     Syntax("poll.list", ("poll", "list"), "list the polls"),
+    Syntax("poll.series", ("poll", "series"), "list the recurring polls and when each posts next"),
+    Syntax(
+        "poll.series.stop",
+        ("poll", "series", "stop"),
+        "stop a recurring poll (the polls already posted stay)",
+        (Arg("id", placeholder="S1"),),
+        who="coordinator",
+    ),
     Syntax(
         "poll.close",
         ("poll", "close"),
@@ -259,7 +273,7 @@ SYNTAX: tuple[Syntax, ...] = (
             Arg("question", optional=True, placeholder='"Question?"'),
             Arg("options", many=True, optional=True, placeholder='"Option"'),
         ),
-        (*_POLL_FLAGS, _REVIEW),
+        (*_POLL_FLAGS, _REVIEW, *_SERIES_FLAGS),
         who="coordinator",
     ),
     Syntax(

@@ -32,6 +32,7 @@ from dialogs.core.poll_types import NEEDS_REASON, POLL_TYPES, STANCE_LABELS, STA
 from dialogs.polls import agreement_text, deciding, objections
 from dialogs.polls.chart_data import result_chart
 from dialogs.polls.confirm import anonymous_vote
+from dialogs.polls.recurring import series_line
 from dialogs.polls.results import (
     breakdown,
     labels,
@@ -78,6 +79,7 @@ def poll_message(
         deciding.how_line(session, poll),
         Context(text=_status(poll, collaborative)),
         Context(text=f"Asked by {asker.display_name}" if asker else "Asked by a coordinator"),
+        *([Context(text=line)] if (line := series_line(session, poll)) else []),
         *([Context(text=poll.notice)] if poll.notice else []),
     ]
     if poll.settings.get("anonymous"):

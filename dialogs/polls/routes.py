@@ -13,6 +13,7 @@ from dialogs.polls import (
     lifecycle,
     proxy,
     reminders,
+    series,
     start,
     voting,
 )
@@ -21,6 +22,8 @@ from dialogs.polls.reviews import command, outcomes
 COMMANDS: dict[str, CommandHandler] = {
     "poll": start.start,
     "poll.list": lifecycle.list_polls,
+    "poll.series": series.list_series,
+    "poll.series.stop": series.stop,
     "poll.close": lifecycle.close,
     "poll.results": lifecycle.results,
     "poll.export": lifecycle.export,

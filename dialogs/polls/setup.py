@@ -9,6 +9,7 @@ spec, sets its timers and posts it in every channel.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -274,10 +275,17 @@ def open_poll(turn: Turn, spec: PollSpec) -> Poll:
 
 
 def create_poll(
-    session: Session, now: datetime, collaborative: Collaborative, by: Member, spec: PollSpec
+    session: Session,
+    now: datetime,
+    collaborative: Collaborative,
+    by: Member,
+    spec: PollSpec,
+    stored: Callable[[Poll], None] | None = None,
 ) -> Poll:
     """Store a checked poll, set its timers, log it and post it in every channel; a
-    scheduled one is only stored, logged and set to open (`dialogs.polls.scheduling`)."""
+    scheduled one is only stored, logged and set to open (`dialogs.polls.scheduling`).
+    `stored` sees the new poll before it is rendered (a series links it, so its card says
+    so)."""
     assert collaborative.id is not None
     number = next_number(session, collaborative.id, Poll)
     poll = Poll(
@@ -298,6 +306,8 @@ def create_poll(
     session.add(poll)
     session.flush()
     assert poll.id is not None and collaborative.id is not None
+    if stored:
+        stored(poll)
     session.add_all(
         PollOption(poll_id=poll.id, position=i, label=label) for i, label in enumerate(spec.options)
     )

@@ -33,7 +33,7 @@ from dialogs.core.cards import (
 from dialogs.core.modes import DELEGATED, JOINT, MODES
 from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES, RESULTS
 from dialogs.core.turn import Problem, Refusal, Turn
-from dialogs.polls import preview
+from dialogs.polls import preview, series
 from dialogs.polls.reviews.dates import review_date
 from dialogs.polls.setup import (
     MAX_DESCRIPTION,
@@ -64,7 +64,15 @@ def start(turn: Turn, command: Command) -> None:
     if reasons := preview.doubts(command):
         preview.show(turn, command, spec, reasons)
         return
-    open_poll(turn, spec)
+    _post(turn, command, spec)
+
+
+def _post(turn: Turn, command: Command, spec: PollSpec) -> None:
+    """Open the poll now, or keep it as a series (`--every`) whose polls the ticker posts."""
+    if "every" in command.flags:
+        series.start_series(turn, command.flags, spec)
+    else:
+        open_poll(turn, spec)
 
 
 def open_form(turn: Turn) -> None:
@@ -80,6 +88,11 @@ def from_draft(turn: Turn, draft_id: int, choice: str) -> None:
     if choice == "cancel":
         turn.say("Cancelled", "Nothing was posted.")
     elif choice == "edit":
+        if "every" in command.flags:
+            raise Refusal(
+                "The poll form makes single polls, so a recurring poll can't be edited there.",
+                "Type the `poll … --every` command again with the change, or Post it as it is.",
+            )
         collaborative, _ = turn.in_collaborative()
         values = preview.form_values(command)
         spec = spec_from_command(turn, command)
@@ -89,23 +102,31 @@ def from_draft(turn: Turn, draft_id: int, choice: str) -> None:
         form = poll_form(collaborative, values)
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
     else:
-        open_poll(turn, spec_from_command(turn, command))
+        _post(turn, command, spec_from_command(turn, command))
 
 
 def spec_from_command(turn: Turn, command: Command) -> PollSpec:
     collaborative, _ = turn.in_collaborative()
     flags = command.flags
-    closes_at, opens_at = (
-        parse_when(flags[name], turn.now, collaborative.timezone) if name in flags else None
-        for name in ("closes", "opens")
-    )
     review_at = _review_at(turn, flags.get("review"))
+    if "every" in flags:  # the rules are checked against the first poll of the series
+        plan = series.plan(turn, flags)
+        timing = Timing(
+            plan.first.due_at, plan.first_closes_at, flags.get("remind"), plan.moved(review_at)
+        )
+    else:
+        series.refuse_closes_after_alone(flags)
+        closes_at, opens_at = (
+            parse_when(flags[name], turn.now, collaborative.timezone) if name in flags else None
+            for name in ("closes", "opens")
+        )
+        timing = Timing(turn.now, closes_at, flags.get("remind"), review_at, opens_at)
     return validated_spec(
         turn,
         command.args.get("question", ""),
         command.args.get("options", []),
         flags,
-        Timing(turn.now, closes_at, flags.get("remind"), review_at, opens_at),
+        timing,
     )
 
 
