@@ -102,6 +102,13 @@ _POLL_FLAGS = (
     Flag("decider", "mention", placeholder="@person"),
 )
 
+_CLOSES = Flag("closes", "text", placeholder="WHEN")
+_ID = Arg("id", "id", placeholder="ID")
+_QUESTION = (
+    Arg("question", optional=True, placeholder='"Question?"'),
+    Arg("options", many=True, optional=True, placeholder='"Option"'),
+)
+
 # When a decision comes up for review: "6 months", "1 year" or a date (`polls.reviews.dates`).
 _REVIEW = Flag("review", "text", placeholder="6 months|DATE")
 
@@ -194,12 +201,7 @@ SYNTAX: tuple[Syntax, ...] = (
         (Arg("id", "id", placeholder="ID"),),
         who="coordinator",
     ),
-    Syntax(
-        "poll.results",
-        ("poll", "results"),
-        "show a poll's results",
-        (Arg("id", "id", placeholder="ID"),),
-    ),
+    Syntax("poll.results", ("poll", "results"), "show a poll's results", (_ID,)),
     Syntax(
         "poll.remind",
         ("poll", "remind"),
@@ -254,12 +256,33 @@ SYNTAX: tuple[Syntax, ...] = (
         "poll",
         ("poll",),
         "start a poll (with no arguments: open a form)",
-        (
-            Arg("question", optional=True, placeholder='"Question?"'),
-            Arg("options", many=True, optional=True, placeholder='"Option"'),
-        ),
+        _QUESTION,
         (*_POLL_FLAGS, _REVIEW),
         who="coordinator",
+    ),
+    Syntax(
+        "poll.template",
+        ("poll", "template"),
+        "list the poll templates, or delete one of your own",
+        (Arg("action", optional=True, placeholder="list|delete"), Arg("name", optional=True)),
+    ),
+    Syntax(
+        "poll.from",
+        ("poll", "from"),
+        "start a poll from a template (without its question: open the form filled in)",
+        (Arg("template", placeholder='"Template"'), *_QUESTION),
+        (_CLOSES,),
+        who="coordinator",
+    ),
+    Syntax(
+        "poll.save-template",
+        ("poll", "save-template"),
+        "keep a poll's question, options and settings as a template",
+        (_ID, Arg("name", placeholder='"Name"')),
+        who="coordinator",
+    ),
+    Syntax(
+        "poll.clone", ("poll", "clone"), "copy a poll into the poll form", (_ID,), who="coordinator"
     ),
     Syntax(
         "poll.decide",

@@ -7,6 +7,7 @@ from dialogs.core.actions import FormKind
 from dialogs.core.turn import FormRoute
 from dialogs.polls import (
     ballot_forms,
+    copies,
     decide,
     editing,
     extending,
@@ -30,6 +31,10 @@ COMMANDS: dict[str, CommandHandler] = {
     "poll.reopen": editing.reopen,
     "poll.delete": editing.delete,
     "poll.decide": decide.decide,
+    "poll.template": copies.template,
+    "poll.from": copies.from_template,
+    "poll.save-template": copies.save,
+    "poll.clone": copies.clone,
     "decisions.review": command.set_review,
     "decisions.reviews": outcomes.list_reviews,
     "vote": proxy.vote_command,

@@ -7,6 +7,7 @@ also creates the poll; this module only reads commands and forms.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -33,7 +34,7 @@ from dialogs.core.cards import (
 from dialogs.core.modes import DELEGATED, JOINT, MODES
 from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES, RESULTS
 from dialogs.core.turn import Problem, Refusal, Turn
-from dialogs.polls import preview
+from dialogs.polls import preview, templates
 from dialogs.polls.reviews.dates import review_date
 from dialogs.polls.setup import (
     MAX_DESCRIPTION,
@@ -46,6 +47,7 @@ from dialogs.polls.setup import (
 )
 from storage.models import Collaborative
 
+BLANK = "blank"  # the form's "Start from a template" choice of none
 _YES = [Choice(label="yes", value="yes")]
 # An edited poll's deadline moves with `poll extend`, its review with `decisions review`.
 _TIMING = ("closes", "remind", "review")
@@ -70,7 +72,7 @@ def start(turn: Turn, command: Command) -> None:
 def open_form(turn: Turn) -> None:
     """The empty new-poll form, for a coordinator."""
     collaborative, _ = turn.require_coordinator("start a poll")
-    form = poll_form(collaborative)
+    form = poll_form(collaborative, choices=templates.every(turn.session, collaborative))
     turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
 
 
@@ -84,7 +86,9 @@ def from_draft(turn: Turn, draft_id: int, choice: str) -> None:
         values = preview.form_values(command)
         if closes_at := spec_from_command(turn, command).closes_at:
             values["closes"] = closes_at.isoformat()  # the moment, as the pickers hold it
-        form = poll_form(collaborative, values)
+        form = poll_form(
+            collaborative, values, choices=templates.every(turn.session, collaborative)
+        )
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
     else:
         open_poll(turn, spec_from_command(turn, command))
@@ -112,15 +116,27 @@ def _review_at(turn: Turn, typed: str | None) -> datetime | None:
 
 
 def poll_form(
-    collaborative: Collaborative, values: dict[str, str] | None = None, error: str | None = None
+    collaborative: Collaborative,
+    values: dict[str, str] | None = None,
+    error: str | None = None,
+    choices: Sequence[templates.Template] = (),
 ) -> Form:
     """The new-poll form for `collaborative`, holding what was typed when it comes back with
     a problem. Its action names the collaborative, so it can be submitted from wherever the
     platform shows it (Teams: the person's 1:1 chat); the deadline is picked with the
-    platform's date and time pickers, in the collaborative's time zone."""
+    platform's date and time pickers, in the collaborative's time zone. It offers to start
+    from one of `choices` (`dialogs.polls.templates`): submitted with one picked, it comes
+    back filled in from it."""
     assert collaborative.id is not None
     values = {"mode": collaborative.governance, **(values or {})}
-    return _form(collaborative.timezone, SubmitPollIn(collaborative.id).encode(), values, error)
+    form = _form(collaborative.timezone, SubmitPollIn(collaborative.id).encode(), values, error)
+    if not choices:
+        return form
+    blank = [Choice(label="None: a blank poll", value=BLANK)]
+    offered = blank + [Choice(label=t.name, value=t.name) for t in choices]
+    label = "Start from a template (submit: the form comes back filled in)"
+    picker = _pick({}, "template", label, offered, BLANK)
+    return form.model_copy(update={"inputs": [picker, *form.inputs]})
 
 
 def _form(timezone: str, action: str, values: dict[str, str] | None, error: str | None) -> Form:
@@ -135,7 +151,7 @@ def _form(timezone: str, action: str, values: dict[str, str] | None, error: str 
                 name="question",
                 label="Question",
                 value=values.get("question", ""),
-                placeholder="Which priority should we tackle first?",
+                placeholder=values.get("prompt") or "Which priority should we tackle first?",
                 max_length=MAX_QUESTION,
             ),
             _description(values),
@@ -259,15 +275,19 @@ def submit_form(turn: Turn, values: dict[str, str | list[str]]) -> None:
     """A submitted poll form; on any problem the form comes back with what was typed."""
     collaborative, _ = turn.require_coordinator("start a poll")
     typed = typed_values(values)
+    offered = templates.every(turn.session, collaborative)
+    if (picked := typed.pop("template", "")) and picked != BLANK:
+        chosen = templates.find(turn.session, collaborative, picked)
+        kept = {name: typed[name] for name in ("question", "description") if typed.get(name)}
+        filled = chosen.values | {"prompt": chosen.prompt} | kept
+        form = poll_form(collaborative, filled, choices=offered)
+        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
+        return
     try:
         spec = spec_from_form(turn, typed, _timing_from_form(turn, collaborative, typed))
     except Problem as problem:
-        turn.replies.append(
-            OpenForm(
-                actor=ActorModel.of(turn.actor),
-                form=poll_form(collaborative, typed, problem.problem),
-            )
-        )
+        form = poll_form(collaborative, typed, problem.problem, offered)
+        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
         return
     open_poll(turn, spec)
 

@@ -29,6 +29,7 @@ from storage.models.polls import (
 from storage.models.records import AuditEntry, Export, PlaygroundMessage, Timer
 from storage.models.reviews import Review
 from storage.models.rounds import Proposal, ProposalGroup, PurposeRound
+from storage.models.templates import PollTemplate
 
 __all__ = [
     "AuditEntry",
@@ -56,6 +57,7 @@ __all__ = [
     "PollDraft",
     "PollOption",
     "PollReminderMute",
+    "PollTemplate",
     "PostedMessage",
     "ProcessedEvent",
     "Proposal",
