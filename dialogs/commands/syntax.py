@@ -104,6 +104,7 @@ _POLL_FLAGS = (
 
 _CLOSES = Flag("closes", "text", placeholder="WHEN")
 _ID = Arg("id", "id", placeholder="ID")
+_NAME = Arg("name", optional=True, placeholder='"Name"')
 _QUESTION = (
     Arg("question", optional=True, placeholder='"Question?"'),
     Arg("options", many=True, optional=True, placeholder='"Option"'),
@@ -264,7 +265,7 @@ SYNTAX: tuple[Syntax, ...] = (
         "poll.template",
         ("poll", "template"),
         "list the poll templates, or delete one of your own",
-        (Arg("action", optional=True, placeholder="list|delete"), Arg("name", optional=True)),
+        (Arg("action", optional=True, placeholder="list|delete"), _NAME),
     ),
     Syntax(
         "poll.from",
@@ -281,9 +282,7 @@ SYNTAX: tuple[Syntax, ...] = (
         (_ID, Arg("name", placeholder='"Name"')),
         who="coordinator",
     ),
-    Syntax(
-        "poll.clone", ("poll", "clone"), "copy a poll into the poll form", (_ID,), who="coordinator"
-    ),
+    Syntax("poll.clone", ("poll", "clone"), "copy a poll into the form", (_ID,), who="coordinator"),
     Syntax(
         "poll.decide",
         ("poll", "decide"),

@@ -88,12 +88,13 @@ def from_template(turn: Turn, command: Command) -> None:
         values["options"] = "\n".join(options)
     if chosen.prompt:
         values["prompt"] = chosen.prompt  # the question's placeholder, if it is left to give
+    closes = command.flags.get("closes")
+    closes_at = parse_when(closes, turn.now, collaborative.timezone) if closes else None
+    if closes_at:
+        values["closes"] = closes_at.isoformat()  # the moment, as the form's pickers hold it
     if templates.needs(values) or (reasons := preview.doubts(command)):
         _fill_in(turn, values, None if templates.needs(values) else " ".join(reasons))
         return
-    zone = collaborative.timezone
-    closes = command.flags.get("closes")
-    closes_at = parse_when(closes, turn.now, zone) if closes else None
     try:
         spec = spec_from_form(turn, values, Timing(turn.now, closes_at))
     except Problem as problem:

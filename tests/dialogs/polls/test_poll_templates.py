@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
-from dialogs.core.cards import ChoiceInput, Form, OpenForm, TextInput
+from dialogs.core.cards import ChoiceInput, DateTimeInput, Form, OpenForm, TextInput
 from dialogs.polls import templates
 from storage.models import Ballot, Poll, PollOption, PollTemplate
 from tests.support.conversation import (
@@ -162,10 +162,13 @@ def test_a_template_without_its_question_opens_the_form_filled_in(chat):
     assert polls(chat) == []
 
 
-def test_meeting_time_without_times_opens_the_form_with_its_question(chat):
-    form = chat.form(ASHA, NORTH, 'poll from "Meeting time"')
+def test_meeting_time_without_times_opens_the_form_with_its_question_and_deadline(chat):
+    form = chat.form(ASHA, NORTH, 'poll from "Meeting time" --closes friday 17:00')
     assert value(form, "question") == "Which of these times can you make?"
     assert value(form, "type") == "multi" and value(form, "options") == ""
+    closes = next(i for i in form.inputs if i.name == "closes")
+    assert isinstance(closes, DateTimeInput) and closes.value is not None
+    assert "2026-11-27" in str(closes.value)
 
 
 def test_a_template_command_concord_may_have_misread_opens_the_form_to_check(chat):
