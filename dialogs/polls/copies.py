@@ -64,7 +64,10 @@ def _list(turn: Turn) -> None:
 
 def _delete(turn: Turn, name: str) -> None:
     collaborative, _ = turn.require_coordinator("delete a poll template")
-    wanted = templates.key(name)
+    if not (wanted := templates.key(name)):
+        raise Refusal(
+            "Say which template to delete.", 'For example `poll template delete "Q3 check"`.'
+        )
     if any(templates.key(t.name) == wanted for t in templates.BUILT_IN):
         raise Refusal(f"“{clip(name, 60)}” is built in, so it can't be deleted.")
     own = templates.saved(turn.session, collaborative)

@@ -11,6 +11,7 @@ from sqlmodel import func, select
 
 from dialogs.core.cards import ChoiceInput, DateTimeInput, Form, OpenForm, TextInput
 from dialogs.polls import templates
+from storage.erase import erase_collaboratives
 from storage.models import Ballot, Poll, PollOption, PollTemplate
 from tests.support.conversation import (
     ASHA,
@@ -266,6 +267,15 @@ def test_a_saved_template_can_be_deleted_but_a_built_in_one_cannot(chat):
     assert "The template “Lunch” is deleted" in shown and saved_templates(chat) == 0
     refused = chat.says(ASHA, NORTH, 'poll template delete "Lunch"')
     assert "There is no poll template called “Lunch”." in refused
+    assert "Say which template to delete." in chat.says(ASHA, NORTH, "poll template delete")
+
+
+def test_only_a_coordinator_deletes_a_template(chat):
+    chat.says(ASHA, NORTH, 'poll "Lunch?" "Soup" "Salad"')
+    chat.says(ASHA, NORTH, 'poll save-template 1 "Lunch"')
+    refused = chat.says(BEN, NORTH, 'poll template delete "Lunch"')
+    assert "Only a coordinator can delete a poll template" in refused
+    assert saved_templates(chat) == 1
 
 
 @pytest.mark.parametrize(
@@ -350,3 +360,15 @@ def test_clone_opens_the_form_filled_in_with_the_poll_never_its_ballots(chat, cl
     assert second.closes_at is None  # a fresh deadline is the coordinator's to pick
     with chat.database.session() as session:
         assert session.exec(select(func.count()).where(Ballot.poll_id == second.id)).one() == 0
+
+
+def test_a_collaboratives_templates_go_with_it_when_it_is_erased(chat):
+    chat.says(ASHA, NORTH, 'poll "Lunch?" "Soup" "Salad"')
+    chat.says(ASHA, NORTH, 'poll save-template 1 "Lunch"')
+    chat.says(CARYS, EAST, 'poll "East only?" "Yes" "No"')
+    chat.says(CARYS, EAST, 'poll save-template 1 "Eastern"')
+    with chat.database.session() as session:
+        north = session.exec(select(PollTemplate).where(PollTemplate.name == "Lunch")).one()
+    chat.database.run(lambda session: erase_collaboratives(session, [north.collaborative_id]))
+    with chat.database.session() as session:
+        assert session.exec(select(PollTemplate.name)).all() == ["Eastern"]
