@@ -281,7 +281,8 @@ def submit_form(turn: Turn, values: dict[str, str | list[str]]) -> None:
         kept = {name: typed[name] for name in ("question", "description") if typed.get(name)}
         filled = chosen.values | {"prompt": chosen.prompt} | kept
         form = poll_form(collaborative, filled, choices=offered)
-        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
+        refilled = form.model_copy(update={"refilled": True})
+        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=refilled))
         return
     try:
         spec = spec_from_form(turn, typed, _timing_from_form(turn, collaborative, typed))

@@ -211,6 +211,7 @@ def test_a_poll_from_a_template_in_the_form_takes_three_steps(chat):
     )
     steps += 1  # 2: pick the template and submit
     assert value(filled, "type") == "consent" and value(filled, "template") == "blank"
+    assert filled.refilled  # so Slack shows the template, not what the view held before
     effects = chat.submits(
         ASHA, NORTH, filled.action, typed(filled, question="We adopt the shared protocol")
     )
