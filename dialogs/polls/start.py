@@ -277,12 +277,8 @@ def submit_form(turn: Turn, values: dict[str, str | list[str]]) -> None:
     typed = typed_values(values)
     offered = templates.every(turn.session, collaborative)
     if (picked := typed.pop("template", "")) and picked != BLANK:
-        chosen = templates.find(turn.session, collaborative, picked)
-        kept = {name: typed[name] for name in ("question", "description") if typed.get(name)}
-        filled = chosen.values | {"prompt": chosen.prompt} | kept
-        form = poll_form(collaborative, filled, choices=offered)
-        refilled = form.model_copy(update={"refilled": True})
-        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=refilled))
+        form = _from_template(turn, collaborative, picked, typed, offered)
+        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
         return
     try:
         spec = spec_from_form(turn, typed, _timing_from_form(turn, collaborative, typed))
@@ -291,6 +287,21 @@ def submit_form(turn: Turn, values: dict[str, str | list[str]]) -> None:
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
         return
     open_poll(turn, spec)
+
+
+def _from_template(
+    turn: Turn,
+    collaborative: Collaborative,
+    picked: str,
+    typed: dict[str, str],
+    offered: Sequence[templates.Template],
+) -> Form:
+    """The form filled in anew from the template `picked` (this collaborative's or built in),
+    keeping a question and description already typed."""
+    chosen = templates.find(turn.session, collaborative, picked)
+    kept = {name: typed[name] for name in ("question", "description") if typed.get(name)}
+    form = poll_form(collaborative, chosen.values | {"prompt": chosen.prompt} | kept, None, offered)
+    return form.model_copy(update={"refilled": True})
 
 
 def typed_values(values: dict[str, str | list[str]]) -> dict[str, str]:
