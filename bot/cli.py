@@ -23,7 +23,7 @@ from adapters.teams import package as teams
 from bot.app import app_runner, create_app
 from bot.logging import configure_logging
 from bot.settings import ConfigError, Settings, load_settings
-from dialogs.commands.syntax import SYNTAX
+from dialogs.commands.grammar import SYNTAX
 from dialogs.polls import ballot_csv, committees, tally
 from storage import migrate
 from storage.database import Database

@@ -80,7 +80,7 @@ from storage.processed import first_time
 
 log = logging.getLogger(__name__)
 
-# Every command of the grammar (`dialogs.commands.syntax.SYNTAX`) and what handles it.
+# Every command of the grammar (`dialogs.commands.grammar.SYNTAX`) and what handles it.
 _COMMANDS: dict[str, CommandHandler] = {
     "help": show_help,
     **collaborative_routes.COMMANDS,

@@ -38,7 +38,7 @@ BOT_MAY_IMPORT = {
     "dialogs.polls.tally",  # the audit kernel: `concord recount` counts a ballots file
     "dialogs.polls.ballot_csv",
     "dialogs.polls.committees",  # the audit kernel too: each organisation's outcome
-    "dialogs.commands.syntax",  # the grammar as data: `concord teams-package` lists the commands
+    "dialogs.commands.grammar",  # the grammar as data: `concord teams-package` lists the commands
 }
 
 

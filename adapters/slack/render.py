@@ -12,6 +12,7 @@ that asks before it acts carries a `confirm` object: Slack shows the dialog.
 
 from __future__ import annotations
 
+import hashlib
 from itertools import count
 from typing import Any, assert_never
 
@@ -94,7 +95,7 @@ def render_modal(form: Form, *, private_metadata: str) -> SlackObject:
     if form.error:
         blocks.append(_warning(form.error))
     blocks += [piece for note in form.notes for piece in _text(Text(text=note))]
-    blocks += [_input(item) for item in form.inputs]
+    blocks += [_input(item, form.refilled) for item in form.inputs]
     view = {
         "type": "modal",
         "callback_id": FORM_CALLBACK_ID,
@@ -294,15 +295,22 @@ def _fallback(card: Card) -> str:
 # Modals: one input block per neutral input.
 
 
-def _input(item: FormInput) -> SlackObject:
+def _input(item: FormInput, refilled: bool = False) -> SlackObject:
     return {
         "type": "input",
-        "block_id": item.name,
+        "block_id": _block_id(item) if refilled else item.name,
         "label": plain_text(item.label, MAX_INPUT_LABEL),
         # The engine decides what is missing: a choice may be left empty and explained.
         "optional": item.optional if isinstance(item, TextInput) else True,
         "element": {**_element(item), "action_id": item.name},
     }
+
+
+def _block_id(item: FormInput) -> str:
+    """A refilled input's block id names its new value too: Slack keeps what was typed in a
+    replaced view's input whose block id is unchanged. (Submissions are read by action id.)"""
+    digest = hashlib.blake2s(repr(item.value).encode(), digest_size=4).hexdigest()
+    return f"{item.name}.{digest}"
 
 
 def _element(item: FormInput) -> SlackObject:

@@ -8,7 +8,8 @@ uses most, and where the rest are. `help all` is every command the person may us
 
 from __future__ import annotations
 
-from dialogs.commands.syntax import SYNTAX, Syntax
+from dialogs.commands.grammar import SYNTAX
+from dialogs.commands.syntax import Syntax
 from dialogs.commands.values import clip
 from dialogs.core.cards import Block, Card, Context, Heading, Text
 from dialogs.core.turn import Refusal, Turn, with_article

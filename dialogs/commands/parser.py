@@ -13,7 +13,8 @@ import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any
 
-from dialogs.commands.syntax import ROLE_NAMES, SYNTAX, Arg, Command, Flag, Syntax
+from dialogs.commands.grammar import SYNTAX
+from dialogs.commands.syntax import ROLE_NAMES, Arg, Command, Flag, Syntax
 from dialogs.commands.values import (
     GrammarError,
     clip,

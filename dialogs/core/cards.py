@@ -188,7 +188,9 @@ FormInput = Annotated[TextInput | ChoiceInput | DateTimeInput, Field(discriminat
 
 class Form(_Block):
     """A dialog the person fills in; submitting it invokes `action` with the values.
-    `notes` are lines to read before the inputs (what the answer is about), shown as text."""
+    `notes` are lines to read before the inputs (what the answer is about), shown as text.
+    `refilled`: the engine filled it in anew (a poll template picked), so a platform that
+    keeps what was typed when it replaces a form (Slack) must show these values instead."""
 
     title: str
     action: str
@@ -196,6 +198,7 @@ class Form(_Block):
     inputs: list[FormInput]
     error: str | None = None
     notes: list[str] = []
+    refilled: bool = False
 
 
 def submitted_text(value: object) -> str:

@@ -1,7 +1,7 @@
 """Poll types as data (after Loomio's poll_types.yml): how each is voted and described.
 
 The one list of poll types, consent stances and result visibilities. It lives in
-`core` rather than `polls` because the grammar (`dialogs.commands.syntax`, below
+`core` rather than `polls` because the grammar (`dialogs.commands.grammar`, below
 polls) offers the same words as `--type` and `--results` choices, and the pure tally
 and the ballots file read them too. Pure data: it imports nothing.
 """

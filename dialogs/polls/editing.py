@@ -26,9 +26,10 @@ from dialogs.core.modes import mode_of
 from dialogs.core.turn import Problem, Refusal, Turn, said
 from dialogs.polls import deciding, scheduling
 from dialogs.polls.lifecycle import poll_by_number
+from dialogs.polls.poll_form import edit_form
 from dialogs.polls.results import labels, voter_count
 from dialogs.polls.setup import MAX_OPTIONS, PollSpec, Timing
-from dialogs.polls.start import edit_form, spec_from_form, typed_values
+from dialogs.polls.start import spec_from_form, typed_values
 from dialogs.polls.voting import poll_in
 from storage.models import Collaborative, Member, Participation, Poll, PollOption, PurposeRound
 

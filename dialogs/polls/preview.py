@@ -15,8 +15,9 @@ from typing import Any
 
 from sqlmodel import col, update
 
+from dialogs.commands.grammar import SYNTAX
 from dialogs.commands.parser import DASHES, parse
-from dialogs.commands.syntax import SYNTAX, Command
+from dialogs.commands.syntax import Command
 from dialogs.commands.values import RULE_WORD
 from dialogs.core.actions import DraftChoice
 from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text

@@ -7,6 +7,7 @@ from dialogs.core.actions import FormKind
 from dialogs.core.turn import FormRoute
 from dialogs.polls import (
     ballot_forms,
+    copies,
     decide,
     editing,
     extending,
@@ -33,6 +34,10 @@ COMMANDS: dict[str, CommandHandler] = {
     "poll.reopen": extending.reopen,
     "poll.delete": editing.delete,
     "poll.decide": decide.decide,
+    "poll.template": copies.template,
+    "poll.from": copies.from_template,
+    "poll.save-template": copies.save,
+    "poll.clone": copies.clone,
     "decisions.review": command.set_review,
     "decisions.reviews": outcomes.list_reviews,
     "vote": proxy.vote_command,

@@ -30,6 +30,7 @@ from storage.models.records import AuditEntry, Export, PlaygroundMessage, Timer
 from storage.models.reviews import Review
 from storage.models.rounds import Proposal, ProposalGroup, PurposeRound
 from storage.models.series import PollSeries, PollSeriesRun
+from storage.models.templates import PollTemplate
 
 __all__ = [
     "AuditEntry",
@@ -59,6 +60,7 @@ __all__ = [
     "PollReminderMute",
     "PollSeries",
     "PollSeriesRun",
+    "PollTemplate",
     "PostedMessage",
     "ProcessedEvent",
     "Proposal",

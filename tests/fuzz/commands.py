@@ -1,6 +1,6 @@
 """Generated commands, clicks and form values, from the engine's own vocabulary.
 
-Commands are built from the grammar (`dialogs.commands.syntax.SYNTAX`): a command's words,
+Commands are built from the grammar (`dialogs.commands.grammar.SYNTAX`): a command's words,
 then arguments and flags of that command (or of another), with values that are right,
 nearly right, or hostile. Clicks are every action format (`dialogs.core.actions`) with ids
 that exist, ids that don't and ids past what a database integer holds.
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from dialogs.commands.syntax import ROLE_NAMES, SYNTAX, Flag
+from dialogs.commands.grammar import SYNTAX
+from dialogs.commands.syntax import ROLE_NAMES, Flag
 from dialogs.core import actions
 from dialogs.core.actions import Action, FormKind
 from dialogs.core.poll_types import STANCES

@@ -37,7 +37,7 @@ from adapters.teams.package import (
     package,
 )
 from bot.cli import main
-from dialogs.commands.syntax import SYNTAX
+from dialogs.commands.grammar import SYNTAX
 from tests.support.installed_clients import require
 from tests.support.paths import REPO
 from tests.support.processes import concord_env

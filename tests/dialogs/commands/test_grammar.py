@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dialogs.commands.grammar import SYNTAX
 from dialogs.commands.parser import parse
-from dialogs.commands.syntax import SYNTAX
 from dialogs.commands.values import GrammarError, parse_duration
 
 
@@ -150,6 +150,37 @@ from dialogs.commands.values import GrammarError, parse_duration
         ),
         ("deputy end", "deputy.end", {}, {}),
         ("\u201cpoll\u201d", "poll", {"options": []}, {}),
+        ("poll template list", "poll.template", {"action": "list"}, {}),
+        ("poll template", "poll.template", {}, {}),
+        (
+            'poll template delete "Q3 check"',
+            "poll.template",
+            {"action": "delete", "name": "Q3 check"},
+            {},
+        ),
+        (
+            'poll from "Consent proposal" "We adopt it"',
+            "poll.from",
+            {"template": "Consent proposal", "question": "We adopt it", "options": []},
+            {},
+        ),
+        (
+            'poll from "Meeting time" "When?" "Mon 10:00" "Tue 14:00" --closes friday',
+            "poll.from",
+            {
+                "template": "Meeting time",
+                "question": "When?",
+                "options": ["Mon 10:00", "Tue 14:00"],
+            },
+            {"closes": "friday"},
+        ),
+        (
+            'poll save-template 4 "Q3 check"',
+            "poll.save-template",
+            {"id": 4, "name": "Q3 check"},
+            {},
+        ),
+        ("poll clone 4", "poll.clone", {"id": 4}, {}),
     ],
 )
 def test_every_command_in_the_grammar_parses(text, name, args, flags):
@@ -160,6 +191,10 @@ def test_every_command_in_the_grammar_parses(text, name, args, flags):
 def test_the_table_covers_every_command_in_the_design():
     names = {s.name for s in SYNTAX}
     assert names == {
+        "poll.template",
+        "poll.from",
+        "poll.save-template",
+        "poll.clone",
         "help",
         "setup",
         "link",

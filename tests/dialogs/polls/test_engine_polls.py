@@ -268,6 +268,7 @@ def test_votes_in_a_channel_that_is_not_linked_are_refused(chat):
 def test_the_poll_form_starts_a_poll_and_keeps_input_when_it_refuses(chat):
     form = chat.form(ASHA, NORTH)
     assert [i.name for i in form.inputs] == [
+        "template",
         "question",
         "description",
         "options",
@@ -294,7 +295,7 @@ def test_the_poll_form_starts_a_poll_and_keeps_input_when_it_refuses(chat):
     )
     again = refused[0].form
     assert again.error == "“A” is listed twice."
-    assert again.inputs[0].value == "Q?" and again.inputs[2].value == "A\nA"
+    assert again.inputs[1].value == "Q?" and again.inputs[3].value == "A\nA"
     chat.submits(
         ASHA,
         NORTH,

@@ -80,7 +80,7 @@ def test_a_problem_brings_the_form_back_still_naming_the_collaborative(chat):
     effects = chat.submits(ASHA, ASHA_DM, form.action, {**LUNCH, "options": "Soup\nSoup"})
     (again,) = [e.form for e in effects if isinstance(e, OpenForm)]
     assert again.error == "“Soup” is listed twice."
-    assert again.action == form.action and again.inputs[0].value == "Lunch?"
+    assert again.action == form.action and again.inputs[1].value == "Lunch?"
     assert polls(chat) == 0
 
 

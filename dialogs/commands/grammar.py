@@ -1,0 +1,338 @@
+"""The command grammar as data: every command's words, arguments and options.
+
+`SYNTAX` is the one list of what people can type. The parser binds text to it,
+and help and usage lines are read from it, so they can never disagree. Adding a
+command starts here (and its handler goes in its feature's `routes.py`).
+"""
+
+from __future__ import annotations
+
+from dialogs.commands.syntax import Arg, Flag, Syntax
+from dialogs.core.modes import MODES
+from dialogs.core.poll_types import POLL_TYPES, RESULTS
+
+_POLL_FLAGS = (
+    Flag("type", "choice", tuple(POLL_TYPES)),
+    Flag("max", "int", maximum=20),
+    Flag("dots", "int", maximum=100),
+    Flag("anonymous", "switch"),
+    Flag("results", "choice", RESULTS),
+    Flag("opens", "text", placeholder="WHEN"),
+    Flag("closes", "text", placeholder="WHEN"),
+    Flag("remind", "duration", placeholder="DURATION"),
+    Flag("balance", "choice", ("orgs",)),
+    Flag("quorum", "quorum", placeholder="per-org [K]", maximum=50),
+    Flag("open-options", "switch"),
+    Flag("objections", "int", minimum=0, maximum=100),
+    Flag("description", "text", placeholder='"Context"'),
+    Flag("rule", "rule", placeholder="every-org [P]"),
+    Flag("mode", "choice", tuple(MODES)),
+    Flag("decider", "mention", placeholder="@person"),
+)
+
+_CLOSES = Flag("closes", "text", placeholder="WHEN")
+_ID = Arg("id", "id", placeholder="ID")
+_NAME = Arg("name", optional=True, placeholder='"Name"')
+_QUESTION = (
+    Arg("question", optional=True, placeholder='"Question?"'),
+    Arg("options", many=True, optional=True, placeholder='"Option"'),
+)
+
+# When a decision comes up for review: "6 months", "1 year" or a date (`polls.reviews.dates`).
+_REVIEW = Flag("review", "text", placeholder="6 months|DATE")
+
+# A recurring poll (`dialogs.polls.series`): when it repeats, and how long each poll is open.
+_SERIES_FLAGS = (
+    Flag("every", "text", placeholder='"first monday of the month 09:00"'),
+    Flag("closes-after", "duration", placeholder="DURATION"),
+)
+
+# Whose people an organisation counts: a Microsoft tenant id, a workspace id (the first word
+# names the platform: `dialogs.collaborative.homes`).
+_HOME_FLAGS = (
+    Flag("teams-tenant", "text", placeholder="TENANT-ID"),
+    Flag("slack-team", "text", placeholder="T…"),
+)
+
+SYNTAX: tuple[Syntax, ...] = (
+    Syntax(
+        "help",
+        ("help",),
+        "show what is waiting for you; `help all`: every command",
+        (Arg("topic", optional=True, placeholder="all"),),
+        who="anyone",
+    ),
+    Syntax(
+        "setup",
+        ("setup",),
+        "start a collaborative in this channel",
+        (Arg("name", placeholder='"Collaborative name"'),),
+        (Flag("timezone", "timezone", placeholder="Europe/London"),),
+        who="anyone",
+    ),
+    Syntax(
+        "link",
+        ("link",),
+        "show a one-time code to link another channel, or join this one with a code",
+        (Arg("code", "code", optional=True, placeholder="CODE"),),
+        who="anyone",
+    ),
+    Syntax(
+        "org.add",
+        ("org", "add"),
+        "add an organisation; with a tenant or workspace id, count everyone from it as "
+        "the organisation (new or not)",
+        (Arg("name", placeholder='"Name"'),),
+        _HOME_FLAGS,
+        who="coordinator",
+    ),
+    Syntax(
+        "org.join",
+        ("org", "join"),
+        "say which organisation you belong to",
+        (Arg("name", placeholder='"Name"'),),
+    ),
+    Syntax("org.list", ("org", "list"), "list the organisations and their members"),
+    Syntax(
+        "org.unmap",
+        ("org", "unmap"),
+        "stop counting everyone from a tenant or workspace as an organisation",
+        (),
+        _HOME_FLAGS,
+        who="coordinator",
+    ),
+    Syntax(
+        "role",
+        ("role",),
+        "give someone a role",
+        (
+            Arg("role", "role", placeholder="coordinator|member|observer"),
+            Arg("person", "mention", placeholder="@person"),
+        ),
+        who="coordinator",
+    ),
+    Syntax(
+        "settings.newcomers",
+        ("settings", "newcomers"),
+        "choose whether people who join later start as members or observers",
+        (Arg("role", "role", optional=True, placeholder="member|observer"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "settings.purpose-rule",
+        ("settings", "purpose-rule"),
+        "choose how much of every organisation a purpose round's consent needs",
+        (
+            Arg("rule", optional=True, placeholder="every-org|none"),
+            Arg("percent", optional=True, placeholder="P"),
+        ),
+        who="coordinator",
+    ),
+    Syntax("poll.list", ("poll", "list"), "list the polls"),
+    Syntax("poll.series", ("poll", "series"), "list the recurring polls and when each posts next"),
+    Syntax(
+        "poll.series.stop",
+        ("poll", "series", "stop"),
+        "stop a recurring poll (the polls already posted stay)",
+        (Arg("id", placeholder="S1"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "poll.close",
+        ("poll", "close"),
+        "close a poll now",
+        (Arg("id", "id", placeholder="ID"),),
+        who="coordinator",
+    ),
+    Syntax("poll.results", ("poll", "results"), "show a poll's results", (_ID,)),
+    Syntax(
+        "poll.remind",
+        ("poll", "remind"),
+        "remind those who haven't voted, privately (once an hour at most)",
+        (Arg("id", "id", placeholder="ID"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "poll.export",
+        ("poll", "export"),
+        "export a poll's ballots as CSV",
+        (Arg("id", "id", placeholder="ID"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "poll.edit",
+        ("poll", "edit"),
+        "change a poll's wording, description or options (alone: open it in a form)",
+        (Arg("id", "id", placeholder="ID"),),
+        (
+            Flag("question", "text", placeholder='"Question?"'),
+            Flag("option", "text", placeholder='N "Option"'),
+            Flag("add-option", "text", placeholder='"Option"'),
+            *_POLL_FLAGS,  # --opens, --closes and --remind: a scheduled poll's only
+        ),
+        who="coordinator",
+    ),
+    Syntax(
+        "poll.extend",
+        ("poll", "extend"),
+        "move a poll's deadline later",
+        (Arg("id", "id", placeholder="ID"),),
+        (Flag("closes", "text", placeholder="WHEN"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "poll.reopen",
+        ("poll", "reopen"),
+        "open a closed poll again (its next result replaces the last)",
+        (Arg("id", "id", placeholder="ID"),),
+        (Flag("closes", "text", placeholder="WHEN"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "poll.delete",
+        ("poll", "delete"),
+        "delete a poll nobody has voted in",
+        (Arg("id", "id", placeholder="ID"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "poll",
+        ("poll",),
+        "start a poll (with no arguments: open a form)",
+        _QUESTION,
+        (*_POLL_FLAGS, _REVIEW, *_SERIES_FLAGS),
+        who="coordinator",
+    ),
+    Syntax(
+        "poll.template",
+        ("poll", "template"),
+        "list the poll templates, or delete one of your own",
+        (Arg("action", optional=True, placeholder="list|delete"), _NAME),
+    ),
+    Syntax(
+        "poll.from",
+        ("poll", "from"),
+        "start a poll from a template (without its question: open the form filled in)",
+        (Arg("template", placeholder='"Template"'), *_QUESTION),
+        (_CLOSES,),
+        who="coordinator",
+    ),
+    Syntax(
+        "poll.save-template",
+        ("poll", "save-template"),
+        "keep a poll's question, options and settings as a template",
+        (_ID, Arg("name", placeholder='"Name"')),
+        who="coordinator",
+    ),
+    Syntax("poll.clone", ("poll", "clone"), "copy a poll into the form", (_ID,), who="coordinator"),
+    Syntax(
+        "poll.decide",
+        ("poll", "decide"),
+        "record the decision on a closed delegated poll (its decider only)",
+        (Arg("id", "id", placeholder="ID"), Arg("decision", placeholder='"Decision"')),
+    ),
+    Syntax(
+        "settings.governance",
+        ("settings", "governance"),
+        "choose how the partnership decides: joint, advisory, delegated or committees in common",
+        (Arg("mode", optional=True, placeholder="|".join(MODES)),),
+        (Flag("decider", "mention", placeholder="@person"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "purpose.start",
+        ("purpose", "start"),
+        "start a purpose round",
+        (),
+        (
+            Flag("gather", "duration", placeholder="DURATION"),
+            Flag("shortlist", "int", maximum=7),
+            _REVIEW,
+        ),
+        who="coordinator",
+    ),
+    Syntax("purpose.status", ("purpose", "status"), "show where the purpose round is"),
+    Syntax(
+        "purpose.next",
+        ("purpose", "next"),
+        "move the purpose round to its next stage",
+        who="coordinator",
+    ),
+    Syntax("purpose.show", ("purpose", "show"), "show the adopted purpose"),
+    Syntax(
+        "checkin.add",
+        ("checkin", "add"),
+        "schedule a recurring check-in",
+        (Arg("recurrence", placeholder='"every monday 09:00"'),),
+        (Flag("window", "duration", placeholder="DURATION"),),
+        who="coordinator",
+    ),
+    Syntax("checkin.list", ("checkin", "list"), "list the check-ins"),
+    Syntax(
+        "checkin.stop",
+        ("checkin", "stop"),
+        "stop a check-in",
+        (Arg("id", "id", placeholder="ID"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "checkin.now",
+        ("checkin", "now"),
+        "run a check-in now",
+        (Arg("id", "id", placeholder="ID"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "checkin.skip",
+        ("checkin", "skip"),
+        "skip the check-ins on one date",
+        (Arg("date", "when", placeholder="DATE"),),
+        who="coordinator",
+    ),
+    Syntax(
+        "decisions",
+        ("decisions",),
+        "show the decision log (`--all`: every step too)",
+        (),
+        (Flag("all", "switch"), Flag("export", "choice", ("csv", "md"))),
+    ),
+    Syntax(
+        "decisions.review",
+        ("decisions", "review"),
+        "set the date a decided poll comes up for review: still right, change it or drop it",
+        (Arg("id", "id", placeholder="ID"),),
+        (Flag("in", "text", placeholder="6 months"), Flag("on", "text", placeholder="DATE")),
+        who="coordinator",
+    ),
+    Syntax(
+        "decisions.reviews",
+        ("decisions", "reviews"),
+        "list the reviews due and answered, and the promises kept",
+    ),
+    Syntax(
+        "me.link",
+        ("me", "link"),
+        "show a one-time code, or type it on your other platform: one member, one vote",
+        (Arg("code", "code", optional=True, placeholder="CODE"),),
+    ),
+    Syntax("me.export", ("me", "export"), "get a copy of what Concord holds about you"),
+    Syntax("me.forget", ("me", "forget"), "remove what Concord holds about you"),
+    Syntax(
+        "vote",
+        ("vote",),
+        "vote in a poll by typing (`--for`: as a deputy, for the member you stand in for)",
+        (Arg("id", "id", placeholder="ID"), Arg("choice", optional=True, placeholder='N|"Option"')),
+        (Flag("for", "text", placeholder="@member"),),
+    ),
+    Syntax("deputy.accept", ("deputy", "accept"), "accept being someone's deputy"),
+    Syntax("deputy.decline", ("deputy", "decline"), "decline being someone's deputy"),
+    Syntax("deputy.end", ("deputy", "end"), "end your deputy, or being someone's deputy, now"),
+    Syntax("deputy.list", ("deputy", "list"), "list who is deputy for whom"),
+    Syntax(
+        "deputy",
+        ("deputy",),
+        "ask someone from your organisation to vote for you until a date",
+        (Arg("person", "mention", placeholder="@person"),),
+        (Flag("until", "text", placeholder="DATE"),),
+    ),
+)

@@ -1,0 +1,193 @@
+"""The poll form's fields: the new-poll form (`dialogs.polls.start`), the same form filled in
+from a template or a copy (`dialogs.polls.copies`), and a poll's edit form
+(`dialogs.polls.editing`). Only the layout lives here; what a submitted form means is read
+in `start`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dialogs.commands.values import NO_RULE, RULE_WORD
+from dialogs.commands.when import read_picked
+from dialogs.core.actions import SubmitPollIn
+from dialogs.core.cards import Choice, ChoiceInput, DateTimeInput, Form, TextInput
+from dialogs.core.modes import JOINT, MODES
+from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES, RESULTS
+from dialogs.polls import templates
+from dialogs.polls.setup import MAX_DESCRIPTION, MAX_QUESTION
+from storage.models import Collaborative
+
+BLANK = "blank"  # the form's "Start from a template" choice of none
+_YES = [Choice(label="yes", value="yes")]
+# An edited poll's deadline moves with `poll extend`, its review with `decisions review`.
+_TIMING = ("opens", "closes", "remind", "review")
+RULES = {
+    NO_RULE: "no",
+    RULE_WORD: "yes: the share below in every organisation that votes",
+}
+
+
+def poll_form(
+    collaborative: Collaborative,
+    values: dict[str, str] | None = None,
+    error: str | None = None,
+    choices: Sequence[templates.Template] = (),
+) -> Form:
+    """The new-poll form for `collaborative`, holding what was typed when it comes back with
+    a problem. Its action names the collaborative, so it can be submitted from wherever the
+    platform shows it (Teams: the person's 1:1 chat); the deadline is picked with the
+    platform's date and time pickers, in the collaborative's time zone. It offers to start
+    from one of `choices` (`dialogs.polls.templates`): submitted with one picked, it comes
+    back filled in from it."""
+    assert collaborative.id is not None
+    values = {"mode": collaborative.governance, **(values or {})}
+    form = _form(collaborative.timezone, SubmitPollIn(collaborative.id).encode(), values, error)
+    if not choices:
+        return form
+    blank = [Choice(label="None: a blank poll", value=BLANK)]
+    offered = blank + [Choice(label=t.name, value=t.name) for t in choices]
+    label = "Start from a template (submit: the form comes back filled in)"
+    picker = _pick({}, "template", label, offered, BLANK)
+    return form.model_copy(update={"inputs": [picker, *form.inputs]})
+
+
+def _form(timezone: str, action: str, values: dict[str, str] | None, error: str | None) -> Form:
+    values = values or {}
+    return Form(
+        title="New poll",
+        action=action,
+        submit_label="Start poll",
+        error=error,
+        inputs=[
+            TextInput(
+                name="question",
+                label="Question",
+                value=values.get("question", ""),
+                placeholder=values.get("prompt") or "Which priority should we tackle first?",
+                max_length=MAX_QUESTION,
+            ),
+            _description(values),
+            TextInput(
+                name="options",
+                label="Options, one per line (none for consent)",
+                value=values.get("options", ""),
+                multiline=True,
+                max_length=3000,
+                optional=True,
+            ),
+            _pick(
+                values,
+                "type",
+                "People give",
+                [Choice(label=t.choose, value=t.name) for t in POLL_TYPES.values()],
+                "single",
+            ),
+            _text(values, "max", "At most this many choices (several choices)", length=2),
+            _text(values, "dots", f"Dots each (dots; default {DEFAULT_DOTS})", length=3),
+            _text(values, "objections", "Objections allowed (consent; default none)", length=3),
+            _switch(
+                values, "anonymous", "Anonymous: nobody can see who voted what; votes can't change"
+            ),
+            _pick(
+                values,
+                "results",
+                "Show results",
+                [Choice(label=r, value=r) for r in RESULTS],
+                "live",
+            ),
+            _switch(values, "open-options", "Members may add options"),
+            *_by_organisation(values),
+            _picker(values, timezone, "opens", "Opens (empty: now)"),
+            _picker(values, timezone, "closes", "Closes"),
+            _text(values, "remind", "Remind those who haven't voted after", "24h", length=20),
+            *_governance(values),
+            _text(values, "review", "Review the decision in (or on)", "6 months", length=40),
+        ],
+    )
+
+
+def _by_organisation(values: dict[str, str]) -> list[TextInput | ChoiceInput]:
+    """The settings about organisations: balance, quorum and the rule for every one."""
+    rules = [Choice(label=label, value=value) for value, label in RULES.items()]
+    return [
+        _switch(values, "balance", "Also show the result with organisations weighted equally"),
+        _text(
+            values, "quorum", "Provisional until each organisation has this many voters", length=2
+        ),
+        _pick(values, "rule", "Must it pass in every organisation?", rules, NO_RULE),
+        _text(
+            values, "rule-percent", "Share each organisation must reach, % (default 50)", length=3
+        ),
+    ]
+
+
+def _governance(values: dict[str, str]) -> list[ChoiceInput | TextInput]:
+    """How the poll decides (`dialogs.core.modes`), and who decides a delegated one."""
+    ways = [Choice(label=f"{name}: {said}", value=name) for name, said in MODES.items()]
+    return [
+        _pick(values, "mode", "How this decides", ways, JOINT),
+        _text(values, "decider", "Who decides (delegated): @person", "@person", length=100),
+    ]
+
+
+def edit_form(
+    title: str,
+    action: str,
+    values: dict[str, str],
+    error: str | None = None,
+    scheduled_in: str | None = None,
+) -> Form:
+    """The poll form filled in with a poll, to change it. An open poll's deadline moves with
+    `poll extend`, so its form leaves the timing out; a scheduled poll's form keeps its
+    opening, deadline and reminder, picked in the collaborative's zone `scheduled_in`."""
+    form = _form(scheduled_in or "UTC", action, values, error)
+    kept = ("opens", "closes", "remind") if scheduled_in else ()
+    return form.model_copy(
+        update={
+            "title": title,
+            "submit_label": "Save changes",
+            "inputs": [i for i in form.inputs if i.name not in _TIMING or i.name in kept],
+        }
+    )
+
+
+def _description(values: dict[str, str]) -> TextInput:
+    return TextInput(
+        name="description",
+        label="Description: the context people need to vote (shown under the question)",
+        value=values.get("description", ""),
+        multiline=True,
+        max_length=MAX_DESCRIPTION,
+        optional=True,
+    )
+
+
+def _text(
+    values: dict[str, str], name: str, label: str, placeholder: str = "", length: int = 60
+) -> TextInput:
+    return TextInput(
+        name=name,
+        label=label,
+        value=values.get(name, ""),
+        placeholder=placeholder,
+        max_length=length,
+        optional=True,
+    )
+
+
+def _picker(values: dict[str, str], timezone: str, name: str, label: str) -> DateTimeInput:
+    """The platform's date and time pickers, holding what was picked (if a picker gave it)."""
+    picked = read_picked(values.get(name, ""), timezone)
+    return DateTimeInput(name=name, label=label, timezone=timezone, value=picked)
+
+
+def _pick(
+    values: dict[str, str], name: str, label: str, choices: list[Choice], default: str
+) -> ChoiceInput:
+    return ChoiceInput(name=name, label=label, choices=choices, value=[values.get(name) or default])
+
+
+def _switch(values: dict[str, str], name: str, label: str) -> ChoiceInput:
+    chosen = ["yes"] if values.get(name) == "yes" else []
+    return ChoiceInput(name=name, label=label, choices=_YES, value=chosen, multiple=True)
