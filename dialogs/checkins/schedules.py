@@ -22,7 +22,7 @@ from dialogs.checkins.runs import open_run
 from dialogs.commands.recurrence import describe_rule, next_occurrence, parse_recurrence
 from dialogs.commands.syntax import Command
 from dialogs.commands.values import GrammarError
-from dialogs.commands.when import describe, parse_when
+from dialogs.commands.when import moment, parse_when
 from dialogs.core.actions import FormKind, RequestForm, SubmitForm
 from dialogs.core.cards import (
     Actions,
@@ -94,7 +94,7 @@ def add(turn: Turn, command: Command) -> None:
                 Heading(text=f"Check-in #{schedule.number} scheduled"),
                 Text(
                     text=f"{_sentence(describe_rule(rule))}, answers open for {_hours(window)}. "
-                    f"The first is {describe(first.due_at, collaborative.timezone)}."
+                    f"The first is {moment(first.due_at, collaborative.timezone)}."
                 ),
                 *(Text(text=f"{i + 1}. {q['text']}") for i, q in enumerate(schedule.questions)),
                 Actions(
@@ -127,7 +127,7 @@ def list_schedules(turn: Turn, command: Command) -> None:
     lines = []
     for s in schedules:
         when = (
-            f"next {describe(s.next_run_at, collaborative.timezone)}"
+            f"next {moment(s.next_run_at, collaborative.timezone)}"
             if s.status == "active" and s.next_run_at
             else s.status
         )
@@ -159,7 +159,7 @@ def run_now(turn: Turn, command: Command) -> None:
     turn.audit("checkin.now", f"started check-in #{number} now")
     turn.say(
         f"Check-in #{number} is open now",
-        f"Answers are taken until {describe(run.closes_at, schedule.timezone)}.",
+        f"Answers are taken until {moment(run.closes_at, schedule.timezone)}.",
     )
 
 

@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from dialogs.commands.syntax import Command
 from dialogs.commands.values import NO_RULE, RULE_WORD, clip, parse_count
-from dialogs.commands.when import describe, parse_when
+from dialogs.commands.when import describe, moment, parse_when
 from dialogs.core import effects, timers
 from dialogs.core.actions import FormKind, SubmitForm
 from dialogs.core.cards import ActorModel, Card, Context, Form, Heading, OpenForm, Text
@@ -291,7 +291,7 @@ def reopen(turn: Turn, command: Command) -> None:
         poll=poll.number,
     )
     closing = (
-        f"It closes {describe(closes_at, zone)}."
+        f"It closes {moment(closes_at, zone)}."
         if closes_at
         else f"A coordinator closes it with `poll close {poll.number}`."
     )

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dialogs.commands.when import describe
+from dialogs.commands.when import describe, moment
 from dialogs.core import audit, effects, limits, readable, timers
 from dialogs.core.cards import Actions
 from dialogs.core.messages import poll_key
@@ -306,7 +306,7 @@ def create_poll(
 def _timing_note(collaborative: Collaborative, spec: PollSpec, now: datetime, number: int) -> str:
     zone = collaborative.timezone
     notes = [
-        f"It closes {describe(spec.closes_at, zone)}."
+        f"It closes {moment(spec.closes_at, zone)}."
         if spec.closes_at
         else f"Close it with `poll close {number}`."
     ]
