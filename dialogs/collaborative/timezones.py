@@ -23,7 +23,6 @@ from dialogs.core.turn import Refusal, Turn
 from storage.models import Identity, Member
 
 AUTO = "auto"
-_PLATFORM_NAMES = {"slack": "Slack", "teams": "Teams", "playground": "the playground"}
 
 
 def me_timezone(turn: Turn, command: Command) -> None:
@@ -69,20 +68,19 @@ def _identities(turn: Turn, member: Member) -> list[Identity]:
 def _show(turn: Turn, heading: str) -> None:
     collaborative, member = turn.in_collaborative()
     zone = zone_for(turn.session, member, collaborative)
-    turn.say(heading.format(zone=zone.name), _source(turn, zone), _example(turn, zone))
+    turn.say(heading.format(zone=zone.name), _source(zone), _example(turn, zone))
 
 
-def _source(turn: Turn, zone: Zone) -> str:
-    platform = _PLATFORM_NAMES.get(turn.actor.platform, turn.actor.platform)
+def _source(zone: Zone) -> str:
     if zone.source == CHOSEN:
         return "You chose it; `me timezone auto` forgets the choice."
     if zone.source == PLATFORM:
         return (
-            f"It is the zone {platform} reports for you; `me timezone NAME` chooses "
+            "It is the zone your platform reports for you; `me timezone NAME` chooses "
             "another (e.g. `me timezone Europe/Paris`)."
         )
     return (
-        f"It is the collaborative's zone, because {platform} didn't say which is yours; "
+        "It is the collaborative's zone, because your platform didn't say which is yours; "
         "`me timezone NAME` chooses yours (e.g. `me timezone Europe/Paris`)."
     )
 

@@ -81,7 +81,7 @@ async def test_a_slack_member_reads_their_profiles_zone_in_me_timezone(slack_app
     await slack_app.deliver()  # the profile was read in the background meanwhile
     reply = all_text(await slack_app.command("me timezone"))
     assert "Your time zone is Australia/Sydney" in reply
-    assert "It is the zone Slack reports for you" in reply
+    assert "It is the zone your platform reports for you" in reply
     with database.session() as session:
         kept = session.exec(select(PersonSetting)).one()
     assert (kept.user_id, kept.platform_timezone) == (slack.USER, "Australia/Sydney")
@@ -92,4 +92,4 @@ async def test_a_slack_member_without_a_zone_reads_the_collaboratives_and_is_tol
     await slack_app.deliver()
     reply = all_text(await slack_app.command("me timezone"))
     assert "Your time zone is Europe/London" in reply
-    assert "because Slack didn't say which is yours" in reply
+    assert "because your platform didn't say which is yours" in reply

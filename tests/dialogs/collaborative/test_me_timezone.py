@@ -29,7 +29,7 @@ def _settings(database) -> list[PersonSetting]:
 def test_a_person_whose_platform_said_nothing_reads_the_collaboratives_zone_and_is_told(chat):
     shown = chat.says(ASHA, NORTH, "me timezone")
     assert "Your time zone is Europe/London" in shown
-    assert "It is the collaborative's zone, because the playground didn't say which is yours" in (
+    assert "It is the collaborative's zone, because your platform didn't say which is yours" in (
         shown
     )
     assert "It is now Thu 26 Nov 2026 09:00 GMT there." in shown
@@ -38,7 +38,7 @@ def test_a_person_whose_platform_said_nothing_reads_the_collaboratives_zone_and_
 def test_the_zone_the_platform_reports_is_kept_and_used(chat, database):
     shown = chat.says(ASHA_IN_NEW_YORK, NORTH, "me timezone")
     assert "Your time zone is America/New_York" in shown
-    assert "It is the zone the playground reports for you" in shown
+    assert "It is the zone your platform reports for you" in shown
     assert "It is now Thu 26 Nov 2026 04:00 EST there." in shown
     [setting] = _settings(database)
     assert (setting.platform_timezone, setting.timezone) == ("America/New_York", None)
