@@ -298,13 +298,13 @@ class SlackApiStub:
         return {"channel": {"id": f"D{abs(hash(users)) % 10**8:08d}"}}
 
     def _user_info(self, args: Args) -> Answer:
-        """A person's profile as Slack gives it: `tz` (and its label and offset) only for
-        someone whose zone is set in `.zones`; anyone else is `user_not_found`."""
+        """A person's profile as Slack gives it, with `tz` only for someone whose zone is
+        set in `.zones` (Slack leaves it out for a profile without one)."""
         user = _required(args, "user", "user_not_found")
-        if user not in self.zones:
-            raise SlackError("user_not_found")
-        zone = self.zones[user]
-        return {"user": {"id": user, "team_id": TEAM, "name": user, "tz": zone, "tz_offset": 0}}
+        profile: Answer = {"id": user, "team_id": TEAM, "name": user}
+        if user in self.zones:
+            profile |= {"tz": self.zones[user], "tz_offset": 0}
+        return {"user": profile}
 
     def _upload_url(self, args: Args) -> Answer:
         filename = _required(args, "filename", "invalid_arguments")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from adapters.slack.port import SlackPort
-from adapters.slack.zones import KEEP_SECONDS, PAUSE_SECONDS, SlackZones
+from adapters.slack.zones import KEEP_SECONDS, PAUSE_SECONDS, RETRY_SECONDS, SlackZones
 from dialogs.core.events import Actor, CommandIssued, Place
 from storage.models import PersonSetting
 from tests.stand_ins import slack_payloads as slack
@@ -47,7 +47,7 @@ async def test_the_zone_is_looked_up_once_and_carried_from_then_on(stub):
     assert zones.carried(SAID).actor.timezone == "Europe/Dublin"
 
 
-async def test_a_person_slack_knows_no_zone_for_is_asked_about_once_an_hour(stub):
+async def test_a_profile_without_a_zone_is_not_asked_about_again_for_a_day(stub):
     seconds = Seconds()
     zones = zones_on(stub, seconds)
     zones.carried(SAID)
@@ -55,6 +55,24 @@ async def test_a_person_slack_knows_no_zone_for_is_asked_about_once_an_hour(stub
     assert zones.carried(SAID) == SAID
     await zones.settle()
     assert len(stub.calls_to("users.info", ok_only=False)) == 1
+
+
+async def test_a_refused_look_up_is_tried_again_an_hour_later(stub):
+    seconds = Seconds()
+    installed = {"token": None}  # the workspace has no token: users.info can't be asked
+    port = SlackPort(lambda team: installed["token"], api_url=stub.url + "/api/")
+    zones = SlackZones(port.user_zone, clock=seconds)
+    zones.carried(SAID)
+    await zones.settle()
+    seconds.now += RETRY_SECONDS - 1
+    assert zones.carried(SAID) == SAID
+    await zones.settle()
+    seconds.now += 2
+    stub.zones[USER] = "Asia/Tokyo"
+    installed["token"] = "xoxb-test"  # installed again
+    zones.carried(SAID)
+    await zones.settle()
+    assert zones.carried(SAID).actor.timezone == "Asia/Tokyo"
 
 
 async def test_while_slack_rate_limits_the_workspace_no_zone_is_asked_for(stub):

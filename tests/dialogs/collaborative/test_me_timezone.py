@@ -75,15 +75,8 @@ def test_a_zone_that_does_not_exist_is_refused_with_the_nearest_real_names(chat,
 def test_the_choice_is_written_to_every_identity_of_the_member(chat, database, clock):
     with database.session() as session:
         mine = session.exec(select(Identity).where(Identity.user_id == ASHA.user_id)).one()
-        session.add(
-            Identity(
-                collaborative_id=mine.collaborative_id,
-                member_id=mine.member_id,
-                platform="teams",
-                tenant_id="tenant-1",
-                user_id="29:asha",
-            )
-        )
+        on_teams = {"platform": "teams", "tenant_id": "tenant-1", "user_id": "29:asha"}
+        session.add(Identity(**mine.model_dump(exclude={"id"}) | on_teams))  # `me link`ed
         session.commit()
     chat.says(ASHA, NORTH, "me timezone Asia/Kolkata")
     chosen = {(s.platform, s.user_id): s.timezone for s in _settings(database)}
