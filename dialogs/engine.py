@@ -25,7 +25,7 @@ from dialogs.collaborative import setup as collaborative_setup
 from dialogs.commands.help import NOT_YET
 from dialogs.commands.parser import parse
 from dialogs.commands.syntax import Command, CommandHandler
-from dialogs.core import action_scope, actions, clean, exports, reactions
+from dialogs.core import action_scope, actions, clean, effects, exports, reactions
 from dialogs.core.actions import (
     Action,
     Answer,
@@ -165,7 +165,7 @@ class Engine:
                 card = view.seen_by(session, parsed, viewer, self.clock())
             else:
                 card = _RENDERERS[parsed.kind](session, parsed)
-            zone = people.reader_zone(session, viewer) if viewer and card else None
+            zone = effects.reader_zone(session, viewer) if viewer and card else None
         return card.model_copy(update={"key": key, "zone": zone}) if card else None
 
     def render_view(self, key: str, viewer: Actor) -> Card | None:
@@ -355,7 +355,7 @@ def _for_reader(session: Session, actor: Actor, replies: list[Effect]) -> list[E
     """`replies`, the notes to `actor` marked with the zone they read times in."""
     if not any(isinstance(reply, Notify) for reply in replies):
         return replies
-    zone = people.reader_zone(session, actor)
+    zone = effects.reader_zone(session, actor)
     return [
         reply.model_copy(update={"card": reply.card.model_copy(update={"zone": zone})})
         if isinstance(reply, Notify) and reply.actor.user_id == actor.user_id

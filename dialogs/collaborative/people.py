@@ -91,20 +91,6 @@ def remember_platform_zone(session: Session, actor: Actor, now: datetime) -> boo
     return True
 
 
-def reader_zone(session: Session, actor: Actor) -> str | None:
-    """The zone this one identity reads times in, if Concord knows one (chosen, else the
-    platform's); None means the collaborative's. Reads, never writes."""
-    setting = session.exec(
-        select(PersonSetting).where(
-            PersonSetting.platform == actor.platform,
-            PersonSetting.tenant_id == actor.tenant_id,
-            PersonSetting.user_id == actor.user_id,
-        )
-    ).first()
-    found = [setting.timezone, setting.platform_timezone] if setting else []
-    return next((z for z in [*found, actor.timezone] if z and is_time_zone(z)), None)
-
-
 class ReportedZones:
     """The platform zone last kept for each identity, in this process: so a zone is
     written when it changes, and a click from someone whose zone is kept costs nothing.

@@ -15,7 +15,7 @@ from adapters.teams.render import render_card
 from dialogs.core.cards import Notify
 from dialogs.core.events import CommandIssued
 from storage.models import Collaborative, Identity, Member, PersonSetting
-from tests.support.conversation import ASHA, NORTH, SOUTH
+from tests.support.conversation import ASHA, BEN, CARYS, NORTH, SOUTH
 
 ASHA_IN_NEW_YORK = replace(ASHA, timezone="America/New_York")
 LUNCH = 'poll "Which shared priority first?" "Discharge delays" "Workforce" --closes friday 17:00'
@@ -109,3 +109,14 @@ def test_a_person_with_no_zone_gets_replies_in_the_collaboratives_zone(chat, dat
     with database.session() as session:
         assert session.exec(select(Collaborative)).one().timezone == "Europe/London"
         assert session.exec(select(Member)).one().display_name == ASHA.display_name
+
+
+def test_a_reminder_reaches_each_person_in_their_own_zone(chat):
+    chat.says(BEN, NORTH, "me timezone America/New_York")  # Ben joins by typing, and chooses
+    chat.says(CARYS, NORTH, "help")  # Carys joins; nothing known of her zone
+    chat.says(ASHA, NORTH, LUNCH)
+    chat.says(ASHA, NORTH, "poll remind 1")
+    reminded = {actor.user_id: card for actor, card in chat.platform.private}
+    assert (reminded[BEN.user_id].zone, reminded[CARYS.user_id].zone) == ("America/New_York", None)
+    assert "Fri 27 Nov 2026 12:00 EST" in str(render_card(reminded[BEN.user_id]))
+    assert "Fri 27 Nov 2026 17:00 GMT" in str(render_card(reminded[CARYS.user_id]))
