@@ -259,7 +259,8 @@ class Engine:
 
         replies = self.database.run(unit_of_work)
         self._count_votes(sum(turn.votes for turn in done))
-        self._zones.kept(actor)
+        if any(turn.member is not None for turn in done):  # its zone was kept (members' only)
+            self._zones.kept(actor)
         return replies
 
     def _count_votes(self, votes: int) -> None:
@@ -269,13 +270,13 @@ class Engine:
 
     def _start_turn(self, session: Session, actor: Actor, place: Place) -> Turn:
         turn = Turn(session=session, now=self.clock(), actor=actor, place=place, limits=self.limits)
-        if not self._zones.known(actor):
-            people.remember_platform_zone(session, actor, turn.now)
         turn.channel = members.find_channel(session, place)
         if turn.channel is not None:
             turn.collaborative = session.get(Collaborative, turn.channel.collaborative_id)
             assert turn.collaborative is not None
             turn.member = members.member_for(turn, turn.collaborative, actor)
+        if turn.member is not None and not self._zones.known(actor):  # members' zones only
+            people.remember_platform_zone(session, actor, turn.now)
         return turn
 
     def _command(self, turn: Turn, command: Command) -> None:

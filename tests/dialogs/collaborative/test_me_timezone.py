@@ -120,3 +120,12 @@ def test_a_reminder_reaches_each_person_in_their_own_zone(chat):
     assert (reminded[BEN.user_id].zone, reminded[CARYS.user_id].zone) == ("America/New_York", None)
     assert "Fri 27 Nov 2026 12:00 EST" in str(render_card(reminded[BEN.user_id]))
     assert "Fri 27 Nov 2026 17:00 GMT" in str(render_card(reminded[CARYS.user_id]))
+
+
+def test_the_zone_of_someone_outside_every_collaborative_is_not_kept(chat, database):
+    chat.says(replace(BEN, timezone="Asia/Tokyo"), SOUTH, "help")  # SOUTH is not linked
+    assert _settings(database) == []
+    chat.says(replace(BEN, timezone="Asia/Tokyo"), NORTH, "help")  # now he is a member
+    assert [s.platform_timezone for s in _settings(database)] == ["Asia/Tokyo"]
+    chat.says(replace(BEN, timezone="Europe/Dublin"), NORTH, "help")  # he travelled
+    assert [s.platform_timezone for s in _settings(database)] == ["Europe/Dublin"]
