@@ -19,13 +19,13 @@ from sqlmodel import Session
 
 from dialogs.checkins import answers, runs, summary
 from dialogs.checkins import routes as checkin_routes
-from dialogs.collaborative import channels, deputies, directory, members
+from dialogs.collaborative import channels, deputies, directory, members, people
 from dialogs.collaborative import routes as collaborative_routes
 from dialogs.collaborative import setup as collaborative_setup
 from dialogs.commands.help import NOT_YET
 from dialogs.commands.parser import parse
 from dialogs.commands.syntax import Command, CommandHandler
-from dialogs.core import action_scope, actions, clean, exports, reactions
+from dialogs.core import action_scope, actions, clean, effects, exports, reactions
 from dialogs.core.actions import (
     Action,
     Answer,
@@ -50,7 +50,7 @@ from dialogs.core.actions import (
     Unmute,
     Vote,
 )
-from dialogs.core.cards import Card, Effect, PlaceModel, Post
+from dialogs.core.cards import Card, Effect, Notify, PlaceModel, Post
 from dialogs.core.charts import Chart
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.effects import channel_lane
@@ -114,6 +114,7 @@ class Engine:
         self.limits = limits
         self.votes_recorded = 0  # committed by this engine since it started (for /metrics)
         self._counting = threading.Lock()  # turns run in worker threads
+        self._zones = people.ReportedZones()
         self._commands: dict[str, CommandHandler] = {
             **_COMMANDS,
             "setup": partial(collaborative_setup.setup, default_timezone=default_timezone),
@@ -164,7 +165,8 @@ class Engine:
                 card = view.seen_by(session, parsed, viewer, self.clock())
             else:
                 card = _RENDERERS[parsed.kind](session, parsed)
-        return card.model_copy(update={"key": key}) if card else None
+            zone = effects.reader_zone(session, viewer) if viewer and card else None
+        return card.model_copy(update={"key": key, "zone": zone}) if card else None
 
     def render_view(self, key: str, viewer: Actor) -> Card | None:
         """The keyed message as `viewer` sees it (the same for everyone but a poll's)."""
@@ -253,10 +255,12 @@ class Engine:
             turn = self._start_turn(session, actor, place)
             work(turn)
             done.append(turn)
-            return turn.replies
+            return _for_reader(session, actor, turn.replies)
 
         replies = self.database.run(unit_of_work)
         self._count_votes(sum(turn.votes for turn in done))
+        if any(turn.member is not None for turn in done):  # its zone was kept (members' only)
+            self._zones.kept(actor)
         return replies
 
     def _count_votes(self, votes: int) -> None:
@@ -271,6 +275,8 @@ class Engine:
             turn.collaborative = session.get(Collaborative, turn.channel.collaborative_id)
             assert turn.collaborative is not None
             turn.member = members.member_for(turn, turn.collaborative, actor)
+        if turn.member is not None and not self._zones.known(actor):  # members' zones only
+            people.remember_platform_zone(session, actor, turn.now)
         return turn
 
     def _command(self, turn: Turn, command: Command) -> None:
@@ -344,6 +350,19 @@ def _scope_from_action(turn: Turn, action: Action) -> None:
     )
     if member is not None:
         turn.collaborative, turn.member = collaborative, member
+
+
+def _for_reader(session: Session, actor: Actor, replies: list[Effect]) -> list[Effect]:
+    """`replies`, the notes to `actor` marked with the zone they read times in."""
+    if not any(isinstance(reply, Notify) for reply in replies):
+        return replies
+    zone = effects.reader_zone(session, actor)
+    return [
+        reply.model_copy(update={"card": reply.card.model_copy(update={"zone": zone})})
+        if isinstance(reply, Notify) and reply.actor.user_id == actor.user_id
+        else reply
+        for reply in replies
+    ]
 
 
 def _checkin_message(session: Session, key: MessageKey) -> Card | None:

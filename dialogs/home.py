@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from dialogs.commands.help import guide, reference_card
 from dialogs.commands.syntax import Command
-from dialogs.commands.when import describe
+from dialogs.commands.when import moment
 from dialogs.core.cards import Block, Card, Context, Divider, FieldItem, Fields, Heading, Text
 from dialogs.core.events import Actor
 from dialogs.core.turn import Turn, with_article
@@ -317,7 +317,7 @@ def _before(model: type[Poll] | type[CheckinRun], now: datetime) -> ColumnElemen
 
 def _poll_item(poll: Poll, collaborative: Collaborative, where: str) -> FieldItem:
     closes = (
-        f"closes {describe(poll.closes_at, collaborative.timezone)}"
+        f"closes {moment(poll.closes_at, collaborative.timezone)}"
         if poll.closes_at
         else "no deadline"
     )
@@ -329,7 +329,7 @@ def _poll_item(poll: Poll, collaborative: Collaborative, where: str) -> FieldIte
 def _run_item(run: CheckinRun, schedule: CheckinSchedule, where: str) -> FieldItem:
     assert run.closes_at is not None, "an open run has a closing time"
     questions = _count(len(schedule.questions), "question")
-    closes = describe(run.closes_at, schedule.timezone)
+    closes = moment(run.closes_at, schedule.timezone)
     return FieldItem(
         label=f"Check-in #{schedule.number}",
         value=f"{questions}, answers open until {closes}{_posted(where)}",

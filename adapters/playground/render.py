@@ -2,13 +2,15 @@
 
 Every piece of text a card carries may have been typed by a person, so all of
 it goes through `html.escape` (quotes included, since some of it lands in
-attributes). The only markup added back is the engine's own `code` spans.
+attributes). The only markup added back is the engine's own: `code` spans, and the
+`<time>` of each moment the engine wrote.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -33,15 +35,24 @@ from dialogs.core.cards import (
     Text,
     TextInput,
 )
+from dialogs.core.moments import each_moment
 
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 _SAFE_URL = re.compile(r"(https?://|/(?!/))[^\s\"'<>\\]*", re.IGNORECASE)
 
 
 def inline(text: str) -> str:
-    """Escaped user text, with `code` spans and line breaks kept."""
+    """Escaped user text, with `code` spans and line breaks kept, and each moment
+    (`dialogs.core.moments`) a `<time>` the page shows in the browser's zone."""
     escaped = escape(text, quote=True)
-    return _CODE_SPAN.sub(r"<code>\1</code>", escaped).replace("\n", "<br>")
+    spans = _CODE_SPAN.sub(r"<code>\1</code>", escaped).replace("\n", "<br>")
+    return each_moment(spans, time_element)
+
+
+def time_element(at: datetime, fallback: str) -> str:
+    """A moment: its instant for the page's script, its fallback (the collaborative's
+    time, already escaped: a fallback holds nothing `html.escape` changes) as the text."""
+    return f'<time datetime="{at.isoformat()}" data-moment>{fallback}</time>'
 
 
 def render_card(card: Card, *, ref: str = "", private: bool = False) -> str:

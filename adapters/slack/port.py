@@ -127,6 +127,14 @@ class SlackPort:
             **self.render(card),
         )
 
+    async def user_zone(self, team_id: str, user_id: str) -> str:
+        """The time zone of the person's Slack profile (`users.info` `tz`), "" if none;
+        a `DeliveryError` (with Slack's `Retry-After` when rate limited) if Slack refuses."""
+        answer = await self._call(team_id, "users.info", form=True, user=user_id)
+        user = answer.get("user")
+        zone = user.get("tz") if isinstance(user, Mapping) else None
+        return zone if isinstance(zone, str) else ""
+
     async def send_file(self, actor: Actor, file: ExportFile, comment: str) -> None:
         """Upload `file` into the person's direct messages with Concord, as Slack asks:
         an upload URL, the bytes POSTed there, then the upload completed in that channel."""

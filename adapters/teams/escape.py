@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import re
 
+from dialogs.core.moments import plain
+
 ELLIPSIS = "…"
 BLANK = "—"
 
@@ -50,7 +52,9 @@ def escape(text: str) -> str:
 
 
 def shorten(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` characters, ending in "…" when cut; never blank."""
+    """`text` cut to at most `limit` characters, ending in "…" when cut; never blank. A
+    moment still in it (`dialogs.core.moments`) shows its fallback, the collaborative's time."""
+    text = plain(text)
     if not text.strip():
         return BLANK
     return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS

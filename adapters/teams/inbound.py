@@ -5,7 +5,8 @@ Neutral ids: the platform is "teams"; the tenant is the conversation's tenant (o
 `;messageid=…` suffix Teams adds to replies in a channel thread (that suffix is the
 thread); the person is their Entra object id when Teams sends it, else their
 Bot Framework id, and their own tenant (`Actor.home_tenant_id`) is `from.tenantId`
-when it is there and not the conversation's (a shared channel's guest from elsewhere).
+when it is there and not the conversation's (a shared channel's guest from elsewhere);
+their time zone is the one their client reports (`zone_of`).
 
 Card buttons carry `{"action": "…", "view": "…"}` in their data. Teams delivers an
 `Action.Submit` as a message activity whose `value` is that data merged with the
@@ -28,6 +29,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
 from adapters.teams.pickers import joined
+from dialogs.core.clock import is_time_zone
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
 
 PLATFORM = "teams"
@@ -78,8 +80,19 @@ def actor_of(activity: Activity) -> Actor:
         raise MalformedActivity("the activity has no from.id")
     user_id = str(person.aad_object_id or person.id)
     tenant = tenant_of(activity)
-    home = home_tenant_of(person)
-    return Actor(PLATFORM, tenant, user_id, str(person.name or ""), "" if home == tenant else home)
+    home = "" if (home := home_tenant_of(person)) == tenant else home
+    return Actor(PLATFORM, tenant, user_id, str(person.name or ""), home, zone_of(activity))
+
+
+def zone_of(activity: Activity) -> str:
+    """The sender's IANA time zone as their Teams client reports it: the activity's
+    `localTimezone`, else the `timezone` of its `clientInfo` entity; "" when neither names
+    a real zone (a client may send nothing, or a Windows name such as "GMT Standard Time")."""
+    found = [activity.local_timezone]
+    for entity in activity.entities or []:
+        if getattr(entity, "type", None) == "clientInfo":
+            found.append((entity.additional_properties or {}).get("timezone"))
+    return next((z for z in found if isinstance(z, str) and is_time_zone(z)), "")
 
 
 def home_tenant_of(person: ChannelAccount) -> str:

@@ -45,6 +45,7 @@ from dialogs.core.cards import (
     Text,
     TextInput,
 )
+from dialogs.core.moments import in_zone, zoned
 
 CardJson = dict[str, Any]
 Group = list[CardJson]  # the elements one neutral block (or one form input) became
@@ -83,8 +84,10 @@ def render_card(
     `public_url` is where Teams can fetch our charts; an image elsewhere, or without
     an https address, becomes a line of its alt text. A keyed card carries `refresh`,
     with `user_ids` (Bot Framework ids, `29:…`) as the people whose view Teams refreshes
-    by itself (`buttons.refresh`).
+    by itself (`buttons.refresh`). Moments (`dialogs.core.moments`) show in the reader's
+    zone on a card for one person (`Card.zone`), else in the collaborative's.
     """
+    card = zoned(card, card.zone)
     top = {"refresh": refresh(card.key, user_ids)} if card.key else {}
     return _fitted(
         lambda room: _body(card.blocks, room, public_url, card.key), [], summary(card), top
@@ -117,9 +120,9 @@ def summary(card: Card) -> str:
     `text_format="plain"`), never as markdown.
     """
     if card.fallback.strip():
-        return shorten(card.fallback, MAX_SUMMARY)
+        return shorten(in_zone(card.fallback, card.zone), MAX_SUMMARY)
     first = next((b.text for b in card.blocks if isinstance(b, Heading | Text)), "Concord")
-    return shorten(first, MAX_SUMMARY)
+    return shorten(in_zone(first, card.zone), MAX_SUMMARY)
 
 
 def card_bytes(card: CardJson) -> int:

@@ -134,6 +134,7 @@ class UniversalActions:
             blocks=blocks + (view.blocks if view else []),
             fallback=fallback,
             key=view.key if view else None,
+            zone=view.zone if view else next((note.zone for note in notes if note.zone), None),
         )
         conversation = inbound.place_of(activity).channel_id
         return self._port.render(card, self._port.members.cached(conversation))

@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import select
 
 from dialogs.checkins.runs import SCALE
-from dialogs.commands.when import describe
+from dialogs.commands.when import moment
 from dialogs.core import effects
 from dialogs.core.actions import FormKind, SubmitForm
 from dialogs.core.cards import ActorModel, Choice, ChoiceInput, Form, OpenForm, TextInput
@@ -36,7 +36,7 @@ def answer(turn: Turn, run_id: int, question: int, value: int) -> None:
     effects.update_everywhere(turn.session, turn.now, turn.collaborative, checkin_key(run))
     turn.say(
         f"Thanks — you answered {value}.",
-        f"You can change it until {describe(run.closes_at, schedule.timezone)}.",
+        f"You can change it until {moment(run.closes_at, schedule.timezone)}.",
     )
 
 
@@ -109,7 +109,7 @@ def submit_answers(turn: Turn, run_id: int, form_values: dict[str, Any]) -> None
     effects.update_everywhere(turn.session, turn.now, turn.collaborative, checkin_key(run))
     turn.say(
         "Thanks — your answers are in.",
-        f"You can change them until {describe(run.closes_at, schedule.timezone)}.",
+        f"You can change them until {moment(run.closes_at, schedule.timezone)}.",
     )
 
 

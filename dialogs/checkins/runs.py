@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from dialogs.checkins.summary import respondents, summary_card
 from dialogs.commands import occurrences
 from dialogs.commands.recurrence import Occurrence
-from dialogs.commands.when import describe
+from dialogs.commands.when import describe, moment
 from dialogs.core import effects, timers
 from dialogs.core.actions import Answer, FormKind, RequestForm
 from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
@@ -105,7 +105,7 @@ def render_run(session: Session, run: CheckinRun, answered: int | None = None) -
         Heading(text=f"Check-in #{schedule.number}"),
         Context(
             text=(
-                f"Answers open until {describe(run.closes_at, schedule.timezone)} · "
+                f"Answers open until {moment(run.closes_at, schedule.timezone)} · "
                 if is_open
                 else "Closed · "
             )

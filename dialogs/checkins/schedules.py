@@ -23,7 +23,7 @@ from dialogs.commands.occurrences import next_or_status
 from dialogs.commands.recurrence import describe_rule, next_occurrence, parse_recurrence
 from dialogs.commands.syntax import Command
 from dialogs.commands.values import GrammarError
-from dialogs.commands.when import describe, parse_when
+from dialogs.commands.when import moment, parse_when
 from dialogs.core.actions import FormKind, RequestForm, SubmitForm
 from dialogs.core.cards import (
     Actions,
@@ -95,7 +95,7 @@ def add(turn: Turn, command: Command) -> None:
                 Heading(text=f"Check-in #{schedule.number} scheduled"),
                 Text(
                     text=f"{_sentence(describe_rule(rule))}, answers open for {_hours(window)}. "
-                    f"The first is {describe(first.due_at, collaborative.timezone)}."
+                    f"The first is {moment(first.due_at, collaborative.timezone)}."
                 ),
                 *(Text(text=f"{i + 1}. {q['text']}") for i, q in enumerate(schedule.questions)),
                 Actions(
@@ -155,7 +155,7 @@ def run_now(turn: Turn, command: Command) -> None:
     turn.audit("checkin.now", f"started check-in #{number} now")
     turn.say(
         f"Check-in #{number} is open now",
-        f"Answers are taken until {describe(run.closes_at, schedule.timezone)}.",
+        f"Answers are taken until {moment(run.closes_at, schedule.timezone)}.",
     )
 
 

@@ -9,11 +9,14 @@ their collaborative's, and `zone_for` says which, so a message can say so.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from dialogs.core.clock import is_time_zone
+from dialogs.core.events import Actor
 from storage.models import Collaborative, Identity, Member, PersonSetting
 
 CHOSEN = "chosen"  # `me timezone …`
@@ -72,3 +75,45 @@ def zone_for(session: Session, member: Member, collaborative: Collaborative) -> 
         if reported:
             return Zone(reported, PLATFORM)
     return Zone(collaborative.timezone, COLLABORATIVE)
+
+
+def remember_platform_zone(session: Session, actor: Actor, now: datetime) -> bool:
+    """Keep the zone `actor`'s platform reported, if it is a real one and not the one kept
+    already; whether it was written. Callers skip identities whose zone they know is kept."""
+    reported = actor.timezone
+    if not reported or not is_time_zone(reported):
+        return False
+    setting = setting_for(session, actor.platform, actor.tenant_id, actor.user_id, now)
+    if setting.platform_timezone == reported:
+        return False
+    setting.platform_timezone, setting.updated_at = reported, now
+    session.add(setting)
+    return True
+
+
+class ReportedZones:
+    """The platform zone last kept for each identity, in this process: so a zone is
+    written when it changes, and a click from someone whose zone is kept costs nothing.
+    Bounded: past `limit` identities it starts again (each is then read once more)."""
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self._kept: dict[tuple[str, str, str], str] = {}
+        self._limit = limit
+        self._lock = threading.Lock()  # turns run in worker threads
+
+    def known(self, actor: Actor) -> bool:
+        """Nothing to write for `actor`: no zone reported, or the one already kept."""
+        return not actor.timezone or self._kept.get(_key(actor)) == actor.timezone
+
+    def kept(self, actor: Actor) -> None:
+        """`actor`'s reported zone is in the database now (their turn committed)."""
+        if not actor.timezone:
+            return
+        with self._lock:
+            if len(self._kept) >= self._limit:
+                self._kept.clear()
+            self._kept[_key(actor)] = actor.timezone
+
+
+def _key(actor: Actor) -> tuple[str, str, str]:
+    return (actor.platform, actor.tenant_id, actor.user_id)

@@ -315,6 +315,12 @@ SYNTAX: tuple[Syntax, ...] = (
         "show a one-time code, or type it on your other platform: one member, one vote",
         (Arg("code", "code", optional=True, placeholder="CODE"),),
     ),
+    Syntax(
+        "me.timezone",
+        ("me", "timezone"),
+        "see the time zone Concord shows you times in, choose yours, or `auto` to forget it",
+        (Arg("zone", optional=True, placeholder="Europe/London|auto"),),
+    ),
     Syntax("me.export", ("me", "export"), "get a copy of what Concord holds about you"),
     Syntax("me.forget", ("me", "forget"), "remove what Concord holds about you"),
     Syntax(

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from sqlmodel import Session
 
 from dialogs.commands.recurrence import Occurrence, next_occurrence
-from dialogs.commands.when import describe
+from dialogs.commands.when import moment
 from dialogs.core.timers import TickReport, isolated
 
 MAX_CATCH_UP = 50
@@ -36,7 +36,7 @@ class Recurring(Protocol):
 def next_or_status(schedule: Recurring) -> str:
     """What a list says of a schedule: "next Mon 7 Dec 2026 09:00 GMT", or "stopped"."""
     if schedule.status == "active" and schedule.next_run_at:
-        return f"next {describe(schedule.next_run_at, schedule.timezone)}"
+        return f"next {moment(schedule.next_run_at, schedule.timezone)}"
     return schedule.status
 
 

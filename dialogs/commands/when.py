@@ -13,6 +13,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dialogs.commands.values import WHEN_HINT, GrammarError, parse_duration, split_time
+from dialogs.core.moments import describe, moment
+
+__all__ = ["describe", "moment", "local_moment", "parse_picked", "parse_when", "read_picked"]
 
 DEFAULT_TIME = time(17, 0)
 LATEST = timedelta(days=366)
@@ -80,12 +83,6 @@ def _ahead(moment: datetime, now: datetime, timezone: str, said: str, hint: str)
     if moment - now > LATEST:
         raise GrammarError(f"{said} is more than a year away.", "Choose a nearer date.")
     return moment.astimezone(UTC)
-
-
-def describe(moment: datetime, timezone: str) -> str:
-    """An exact, unambiguous echo: "Fri 4 Dec 2026 17:00 GMT"."""
-    local = moment.astimezone(ZoneInfo(timezone))
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M} {local.tzname()}"
 
 
 def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime:

@@ -133,11 +133,16 @@ class Card(_Block):
     `key` names the keyed message (`dialogs.core.messages`) this card renders, when it
     is one: a platform that shows each person their own view of a message (Teams'
     Universal Actions) asks the engine for `render_view(key, person)`.
+
+    `zone` is the reader's own time zone when the card is for one person (a private
+    reply, their own view) and Concord knows it: the platforms that can't show a moment
+    in each reader's zone by themselves (`dialogs.core.moments`) show it in this one.
     """
 
     blocks: list[Block]
     fallback: str
     key: str | None = None
+    zone: str | None = None
 
 
 class TextInput(_Block):
@@ -232,6 +237,7 @@ class ActorModel(_Block):
     user_id: str
     display_name: str
     home_tenant_id: str = ""
+    timezone: str = ""
 
     @classmethod
     def of(cls, actor: Actor) -> ActorModel:
@@ -239,7 +245,12 @@ class ActorModel(_Block):
 
     def actor(self) -> Actor:
         return Actor(
-            self.platform, self.tenant_id, self.user_id, self.display_name, self.home_tenant_id
+            self.platform,
+            self.tenant_id,
+            self.user_id,
+            self.display_name,
+            self.home_tenant_id,
+            self.timezone,
         )
 
 

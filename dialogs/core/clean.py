@@ -2,7 +2,9 @@
 
 PostgreSQL's text refuses the NUL character, and no database driver can encode a lone
 surrogate (half of a UTF-16 pair, which a JSON body can spell as `\\ud800`). Either
-would fail the person's turn deep inside a transaction, so both are removed here, at
+would fail the person's turn deep inside a transaction; and the marks of a moment token
+(`dialogs.core.moments`) would let a person's words pass for a time Concord wrote. All
+are removed here, at
 the one door every event comes through (`Engine.handle`, `Engine.handle_all`): from
 command text, form values, display names and the ids of people and places. When the
 removed characters were the person's own words (a command, a form), they are told.
@@ -15,8 +17,11 @@ from dataclasses import replace
 
 from dialogs.core.cards import ActorModel, Card, Context, Effect, Notify, PlaceModel
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Place
+from dialogs.core.moments import END, MIDDLE, START
 
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# What no database stores (NUL, lone surrogates), and the marks of a moment token
+# (`dialogs.core.moments`), which only the engine may write.
+_UNSTORABLE = re.compile(f"[\x00\ud800-\udfff{START}{MIDDLE}{END}]")
 
 
 def storable(text: str) -> tuple[str, int]:
@@ -48,7 +53,9 @@ def noted(removed: int, event: Event, effects: list[Effect]) -> list[Effect]:
     if not removed or not isinstance(event, (CommandIssued, ActionInvoked)):
         return effects
     words = f"Removed {removed} character{'s' * (removed != 1)} your message can't contain"
-    card = Card(blocks=[Context(text=f"{words} (null or broken characters).")], fallback=words)
+    card = Card(
+        blocks=[Context(text=f"{words} (null, broken or reserved characters).")], fallback=words
+    )
     notice = Notify(actor=ActorModel.of(event.actor), place=PlaceModel.of(event.place), card=card)
     return [*effects, notice]
 
@@ -60,6 +67,7 @@ def _actor(actor: Actor) -> Actor:
         actor.user_id,
         actor.display_name,
         actor.home_tenant_id,
+        actor.timezone,
     )
     return Actor(*(storable(value)[0] for value in fields))
 

@@ -25,9 +25,10 @@ from dialogs.core.cards import (
     Text,
     Update,
 )
+from dialogs.core.clock import is_time_zone
 from dialogs.core.events import Actor, Place
 from storage.database import insert_row
-from storage.models import Channel, Collaborative, Identity, Member, Outbox
+from storage.models import Channel, Collaborative, Identity, Member, Outbox, PersonSetting
 
 
 def channel_lane(place: Place | PlaceModel) -> str:
@@ -110,8 +111,24 @@ def update_everywhere(
 def notify(
     session: Session, now: datetime, collaborative: Collaborative, actor: Actor, card: Card
 ) -> None:
-    """A private message to one person, delivered later (a reminder, say)."""
+    """A private message to one person, delivered later (a reminder, say), with the zone
+    they read times in (`Card.zone`)."""
+    card = card.model_copy(update={"zone": card.zone or reader_zone(session, actor)})
     emit(session, now, collaborative, Notify(actor=ActorModel.of(actor), card=card))
+
+
+def reader_zone(session: Session, actor: Actor) -> str | None:
+    """The zone one identity reads times in, if Concord knows one (chosen with `me
+    timezone`, else the one their platform reported); None means the collaborative's."""
+    setting = session.exec(
+        select(PersonSetting).where(
+            PersonSetting.platform == actor.platform,
+            PersonSetting.tenant_id == actor.tenant_id,
+            PersonSetting.user_id == actor.user_id,
+        )
+    ).first()
+    found = [setting.timezone, setting.platform_timezone] if setting else []
+    return next((z for z in [*found, actor.timezone] if z and is_time_zone(z)), None)
 
 
 def actor_of(session: Session, member: Member) -> Actor | None:

@@ -14,6 +14,8 @@ class Actor:
     `tenant_id` is the conversation's tenant (Teams) or workspace (Slack), which keys
     their identity; `home_tenant_id` is the person's own one when the platform says it
     differs (a Teams shared channel, a Slack Connect channel), else "".
+    `timezone` is the IANA zone the platform reports for the person (Slack's `users.info`
+    `tz`, Teams' `localTimezone`), else "": the engine remembers it for showing times.
     """
 
     platform: str
@@ -21,6 +23,7 @@ class Actor:
     user_id: str
     display_name: str
     home_tenant_id: str = ""
+    timezone: str = ""
 
     @property
     def home(self) -> str:

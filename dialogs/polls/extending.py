@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from dialogs.commands.syntax import Command
-from dialogs.commands.when import describe, parse_picked, parse_when, read_picked
+from dialogs.commands.when import describe, moment, parse_picked, parse_when, read_picked
 from dialogs.core import effects
 from dialogs.core.actions import FormKind, SubmitForm
 from dialogs.core.cards import (
@@ -144,7 +144,7 @@ def reopen(turn: Turn, command: Command) -> None:
         poll=poll.number,
     )
     closing = (
-        f"It closes {describe(closes_at, zone)}."
+        f"It closes {moment(closes_at, zone)}."
         if closes_at
         else f"A coordinator closes it with `poll close {poll.number}`."
     )

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from dialogs.collaborative import members as membership
 from dialogs.commands.syntax import Command
-from dialogs.commands.when import describe
+from dialogs.commands.when import describe, moment
 from dialogs.core import effects
 from dialogs.core.actions import Mute, MutePoll, Unmute
 from dialogs.core.cards import Actions, Button, Card, Context, Text
@@ -129,7 +129,7 @@ def remind_non_voters(
 def reminder_card(session: Session, collaborative: Collaborative, poll: Poll) -> Card:
     """The reminder: the poll's own vote buttons, and two ways to stop reminders."""
     until = (
-        f" It closes {describe(poll.closes_at, collaborative.timezone)}." if poll.closes_at else ""
+        f" It closes {moment(poll.closes_at, collaborative.timezone)}." if poll.closes_at else ""
     )
     assert poll.id is not None and collaborative.id is not None
     return Card(

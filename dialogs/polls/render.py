@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from dialogs.commands.when import describe
+from dialogs.commands.when import describe, moment
 from dialogs.core.actions import FormKind, ReasonForm, RequestForm, Stance, Vote
 from dialogs.core.cards import (
     Actions,
@@ -136,7 +136,7 @@ def _status(poll: Poll, collaborative: Collaborative) -> str:
         how = f"spread {poll.settings['dots']} dots"
     if poll.status != "open":
         return f"Poll #{poll.number} · {how} · closed"
-    until = describe(poll.closes_at, collaborative.timezone) if poll.closes_at else "it closes"
+    until = moment(poll.closes_at, collaborative.timezone) if poll.closes_at else "it closes"
     change = "" if poll.settings.get("anonymous") else f" · votes can be changed until {until}"
     closes = f" · closes {until}" if poll.settings.get("anonymous") and poll.closes_at else ""
     return f"Poll #{poll.number} · {how} · open{change}{closes}"

@@ -15,7 +15,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from dialogs.commands.values import parse_duration
-from dialogs.commands.when import describe, parse_picked
+from dialogs.commands.when import describe, moment, parse_picked
 from dialogs.core import effects, timers
 from dialogs.core.cards import Card, Context, Text
 from dialogs.core.events import Place
@@ -30,7 +30,7 @@ def not_yet(poll: Poll, timezone: str, cannot: str = "it can't take votes yet") 
     """The refusal for anything a scheduled poll can't do before it opens."""
     assert poll.opens_at is not None
     return Refusal(
-        f"Poll #{poll.number} opens {describe(poll.opens_at, timezone)}; {cannot}.",
+        f"Poll #{poll.number} opens {moment(poll.opens_at, timezone)}; {cannot}.",
         f"Until then a coordinator can change it with `poll edit {poll.number}` "
         f"or cancel it with `poll delete {poll.number}`.",
     )

@@ -28,7 +28,7 @@ from dialogs.commands.recurrence import (
 )
 from dialogs.commands.syntax import Command
 from dialogs.commands.values import parse_count
-from dialogs.commands.when import describe
+from dialogs.commands.when import describe, moment
 from dialogs.core import effects
 from dialogs.core.timers import TickReport
 from dialogs.core.turn import Refusal, Turn
@@ -145,7 +145,7 @@ def start_series(turn: Turn, flags: dict[str, Any], spec: PollSpec) -> PollSerie
     turn.say(
         f"Series S{series.number} is set up",
         f"“{spec.question}” will be posted as a fresh poll {when}, {_closing(series)}.",
-        f"The first is {describe(timing.first.due_at, series.timezone)}.",
+        f"The first is {moment(timing.first.due_at, series.timezone)}.",
         f"`poll series` lists recurring polls; `poll series stop {series.number}` stops this one.",
     )
     return series

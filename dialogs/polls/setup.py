@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dialogs.commands.when import describe
+from dialogs.commands.when import describe, moment
 from dialogs.core import audit, effects, limits, readable, timers
 from dialogs.core.cards import Actions
 from dialogs.core.messages import poll_key
@@ -255,7 +255,7 @@ def open_poll(turn: Turn, spec: PollSpec) -> Poll:
         poll.scheduled_from = effects.channel_lane(turn.place) if turn.channel else None
         turn.say(
             f"Poll #{poll.number} is scheduled",
-            f"It opens {describe(spec.opens_at, collaborative.timezone)}, posted then in every "
+            f"It opens {moment(spec.opens_at, collaborative.timezone)}, posted then in every "
             "channel linked to the collaborative. Nobody else sees it until then. "
             + _timing_note(collaborative, spec, spec.opens_at, poll.number),
             f"Until it opens, change it with `poll edit {poll.number}` (`--opens WHEN` moves "
@@ -371,7 +371,7 @@ def log_opening(
 def _timing_note(collaborative: Collaborative, spec: PollSpec, now: datetime, number: int) -> str:
     zone = collaborative.timezone
     notes = [
-        f"It closes {describe(spec.closes_at, zone)}."
+        f"It closes {moment(spec.closes_at, zone)}."
         if spec.closes_at
         else f"Close it with `poll close {number}`."
     ]

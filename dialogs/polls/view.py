@@ -26,7 +26,7 @@ from sqlmodel import Session
 
 from dialogs.collaborative.deputies import represented
 from dialogs.collaborative.members import known_member
-from dialogs.commands.when import describe
+from dialogs.commands.when import moment
 from dialogs.core.actions import FormKind, ReasonForm, RemindPoll, RequestForm, Stance, Vote
 from dialogs.core.cards import Actions, Button, Card, Context, Text
 from dialogs.core.events import Actor
@@ -85,7 +85,7 @@ def _members_view(
         controls = [_ticked(block, chosen) for block in vote_controls(session, poll)]
     if poll.status == "open" and not open_now:
         assert poll.closes_at is not None
-        closed = describe(poll.closes_at, collaborative.timezone)
+        closed = moment(poll.closes_at, collaborative.timezone)
         personal.append(Text(text=f"Poll #{poll.number} closed {closed}; its result follows."))
     figures = visible_to_all(poll) or (after_vote and voted)
     if figures and not visible_to_all(poll):
@@ -118,9 +118,7 @@ def _your_vote(
         said += " — " + objections.said(*objections.parts(ballot.choices))
     if not open_now:
         return f"{said}. Poll #{poll.number} is closed, so votes can no longer be changed."
-    until = (
-        describe(poll.closes_at, collaborative.timezone) if poll.closes_at else "the poll closes"
-    )
+    until = moment(poll.closes_at, collaborative.timezone) if poll.closes_at else "the poll closes"
     if ballot.cast_by is not None:
         return f"{said}. Your own vote replaces it if you vote until {until}."
     return f"{said}. You can change it until {until}."

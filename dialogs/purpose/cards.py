@@ -13,7 +13,7 @@ from typing import Any, Literal
 from sqlmodel import Session, func, select
 
 from dialogs.collaborative import participation
-from dialogs.commands.when import describe
+from dialogs.commands.when import describe, moment
 from dialogs.core.actions import EditGroups, FormKind, Merge, RequestForm
 from dialogs.core.cards import (
     Actions,
@@ -57,7 +57,7 @@ _STAGE_LINES = {
 def stage_line(purpose_round: PurposeRound, timezone: str) -> str:
     line = f"Purpose round #{purpose_round.number} · {_STAGE_LINES[purpose_round.stage]}"
     if purpose_round.stage_ends_at and purpose_round.running:
-        line += f" until {describe(purpose_round.stage_ends_at, timezone)}"
+        line += f" until {moment(purpose_round.stage_ends_at, timezone)}"
     return line
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from dialogs.commands.syntax import Command
-from dialogs.commands.when import describe
+from dialogs.commands.when import describe, moment
 from dialogs.core import effects, timers
 from dialogs.core.actions import FormKind, RequestForm, SubmitForm
 from dialogs.core.cards import (
@@ -86,7 +86,7 @@ def start(turn: Turn, command: Command) -> None:
         "" if "review" in command.flags else " (a year on, the default; `--review` sets another)"
     )
     review = (
-        f"The purpose it adopts comes up for review {describe(review_at, collaborative.timezone)}"
+        f"The purpose it adopts comes up for review {moment(review_at, collaborative.timezone)}"
         f"{default}. Every linked channel will be asked then: Still right, Change it or Drop it."
     )
     turn.reply(_started_card(purpose_round, channels, ends, review))

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from dialogs.commands.when import describe
+from dialogs.commands.when import moment
 from dialogs.core.cards import Card, Text
 from dialogs.polls.agreement import passes
 from dialogs.polls.agreement_text import verdict
@@ -31,7 +31,7 @@ def stage_news(session: Session, purpose_round: PurposeRound, timezone: str, hap
 
 def _next(session: Session, purpose_round: PurposeRound, timezone: str) -> str:
     stage = purpose_round.stage
-    until = describe(purpose_round.stage_ends_at, timezone) if purpose_round.stage_ends_at else ""
+    until = moment(purpose_round.stage_ends_at, timezone) if purpose_round.stage_ends_at else ""
     if stage == rounds.GROUPING:
         then = _after_grouping(session, purpose_round)
         return f"coordinators may adjust the themes until {until}; then {then}."

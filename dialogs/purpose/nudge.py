@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from dialogs.commands.when import describe
+from dialogs.commands.when import moment
 from dialogs.core import effects
 from dialogs.core.actions import Mute
 from dialogs.core.cards import Actions, Button, Card, Context, Text
@@ -71,7 +71,7 @@ def _nudge_card(
     purpose_round: PurposeRound, collaborative: Collaborative, organisation: str
 ) -> Card:
     until = (
-        f" until {describe(purpose_round.stage_ends_at, collaborative.timezone)}"
+        f" until {moment(purpose_round.stage_ends_at, collaborative.timezone)}"
         if purpose_round.stage_ends_at
         else ""
     )

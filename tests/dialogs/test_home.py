@@ -11,6 +11,7 @@ from sqlmodel import func, select
 from adapters.slack.render import render_home
 from dialogs.core.cards import Actions, Button, Card, Fields, Heading
 from dialogs.core.events import CommandIssued
+from dialogs.core.moments import plain
 from storage.models import Member, Outbox
 from tests.stand_ins.slack_api import SlackApiStub, running_slack_api
 from tests.stand_ins.slack_blocks import assert_valid_modal, mrkdwn_texts, unescaped
@@ -48,7 +49,7 @@ def home(chat: Conversation, actor) -> str:
             lines += [f"{item.label}: {item.value}" for item in block.items]
         elif text := getattr(block, "text", ""):
             lines.append(text)
-    return "\n".join(lines)
+    return plain("\n".join(lines))
 
 
 def checkin_buttons(card: Card) -> list[str]:
@@ -238,7 +239,7 @@ def test_help_names_the_poll_waiting_for_this_member_before_any_command(chat):
         for block in chat.engine.handle(CommandIssued(BEN, SOUTH, "help"))[0].card.blocks
         if isinstance(block, Fields)
     )
-    assert [(item.label, item.value) for item in fields.items] == [
+    assert [(item.label, plain(item.value)) for item in fields.items] == [
         (
             "Poll #1",
             "Which shared priority first?\ncloses Fri 27 Nov 2026 17:00 GMT"

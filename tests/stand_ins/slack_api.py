@@ -14,6 +14,7 @@ What it does, as Slack does:
 - a file arrives as Slack's uploads do: `files.getUploadURLExternal` gives an upload
   URL (on this server), the bytes are POSTed there, and `files.completeUploadExternal`
   shares the uploaded files in a channel; shared files are kept in `.files`;
+- `users.info` gives the `tz` set for a person in `.zones`;
 - `rate_limit(times, retry_after)` answers the next `times` calls with HTTP 429 and
   `Retry-After`, for retry tests.
 Every request, refused or not, is kept in `.calls` in order.
@@ -99,6 +100,7 @@ class SlackApiStub:
         self.views: dict[str, Args] = {}
         self.pinned: set[tuple[str, str]] = set()
         self.files: dict[str, SharedFile] = {}
+        self.zones: dict[str, str] = {}  # user id: the `tz` of their profile (users.info)
         self._uploads: dict[str, tuple[str, int, bytes | None]] = {}  # id: name, length, bytes
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
@@ -115,6 +117,7 @@ class SlackApiStub:
             "views.publish": self._publish_view,
             "auth.test": self._auth_test,
             "conversations.open": self._open_conversation,
+            "users.info": self._user_info,
             "oauth.v2.access": self._oauth_access,
             "files.getUploadURLExternal": self._upload_url,
             "files.completeUploadExternal": self._complete_upload,
@@ -138,6 +141,7 @@ class SlackApiStub:
             self.views.clear()
             self.pinned.clear()
             self.files.clear()
+            self.zones.clear()
             self._uploads.clear()
             self._limited = 0
 
@@ -292,6 +296,15 @@ class SlackApiStub:
     def _open_conversation(self, args: Args) -> Answer:
         users = _required(args, "users", "users_list_not_supplied")
         return {"channel": {"id": f"D{abs(hash(users)) % 10**8:08d}"}}
+
+    def _user_info(self, args: Args) -> Answer:
+        """A person's profile as Slack gives it, with `tz` only for someone whose zone is
+        set in `.zones` (Slack leaves it out for a profile without one)."""
+        user = _required(args, "user", "user_not_found")
+        profile: Answer = {"id": user, "team_id": TEAM, "name": user}
+        if user in self.zones:
+            profile |= {"tz": self.zones[user], "tz_offset": 0}
+        return {"user": profile}
 
     def _upload_url(self, args: Args) -> Answer:
         filename = _required(args, "filename", "invalid_arguments")

@@ -20,6 +20,7 @@ from slack_sdk.models.views import View
 LABELLED_ELEMENTS = {"button": 75}
 OPTION_LISTS = {"static_select": 100, "multi_static_select": 100, "checkboxes": 10}
 TEXT_LIMITS = {"section": 3000, "header": 150}
+DATE_TOKEN = re.compile(r"<!date\^\d{1,12}\^\{date_short_pretty\} \{time\}\|[^<>&|]*>")
 UNESCAPED = re.compile(r"<|>|&(?!amp;|lt;|gt;)")
 
 
@@ -67,8 +68,9 @@ def mrkdwn_texts(payload: dict[str, Any]) -> list[str]:
 
 
 def unescaped(text: str) -> list[str]:
-    """The `<`, `>` and bare `&` in mrkdwn that Slack would read as markup."""
-    return UNESCAPED.findall(text)
+    """The `<`, `>` and bare `&` in mrkdwn that Slack would read as markup, other than
+    the date tokens of Concord's own moments (`adapters.slack.escape.date_token`)."""
+    return UNESCAPED.findall(DATE_TOKEN.sub("", text))
 
 
 def objects(value: Any) -> Iterator[dict[str, Any]]:

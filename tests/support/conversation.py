@@ -21,6 +21,7 @@ from dialogs.core.cards import (
     ResultBars,
 )
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Place
+from dialogs.core.moments import plain
 from dialogs.core.ports import DEFAULT_LIMITS, ExportFile, Limits
 from dialogs.engine import Engine
 from storage.database import Database
@@ -44,7 +45,8 @@ SOUTH = channel("south")
 
 
 def text_of(card: Card) -> str:
-    return "\n".join(getattr(block, "text", "") or "" for block in card.blocks)
+    """The card's words as a person reads them, each moment in the collaborative's zone."""
+    return plain("\n".join(getattr(block, "text", "") or "" for block in card.blocks))
 
 
 class Conversation:

@@ -283,8 +283,28 @@ function entryItem(entry) {
   meta.append(element("span", "author", "Concord"), time);
   const body = element("div", "entry-body");
   body.innerHTML = entry.html; // rendered and escaped by the server
+  body.querySelectorAll("time[data-moment]").forEach(showInOwnZone);
   item.append(meta, body);
   return item;
+}
+
+// A deadline or opening: the server writes it in the collaborative's zone; this browser
+// shows it in its own, keeping the collaborative's time as the element's title.
+const MOMENT_FORMAT = new Intl.DateTimeFormat("en-GB", {
+  weekday: "short",
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZoneName: "short",
+});
+
+function showInOwnZone(moment) {
+  const at = new Date(moment.dateTime);
+  if (Number.isNaN(at.getTime())) return;
+  moment.title = moment.textContent;
+  moment.textContent = MOMENT_FORMAT.format(at).replace(/,/g, "");
 }
 
 // --- talking to the server -------------------------------------------------------------

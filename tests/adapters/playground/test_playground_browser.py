@@ -8,6 +8,8 @@ fails the run; elsewhere the test skips and says why.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -120,3 +122,15 @@ def test_a_ranked_vote_is_cast_through_the_form_its_button_opens(concord, browse
     expect(page.get_by_test_id(f"transcript-{RIVERSIDE}")).to_contain_text(
         "1 person voted · after 1 round of instant run-off"
     )
+
+
+def test_a_deadline_shows_in_the_browsers_zone_with_the_collaboratives_beside_it(concord, browser):
+    context = browser.new_context(timezone_id="America/New_York", locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{concord}/playground")
+    act_as(page, "asha")
+    page.get_by_test_id(f"channel-{RIVERSIDE}").click()
+    type_command(page, RIVERSIDE, 'poll "Lunch at noon?" "Yes" "No" --closes friday 17:00')
+    deadline = page.get_by_test_id(f"transcript-{RIVERSIDE}").locator("time[data-moment]").first
+    expect(deadline).to_have_text(re.compile(r"^\w{3} \d{1,2} \w{3} \d{4} 1[1-3]:00 GMT-[45]$"))
+    expect(deadline).to_have_attribute("title", re.compile(r"17:00 (GMT|BST)$"))

@@ -126,3 +126,26 @@ def test_a_reference_keeps_no_person_and_no_activity():
 def test_long_text_is_never_cut_so_the_engine_can_refuse_it_whole():
     text = 'poll "Lunch?" "Soup" ' + "x" * 5_000 + " --anonymous"
     assert inbound.command_text(activity(teams.message(SERVICE, text))).endswith("--anonymous")
+
+
+def _client_info(zone: str) -> dict[str, Any]:
+    return {"type": "clientInfo", "locale": "en-GB", "country": "GB", "timezone": zone}
+
+
+def test_the_persons_time_zone_comes_from_the_activity():
+    said = teams.message(SERVICE, "me timezone", "personal", localTimezone="Europe/Paris")
+    assert inbound.actor_of(activity(said)).timezone == "Europe/Paris"
+    clicked = teams.submit(SERVICE, {"action": "x"}, entities=[_client_info("Asia/Kolkata")])
+    assert inbound.actor_of(activity(clicked)).timezone == "Asia/Kolkata"
+    event = inbound.to_event(activity(clicked))
+    assert event is not None and event.actor.timezone == "Asia/Kolkata"
+
+
+@pytest.mark.parametrize("zone", ["GMT Standard Time", "Europe", "../etc/passwd", "", "x" * 300])
+def test_a_zone_that_is_not_a_real_one_is_ignored(zone):
+    said = teams.submit(SERVICE, {"action": "x"}, entities=[_client_info(zone)], localTimezone=zone)
+    assert inbound.actor_of(activity(said)).timezone == ""
+
+
+def test_an_activity_without_a_zone_gives_none():
+    assert inbound.actor_of(activity(teams.message(SERVICE, "help"))).timezone == ""

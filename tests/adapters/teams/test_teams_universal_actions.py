@@ -164,6 +164,24 @@ async def test_a_refresh_shows_the_person_their_view_and_changes_nothing(teams_a
     assert len(teams_app.stub.calls) == calls
 
 
+async def test_the_shared_card_keeps_the_collaboratives_time_and_a_refresh_shows_the_readers(
+    teams_app,
+):
+    poll = await a_poll_of(teams_app, '"Lunch?" "Soup" "Salad" --closes friday 17:00')
+    assert "Fri 27 Nov 2026 17:00 GMT" in words(poll.card)
+
+    card = await click(
+        teams_app,
+        {"view": "poll:1"},
+        verb="refresh",
+        trigger="automatic",
+        localTimezone="America/New_York",
+    )
+
+    assert "Fri 27 Nov 2026 12:00 EST" in words(card)
+    assert "GMT" not in words(card)
+
+
 async def test_the_submit_fallback_still_votes(teams_app):
     poll = await a_poll(teams_app)
     fallback = buttons(poll.card)["Soup"]["fallback"]

@@ -93,6 +93,8 @@ from dialogs.commands.values import GrammarError, parse_duration
         ("checkin skip 2026-12-25", "checkin.skip", {"date": "2026-12-25"}, {}),
         ("decisions --export md", "decisions", {}, {"export": "md"}),
         ("me link", "me.link", {}, {}),
+        ("me timezone", "me.timezone", {}, {}),
+        ("me timezone Europe/Paris", "me.timezone", {"zone": "Europe/Paris"}, {}),
         (
             'org add "NHS Trust A" --teams-tenant 72F988BF-86F1-41AF-91AB-2D7CD011DB47',
             "org.add",
@@ -232,6 +234,7 @@ def test_the_table_covers_every_command_in_the_design():
         "decisions.review",
         "decisions.reviews",
         "me.link",
+        "me.timezone",
         "me.export",
         "me.forget",
         "vote",
