@@ -19,17 +19,21 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from dialogs.checkins import runs
+from dialogs.collaborative import digests
+from dialogs.collaborative.people import linked_identities
 from dialogs.commands.when import describe
 from dialogs.core import effects, reactions, timers
 from dialogs.core.clock import Clock, utc_now
+from dialogs.core.events import Actor
 from dialogs.core.timers import TickReport, isolated
 from dialogs.engine import REACTIONS
+from dialogs.home import digest_card
 from dialogs.polls import lifecycle, reminders
 from dialogs.polls.reviews import asking
 from dialogs.purpose import nudge as purpose_nudge
 from dialogs.purpose import stages
 from storage.database import Database
-from storage.models import CheckinSchedule, Collaborative, Timer
+from storage.models import CheckinSchedule, Collaborative, PersonSetting, Timer
 
 DEFAULT_GRACE = timedelta(minutes=10)
 BATCH = 100
@@ -75,6 +79,10 @@ class Ticker:
             pass
         while self.database.run(lambda session: self._schedules(session, report)):
             pass
+        while self.database.run(lambda session: digests.enrol(session, self.clock(), self.batch)):
+            pass
+        while self.database.run(lambda session: self._digests(session)):
+            pass
         return report
 
     def _timers(self, session: Session, report: TickReport) -> int:
@@ -113,6 +121,32 @@ class Ticker:
             runs.catch_up(session, now, schedule, report, self.grace)
         del held
         return len(due)
+
+    def _digests(self, session: Session) -> int:
+        """Send the digests due; how many people's were sent or moved on (rows of a linked
+        person left to their first row don't count, so a batch of only those ends the loop)."""
+        now = self.clock()
+        return sum(
+            _send_digest(session, now, row) for row in digests.claim_due(session, now, self.batch)
+        )
+
+
+def _send_digest(session: Session, now: datetime, setting: PersonSetting) -> int:
+    """One person's digest, privately on the platform of the row claimed, unless it is
+    empty or too late; then their next one is set. 1 if this row was theirs to send."""
+    identities = linked_identities(session, (setting.platform, setting.tenant_id, setting.user_id))
+    if not identities:  # no longer a member anywhere: nothing can wait for them
+        setting.digest_next_at = None
+        return 1
+    if digests.first_due_of(session, now, identities) is not setting:
+        return 0
+    assert setting.digest_next_at is not None
+    if now - setting.digest_next_at <= digests.TOO_LATE:
+        actor = Actor(setting.platform, setting.tenant_id, setting.user_id, "")
+        if (card := digest_card(session, actor, now)) is not None:
+            effects.notify_person(session, now, actor, card)
+    digests.move_on(session, now, identities, digests.zone_of(session, identities).name)
+    return 1
 
 
 def _tell_coordinators_missed(session: Session, now: datetime, timer: Timer) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import or_, tuple_
 from sqlmodel import Session, col, select
 
 from storage.models import Collaborative, Identity, Member, PersonSetting
@@ -19,6 +20,8 @@ from storage.models import Collaborative, Identity, Member, PersonSetting
 CHOSEN = "chosen"  # `me timezone …`
 PLATFORM = "platform"  # Slack users.info `tz`, Teams `localTimezone`
 COLLABORATIVE = "collaborative"  # nothing known about the person: the collaborative's zone
+
+Key = tuple[str, str, str]  # (platform, tenant id, user id): one identity of a person
 
 
 @dataclass(frozen=True)
@@ -72,3 +75,26 @@ def zone_for(session: Session, member: Member, collaborative: Collaborative) -> 
         if reported:
             return Zone(reported, PLATFORM)
     return Zone(collaborative.timezone, COLLABORATIVE)
+
+
+def linked_identities(session: Session, key: Key) -> list[Identity]:
+    """Every membership of the person `key` names, through every account `me link` joined.
+
+    A platform account has one identity row per collaborative it is a member of; an
+    account linked in one collaborative joins that member's other account to the person,
+    and that account's memberships elsewhere too. Followed until nothing new is found (a
+    person has a handful of accounts, so this takes two or three reads).
+    """
+    keys, members = {key}, set[int]()
+    while True:
+        key_columns = tuple_(col(Identity.platform), col(Identity.tenant_id), col(Identity.user_id))
+        rows = session.exec(
+            select(Identity)
+            .where(or_(key_columns.in_(keys), col(Identity.member_id).in_(members)))
+            .order_by(col(Identity.id))
+        ).all()
+        found = {(i.platform, i.tenant_id, i.user_id) for i in rows}
+        found_members = {i.member_id for i in rows}
+        if found <= keys and found_members <= members:
+            return list(rows)
+        keys, members = keys | found, members | found_members

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from dialogs.collaborative import decisions, deputies, governance, identity_link, members, roles
+from dialogs.collaborative import (
+    decisions,
+    deputies,
+    digests,
+    governance,
+    identity_link,
+    members,
+    roles,
+)
 from dialogs.collaborative import setup as collaborative_setup
 from dialogs.collaborative.homes import org_unmap
 from dialogs.commands.syntax import CommandHandler
@@ -17,6 +25,7 @@ COMMANDS: dict[str, CommandHandler] = {
     "settings.newcomers": roles.newcomers,
     "decisions": decisions.decisions,
     "me.link": identity_link.me_link,
+    "me.digest": digests.me_digest,
     "settings.governance": governance.governance,
     "deputy": deputies.name_deputy,
     "deputy.accept": deputies.accept,

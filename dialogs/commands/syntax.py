@@ -351,6 +351,13 @@ SYNTAX: tuple[Syntax, ...] = (
         "show a one-time code, or type it on your other platform: one member, one vote",
         (Arg("code", "code", optional=True, placeholder="CODE"),),
     ),
+    Syntax(
+        "me.digest",
+        ("me", "digest"),
+        "get what is waiting for you privately, daily or weekly (the default), or not at all",
+        (Arg("choice", optional=True, placeholder="daily|weekly|off"),),
+    ),
+    Syntax("home", ("home",), "what is waiting for you in every collaborative you belong to"),
     Syntax("me.export", ("me", "export"), "get a copy of what Concord holds about you"),
     Syntax("me.forget", ("me", "forget"), "remove what Concord holds about you"),
     Syntax(

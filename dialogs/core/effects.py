@@ -114,6 +114,11 @@ def notify(
     emit(session, now, collaborative, Notify(actor=ActorModel.of(actor), card=card))
 
 
+def notify_person(session: Session, now: datetime, actor: Actor, card: Card) -> None:
+    """A private message to one person about several collaboratives (their digest)."""
+    emit(session, now, None, Notify(actor=ActorModel.of(actor), card=card))
+
+
 def actor_of(session: Session, member: Member) -> Actor | None:
     """How to reach a member privately: their first platform identity."""
     identity = session.exec(

@@ -85,6 +85,9 @@ from dialogs.commands.values import GrammarError, parse_duration
         ("checkin skip 2026-12-25", "checkin.skip", {"date": "2026-12-25"}, {}),
         ("decisions --export md", "decisions", {}, {"export": "md"}),
         ("me link", "me.link", {}, {}),
+        ("me digest daily", "me.digest", {"choice": "daily"}, {}),
+        ("me digest", "me.digest", {}, {}),
+        ("home", "home", {}, {}),
         (
             'org add "NHS Trust A" --teams-tenant 72F988BF-86F1-41AF-91AB-2D7CD011DB47',
             "org.add",
@@ -187,6 +190,8 @@ def test_the_table_covers_every_command_in_the_design():
         "decisions.review",
         "decisions.reviews",
         "me.link",
+        "me.digest",
+        "home",
         "me.export",
         "me.forget",
         "vote",
