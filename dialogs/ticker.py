@@ -1,4 +1,4 @@
-"""What happens when time passes: due timers fire and check-ins open, each exactly once.
+"""What happens when time passes: due timers fire, check-ins open and digests go, each once.
 
 Every process calls `Ticker.tick()` often (bot/scheduler.py runs it from an
 APScheduler interval job). Due work is claimed inside one transaction, with
@@ -6,6 +6,10 @@ APScheduler interval job). Due work is claimed inside one transaction, with
 writers): the occurrence is recorded under its unique key, its messages are
 written to the outbox and the next run is set before the transaction commits.
 So each occurrence happens once, however many processes tick and restart.
+
+Then each person's digest (`dialogs.collaborative.digests`): people not yet enrolled get
+their first digest time, and the digests due are claimed the same way, written to the
+outbox (`dialogs.home.digest_card`) and moved on to the next, in one transaction.
 
 The ticker only claims: what a claimed check-in schedule's occurrences become (opened,
 skipped, missed, caught up) is decided in `dialogs.checkins.runs`.

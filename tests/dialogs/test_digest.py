@@ -230,3 +230,41 @@ def test_two_processes_ticking_at_once_send_each_digest_once(chat, clock, databa
     assert len(chat.digests(("U0ASHA",))) == 1
     assert len(chat.digests(("29:asha",))) == 1, "Asha's accounts aren't linked: two people"
     assert len(chat.digests(("29:megan",))) == 1
+
+
+def test_home_on_either_platform_shows_the_same_list_as_the_digest(chat, clock):
+    open_polls(chat)
+    on_slack = words(chat.engine.home(BEN_SLACK))
+    on_teams = words(chat.engine.home(BEN_TEAMS))
+    for shown in (on_slack, on_teams):
+        assert "Northshire" in shown and "Which shared priority first?" in shown
+        assert "Southvale" in shown and "Meet in January?" in shown
+    assert on_slack.count("Southvale\n") == 1, "one Northshire member, listed once"
+
+
+def test_a_deputy_request_waits_until_it_is_answered(chat, clock):
+    chat.says(ASHA, NORTH_SLACK, 'org add "Riverside Trust"')
+    for who in (ASHA, BEN_SLACK):
+        chat.says(who, NORTH_SLACK, 'org join "Riverside Trust"')
+    chat.says(ASHA, NORTH_SLACK, "deputy @Ben Okafor --until 10 December 17:00")
+    shown = words(chat.engine.home(BEN_TEAMS))
+    assert (
+        "Asha Patel asked you to be their deputy until Thu 10 Dec 2026 17:00 GMT: press "
+        "Accept or Decline on their message, or type `deputy accept` or `deputy decline` in "
+    ) in shown
+    chat.says(BEN_SLACK, NORTH_SLACK, "deputy accept")
+    assert "deputy" not in words(chat.engine.home(BEN_TEAMS))
+
+
+def test_a_review_due_waits_for_the_coordinators_answer(chat, clock):
+    chat.says(ASHA, NORTH_SLACK, 'poll "Open the hub on Saturdays?" "Yes" "No" --review 3 weeks')
+    chat.clicks(BEN_SLACK, NORTH_SLACK, poll_buttons(chat.seen_in(NORTH_SLACK)[-1])["Yes"])
+    chat.says(ASHA, NORTH_SLACK, "poll close 1")
+    clock.advance(weeks=3)
+    Ticker(chat.database, clock).tick()
+    shown = words(chat.engine.home(ASHA))
+    assert "Decisions to review: 1 review" in shown
+    assert "Review of poll #1: Open the hub on Saturdays?\nStill right, change it or drop it?" in (
+        shown
+    )
+    assert "Decisions to review" not in words(chat.engine.home(BEN_SLACK)), "coordinators answer"
