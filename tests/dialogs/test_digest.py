@@ -14,14 +14,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bot.dispatcher import Dispatcher
 from dialogs.collaborative.digests import next_due
 from dialogs.core.cards import Card, Fields
 from dialogs.core.events import Actor, Place
 from dialogs.ticker import Ticker
 from storage.models import PersonSetting
-from tests.support.conversation import Conversation, poll_buttons
-from tests.support.fakes import RecordingPlatform
+from tests.support.conversation import TwoPlatforms, poll_buttons
 
 NORTH_SLACK = Place("slack", "T0001", "C0NORTH")
 NORTH_TEAMS = Place("teams", "tenant-1", "19:north@thread.tacv2")
@@ -34,21 +32,7 @@ BEN_TEAMS = Actor("teams", "tenant-1", "29:ben", "Ben Okafor")
 MONDAY = datetime(2026, 11, 30, 8, 30, tzinfo=UTC)  # 08:30 GMT, the first Monday after the clock
 
 
-class TwoPlatforms(Conversation):
-    """Channels on Slack and Teams, each platform recording what it is asked to send."""
-
-    def __init__(self, database, clock) -> None:
-        super().__init__(database, clock)
-        self.slack = RecordingPlatform(platform="slack")
-        self.teams = RecordingPlatform(platform="teams")
-        self.dispatcher = Dispatcher(
-            database, self.engine, {"slack": self.slack, "teams": self.teams}, clock
-        )
-
-    def seen_in(self, place: Place) -> list[Card]:
-        platform = self.slack if place.platform == "slack" else self.teams
-        return platform.in_channel(place.channel_id)
-
+class Digests(TwoPlatforms):
     def digests(self, user_ids: tuple[str, ...]) -> list[tuple[Actor, str]]:
         """Every digest delivered to these accounts so far, as (account, words)."""
         self.deliver()
@@ -73,8 +57,8 @@ BEN = ("U0BEN", "29:ben")
 
 
 @pytest.fixture
-def chat(database, clock) -> Iterator[TwoPlatforms]:
-    conversation = TwoPlatforms(database, clock)
+def chat(database, clock) -> Iterator[Digests]:
+    conversation = Digests(database, clock)
     conversation.says(ASHA, NORTH_SLACK, 'setup "Northshire"')
     code = conversation.says(ASHA, NORTH_SLACK, "link").split("Link code: ")[1].split()[0]
     conversation.says(ASHA_TEAMS, NORTH_TEAMS, f"link {code}")
@@ -87,9 +71,19 @@ def chat(database, clock) -> Iterator[TwoPlatforms]:
     conversation.close()
 
 
-def open_polls(chat: TwoPlatforms) -> None:
+def open_polls(chat: Digests) -> None:
     chat.says(ASHA, NORTH_SLACK, 'poll "Which shared priority first?" "Discharge" "Workforce"')
     chat.says(MEGAN, SOUTH_TEAMS, 'poll "Meet in January?" "Yes" "No" --anonymous')
+
+
+def polls_open_until_monday(chat: Digests, clock) -> Ticker:
+    """A poll open in each collaborative, and a ticker that has ticked on Monday 08:30."""
+    open_polls(chat)
+    ticker = Ticker(chat.database, clock)
+    ticker.tick()  # everyone is enrolled: their first digest is next Monday 08:30
+    clock.now = MONDAY
+    ticker.tick()
+    return ticker
 
 
 def test_a_person_on_two_platforms_gets_one_digest_listing_both_collaboratives(chat, clock):
@@ -114,11 +108,7 @@ def test_a_person_on_two_platforms_gets_one_digest_listing_both_collaboratives(c
 
 
 def test_the_next_digest_comes_a_week_later_and_what_was_voted_on_has_left_it(chat, clock):
-    open_polls(chat)
-    ticker = Ticker(chat.database, clock)
-    ticker.tick()
-    clock.now = MONDAY
-    ticker.tick()
+    ticker = polls_open_until_monday(chat, clock)
     chat.clicks(BEN_SLACK, NORTH_SLACK, poll_buttons(chat.seen_in(NORTH_SLACK)[-1])["Workforce"])
     clock.advance(days=6)
     ticker.tick()
@@ -133,11 +123,7 @@ def test_the_next_digest_comes_a_week_later_and_what_was_voted_on_has_left_it(ch
 
 
 def test_each_collaborative_keeps_its_own_items(chat, clock):
-    open_polls(chat)
-    ticker = Ticker(chat.database, clock)
-    ticker.tick()
-    clock.now = MONDAY
-    ticker.tick()
+    polls_open_until_monday(chat, clock)
     ((_, asha),) = chat.digests(("U0ASHA",))
     assert "Northshire" in asha and "Southvale" not in asha and "Meet in January?" not in asha
     ((_, megan),) = chat.digests(("29:megan",))
