@@ -233,5 +233,14 @@ def move_on(session: Session, now: datetime, identities: list[Identity], zone: s
             row.digest_next_at = next_due(row.digest, zone, now)
 
 
+def after_failure(setting: PersonSetting, now: datetime) -> None:
+    """Sending failed (a bug, logged): set the next digest a period on from the one that
+    failed, so one person's failure can't hold up everyone else's, time after time."""
+    assert setting.digest_next_at is not None, "only a due digest can fail"
+    period = timedelta(days=1 if setting.digest == "daily" else 7)
+    while setting.digest_next_at <= now:
+        setting.digest_next_at += period
+
+
 def _key(setting: PersonSetting) -> Key:
     return (setting.platform, setting.tenant_id, setting.user_id)

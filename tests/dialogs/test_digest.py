@@ -17,6 +17,7 @@ from sqlmodel import select
 from dialogs.collaborative.digests import next_due
 from dialogs.core.cards import Card, Fields
 from dialogs.core.events import Actor, Place
+from dialogs.home import digest_card
 from dialogs.ticker import Ticker
 from storage.models import PersonSetting
 from tests.support.conversation import TwoPlatforms, poll_buttons
@@ -254,3 +255,20 @@ def test_a_review_due_waits_for_the_coordinators_answer(chat, clock):
         shown
     )
     assert "Decisions to review" not in words(chat.engine.home(BEN_SLACK)), "coordinators answer"
+
+
+def test_a_digest_that_fails_to_build_is_skipped_and_the_others_still_go(
+    chat, clock, database, monkeypatch
+):
+    def broken_for_ben(session, actor, now):
+        if actor.user_id in BEN:
+            raise RuntimeError("a bug")
+        return digest_card(session, actor, now)
+
+    monkeypatch.setattr("dialogs.ticker.digest_card", broken_for_ben)
+    polls_open_until_monday(chat, clock)
+    assert chat.digests(BEN) == []
+    assert len(chat.digests(("29:megan",))) == 1
+    with database.session() as session:
+        rows = session.exec(select(PersonSetting).where(PersonSetting.user_id.in_(BEN))).all()
+    assert {row.digest_next_at for row in rows} == {MONDAY + timedelta(days=7)}
