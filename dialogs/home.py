@@ -69,35 +69,43 @@ def home_card(session: Session, actor: Actor, now: datetime) -> Card:
         if blocks:
             blocks.append(Divider())
         blocks += _collaborative(session, actor, now, member, collaborative, organisation)
-    hidden = len(memberships) - MAX_COLLABORATIVES
-    if hidden > 0:
-        blocks.append(
-            Context(
-                text=f"… and {hidden} more collaborative{'s' * (hidden != 1)}: type `help` "
-                "in one of their channels to see what is open there."
-            )
-        )
+    blocks += _more(len(memberships) - MAX_COLLABORATIVES)
     return Card(blocks=blocks, fallback=FALLBACK)
+
+
+def _more(hidden: int) -> list[Block]:
+    """A line counting the collaboratives left off, so the card stays within 50 blocks."""
+    if hidden <= 0:
+        return []
+    return [
+        Context(
+            text=f"… and {hidden} more collaborative{'s' * (hidden != 1)}: type `help` "
+            "in one of their channels to see what is open there."
+        )
+    ]
 
 
 def digest_card(session: Session, actor: Actor, now: datetime) -> Card | None:
     """The digest: the same list as the home card, only for the collaboratives where
     something waits for the person; None when nothing does anywhere (no digest is sent)."""
-    blocks: list[Block] = []
+    waiting: list[list[Block]] = []
     for member, collaborative, _ in _memberships(session, actor):
         if member.role == "observer":
             continue
         where = _where(session, actor, collaborative)
         if asks := _asks(session, collaborative, now, member, where):
-            blocks += [Divider()] if blocks else []
-            blocks += [Heading(text=collaborative.name), *asks]
-    if not blocks:
+            waiting.append([Heading(text=collaborative.name), *asks])
+    if not waiting:
         return None
+    blocks: list[Block] = [Heading(text="What's waiting for you")]
+    for shown in waiting[:MAX_COLLABORATIVES]:
+        blocks += shown if len(blocks) == 1 else [Divider(), *shown]
     footer = Context(
         text="Your digest lists what is waiting for you in every collaborative you belong to. "
         "`me digest daily`, `weekly` or `off` changes how often it comes; `home` shows it now."
     )
-    return Card(blocks=[Heading(text="What's waiting for you"), *blocks, footer], fallback=FALLBACK)
+    blocks += [*_more(len(waiting) - MAX_COLLABORATIVES), footer]
+    return Card(blocks=blocks, fallback=FALLBACK)
 
 
 def show_home(turn: Turn, command: Command) -> None:

@@ -20,7 +20,7 @@ from dialogs.core.events import Actor, Place
 from dialogs.home import digest_card
 from dialogs.ticker import Ticker
 from storage.models import PersonSetting
-from tests.support.conversation import TwoPlatforms, poll_buttons
+from tests.support.conversation import Conversation, TwoPlatforms, poll_buttons
 
 NORTH_SLACK = Place("slack", "T0001", "C0NORTH")
 NORTH_TEAMS = Place("teams", "tenant-1", "19:north@thread.tacv2")
@@ -272,3 +272,20 @@ def test_a_digest_that_fails_to_build_is_skipped_and_the_others_still_go(
     with database.session() as session:
         rows = session.exec(select(PersonSetting).where(PersonSetting.user_id.in_(BEN))).all()
     assert {row.digest_next_at for row in rows} == {MONDAY + timedelta(days=7)}
+
+
+def test_a_digest_lists_four_collaboratives_and_counts_the_rest(database, clock):
+    chat = Conversation(database, clock)
+    asha, ben = (Actor("playground", "demo", n.lower(), f"{n} X") for n in ("Asha", "Ben"))
+    for n in range(1, 6):
+        place = Place("playground", "demo", f"room-{n}")
+        chat.says(asha, place, f'setup "Partnership {n}"')
+        chat.says(asha, place, f'poll "Question {n}?" "Yes" "No"')
+        chat.says(ben, place, "help")
+    with database.session() as session:
+        card = digest_card(session, ben, clock())
+    chat.close()
+    assert card is not None and len(card.blocks) <= 50
+    shown = words(card)
+    assert [f"Partnership {n}" in shown for n in range(1, 6)] == [True] * 4 + [False]
+    assert "… and 1 more collaborative: type `help` in one of their channels" in shown
