@@ -46,6 +46,7 @@ from storage.models import (
     CheckinSchedule,
     Collaborative,
     Deputy,
+    Identity,
     Member,
     Organisation,
     Participation,
@@ -85,11 +86,13 @@ def _more(hidden: int) -> list[Block]:
     ]
 
 
-def digest_card(session: Session, actor: Actor, now: datetime) -> Card | None:
-    """The digest: the same list as the home card, only for the collaboratives where
-    something waits for the person; None when nothing does anywhere (no digest is sent)."""
+def digest_card(
+    session: Session, actor: Actor, now: datetime, identities: list[Identity] | None = None
+) -> Card | None:
+    """The home card's list, only where something waits (the person's `identities` if
+    read already); None when nothing waits anywhere, and then no digest is sent."""
     waiting: list[list[Block]] = []
-    for member, collaborative, _ in _memberships(session, actor):
+    for member, collaborative, _ in _memberships(session, actor, identities):
         if member.role == "observer":
             continue
         where = _where(session, actor, collaborative)
@@ -141,12 +144,13 @@ def show_help(turn: Turn, command: Command) -> None:
 
 
 def _memberships(
-    session: Session, actor: Actor
+    session: Session, actor: Actor, identities: list[Identity] | None = None
 ) -> list[tuple[Member, Collaborative, Organisation | None]]:
     """Every collaborative this person is a member of, through any of their linked
-    accounts, once each, by name."""
-    key = (actor.platform, actor.tenant_id, actor.user_id)
-    member_ids = {identity.member_id for identity in linked_identities(session, key)}
+    accounts (`identities`, read if not given), once each, by name."""
+    if identities is None:
+        identities = linked_identities(session, (actor.platform, actor.tenant_id, actor.user_id))
+    member_ids = {identity.member_id for identity in identities}
     if not member_ids:
         return []
     rows = session.exec(

@@ -157,7 +157,7 @@ def _send_digest(session: Session, now: datetime, setting: PersonSetting) -> int
     assert setting.digest_next_at is not None
     if now - setting.digest_next_at <= digests.TOO_LATE:
         actor = Actor(setting.platform, setting.tenant_id, setting.user_id, "")
-        if (card := digest_card(session, actor, now)) is not None:
+        if (card := digest_card(session, actor, now, identities)) is not None:
             effects.notify_person(session, now, actor, card)
     digests.move_on(session, now, identities, digests.zone_of(session, identities).name)
     return 1

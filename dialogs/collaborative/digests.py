@@ -24,7 +24,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists
+from sqlalchemy import and_, exists, tuple_
 from sqlmodel import Session, col, select
 
 from dialogs.collaborative.people import (
@@ -205,32 +205,36 @@ def first_due_of(
     session: Session, now: datetime, identities: list[Identity]
 ) -> PersonSetting | None:
     """Of the person's accounts, the first (by row) whose digest is due: it alone sends."""
-    keys = {(i.platform, i.tenant_id, i.user_id) for i in identities}
-    rows = session.exec(
+    return session.exec(
         select(PersonSetting)
         .where(
-            col(PersonSetting.user_id).in_({user for _, _, user in keys}),
+            _account_in(identities),
             PersonSetting.digest != "off",
             col(PersonSetting.digest_next_at) <= now,
         )
         .order_by(col(PersonSetting.id))
-    ).all()
-    return next((r for r in rows if _key(r) in keys), None)
+    ).first()
 
 
 def move_on(session: Session, now: datetime, identities: list[Identity], zone: str) -> None:
     """Set the next digest of each of the person's due rows, after `now`."""
-    keys = {(i.platform, i.tenant_id, i.user_id) for i in identities}
     rows = session.exec(
         select(PersonSetting).where(
-            col(PersonSetting.user_id).in_({user for _, _, user in keys}),
+            _account_in(identities),
             PersonSetting.digest != "off",
             col(PersonSetting.digest_next_at) <= now,
         )
     ).all()
     for row in rows:
-        if _key(row) in keys:
-            row.digest_next_at = next_due(row.digest, zone, now)
+        row.digest_next_at = next_due(row.digest, zone, now)
+
+
+def _account_in(identities: list[Identity]) -> Any:
+    """The settings rows of these accounts, read through their unique index."""
+    columns = tuple_(
+        col(PersonSetting.platform), col(PersonSetting.tenant_id), col(PersonSetting.user_id)
+    )
+    return columns.in_({(i.platform, i.tenant_id, i.user_id) for i in identities})
 
 
 def after_failure(setting: PersonSetting, now: datetime) -> None:

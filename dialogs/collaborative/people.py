@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, tuple_
+from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
 from storage.models import Collaborative, Identity, Member, PersonSetting
@@ -55,14 +55,14 @@ def settings_of(session: Session, member: Member) -> list[PersonSetting]:
     identities = session.exec(select(Identity).where(Identity.member_id == member.id)).all()
     if not identities:
         return []
-    rows = session.exec(
-        select(PersonSetting).where(col(PersonSetting.user_id).in_({i.user_id for i in identities}))
-    ).all()
-    known = {(i.platform, i.tenant_id, i.user_id) for i in identities}
-    return sorted(
-        (r for r in rows if (r.platform, r.tenant_id, r.user_id) in known),
-        key=lambda r: r.id or 0,
+    account = tuple_(
+        col(PersonSetting.platform), col(PersonSetting.tenant_id), col(PersonSetting.user_id)
     )
+    known = {(i.platform, i.tenant_id, i.user_id) for i in identities}
+    rows = session.exec(
+        select(PersonSetting).where(account.in_(known)).order_by(col(PersonSetting.id))
+    ).all()
+    return list(rows)
 
 
 def zone_for(session: Session, member: Member, collaborative: Collaborative) -> Zone:
@@ -82,19 +82,18 @@ def linked_identities(session: Session, key: Key) -> list[Identity]:
 
     A platform account has one identity row per collaborative it is a member of; an
     account linked in one collaborative joins that member's other account to the person,
-    and that account's memberships elsewhere too. Followed until nothing new is found (a
-    person has a handful of accounts, so this takes two or three reads).
+    and that account's memberships elsewhere too. Each read finds every identity of the
+    members the accounts known so far belong to, until no new account turns up: one read
+    for a person who never linked, two for one who did.
     """
-    keys, members = {key}, set[int]()
+    keys = {key}
+    account = tuple_(col(Identity.platform), col(Identity.tenant_id), col(Identity.user_id))
     while True:
-        key_columns = tuple_(col(Identity.platform), col(Identity.tenant_id), col(Identity.user_id))
+        members = select(Identity.member_id).where(account.in_(keys))
         rows = session.exec(
-            select(Identity)
-            .where(or_(key_columns.in_(keys), col(Identity.member_id).in_(members)))
-            .order_by(col(Identity.id))
+            select(Identity).where(col(Identity.member_id).in_(members)).order_by(col(Identity.id))
         ).all()
         found = {(i.platform, i.tenant_id, i.user_id) for i in rows}
-        found_members = {i.member_id for i in rows}
-        if found <= keys and found_members <= members:
+        if found <= keys:
             return list(rows)
-        keys, members = keys | found, members | found_members
+        keys |= found

@@ -260,10 +260,10 @@ def test_a_review_due_waits_for_the_coordinators_answer(chat, clock):
 def test_a_digest_that_fails_to_build_is_skipped_and_the_others_still_go(
     chat, clock, database, monkeypatch
 ):
-    def broken_for_ben(session, actor, now):
+    def broken_for_ben(session, actor, now, identities):
         if actor.user_id in BEN:
             raise RuntimeError("a bug")
-        return digest_card(session, actor, now)
+        return digest_card(session, actor, now, identities)
 
     monkeypatch.setattr("dialogs.ticker.digest_card", broken_for_ben)
     polls_open_until_monday(chat, clock)
