@@ -58,7 +58,7 @@ from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Inst
 from dialogs.core.messages import Kind, MessageKey, parse_key
 from dialogs.core.ports import DEFAULT_LIMITS, Found, Limits, Person
 from dialogs.core.turn import FormRoute, Problem, Refusal, Turn, private_refusal, stale_button
-from dialogs.home import home_card, show_help
+from dialogs.home import home_card, show_help, show_home
 from dialogs.polls import (
     chart_data,
     click_batches,
@@ -83,6 +83,7 @@ log = logging.getLogger(__name__)
 # Every command of the grammar (`dialogs.commands.grammar.SYNTAX`) and what handles it.
 _COMMANDS: dict[str, CommandHandler] = {
     "help": show_help,
+    "home": show_home,
     **collaborative_routes.COMMANDS,
     **poll_routes.COMMANDS,
     **purpose_routes.COMMANDS,

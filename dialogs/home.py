@@ -1,11 +1,17 @@
 """A person's home: what is waiting for them in each collaborative they belong to.
 
-One neutral card per person, read from the database without changing it: the
-Slack adapter publishes it as the App Home tab, and Teams can show the same
-card. It lists only what asks something of the person — open polls they have
-not voted in, open check-ins they have not answered — so it stays short and
-nothing in it nags about what is already done. Observers don't vote or answer,
-so for them it says what they observe instead.
+One neutral list per person, read from the database without changing it: the
+Slack adapter publishes it as the App Home tab, `home` (and bare `help` outside a
+collaborative's channel, as in a Teams personal chat) shows it anywhere, and the
+digest (`digest_card`, sent by the ticker) sends it. It lists only what asks
+something of the person — open polls they have not voted in, open check-ins they
+have not answered, a purpose round wanting their proposal, decision reviews due
+(coordinators answer them) and deputy requests awaiting their answer — so it stays
+short and nothing in it nags about what is already done. Observers don't vote or
+answer, so for them it says what they observe instead.
+
+A person is every account `me link` joined: the list covers each collaborative where
+any of their accounts is a member, once.
 
 Bare `help` in a channel starts from the same view, for that one collaborative.
 
@@ -21,12 +27,16 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
+from dialogs.collaborative.channels import newcomer_card
+from dialogs.collaborative.deputies import asked_of
+from dialogs.collaborative.people import linked_identities
 from dialogs.commands.help import guide, reference_card
 from dialogs.commands.syntax import Command
 from dialogs.commands.when import moment
 from dialogs.core.cards import Block, Card, Context, Divider, FieldItem, Fields, Heading, Text
 from dialogs.core.events import Actor
 from dialogs.core.turn import Turn, with_article
+from dialogs.polls.reviews.setting import awaiting_answer
 from dialogs.purpose import rounds
 from dialogs.purpose.cards import stage_line
 from storage.models import (
@@ -35,6 +45,7 @@ from storage.models import (
     CheckinRun,
     CheckinSchedule,
     Collaborative,
+    Deputy,
     Identity,
     Member,
     Organisation,
@@ -53,27 +64,66 @@ def home_card(session: Session, actor: Actor, now: datetime) -> Card:
     """The home card of the person `actor` names, as things stand at `now`."""
     memberships = _memberships(session, actor)
     if not memberships:
-        return _welcome()
+        return newcomer_card()
     blocks: list[Block] = []
     for member, collaborative, organisation in memberships[:MAX_COLLABORATIVES]:
         if blocks:
             blocks.append(Divider())
         blocks += _collaborative(session, actor, now, member, collaborative, organisation)
-    hidden = len(memberships) - MAX_COLLABORATIVES
-    if hidden > 0:
-        blocks.append(
-            Context(
-                text=f"… and {hidden} more collaborative{'s' * (hidden != 1)}: type `help` "
-                "in one of their channels to see what is open there."
-            )
-        )
+    blocks += _more(len(memberships) - MAX_COLLABORATIVES)
     return Card(blocks=blocks, fallback=FALLBACK)
+
+
+def _more(hidden: int) -> list[Block]:
+    """A line counting the collaboratives left off, so the card stays within 50 blocks."""
+    if hidden <= 0:
+        return []
+    return [
+        Context(
+            text=f"… and {hidden} more collaborative{'s' * (hidden != 1)}: type `help` "
+            "in one of their channels to see what is open there."
+        )
+    ]
+
+
+def digest_card(
+    session: Session, actor: Actor, now: datetime, identities: list[Identity] | None = None
+) -> Card | None:
+    """The home card's list, only where something waits (the person's `identities` if
+    read already); None when nothing waits anywhere, and then no digest is sent."""
+    waiting: list[list[Block]] = []
+    for member, collaborative, _ in _memberships(session, actor, identities):
+        if member.role == "observer":
+            continue
+        where = _where(session, actor, collaborative)
+        if asks := _asks(session, collaborative, now, member, where):
+            waiting.append([Heading(text=collaborative.name), *asks])
+    if not waiting:
+        return None
+    blocks: list[Block] = [Heading(text="What's waiting for you")]
+    for shown in waiting[:MAX_COLLABORATIVES]:
+        blocks += shown if len(blocks) == 1 else [Divider(), *shown]
+    footer = Context(
+        text="Your digest lists what is waiting for you in every collaborative you belong to. "
+        "`me digest daily`, `weekly` or `off` changes how often it comes; `home` shows it now."
+    )
+    blocks += [*_more(len(waiting) - MAX_COLLABORATIVES), footer]
+    return Card(blocks=blocks, fallback=FALLBACK)
+
+
+def show_home(turn: Turn, command: Command) -> None:
+    """`home`: the home card, anywhere — in a Teams personal chat, say."""
+    turn.reply(home_card(turn.session, turn.actor, turn.now))
 
 
 def show_help(turn: Turn, command: Command) -> None:
     """`help`: in a collaborative's channel, what is waiting for this person there, then
-    the commands their role uses most; `help all` (or `help poll`, …) the reference."""
+    the commands their role uses most; elsewhere (a personal chat), for a member of any
+    collaborative, their home card; `help all` (or `help poll`, …) the reference."""
     topic = command.args.get("topic")
+    if topic is None and turn.collaborative is None and _memberships(turn.session, turn.actor):
+        show_home(turn, command)
+        return
     if topic is not None or turn.collaborative is None or turn.member is None:
         turn.reply(reference_card(turn, topic))
         return
@@ -93,43 +143,21 @@ def show_help(turn: Turn, command: Command) -> None:
     )
 
 
-def _welcome() -> Card:
-    return Card(
-        blocks=[
-            Heading(text="Welcome to Concord"),
-            Text(
-                text="Concord helps the organisations in a partnership agree a shared purpose, "
-                "take decisions together and keep checking how the partnership is going."
-            ),
-            Text(
-                text="You aren't part of a collaborative yet. To start one, add Concord to a "
-                'channel and type `setup "Collaborative name"` there: you become its first '
-                "coordinator."
-            ),
-            Text(
-                text="To join a collaborative that already exists, ask one of its coordinators "
-                "for a code and type `link CODE` in your channel. Or type `help` in a channel "
-                "it already meets in: whoever takes part there becomes a member."
-            ),
-        ],
-        fallback="Welcome to Concord",
-    )
-
-
 def _memberships(
-    session: Session, actor: Actor
+    session: Session, actor: Actor, identities: list[Identity] | None = None
 ) -> list[tuple[Member, Collaborative, Organisation | None]]:
-    """Every collaborative this platform identity is a member of, by name."""
+    """Every collaborative this person is a member of, through any of their linked
+    accounts (`identities`, read if not given), once each, by name."""
+    if identities is None:
+        identities = linked_identities(session, (actor.platform, actor.tenant_id, actor.user_id))
+    member_ids = {identity.member_id for identity in identities}
+    if not member_ids:
+        return []
     rows = session.exec(
         select(Member, Collaborative, Organisation)
-        .join(Identity, col(Identity.member_id) == col(Member.id))
         .join(Collaborative, col(Collaborative.id) == col(Member.collaborative_id))
         .outerjoin(Organisation, col(Organisation.id) == col(Member.organisation_id))
-        .where(
-            Identity.platform == actor.platform,
-            Identity.tenant_id == actor.tenant_id,
-            Identity.user_id == actor.user_id,
-        )
+        .where(col(Member.id).in_(member_ids))
         .order_by(col(Collaborative.name), col(Collaborative.id))
     ).all()
     return [(member, collaborative, organisation) for member, collaborative, organisation in rows]
@@ -177,7 +205,7 @@ def _observing(session: Session, collaborative: Collaborative, now: datetime, wh
 def _waiting(
     session: Session, collaborative: Collaborative, now: datetime, member: Member, where: str
 ) -> list[Block]:
-    """The open polls and check-ins `member` hasn't voted in or answered yet."""
+    """What waits for `member` here, or that nothing does."""
     blocks: list[Block] = []
     if collaborative.require_organisation and member.organisation_id is None:
         blocks.append(
@@ -187,27 +215,58 @@ def _waiting(
                 tone="warning",
             )
         )
-    polls = _open_polls(session, collaborative, now, unvoted_by=member)
-    runs = _open_runs(session, collaborative, now, member)
+    asks = _asks(session, collaborative, now, member, where)
+    if not asks:
+        asks = [Text(text="You're up to date: nothing open is waiting for you here.", tone="muted")]
+    return blocks + asks
+
+
+def _asks(
+    session: Session, collaborative: Collaborative, now: datetime, member: Member, where: str
+) -> list[Block]:
+    """Everything that asks something of `member` now: a deputy request, a proposal, polls
+    to vote in, check-ins to answer, reviews to answer (coordinators); none: empty."""
+    blocks: list[Block] = [
+        _deputy_item(collaborative, asker, row, where)
+        for row, asker in asked_of(session, member, now)
+    ]
     if proposing := _proposal_wanted(session, collaborative, now, member, where):
         blocks.append(proposing)
-    if not polls and not runs and not proposing:
-        blocks.append(
-            Text(text="You're up to date: nothing open is waiting for you here.", tone="muted")
-        )
-    if polls:
+    if polls := _open_polls(session, collaborative, now, unvoted_by=member):
         blocks += _listed(
             f"Waiting for your vote: {_count(len(polls), 'poll')}",
             [_poll_item(poll, collaborative, where) for poll in polls],
             f"type `poll list`{_in(where)} to see them all",
         )
-    if runs:
+    if runs := _open_runs(session, collaborative, now, member):
         blocks += _listed(
             f"Waiting for your answers: {_count(len(runs), 'check-in')}",
             [_run_item(run, schedule, where) for run, schedule in runs],
             f"see the check-in messages{_in(where)}",
         )
+    reviews = awaiting_answer(session, collaborative) if member.role == "coordinator" else []
+    if reviews:
+        blocks += _listed(
+            f"Decisions to review: {_count(len(reviews), 'review')}",
+            [_review_item(poll, where) for poll in reviews],
+            f"type `decisions reviews`{_in(where)} to see them all",
+        )
     return blocks
+
+
+def _deputy_item(collaborative: Collaborative, asker: Member, row: Deputy, where: str) -> Text:
+    until = moment(row.until, collaborative.timezone)
+    return Text(
+        text=f"{asker.display_name} asked you to be their deputy until {until}: press Accept "
+        f"or Decline on their message, or type `deputy accept` or `deputy decline`{_in(where)}."
+    )
+
+
+def _review_item(poll: Poll, where: str) -> FieldItem:
+    return FieldItem(
+        label=f"Review of poll #{poll.number}",
+        value=f"{poll.question}\nStill right, change it or drop it?{_posted(where)}",
+    )
 
 
 def _proposal_wanted(

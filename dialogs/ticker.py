@@ -1,4 +1,4 @@
-"""What happens when time passes: due timers fire and check-ins open, each exactly once.
+"""What happens when time passes: due timers fire, check-ins open and digests go, each once.
 
 Every process calls `Ticker.tick()` often (bot/scheduler.py runs it from an
 APScheduler interval job). Due work (timers, check-in schedules, poll series) is claimed
@@ -7,6 +7,10 @@ inside one transaction, with
 writers): the occurrence is recorded under its unique key, its messages are
 written to the outbox and the next run is set before the transaction commits.
 So each occurrence happens once, however many processes tick and restart.
+
+Then each person's digest (`dialogs.collaborative.digests`): people not yet enrolled get
+their first digest time, and the digests due are claimed the same way, written to the
+outbox (`dialogs.home.digest_card`) and moved on to the next, in one transaction.
 
 The ticker only claims: what a claimed schedule's occurrences become (opened, skipped,
 missed, caught up) is decided in `dialogs.commands.occurrences`, with what each kind does
@@ -23,17 +27,21 @@ from typing import Any
 from sqlmodel import Session, select
 
 from dialogs.checkins import runs
+from dialogs.collaborative import digests
+from dialogs.collaborative.people import linked_identities
 from dialogs.commands.when import describe
 from dialogs.core import effects, reactions, timers
 from dialogs.core.clock import Clock, utc_now
+from dialogs.core.events import Actor
 from dialogs.core.timers import TickReport, isolated
 from dialogs.engine import REACTIONS
+from dialogs.home import digest_card
 from dialogs.polls import lifecycle, reminders, scheduling, series
 from dialogs.polls.reviews import asking
 from dialogs.purpose import nudge as purpose_nudge
 from dialogs.purpose import stages
 from storage.database import Database
-from storage.models import CheckinSchedule, Collaborative, PollSeries, Timer
+from storage.models import CheckinSchedule, Collaborative, PersonSetting, PollSeries, Timer
 
 # A schedule the ticker claims: a check-in schedule or a poll series (the same columns).
 Recurring = CheckinSchedule | PollSeries
@@ -91,6 +99,10 @@ class Ticker:
         for model, catch_up in _RECURRING:
             while self.database.run(partial(self._schedules, report, model, catch_up)):
                 pass
+        while self.database.run(lambda session: digests.enrol(session, self.clock(), self.batch)):
+            pass
+        while self.database.run(lambda session: self._digests(session)):
+            pass
         return report
 
     def _timers(self, session: Session, report: TickReport) -> int:
@@ -132,6 +144,42 @@ class Ticker:
             catch_up(session, now, schedule, report, self.grace)
         del held
         return len(due)
+
+    def _digests(self, session: Session) -> int:
+        """Send the digests due; how many people's were sent or moved on (rows of a linked
+        person left to their first row don't count, so a batch of only those ends the loop)."""
+        now = self.clock()
+        handled = 0
+        for row in digests.claim_due(session, now, self.batch):
+            outcome: list[int] = []
+            if isolated(session, f"digest {row.id}", _send_into, outcome, session, now, row):
+                handled += outcome[0]
+            else:  # a bug of ours: this person misses one digest, the others still go
+                digests.after_failure(row, now)
+                handled += 1
+        return handled
+
+
+def _send_into(outcome: list[int], session: Session, now: datetime, row: PersonSetting) -> None:
+    outcome.append(_send_digest(session, now, row))
+
+
+def _send_digest(session: Session, now: datetime, setting: PersonSetting) -> int:
+    """One person's digest, privately on the platform of the row claimed, unless it is
+    empty or too late; then their next one is set. 1 if this row was theirs to send."""
+    identities = linked_identities(session, (setting.platform, setting.tenant_id, setting.user_id))
+    if not identities:  # no longer a member anywhere: nothing can wait for them
+        setting.digest_next_at = None
+        return 1
+    if digests.first_due_of(session, now, identities) is not setting:
+        return 0
+    assert setting.digest_next_at is not None
+    if now - setting.digest_next_at <= digests.TOO_LATE:
+        actor = Actor(setting.platform, setting.tenant_id, setting.user_id, "")
+        if (card := digest_card(session, actor, now, identities)) is not None:
+            effects.notify_person(session, now, actor, card)
+    digests.move_on(session, now, identities, digests.zone_of(session, identities).name)
+    return 1
 
 
 def _tell_coordinators_missed(session: Session, now: datetime, timer: Timer) -> None:

@@ -67,5 +67,29 @@ def welcome_card() -> Card:
     )
 
 
+def newcomer_card() -> Card:
+    """What a person in no collaborative sees at home: how to start one or join one."""
+    return Card(
+        blocks=[
+            Heading(text="Welcome to Concord"),
+            Text(
+                text="Concord helps the organisations in a partnership agree a shared purpose, "
+                "take decisions together and keep checking how the partnership is going."
+            ),
+            Text(
+                text="You aren't part of a collaborative yet. To start one, add Concord to a "
+                'channel and type `setup "Collaborative name"` there: you become its first '
+                "coordinator."
+            ),
+            Text(
+                text="To join a collaborative that already exists, ask one of its coordinators "
+                "for a code and type `link CODE` in your channel. Or type `help` in a channel "
+                "it already meets in: whoever takes part there becomes a member."
+            ),
+        ],
+        fallback="Welcome to Concord",
+    )
+
+
 def _channel_place(place: Place) -> Place:
     return Place(place.platform, place.tenant_id, place.channel_id)

@@ -315,3 +315,19 @@ def _line(text: str) -> Card:
 def _name(session: Session, member_id: int) -> str:
     member = session.get(Member, member_id)
     return member.display_name if member else "someone who has left"
+
+
+def asked_of(session: Session, deputy: Member, now: datetime) -> list[tuple[Deputy, Member]]:
+    """Requests to be someone's deputy that `deputy` hasn't answered yet, with who asked."""
+    rows = session.exec(
+        select(Deputy, Member)
+        .join(Member, col(Member.id) == col(Deputy.member_id))
+        .where(
+            Deputy.deputy_id == deputy.id,
+            Deputy.status == "offered",
+            col(Deputy.current).is_(True),
+            col(Deputy.until) > now,
+        )
+        .order_by(col(Deputy.id))
+    ).all()
+    return [(row, asker) for row, asker in rows]

@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
 from dialogs.core.clock import is_time_zone
@@ -22,6 +23,8 @@ from storage.models import Collaborative, Identity, Member, PersonSetting
 CHOSEN = "chosen"  # `me timezone …`
 PLATFORM = "platform"  # Slack users.info `tz`, Teams `localTimezone`
 COLLABORATIVE = "collaborative"  # nothing known about the person: the collaborative's zone
+
+Key = tuple[str, str, str]  # (platform, tenant id, user id): one identity of a person
 
 
 @dataclass(frozen=True)
@@ -55,14 +58,14 @@ def settings_of(session: Session, member: Member) -> list[PersonSetting]:
     identities = session.exec(select(Identity).where(Identity.member_id == member.id)).all()
     if not identities:
         return []
-    rows = session.exec(
-        select(PersonSetting).where(col(PersonSetting.user_id).in_({i.user_id for i in identities}))
-    ).all()
-    known = {(i.platform, i.tenant_id, i.user_id) for i in identities}
-    return sorted(
-        (r for r in rows if (r.platform, r.tenant_id, r.user_id) in known),
-        key=lambda r: r.id or 0,
+    account = tuple_(
+        col(PersonSetting.platform), col(PersonSetting.tenant_id), col(PersonSetting.user_id)
     )
+    known = {(i.platform, i.tenant_id, i.user_id) for i in identities}
+    rows = session.exec(
+        select(PersonSetting).where(account.in_(known)).order_by(col(PersonSetting.id))
+    ).all()
+    return list(rows)
 
 
 def zone_for(session: Session, member: Member, collaborative: Collaborative) -> Zone:
@@ -117,3 +120,25 @@ class ReportedZones:
 
 def _key(actor: Actor) -> tuple[str, str, str]:
     return (actor.platform, actor.tenant_id, actor.user_id)
+
+
+def linked_identities(session: Session, key: Key) -> list[Identity]:
+    """Every membership of the person `key` names, through every account `me link` joined.
+
+    A platform account has one identity row per collaborative it is a member of; an
+    account linked in one collaborative joins that member's other account to the person,
+    and that account's memberships elsewhere too. Each read finds every identity of the
+    members the accounts known so far belong to, until no new account turns up: one read
+    for a person who never linked, two for one who did.
+    """
+    keys = {key}
+    account = tuple_(col(Identity.platform), col(Identity.tenant_id), col(Identity.user_id))
+    while True:
+        members = select(Identity.member_id).where(account.in_(keys))
+        rows = session.exec(
+            select(Identity).where(col(Identity.member_id).in_(members)).order_by(col(Identity.id))
+        ).all()
+        found = {(i.platform, i.tenant_id, i.user_id) for i in rows}
+        if found <= keys:
+            return list(rows)
+        keys |= found

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dialogs.collaborative import (
     decisions,
     deputies,
+    digests,
     governance,
     identity_link,
     members,
@@ -26,6 +27,7 @@ COMMANDS: dict[str, CommandHandler] = {
     "decisions": decisions.decisions,
     "me.link": identity_link.me_link,
     "me.timezone": timezones.me_timezone,
+    "me.digest": digests.me_digest,
     "settings.governance": governance.governance,
     "deputy": deputies.name_deputy,
     "deputy.accept": deputies.accept,

@@ -321,6 +321,13 @@ SYNTAX: tuple[Syntax, ...] = (
         "see the time zone Concord shows you times in, choose yours, or `auto` to forget it",
         (Arg("zone", optional=True, placeholder="Europe/London|auto"),),
     ),
+    Syntax(
+        "me.digest",
+        ("me", "digest"),
+        "get what is waiting for you privately, daily or weekly (the default), or not at all",
+        (Arg("choice", optional=True, placeholder="daily|weekly|off"),),
+    ),
+    Syntax("home", ("home",), "what is waiting for you in every collaborative you belong to"),
     Syntax("me.export", ("me", "export"), "get a copy of what Concord holds about you"),
     Syntax("me.forget", ("me", "forget"), "remove what Concord holds about you"),
     Syntax(

@@ -21,7 +21,7 @@ NOT_YET = {
     "me.forget": "personal data removal",
 }
 
-_OUTSIDE = ("help", "setup", "link")
+_OUTSIDE = ("help", "home", "me.digest", "setup", "link")
 
 # What each role types most, in the order shown.
 MOST_USED = {

@@ -131,6 +131,11 @@ def reader_zone(session: Session, actor: Actor) -> str | None:
     return next((z for z in [*found, actor.timezone] if z and is_time_zone(z)), None)
 
 
+def notify_person(session: Session, now: datetime, actor: Actor, card: Card) -> None:
+    """A private message to one person about several collaboratives (their digest)."""
+    emit(session, now, None, Notify(actor=ActorModel.of(actor), card=card))
+
+
 def actor_of(session: Session, member: Member) -> Actor | None:
     """How to reach a member privately: their first platform identity."""
     identity = session.exec(

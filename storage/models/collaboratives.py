@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 ROLES = ("coordinator", "member", "observer")
@@ -86,7 +86,11 @@ class Member(SQLModel, table=True):
 class Identity(SQLModel, table=True):
     """How one platform knows a member; one person on two platforms is one member."""
 
-    __table_args__ = (UniqueConstraint("collaborative_id", "platform", "tenant_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("collaborative_id", "platform", "tenant_id", "user_id"),
+        # A person's every membership, found from one account (home, digest, `me digest`).
+        Index("ix_identity_account", "platform", "tenant_id", "user_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     collaborative_id: int = Field(foreign_key="collaborative.id")

@@ -112,6 +112,22 @@ class Conversation:
         return "\n".join(text_of(e.card) for e in effects if isinstance(e, Notify))
 
 
+class TwoPlatforms(Conversation):
+    """A conversation whose channels are on Slack and Teams (recorded, not delivered)."""
+
+    def __init__(self, database: Database, clock: FakeClock) -> None:
+        super().__init__(database, clock)
+        self.slack = RecordingPlatform(platform="slack")
+        self.teams = RecordingPlatform(platform="teams")
+        self.dispatcher = Dispatcher(
+            database, self.engine, {"slack": self.slack, "teams": self.teams}, clock
+        )
+
+    def seen_in(self, place: Place) -> list[Card]:
+        platform = self.slack if place.platform == "slack" else self.teams
+        return platform.in_channel(place.channel_id)
+
+
 def button_elements(card: Card) -> Iterator[Button]:
     """Every button on a card, in order."""
     for block in card.blocks:

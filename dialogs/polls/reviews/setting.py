@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from dialogs.commands.when import describe
 from dialogs.core import timers
 from dialogs.core.turn import Refusal
-from storage.models import Collaborative, Member, Review
+from storage.models import Collaborative, Member, Poll, Review
 
 OUTCOME_WORDS = {
     "kept": "Still right",
@@ -63,3 +63,19 @@ def checked_after_close(review_at: datetime | None, closes_at: datetime | None) 
             "The review would come before the poll closes.",
             "Choose a review date after the deadline, like `--review 6 months`.",
         )
+
+
+def awaiting_answer(session: Session, collaborative: Collaborative) -> list[Poll]:
+    """Decided polls whose review has been asked and not yet answered (coordinators answer)."""
+    return list(
+        session.exec(
+            select(Poll)
+            .join(Review, col(Review.poll_id) == col(Poll.id))
+            .where(
+                Review.collaborative_id == collaborative.id,
+                col(Review.posted_at).is_not(None),
+                col(Review.outcome).is_(None),
+            )
+            .order_by(col(Review.due_at), col(Review.id))
+        ).all()
+    )

@@ -13,8 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import func, select
 
-from bot.dispatcher import Dispatcher
-from dialogs.core.cards import Actions, Button, Card, Notify
+from dialogs.core.cards import Actions, Button, Notify
 from dialogs.core.events import Actor, CommandIssued, Place
 from dialogs.engine import Engine
 from storage.models import (
@@ -27,8 +26,7 @@ from storage.models import (
     Participation,
     PollReminderMute,
 )
-from tests.support.conversation import Conversation, counts, poll_buttons, text_of
-from tests.support.fakes import RecordingPlatform
+from tests.support.conversation import TwoPlatforms, counts, poll_buttons, text_of
 
 SLACK = Place("slack", "T0001", "C0001")
 TEAMS = Place("teams", "tenant-1", "19:north@thread.tacv2")
@@ -39,20 +37,8 @@ MEGAN_TEAMS = Actor("teams", "tenant-1", "29:megan", "Megan Bowen")
 OWEN_TEAMS = Actor("teams", "tenant-1", "29:owen", "Owen Price")
 
 
-class TwoPlatforms(Conversation):
-    """A conversation whose channels are on Slack and Teams (recorded, not delivered)."""
-
-    def __init__(self, database, clock) -> None:
-        super().__init__(database, clock)
-        self.slack = RecordingPlatform(platform="slack")
-        self.teams = RecordingPlatform(platform="teams")
-        self.dispatcher = Dispatcher(
-            database, self.engine, {"slack": self.slack, "teams": self.teams}, clock
-        )
-
-    def seen_in(self, place: Place) -> list[Card]:
-        platform = self.slack if place.platform == "slack" else self.teams
-        return platform.in_channel(place.channel_id)
+class LinkingPlatforms(TwoPlatforms):
+    """Northshire on Slack and Teams, and the ways its people use both."""
 
     def poll(self, text: str = 'poll "Lunch?" "Soup" "Salad"') -> dict[str, str]:
         self.says(ASHA_SLACK, SLACK, text)
@@ -62,9 +48,9 @@ class TwoPlatforms(Conversation):
         return self.says(actor, place, "me link").split("Your code: ")[1].split()[0]
 
 
-def linked_channels(database, clock) -> Iterator[TwoPlatforms]:
+def linked_channels(database, clock) -> Iterator[LinkingPlatforms]:
     """Asha sets Northshire up on Slack and links the Teams channel."""
-    conversation = TwoPlatforms(database, clock)
+    conversation = LinkingPlatforms(database, clock)
     conversation.says(ASHA_SLACK, SLACK, 'setup "Northshire"')
     shown = conversation.says(ASHA_SLACK, SLACK, "link")
     conversation.says(ASHA_TEAMS, TEAMS, f"link {shown.split('Link code: ')[1].split()[0]}")

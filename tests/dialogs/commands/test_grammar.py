@@ -95,6 +95,9 @@ from dialogs.commands.values import GrammarError, parse_duration
         ("me link", "me.link", {}, {}),
         ("me timezone", "me.timezone", {}, {}),
         ("me timezone Europe/Paris", "me.timezone", {"zone": "Europe/Paris"}, {}),
+        ("me digest daily", "me.digest", {"choice": "daily"}, {}),
+        ("me digest", "me.digest", {}, {}),
+        ("home", "home", {}, {}),
         (
             'org add "NHS Trust A" --teams-tenant 72F988BF-86F1-41AF-91AB-2D7CD011DB47',
             "org.add",
@@ -235,6 +238,8 @@ def test_the_table_covers_every_command_in_the_design():
         "decisions.reviews",
         "me.link",
         "me.timezone",
+        "me.digest",
+        "home",
         "me.export",
         "me.forget",
         "vote",
