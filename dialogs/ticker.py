@@ -8,7 +8,9 @@ written to the outbox and the next run is set before the transaction commits.
 So each occurrence happens once, however many processes tick and restart.
 
 The ticker only claims: what a claimed check-in schedule's occurrences become (opened,
-skipped, missed, caught up) is decided in `dialogs.checkins.runs`.
+skipped, missed, caught up) is decided in `dialogs.checkins.runs`, or for a schedule that
+prompts each member at their own time, in `dialogs.checkins.own_time` (which also sends those
+private prompts as they come due).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from dialogs.checkins import runs
+from dialogs.checkins import own_time, runs
 from dialogs.commands.when import describe
 from dialogs.core import effects, reactions, timers
 from dialogs.core.clock import Clock, utc_now
@@ -75,6 +77,10 @@ class Ticker:
             pass
         while self.database.run(lambda session: self._schedules(session, report)):
             pass
+        while self.database.run(
+            lambda session: own_time.send_due(session, self.clock(), report, self.batch, self.grace)
+        ):
+            pass
         return report
 
     def _timers(self, session: Session, report: TickReport) -> int:
@@ -110,7 +116,8 @@ class Ticker:
             select(Collaborative).where(Collaborative.id.in_({s.collaborative_id for s in due}))
         ).all()  # type: ignore[attr-defined]
         for schedule in due:
-            runs.catch_up(session, now, schedule, report, self.grace)
+            catch_up = own_time.catch_up if schedule.each_in_own_timezone else runs.catch_up
+            catch_up(session, now, schedule, report, self.grace)
         del held
         return len(due)
 
