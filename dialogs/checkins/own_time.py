@@ -21,8 +21,10 @@ when it runs. Its occurrence ("Monday 09:00") reaches the world's zones one afte
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -74,17 +76,23 @@ def next_in_collaborative(schedule: CheckinSchedule) -> datetime:
 def catch_up(
     session: Session, now: datetime, schedule: CheckinSchedule, report: TickReport, grace: timedelta
 ) -> None:
-    """Open every occurrence that exists somewhere by now, each in a savepoint of its own."""
-    occurrence = pending(schedule)
-    for _ in range(runs.MAX_CATCH_UP):
-        if occurrence.due_at > now:
-            break
+    """Open every occurrence that exists somewhere by now, each in a savepoint of its own.
+
+    After an outage longer than `runs.MAX_CATCH_UP` occurrences the rest are passed over,
+    as for shared check-ins; the next is always the first to exist anywhere after now.
+    """
+    for occurrence in islice(_existing(schedule, now), runs.MAX_CATCH_UP):
         what = f"own-time check-in {schedule.id} at {occurrence.key}"
         isolated(session, what, _occur, session, now, schedule, occurrence, report, grace)
+    schedule.next_run_at = next_occurrence(schedule.rule, EARLIEST, now).due_at
+
+
+def _existing(schedule: CheckinSchedule, now: datetime) -> Iterator[Occurrence]:
+    """The schedule's occurrences not yet opened that exist somewhere by `now`, in order."""
+    occurrence = pending(schedule)
+    while occurrence.due_at <= now:
+        yield occurrence
         occurrence = next_occurrence(schedule.rule, EARLIEST, occurrence.due_at)
-    else:
-        occurrence = next_occurrence(schedule.rule, EARLIEST, now)
-    schedule.next_run_at = occurrence.due_at
 
 
 def _occur(
