@@ -167,6 +167,16 @@ def test_answers_count_once_and_one_summary_names_nobody(chat, database, clock):
     assert failed == []
 
 
+def test_a_zone_concord_cant_read_gets_the_collaboratives_time_and_says_so(chat, database, clock):
+    three_zones(chat, database)
+    set_zone(database, CARYS, platform="Mars/Olympus_Mons")
+    chat.says(ASHA, NORTH, 'checkin add "every monday 09:00" --each-in-own-timezone')
+    each_nine(database, clock)
+    assert sorted(prompted(chat)) == ["asha", "ben", "carys", "dee"]
+    carys = text_of(prompt_of(chat, "carys"))
+    assert "in the collaborative's time zone (Europe/London): Concord doesn't know yours" in carys
+
+
 def test_checkin_list_shows_the_mode_and_the_collaboratives_time(chat, database, clock):
     chat.says(ASHA, NORTH, 'checkin add "every monday 09:00" --each-in-own-timezone')
     chat.says(ASHA, NORTH, 'checkin add "every friday 16:00"')
