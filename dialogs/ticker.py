@@ -14,7 +14,9 @@ outbox (`dialogs.home.digest_card`) and moved on to the next, in one transaction
 
 The ticker only claims: what a claimed schedule's occurrences become (opened, skipped,
 missed, caught up) is decided in `dialogs.commands.occurrences`, with what each kind does
-in `dialogs.checkins.runs` and `dialogs.polls.series`.
+in `dialogs.checkins.runs` and `dialogs.polls.series`, or for a check-in that prompts each
+member at their own time, in `dialogs.checkins.own_time` (which also sends those private
+prompts as they come due).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from dialogs.checkins import runs
+from dialogs.checkins import own_time, runs
 from dialogs.collaborative import digests
 from dialogs.collaborative.people import linked_identities
 from dialogs.commands.when import describe
@@ -48,7 +50,7 @@ Recurring = CheckinSchedule | PollSeries
 CatchUp = Callable[[Session, datetime, Any, TickReport, timedelta], None]
 # Each kind of recurring schedule, and what does its due occurrences.
 _RECURRING: tuple[tuple[type[Recurring], CatchUp], ...] = (
-    (CheckinSchedule, runs.catch_up),
+    (CheckinSchedule, own_time.catch_up_any),
     (PollSeries, series.catch_up),
 )
 
@@ -102,6 +104,10 @@ class Ticker:
         while self.database.run(lambda session: digests.enrol(session, self.clock(), self.batch)):
             pass
         while self.database.run(lambda session: self._digests(session)):
+            pass
+        while self.database.run(
+            lambda session: own_time.send_due(session, self.clock(), report, self.batch, self.grace)
+        ):
             pass
         return report
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from dialogs.checkins.runs import SCALE
+from dialogs.checkins.runs import SCALE, posted_in_channels
 from dialogs.commands.when import moment
 from dialogs.core import effects
 from dialogs.core.actions import FormKind, SubmitForm
@@ -33,7 +33,7 @@ def answer(turn: Turn, run_id: int, question: int, value: int) -> None:
     if value not in SCALE:
         raise Refusal("Answers go from 1 to 5.")
     _store(turn, run, member, question, value=value)
-    effects.update_everywhere(turn.session, turn.now, turn.collaborative, checkin_key(run))
+    _update_count(turn, run)
     turn.say(
         f"Thanks — you answered {value}.",
         f"You can change it until {moment(run.closes_at, schedule.timezone)}.",
@@ -106,7 +106,7 @@ def submit_answers(turn: Turn, run_id: int, form_values: dict[str, Any]) -> None
         return
     for question, (value, text) in parsed.items():
         _store(turn, run, member, question, value=value, text=text)
-    effects.update_everywhere(turn.session, turn.now, turn.collaborative, checkin_key(run))
+    _update_count(turn, run)
     turn.say(
         "Thanks — your answers are in.",
         f"You can change them until {moment(run.closes_at, schedule.timezone)}.",
@@ -152,6 +152,12 @@ def _answering(turn: Turn, run_id: int) -> tuple[CheckinRun, CheckinSchedule, Me
     if member.role == "observer":
         raise Refusal("Observers see check-ins but do not answer.")
     return run, schedule, member
+
+
+def _update_count(turn: Turn, run: CheckinRun) -> None:
+    """Re-render the run's count of who answered in the channels, where it was posted."""
+    if turn.collaborative is not None and posted_in_channels(turn.session, run):
+        effects.update_everywhere(turn.session, turn.now, turn.collaborative, checkin_key(run))
 
 
 def _store(

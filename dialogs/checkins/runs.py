@@ -28,7 +28,7 @@ from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
 from dialogs.core.messages import checkin_key
 from dialogs.core.timers import TickReport
 from dialogs.purpose import rounds
-from storage.models import CheckinRun, CheckinSchedule, Collaborative, Timer
+from storage.models import CheckinPrompt, CheckinRun, CheckinSchedule, Collaborative, Timer
 
 SCALE = range(1, 6)
 
@@ -142,6 +142,13 @@ def render_run(session: Session, run: CheckinRun, answered: int | None = None) -
     return Card(blocks=blocks, fallback=f"Check-in #{schedule.number}")
 
 
+def posted_in_channels(session: Session, run: CheckinRun) -> bool:
+    """Whether the run has a message in the channels to keep up to date: every run does but
+    an own-time occurrence's, which went to each member as a private prompt instead."""
+    prompt = select(CheckinPrompt.id).where(CheckinPrompt.run_id == run.id).limit(1)
+    return session.exec(prompt).first() is None
+
+
 def close_run(session: Session, now: datetime, timer: Timer) -> None:
     run = session.get(CheckinRun, timer.subject_id)
     if run is None or run.status != "open":
@@ -152,7 +159,8 @@ def close_run(session: Session, now: datetime, timer: Timer) -> None:
     assert collaborative is not None
     run.status, run.closed_at = "closed", now
     session.flush()
-    effects.update_everywhere(session, now, collaborative, checkin_key(run))
+    if posted_in_channels(session, run):
+        effects.update_everywhere(session, now, collaborative, checkin_key(run))
     effects.post_everywhere(session, now, collaborative, summary_card(session, run, schedule))
 
 

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from dialogs.checkins import own_time
 from dialogs.checkins.runs import open_run
-from dialogs.commands.occurrences import next_or_status
 from dialogs.commands.recurrence import describe_rule, next_occurrence, parse_recurrence
 from dialogs.commands.syntax import Command
 from dialogs.commands.values import GrammarError
@@ -74,6 +74,7 @@ def add(turn: Turn, command: Command) -> None:
             "Answers would still be open when the next check-in starts.",
             f"Use a `--window` shorter than the gap between check-ins ({describe_rule(rule)}).",
         )
+    own = bool(command.flags.get("each-in-own-timezone"))
     schedule = CheckinSchedule(
         collaborative_id=collaborative.id,
         number=next_number(turn.session, collaborative.id or 0, CheckinSchedule),
@@ -82,33 +83,49 @@ def add(turn: Turn, command: Command) -> None:
         timezone=collaborative.timezone,
         questions=DEFAULT_QUESTIONS,
         window_seconds=window,
-        next_run_at=first.due_at,
+        next_run_at=own_time.opening(rule, first) if own else first.due_at,
+        each_in_own_timezone=own,
         created_by=member.id,
         created_at=turn.now,
     )
     turn.session.add(schedule)
     turn.session.flush()
-    turn.audit("checkin.add", f"scheduled check-in #{schedule.number}: {describe_rule(rule)}")
-    turn.reply(
-        Card(
-            blocks=[
-                Heading(text=f"Check-in #{schedule.number} scheduled"),
-                Text(
-                    text=f"{_sentence(describe_rule(rule))}, answers open for {_hours(window)}. "
-                    f"The first is {moment(first.due_at, collaborative.timezone)}."
-                ),
-                *(Text(text=f"{i + 1}. {q['text']}") for i, q in enumerate(schedule.questions)),
-                Actions(
-                    elements=[
-                        Button(
-                            label="Change the questions",
-                            action=RequestForm(FormKind.CHECKIN, schedule.id).encode(),
-                        )
-                    ]
-                ),
-            ],
-            fallback=f"Check-in #{schedule.number} scheduled",
+    turn.audit(
+        "checkin.add",
+        f"scheduled check-in #{schedule.number}: {describe_rule(rule)}"
+        + (", each member in their own time zone" if own else ""),
+    )
+    turn.reply(_scheduled_card(schedule, first.due_at))
+
+
+def _scheduled_card(schedule: CheckinSchedule, first: datetime) -> Card:
+    rule, window = schedule.rule, schedule.window_seconds
+    lines = [
+        f"{_sentence(describe_rule(rule))}, answers open for {_hours(window)}. "
+        f"The first is {moment(first, schedule.timezone)}."
+    ]
+    if schedule.each_in_own_timezone:
+        wall = f"{rule['hour']:02}:{rule['minute']:02}"
+        lines.append(
+            f"Each member gets it privately at {wall} in their own time zone (at {wall} "
+            f"{schedule.timezone} if Concord doesn't know theirs). The summary is posted here "
+            "once the last time zone's answers have closed."
         )
+    return Card(
+        blocks=[
+            Heading(text=f"Check-in #{schedule.number} scheduled"),
+            *(Text(text=line) for line in lines),
+            *(Text(text=f"{i + 1}. {q['text']}") for i, q in enumerate(schedule.questions)),
+            Actions(
+                elements=[
+                    Button(
+                        label="Change the questions",
+                        action=RequestForm(FormKind.CHECKIN, schedule.id).encode(),
+                    )
+                ]
+            ),
+        ],
+        fallback=f"Check-in #{schedule.number} scheduled",
     )
 
 
@@ -127,8 +144,13 @@ def list_schedules(turn: Turn, command: Command) -> None:
         return
     lines = []
     for s in schedules:
+        when = s.status
+        if s.status == "active" and s.next_run_at:
+            due = own_time.next_in_collaborative(s) if s.each_in_own_timezone else s.next_run_at
+            when = f"next {moment(due, collaborative.timezone)}"
+        mode = " · privately, each member in their own time zone" * s.each_in_own_timezone
         lines.append(
-            f"#{s.number} · {describe_rule(s.rule)} · {next_or_status(s)} · "
+            f"#{s.number} · {describe_rule(s.rule)}{mode} · {when} · "
             f"answers open {_hours(s.window_seconds)}"
         )
     turn.say(f"Check-ins in {collaborative.name}", *lines)

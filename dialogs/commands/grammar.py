@@ -264,7 +264,10 @@ SYNTAX: tuple[Syntax, ...] = (
         ("checkin", "add"),
         "schedule a recurring check-in",
         (Arg("recurrence", placeholder='"every monday 09:00"'),),
-        (Flag("window", "duration", placeholder="DURATION"),),
+        (
+            Flag("window", "duration", placeholder="DURATION"),
+            Flag("each-in-own-timezone", "switch"),
+        ),
         who="coordinator",
     ),
     Syntax("checkin.list", ("checkin", "list"), "list the check-ins"),

@@ -234,6 +234,7 @@ class Answer(Action):
 
     FORMAT = "answer:{}:{}:{}"
     PATTERN = re.compile(rf"answer:{_ID}:(\d{{1,2}}):(\d{{1,2}})")
+    SUBJECT = Subject.RUN  # also pressed in a private prompt (dialogs/checkins/own_time.py)
     run_id: int
     question: int
     value: int

@@ -2,7 +2,7 @@
 imported; every time is stored as timezone-aware UTC, and uniqueness that matters is
 enforced by the database, not by code that checks first."""
 
-from storage.models.checkins import CheckinAnswer, CheckinRun, CheckinSchedule
+from storage.models.checkins import CheckinAnswer, CheckinPrompt, CheckinRun, CheckinSchedule
 from storage.models.collaboratives import (
     ROLES,
     Channel,
@@ -37,6 +37,7 @@ __all__ = [
     "Ballot",
     "Channel",
     "CheckinAnswer",
+    "CheckinPrompt",
     "CheckinRun",
     "CheckinSchedule",
     "Collaborative",

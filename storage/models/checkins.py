@@ -26,6 +26,9 @@ class CheckinSchedule(SQLModel, table=True):
     skip_dates: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     status: str = Field(default="active", max_length=20)
     next_run_at: datetime | None = None
+    # Each member gets a private prompt at the rule's wall-clock time in their own zone
+    # (dialogs/checkins/own_time.py), instead of one message in the channels.
+    each_in_own_timezone: bool = False
     created_by: int = Field(foreign_key="member.id")
     created_at: datetime
 
@@ -57,3 +60,27 @@ class CheckinAnswer(SQLModel, table=True):
     value: int | None = None
     text: str | None = Field(default=None, max_length=1000)
     answered_at: datetime
+
+
+class CheckinPrompt(SQLModel, table=True):
+    """One member's private prompt for one occurrence of an own-time check-in.
+
+    The unique key makes "once per person per occurrence" the database's promise, whichever
+    process opens the run or sends the prompt, and however often they restart.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("schedule_id", "member_id", "occurrence_key"),
+        Index("ix_checkinprompt_due", "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    schedule_id: int = Field(foreign_key="checkinschedule.id")
+    run_id: int = Field(foreign_key="checkinrun.id", index=True)
+    member_id: int = Field(foreign_key="member.id")
+    occurrence_key: str = Field(max_length=32)
+    zone: str = Field(max_length=64)  # the zone the prompt's time is read in
+    zone_source: str = Field(max_length=20)  # chosen | platform | collaborative
+    due_at: datetime
+    status: str = Field(default="pending", max_length=20)  # pending|sent|missed|unreachable
+    sent_at: datetime | None = None

@@ -209,8 +209,9 @@ def test_what_each_action_names_for_a_private_place():
     # The new-poll form names the collaborative it was asked for in (Teams: the 1:1 chat).
     assert (SubmitPollIn(3).subject, SubmitPollIn(3).subject_id) == (Subject.COLLABORATIVE, 3)
     assert SubmitPoll().subject == Subject.NONE
-    # A check-in's answer buttons count only from a linked channel: they name no scope.
-    assert Answer(1, 0, 3).subject == Subject.NONE
+    # A check-in's answer buttons name their run: an own-time check-in's private prompt
+    # carries them (the member must still belong to the run's collaborative).
+    assert (Answer(1, 0, 3).subject, Answer(1, 0, 3).subject_id) == (Subject.RUN, 1)
     # A deputy answers from a private message, and votes for their member from anywhere.
     assert (DeputyAnswer(6, "accept").subject, DeputyAnswer(6, "accept").subject_id) == (
         Subject.DEPUTY,
