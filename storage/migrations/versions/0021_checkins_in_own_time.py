@@ -3,9 +3,6 @@
 Revision ID: 0021
 Revises: 0020
 Create Date: 2026-12-06 04:40:00.000000
-
-Revises 0016 while it is written beside 0017–0020; at merge it must become the latest
-revision (down_revision the one before it).
 """
 
 from collections.abc import Sequence
