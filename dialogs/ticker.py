@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from dialogs.checkins import runs
+from dialogs.checkins import batch, runs
 from dialogs.commands.when import describe
 from dialogs.core import effects, reactions, timers
 from dialogs.core.clock import Clock, utc_now
@@ -104,14 +104,7 @@ class Ticker:
             .limit(self.batch)
             .with_for_update(skip_locked=True)
         ).all()
-        # Hold the collaboratives while the batch runs: the session's identity map keeps
-        # objects only while something references them, and every run needs its own.
-        held = session.exec(
-            select(Collaborative).where(Collaborative.id.in_({s.collaborative_id for s in due}))
-        ).all()  # type: ignore[attr-defined]
-        for schedule in due:
-            runs.catch_up(session, now, schedule, report, self.grace)
-        del held
+        batch.open_due(session, now, list(due), report, self.grace)
         return len(due)
 
 

@@ -12,8 +12,9 @@ the answers both use them.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlmodel import Session, select
 
@@ -31,6 +32,8 @@ from storage.models import CheckinRun, CheckinSchedule, Collaborative, Timer
 SCALE = range(1, 6)
 # A schedule down for longer than this many occurrences is caught up in one jump.
 MAX_CATCH_UP = 50
+
+Fate = Literal["skipped", "missed", "open"]
 
 
 def open_run(
@@ -98,8 +101,23 @@ def record_missed(
 def render_run(session: Session, run: CheckinRun, answered: int | None = None) -> Card:
     """The check-in message; `answered` is counted unless the caller knows it (a new run: 0)."""
     schedule = session.get(CheckinSchedule, run.schedule_id)
-    assert schedule is not None and run.closes_at is not None
+    assert schedule is not None
     answered = respondents(session, run) if answered is None else answered
+    return run_card(schedule, run, answered, purpose_of(session, schedule))
+
+
+def purpose_of(session: Session, schedule: CheckinSchedule) -> str | None:
+    """The adopted purpose, if the schedule's questions ask about it (so the card names it)."""
+    if not any("purpose" in q["text"].lower() for q in schedule.questions):
+        return None
+    return rounds.adopted_purpose(session, schedule.collaborative_id)
+
+
+def run_card(
+    schedule: CheckinSchedule, run: CheckinRun, answered: int, purpose: str | None
+) -> Card:
+    """The check-in message from what it shows, with no queries: a batch renders many."""
+    assert run.closes_at is not None
     is_open = run.status == "open"
     blocks: list[Any] = [
         Heading(text=f"Check-in #{schedule.number}"),
@@ -112,8 +130,7 @@ def render_run(session: Session, run: CheckinRun, answered: int | None = None) -
             + f"{answered} answered · summaries show no names"
         ),
     ]
-    purpose = rounds.adopted_purpose(session, schedule.collaborative_id)
-    if purpose and any("purpose" in q["text"].lower() for q in schedule.questions):
+    if purpose:
         # The questions ask about "our shared purpose": say which, in its agreed words.
         blocks.append(Context(text=f"Our shared purpose: “{purpose}”"))
     for index, question in enumerate(schedule.questions):
@@ -186,36 +203,47 @@ def _catch_up(
     grace: timedelta,
 ) -> None:
     """Do every occurrence due by now (late ones within the grace window), then move on."""
+    due, schedule.next_run_at = due_occurrences(schedule, now)
+    for occurrence in due:
+        report.lags.append((now - occurrence.due_at).total_seconds())
+        fate = fate_of(schedule, occurrence, now, grace)
+        if fate != "open":
+            record_missed(session, now, schedule, occurrence.key, occurrence.due_at, fate)
+            report.missed += fate == "missed"
+        elif open_run(session, now, schedule, occurrence.key, occurrence.due_at):
+            report.fired += 1
+
+
+Following = Callable[[dict[str, Any], str, datetime], Occurrence]
+
+
+def due_occurrences(
+    schedule: CheckinSchedule, now: datetime, following: Following = next_occurrence
+) -> tuple[list[Occurrence], datetime]:
+    """The schedule's occurrences due by now (at most MAX_CATCH_UP of them: a schedule down
+    for longer jumps ahead) and when it is next due. `following` is `next_occurrence`, or a
+    memo of it when a batch asks the same of many schedules."""
     assert schedule.next_run_at is not None
-    occurrence = _occurrence_at(schedule, schedule.next_run_at)
+    # The occurrence whose instant is next_run_at, recomputed so its key is the rule's.
+    occurrence = following(schedule.rule, schedule.timezone, schedule.next_run_at - _INSTANT)
+    due: list[Occurrence] = []
     for _ in range(MAX_CATCH_UP):
         if occurrence.due_at > now:
-            break
-        _occur(session, now, schedule, occurrence, report, grace)
-        occurrence = next_occurrence(schedule.rule, schedule.timezone, occurrence.due_at)
-    else:
-        occurrence = next_occurrence(schedule.rule, schedule.timezone, now)
-    schedule.next_run_at = occurrence.due_at
+            return due, occurrence.due_at
+        due.append(occurrence)
+        occurrence = following(schedule.rule, schedule.timezone, occurrence.due_at)
+    return due, following(schedule.rule, schedule.timezone, now).due_at
 
 
-def _occur(
-    session: Session,
-    now: datetime,
-    schedule: CheckinSchedule,
-    occurrence: Occurrence,
-    report: TickReport,
-    grace: timedelta,
-) -> None:
-    report.lags.append((now - occurrence.due_at).total_seconds())
+def fate_of(
+    schedule: CheckinSchedule, occurrence: Occurrence, now: datetime, grace: timedelta
+) -> Fate:
+    """Skipped (a skip date), missed (later than the grace window) or to open."""
     if occurrence.local_date.isoformat() in schedule.skip_dates:
-        record_missed(session, now, schedule, occurrence.key, occurrence.due_at, "skipped")
-    elif now - occurrence.due_at > grace:
-        record_missed(session, now, schedule, occurrence.key, occurrence.due_at, "missed")
-        report.missed += 1
-    elif open_run(session, now, schedule, occurrence.key, occurrence.due_at):
-        report.fired += 1
+        return "skipped"
+    if now - occurrence.due_at > grace:
+        return "missed"
+    return "open"
 
 
-def _occurrence_at(schedule: CheckinSchedule, due_at: datetime) -> Occurrence:
-    """The occurrence whose instant is `due_at` (recomputed, so its key is the rule's)."""
-    return next_occurrence(schedule.rule, schedule.timezone, due_at - timedelta(seconds=1))
+_INSTANT = timedelta(seconds=1)
