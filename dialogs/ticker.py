@@ -81,19 +81,34 @@ class Ticker:
         now = self.clock()
         reactions.install(session, REACTIONS)
         due = timers.claim_due(session, now, self.batch)
-        for timer in due:
-            report.lags.append((now - timer.due_at).total_seconds())
-            if now - timer.due_at > self.grace and timer.kind not in _ALWAYS_RUN:
-                timer.status = "missed"
-                report.missed += 1
-                _tell_coordinators_missed(session, now, timer)
-            elif isolated(session, f"timer {timer.id}", _HANDLERS[timer.kind], session, now, timer):
-                timer.status = "done"
-                report.fired += 1
-            else:
-                timer.status = "failed"
-            timer.done_at = now
+
+        def together(done: TickReport) -> None:
+            for timer in due:
+                self._fire(session, now, timer, done)
+
+        def one_by_one(report: TickReport) -> None:
+            for timer in due:
+                if not isolated(
+                    session, f"timer {timer.id}", self._fire, session, now, timer, report
+                ):
+                    timer.status, timer.done_at = "failed", now
+
+        if due:
+            timers.batched(session, "timers", together, one_by_one, report)
         return len(due)
+
+    def _fire(self, session: Session, now: datetime, timer: Timer, report: TickReport) -> None:
+        """Run one due timer's handler, or record it missed; a failing handler raises."""
+        report.lags.append((now - timer.due_at).total_seconds())
+        if now - timer.due_at > self.grace and timer.kind not in _ALWAYS_RUN:
+            timer.status = "missed"
+            report.missed += 1
+            _tell_coordinators_missed(session, now, timer)
+        else:
+            _HANDLERS[timer.kind](session, now, timer)
+            timer.status = "done"
+            report.fired += 1
+        timer.done_at = now
 
     def _schedules(self, session: Session, report: TickReport) -> int:
         now = self.clock()

@@ -18,7 +18,6 @@ tick claims the same schedules again.
 
 from __future__ import annotations
 
-import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,8 +34,6 @@ from dialogs.core.timers import TickReport
 from storage.database import insert_rows
 from storage.models import CheckinRun, CheckinSchedule, Collaborative, Timer
 
-log = logging.getLogger(__name__)
-
 
 def open_due(
     session: Session,
@@ -46,22 +43,19 @@ def open_due(
     grace: timedelta,
 ) -> None:
     """Do every occurrence due by now of every claimed schedule, as one batch if it can."""
-    if not schedules:
-        return
-    done = TickReport()
-    try:
-        with session.begin_nested():
-            _open_batch(session, now, schedules, done, grace)
-    except Exception:
-        log.exception(
-            "a batch of check-ins failed; doing each alone", extra={"items": len(schedules)}
-        )
+
+    def one_by_one(report: TickReport) -> None:
         for schedule in schedules:
             runs.catch_up(session, now, schedule, report, grace)
-        return
-    report.fired += done.fired
-    report.missed += done.missed
-    report.lags.extend(done.lags)
+
+    if schedules:
+        timers.batched(
+            session,
+            "check-ins",
+            lambda done: _open_batch(session, now, schedules, done, grace),
+            one_by_one,
+            report,
+        )
 
 
 @dataclass(frozen=True)
@@ -89,7 +83,7 @@ def _open_batch(
         report.lags.append((now - occurrence.due_at).total_seconds())
         fate = runs.fate_of(schedule, occurrence, now, grace)
         if fate != "open":
-            # Rare (a skip date, a restart after downtime): the one-by-one path says so.
+            # Rare (a skip date, a restart after downtime): recorded one at a time.
             runs.record_missed(session, now, schedule, occurrence.key, occurrence.due_at, fate)
             report.missed += fate == "missed"
         elif (schedule.id, occurrence.key) not in recorded:
@@ -97,7 +91,7 @@ def _open_batch(
     opened = _insert_runs(session, now, openings)
     _announce(session, now, opened)
     report.fired += len(opened)
-    session.flush()  # the next runs: one executemany UPDATE
+    session.flush()  # the next runs, if no query has flushed them yet: one executemany
 
 
 def _recorded(session: Session, due: list[_Opening]) -> set[tuple[int | None, str]]:
