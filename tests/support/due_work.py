@@ -95,3 +95,63 @@ def plant(database: Database, due: datetime, schedules: int, polls: int) -> None
                     due_at=due,
                 )
             )
+
+
+def plant_scheduled_polls(database: Database, due: datetime, polls: int) -> None:
+    """`polls` polls scheduled to open at `due`, each with its `poll.open` timer, in one
+    collaborative with one channel (scheduled polls: Poll.opens_at and the `poll.open`
+    timer's handler)."""
+    now = datetime.now(UTC)
+    with database.session() as session:
+        collaborative = Collaborative(name="Openings", timezone="UTC", created_at=now)
+        session.add(collaborative)
+        session.flush()
+        assert collaborative.id is not None
+        session.add(
+            Channel(
+                collaborative_id=collaborative.id,
+                platform="playground",
+                tenant_id="openings",
+                channel_id="openings",
+                created_at=now,
+            )
+        )
+        member = Member(
+            collaborative_id=collaborative.id,
+            display_name="Coordinator",
+            role="coordinator",
+            created_at=now,
+        )
+        session.add(member)
+        session.flush()
+        assert member.id is not None
+        scheduled = [
+            Poll(
+                collaborative_id=collaborative.id,
+                number=n + 1,
+                question=f"Q{n}?",
+                type="single",
+                status="scheduled",
+                opens_at=due,
+                created_by=member.id,
+                created_at=now - timedelta(hours=1),
+            )
+            for n in range(polls)
+        ]
+        session.add_all(scheduled)
+        session.flush()
+        for poll in scheduled:
+            assert poll.id is not None
+            session.add_all(
+                PollOption(poll_id=poll.id, position=i, label=label)
+                for i, label in enumerate(("A", "B"))
+            )
+            session.add(
+                Timer(
+                    collaborative_id=collaborative.id,
+                    kind="poll.open",
+                    subject_id=poll.id,
+                    key="open",
+                    due_at=due,
+                )
+            )
