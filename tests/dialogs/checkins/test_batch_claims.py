@@ -10,11 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import func, select
 
+from dialogs import ticker as ticker_module
 from dialogs.checkins import batch
 from dialogs.core.cards import Card
 from dialogs.ticker import Ticker
 from storage.database import Database
-from storage.models import CheckinRun, CheckinSchedule, Outbox, Timer
+from storage.models import CheckinRun, CheckinSchedule, Outbox, Poll, Timer
 from tests.conftest import _empty_postgres
 from tests.support.conversation import text_of
 from tests.support.due_work import plant
@@ -134,3 +135,34 @@ def test_two_tickers_racing_on_postgresql_open_each_check_in_once(postgres):
     assert sum(fired) == 1000 and len(fired) == 2
     assert len(opened(postgres)) == 1000 and set(opened(postgres).values()) == {1}
     assert count(postgres, Outbox) == count(postgres, Timer) == 1000
+
+
+def test_a_crash_mid_batch_of_poll_deadlines_loses_none_and_closes_each_once(database, monkeypatch):
+    plant(database, MONDAY_9, 0, polls=25)
+    handlers = dict(ticker_module._HANDLERS)
+    closed = 0
+
+    def crash_at_the_fifteenth(session, now, timer):
+        nonlocal closed
+        closed += 1
+        if closed == 15:
+            raise Crash
+        handlers["poll.close"](session, now, timer)
+
+    monkeypatch.setitem(ticker_module._HANDLERS, "poll.close", crash_at_the_fifteenth)
+    ticker = Ticker(database, FakeClock(MONDAY_9 + timedelta(seconds=1)), batch=10)
+    with pytest.raises(Crash):
+        ticker.tick()
+    assert statuses(database) == Counter({"closed": 10, "open": 15})
+    per_poll, rest = divmod(count(database, Outbox), 10)
+    assert per_poll > 0 and rest == 0, "the crashed batch left no message behind"
+
+    monkeypatch.setitem(ticker_module._HANDLERS, "poll.close", handlers["poll.close"])
+    assert ticker.tick().fired == 15
+    assert statuses(database) == Counter({"closed": 25})
+    assert count(database, Outbox) == 25 * per_poll
+
+
+def statuses(database: Database) -> Counter[str]:
+    with database.session() as session:
+        return Counter(session.exec(select(Poll.status)).all())
