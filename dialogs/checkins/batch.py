@@ -2,18 +2,17 @@
 
 When many collaboratives choose the same hour, thousands of schedules fall due at once.
 Opening them one by one (`runs.catch_up`) costs a dozen round trips each; here a batch
-costs a handful: one query for the occurrences already recorded, one INSERT … RETURNING
-for the runs, one for their closing timers, one for their outbox rows, one UPDATE for the
-next runs. Occurrences are computed once per rule, time zone and instant, not per schedule,
-and the adopted purpose a card may name is read once per collaborative.
+costs a handful: one INSERT … ON CONFLICT DO NOTHING … RETURNING for the runs, one INSERT
+for their closing timers, one for their outbox rows, one UPDATE for the next runs.
+Occurrences are computed once per rule, time zone and instant, not per schedule, and the
+adopted purpose a card may name is read once per collaborative.
 
-The batch runs in a savepoint. If any of it fails (one broken schedule, say), the savepoint
-rolls back and each schedule is done again alone in a savepoint of its own, as
-`runs.catch_up` always did, so one broken schedule holds up no other. Exactly once still
-rests on the ticker's row locks and the unique occurrence key: an occurrence recorded since
-is seen by the existence query, and a clash the query could not see fails the batch, which
-then goes item by item. A crash mid-batch rolls the whole transaction back and the next
-tick claims the same schedules again.
+The batch runs in a savepoint (`timers.batched`). If any of it fails (one broken schedule,
+say), the savepoint rolls back and each schedule is done again alone in a savepoint of its
+own, as `runs.catch_up` always did, so one broken schedule holds up no other. Exactly once
+rests on the ticker's row locks and the unique occurrence key: an occurrence recorded
+already is skipped by the INSERT itself. A crash mid-batch rolls the whole transaction back
+and the next tick claims the same schedules again.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from dialogs.checkins import runs
@@ -31,7 +30,7 @@ from dialogs.commands.recurrence import Occurrence, next_occurrence
 from dialogs.core import effects, timers
 from dialogs.core.messages import checkin_key
 from dialogs.core.timers import TickReport
-from storage.database import insert_rows
+from storage.database import insert_new, insert_rows
 from storage.models import CheckinRun, CheckinSchedule, Collaborative, Timer
 
 
@@ -73,47 +72,48 @@ def _open_batch(
 ) -> None:
     following = _Memo()
     due: list[_Opening] = []
+    next_runs: dict[datetime, list[int]] = {}
     for schedule in schedules:
-        occurrences, schedule.next_run_at = runs.due_occurrences(schedule, now, following)
+        occurrences, next_run = runs.due_occurrences(schedule, now, following)
         due.extend(_Opening(schedule, occurrence) for occurrence in occurrences)
-    recorded = _recorded(session, due)
+        assert schedule.id is not None
+        next_runs.setdefault(next_run, []).append(schedule.id)
     openings: list[_Opening] = []
     for opening in due:
         schedule, occurrence = opening.schedule, opening.occurrence
         report.lags.append((now - occurrence.due_at).total_seconds())
         fate = runs.fate_of(schedule, occurrence, now, grace)
-        if fate != "open":
+        if fate == "open":
+            openings.append(opening)
+        else:
             # Rare (a skip date, a restart after downtime): recorded one at a time.
             runs.record_missed(session, now, schedule, occurrence.key, occurrence.due_at, fate)
             report.missed += fate == "missed"
-        elif (schedule.id, occurrence.key) not in recorded:
-            openings.append(opening)
     opened = _insert_runs(session, now, openings)
     _announce(session, now, opened)
     report.fired += len(opened)
-    session.flush()  # the next runs, if no query has flushed them yet: one executemany
+    _move_on(session, next_runs)
 
 
-def _recorded(session: Session, due: list[_Opening]) -> set[tuple[int | None, str]]:
-    """Which of these occurrences already have a run (opened, skipped or missed)."""
-    if not due:
-        return set()
-    wanted = {(opening.schedule.id, opening.occurrence.key) for opening in due}
-    rows = session.exec(
-        select(CheckinRun.schedule_id, CheckinRun.occurrence_key).where(
-            col(CheckinRun.schedule_id).in_({schedule_id for schedule_id, _ in wanted}),
-            col(CheckinRun.occurrence_key).in_({key for _, key in wanted}),
+def _move_on(session: Session, next_runs: dict[datetime, list[int]]) -> None:
+    """Set the next runs: one UPDATE per distinct moment (a batch due at one instant mostly
+    shares the next one). The loaded schedules keep their old value: the transaction ends
+    after the batch, and if the batch rolls back, the one-by-one path needs it."""
+    for next_run, ids in next_runs.items():
+        session.connection().execute(
+            update(CheckinSchedule)
+            .where(col(CheckinSchedule.id).in_(ids))
+            .values(next_run_at=next_run)
         )
-    ).all()
-    return wanted & {(schedule_id, key) for schedule_id, key in rows}
 
 
 def _insert_runs(
     session: Session, now: datetime, openings: list[_Opening]
 ) -> list[tuple[CheckinSchedule, CheckinRun]]:
-    """INSERT the new runs in one statement; return them (transient: never flushed again)."""
-    if not openings:
-        return []
+    """INSERT the new runs in one statement, skipping any occurrence recorded already (the
+    unique occurrence key decides, so exactly once holds whoever recorded it); return the
+    runs inserted (never flushed again: built without the ORM's bookkeeping)."""
+    schedules = {opening.schedule.id: opening.schedule for opening in openings}
     rows = [
         {
             "schedule_id": opening.schedule.id,
@@ -126,11 +126,17 @@ def _insert_runs(
         }
         for opening in openings
     ]
-    statement = insert(CheckinRun).returning(col(CheckinRun.id), sort_by_parameter_order=True)
-    ids = session.connection().execute(statement, rows).scalars().all()
+    inserted = insert_new(
+        session,
+        CheckinRun,
+        rows,
+        key=("schedule_id", "occurrence_key"),
+        returning=("id", "schedule_id", "occurrence_key"),
+    )
+    by_key = {(row["schedule_id"], row["occurrence_key"]): row for row in rows}
     return [
-        (opening.schedule, CheckinRun(id=run_id, **row))
-        for opening, run_id, row in zip(openings, ids, rows, strict=True)
+        (schedules[schedule_id], CheckinRun.model_construct(id=run_id, **by_key[schedule_id, key]))
+        for run_id, schedule_id, key in inserted
     ]
 
 
