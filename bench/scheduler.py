@@ -34,7 +34,7 @@ from bench.report import (
     machine,
     write_section,
 )
-from dialogs.ticker import BATCH
+from dialogs.ticker import SCHEDULE_BATCH
 from storage import migrate
 from storage.database import Database
 from storage.models import CheckinRun
@@ -175,19 +175,23 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=BENCHMARKS)
     args = parser.parse_args()
     load = os.getloadavg()
-    bare = {n: raw(args.schedules, n) for n in (1, BATCH)}
+    bare = {n: raw(args.schedules, n) for n in (1, SCHEDULE_BATCH)}
     with tempfile.TemporaryDirectory() as folder:
         results = {n: served(n, args.schedules, Path(folder)) for n in (1, 2)}
     rows = [
         row("raw `SKIP LOCKED` loop, 1 row/transaction", bare[1], bare[1]),
-        row(f"raw `SKIP LOCKED` loop, {BATCH} rows/transaction", bare[BATCH], bare[1]),
+        row(
+            f"raw `SKIP LOCKED` loop, {SCHEDULE_BATCH} rows/transaction",
+            bare[SCHEDULE_BATCH],
+            bare[1],
+        ),
         *(row(f"{n} × `concord serve`", r, bare[1]) for n, r in results.items()),
     ]
     body = "\n".join(
         [
             f"{args.schedules:,} daily check-ins all due at one instant, claimed by "
             "`concord serve` processes sharing one PostgreSQL. The ticker claims "
-            f"{BATCH} schedules per transaction and opens them together: the runs, their "
+            f"{SCHEDULE_BATCH} schedules per transaction and opens them together: the runs, their "
             "outbox rows, their closing timers and the next runs are written with one bulk "
             "statement each. Lag is due → claimed; the tick runs every second, so about "
             "0.5 s of it is waiting for the tick. Baseline, same rows, same run: a bare "

@@ -22,7 +22,8 @@ from tests.support.due_work import plant
 from tests.support.fakes import FakeClock
 
 MONDAY_9 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
-SCHEDULES = 250  # three batches of 100
+SCHEDULES = 250
+BATCH = 100  # three batches
 
 
 class Crash(BaseException):
@@ -47,7 +48,7 @@ def count(database: Database, table: type) -> int:
 
 
 def test_every_check_in_due_at_once_opens_once_with_its_message_and_window(due):
-    report = Ticker(due, FakeClock(MONDAY_9 + timedelta(seconds=1))).tick()
+    report = Ticker(due, FakeClock(MONDAY_9 + timedelta(seconds=1)), schedule_batch=BATCH).tick()
 
     assert report.fired == SCHEDULES and len(report.lags) == SCHEDULES
     assert set(opened(due).values()) == {1} and len(opened(due)) == SCHEDULES
@@ -78,7 +79,7 @@ def test_a_crash_mid_batch_loses_nothing_and_the_next_tick_opens_the_rest_once(d
         return post_many(*args, **kwargs)
 
     monkeypatch.setattr(batch.effects, "post_many", crash_in_the_second_batch)
-    ticker = Ticker(due, FakeClock(MONDAY_9 + timedelta(seconds=1)))
+    ticker = Ticker(due, FakeClock(MONDAY_9 + timedelta(seconds=1)), schedule_batch=BATCH)
     with pytest.raises(Crash):
         ticker.tick()
     # The first batch committed; the second rolled back whole: no run without its message.
@@ -96,7 +97,7 @@ def test_one_broken_schedule_fails_alone_and_the_rest_of_its_batch_opens(due, ca
         broken.questions = [{"kind": "scale"}]  # no text: its card cannot be drawn
         broken_id = broken.id
 
-    report = Ticker(due, FakeClock(MONDAY_9 + timedelta(seconds=1))).tick()
+    report = Ticker(due, FakeClock(MONDAY_9 + timedelta(seconds=1)), schedule_batch=BATCH).tick()
 
     assert report.fired == SCHEDULES - 1
     assert broken_id not in {schedule_id for schedule_id, _ in opened(due)}
@@ -122,7 +123,7 @@ def test_two_tickers_racing_on_postgresql_open_each_check_in_once(postgres):
     fired: list[int] = []
 
     def tick() -> None:
-        ticker = Ticker(postgres, clock)
+        ticker = Ticker(postgres, clock, schedule_batch=BATCH)
         start.wait()
         fired.append(ticker.tick().fired)
 
