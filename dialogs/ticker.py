@@ -1,14 +1,17 @@
 """What happens when time passes: due timers fire and check-ins open, each exactly once.
 
 Every process calls `Ticker.tick()` often (bot/scheduler.py runs it from an
-APScheduler interval job). Due work is claimed inside one transaction, with
+APScheduler interval job). Due work is claimed in batches, one transaction each, with
 `FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLite's `BEGIN IMMEDIATE` serialises
 writers): the occurrence is recorded under its unique key, its messages are
 written to the outbox and the next run is set before the transaction commits.
-So each occurrence happens once, however many processes tick and restart.
+So each occurrence happens once, however many processes tick and restart, and a
+process that dies mid-batch loses nothing: the batch rolls back and is claimed again.
+A batch is done together in one savepoint and, if anything in it fails, again one item
+at a time (`timers.batched`).
 
 The ticker only claims: what a claimed check-in schedule's occurrences become (opened,
-skipped, missed, caught up) is decided in `dialogs.checkins.runs`.
+skipped, missed, caught up) is decided in `dialogs.checkins` (`batch`, `runs`).
 """
 
 from __future__ import annotations

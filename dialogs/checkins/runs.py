@@ -1,8 +1,10 @@
 """Check-in runs: a run opens once per occurrence, is shown in every channel, and closes.
 
-The ticker claims due schedules and hands each to `catch_up`, which decides what every
-occurrence due by now becomes: skipped (a skip date), missed (later than the grace window,
-e.g. while Concord was down) or opened. A run is opened at most once per occurrence (the
+The ticker claims due schedules in batches and opens them together (`checkins.batch`); a
+batch that fails is done again one schedule at a time by `catch_up`. Both ask the same
+questions here: which occurrences are due by now (`due_occurrences`) and what each becomes
+(`fate_of`): skipped (a skip date), missed (later than the grace window, e.g. while Concord
+was down) or opened. A run is opened at most once per occurrence (the
 existence check here and the database's unique occurrence key), in the same transaction that
 advances the schedule. `close_run` is the timer handler that ends a run's window and posts
 its summary. The answer scale and the run's message key live here because the message and
