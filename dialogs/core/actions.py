@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from enum import StrEnum
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any, ClassVar, get_type_hints
 
 from dialogs.core.poll_types import NEEDS_REASON, STANCES
@@ -117,7 +117,7 @@ class Action:
         return int(self._values()[0])
 
     def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in _field_names(type(self)))
+        return tuple(getattr(self, field.name) for field in fields(self))
 
     @classmethod
     def decode(cls, text: str) -> Action | None:
@@ -386,12 +386,6 @@ def is_vote(text: str) -> bool:
 def opens_form(text: str) -> bool:
     """Does a button carrying `text` open a form (so a platform may open it as a dialog)?"""
     return isinstance(parse(text), RequestForm | ReasonForm | RequestPoll)
-
-
-@cache
-def _field_names(kind: type[Action]) -> tuple[str, ...]:
-    """Looked up once per kind: a check-in card alone encodes eleven buttons."""
-    return tuple(field.name for field in fields(kind))
 
 
 def _types(kind: type[Action]) -> tuple[Callable[[str], Any], ...]:
