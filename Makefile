@@ -74,6 +74,7 @@ bench: $(INSTALLED)
 	$(BIN)/python -m bench.grouping
 	$(BIN)/python -m bench.dispatcher
 	$(BIN)/python -m bench.scheduler
+	$(BIN)/python -m bench.scheduled_polls
 	$(BIN)/python -m bench.slack_votes
 	$(BIN)/python -m bench.teams_votes
 

@@ -2,11 +2,14 @@
 
 Every process calls `Ticker.tick()` often (bot/scheduler.py runs it from an
 APScheduler interval job). Due work (timers, check-in schedules, poll series) is claimed
-inside one transaction, with
+in batches, one transaction each, with
 `FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLite's `BEGIN IMMEDIATE` serialises
 writers): the occurrence is recorded under its unique key, its messages are
 written to the outbox and the next run is set before the transaction commits.
-So each occurrence happens once, however many processes tick and restart.
+So each occurrence happens once, however many processes tick and restart, and a
+process that dies mid-batch loses nothing: the batch rolls back and is claimed again.
+A batch is done together in one savepoint and, if anything in it fails, again one item
+at a time (`timers.batched`).
 
 Then each person's digest (`dialogs.collaborative.digests`): people not yet enrolled get
 their first digest time, and the digests due are claimed the same way, written to the
@@ -14,9 +17,9 @@ outbox (`dialogs.home.digest_card`) and moved on to the next, in one transaction
 
 The ticker only claims: what a claimed schedule's occurrences become (opened, skipped,
 missed, caught up) is decided in `dialogs.commands.occurrences`, with what each kind does
-in `dialogs.checkins.runs` and `dialogs.polls.series`, or for a check-in that prompts each
-member at their own time, in `dialogs.checkins.own_time` (which also sends those private
-prompts as they come due).
+in `dialogs.checkins` (`batch`, `runs`, and `own_time` for a check-in that prompts each
+member at their own time, which also sends those private prompts as they come due) and
+`dialogs.polls.series`.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from dialogs.checkins import own_time, runs
+from dialogs.checkins import batch, own_time, runs
 from dialogs.collaborative import digests
 from dialogs.collaborative.people import linked_identities
 from dialogs.commands.when import describe
@@ -47,15 +50,19 @@ from storage.models import CheckinSchedule, Collaborative, PersonSetting, PollSe
 
 # A schedule the ticker claims: a check-in schedule or a poll series (the same columns).
 Recurring = CheckinSchedule | PollSeries
-CatchUp = Callable[[Session, datetime, Any, TickReport, timedelta], None]
-# Each kind of recurring schedule, and what does its due occurrences.
-_RECURRING: tuple[tuple[type[Recurring], CatchUp], ...] = (
-    (CheckinSchedule, own_time.catch_up_any),
-    (PollSeries, series.catch_up),
+OpenDue = Callable[[Session, datetime, list[Any], TickReport, timedelta], None]
+# Each kind of recurring schedule, and what does a claimed batch of them.
+_RECURRING: tuple[tuple[type[Recurring], OpenDue], ...] = (
+    (CheckinSchedule, batch.open_due),
+    (PollSeries, series.open_due),
 )
 
 DEFAULT_GRACE = timers.GRACE
-BATCH = 100
+BATCH = 100  # due timers per transaction: each runs its own handler
+# Due schedules per transaction; check-ins open together in a few bulk statements, so a
+# larger batch spreads each transaction's fixed cost (claim, savepoint, commit) over more
+# occurrences (docs/benchmarks.md, "Scheduler claims").
+SCHEDULE_BATCH = 500
 
 _HANDLERS: dict[str, Callable[[Session, datetime, Timer], None]] = {
     timers.POLL_OPEN: scheduling.open_when_due,
@@ -87,19 +94,21 @@ class Ticker:
         *,
         grace: timedelta = DEFAULT_GRACE,
         batch: int = BATCH,
+        schedule_batch: int = SCHEDULE_BATCH,
     ) -> None:
         self.database = database
         self.clock = clock
         self.grace = grace
         self.batch = batch
+        self.schedule_batch = schedule_batch
 
     def tick(self) -> TickReport:
         """Claim and do everything due now; return what happened."""
         report = TickReport()
         while self.database.run(lambda session: self._timers(session, report)):
             pass
-        for model, catch_up in _RECURRING:
-            while self.database.run(partial(self._schedules, report, model, catch_up)):
+        for model, open_due in _RECURRING:
+            while self.database.run(partial(self._schedules, report, model, open_due)):
                 pass
         while self.database.run(lambda session: digests.enrol(session, self.clock(), self.batch)):
             pass
@@ -115,22 +124,37 @@ class Ticker:
         now = self.clock()
         reactions.install(session, REACTIONS)
         due = timers.claim_due(session, now, self.batch)
-        for timer in due:
-            report.lags.append((now - timer.due_at).total_seconds())
-            if now - timer.due_at > self.grace and timer.kind not in _ALWAYS_RUN:
-                timer.status = "missed"
-                report.missed += 1
-                _tell_coordinators_missed(session, now, timer)
-            elif isolated(session, f"timer {timer.id}", _HANDLERS[timer.kind], session, now, timer):
-                timer.status = "done"
-                report.fired += 1
-            else:
-                timer.status = "failed"
-            timer.done_at = now
+
+        def together(done: TickReport) -> None:
+            for timer in due:
+                self._fire(session, now, timer, done)
+
+        def one_by_one(report: TickReport) -> None:
+            for timer in due:
+                if not isolated(
+                    session, f"timer {timer.id}", self._fire, session, now, timer, report
+                ):
+                    timer.status, timer.done_at = "failed", now
+
+        if due:
+            timers.batched(session, "timers", together, one_by_one, report)
         return len(due)
 
+    def _fire(self, session: Session, now: datetime, timer: Timer, report: TickReport) -> None:
+        """Run one due timer's handler, or record it missed; a failing handler raises."""
+        report.lags.append((now - timer.due_at).total_seconds())
+        if now - timer.due_at > self.grace and timer.kind not in _ALWAYS_RUN:
+            timer.status = "missed"
+            report.missed += 1
+            _tell_coordinators_missed(session, now, timer)
+        else:
+            _HANDLERS[timer.kind](session, now, timer)
+            timer.status = "done"
+            report.fired += 1
+        timer.done_at = now
+
     def _schedules(
-        self, report: TickReport, model: type[Recurring], catch_up: CatchUp, session: Session
+        self, report: TickReport, model: type[Recurring], open_due: OpenDue, session: Session
     ) -> int:
         """Claim a batch of due schedules of one kind and do their occurrences."""
         now = self.clock()
@@ -138,17 +162,10 @@ class Ticker:
             select(model)
             .where(model.status == "active", model.next_run_at <= now)
             .order_by(model.next_run_at, model.id)
-            .limit(self.batch)
+            .limit(self.schedule_batch)
             .with_for_update(skip_locked=True)
         ).all()
-        # Hold the collaboratives while the batch runs: the session's identity map keeps
-        # objects only while something references them, and every run needs its own.
-        held = session.exec(
-            select(Collaborative).where(Collaborative.id.in_({s.collaborative_id for s in due}))
-        ).all()  # type: ignore[attr-defined]
-        for schedule in due:
-            catch_up(session, now, schedule, report, self.grace)
-        del held
+        open_due(session, now, list(due), report, self.grace)
         return len(due)
 
     def _digests(self, session: Session) -> int:

@@ -123,6 +123,28 @@ def insert_rows(
         session.connection().execute(statement, same)
 
 
+def insert_new(
+    session: Session,
+    table: type[SQLModel],
+    rows: list[dict[str, Any]],
+    key: tuple[str, ...],
+    returning: tuple[str, ...],
+) -> list[tuple[Any, ...]]:
+    """INSERT `rows` in one statement, skipping any whose `key` (a unique constraint's
+    columns) is taken already; return the `returning` columns of the rows inserted. Every
+    row must give the same columns."""
+    if not rows:
+        return []
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    columns = table.__table__.c  # type: ignore[attr-defined]
+    statement = (
+        dialect.insert(table)
+        .on_conflict_do_nothing(index_elements=[columns[name] for name in key])
+        .returning(*(columns[name] for name in returning))
+    )
+    return [tuple(row) for row in session.connection().execute(statement, rows)]
+
+
 @cache
 def _insert_statement(table: type[SQLModel], dialect: str, unless_present: bool) -> Executable:
     """One statement object per kind of insert, so SQLAlchemy compiles it once."""

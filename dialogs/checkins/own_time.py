@@ -88,15 +88,6 @@ def catch_up(
     schedule.next_run_at = next_occurrence(schedule.rule, EARLIEST, now).due_at
 
 
-def catch_up_any(
-    session: Session, now: datetime, schedule: CheckinSchedule, report: TickReport, grace: timedelta
-) -> None:
-    """A claimed check-in schedule's due occurrences: shared in the channels (`runs`), or
-    prompted to each member at their own time (here)."""
-    work = catch_up if schedule.each_in_own_timezone else runs.catch_up
-    work(session, now, schedule, report, grace)
-
-
 def _existing(schedule: CheckinSchedule, now: datetime) -> Iterator[Occurrence]:
     """The schedule's occurrences not yet opened that exist somewhere by `now`, in order."""
     occurrence = pending(schedule)

@@ -1,9 +1,10 @@
 """Check-in runs: a run opens once per occurrence, is shown in every channel, and closes.
 
-The ticker claims due schedules and hands each to `catch_up`, which has what every
-occurrence due by now becomes decided (`dialogs.commands.occurrences`, shared with recurring
-polls): skipped (a skip date), missed (later than the grace window, e.g. while Concord was
-down) or opened. A run is opened at most once per occurrence (the
+The ticker claims due schedules in batches and opens them together (`checkins.batch`); a
+batch that fails is done again one schedule at a time by `catch_up`. Both ask
+`dialogs.commands.occurrences` (shared with recurring polls) which occurrences are due by
+now and what each becomes: skipped (a skip date), missed (later than the grace window, e.g.
+while Concord was down) or opened. A run is opened at most once per occurrence (the
 existence check here and the database's unique occurrence key), in the same transaction that
 advances the schedule. `close_run` is the timer handler that ends a run's window and posts
 its summary. The answer scale and the run's message key live here because the message and
@@ -98,8 +99,23 @@ def record_missed(
 def render_run(session: Session, run: CheckinRun, answered: int | None = None) -> Card:
     """The check-in message; `answered` is counted unless the caller knows it (a new run: 0)."""
     schedule = session.get(CheckinSchedule, run.schedule_id)
-    assert schedule is not None and run.closes_at is not None
+    assert schedule is not None
     answered = respondents(session, run) if answered is None else answered
+    return run_card(schedule, run, answered, purpose_of(session, schedule))
+
+
+def purpose_of(session: Session, schedule: CheckinSchedule) -> str | None:
+    """The adopted purpose, if the schedule's questions ask about it (so the card names it)."""
+    if not any("purpose" in q["text"].lower() for q in schedule.questions):
+        return None
+    return rounds.adopted_purpose(session, schedule.collaborative_id)
+
+
+def run_card(
+    schedule: CheckinSchedule, run: CheckinRun, answered: int, purpose: str | None
+) -> Card:
+    """The check-in message from what it shows, with no queries: a batch renders many."""
+    assert run.closes_at is not None
     is_open = run.status == "open"
     blocks: list[Any] = [
         Heading(text=f"Check-in #{schedule.number}"),
@@ -112,8 +128,7 @@ def render_run(session: Session, run: CheckinRun, answered: int | None = None) -
             + f"{answered} answered · summaries show no names"
         ),
     ]
-    purpose = rounds.adopted_purpose(session, schedule.collaborative_id)
-    if purpose and any("purpose" in q["text"].lower() for q in schedule.questions):
+    if purpose:
         # The questions ask about "our shared purpose": say which, in its agreed words.
         blocks.append(Context(text=f"Our shared purpose: “{purpose}”"))
     for index, question in enumerate(schedule.questions):
@@ -180,7 +195,12 @@ def catch_up(
     outcomes = occurrences.Outcomes(
         open=lambda o: open_run(session, now, schedule, o.key, o.due_at) is not None,
         not_run=not_run,
-        skipped=lambda o: o.local_date.isoformat() in schedule.skip_dates,
+        skipped=lambda o: skipped(schedule, o),
     )
     what = f"check-in schedule {schedule.id}"
     occurrences.catch_up(session, now, schedule, report, grace, what, outcomes)
+
+
+def skipped(schedule: CheckinSchedule, occurrence: Occurrence) -> bool:
+    """Whether a coordinator skipped this occurrence (`checkin skip DATE`)."""
+    return occurrence.local_date.isoformat() in schedule.skip_dates

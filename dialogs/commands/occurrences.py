@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from sqlmodel import Session
 
@@ -22,6 +22,10 @@ from dialogs.commands.when import moment
 from dialogs.core.timers import TickReport, isolated
 
 MAX_CATCH_UP = 50
+_INSTANT = timedelta(seconds=1)
+Fate = Literal["skipped", "missed", "open"]
+# `next_occurrence`, or a memo of it when a batch asks the same of many schedules.
+Following = Callable[[dict[str, Any], str, datetime], Occurrence]
 
 
 class Recurring(Protocol):
@@ -80,22 +84,39 @@ def _catch_up(
     outcomes: Outcomes,
 ) -> None:
     """Do every occurrence due by now (late ones within the grace window), then move on."""
-    assert schedule.next_run_at is not None
-    # Recomputed from the instant, so the occurrence's key is the rule's.
-    at = schedule.next_run_at - timedelta(seconds=1)
-    occurrence = next_occurrence(schedule.rule, schedule.timezone, at)
-    for _ in range(MAX_CATCH_UP):
-        if occurrence.due_at > now:
-            break
+    due, next_run = due_occurrences(schedule, now)
+    for occurrence in due:
         report.lags.append((now - occurrence.due_at).total_seconds())
-        if outcomes.skipped(occurrence):
-            outcomes.not_run(occurrence, "skipped")
-        elif now - occurrence.due_at > grace:
-            outcomes.not_run(occurrence, "missed")
-            report.missed += 1
+        fate = fate_of(occurrence, now, grace, outcomes.skipped(occurrence))
+        if fate != "open":
+            outcomes.not_run(occurrence, fate)
+            report.missed += fate == "missed"
         elif outcomes.open(occurrence):
             report.fired += 1
-        occurrence = next_occurrence(schedule.rule, schedule.timezone, occurrence.due_at)
-    else:
-        occurrence = next_occurrence(schedule.rule, schedule.timezone, now)
-    schedule.next_run_at = occurrence.due_at
+    schedule.next_run_at = next_run
+
+
+def due_occurrences(
+    schedule: Recurring, now: datetime, following: Following = next_occurrence
+) -> tuple[list[Occurrence], datetime]:
+    """The schedule's occurrences due by now (at most MAX_CATCH_UP of them: a schedule down
+    for longer jumps ahead) and when it is next due."""
+    assert schedule.next_run_at is not None
+    # The occurrence whose instant is next_run_at, recomputed so its key is the rule's.
+    occurrence = following(schedule.rule, schedule.timezone, schedule.next_run_at - _INSTANT)
+    due: list[Occurrence] = []
+    for _ in range(MAX_CATCH_UP):
+        if occurrence.due_at > now:
+            return due, occurrence.due_at
+        due.append(occurrence)
+        occurrence = following(schedule.rule, schedule.timezone, occurrence.due_at)
+    return due, following(schedule.rule, schedule.timezone, now).due_at
+
+
+def fate_of(occurrence: Occurrence, now: datetime, grace: timedelta, skipped: bool) -> Fate:
+    """Skipped (on purpose), missed (later than the grace window) or to open."""
+    if skipped:
+        return "skipped"
+    if now - occurrence.due_at > grace:
+        return "missed"
+    return "open"

@@ -7,7 +7,9 @@ platform's rate limits.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
@@ -27,7 +29,7 @@ from dialogs.core.cards import (
 )
 from dialogs.core.clock import is_time_zone
 from dialogs.core.events import Actor, Place
-from storage.database import insert_row
+from storage.database import insert_rows
 from storage.models import Channel, Collaborative, Identity, Member, Outbox, PersonSetting
 
 
@@ -69,17 +71,22 @@ def emit(
     collaborative: Collaborative | None,
     effect: Post | Update | Notify,
 ) -> None:
-    insert_row(
-        session,
-        Outbox(
-            collaborative_id=collaborative.id if collaborative else None,
-            lane=lane_of(effect),
-            message_key=effect.key if isinstance(effect, Post | Update) else None,
-            effect=effect.model_dump(mode="json"),
-            created_at=now,
-            available_at=now,
-        ),
-    )
+    insert_rows(session, Outbox, [_outbox_row(now, collaborative, effect)])
+
+
+def _outbox_row(
+    now: datetime, collaborative: Collaborative | None, effect: Post | Update | Notify
+) -> dict[str, Any]:
+    return {
+        "collaborative_id": collaborative.id if collaborative else None,
+        "lane": lane_of(effect),
+        "message_key": effect.key if isinstance(effect, Post | Update) else None,
+        "effect": effect.model_dump(mode="json"),
+        "status": "pending",
+        "attempts": 0,
+        "created_at": now,
+        "available_at": now,
+    }
 
 
 def post_everywhere(
@@ -92,12 +99,26 @@ def post_everywhere(
     pin: bool = False,
 ) -> int:
     """Post `card` in every channel of the collaborative; return how many."""
-    places = channels_of(session, collaborative)
-    card = card.model_copy(update={"key": key}) if key else card
-    for place in places:
-        post = Post(place=PlaceModel.of(place), card=card, key=key, pin=pin)
-        emit(session, now, collaborative, post)
-    return len(places)
+    return post_many(session, now, [(collaborative, card, key)], pin=pin)
+
+
+def post_many(
+    session: Session,
+    now: datetime,
+    posts: Iterable[tuple[Collaborative, Card, str | None]],
+    *,
+    pin: bool = False,
+) -> int:
+    """`post_everywhere` for many cards, written in one statement (a tick opening a batch of
+    check-ins posts hundreds); return how many posts."""
+    rows = []
+    for collaborative, card, key in posts:
+        keyed = card.model_copy(update={"key": key}) if key else card
+        for place in channels_of(session, collaborative):
+            post = Post(place=PlaceModel.of(place), card=keyed, key=key, pin=pin)
+            rows.append(_outbox_row(now, collaborative, post))
+    insert_rows(session, Outbox, rows)
+    return len(rows)
 
 
 def update_everywhere(

@@ -91,6 +91,32 @@ class TickReport:
     missed: int = 0
     lags: list[float] = field(default_factory=list)  # seconds from due to claimed
 
+    def add(self, other: TickReport) -> None:
+        self.fired += other.fired
+        self.missed += other.missed
+        self.lags.extend(other.lags)
+
+
+def batched(
+    session: Session,
+    what: str,
+    together: Callable[[TickReport], None],
+    one_by_one: Callable[[TickReport], None],
+    report: TickReport,
+) -> None:
+    """Do a claimed batch `together` in one savepoint (few round trips, bulk statements);
+    if anything in it fails, roll the batch back and do it `one_by_one`, each item in a
+    savepoint of its own (`isolated`), so one broken item holds up no other."""
+    done = TickReport()
+    try:
+        with session.begin_nested():
+            together(done)
+    except Exception:
+        log.exception(f"a batch of {what} failed; doing each alone")
+        one_by_one(report)
+        return
+    report.add(done)
+
 
 def isolated(session: Session, what: str, work: Callable[..., None], *args: object) -> bool:
     """Run one item of a batch in a savepoint: a failure is logged and rolled back alone."""

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from dialogs.commands import occurrences
 from dialogs.commands.occurrences import next_or_status
@@ -196,6 +196,20 @@ def stop(turn: Turn, command: Command) -> None:
 
 
 # What the ticker does with a claimed series
+
+
+def open_due(
+    session: Session, now: datetime, due: list[PollSeries], report: TickReport, grace: timedelta
+) -> None:
+    """Post the due occurrences of a batch of claimed series, each in a savepoint of its own.
+
+    The collaboratives are held while the batch runs: the session's identity map keeps
+    objects only while something references them, and every posting needs its own."""
+    ids = {s.collaborative_id for s in due}
+    held = session.exec(select(Collaborative).where(col(Collaborative.id).in_(ids))).all()
+    for series in due:
+        catch_up(session, now, series, report, grace)
+    del held
 
 
 def catch_up(
