@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from dialogs.checkins.summary import respondents, summary_card
+from dialogs.checkins.summary import respondents, summary_card, turnout_blocks
 from dialogs.commands.recurrence import Occurrence, next_occurrence
 from dialogs.commands.when import describe
 from dialogs.core import effects, timers
@@ -111,6 +111,7 @@ def render_run(session: Session, run: CheckinRun, answered: int | None = None) -
             )
             + f"{answered} answered · summaries show no names"
         ),
+        *turnout_blocks(session, run, schedule),
     ]
     purpose = rounds.adopted_purpose(session, schedule.collaborative_id)
     if purpose and any("purpose" in q["text"].lower() for q in schedule.questions):

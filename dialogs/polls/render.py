@@ -29,7 +29,7 @@ from dialogs.core.cards import (
 )
 from dialogs.core.charts import alt_text
 from dialogs.core.poll_types import NEEDS_REASON, POLL_TYPES, STANCE_LABELS, STANCES
-from dialogs.polls import agreement_text, deciding, objections
+from dialogs.polls import agreement_text, deciding, objections, turnout
 from dialogs.polls.chart_data import result_chart
 from dialogs.polls.confirm import anonymous_vote
 from dialogs.polls.results import (
@@ -98,6 +98,8 @@ def poll_message(
         blocks.append(
             Context(text=f"{count} {'person has' if count == 1 else 'people have'} voted")
         )
+    if turnout_line := turnout.turnout_block(session, poll):
+        blocks.append(turnout_line)
     if missing := missing_for_quorum(session, poll):
         blocks.append(
             Text(

@@ -15,6 +15,7 @@ from dialogs.polls import (
     reminders,
     start,
     voting,
+    waiting,
 )
 from dialogs.polls.reviews import command, outcomes
 
@@ -25,6 +26,7 @@ COMMANDS: dict[str, CommandHandler] = {
     "poll.results": lifecycle.results,
     "poll.export": lifecycle.export,
     "poll.remind": reminders.remind,
+    "poll.waiting": waiting.waiting,
     "poll.edit": editing.edit,
     "poll.extend": extending.extend,
     "poll.reopen": editing.reopen,
