@@ -117,7 +117,7 @@ def turnout(session: Session, collaborative_id: int, took_part: Any) -> list[Tur
         .select_from(Member)
         .join(Organisation, col(Organisation.id) == col(Member.organisation_id), isouter=True)
         .where(Member.collaborative_id == collaborative_id, Member.role != "observer")
-        .group_by(Organisation.id, Organisation.name)
+        .group_by(col(Organisation.id), col(Organisation.name))
     ).all()
     named = sorted((name, int(took or 0), could) for name, could, took in rows if name)
     apart = [

@@ -13,7 +13,7 @@ from itertools import groupby
 from sqlmodel import Session, col, select
 
 from dialogs.commands.syntax import Command
-from dialogs.core.cards import Card, Context, Heading, Text
+from dialogs.core.cards import Block, Card, Context, Heading, Text
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls.lifecycle import poll_by_number
 from storage.models import Member, Organisation, Participation, Poll
@@ -43,7 +43,7 @@ def waiting(turn: Turn, command: Command) -> None:
         turn.say(heading, "Everyone who may vote has voted.")
         return
     people = sum(len(names) for _, names in groups)
-    blocks: list[Text | Context | Heading] = [
+    blocks: list[Block] = [
         Heading(text=heading),
         Context(
             text=f"{people} {'person' if people == 1 else 'people'} · only you can see this "
