@@ -97,12 +97,14 @@ def test_answers_update_the_count_and_the_summary_names_nobody(chat, ticker, clo
     ticker.tick()
     chat.deliver()
     card = chat.last_message(NORTH)
+    assert "Turnout: Riverside fewer than 3 of 3" in text_of(card)  # not "none": no one dated
     assert "Thanks — you answered 4" in chat.clicks(BEN, NORTH, scale_action(card, 0, 4))
     chat.clicks(CARYS, SOUTH, scale_action(card, 0, 2))
     chat.clicks(CARYS, SOUTH, scale_action(card, 0, 3))  # a change of mind replaces the answer
     form = chat.engine.handle(ActionInvoked(DEE, NORTH, buttons(card)["Answer privately"]))[0].form
     chat.submits(DEE, NORTH, form.action, {"q0": "5", "q2": "Share the <b>waiting list</b> data"})
     assert "3 answered" in text_of(chat.last_message(SOUTH))
+    assert "Turnout: Riverside 3 of 3" in text_of(chat.last_message(SOUTH))
     clock.advance(hours=24)
     ticker.tick()
     chat.deliver()
