@@ -26,6 +26,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from dialogs.checkins import own_time, runs
+from dialogs.checkins.summary import turnout_blocks
 from dialogs.commands import occurrences
 from dialogs.commands.recurrence import Occurrence, next_occurrence
 from dialogs.core import effects, timers
@@ -153,14 +154,20 @@ def _announce(
     if not opened:
         return
     collaboratives = _collaboratives(session, {s.collaborative_id for s, _ in opened})
-    purposes: dict[int, str | None] = {}
+    purposes: dict[tuple[int, bool], str | None] = {}
+    # A new run has no answers yet, so its turnout line is its collaborative's.
+    turnouts: dict[int, list[Any]] = {}
     timer_rows: list[dict[str, Any]] = []
     posts: list[tuple[Collaborative, Any, str]] = []
     for schedule, run in opened:
         assert run.id is not None and run.closes_at is not None
-        if schedule.collaborative_id not in purposes:
-            purposes[schedule.collaborative_id] = runs.purpose_of(session, schedule)
-        card = runs.run_card(schedule, run, 0, purposes[schedule.collaborative_id])
+        asks = (schedule.collaborative_id, runs.asks_about_purpose(schedule))
+        if asks not in purposes:
+            purposes[asks] = runs.purpose_of(session, schedule)
+        if schedule.collaborative_id not in turnouts:
+            turnouts[schedule.collaborative_id] = turnout_blocks(session, run, schedule)
+        shown = runs.Shown(0, purposes[asks], turnouts[schedule.collaborative_id])
+        card = runs.run_card(schedule, run, shown)
         posts.append((collaboratives[schedule.collaborative_id], card, checkin_key(run)))
         timer_rows.append(
             {

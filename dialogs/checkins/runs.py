@@ -14,12 +14,13 @@ the answers both use them.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, select
 
-from dialogs.checkins.summary import respondents, summary_card
+from dialogs.checkins.summary import respondents, summary_card, turnout_blocks
 from dialogs.commands import occurrences
 from dialogs.commands.recurrence import Occurrence
 from dialogs.commands.when import describe, moment
@@ -101,19 +102,33 @@ def render_run(session: Session, run: CheckinRun, answered: int | None = None) -
     schedule = session.get(CheckinSchedule, run.schedule_id)
     assert schedule is not None
     answered = respondents(session, run) if answered is None else answered
-    return run_card(schedule, run, answered, purpose_of(session, schedule))
+    shown = Shown(answered, purpose_of(session, schedule), turnout_blocks(session, run, schedule))
+    return run_card(schedule, run, shown)
+
+
+def asks_about_purpose(schedule: CheckinSchedule) -> bool:
+    """Whether the schedule's questions ask about "our shared purpose"."""
+    return any("purpose" in q["text"].lower() for q in schedule.questions)
 
 
 def purpose_of(session: Session, schedule: CheckinSchedule) -> str | None:
     """The adopted purpose, if the schedule's questions ask about it (so the card names it)."""
-    if not any("purpose" in q["text"].lower() for q in schedule.questions):
+    if not asks_about_purpose(schedule):
         return None
     return rounds.adopted_purpose(session, schedule.collaborative_id)
 
 
-def run_card(
-    schedule: CheckinSchedule, run: CheckinRun, answered: int, purpose: str | None
-) -> Card:
+@dataclass(frozen=True)
+class Shown:
+    """What a check-in message shows beyond its schedule and run: how many answered, the
+    adopted purpose its questions ask about, and the turnout line."""
+
+    answered: int
+    purpose: str | None
+    turnout: list[Context]
+
+
+def run_card(schedule: CheckinSchedule, run: CheckinRun, shown: Shown) -> Card:
     """The check-in message from what it shows, with no queries: a batch renders many."""
     assert run.closes_at is not None
     is_open = run.status == "open"
@@ -125,10 +140,11 @@ def run_card(
                 if is_open
                 else "Closed · "
             )
-            + f"{answered} answered · summaries show no names"
+            + f"{shown.answered} answered · summaries show no names"
         ),
+        *shown.turnout,
     ]
-    if purpose:
+    if purpose := shown.purpose:
         # The questions ask about "our shared purpose": say which, in its agreed words.
         blocks.append(Context(text=f"Our shared purpose: “{purpose}”"))
     for index, question in enumerate(schedule.questions):

@@ -1,9 +1,9 @@
 """A closed check-in, read back: averages, the summary card and the trend chart's data.
 
-When a run's window closes (`runs.close_run`), the summary is posted: participation by
-organisation (only groups of three or more are counted), averages with the change since the
-last check-in, text answers without names, and a trend chart whose data `trend` gives
-`bot/charts.py`. Everything here only reads answers; nothing here writes.
+When a run's window closes (`runs.close_run`), the summary is posted: turnout by
+organisation (`turnout_blocks`: counts under three are never given), averages with the
+change since the last check-in, text answers without names, and a trend chart whose data
+`trend` gives `bot/charts.py`. Everything here only reads answers; nothing here writes.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from dialogs.collaborative import participation
 from dialogs.commands.when import describe
-from dialogs.core.cards import Card, Context, Divider, FieldItem, Fields, Heading, Image, Text
+from dialogs.core.cards import Card, Context, Divider, Heading, Image, Text
 from dialogs.core.charts import TrendChart, alt_text
 from storage.models import CheckinAnswer, CheckinRun, CheckinSchedule
 
@@ -58,7 +58,7 @@ def summary_card(session: Session, run: CheckinRun, schedule: CheckinSchedule) -
         Context(
             text=f"{respondents(session, run)} answered · {describe(run.due_at, schedule.timezone)}"
         ),
-        Fields(items=_participation(session, run, schedule)),
+        *turnout_blocks(session, run, schedule),
         Divider(),
     ]
     for index, question in enumerate(schedule.questions):
@@ -97,14 +97,13 @@ def _average_line(now: float | None, before: float | None) -> str:
     return f"Average {now:.1f} of 5 — {trend} since the last check-in ({before:.1f})."
 
 
-def _participation(session: Session, run: CheckinRun, schedule: CheckinSchedule) -> list[FieldItem]:
-    """Who answered, by organisation; a group under three shows no count (it could name people)."""
-    rows = session.exec(
-        select(CheckinAnswer.organisation_id, func.count(func.distinct(CheckinAnswer.member_id)))
-        .where(CheckinAnswer.run_id == run.id)
-        .group_by(CheckinAnswer.organisation_id)
-    ).all()
-    return participation.by_organisation(session, schedule.collaborative_id, dict(rows))
+def turnout_blocks(session: Session, run: CheckinRun, schedule: CheckinSchedule) -> list[Context]:
+    """The run's turnout line (`participation.turnout`): counts under three are never given,
+    as the summary promises no names."""
+    answered = select(CheckinAnswer.member_id).where(CheckinAnswer.run_id == run.id)
+    groups = participation.turnout(session, schedule.collaborative_id, answered)
+    line = participation.turnout_line(groups, exact=False)
+    return [Context(text=line)] if line else []
 
 
 def respondents(session: Session, run: CheckinRun) -> int:

@@ -3,18 +3,31 @@
 A count under three could point at a person (two people from a small trust
 answered: which two?), so such counts are shown only as "fewer than 3".
 Check-in summaries and purpose rounds both show participation this way.
+
+*Turnout* ("Riverside Trust 4 of 9 · Northshire Community 2 of 6") is the same rule
+with the number who could have taken part beside each count: members who are not
+observers (observers are not expected to vote or answer), and those who gave no
+organisation counted apart. A group of fewer than three such members shows no count.
+Exact counts are for non-anonymous polls, whose voters coordinators may list anyway;
+where people are promised they can't be picked out (anonymous polls, check-ins) a count
+under three, none included, is "fewer than 3": "none" turning into "fewer than 3" would
+say from where the first answer just came.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlalchemy import case
+from sqlmodel import Session, col, func, select
 
 from dialogs.core.cards import FieldItem
 from storage.models import Member, Organisation
 
 SMALLEST_GROUP = 3  # the one small-group rule; poll results import it from here
+SMALL_GROUP = f"not shown (fewer than {SMALLEST_GROUP} members)"
 
 
 def shown_count(count: int) -> str:
@@ -62,7 +75,7 @@ def _shown_of_members(count: int, members: int) -> str:
     if not members:
         return "no members"
     if count and members < SMALLEST_GROUP:
-        return f"not shown (fewer than {SMALLEST_GROUP} members)"
+        return SMALL_GROUP
     return f"{shown_count(count)} of {members}"
 
 
@@ -74,3 +87,67 @@ def _members_by_organisation(session: Session, collaborative_id: int) -> dict[in
             .group_by(Member.organisation_id)
         ).all()
     )
+
+
+@dataclass(frozen=True)
+class Turnout:
+    """One group's turnout: `took_part` of the `could` members who might have."""
+
+    label: str
+    took_part: int
+    could: int
+
+
+NO_ORGANISATION = "no organisation given"
+TURNOUT_CHARACTERS = 1500  # a Slack context element holds 3,000; leave room to escape
+
+
+def turnout(session: Session, collaborative_id: int, took_part: Any) -> list[Turnout]:
+    """Each organisation's turnout, by name, then the group apart (see the module docstring).
+
+    `took_part` is a SQL select of the member ids who took part. One grouped query counts
+    both figures (one round trip: half the time of two on PostgreSQL), so the live poll
+    card stays cheap to redraw."""
+    rows = session.exec(
+        select(
+            Organisation.name,
+            func.count(),
+            func.sum(case((col(Member.id).in_(took_part), 1), else_=0)),
+        )
+        .select_from(Member)
+        .join(Organisation, col(Organisation.id) == col(Member.organisation_id), isouter=True)
+        .where(Member.collaborative_id == collaborative_id, Member.role != "observer")
+        .group_by(col(Organisation.id), col(Organisation.name))
+    ).all()
+    named = sorted((name, int(took or 0), could) for name, could, took in rows if name)
+    apart = [
+        Turnout(NO_ORGANISATION, int(took or 0), could) for name, could, took in rows if not name
+    ]
+    return [Turnout(*row) for row in named] + apart
+
+
+def turnout_line(groups: Sequence[Turnout], *, exact: bool) -> str | None:
+    """ "Turnout: Riverside Trust 4 of 9 · …", or None when nobody could take part. With
+    `exact` False, counts under three are not given (see the module docstring)."""
+    shown = [f"{group.label} {_turnout_count(group, exact=exact)}" for group in groups]
+    if not shown:
+        return None
+    kept: list[str] = []
+    for part in shown:
+        if sum(map(len, kept)) + 3 * len(kept) + len(part) > TURNOUT_CHARACTERS:
+            break
+        kept.append(part)
+    more = f" · and {len(shown) - len(kept)} more" if len(kept) < len(shown) else ""
+    return "Turnout: " + " · ".join(kept) + more
+
+
+def _turnout_count(group: Turnout, *, exact: bool) -> str:
+    """As `_shown_of_members`, but a small group never shows even "none": its change from
+    "none" would say when one of two or so people took part."""
+    if group.could < SMALLEST_GROUP:
+        return SMALL_GROUP
+    if exact:
+        return f"{group.took_part} of {group.could}"
+    if not group.took_part:  # likewise "none": its change would date the first answer
+        return f"fewer than {SMALLEST_GROUP} of {group.could}"
+    return _shown_of_members(group.took_part, group.could)

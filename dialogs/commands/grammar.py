@@ -153,6 +153,13 @@ SYNTAX: tuple[Syntax, ...] = (
         who="coordinator",
     ),
     Syntax(
+        "poll.waiting",
+        ("poll", "waiting"),
+        "see privately who hasn't voted yet, by organisation (not in anonymous polls)",
+        (_ID,),
+        who="coordinator",
+    ),
+    Syntax(
         "poll.export",
         ("poll", "export"),
         "export a poll's ballots as CSV",

@@ -17,6 +17,7 @@ from dialogs.polls import (
     series,
     start,
     voting,
+    waiting,
 )
 from dialogs.polls.reviews import command, outcomes
 
@@ -29,6 +30,7 @@ COMMANDS: dict[str, CommandHandler] = {
     "poll.results": lifecycle.results,
     "poll.export": lifecycle.export,
     "poll.remind": reminders.remind,
+    "poll.waiting": waiting.waiting,
     "poll.edit": editing.edit,
     "poll.extend": extending.extend,
     "poll.reopen": extending.reopen,

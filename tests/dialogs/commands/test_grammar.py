@@ -111,6 +111,7 @@ from dialogs.commands.values import GrammarError, parse_duration
         ("POLL LIST", "poll.list", {}, {}),
         ("help all", "help", {"topic": "all"}, {}),
         ("poll remind 3", "poll.remind", {"id": 3}, {}),
+        ("poll waiting 3", "poll.waiting", {"id": 3}, {}),
         (
             'poll "Q?" "A" "B" --rule every-org',
             "poll",
@@ -215,6 +216,7 @@ def test_the_table_covers_every_command_in_the_design():
         "poll.series",
         "poll.series.stop",
         "poll.remind",
+        "poll.waiting",
         "poll.close",
         "poll.results",
         "poll.export",

@@ -207,7 +207,7 @@ def test_a_poll_decided_on_the_balanced_count_says_so_and_labels_the_raw_one():
 
 
 def test_balanced_objections_are_shown_without_a_trailing_decimal():
-    from dialogs.polls.render import outcome_text
+    from dialogs.polls.outcome import outcome_text
 
     consent = {"type": "consent", "winner": "adopted", "voters": 3}
     assert outcome_text({**consent, "counts": {"agree": 3.0, "object": 0.0}}, final=True) == (

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from dialogs.core.cards import Actions, Fields, OpenForm, ResultBars
 from dialogs.core.events import ActionInvoked
-from dialogs.polls.render import outcome_text
+from dialogs.polls.outcome import outcome_text
 from storage.models import Ballot, new_ballot_id
 from tests.support.conversation import (
     ASHA,
