@@ -52,6 +52,11 @@ def command(**overrides: Any) -> str:
     return command_body(slack.slash_command('setup "North"', **overrides))
 
 
+def submission_with(**overrides: Any) -> str:
+    """A view submission with top-level keys changed (a modal's `response_urls`, say)."""
+    return interaction_body({**slack.view_submission("{}", {}), **overrides})
+
+
 def form(**fields: str) -> str:
     return urlencode(fields)
 
@@ -156,6 +161,7 @@ def assert_one_quiet_line(caplog, *, refused: bool) -> None:
             "`authorizations` in the body is not a list of objects.",
         ),
         (event("app_mention"), False, "`event` in the body is not an object."),
+        (submission_with(response_urls=None), True, "`response_urls` is not a list of objects."),
     ],
 )
 async def test_a_refusal_says_why_in_the_answer_and_in_one_log_line(
