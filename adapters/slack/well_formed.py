@@ -77,9 +77,9 @@ def _interaction_problem(payload: Mapping[str, Any]) -> str | None:
         if key in payload and not isinstance(payload[key], Mapping):
             return f"`{key}` is not an object."
     # bolt reads `response_urls` when present (even null) as a list, unless a response_url is.
-    if "response_urls" in payload and "response_url" not in payload:
-        if not _objects(payload["response_urls"]):
-            return "`response_urls` is not a list of objects."
+    urls = payload.get("response_urls", [])
+    if "response_url" not in payload and not _objects(urls):
+        return "`response_urls` is not a list of objects."
     actions = payload.get("actions")
     if actions is not None and not _objects(actions):
         return "`actions` is not a list of objects."
