@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storage import migrate
 from storage.database import Database
-from tests.storage.migrated import BACKENDS, database_at
+from tests.storage.migrated import BACKENDS, add_northshire, database_at
 
 NOW = "2026-11-26 09:00:00"
 
@@ -22,13 +22,8 @@ def at_0016(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database
     """A database migrated as far as 0016, holding a weekly check-in with one open run."""
     for database in database_at(request.param, tmp_path, "0016"):
         with database.engine.begin() as connection:
+            add_northshire(connection, NOW, ("Ben",))
             for statement in (
-                "INSERT INTO collaborative (id, name, timezone, require_organisation, "
-                "newcomer_role, created_at) VALUES (1, 'Northshire', 'Europe/London', false, "
-                "'member', :now)",
-                "INSERT INTO member (id, collaborative_id, display_name, role, role_chosen, "
-                "reminders_muted, created_at) VALUES (1, 1, 'Ben', 'coordinator', true, false, "
-                ":now)",
                 "INSERT INTO checkinschedule (id, collaborative_id, number, recurrence, rule, "
                 "timezone, questions, window_seconds, skip_dates, status, next_run_at, "
                 "created_by, created_at) VALUES (1, 1, 1, 'every monday 09:00', "

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storage import migrate
 from storage.database import Database
-from tests.storage.migrated import BACKENDS, database_at
+from tests.storage.migrated import BACKENDS, add_northshire, database_at
 
 NOW = "2026-11-26 09:00:00"
 RUN = "INSERT INTO pollseriesrun (series_id, occurrence_key, due_at, status, poll_id) VALUES "
@@ -23,18 +23,15 @@ def at_0016(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database
     """A database migrated as far as 0016, holding a collaborative with a poll."""
     for database in database_at(request.param, tmp_path, "0016"):
         with database.engine.begin() as connection:
-            for statement in (
-                "INSERT INTO collaborative (id, name, timezone, require_organisation, "
-                "newcomer_role, created_at) VALUES (1, 'Northshire', 'Europe/London', false, "
-                "'member', :now)",
-                "INSERT INTO member (id, collaborative_id, display_name, role, role_chosen, "
-                "reminders_muted, created_at) VALUES (1, 1, 'Asha', 'coordinator', false, "
-                "false, :now)",
-                "INSERT INTO poll (id, collaborative_id, number, question, type, settings, status, "
-                "created_by, created_at, description) VALUES (1, 1, 1, 'Lunch?', 'single', '{}', "
-                "'open', 1, :now, ''), (2, 1, 2, 'Tea?', 'single', '{}', 'open', 1, :now, '')",
-            ):
-                connection.execute(text(statement), {"now": NOW})
+            add_northshire(connection, NOW, ("Asha",))
+            connection.execute(
+                text(
+                    "INSERT INTO poll (id, collaborative_id, number, question, type, settings, "
+                    "status, created_by, created_at, description) VALUES (2, 1, 2, 'Tea?', "
+                    "'single', '{}', 'open', 1, :now, '')"
+                ),
+                {"now": NOW},
+            )
         yield database
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storage import migrate
 from storage.database import Database
-from tests.storage.migrated import BACKENDS, database_at
+from tests.storage.migrated import BACKENDS, add_northshire, database_at
 
 NOW = "2026-12-06 09:00:00"
 INSERT = (
@@ -27,16 +27,12 @@ def at_0016(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database
     """A database migrated as far as 0016, holding two collaboratives and a poll."""
     for database in database_at(request.param, tmp_path, "0016"):
         with database.engine.begin() as connection:
+            add_northshire(connection, NOW, ("Asha",))
             for statement in (
                 "INSERT INTO collaborative (id, name, timezone, require_organisation, "
-                "newcomer_role, created_at) VALUES (1, 'Northshire', 'Europe/London', false, "
-                "'member', :now), (2, 'Eastshire', 'Europe/London', false, 'member', :now)",
-                "INSERT INTO member (id, collaborative_id, display_name, role, role_chosen, "
-                "reminders_muted, created_at) VALUES (1, 1, 'Asha', 'coordinator', false, "
-                "false, :now)",
-                "INSERT INTO poll (id, collaborative_id, number, question, type, settings, status, "
-                "created_by, created_at, description) VALUES (1, 1, 1, 'Lunch?', 'single', "
-                "'{\"anonymous\": true}', 'open', 1, :now, '')",
+                "newcomer_role, created_at) VALUES (2, 'Eastshire', 'Europe/London', false, "
+                "'member', :now)",
+                "UPDATE poll SET settings = '{\"anonymous\": true}' WHERE id = 1",
             ):
                 connection.execute(text(statement), {"now": NOW})
         yield database
