@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -135,21 +135,11 @@ def _plan(
     ).all()
     planned = []
     for member in members:
-        zone = _usable(zone_for(session, member, collaborative), collaborative)
+        zone = zone_for(session, member, collaborative)
         assert member.id is not None
         due = instant(schedule.rule, occurrence.local_date, zone.name)
         planned.append(_Planned(member.id, zone, due))
     return planned
-
-
-def _usable(zone: Zone, collaborative: Collaborative) -> Zone:
-    """`zone`, or the collaborative's if Concord can't read it (a platform's odd name): one
-    person's zone must not hold up everyone's prompt."""
-    try:
-        ZoneInfo(zone.name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return Zone(collaborative.timezone, COLLABORATIVE)
-    return zone
 
 
 def open_run(

@@ -69,13 +69,15 @@ def settings_of(session: Session, member: Member) -> list[PersonSetting]:
 
 
 def zone_for(session: Session, member: Member, collaborative: Collaborative) -> Zone:
-    """The zone `member` reads times in, and where it came from."""
+    """The zone `member` reads times in, and where it came from. A stored name Concord can't
+    read (a zone since renamed, a platform's odd name) is passed over, never raised on: one
+    person's zone must not hold up a digest or everyone's check-in."""
     settings = settings_of(session, member)
     for chosen in (s.timezone for s in settings):
-        if chosen:
+        if chosen and is_time_zone(chosen):
             return Zone(chosen, CHOSEN)
     for reported in (s.platform_timezone for s in settings):
-        if reported:
+        if reported and is_time_zone(reported):
             return Zone(reported, PLATFORM)
     return Zone(collaborative.timezone, COLLABORATIVE)
 

@@ -17,6 +17,7 @@ from sqlmodel import select
 from dialogs.collaborative.digests import next_due
 from dialogs.core.cards import Card, Fields
 from dialogs.core.events import Actor, Place
+from dialogs.core.moments import plain
 from dialogs.home import digest_card
 from dialogs.ticker import Ticker
 from storage.models import PersonSetting
@@ -51,7 +52,7 @@ def words(card: Card) -> str:
             lines += [f"{item.label}: {item.value}" for item in block.items]
         elif text := getattr(block, "text", ""):
             lines.append(text)
-    return "\n".join(lines)
+    return plain("\n".join(lines))
 
 
 BEN = ("U0BEN", "29:ben")
