@@ -68,7 +68,8 @@ def value(form: Form, name: str) -> str:
 
 def typed(form: Form, **changes: str) -> dict[str, str]:
     """What a person submits: the form as it came, with their `changes`."""
-    values = {i.name: value(form, i.name) for i in form.inputs if i.name != "closes"}
+    pickers = ("opens", "closes")  # left empty: a date picker sends nothing when untouched
+    values = {i.name: value(form, i.name) for i in form.inputs if i.name not in pickers}
     return values | {name.replace("_", "-"): text for name, text in changes.items()}
 
 
