@@ -28,7 +28,7 @@ from tests.adapters.teams.test_teams_transport import submit_actions, words
 from tests.e2e.test_cross_platform import BothPlatforms, _teams_from, linked_channels
 from tests.stand_ins import slack_payloads as slack
 from tests.stand_ins import teams_activities as teams
-from tests.stand_ins.slack_app import all_text, button_values
+from tests.stand_ins.slack_app import all_text, as_read, button_values
 from tests.stand_ins.teams_connector import ConnectorCall
 
 Person = tuple[str, str]
@@ -242,13 +242,13 @@ def slack_round(message: dict[str, Any]) -> RoundShown:
         if block["type"] == "context"
         for element in block["elements"]
     ]
-    stage = next(text for text in contexts if text.startswith(ROUND + " · "))
+    stage = next(as_read(text) for text in contexts if text.startswith(ROUND + " · "))
     shown = {}
     for block in message["blocks"]:
         for field in block.get("fields", []):
             label, value = field["text"].split("\n", 1)
-            shown[label.strip("*")] = value
-    return stage, shown, all_text(message)
+            shown[label.strip("*")] = as_read(value)
+    return stage, shown, as_read(all_text(message))
 
 
 def teams_round(card: dict[str, Any]) -> RoundShown:

@@ -9,6 +9,7 @@ and `deliver()` runs the outbox as the background dispatcher would.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from aiohttp import ClientResponse, web
@@ -141,6 +142,15 @@ def button_values(message: dict[str, Any]) -> dict[str, str]:
 def all_text(message: dict[str, Any]) -> str:
     """Everything a person reads in a message or view: its text and every block's words."""
     return json.dumps(message, ensure_ascii=False)
+
+
+_DATE_TOKEN = re.compile(r"<!date\^\d{1,12}\^[^|>]*\|([^<>|]*)>")
+
+
+def as_read(text: str) -> str:
+    """`text` with each `<!date^…|fallback>` token as its fallback: the moment in the
+    collaborative's zone, as Teams' shared messages show it (to compare the two)."""
+    return _DATE_TOKEN.sub(r"\1", text)
 
 
 def mrkdwn_texts(node: Any) -> list[str]:

@@ -22,8 +22,11 @@ RIVERSIDE = "riverside-partnership"
 HILLVIEW = "hillview-partnership"
 
 
-def open_playground(browser: Browser, url: str) -> Page:
-    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+def open_playground(browser: Browser, url: str, timezone_id: str | None = None) -> Page:
+    """The playground in a browser, in the machine's time zone unless `timezone_id` says
+    (the page shows each moment in the browser's zone)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, timezone_id=timezone_id)
+    page = context.new_page()
     page.on("dialog", lambda dialog: pytest.fail(f"the page ran a script: {dialog.message}"))
     page.goto(f"{url}/playground")
     expect(page.get_by_test_id("persona-asha")).to_be_visible()

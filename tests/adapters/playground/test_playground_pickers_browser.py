@@ -27,7 +27,7 @@ def next_first_of_july() -> date:
 
 def test_a_deadline_picked_in_the_form_is_echoed_in_summer_time(concord, browser):
     day = next_first_of_july()
-    page = open_playground(browser, concord)
+    page = open_playground(browser, concord, timezone_id="Europe/London")  # a reader in London
     act_as(page, "asha")
     page.get_by_test_id(f"channel-{RIVERSIDE}").click()
     type_command(page, RIVERSIDE, "poll")
