@@ -40,32 +40,27 @@ def shown_count(count: int) -> str:
 
 
 def by_organisation(
-    session: Session,
-    collaborative_id: int,
-    counted: Mapping[int | None, int],
-    *,
-    of_members: bool = False,
+    session: Session, collaborative_id: int, counted: Mapping[int | None, int]
 ) -> list[FieldItem]:
     """One line per organisation (and one for people who gave none, when any took part).
 
     `counted` maps an organisation id (None: no organisation given) to how many took
-    part; with `of_members`, each line also says how many members could have.
+    part; each line also says how many members could have.
     """
     organisations = session.exec(
         select(Organisation)
         .where(Organisation.collaborative_id == collaborative_id)
         .order_by(Organisation.name)
     ).all()
-    members = _members_by_organisation(session, collaborative_id) if of_members else {}
+    members = _members_by_organisation(session, collaborative_id)
     items = []
     for organisation in [*organisations, None]:
         key = organisation.id if organisation else None
         count = counted.get(key, 0)
         if organisation is None and not count:
             continue
-        shown = _shown_of_members(count, members.get(key, 0)) if of_members else shown_count(count)
         label = organisation.name if organisation else "No organisation given"
-        items.append(FieldItem(label=label, value=shown))
+        items.append(FieldItem(label=label, value=_shown_of_members(count, members.get(key, 0))))
     return items
 
 

@@ -214,9 +214,7 @@ def took_part(session: Session, purpose_round: PurposeRound) -> tuple[str, list[
         what, counted = "Voted so far", voters_by_organisation(session, poll_id)
     else:
         what, counted = "Proposed", proposers_by_organisation(session, purpose_round)
-    items = participation.by_organisation(
-        session, purpose_round.collaborative_id, counted, of_members=True
-    )
+    items = participation.by_organisation(session, purpose_round.collaborative_id, counted)
     return what, items
 
 
