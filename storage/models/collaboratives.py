@@ -26,6 +26,12 @@ class Collaborative(SQLModel, table=True):
     # The rule purpose-round consent follows: "every-org P" (P % in every organisation) or "none".
     purpose_rule: str = Field(default="every-org 50", max_length=30)
     created_at: datetime
+    # How long written words and closed polls are kept (`retention`, a daily job clears
+    # what is past its time), and what `me forget` does with a person's written words:
+    # "replace" them with "[removed at the author's request]" or "remove" them.
+    retention_free_text_months: int = 24
+    retention_closed_poll_months: int = 72
+    forgotten_text: str = Field(default="replace", max_length=10)
 
 
 class Channel(SQLModel, table=True):
