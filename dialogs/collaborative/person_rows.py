@@ -1,0 +1,139 @@
+"""Which rows of the database are one person's: the scan behind `me export`.
+
+A person is every member linked to their accounts, across collaboratives: the accounts of
+the member who asks, the members those accounts are, those members' other accounts (a
+`me link` in one collaborative joins a Teams account to a Slack one), and so on until
+nothing new is found. Which columns can point at a person is not repeated here: it is read
+from `storage.personal_data.TABLES`, so a table declared there is searched here.
+
+How a column points at a person depends on its kind: a PERSON column holds a member id; an
+ACCOUNT column an account, written as the platform knows it (`_ACCOUNT_MATCH`); the member
+table is the person itself; and a decision-log entry is theirs when they acted, when its
+figures name them by member id, or when its words name them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, false, or_, tuple_
+from sqlmodel import Session, SQLModel, col, select
+
+from dialogs.core.effects import person_lane
+from dialogs.core.events import Actor
+from storage.models import AuditEntry, Identity, Member
+from storage.personal_data import TABLES, Kind
+
+Row = dict[str, Any]
+Account = tuple[str, str, str]  # (platform, tenant id, user id)
+
+
+@dataclass(frozen=True)
+class PersonKeys:
+    """What identifies one person anywhere in the database."""
+
+    member_ids: frozenset[int]
+    accounts: frozenset[Account]
+    names: frozenset[str]
+    collaborative_ids: frozenset[int]
+
+    def lanes(self) -> list[str]:
+        """Their private-message lanes, as the outbox names them."""
+        return sorted(person_lane(Actor(*account, "")) for account in self.accounts)
+
+
+def keys_of(session: Session, member: Member) -> PersonKeys:
+    """The person `member` is, in every collaborative (see the module docstring)."""
+    assert member.id is not None
+    member_ids: set[int] = {member.id}
+    accounts: set[Account] = set()
+    while True:
+        found = session.exec(
+            select(Identity.platform, Identity.tenant_id, Identity.user_id).where(
+                col(Identity.member_id).in_(member_ids)
+            )
+        ).all()
+        more_accounts = {(p, t, u) for p, t, u in found} - accounts
+        accounts |= more_accounts
+        more_members = (
+            set(
+                session.exec(
+                    select(Identity.member_id).where(
+                        tuple_(Identity.platform, Identity.tenant_id, Identity.user_id).in_(
+                            more_accounts
+                        )
+                    )
+                ).all()
+            )
+            - member_ids
+            if more_accounts
+            else set()
+        )
+        if not more_members:
+            break
+        member_ids |= more_members
+    members = session.exec(select(Member).where(col(Member.id).in_(member_ids))).all()
+    return PersonKeys(
+        frozenset(member_ids),
+        frozenset(accounts),
+        frozenset(m.display_name for m in members),
+        frozenset(m.collaborative_id for m in members),
+    )
+
+
+def personal_tables() -> list[str]:
+    """Every table declared to hold personal data, in the declaration's order."""
+    return [name for name, use in TABLES.items() if use.personal]
+
+
+def rows_of(session: Session, keys: PersonKeys, table_name: str) -> list[Row]:
+    """The person's rows of one table, in the table's own order, as stored."""
+    table = SQLModel.metadata.tables[table_name]
+    condition = or_(false(), *_links(table, keys))
+    order = [c for c in table.primary_key.columns]
+    if table_name == AuditEntry.__tablename__:
+        condition = or_(condition, col(AuditEntry.collaborative_id).in_(keys.collaborative_ids))
+    rows = [dict(r._mapping) for r in session.execute(table.select().where(condition).order_by(*order))]
+    if table_name == AuditEntry.__tablename__:
+        rows = [row for row in rows if _names_them(row, keys)]
+    return rows
+
+
+def _links(table: Table, keys: PersonKeys) -> list[ColumnElement[bool]]:
+    """The conditions under which a row of `table` is the person's."""
+    links: list[ColumnElement[bool]] = []
+    if table.name == Member.__tablename__:
+        links.append(table.c.id.in_(keys.member_ids))
+    for column, personal in TABLES[table.name].personal.items():
+        if personal.kind is Kind.PERSON:
+            links.append(table.c[column].in_(keys.member_ids))
+        elif personal.kind is Kind.ACCOUNT:
+            links.append(_ACCOUNT_MATCH[column](table, keys))
+    return links
+
+
+def _platform_account(table: Table, keys: PersonKeys) -> ColumnElement[bool]:
+    """`user_id` beside `platform` and `tenant_id`, or alone: the playground's own name."""
+    if "platform" in table.c:
+        return tuple_(table.c.platform, table.c.tenant_id, table.c.user_id).in_(keys.accounts)
+    playground = [user for platform, _, user in keys.accounts if platform == "playground"]
+    return table.c.user_id.in_(playground)
+
+
+_ACCOUNT_MATCH: dict[str, Callable[[Table, PersonKeys], ColumnElement[bool]]] = {
+    "user_id": _platform_account,
+    "lane": lambda table, keys: table.c.lane.in_(keys.lanes()),
+}
+
+
+def _names_them(entry: Row, keys: PersonKeys) -> bool:
+    """A decision-log entry is the person's if they acted, or its figures or words name them."""
+    if entry["actor_member_id"] in keys.member_ids:
+        return True
+    detail = entry["detail"] or {}
+    if any(k.endswith("member_id") and v in keys.member_ids for k, v in detail.items()):
+        return True
+    words = f"{entry['actor_name']}\n{entry['summary']}\n{entry['details']}"
+    return any(name and name in words for name in keys.names)
