@@ -92,11 +92,12 @@ def rows_of(session: Session, keys: PersonKeys, table_name: str) -> list[Row]:
     """The person's rows of one table, in the table's own order, as stored."""
     table = SQLModel.metadata.tables[table_name]
     condition = or_(false(), *_links(table, keys))
-    order = [c for c in table.primary_key.columns]
-    if table_name == AuditEntry.__tablename__:
+    log = table_name == AuditEntry.__tablename__
+    if log:  # read whole logs of their collaboratives: words and figures name people too
         condition = or_(condition, col(AuditEntry.collaborative_id).in_(keys.collaborative_ids))
-    rows = [dict(r._mapping) for r in session.execute(table.select().where(condition).order_by(*order))]
-    if table_name == AuditEntry.__tablename__:
+    query = table.select().where(condition).order_by(*table.primary_key.columns)
+    rows = [dict(row._mapping) for row in session.execute(query)]
+    if log:
         rows = [row for row in rows if _names_them(row, keys)]
     return rows
 

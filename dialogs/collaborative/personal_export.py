@@ -34,7 +34,7 @@ MEDIA_TYPE = "application/json"
 SECRET = frozenset({"code_hash", "token", "chart_token"})
 # What the reply card calls each section; a table without a word here is called by its name.
 LABELS = {
-    "collaborative": ("collaborative you record decisions for", "collaboratives you record decisions for"),
+    "collaborative": ("collaborative you decide for", "collaboratives you decide for"),
     "member": ("membership", "memberships"),
     "identity": ("account", "accounts"),
     "linkcode": ("link code made", "link codes made"),
