@@ -116,11 +116,11 @@ def _links(table: Table, keys: PersonKeys) -> list[ColumnElement[bool]]:
 
 
 def _platform_account(table: Table, keys: PersonKeys) -> ColumnElement[bool]:
-    """`user_id` beside `platform` and `tenant_id`, or alone: the playground's own name."""
+    """`user_id` beside `platform` and `tenant_id`, or alone: the playground's transcript,
+    which is never kept beside Slack or Teams, so any of the person's user ids is theirs."""
     if "platform" in table.c:
         return tuple_(table.c.platform, table.c.tenant_id, table.c.user_id).in_(keys.accounts)
-    playground = [user for platform, _, user in keys.accounts if platform == "playground"]
-    return table.c.user_id.in_(playground)
+    return table.c.user_id.in_({user for _, _, user in keys.accounts})
 
 
 _ACCOUNT_MATCH: dict[str, Callable[[Table, PersonKeys], ColumnElement[bool]]] = {
