@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import update
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from dialogs.core.events import Actor, Place
 from storage.models import (
@@ -37,7 +36,7 @@ from storage.models import (
     Review,
 )
 from storage.personal_data import TABLES, Kind
-from tests.support.conversation import ASHA, NORTH, TwoPlatforms, poll_buttons
+from tests.support.conversation import TwoPlatforms, poll_buttons
 
 SLACK = Place("slack", "T0001", "C0001")
 TEAMS = Place("teams", "tenant-1", "19:north@thread.tacv2")
@@ -181,7 +180,7 @@ def test_the_export_holds_every_row_of_the_person_and_no_one_else(chat):
     document = json.loads(file.content)
 
     def asha_members(session: Session) -> set[int]:
-        accounts = select(Identity.member_id).where(Identity.user_id.in_(ASHA_ACCOUNTS))  # type: ignore[attr-defined]
+        accounts = select(Identity.member_id).where(col(Identity.user_id).in_(ASHA_ACCOUNTS))
         return set(session.exec(accounts).all())
 
     members = chat.database.run(asha_members)
