@@ -25,7 +25,15 @@ from dialogs.commands.syntax import Command
 from dialogs.core import exports
 from dialogs.core.ports import ExportFile
 from dialogs.core.turn import Turn
-from storage.models import Collaborative, Member, Organisation, Poll, PollOption
+from storage.models import (
+    CheckinRun,
+    CheckinSchedule,
+    Collaborative,
+    Member,
+    Organisation,
+    Poll,
+    PollOption,
+)
 from storage.personal_data import TABLES, Kind
 
 FILENAME = "concord-my-data.json"
@@ -68,9 +76,10 @@ memberships they belong to.
 Each section says what the table is for ("what") and how long its rows are kept ("kept"),
 then lists your rows exactly as they are stored ("rows"); times are in UTC. A table where
 Concord holds nothing about you has no rows. "counts" says how many rows each section has.
-Rows refer to collaboratives, organisations, polls and people by number: "lookup" gives
-their names, and each poll's question and options (a ballot's choices point at its poll's
-options by position, counting from 0).
+Rows refer to collaboratives, organisations, people, polls and check-ins by number:
+"lookup" gives their names, each poll's question and options (a ballot's choices point at
+its poll's options by position, counting from 0) and each check-in's questions (so does
+an answer's "question").
 
 Sections: {sections}.
 
@@ -106,7 +115,7 @@ def gather(session: Session, keys: PersonKeys, now: datetime) -> dict[str, Any]:
     tables: dict[str, Any] = {}
     for name in person_rows.personal_tables():
         use = TABLES[name]
-        rows = [_shown(name, row) for row in person_rows.rows_of(session, keys, name)]
+        rows = [_shown(row) for row in person_rows.rows_of(session, keys, name)]
         tables[name] = {"what": use.purpose, "kept": use.kept, "rows": rows}
     accounts = ", ".join(f"{p} {u}" for p, _, u in sorted(keys.accounts)) or "none"
     return {
@@ -122,7 +131,7 @@ def gather(session: Session, keys: PersonKeys, now: datetime) -> dict[str, Any]:
     }
 
 
-def _shown(table: str, row: Row) -> Row:
+def _shown(row: Row) -> Row:
     """A row as written out: secrets left out, a stored file described rather than copied."""
     shown = {k: v for k, v in row.items() if k not in SECRET}
     for column, value in shown.items():
@@ -132,32 +141,41 @@ def _shown(table: str, row: Row) -> Row:
 
 
 def _lookup(session: Session, tables: dict[str, Any]) -> dict[str, Any]:
-    """Names for the numbers the rows refer to."""
-    ids: dict[str, set[int]] = {"collaborative": set(), "organisation": set(), "poll": set()}
-    members: set[int] = set()
+    """Names for the numbers the rows refer to: collaboratives, organisations, members (the
+    person's own, and those their rows name), polls and check-in occurrences."""
+    ids: dict[str, set[int]] = {"collaborative_id": set(), "organisation_id": set()}
+    ids |= {"poll_id": set(), "run_id": set(), "member": set()}
     for name, section in tables.items():
-        person_columns = {c for c, p in TABLES[name].personal.items() if p.kind is Kind.PERSON}
+        people = {c for c, p in TABLES[name].personal.items() if p.kind is Kind.PERSON}
         for row in section["rows"]:
-            for what, found in ids.items():
-                if row.get(f"{what}_id") is not None:
-                    found.add(row[f"{what}_id"])
-            members |= {row[c] for c in person_columns | {"member_id"} if row.get(c) is not None}
-    members |= {row["id"] for row in tables["member"]["rows"]}
-    polls = session.exec(select(Poll).where(col(Poll.id).in_(ids["poll"]))).all()
-    ids["collaborative"] |= {p.collaborative_id for p in polls}
+            for column, found in ids.items():
+                found.update([row[column]] if row.get(column) is not None else [])
+            ids["member"].update(row[c] for c in people if row[c] is not None)
+    ids["member"].update(row["id"] for row in tables["member"]["rows"])
+    polls = session.exec(select(Poll).where(col(Poll.id).in_(ids["poll_id"]))).all()
+    runs = session.exec(
+        select(CheckinRun, CheckinSchedule)
+        .join(CheckinSchedule, col(CheckinRun.schedule_id) == CheckinSchedule.id)
+        .where(col(CheckinRun.id).in_(ids["run_id"]))
+    ).all()
+    ids["collaborative_id"].update(p.collaborative_id for p in polls)
+    ids["collaborative_id"].update(schedule.collaborative_id for _, schedule in runs)
     return {
-        "collaboratives": _names(session, Collaborative, ids["collaborative"]),
-        "organisations": _names(session, Organisation, ids["organisation"]),
-        "members": {
-            m.id: m.display_name
-            for m in session.exec(select(Member).where(col(Member.id).in_(members))).all()
-        },
+        "collaboratives": _named(
+            session, Collaborative.id, Collaborative.name, ids["collaborative_id"]
+        ),
+        "organisations": _named(
+            session, Organisation.id, Organisation.name, ids["organisation_id"]
+        ),
+        "members": _named(session, Member.id, Member.display_name, ids["member"]),
         "polls": {poll.id: _poll(session, poll) for poll in polls},
+        "checkin_runs": {run.id: _checkin(run, schedule) for run, schedule in runs},
     }
 
 
-def _names(session: Session, model: type[Collaborative | Organisation], ids: set[int]) -> Row:
-    return {row.id: row.name for row in session.exec(select(model).where(col(model.id).in_(ids)))}
+def _named(session: Session, key: Any, name: Any, wanted: set[int]) -> dict[int, str]:
+    """{id: name} of the `wanted` rows of one table."""
+    return dict(session.exec(select(key, name).where(key.in_(wanted))).all())
 
 
 def _poll(session: Session, poll: Poll) -> Row:
@@ -171,6 +189,16 @@ def _poll(session: Session, poll: Poll) -> Row:
         "number": poll.number,
         "question": poll.question,
         "options": list(options),
+    }
+
+
+def _checkin(run: CheckinRun, schedule: CheckinSchedule) -> Row:
+    """A check-in occurrence: an answer's `question` counts from 0 in `questions`."""
+    return {
+        "collaborative_id": schedule.collaborative_id,
+        "checkin": schedule.number,
+        "occurrence": run.occurrence_key,
+        "questions": [question["text"] for question in schedule.questions],
     }
 
 

@@ -113,7 +113,8 @@ def _traces(session: Session, chat: TwoPlatforms) -> None:
         lane = f"slack:T0001:@{actor.user_id}"
         schedule = CheckinSchedule(
             collaborative_id=1, number=member, recurrence="every monday 09:00", rule={},
-            timezone="Europe/London", questions=[], window_seconds=3600, created_by=member,
+            timezone="Europe/London", questions=[{"text": "Confident?", "kind": "scale"}],
+            window_seconds=3600, created_by=member,
             created_at=now,
         )  # fmt: skip
         session.add(schedule)
@@ -205,5 +206,7 @@ def test_the_export_holds_every_row_of_the_person_and_no_one_else(chat):
     assert len(document["tables"]["participation"]["rows"]) == 2  # she voted in both
     assert set(document["lookup"]["collaboratives"].values()) == {"Northshire", "Southshire"}
     assert document["lookup"]["polls"]["1"]["options"] == ["Soup", "Salad"]
+    (answer,) = document["tables"]["checkinanswer"]["rows"]
+    assert document["lookup"]["checkin_runs"][str(answer["run_id"])]["questions"] == ["Confident?"]
     assert "Ben Okafor" not in json.dumps(document["tables"]["auditentry"])
     assert "From 2 collaboratives: " in said and "2 ballots" in said
