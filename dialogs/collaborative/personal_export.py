@@ -81,7 +81,8 @@ Rows refer to collaboratives, organisations, people, polls and check-ins by numb
 its poll's options by position, counting from 0) and each check-in's questions (so does
 an answer's "question").
 
-Sections: {sections}.
+Sections:
+{sections}
 
 Decision-log entries are those you made and those that name you. Votes in anonymous polls
 are not here: they were never linked to you, so nobody, Concord included, can tell which
@@ -89,8 +90,7 @@ are yours ("participation" says only that you voted). Files made for you earlier
 listed but not repeated.
 
 To ask Concord to remove what it holds about you, type `me forget` in a channel of a
-collaborative you belong to; a coordinator can tell you what your collaborative keeps and
-for how long.
+collaborative you belong to.
 """
 
 
@@ -122,8 +122,8 @@ def gather(session: Session, keys: PersonKeys, now: datetime) -> dict[str, Any]:
         "README": README.format(
             made=f"{now:%Y-%m-%d %H:%M}",
             accounts=accounts,
-            sections="; ".join(f"{name}: {TABLES[name].purpose}" for name in tables),
-        ),
+            sections="\n".join(f"- {name}: {TABLES[name].purpose}" for name in tables),
+        ).splitlines(),
         "made_at": now,
         "counts": {name: len(section["rows"]) for name, section in tables.items()},
         "tables": tables,

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, SQLModel, col, select
 
+from dialogs.core import exports
 from dialogs.core.events import Actor, Place
 from storage.models import (
     Ballot,
@@ -36,7 +37,7 @@ from storage.models import (
     Review,
 )
 from storage.personal_data import TABLES, Kind
-from tests.support.conversation import TwoPlatforms, poll_buttons
+from tests.support.conversation import ASHA, BEN, NORTH, Conversation, TwoPlatforms, poll_buttons
 
 SLACK = Place("slack", "T0001", "C0001")
 TEAMS = Place("teams", "tenant-1", "19:north@thread.tacv2")
@@ -210,3 +211,57 @@ def test_the_export_holds_every_row_of_the_person_and_no_one_else(chat):
     assert document["lookup"]["checkin_runs"][str(answer["run_id"])]["questions"] == ["Confident?"]
     assert "Ben Okafor" not in json.dumps(document["tables"]["auditentry"])
     assert "From 2 collaboratives: " in said and "2 ballots" in said
+
+
+def test_the_reply_says_privately_what_the_file_holds(chat):
+    _asha_everywhere(chat)
+    posted = {place: len(chat.seen_in(place)) for place in (SLACK, TEAMS, TEAMS_SOUTH)}
+    said, file = chat.exports(ASHA_TEAMS, TEAMS, "me export")
+    assert (file.filename, file.media_type) == ("concord-my-data.json", "application/json")
+    size = exports.size_text(len(file.content))
+    assert f"What Concord holds about you: 22 records, JSON, {size}" in said
+    assert (
+        "From 2 collaboratives: 2 memberships, 3 accounts, 2 link codes made, 2 accounts' "
+        "settings, 2 polls started, 2 ballots, 2 polls voted in, 6 decision-log entries, "
+        "1 earlier file. "
+        "Type `me forget` to have it removed."
+    ) in said
+    assert "The link expires in 24 hours" in said
+    assert {place: len(chat.seen_in(place)) for place in posted} == posted  # nothing in public
+
+
+def test_a_newcomer_s_file_holds_their_membership_and_explains_every_section(database, clock):
+    chat = Conversation(database, clock)
+    chat.says(ASHA, NORTH, 'setup "Northshire"')
+    said, file = chat.exports(BEN, NORTH, "me export")
+    chat.close()
+    document = json.loads(file.content.decode("utf-8"))
+    assert "From 1 collaborative: 1 membership, 1 account. " in said
+    assert {table for table, count in document["counts"].items() if count} == {
+        "member",
+        "identity",
+    }
+    assert document["tables"]["member"]["rows"][0]["display_name"] == "Ben Okafor"
+    readme = "\n".join(document["README"])
+    assert "everything Concord keeps about you" in readme and "`me forget`" in readme
+    assert "(playground ben)" in readme
+    for table in document["tables"]:
+        assert f"- {table}: {TABLES[table].purpose}" in readme
+    assert document["lookup"]["collaboratives"] == {"1": "Northshire"}
+    assert document["lookup"]["members"] == {"2": "Ben Okafor"}
+
+
+def test_outside_a_collaborative_the_export_is_refused(database, clock):
+    chat = Conversation(database, clock)
+    shown = chat.says(BEN, NORTH, "me export")
+    chat.close()
+    assert "This channel isn't part of a collaborative yet." in shown
+
+
+def test_help_offers_me_export_as_available_now(database, clock):
+    chat = Conversation(database, clock)
+    chat.says(ASHA, NORTH, 'setup "Northshire"')
+    shown = chat.says(ASHA, NORTH, "help me")
+    chat.close()
+    assert "`me export` — get a copy of what Concord holds about you" in shown
+    assert "personal data export" not in shown
