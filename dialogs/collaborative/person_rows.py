@@ -7,7 +7,7 @@ nothing new is found. Which columns can point at a person is not repeated here: 
 from `storage.personal_data.TABLES`, so a table declared there is searched here.
 
 How a column points at a person depends on its kind: a PERSON column holds a member id; an
-ACCOUNT column an account, written as the platform knows it (`_ACCOUNT_MATCH`); the member
+ACCOUNT column an account, written as the platform knows it (`ACCOUNT_MATCH`); the member
 table is the person itself; and a decision-log entry is theirs when they acted, when its
 figures name them by member id, or when its words name them.
 """
@@ -111,7 +111,7 @@ def _links(table: Table, keys: PersonKeys) -> list[ColumnElement[bool]]:
         if personal.kind is Kind.PERSON:
             links.append(table.c[column].in_(keys.member_ids))
         elif personal.kind is Kind.ACCOUNT:
-            links.append(_ACCOUNT_MATCH[column](table, keys))
+            links.append(ACCOUNT_MATCH[column](table, keys))
     return links
 
 
@@ -123,7 +123,7 @@ def _platform_account(table: Table, keys: PersonKeys) -> ColumnElement[bool]:
     return table.c.user_id.in_({user for _, _, user in keys.accounts})
 
 
-_ACCOUNT_MATCH: dict[str, Callable[[Table, PersonKeys], ColumnElement[bool]]] = {
+ACCOUNT_MATCH: dict[str, Callable[[Table, PersonKeys], ColumnElement[bool]]] = {
     "user_id": _platform_account,
     "lane": lambda table, keys: table.c.lane.in_(keys.lanes()),
 }

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, SQLModel, col, select
 
+from dialogs.collaborative import person_rows
 from dialogs.core import exports
 from dialogs.core.events import Actor, Place
 from storage.models import (
@@ -36,7 +37,7 @@ from storage.models import (
     PurposeRound,
     Review,
 )
-from storage.personal_data import TABLES, Kind
+from storage.personal_data import TABLES, Kind, personal_columns
 from tests.support.conversation import ASHA, BEN, NORTH, Conversation, TwoPlatforms, poll_buttons
 
 SLACK = Place("slack", "T0001", "C0001")
@@ -265,3 +266,8 @@ def test_help_offers_me_export_as_available_now(database, clock):
     chat.close()
     assert "`me export` — get a copy of what Concord holds about you" in shown
     assert "personal data export" not in shown
+
+
+def test_every_account_column_declared_personal_has_a_way_to_find_the_person():
+    for table, column in personal_columns(Kind.ACCOUNT):
+        assert column in person_rows.ACCOUNT_MATCH, f"{table}.{column}: add how to match it"
