@@ -47,33 +47,13 @@ class PersonKeys:
 def keys_of(session: Session, member: Member) -> PersonKeys:
     """The person `member` is, in every collaborative (see the module docstring)."""
     assert member.id is not None
-    member_ids: set[int] = {member.id}
-    accounts: set[Account] = set()
+    member_ids = {member.id}
     while True:
-        found = session.exec(
-            select(Identity.platform, Identity.tenant_id, Identity.user_id).where(
-                col(Identity.member_id).in_(member_ids)
-            )
-        ).all()
-        more_accounts = {(p, t, u) for p, t, u in found} - accounts
-        accounts |= more_accounts
-        more_members = (
-            set(
-                session.exec(
-                    select(Identity.member_id).where(
-                        tuple_(Identity.platform, Identity.tenant_id, Identity.user_id).in_(
-                            more_accounts
-                        )
-                    )
-                ).all()
-            )
-            - member_ids
-            if more_accounts
-            else set()
-        )
-        if not more_members:
+        accounts = _accounts_of(session, member_ids)
+        more = _members_of(session, accounts) - member_ids
+        if not more:
             break
-        member_ids |= more_members
+        member_ids |= more
     members = session.exec(select(Member).where(col(Member.id).in_(member_ids))).all()
     return PersonKeys(
         frozenset(member_ids),
@@ -81,6 +61,22 @@ def keys_of(session: Session, member: Member) -> PersonKeys:
         frozenset(m.display_name for m in members),
         frozenset(m.collaborative_id for m in members),
     )
+
+
+def _accounts_of(session: Session, member_ids: set[int]) -> set[Account]:
+    found = session.exec(
+        select(Identity.platform, Identity.tenant_id, Identity.user_id).where(
+            col(Identity.member_id).in_(member_ids)
+        )
+    )
+    return {(platform, tenant, user) for platform, tenant, user in found}
+
+
+def _members_of(session: Session, accounts: set[Account]) -> set[int]:
+    account = tuple_(Identity.platform, Identity.tenant_id, Identity.user_id)
+    if not accounts:
+        return set()
+    return set(session.exec(select(Identity.member_id).where(account.in_(accounts))).all())
 
 
 def personal_tables() -> list[str]:

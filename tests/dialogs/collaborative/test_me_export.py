@@ -271,3 +271,12 @@ def test_help_offers_me_export_as_available_now(database, clock):
 def test_every_account_column_declared_personal_has_a_way_to_find_the_person():
     for table, column in personal_columns(Kind.ACCOUNT):
         assert column in person_rows.ACCOUNT_MATCH, f"{table}.{column}: add how to match it"
+
+
+def test_the_same_person_is_found_from_any_of_their_memberships(chat):
+    _asha_everywhere(chat)
+    files = [chat.exports(ASHA_TEAMS, where, "me export")[1] for where in (TEAMS_SOUTH, TEAMS)]
+    south, north = (json.loads(file.content)["counts"] for file in files)
+    assert north.pop("export") == south.pop("export") + 1  # the second file lists the first
+    assert south == north
+    assert south["member"] == 2
