@@ -54,7 +54,9 @@ def declared(
     """
     missing = sorted(set(metadata.tables) ^ set(tables))
     if missing:
-        raise ValueError(f"tables not declared in storage/personal_data.py: {', '.join(missing)}")
+        raise ValueError(
+            f"tables the schema and storage/personal_data.py do not share: {', '.join(missing)}"
+        )
     return [
         (name, use, _personal_columns(metadata.tables[name], use)) for name, use in tables.items()
     ]
@@ -109,7 +111,7 @@ def _rights() -> str:
 
 - **A copy:** `me export` gives the person a JSON file of everything Concord holds about
   them, in every collaborative they belong to, with a short explanation inside.
-- **Erasure:** `me forget` (after confirming) removes the person's platform accounts and
+- **Erasure:** `me forget` (after confirming) removes the person's platform account ids and
   links what they did to nobody. Results already announced do not change: their ballots
   in closed polls stay counted, linked to no one; a vote in a poll still open is removed
   and the poll recounted.
