@@ -26,6 +26,7 @@ from bot.settings import ConfigError, Settings, load_settings
 from dialogs.commands.grammar import SYNTAX
 from dialogs.polls import ballot_csv, committees, tally
 from storage import migrate
+from storage.data_map import data_map
 from storage.database import Database
 
 log = logging.getLogger("concord")
@@ -41,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "serve"
     if command == "recount":
         return recount(args.file)
+    if command == "data-map":
+        return _print(data_map())
     if command == "slack-manifest":
         return slack_manifest(args.public_url, args.socket_mode, args.format)
     if command == "teams-package":
@@ -137,9 +140,7 @@ def recount(path: str) -> int:
         )
     except ValueError as error:
         return _fail(f"{path}: {error}")
-    sys.stdout.buffer.write((tally.dumps(outcome) + "\n").encode("utf-8"))
-    sys.stdout.flush()
-    return 0
+    return _print(tally.dumps(outcome) + "\n")
 
 
 def slack_manifest(public_url: str | None, socket_mode: bool, output: str) -> int:
@@ -199,6 +200,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     recount = commands.add_parser("recount", help="recompute a poll result from its ballots CSV")
     recount.add_argument("file")
+    commands.add_parser("data-map", help="print what Concord stores about people (docs/data.md)")
     slack = commands.add_parser("slack-manifest", help="print the Slack app manifest")
     slack.add_argument("--socket-mode", action="store_true", help="no public URL: Socket Mode")
     slack.add_argument(
@@ -246,6 +248,13 @@ def _shown_url(settings: Settings) -> str:
 def _first_line(error: SQLAlchemyError) -> str:
     cause = getattr(error, "orig", None) or error
     return str(cause).strip().splitlines()[0]
+
+
+def _print(text: str) -> int:
+    """Write `text` as UTF-8 whatever the terminal's encoding, so a redirect gives the file."""
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.flush()
+    return 0
 
 
 def _fail(message: str) -> int:

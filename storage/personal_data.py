@@ -141,8 +141,8 @@ TABLES: dict[str, TableUse] = {
         "messages waiting to be delivered",
         "until delivered, then cleared with the collaborative",
         {
-            "lane": P(K.ACCOUNT, "a private message's lane names its recipient"),
-            "effect": P(K.COPY, "the message to deliver"),
+            "lane": P(K.ACCOUNT, "names who a private message is for, so it reaches them"),
+            "effect": P(K.COPY, "the message itself, kept until the platform has taken it"),
         },
         "id collaborative_id message_key status attempts created_at available_at lease_owner"
         " lease_until attempted_at sent_at error",
@@ -150,7 +150,11 @@ TABLES: dict[str, TableUse] = {
     "deliverylane": TableUse(
         "rate-limit state per delivery lane",
         "as long as the lane is used",
-        {"lane": P(K.ACCOUNT, "a private lane names its recipient")},
+        {
+            "lane": P(
+                K.ACCOUNT, "names who receives private messages, to pace them as the platform asks"
+            )
+        },
         "buckets updated_at",
     ),
     "postedmessage": TableUse(
@@ -297,6 +301,35 @@ TABLES: dict[str, TableUse] = {
         "saved poll templates",
         WITH_COLLABORATIVE,
         other="id collaborative_id name name_key values saved_from created_at",
+    ),
+}
+
+# Tables a library keeps in the same database, outside Concord's models and migrations:
+# slack_sdk's OAuth stores, created only when workspaces install Concord through Slack's
+# OAuth flow (SLACK_CLIENT_ID set). Declared so `docs/data.md` shows them too; a test in
+# tests/adapters/slack checks these columns against slack_sdk's own tables.
+LIBRARY_TABLES: dict[str, TableUse] = {
+    "slack_installations": TableUse(
+        "Slack workspaces that installed Concord, with the workspace's access tokens",
+        "until the workspace uninstalls Concord",
+        {"user_id": P(K.ACCOUNT, "the Slack user who installed Concord, as Slack reports it")},
+        "id client_id app_id enterprise_id enterprise_name enterprise_url team_id team_name"
+        " bot_token bot_id bot_user_id bot_scopes bot_refresh_token bot_token_expires_at"
+        " user_token user_scopes user_refresh_token user_token_expires_at incoming_webhook_url"
+        " incoming_webhook_channel incoming_webhook_channel_id"
+        " incoming_webhook_configuration_url is_enterprise_install token_type installed_at",
+    ),
+    "slack_bots": TableUse(
+        "each workspace's bot token, to post there",
+        "until the workspace uninstalls Concord",
+        other="id client_id app_id enterprise_id enterprise_name team_id team_name bot_token"
+        " bot_id bot_user_id bot_scopes bot_refresh_token bot_token_expires_at"
+        " is_enterprise_install installed_at",
+    ),
+    "slack_oauth_states": TableUse(
+        "one-time values that protect an installation in progress",
+        "until used (an unused one stops working after ten minutes)",
+        other="id state expire_at",
     ),
 }
 
