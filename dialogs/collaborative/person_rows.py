@@ -18,13 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, false, or_, tuple_
+from sqlalchemy import ColumnElement, MetaData, Table, false, inspect, or_, tuple_
 from sqlmodel import Session, SQLModel, col, select
 
 from dialogs.core.effects import person_lane
 from dialogs.core.events import Actor
 from storage.models import AuditEntry, Identity, Member
-from storage.personal_data import TABLES, Kind
+from storage.personal_data import LIBRARY_TABLES, TABLES, Kind, TableUse
 
 Row = dict[str, Any]
 Account = tuple[str, str, str]  # (platform, tenant id, user id)
@@ -80,13 +80,20 @@ def _members_of(session: Session, accounts: set[Account]) -> set[int]:
 
 
 def personal_tables() -> list[str]:
-    """Every table declared to hold personal data, in the declaration's order."""
-    return [name for name, use in TABLES.items() if use.personal]
+    """Every table declared to hold personal data, ours and then libraries', in the
+    declaration's order."""
+    return [name for name, use in {**TABLES, **LIBRARY_TABLES}.items() if use.personal]
+
+
+def declared(table_name: str) -> TableUse:
+    return TABLES.get(table_name) or LIBRARY_TABLES[table_name]
 
 
 def rows_of(session: Session, keys: PersonKeys, table_name: str) -> list[Row]:
     """The person's rows of one table, in the table's own order, as stored."""
-    table = SQLModel.metadata.tables[table_name]
+    table = _table(session, table_name)
+    if table is None:
+        return []
     condition = or_(false(), *_links(table, keys))
     log = table_name == AuditEntry.__tablename__
     if log:  # read whole logs of their collaboratives: words and figures name people too
@@ -98,12 +105,23 @@ def rows_of(session: Session, keys: PersonKeys, table_name: str) -> list[Row]:
     return rows
 
 
+def _table(session: Session, name: str) -> Table | None:
+    """One of our models' tables, or a library's as the database has it (a library makes
+    its tables when first used: until then, there is nothing in them to find)."""
+    if name in SQLModel.metadata.tables:
+        return SQLModel.metadata.tables[name]
+    connection = session.connection()
+    if not inspect(connection).has_table(name):
+        return None
+    return Table(name, MetaData(), autoload_with=connection)
+
+
 def _links(table: Table, keys: PersonKeys) -> list[ColumnElement[bool]]:
     """The conditions under which a row of `table` is the person's."""
     links: list[ColumnElement[bool]] = []
     if table.name == Member.__tablename__:
         links.append(table.c.id.in_(keys.member_ids))
-    for column, personal in TABLES[table.name].personal.items():
+    for column, personal in declared(table.name).personal.items():
         if personal.kind is Kind.PERSON:
             links.append(table.c[column].in_(keys.member_ids))
         elif personal.kind is Kind.ACCOUNT:

@@ -34,12 +34,13 @@ from storage.models import (
     Poll,
     PollOption,
 )
-from storage.personal_data import TABLES, Kind
+from storage.personal_data import LIBRARY_TABLES, Kind
 
 FILENAME = "concord-my-data.json"
 MEDIA_TYPE = "application/json"
 # Never written out: codes and download addresses that would let the file's reader act.
 SECRET = frozenset({"code_hash", "token", "chart_token"})
+_PLAIN = ("_id", "_name", "_at")  # what a library's row may show: never tokens or addresses
 # What the reply card calls each section; a table without a word here is called by its name.
 LABELS = {
     "collaborative": ("collaborative you decide for", "collaboratives you decide for"),
@@ -65,6 +66,7 @@ LABELS = {
     "purposeround": ("purpose round started", "purpose rounds started"),
     "proposal": ("proposal", "proposals"),
     "pollseries": ("recurring poll set up", "recurring polls set up"),
+    "slack_installations": ("installation of Concord you made", "installations you made"),
 }
 
 README = """\
@@ -114,15 +116,15 @@ def gather(session: Session, keys: PersonKeys, now: datetime) -> dict[str, Any]:
     """The whole document: README, counts, one section per personal table, and names."""
     tables: dict[str, Any] = {}
     for name in person_rows.personal_tables():
-        use = TABLES[name]
-        rows = [_shown(row) for row in person_rows.rows_of(session, keys, name)]
+        use = person_rows.declared(name)
+        rows = [_shown(name, row) for row in person_rows.rows_of(session, keys, name)]
         tables[name] = {"what": use.purpose, "kept": use.kept, "rows": rows}
     accounts = ", ".join(f"{p} {u}" for p, _, u in sorted(keys.accounts)) or "none"
     return {
         "README": README.format(
             made=f"{now:%Y-%m-%d %H:%M}",
             accounts=accounts,
-            sections="\n".join(f"- {name}: {TABLES[name].purpose}" for name in tables),
+            sections="\n".join(f"- {name}: {section['what']}" for name, section in tables.items()),
         ).splitlines(),
         "made_at": now,
         "counts": {name: len(section["rows"]) for name, section in tables.items()},
@@ -131,9 +133,13 @@ def gather(session: Session, keys: PersonKeys, now: datetime) -> dict[str, Any]:
     }
 
 
-def _shown(row: Row) -> Row:
-    """A row as written out: secrets left out, a stored file described rather than copied."""
+def _shown(table: str, row: Row) -> Row:
+    """A row as written out: secrets left out, a stored file described rather than copied.
+    Of a library's table (a Slack installation), only names, ids and times: never its tokens."""
     shown = {k: v for k, v in row.items() if k not in SECRET}
+    if table in LIBRARY_TABLES:
+        personal = LIBRARY_TABLES[table].personal
+        shown = {k: v for k, v in shown.items() if k in personal or k == "id" or k.endswith(_PLAIN)}
     for column, value in shown.items():
         if isinstance(value, bytes):
             shown[column] = f"a file of {exports.size_text(len(value))}, not repeated here"
@@ -146,7 +152,8 @@ def _lookup(session: Session, tables: dict[str, Any]) -> dict[str, Any]:
     ids: dict[str, set[int]] = {"collaborative_id": set(), "organisation_id": set()}
     ids |= {"poll_id": set(), "run_id": set(), "member": set()}
     for name, section in tables.items():
-        people = {c for c, p in TABLES[name].personal.items() if p.kind is Kind.PERSON}
+        personal = person_rows.declared(name).personal
+        people = {c for c, p in personal.items() if p.kind is Kind.PERSON}
         for row in section["rows"]:
             for column, found in ids.items():
                 found.update([row[column]] if row.get(column) is not None else [])

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, SQLModel, col, select
 
+from adapters.slack.installations import SlackInstallations
 from dialogs.collaborative import person_rows
 from dialogs.core import exports
 from dialogs.core.events import Actor, Place
@@ -247,7 +248,7 @@ def test_a_newcomer_s_file_holds_their_membership_and_explains_every_section(dat
     assert "everything Concord keeps about you" in readme and "`me forget`" in readme
     assert "(playground ben)" in readme
     for table in document["tables"]:
-        assert f"- {table}: {TABLES[table].purpose}" in readme
+        assert f"- {table}: {person_rows.declared(table).purpose}" in readme
     assert document["lookup"]["collaboratives"] == {"1": "Northshire"}
     assert document["lookup"]["members"] == {"2": "Ben Okafor"}
 
@@ -280,3 +281,25 @@ def test_the_same_person_is_found_from_any_of_their_memberships(chat):
     assert north.pop("export") == south.pop("export") + 1  # the second file lists the first
     assert south == north
     assert south["member"] == 2
+
+
+def test_a_slack_installation_shows_who_installed_it_and_never_its_tokens(chat):
+    installations = SlackInstallations("sqlite://", client_id="client")  # never connected
+    table = installations.installation_store.installations
+    table.create(chat.database.engine)
+    with chat.database.engine.begin() as connection:
+        for user in ("U0ASHA", "U0BEN"):
+            connection.execute(
+                table.insert().values(
+                    client_id="client", app_id="A0001", team_id="T0001", team_name="North NHS",
+                    user_id=user, bot_token=f"xoxb-{user}", user_token=f"xoxp-{user}",
+                    installed_at=chat.clock.now,
+                    incoming_webhook_url=f"https://hooks.slack.com/{user}",
+                )
+            )  # fmt: skip
+    _asha_everywhere(chat)
+    said, file = chat.exports(ASHA_SLACK, SLACK, "me export")
+    (row,) = json.loads(file.content)["tables"]["slack_installations"]["rows"]
+    assert (row["user_id"], row["team_name"]) == ("U0ASHA", "North NHS")
+    assert "xox" not in file.content.decode() and "hooks.slack.com" not in file.content.decode()
+    assert "1 installation of Concord you made" in said
