@@ -9,6 +9,7 @@ from dialogs.collaborative import (
     governance,
     identity_link,
     members,
+    personal_export,
     roles,
     timezones,
 )
@@ -28,6 +29,7 @@ COMMANDS: dict[str, CommandHandler] = {
     "me.link": identity_link.me_link,
     "me.timezone": timezones.me_timezone,
     "me.digest": digests.me_digest,
+    "me.export": personal_export.me_export,
     "settings.governance": governance.governance,
     "deputy": deputies.name_deputy,
     "deputy.accept": deputies.accept,

@@ -23,7 +23,7 @@ LASTS = timedelta(hours=24)
 # An expired file is deleted a week on; until then its link says it expired (410).
 KEPT_EXPIRED = timedelta(days=7)
 URL_PREFIX = "/exports/"
-_KINDS = {"text/csv": "CSV", "text/markdown": "Markdown"}
+_KINDS = {"text/csv": "CSV", "text/markdown": "Markdown", "application/json": "JSON"}
 
 
 def offer(
