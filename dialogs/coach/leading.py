@@ -1,0 +1,136 @@
+"""`leading`: a question that presumes its answer, and a neutral rewording of it.
+
+People tend to agree with whoever asks, so the coach looks for the ways a question leans:
+asking for agreement ("Don't you agree…", "…, aren't they?"), negative questions
+("Shouldn't we…"), framing that states the answer first ("Given how well…", "We all
+know…", "Most managers think…"), comparisons that assume a direction ("How much better…")
+and loaded words ("brilliant", "nightmare", "far too much").
+"""
+
+from __future__ import annotations
+
+import re
+
+from dialogs.coach.findings import LEADING, Finding
+from dialogs.coach.words import as_question, quote, tidy
+
+NEGATIVE = r"(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|won't|wouldn't|shouldn't|couldn't|can't|haven't|hasn't)"
+AGREE = re.compile(rf"\b(?:{NEGATIVE} you|would you|wouldn't you) (?:agree|accept)(?: that)?\s*", re.I)
+NEGATIVE_START = re.compile(rf"^{NEGATIVE}(?= (?:we|it|you|they|this|that|there|the|our)\b)", re.I)
+TAG = re.compile(
+    rf"(?:,?\s*{NEGATIVE} (?:it|they|we|you|there|that|this|he|she)|,\s*(?:right|surely))\s*\?*$", re.I
+)
+ASKING = re.compile(
+    r"(?:what|which|who|when|where|why|how|should|shall|would|will|do|does|did|is|are|was|"
+    r"were|can|could|has|have|may|might)\b",
+    re.I,
+)
+PREAMBLE = re.compile(r"^(.+?)\s*(?:[-–—:;]|[.!](?=\s))\s+(.+)$")
+GIVEN = re.compile(r"^given (?:how|what|that|the|all)\b[^,]*,\s*", re.I)
+SOCIAL = re.compile(
+    r"^(?:we all know|everyone knows|everybody knows|as we all know|everyone says|"
+    r"everybody says|(?:most|many|all|lots of|the majority of) [\w' ]{1,40}? "
+    r"(?:think|say|feel|agree|believe|find|know|want|prefer))(?: that)?\s+(.*?)\s*[-–—.:;!]\s+(.+)$",
+    re.I,
+)
+JUSTIFIED = re.compile(
+    r",?\s*(?:seeing as|given that|since|because|as) (?:nobody|no one|everyone|everybody|we all)\b[^?]*",
+    re.I,
+)
+EVERYONE = re.compile(
+    r"\b(?:nobody|no one|everyone|everybody|we all)\s+(?:\w+\s+)?"
+    r"(?:knows|thinks|says|agrees|feels|finds|believes|wants|likes|prefers|hates)\b",
+    re.I,
+)
+COMPARE = {
+    "better": "better, worse or about the same",
+    "worse": "better, worse or about the same",
+    "easier": "easier, harder or about the same",
+    "harder": "easier, harder or about the same",
+    "quicker": "quicker, slower or about the same",
+    "faster": "quicker, slower or about the same",
+    "slower": "quicker, slower or about the same",
+    "simpler": "simpler, more complicated or about the same",
+    "safer": "safer, less safe or about the same",
+}
+HOW_MUCH = re.compile(rf"^how much ({'|'.join(COMPARE)}) (?:is|are|was|were|has|have) (.+)$", re.I)
+EMOTIVE = (
+    r"frustrating|annoying|disappointing|worrying|upsetting|embarrassing|ridiculous|"
+    r"infuriating|exciting|reassuring|pleased|delighted|thrilled|relieved|fed up"
+)
+HOW_EMOTIVE = re.compile(rf"^how ({EMOTIVE}) (?:is|are|was|were) (?:it that |it |you that |you )?(.+)$", re.I)
+LOADED = re.compile(
+    r"\b(?:fantastic|brilliant|excellent|amazing|wonderful|superb|fabulous|outstanding|"
+    r"marvellous|terrific|great (?=new|work|job|success|idea)|much-needed|long-overdue|"
+    r"awful|terrible|dreadful|appalling|shambolic|pointless|useless|obvious|"
+    r"obviously|clearly|surely|of course|so-called)\b\s*",
+    re.I,
+)
+LOADED_NOUNS = re.compile(r"\b(?:a |an )?(?:nightmare|disaster|shambles|waste of time|joke)\b", re.I)
+INTENSIFIERS = re.compile(
+    r"\b(?:far|way|loads|massively|hugely|really|totally|completely|just|so much|a lot|"
+    r"massive|huge)\s+(?=\w)",
+    re.I,
+)
+
+
+def check(question: str) -> Finding | None:
+    text = question.replace("’", "'").strip()
+    if not _leans(text):
+        return None
+    rewording = neutral(text)
+    return Finding(
+        LEADING,
+        "The question suggests which answer is wanted.",
+        (f"Ask it neutrally, for example: {quote(rewording)}",),
+    )
+
+
+def _leans(text: str) -> bool:
+    patterns = (AGREE, NEGATIVE_START, TAG, GIVEN, SOCIAL, EVERYONE, HOW_MUCH, HOW_EMOTIVE,
+                LOADED, LOADED_NOUNS)
+    return any(pattern.search(text) for pattern in patterns) or bool(
+        re.search(r"\b(?:far|way|much) too (?:much|many|long|little|few|slow)\b", text, re.I)
+    )
+
+
+def neutral(question: str) -> str:
+    """The question with its lean taken out: framing dropped, loaded words removed, and
+    a presumption turned into a balanced choice."""
+    text = GIVEN.sub("", question.replace("’", "'").strip())
+    if found := SOCIAL.match(text):
+        claim, asked = found.groups()
+        opinion = re.match(r"(?:what's|what is|what are) your (?:view|thoughts)|thoughts|agree", asked, re.I)
+        text = f"Do you agree or disagree that {claim}" if opinion else asked
+    elif (found := PREAMBLE.match(text)) and _leans(found.group(1)) and ASKING.match(found.group(2)):
+        text = found.group(2)
+    text = JUSTIFIED.sub("", text)
+    text = LOADED_NOUNS.sub("a problem", LOADED.sub("", text))
+    text = re.sub(r"\b(?:far|way|much) too\b", "too", text, flags=re.I)
+    text = INTENSIFIERS.sub("", text)
+    text = re.sub(r"\ba (?=[aeiou])", "an ", text, flags=re.I)
+    return as_question(_balanced(tidy(text)))
+
+
+def _balanced(text: str) -> str:
+    """A presuming construction as a question that offers both answers."""
+    if AGREE.search(text):
+        return "Do you agree or disagree that " + AGREE.split(text, maxsplit=1)[-1]
+    if TAG.search(text) and not NEGATIVE_START.match(text):
+        return f"Do you agree or disagree that {_lower_first(TAG.sub('', text))}"
+    if found := HOW_MUCH.match(text.rstrip("?")):
+        return f"Compared with before, is {found.group(2)} {COMPARE[found.group(1).lower()]}"
+    if found := HOW_EMOTIVE.match(text.rstrip("?")):
+        if re.search(r"\bthat\b", found.group(0)[: -len(found.group(2))]):
+            return f"What difference, if any, does it make to you that {found.group(2)}"
+        return f"How would you rate {found.group(2)}"
+    if found := NEGATIVE_START.match(text):
+        positive = found.group(0).lower().replace("n't", "").replace("can", "can").replace("won", "will")
+        return f"{positive} {TAG.sub('', text[found.end():]).strip().rstrip('?')}, or not"
+    if not ASKING.match(text):
+        return f"Do you agree or disagree that {_lower_first(text)}"
+    return text
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) < 2 else text

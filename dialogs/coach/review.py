@@ -1,0 +1,1 @@
+def review(*a): pass
