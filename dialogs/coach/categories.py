@@ -35,20 +35,79 @@ EVENTS = r"(?:every|each|most|some|half (?:of )?the|all)\s+(?:shifts?|meetings?|
 FUZZY = r"always|usually|often|frequently|regularly|sometimes|occasionally|now and then|rarely"
 # Broader term -> narrower or equivalent terms (lower case, singular where it matters).
 FAMILIES = {
-    "doctor": ["fy1", "fy2", "foundation doctor", "junior doctor", "resident doctor", "registrar",
-               "consultant", "sho", "gp", "speciality doctor", "specialty doctor", "medic"],
-    "nurse": ["anp", "advanced nurse practitioner", "nurse practitioner", "staff nurse",
-              "district nurse", "community nurse", "ward sister", "matron", "charge nurse",
-              "nursing associate", "practice nurse", "cns", "clinical nurse specialist"],
-    "therapies": ["physio", "physiotherapy", "physiotherapist", "ot", "occupational therapy",
-                  "occupational therapist", "speech and language therapy", "salt", "dietetics",
-                  "dietitian", "podiatry", "ahp", "allied health professional"],
-    "finance": ["accounts payable", "accounts receivable", "payroll", "management accounts",
-                "financial accounts", "income", "costing", "treasury"],
-    "hr": ["human resources", "people services", "workforce", "recruitment", "employee relations",
-           "medical staffing", "occupational health", "learning and development"],
-    "it": ["digital", "ict", "informatics", "it service desk", "service desk", "ehr",
-           "clinical systems"],
+    "doctor": [
+        "fy1",
+        "fy2",
+        "foundation doctor",
+        "junior doctor",
+        "resident doctor",
+        "registrar",
+        "consultant",
+        "sho",
+        "gp",
+        "speciality doctor",
+        "specialty doctor",
+        "medic",
+    ],
+    "nurse": [
+        "anp",
+        "advanced nurse practitioner",
+        "nurse practitioner",
+        "staff nurse",
+        "district nurse",
+        "community nurse",
+        "ward sister",
+        "matron",
+        "charge nurse",
+        "nursing associate",
+        "practice nurse",
+        "cns",
+        "clinical nurse specialist",
+    ],
+    "therapies": [
+        "physio",
+        "physiotherapy",
+        "physiotherapist",
+        "ot",
+        "occupational therapy",
+        "occupational therapist",
+        "speech and language therapy",
+        "salt",
+        "dietetics",
+        "dietitian",
+        "podiatry",
+        "ahp",
+        "allied health professional",
+    ],
+    "finance": [
+        "accounts payable",
+        "accounts receivable",
+        "payroll",
+        "management accounts",
+        "financial accounts",
+        "income",
+        "costing",
+        "treasury",
+    ],
+    "hr": [
+        "human resources",
+        "people services",
+        "workforce",
+        "recruitment",
+        "employee relations",
+        "medical staffing",
+        "occupational health",
+        "learning and development",
+    ],
+    "it": [
+        "digital",
+        "ict",
+        "informatics",
+        "it service desk",
+        "service desk",
+        "ehr",
+        "clinical systems",
+    ],
     "estates": ["facilities", "maintenance", "cleaning", "catering", "portering", "security"],
 }
 
@@ -113,12 +172,50 @@ def _includes(broad: str, narrow: str) -> bool:
     if family and (narrow == family or narrow in FAMILIES[family]) and _is_synonym(broad):
         return True
     nursing = broad.removesuffix("ing") + "e" if broad.endswith("sing") else broad
-    return narrow != broad and (narrow.endswith(" " + broad) or narrow.endswith(" " + nursing))
+    for head in (broad, nursing):
+        if narrow.endswith(" " + head):
+            modifier = set(narrow.removesuffix(" " + head).split())
+            return not modifier & DEGREES
+    return False
+
+
+# Words that grade or negate an answer ("Not well", "Very"), rather than narrow a category.
+DEGREES = {
+    "not",
+    "no",
+    "very",
+    "fairly",
+    "quite",
+    "slightly",
+    "somewhat",
+    "much",
+    "a",
+    "bit",
+    "little",
+    "more",
+    "less",
+    "most",
+    "least",
+    "really",
+    "extremely",
+    "mostly",
+    "partly",
+}
 
 
 # Members that are other names for the whole family, not parts of it.
-SYNONYMS = {"human resources", "people services", "workforce", "digital", "ict", "informatics",
-            "facilities", "ahp", "allied health professional", "medic"}
+SYNONYMS = {
+    "human resources",
+    "people services",
+    "workforce",
+    "digital",
+    "ict",
+    "informatics",
+    "facilities",
+    "ahp",
+    "allied health professional",
+    "medic",
+}
 
 
 def _is_synonym(term: str) -> bool:

@@ -15,10 +15,13 @@ from dialogs.coach.findings import LEADING, Finding
 from dialogs.coach.words import as_question, quote, tidy
 
 NEGATIVE = r"(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|won't|wouldn't|shouldn't|couldn't|can't|haven't|hasn't)"
-AGREE = re.compile(rf"\b(?:{NEGATIVE} you|would you|wouldn't you) (?:agree|accept)(?: that)?\s*", re.I)
+AGREE = re.compile(
+    rf"\b(?:{NEGATIVE} you|would you|wouldn't you) (?:agree|accept)(?: that)?\s*", re.I
+)
 NEGATIVE_START = re.compile(rf"^{NEGATIVE}(?= (?:we|it|you|they|this|that|there|the|our)\b)", re.I)
 TAG = re.compile(
-    rf"(?:,?\s*{NEGATIVE} (?:it|they|we|you|there|that|this|he|she)|,\s*(?:right|surely))\s*\?*$", re.I
+    rf"(?:,?\s*{NEGATIVE} (?:it|they|we|you|there|that|this|he|she)|,\s*(?:right|surely))\s*\?*$",
+    re.I,
 )
 ASKING = re.compile(
     r"(?:what|which|who|when|where|why|how|should|shall|would|will|do|does|did|is|are|was|"
@@ -58,7 +61,9 @@ EMOTIVE = (
     r"frustrating|annoying|disappointing|worrying|upsetting|embarrassing|ridiculous|"
     r"infuriating|exciting|reassuring|pleased|delighted|thrilled|relieved|fed up"
 )
-HOW_EMOTIVE = re.compile(rf"^how ({EMOTIVE}) (?:is|are|was|were) (?:it that |it |you that |you )?(.+)$", re.I)
+HOW_EMOTIVE = re.compile(
+    rf"^how ({EMOTIVE}) (?:is|are|was|were) (?:it that |it |you that |you )?(.+)$", re.I
+)
 LOADED = re.compile(
     r"\b(?:fantastic|brilliant|excellent|amazing|wonderful|superb|fabulous|outstanding|"
     r"marvellous|terrific|great (?=new|work|job|success|idea)|much-needed|long-overdue|"
@@ -66,7 +71,9 @@ LOADED = re.compile(
     r"obviously|clearly|surely|of course|so-called)\b\s*",
     re.I,
 )
-LOADED_NOUNS = re.compile(r"\b(?:a |an )?(?:nightmare|disaster|shambles|waste of time|joke)\b", re.I)
+LOADED_NOUNS = re.compile(
+    r"\b(?:a |an )?(?:nightmare|disaster|shambles|waste of time|joke)\b", re.I
+)
 INTENSIFIERS = re.compile(
     r"\b(?:far|way|loads|massively|hugely|really|totally|completely|just|so much|a lot|"
     r"massive|huge)\s+(?=\w)",
@@ -87,8 +94,18 @@ def check(question: str) -> Finding | None:
 
 
 def _leans(text: str) -> bool:
-    patterns = (AGREE, NEGATIVE_START, TAG, GIVEN, SOCIAL, EVERYONE, HOW_MUCH, HOW_EMOTIVE,
-                LOADED, LOADED_NOUNS)
+    patterns = (
+        AGREE,
+        NEGATIVE_START,
+        TAG,
+        GIVEN,
+        SOCIAL,
+        EVERYONE,
+        HOW_MUCH,
+        HOW_EMOTIVE,
+        LOADED,
+        LOADED_NOUNS,
+    )
     return any(pattern.search(text) for pattern in patterns) or bool(
         re.search(r"\b(?:far|way|much) too (?:much|many|long|little|few|slow)\b", text, re.I)
     )
@@ -100,9 +117,13 @@ def neutral(question: str) -> str:
     text = GIVEN.sub("", question.replace("’", "'").strip())
     if found := SOCIAL.match(text):
         claim, asked = found.groups()
-        opinion = re.match(r"(?:what's|what is|what are) your (?:view|thoughts)|thoughts|agree", asked, re.I)
+        opinion = re.match(
+            r"(?:what's|what is|what are) your (?:view|thoughts)|thoughts|agree", asked, re.I
+        )
         text = f"Do you agree or disagree that {claim}" if opinion else asked
-    elif (found := PREAMBLE.match(text)) and _leans(found.group(1)) and ASKING.match(found.group(2)):
+    elif (
+        (found := PREAMBLE.match(text)) and _leans(found.group(1)) and ASKING.match(found.group(2))
+    ):
         text = found.group(2)
     text = JUSTIFIED.sub("", text)
     text = LOADED_NOUNS.sub("a problem", LOADED.sub("", text))
@@ -125,8 +146,10 @@ def _balanced(text: str) -> str:
             return f"What difference, if any, does it make to you that {found.group(2)}"
         return f"How would you rate {found.group(2)}"
     if found := NEGATIVE_START.match(text):
-        positive = found.group(0).lower().replace("n't", "").replace("can", "can").replace("won", "will")
-        return f"{positive} {TAG.sub('', text[found.end():]).strip().rstrip('?')}, or not"
+        positive = (
+            found.group(0).lower().replace("n't", "").replace("can", "can").replace("won", "will")
+        )
+        return f"{positive} {TAG.sub('', text[found.end() :]).strip().rstrip('?')}, or not"
     if not ASKING.match(text):
         return f"Do you agree or disagree that {_lower_first(text)}"
     return text

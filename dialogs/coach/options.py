@@ -51,14 +51,18 @@ def _numeric_finding(
         return Finding(
             OVERLAPPING_OPTIONS,
             f"{pair} both include {lo}.",
-            (f"{pair} both include {lo}: let each range end just before the next begins, "
-             f"so that {lo} fits one option only.",),
+            (
+                f"{pair} both include {lo}: let each range end just before the next begins, "
+                f"so that {lo} fits one option only.",
+            ),
         )
     return Finding(
         OVERLAPPING_OPTIONS,
         f"{pair} overlap, from {lo} to {hi}.",
-        (f"{pair} overlap, from {lo} to {hi}: redraw the ranges so that they meet without "
-         "overlapping and every answer fits exactly one.",),
+        (
+            f"{pair} overlap, from {lo} to {hi}: redraw the ranges so that they meet without "
+            "overlapping and every answer fits exactly one.",
+        ),
     )
 
 
@@ -75,8 +79,10 @@ def _frequency_overlap(options: list[str]) -> Finding | None:
     return Finding(
         OVERLAPPING_OPTIONS,
         f"{pair} could both be true of the same person.",
-        (f"{pair} could both be true: count in one way only, for example "
-         "‘Daily’, ‘Weekly’, ‘Monthly’, ‘Less often’, ‘Never’.",),
+        (
+            f"{pair} could both be true: count in one way only, for example "
+            "‘Daily’, ‘Weekly’, ‘Monthly’, ‘Less often’, ‘Never’.",
+        ),
     )
 
 
@@ -87,6 +93,8 @@ def _broader(options: list[str]) -> Finding | None:
     return Finding(
         OVERLAPPING_OPTIONS,
         f"{broad} includes {narrow}.",
-        (f"{broad} includes {narrow}: make them exclusive (for example {broad[:-1]} "
-         f"(not {narrow[1:-1]})’) or let people choose more than one.",),
+        (
+            f"{broad} includes {narrow}: make them exclusive (for example {broad[:-1]} "
+            f"(not {narrow[1:-1]})’) or let people choose more than one.",
+        ),
     )

@@ -117,7 +117,10 @@ AMOUNT_FORMS: list[tuple[str, str]] = [
     (rf"(?:up to|at most|no more than|<=)\s*{NUMBER}\s*{UNIT}?", "upto"),
     (rf"(?:over|more than|above|greater than|longer than|>)\s*{NUMBER}\s*{UNIT}?", "above"),
     (rf"(?:at least|>=)\s*{NUMBER}\s*{UNIT}?", "from"),
-    (rf"{NUMBER}\s*{UNIT}?\s*(?:\+|or more|or over|or longer|and over|and above|plus)\s*{UNIT}?", "from"),
+    (
+        rf"{NUMBER}\s*{UNIT}?\s*(?:\+|or more|or over|or longer|and over|and above|plus)\s*{UNIT}?",
+        "from",
+    ),
     (rf"{NUMBER}\s*{UNIT}?\s*(?:or less|or fewer|or under)", "upto"),
     (rf"(?:about|around|roughly|approx\.?|approximately)\s*{NUMBER}\s*{UNIT}?", "about"),
     (rf"{NUMBER}\s*{UNIT}?", "exact"),
@@ -209,7 +212,9 @@ def _clock_form(form: str, times: list[float]) -> Interval:
 
 
 def _daypart(text: str) -> Interval | None:
-    text = re.sub(r"^(?:in the |the |early )?", lambda m: m.group(0) if "early" in m.group(0) else "", text)
+    text = re.sub(
+        r"^(?:in the |the |early )?", lambda m: m.group(0) if "early" in m.group(0) else "", text
+    )
     singular = text[:-1] if text.endswith("s") else text
     if singular in DAYPARTS:
         lo, hi = DAYPARTS[singular]

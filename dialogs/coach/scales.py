@@ -19,16 +19,59 @@ ABSTAIN = re.compile(
     r"no idea|can'?t remember)\b"
 )
 ORDINAL = {
-    "good", "ok", "okay", "poor", "well", "badly", "average", "better", "same", "worse",
-    "very", "fairly", "quite", "not", "at", "all", "agree", "disagree", "strongly", "neither",
-    "nor", "great", "bad", "excellent", "fine", "much", "a", "bit", "little", "about", "the",
-    "more", "less", "sort", "of", "somewhat", "slightly", "satisfied", "dissatisfied",
-    "likely", "unlikely", "easy", "hard", "difficult", "useful", "helpful",
+    "good",
+    "ok",
+    "okay",
+    "poor",
+    "well",
+    "badly",
+    "average",
+    "better",
+    "same",
+    "worse",
+    "very",
+    "fairly",
+    "quite",
+    "not",
+    "at",
+    "all",
+    "agree",
+    "disagree",
+    "strongly",
+    "neither",
+    "nor",
+    "great",
+    "bad",
+    "excellent",
+    "fine",
+    "much",
+    "a",
+    "bit",
+    "little",
+    "about",
+    "the",
+    "more",
+    "less",
+    "sort",
+    "of",
+    "somewhat",
+    "slightly",
+    "satisfied",
+    "dissatisfied",
+    "likely",
+    "unlikely",
+    "easy",
+    "hard",
+    "difficult",
+    "useful",
+    "helpful",
 }
 
 
 def missing_abstain(options: list[str]) -> Finding | None:
-    if len(options) < 2 or any(ABSTAIN.search(option.lower().replace("’", "'")) for option in options):
+    if len(options) < 2 or any(
+        ABSTAIN.search(option.lower().replace("’", "'")) for option in options
+    ):
         return None
     if not _is_scale(options):
         return None
@@ -51,4 +94,6 @@ def _is_scale(options: list[str]) -> bool:
 def _clock_choice(options: list[str], unit: str | None) -> bool:
     """Times offered as choices ("08:00", "08:30") are a choice, not a scale to estimate on."""
     read = [ranges.interval(option, unit) for option in options]
-    return all(found is not None and found.scale == "clock" and found.lo == found.hi for found in read)
+    return all(
+        found is not None and found.scale == "clock" and found.lo == found.hi for found in read
+    )

@@ -19,11 +19,12 @@ def tidy(text: str) -> str:
     return re.sub(r"\s+([,?.!;:])", r"\1", text)
 
 
-def as_question(text: str) -> str:
+def as_question(text: str, asks: bool = True) -> str:
     """`text` as a question: a capital first letter and a question mark (at the end, unless
-    one is there already, before a note such as "(1–5)")."""
+    one is there already, before a note such as "(1–5)"). An instruction ("Rate the
+    rota from 1 to 5") is left without one when `asks` is false."""
     text = tidy(text).rstrip(".! ")
-    end = "" if "?" in text else "?"
+    end = "" if "?" in text or not asks else "?"
     return f"{text[:1].upper()}{text[1:]}{end}" if text else ""
 
 

@@ -1,0 +1,97 @@
+"""`vague`: a question too broad to answer concretely, and a narrower one built from it.
+
+Specific questions get swifter, fuller answers. A question is broad when it asks how
+something is "going" or what people "think" with nothing to pin the answer to (no time,
+no measure, no choice), or when it asks about "things", "everything" or "stuff" without
+saying when. Naming what, when or who turns it into something people can answer from
+what they saw.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dialogs.coach.findings import VAGUE, Finding
+from dialogs.coach.words import as_question, quote, tidy
+
+BROAD = re.compile(
+    r"\b(?:things|everything|anything|stuff|it all|in general|generally|these days)\b", re.I
+)
+NOT_BROAD = re.compile(r"\bif anything\b|\banything (?:that|which)\b", re.I)
+OPEN = [
+    r"^(?:any )?(?:thoughts|feedback|comments|views|concerns|issues|problems|updates|news)\b",
+    r"\bhow(?:'s| is| are| was| were| did)\b[^?]*\b(?:going|go|doing|working|getting on)\b",
+    r"\bhow (?:are|is|do) (?:we|you|things|everyone|people|staff|the team)\b[^?]*\b(?:finding|feeling|feel)\b",
+    r"\bhow do (?:you|people|staff|we|teams|colleagues|members) feel about\b",
+    r"\bwhat do (?:you|people|staff|we|colleagues) (?:think|reckon) (?:of|about)\b",
+    r"^(?:is|are) (?:the |our )?[\w' -]+ working\??$",
+    r"\bon track\b",
+    r"^rate (?:the |our |your )?[\w' -]+? (?:out of|from) \d+",
+    r"^overall\b",
+    r"\bhow (?:good|well|healthy) (?:is|are) (?:the |our )?(?:partnership|collaborative|collaboration|system|things)\b",
+]
+OPEN_PATTERNS = [re.compile(pattern, re.I) for pattern in OPEN]
+MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+DAYS = r"mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
+WHEN = re.compile(
+    rf"\b(?:(?:last|this|next|past|previous) (?:\w+ )?(?:shift|week|weekend|month|fortnight|"
+    rf"quarter|year|night|morning|afternoon|evening|winter|summer|meeting|huddle|clinic)s?|"
+    rf"yesterday|today|tonight|tomorrow|(?:since|in|on|during|by|before|after|from) "
+    rf"(?:{MONTHS}|{DAYS}|the \d|\d|q[1-4])\b|q[1-4]|\d+ ?(?:am|pm)|"
+    rf"(?:{DAYS})'s)",
+    re.I,
+)
+MEASURE = re.compile(
+    r"\b(?:how (?:many|much|long|often|quickly|soon|far)|what time|which|when|"
+    r"what (?:one|single|main|biggest|most)|what (?:date|day))\b",
+    re.I,
+)
+TOPIC = [
+    r"^(?:any )?(?:thoughts|feedback|comments|views|concerns|issues|updates|news) (?:on|about|with|from) (.+)",
+    r"\b(?:feel|think|reckon) (?:of |about )(.+)",
+    r"^how(?:'s| is| are| did)? (.+?) (?:going|go|doing|working|getting on)\b",
+    r"^(?:is|are) (.+?) working\b",
+    r"^(.+?) [-–—:] ",
+    r"^rate (.+?) (?:out of|from) \d",
+]
+FILLER = re.compile(
+    r"\b(?:stuff|things?|atm|at the moment|these days|now|so far|generally|overall|then|"
+    r"in general|for you|with you)\b",
+    re.I,
+)
+FALLBACK_TOPIC = "our joint work"
+
+
+def check(question: str) -> Finding | None:
+    text = question.replace("’", "'").strip()
+    if not _is_broad(text):
+        return None
+    example = f"What one thing most slowed down {topic(text)} last week?"
+    return Finding(
+        VAGUE,
+        "The question is too broad to answer concretely.",
+        (f"Name what, when or who, for example: {quote(as_question(example))}",),
+    )
+
+
+def _is_broad(text: str) -> bool:
+    pinned = bool(WHEN.search(text))
+    if BROAD.search(NOT_BROAD.sub("", text)) and not pinned:
+        return True
+    asks_openly = any(pattern.search(text) for pattern in OPEN_PATTERNS)
+    return asks_openly and not pinned and not MEASURE.search(text)
+
+
+def topic(question: str) -> str:
+    """What the question is about, as a phrase to build a narrower question on."""
+    text = question.rstrip("?!. ")
+    for pattern in TOPIC:
+        if found := re.search(pattern, text, re.I):
+            phrase = tidy(FILLER.sub("", found.group(1)))
+            phrase = re.sub(r"^(?:we|you|people|everyone|it|things)\b\s*", "", phrase, flags=re.I)
+            if phrase and not BROAD.search(phrase):
+                return phrase if phrase[1:2].isupper() else phrase[:1].lower() + phrase[1:]
+    return FALLBACK_TOPIC
