@@ -31,7 +31,10 @@ CALENDAR = [
 ]
 NEVER = (0.0, 0.0)
 RESIDUAL = r"rarely|less often|hardly ever|almost never|less than (?:that|monthly|once a \w+)"
-EVENTS = r"(?:every|each|most|some|half (?:of )?the|all)\s+(?:shifts?|meetings?|visits?|sessions?|clinics?|times?)"
+EVENTS = (
+    r"(?:every|each|most|some|half (?:of )?the|all)\s+"
+    r"(?:shifts?|meetings?|visits?|sessions?|clinics?|times?)"
+)
 FUZZY = r"always|usually|often|frequently|regularly|sometimes|occasionally|now and then|rarely"
 # Broader term -> narrower or equivalent terms (lower case, singular where it matters).
 FAMILIES = {

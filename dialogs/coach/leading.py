@@ -14,7 +14,10 @@ import re
 from dialogs.coach.findings import LEADING, Finding
 from dialogs.coach.words import as_question, quote, tidy
 
-NEGATIVE = r"(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|won't|wouldn't|shouldn't|couldn't|can't|haven't|hasn't)"
+NEGATIVE = (
+    r"(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|won't|wouldn't|shouldn't|couldn't|"
+    r"can't|haven't|hasn't)"
+)
 AGREE = re.compile(
     rf"\b(?:{NEGATIVE} you|would you|wouldn't you) (?:agree|accept)(?: that)?\s*", re.I
 )
@@ -33,11 +36,13 @@ GIVEN = re.compile(r"^given (?:how|what|that|the|all)\b[^,]*,\s*", re.I)
 SOCIAL = re.compile(
     r"^(?:we all know|everyone knows|everybody knows|as we all know|everyone says|"
     r"everybody says|(?:most|many|all|lots of|the majority of) [\w' ]{1,40}? "
-    r"(?:think|say|feel|agree|believe|find|know|want|prefer))(?: that)?\s+(.*?)\s*[-–—.:;!]\s+(.+)$",
+    r"(?:think|say|feel|agree|believe|find|know|want|prefer))(?: that)?\s+"
+    r"(.*?)\s*[-–—.:;!]\s+(.+)$",
     re.I,
 )
 JUSTIFIED = re.compile(
-    r",?\s*(?:seeing as|given that|since|because|as) (?:nobody|no one|everyone|everybody|we all)\b[^?]*",
+    r",?\s*(?:seeing as|given that|since|because|as) "
+    r"(?:nobody|no one|everyone|everybody|we all)\b[^?]*",
     re.I,
 )
 EVERYONE = re.compile(
@@ -45,6 +50,8 @@ EVERYONE = re.compile(
     r"(?:knows|thinks|says|agrees|feels|finds|believes|wants|likes|prefers|hates)\b",
     re.I,
 )
+OPINION = re.compile(r"(?:what's|what is|what are) your (?:view|thoughts)|thoughts|agree", re.I)
+POSITIVE = {"won't": "will", "can't": "can", "shan't": "shall"}
 COMPARE = {
     "better": "better, worse or about the same",
     "worse": "better, worse or about the same",
@@ -117,14 +124,9 @@ def neutral(question: str) -> str:
     text = GIVEN.sub("", question.replace("’", "'").strip())
     if found := SOCIAL.match(text):
         claim, asked = found.groups()
-        opinion = re.match(
-            r"(?:what's|what is|what are) your (?:view|thoughts)|thoughts|agree", asked, re.I
-        )
-        text = f"Do you agree or disagree that {claim}" if opinion else asked
-    elif (
-        (found := PREAMBLE.match(text)) and _leans(found.group(1)) and ASKING.match(found.group(2))
-    ):
-        text = found.group(2)
+        text = f"Do you agree or disagree that {claim}" if OPINION.match(asked) else asked
+    elif (found := PREAMBLE.match(text)) and _leans(found.group(1)):
+        text = found.group(2) if ASKING.match(found.group(2)) else text
     text = JUSTIFIED.sub("", text)
     text = LOADED_NOUNS.sub("a problem", LOADED.sub("", text))
     text = re.sub(r"\b(?:far|way|much) too\b", "too", text, flags=re.I)
@@ -146,10 +148,9 @@ def _balanced(text: str) -> str:
             return f"What difference, if any, does it make to you that {found.group(2)}"
         return f"How would you rate {found.group(2)}"
     if found := NEGATIVE_START.match(text):
-        positive = (
-            found.group(0).lower().replace("n't", "").replace("can", "can").replace("won", "will")
-        )
-        return f"{positive} {TAG.sub('', text[found.end() :]).strip().rstrip('?')}, or not"
+        positive = POSITIVE.get(found.group(0).lower(), found.group(0)[:-3])
+        rest = TAG.sub("", text[found.end() :]).strip().rstrip("?")
+        return f"{positive} {rest}, or not"
     if not ASKING.match(text):
         return f"Do you agree or disagree that {_lower_first(text)}"
     return text

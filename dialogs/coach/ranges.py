@@ -36,7 +36,10 @@ UNITS = {
     "%": ("percent", 1),
     "percent": ("percent", 1),
 }
-UNIT = r"(working days?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|wks?|months?|years?|yrs?|miles?|km|kilometres?|%|percent)"
+UNIT = (
+    r"(working days?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|wks?|months?|years?|yrs?|"
+    r"miles?|km|kilometres?|%|percent)"
+)
 # Parts of the day, in minutes after midnight (a half-open interval each, as people mean them).
 DAYPARTS = {
     "early morning": (300, 480),

@@ -21,21 +21,26 @@ NOT_BROAD = re.compile(r"\bif anything\b|\banything (?:that|which)\b", re.I)
 OPEN = [
     r"^(?:any )?(?:thoughts|feedback|comments|views|concerns|issues|problems|updates|news)\b",
     r"\bhow(?:'s| is| are| was| were| did)\b[^?]*\b(?:going|go|doing|working|getting on)\b",
-    r"\bhow (?:are|is|do) (?:we|you|things|everyone|people|staff|the team)\b[^?]*\b(?:finding|feeling|feel)\b",
+    r"\bhow (?:are|is|do) (?:we|you|things|everyone|people|staff|the team)\b[^?]*"
+    r"\b(?:finding|feeling|feel)\b",
     r"\bhow do (?:you|people|staff|we|teams|colleagues|members) feel about\b",
     r"\bwhat do (?:you|people|staff|we|colleagues) (?:think|reckon) (?:of|about)\b",
     r"^(?:is|are) (?:the |our )?[\w' -]+ working\??$",
     r"\bon track\b",
     r"^rate (?:the |our |your )?[\w' -]+? (?:out of|from) \d+",
     r"^overall\b",
-    r"\bhow (?:good|well|healthy) (?:is|are) (?:the |our )?(?:partnership|collaborative|collaboration|system|things)\b",
+    r"\bhow (?:good|well|healthy) (?:is|are) (?:the |our )?"
+    r"(?:partnership|collaborative|collaboration|system|things)\b",
 ]
 OPEN_PATTERNS = [re.compile(pattern, re.I) for pattern in OPEN]
 MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
-DAYS = r"mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
+DAYS = (
+    r"mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?|"
+    r"sun(?:day)?"
+)
 WHEN = re.compile(
     rf"\b(?:(?:last|this|next|past|previous) (?:\w+ )?(?:shift|week|weekend|month|fortnight|"
     rf"quarter|year|night|morning|afternoon|evening|winter|summer|meeting|huddle|clinic)s?|"
@@ -50,7 +55,8 @@ MEASURE = re.compile(
     re.I,
 )
 TOPIC = [
-    r"^(?:any )?(?:thoughts|feedback|comments|views|concerns|issues|updates|news) (?:on|about|with|from) (.+)",
+    r"^(?:any )?(?:thoughts|feedback|comments|views|concerns|issues|updates|news) "
+    r"(?:on|about|with|from) (.+)",
     r"\b(?:feel|think|reckon) (?:of |about )(.+)",
     r"^how(?:'s| is| are| did)? (.+?) (?:going|go|doing|working|getting on)\b",
     r"^(?:is|are) (.+?) working\b",
