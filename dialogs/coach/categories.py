@@ -38,6 +38,24 @@ EVENTS = (
 FUZZY = r"always|usually|often|frequently|regularly|sometimes|occasionally|now and then|rarely"
 # Broader term -> narrower or equivalent terms (lower case, singular where it matters).
 FAMILIES = {
+    "clinical": [
+        "nurse",
+        "doctor",
+        "therapist",
+        "pharmacist",
+        "midwife",
+        "paramedic",
+        "hca",
+        "healthcare assistant",
+        "ahp",
+        "allied health professional",
+        "physio",
+        "consultant",
+        "gp",
+        "dentist",
+        "psychologist",
+        "radiographer",
+    ],
     "doctor": [
         "fy1",
         "fy2",

@@ -19,7 +19,11 @@ BROAD = re.compile(
 )
 NOT_BROAD = re.compile(r"\bif anything\b|\banything (?:that|which)\b", re.I)
 OPEN = [
-    r"^(?:any )?(?:thoughts|feedback|comments|views|concerns|issues|problems|updates|news)\b",
+    r"^(?:any )?(?:other |more |further )?"
+    r"(?:thoughts|feedback|comments|views|concerns|issues|problems|updates|news|business)\b",
+    r"^how (?:was|were|is|are|did|has been) [\w' ]{1,30}\??$",
+    r"\b(?:doing|done) (?:a )?(?:good|ok|okay|great|decent|bad) (?:job|work)\b",
+    r"^(?:is|are) [\w' ]+ (?:good|ok|okay|any good|working well|going well)\??$",
     r"\bhow(?:'s| is| are| was| were| did)\b[^?]*\b(?:going|go|doing|working|getting on)\b",
     r"\bhow (?:are|is|do) (?:we|you|things|everyone|people|staff|the team)\b[^?]*"
     r"\b(?:finding|feeling|feel)\b",
