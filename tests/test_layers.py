@@ -27,7 +27,15 @@ SLACK_SDKS = {"slack_bolt", "slack_sdk"}
 TEAMS_SDKS = {"botbuilder", "botframework", "microsoft_agents", "msrest"}
 LAYERS = ("bot", "adapters", "dialogs", "storage")
 # Each dialogs/ feature package may import only those ranked below it.
-RANK = {"core": 0, "commands": 1, "collaborative": 2, "polls": 3, "purpose": 4, "checkins": 5}
+RANK = {
+    "core": 0,
+    "coach": 0,  # the question coach: pure rules on text, importing no other package
+    "commands": 1,
+    "collaborative": 2,
+    "polls": 3,
+    "purpose": 4,
+    "checkins": 5,
+}
 ROOT_MODULES = {"engine", "runner", "ticker", "home"}
 ADAPTERS_MAY_IMPORT = {"dialogs.core", "dialogs.runner"}
 BOT_MAY_IMPORT = {
@@ -39,6 +47,7 @@ BOT_MAY_IMPORT = {
     "dialogs.polls.ballot_csv",
     "dialogs.polls.committees",  # the audit kernel too: each organisation's outcome
     "dialogs.commands.grammar",  # the grammar as data: `concord teams-package` lists the commands
+    "dialogs.coach",  # pure rules: `concord coach` reviews a file of questions
 }
 
 
