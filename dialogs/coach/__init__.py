@@ -1,11 +1,5 @@
-"""The question coach: reviews a poll or check-in question before it is posted.
-
-Specific questions get swifter, fuller answers than broad ones, and people answer a
-short, clean list of options more readily than a long or muddled one. The coach looks
-for five problems (see `findings.LABELS`), each with concrete suggestions, and never
-blocks: the coordinator may always post the question as written. Plain rules, no model,
-so it runs in the plain install in well under a millisecond a question.
-"""
+"""The question coach: finds what makes a poll or check-in question hard to answer well
+(`findings.LABELS`), with concrete suggestions; it never blocks, and `review` is its face."""
 
 from dialogs.coach.findings import LABELS, Finding, Review
 from dialogs.coach.review import review

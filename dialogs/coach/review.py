@@ -1,4 +1,10 @@
-"""`review`: every check on one question, in the order the findings are shown."""
+"""`review`: every check on one question, in the order the findings are shown.
+
+Specific questions get swifter, fuller answers than broad ones, and people answer a short,
+clean list of options more readily than a long or muddled one; the checks are plain rules
+(no model), so the plain install catches everything the coach knows, in well under a
+millisecond a question, and the coordinator may always post the question as written.
+"""
 
 from __future__ import annotations
 
