@@ -85,7 +85,7 @@ FAMILIES = {
         "cns",
         "clinical nurse specialist",
     ],
-    "therapies": [
+    "therapy": [
         "physio",
         "physiotherapy",
         "physiotherapist",
@@ -178,7 +178,7 @@ def _term(option: str) -> str:
 
 
 def _singular(word: str) -> str:
-    if word.endswith("ies") and len(word) > 4 and word != "therapies":
+    if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
         return word[:-1]

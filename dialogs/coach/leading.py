@@ -34,10 +34,9 @@ ASKING = re.compile(
 PREAMBLE = re.compile(r"^(.+?)\s*(?:[-–—:;]|[.!](?=\s))\s+(.+)$")
 GIVEN = re.compile(r"^given (?:how|what|that|the|all)\b[^,]*,\s*", re.I)
 SOCIAL = re.compile(
-    r"^(?:we all know|everyone knows|everybody knows|as we all know|everyone says|"
-    r"everybody says|(?:most|many|all|lots of|the majority of) [\w' ]{1,40}? "
-    r"(?:think|say|feel|agree|believe|find|know|want|prefer))(?: that)?\s+"
-    r"(.*?)\s*[-–—.:;!]\s+(.+)$",
+    r"^(?:as )?(?:we all know|(?:everyone|everybody|most|many|all|lots of|the majority of)"
+    r"(?: [\w' ]{1,40}?)? (?:think|say|feel|agree|believe|find|know|want|prefer)s?)"
+    r"(?: that)?\s+(.*?)\s*[-–—.:;!]\s+(.+)$",
     re.I,
 )
 JUSTIFIED = re.compile(
