@@ -8,6 +8,7 @@ necessarily the right one); "wrongly flagged" counts good questions it holds bac
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,8 +44,13 @@ def rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def score(labelled: list[dict]) -> Scores:
-    found = [set(review(r["kind"], r["question"], r["options"]).labels) for r in labelled]
+def coach_labels(row: dict) -> set[str]:
+    return set(review(row["kind"], row["question"], row["options"]).labels)
+
+
+def score(labelled: list[dict], labeller: Callable[[dict], set[str]] = coach_labels) -> Scores:
+    """How well `labeller` (the coach, unless a baseline is given) labels `labelled`."""
+    found = [labeller(row) for row in labelled]
     truth = [set(r["labels"]) for r in labelled]
     problems = [got for got, gold in zip(found, truth, strict=True) if gold]
     good = [got for got, gold in zip(found, truth, strict=True) if not gold]
