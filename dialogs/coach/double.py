@@ -29,6 +29,8 @@ PAIRS = re.compile(
     r"(?:mr|mrs|ms|dr) and)\b",
     re.I,
 )
+# "…, and why?" asks for the reason behind the same answer, not for a second answer.
+REASON = re.compile(r"(?:why|why not)\s*\??", re.I)
 SUBJECTS = {"we", "you", "they", "i", "to"}
 DETERMINERS = {
     "the",
@@ -96,7 +98,7 @@ def _two_questions(text: str) -> tuple[str, str] | None:
 def _joined(text: str) -> tuple[str, str] | None:
     for found in JOIN.finditer(text):
         left, right = text[: found.start()], text[found.end() :]
-        if _is_pair_not_questions(text, left, right):
+        if REASON.fullmatch(right.strip()) or _is_pair_not_questions(text, left, right):
             continue
         return _split(left.strip(), right.strip())
     return None

@@ -15,9 +15,12 @@ from dialogs.coach.findings import VAGUE, Finding
 from dialogs.coach.words import as_question, quote, tidy
 
 BROAD = re.compile(
-    r"\b(?:things|everything|anything|stuff|it all|in general|generally|these days)\b", re.I
+    r"\b(?:things|everything|stuff|it all|in general|generally|these days)\b|"
+    r"^(?:(?:is|was|are|were) there )?anything\b",
+    re.I,
 )
-NOT_BROAD = re.compile(r"\bif anything\b|\banything (?:that|which)\b", re.I)
+# One thing named ("which one meeting", "what single change") pins even a broad question.
+ONE = re.compile(r"\b(?:which|what) (?:one|single)\b", re.I)
 OPEN = [
     r"^(?:any )?(?:other |more |further )?"
     r"(?:thoughts|feedback|comments|views|concerns|issues|problems|updates|news|business)\b",
@@ -89,7 +92,7 @@ def check(question: str) -> Finding | None:
 
 def _is_broad(text: str) -> bool:
     pinned = bool(WHEN.search(text))
-    if BROAD.search(NOT_BROAD.sub("", text)) and not pinned:
+    if BROAD.search(text) and not pinned and not ONE.search(text):
         return True
     asks_openly = any(pattern.search(text) for pattern in OPEN_PATTERNS)
     return asks_openly and not pinned and not MEASURE.search(text)
