@@ -92,11 +92,28 @@ def check(question: str) -> Finding | None:
     if not _leans(text):
         return None
     rewording = neutral(text)
-    return Finding(
-        LEADING,
-        "The question suggests which answer is wanted.",
-        (f"Ask it neutrally, for example: {quote(rewording)}",),
-    )
+    if rewording == as_question(text):
+        word = PRESUMING.search(text) or EVERYONE.search(text)
+        judged = f" ({quote(word.group(0))})" if word else ""
+        advice = f"Take out what judges the answer in advance{judged} and offer both sides."
+    else:
+        advice = f"Ask it neutrally, for example: {quote(rewording)}"
+    return Finding(LEADING, "The question suggests which answer is wanted.", (advice,))
+
+
+# Valenced words that presume a direction without being removable adjectives.
+PRESUMING = re.compile(
+    r"\b(?:so much|far|loads|massively|a lot|way) (?:better|worse|easier|harder|quicker|slower)\b|"
+    r"\b(?:agree|side) with (?:the majority|most|everyone|everybody|many)\b|"
+    r"\b(?:wasting|squandering|ripping off)\b",
+    re.I,
+)
+# "What problems has X caused?" presumes problems, unless it allows for none.
+PRESUMED_EFFECT = re.compile(
+    r"^what (?:problems|issues|difficulties|harm|damage|benefits|improvements|good) "
+    r"(?:has|have|did|does|do|will)\b(?![^?]*\bif (?:any|anything)\b)",
+    re.I,
+)
 
 
 def _leans(text: str) -> bool:
@@ -111,6 +128,8 @@ def _leans(text: str) -> bool:
         HOW_EMOTIVE,
         LOADED,
         LOADED_NOUNS,
+        PRESUMING,
+        PRESUMED_EFFECT,
     )
     return any(pattern.search(text) for pattern in patterns) or bool(
         re.search(r"\b(?:far|way|much) too (?:much|many|long|little|few|slow)\b", text, re.I)
@@ -146,6 +165,9 @@ def _balanced(text: str) -> str:
         if re.search(r"\bthat\b", found.group(0)[: -len(found.group(2))]):
             return f"What difference, if any, does it make to you that {found.group(2)}"
         return f"How would you rate {found.group(2)}"
+    if found := PRESUMED_EFFECT.match(text):
+        asked, verb = found.group(0).rsplit(" ", 1)
+        return f"{asked}, if any, {verb} {text[found.end() :].strip()}"
     if found := NEGATIVE_START.match(text):
         positive = POSITIVE.get(found.group(0).lower(), found.group(0)[:-3])
         rest = TAG.sub("", text[found.end() :]).strip().rstrip("?")

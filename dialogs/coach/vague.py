@@ -36,6 +36,12 @@ OPEN = [
     r"\bon track\b",
     r"^rate (?:the |our |your )?[\w' -]+? (?:out of|from) \d+",
     r"^overall\b",
+    r"^how (?:do|would) you rate (?:the |our |your )?[\w'-]+(?: [\w'-]+){0,2}\??$",
+    r"\bwhat (?:are|is) your (?:views?|thoughts|opinions?|feelings?|experiences?) "
+    r"(?:on|about|of)\b",
+    r"^(?:please )?(?:tell us|tell me|describe)\b[^?]*\b(?:about|experience)\b",
+    r"^(?:are|is) (?:you|we|everyone|people|staff) (?:happy|ok|okay|alright|satisfied|content)\??$",
+    r"^what (?:could|can|should|would) (?:be|go|we do) (?:better|differently|improved)\??$",
     r"\bhow (?:good|well|healthy) (?:is|are) (?:the |our )?"
     r"(?:partnership|collaborative|collaboration|system|things)\b",
 ]
