@@ -2,10 +2,14 @@
 
 One answer cannot serve two questions: someone happy with the rota and unhappy with the
 mileage rates has no honest way to answer "How happy are you with the rota and the
-mileage rates?". The coach looks for two question marks, and for "and" joining two
-things to judge or two things to do, but not for "and" inside a name ("Elm Park and
-Harbour View"), a fixed pair ("health and social care"), a range ("between 2 and 4")
-or a single combined condition ("both insulin and wound care").
+mileage rates?". The coach flags "and" where it joins two clauses ("…useful and should
+we…"), two actions to decide on ("Should we close X and open Y?"), two things to judge
+("How happy are you with X and Y?", "Is it fair and easy?"), or two parallel things to
+measure ("waiting for X and for Y", "the worst X and the worst Y"); and two question
+marks. It leaves alone "and" inside a name ("Elm Park and Harbour View"), a fixed pair
+("health and social care"), a range ("between 2 and 4"), a group that acts together
+("Should GPs and nurses share one record?"), a combined condition ("admitted and
+discharged the same day"), and a follow-up that only applies to one answer ("If not, why?").
 """
 
 from __future__ import annotations
@@ -13,13 +17,9 @@ from __future__ import annotations
 import re
 
 from dialogs.coach.findings import DOUBLE, Finding
-from dialogs.coach.words import as_question, quote
+from dialogs.coach.splitting import ASKING, PREPOSITIONS, split
+from dialogs.coach.words import as_question, quote, word_set
 
-ASKING = re.compile(
-    r"(?:what|what's|which|who|when|where|why|how|how's|should|shall|would|will|do|does|did|"
-    r"is|are|was|were|can|could|has|have|had|may|might|must|any|if so|if not)\b",
-    re.I,
-)
 JOIN = re.compile(r",?\s+(?:and|&|as well as|and also)\s+", re.I)
 PAIRS = re.compile(
     r"\b(?:health and (?:social care|wellbeing|safety)|accident and emergency|terms and "
@@ -29,48 +29,30 @@ PAIRS = re.compile(
     r"(?:mr|mrs|ms|dr) and)\b",
     re.I,
 )
-# "…, and why?" asks for the reason behind the same answer, not for a second answer.
-REASON = re.compile(r"(?:why|why not)\s*\??", re.I)
-SUBJECTS = {"we", "you", "they", "i", "to"}
-DETERMINERS = {
-    "the",
-    "a",
-    "an",
-    "its",
-    "their",
-    "our",
-    "your",
-    "his",
-    "her",
-    "this",
-    "that",
-    "these",
-    "those",
-    "each",
-    "every",
-    "any",
-}
-PREPOSITIONS = {
-    "with",
-    "for",
-    "of",
-    "on",
-    "about",
-    "in",
-    "at",
-    "to",
-    "from",
-    "by",
-    "over",
-    "during",
-    "since",
-    "between",
-    "into",
-    "towards",
-}
-# Verbs that judge what follows them: "rate X and Y" judges two things, not two actions.
-JUDGING = {"rate", "score", "grade", "judge", "describe", "find", "assess", "feel", "say"}
-TAIL = PREPOSITIONS | {"this", "last", "yesterday", "today", "now"}
+# A follow-up ("…, and why?", "If not, what stopped you?") asks about the same answer.
+FOLLOW_UP = re.compile(r"(?:why|why not|if so|if not)\b", re.I)
+JUDGED = re.compile(
+    r"^(?:[\d–-]+:?\s*)?(?:how (?:happy|satisfied|easy|useful|helpful|clear|confident|"
+    r"effective|well|good|fair|quick|quickly|safe|supported|valuable|important|accessible|"
+    r"comfortable|difficult|hard|relevant|reliable)\b|(?:please )?rate\b|"
+    r"(?:is|are|was|were|has|have)\b|(?:do|did) you (?:have|get|feel)\b)",
+    re.I,
+)
+DECIDING = re.compile(
+    r"\b(?:should|shall|can|could|will) (?:we|you|they|i)\b|^(?:do|would) you (?:want|like|"
+    r"support|agree)\b",
+    re.I,
+)
+PARALLEL = re.compile(r"^(?:the (?:most|least|worst|best|biggest|longest|highest|lowest)\b)", re.I)
+# Common verbs of proposals: "…and extend the clinic" is a second action to decide on.
+ACTIONS = word_set(
+    "add adopt allow appoint ask ban book bring build buy cancel change close combine commission "
+    "create cut drop employ end expand extend fund get give go hand hire hold increase introduce "
+    "invest invite keep launch let make merge move offer open pay pilot pool provide publish put "
+    "recruit reduce relocate remove rename replace restart return review roll run scrap send set "
+    "share shut spend start stop switch take train transfer trial use write"
+)
+OBJECTS = word_set("it them the a an our their this these those some more all")
 
 
 def check(question: str) -> Finding | None:
@@ -90,24 +72,42 @@ def check(question: str) -> Finding | None:
 def _two_questions(text: str) -> tuple[str, str] | None:
     parts = [part.strip(" -–—") for part in text.split("?") if part.strip(" -–—")]
     asked = [part for part in parts if ASKING.match(part) and len(part.split()) >= 2]
-    if text.count("?") >= 2 and len(asked) >= 2:
+    if text.count("?") >= 2 and len(asked) >= 2 and not FOLLOW_UP.match(parts[1]):
         return as_question(asked[0]), as_question(asked[1])
     return None
 
 
 def _joined(text: str) -> tuple[str, str] | None:
     for found in JOIN.finditer(text):
-        left, right = text[: found.start()], text[found.end() :]
-        if REASON.fullmatch(right.strip()) or _is_pair_not_questions(text, left, right):
+        left, right = text[: found.start()].strip(), text[found.end() :].strip()
+        if _one_question(text, left, right) or not _asks_twice(text, left, right):
             continue
-        return _split(left.strip(), right.strip())
+        return split(left, right)
     return None
 
 
-def _is_pair_not_questions(text: str, left: str, right: str) -> bool:
-    """Whether this "and" joins a name, a fixed pair, a range or a combined condition."""
+def _asks_twice(text: str, left: str, right: str) -> bool:
+    """Whether the two sides of this "and" need two answers."""
+    first = right.split()[0].lower().rstrip(",")
+    if ASKING.match(right) or PARALLEL.match(right):
+        return True
+    if first in PREPOSITIONS and first in left.lower().split():
+        return True
+    if JUDGED.match(text):
+        return True
+    return bool(DECIDING.search(left)) and _is_action(right)
+
+
+def _is_action(right: str) -> bool:
+    words = right.lower().rstrip("?").split()
+    verb = words[0]
+    return verb in ACTIONS or verb.endswith("ing") or (len(words) > 1 and words[1] in OBJECTS)
+
+
+def _one_question(text: str, left: str, right: str) -> bool:
+    """Whether this "and" joins a name, a fixed pair, a range, or leads to a follow-up."""
     before, after = left.split(), right.split()
-    if not before or not after:
+    if not before or not after or FOLLOW_UP.match(right):
         return True
     if re.search(r"\b(?:both|between|either)\b(?:\s+\S+){0,5}\s*$", left, re.I):
         return True
@@ -116,57 +116,3 @@ def _is_pair_not_questions(text: str, left: str, right: str) -> bool:
     if before[-1][:1].isdigit() and after[0][:1].isdigit():
         return True
     return any(m.start() < len(left) + 2 < m.end() + 2 for m in PAIRS.finditer(text))
-
-
-def _split(left: str, right: str) -> tuple[str, str]:
-    left = left.rstrip(",")
-    words_left, words_right = left.split(), right.rstrip("?").split()
-    first_word = words_right[0].lower()
-    if ASKING.match(right):
-        return as_question(left), as_question(right)
-    if first_word in DETERMINERS or first_word in PREPOSITIONS:
-        return _split_nouns(words_left, words_right, first_word, right)
-    boundary = _subject_end(words_left)
-    if boundary is not None:
-        head = " ".join(words_left[:boundary])
-        return as_question(left), as_question(f"{head} {right}")
-    return _split_nouns(words_left, words_right, first_word, right)
-
-
-def _subject_end(words: list[str]) -> int | None:
-    """Where the verb phrase begins: after the last "we", "you", "to"… that a verb follows."""
-    for i in range(len(words) - 2, -1, -1):
-        following = words[i + 1]
-        if words[i].lower() in SUBJECTS and following.islower():
-            plain_verb = following not in DETERMINERS | PREPOSITIONS | JUDGING
-            return i + 1 if plain_verb else None
-    return None
-
-
-def _split_nouns(
-    words_left: list[str], words_right: list[str], first_word: str, right: str
-) -> tuple[str, str]:
-    """Two things judged in one breath: the shared start and end, each thing in turn."""
-    end = next(
-        (i for i, word in enumerate(words_right) if i and word.lower().strip(",") in TAIL),
-        len(words_right),
-    )
-    item, tail = words_right[:end], words_right[end:]
-    start = _item_start(words_left, first_word, len(item))
-    head = words_left[:start]
-    shared_end = " ".join(tail)
-    first = " ".join([*words_left, *tail])
-    second = " ".join([*head, *item, shared_end])
-    asks = right.rstrip().endswith("?")
-    return as_question(first, asks), as_question(second, asks)
-
-
-def _item_start(words_left: list[str], first_word: str, size: int) -> int:
-    lowered = [word.lower() for word in words_left]
-    if first_word in lowered:
-        return len(lowered) - 1 - lowered[::-1].index(first_word)
-    if first_word in DETERMINERS:
-        found = [i for i, word in enumerate(lowered) if word in DETERMINERS]
-        if found:
-            return found[-1]
-    return max(len(words_left) - size, 1)

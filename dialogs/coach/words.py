@@ -30,3 +30,8 @@ def as_question(text: str, asks: bool = True) -> str:
 
 def quote(text: str) -> str:
     return f"‘{tidy(text)}’"
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The space-separated words of `text`: long vocabularies stay readable as prose."""
+    return frozenset(text.split())

@@ -25,6 +25,9 @@ def labels(question, options=(), kind="poll"):
         "Is the virtual ward working?",
         "Are we on track with the estates strategy?",
         "How is everything at Northgate?",
+        "What are your views on integration?",
+        "Tell us about your experience of the new system",
+        "How do you rate the partnership?",
     ],
 )
 def test_broad_questions_are_vague(question):
@@ -85,9 +88,14 @@ def test_two_questions_in_one_are_split(question, first, second):
         "How well did the rota cover Christmas and New Year?",
         "Should the health and social care teams share one base?",
         "Should we start the pilot in May or wait until June?",
+        "Should GPs and community nurses share one care record?",
+        "How many patients were admitted and discharged on the same day yesterday?",
+        "Would a shared bank of nurses and HCAs help your ward cover nights?",
+        "Which referral took longest to chase this week, and why?",
+        "Did you get your break on your last shift? If not, what stopped you?",
     ],
 )
-def test_and_inside_a_name_a_pair_or_a_range_is_one_question(question):
+def test_and_inside_a_name_a_pair_a_group_or_a_follow_up_is_one_question(question):
     assert "double" not in labels(question, ["Yes", "No", "Not sure"])
 
 
@@ -130,6 +138,7 @@ def test_leading_questions_get_a_neutral_rewording(question, neutral):
         "Would the evening team prefer handover at 7pm or 8pm?",
         "Do you agree with moving the clinic to Tuesdays?",
         "How satisfied are you with the new rota (1 = not at all, 5 = very)?",
+        "What went wrong with the 2pm bed meeting today, if anything?",
     ],
 )
 def test_neutral_questions_are_not_leading(question):
