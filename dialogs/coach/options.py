@@ -58,12 +58,18 @@ def _numeric_finding(
         )
     return Finding(
         OVERLAPPING_OPTIONS,
-        f"{pair} overlap, from {lo} to {hi}.",
+        f"{pair} overlap, {_span(where, lo, hi)}.",
         (
-            f"{pair} overlap, from {lo} to {hi}: redraw the ranges so that they meet without "
+            f"{pair} overlap, {_span(where, lo, hi)}: redraw the ranges so that they meet without "
             "overlapping and every answer fits exactly one.",
         ),
     )
+
+
+def _span(where: tuple[float, float], lo: str, hi: str) -> str:
+    if where[0] == -ranges.INF:
+        return f"up to {hi}"
+    return f"from {lo} up" if where[1] == ranges.INF else f"from {lo} to {hi}"
 
 
 def _singular_unit(unit: str | None) -> str:

@@ -53,6 +53,8 @@ DAYPARTS = {
 }
 CLOCK = r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)|(\d{2}):(\d{2})|(noon|midday|midnight)"
 DASH = r"\s*(?:[-–—]|to)\s*"
+CURRENCY = re.compile(r"[£$€]")
+THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 FILLER = {"about", "around", "approx", "approximately", "roughly", "pts", "patients", "people"}
 
 
@@ -90,6 +92,9 @@ def interval(option: str, unit: str | None = None) -> Interval | None:
     neighbours name: people write it once and mean it throughout.
     """
     text = option.lower().replace("’", "'").strip(" .")
+    if stated := re.fullmatch(r"[\w ]+\(([^)]+)\)", text):
+        text = stated.group(1).strip()  # "Morning (8am–12pm)": the stated range is meant
+    text = CURRENCY.sub("", THOUSANDS.sub("", text))
     return _clock_interval(text) or _daypart(text) or _amount(text, unit)
 
 
@@ -186,8 +191,8 @@ def _clock_interval(text: str) -> Interval | None:
     clock = rf"(?:{CLOCK})"
     forms = [
         (rf"({clock}){DASH}({clock})", "range"),
-        (rf"(?:before|until|up to)\s*({clock})", "below"),
-        (rf"(?:after|from)\s*({clock})(?: onwards)?", "above"),
+        (rf"(?:before|until|up to)(?:\s+|(?=\d))({clock})", "below"),
+        (rf"(?:after|from)(?:\s+|(?=\d))({clock})(?: onwards)?", "above"),
         (rf"({clock})\s*(?:or later|onwards|and later)", "from"),
         (rf"({clock})\s*(?:or earlier)", "upto"),
         (rf"({clock})", "exact"),

@@ -199,6 +199,10 @@ def test_overlapping_options_are_named(options, named):
         ["1–5 June", "8–12 June"],
         ["General surgery", "Oral surgery", "Urology"],
         ["Very well", "Well", "Not well"],
+        ["Strongly agree", "Agree", "Neither agree nor disagree", "Disagree", "Strongly disagree"],
+        ["Morning", "Afternoon", "Evening"],
+        ["<1 hour", "1-2 hours", ">2 hours"],
+        ["£0–£499", "£500–£999", "£1,000 or more"],
         ["09:00", "09:30", "10:00"],
     ],
 )
