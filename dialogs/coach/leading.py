@@ -32,7 +32,15 @@ ASKING = re.compile(
     re.I,
 )
 PREAMBLE = re.compile(r"^(.+?)\s*(?:[-–—:;]|[.!](?=\s))\s+(.+)$")
-GIVEN = re.compile(r"^given (?:how|what|that|the|all)\b[^,]*,\s*", re.I)
+# "Given how well…", "Given the success of…": the answer stated as the premise. "Given the
+# pressures, …" only sets the scene.
+GIVEN = re.compile(
+    r"^given (?:how (?:well|badly|much|good|bad|poorly|successful)|what an? |that [^,]* "
+    r"(?:so|clearly|obviously|such)\b|the (?:success|failure|obvious|clear|problems|benefits|"
+    r"improvements|excellent|brilliant|great)\b|all the (?:problems|benefits|improvements)\b)"
+    r"[^,]*,\s*",
+    re.I,
+)
 SOCIAL = re.compile(
     r"^(?:as )?(?:we all know|(?:everyone|everybody|most|many|all|lots of|the majority of)"
     r"(?: [\w' ]{1,40}?)? (?:think|say|feel|agree|believe|find|know|want|prefer)s?)"
@@ -73,7 +81,8 @@ HOW_EMOTIVE = re.compile(
 LOADED = re.compile(
     r"\b(?:fantastic|brilliant|excellent|amazing|wonderful|superb|fabulous|outstanding|"
     r"marvellous|terrific|great (?=new|work|job|success|idea)|much-needed|long-overdue|"
-    r"awful|terrible|dreadful|appalling|shambolic|pointless|useless|obvious|"
+    r"awful|terrible|dreadful|appalling|shambolic|pointless|useless|obvious|ridiculous|"
+    r"outrageous|disgraceful|"
     r"obviously|clearly|surely|of course|so-called)\b\s*",
     re.I,
 )

@@ -34,7 +34,8 @@ OPEN = [
     r"\bwhat do (?:you|people|staff|we|colleagues) (?:think|reckon) (?:of|about)\b",
     r"^(?:is|are) (?:the |our )?[\w' -]+ working\??$",
     r"\bon track\b",
-    r"^rate (?:the |our |your )?[\w' -]+? (?:out of|from) \d+",
+    r"^rate (?:the |our |your )?[\w' -]+? (?:out of \d+|from \d+|\d+\s*[-–]\s*\d+\s*$)",
+    r"^[\w'-]+(?: [\w'-]+)?\?$",
     r"^overall\b",
     r"^how (?:do|would) you rate (?:the |our |your )?[\w'-]+(?: [\w'-]+){0,2}\??$",
     r"\bwhat (?:are|is) your (?:views?|thoughts|opinions?|feelings?|experiences?) "

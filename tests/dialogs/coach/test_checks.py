@@ -28,6 +28,8 @@ def labels(question, options=(), kind="poll"):
         "What are your views on integration?",
         "Tell us about your experience of the new system",
         "How do you rate the partnership?",
+        "Blockers?",
+        "Rate your week 1-5",
     ],
 )
 def test_broad_questions_are_vague(question):
@@ -139,6 +141,7 @@ def test_leading_questions_get_a_neutral_rewording(question, neutral):
         "Do you agree with moving the clinic to Tuesdays?",
         "How satisfied are you with the new rota (1 = not at all, 5 = very)?",
         "What went wrong with the 2pm bed meeting today, if anything?",
+        "Given the winter pressures, what one change would help your ward most?",
     ],
 )
 def test_neutral_questions_are_not_leading(question):
