@@ -183,7 +183,9 @@ def frequency_kind(option: str) -> tuple[float, float] | str | None:
 
 def containing(options: list[str]) -> tuple[str, str] | None:
     """A broader option and a narrower (or the same) one it includes, if any."""
-    terms = ["" if re.search(r"\d", option) else _term(option) for option in options]
+    terms = [
+        "" if re.search(r"(?<![a-z])\d", option.lower()) else _term(option) for option in options
+    ]
     for i, broad in enumerate(terms):
         for j, narrow in enumerate(terms):
             if i != j and broad and narrow and _includes(broad, narrow):
