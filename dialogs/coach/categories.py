@@ -181,11 +181,13 @@ def frequency_kind(option: str) -> tuple[float, float] | str | None:
     return None
 
 
+# A number of its own ("2 hours", not "FY1s") makes an option an amount, not a category.
+NUMBER = re.compile(r"(?<![a-z])\d")
+
+
 def containing(options: list[str]) -> tuple[str, str] | None:
     """A broader option and a narrower (or the same) one it includes, if any."""
-    terms = [
-        "" if re.search(r"(?<![a-z])\d", option.lower()) else _term(option) for option in options
-    ]
+    terms = ["" if NUMBER.search(option.lower()) else _term(option) for option in options]
     for i, broad in enumerate(terms):
         for j, narrow in enumerate(terms):
             if i != j and broad and narrow and _includes(broad, narrow):

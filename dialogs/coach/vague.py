@@ -111,9 +111,7 @@ def topic(question: str) -> str:
     for pattern in TOPIC:
         if found := re.search(pattern, text, re.I):
             phrase = tidy(FILLER.sub("", found.group(1)))
-            if phrase != tidy(
-                found.group(1)
-            ):  # "the community nursing stuff" → "community nursing"
+            if phrase != tidy(found.group(1)):  # "the nursing stuff": "nursing"
                 phrase = re.sub(r"^the\s+", "", phrase, flags=re.I)
             phrase = re.sub(r"^(?:we|you|people|everyone|it|things)\b\s*", "", phrase, flags=re.I)
             if phrase and not BROAD.search(phrase):
