@@ -66,6 +66,7 @@ def check(question: str) -> Finding | None:
         DOUBLE,
         "This asks two questions at once, so one answer cannot serve both.",
         (f"Ask them separately: {quote(first)} and {quote(second)}",),
+        (first, second),
     )
 
 

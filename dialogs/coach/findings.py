@@ -19,11 +19,14 @@ class Finding:
 
     `message` says what was found in one plain sentence; each suggestion stands on its
     own (the command line prints suggestions alone) and quotes wording ready to copy.
+    `rewrites` are those questions bare, for a flow that offers them as buttons: the two
+    halves of a double question (two polls), a neutral or narrower rewording.
     """
 
     label: str | None
     message: str
     suggestions: tuple[str, ...] = ()
+    rewrites: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

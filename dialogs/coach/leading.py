@@ -101,13 +101,14 @@ def check(question: str) -> Finding | None:
     if not _leans(text):
         return None
     rewording = neutral(text)
-    if rewording == as_question(text):
+    if rewording != as_question(text):
+        advice, rewrites = f"Ask it neutrally, for example: {quote(rewording)}", (rewording,)
+    else:
         word = PRESUMING.search(text) or EVERYONE.search(text)
         judged = f" ({quote(word.group(0))})" if word else ""
         advice = f"Take out what judges the answer in advance{judged} and offer both sides."
-    else:
-        advice = f"Ask it neutrally, for example: {quote(rewording)}"
-    return Finding(LEADING, "The question suggests which answer is wanted.", (advice,))
+        rewrites = ()
+    return Finding(LEADING, "The question suggests which answer is wanted.", (advice,), rewrites)
 
 
 # Valenced words that presume a direction without being removable adjectives.

@@ -89,11 +89,12 @@ def check(question: str) -> Finding | None:
     text = question.replace("’", "'").strip()
     if not _is_broad(text):
         return None
-    example = f"What one thing most slowed down {topic(text)} last week?"
+    example = as_question(f"What one thing most slowed down {topic(text)} last week?")
     return Finding(
         VAGUE,
         "The question is too broad to answer concretely.",
-        (f"Name what, when or who, for example: {quote(as_question(example))}",),
+        (f"Name what, when or who, for example: {quote(example)}",),
+        (example,),
     )
 
 

@@ -79,6 +79,7 @@ def test_two_questions_in_one_are_split(question, first, second):
     found = review("poll", question, ["Yes", "No", "Not sure"])
     assert found.labels == ["double"]
     assert found.suggestions == [f"Ask them separately: ‘{first}’ and ‘{second}’"]
+    assert found.findings[0].rewrites == (first, second)  # ready to post as two polls
 
 
 @pytest.mark.parametrize(
