@@ -101,6 +101,7 @@ def check(question: str) -> Finding | None:
     if not _leans(text):
         return None
     rewording = neutral(text)
+    rewrites: tuple[str, ...]
     if rewording != as_question(text):
         advice, rewrites = f"Ask it neutrally, for example: {quote(rewording)}", (rewording,)
     else:
