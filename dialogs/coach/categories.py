@@ -104,6 +104,7 @@ FAMILIES = {
         "clinical nurse specialist",
     ],
     "therapy": [
+        "therapist",
         "physio",
         "physiotherapy",
         "physiotherapist",

@@ -39,8 +39,8 @@ JUDGED = re.compile(
     re.I,
 )
 DECIDING = re.compile(
-    r"\b(?:should|shall|can|could|will) (?:we|you|they|i)\b|^(?:do|would) you (?:want|like|"
-    r"support|agree)\b",
+    r"\b(?:should|shall|can|could|will) (?:we|you|they|i)\b|^(?:should|shall|can|could|will|"
+    r"would)\b|^(?:do|would) you (?:want|like|support|agree)\b",
     re.I,
 )
 PARALLEL = re.compile(r"^(?:the (?:most|least|worst|best|biggest|longest|highest|lowest)\b)", re.I)
@@ -94,7 +94,7 @@ def _asks_twice(text: str, left: str, right: str) -> bool:
         return True
     if first in PREPOSITIONS and first in left.lower().split():
         return True
-    if JUDGED.match(text):
+    if JUDGED.match(text) or re.fullmatch(r"how \w+", left, re.I):
         return True
     return bool(DECIDING.search(left)) and _is_action(right)
 

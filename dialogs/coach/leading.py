@@ -41,6 +41,12 @@ GIVEN = re.compile(
     r"[^,]*,\s*",
     re.I,
 )
+# "Like most of your colleagues, do you…": the answer others gave, offered as a model.
+LIKE_MOST = re.compile(
+    r"^(?:like|as with|just like|along with) (?:most|many|all|the majority|everyone|everybody|"
+    r"other)\b[^,]*,\s*",
+    re.I,
+)
 SOCIAL = re.compile(
     r"^(?:as )?(?:we all know|(?:everyone|everybody|most|many|all|lots of|the majority of)"
     r"(?: [\w' ]{1,40}?)? (?:think|say|feel|agree|believe|find|know|want|prefer)s?)"
@@ -133,6 +139,7 @@ def _leans(text: str) -> bool:
         NEGATIVE_START,
         TAG,
         GIVEN,
+        LIKE_MOST,
         SOCIAL,
         EVERYONE,
         HOW_MUCH,
@@ -150,7 +157,7 @@ def _leans(text: str) -> bool:
 def neutral(question: str) -> str:
     """The question with its lean taken out: framing dropped, loaded words removed, and
     a presumption turned into a balanced choice."""
-    text = GIVEN.sub("", question.replace("’", "'").strip())
+    text = LIKE_MOST.sub("", GIVEN.sub("", question.replace("’", "'").strip()))
     if found := SOCIAL.match(text):
         claim, asked = found.groups()
         text = f"Do you agree or disagree that {claim}" if OPINION.match(asked) else asked

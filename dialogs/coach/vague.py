@@ -21,13 +21,22 @@ BROAD = re.compile(
 )
 # One thing named ("which one meeting", "what single change") pins even a broad question.
 ONE = re.compile(r"\b(?:which|what) (?:one|single)\b", re.I)
+# How something is going, in the many ways people say it.
+PROGRESS = (
+    r"going|go|doing|working|getting on|bedding in|settling in|shaping up|coming along|"
+    r"holding up|faring|landing|progressing"
+)
 OPEN = [
     r"^(?:any )?(?:other |more |further )?"
     r"(?:thoughts|feedback|comments|views|concerns|issues|problems|updates|news|business)\b",
     r"^how (?:was|were|is|are|did|has been) [\w' ]{1,30}\??$",
     r"\b(?:doing|done) (?:a )?(?:good|ok|okay|great|decent|bad) (?:job|work)\b",
     r"^(?:is|are) [\w' ]+ (?:good|ok|okay|any good|working well|going well)\??$",
-    r"\bhow(?:'s| is| are| was| were| did)\b[^?]*\b(?:going|go|doing|working|getting on)\b",
+    rf"\bhow(?:'s| is| are| was| were| did)\b[^?]*\b(?:{PROGRESS})\b",
+    r"^(?:is|are) [\w' -]+ (?:getting it right|in a good place|on the right track|heading in "
+    r"the right direction|fit for purpose|working out|doing (?:well|ok|okay|alright))\??$",
+    r"\b(?:general|overall) (?:feeling|mood|view|sense|impression)\b|\bhow (?:is|are) "
+    r"(?:morale|the mood|spirits)\b",
     r"\bhow (?:are|is|do) (?:we|you|things|everyone|people|staff|the team)\b[^?]*"
     r"\b(?:finding|feeling|feel)\b",
     r"\bhow do (?:you|people|staff|we|teams|colleagues|members) feel about\b",
@@ -72,7 +81,7 @@ TOPIC = [
     r"^(?:any )?(?:thoughts|feedback|comments|views|concerns|issues|updates|news) "
     r"(?:on|about|with|from) (.+)",
     r"\b(?:feel|think|reckon) (?:of |about )(.+)",
-    r"^how(?:'s| is| are| did)? (.+?) (?:going|go|doing|working|getting on)\b",
+    rf"^how(?:'s| is| are| did)? (.+?) (?:{PROGRESS})\b",
     r"^(?:is|are) (.+?) working\b",
     r"^(.+?) [-–—:] ",
     r"^rate (.+?) (?:out of|from) \d",
