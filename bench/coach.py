@@ -27,7 +27,6 @@ from tests.support.coach_scores import DEV, OWN, Scores, rows, score
 
 TITLE = "Question coach (issue 21)"
 TARGET_MS = 20.0
-HELD_OUT = 32
 TARGETS = "questions with a problem flagged ≥ 85 %, good questions flagged ≤ 10 %, macro F1 ≥ 0.70"
 
 
@@ -111,10 +110,12 @@ def report(runs: int) -> str:
     lines = [
         f"Targets on the dev set: {TARGETS}; time per question ≤ {TARGET_MS:.0f} ms warm. "
         "The rules were written against the dev set, so its figures flatter them; the "
-        f"nearer guide to unseen questions is our own cases, and the last {HELD_OUT} of "
-        "those were labelled before the rules saw them: at first sight they scored macro "
-        "F1 0.88, 81 % of problems flagged and no good question flagged (three broad "
-        "questions and one overlap missed, since caught by general rules).",
+        "nearer guide to unseen questions is our own cases, two batches of which were "
+        "labelled before the rules saw them. At first sight the first batch (32) scored macro "
+        "F1 0.88, 81 % of problems flagged and no good question flagged; the second (30), "
+        "after the rules had been widened for the first, scored 0.81, 65 % and none: broad "
+        "questions (vague) are the weak spot, phrased in more ways than rules foresee. Both "
+        "batches' misses have since been caught by general rules, so below they score high.",
         "",
     ]
     lines += table("Dev set", score(dev), score(dev, baseline))
