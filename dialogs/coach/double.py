@@ -35,7 +35,8 @@ JUDGED = re.compile(
     r"^(?:[\d–-]+:?\s*)?(?:how (?:happy|satisfied|easy|useful|helpful|clear|confident|"
     r"effective|well|good|fair|quick|quickly|safe|supported|valuable|important|accessible|"
     r"comfortable|difficult|hard|relevant|reliable)\b|(?:please )?rate\b|"
-    r"(?:is|are|was|were|has|have)\b|(?:do|did) you (?:have|get|feel)\b)",
+    r"(?:is|are|was|were|has|have)\b|(?:do|did) you (?:have|get|feel)\b|how (?:did|do|does) "
+    r"(?=[^?]* (?:work|go|compare|perform)\b))",
     re.I,
 )
 DECIDING = re.compile(

@@ -60,7 +60,11 @@ JUSTIFIED = re.compile(
 )
 EVERYONE = re.compile(
     r"\b(?:nobody|no one|everyone|everybody|we all)\s+(?:\w+\s+)?"
-    r"(?:knows|thinks|says|agrees|feels|finds|believes|wants|likes|prefers|hates)\b",
+    r"(?:knows|thinks|says|agrees|feels|finds|believes|wants|likes|prefers|hates)\b|"
+    r"\b(?:everyone|everybody|nobody|no one)(?:'s| is) (?:fed up|unhappy|happy|sick|tired|"
+    r"frustrated|pleased|agreed|keen)\b|"
+    r"\b(?:which|that) (?:would|will) (?:finally |really |at last )?(?:fix|solve|sort out|end|"
+    r"transform)\b",
     re.I,
 )
 OPINION = re.compile(r"(?:what's|what is|what are) your (?:view|thoughts)|thoughts|agree", re.I)
@@ -88,7 +92,7 @@ LOADED = re.compile(
     r"\b(?:fantastic|brilliant|excellent|amazing|wonderful|superb|fabulous|outstanding|"
     r"marvellous|terrific|great (?=new|work|job|success|idea)|much-needed|long-overdue|"
     r"awful|terrible|dreadful|appalling|shambolic|pointless|useless|obvious|ridiculous|"
-    r"outrageous|disgraceful|"
+    r"outrageous|disgraceful|(?:overly|needlessly|unnecessarily|excessively) (?=\w)|"
     r"obviously|clearly|surely|of course|so-called)\b\s*",
     re.I,
 )

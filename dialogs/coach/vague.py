@@ -41,13 +41,19 @@ OPEN = [
     r"\b(?:finding|feeling|feel)\b",
     r"\bhow do (?:you|people|staff|we|teams|colleagues|members) feel about\b",
     r"\bwhat do (?:you|people|staff|we|colleagues) (?:think|reckon) (?:of|about)\b",
-    r"^(?:is|are) (?:the |our )?[\w' -]+ working\??$",
+    r"^(?:is|are) (?:the |our )?[\w' -]+ working"
+    r"(?: for (?:you|everyone|us|people)| well| out)?\??$",
+    r"^where are we (?:with|on|at)\b",
+    r"^how(?:'s| is) (?:life|it|everything|things|the mood)\b",
+    r"^how do (?:you|people|staff|colleagues) find\b",
+    r"^(?:has|have|did) [\w' -]+ "
+    r"(?:made a difference|helped|made things better|worked|paid off)\??$",
     r"\bon track\b",
     r"^rate (?:the |our |your )?[\w' -]+? (?:out of \d+|from \d+|\d+\s*[-–]\s*\d+\s*$)",
     r"^[\w'-]+(?: [\w'-]+)?\?$",
     r"^overall\b",
     r"^how (?:do|would) you rate (?:the |our |your )?[\w'-]+(?: [\w'-]+){0,2}\??$",
-    r"\bwhat (?:are|is) your (?:views?|thoughts|opinions?|feelings?|experiences?) "
+    r"\byour (?:take|views?|thoughts|opinions?|feelings?|experiences?|impressions?) "
     r"(?:on|about|of)\b",
     r"^(?:please )?(?:tell us|tell me|describe)\b[^?]*\b(?:about|experience)\b",
     r"^(?:are|is) (?:you|we|everyone|people|staff) (?:happy|ok|okay|alright|satisfied|content)\??$",
