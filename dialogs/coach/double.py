@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 
 from dialogs.coach.findings import DOUBLE, Finding
-from dialogs.coach.splitting import ASKING, PREPOSITIONS, split
-from dialogs.coach.words import as_question, quote, word_set
+from dialogs.coach.splitting import PREPOSITIONS, split
+from dialogs.coach.words import ASKING, as_question, quote, word_set
 
 JOIN = re.compile(r",?\s+(?:and|&|as well as|and also)\s+", re.I)
 PAIRS = re.compile(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from dialogs.coach.findings import LEADING, Finding
-from dialogs.coach.words import as_question, quote, tidy
+from dialogs.coach.words import ASKING, as_question, quote, tidy
 
 NEGATIVE = (
     r"(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|won't|wouldn't|shouldn't|couldn't|"
@@ -24,11 +24,6 @@ AGREE = re.compile(
 NEGATIVE_START = re.compile(rf"^{NEGATIVE}(?= (?:we|it|you|they|this|that|there|the|our)\b)", re.I)
 TAG = re.compile(
     rf"(?:,?\s*{NEGATIVE} (?:it|they|we|you|there|that|this|he|she)|,\s*(?:right|surely))\s*\?*$",
-    re.I,
-)
-ASKING = re.compile(
-    r"(?:what|which|who|when|where|why|how|should|shall|would|will|do|does|did|is|are|was|"
-    r"were|can|could|has|have|may|might)\b",
     re.I,
 )
 PREAMBLE = re.compile(r"^(.+?)\s*(?:[-–—:;]|[.!](?=\s))\s+(.+)$")

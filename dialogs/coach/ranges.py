@@ -147,7 +147,7 @@ def _amount(text: str, default_unit: str | None) -> Interval | None:
 def _leftover(rest: str) -> bool:
     """Whether words remain that make the option more than an amount ("days" is fine)."""
     rest = rest.strip()
-    return bool(rest) and rest not in FILLER and _unit(rest)[0] == "" and len(rest) > 0
+    return bool(rest) and rest not in FILLER and _unit(rest)[0] == ""
 
 
 def _amount_interval(

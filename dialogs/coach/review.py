@@ -17,7 +17,8 @@ KINDS = ("poll", "checkin")
 def review(kind: str, question: str, choices: list[str] | None = None) -> Review:
     """What the coach finds in a poll or check-in question and its options.
 
-    Options count only for polls (a check-in is answered in words). Raises ValueError for
+    Options count only for polls; a check-in, like a purpose prompt, is answered in words
+    (review a purpose prompt as "checkin"). Raises ValueError for
     a kind it does not know, so that a typo is not mistaken for a clean question.
     """
     if kind not in KINDS:

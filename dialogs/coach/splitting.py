@@ -8,15 +8,8 @@ the mileage rates?": the shared start and end around each thing in turn).
 
 from __future__ import annotations
 
-import re
+from dialogs.coach.words import ASKING, as_question, word_set
 
-from dialogs.coach.words import as_question, word_set
-
-ASKING = re.compile(
-    r"(?:what|what's|which|who|when|where|why|how|how's|should|shall|would|will|do|does|did|"
-    r"is|are|was|were|can|could|has|have|had|may|might|must|any)\b",
-    re.I,
-)
 SUBJECTS = word_set("we you they i to")
 DETERMINERS = word_set("the a an its their our your his her this that these those each every any")
 PREPOSITIONS = word_set(

@@ -6,6 +6,12 @@ import re
 
 WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 SPACE = re.compile(r"\s+")
+# The words a question starts with (a clause after "and" that starts so is a second question).
+ASKING = re.compile(
+    r"(?:what|what's|which|who|when|where|why|how|how's|should|shall|would|will|do|does|did|"
+    r"is|are|was|were|can|could|has|have|had|may|might|must|any)\b",
+    re.I,
+)
 
 
 def words(text: str) -> list[str]:
