@@ -36,6 +36,19 @@ GIVEN = re.compile(
     r"[^,]*,\s*",
     re.I,
 )
+# An opening clause that judges before asking ("Considering the great results so far, …").
+PREMISE = re.compile(
+    r"^(?:considering|in light of|with|after|now that|seeing as|since) [^,]*\b(?:great|excellent|"
+    r"brilliant|fantastic|success|successful|obvious|obviously|clear|clearly|terrible|awful|"
+    r"failure|failing|failed|problems|improvements|benefits|disaster|mess)\b[^,]*,\s*",
+    re.I,
+)
+# "Why is X failing?": the question asks for reasons for what it has already decided.
+WHY = re.compile(
+    r"^why (?:do you think |do people think )?(?:is|are|has|have|does|did|was|were)?\b[^?]*"
+    r"\b(?:failing|failed|better|worse|wrong|broken|not working|so \w+|such an?)\b",
+    re.I,
+)
 # "Like most of your colleagues, do you…": the answer others gave, offered as a model.
 LIKE_MOST = re.compile(
     r"^(?:like|as with|just like|along with) (?:most|many|all|the majority|everyone|everybody|"
@@ -138,6 +151,8 @@ def _leans(text: str) -> bool:
         NEGATIVE_START,
         TAG,
         GIVEN,
+        PREMISE,
+        WHY,
         LIKE_MOST,
         SOCIAL,
         EVERYONE,
@@ -156,7 +171,8 @@ def _leans(text: str) -> bool:
 def neutral(question: str) -> str:
     """The question with its lean taken out: framing dropped, loaded words removed, and
     a presumption turned into a balanced choice."""
-    text = LIKE_MOST.sub("", GIVEN.sub("", question.replace("’", "'").strip()))
+    text = GIVEN.sub("", question.replace("’", "'").strip())
+    text = LIKE_MOST.sub("", PREMISE.sub("", text))
     if found := SOCIAL.match(text):
         claim, asked = found.groups()
         text = f"Do you agree or disagree that {claim}" if OPINION.match(asked) else asked

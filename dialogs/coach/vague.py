@@ -40,7 +40,11 @@ OPEN = [
     r"\bhow (?:are|is|do) (?:we|you|things|everyone|people|staff|the team)\b[^?]*"
     r"\b(?:finding|feeling|feel)\b",
     r"\bhow do (?:you|people|staff|we|teams|colleagues|members) feel about\b",
-    r"\bwhat do (?:you|people|staff|we|colleagues) (?:think|reckon) (?:of|about)\b",
+    r"\bwhat (?:do|did) (?:you|people|staff|we|colleagues) (?:think|reckon|make) (?:of|about)\b",
+    r"^what(?:'s| is| isn't| is not) (?:working|going) (?:well|badly)?\??$",
+    r"^how would you (?:describe|sum up|characterise|summarise)\b",
+    r"^(?:is|are|was|were) [\w' -]+ (?:a success|successful|the way forward|the right "
+    r"(?:approach|way|direction|thing)|worth it|value for money)\??$",
     r"^(?:is|are) (?:the |our )?[\w' -]+ working"
     r"(?: for (?:you|everyone|us|people)| well| out)?\??$",
     r"^where are we (?:with|on|at)\b",
