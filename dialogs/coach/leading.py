@@ -89,6 +89,15 @@ COMPARE = {
     "safer": "safer, less safe or about the same",
 }
 HOW_MUCH = re.compile(rf"^how much ({'|'.join(COMPARE)}) (?:is|are|was|were|has|have) (.+)$", re.I)
+HOW_MUCH_MORE = re.compile(r"^how much (more|less) (\w+) (?:is|are|was|were) (.+)$", re.I)
+# Only one side asked for ("What's the best thing about…", "What do you like most about…").
+ONE_SIDED = re.compile(
+    r"^what(?:'s| is| are)? (?:the )?(?:best|worst|greatest|most annoying|most frustrating) "
+    r"(?:thing|part|bit|feature)s? about\b|^what do you (?:like|love|hate|dislike) "
+    r"(?:most |best |least )?about\b|\bas \w+ as (?:we|i|everyone|everybody|the rest of us|"
+    r"others) (?:are|am|is)\b",
+    re.I,
+)
 EMOTIVE = (
     r"frustrating|annoying|disappointing|worrying|upsetting|embarrassing|ridiculous|"
     r"infuriating|exciting|reassuring|pleased|delighted|thrilled|relieved|fed up"
@@ -100,7 +109,8 @@ LOADED = re.compile(
     r"\b(?:fantastic|brilliant|excellent|amazing|wonderful|superb|fabulous|outstanding|"
     r"marvellous|terrific|great (?=new|work|job|success|idea)|much-needed|long-overdue|"
     r"awful|terrible|dreadful|appalling|shambolic|pointless|useless|obvious|ridiculous|"
-    r"outrageous|disgraceful|(?:overly|needlessly|unnecessarily|excessively) (?=\w)|"
+    r"outrageous|disgraceful|unworkable|chaotic|hopeless|dire|horrendous|clunky|"
+    r"(?:overly|needlessly|unnecessarily|excessively) (?=\w)|"
     r"obviously|clearly|surely|of course|so-called)\b\s*",
     re.I,
 )
@@ -157,6 +167,8 @@ def _leans(text: str) -> bool:
         SOCIAL,
         EVERYONE,
         HOW_MUCH,
+        HOW_MUCH_MORE,
+        ONE_SIDED,
         HOW_EMOTIVE,
         LOADED,
         LOADED_NOUNS,
@@ -192,6 +204,11 @@ def _balanced(text: str) -> str:
         return "Do you agree or disagree that " + AGREE.split(text, maxsplit=1)[-1]
     if TAG.search(text) and not NEGATIVE_START.match(text):
         return f"Do you agree or disagree that {_lower_first(TAG.sub('', text))}"
+    if found := HOW_MUCH_MORE.match(text.rstrip("?")):
+        more, quality, subject = found.groups()
+        return (
+            f"Compared with before, is {subject} more {quality}, less {quality} or about the same"
+        )
     if found := HOW_MUCH.match(text.rstrip("?")):
         return f"Compared with before, is {found.group(2)} {COMPARE[found.group(1).lower()]}"
     if found := HOW_EMOTIVE.match(text.rstrip("?")):

@@ -16,7 +16,7 @@ from dialogs.coach.words import as_question, quote, tidy
 
 BROAD = re.compile(
     r"\b(?:things|everything|stuff|it all|in general|generally|these days)\b|"
-    r"^(?:(?:is|was|are|were) there )?anything\b",
+    r"^(?:(?:is|was|are|were|has) (?:there )?)?anything\b",
     re.I,
 )
 # One thing named ("which one meeting", "what single change") pins even a broad question.
@@ -55,7 +55,9 @@ OPEN = [
     r"\bon track\b",
     r"^rate (?:the |our |your )?[\w' -]+? (?:out of \d+|from \d+|\d+\s*[-–]\s*\d+\s*$)",
     r"^[\w'-]+(?: [\w'-]+)?\?$",
-    r"^overall\b",
+    r"^overall\b|\boverall\??$",
+    r"\b(?:the mood|morale|spirits|the atmosphere|the vibe)\b",
+    r"\b(?:is|are|it's) working(?: well| out| for (?:you|everyone|us|people))?\??$",
     r"^how (?:do|would) you rate (?:the |our |your )?[\w'-]+(?: [\w'-]+){0,2}\??$",
     r"\byour (?:take|views?|thoughts|opinions?|feelings?|experiences?|impressions?) "
     r"(?:on|about|of)\b",
