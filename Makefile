@@ -72,6 +72,7 @@ bench: $(INSTALLED)
 	$(BIN)/python -m bench.votes
 	$(BIN)/python -m bench.vote_batches
 	$(BIN)/python -m bench.grouping
+	$(BIN)/python -m bench.coach
 	$(BIN)/python -m bench.dispatcher
 	$(BIN)/python -m bench.scheduler
 	$(BIN)/python -m bench.scheduled_polls

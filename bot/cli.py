@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.slack.manifest import as_yaml, manifest
 from adapters.teams import package as teams
+from bot import coach
 from bot.app import app_runner, create_app
 from bot.logging import configure_logging
 from bot.settings import ConfigError, Settings, load_settings
@@ -44,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         return recount(args.file)
     if command == "data-map":
         return _print(data_map())
+    if command == "coach":
+        return coach_questions(args.file)
     if command == "slack-manifest":
         return slack_manifest(args.public_url, args.socket_mode, args.format)
     if command == "teams-package":
@@ -125,6 +128,12 @@ def upgrade_database(settings: Settings) -> int:
     return 0
 
 
+def coach_questions(path: str) -> int:
+    """Review JSON lines of questions (bot/coach.py); no database, no settings."""
+    code, error = coach.main(path)
+    return _fail(error) if code else 0
+
+
 def recount(path: str) -> int:
     """Print the result of an exported ballots CSV as the bot's JSON; no database, no settings."""
     try:
@@ -201,6 +210,8 @@ def _parser() -> argparse.ArgumentParser:
     recount = commands.add_parser("recount", help="recompute a poll result from its ballots CSV")
     recount.add_argument("file")
     commands.add_parser("data-map", help="print what Concord stores about people (docs/data.md)")
+    coaching = commands.add_parser("coach", help="review poll and check-in questions (JSON lines)")
+    coaching.add_argument("file", help="JSON lines of questions, or - for standard input")
     slack = commands.add_parser("slack-manifest", help="print the Slack app manifest")
     slack.add_argument("--socket-mode", action="store_true", help="no public URL: Socket Mode")
     slack.add_argument(

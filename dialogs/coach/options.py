@@ -1,0 +1,106 @@
+"""Checks on a poll's options: too many to weigh, and options that overlap."""
+
+from __future__ import annotations
+
+from dialogs.coach import categories, ranges
+from dialogs.coach.findings import OVERLAPPING_OPTIONS, TOO_MANY_OPTIONS, Finding
+from dialogs.coach.words import quote
+
+# People compare about seven things at once; past that, a shortlist first is kinder.
+MAX_OPTIONS = 7
+SHORTLIST = 5
+
+
+def too_many(options: list[str]) -> Finding | None:
+    if len(options) <= MAX_OPTIONS:
+        return None
+    return Finding(
+        TOO_MANY_OPTIONS,
+        f"{len(options)} options are more than people can weigh at once.",
+        (
+            f"Shortlist first: a dot vote on all {len(options)} (three dots each), then a "
+            f"poll on the top {SHORTLIST}, as the purpose round does.",
+        ),
+    )
+
+
+def overlapping(options: list[str]) -> Finding | None:
+    """The first pair of options one answer could fit both of, named, with a fix."""
+    return _numeric_overlap(options) or _frequency_overlap(options) or _broader(options)
+
+
+def _numeric_overlap(options: list[str]) -> Finding | None:
+    unit = ranges.unit_named(options)
+    read = [(option, ranges.interval(option, unit)) for option in options]
+    known = [(option, found) for option, found in read if found is not None]
+    for i, (first, a) in enumerate(known):
+        for second, b in known[i + 1 :]:
+            assert a is not None and b is not None
+            if (where := a.overlap(b)) is not None:
+                return _numeric_finding(first, second, a, where, unit)
+    return None
+
+
+def _numeric_finding(
+    first: str, second: str, a: ranges.Interval, where: tuple[float, float], unit: str | None
+) -> Finding:
+    size = ranges.UNITS.get(_singular_unit(unit), ("", 1))[1] if a.scale != "clock" else 1
+    lo, hi = (ranges.shown(value / size, a.scale) for value in where)
+    pair = f"{quote(first)} and {quote(second)}"
+    if lo == hi:
+        return Finding(
+            OVERLAPPING_OPTIONS,
+            f"{pair} both include {lo}.",
+            (
+                f"{pair} both include {lo}: let each range end just before the next begins, "
+                f"so that {lo} fits one option only.",
+            ),
+        )
+    return Finding(
+        OVERLAPPING_OPTIONS,
+        f"{pair} overlap, {_span(where, lo, hi)}.",
+        (
+            f"{pair} overlap, {_span(where, lo, hi)}: redraw the ranges so that they meet without "
+            "overlapping and every answer fits exactly one.",
+        ),
+    )
+
+
+def _span(where: tuple[float, float], lo: str, hi: str) -> str:
+    if where[0] == -ranges.INF:
+        return f"up to {hi}"
+    return f"from {lo} up" if where[1] == ranges.INF else f"from {lo} to {hi}"
+
+
+def _singular_unit(unit: str | None) -> str:
+    if not unit:
+        return ""
+    return unit[:-1] if unit.endswith("s") and unit not in ("%",) else unit
+
+
+def _frequency_overlap(options: list[str]) -> Finding | None:
+    if (clash := categories.frequency_clash(options)) is None:
+        return None
+    pair = f"{quote(clash[0])} and {quote(clash[1])}"
+    return Finding(
+        OVERLAPPING_OPTIONS,
+        f"{pair} could both be true of the same person.",
+        (
+            f"{pair} could both be true: count in one way only, for example "
+            "‘Daily’, ‘Weekly’, ‘Monthly’, ‘Less often’, ‘Never’.",
+        ),
+    )
+
+
+def _broader(options: list[str]) -> Finding | None:
+    if (pair := categories.containing(options)) is None:
+        return None
+    broad, narrow = (quote(option) for option in pair)
+    return Finding(
+        OVERLAPPING_OPTIONS,
+        f"{broad} includes {narrow}.",
+        (
+            f"{broad} includes {narrow}: make them exclusive (for example {broad[:-1]} "
+            f"(not {narrow[1:-1]})’) or let people choose more than one.",
+        ),
+    )
