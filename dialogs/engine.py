@@ -68,6 +68,7 @@ from dialogs.polls import (
     view,
     voting,
 )
+from dialogs.polls import forgetting as poll_forgetting
 from dialogs.polls import routes as poll_routes
 from dialogs.polls.reviews import asking, outcomes
 from dialogs.purpose import commands, stages
@@ -98,7 +99,10 @@ _FORMS: dict[FormKind, FormRoute] = {
 }
 
 # Who reacts to what one feature announces (`dialogs.core.reactions`), in its transaction.
-REACTIONS: reactions.Reactions = {reactions.PollClosed: [stages.poll_closed]}
+REACTIONS: reactions.Reactions = {
+    reactions.PollClosed: [stages.poll_closed],
+    reactions.PersonForgotten: [poll_forgetting.person_forgotten],
+}
 
 
 class Engine:

@@ -18,10 +18,9 @@ from storage.models import Collaborative
 # Commands whose behaviour arrives in a later release, and with what.
 NOT_YET = {
     "me.export": "personal data export",
-    "me.forget": "personal data removal",
 }
 
-_OUTSIDE = ("help", "home", "me.digest", "setup", "link")
+_OUTSIDE = ("help", "home", "me.digest", "me.forget", "setup", "link")
 
 # What each role types most, in the order shown.
 MOST_USED = {
@@ -62,8 +61,8 @@ def reference_card(turn: Turn, topic: str | None) -> Card:
     blocks: list[Block] = [Heading(text="What you can do here"), Text(text=intro)]
     blocks += [Text(text=line) for line in lines if line]
     blocks += [Text(text=f"`{s.usage}` — {s.summary}") for s in usable]
-    later = sorted(set(NOT_YET.values()))
-    blocks.append(Context(text="Coming later: " + ", ".join(later) + "."))
+    if later := sorted(set(NOT_YET.values())):
+        blocks.append(Context(text="Coming later: " + ", ".join(later) + "."))
     return Card(blocks=blocks, fallback="What you can do here")
 
 

@@ -12,7 +12,7 @@ work's session by whoever starts it (the engine for a turn, the ticker for a tim
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +32,20 @@ class PollClosed:
     poll: Poll
     collaborative: Collaborative
     now: datetime
+
+
+@dataclass(frozen=True)
+class PersonForgotten:
+    """A person's members of `collaborative` are being forgotten (`me forget`, `member
+    remove --forget`). A reaction clears what its feature holds of them, adds any words it
+    removed to `words` (so copies quoting them are found), and the number of each open poll
+    whose count changed to `recounted`."""
+
+    member_ids: frozenset[int]
+    collaborative: Collaborative
+    now: datetime
+    words: set[str] = field(default_factory=set)
+    recounted: list[int] = field(default_factory=list)
 
 
 def install(session: Session, reactions: Reactions) -> None:
