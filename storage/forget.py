@@ -108,13 +108,12 @@ def _clear(
 def unlink(session: Session, member_ids: Collection[int], accounts: Collection[Account]) -> None:
     """Remove the members' identities, and the settings of accounts no member is left with."""
     session.execute(delete(Identity).where(col(Identity.member_id).in_(member_ids)))
-    still = set(
-        session.execute(
-            select(col(Identity.platform), col(Identity.tenant_id), col(Identity.user_id)).where(
-                _account_is(Identity, accounts)
-            )
-        ).tuples()
+    rows = session.execute(
+        select(col(Identity.platform), col(Identity.tenant_id), col(Identity.user_id)).where(
+            _account_is(Identity, accounts)
+        )
     )
+    still = {(p, t, u) for p, t, u in rows}
     gone = [account for account in accounts if account not in still]
     if gone:
         session.execute(delete(PersonSetting).where(_account_is(PersonSetting, gone)))
