@@ -170,7 +170,7 @@ def test_a_bare_command_shows_help(chat):
 
 @pytest.mark.parametrize(
     "command",
-    ["me export", "me forget"],
+    ["me export"],
 )
 def test_commands_of_later_releases_say_they_are_not_available_yet(chat, command):
     chat.says(ASHA, NORTH, 'setup "Northshire"')
