@@ -125,6 +125,8 @@ def _remove(
         )
     store.unlink(turn.session, [person.id or 0], accounts)
     _end_deputies(turn, [person.id or 0])
+    if person.role == "coordinator":  # nobody can reach them: they coordinate no more
+        person.role = "member"
     turn.audit("member.remove", f"removed {person.display_name}", member_id=person.id)
     turn.say(
         f"{person.display_name} is no longer a member of {collaborative.name}",

@@ -36,6 +36,7 @@ from tests.support.conversation import (
     NORTH,
     SOUTH,
     Conversation,
+    channel,
     person,
     poll_buttons,
 )
@@ -242,3 +243,17 @@ def test_a_coordinator_can_have_concord_forget_a_member_here_only(busy, database
     assert "Concord has already forgotten" in busy.says(
         ASHA, NORTH, 'member remove "Former member" --forget'
     )
+
+
+def test_me_forget_works_in_a_private_chat_with_concord(busy, database):
+    private = channel("dm-zeph")
+    assert "Concord will forget you in Northshire" in busy.says(ZEPH, private, "me forget")
+    assert "Concord has forgotten you" in busy.says(ZEPH, private, "me forget confirm")
+    assert found(database) == []
+
+
+def test_a_removed_coordinator_no_longer_counts_as_one(busy, database):
+    busy.says(ASHA, NORTH, 'member remove "Zephyrine Quillfeather"')
+    later(busy)
+    shown = busy.says(ASHA, NORTH, "me forget confirm")
+    assert "You are the only coordinator of Northshire; someone must stay one." in shown
