@@ -134,15 +134,21 @@ class Redaction:
     copy; pieces are matched whole, so "Ben" leaves "Bench" alone."""
 
     replacements: dict[str, str]
+    _every_form: dict[str, str] = field(init=False, repr=False)
     _pattern: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        pieces = sorted((p for p in self.replacements if p.strip()), key=len, reverse=True)
+        # A piece is also found escaped inside JSON text (a result stored as text, say).
+        every_form = {
+            _escaped(piece): _escaped(new) for piece, new in self.replacements.items()
+        } | self.replacements
+        pieces = sorted((p for p in every_form if p.strip()), key=len, reverse=True)
         pattern = "|".join(_whole(piece) for piece in pieces) or r"(?!x)x"  # nothing: no match
+        object.__setattr__(self, "_every_form", every_form)
         object.__setattr__(self, "_pattern", re.compile(pattern))
 
     def text(self, value: str) -> str:
-        return self._pattern.sub(lambda found: self.replacements[found.group(0)], value)
+        return self._pattern.sub(lambda found: self._every_form[found.group(0)], value)
 
     def json(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -170,7 +176,12 @@ def _whole(piece: str) -> str:
 
 
 def _forms(piece: str) -> set[str]:
-    return {piece, json.dumps(piece)[1:-1]}
+    return {piece, json.dumps(piece)[1:-1], _escaped(piece)}
+
+
+def _escaped(piece: str) -> str:
+    """`piece` as it reads inside JSON text that keeps non-ASCII letters as they are."""
+    return json.dumps(piece, ensure_ascii=False)[1:-1]
 
 
 def redact_copies(

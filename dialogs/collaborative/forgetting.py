@@ -21,6 +21,7 @@ from collections.abc import Collection
 from sqlalchemy import case, func, update
 from sqlmodel import Session, col, or_, select
 
+from dialogs.collaborative.forgotten_log import IN_THE_LOG, LogRewrite, names_in_log, rewrite_log
 from dialogs.collaborative.members import resolve_person
 from dialogs.commands.syntax import Command
 from dialogs.core import audit, reactions
@@ -30,10 +31,9 @@ from dialogs.core.events import Actor
 from dialogs.core.turn import Refusal, Turn
 from storage import forget as store
 from storage.forget import MARKER, REMOVE, Account, Forgotten, Redaction
-from storage.models import AuditEntry, Collaborative, Deputy, Identity, Member
+from storage.models import Collaborative, Deputy, Identity, Member
 
 FORMER_MEMBER = "Former member"  # a forgotten member's name from then on
-IN_THE_LOG = "a former member"  # how the decision log and other copies name them
 CONFIRM = "confirm"
 # A forgotten coordinator coordinates no more; members and observers keep their role, so
 # the turnout of polls already announced still adds up.
@@ -141,80 +141,35 @@ def _forget(turn: Turn, person: Forgotten, members: list[Member], *, everywhere:
     """Forget `person` in the collaboratives of `members`; the open polls recounted."""
     session, grouped = turn.session, _by_collaborative(members)
     words: set[str] = set()
+    reasons: dict[tuple[int, int], set[str]] = {}
     recounted: list[int] = []
     for collaborative_id, ids in grouped.items():
         collaborative = session.get(Collaborative, collaborative_id)
         assert collaborative is not None
         event = reactions.PersonForgotten(frozenset(ids), collaborative, turn.now)
         reactions.announce(session, event)
-        words |= event.words | store.clear_written(session, ids, collaborative.forgotten_text)
+        reasons |= {(collaborative_id, n): said for n, said in event.quoted.items()}
+        words |= store.clear_written(session, ids, collaborative.forgotten_text)
         recounted += event.recounted
-    names = {m.display_name for m in members} | _names_in_log(session, person.member_ids)
-    redaction = _redaction(names, words, person.accounts)
+    names = {m.display_name for m in members} | names_in_log(session, person.member_ids)
+    rewrite = LogRewrite(_named(names, person.accounts), reasons)
     _end_deputies(turn, person.member_ids)
     session.execute(
         update(Member)
         .where(col(Member.id).in_(person.member_ids))
         .values(display_name=FORMER_MEMBER, role=_NO_LONGER_COORDINATING)
     )
-    for entry in _log_quoting(session, grouped, person.member_ids, redaction):
-        _redact_audit_entry(session, entry, redaction)
+    rewrite_log(session, list(grouped), person.member_ids, rewrite)
     store.unlink(session, person.member_ids, person.accounts)
-    store.redact_copies(session, redaction, person, None if everywhere else list(grouped))
+    copies = Redaction(rewrite.anywhere().replacements | dict.fromkeys(words - {MARKER}, MARKER))
+    store.redact_copies(session, copies, person, None if everywhere else list(grouped))
     return sorted(recounted)
 
 
-def _redact_audit_entry(session: Session, entry: AuditEntry, replacements: Redaction) -> None:
-    """The one place a decision-log entry is rewritten when a person is forgotten: the
-    entry stays, naming them only as "a former member" and without their words."""
-    actor = replacements.text(entry.actor_name)
-    entry.actor_name = actor[:1].upper() + actor[1:]
-    entry.summary = replacements.text(entry.summary)
-    entry.details = replacements.text(entry.details)
-    entry.detail = replacements.json(entry.detail)
-    session.add(entry)
-
-
-def _redaction(names: set[str], words: set[str], accounts: Collection[Account]) -> Redaction:
-    """Their words become the marker; their names and account ids, "a former member"."""
-    pieces = {word: MARKER for word in words if word != MARKER}
-    pieces |= {name: IN_THE_LOG for name in names if name != FORMER_MEMBER}
-    pieces |= {user: IN_THE_LOG for _, _, user in accounts}
-    return Redaction(pieces)
-
-
-def _log_quoting(
-    session: Session, grouped: dict[int, list[int]], ids: Collection[int], redaction: Redaction
-) -> list[AuditEntry]:
-    """The decision-log entries of these collaboratives that were by or quote the person."""
-    quoted = or_(
-        col(AuditEntry.actor_member_id).in_(ids),
-        *(
-            redaction.quoted_in(column)
-            for column in (
-                AuditEntry.actor_name,
-                AuditEntry.summary,
-                AuditEntry.details,
-                AuditEntry.detail,
-            )
-        ),
-    )
-    return list(
-        session.exec(
-            select(AuditEntry)
-            .where(col(AuditEntry.collaborative_id).in_(grouped), quoted)
-            .order_by(col(AuditEntry.id))
-        ).all()
-    )
-
-
-def _names_in_log(session: Session, ids: Collection[int]) -> set[str]:
-    """The names the log gave the person when they acted (they may have been renamed)."""
-    return set(
-        session.exec(
-            select(AuditEntry.actor_name).where(col(AuditEntry.actor_member_id).in_(ids))
-        ).all()
-    )
+def _named(names: set[str], accounts: Collection[Account]) -> dict[str, str]:
+    """Their names and account ids, each to become "a former member"."""
+    pieces = (names - {FORMER_MEMBER}) | {user for _, _, user in accounts}
+    return dict.fromkeys(pieces, IN_THE_LOG)
 
 
 def _end_deputies(turn: Turn, ids: Collection[int]) -> None:

@@ -37,14 +37,15 @@ class PollClosed:
 @dataclass(frozen=True)
 class PersonForgotten:
     """A person's members of `collaborative` are being forgotten (`me forget`, `member
-    remove --forget`). A reaction clears what its feature holds of them, adds any words it
-    removed to `words` (so copies quoting them are found), and the number of each open poll
-    whose count changed to `recounted`."""
+    remove --forget`). A reaction clears what its feature holds of them; it adds any words
+    it replaced that a poll's announced result quotes to `quoted` (by poll number), so the
+    decision log's copy of that result is rewritten to match, and the number of each open
+    poll whose count changed to `recounted`."""
 
     member_ids: frozenset[int]
     collaborative: Collaborative
     now: datetime
-    words: set[str] = field(default_factory=set)
+    quoted: dict[int, set[str]] = field(default_factory=dict)
     recounted: list[int] = field(default_factory=list)
 
 

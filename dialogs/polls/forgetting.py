@@ -30,8 +30,8 @@ def person_forgotten(session: Session, event: PersonForgotten) -> None:
     for ballot, poll in rows:
         if poll.status == "open" and not poll.settings.get("anonymous"):
             taken_back[poll.id or 0] = poll
-        elif poll.type == "consent":
-            event.words.update(_forget_reasons(ballot))
+        elif poll.type == "consent" and (reasons := _forget_reasons(ballot)):
+            event.quoted.setdefault(poll.number, set()).update(reasons)
     if not taken_back:
         return
     polls = list(taken_back)

@@ -40,7 +40,7 @@ from tests.support.conversation import (
     person,
     poll_buttons,
 )
-from tests.support.recount import recounted_and_announced
+from tests.support.recount import recount, recounted_and_announced
 
 ZEPH = person("U0ZEPHFORGET", "Zephyrine Quillfeather")
 HARM, RESOLVE = "Xanthic harm to the wards", "Xanthic fix: ask the nurses"
@@ -257,3 +257,32 @@ def test_a_removed_coordinator_no_longer_counts_as_one(busy, database):
     later(busy)
     shown = busy.says(ASHA, NORTH, "me forget confirm")
     assert "You are the only coordinator of Northshire; someone must stay one." in shown
+
+
+def announced(database: Database, number: int) -> str:
+    with database.session() as session:
+        entries = session.execute(select(AuditEntry).where(AuditEntry.action == "poll.close"))
+        return next(e.detail["result"] for e in entries.scalars() if e.detail["poll"] == number)
+
+
+def test_every_closed_poll_recounts_even_when_her_words_match_another_polls(
+    chat, database, tmp_path
+):
+    """Her reasons "Beds" and "Clinic" are replaced in her ballot and poll #1's result only:
+    poll #2's options "Beds" and "Clinic" are the group's, in its result and export alike."""
+    chat.says(ASHA, NORTH, 'poll "Pool the lists?" --type consent')
+    form = open_form(chat, ZEPH, NORTH, actions(chat.last_message(NORTH))["Object"])
+    chat.submits(ZEPH, NORTH, form.action, {"harm": "Beds", "resolve": "Clinic"})
+    chat.says(ASHA, NORTH, "poll close 1")
+    chat.says(ASHA, NORTH, 'poll "Fund what?" "Beds" "Clinic"')
+    chat.clicks(ZEPH, NORTH, poll_buttons(chat.last_message(NORTH))["Beds"])
+    chat.says(ASHA, NORTH, "poll close 2")
+    later(chat)
+    chat.says(ZEPH, NORTH, "me forget confirm")
+    for number in (1, 2):
+        _, file = chat.exports(ASHA, NORTH, f"poll export {number}")
+        path = tmp_path / file.filename
+        path.write_bytes(file.content)
+        assert recount(path) == announced(database, number) + "\n"
+    assert MARKER in announced(database, 1) and '"Beds"' in announced(database, 2)
+    assert found(database, ("Zephyrine", "U0ZEPHFORGET")) == []
