@@ -76,8 +76,11 @@ def me_forget(turn: Turn, command: Command) -> None:
     names = ", ".join(sorted(c.name for c in collaboratives.values()))
     turn.say(
         "Concord has forgotten you",
-        f"Your name, accounts, settings and written words are gone from {names}.",
-        *(f"Your vote in open poll #{n} was taken back and the poll recounted." for n in recounted),
+        f"Your name, accounts and settings are gone from {names}, and so are your written words.",
+        *(
+            f"Your vote in open poll #{n} of {name} was taken back and the poll recounted."
+            for name, n in recounted
+        ),
         "Results already announced stand; nothing left in them leads back to you.",
     )
 
@@ -107,7 +110,7 @@ def member_remove(turn: Turn, command: Command) -> None:
         + ("removed." if collaborative.forgotten_text == REMOVE else f"replaced by “{MARKER}”."),
         *(
             f"Their vote in open poll #{n} was taken back and the poll recounted."
-            for n in recounted
+            for _, n in recounted
         ),
         "Only this collaborative is affected: anywhere else, they can ask with `me forget`.",
     )
@@ -119,7 +122,7 @@ def _remove(
     """Membership ends; the name stays on record beside what they did."""
     if not accounts:
         raise Refusal(
-            f"{person.display_name} is no longer a member already.",
+            f"{person.display_name} was already removed from {collaborative.name}.",
             f'To have Concord forget them too, type `member remove "{person.display_name}" '
             "--forget`.",
         )
@@ -137,12 +140,15 @@ def _remove(
     )
 
 
-def _forget(turn: Turn, person: Forgotten, members: list[Member], *, everywhere: bool) -> list[int]:
-    """Forget `person` in the collaboratives of `members`; the open polls recounted."""
+def _forget(
+    turn: Turn, person: Forgotten, members: list[Member], *, everywhere: bool
+) -> list[tuple[str, int]]:
+    """Forget `person` in the collaboratives of `members`; the open polls recounted, by
+    collaborative name and poll number."""
     session, grouped = turn.session, _by_collaborative(members)
     words: set[str] = set()
     reasons: dict[tuple[int, int], set[str]] = {}
-    recounted: list[int] = []
+    recounted: list[tuple[str, int]] = []
     for collaborative_id, ids in grouped.items():
         collaborative = session.get(Collaborative, collaborative_id)
         assert collaborative is not None
@@ -150,7 +156,7 @@ def _forget(turn: Turn, person: Forgotten, members: list[Member], *, everywhere:
         reactions.announce(session, event)
         reasons |= {(collaborative_id, n): said for n, said in event.quoted.items()}
         words |= store.clear_written(session, ids, collaborative.forgotten_text)
-        recounted += event.recounted
+        recounted += [(collaborative.name, number) for number in event.recounted]
     names = {m.display_name for m in members} | names_in_log(session, person.member_ids)
     rewrite = LogRewrite(_named(names, person.accounts), reasons)
     _end_deputies(turn, person.member_ids)

@@ -118,7 +118,7 @@ def test_me_forget_asks_first_and_changes_nothing_until_confirmed(busy, database
 def test_after_me_forget_no_table_holds_her_ids_names_or_words(busy, database):
     shown = busy.says(ZEPH, NORTH, "me forget confirm")
     assert "Concord has forgotten you" in shown
-    assert "Your vote in open poll #2 was taken back and the poll recounted." in shown
+    assert "Your vote in open poll #2 of Northshire was taken back and the poll recounted." in shown
     assert found(database) == []
     with database.session() as session:
         member = session.exec(select(Member).where(Member.id == 2)).scalar_one()
@@ -220,7 +220,7 @@ def test_a_coordinator_removes_a_member_who_left_keeping_the_record(busy, databa
     assert 'member remove "Zephyrine Quillfeather" --forget' in shown
     assert found(database) != [] and "identity.user_id" not in found(database)
     again = busy.says(ASHA, NORTH, 'member remove "Zephyrine Quillfeather"')
-    assert "is no longer a member already" in again
+    assert "Zephyrine Quillfeather was already removed from Northshire." in again
     assert "You can't remove yourself." in busy.says(ASHA, NORTH, 'member remove "Asha Patel"')
 
 
@@ -286,3 +286,14 @@ def test_every_closed_poll_recounts_even_when_her_words_match_another_polls(
         assert recount(path) == announced(database, number) + "\n"
     assert MARKER in announced(database, 1) and '"Beds"' in announced(database, 2)
     assert found(database, ("Zephyrine", "U0ZEPHFORGET")) == []
+
+
+def test_help_offers_forgetting_to_everyone_and_removal_to_coordinators(chat):
+    chat.says(BEN, NORTH, "poll list")
+    member, coordinator = chat.says(BEN, NORTH, "help all"), chat.says(ASHA, NORTH, "help all")
+    assert "`me forget [confirm]` — see what Concord would forget about you" in member
+    assert "personal data removal" not in member
+    assert "`member remove" not in member
+    assert "`member remove @person [--forget]` — remove someone who has left" in coordinator
+    outside = chat.says(BEN, channel("dm-ben"), "help all")
+    assert "`me forget [confirm]`" in outside
