@@ -32,7 +32,15 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, SQLModel, col
 
-from storage.models import DeliveryLane, Export, Identity, Outbox, PersonSetting, PlaygroundMessage
+from storage.models import (
+    Channel,
+    DeliveryLane,
+    Export,
+    Identity,
+    Outbox,
+    PersonSetting,
+    PlaygroundMessage,
+)
 from storage.personal_data import TABLES, Kind
 
 MARKER = "[removed at the author's request]"
@@ -188,14 +196,15 @@ def redact_copies(
     session: Session,
     redaction: Redaction,
     person: Forgotten,
-    collaboratives: Collection[int] | None,
+    collaboratives: Collection[int],
+    *,
+    everywhere: bool,
 ) -> None:
     """Drop the messages waiting for the person and the export files made for or quoting
-    them; rewrite the other waiting messages and transcript lines that quote them.
-    `collaboratives` limits this to those collaboratives' copies (None: every copy, and the
-    person's private transcript and delivery lanes too)."""
+    them; rewrite the other messages and transcript lines that quote them. Only the copies
+    of `collaboratives`, unless `everywhere` (`me forget`): then every waiting message, and
+    the person's delivery lanes and private transcript too."""
     session.flush()
-    everywhere = collaboratives is None
 
     def ours(column: Any) -> ColumnElement[bool]:
         return true() if everywhere else column.in_(collaboratives)
@@ -206,14 +215,21 @@ def redact_copies(
         select(Outbox).where(redaction.quoted_in(Outbox.effect), ours(outbox))
     ).all():
         row.effect = redaction.json(row.effect)
-    for export in session.scalars(select(Export).where(ours(col(Export.collaborative_id)))):
+    exports = select(Export).where(col(Export.collaborative_id).in_(collaboratives))
+    for export in session.scalars(exports).all():
         if export.member_id in person.member_ids or redaction.found_in(export.content):
             session.delete(export)
     if everywhere:
         session.execute(delete(DeliveryLane).where(col(DeliveryLane.lane).in_(person.lanes)))
         users = [user for _, _, user in person.accounts]
         session.execute(delete(PlaygroundMessage).where(col(PlaygroundMessage.user_id).in_(users)))
+    channels = select(col(Channel.channel_id)).where(
+        col(Channel.collaborative_id).in_(collaboratives)
+    )
     for message in session.scalars(
-        select(PlaygroundMessage).where(redaction.quoted_in(PlaygroundMessage.card))
+        select(PlaygroundMessage).where(
+            redaction.quoted_in(PlaygroundMessage.card),
+            true() if everywhere else col(PlaygroundMessage.channel_id).in_(channels),
+        )
     ).all():
         message.card = redaction.json(message.card)

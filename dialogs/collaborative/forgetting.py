@@ -168,7 +168,7 @@ def _forget(
     rewrite_log(session, list(grouped), person.member_ids, rewrite)
     store.unlink(session, person.member_ids, person.accounts)
     copies = Redaction(rewrite.anywhere().replacements | dict.fromkeys(words - {MARKER}, MARKER))
-    store.redact_copies(session, copies, person, None if everywhere else list(grouped))
+    store.redact_copies(session, copies, person, list(grouped), everywhere=everywhere)
     return sorted(recounted)
 
 

@@ -28,6 +28,7 @@ from storage.models import (
     Participation,
     Proposal,
 )
+from storage.playground import PlaygroundStore
 from tests.dialogs.polls.test_poll_types import actions, open_form
 from tests.dialogs.purpose.test_purpose_rounds import propose
 from tests.support.conversation import (
@@ -98,8 +99,17 @@ def busy(chat: Conversation) -> Conversation:
     answers = {"q0": "4", "q1": "3", "q2": COMMENT}
     chat.submits(ZEPH, NORTH, SubmitForm(FormKind.CHECKIN_ANSWER, 1).encode(), answers)
     chat.exports(ZEPH, NORTH, "decisions --export csv")
+    shown_in_playground(chat)
     later(chat)
     return chat
+
+
+def shown_in_playground(chat: Conversation) -> None:
+    """The playground's transcript: a line in the channel naming her, one to her alone."""
+    transcript = PlaygroundStore(chat.database)
+    quoted = {"blocks": [{"type": "text", "text": f"{ZEPH.display_name} proposed {PROPOSED}"}]}
+    transcript.save("r1", NORTH.channel_id, None, quoted, chat.clock())
+    transcript.save("r2", None, ZEPH.user_id, {"blocks": []}, chat.clock())
 
 
 def test_me_forget_asks_first_and_changes_nothing_until_confirmed(busy, database):
@@ -112,6 +122,7 @@ def test_me_forget_asks_first_and_changes_nothing_until_confirmed(busy, database
     assert "Type `me forget confirm` to go ahead." in shown
     assert found(database) == before
     assert {"identity.user_id", "member.display_name", "proposal.text"} <= set(before)
+    assert {"playgroundmessage.card", "playgroundmessage.user_id", "outbox.effect"} <= set(before)
     assert "`me forget` takes only the word `confirm`." in busy.says(ZEPH, NORTH, "me forget now")
 
 
@@ -235,6 +246,7 @@ def test_a_coordinator_can_have_concord_forget_a_member_here_only(busy, database
         "identity.user_id",
         "member.display_name",
         "personsetting.user_id",  # her own settings, which Southshire still uses
+        "playgroundmessage.user_id",  # a message to her alone, as she is in Southshire
     ]
     with database.session() as session:
         last = session.execute(select(AuditEntry).order_by(AuditEntry.id.desc())).scalars()
