@@ -22,7 +22,6 @@ from dialogs.checkins import routes as checkin_routes
 from dialogs.collaborative import channels, deputies, directory, members, people
 from dialogs.collaborative import routes as collaborative_routes
 from dialogs.collaborative import setup as collaborative_setup
-from dialogs.commands.help import NOT_YET
 from dialogs.commands.parser import parse
 from dialogs.commands.syntax import Command, CommandHandler
 from dialogs.core import action_scope, actions, clean, effects, exports, reactions
@@ -57,7 +56,7 @@ from dialogs.core.effects import channel_lane
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Installed, Place
 from dialogs.core.messages import Kind, MessageKey, parse_key
 from dialogs.core.ports import DEFAULT_LIMITS, Found, Limits, Person
-from dialogs.core.turn import FormRoute, Problem, Refusal, Turn, private_refusal, stale_button
+from dialogs.core.turn import FormRoute, Problem, Turn, private_refusal, stale_button
 from dialogs.home import home_card, show_help, show_home
 from dialogs.polls import (
     chart_data,
@@ -68,6 +67,7 @@ from dialogs.polls import (
     view,
     voting,
 )
+from dialogs.polls import forgetting as poll_forgetting
 from dialogs.polls import routes as poll_routes
 from dialogs.polls.reviews import asking, outcomes
 from dialogs.purpose import commands, stages
@@ -98,7 +98,10 @@ _FORMS: dict[FormKind, FormRoute] = {
 }
 
 # Who reacts to what one feature announces (`dialogs.core.reactions`), in its transaction.
-REACTIONS: reactions.Reactions = {reactions.PollClosed: [stages.poll_closed]}
+REACTIONS: reactions.Reactions = {
+    reactions.PollClosed: [stages.poll_closed],
+    reactions.PersonForgotten: [poll_forgetting.person_forgotten],
+}
 
 
 class Engine:
@@ -281,12 +284,6 @@ class Engine:
         return turn
 
     def _command(self, turn: Turn, command: Command) -> None:
-        if command.name in NOT_YET:
-            words = " ".join(command.syntax.words)
-            raise Refusal(
-                f"`{words}` is not available yet: it arrives with {NOT_YET[command.name]}.",
-                "Type `help` to see what works now.",
-            )
         self._commands[command.name](turn, command)
 
     def _action(self, turn: Turn, event: ActionInvoked) -> None:

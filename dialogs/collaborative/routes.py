@@ -6,6 +6,7 @@ from dialogs.collaborative import (
     decisions,
     deputies,
     digests,
+    forgetting,
     governance,
     identity_link,
     members,
@@ -36,4 +37,6 @@ COMMANDS: dict[str, CommandHandler] = {
     "deputy.decline": deputies.decline,
     "deputy.end": deputies.end,
     "deputy.list": deputies.list_deputies,
+    "me.forget": forgetting.me_forget,
+    "member.remove": forgetting.member_remove,
 }

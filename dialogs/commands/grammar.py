@@ -339,7 +339,21 @@ SYNTAX: tuple[Syntax, ...] = (
     ),
     Syntax("home", ("home",), "what is waiting for you in every collaborative you belong to"),
     Syntax("me.export", ("me", "export"), "get a copy of what Concord holds about you"),
-    Syntax("me.forget", ("me", "forget"), "remove what Concord holds about you"),
+    # Erasure (`dialogs.collaborative.forgetting`): asked first, then confirmed.
+    Syntax(
+        "me.forget",
+        ("me", "forget"),
+        "see what Concord would forget about you; `me forget confirm` forgets it",
+        (Arg("confirm", optional=True, placeholder="confirm"),),
+    ),
+    Syntax(
+        "member.remove",
+        ("member", "remove"),
+        "remove someone who has left (`--forget`: Concord forgets them here too)",
+        (Arg("person", "mention", placeholder="@person"),),
+        (Flag("forget", "switch"),),
+        who="coordinator",
+    ),
     Syntax(
         "vote",
         ("vote",),

@@ -15,12 +15,7 @@ from dialogs.core.cards import Block, Card, Context, Heading, Text
 from dialogs.core.turn import Refusal, Turn, with_article
 from storage.models import Collaborative
 
-# Commands whose behaviour arrives in a later release, and with what.
-NOT_YET = {
-    "me.forget": "personal data removal",
-}
-
-_OUTSIDE = ("help", "home", "me.digest", "setup", "link")
+_OUTSIDE = ("help", "home", "me.digest", "me.forget", "setup", "link")
 
 # What each role types most, in the order shown.
 MOST_USED = {
@@ -61,8 +56,6 @@ def reference_card(turn: Turn, topic: str | None) -> Card:
     blocks: list[Block] = [Heading(text="What you can do here"), Text(text=intro)]
     blocks += [Text(text=line) for line in lines if line]
     blocks += [Text(text=f"`{s.usage}` — {s.summary}") for s in usable]
-    if later := sorted(set(NOT_YET.values())):
-        blocks.append(Context(text="Coming later: " + ", ".join(later) + "."))
     return Card(blocks=blocks, fallback="What you can do here")
 
 
@@ -84,7 +77,7 @@ def _brief(syntax: Syntax) -> str:
 def _may(role: str, syntax: Syntax) -> bool:
     """Whether `role` may use the command in a linked channel (`link` there shows a code,
     which only coordinators may)."""
-    if syntax.name in NOT_YET or syntax.name == "setup":
+    if syntax.name == "setup":
         return False
     if syntax.who == "coordinator" or syntax.name == "link":
         return role == "coordinator"

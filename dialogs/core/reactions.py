@@ -12,7 +12,7 @@ work's session by whoever starts it (the engine for a turn, the ticker for a tim
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +32,21 @@ class PollClosed:
     poll: Poll
     collaborative: Collaborative
     now: datetime
+
+
+@dataclass(frozen=True)
+class PersonForgotten:
+    """A person's members of `collaborative` are being forgotten (`me forget`, `member
+    remove --forget`). A reaction clears what its feature holds of them; it adds any words
+    it replaced that a poll's announced result quotes to `quoted` (by poll number), so the
+    decision log's copy of that result is rewritten to match, and the number of each open
+    poll whose count changed to `recounted`."""
+
+    member_ids: frozenset[int]
+    collaborative: Collaborative
+    now: datetime
+    quoted: dict[int, set[str]] = field(default_factory=dict)
+    recounted: list[int] = field(default_factory=list)
 
 
 def install(session: Session, reactions: Reactions) -> None:

@@ -151,7 +151,6 @@ def test_help_guides_each_role_to_the_few_commands_it_uses_most(chat):
     assert "don't vote or answer" in observer and "`org join" not in observer
     for shown in (coordinator, member, observer):
         assert "Type `help all` for every command" in shown
-        assert "Coming later" not in shown
 
 
 def test_help_poll_lists_only_the_poll_commands_and_an_unknown_topic_is_refused(chat):
@@ -166,15 +165,6 @@ def test_help_poll_lists_only_the_poll_commands_and_an_unknown_topic_is_refused(
 
 def test_a_bare_command_shows_help(chat):
     assert "What you can do here" in chat.says(BEN, NORTH, "")
-
-
-@pytest.mark.parametrize(
-    "command",
-    ["me forget"],
-)
-def test_commands_of_later_releases_say_they_are_not_available_yet(chat, command):
-    chat.says(ASHA, NORTH, 'setup "Northshire"')
-    assert "is not available yet" in chat.says(ASHA, NORTH, command)
 
 
 def test_unknown_commands_suggest_the_nearest_one(chat):
