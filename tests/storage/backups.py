@@ -1,5 +1,6 @@
 """Databases of their own for the backup tests: a restore needs a whole database, not a
-schema, and pg_dump copies a whole database. Each test gets fresh ones, dropped after."""
+schema, and pg_dump copies a whole database. Each test gets fresh ones; PostgreSQL's are
+dropped when the test run ends, all together (each DROP DATABASE waits for a checkpoint)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -17,6 +19,7 @@ from storage.database import Database
 from tests.conftest import POSTGRES_URL
 
 NewDatabase = Callable[[], str]
+HEAD = ScriptDirectory(str(migrate.MIGRATIONS)).get_current_head()
 
 
 @contextmanager

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -15,20 +13,9 @@ from sqlmodel import select
 from dialogs.core.events import ActionInvoked
 from storage.backup import BackupError, backup, restore
 from storage.database import Database
-from storage.migrate import MIGRATIONS
 from storage.models import Ballot, Member, Participation
-from tests.storage.backups import NewDatabase, migrated, new_databases
+from tests.storage.backups import HEAD, migrated
 from tests.support.conversation import ASHA, NORTH, Conversation, person, poll_buttons
-
-HEAD = sorted(path.name[:4] for path in (MIGRATIONS / "versions").glob("0*.py"))[-1]
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[NewDatabase]:
-    if request.param == "postgresql":
-        request.getfixturevalue("postgres_schema")  # skips, or fails under CI, without one
-    with new_databases(request.param, tmp_path) as new:
-        yield new
 
 
 class Voters:
