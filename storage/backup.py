@@ -13,8 +13,10 @@ date.
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,36 +48,59 @@ class Restored:
 def backup(url: str, file: Path) -> str:
     """Write a consistent copy of the database at `url` to `file` (which must not exist);
     return the copy's schema revision."""
+    sqlite = make_url(url).get_backend_name() == "sqlite"
+    with _written(file) as partial:
+        if sqlite:
+            _copy_live_sqlite(_sqlite_file(url), partial)
+        else:
+            pg_backup.dump(url, partial)
+        revision = _revision(partial, sqlite=sqlite)
+        if revision is None:
+            raise BackupError(
+                "the database at DATABASE_URL has no Concord schema: check DATABASE_URL"
+            )
+    return revision
+
+
+@contextmanager
+def _written(file: Path) -> Iterator[Path]:
+    """A file to write the backup into, moved to `file` only once it is whole. A backup
+    holds people's data: only its owner may read it, from the first byte written."""
     if file.exists():
         raise BackupError(f"{file} already exists: a backup is never written over a file")
-    if make_url(url).get_backend_name() != "sqlite":
-        pg_backup.dump(url, file)
-        return pg_backup.revision(file)
-    source = _sqlite_file(url)
-    if not source.is_file():
-        raise BackupError(f"there is no database at {source}")
-    partial = file.with_name(f"{file.name}.partial")
+    partial = file.with_name(f".{file.name}.partial")
     try:
-        with (
-            closing(sqlite3.connect(source, timeout=SQLITE_TIMEOUT_S)) as live,
-            closing(sqlite3.connect(partial)) as copy,
-        ):
-            live.backup(copy)  # every page in one step: one read transaction, one instant
-            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-        revision = _sqlite_revision(partial)
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        partial.chmod(0o600)  # even if an interrupted backup left one behind
+        yield partial
         partial.rename(file)
     except OSError as error:
         raise BackupError(f"cannot write {file}: {error.strerror or error}") from None
     finally:
         partial.unlink(missing_ok=True)
-    return revision
+
+
+def _copy_live_sqlite(source: Path, copy: Path) -> None:
+    if not source.is_file():
+        raise BackupError(f"there is no database at {source}")
+    try:
+        with (
+            closing(sqlite3.connect(source, timeout=SQLITE_TIMEOUT_S)) as live,
+            closing(sqlite3.connect(copy)) as copied,
+        ):
+            live.backup(copied)  # every page in one step: one read transaction, one instant
+            copied.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+    except sqlite3.Error as error:
+        raise BackupError(f"cannot copy {source}: {error}") from None
 
 
 def restore(url: str, file: Path) -> Restored:
     """Restore `file` onto the empty database at `url`, then upgrade it to this code's schema."""
     sqlite = make_url(url).get_backend_name() == "sqlite"
     _refuse_kind(file, sqlite)
-    revision = _sqlite_revision(file) if sqlite else pg_backup.revision(file)
+    revision = _revision(file, sqlite=sqlite)
+    if revision is None:
+        raise BackupError(f"{file} is not a Concord backup (it has no schema revision)")
     _known(revision)
     database = Database(url)
     try:
@@ -123,16 +148,16 @@ def _sqlite_file(url: str) -> Path:
     return Path(name)
 
 
-def _sqlite_revision(file: Path) -> str:
-    """The schema revision a SQLite copy is at, read without changing the file."""
+def _revision(file: Path, *, sqlite: bool) -> str | None:
+    """The schema revision a backup is at, read without changing the file; None if none."""
+    if not sqlite:
+        return pg_backup.revision(file)
     try:
         with closing(sqlite3.connect(f"{file.absolute().as_uri()}?mode=ro", uri=True)) as copy:
             rows = copy.execute(f"SELECT version_num FROM {REVISIONS}").fetchall()
     except sqlite3.DatabaseError:
-        rows = []
-    if len(rows) != 1:
-        raise BackupError(f"{file} is not a Concord backup (it has no schema revision)")
-    return str(rows[0][0])
+        return None
+    return str(rows[0][0]) if len(rows) == 1 else None
 
 
 def _copy_sqlite(file: Path, target: Path) -> None:

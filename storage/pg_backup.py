@@ -32,15 +32,8 @@ def is_dump(start: bytes) -> bool:
 
 
 def dump(url: str, file: Path) -> None:
-    """`pg_dump` the database at `url` into `file`, whole or not at all."""
-    partial = file.with_name(f"{file.name}.partial")
-    try:
-        _run("pg_dump", "--format=custom", f"--file={partial}", f"--dbname={_libpq(url)}", url=url)
-        partial.rename(file)
-    except OSError as error:
-        raise BackupError(f"cannot write {file}: {error.strerror or error}") from None
-    finally:
-        partial.unlink(missing_ok=True)
+    """`pg_dump` the database at `url` into `file`."""
+    _run("pg_dump", "--format=custom", f"--file={file}", f"--dbname={_libpq(url)}", url=url)
 
 
 def load(url: str, file: Path) -> None:
@@ -58,7 +51,7 @@ def load(url: str, file: Path) -> None:
     )
 
 
-def revision(file: Path) -> str:
+def revision(file: Path) -> str | None:
     """The schema revision in a dump: the one row of its `alembic_version` table."""
     listing = _run(
         "pg_restore", "--data-only", "--table=alembic_version", "--file=-", str(file), url=None
@@ -66,9 +59,7 @@ def revision(file: Path) -> str:
     lines = listing.splitlines()
     starts = [i for i, line in enumerate(lines) if line.startswith("COPY ")]
     rows = lines[starts[0] + 1 : lines.index("\\.", starts[0])] if starts else []
-    if len(rows) != 1:
-        raise BackupError(f"{file} is not a Concord backup (it has no schema revision)")
-    return rows[0].strip()
+    return rows[0].strip() if len(rows) == 1 else None
 
 
 def _run(tool: str, *arguments: str, url: str | None) -> str:

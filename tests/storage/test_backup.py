@@ -22,19 +22,21 @@ class Voters:
     """A thread that keeps casting votes through the engine, each a new member's, and
     records each one once its transaction has committed."""
 
-    def __init__(self, chat: Conversation) -> None:
+    def __init__(self, chat: Conversation, button: str) -> None:
         self.chat = chat
-        self.button = next(iter(poll_buttons(chat.last_message(NORTH)).values()))
+        self.button = button
         self.committed: list[str] = []
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._vote)
 
     def _vote(self) -> None:
         while not self.stop.is_set():
-            name = f"Voter {len(self.committed)}"
-            voter = person(f"v{len(self.committed)}", name)
-            self.chat.engine.handle(ActionInvoked(voter, NORTH, self.button))
-            self.committed.append(name)
+            self.vote(f"Voter {len(self.committed)}")
+
+    def vote(self, name: str) -> None:
+        voter = person(name.lower().replace(" ", "-"), name)
+        self.chat.engine.handle(ActionInvoked(voter, NORTH, self.button))
+        self.committed.append(name)
 
     def wait_for(self, count: int) -> None:
         while len(self.committed) < count and self.thread.is_alive():
@@ -58,7 +60,7 @@ def test_a_backup_under_write_load_holds_every_vote_committed_before_it(
     chat = Conversation(source, clock)
     chat.says(ASHA, NORTH, 'setup "Northshire"')
     chat.says(ASHA, NORTH, 'poll "Which first?" "Discharge" "Beds"')
-    voters = Voters(chat)
+    voters = Voters(chat, next(iter(poll_buttons(chat.last_message(NORTH)).values())))
     voters.thread.start()
     try:
         voters.wait_for(20)
@@ -76,11 +78,15 @@ def test_a_backup_under_write_load_holds_every_vote_committed_before_it(
     restored = restore(target, tmp_path / "concord.backup")
     database = Database(target)
     names, participations = voters_in(database)
-    database.dispose()
     assert set(before) <= set(names), "every vote committed before the backup is in it"
     assert len(names) <= during
     assert participations == len(names), "no vote is half there: ballot and participation"
     assert restored.rows > len(names)
+    chat = Conversation(database, clock)
+    Voters(chat, voters.button).vote("After Restore")  # the restored database takes new rows
+    assert voters_in(database) == (sorted([*names, "After Restore"]), len(names) + 1)
+    chat.close()
+    database.dispose()
 
 
 def test_a_restore_refuses_a_database_that_holds_rows_and_changes_nothing(

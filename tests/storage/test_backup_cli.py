@@ -41,6 +41,7 @@ def test_backup_then_restore_say_what_they_did(operator, new_database, tmp_path,
         f"concord restore {file}\n",
         "",
     )
+    assert file.stat().st_mode & 0o777 == 0o600, "a backup holds people's data: owner only"
     target = new_database()
     operator.setenv("DATABASE_URL", target)
     assert main(["restore", str(file)]) == 0
