@@ -98,6 +98,8 @@ def restore(url: str, file: Path) -> Restored:
     """Restore `file` onto the empty database at `url`, then upgrade it to this code's schema."""
     sqlite = make_url(url).get_backend_name() == "sqlite"
     _refuse_kind(file, sqlite)
+    if sqlite and _sqlite_file(url).resolve() == file.resolve():
+        raise BackupError(f"{file} is the database DATABASE_URL names: restore into a new one")
     revision = _revision(file, sqlite=sqlite)
     if revision is None:
         raise BackupError(f"{file} is not a Concord backup (it has no schema revision)")

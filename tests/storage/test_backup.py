@@ -163,3 +163,14 @@ def test_a_file_that_is_not_a_backup_is_refused(tmp_path):
     for file in (other, tmp_path / "notes.txt"):
         with pytest.raises(BackupError, match="is not a Concord backup"):
             restore(url, file)
+
+
+def test_a_backup_is_not_restored_onto_itself(tmp_path):
+    source = migrated(f"sqlite:///{tmp_path / 'concord.db'}")
+    source.dispose()
+    backup(source.url, tmp_path / "concord.backup")
+    with pytest.raises(BackupError) as refused:
+        restore(f"sqlite:///{tmp_path / 'concord.backup'}", tmp_path / "concord.backup")
+    assert str(refused.value) == (
+        f"{tmp_path / 'concord.backup'} is the database DATABASE_URL names: restore into a new one"
+    )
