@@ -125,7 +125,7 @@ def restore(url: str, file: Path) -> Restored:
 
 
 def _refuse_kind(file: Path, sqlite: bool) -> None:
-    """Which tool made `file`, refused when it does not fit the target database."""
+    """Refuse a file that no backup made, or one made from the other kind of database."""
     try:
         with file.open("rb") as opened:
             start = opened.read(len(SQLITE_MAGIC))
