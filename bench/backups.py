@@ -1,0 +1,191 @@
+"""Backups while votes go on: how long `concord backup` and `concord restore` take on a
+database of 20,000 votes, and what a backup does to the votes cast while it runs.
+
+Each backend gets a database of its own (pg_dump copies a whole database), filled through
+the engine: new voters in batches of 50, as the runner stores clicks. Then single votes
+through `Engine.handle`, timed one by one, first alone and then while a backup runs in
+another thread. Baselines, in the same run: the database's bytes copied as a file
+(SQLite) or a bare `pg_dump` (PostgreSQL) for the backup; the votes cast alone for the
+votes during the backup.
+
+    .venv/bin/python -m bench.backups [--votes 20000] [--output docs/benchmarks.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bench.report import BENCHMARKS, command_line, machine, write_section
+from bench.stores import POSTGRES
+from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
+from dialogs.engine import Engine
+from storage import migrate
+from storage.backup import backup, restore
+from storage.database import Database
+
+PLACE = Place("playground", "bench", "backups")
+BATCH = 50
+ALONE = 200
+
+
+@contextmanager
+def new_url(backend: str, folder: Path) -> Iterator[str]:
+    """A new, blank database's URL on `backend`, dropped (PostgreSQL) when the block ends."""
+    name = f"concord_bench_{secrets.token_hex(4)}"
+    if backend == "SQLite":
+        yield f"sqlite:///{folder / f'{name}.db'}"
+        return
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+class Voting:
+    """New voters, one after another, through the engine; each vote's wall time kept."""
+
+    def __init__(self, engine: Engine, first: int) -> None:
+        self.engine = engine
+        self.next = first
+        self.seconds: list[float] = []
+
+    def vote(self) -> None:
+        actor = Actor("playground", "bench", f"v{self.next}", f"Voter {self.next}")
+        started = time.perf_counter()
+        self.engine.handle(ActionInvoked(actor, PLACE, f"vote:1:{self.next % 3 + 1}"))
+        self.seconds.append(time.perf_counter() - started)
+        self.next += 1
+
+
+def filled(url: str, votes: int) -> tuple[Database, Engine]:
+    database = Database(url)
+    migrate.upgrade(database)
+    engine = Engine(database)
+    coordinator = Actor("playground", "bench", "coordinator", "Coordinator")
+    engine.handle(CommandIssued(coordinator, PLACE, 'setup "Bench"'))
+    engine.handle(CommandIssued(coordinator, PLACE, 'poll "Which?" "A" "B" "C"'))
+    for first in range(0, votes, BATCH):
+        engine.handle_all(
+            [
+                ActionInvoked(
+                    Actor("playground", "bench", f"v{n}", f"Voter {n}"), PLACE, "vote:1:1"
+                )
+                for n in range(first, min(first + BATCH, votes))
+            ]
+        )
+    return database, engine
+
+
+def baseline_copy(url: str, file: Path) -> float:
+    """Seconds to copy the database's bytes without the backup's guarantees."""
+    started = time.perf_counter()
+    if url.startswith("sqlite"):
+        shutil.copyfile(str(make_url(url).database), file)
+    else:
+        libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        subprocess.run(["pg_dump", "--format=custom", f"--file={file}", libpq], check=True)
+    return time.perf_counter() - started
+
+
+def backed_up_while_voting(url: str, voting: Voting, votes: int, folder: Path) -> list[float]:
+    """Cast `votes` one after another while backups run back to back in another thread;
+    return each whole backup's seconds."""
+    took: list[float] = []
+    done = threading.Event()
+
+    def run() -> None:
+        while not done.is_set():
+            started = time.perf_counter()
+            backup(url, folder / f"{secrets.token_hex(4)}.backup")
+            took.append(time.perf_counter() - started)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    for _ in range(votes):
+        voting.vote()
+    done.set()
+    thread.join()
+    return took
+
+
+def p95(seconds: list[float]) -> float:
+    """The 95th percentile, in milliseconds."""
+    return (statistics.quantiles(seconds, n=20)[-1] if len(seconds) > 1 else seconds[0]) * 1000
+
+
+def measure(backend: str, votes: int, folder: Path) -> str:
+    with new_url(backend, folder) as url, new_url(backend, folder) as target:
+        database, engine = filled(url, votes)
+        alone = Voting(engine, votes)
+        for _ in range(ALONE):
+            alone.vote()
+        base = baseline_copy(url, folder / f"{backend}.copy")
+        during = Voting(engine, alone.next)
+        took = statistics.median(backed_up_while_voting(url, during, ALONE, folder))
+        file = folder / f"{backend}.backup"
+        backup(url, file)
+        started = time.perf_counter()
+        restore(target, file)
+        restored = time.perf_counter() - started
+        database.dispose()
+    return (
+        f"| {backend} | {file.stat().st_size / 2**20:.1f} | {took:.2f} | {base:.2f} "
+        f"| {took / base:.1f}× | {restored:.2f} | {p95(during.seconds):.1f} "
+        f"| {p95(alone.seconds):.1f} | {p95(during.seconds) / p95(alone.seconds):.1f}× |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--votes", type=int, default=20_000)
+    parser.add_argument("--output", type=Path, default=BENCHMARKS)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="concord-bench-") as folder:
+        rows = [measure(backend, args.votes, Path(folder)) for backend in ("SQLite", "PostgreSQL")]
+    for row in rows:
+        print(row, file=sys.stderr)
+    body = "\n".join(
+        [
+            f"A database of {args.votes:,} votes (members, identities, ballots, participation), "
+            f"filled through the engine. `backup` is `concord backup`'s work (median of the "
+            f"backups run back to back while {ALONE} votes go one after another through "
+            "`Engine.handle`); its baseline is the same bytes copied as a plain file "
+            "(SQLite) or a bare `pg_dump` (PostgreSQL). Those votes' 95th-percentile wall "
+            f"time is set beside {ALONE} cast just before with no backup running. `restore` "
+            "is `concord restore` into a new database, schema check and row count included.",
+            "",
+            "| database | backup, MiB | backup, s | plain copy, s (baseline) | ratio "
+            "| restore, s | vote p95 during backups, ms | vote p95 alone, ms (baseline) "
+            "| ratio |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            *rows,
+            "",
+            f"- machine: {machine()}",
+            f"- command: `{command_line()}`",
+        ]
+    )
+    write_section("Backups while votes go on (issue 20)", body, args.output)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()
