@@ -124,7 +124,9 @@ def test_a_backup_of_a_newer_schema_is_refused_with_both_versions(new_database, 
     )
 
 
-def test_a_backup_of_an_older_schema_is_restored_then_upgraded(new_database, tmp_path):
+def test_an_older_backup_is_restored_onto_a_prepared_database_then_upgraded(new_database, tmp_path):
+    """The target was prepared by `concord db upgrade` (its tables are empty): the backup's
+    tables take their place, and the schema is brought up to date afterwards."""
     source = migrated(new_database(), "0021")
     with source.engine.begin() as connection:
         connection.execute(
@@ -135,10 +137,9 @@ def test_a_backup_of_an_older_schema_is_restored_then_upgraded(new_database, tmp
         )
     source.dispose()
     assert backup(source.url, tmp_path / "old.backup") == "0021"
-    target = new_database()
-    restored = restore(target, tmp_path / "old.backup")
+    database = migrated(new_database())
+    restored = restore(database.url, tmp_path / "old.backup")
     assert (restored.revision, restored.upgraded_to) == ("0021", HEAD)
-    database = Database(target)
     with database.session() as session:
         kept = session.exec(text("SELECT name, retention_free_text_months FROM collaborative"))
         assert kept.all() == [("Old", 24)]
