@@ -18,8 +18,8 @@ from sqlalchemy.engine import make_url
 DUMP_MAGIC = b"PGDMP"
 RECIPE = (
     "pg_dump --format=custom --file=FILE 'postgresql://USER@HOST:5432/DATABASE' "
-    "(and to restore: pg_restore --no-owner --single-transaction --exit-on-error "
-    "--dbname='postgresql://USER@HOST:5432/EMPTY_DATABASE' FILE)"
+    "(and to restore: pg_restore --no-owner --no-privileges --single-transaction "
+    "--exit-on-error --dbname='postgresql://USER@HOST:5432/EMPTY_DATABASE' FILE)"
 )
 
 

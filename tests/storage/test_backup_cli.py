@@ -65,8 +65,8 @@ def test_a_missing_pg_dump_gets_the_recipe_to_run_by_hand(operator, tmp_path, ca
     assert said.err == (
         "concord: pg_dump is not installed here (PostgreSQL's client tools); "
         "pg_dump --format=custom --file=FILE 'postgresql://USER@HOST:5432/DATABASE' "
-        "(and to restore: pg_restore --no-owner --single-transaction --exit-on-error "
-        "--dbname='postgresql://USER@HOST:5432/EMPTY_DATABASE' FILE)\n"
+        "(and to restore: pg_restore --no-owner --no-privileges --single-transaction "
+        "--exit-on-error --dbname='postgresql://USER@HOST:5432/EMPTY_DATABASE' FILE)\n"
     )
     assert not (tmp_path / "concord.dump").exists()
 
