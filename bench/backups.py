@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -40,6 +40,7 @@ from storage.database import Database
 PLACE = Place("playground", "bench", "backups")
 BATCH = 50
 ALONE = 200
+RUNS = 3
 
 
 @contextmanager
@@ -95,15 +96,24 @@ def filled(url: str, votes: int) -> tuple[Database, Engine]:
     return database, engine
 
 
-def baseline_copy(url: str, file: Path) -> float:
-    """Seconds to copy the database's bytes without the backup's guarantees."""
-    started = time.perf_counter()
+def baseline_copy(url: str, file: Path) -> None:
+    """The database's bytes copied without the backup's guarantees or checks."""
+    file.unlink(missing_ok=True)
     if url.startswith("sqlite"):
         shutil.copyfile(str(make_url(url).database), file)
-    else:
-        libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-        subprocess.run(["pg_dump", "--format=custom", f"--file={file}", libpq], check=True)
-    return time.perf_counter() - started
+        return
+    libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    subprocess.run(["pg_dump", "--format=custom", f"--file={file}", libpq], check=True)
+
+
+def median_seconds(work: Callable[[int], object], runs: int = RUNS) -> float:
+    """The median wall time of `work(run)` over `runs` runs."""
+    seconds = []
+    for run in range(runs):
+        started = time.perf_counter()
+        work(run)
+        seconds.append(time.perf_counter() - started)
+    return statistics.median(seconds)
 
 
 def backed_up_while_voting(url: str, voting: Voting, votes: int, folder: Path) -> list[float]:
@@ -135,22 +145,23 @@ def p95(seconds: list[float]) -> float:
 def measure(backend: str, votes: int, folder: Path) -> str:
     with new_url(backend, folder) as url, new_url(backend, folder) as target:
         database, engine = filled(url, votes)
+        base = median_seconds(lambda _: baseline_copy(url, folder / "plain.copy"))
+        alone_backup = median_seconds(lambda run: backup(url, folder / f"{backend}{run}.backup"))
         alone = Voting(engine, votes)
         for _ in range(ALONE):
             alone.vote()
-        base = baseline_copy(url, folder / f"{backend}.copy")
         during = Voting(engine, alone.next)
-        took = statistics.median(backed_up_while_voting(url, during, ALONE, folder))
-        file = folder / f"{backend}.backup"
-        backup(url, file)
+        loaded = statistics.median(backed_up_while_voting(url, during, ALONE, folder))
+        file = folder / f"{backend}0.backup"
         started = time.perf_counter()
         restore(target, file)
         restored = time.perf_counter() - started
         database.dispose()
     return (
-        f"| {backend} | {file.stat().st_size / 2**20:.1f} | {took:.2f} | {base:.2f} "
-        f"| {took / base:.1f}× | {restored:.2f} | {p95(during.seconds):.1f} "
-        f"| {p95(alone.seconds):.1f} | {p95(during.seconds) / p95(alone.seconds):.1f}× |"
+        f"| {backend} | {file.stat().st_size / 2**20:.1f} | {alone_backup:.2f} | {base:.2f} "
+        f"| {alone_backup / base:.1f}× | {loaded:.2f} | {restored:.2f} "
+        f"| {p95(during.seconds):.1f} | {p95(alone.seconds):.1f} "
+        f"| {p95(during.seconds) / p95(alone.seconds):.1f}× |"
     )
 
 
@@ -166,17 +177,18 @@ def main() -> None:
     body = "\n".join(
         [
             f"A database of {args.votes:,} votes (members, identities, ballots, participation), "
-            f"filled through the engine. `backup` is `concord backup`'s work (median of the "
-            f"backups run back to back while {ALONE} votes go one after another through "
-            "`Engine.handle`); its baseline is the same bytes copied as a plain file "
-            "(SQLite) or a bare `pg_dump` (PostgreSQL). Those votes' 95th-percentile wall "
-            f"time is set beside {ALONE} cast just before with no backup running. `restore` "
-            "is `concord restore` into a new database, schema check and row count included.",
+            "filled through the engine. `backup` is `concord backup`'s work, alone (median of "
+            f"{RUNS}) and while {ALONE} votes go one after another through `Engine.handle` "
+            "(median of the backups run back to back meanwhile); its baseline is the same "
+            "bytes copied as a plain file (SQLite) or a bare `pg_dump` (PostgreSQL), alone. "
+            f"The votes' 95th-percentile wall time during the backups is set beside {ALONE} "
+            "cast with no backup running. `restore` is `concord restore` into a new "
+            "database, schema check and row count included.",
             "",
-            "| database | backup, MiB | backup, s | plain copy, s (baseline) | ratio "
-            "| restore, s | vote p95 during backups, ms | vote p95 alone, ms (baseline) "
-            "| ratio |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| database | backup, MiB | backup alone, s | plain copy, s (baseline) | ratio "
+            "| backup under votes, s | restore, s | vote p95 during backups, ms "
+            "| vote p95 alone, ms (baseline) | ratio |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
             *rows,
             "",
             f"- machine: {machine()}",
