@@ -183,7 +183,10 @@ def main() -> None:
             "bytes copied as a plain file (SQLite) or a bare `pg_dump` (PostgreSQL), alone. "
             f"The votes' 95th-percentile wall time during the backups is set beside {ALONE} "
             "cast with no backup running. `restore` is `concord restore` into a new "
-            "database, schema check and row count included.",
+            "database, schema check and row count included. The backups run back to back "
+            "there, the worst case: a nightly backup slows votes for its own duration only. "
+            "A plain copy is the floor, not an alternative: taken while votes are written, "
+            "it can hold half of one.",
             "",
             "| database | backup, MiB | backup alone, s | plain copy, s (baseline) | ratio "
             "| backup under votes, s | restore, s | vote p95 during backups, ms "

@@ -45,9 +45,6 @@ def new_databases(backend: str, folder: Path) -> Iterator[NewDatabase]:
 def migrated(url: str, revision: str = "head") -> Database:
     """The database at `url`, migrated up to `revision`."""
     database = Database(url)
-    if revision == "head":
-        migrate.upgrade(database)
-        return database
     with database.engine.begin() as connection:
         command.upgrade(migrate.alembic_config(connection), revision)
     return database
