@@ -78,6 +78,7 @@ bench: $(INSTALLED)
 	$(BIN)/python -m bench.scheduled_polls
 	$(BIN)/python -m bench.slack_votes
 	$(BIN)/python -m bench.teams_votes
+	$(BIN)/python -m bench.backups
 
 # The virtual environment, with the project (editable), its dev extras and the semantic
 # grouping model (torch: about 1.8 GB in all); reinstalled whenever pyproject.toml changes.

@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.slack.manifest import as_yaml, manifest
 from adapters.teams import package as teams
-from bot import coach
+from bot import backup_cli, coach
 from bot.app import app_runner, create_app
 from bot.logging import configure_logging
 from bot.settings import ConfigError, Settings, load_settings
@@ -61,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         settings.concord_log_level, settings.concord_log_format, settings.secret_values()
     )
     try:
+        if command in backup_cli.COMMANDS:
+            return backup_cli.run(command, args.file, settings)
         return serve(settings) if command == "serve" else upgrade_database(settings)
     except SQLAlchemyError as error:
         return _fail(f"cannot use the database at {_shown_url(settings)}: {_first_line(error)}")
@@ -231,6 +233,8 @@ def _parser() -> argparse.ArgumentParser:
     package.add_argument("--privacy-url", help="privacy notice (default the public URL)")
     package.add_argument("--terms-url", help="terms of use (default the public URL)")
     commands.add_parser("export", help="export a collaborative's decision log")
+    for name, about in backup_cli.COMMANDS.items():
+        commands.add_parser(name, help=about).add_argument("file")
     return parser
 
 
