@@ -32,7 +32,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from dialogs.checkins import batch, own_time, runs
-from dialogs.collaborative import digests
+from dialogs.collaborative import digests, retention_job
 from dialogs.collaborative.people import linked_identities
 from dialogs.commands.when import describe
 from dialogs.core import effects, reactions, timers
@@ -73,6 +73,7 @@ _HANDLERS: dict[str, Callable[[Session, datetime, Timer], None]] = {
     timers.PURPOSE_REVIEW: stages.review_due,
     timers.PURPOSE_NUDGE: purpose_nudge.nudge_due,
     timers.DECISION_REVIEW: asking.review_due,
+    timers.RETENTION: retention_job.run_due,
 }
 # A poll must open and close, a window end and a round move on however late; a reminder
 # or a nudge hours late is noise.
@@ -83,6 +84,7 @@ _ALWAYS_RUN = {
     timers.PURPOSE_GATHER,
     timers.PURPOSE_REVIEW,
     timers.DECISION_REVIEW,
+    timers.RETENTION,
 }
 
 
@@ -105,6 +107,7 @@ class Ticker:
     def tick(self) -> TickReport:
         """Claim and do everything due now; return what happened."""
         report = TickReport()
+        self.database.run(lambda session: retention_job.enrol(session, self.clock()))
         while self.database.run(lambda session: self._timers(session, report)):
             pass
         for model, open_due in _RECURRING:

@@ -9,6 +9,7 @@ from dialogs.collaborative import (
     governance,
     identity_link,
     members,
+    retention,
     roles,
     timezones,
 )
@@ -34,4 +35,7 @@ COMMANDS: dict[str, CommandHandler] = {
     "deputy.decline": deputies.decline,
     "deputy.end": deputies.end,
     "deputy.list": deputies.list_deputies,
+    "retention": retention.retention,
+    "retention.free-text": retention.free_text,
+    "retention.closed-polls": retention.closed_polls,
 }

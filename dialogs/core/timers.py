@@ -30,6 +30,7 @@ PURPOSE_GATHER = "purpose.gather"
 PURPOSE_REVIEW = "purpose.review"
 PURPOSE_NUDGE = "purpose.nudge"
 DECISION_REVIEW = "decision.review"  # a decision comes up for review (`polls.reviews`)
+RETENTION = "retention"  # the nightly retention job; subject: the collaborative, key: its date
 
 
 def schedule(
