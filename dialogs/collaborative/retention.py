@@ -77,7 +77,7 @@ def closed_polls(turn: Turn, command: Command) -> None:
 
 def _change(turn: Turn, command: Command, what: str) -> None:
     collaborative, _ = turn.require_coordinator(CHANGING)
-    typed = f"{command.args['count']} {command.args.get('unit') or ''}"
+    typed = f"{command.args['count']} {command.args.get('unit') or ''}".strip()
     months = read_period(typed, what)
     setting = SETTINGS[what]
     _check_against_polls(turn, collaborative, months, what)
