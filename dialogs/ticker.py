@@ -73,7 +73,6 @@ _HANDLERS: dict[str, Callable[[Session, datetime, Timer], None]] = {
     timers.PURPOSE_REVIEW: stages.review_due,
     timers.PURPOSE_NUDGE: purpose_nudge.nudge_due,
     timers.DECISION_REVIEW: asking.review_due,
-    timers.RETENTION: retention_job.run_due,
 }
 # A poll must open and close, a window end and a round move on however late; a reminder
 # or a nudge hours late is noise.
@@ -84,7 +83,6 @@ _ALWAYS_RUN = {
     timers.PURPOSE_GATHER,
     timers.PURPOSE_REVIEW,
     timers.DECISION_REVIEW,
-    timers.RETENTION,
 }
 
 
@@ -107,7 +105,6 @@ class Ticker:
     def tick(self) -> TickReport:
         """Claim and do everything due now; return what happened."""
         report = TickReport()
-        self.database.run(lambda session: retention_job.enrol(session, self.clock()))
         while self.database.run(lambda session: self._timers(session, report)):
             pass
         for model, open_due in _RECURRING:
@@ -120,6 +117,9 @@ class Ticker:
         while self.database.run(
             lambda session: own_time.send_due(session, self.clock(), report, self.batch, self.grace)
         ):
+            pass
+        self.database.run(lambda session: retention_job.enrol(session, self.clock()))
+        while self.database.run(lambda session: retention_job.run_due(session, self.clock())):
             pass
         return report
 

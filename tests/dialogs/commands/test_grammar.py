@@ -187,6 +187,14 @@ from dialogs.commands.values import GrammarError, parse_duration
             {},
         ),
         ("poll clone 4", "poll.clone", {"id": 4}, {}),
+        ("retention", "retention", {}, {}),
+        (
+            "retention free-text 24 months",
+            "retention.free-text",
+            {"count": "24", "unit": "months"},
+            {},
+        ),
+        ('retention closed-polls "6 years"', "retention.closed-polls", {"count": "6 years"}, {}),
     ],
 )
 def test_every_command_in_the_grammar_parses(text, name, args, flags):
