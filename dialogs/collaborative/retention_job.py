@@ -102,25 +102,35 @@ def _fields(counts: dict[str, int]) -> dict[str, int]:
 
 
 def _details(written: dict[str, int], polls: dict[str, int], free_text: int, closed: int) -> str:
-    """The counts in words: "Written words older than 24 months: 3 check-in answers, …"."""
+    """The counts in words: "Written words older than 2 years: 3 check-in answers, …"."""
     said = []
-    words = [f"{n} {_TABLES.get(name, name)}" for name, n in written.items() if n]
+    words = [_count(n, *_WRITTEN[name]) for name, n in written.items() if n]
     if words:
         said.append(f"Written words older than {in_words(free_text)}: {', '.join(words)}.")
     if polls["polls"]:
+        removed = [
+            _count(polls["earlier ballots"], "earlier ballot", "earlier ballots"),
+            _count(polls["participation"], "record of who voted", "records of who voted"),
+        ]
         said.append(
-            f"Polls closed more than {in_words(closed)} ago: {polls['polls']} anonymised "
-            f"({polls['ballots unlinked']} ballots unlinked, {polls['earlier ballots']} "
-            f"earlier ballots and {polls['participation']} participation records removed)."
+            f"Polls closed more than {in_words(closed)} ago: "
+            f"{_count(polls['polls'], 'poll', 'polls')} anonymised "
+            f"({_count(polls['ballots unlinked'], 'ballot', 'ballots')} unlinked from voters; "
+            f"{' and '.join(removed)} removed)."
         )
     return " ".join(said)
 
 
-_TABLES = {
-    "checkinanswer": "check-in answers",
-    "proposal": "proposals",
-    "polldraft": "poll drafts",
-    "ballot reasons": "ballots' reasons",
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+# How the job's counts of written words are said: one, many.
+_WRITTEN = {
+    "checkinanswer": ("check-in answer", "check-in answers"),
+    "proposal": ("proposal", "proposals"),
+    "polldraft": ("poll draft", "poll drafts"),
+    "ballot reasons": ("ballot's reasons", "ballots' reasons"),
 }
 
 

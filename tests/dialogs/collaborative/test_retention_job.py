@@ -129,9 +129,12 @@ def test_words_past_their_time_are_replaced_and_newer_ones_kept(chat, clock, dat
     (entry,) = entries(database)
     assert entry.actor_name == "Concord"
     assert entry.details == (
-        "Written words older than 2 years: 1 check-in answers, 1 proposals, 1 poll drafts, "
-        "1 ballots' reasons."
+        "Written words older than 2 years: 1 check-in answer, 1 proposal, 1 poll draft, "
+        "1 ballot's reasons."
     )
+    shown = chat.says(BEN, NORTH, "decisions --all")
+    assert "Concord cleared what is past its retention period" in shown
+    assert "Written words older than 2 years: 1 check-in answer" in shown
     assert entry.detail["checkinanswer"] == 1 and entry.detail["polls"] == 0
     (line,) = [r for r in caplog.records if r.getMessage() == "retention applied"]
     assert (line.proposal, line.ballot_reasons, line.polls) == (1, 1, 0)
@@ -196,8 +199,8 @@ def test_a_poll_past_its_time_is_anonymised_and_still_recounts(chat, clock, data
     assert "North" in chat.says(BEN, NORTH, "poll results 1")
     (entry,) = entries(database)
     assert entry.details == (
-        "Polls closed more than 6 years ago: 1 anonymised (2 ballots unlinked, 1 earlier "
-        "ballots and 2 participation records removed)."
+        "Polls closed more than 6 years ago: 1 poll anonymised (2 ballots unlinked from "
+        "voters; 1 earlier ballot and 2 records of who voted removed)."
     )
 
 
