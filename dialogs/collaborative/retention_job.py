@@ -50,21 +50,22 @@ def enrol(session: Session, now: datetime) -> int:
 
 def run_due(session: Session, now: datetime, limit: int = 20) -> int:
     """Claim the nightly runs due and do each in its own savepoint (a failure is logged
-    and marked, and holds up no other collaborative); how many were claimed."""
+    and marked, and holds up no other collaborative); the next night is set either way.
+    How many were claimed."""
     due = timers.claim_due(session, now, limit, timers.RETENTION)
     for timer in due:
-        done = timers.isolated(session, f"retention {timer.subject_id}", _run, session, now, timer)
-        timer.status, timer.done_at = ("done" if done else "failed"), now
+        timer.status, timer.done_at = "done", now
+        collaborative = session.get(Collaborative, timer.subject_id)
+        if collaborative is None:  # erased since: nothing left to clear
+            continue
+        if not timers.isolated(session, f"retention {timer.id}", _run, session, now, collaborative):
+            timer.status = "failed"
+        _schedule_next(session, now, collaborative)
     return len(due)
 
 
-def _run(session: Session, now: datetime, timer: Timer) -> None:
-    """One collaborative's run: clear, log the counts, set the next night's."""
-    collaborative = session.get(Collaborative, timer.subject_id)
-    if collaborative is None:
-        return
+def _run(session: Session, now: datetime, collaborative: Collaborative) -> None:
     counts = apply(session, now, collaborative)
-    _schedule_next(session, now, collaborative)
     log.info("retention applied", extra={"collaborative_id": collaborative.id, **_fields(counts)})
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session, select
 
+from dialogs.collaborative import expiry
 from dialogs.collaborative.expiry import WRITTEN_AT
 from dialogs.collaborative.retention import REPLACED
 from dialogs.core import timers
@@ -31,7 +32,7 @@ from storage.models import (
     Timer,
 )
 from storage.personal_data import Kind, personal_columns
-from tests.support.conversation import ASHA, BEN, CARYS, NORTH
+from tests.support.conversation import ASHA, BEN, CARYS, DEE, NORTH, SOUTH
 from tests.support.recount import recount
 
 # The clock starts on Thu 26 Nov 2026 09:00 UTC; the job is due at 03:30 London time.
@@ -41,17 +42,19 @@ NEW_WORDS = datetime(2025, 1, 1, tzinfo=UTC)
 OLD_CLOSE = datetime(2020, 6, 1, tzinfo=UTC)  # more than 6 years before the run
 
 
-def _ids(session: Session) -> tuple[int, int]:
-    collaborative = session.exec(select(Collaborative)).one()
-    member = session.exec(select(Member).where(Member.display_name == "Ben Okafor")).one()
+def _ids(session: Session, name: str) -> tuple[int, int]:
+    collaborative = session.exec(select(Collaborative).where(Collaborative.name == name)).one()
+    member = session.exec(
+        select(Member).where(Member.collaborative_id == collaborative.id).order_by(Member.id)
+    ).first()
     return collaborative.id, member.id
 
 
-def plant_words(database, at: datetime, tag: str, number: int) -> None:
+def plant_words(database, at: datetime, tag: str, number: int, name: str = "Northshire") -> None:
     """A check-in answer, a proposal, a poll draft and a closed consent poll's reasons,
-    all written at `at`, each saying `tag`."""
+    all written at `at`, each saying `tag`, in the collaborative `name`."""
     with database.session() as session:
-        collaborative_id, member_id = _ids(session)
+        collaborative_id, member_id = _ids(session, name)
         schedule = CheckinSchedule(
             collaborative_id=collaborative_id, number=number, recurrence="every monday 09:00",
             rule={}, timezone="UTC", questions=[], window_seconds=3600, status="stopped",
@@ -258,3 +261,44 @@ def test_processes_ticking_at_once_run_the_job_once(chat, clock, database, proce
             thread.join()
     assert retention_timers(database) == [("2026-11-27", "done"), ("2026-11-28", "pending")]
     assert len(entries(database)) == 1
+
+
+def test_each_collaborative_keeps_words_for_its_own_period(chat, clock, database):
+    chat.says(DEE, SOUTH, 'setup "Southshire"')
+    chat.says(DEE, SOUTH, "retention free-text 3 years")
+    plant_words(database, OLD_WORDS, "North", 1)
+    plant_words(database, OLD_WORDS, "South", 1, "Southshire")
+    Ticker(database, clock).tick()
+    clock.now = FIRST_RUN
+    Ticker(database, clock).tick()
+    assert written(database)["Proposal"] == sorted([REPLACED, "South proposal"])
+    assert [e.collaborative_id for e in entries(database)] == [1]
+
+
+def test_a_failing_run_is_marked_alone_and_the_next_night_still_comes(
+    chat, clock, database, monkeypatch
+):
+    def broken(*args):
+        raise RuntimeError("a bug in clearing words")
+
+    chat.says(DEE, SOUTH, 'setup "Southshire"')
+    plant_words(database, OLD_WORDS, "North", 1)
+    plant_words(database, OLD_WORDS, "South", 1, "Southshire")
+    Ticker(database, clock).tick()
+    clock.now = FIRST_RUN
+    original = expiry.clear_written
+    monkeypatch.setattr(
+        expiry,
+        "clear_written",
+        lambda session, collaborative_id, *rest: (broken if collaborative_id == 1 else original)(
+            session, collaborative_id, *rest
+        ),
+    )
+    Ticker(database, clock).tick()
+    assert retention_timers(database) == [
+        ("2026-11-27", "done"),
+        ("2026-11-27", "failed"),
+        ("2026-11-28", "pending"),
+        ("2026-11-28", "pending"),
+    ]
+    assert [e.collaborative_id for e in entries(database)] == [2]
