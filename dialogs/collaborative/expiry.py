@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, exists, or_, update
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
@@ -152,26 +152,24 @@ def anonymise_closed_polls(
 ) -> dict[str, int]:
     """Unlink the ballots of polls closed before `before` from the people who cast them;
     how many polls, ballots and other rows."""
+    linked = or_(
+        col(Ballot.member_id).is_not(None),
+        col(Ballot.cast_at).is_not(None),
+        col(Ballot.latest).is_(False),
+    )
+    # Correlated on each poll, so each check reads one poll's rows through its index.
+    personal = or_(
+        exists().where(Ballot.poll_id == Poll.id, linked),
+        exists().where(Participation.poll_id == Poll.id),
+        exists().where(PollReminderMute.poll_id == Poll.id),
+    )
     polls = list(
         session.exec(
             select(Poll.id).where(
                 Poll.collaborative_id == collaborative_id,
                 Poll.status == "closed",
                 col(Poll.closed_at) < before,
-                or_(
-                    col(Poll.id).in_(
-                        select(Ballot.poll_id).where(
-                            or_(
-                                col(Ballot.member_id).is_not(None),
-                                col(Ballot.cast_by).is_not(None),
-                                col(Ballot.cast_at).is_not(None),
-                                col(Ballot.latest).is_(False),
-                            )
-                        )
-                    ),
-                    col(Poll.id).in_(select(Participation.poll_id)),
-                    col(Poll.id).in_(select(PollReminderMute.poll_id)),
-                ),
+                personal,
             )
         ).all()
     )
@@ -181,9 +179,7 @@ def anonymise_closed_polls(
     of_polls = col(Ballot.poll_id).in_(polls)
     earlier = run(delete(Ballot).where(of_polls, col(Ballot.latest).is_(False))).rowcount
     unlinked = run(
-        update(Ballot)
-        .where(of_polls, or_(col(Ballot.member_id).is_not(None), col(Ballot.cast_at).is_not(None)))
-        .values(member_id=None, cast_by=None, cast_at=None)
+        update(Ballot).where(of_polls, linked).values(member_id=None, cast_by=None, cast_at=None)
     ).rowcount
     participation = run(delete(Participation).where(col(Participation.poll_id).in_(polls))).rowcount
     run(delete(PollReminderMute).where(col(PollReminderMute.poll_id).in_(polls)))
