@@ -15,6 +15,10 @@ Then each person's digest (`dialogs.collaborative.digests`): people not yet enro
 their first digest time, and the digests due are claimed the same way, written to the
 outbox (`dialogs.home.digest_card`) and moved on to the next, in one transaction.
 
+Last, the nightly retention job (`dialogs.collaborative.retention_job`): collaboratives
+without a night set get one, and the nights due are claimed as timers are, apart from the
+deadlines so that its heavier work never delays them.
+
 The ticker only claims: what a claimed schedule's occurrences become (opened, skipped,
 missed, caught up) is decided in `dialogs.commands.occurrences`, with what each kind does
 in `dialogs.checkins` (`batch`, `runs`, and `own_time` for a check-in that prompts each
