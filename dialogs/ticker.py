@@ -15,6 +15,10 @@ Then each person's digest (`dialogs.collaborative.digests`): people not yet enro
 their first digest time, and the digests due are claimed the same way, written to the
 outbox (`dialogs.home.digest_card`) and moved on to the next, in one transaction.
 
+Last, the nightly retention job (`dialogs.collaborative.retention_job`): collaboratives
+without a night set get one, and the nights due are claimed as timers are, apart from the
+deadlines so that its heavier work never delays them.
+
 The ticker only claims: what a claimed schedule's occurrences become (opened, skipped,
 missed, caught up) is decided in `dialogs.commands.occurrences`, with what each kind does
 in `dialogs.checkins` (`batch`, `runs`, and `own_time` for a check-in that prompts each
@@ -32,7 +36,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from dialogs.checkins import batch, own_time, runs
-from dialogs.collaborative import digests
+from dialogs.collaborative import digests, retention_job
 from dialogs.collaborative.people import linked_identities
 from dialogs.commands.when import describe
 from dialogs.core import effects, reactions, timers
@@ -117,6 +121,9 @@ class Ticker:
         while self.database.run(
             lambda session: own_time.send_due(session, self.clock(), report, self.batch, self.grace)
         ):
+            pass
+        self.database.run(lambda session: retention_job.enrol(session, self.clock()))
+        while self.database.run(lambda session: retention_job.run_due(session, self.clock())):
             pass
         return report
 

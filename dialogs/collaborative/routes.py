@@ -11,6 +11,7 @@ from dialogs.collaborative import (
     identity_link,
     members,
     personal_export,
+    retention,
     roles,
     timezones,
 )
@@ -39,4 +40,7 @@ COMMANDS: dict[str, CommandHandler] = {
     "deputy.list": deputies.list_deputies,
     "me.forget": forgetting.me_forget,
     "member.remove": forgetting.member_remove,
+    "retention": retention.retention,
+    "retention.free-text": retention.free_text,
+    "retention.closed-polls": retention.closed_polls,
 }

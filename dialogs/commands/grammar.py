@@ -319,6 +319,21 @@ SYNTAX: tuple[Syntax, ...] = (
         ("decisions", "reviews"),
         "list the reviews due and answered, and the promises kept",
     ),
+    # How long written words and closed polls are kept (`dialogs.collaborative.retention`).
+    Syntax("retention", ("retention",), "show how long people's words and votes are kept"),
+    *(
+        Syntax(
+            f"retention.{what}",
+            ("retention", what),
+            f"set how long {covers} are kept",
+            (Arg("count", placeholder="N"), Arg("unit", optional=True, placeholder="months|years")),
+            who="coordinator",
+        )
+        for what, covers in (
+            ("free-text", "written words"),
+            ("closed-polls", "closed polls' ballots"),
+        )
+    ),
     Syntax(
         "me.link",
         ("me", "link"),

@@ -30,6 +30,7 @@ PURPOSE_GATHER = "purpose.gather"
 PURPOSE_REVIEW = "purpose.review"
 PURPOSE_NUDGE = "purpose.nudge"
 DECISION_REVIEW = "decision.review"  # a decision comes up for review (`polls.reviews`)
+RETENTION = "retention"  # the nightly retention job; subject: the collaborative, key: its date
 
 
 def schedule(
@@ -69,15 +70,18 @@ def cancel(session: Session, kind: str, subject_id: int) -> None:
         timer.status = "cancelled"
 
 
-def claim_due(session: Session, now: datetime, limit: int) -> list[Timer]:
+def claim_due(session: Session, now: datetime, limit: int, kind: str | None = None) -> list[Timer]:
     """Due timers, locked for this transaction; other processes skip them (PostgreSQL).
 
-    On SQLite the transaction's BEGIN IMMEDIATE already excludes other writers.
+    On SQLite the transaction's BEGIN IMMEDIATE already excludes other writers. Only
+    `kind` when given; otherwise every kind but the nightly retention job, which the
+    ticker claims on its own after the deadlines people wait for.
     """
+    which = Timer.kind == kind if kind else Timer.kind != RETENTION
     return list(
         session.exec(
             select(Timer)
-            .where(Timer.status == "pending", Timer.due_at <= now)
+            .where(Timer.status == "pending", Timer.due_at <= now, which)
             .order_by(col(Timer.due_at), col(Timer.id))
             .limit(limit)
             .with_for_update(skip_locked=True)

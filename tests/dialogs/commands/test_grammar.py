@@ -194,6 +194,14 @@ from dialogs.commands.values import GrammarError, parse_duration
             {},
         ),
         ("poll clone 4", "poll.clone", {"id": 4}, {}),
+        ("retention", "retention", {}, {}),
+        (
+            "retention free-text 24 months",
+            "retention.free-text",
+            {"count": "24", "unit": "months"},
+            {},
+        ),
+        ('retention closed-polls "6 years"', "retention.closed-polls", {"count": "6 years"}, {}),
     ],
 )
 def test_every_command_in_the_grammar_parses(text, name, args, flags):
@@ -258,6 +266,9 @@ def test_the_table_covers_every_command_in_the_design():
         "deputy.decline",
         "deputy.end",
         "deputy.list",
+        "retention",
+        "retention.free-text",
+        "retention.closed-polls",
     }
 
 

@@ -1,0 +1,210 @@
+"""How long a collaborative keeps people's written words and closed polls: `retention`
+(anyone may read it), `retention free-text 24 months` and `retention closed-polls 6 years`
+(coordinators).
+
+UK GDPR's storage limitation asks an organisation to keep personal data no longer than it
+needs it, and to say how long that is. The periods are whole calendar months (years are
+twelve of them); the daily job in `dialogs.collaborative.retention_job` clears what is past
+its time. A period shorter than a poll still open or scheduled would clear that poll's
+words and votes before its own result is known, so it is refused, naming the poll.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import col, select
+
+from dialogs.commands.syntax import Command
+from dialogs.commands.values import clip
+from dialogs.core.moments import describe
+from dialogs.core.turn import Refusal, Turn
+from storage.models import Collaborative, Poll, PollSeries
+
+FREE_TEXT, CLOSED_POLLS = "free-text", "closed-polls"
+DEFAULT_MONTHS = {FREE_TEXT: 24, CLOSED_POLLS: 72}
+LONGEST_MONTHS = 1200  # a hundred years: anything longer is a slip, not a policy
+REPLACED = "[removed after the retention period]"
+CHANGING = "change how long Concord keeps people's words and votes"
+_PERIOD = re.compile(r"(\d{1,5}) ?(months?|years?)")
+_USAGE = (
+    "Type a number of months or years, like `retention free-text 24 months` or "
+    "`retention closed-polls 6 years`."
+)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One retention period: its column on `Collaborative` and what it covers, in words."""
+
+    column: str
+    covers: str
+
+
+SETTINGS = {
+    FREE_TEXT: Setting(
+        "retention_free_text_months",
+        "Written words (check-in comments, proposals, reasons given for objections, poll drafts)",
+    ),
+    CLOSED_POLLS: Setting("retention_closed_poll_months", "Closed polls' ballots"),
+}
+
+
+def retention(turn: Turn, command: Command) -> None:
+    """`retention`: the periods, what each covers and what happens after it."""
+    collaborative, _ = turn.in_collaborative()
+    lines = [_line(collaborative, what) for what in SETTINGS]
+    turn.say(
+        f"How long {collaborative.name} keeps people's words and votes",
+        *lines,
+        "A daily job clears what is past its time and writes the counts (never the words) "
+        "in the decision log, which is kept as long as the collaborative.",
+        "Coordinators change a period with `retention free-text 24 months` or "
+        "`retention closed-polls 6 years`.",
+    )
+
+
+def free_text(turn: Turn, command: Command) -> None:
+    _change(turn, command, FREE_TEXT)
+
+
+def closed_polls(turn: Turn, command: Command) -> None:
+    _change(turn, command, CLOSED_POLLS)
+
+
+def _change(turn: Turn, command: Command, what: str) -> None:
+    collaborative, _ = turn.require_coordinator(CHANGING)
+    typed = f"{command.args['count']} {command.args.get('unit') or ''}".strip()
+    months = read_period(typed, what)
+    setting = SETTINGS[what]
+    _check_against_polls(turn, collaborative, months, what)
+    was = getattr(collaborative, setting.column)
+    if was == months:
+        turn.say(f"{setting.covers} are already kept for {in_words(months)}.")
+        return
+    setattr(collaborative, setting.column, months)
+    turn.audit(
+        "settings",
+        f"set how long {what} is kept: {in_words(months)} (was {in_words(was)})",
+        retention=what,
+        months=months,
+        was=was,
+    )
+    turn.say(
+        f"{setting.covers} are now kept for {in_words(months)}.",
+        _line(collaborative, what),
+        "The daily job applies it from tonight.",
+    )
+
+
+def read_period(text: str, what: str) -> int:
+    """Whole months from "24 months" or "6 years"; a refusal saying what to type otherwise."""
+    words = " ".join(text.lower().split())
+    if not words:
+        raise Refusal(f"Say how long {what} should be kept.", _USAGE)
+    if words.isdigit():
+        raise Refusal(f"Say whether {words} is months or years.", _USAGE)
+    found = _PERIOD.fullmatch(words)
+    if found is None:
+        raise Refusal(f"“{clip(text, 30)}” is not a period Concord can read.", _USAGE)
+    months = int(found.group(1)) * (12 if found.group(2).startswith("year") else 1)
+    if months < 1:
+        raise Refusal(f"{what} can't be kept for no time at all: the least is 1 month.", _USAGE)
+    if months > LONGEST_MONTHS:
+        raise Refusal(f"“{clip(text, 30)}” is too long: the most is 100 years.", _USAGE)
+    return months
+
+
+def in_words(months: int) -> str:
+    """ "1 month", "18 months", "1 year", "6 years"."""
+    count, unit = (months // 12, "year") if months % 12 == 0 else (months, "month")
+    return f"{count} {unit}{'' if count == 1 else 's'}"
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """`moment` moved back `months` calendar months (31 March less one month: 28 or 29
+    February), at the same time of day."""
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def _line(collaborative: Collaborative, what: str) -> str:
+    setting = SETTINGS[what]
+    months = getattr(collaborative, setting.column)
+    default = " (the default)" if months == DEFAULT_MONTHS[what] else ""
+    return (
+        f"{setting.covers}: {in_words(months)}{default}; after that, {_after(collaborative, what)}."
+    )
+
+
+def _after(collaborative: Collaborative, what: str) -> str:
+    """What the daily job does with what is past its time."""
+    if what == CLOSED_POLLS:
+        return (
+            "the ballots are unlinked from the people who cast them and earlier changes of "
+            "vote are removed; the counts, the result and the decision log stay"
+        )
+    if collaborative.forgotten_text == "replace":
+        return f"they are replaced with “{REPLACED}”"
+    return "they are removed (a reason an objection needs is replaced instead)"
+
+
+def _check_against_polls(turn: Turn, collaborative: Collaborative, months: int, what: str) -> None:
+    """Refuse a period shorter than the longest poll open, scheduled or set to recur."""
+    period = turn.now - months_before(turn.now, months)
+    longest = _longest_poll(turn, collaborative)
+    if longest is None or longest[0] <= period:
+        return
+    length, named = longest
+    needed = next(m for m in range(months, LONGEST_MONTHS + 1) if _covers(turn.now, m, length))
+    raise Refusal(
+        f"{named} runs for {_days(length)}, longer than {in_words(months)}: a poll's words "
+        "and votes must be kept at least as long as it runs.",
+        f"Choose at least {in_words(needed)}, or close the poll first.",
+    )
+
+
+def _covers(now: datetime, months: int, length: timedelta) -> bool:
+    return now - months_before(now, months) >= length
+
+
+def _longest_poll(turn: Turn, collaborative: Collaborative) -> tuple[timedelta, str] | None:
+    """The longest poll open, scheduled or recurring, and how to name it."""
+    found: list[tuple[timedelta, str]] = []
+    polls = turn.session.exec(
+        select(Poll).where(
+            Poll.collaborative_id == collaborative.id,
+            col(Poll.status).in_(("open", "scheduled")),
+            col(Poll.closes_at).is_not(None),
+        )
+    ).all()
+    for poll in polls:
+        assert poll.closes_at is not None
+        start = poll.opens_at or poll.created_at
+        ends = describe(poll.closes_at, collaborative.timezone)
+        found.append(
+            (poll.closes_at - start, f"Poll #{poll.number} “{clip(poll.question, 60)}” (to {ends})")
+        )
+    series = turn.session.exec(
+        select(PollSeries).where(
+            PollSeries.collaborative_id == collaborative.id,
+            PollSeries.status == "active",
+            col(PollSeries.closes_after).is_not(None),
+        )
+    ).all()
+    for one in series:
+        assert one.closes_after is not None
+        found.append(
+            (timedelta(seconds=one.closes_after), f"Recurring poll {one.number} (`poll series`)")
+        )
+    return max(found, key=lambda pair: pair[0]) if found else None
+
+
+def _days(length: timedelta) -> str:
+    days = max(1, round(length.total_seconds() / 86400))
+    return f"{days} day{'' if days == 1 else 's'}"
