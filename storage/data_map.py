@@ -138,7 +138,7 @@ Each collaborative sets its own periods; a coordinator types `retention` to see 
   processes run, and logs how many rows it cleared, never what they held.
 - Written words cleared by `me forget` or by retention are {_forgotten(replace)};
   a collaborative can choose to {_forgotten(not replace, choice=True)} instead
-  (its `forgotten_text` setting: `replace` or `remove`).
+  (a coordinator types `retention removed-words replace` or `remove`).
 - Everything else is kept as the tables below say.
 
 ## Backups

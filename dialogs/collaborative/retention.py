@@ -1,6 +1,7 @@
 """How long a collaborative keeps people's written words and closed polls: `retention`
 (anyone may read it), `retention free-text 24 months` and `retention closed-polls 6 years`
-(coordinators).
+(coordinators); and what removing written words leaves behind, `retention removed-words
+replace|remove`, for both retention and `me forget`.
 
 UK GDPR's storage limitation asks an organisation to keep personal data no longer than it
 needs it, and to say how long that is. The periods are whole calendar months (years are
@@ -22,6 +23,7 @@ from dialogs.commands.syntax import Command
 from dialogs.commands.values import clip
 from dialogs.core.moments import describe
 from dialogs.core.turn import Refusal, Turn
+from storage.forget import MARKER, REMOVE
 from storage.models import Collaborative, Poll, PollSeries
 
 FREE_TEXT, CLOSED_POLLS = "free-text", "closed-polls"
@@ -34,6 +36,14 @@ _USAGE = (
     "Type a number of months or years, like `retention free-text 24 months` or "
     "`retention closed-polls 6 years`."
 )
+
+
+# What removed written words leave behind, as `Collaborative.forgotten_text` holds it.
+LEAVES = {
+    "replace": f"a note in their place (“{MARKER}”, or “{REPLACED}”)",
+    REMOVE: "nothing in their place (a reason an objection needs keeps a note)",
+}
+_LEAVES_USAGE = "Type `retention removed-words replace` or `retention removed-words remove`."
 
 
 @dataclass(frozen=True)
@@ -62,8 +72,36 @@ def retention(turn: Turn, command: Command) -> None:
         *lines,
         "A daily job clears what is past its time and writes the counts (never the words) "
         "in the decision log, which is kept as long as the collaborative.",
+        f"Written words removed at their author's request (`me forget`) or after their time "
+        f"leave {LEAVES[collaborative.forgotten_text]}.",
         "Coordinators change a period with `retention free-text 24 months` or "
-        "`retention closed-polls 6 years`.",
+        "`retention closed-polls 6 years`, and what removed words leave with "
+        "`retention removed-words replace|remove`.",
+    )
+
+
+def removed_words(turn: Turn, command: Command) -> None:
+    """`retention removed-words replace|remove`: what removed written words leave behind."""
+    collaborative, _ = turn.require_coordinator(CHANGING)
+    way = command.args["way"].strip().lower()
+    if way not in LEAVES:
+        raise Refusal(f"“{clip(command.args['way'], 30)}” is not a choice here.", _LEAVES_USAGE)
+    was = collaborative.forgotten_text
+    if was == way:
+        turn.say(f"Removed written words already leave {LEAVES[way]}.")
+        return
+    collaborative.forgotten_text = way
+    turn.audit(
+        "settings",
+        f"set what removed written words leave: {way} (was {was})",
+        retention="removed-words",
+        way=way,
+        was=was,
+    )
+    turn.say(
+        f"From now on, written words removed at their author's request or after their time "
+        f"leave {LEAVES[way]}.",
+        "Words removed before stay as they were.",
     )
 
 

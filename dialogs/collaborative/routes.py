@@ -43,4 +43,5 @@ COMMANDS: dict[str, CommandHandler] = {
     "retention": retention.retention,
     "retention.free-text": retention.free_text,
     "retention.closed-polls": retention.closed_polls,
+    "retention.removed-words": retention.removed_words,
 }

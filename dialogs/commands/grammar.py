@@ -335,6 +335,13 @@ SYNTAX: tuple[Syntax, ...] = (
         )
     ),
     Syntax(
+        "retention.removed-words",
+        ("retention", "removed-words"),
+        "choose whether removed written words leave a note in their place or nothing",
+        (Arg("way", placeholder="replace|remove"),),
+        who="coordinator",
+    ),
+    Syntax(
         "me.link",
         ("me", "link"),
         "show a one-time code, or type it on your other platform: one member, one vote",

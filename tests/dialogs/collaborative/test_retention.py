@@ -108,3 +108,35 @@ def test_periods_in_words_and_on_the_calendar():
     assert months_before(march, 1) == datetime(2027, 2, 28, 9, tzinfo=UTC)
     assert months_before(march, 13) == datetime(2026, 2, 28, 9, tzinfo=UTC)
     assert months_before(march, 72) == datetime(2021, 3, 31, 9, tzinfo=UTC)
+
+
+def removed_words_policy(database) -> str:
+    with database.session() as session:
+        return session.exec(select(Collaborative)).one().forgotten_text
+
+
+def test_a_coordinator_chooses_what_removed_words_leave_on_the_record(chat, database):
+    assert "leave a note in their place (“[removed at the author's request]”" in chat.says(
+        BEN, NORTH, "retention"
+    )
+    shown = chat.says(ASHA, NORTH, "retention removed-words remove")
+    assert "From now on, written words removed at their author's request or after their " in shown
+    assert "leave nothing in their place" in shown and "Words removed before stay" in shown
+    assert removed_words_policy(database) == "remove"
+    assert [e.summary for e in settings_entries(database)] == [
+        "set what removed written words leave: remove (was replace)"
+    ]
+    assert "they are removed (a reason an objection needs" in chat.says(BEN, NORTH, "retention")
+    assert "already leave nothing" in chat.says(ASHA, NORTH, "retention removed-words REMOVE")
+    assert len(settings_entries(database)) == 1
+
+
+def test_what_removed_words_leave_is_a_coordinators_choice_of_two(chat, database):
+    chat.says(BEN, NORTH, "help")
+    assert "Only a coordinator can change" in chat.says(
+        BEN, NORTH, "retention removed-words remove"
+    )
+    refused = chat.says(ASHA, NORTH, "retention removed-words shred")
+    assert "“shred” is not a choice here." in refused
+    assert "`retention removed-words replace` or `retention removed-words remove`" in refused
+    assert removed_words_policy(database) == "replace" and settings_entries(database) == []

@@ -202,6 +202,7 @@ from dialogs.commands.values import GrammarError, parse_duration
             {},
         ),
         ('retention closed-polls "6 years"', "retention.closed-polls", {"count": "6 years"}, {}),
+        ("retention removed-words remove", "retention.removed-words", {"way": "remove"}, {}),
     ],
 )
 def test_every_command_in_the_grammar_parses(text, name, args, flags):
@@ -269,6 +270,7 @@ def test_the_table_covers_every_command_in_the_design():
         "retention",
         "retention.free-text",
         "retention.closed-polls",
+        "retention.removed-words",
     }
 
 
