@@ -32,7 +32,7 @@ import json
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
@@ -149,7 +149,7 @@ def _digest(salt: str, value: Any) -> str:
 def _value(entry: Mapping[str, Any], name: str) -> Any:
     """A field as the database gives it back: times in UTC to the microsecond, JSON as
     JSON reads it (tuples as lists, keys as strings)."""
-    value = entry.get(name)
+    value: Any = entry.get(name)
     if name == "at":
         return value.astimezone(UTC).isoformat(timespec="microseconds")
     if name == "detail":
@@ -197,7 +197,7 @@ def _entries(connection: Connection, collaborative_id: int) -> Iterable[Mapping[
         .where(col(AuditEntry.collaborative_id) == collaborative_id)
         .order_by(col(AuditEntry.seq))
     )
-    return (row._mapping for row in rows)
+    return (dict(row._mapping) for row in rows)
 
 
 def check(
