@@ -23,6 +23,7 @@ from adapters.teams import package as teams
 from bot.app import app_runner, create_app
 from bot.logging import configure_logging
 from bot.settings import ConfigError, Settings, load_settings
+from bot.verify_log import verify_log
 from dialogs.commands.grammar import SYNTAX
 from dialogs.polls import ballot_csv, committees, tally
 from storage import migrate
@@ -55,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         settings.concord_log_level, settings.concord_log_format, settings.secret_values()
     )
     try:
+        if command == "verify-log":
+            return verify_log(settings, args.collaborative, args.against)
         return serve(settings) if command == "serve" else upgrade_database(settings)
     except SQLAlchemyError as error:
         return _fail(f"cannot use the database at {_shown_url(settings)}: {_first_line(error)}")
@@ -218,6 +221,9 @@ def _parser() -> argparse.ArgumentParser:
     package.add_argument("--privacy-url", help="privacy notice (default the public URL)")
     package.add_argument("--terms-url", help="terms of use (default the public URL)")
     commands.add_parser("export", help="export a collaborative's decision log")
+    verify = commands.add_parser("verify-log", help="check the decision log was not altered")
+    verify.add_argument("--collaborative", type=int, metavar="ID", help="only this one")
+    verify.add_argument("--against", metavar="FILE", help="an exported copy (CSV) to compare")
     return parser
 
 
