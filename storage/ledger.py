@@ -15,7 +15,8 @@ entry's hash, computed over digests, is unchanged. Each field's digest is an HMA
 salt of its own, derived from the entry's random `salt`; redaction drops that salt, keeping
 only the salts of the fields left as they were, so the digest that remains of a forgotten
 name cannot be used to confirm a guess at it. `seal` also says, openly, which fields were
-redacted: verification and the export show it.
+redacted (verification and the export show it) and holds a plain hash of what each now
+says instead, so words put in a redacted field by hand afterwards show as well.
 
 What this does and does not prove: the chain catches an edit made by hand in the database.
 Someone able to rewrite the whole chain with this code could make it consistent again; an
@@ -115,10 +116,17 @@ def redacted(entry: Mapping[str, Any], replacements: Mapping[str, Any]) -> dict[
     if unknown:
         raise ValueError(f"only {', '.join(REDACTABLE)} can be redacted, not {unknown}")
     digests = _digests(entry)
-    sealed = dict((entry.get("seal") or {}).get("digests", {}))
+    seal = entry.get("seal") or {}
+    sealed = {**seal.get("digests", {})}
     sealed.update({name: digests[name] for name in replacements if name not in sealed})
     salts = {name: _salt(entry, name) for name in FIELDS if name not in sealed}
-    return {**replacements, "salt": None, "seal": {"digests": sealed, "salts": salts}}
+    now_says = {**seal.get("replaced", {})}
+    now_says.update({name: _plain(name, {name: value}) for name, value in replacements.items()})
+    return {
+        **replacements,
+        "salt": None,
+        "seal": {"digests": sealed, "salts": salts, "replaced": now_says},
+    }
 
 
 def redacted_fields(entry: Mapping[str, Any]) -> list[str]:
@@ -140,6 +148,12 @@ def _salt(entry: Mapping[str, Any], name: str) -> str:
         return str(entry["seal"]["salts"][name])
     key = bytes.fromhex(entry["salt"])
     return hmac.new(key, name.encode(), hashlib.sha256).hexdigest()
+
+
+def _plain(name: str, entry: Mapping[str, Any]) -> str:
+    """What a redacted field says now, hashed unsalted: the words put in its place name
+    nobody, and an edit by hand of them shows."""
+    return hashlib.sha256(_canonical(_value(entry, name))).hexdigest()
 
 
 def _digest(salt: str, value: Any) -> str:
@@ -237,4 +251,7 @@ def _mismatch(
         return "it no longer follows the entry before it: that entry was replaced or removed"
     if entry_hash(entry) != entry["hash"]:
         return "its content was changed after it was written"
+    replaced = (entry.get("seal") or {}).get("replaced", {})
+    if any(_plain(name, entry) != said for name, said in replaced.items()):
+        return "its redacted content was changed after the redaction"
     return ""
