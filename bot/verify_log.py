@@ -42,6 +42,7 @@ def verify_log(settings: Settings, collaborative_id: int | None, against: str | 
 
 
 def check_chains(connection: Connection, collaborative_id: int | None) -> int:
+    """Walk every collaborative's chain, or one's, and print what each holds."""
     query = select(col(Collaborative.id), col(Collaborative.name)).order_by(col(Collaborative.id))
     if collaborative_id is not None:
         query = query.where(col(Collaborative.id) == collaborative_id)
@@ -52,7 +53,7 @@ def check_chains(connection: Connection, collaborative_id: int | None) -> int:
         return _say("There are no collaboratives yet.", INTACT)
     outcome = INTACT
     for found_id, name in collaboratives:
-        walked = ledger.walk(connection, found_id)
+        walked = ledger.walk(connection, int(found_id))
         print(f"{name} (collaborative {found_id}): {_verdict(walked)}")
         outcome = BROKEN if walked.broken else outcome
     return outcome
