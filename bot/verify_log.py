@@ -15,7 +15,7 @@ import sys
 from collections.abc import Mapping
 from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, select
 from sqlmodel import col
@@ -53,7 +53,7 @@ def check_chains(connection: Connection, collaborative_id: int | None) -> int:
         return _say("There are no collaboratives yet.", INTACT)
     outcome = INTACT
     for found_id, name in collaboratives:
-        walked = ledger.walk(connection, int(found_id))
+        walked = ledger.walk(connection, cast(int, found_id))
         print(f"{name} (collaborative {found_id}): {_verdict(walked)}")
         outcome = BROKEN if walked.broken else outcome
     return outcome
