@@ -11,8 +11,10 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from dialogs.core import audit
+from dialogs.core.events import ActionInvoked, Actor, Place
 from storage import ledger
 from storage.models import AuditEntry, Collaborative, Member
+from tests.support.conversation import Conversation, poll_buttons
 
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 
@@ -227,3 +229,24 @@ def test_two_writers_at_once_on_postgresql_keep_one_chain(database):
     assert [entry.seq for entry in entries(database, northshire)] == list(range(1, 82))
     found = walked(database, northshire)
     assert (found.count, found.broken) == (81, None)
+
+
+def test_entries_written_together_by_a_batch_of_votes_and_a_close_join_the_chain(database, clock):
+    """The bulk writers: people placed in their organisations by a batch of votes, and each
+    organisation's decision at the close of committees in common."""
+    tenant = "22222222-2222-4222-8222-222222222222"
+    shared = Place("teams", "host", "19:shared@thread.tacv2")
+    voters = [Actor("teams", "host", f"u{n}", f"Voter {n}", home_tenant_id=tenant) for n in (1, 2)]
+    chat = Conversation(database, clock)
+    chat.dispatcher.platforms["teams"] = chat.platform  # posts are recorded
+    chat.says(voters[0], shared, 'setup "Westshire Partnership"')
+    chat.says(voters[0], shared, f'org add "NHS Trust A" --teams-tenant {tenant}')
+    chat.says(voters[0], shared, 'poll "Which site?" "North" "South" --mode committees-in-common')
+    buttons = poll_buttons(chat.last_message(shared))
+    chat.engine.handle_all([ActionInvoked(v, shared, buttons["North"]) for v in voters])
+    chat.says(voters[0], shared, "poll close 1")
+    chat.close()
+    actions = [entry.action for entry in entries(database, 1)]
+    assert "org.counted" in actions and "poll.org-decision" in actions
+    found = walked(database, 1)
+    assert (found.count, found.broken) == (len(actions), None)
