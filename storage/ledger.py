@@ -57,10 +57,10 @@ def append(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert `rows` (entries' values, without the chain's columns) at the end of their
     collaboratives' chains, in the order given.
 
-    Each collaborative's row is locked first, in id order so two writers never wait on each
-    other, and its chain's last entry read after the lock is granted: two processes writing
-    to one collaborative at once take turns instead of both following the same entry (the
-    unique `seq` would refuse the second anyway).
+    Each collaborative's row is locked first (in id order, so two writers never wait for
+    each other in a circle) and its chain's last entry read after the lock is granted: two
+    processes writing to one collaborative at once take turns instead of both following the
+    same entry (the unique `seq` would refuse the second anyway).
     """
     if not rows:
         return
