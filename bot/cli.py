@@ -24,6 +24,7 @@ from bot import backup_cli, coach
 from bot.app import app_runner, create_app
 from bot.logging import configure_logging
 from bot.settings import ConfigError, Settings, load_settings
+from bot.verify_log import verify_log
 from dialogs.commands.grammar import SYNTAX
 from dialogs.polls import ballot_csv, committees, tally
 from storage import migrate
@@ -63,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command in backup_cli.COMMANDS:
             return backup_cli.run(command, args.file, settings)
+        if command == "verify-log":
+            return verify_log(settings, args.collaborative, args.against)
         return serve(settings) if command == "serve" else upgrade_database(settings)
     except SQLAlchemyError as error:
         return _fail(f"cannot use the database at {_shown_url(settings)}: {_first_line(error)}")
@@ -235,6 +238,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("export", help="export a collaborative's decision log")
     for name, about in backup_cli.COMMANDS.items():
         commands.add_parser(name, help=about).add_argument("file")
+    verify = commands.add_parser("verify-log", help="check the decision log was not altered")
+    verify.add_argument("--collaborative", type=int, metavar="ID", help="only this one")
+    verify.add_argument("--against", metavar="FILE", help="an exported copy (CSV) to compare")
     return parser
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlmodel import Session, col
 
 from storage.models import Collaborative
@@ -25,7 +25,7 @@ class Numbered(Protocol):
     number: Any
 
 
-def lock_collaborative(session: Session, collaborative_id: int) -> None:
+def lock_collaborative(session: Session | Connection, collaborative_id: int) -> None:
     """Hold the collaborative's row until commit: what is read after this (the highest number,
     the polls started this hour) is what every competing transaction committed."""
     session.execute(

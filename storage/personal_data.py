@@ -230,7 +230,7 @@ TABLES: dict[str, TableUse] = {
             "details": P(K.COPY, "the figures behind it, which can name people"),
             "detail": P(K.COPY, "the same, for machines"),
         },
-        "id collaborative_id at action",
+        "id collaborative_id at action seq prev_hash hash salt seal",
     ),
     "timer": TableUse(
         "things due later: deadlines, reminders",

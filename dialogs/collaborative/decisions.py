@@ -21,6 +21,7 @@ from dialogs.core.cards import Card, Context, Heading, Text
 from dialogs.core.ports import ExportFile
 from dialogs.core.spreadsheet import neutral
 from dialogs.core.turn import Turn
+from storage import ledger
 from storage.models import AuditEntry, Collaborative
 
 SHOWN_IN_CHAT = 15
@@ -51,18 +52,15 @@ def decisions(turn: Turn, command: Command) -> None:
     query = select(AuditEntry).where(AuditEntry.collaborative_id == collaborative.id)
     if not everything:
         query = query.where(col(AuditEntry.action).in_(DECISIONS))
-    entries = list(
-        turn.session.exec(
-            query.order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc()).limit(
-                None if export else SHOWN_IN_CHAT
-            )
-        ).all()
-    )
-    entries.reverse()
     if export:
+        # In the chain's order, so a copy can be checked entry by entry.
+        entries = list(turn.session.exec(query.order_by(col(AuditEntry.seq))).all())
         _offer(turn, collaborative, entries, export)
-    else:
-        turn.reply(_as_card(collaborative, entries, everything=everything))
+        return
+    latest = query.order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
+    entries = list(turn.session.exec(latest.limit(SHOWN_IN_CHAT)).all())
+    entries.reverse()
+    turn.reply(_as_card(collaborative, entries, everything=everything))
 
 
 def _offer(turn: Turn, collaborative: Collaborative, entries: list[AuditEntry], kind: str) -> None:
@@ -117,7 +115,7 @@ def as_csv(collaborative: Collaborative, entries: list[AuditEntry]) -> str:
     """The log as CSV; names and text are cells no spreadsheet runs as formulas."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["when", "timezone", "who", "what", "summary", "details"])
+    writer.writerow(["when", "timezone", "who", "what", "summary", "details", *_CHAIN_COLUMNS])
     for entry in entries:
         writer.writerow(
             [
@@ -127,9 +125,20 @@ def as_csv(collaborative: Collaborative, entries: list[AuditEntry]) -> str:
                 entry.action,
                 neutral(entry.summary),
                 neutral(entry.details),
+                *_chain_cells(entry),
             ]
         )
     return out.getvalue()
+
+
+# Each entry's place and hashes: a partner organisation keeps the file and checks it
+# later with `concord verify-log --against FILE`.
+_CHAIN_COLUMNS = ("entry", "hash", "previous hash", "redacted")
+
+
+def _chain_cells(entry: AuditEntry) -> list[str]:
+    redacted = " ".join(ledger.redacted_fields(entry.model_dump()))
+    return [str(entry.seq), entry.hash, entry.prev_hash, redacted]
 
 
 def as_markdown(collaborative: Collaborative, entries: list[AuditEntry]) -> str:
@@ -146,4 +155,22 @@ def as_markdown(collaborative: Collaborative, entries: list[AuditEntry]) -> str:
         lines.append(
             f"| {_local(collaborative, entry)} | {entry.actor_name} | {what} | {details} |"
         )
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *_chain_section(entries)]) + "\n"
+
+
+def _chain_section(entries: list[AuditEntry]) -> list[str]:
+    """The entries' hashes, in the chain's order, after the table people read."""
+    lines = [
+        "",
+        "## Hash chain",
+        "",
+        "Each entry's hash covers its content and the hash before it. The CSV export carries "
+        "the same; `concord verify-log --against FILE` compares a kept copy with the record.",
+        "",
+        "| Entry | Hash | Previous hash | Redacted |",
+        "| --- | --- | --- | --- |",
+    ]
+    for entry in entries:
+        number, hashed, previous, redacted = _chain_cells(entry)
+        lines.append(f"| {number} | `{hashed}` | `{previous}` | {redacted} |")
+    return lines

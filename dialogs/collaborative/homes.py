@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, bindparam, insert, tuple_, update
+from sqlalchemy import Connection, bindparam, tuple_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 
@@ -26,7 +26,7 @@ from dialogs.commands.syntax import Command
 from dialogs.core import audit
 from dialogs.core.events import Actor
 from dialogs.core.turn import Refusal, Turn
-from storage.models import AuditEntry, Collaborative, Member, Organisation, OrganisationHome
+from storage.models import Collaborative, Member, Organisation, OrganisationHome
 
 
 @dataclass(frozen=True)
@@ -265,7 +265,7 @@ def place_all(connection: Connection, now: datetime, voters: Sequence[Voter]) ->
         )
     if placed:
         connection.execute(_PLACE, placed)
-        connection.execute(insert(AuditEntry), entries)
+        audit.write(connection, entries)
     return {row["member_id"]: row["organisation_id"] for row in placed}
 
 

@@ -4,15 +4,22 @@ Every change a partnership would want on record (a poll opened or closed with it
 figures, a role changed, accounts joined, a purpose adopted) is written here, beside
 the change itself, so the log can never say something that did not happen.
 `dialogs.collaborative.decisions` reads it back.
+
+Entries are chained by hash (`storage.ledger`), so they are only ever added through
+`record` or `write`, which put each at the end of its collaborative's chain, and only ever
+changed through `redact`, which keeps the chain verifiable and says the entry was redacted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
+from sqlalchemy import Connection
 from sqlmodel import Session
 
+from storage import ledger
 from storage.models import AuditEntry, Collaborative, Member
 
 
@@ -32,14 +39,14 @@ def record(
     row = entry_row(
         now, collaborative, by, action=action, summary=summary, details=details, detail=detail
     )
-    session.add(AuditEntry(**row))
+    write(session, [row])
 
 
 def entry_row(
     now: datetime, collaborative: Collaborative, by: Member | None, **entry: Any
 ) -> dict[str, Any]:
-    """`record`'s entry as a row's values, for a statement that writes many at once;
-    `entry` gives its `action`, `summary` and, if any, `details` and `detail`."""
+    """`record`'s entry as a row's values, for `write` to add many at once; `entry` gives
+    its `action`, `summary` and, if any, `details`, `detail` and `actor_name`."""
     return {
         "collaborative_id": cast(int, collaborative.id),
         "at": now,
@@ -49,3 +56,19 @@ def entry_row(
         "detail": {},
         **entry,
     }
+
+
+def write(session: Session | Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Add `entry_row`s to the log, in order, each at the end of its collaborative's chain."""
+    connection = session.connection() if isinstance(session, Session) else session
+    ledger.append(connection, rows)
+
+
+def redact(session: Session, entry: AuditEntry, replacements: Mapping[str, Any]) -> None:
+    """Replace fields of an entry (`actor_name`, `summary`, `details`, `detail`: a person's
+    name when they are forgotten) without breaking the chain: the entry keeps its hash and
+    is shown as redacted by `verify-log` and the log's export. (`actor_member_id` is not in
+    the hash: set it directly.)"""
+    for name, value in ledger.redacted(entry.model_dump(), replacements).items():
+        setattr(entry, name, value)
+    session.add(entry)

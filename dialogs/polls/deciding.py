@@ -21,7 +21,7 @@ from dialogs.core.actions import FormKind, RequestForm
 from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
 from dialogs.core.modes import ADVISORY, COMMITTEES, DELEGATED, how_it_decides, mode_of
 from dialogs.polls import committees
-from storage.models import AuditEntry, Collaborative, Member, Poll
+from storage.models import Collaborative, Member, Poll
 
 _CONSENT = {"Adopted: ": "consent given", "Not adopted: ": "consent not given"}
 
@@ -144,21 +144,24 @@ def log_organisations(
     if mode_of(poll.settings) != COMMITTEES or "committees" not in result:
         return
     consent = poll.type == "consent"
+    rows = []
     for name, decided in result["committees"]["organisations"].items():
         if decided["winner"] is not None:
             said = f"decided: {committees.decision_of(decided, consent=consent)}"
         else:
             said = "reached no decision, " + ("tied" if decided["voters"] else "nobody voted")
-        row = audit.entry_row(
-            now,
-            collaborative,
-            None,
-            action=ORGANISATION_DECIDED,
-            summary=f"{said} (poll #{poll.number}: {poll.question})",
-            detail={"poll": poll.number, "outcome": decided["winner"]},
-            actor_name=name,
+        rows.append(
+            audit.entry_row(
+                now,
+                collaborative,
+                None,
+                action=ORGANISATION_DECIDED,
+                summary=f"{said} (poll #{poll.number}: {poll.question})",
+                detail={"poll": poll.number, "outcome": decided["winner"]},
+                actor_name=name,
+            )
         )
-        session.add(AuditEntry(**row))
+    audit.write(session, rows)
 
 
 ORGANISATION_DECIDED = "poll.org-decision"

@@ -11,7 +11,13 @@ from sqlmodel import Field, SQLModel
 
 
 class AuditEntry(SQLModel, table=True):
-    """The collaborative's decision log: who did what, when."""
+    """The collaborative's decision log: who did what, when.
+
+    Entries form a hash chain per collaborative (`storage.ledger`): `seq` is the entry's
+    place in it, `hash` covers its content and `prev_hash`, the hash of the entry before.
+    """
+
+    __table_args__ = (UniqueConstraint("collaborative_id", "seq", name="uq_auditentry_seq"),)
 
     id: int | None = Field(default=None, primary_key=True)
     collaborative_id: int = Field(foreign_key="collaborative.id", index=True)
@@ -22,6 +28,15 @@ class AuditEntry(SQLModel, table=True):
     summary: str = Field(max_length=1000)  # the headline: who did what, in one short line
     details: str = Field(default="", max_length=4000)  # the figures and dates behind it
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    seq: int
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+    # The key of the fields' salts; None once the entry is redacted, when `seal` holds the
+    # salts of the fields kept and the digests of the fields replaced.
+    salt: str | None = Field(default=None, max_length=32)
+    seal: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
+    )
 
 
 class Timer(SQLModel, table=True):

@@ -99,8 +99,8 @@ def test_the_reply_says_what_the_file_is_and_the_playground_links_it(sqlite_data
     chat = Conversation(sqlite_database, clock)
     chat.says(ASHA, NORTH, 'setup "Northshire"')
     said, file = chat.exports(ASHA, NORTH, "decisions --export csv")
-    assert said.splitlines()[0] == "Decision log of Northshire: 1 entry, CSV, 137 bytes"
-    assert len(file.content) == 137
+    assert said.splitlines()[0] == "Decision log of Northshire: 1 entry, CSV, 304 bytes"
+    assert len(file.content) == 304  # with the entry's number and hashes
     assert "The link expires in 24 hours; ask again for a new one." in said
     [reply] = chat.engine.handle(CommandIssued(ASHA, NORTH, "decisions --export md"))
     html = render_card(reply.card, private=True)
