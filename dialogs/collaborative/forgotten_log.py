@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, or_, select
 
+from dialogs.core import audit
 from storage.forget import MARKER, Redaction
 from storage.models import AuditEntry
 
@@ -61,17 +62,22 @@ def names_in_log(session: Session, ids: Collection[int]) -> set[str]:
 
 
 def _redact_audit_entry(session: Session, entry: AuditEntry, replacements: LogRewrite) -> None:
-    """The one place a decision-log entry is rewritten when a person is forgotten."""
+    """The one place a decision-log entry is rewritten when a person is forgotten: through
+    `audit.redact`, so the entry keeps its place in the hash chain and shows as redacted."""
     words, result = replacements.for_entry(entry)
     actor = words.text(entry.actor_name)
-    entry.actor_name = actor[:1].upper() + actor[1:]
-    entry.summary = words.text(entry.summary)
-    entry.details = words.text(entry.details)
     detail = words.json({k: v for k, v in entry.detail.items() if k != RESULT})
     if isinstance(announced := entry.detail.get(RESULT), str):
         detail[RESULT] = result.text(announced)
-    entry.detail = detail
-    session.add(entry)
+    rewritten = {
+        "actor_name": actor[:1].upper() + actor[1:],
+        "summary": words.text(entry.summary),
+        "details": words.text(entry.details),
+        "detail": detail,
+    }
+    changed = {name: value for name, value in rewritten.items() if value != getattr(entry, name)}
+    if changed:
+        audit.redact(session, entry, changed)
 
 
 def _log_quoting(

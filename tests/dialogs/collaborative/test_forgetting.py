@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers every table)
 from dialogs.core.actions import FormKind, SubmitForm
+from storage import ledger
 from storage.database import Database
 from storage.forget import MARKER
 from storage.models import (
@@ -169,6 +170,10 @@ def test_the_decision_log_keeps_its_entries_naming_a_former_member(busy, databas
         after = session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars().all()
     assert len(after) == entries + 1
     assert (after[-1].action, after[-1].actor_name) == ("me.forget", "Concord")
+    with database.engine.connect() as connection:
+        walked = ledger.walk(connection, after[0].collaborative_id)
+    assert walked.broken is None, "the rewritten entries keep the hash chain"
+    assert walked.redacted, "and show as redacted"
 
 
 def test_me_forget_twice_finds_nothing_left_and_changes_nothing(busy, database):
