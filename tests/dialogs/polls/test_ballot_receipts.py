@@ -61,6 +61,11 @@ def vote(chat: Conversation, who, label: str, buttons=None) -> tuple[str, str | 
     return text_of(card), receipt_on(card)
 
 
+def refused(chat: Conversation, typed: str) -> str:
+    """What Ben is told on typing `typed`, without the refusal's echo of it."""
+    return chat.says(BEN, SOUTH, typed).split("\nYou typed:")[0]
+
+
 def stored_ballots(database) -> list[Ballot]:
     with database.session() as session:
         return list(session.exec(select(Ballot)).all())
@@ -163,3 +168,34 @@ def test_a_reopened_and_closed_again_poll_keeps_every_receipt(chat, database):
     chat.says(ASHA, NORTH, "poll close 1")
 
     assert {b.receipt for b in stored_ballots(database)} == first | later
+
+
+def test_a_voter_checks_their_receipt_themselves_once_results_may_be_seen(chat):
+    chat.says(ASHA, NORTH, 'poll "Secret?" "Yes" "No" --anonymous --results after-close')
+    _, receipt = vote(chat, BEN, "No")
+    assert receipt is not None
+    typed = receipt.replace("-", "").lower()
+
+    assert refused(chat, f"poll receipt 1 {typed}") == (
+        "The ballots of poll #1 are hidden until it closes."
+    )
+    chat.says(ASHA, NORTH, "poll close 1")
+    assert chat.says(BEN, SOUTH, f"poll receipt 1 {typed}") == (
+        f"Receipt {receipt} is counted in poll #1 — you voted “No”."
+    )
+    assert refused(chat, "poll receipt 1 2222-2222-2222") == (
+        "No ballot of poll #1 has the receipt 2222-2222-2222.\nCompare it with the note you "
+        "were given when you voted; if it matches, tell a coordinator, as every ballot cast "
+        "should be there."
+    )
+    assert chat.says(BEN, SOUTH, "poll receipt 1 K7QM-0000").startswith(
+        "`K7QM-0000` isn't a receipt code."
+    )
+
+
+def test_a_poll_that_is_not_anonymous_has_no_receipts_to_check(chat):
+    chat.says(ASHA, NORTH, 'poll "Lunch?" "Soup" "Salad"')
+    assert refused(chat, "poll receipt 1 K7QM-4XPR-9DHT") == (
+        "Poll #1 isn't anonymous, so its ballots have no receipts.\n"
+        "`poll results 1` ends with your own vote."
+    )
