@@ -2,10 +2,12 @@
 
 Whoever casts an anonymous ballot is shown, privately and once, a receipt code such as
 "K7QM-4XPR-9DHT" (`storage.models.new_receipt`). It is drawn at random, apart from the
-choice and the person, so it says nothing about either; the ballot keeps it and still
-names nobody, and participation (who voted) has no link to any ballot. Anonymous votes
-can't be changed, so a ballot's receipt never changes either; the ballots shuffled at the
-close keep theirs. Ballots cast before receipts existed have none.
+choice and the person, so it says nothing about either (the database keeps each unique:
+two alike, however unlikely, fail the vote's transaction and it is run again with a fresh
+draw). The ballot keeps it and still names nobody, and participation (who voted) has no
+link to any ballot. Anonymous votes can't be changed, so a ballot's receipt never changes
+either; the ballots shuffled at the close keep theirs. Ballots cast before receipts existed
+have none. `poll receipt` (`dialogs.polls.receipt_check`) finds the choice under a code.
 
 The ballots export (`poll export`) lists every ballot of an anonymous poll under its
 receipt in its `ballot` column, the file `concord recount` reads unchanged: each voter
