@@ -206,7 +206,8 @@ TABLES: dict[str, TableUse] = {
             "choices": P(K.CHOICE, "the vote, with any reason written for an objection"),
             "cast_by": P(K.PERSON, "the deputy who cast it"),
         },
-        "id poll_id organisation_id latest cast_at",
+        # receipt: a random code only the voter was shown; nothing here links it to them.
+        "id poll_id organisation_id latest cast_at receipt",
     ),
     "participation": TableUse(
         "who voted (never how), for reminders and turnout",

@@ -166,6 +166,13 @@ SYNTAX: tuple[Syntax, ...] = (
         (Arg("id", "id", placeholder="ID"),),
         who="coordinator",
     ),
+    # Receipts of anonymous ballots (`dialogs.polls.receipt_check`).
+    Syntax(
+        "poll.receipt",
+        ("poll", "receipt"),
+        "check that your anonymous vote was counted, by the receipt you were given",
+        (_ID, Arg("receipt", placeholder="RECEIPT")),
+    ),
     Syntax(
         "poll.edit",
         ("poll", "edit"),

@@ -20,7 +20,7 @@ from dialogs.core.messages import poll_key
 from dialogs.core.ports import ExportFile
 from dialogs.core.reactions import PollClosed
 from dialogs.core.turn import Refusal, Turn
-from dialogs.polls import agreement_text, deciding, tally
+from dialogs.polls import agreement_text, deciding, receipts, tally
 from dialogs.polls.ballot_forms import described
 from dialogs.polls.render import poll_outcome, result_card
 from dialogs.polls.results import (
@@ -258,20 +258,16 @@ def export(turn: Turn, command: Command) -> None:
         ExportFile(filename, "text/csv", text.encode()),
         f"Ballots of poll #{poll.number}",
         counted=exports.how_many(count, "ballot"),
-        hint=f"`concord recount {filename}` recomputes the result from the file.",
+        hint=receipts.export_hint(turn.session, poll, filename),
     )
 
 
 def shuffle_anonymous_ballots(session: Session, poll: Poll) -> None:
     """Rewrite an anonymous poll's ballots in random order, so that not even the order
-    rows were stored in can be matched against who voted when."""
+    rows were stored in can be matched against who voted when. Each keeps its receipt."""
     rows = list(session.exec(select(Ballot).where(Ballot.poll_id == poll.id)).all())
-    copies = [
-        Ballot(
-            poll_id=b.poll_id, organisation_id=b.organisation_id, choices=b.choices, latest=b.latest
-        )
-        for b in rows
-    ]
+    kept = ("poll_id", "organisation_id", "choices", "latest", "receipt")
+    copies = [Ballot(**{name: getattr(b, name) for name in kept}) for b in rows]
     session.exec(delete(Ballot).where(Ballot.poll_id == poll.id))  # type: ignore[call-overload]
     _SHUFFLE.shuffle(copies)
     session.add_all(copies)

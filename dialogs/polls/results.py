@@ -95,11 +95,12 @@ def tally_settings(poll: Poll) -> dict[str, Any]:
 
 def ballots(session: Session, poll: Poll) -> list[tuple[str, str | None, Any]]:
     """(ballot id, organisation, content) of every latest ballot, organisations masked as
-    the module docstring says for anonymous polls."""
+    the module docstring says for anonymous polls; an anonymous ballot's id is its receipt
+    (`dialogs.polls.receipts`), where it has one."""
     rows = session.exec(
-        select(Ballot.id, Ballot.organisation_id, Ballot.choices).where(
-            Ballot.poll_id == poll.id, LATEST_BALLOT
-        )
+        select(
+            func.coalesce(Ballot.receipt, Ballot.id), Ballot.organisation_id, Ballot.choices
+        ).where(Ballot.poll_id == poll.id, LATEST_BALLOT)
     ).all()
     names = dict(
         session.exec(

@@ -326,11 +326,7 @@ def _decide(batch: _Batch, click: ActionInvoked) -> list[Effect] | None:
 
 
 def _vote(
-    batch: _Batch,
-    collaborative: Collaborative,
-    person: PersonKey,
-    poll: Poll | None,
-    vote: Vote,
+    batch: _Batch, collaborative: Collaborative, person: PersonKey, poll: Poll | None, vote: Vote
 ) -> Card:
     if poll is None or poll.collaborative_id != collaborative.id:
         raise not_this_collaboratives_poll()
@@ -348,10 +344,10 @@ def _vote(
     chosen = button_choice(poll, option, current or [])
     if current is not None and chosen == current:
         return already_chosen(option)
-    _record(batch, poll, member, chosen, previous, pair)
+    receipt = _record(batch, poll, member, chosen, previous, pair)["receipt"]
     batch.touched[poll.id] = collaborative
     done = voted_for([each.label for each in options], chosen)
-    return confirmation(poll, collaborative, chosen, done, batch.now)
+    return confirmation(poll, collaborative, chosen, done, batch.now, receipt)
 
 
 def _record(
@@ -361,7 +357,8 @@ def _record(
     chosen: list[int],
     previous: Row | None,
     pair: tuple[int, int],
-) -> None:
+) -> Row:
+    """Add the ballot to the batch, as `voting.record` stores one; its row."""
     ballot = ballot_row(poll, member, chosen, batch.now)
     batch.recorded += 1
     if previous is not None:
@@ -379,6 +376,7 @@ def _record(
         batch.participated.add(pair)
         joined = batch.anonymous_joined if poll.settings.get("anonymous") else batch.joined
         joined.append(participation_row(poll, member, batch.now))
+    return ballot
 
 
 def _write(session: Session, connection: Connection, batch: _Batch) -> None:

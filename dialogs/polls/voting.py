@@ -26,19 +26,11 @@ from sqlmodel import Session, select
 from dialogs.commands.when import describe
 from dialogs.core import effects, readable
 from dialogs.core.actions import FormKind, ReasonSubmit, SubmitForm
-from dialogs.core.cards import (
-    ActorModel,
-    Card,
-    Form,
-    OpenForm,
-    Text,
-    TextInput,
-    submitted_text,
-)
+from dialogs.core.cards import ActorModel, Card, Form, OpenForm, Text, TextInput, submitted_text
 from dialogs.core.messages import poll_key, round_key
 from dialogs.core.poll_types import NEEDS_REASON, STANCE_LABELS, STANCES
 from dialogs.core.turn import Refusal, Turn, said
-from dialogs.polls import scheduling
+from dialogs.polls import receipts, scheduling
 from dialogs.polls.objections import HARM_QUESTION, RESOLVE_QUESTION
 from dialogs.polls.render import result_blocks
 from dialogs.polls.results import compute, has_voted, labels, options
@@ -54,6 +46,7 @@ from storage.models import (
     PollOption,
     PurposeRound,
     new_ballot_id,
+    new_receipt,
 )
 
 MAX_REASON = 1000  # characters in each of an objection's two answers
@@ -333,7 +326,7 @@ def record(
     if round_id and (purpose_round := session.get(PurposeRound, round_id)) is not None:
         # A purpose round's message shows who has voted so far in its poll, by organisation.
         effects.update_everywhere(session, turn.now, collaborative, round_key(purpose_round))
-    card = confirmation(poll, collaborative, content, done, turn.now)
+    card = confirmation(poll, collaborative, content, done, turn.now, ballot.receipt)
     if poll.settings.get("results") == "after-vote":
         blocks = result_blocks(compute(session, poll), session, poll)
         card = card.model_copy(update={"blocks": [*card.blocks, *blocks]})
@@ -345,8 +338,8 @@ def new_ballot(poll: Poll, member: Member, content: Any, now: datetime) -> Ballo
 
 
 def ballot_row(poll: Poll, member: Member, content: Any, now: datetime) -> dict[str, Any]:
-    """The ballot `member` casts, as a row: with no member and no time when the poll is
-    anonymous (the batch path stores rows like this without building objects)."""
+    """The ballot `member` casts, as a row: with no member and no time but a receipt when
+    the poll is anonymous (the batch path stores rows like this without building objects)."""
     anonymous = bool(poll.settings.get("anonymous"))
     return {
         "id": new_ballot_id(),
@@ -356,27 +349,28 @@ def ballot_row(poll: Poll, member: Member, content: Any, now: datetime) -> dict[
         "choices": content,
         "latest": True,
         "cast_at": None if anonymous else now,
+        "receipt": new_receipt() if anonymous else None,
     }
 
 
 def confirmation(
-    poll: Poll, collaborative: Collaborative, content: Any, done: str, now: datetime
+    poll: Poll,
+    collaborative: Collaborative,
+    content: Any,
+    done: str,
+    now: datetime,
+    receipt: str | None = None,
 ) -> Card:
-    """What a voter is told privately once their vote is stored, naming their choice (even
-    when anonymous: this reply goes to them alone and is never stored)."""
+    """What a voter is told privately once their vote is stored, naming their choice; with
+    the `receipt` of an anonymous ballot (`dialogs.polls.receipts`)."""
     if poll.settings.get("anonymous"):
-        message = (
-            f"Your anonymous vote in poll #{poll.number} is recorded — {done[:1].lower()}"
-            f"{done[1:]}. Nobody else can see what you chose, and it can't be changed."
-        )
-    else:
-        until = _until(poll, now, collaborative.timezone)
-        message = (
-            f"{done} in poll #{poll.number} — you can change it until {until}."
-            if content
-            else f"Your vote in poll #{poll.number} is withdrawn — you can vote again "
-            f"until {until}."
-        )
+        return receipts.confirmation(poll, done, receipt)
+    until = _until(poll, now, collaborative.timezone)
+    message = (
+        f"{done} in poll #{poll.number} — you can change it until {until}."
+        if content
+        else f"Your vote in poll #{poll.number} is withdrawn — you can vote again until {until}."
+    )
     return Card(blocks=[Text(text=message)], fallback=message)
 
 

@@ -25,6 +25,7 @@ from storage.models.polls import (
     PollOption,
     PollReminderMute,
     new_ballot_id,
+    new_receipt,
 )
 from storage.models.records import AuditEntry, Export, PlaygroundMessage, Timer
 from storage.models.reviews import Review
@@ -71,4 +72,5 @@ __all__ = [
     "ROLES",
     "Timer",
     "new_ballot_id",
+    "new_receipt",
 ]

@@ -67,6 +67,20 @@ def new_ballot_id() -> str:
     return secrets.token_hex(16)
 
 
+# Receipt codes leave out the characters people misread for one another (0 O, 1 I L, 5 S, U V).
+RECEIPT_ALPHABET = "2346789ABCDEFGHJKMNPQRTWXYZ"
+RECEIPT_GROUPS = 3  # of four characters: 27**12, about 2**57 codes
+
+
+def new_receipt() -> str:
+    """A random receipt code such as "K7QM-4XPR-9DHT", drawn apart from the ballot it names:
+    nothing about it says who voted or how (`dialogs.polls.receipts`)."""
+    groups = (
+        "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(4)) for _ in range(RECEIPT_GROUPS)
+    )
+    return "-".join(groups)
+
+
 class Ballot(SQLModel, table=True):
     """One vote. Superseded ballots stay as history with `latest` false.
 
@@ -95,6 +109,8 @@ class Ballot(SQLModel, table=True):
     cast_at: datetime | None = None
     # The deputy who cast it for the member (`dialogs.polls.proxy`); None when they voted.
     cast_by: int | None = Field(default=None, foreign_key="member.id")
+    # An anonymous ballot's receipt code, which only its voter was shown; None otherwise.
+    receipt: str | None = Field(default=None, max_length=14, unique=True)
 
 
 # Picks the latest ballots, written exactly as `uq_ballot_latest_per_member` says it

@@ -236,6 +236,7 @@ def test_the_table_covers_every_command_in_the_design():
         "poll.close",
         "poll.results",
         "poll.export",
+        "poll.receipt",
         "poll.edit",
         "poll.extend",
         "poll.reopen",
