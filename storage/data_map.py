@@ -203,8 +203,10 @@ def _library() -> str:
         [
             "## Tables kept by the Slack library",
             "Only when workspaces install Concord through Slack's own flow (`SLACK_CLIENT_ID`"
-            " set), Slack's library keeps these in the same database. `me forget` does not"
-            " reach them; they go when the workspace uninstalls Concord.",
+            " set), Slack's library keeps these in the same database until the workspace"
+            " uninstalls Concord. `me forget` by the person who installed it keeps the"
+            " installation, so the workspace goes on working, but clears their user id and"
+            " any token of theirs from it.",
             *(_table(name, use, list(use.personal)) for name, use in personal),
             "\n".join(_line(name, use) for name, use in others),
         ]

@@ -19,12 +19,14 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    MetaData,
     Table,
     Text,
     and_,
     cast,
     delete,
     false,
+    inspect,
     or_,
     select,
     true,
@@ -125,6 +127,30 @@ def unlink(session: Session, member_ids: Collection[int], accounts: Collection[A
     gone = [account for account in accounts if account not in still]
     if gone:
         session.execute(delete(PersonSetting).where(_account_is(PersonSetting, gone)))
+
+
+# slack_sdk's table of workspace installations (made when first used): it keeps the Slack
+# user who installed Concord, and that user's token if one was granted.
+SLACK_INSTALLATIONS = "slack_installations"
+_INSTALLER = {
+    "user_id": "",  # NOT NULL there; the bot token is found by workspace, not by user
+    "user_token": None,
+    "user_refresh_token": None,
+    "user_scopes": None,
+    "user_token_expires_at": None,
+}
+
+
+def forget_installer(session: Session, accounts: Collection[Account]) -> None:
+    """Where the person installed Concord in a Slack workspace, the installation stays (the
+    workspace keeps working through its bot token) but names them no more."""
+    users = {user for platform, _, user in accounts if platform == "slack"}
+    connection = session.connection()
+    if not users or not inspect(connection).has_table(SLACK_INSTALLATIONS):
+        return
+    table = Table(SLACK_INSTALLATIONS, MetaData(), autoload_with=connection)
+    values = {name: value for name, value in _INSTALLER.items() if name in table.c}
+    session.execute(update(table).where(table.c.user_id.in_(users)).values(values))
 
 
 @dataclass(frozen=True)

@@ -313,7 +313,13 @@ LIBRARY_TABLES: dict[str, TableUse] = {
     "slack_installations": TableUse(
         "Slack workspaces that installed Concord, with the workspace's access tokens",
         "until the workspace uninstalls Concord",
-        {"user_id": P(K.ACCOUNT, "the Slack user who installed Concord, as Slack reports it")},
+        {
+            "user_id": P(
+                K.ACCOUNT,
+                "the Slack user who installed Concord, as Slack reports it (cleared by their"
+                " `me forget`)",
+            )
+        },
         "id client_id app_id enterprise_id enterprise_name enterprise_url team_id team_name"
         " bot_token bot_id bot_user_id bot_scopes bot_refresh_token bot_token_expires_at"
         " user_token user_scopes user_refresh_token user_token_expires_at incoming_webhook_url"

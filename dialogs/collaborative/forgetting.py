@@ -167,6 +167,8 @@ def _forget(
     )
     rewrite_log(session, list(grouped), person.member_ids, rewrite)
     store.unlink(session, person.member_ids, person.accounts)
+    if everywhere:  # an installation is the workspace's, not one collaborative's
+        store.forget_installer(session, person.accounts)
     copies = Redaction(rewrite.anywhere().replacements | dict.fromkeys(words - {MARKER}, MARKER))
     store.redact_copies(session, copies, person, list(grouped), everywhere=everywhere)
     return sorted(recounted)

@@ -11,11 +11,13 @@ import json
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import MetaData, func, select
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers every table)
+from adapters.slack.installations import SlackInstallations
 from dialogs.core.actions import FormKind, SubmitForm
+from dialogs.core.events import Actor, Place
 from storage import ledger
 from storage.database import Database
 from storage.forget import MARKER
@@ -38,6 +40,7 @@ from tests.support.conversation import (
     NORTH,
     SOUTH,
     Conversation,
+    TwoPlatforms,
     channel,
     person,
     poll_buttons,
@@ -45,17 +48,24 @@ from tests.support.conversation import (
 from tests.support.recount import recount, recounted_and_announced
 
 ZEPH = person("U0ZEPHFORGET", "Zephyrine Quillfeather")
+ZEPH_SLACK = Actor("slack", "T0001", "U0ZEPHSLACK", "Zephyrine Quillfeather")
+BEN_SLACK = Actor("slack", "T0001", "U0BEN", "Ben Okafor")
 HARM, RESOLVE = "Xanthic harm to the wards", "Xanthic fix: ask the nurses"
 PROPOSED, COMMENT = "Xanthic purpose: care closer to home", "Xanthic comment: meet monthly"
 HERS = ("U0ZEPHFORGET", "Zephyrine", "Quillfeather", "Xanthic")
 
 
 def found(database: Database, needles: tuple[str, ...] = HERS) -> list[str]:
-    """Every "table.column" in which any cell holds any of `needles`."""
+    """Every "table.column" of the whole database in which any cell holds any of `needles`:
+    the database's own list of tables, so ours (`SQLModel.metadata`, checked below to be
+    among them) and any a library made, such as Slack's installations."""
+    tables = MetaData()
+    tables.reflect(bind=database.engine)
+    assert set(SQLModel.metadata.tables) <= set(tables.tables)
     hits = set()
-    with database.session() as session:
-        for table in SQLModel.metadata.sorted_tables:
-            for row in session.execute(select(table)).mappings():
+    with database.engine.connect() as connection:
+        for table in tables.sorted_tables:
+            for row in connection.execute(select(table)).mappings():
                 hits |= {
                     f"{table.name}.{column}"
                     for column, value in row.items()
@@ -213,6 +223,32 @@ def test_a_collaborative_that_removes_words_removes_them(busy, database):
         assert session.execute(select(func.count()).select_from(Proposal)).scalar() == 0
         texts = session.execute(select(CheckinAnswer.text)).scalars().all()
         assert texts == [None, None, None]
+
+
+def test_the_slack_installation_she_made_stays_but_names_her_no_more(database, clock):
+    slack, place = TwoPlatforms(database, clock), Place("slack", "T0001", "C0001")
+    table = SlackInstallations("sqlite://", client_id="client").installation_store.installations
+    table.create(database.engine)
+    with database.engine.begin() as connection:
+        connection.execute(
+            table.insert().values(
+                client_id="client", app_id="A0001", team_id="T0001", team_name="North NHS",
+                user_id=ZEPH_SLACK.user_id, bot_token="xoxb-workspace", user_token="xoxp-hers",
+                installed_at=clock.now,
+            )
+        )  # fmt: skip
+    try:
+        slack.says(ZEPH_SLACK, place, 'setup "Northshire"')
+        slack.says(BEN_SLACK, place, "poll list")
+        slack.says(ZEPH_SLACK, place, 'role coordinator "Ben Okafor"')
+        later(slack)
+        assert "Concord has forgotten you" in slack.says(ZEPH_SLACK, place, "me forget confirm")
+    finally:
+        slack.close()
+    with database.engine.connect() as connection:
+        (row,) = connection.execute(select(table)).mappings()
+    assert (row["user_id"], row["user_token"], row["bot_token"]) == ("", None, "xoxb-workspace")
+    assert found(database, (ZEPH_SLACK.user_id, "Zephyrine", "xoxp")) == []
 
 
 def test_forgetting_covers_every_account_and_collaborative_of_the_person(chat, database):
