@@ -2,11 +2,13 @@
 
 `SYNTAX` is the one list of what people can type. The parser binds text to it,
 and help and usage lines are read from it, so they can never disagree. Adding a
-command starts here (and its handler goes in its feature's `routes.py`).
+command starts here (and its handler goes in its feature's `routes.py`); the commands about
+people's data and the partnership's record are kept beside it, in `records.py`.
 """
 
 from __future__ import annotations
 
+from dialogs.commands.records import RECORDS
 from dialogs.commands.syntax import Arg, Flag, Syntax
 from dialogs.core.modes import MODES
 from dialogs.core.poll_types import POLL_TYPES, RESULTS
@@ -326,28 +328,6 @@ SYNTAX: tuple[Syntax, ...] = (
         ("decisions", "reviews"),
         "list the reviews due and answered, and the promises kept",
     ),
-    # How long written words and closed polls are kept (`dialogs.collaborative.retention`).
-    Syntax("retention", ("retention",), "show how long people's words and votes are kept"),
-    *(
-        Syntax(
-            f"retention.{what}",
-            ("retention", what),
-            f"set how long {covers} are kept",
-            (Arg("count", placeholder="N"), Arg("unit", optional=True, placeholder="months|years")),
-            who="coordinator",
-        )
-        for what, covers in (
-            ("free-text", "written words"),
-            ("closed-polls", "closed polls' ballots"),
-        )
-    ),
-    Syntax(
-        "retention.removed-words",
-        ("retention", "removed-words"),
-        "choose whether removed written words leave a note in their place or nothing",
-        (Arg("way", placeholder="replace|remove"),),
-        who="coordinator",
-    ),
     Syntax(
         "me.link",
         ("me", "link"),
@@ -367,22 +347,7 @@ SYNTAX: tuple[Syntax, ...] = (
         (Arg("choice", optional=True, placeholder="daily|weekly|off"),),
     ),
     Syntax("home", ("home",), "what is waiting for you in every collaborative you belong to"),
-    Syntax("me.export", ("me", "export"), "get a copy of what Concord holds about you"),
-    # Erasure (`dialogs.collaborative.forgetting`): asked first, then confirmed.
-    Syntax(
-        "me.forget",
-        ("me", "forget"),
-        "see what Concord would forget about you; `me forget confirm` forgets it",
-        (Arg("confirm", optional=True, placeholder="confirm"),),
-    ),
-    Syntax(
-        "member.remove",
-        ("member", "remove"),
-        "remove someone who has left (`--forget`: Concord forgets them here too)",
-        (Arg("person", "mention", placeholder="@person"),),
-        (Flag("forget", "switch"),),
-        who="coordinator",
-    ),
+    *RECORDS,
     Syntax(
         "vote",
         ("vote",),
