@@ -36,9 +36,10 @@ def poll_form(
     coached: Sequence[str] = (),
 ) -> Form:
     """The new-poll form for `collaborative`, holding what was typed when it comes back with
-    a problem, or with the question coach's findings (`coached`, see `with_findings`). Its action names the collaborative, so it can be submitted from wherever the
-    platform shows it (Teams: the person's 1:1 chat); the deadline is picked with the
-    platform's date and time pickers, in the collaborative's time zone. It offers to start
+    a problem, or with the question coach's findings (`coached`, see `with_findings`). Its
+    action names the collaborative, so it can be submitted from wherever the platform shows
+    it (Teams: the person's 1:1 chat); the deadline is picked with the platform's date and
+    time pickers, in the collaborative's time zone. It offers to start
     from one of `choices` (`dialogs.polls.templates`): submitted with one picked, it comes
     back filled in from it."""
     assert collaborative.id is not None

@@ -17,11 +17,11 @@ from typing import Any
 
 from sqlmodel import col, update
 
+from dialogs.coach import Review
 from dialogs.commands.grammar import SYNTAX
 from dialogs.commands.parser import DASHES, parse
 from dialogs.commands.syntax import Command
 from dialogs.commands.values import RULE_WORD
-from dialogs.coach import Review
 from dialogs.core.actions import DraftChoice
 from dialogs.core.cards import Actions, Button, Card, Context, Heading, Select, Text
 from dialogs.core.poll_types import POLL_TYPES
@@ -63,9 +63,7 @@ def _sub_command(question: str) -> str | None:
     return " ".join([close[0], *words[1:]]) if close else None
 
 
-def show(
-    turn: Turn, command: Command, spec: PollSpec, reasons: list[str], found: Review
-) -> None:
+def show(turn: Turn, command: Command, spec: PollSpec, reasons: list[str], found: Review) -> None:
     """Keep the command as a draft and read it back to its author, with the buttons and
     what the coach `found`."""
     collaborative, member = turn.require_coordinator("start a poll")

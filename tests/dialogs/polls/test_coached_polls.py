@@ -87,7 +87,8 @@ def test_the_form_comes_back_with_the_findings_until_posted_as_written(chat):
     assert any("suggests which answer is wanted" in note for note in form.notes)
     names = [i.name for i in form.inputs]
     assert names.index("as-written") == names.index("question") + 1
-    assert {i.name: getattr(i, "value", None) for i in form.inputs}["question"] == values["question"]
+    filled = {i.name: getattr(i, "value", None) for i in form.inputs}
+    assert filled["question"] == values["question"]
     chat.submits(ASHA, NORTH, "submit:poll", {**values, "as-written": ["yes"]})
     assert questions(chat) == [values["question"]]
 
