@@ -62,6 +62,14 @@ def form_notes(questions: Sequence[tuple[str, Review]]) -> list[str]:
     return notes
 
 
+def open_question_notes(values: dict[str, Any], questions: Sequence[str]) -> list[str]:
+    """The findings on questions answered in words (check-in questions, purpose prompts),
+    for a submitted form: none once the coordinator ticked the switch to go ahead."""
+    if as_written(values):
+        return []
+    return form_notes([(question, review("checkin", question)) for question in questions])
+
+
 def heading(switch_label: str) -> str:
     return FORM_HEADING.format(switch=switch_label)
 
