@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from dialogs.core.actions import DraftChoice
 from dialogs.core.cards import OpenForm
 from dialogs.core.events import ActionInvoked, CommandIssued
-from storage.models import Poll
+from storage.models import Poll, PollDraft
 from tests.support.conversation import ASHA, BEN, NORTH, SOUTH, Conversation, buttons, text_of
 
 VAGUE = 'poll "How are things going with the partnership?" "Well" "Badly"'
@@ -101,3 +102,12 @@ def test_edit_from_a_held_preview_opens_the_form_and_a_member_cannot_split(chat)
     filled = {i.name: getattr(i, "value", None) for i in form.inputs}
     assert filled["question"] == "Should we pool the budget and hire a shared analyst?"
     assert questions(chat) == []
+
+
+def test_a_split_of_a_question_that_is_not_double_is_refused_and_the_preview_still_works(chat):
+    card = held(chat, VAGUE)
+    with chat.database.session() as session:
+        split = DraftChoice(session.exec(select(PollDraft.id)).one(), "split").encode()
+    assert "The coach no longer reads this as two questions." in chat.clicks(ASHA, NORTH, split)
+    assert questions(chat) == []
+    assert "Poll #1 is open" in chat.clicks(ASHA, NORTH, buttons(card)["Post anyway"])
