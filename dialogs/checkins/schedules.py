@@ -7,7 +7,9 @@ organisation (only groups of three or more are counted), averages with the
 change since the last check-in, text answers without names, and a trend chart.
 
 This module holds the schedules themselves: `checkin add|list|stop|now|skip` and the form
-that changes a schedule's questions. Runs, answers and the summary have their own modules.
+that changes a schedule's questions (which comes back with the question coach's findings
+until they are changed or saved as written). Runs, answers and the summary have their own
+modules.
 """
 
 from __future__ import annotations
@@ -37,9 +39,12 @@ from dialogs.core.cards import (
     TextInput,
 )
 from dialogs.core.turn import Refusal, Turn
+from dialogs.polls import coaching
+from dialogs.polls.poll_form import with_findings
 from storage.models import CheckinSchedule, Collaborative
 from storage.numbering import next_number
 
+SAVE_ANYWAY = "Save the questions as written"
 DEFAULT_WINDOW = 24 * 3600
 MAX_QUESTIONS = 5
 MAX_QUESTION_LENGTH = 200
@@ -217,6 +222,7 @@ def _local_day(text: str, now: datetime, timezone: str) -> date:
 def questions_form(
     schedule: CheckinSchedule, text: str | None = None, error: str | None = None
 ) -> Form:
+    """The form holding the schedule's questions, or `text` as typed when it comes back."""
     shown = (
         text
         if text is not None
@@ -253,15 +259,16 @@ def save_questions(turn: Turn, schedule_id: int, values: dict[str, Any]) -> None
     schedule = _schedule_by_id(turn.session, collaborative, schedule_id)
     text = values.get("questions") if isinstance(values.get("questions"), str) else ""
     try:
-        schedule.questions = _parse_questions(text)
+        questions = _parse_questions(text)
     except Refusal as problem:
-        turn.replies.append(
-            OpenForm(
-                actor=ActorModel.of(turn.actor),
-                form=questions_form(schedule, text, problem.problem),
-            )
-        )
+        form = questions_form(schedule, text, problem.problem)
+    else:
+        notes = coaching.open_question_notes(values, [q["text"] for q in questions])
+        form = with_findings(questions_form(schedule, text), notes, SAVE_ANYWAY) if notes else None
+    if form is not None:
+        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
         return
+    schedule.questions = questions
     turn.audit("checkin.questions", f"changed the questions of check-in #{schedule.number}")
     turn.say(
         f"Check-in #{schedule.number} will ask:",

@@ -27,7 +27,7 @@ def review(kind: str, question: str, choices: list[str] | None = None) -> Review
         [choice.strip() for choice in choices or [] if choice.strip()] if kind == "poll" else []
     )
     found: list[Finding | None] = [
-        vague.check(question),
+        vague.check(question, open_answer=kind == "checkin"),
         double.check(question),
         leading.check(question),
         options.too_many(choices),

@@ -54,7 +54,6 @@ OPEN = [
     r"(?:made a difference|helped|made things better|worked|paid off)\??$",
     r"\bon track\b",
     r"^rate (?:the |our |your )?[\w' -]+? (?:out of \d+|from \d+|\d+\s*[-–]\s*\d+\s*$)",
-    r"^[\w'-]+(?: [\w'-]+)?\?$",
     r"^overall\b|\boverall\??$",
     r"\b(?:the mood|morale|spirits|the atmosphere|the vibe)\b",
     r"\b(?:is|are|it's) working(?: well| out| for (?:you|everyone|us|people))?\??$",
@@ -104,11 +103,16 @@ FILLER = re.compile(
     re.I,
 )
 FALLBACK_TOPIC = "our joint work"
+# A question of one or two words ("Thoughts?") leaves an answer in words nothing to go on;
+# a poll's options or its type ("Venue?" between Leeds and York) give the answer its shape.
+TERSE = re.compile(r"^[\w'-]+(?: [\w'-]+)?\?$")
 
 
-def check(question: str) -> Finding | None:
+def check(question: str, open_answer: bool = True) -> Finding | None:
+    """A narrower question, if this one is too broad; `open_answer`: it is answered in words
+    (a check-in or a purpose prompt), not by choosing."""
     text = question.replace("’", "'").strip()
-    if not _is_broad(text):
+    if not _is_broad(text, open_answer):
         return None
     example = as_question(f"What one thing most slowed down {topic(text)} last week?")
     return Finding(
@@ -119,11 +123,12 @@ def check(question: str) -> Finding | None:
     )
 
 
-def _is_broad(text: str) -> bool:
+def _is_broad(text: str, open_answer: bool) -> bool:
     pinned = bool(WHEN.search(text))
     if BROAD.search(text) and not pinned and not ONE.search(text):
         return True
-    asks_openly = any(pattern.search(text) for pattern in OPEN_PATTERNS)
+    terse = open_answer and bool(TERSE.match(text))
+    asks_openly = terse or any(pattern.search(text) for pattern in OPEN_PATTERNS)
     return asks_openly and not pinned and not MEASURE.search(text)
 
 

@@ -324,10 +324,10 @@ class Merge(Action):
 
 @dataclass(frozen=True)
 class DraftChoice(Action):
-    """A poll preview's Post, Edit or Cancel button (only its author's click counts)."""
+    """A poll preview's Post, Split, Edit or Cancel button (only its author's click counts)."""
 
     FORMAT = "draft:{}:{}"
-    PATTERN = re.compile(rf"draft:{_ID}:(post|edit|cancel)")
+    PATTERN = re.compile(rf"draft:{_ID}:(post|split|edit|cancel)")
     SUBJECT = Subject.DRAFT
     draft_id: int
     choice: str

@@ -14,7 +14,7 @@ from dialogs.core.actions import SubmitPollIn
 from dialogs.core.cards import Choice, ChoiceInput, DateTimeInput, Form, TextInput
 from dialogs.core.modes import JOINT, MODES
 from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES, RESULTS
-from dialogs.polls import templates
+from dialogs.polls import coaching, templates
 from dialogs.polls.setup import MAX_DESCRIPTION, MAX_QUESTION
 from storage.models import Collaborative
 
@@ -33,16 +33,20 @@ def poll_form(
     values: dict[str, str] | None = None,
     error: str | None = None,
     choices: Sequence[templates.Template] = (),
+    coached: Sequence[str] = (),
 ) -> Form:
     """The new-poll form for `collaborative`, holding what was typed when it comes back with
-    a problem. Its action names the collaborative, so it can be submitted from wherever the
-    platform shows it (Teams: the person's 1:1 chat); the deadline is picked with the
-    platform's date and time pickers, in the collaborative's time zone. It offers to start
+    a problem, or with the question coach's findings (`coached`, see `with_findings`). Its
+    action names the collaborative, so it can be submitted from wherever the platform shows
+    it (Teams: the person's 1:1 chat); the deadline is picked with the platform's date and
+    time pickers, in the collaborative's time zone. It offers to start
     from one of `choices` (`dialogs.polls.templates`): submitted with one picked, it comes
     back filled in from it."""
     assert collaborative.id is not None
     values = {"mode": collaborative.governance, **(values or {})}
     form = _form(collaborative.timezone, SubmitPollIn(collaborative.id).encode(), values, error)
+    if coached:
+        form = with_findings(form, coached, "Post the question as written")
     if not choices:
         return form
     blank = [Choice(label="None: a blank poll", value=BLANK)]
@@ -104,6 +108,19 @@ def _form(timezone: str, action: str, values: dict[str, str] | None, error: str 
             *_governance(values),
             _text(values, "review", "Review the decision in (or on)", "6 months", length=40),
         ],
+    )
+
+
+def with_findings(form: Form, notes: Sequence[str], switch_label: str) -> Form:
+    """`form` with the coach's findings above it and, under its first field (the question),
+    the switch that goes ahead as written."""
+    first, *rest = form.inputs
+    return form.model_copy(
+        update={
+            "error": coaching.heading(switch_label),
+            "notes": [*form.notes, *notes],
+            "inputs": [first, coaching.as_written_switch(switch_label), *rest],
+        }
     )
 
 

@@ -4,8 +4,10 @@ A poll goes to every linked channel at once, so a slip would put a wrong poll in
 of every organisation: a question typed without quote marks (each word becomes an
 option), a question that is really a sub-command (`poll resluts 1 2`), an option that
 was meant as an option of the command (`-closes friday`). Such a command is kept as a
-draft and read back to its author alone, with Post, Edit and Cancel. A command whose
-question and options are all quoted, and the poll form, post at once.
+draft and read back to its author alone, with Post, Edit and Cancel. So is a question the
+question coach finds hard to answer well (`dialogs.polls.coaching`): its findings are shown,
+Post anyway posts it as written, and a double question can be split into two polls. A
+command whose question and options are all quoted and which the coach passes posts at once.
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from typing import Any
 
 from sqlmodel import col, update
 
+from dialogs.coach import Review
 from dialogs.commands.grammar import SYNTAX
 from dialogs.commands.parser import DASHES, parse
 from dialogs.commands.syntax import Command
 from dialogs.commands.values import RULE_WORD
 from dialogs.core.actions import DraftChoice
-from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
+from dialogs.core.cards import Actions, Button, Card, Context, Heading, Select, Text
 from dialogs.core.poll_types import POLL_TYPES
 from dialogs.core.turn import Refusal, Turn
+from dialogs.polls import coaching
 from dialogs.polls.setup import PollSpec
 from storage.models import PollDraft
 
@@ -59,8 +63,9 @@ def _sub_command(question: str) -> str | None:
     return " ".join([close[0], *words[1:]]) if close else None
 
 
-def show(turn: Turn, command: Command, spec: PollSpec, reasons: list[str]) -> None:
-    """Keep the command as a draft and read it back to its author, with the buttons."""
+def show(turn: Turn, command: Command, spec: PollSpec, reasons: list[str], found: Review) -> None:
+    """Keep the command as a draft and read it back to its author, with the buttons and
+    what the coach `found`."""
     collaborative, member = turn.require_coordinator("start a poll")
     draft = PollDraft(
         collaborative_id=collaborative.id,
@@ -71,11 +76,12 @@ def show(turn: Turn, command: Command, spec: PollSpec, reasons: list[str]) -> No
     turn.session.add(draft)
     turn.session.flush()
     assert draft.id is not None
-    turn.reply(_preview_card(draft.id, spec, reasons))
+    turn.reply(_preview_card(draft.id, spec, reasons, found))
 
 
-def _preview_card(draft_id: int, spec: PollSpec, reasons: list[str]) -> Card:
+def _preview_card(draft_id: int, spec: PollSpec, reasons: list[str], found: Review) -> Card:
     options = [f"{n}. {option}" for n, option in enumerate(spec.options, 1)]
+    coached = found.needs_attention
     return Card(
         blocks=[
             Heading(text="Check this poll before it goes to every channel"),
@@ -84,28 +90,36 @@ def _preview_card(draft_id: int, spec: PollSpec, reasons: list[str]) -> Card:
             Text(text="\n".join(options) if options else "(no options: a consent poll)"),
             Context(text=f"People give: {POLL_TYPES[spec.type].choose}."),
             *(Text(text=reason, tone="warning") for reason in reasons),
-            Actions(
-                elements=[
-                    Button(
-                        label="Post it",
-                        action=DraftChoice(draft_id, "post").encode(),
-                        style="primary",
-                    ),
-                    Button(label="Edit", action=DraftChoice(draft_id, "edit").encode()),
-                    Button(label="Cancel", action=DraftChoice(draft_id, "cancel").encode()),
-                ]
-            ),
+            *coaching.preview_blocks(found),
+            Actions(elements=_buttons(draft_id, coached, bool(coaching.halves(found)))),
             Context(
                 text="Next time, put the question and each option in quote marks to post at "
                 'once: `poll "Where shall we meet?" "Leeds" "York"`.'
+                if reasons
+                else "Post anyway posts the question as you wrote it: the coach never blocks."
             ),
         ],
         fallback="Check this poll before it goes to every channel",
     )
 
 
+def _buttons(draft_id: int, coached: bool, can_split: bool) -> list[Button | Select]:
+    post = Button(
+        label="Post anyway" if coached else "Post it",
+        action=DraftChoice(draft_id, "post").encode(),
+        style="primary",
+    )
+    split = Button(label="Split into two polls", action=DraftChoice(draft_id, "split").encode())
+    return [
+        post,
+        *([split] if can_split else []),
+        Button(label="Edit", action=DraftChoice(draft_id, "edit").encode()),
+        Button(label="Cancel", action=DraftChoice(draft_id, "cancel").encode()),
+    ]
+
+
 def take(turn: Turn, draft_id: int, choice: str) -> Command:
-    """The author's draft, marked used by `choice` (post, edit or cancel), as a command.
+    """The author's draft, marked used by `choice` (post, split, edit or cancel), as a command.
 
     A draft is used once: of two clicks at the same moment one goes on, and a later click
     is told what became of it.
@@ -122,7 +136,12 @@ def take(turn: Turn, draft_id: int, choice: str) -> Command:
 
 def _claim(turn: Turn, draft: PollDraft, choice: str) -> None:
     """Mark the draft used, once: of two clicks at the same moment, one goes on."""
-    outcome = {"post": "posted", "edit": "edited", "cancel": "cancelled"}[choice]
+    outcome = {
+        "post": "posted",
+        "split": "split into two polls",
+        "edit": "edited",
+        "cancel": "cancelled",
+    }[choice]
     claimed = turn.session.execute(
         update(PollDraft)
         .where(col(PollDraft.id) == draft.id, col(PollDraft.outcome).is_(None))

@@ -1,5 +1,6 @@
 """Starting a poll: the `poll` command, and the new-poll form it opens when given
-nothing (submitted back here, and reopened with what was typed on any problem).
+nothing (submitted back here, and reopened with what was typed on any problem, or with
+the question coach's findings until the coordinator posts the question as written).
 
 Both turn what they were given into a spec checked by `dialogs.polls.setup`, which
 also creates the poll; this module only reads commands and forms.
@@ -8,6 +9,7 @@ also creates the poll; this module only reads commands and forms.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -29,7 +31,7 @@ from dialogs.core.cards import (
 from dialogs.core.modes import DELEGATED
 from dialogs.core.poll_types import POLL_TYPES, RESULTS
 from dialogs.core.turn import Problem, Refusal, Turn
-from dialogs.polls import preview, series, templates
+from dialogs.polls import coaching, preview, series, templates
 from dialogs.polls.poll_form import BLANK, RULES, poll_form
 from dialogs.polls.reviews.dates import review_date
 from dialogs.polls.setup import (
@@ -48,8 +50,10 @@ def start(turn: Turn, command: Command) -> None:
         return
     turn.require_coordinator("start a poll")
     spec = spec_from_command(turn, command)
-    if reasons := preview.doubts(command):
-        preview.show(turn, command, spec, reasons)
+    reasons = preview.doubts(command)
+    found = coaching.poll_review(spec.question, spec.options)
+    if reasons or found.needs_attention:
+        preview.show(turn, command, spec, reasons, found)
         return
     _post(turn, command, spec)
 
@@ -70,10 +74,13 @@ def open_form(turn: Turn) -> None:
 
 
 def from_draft(turn: Turn, draft_id: int, choice: str) -> None:
-    """A preview's Post (the poll opens), Edit (the form, filled in) or Cancel."""
+    """A preview's Post (the poll opens), Split (two polls open), Edit (the form, filled
+    in) or Cancel."""
     command = preview.take(turn, draft_id, choice)
     if choice == "cancel":
         turn.say("Cancelled", "Nothing was posted.")
+    elif choice == "split":
+        _split(turn, command)
     elif choice == "edit":
         if "every" in command.flags:
             raise Refusal(
@@ -92,6 +99,21 @@ def from_draft(turn: Turn, draft_id: int, choice: str) -> None:
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
     else:
         _post(turn, command, spec_from_command(turn, command))
+
+
+def _split(turn: Turn, command: Command) -> None:
+    """Post the two questions a double question splits into, each with the same options
+    and settings (a refusal rolls both back, and the preview stays usable)."""
+    spec = spec_from_command(turn, command)
+    parts = coaching.halves(coaching.poll_review(spec.question, spec.options))
+    if len(parts) != 2:
+        raise Refusal(
+            "The coach no longer reads this as two questions.",
+            "Post it as it is, or type the two `poll` commands yourself.",
+        )
+    for part in parts:
+        half = replace(command, args={**command.args, "question": part})
+        _post(turn, half, spec_from_command(turn, half))
 
 
 def spec_from_command(turn: Turn, command: Command) -> PollSpec:
@@ -138,6 +160,12 @@ def submit_form(turn: Turn, values: dict[str, str | list[str]]) -> None:
         spec = spec_from_form(turn, typed, _timing_from_form(turn, collaborative, typed))
     except Problem as problem:
         form = poll_form(collaborative, typed, problem.problem, offered)
+        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
+        return
+    found = coaching.poll_review(spec.question, spec.options)
+    if found.needs_attention and not coaching.as_written(values):
+        notes = coaching.form_notes([(spec.question, found)])
+        form = poll_form(collaborative, typed, None, offered, notes)
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
         return
     open_poll(turn, spec)

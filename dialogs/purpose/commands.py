@@ -35,7 +35,8 @@ from dialogs.core.cards import (
 )
 from dialogs.core.messages import MessageKey, round_key
 from dialogs.core.turn import Refusal, Turn
-from dialogs.polls import lifecycle
+from dialogs.polls import coaching, lifecycle
+from dialogs.polls.poll_form import with_findings
 from dialogs.polls.reviews import setting as reviews
 from dialogs.polls.reviews.dates import review_date
 from dialogs.purpose import rounds
@@ -53,6 +54,7 @@ from storage.models import Collaborative, Member, Poll, Proposal, PurposeRound
 from storage.numbering import next_number
 
 MAX_PROMPT = 200
+AS_WRITTEN = "Save the prompts as written"
 DEFAULT_REVIEW = "1 year"  # a purpose round always asks for a review date
 
 
@@ -284,6 +286,9 @@ def submit_prompts(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
         problem = f"A prompt is longer than {MAX_PROMPT} characters."
     if problem:
         _form(turn, _prompts_form(purpose_round, typed, problem))
+        return
+    if notes := coaching.open_question_notes(values, prompts):  # never blocks: a switch
+        _form(turn, with_findings(_prompts_form(purpose_round, typed), notes, AS_WRITTEN))
         return
     purpose_round.prompts = prompts
     collaborative, _ = turn.in_collaborative()

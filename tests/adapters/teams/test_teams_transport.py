@@ -173,9 +173,9 @@ async def test_a_coordinator_starts_a_poll_in_a_channel_and_a_vote_updates_it(te
 
 async def test_the_mention_is_stripped_but_the_name_elsewhere_is_kept(teams_app):
     await teams_app.say('setup "North"')
-    await teams_app.say('poll "Is Concord working?" "Yes" "No"')
+    await teams_app.say('poll "Did Concord post this poll?" "Yes" "No"')
     with teams_app.database.session() as session:
-        assert session.exec(select(Poll.question)).one() == "Is Concord working?"
+        assert session.exec(select(Poll.question)).one() == "Did Concord post this poll?"
 
 
 async def test_a_personal_chat_gets_its_answer_in_the_chat(teams_app):

@@ -49,6 +49,13 @@ def test_a_time_a_measure_or_a_choice_makes_a_question_specific(question):
     assert labels(question, kind="checkin") == []
 
 
+def test_a_terse_question_is_vague_when_answered_in_words_not_when_chosen_from_options():
+    assert labels("Blockers?", kind="checkin") == labels("Any thoughts?", kind="checkin")
+    assert labels("Venue?", ["Leeds", "York"]) == []
+    assert labels("Adopt it?") == []  # a consent poll: consent or object
+    assert labels("Thoughts?", ["Good", "OK", "Not great"]) == ["vague"]  # still open
+
+
 def test_the_vague_suggestion_names_what_the_question_was_about():
     (suggestion,) = review("checkin", "Any feedback on the falls pathway?").suggestions
     assert "‘What one thing most slowed down the falls pathway last week?’" in suggestion

@@ -53,7 +53,7 @@ GOLDEN = [
     (RequestPoll(), "form:poll"),
     (EditGroups(4), "edit-groups:4"),
     (Merge(8, 9), "merge:8:9"),
-    *[(DraftChoice(5, choice), f"draft:5:{choice}") for choice in ("post", "edit", "cancel")],
+    *[(DraftChoice(5, c), f"draft:5:{c}") for c in ("post", "split", "edit", "cancel")],
     *[(RequestForm(kind, 5), f"form:{kind.value}:5") for kind in FormKind],
     *[(SubmitForm(kind, 5), f"submit:{kind.value}:5") for kind in FormKind],
     *[
