@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from bench.report import BENCHMARKS, command_line, machine, write_section
-from dialogs.coach import review
+from dialogs.polls.coach import review
 from tests.support.coach_scores import DEV, OWN, Scores, rows, score
 
 TITLE = "Question coach (issue 21)"
@@ -60,7 +60,7 @@ def per_question_ms(questions: list[dict], runs: int) -> list[float]:
 COLD = """
 import time
 started = time.perf_counter()
-from dialogs.coach import review
+from dialogs.polls.coach import review
 review("poll", "How long did you wait?", ["0-5 days", "5-10 days"])
 print(time.perf_counter() - started)
 """

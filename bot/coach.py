@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dialogs.coach import review
+from dialogs.polls.coach import review
 
 
 class BadLine(ValueError):

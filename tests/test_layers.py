@@ -1,7 +1,7 @@
 """Dependencies point one way: bot → adapters → dialogs → storage.
 
-Inside `dialogs/` the feature packages form a stack, `core, coach < commands < collaborative
-< polls < purpose < checkins`, each importing only those below it, and no feature imports the root
+Inside `dialogs/` the feature packages form a stack, `core < commands < collaborative < polls
+< purpose < checkins`, each importing only those below it, and no feature imports the root
 (`engine`, `runner`, `ticker`, `home`). Adapters see the engine only through `dialogs.core`
 and `dialogs.runner`; `bot/` composes and may use the root and the audit kernel, not a
 feature's insides; no module-level import cycle exists anywhere; `bench/` imports the
@@ -27,15 +27,7 @@ SLACK_SDKS = {"slack_bolt", "slack_sdk"}
 TEAMS_SDKS = {"botbuilder", "botframework", "microsoft_agents", "msrest"}
 LAYERS = ("bot", "adapters", "dialogs", "storage")
 # Each dialogs/ feature package may import only those ranked below it.
-RANK = {
-    "core": 0,
-    "coach": 0,  # the question coach: pure rules on text, importing no other package
-    "commands": 1,
-    "collaborative": 2,
-    "polls": 3,
-    "purpose": 4,
-    "checkins": 5,
-}
+RANK = {"core": 0, "commands": 1, "collaborative": 2, "polls": 3, "purpose": 4, "checkins": 5}
 ROOT_MODULES = {"engine", "runner", "ticker", "home"}
 ADAPTERS_MAY_IMPORT = {"dialogs.core", "dialogs.runner"}
 BOT_MAY_IMPORT = {
@@ -47,7 +39,7 @@ BOT_MAY_IMPORT = {
     "dialogs.polls.ballot_csv",
     "dialogs.polls.committees",  # the audit kernel too: each organisation's outcome
     "dialogs.commands.grammar",  # the grammar as data: `concord teams-package` lists the commands
-    "dialogs.coach",  # pure rules: `concord coach` reviews a file of questions
+    "dialogs.polls.coach",  # pure rules on text: `concord coach` reviews a file of questions
 }
 
 
@@ -305,8 +297,7 @@ def test_the_stack_rule_sees_upward_and_root_imports(tmp_path):
     )
     assert against_the_stack(imports_under("dialogs", tmp_path)) == [
         "dialogs/polls/x.py:5 imports dialogs.purpose.stages"
-        " (polls sits below purpose: core < coach < commands < collaborative < polls < purpose"
-        " < checkins)",
+        " (polls sits below purpose: core < commands < collaborative < polls < purpose < checkins)",
         "dialogs/polls/x.py:6 imports dialogs.engine.Engine"
         " (features never import the root module dialogs.engine)",
         "dialogs/polls/x.py:7 imports dialogs.grammar"

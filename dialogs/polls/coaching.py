@@ -1,4 +1,4 @@
-"""The question coach (`dialogs.coach`) where coordinators write questions: a poll command
+"""The question coach (`dialogs.polls.coach`) where coordinators write questions: a poll command
 held in its private preview, and the poll, check-in and purpose-prompt forms shown again.
 
 Specific questions get swifter, fuller answers, so Concord points out what may make a
@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dialogs.coach import Review, review
-from dialogs.coach.findings import DOUBLE, TOO_MANY_OPTIONS
 from dialogs.core.cards import Block, Choice, ChoiceInput, Context, Text, submitted_text
+from dialogs.polls.coach import Review, review
+from dialogs.polls.coach.findings import DOUBLE, TOO_MANY_OPTIONS
 
 AS_WRITTEN = "as-written"  # the switch on a form that came back with findings
 FORM_HEADING = (

@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlmodel import col, update
 
-from dialogs.coach import Review
 from dialogs.commands.grammar import SYNTAX
 from dialogs.commands.parser import DASHES, parse
 from dialogs.commands.syntax import Command
@@ -27,6 +26,7 @@ from dialogs.core.cards import Actions, Button, Card, Context, Heading, Select, 
 from dialogs.core.poll_types import POLL_TYPES
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls import coaching
+from dialogs.polls.coach import Review
 from dialogs.polls.setup import PollSpec
 from storage.models import PollDraft
 

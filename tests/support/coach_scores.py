@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from dialogs.coach import LABELS, review
+from dialogs.polls.coach import LABELS, review
 from tests.support.paths import REPO
 
 DEV = REPO / "tests" / "data" / "questions_dev.jsonl"

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from dialogs.coach.findings import VAGUE, Finding
-from dialogs.coach.words import as_question, quote, tidy
+from dialogs.polls.coach.findings import VAGUE, Finding
+from dialogs.polls.coach.words import as_question, quote, tidy
 
 BROAD = re.compile(
     r"\b(?:things|everything|stuff|it all|in general|generally|these days)\b|"

@@ -8,7 +8,7 @@ the mileage rates?": the shared start and end around each thing in turn).
 
 from __future__ import annotations
 
-from dialogs.coach.words import ASKING, as_question, word_set
+from dialogs.polls.coach.words import ASKING, as_question, word_set
 
 SUBJECTS = word_set("we you they i to")
 DETERMINERS = word_set("the a an its their our your his her this that these those each every any")

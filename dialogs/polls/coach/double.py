@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 
-from dialogs.coach.findings import DOUBLE, Finding
-from dialogs.coach.splitting import PREPOSITIONS, split
-from dialogs.coach.words import ASKING, as_question, quote, word_set
+from dialogs.polls.coach.findings import DOUBLE, Finding
+from dialogs.polls.coach.splitting import PREPOSITIONS, split
+from dialogs.polls.coach.words import ASKING, as_question, quote, word_set
 
 JOIN = re.compile(r",?\s+(?:and|&|as well as|and also)\s+", re.I)
 PAIRS = re.compile(

@@ -8,8 +8,8 @@ millisecond a question, and the coordinator may always post the question as writ
 
 from __future__ import annotations
 
-from dialogs.coach import double, leading, options, scales, vague
-from dialogs.coach.findings import Finding, Review
+from dialogs.polls.coach import double, leading, options, scales, vague
+from dialogs.polls.coach.findings import Finding, Review
 
 KINDS = ("poll", "checkin")
 

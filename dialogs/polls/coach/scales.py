@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from dialogs.coach import categories, ranges
-from dialogs.coach.findings import Finding
-from dialogs.coach.words import words
+from dialogs.polls.coach import categories, ranges
+from dialogs.polls.coach.findings import Finding
+from dialogs.polls.coach.words import words
 
 ABSTAIN = re.compile(
     r"\b(?:don'?t know|do not know|not sure|unsure|no view|no opinion|n/?a|not applicable|"

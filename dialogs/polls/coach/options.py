@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dialogs.coach import categories, ranges
-from dialogs.coach.findings import OVERLAPPING_OPTIONS, TOO_MANY_OPTIONS, Finding
-from dialogs.coach.words import quote
+from dialogs.polls.coach import categories, ranges
+from dialogs.polls.coach.findings import OVERLAPPING_OPTIONS, TOO_MANY_OPTIONS, Finding
+from dialogs.polls.coach.words import quote
 
 # People compare about seven things at once; past that, a shortlist first is kinder.
 MAX_OPTIONS = 7

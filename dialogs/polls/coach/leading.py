@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from dialogs.coach.findings import LEADING, Finding
-from dialogs.coach.words import ASKING, as_question, quote, tidy
+from dialogs.polls.coach.findings import LEADING, Finding
+from dialogs.polls.coach.words import ASKING, as_question, quote, tidy
 
 NEGATIVE = (
     r"(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|won't|wouldn't|shouldn't|couldn't|"

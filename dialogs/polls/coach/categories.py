@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from dialogs.coach.words import words
+from dialogs.polls.coach.words import words
 
 # Times a week, as people mean them; "rarely" and "less often" are whatever is left below.
 CALENDAR = [

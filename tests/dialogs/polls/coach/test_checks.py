@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.coach import review
-from dialogs.coach.ranges import interval
+from dialogs.polls.coach import review
+from dialogs.polls.coach.ranges import interval
 
 AGREE = ["Agree", "Disagree", "Not sure"]
 

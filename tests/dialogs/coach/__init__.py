@@ -1,1 +1,0 @@
-"""Tests of the question coach (dialogs/coach), with the labelled questions in tests/data/."""
