@@ -35,7 +35,8 @@ How:
 k-means uses k-means++ seeding from a fixed seed and keeps the best of several
 restarts (lowest inertia), so the result is deterministic.
 
-`central_index(texts, group)` names a group by its most central statement.
+`central_index(texts, group)` finds a group's most central statement (its first draft);
+`theme_title` (from `titles`, here for `rounds.load_grouping`) the phrase it shares.
 `prepare(texts)` embeds proposals ahead of grouping (as they arrive).
 `adjusted_rand_index` scores a grouping against labelled data (tests, bench).
 """
@@ -54,6 +55,9 @@ import numpy as np
 from dialogs.purpose.grouping import lexical as grouping_lexical
 from dialogs.purpose.grouping import semantic as grouping_semantic
 from dialogs.purpose.grouping.lexical import unit_rows
+from dialogs.purpose.grouping.titles import theme_title
+
+__all__ = ["central_index", "group_proposals", "prepare_in_background", "theme_title"]
 
 Mode = Literal["semantic", "lexical"]
 
