@@ -62,7 +62,7 @@ def _new_group(
     group = ProposalGroup(
         round_id=purpose_round.id,
         position=position,
-        title=grouping.theme_title(texts, rounds.MAX_TITLE, context)
+        title=grouping.group_title(texts, rounds.MAX_TITLE, context)
         or rounds.clipped(central, rounds.MAX_TITLE),
         draft=central,
     )

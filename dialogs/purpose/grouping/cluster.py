@@ -37,7 +37,7 @@ k-means uses k-means++ seeding from a fixed seed and keeps the best of several
 restarts (lowest inertia), so the result is deterministic.
 
 `central_index(texts, group)` finds a group's most central statement (its first draft);
-`theme_title` (from `titles`, here for `rounds.load_grouping`) the phrase it shares.
+`group_title(texts, limit, context)` the phrase its statements share (`titles`).
 `prepare(texts)` embeds proposals ahead of grouping (as they arrive).
 `adjusted_rand_index` scores a grouping against labelled data (tests, bench).
 """
@@ -57,8 +57,6 @@ from dialogs.purpose.grouping import lexical as grouping_lexical
 from dialogs.purpose.grouping import semantic as grouping_semantic
 from dialogs.purpose.grouping.lexical import unit_rows
 from dialogs.purpose.grouping.titles import theme_title
-
-__all__ = ["central_index", "group_proposals", "prepare_in_background", "theme_title"]
 
 Mode = Literal["semantic", "lexical"]
 
@@ -167,6 +165,15 @@ def central_index(texts: list[str], group: list[int], *, mode: Mode | None = Non
     weights = np.array([len(idea) for idea in ideas], dtype=float)
     centrality = (vectors @ vectors.T) @ weights
     return members[ideas[int(np.argmax(centrality))][0]]
+
+
+def group_title(texts: list[str], limit: int, context: list[str]) -> str | None:
+    """The phrase a group's statements share (`titles.theme_title`), or None when there is
+    none, or when they are all one idea in several wordings: that idea, as its central
+    statement says it, is then the best title."""
+    if len(_same_ideas(grouping_lexical.features(texts))) == 1:
+        return None
+    return theme_title(texts, limit, context)
 
 
 def adjusted_rand_index(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialogs.purpose.grouping.cluster import group_title
 from dialogs.purpose.grouping.titles import theme_title
 
 ROUND = [
@@ -51,3 +52,12 @@ def test_case_as_written():
     texts = ["Grow NHS Talent locally", "NHS Talent academy for the region"]
     title = theme_title(texts, 75)
     assert title is not None and "NHS Talent" in title
+
+
+def test_one_idea_in_several_wordings_is_titled_by_the_idea_itself():
+    texts = [
+        "Join up care for people who fall between our services",
+        "Join up the care for people who fall between our services",
+    ]
+    assert group_title(texts, 75, texts) is None  # the caller titles it by its statement
+    assert group_title(ROUND[3:5], 75, ROUND) == "Shared patient record"
