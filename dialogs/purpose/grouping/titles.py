@@ -4,14 +4,17 @@ A group of five statements titled by the most central one, clipped to 75 charact
 reads as one person's proposal. A title should name what the statements have in common,
 so members see the theme at a glance and the coordinator has a start to edit:
 
-1. Each statement's content words are stemmed (`lexical.stem`, stop words dropped), and
-   a stem *counts* by how many of the group's statements use it (at least two).
-2. Candidate phrases are runs of up to `MAX_WORDS` words, as written in some statement,
-   that begin and end with a content word. A phrase scores the counts of its stems, less
-   one for each content word no other statement uses, so "waiting lists" beats
-   "elective waiting lists down together" unless the other words are shared too.
-3. The best phrase titles the group. When some statements share none of its stems, the
-   best phrase among those statements is added after "and", if it too is shared.
+1. Each content word (stemmed by `lexical.stem`, stop words dropped) is weighed by
+   class-based TF-IDF: how many of the group's statements use it, times how rare it is
+   across the whole round, so "care" and "people", common everywhere, weigh little.
+2. Candidate phrases are runs of 1 to `MAX_WORDS` content words with no stop word or
+   punctuation between them, as written in some statement: roughly its noun phrases.
+   A phrase needs a word that two statements share; it scores its shared words'
+   weights, and a tenth (`UNSHARED`) of the rest, so "shared patient record" beats
+   "patient record" when only "patient record" is shared, but a shared word counts most.
+3. The best phrase titles the group. When some statements use none of its words, the
+   best phrase among them is added after "and", if it scores at least `SECOND` of the
+   first (so a minor second phrase does not clutter the title).
 
 With nothing shared (a group of one, or statements with no word in common) there is no
 such phrase: the group is titled by its central statement, clipped, as before.
@@ -32,6 +35,7 @@ UNSHARED = 0.1
 # A second phrase, for the statements the first does not cover, joins the title with
 # "and" when it scores at least this fraction of the first.
 SECOND = 0.75
+PUNCTUATION = ".,;:!?()[]\"'“”‘’–—-/"
 Phrase = tuple[str, ...]
 
 
@@ -45,7 +49,7 @@ def theme_title(texts: Sequence[str], limit: int, context: Sequence[str] = ()) -
     if best is None or len(" ".join(best[1])) > limit:
         return None
     score, first = best
-    covered = {stem(w.lower()) for w in first}
+    covered = {_key(w) for w in first}
     rest = [i for i, each in enumerate(stems) if not each & covered]
     other = _best([texts[i] for i in rest], [stems[i] for i in rest], weights)
     title = _sentence(first)
@@ -64,9 +68,7 @@ def _weights(group: list[set[str]], context: list[set[str]]) -> dict[str, float]
     the stem is across the round."""
     in_group = Counter(s for each in group for s in each)
     in_round = Counter(s for each in context for s in each)
-    return {
-        s: n * math.log(1 + len(context) / max(in_round[s], n)) for s, n in in_group.items()
-    } | {"": 0.0}
+    return {s: n * math.log(1 + len(context) / max(in_round[s], n)) for s, n in in_group.items()}
 
 
 def _best(
@@ -77,7 +79,7 @@ def _best(
     shared = {s for s, n in Counter(s for each in stems for s in each).items() if n >= 2}
     best: tuple[float, Phrase] | None = None
     for phrase in _phrases(texts):
-        keys = [stem(w.lower()) for w in phrase]
+        keys = [_key(w) for w in phrase]
         if not shared & set(keys):
             continue
         score = sum(weights.get(k, 0.0) * (1.0 if k in shared else UNSHARED) for k in keys)
@@ -99,17 +101,25 @@ def _phrases(texts: Sequence[str]) -> list[Phrase]:
 
 
 def _runs(text: str) -> list[list[str]]:
+    """The text's runs of content words; a stop word or a punctuation mark ends a run."""
     runs: list[list[str]] = [[]]
     for token in text.split():
-        word = token.strip(".,;:!?()\"'“”‘’–—")
+        word = token.strip(PUNCTUATION)
+        if token[:1] in PUNCTUATION:
+            runs.append([])
         spoken = words(word)
         if len(spoken) == 1 and spoken[0] not in STOP_WORDS:
             runs[-1].append(word)
         else:
             runs.append([])
-        if word != token.rstrip(".,;:!?)\"'”’") or token[-1:] in ".,;:!?":
+        if token[-1:] in PUNCTUATION:
             runs.append([])
     return [run for run in runs if run]
+
+
+def _key(word: str) -> str:
+    """The stem a word of a run is counted under, as `_stems` counts it."""
+    return stem(words(word)[0])
 
 
 def _sentence(phrase: Phrase) -> str:
