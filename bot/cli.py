@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.slack.manifest import as_yaml, manifest
 from adapters.teams import package as teams
-from bot import backup_cli, coach
+from bot import backup_cli, coach, group_cli
 from bot.app import app_runner, create_app
 from bot.logging import configure_logging
 from bot.settings import ConfigError, Settings, load_settings
@@ -48,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         return _print(data_map())
     if command == "coach":
         return coach_questions(args.file)
+    if command == "group":
+        return group_statements(args.file, args.max_groups)
     if command == "slack-manifest":
         return slack_manifest(args.public_url, args.socket_mode, args.format)
     if command == "teams-package":
@@ -139,6 +141,12 @@ def coach_questions(path: str) -> int:
     return _fail(error) if code else 0
 
 
+def group_statements(path: str, max_groups: int) -> int:
+    """Group JSON lines of statements (bot/group_cli.py); no database, no settings."""
+    code, error = group_cli.main(path, max_groups)
+    return _fail(error) if code else 0
+
+
 def recount(path: str) -> int:
     """Print the result of an exported ballots CSV as the bot's JSON; no database, no settings."""
     try:
@@ -217,6 +225,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("data-map", help="print what Concord stores about people (docs/data.md)")
     coaching = commands.add_parser("coach", help="review poll and check-in questions (JSON lines)")
     coaching.add_argument("file", help="JSON lines of questions, or - for standard input")
+    grouping = commands.add_parser("group", help="group statements by theme (JSON lines)")
+    grouping.add_argument("file", help='JSON lines {"text": ...}, or - for standard input')
+    grouping.add_argument("--max-groups", type=int, default=7, metavar="N", help="default 7")
     slack = commands.add_parser("slack-manifest", help="print the Slack app manifest")
     slack.add_argument("--socket-mode", action="store_true", help="no public URL: Socket Mode")
     slack.add_argument(

@@ -40,6 +40,7 @@ BOT_MAY_IMPORT = {
     "dialogs.polls.committees",  # the audit kernel too: each organisation's outcome
     "dialogs.commands.grammar",  # the grammar as data: `concord teams-package` lists the commands
     "dialogs.polls.coach",  # pure rules on text: `concord coach` reviews a file of questions
+    "dialogs.purpose.grouping",  # a published API: `concord group` groups a file of statements
 }
 
 

@@ -1,8 +1,8 @@
 """Grouping a round's proposals by meaning, and coordinators adjusting the groups.
 
 `group_round` runs `dialogs.purpose.grouping.cluster.group_proposals` over everything proposed and
-stores at most seven groups, each titled by its most central statement, which is
-also its first draft. Coordinators then rename groups and edit drafts, move
+stores at most seven groups, each titled by the phrase its statements share and
+drafted as its most central statement. Coordinators then rename groups and edit drafts, move
 statements between groups (or into a new one) and merge groups, from a private
 editor; every such action names a group and is re-checked here.
 """
@@ -42,19 +42,28 @@ def group_round(session: Session, purpose_round: PurposeRound) -> list[ProposalG
     for position, indices in enumerate(
         rounds.load_grouping().group_proposals(texts, rounds.MAX_GROUPS), 1
     ):
-        groups.append(_new_group(session, purpose_round, position, [proposals[i] for i in indices]))
+        members = [proposals[i] for i in indices]
+        groups.append(_new_group(session, purpose_round, position, members, texts))
     return groups
 
 
 def _new_group(
-    session: Session, purpose_round: PurposeRound, position: int, members: list[Proposal]
+    session: Session,
+    purpose_round: PurposeRound,
+    position: int,
+    members: list[Proposal],
+    context: list[str],
 ) -> ProposalGroup:
+    """A group titled by the phrase its statements share (`grouping.titles`), drafted as
+    its most central statement."""
     texts = [p.text for p in members]
-    central = texts[rounds.load_grouping().central_index(texts, list(range(len(texts))))]
+    grouping = rounds.load_grouping()
+    central = texts[grouping.central_index(texts, list(range(len(texts))))]
     group = ProposalGroup(
         round_id=purpose_round.id,
         position=position,
-        title=rounds.clipped(central, rounds.MAX_TITLE),
+        title=grouping.group_title(texts, rounds.MAX_TITLE, context)
+        or rounds.clipped(central, rounds.MAX_TITLE),
         draft=central,
     )
     session.add(group)

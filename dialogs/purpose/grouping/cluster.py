@@ -22,11 +22,12 @@ How:
      is at least `SAME_THEME`. More ideas are **centred** (the
      mean vector removed: every purpose statement shares a "this is a purpose
      statement" direction that otherwise dominates the cosines), then **spectral
-     clustering**: the cosine affinities (negatives cut to 0) are normalised like a
-     graph Laplacian, and k-means groups the rows of its top `max_groups`
-     eigenvectors. It follows the neighbourhoods that embeddings of short
-     statements do form, where Ward or average linkage assume compact clusters;
-     docs/benchmarks.md ("Proposal grouping") compares them on the dev set.
+     clustering**: self-tuning affinities (each idea's distances scaled by that to its
+     `LOCAL_SCALE`-th nearest idea) are normalised like a graph Laplacian, and k-means
+     groups the rows of its top `max_groups` eigenvectors. It follows the neighbourhoods
+     that embeddings of short statements do form, where Ward or average linkage assume
+     compact clusters; docs/benchmarks.md ("Proposal grouping") compares them on the
+     three dev sets.
    - *lexical* (default install, numpy only): average-linkage agglomerative
      clustering of the TF-IDF cosines, likewise joining while at least `SAME_THEME`.
      Word overlap finds repeats and close variants; it cannot know that "theatre
@@ -35,7 +36,8 @@ How:
 k-means uses k-means++ seeding from a fixed seed and keeps the best of several
 restarts (lowest inertia), so the result is deterministic.
 
-`central_index(texts, group)` names a group by its most central statement.
+`central_index(texts, group)` finds a group's most central statement (its first draft);
+`group_title(texts, limit, context)` the phrase its statements share (`titles`).
 `prepare(texts)` embeds proposals ahead of grouping (as they arrive).
 `adjusted_rand_index` scores a grouping against labelled data (tests, bench).
 """
@@ -54,6 +56,7 @@ import numpy as np
 from dialogs.purpose.grouping import lexical as grouping_lexical
 from dialogs.purpose.grouping import semantic as grouping_semantic
 from dialogs.purpose.grouping.lexical import unit_rows
+from dialogs.purpose.grouping.titles import theme_title
 
 Mode = Literal["semantic", "lexical"]
 
@@ -75,6 +78,10 @@ SAME_THEME: dict[Mode, float] = {"semantic": 0.40, "lexical": 0.30}
 # Up to this many times `max_groups` ideas, semantic grouping joins ideas by SAME_THEME alone;
 # above it, spectral clustering into `max_groups` groups follows the themes better.
 FEW_IDEAS = 2
+# Each idea's distance scale is that to its LOCAL_SCALE-th nearest idea. Chosen on the three
+# dev sets (docs/benchmarks.md, "Proposal grouping"): 5 to 8 give the same groups there, and
+# leaving any one set out of the choice picks a value in that range.
+LOCAL_SCALE = 7
 KMEANS_RESTARTS = 50
 KMEANS_ITERATIONS = 100
 SEED = 2026
@@ -158,6 +165,15 @@ def central_index(texts: list[str], group: list[int], *, mode: Mode | None = Non
     weights = np.array([len(idea) for idea in ideas], dtype=float)
     centrality = (vectors @ vectors.T) @ weights
     return members[ideas[int(np.argmax(centrality))][0]]
+
+
+def group_title(texts: list[str], limit: int, context: list[str]) -> str | None:
+    """The phrase a group's statements share (`titles.theme_title`), or None when there is
+    none, or when they are all one idea in several wordings: that idea, as its central
+    statement says it, is then the best title."""
+    if len(_same_ideas(grouping_lexical.features(texts))) == 1:
+        return None
+    return theme_title(texts, limit, context)
 
 
 def adjusted_rand_index(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
@@ -255,11 +271,16 @@ def _average_linkage(similarity: np.ndarray, most: int, join_at: float = np.inf)
 
 
 def _spectral(vectors: np.ndarray, k: int) -> list[int]:
-    """Normalised spectral clustering (Ng, Jordan & Weiss) of unit rows into k clusters."""
-    affinity = np.clip(vectors @ vectors.T, 0.0, None) + 1e-6
+    """Normalised spectral clustering (Ng, Jordan & Weiss) of unit rows into k clusters,
+    with self-tuning affinities (Zelnik-Manor & Perona): exp(-d²/(σᵢσⱼ)), σᵢ the distance
+    from row i to its LOCAL_SCALE-th nearest neighbour, so a dense theme and a spread-out
+    one are each judged by their own neighbourhoods, not by one global cut-off."""
+    distances = np.sqrt(np.clip(2.0 - 2.0 * (vectors @ vectors.T), 0.0, None))
+    scale = np.sort(distances, axis=1)[:, min(LOCAL_SCALE, len(vectors) - 1)] + 1e-9
+    affinity = np.exp(-(distances**2) / (scale[:, None] * scale[None, :]))
     np.fill_diagonal(affinity, 0.0)
-    scale = 1.0 / np.sqrt(affinity.sum(axis=1))
-    _, eigenvectors = np.linalg.eigh(scale[:, None] * affinity * scale[None, :])
+    degree = 1.0 / np.sqrt(affinity.sum(axis=1))
+    _, eigenvectors = np.linalg.eigh(degree[:, None] * affinity * degree[None, :])
     return _kmeans(unit_rows(eigenvectors[:, -k:]), k)
 
 

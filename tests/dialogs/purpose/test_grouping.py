@@ -2,7 +2,7 @@
 
 The contract tests run in every mode this install has (lexical always; semantic with
 the `semantic` extra). Quality is the adjusted Rand index (ARI) against the `theme`
-labels of tests/dialogs/purpose/data/purpose_statements_dev.jsonl (a copy of shared/data/),
+labels of tests/dialogs/purpose/data/purpose_statements_dev*.jsonl (copies of shared/data/),
 with as many
 groups as themes.
 The semantic tests fail under CI=true when the extra is missing and skip elsewhere.
@@ -30,10 +30,15 @@ from dialogs.purpose.grouping.cluster import (
 from tests.support.installed_clients import require
 from tests.support.paths import DATA, REPO
 
-# A copy of the shared labelled set (../shared/data/), kept here so a clean clone has it.
+# Copies of the shared labelled sets (../shared/data/), kept here so a clean clone has them.
 DEV_SET = DATA / "purpose_statements_dev.jsonl"
+DEV_SETS = [DEV_SET, DATA / "purpose_statements_dev2.jsonl", DATA / "purpose_statements_dev3.jsonl"]
 SEMANTIC_ARI_TARGET = 0.35
-# TF-IDF knows words, not themes: on the dev set it scores about 0 (-0.01 when written).
+# Issue 21 asks 0.40 for the mean over the three sets; 0.384 when this was written (plain
+# MiniLM + Ward: 0.275). The bar guards what is reached, docs/benchmarks.md says the rest.
+SEMANTIC_MEAN_ARI_FLOOR = 0.38
+# TF-IDF knows words, not themes: on the dev sets it scores about 0 (-0.01, 0.03 and -0.02
+# when written).
 LEXICAL_ARI_FLOOR = -0.05
 INSTALL = "pip install -e '.[semantic]' (make test does)"
 
@@ -50,9 +55,9 @@ def mode(request):
     return request.param
 
 
-def dev_set() -> tuple[list[str], list[str]]:
-    require(None if DEV_SET.exists() else f"{DEV_SET} is missing", "it is in the repository")
-    rows = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines()]
+def dev_set(path=DEV_SET) -> tuple[list[str], list[str]]:
+    require(None if path.exists() else f"{path} is missing", "it is in the repository")
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     return [row["text"] for row in rows], [row["theme"] for row in rows]
 
 
@@ -211,19 +216,50 @@ def test_adjusted_rand_index():
         adjusted_rand_index([0], [0, 1])
 
 
-def dev_ari(mode: str) -> float:
-    texts, themes = dev_set()
+def dev_ari(mode: str, path=DEV_SET) -> float:
+    texts, themes = dev_set(path)
     groups = group_proposals(texts, len(set(themes)), mode=mode)
     return adjusted_rand_index(labels_of(groups), themes)
 
 
-def test_lexical_grouping_on_the_dev_set_is_no_worse_than_chance():
-    assert dev_ari("lexical") >= LEXICAL_ARI_FLOOR
+@pytest.mark.parametrize("path", DEV_SETS, ids=lambda path: path.stem)
+def test_lexical_grouping_on_each_dev_set_is_no_worse_than_chance(path):
+    assert dev_ari("lexical", path) >= LEXICAL_ARI_FLOOR
 
 
 def test_semantic_grouping_on_the_dev_set_reaches_the_target():
     require_semantic()
     assert dev_ari("semantic") >= SEMANTIC_ARI_TARGET
+
+
+def test_semantic_grouping_over_the_three_dev_sets():
+    require_semantic()
+    scores = [dev_ari("semantic", path) for path in DEV_SETS]
+    assert sum(scores) / len(scores) >= SEMANTIC_MEAN_ARI_FLOOR, scores
+    assert min(scores) >= 0.25, scores  # no set left behind
+
+
+# Small rounds: a similarity threshold, not only a number of groups
+
+SMALL_ROUND = [
+    "Shorten waiting lists for routine surgery",
+    "One shared care record that every organisation can read",
+    "Recruit nurses together rather than poaching from each other",
+    "Get patients their planned operations sooner",
+    "Stop ambulances queuing outside emergency departments",
+    "Let every team see the same patient notes",
+    "Help people with mental illness find work",
+    "Buy equipment and supplies as one",
+]
+
+
+@pytest.mark.parametrize("max_groups", [7, 8, 20])
+def test_paraphrases_in_a_small_round_are_one_theme(max_groups):
+    """Eight proposals, two pairs saying one thing in other words (no shared key word): each
+    pair is one theme even with room for every proposal alone, and the rest stay apart."""
+    require_semantic()
+    groups = group_proposals(SMALL_ROUND, max_groups, mode="semantic")
+    assert groups == [[0, 3], [1, 5], [2], [4], [6], [7]]
 
 
 # The model: offline, once per process, embeddings cached
