@@ -113,12 +113,24 @@ function render() {
   renderPanes();
 }
 
+// What each picker last drew: a picker is redrawn only when it would look different, as
+// replacing a button between the press and the release of a click swallows the click.
+const drawn = { people: "", channels: "" };
+
+function unchanged(picker, ...shown) {
+  const key = JSON.stringify(shown);
+  if (drawn[picker] === key) return true;
+  drawn[picker] = key;
+  return false;
+}
+
 function renderPeople() {
   const list = $("#people");
   const people = [...view.data.people];
   if (view.newcomerName && !people.some((p) => p.user_id === view.user)) {
     people.push({ user_id: view.user || "new", name: view.newcomerName, role: "", organisation: "" });
   }
+  if (unchanged("people", people, view.user)) return;
   list.replaceChildren(...people.map((person) => {
     const button = element("button", "pick");
     button.type = "button";
@@ -140,6 +152,7 @@ function renderPeople() {
 
 function renderChannels() {
   const list = $("#channels");
+  if (unchanged("channels", view.data.channels, view.channel)) return;
   list.replaceChildren(...view.data.channels.map((channel) => {
     const button = element("button", "pick");
     button.type = "button";
