@@ -15,7 +15,6 @@ from sqlalchemy import MetaData, func, select
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers every table)
-from adapters.slack.installations import SlackInstallations
 from dialogs.core.actions import FormKind, SubmitForm
 from dialogs.core.events import Actor, Place
 from storage import ledger
@@ -46,6 +45,7 @@ from tests.support.conversation import (
     poll_buttons,
 )
 from tests.support.recount import recount, recounted_and_announced
+from tests.support.slack_tables import slack_installations
 
 ZEPH = person("U0ZEPHFORGET", "Zephyrine Quillfeather")
 ZEPH_SLACK = Actor("slack", "T0001", "U0ZEPHSLACK", "Zephyrine Quillfeather")
@@ -227,28 +227,31 @@ def test_a_collaborative_that_removes_words_removes_them(busy, database):
 
 def test_the_slack_installation_she_made_stays_but_names_her_no_more(database, clock):
     slack, place = TwoPlatforms(database, clock), Place("slack", "T0001", "C0001")
-    table = SlackInstallations("sqlite://", client_id="client").installation_store.installations
-    table.create(database.engine)
-    with database.engine.begin() as connection:
-        connection.execute(
-            table.insert().values(
-                client_id="client", app_id="A0001", team_id="T0001", team_name="North NHS",
-                user_id=ZEPH_SLACK.user_id, bot_token="xoxb-workspace", user_token="xoxp-hers",
-                installed_at=clock.now,
-            )
-        )  # fmt: skip
-    try:
-        slack.says(ZEPH_SLACK, place, 'setup "Northshire"')
-        slack.says(BEN_SLACK, place, "poll list")
-        slack.says(ZEPH_SLACK, place, 'role coordinator "Ben Okafor"')
-        later(slack)
-        assert "Concord has forgotten you" in slack.says(ZEPH_SLACK, place, "me forget confirm")
-    finally:
-        slack.close()
-    with database.engine.connect() as connection:
-        (row,) = connection.execute(select(table)).mappings()
-    assert (row["user_id"], row["user_token"], row["bot_token"]) == ("", None, "xoxb-workspace")
-    assert found(database, (ZEPH_SLACK.user_id, "Zephyrine", "xoxp")) == []
+    with slack_installations(database) as table:
+        with database.engine.begin() as connection:
+            connection.execute(
+                table.insert().values(
+                    client_id="client", app_id="A0001", team_id="T0001", team_name="North NHS",
+                    user_id=ZEPH_SLACK.user_id, bot_token="xoxb-workspace", user_token="xoxp-hers",
+                    installed_at=clock.now,
+                )
+            )  # fmt: skip
+        try:
+            slack.says(ZEPH_SLACK, place, 'setup "Northshire"')
+            slack.says(BEN_SLACK, place, "poll list")
+            slack.says(ZEPH_SLACK, place, 'role coordinator "Ben Okafor"')
+            later(slack)
+            assert "Concord has forgotten you" in slack.says(ZEPH_SLACK, place, "me forget confirm")
+        finally:
+            slack.close()
+        with database.engine.connect() as connection:
+            (row,) = connection.execute(select(table)).mappings()
+        assert (row["user_id"], row["user_token"], row["bot_token"]) == (
+            "",
+            None,
+            "xoxb-workspace",
+        )
+        assert found(database, (ZEPH_SLACK.user_id, "Zephyrine", "xoxp")) == []
 
 
 def test_forgetting_covers_every_account_and_collaborative_of_the_person(chat, database):

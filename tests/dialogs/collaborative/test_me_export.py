@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, SQLModel, col, select
 
-from adapters.slack.installations import SlackInstallations
 from dialogs.collaborative import person_rows
 from dialogs.core import exports
 from dialogs.core.events import Actor, Place
@@ -40,6 +39,7 @@ from storage.models import (
 )
 from storage.personal_data import TABLES, Kind, personal_columns
 from tests.support.conversation import ASHA, BEN, NORTH, Conversation, TwoPlatforms, poll_buttons
+from tests.support.slack_tables import slack_installations
 
 SLACK = Place("slack", "T0001", "C0001")
 TEAMS = Place("teams", "tenant-1", "19:north@thread.tacv2")
@@ -284,21 +284,19 @@ def test_the_same_person_is_found_from_any_of_their_memberships(chat):
 
 
 def test_a_slack_installation_shows_who_installed_it_and_never_its_tokens(chat):
-    installations = SlackInstallations("sqlite://", client_id="client")  # never connected
-    table = installations.installation_store.installations
-    table.create(chat.database.engine)
-    with chat.database.engine.begin() as connection:
-        for user in ("U0ASHA", "U0BEN"):
-            connection.execute(
-                table.insert().values(
-                    client_id="client", app_id="A0001", team_id="T0001", team_name="North NHS",
-                    user_id=user, bot_token=f"xoxb-{user}", user_token=f"xoxp-{user}",
-                    installed_at=chat.clock.now,
-                    incoming_webhook_url=f"https://hooks.slack.com/{user}",
-                )
-            )  # fmt: skip
-    _asha_everywhere(chat)
-    said, file = chat.exports(ASHA_SLACK, SLACK, "me export")
+    with slack_installations(chat.database) as table:
+        with chat.database.engine.begin() as connection:
+            for user in ("U0ASHA", "U0BEN"):
+                connection.execute(
+                    table.insert().values(
+                        client_id="client", app_id="A0001", team_id="T0001", team_name="North NHS",
+                        user_id=user, bot_token=f"xoxb-{user}", user_token=f"xoxp-{user}",
+                        installed_at=chat.clock.now,
+                        incoming_webhook_url=f"https://hooks.slack.com/{user}",
+                    )
+                )  # fmt: skip
+        _asha_everywhere(chat)
+        said, file = chat.exports(ASHA_SLACK, SLACK, "me export")
     (row,) = json.loads(file.content)["tables"]["slack_installations"]["rows"]
     assert (row["user_id"], row["team_name"]) == ("U0ASHA", "North NHS")
     assert "xox" not in file.content.decode() and "hooks.slack.com" not in file.content.decode()
