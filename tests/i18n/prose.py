@@ -1,0 +1,103 @@
+"""String literals a person would read, left outside the catalogs: what the lint test looks for.
+
+A literal counts as prose when it reads like words for a person: two or more words, or one
+capitalised word ("Cancel"). It is fine inside `_()`, `N_()` or `ngettext()`, in a docstring,
+in a log line, in an exception meant for developers (not `Problem`/`Refusal`), in an `assert`,
+in a type annotation, or on a line marked `# i18n: not for readers` (an identifier that looks
+like words, a regular expression, a command word people type).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+TRANSLATED = {"_", "N_", "ngettext"}
+FOR_DEVELOPERS = {
+    "debug",
+    "info",
+    "warning",
+    "error",
+    "exception",
+    "critical",
+    "log",
+    "ValueError",
+    "TypeError",
+    "RuntimeError",
+    "KeyError",
+    "AssertionError",
+    "LookupError",
+    "NotImplementedError",
+    "compile",
+    "text",
+    "Field",
+    "getenv",
+    "cast",
+    "TypeVar",
+    "ContextVar",
+}
+PRAGMA = "# i18n: not for readers"
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+_CAPITALISED = re.compile(r"^[A-Z][a-z]+[.!?…:]?$")
+
+
+def looks_like_prose(text: str) -> bool:
+    stripped = text.strip()
+    if len(_WORDS.findall(stripped)) >= 2 and " " in stripped:
+        return not stripped.startswith(("%(", "SELECT", "http", "/", "{"))
+    return bool(_CAPITALISED.match(stripped))
+
+
+def _name(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def bare_prose(path: Path) -> list[tuple[int, str]]:
+    """Every (line, literal) in `path` that a person would read and no catalog holds."""
+    source = path.read_text()
+    lines = source.splitlines()
+    found: list[tuple[int, str]] = []
+    _visit(ast.parse(source), lines, found)
+    return found
+
+
+def _visit(node: ast.AST, lines: list[str], found: list[tuple[int, str]]) -> None:
+    if _exempt(node):
+        return
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        if looks_like_prose(node.value) and PRAGMA not in lines[node.lineno - 1]:
+            found.append((node.lineno, node.value))
+        return
+    if isinstance(node, ast.JoinedStr):
+        literal = " ".join(part.value for part in node.values if isinstance(part, ast.Constant))
+        if looks_like_prose(literal) and PRAGMA not in lines[node.lineno - 1]:
+            found.append((node.lineno, literal))
+        return
+    body = getattr(node, "body", None)
+    for child in ast.iter_child_nodes(node):
+        if _is_docstring(child, body):
+            continue
+        _visit(child, lines, found)
+
+
+def _exempt(node: ast.AST) -> bool:
+    if isinstance(node, ast.Call):
+        return _name(node) in TRANSLATED | FOR_DEVELOPERS
+    if isinstance(node, ast.Assert):
+        return True
+    if isinstance(node, ast.AnnAssign | ast.arg):
+        return False
+    return isinstance(node, ast.Subscript) and getattr(node.value, "id", "") == "Literal"
+
+
+def _is_docstring(child: ast.AST, body: object) -> bool:
+    return (
+        isinstance(body, list)
+        and bool(body)
+        and child is body[0]
+        and isinstance(child, ast.Expr)
+        and isinstance(child.value, ast.Constant)
+        and isinstance(child.value.value, str)
+    )
