@@ -238,6 +238,7 @@ class ActorModel(_Block):
     display_name: str
     home_tenant_id: str = ""
     timezone: str = ""
+    locale: str = ""
 
     @classmethod
     def of(cls, actor: Actor) -> ActorModel:
@@ -251,6 +252,7 @@ class ActorModel(_Block):
             self.display_name,
             self.home_tenant_id,
             self.timezone,
+            self.locale,
         )
 
 

@@ -16,6 +16,8 @@ class Actor:
     differs (a Teams shared channel, a Slack Connect channel), else "".
     `timezone` is the IANA zone the platform reports for the person (Slack's `users.info`
     `tz`, Teams' `localTimezone`), else "": the engine remembers it for showing times.
+    `locale` is the language the platform says the person uses (Slack's `users.info`
+    `locale`, Teams' `activity.locale`, the playground's choice: "cy-GB", "en-GB"), else "".
     """
 
     platform: str
@@ -24,6 +26,7 @@ class Actor:
     display_name: str
     home_tenant_id: str = ""
     timezone: str = ""
+    locale: str = ""
 
     @property
     def home(self) -> str:
