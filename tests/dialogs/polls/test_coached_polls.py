@@ -12,12 +12,12 @@ from tests.support.conversation import (
     ASHA,
     BEN,
     NORTH,
-    SOUTH,
     Conversation,
     buttons,
     returned_form,
     text_of,
 )
+from tests.support.previews import held_preview
 
 VAGUE = 'poll "How are things going with the partnership?" "Well" "Badly"'
 DOUBLE = 'poll "Should we pool the budget and hire a shared analyst?" --type consent'
@@ -28,17 +28,8 @@ def questions(linked_chat: Conversation) -> list[str]:
         return list(session.exec(select(Poll.question).order_by(Poll.id)))
 
 
-def held(linked_chat: Conversation, text: str):
-    """The preview its author sees, after checking nothing reached a channel."""
-    before = len(linked_chat.messages(SOUTH))
-    effects = linked_chat.engine.handle(CommandIssued(ASHA, NORTH, text))
-    linked_chat.deliver()
-    assert len(linked_chat.messages(SOUTH)) == before and questions(linked_chat) == []
-    return next(e.card for e in effects if getattr(e, "card", None))
-
-
 def test_a_vague_question_is_held_with_the_finding_and_posts_anyway(linked_chat):
-    card = held(linked_chat, VAGUE)
+    card = held_preview(linked_chat, VAGUE)
     shown = text_of(card)
     assert "Only you can see this." in shown
     assert "The question is too broad to answer concretely." in shown
@@ -51,7 +42,7 @@ def test_a_vague_question_is_held_with_the_finding_and_posts_anyway(linked_chat)
 
 
 def test_a_double_question_splits_into_two_polls_with_the_same_settings(linked_chat):
-    card = held(linked_chat, DOUBLE)
+    card = held_preview(linked_chat, DOUBLE)
     shown = text_of(card)
     assert "This asks two questions at once" in shown
     assert "‘Should we pool the budget?’ and ‘Should we hire a shared analyst?’" in shown
@@ -69,7 +60,7 @@ def test_a_double_question_splits_into_two_polls_with_the_same_settings(linked_c
 def test_too_many_options_suggests_a_dot_vote_shortlist_first(linked_chat):
     options = " ".join(f'"Site {n}"' for n in range(1, 10))
     shown = text_of(
-        held(linked_chat, f'poll "Which site should host the hub from April?" {options}')
+        held_preview(linked_chat, f'poll "Which site should host the hub from April?" {options}')
     )
     assert "9 options are more than people can weigh at once." in shown
     assert "`--type dots`" in shown
@@ -99,7 +90,7 @@ def test_the_form_comes_back_with_the_findings_until_posted_as_written(linked_ch
 
 
 def test_edit_from_a_held_preview_opens_the_form_and_a_member_cannot_split(linked_chat):
-    card = held(linked_chat, DOUBLE)
+    card = held_preview(linked_chat, DOUBLE)
     assert "Only a coordinator" in linked_chat.clicks(
         BEN, NORTH, buttons(card)["Split into two polls"]
     )
@@ -113,7 +104,7 @@ def test_edit_from_a_held_preview_opens_the_form_and_a_member_cannot_split(linke
 def test_a_split_of_a_question_that_is_not_double_is_refused_and_the_preview_still_works(
     linked_chat,
 ):
-    card = held(linked_chat, VAGUE)
+    card = held_preview(linked_chat, VAGUE)
     with linked_chat.database.session() as session:
         split = DraftChoice(session.exec(select(PollDraft.id)).one(), "split").encode()
     assert "The coach no longer reads this as two questions." in linked_chat.clicks(
@@ -127,7 +118,7 @@ def test_each_half_of_a_split_is_reviewed_a_clean_one_posts_one_with_findings_is
     linked_chat,
 ):
     typed = "poll “Should we keep the Tuesday meeting and how are things going generally?” "
-    card = held(linked_chat, typed + "--type consent")
+    card = held_preview(linked_chat, typed + "--type consent")
     split = buttons(card)["Split into two polls"]
     effects = linked_chat.engine.handle(ActionInvoked(ASHA, NORTH, split, {}))
     linked_chat.deliver()
@@ -143,7 +134,7 @@ def test_each_half_of_a_split_is_reviewed_a_clean_one_posts_one_with_findings_is
 
 def test_a_held_half_posts_anyway_with_the_split_polls_settings(linked_chat):
     typed = 'poll "Should we hire a shared analyst and how are things going?" --type consent'
-    split = buttons(held(linked_chat, typed))["Split into two polls"]
+    split = buttons(held_preview(linked_chat, typed))["Split into two polls"]
     effects = linked_chat.engine.handle(ActionInvoked(ASHA, NORTH, split, {}))
     half = next(e.card for e in effects if "Only you can see this." in text_of(e.card))
     assert "Poll #2 is open" in linked_chat.clicks(ASHA, NORTH, buttons(half)["Post anyway"])
@@ -184,7 +175,7 @@ def test_overlapping_options_in_the_edit_form_are_named(linked_chat):
 
 
 def test_an_edit_that_leaves_the_wording_alone_is_not_coached_again(linked_chat):
-    held(linked_chat, VAGUE)
+    held_preview(linked_chat, VAGUE)
     linked_chat.clicks(ASHA, NORTH, DraftChoice(1, "post").encode())  # posted as written
     said = linked_chat.says(ASHA, NORTH, 'poll edit 1 --description "For the June review"')
     assert "Poll #1 is changed" in said and "Description changed." in said
