@@ -192,3 +192,14 @@ def test_a_complete_template_with_findings_opens_the_form_and_a_clean_one_posts(
     clean = 'poll from "Yes / no / abstain" "Should the hub open on Saturdays from May?"'
     assert "Poll #2 is open" in linked_chat.says(ASHA, NORTH, clean)
     assert len(questions(linked_chat)) == 2
+
+
+def test_a_cloned_poll_is_coached_when_its_form_is_submitted(linked_chat):
+    held_preview(linked_chat, VAGUE)
+    linked_chat.clicks(ASHA, NORTH, DraftChoice(1, "post").encode())  # posted as written
+    form = linked_chat.form(ASHA, NORTH, "poll clone 1")
+    values = {i.name: getattr(i, "value", None) for i in form.inputs}
+    again = returned_form(linked_chat.submits(ASHA, NORTH, form.action, values))
+    assert any(note.startswith("The question is too broad") for note in again.notes)
+    linked_chat.submits(ASHA, NORTH, form.action, {**values, "as-written": ["yes"]})
+    assert questions(linked_chat) == [VAGUE.split('"')[1]] * 2
