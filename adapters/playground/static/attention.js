@@ -66,7 +66,8 @@ const SPOKEN_CHARS = 160;
 
 function spokenSummary(item, isPrivate) {
   const heading = item.querySelector("h3")?.textContent;
-  const words = (heading || item.querySelector(".entry-body")?.textContent || "")
+  const parts = [...item.querySelectorAll("article > :not(.private-label)")];
+  const words = (heading || parts.map((part) => part.textContent).join(" "))
     .replace(/\s+/g, " ").trim();
   const short = words.length > SPOKEN_CHARS ? `${words.slice(0, SPOKEN_CHARS - 1)}…` : words;
   return `${isPrivate ? "Concord, only to you" : "Concord"}: ${short}`;
