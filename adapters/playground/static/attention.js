@@ -63,6 +63,7 @@ function messageBox() {
 // transcripts themselves are not live regions, so a redrawn history is never read again.
 
 const SPOKEN_CHARS = 160;
+const SPOKEN_MESSAGES = 3; // back in a channel after a while: the newest few, not all
 
 function spokenSummary(item, isPrivate) {
   const heading = item.querySelector("h3")?.textContent;
@@ -75,5 +76,5 @@ function spokenSummary(item, isPrivate) {
 
 function announce(lines) {
   if (!lines.length) return;
-  document.getElementById("announcer").textContent = lines.join(" ");
+  document.getElementById("announcer").textContent = lines.slice(-SPOKEN_MESSAGES).join(" ");
 }

@@ -287,7 +287,8 @@ function renderTranscript(pane, channelId, selected) {
   const readingAt = list.scrollTop;
   const items = entries.map(entryItem);
   list.replaceChildren(...items);
-  if (selected && seen !== null) {
+  // Only what came since the last drawing is spoken (after a reset the numbers start again).
+  if (selected && seen !== null && Number(newest) > seen) {
     announce(entries.flatMap((e, i) => (e.seq > seen ? [spokenSummary(items[i], e.private)] : [])));
   }
   if (!entries.length) {

@@ -5,7 +5,8 @@ headless Chromium against `concord serve`, after each step a person takes in the
 help, a poll opened, the channels side by side, a vote, an observer's refusal, the poll
 form, a check-in, a purpose round's proposal form and the proposal in, the poll closed and
 the decision log. No state may have a serious or critical violation of WCAG 2.2 AA. At
-320 CSS px wide (a phone, or 1280 px at 400 % zoom) the page never scrolls sideways.
+320 CSS px wide (a phone, or 1280 px at 400 % zoom) and at 200 % zoom the page never scrolls
+sideways, and the skip link brings the message box into view.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ pytestmark = pytest.mark.browser
 
 QUESTION = "Which shared priority first?"
 NARROW = {"width": 320, "height": 640}
+ZOOMED_200 = {"width": 640, "height": 450}
 
 
 def assert_accessible(page: Page, state: str) -> None:
@@ -135,3 +137,12 @@ def test_at_320_px_wide_the_page_reflows_without_sideways_scrolling(concord, bro
     expect(pane(page, RIVERSIDE).get_by_test_id("form")).to_be_visible()
     assert_no_sideways_scroll(page, "with a poll, a check-in and the poll form")
     assert_accessible(page, "at 320 px wide")
+
+    # A 1280 × 900 window at 200 % zoom lays the page out in 640 × 450 CSS px.
+    page.set_viewport_size(ZOOMED_200)
+    assert_no_sideways_scroll(page, "at 200 % zoom")
+    page.get_by_test_id("skip-link").focus()
+    page.keyboard.press("Enter")
+    box = pane(page, RIVERSIDE).get_by_test_id("command-input")
+    expect(box).to_be_focused()
+    expect(box).to_be_in_viewport()
