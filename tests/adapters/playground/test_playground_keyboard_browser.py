@@ -113,8 +113,9 @@ def test_a_member_votes_answers_a_check_in_and_proposes_with_the_keyboard_alone(
 
     # He proposes a statement: the form opens on its text box, and when it is sent the focus
     # goes back to the button that opened it.
-    propose = message(page, re.compile("^Our shared purpose:")).get_by_role(
-        "button", name="Propose", exact=True
+    # Found by the words it shows: its spoken name may say more ("Propose: a statement…").
+    propose = message(page, re.compile("^Our shared purpose:")).locator(
+        "button[data-action]", has_text=re.compile(r"^\s*Propose\s*$")
     )
     tab_to(page, propose)
     page.keyboard.press("Enter")
