@@ -8,8 +8,6 @@ clean must leave it, so the list always says what is left.
 
 from __future__ import annotations
 
-import ast
-
 import pytest
 
 from tests.i18n.prose import bare_prose
@@ -150,30 +148,3 @@ def test_words_for_people_come_from_the_catalogs(module: str):
 
 def test_the_list_names_only_modules_that_exist():
     assert not NOT_YET - set(MODULES)
-
-
-def _assigns_underscore(tree: ast.AST) -> list[int]:
-    """The lines where `_` is assigned to (a loop, an unpacking, a `with … as _`)."""
-    return [
-        node.lineno
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store)
-    ]
-
-
-def _imports_underscore(tree: ast.AST) -> bool:
-    return any(
-        isinstance(node, ast.ImportFrom) and any(alias.name == "_" for alias in node.names)
-        for node in ast.walk(tree)
-    )
-
-
-@pytest.mark.parametrize("module", MODULES)
-def test_a_module_that_translates_never_throws_a_value_into_underscore(module: str):
-    """`for _ in …` or `a, _ = …` in a module that imports `_` would make every later
-    `_("…")` in that function call the thrown-away value instead of translating."""
-    tree = ast.parse((REPO / module).read_text())
-    if _imports_underscore(tree):
-        assert not _assigns_underscore(tree), f"{module} assigns to `_` on lines " + ", ".join(
-            str(line) for line in _assigns_underscore(tree)
-        )
