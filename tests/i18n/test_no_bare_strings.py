@@ -44,25 +44,6 @@ NOT_YET = {
     "dialogs/checkins/runs.py",  # 9
     "dialogs/checkins/schedules.py",  # 48
     "dialogs/checkins/summary.py",  # 7
-    "dialogs/collaborative/channels.py",  # 10
-    "dialogs/collaborative/codes.py",  # 7
-    "dialogs/collaborative/decisions.py",  # 15
-    "dialogs/collaborative/deputies.py",  # 54
-    "dialogs/collaborative/digests.py",  # 14
-    "dialogs/collaborative/expiry.py",  # 5
-    "dialogs/collaborative/forgetting.py",  # 36
-    "dialogs/collaborative/forgotten_log.py",  # 1
-    "dialogs/collaborative/governance.py",  # 12
-    "dialogs/collaborative/homes.py",  # 20
-    "dialogs/collaborative/identity_link.py",  # 17
-    "dialogs/collaborative/members.py",  # 32
-    "dialogs/collaborative/participation.py",  # 8
-    "dialogs/collaborative/personal_export.py",  # 42
-    "dialogs/collaborative/retention.py",  # 35
-    "dialogs/collaborative/retention_job.py",  # 15
-    "dialogs/collaborative/roles.py",  # 19
-    "dialogs/collaborative/setup.py",  # 19
-    "dialogs/collaborative/timezones.py",  # 10
     "dialogs/commands/grammar.py",  # 58
     "dialogs/commands/help.py",  # 12
     "dialogs/commands/parser.py",  # 39
