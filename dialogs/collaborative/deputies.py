@@ -101,9 +101,19 @@ def _asking(collaborative: Collaborative, member: Member, row: Deputy, when: str
         f"{when}: you could vote for them in polls that aren't anonymous. Their own vote "
         "always counts instead of yours, and either of you can end it with `deputy end`."
     )
+    role = f"being {member.display_name}'s deputy"
     buttons = [
-        Button(label="Accept", action=DeputyAnswer(row.id, "accept").encode(), style="primary"),
-        Button(label="Decline", action=DeputyAnswer(row.id, "decline").encode()),
+        Button(
+            label="Accept",
+            action=DeputyAnswer(row.id, "accept").encode(),
+            style="primary",
+            spoken=f"Accept {role}",
+        ),
+        Button(
+            label="Decline",
+            action=DeputyAnswer(row.id, "decline").encode(),
+            spoken=f"Decline {role}",
+        ),
     ]
     return Card(
         blocks=[

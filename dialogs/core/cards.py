@@ -47,6 +47,14 @@ class Bar(_Block):
     percent: int
     leading: bool = False
 
+    @property
+    def marked(self) -> str:
+        """The label, saying "(leading)" in words where it leads: never by bold or colour alone."""
+        return f"{self.label} {LEADING}" if self.leading else self.label
+
+
+LEADING = "(leading)"
+
 
 class ResultBars(_Block):
     kind: Literal["results"] = "results"
@@ -66,24 +74,49 @@ class Confirm(_Block):
 
 
 class Button(_Block):
+    """A button. `spoken` is its accessible name, what a screen reader says for it, where
+    the label alone is ambiguous out of context ("4", "Edit"): "Answer 4 of 5 to: How well
+    did we share information?". It contains the label, so a person who says what they see
+    (voice control) still reaches it. `style` only adds emphasis: the words carry the meaning."""
+
     kind: Literal["button"] = "button"
     label: str
     action: str
     style: Literal["default", "primary", "danger"] = "default"
     confirm: Confirm | None = None
+    spoken: str | None = None
+
+    def spoken_name(self, limit: int = 0) -> str:
+        return spoken_within(self.spoken or self.label, limit)
 
 
 class Choice(_Block):
     label: str
     value: str
+    spoken: str | None = None
+
+    def spoken_name(self, limit: int = 0) -> str:
+        return spoken_within(self.spoken or self.label, limit)
 
 
 class Select(_Block):
-    """A drop-down whose chosen value is itself the action string."""
+    """A choice of actions, each choice's value itself the action string. Choosing alone
+    never acts: each platform shows the choices as buttons (Teams, the playground), or asks
+    "go ahead?" once the choice is made (Slack's menu, which sends a choice at once)."""
 
     kind: Literal["select"] = "select"
     placeholder: str
     choices: list[Choice]
+
+
+def spoken_within(name: str, limit: int = 0) -> str:
+    """`name` in at most `limit` characters (0: no limit), cut after a whole word with "…"."""
+    if not limit or len(name) <= limit:
+        return name
+    cut = name[: limit - 1]
+    if " " in cut.strip():
+        cut = cut[: cut.rstrip().rfind(" ")]
+    return cut.rstrip(" :,;–—") + "…"
 
 
 class Actions(_Block):
