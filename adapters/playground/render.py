@@ -120,11 +120,14 @@ def _clickable(
     label: str, action: str, spoken: str | None, style: str = "default", asks: str = ""
 ) -> str:
     """A button, named for a screen reader by its `spoken` name (`aria-label`) if it has one."""
-    named = f' aria-label="{escape(spoken)}"' if spoken else ""
     return (
         f'<button type="button" class="btn btn-{style}" data-action="{escape(action)}"'
-        f"{named}{asks}>{inline(label)}</button>"
+        f"{_named(spoken)}{asks}>{inline(label)}</button>"
     )
+
+
+def _named(spoken: str | None) -> str:
+    return f' aria-label="{escape(spoken)}"' if spoken else ""
 
 
 def _asks(confirm: Confirm) -> str:
@@ -141,7 +144,7 @@ def _select(select: Select) -> str:
     choices = "".join(_clickable(c.label, c.value, c.spoken) for c in select.choices)
     return (
         f'<details class="action-choices" data-testid="action-choices">'
-        f"<summary>{inline(select.placeholder)}</summary>"
+        f"<summary{_named(select.spoken)}>{inline(select.placeholder)}</summary>"
         f'<div class="block-actions">{choices}</div></details>'
     )
 

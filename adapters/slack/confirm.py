@@ -28,7 +28,9 @@ def choice_dialog(select: Select) -> dict[str, Any]:
     moment it is made, and a slip of the keyboard must not act (nor ever cast a vote)."""
     asked = Confirm(
         title=select.placeholder,
-        text="Go ahead with what you chose?",
+        text=f"{select.spoken}: go ahead with your choice?"
+        if select.spoken
+        else "Go ahead with your choice?",
         yes="Go ahead",
         no="Not yet",
     )

@@ -262,6 +262,7 @@ def _select(select: Select, room: Room, view: str | None) -> CardJson:
     return {
         "type": "Action.ShowCard",
         "title": shorten(select.placeholder or CHOOSE, room.label),
+        **({"tooltip": select.spoken_name(room.title)} if select.spoken else {}),
         "card": {"type": "AdaptiveCard", "body": body},
     }
 

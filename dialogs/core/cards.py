@@ -7,6 +7,7 @@ them as JSON and hand them back unchanged.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from datetime import datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -73,33 +74,47 @@ class Confirm(_Block):
     no: str
 
 
-class Button(_Block):
-    """A button. `spoken` is its accessible name, what a screen reader says for it, where
-    the label alone is ambiguous out of context ("4", "Edit"): "Answer 4 of 5 to: How well
-    did we share information?". It contains the label, so a person who says what they see
-    (voice control) still reaches it. `style` only adds emphasis: the words carry the meaning."""
+class _Named(_Block):
+    """What a person acts on. `spoken` is its accessible name, what a screen reader says
+    for it, where the words shown are ambiguous out of context ("4", "Edit"): "Answer 4 of
+    5 to: How well did we share information?". It contains the words shown, so a person
+    who says what they see (voice control) still reaches it."""
+
+    spoken: str | None = None
+
+    def spoken_name(self, limit: int = 0) -> str:
+        return spoken_within(self.spoken or self.shown, limit)
+
+    @property
+    @abstractmethod
+    def shown(self) -> str:
+        """The words the person sees on it."""
+
+
+class Button(_Named):
+    """A button. `style` only adds emphasis: its words carry the meaning."""
 
     kind: Literal["button"] = "button"
     label: str
     action: str
     style: Literal["default", "primary", "danger"] = "default"
     confirm: Confirm | None = None
-    spoken: str | None = None
 
-    def spoken_name(self, limit: int = 0) -> str:
-        return spoken_within(self.spoken or self.label, limit)
+    @property
+    def shown(self) -> str:
+        return self.label
 
 
-class Choice(_Block):
+class Choice(_Named):
     label: str
     value: str
-    spoken: str | None = None
 
-    def spoken_name(self, limit: int = 0) -> str:
-        return spoken_within(self.spoken or self.label, limit)
+    @property
+    def shown(self) -> str:
+        return self.label
 
 
-class Select(_Block):
+class Select(_Named):
     """A choice of actions, each choice's value itself the action string. Choosing alone
     never acts: each platform shows the choices as buttons (Teams, the playground), or asks
     "go ahead?" once the choice is made (Slack's menu, which sends a choice at once)."""
@@ -107,6 +122,10 @@ class Select(_Block):
     kind: Literal["select"] = "select"
     placeholder: str
     choices: list[Choice]
+
+    @property
+    def shown(self) -> str:
+        return self.placeholder
 
 
 def spoken_within(name: str, limit: int = 0) -> str:

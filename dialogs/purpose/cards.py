@@ -306,6 +306,7 @@ def render_editor(session: Session, purpose_round: PurposeRound) -> Card:
             elements.append(
                 Select(
                     placeholder="Merge into…",
+                    spoken=f"Merge {group_label(group)} into another group",
                     choices=[
                         Choice(
                             label=group_label(g),
