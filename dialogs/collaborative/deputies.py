@@ -122,8 +122,17 @@ def _asking(collaborative: Collaborative, member: Member, row: Deputy, when: str
         "yours, and either of you can end it with `deputy end`."
     ).format(name=member.display_name, collaborative=collaborative.name, moment=when)
     buttons = [
-        Button(label=_("Accept"), action=DeputyAnswer(row.id, "accept").encode(), style="primary"),
-        Button(label=_("Decline"), action=DeputyAnswer(row.id, "decline").encode()),
+        Button(
+            label=_("Accept"),
+            action=DeputyAnswer(row.id, "accept").encode(),
+            style="primary",
+            spoken=_("Accept being {name}'s deputy").format(name=member.display_name),
+        ),
+        Button(
+            label=_("Decline"),
+            action=DeputyAnswer(row.id, "decline").encode(),
+            spoken=_("Decline being {name}'s deputy").format(name=member.display_name),
+        ),
     ]
     return Card(
         blocks=[

@@ -456,15 +456,6 @@ function wirePane(pane) {
     if (outcome && outcome.form) showForm(pane, outcome.form);
   });
 
-  pane.addEventListener("change", async (event) => {
-    const select = event.target.closest("select.action-select");
-    if (!select || !select.value) return;
-    const action = select.value;
-    select.selectedIndex = 0;
-    const outcome = await act(pane, action, {});
-    if (outcome && outcome.form) showForm(pane, outcome.form);
-  });
-
   pane.addEventListener("submit", async (event) => {
     const form = event.target.closest("form[data-form-action]");
     if (!form) return;
