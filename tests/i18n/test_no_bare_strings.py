@@ -26,7 +26,6 @@ NOT_YET = {
     "adapters/slack/shortcut.py",  # 5
     "adapters/slack/transport.py",  # 3
     "adapters/slack/well_formed.py",  # 14
-    "adapters/slack/zones.py",  # 1
     "adapters/teams/cloud_adapter.py",  # 7
     "adapters/teams/confirm.py",  # 3
     "adapters/teams/inbound.py",  # 2
