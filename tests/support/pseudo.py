@@ -5,8 +5,9 @@ wrapping it in ⟦ ⟧ ("Help" → "⟦Ĥéĺṕ⟧"), keeping `{placeholders}` 
 commands people type, which stay English) as they are, so a formatted message still works.
 `untranslated(...)` then reads a card as each platform shows it and lists every text that
 still holds a word outside ⟦ ⟧: a word that never went through `_()`. What is not ours to
-translate is allowed: the data passed in (names, questions people typed), numbers, dates,
-emoji and punctuation, and each platform's markup (Slack's `<@U…>` and `:emoji:`, HTML tags).
+translate is allowed: the data passed in (names, questions people typed), commands in
+backticks (or <code>), numbers, dates, emoji and punctuation, and each platform's markup
+(Slack's `<@U…>` and `:emoji:`, HTML tags).
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ _PLAIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ACCENTED = "áƀćđéƒĝĥíĵķĺḿńóṕʠŕśťúṽŵẋýźÁƁĆĐÉƑĜĤÍĴĶĹḾŃÓṔǪŔŚŤÚṼŴẊÝŹ"
 _ACCENTS = str.maketrans(_PLAIN, _ACCENTED)
 _KEPT = re.compile(r"\{[^{}]*\}|`[^`]*`")  # placeholders, and commands people type
-_WORD = re.compile(r"[^\W\d_]{2,}")
+WORD = re.compile(r"[^\W\d_]{2,}")
 _INNERMOST = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
 _MARKUP = re.compile(r"<[^<>]*>|:[a-z0-9_+-]+:|https?://\S+")  # Slack's and Teams' markup
+_CODE = re.compile(r"\\?`[^`]*\\?`")  # a command people type (stays English), maybe escaped
 # Keys whose text a person reads, in the engine's cards and forms, Slack's Block Kit and
 # Teams' Adaptive Cards; `value` only where it is shown (a field's value, a fact's).
 _READ = {
@@ -94,7 +96,7 @@ def untranslated(texts: Iterable[str], data: Iterable[str] = ()) -> list[Untrans
     allowed = sorted({each for each in data if each}, key=len, reverse=True)
     found = []
     for text in texts:
-        words = _WORD.findall(_outside(text, allowed))
+        words = WORD.findall(_outside(text, allowed))
         if words:
             found.append(Untranslated(words, text))
     return found
@@ -140,7 +142,7 @@ def _outside(text: str, allowed: list[str]) -> str:
     text = text.rsplit(CLOSE, 1)[-1]  # …or whose start is in another piece
     for each in allowed:
         text = text.replace(each, " ")
-    return _DATES.sub(" ", _MARKUP.sub(" ", text))
+    return _DATES.sub(" ", _MARKUP.sub(" ", _CODE.sub(" ", text)))
 
 
 def _dates() -> re.Pattern[str]:
@@ -158,7 +160,8 @@ _DATES = _dates()
 
 
 class _PageReader(HTMLParser):
-    _UNREAD = {"time", "script", "style"}  # a <time> shows a moment in the reader's zone
+    # A <time> shows a moment in the reader's zone; a <code> a command people type.
+    _UNREAD = {"time", "code", "script", "style"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
