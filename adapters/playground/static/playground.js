@@ -61,6 +61,7 @@ const view = {
   newcomerName: saved.get("newcomer", null),
   channel: saved.get("channel", "riverside-partnership"),
   sideBySide: saved.get("side-by-side", false),
+  language: saved.get("language", "en"), // the reader's choice beside the persona picker
   panes: new Map(),
   history: [],
 };
@@ -80,6 +81,7 @@ function who() {
   const body = {};
   if (view.user) body.user = view.user;
   if (view.newcomerName) body.name = view.newcomerName;
+  body.language = view.language;
   return body;
 }
 
@@ -539,6 +541,14 @@ function start() {
     view.sideBySide = toggle.checked;
     saved.set("side-by-side", view.sideBySide);
     render();
+  });
+
+  const language = $("#language");
+  language.value = view.language;
+  view.language = language.value || "en"; // a remembered choice the page no longer offers
+  language.addEventListener("change", () => {
+    view.language = language.value;
+    saved.set("language", view.language);
   });
 
   $("#newcomer").addEventListener("submit", (event) => {
