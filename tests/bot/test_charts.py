@@ -21,6 +21,7 @@ from tests.support.conversation import ASHA, BEN, NORTH, Conversation, text_of
 from tests.support.fakes import FakeClock
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -29,13 +30,15 @@ async def app_client(monkeypatch, tmp_path):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'concord.db'}")
-    app = create_app(load_settings())
+    # The app's own scheduler reads a clock stopped where the test begins: on the real clock
+    # it found the test's check-in long overdue and closed it before anyone answered.
+    app = create_app(load_settings(), clock=FakeClock(START))
     async with TestClient(TestServer(app)) as client:
         yield client, app[DATABASE]
 
 
 def closed_check_in_summary(database):
-    clock = FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+    clock = FakeClock(START)
     chat = Conversation(database, clock)
     chat.says(ASHA, NORTH, 'setup "Charts"')
     chat.says(ASHA, NORTH, 'checkin add "every monday 09:00"')
@@ -89,7 +92,7 @@ def test_the_trend_chart_shows_each_run_even_on_the_same_day():
 
 
 def closed_poll_chart(database, results: str, close: bool) -> str:
-    clock = FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+    clock = FakeClock(START)
     chat = Conversation(database, clock)
     chat.says(ASHA, NORTH, 'setup "Charts"')
     chat.says(ASHA, NORTH, f'poll "Which?" "A" "B" --results {results}')
