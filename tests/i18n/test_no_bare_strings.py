@@ -86,8 +86,6 @@ NOT_YET = {
     "dialogs/core/turn.py",  # 7
     "dialogs/engine.py",  # 3
     "dialogs/home.py",  # 30
-    "dialogs/polls/agreement.py",  # 2
-    "dialogs/polls/agreement_text.py",  # 16
     "dialogs/polls/ballot_csv.py",  # 14
     "dialogs/polls/ballot_forms.py",  # 19
     "dialogs/polls/chart_data.py",  # 1
@@ -101,18 +99,14 @@ NOT_YET = {
     "dialogs/polls/coach/splitting.py",  # 5
     "dialogs/polls/coach/vague.py",  # 38
     "dialogs/polls/coaching.py",  # 2
-    "dialogs/polls/committees.py",  # 5
     "dialogs/polls/confirm.py",  # 9
     "dialogs/polls/copies.py",  # 30
     "dialogs/polls/editing.py",  # 57
-    "dialogs/polls/governance.py",  # 9
-    "dialogs/polls/objections.py",  # 4
     "dialogs/polls/poll_form.py",  # 28
     "dialogs/polls/preview.py",  # 23
     "dialogs/polls/proxy.py",  # 30
     "dialogs/polls/receipt_check.py",  # 9
     "dialogs/polls/receipts.py",  # 7
-    "dialogs/polls/recurring.py",  # 1
     "dialogs/polls/render.py",  # 36
     "dialogs/polls/results.py",  # 2
     "dialogs/polls/reviews/asking.py",  # 6
@@ -124,7 +118,6 @@ NOT_YET = {
     "dialogs/polls/templates.py",  # 24
     "dialogs/polls/view.py",  # 13
     "dialogs/polls/voting.py",  # 41
-    "dialogs/polls/waiting.py",  # 10
     "dialogs/purpose/cards.py",  # 48
     "dialogs/purpose/commands.py",  # 44
     "dialogs/purpose/grouping/lexical.py",  # 1
