@@ -28,7 +28,7 @@ def outcome_text(result: dict[str, Any], *, final: bool = False) -> str:
         return _winner(kind, final).format(winner=winner) + _tie_breaks(result)
     count = result["counts"][winner]
     return _counted(kind, final, count).format(
-        winner=winner, count=f"{count:g}", voters=result["voters"]
+        winner=winner, count=f"{count:g}", voters=result.get("voters")
     )
 
 
