@@ -65,17 +65,6 @@ NOT_YET = {
     "dialogs/collaborative/roles.py",  # 19
     "dialogs/collaborative/setup.py",  # 19
     "dialogs/collaborative/timezones.py",  # 10
-    "dialogs/core/audit.py",  # 1
-    "dialogs/core/charts.py",  # 7
-    "dialogs/core/clean.py",  # 2
-    "dialogs/core/effects.py",  # 2
-    "dialogs/core/exports.py",  # 2
-    "dialogs/core/language.py",  # 2
-    "dialogs/core/limits.py",  # 9
-    "dialogs/core/modes.py",  # 9
-    "dialogs/core/poll_types.py",  # 15
-    "dialogs/core/readable.py",  # 1
-    "dialogs/core/turn.py",  # 7
     "dialogs/engine.py",  # 3
     "dialogs/home.py",  # 30
     "dialogs/polls/agreement.py",  # 2
