@@ -20,10 +20,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
+from babel.dates import format_date
 
 from dialogs.commands.values import GrammarError, split_time
 from dialogs.commands.when import WEEKDAYS, local_moment
-from dialogs.core.language import N_, _
+from dialogs.core.language import DEFAULT, N_, _, babel_locale, current
 
 _HINT = N_(
     'Write it like "every monday 09:00", "every weekday 16:30", '
@@ -85,7 +86,7 @@ def describe_rule(rule: dict[str, Any]) -> str:
     if rule["kind"] == "interval":
         start = date.fromisoformat(rule["start"])
         return _("every {weeks} weeks on {day}s at {time}, from {start}").format(
-            weeks=rule["weeks"], day=_day_name(start.weekday()), time=at, start=f"{start:%a %d %b}"
+            weeks=rule["weeks"], day=_day_name(start.weekday()), time=at, start=_short_date(start)
         )
     if "day" in rule:
         ordinal, day = rule["day"].split()
@@ -100,6 +101,13 @@ def describe_rule(rule: dict[str, Any]) -> str:
     for name in names[1:]:
         listed = _("{days} and {day}").format(days=listed, day=name)
     return _("every {days} at {time}").format(days=listed, time=at)
+
+
+def _short_date(day: date) -> str:
+    """ "Fri 11 Dec" (Babel's names in another language: "Gwen 11 Rhag")."""
+    if current() == DEFAULT:
+        return f"{day:%a %d %b}"
+    return format_date(day, "EEE dd MMM", locale=babel_locale())
 
 
 def _day_name(index: int) -> str:

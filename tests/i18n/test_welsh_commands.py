@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
+from dialogs.commands.recurrence import describe_rule, parse_recurrence
 from dialogs.core.events import Actor, Place
 from dialogs.core.language import speaking
 from tests.support.conversation import ASHA, BEN, NORTH, Conversation, channel
@@ -20,6 +22,11 @@ from tests.support.conversation import ASHA, BEN, NORTH, Conversation, channel
 ELIN = replace(BEN, locale="cy-GB")
 ASHA_IN_WELSH = replace(ASHA, locale="cy-GB")
 ELSEWHERE = channel("elsewhere")
+RECURRING = (
+    "every monday and friday 10:00",
+    "every 2 weeks on friday 10:00",
+    "first monday of the month 09:00",
+)
 
 
 @pytest.fixture
@@ -94,3 +101,21 @@ def test_english_is_word_for_word_as_before(chat):
         "`poll clsoe` is not something `poll` does.",
         "Did you mean `poll close`? To ask a question, put it in quotes.",
     )
+
+
+def test_a_repeating_time_reads_in_welsh_and_as_before_in_english():
+    rules = [parse_recurrence(text, date(2026, 12, 6)) for text in RECURRING]
+    with speaking("cy"):
+        welsh = [describe_rule(rule) for rule in rules]
+    with speaking("en"):
+        english = [describe_rule(rule) for rule in rules]
+    assert welsh == [
+        "bob dydd Llun a dydd Gwener am 10:00",
+        "bob 2 wythnos, dydd Gwener am 10:00, gan ddechrau Gwen 11 Rhag",
+        "y dydd Llun cyntaf o bob mis am 09:00",
+    ]
+    assert english == [
+        "every Monday and Friday at 10:00",
+        "every 2 weeks on Fridays at 10:00, from Fri 11 Dec",
+        "the 1st Monday of each month at 09:00",
+    ]
