@@ -39,6 +39,11 @@ ADAPTIVE_CARDS_STAMP := $(ADAPTIVE_CARDS)/node_modules/.installed
 AGENTS_PLAYGROUND := .cache/agents-playground
 AGENTS_PLAYGROUND_PACKAGES := @microsoft/m365agentsplayground@0.2.28
 AGENTS_PLAYGROUND_STAMP := $(AGENTS_PLAYGROUND)/.installed-m365agentsplayground-0.2.28
+# Deque's axe-core accessibility engine, injected into the playground page by
+# tests/adapters/playground/test_playground_a11y_browser.py; gitignored, never committed.
+AXE_CORE := .cache/axe-core
+AXE_CORE_PACKAGES := axe-core@4.10.3
+AXE_CORE_STAMP := $(AXE_CORE)/.installed-axe-core-4.10.3
 
 .PHONY: run quick check test lint bench chromium
 
@@ -49,7 +54,7 @@ run: $(SERVING_INSTALLED)
 	$(BIN)/concord serve
 
 test: $(INSTALLED) chromium $(SLACK_EMULATOR_STAMP) $(TEAMS_MANIFEST_STAMP) $(ADAPTIVE_CARDS_STAMP) \
-		$(AGENTS_PLAYGROUND_STAMP)
+		$(AGENTS_PLAYGROUND_STAMP) $(AXE_CORE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q
@@ -119,6 +124,11 @@ $(TEAMS_MANIFEST_STAMP):
 $(AGENTS_PLAYGROUND_STAMP):
 	npm install --prefix $(AGENTS_PLAYGROUND) --no-audit --no-fund --save-exact --ignore-scripts \
 		$(AGENTS_PLAYGROUND_PACKAGES)
+	@touch $@
+
+$(AXE_CORE_STAMP):
+	npm install --prefix $(AXE_CORE) --no-audit --no-fund --save-exact --ignore-scripts \
+		$(AXE_CORE_PACKAGES)
 	@touch $@
 
 $(ADAPTIVE_CARDS_STAMP): $(ADAPTIVE_CARDS)/package-lock.json

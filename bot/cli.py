@@ -196,7 +196,8 @@ def teams_package(args: argparse.Namespace) -> int:
             privacy_url=args.privacy_url,
             terms_url=args.terms_url,
         )
-        Path(args.output).write_bytes(teams.package(document))
+        translated = teams.translations(args.name, SYNTAX)
+        Path(args.output).write_bytes(teams.package(document, translated))
     except teams.PackageError as error:
         return _fail(str(error))
     except OSError as error:

@@ -3,45 +3,22 @@
 A partnership can lint its questions before it asks them: JSON lines in, each
 `{"kind": "poll"|"checkin", "question": "...", "options": [...]}`, and one line out per
 question, in order, `{"labels": [...], "suggestions": [...]}`. Every line is read and
-checked before anything is printed, so a bad line stops the run with its line number and
-no half-finished output.
+checked before anything is printed (`bot.json_lines`), so a bad line stops the run with
+its line number and no half-finished output.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
+from bot.json_lines import BadLine, load
 from dialogs.polls.coach import review
 
 
-class BadLine(ValueError):
-    """A line that is not a question the coach can read; the message names the line."""
-
-
-def run(source: str) -> list[str]:
-    """The output lines for the JSON lines in `source`; raises BadLine on the first bad one."""
-    out = []
-    for number, line in enumerate(source.splitlines(), start=1):
-        if not line.strip():
-            continue
-        kind, question, options = _read(line, number)
-        found = review(kind, question, options)
-        out.append(
-            json.dumps(
-                {"labels": found.labels, "suggestions": found.suggestions}, ensure_ascii=False
-            )
-        )
-    return out
-
-
-def _read(line: str, number: int) -> tuple[str, str, list[str]]:
-    try:
-        row: Any = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise BadLine(f"line {number}: not JSON ({error.msg} at column {error.colno})") from None
+def _question(row: Any, number: int) -> tuple[str, str, list[str]]:
+    """A line's kind, question and options; BadLine if it is not a question to review."""
     if not isinstance(row, dict):
         raise BadLine(f"line {number}: expected a JSON object with a question")
     kind, question, options = row.get("kind", "poll"), row.get("question"), row.get("options", [])
@@ -56,15 +33,12 @@ def _read(line: str, number: int) -> tuple[str, str, list[str]]:
 
 def main(path: str) -> tuple[int, str]:
     """Run the coach over `path` ("-" for standard input): the exit code and any error."""
-    try:
-        source = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-        lines = run(source.decode("utf-8"))
-    except OSError as error:
-        return 2, f"{path}: {error.strerror or error}"
-    except UnicodeDecodeError as error:
-        return 2, f"{path}: not UTF-8 text (byte {error.start + 1})"
-    except BadLine as error:
-        return 2, f"{path}: {error}"
-    sys.stdout.buffer.write("".join(f"{line}\n" for line in lines).encode("utf-8"))
+    questions, error = load(path, _question)
+    if error:
+        return 2, error
+    for kind, question, options in questions:
+        found = review(kind, question, options)
+        said = {"labels": found.labels, "suggestions": found.suggestions}
+        sys.stdout.buffer.write((json.dumps(said, ensure_ascii=False) + "\n").encode("utf-8"))
     sys.stdout.flush()
     return 0, ""

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
@@ -111,9 +111,16 @@ def clock() -> FakeClock:
     return FakeClock(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
 
 
+# How long a browser test's `expect` waits for the page to show something. Playwright's 5 s
+# default is a reply on a quiet machine; CI shares two cores with PostgreSQL and Chromium, and
+# purpose-round tests lost runs to a form that closed a little later than that.
+EXPECT_WAIT_MS = 30_000
+
+
 @pytest.fixture
 def browser() -> Iterator[Browser]:
     """Headless Chromium for the browser tests (tests/browsers.py)."""
+    expect.set_options(timeout=EXPECT_WAIT_MS)
     with launched_chromium() as chromium:
         yield chromium
 

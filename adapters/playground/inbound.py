@@ -18,6 +18,7 @@ from typing import Any
 from adapters.playground.demo import CHANNEL_IDS, CHANNELS
 from adapters.request_json import MalformedJson, load_object
 from dialogs.core.events import MAX_COMMAND_LENGTH
+from dialogs.core.language import LANGUAGES, _
 from dialogs.core.ports import Person
 
 MAX_BODY_BYTES = 64 * 1024
@@ -41,10 +42,12 @@ class BadRequest(Exception):
 
 @dataclass(frozen=True)
 class Who:
-    """The person acting: a known user id, or a new name to act under."""
+    """The person acting: a known user id, or a new name to act under; and the language
+    chosen beside the persona picker, as a locale ("cy-GB"; "" when none was sent)."""
 
     user_id: str
     name: str | None
+    locale: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,14 +117,26 @@ def translate_mentions(text: str, people: Iterable[Person]) -> str:
 
 def _who(body: dict[str, Any]) -> Who:
     name = _name(body["name"]) if body.get("name") is not None else None
+    locale = _locale(body.get("language"))
     user = body.get("user")
     if user is not None:
         if not isinstance(user, str):
             raise BadRequest("`user` must be a string.")
-        return Who(user_id(user), name)
+        return Who(user_id(user), name, locale)
     if name is None:
         raise BadRequest('Say who is acting: `user` (such as "asha") or a new `name`.')
-    return Who(guest_id(name), name)
+    return Who(guest_id(name), name, locale)
+
+
+def _locale(language: object) -> str:
+    """The page's language choice ("en", "cy") as the locale a platform would report."""
+    if language is None:
+        return ""
+    if language not in LANGUAGES:
+        raise BadRequest(
+            _("`language` must be one of: {languages}.").format(languages=", ".join(LANGUAGES))
+        )
+    return f"{language}-GB"
 
 
 def _name(value: object) -> str:

@@ -112,10 +112,11 @@ class Playground:
 
 
 def _actor(who: Who, people: list[Person]) -> Actor:
-    """Known people act under the name the database has; newcomers under the name they typed."""
+    """Known people act under the name the database has; newcomers under the name they typed;
+    either in the language chosen on the page."""
     known = next((person for person in people if person.user_id == who.user_id), None)
     name = known.name if known else (who.name or who.user_id)
-    return Actor(PLATFORM, TENANT, who.user_id, name)
+    return Actor(PLATFORM, TENANT, who.user_id, name, locale=who.locale)
 
 
 def _place(channel_id: str) -> Place:

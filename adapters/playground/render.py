@@ -75,7 +75,8 @@ def _heading(block: Heading) -> str:
 
 
 def _text(block: Text) -> str:
-    return f'<p class="block-text tone-{block.tone}">{inline(block.text)}</p>'
+    warning = '<span role="img" aria-label="Warning">⚠️</span> ' if block.tone == "warning" else ""
+    return f'<p class="block-text tone-{block.tone}">{warning}{inline(block.text)}</p>'
 
 
 def _fields(block: Fields) -> str:
@@ -89,8 +90,8 @@ def _fields(block: Fields) -> str:
 def _results(block: ResultBars) -> str:
     rows = "".join(
         f'<li class="bar{" bar-leading" if bar.leading else ""}" data-testid="result-bar">'
-        f'<span class="bar-label">{inline(bar.label)}</span>'
-        f'<span class="bar-track"><span class="bar-fill" '
+        f'<span class="bar-label">{inline(bar.marked)}</span>'
+        f'<span class="bar-track" aria-hidden="true"><span class="bar-fill" '
         f'style="width:{max(0, min(100, bar.percent))}%"></span></span>'
         f'<span class="bar-figures" data-testid="result-count" data-count="{bar.count}">'
         f"{bar.count} · {bar.percent}%</span></li>"
@@ -112,10 +113,21 @@ def _actions(block: Actions) -> str:
 
 def _button(button: Button) -> str:
     asks = _asks(button.confirm) if button.confirm else ""
+    return _clickable(button.label, button.action, button.spoken, button.style, asks)
+
+
+def _clickable(
+    label: str, action: str, spoken: str | None, style: str = "default", asks: str = ""
+) -> str:
+    """A button, named for a screen reader by its `spoken` name (`aria-label`) if it has one."""
     return (
-        f'<button type="button" class="btn btn-{button.style}" '
-        f'data-action="{escape(button.action)}"{asks}>{inline(button.label)}</button>'
+        f'<button type="button" class="btn btn-{style}" data-action="{escape(action)}"'
+        f"{_named(spoken)}{asks}>{inline(label)}</button>"
     )
+
+
+def _named(spoken: str | None) -> str:
+    return f' aria-label="{escape(spoken)}"' if spoken else ""
 
 
 def _asks(confirm: Confirm) -> str:
@@ -127,15 +139,13 @@ def _asks(confirm: Confirm) -> str:
 
 
 def _select(select: Select) -> str:
-    options = "".join(
-        f'<option value="{escape(choice.value)}">{escape(choice.label)}</option>'
-        for choice in select.choices
-    )
+    """A fold-out of one button per choice: choosing is a click on a button, never a change
+    of a drop-down that acts at once."""
+    choices = "".join(_clickable(c.label, c.value, c.spoken) for c in select.choices)
     return (
-        f'<select class="action-select" data-testid="action-select" '
-        f'aria-label="{escape(select.placeholder)}">'
-        f'<option value="" selected disabled>{escape(select.placeholder)}</option>'
-        f"{options}</select>"
+        f'<details class="action-choices" data-testid="action-choices">'
+        f"<summary{_named(select.spoken)}>{inline(select.placeholder)}</summary>"
+        f'<div class="block-actions">{choices}</div></details>'
     )
 
 
@@ -143,8 +153,9 @@ def _image(block: Image) -> str:
     if not _SAFE_URL.fullmatch(block.url):
         return f'<p class="block-text tone-muted">[{inline(block.alt)}]</p>'
     return (
-        f'<img class="block-image" src="{escape(block.url)}" alt="{escape(block.alt)}" '
-        'loading="lazy">'
+        f'<figure class="block-figure"><img class="block-image" src="{escape(block.url)}" '
+        f'alt="{escape(block.alt)}" loading="lazy">'
+        f'<figcaption class="block-context">{inline(block.alt)}</figcaption></figure>'
     )
 
 

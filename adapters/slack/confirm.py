@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.slack.escape import plain_text
-from dialogs.core.cards import Confirm
+from dialogs.core.cards import Confirm, Select
 
 MAX_CONFIRM_TITLE = 100
 MAX_CONFIRM_TEXT = 300
@@ -21,3 +21,17 @@ def confirm_dialog(confirm: Confirm, *, danger: bool) -> dict[str, Any]:
         "deny": plain_text(confirm.no, MAX_CONFIRM_BUTTON),
     }
     return {**dialog, "style": "danger"} if danger else dialog
+
+
+def choice_dialog(select: Select) -> dict[str, Any]:
+    """What a menu in a message asks once a choice is made: Slack sends a menu's choice the
+    moment it is made, and a slip of the keyboard must not act (nor ever cast a vote)."""
+    asked = Confirm(
+        title=select.placeholder,
+        text=f"{select.spoken}: go ahead with your choice?"
+        if select.spoken
+        else "Go ahead with your choice?",
+        yes="Go ahead",
+        no="Not yet",
+    )
+    return confirm_dialog(asked, danger=False)

@@ -34,13 +34,13 @@ from adapters.slack.inbound import PLATFORM
 from adapters.slack.installations import SlackInstallations
 from adapters.slack.manifest import CREATE_POLL_CALLBACK_ID
 from adapters.slack.port import SlackPort
+from adapters.slack.profiles import SlackProfiles
 from adapters.slack.render import (
     ACTION_ID_PREFIX,
     FORM_CALLBACK_ID,
     render_home,
     render_modal,
 )
-from adapters.slack.zones import SlackZones
 from dialogs.core.cards import (
     ActorModel,
     Card,
@@ -70,13 +70,13 @@ class SlackListeners:
         port: SlackPort,
         after_change: Callable[[], None],
         installations: SlackInstallations | None = None,
-        zones: SlackZones | None = None,
+        profiles: SlackProfiles | None = None,
     ) -> None:
         self._concord = concord
         self._port = port
         self._after_change = after_change
         self._installations = installations
-        self._zones = zones
+        self._profiles = profiles
         self._notes: set[asyncio.Task[None]] = set()
 
     def register(self, app: AsyncApp) -> None:
@@ -94,11 +94,11 @@ class SlackListeners:
         app.error(_log_error)
 
     async def settle(self) -> None:
-        """Wait (a few seconds at most) for private replies and zone look-ups on their way."""
+        """Wait (a few seconds at most) for private replies and profile look-ups on their way."""
         if self._notes:
             await asyncio.wait(self._notes, timeout=5)
-        if self._zones is not None:
-            await self._zones.settle()
+        if self._profiles is not None:
+            await self._profiles.settle()
 
     # Commands: /concord, @Concord mentions and DMs.
 
@@ -230,8 +230,8 @@ class SlackListeners:
     async def _handle(
         self, event: CommandIssued | ActionInvoked, event_id: str | None
     ) -> list[Effect]:
-        if self._zones is not None:  # the person's zone, as their Slack profile says
-            event = self._zones.carried(event)
+        if self._profiles is not None:  # the person's zone and language, from their profile
+            event = self._profiles.carried(event)
         effects = await self._concord.handle(event, event_id=event_id)
         self._after_change()
         return effects

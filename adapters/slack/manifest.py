@@ -27,7 +27,7 @@ BOT_SCOPES = {
     "im:write": "open a direct message for private notices such as gentle reminders",
     "channels:read": "member_joined_channel events in public channels (new members)",
     "groups:read": "member_joined_channel events in private channels (new members)",
-    "users:read": "show each member by their display name, and times in their own zone",
+    "users:read": "show each member by their display name, in their own zone and language",
     "team:read": "name the workspace when a collaborative spans several",
 }
 

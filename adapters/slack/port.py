@@ -22,6 +22,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.inbound import PLATFORM
+from adapters.slack.profiles import Profile
 from adapters.slack.render import render_message
 from dialogs.core.cards import Card
 from dialogs.core.events import Actor, Place
@@ -38,6 +39,7 @@ DEFAULT_API_URL = AsyncWebClient.BASE_URL
 RESPONSE_URL_HOST = "hooks.slack.com"
 RESPONSE_URL_TIMEOUT_SECONDS = 10
 JSON = {"Content-Type": "application/json"}
+MAX_LOCALE = 35  # longer than any language tag Slack gives ("cy-GB")
 RATE_LIMIT_RETRIES = 1
 
 # Refusals that the same call made again cannot overcome.
@@ -127,13 +129,20 @@ class SlackPort:
             **self.render(card),
         )
 
-    async def user_zone(self, team_id: str, user_id: str) -> str:
-        """The time zone of the person's Slack profile (`users.info` `tz`), "" if none;
-        a `DeliveryError` (with Slack's `Retry-After` when rate limited) if Slack refuses."""
-        answer = await self._call(team_id, "users.info", form=True, user=user_id)
+    async def user_profile(self, team_id: str, user_id: str) -> Profile:
+        """The time zone and language of the person's Slack profile (`users.info` `tz` and,
+        asked for, `locale`), each "" if missing; a `DeliveryError` (with Slack's
+        `Retry-After` when rate limited) if Slack refuses."""
+        answer = await self._call(
+            team_id, "users.info", form=True, user=user_id, include_locale="true"
+        )
         user = answer.get("user")
-        zone = user.get("tz") if isinstance(user, Mapping) else None
-        return zone if isinstance(zone, str) else ""
+        found = user if isinstance(user, Mapping) else {}
+        zone, locale = found.get("tz"), found.get("locale")
+        return Profile(
+            zone if isinstance(zone, str) else "",
+            locale if isinstance(locale, str) and len(locale) <= MAX_LOCALE else "",
+        )
 
     async def send_file(self, actor: Actor, file: ExportFile, comment: str) -> None:
         """Upload `file` into the person's direct messages with Concord, as Slack asks:

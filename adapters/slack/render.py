@@ -16,10 +16,11 @@ import hashlib
 from itertools import count
 from typing import Any, assert_never
 
-from adapters.slack.confirm import confirm_dialog
+from adapters.slack.confirm import choice_dialog, confirm_dialog
 from adapters.slack.escape import escape, mrkdwn, plain_text, shorten
 from dialogs.core.cards import (
     Actions,
+    Bar,
     Block,
     Button,
     Card,
@@ -123,7 +124,7 @@ def _blocks(block: Block, public_url: str) -> list[SlackObject]:
         case Actions():
             return _actions(block)
         case Image():
-            return [_image(block, public_url)]
+            return _image(block, public_url)
         case Context():
             return [_context(mrkdwn(block.text, MAX_SECTION_TEXT))]
         case Divider():
@@ -177,20 +178,18 @@ def _field(item: FieldItem) -> SlackObject:
 
 
 def _results(block: ResultBars) -> list[SlackObject]:
-    sections = _paged(
-        [_bar_line(bar.label, bar.count, bar.percent, bar.leading) for bar in block.bars]
-    )
+    sections = _paged([_bar_line(bar) for bar in block.bars])
     summary = [_context(mrkdwn(block.summary, MAX_SECTION_TEXT))] if block.summary.strip() else []
     return sections + summary
 
 
-def _bar_line(label: str, votes: int, percent: int, leading: bool) -> str:
-    """`*Label*` (bold when leading) over `▇▇▇▇▁▁▁▁▁▁ 4 · 40%`."""
-    filled = round(max(0, min(100, percent)) * BAR_CELLS / 100)
-    shown = mrkdwn(label, MAX_BAR_LABEL)
+def _bar_line(bar: Bar) -> str:
+    """`*Label (leading)*` (bold and said when leading) over `▇▇▇▇▁▁▁▁▁▁ 4 · 40%`."""
+    filled = round(max(0, min(100, bar.percent)) * BAR_CELLS / 100)
+    shown = mrkdwn(bar.marked, MAX_BAR_LABEL)
     return (
-        f"{f'*{shown}*' if leading else shown}\n"
-        f"{'▇' * filled}{'▁' * (BAR_CELLS - filled)} {votes} · {percent}%"
+        f"{f'*{shown}*' if bar.leading else shown}\n"
+        f"{'▇' * filled}{'▁' * (BAR_CELLS - filled)} {bar.count} · {bar.percent}%"
     )
 
 
@@ -218,6 +217,8 @@ def _button(button: Button) -> SlackObject:
         "text": plain_text(button.label, MAX_LABEL),
         "value": _action(button.action, MAX_BUTTON_VALUE),
     }
+    if button.spoken:
+        rendered["accessibility_label"] = shorten(button.spoken_name(MAX_LABEL), MAX_LABEL)
     if button.style != "default":
         rendered["style"] = button.style
     if button.confirm:
@@ -230,14 +231,15 @@ def _select(select: Select) -> SlackObject:
         "type": "static_select",
         "placeholder": plain_text(select.placeholder, MAX_PLACEHOLDER),
         "options": [_option(choice) for choice in select.choices[:MAX_OPTIONS]],
+        "confirm": choice_dialog(select),
     }
 
 
-def _image(block: Image, public_url: str) -> SlackObject:
+def _image(block: Image, public_url: str) -> list[SlackObject]:
+    """The picture where Slack can fetch it, and its figures in words: all of them."""
     url = _fetchable(block.url, public_url)
-    if url is None:
-        return _context(mrkdwn(block.alt, MAX_SECTION_TEXT))
-    return {"type": "image", "image_url": url, "alt_text": shorten(block.alt, MAX_ALT_TEXT)}
+    image = {"type": "image", "image_url": url, "alt_text": shorten(block.alt, MAX_ALT_TEXT)}
+    return ([image] if url else []) + [_context(mrkdwn(block.alt, MAX_SECTION_TEXT))]
 
 
 def _download(block: Download, public_url: str) -> SlackObject:

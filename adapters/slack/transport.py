@@ -36,7 +36,7 @@ from adapters.slack.installations import SlackInstallations
 from adapters.slack.listeners import SlackListeners
 from adapters.slack.manifest import BOT_SCOPES, EVENTS_PATH, OAUTH_REDIRECT_PATH
 from adapters.slack.port import SlackPort
-from adapters.slack.zones import SlackZones
+from adapters.slack.profiles import SlackProfiles
 from dialogs.core.ports import Concord
 
 log = logging.getLogger(__name__)
@@ -75,9 +75,9 @@ class SlackTransport:
         )
         self.port = SlackPort(self._bot_token, public_url=config.public_url, api_url=config.api_url)
         self.bolt = self._bolt_app()
-        zones = SlackZones(self.port.user_zone)
+        profiles = SlackProfiles(self.port.user_profile)
         self._listeners = SlackListeners(
-            concord, self.port, after_change, self.installations, zones
+            concord, self.port, after_change, self.installations, profiles
         )
         secret = config.signing_secret
         self._verifier = SignatureVerifier(secret) if secret else None

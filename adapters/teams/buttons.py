@@ -29,15 +29,26 @@ SUBMIT = "Action.Submit"
 EXECUTE = "Action.Execute"
 REFRESH = "refresh"  # the verb Teams sends to ask for a person's view of a keyed card
 MAX_REFRESH_USERS = 60  # Teams refreshes by itself for at most this many people
+MAX_TOOLTIP = 300  # Teams sets none; a tooltip longer than a sentence helps nobody
 
 
 def clickable(
-    label: str, action: str, label_room: int, view: str | None, style: str | None = None
+    label: str,
+    action: str,
+    label_room: int,
+    view: str | None,
+    style: str | None = None,
+    *,
+    spoken: str | None = None,
 ) -> CardJson:
     """The button for `action`: an `Action.Execute` with its `Action.Submit` fallback, or,
-    for a button that opens a form, that `Action.Submit` alone."""
+    for a button that opens a form, that `Action.Submit` alone. `spoken`, its accessible
+    name where the label alone is ambiguous, is its `tooltip`, which Teams gives screen
+    readers as well as the pointer (without one, they read the title)."""
     data = {"action": action, **({"view": view} if view else {})}
     submit: CardJson = {"type": SUBMIT, "title": shorten(label, label_room), "data": data}
+    if spoken:
+        submit["tooltip"] = shorten(spoken, MAX_TOOLTIP)
     if style:
         submit["style"] = style
     if opens_form(action):

@@ -16,9 +16,11 @@ def fold_out(confirm: Confirm, submit: CardJson, *, text_room: int, label_room: 
     """An `Action.ShowCard` titled like `submit`, asking `confirm` before `submit` is sent
     (`submit` and its `fallback`, if it has one, retitled `confirm.yes`)."""
     title = shorten(confirm.yes, label_room)
-    yes = {**submit, "title": title}
+    named = {"tooltip": f"{title}: {submit['tooltip']}"} if "tooltip" in submit else {}
+    said = {"title": title, **named}
+    yes = {**submit, **said}
     if isinstance(submit.get("fallback"), dict):
-        yes["fallback"] = {**submit["fallback"], "title": title}
+        yes["fallback"] = {**submit["fallback"], **said}
     question = [
         _text(markdown(confirm.title, text_room), weight="Bolder"),
         _text(markdown(confirm.text, text_room)),
@@ -34,7 +36,8 @@ def fold_out(confirm: Confirm, submit: CardJson, *, text_room: int, label_room: 
         "title": submit["title"],
         "card": {"type": "AdaptiveCard", "body": question},
     }
-    return {**asking, "style": submit["style"]} if "style" in submit else asking
+    named = {key: submit[key] for key in ("style", "tooltip") if key in submit}
+    return {**asking, **named}
 
 
 def _text(text: str, **style: Any) -> CardJson:

@@ -6,7 +6,8 @@ Neutral ids: the platform is "teams"; the tenant is the conversation's tenant (o
 thread); the person is their Entra object id when Teams sends it, else their
 Bot Framework id, and their own tenant (`Actor.home_tenant_id`) is `from.tenantId`
 when it is there and not the conversation's (a shared channel's guest from elsewhere);
-their time zone is the one their client reports (`zone_of`).
+their time zone is the one their client reports (`zone_of`), and their language the
+activity's `locale` (`locale_of`).
 
 Card buttons carry `{"action": "…", "view": "…"}` in their data. Teams delivers an
 `Action.Submit` as a message activity whose `value` is that data merged with the
@@ -44,6 +45,7 @@ _DATA_INVOKES = (TASK_FETCH, TASK_SUBMIT, COMPOSE_SUBMIT)
 # What a button's data says of itself (and `msteams`, for Teams alone): not an input.
 _NOT_VALUES = ("action", "view", "msteams")
 THREAD_MARK = ";messageid="
+_LOCALE = re.compile(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8}){0,3}")  # a BCP 47 language tag
 _AT = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 
 
@@ -81,7 +83,8 @@ def actor_of(activity: Activity) -> Actor:
     user_id = str(person.aad_object_id or person.id)
     tenant = tenant_of(activity)
     home = "" if (home := home_tenant_of(person)) == tenant else home
-    return Actor(PLATFORM, tenant, user_id, str(person.name or ""), home, zone_of(activity))
+    name = str(person.name or "")
+    return Actor(PLATFORM, tenant, user_id, name, home, zone_of(activity), locale_of(activity))
 
 
 def zone_of(activity: Activity) -> str:
@@ -93,6 +96,17 @@ def zone_of(activity: Activity) -> str:
         if getattr(entity, "type", None) == "clientInfo":
             found.append((entity.additional_properties or {}).get("timezone"))
     return next((z for z in found if isinstance(z, str) and is_time_zone(z)), "")
+
+
+def locale_of(activity: Activity) -> str:
+    """The language the sender's Teams client is set to, as the activity's `locale`
+    ("cy-GB", "en-US"), else the `locale` of its `clientInfo` entity; "" when neither is a
+    language tag (the engine reads its language from it, `dialogs.core.language`)."""
+    found = [activity.locale]
+    for entity in activity.entities or []:
+        if getattr(entity, "type", None) == "clientInfo":
+            found.append((entity.additional_properties or {}).get("locale"))
+    return next((tag for tag in found if isinstance(tag, str) and _LOCALE.fullmatch(tag)), "")
 
 
 def home_tenant_of(person: ChannelAccount) -> str:

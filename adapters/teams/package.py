@@ -9,6 +9,12 @@ in the compose box (a message extension's action command, answered by the same b
 The menu is worded from the command grammar, which the caller (`concord teams-package`)
 hands in, so the adapter needs nothing of the engine's. The same inputs always give the
 same bytes, so a package can be rebuilt and compared.
+
+The app speaks British English and Welsh: manifest.json holds the English (its
+`localizationInfo` says so, "en-gb") and names cy.json, the Welsh of its name,
+descriptions and commands, from the same catalog as Concord's messages
+(dialogs/locale/cy/). Teams shows the Welsh to a person whose Teams is set to Welsh. The
+command titles stay the English words Concord understands.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import textwrap
 import zipfile
 from collections.abc import Iterable
 from importlib import metadata
@@ -23,13 +30,20 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from adapters.teams.icons import color_icon, outline_icon
+from dialogs.core.language import N_, _, speaking
 
 MANIFEST_VERSION = "1.19"
 SCHEMA_URL = (
     f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}"
     "/MicrosoftTeams.schema.json"
 )
+LOCALIZATION_SCHEMA_URL = (
+    f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}"
+    "/MicrosoftTeams.Localization.schema.json"
+)
 MANIFEST_FILE = "manifest.json"
+DEFAULT_LANGUAGE_TAG = "en-gb"  # the language of manifest.json's own words
+TRANSLATIONS = {"cy": "cy.json"}  # language: the file of its words in the package
 COLOR_ICON_FILE = "color.png"
 OUTLINE_ICON_FILE = "outline.png"
 MESSAGING_PATH = "/api/messages"
@@ -69,10 +83,14 @@ MENU = (
 # the poll posted in the conversation's collaborative (`adapters.teams.task_modules`).
 COMPOSE_COMMAND = "createPoll"
 COMPOSE_CONTEXTS = ("compose",)
-EXAMPLES = {
-    "poll": 'poll "Question?" "Option" "Option"',
-    "org.join": 'org join "Organisation name"',
-    "setup": 'setup "Collaborative name"',
+COMPOSE_TITLE = N_("Create a poll")
+COMPOSE_DESCRIPTION = N_(
+    "Coordinators: start a poll here and in the collaborative's other channels"
+)
+EXAMPLES = {  # the command words stay English; what is in quotes is the reader's
+    "poll": N_('poll "Question?" "Option" "Option"'),
+    "org.join": N_('org join "Organisation name"'),
+    "setup": N_('setup "Collaborative name"'),
 }
 
 
@@ -113,6 +131,9 @@ def manifest(
     website = _https(public_url, "--public-url", "(or CONCORD_PUBLIC_URL)")
     name = _name(name)
     version = _version(version or default_version())
+    syntax = list(syntax)
+    with speaking("en"):  # manifest.json's own words are British English, whoever builds it
+        words, menu, compose = wording(name, syntax), commands(syntax), compose_command()
     return {
         "$schema": SCHEMA_URL,
         "manifestVersion": MANIFEST_VERSION,
@@ -124,10 +145,16 @@ def manifest(
             "privacyUrl": _https(privacy_url, "--privacy-url") if privacy_url else website,
             "termsOfUseUrl": _https(terms_url, "--terms-url") if terms_url else website,
         },
-        "name": {"short": name, "full": f"{name}: shared purpose, decisions and check-ins"},
+        "name": {"short": words["name.short"], "full": words["name.full"]},
         "description": {
-            "short": "Agree a shared purpose, decide by vote and check in, together.",
-            "full": _full_description(name),
+            "short": words["description.short"],
+            "full": words["description.full"],
+        },
+        "localizationInfo": {
+            "defaultLanguageTag": DEFAULT_LANGUAGE_TAG,
+            "additionalLanguages": [
+                {"languageTag": tag, "file": file} for tag, file in TRANSLATIONS.items()
+            ],
         },
         "icons": {"color": COLOR_ICON_FILE, "outline": OUTLINE_ICON_FILE},
         "accentColor": ACCENT_COLOR,
@@ -137,13 +164,42 @@ def manifest(
                 "scopes": list(BOT_SCOPES),
                 "supportsFiles": False,
                 "isNotificationOnly": False,
-                "commandLists": [{"scopes": list(BOT_SCOPES), "commands": commands(syntax)}],
+                "commandLists": [{"scopes": list(BOT_SCOPES), "commands": menu}],
             }
         ],
-        "composeExtensions": [{"botId": app_id, "commands": [compose_command()]}],
+        "composeExtensions": [{"botId": app_id, "commands": [compose]}],
         "permissions": list(PERMISSIONS),
         "validDomains": [urlsplit(website).hostname],
     }
+
+
+def wording(name: str, syntax: Iterable[Syntax]) -> dict[str, str]:
+    """The app's words in the current language, keyed as a Teams localisation file keys
+    them ("name.full", "bots[0].commandLists[0].commands[2].description", …)."""
+    words = {
+        "name.short": name,
+        "name.full": _("{name}: shared purpose, decisions and check-ins").format(name=name),
+        "description.short": _("Agree a shared purpose, decide by vote and check in, together."),
+        "description.full": _full_description(name),
+    }
+    for n, command in enumerate(commands(syntax)):
+        for field in ("title", "description"):
+            key = f"bots[0].commandLists[0].commands[{n}].{field}"  # i18n: not for readers
+            words[key] = command[field]
+    compose = compose_command()
+    for field in ("title", "description"):
+        words[f"composeExtensions[0].commands[0].{field}"] = compose[field]
+    return words
+
+
+def translations(name: str, syntax: Iterable[Syntax]) -> dict[str, dict[str, str]]:
+    """Each localisation file of the package (cy.json) as Teams reads it."""
+    syntax = list(syntax)
+    found = {}
+    for language, file in TRANSLATIONS.items():
+        with speaking(language):
+            found[file] = {"$schema": LOCALIZATION_SCHEMA_URL, **wording(_name(name), syntax)}
+    return found
 
 
 def commands(syntax: Iterable[Syntax]) -> list[dict[str, str]]:
@@ -162,19 +218,21 @@ def compose_command() -> dict[str, Any]:
     return {
         "id": COMPOSE_COMMAND,
         "type": "action",
-        "title": "Create a poll",
-        "description": "Coordinators: start a poll here and in the collaborative's other channels",
+        "title": _(COMPOSE_TITLE),
+        "description": _(COMPOSE_DESCRIPTION),
         "context": list(COMPOSE_CONTEXTS),
         "fetchTask": True,
     }
 
 
-def package(document: dict[str, Any]) -> bytes:
-    """The zip Teams accepts: manifest.json and both icons at its root, byte for byte repeatable."""
+def package(document: dict[str, Any], translated: dict[str, dict[str, str]]) -> bytes:
+    """The zip Teams accepts: manifest.json, both icons and the `translated` localisation
+    files (`translations`) at its root, byte for byte repeatable."""
     files = {
-        MANIFEST_FILE: (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode(),
+        MANIFEST_FILE: _json(document),
         COLOR_ICON_FILE: color_icon(document["accentColor"]),
         OUTLINE_ICON_FILE: outline_icon(),
+        **{file: _json(words) for file, words in translated.items()},
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -200,24 +258,40 @@ def default_version() -> str:
         return FALLBACK_VERSION
 
 
+def shorten(text: str, limit: int) -> str:
+    """`text`, cut at a word with "…" if it is longer than Teams allows."""
+    return text if len(text) <= limit else textwrap.shorten(text, limit, placeholder=" …")
+
+
+def _json(document: dict[str, Any]) -> bytes:
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+
+
 def _describe(syntax: Syntax) -> str:
-    text = syntax.summary[0].upper() + syntax.summary[1:]
+    summary = _(syntax.summary)
+    text = summary[0].upper() + summary[1:]
     if syntax.who == "coordinator":
-        text = f"Coordinators: {syntax.summary}"
+        text = _("Coordinators: {summary}").format(summary=summary)
     if example := EXAMPLES.get(syntax.name):
-        text = f"{text}. Example: {example}"
-    return text
+        shown = _("{description}. Example: {example}").format(description=text, example=_(example))
+        text = shown if len(shown) <= MAX_COMMAND_DESCRIPTION else text  # a longer language
+    return shorten(text, MAX_COMMAND_DESCRIPTION)
 
 
 def _full_description(name: str) -> str:
     return (
-        f"{name} helps a partnership of organisations work together: everyone proposes and "
-        "the group agrees a shared purpose; coordinators start polls (single choice, ranked, "
-        "scored, consent and more), with results that no single large organisation can "
-        "drown out; recurring check-ins ask specific questions and show how the partnership "
-        "is changing. One collaborative can span Teams and Slack channels with one vote each.\n\n"
-        f"Mention @{name} in a channel or group chat, or message it in a personal chat. "
-        "Type help to see what you can do next."
+        _(
+            "{name} helps a partnership of organisations work together: everyone proposes and "
+            "the group agrees a shared purpose; coordinators start polls (single choice, ranked, "
+            "scored, consent and more), with results that no single large organisation can "
+            "drown out; recurring check-ins ask specific questions and show how the partnership "
+            "is changing. One collaborative can span Teams and Slack channels with one vote each."
+        ).format(name=name)
+        + "\n\n"
+        + _(
+            "Mention @{name} in a channel or group chat, or message it in a personal chat. "
+            "Type help to see what you can do next."
+        ).format(name=name)
     )
 
 

@@ -164,7 +164,7 @@ def _parts(block: Block, room: Room, public_url: str, view: str | None) -> list[
         case Actions():
             return _actions(block, room, view)
         case Image():
-            return [_image(block, room, public_url)]
+            return _image(block, room, public_url)
         case Context():
             return [_context(block.text, room)]
         case Divider():
@@ -215,7 +215,7 @@ def _bar(bar: Bar, room: Room) -> CardJson:
     """The label over `▇▇▇▇▁▁▁▁▁▁ 4 · 40%`, all in bold when it is leading."""
     filled = round(max(0, min(100, bar.percent)) * BAR_CELLS / 100)
     line = f"{'▇' * filled}{'▁' * (BAR_CELLS - filled)} {bar.count} · {bar.percent}%"
-    text = f"{markdown(bar.label, room.label * 2)}\n\n{line}"
+    text = f"{markdown(bar.marked, room.label * 2)}\n\n{line}"
     return _text_block(text, weight="Bolder") if bar.leading else _text_block(text)
 
 
@@ -235,7 +235,14 @@ def _action_sets(actions: list[CardJson]) -> list[CardJson]:
 
 
 def _button(button: Button, room: Room, view: str | None) -> CardJson:
-    clicked = clickable(button.label, button.action, room.label, view, _STYLES[button.style])
+    clicked = clickable(
+        button.label,
+        button.action,
+        room.label,
+        view,
+        _STYLES[button.style],
+        spoken=button.spoken and button.spoken_name(room.title),
+    )
     ask = button.confirm
     return fold_out(ask, clicked, text_room=room.text, label_room=room.label) if ask else clicked
 
@@ -245,20 +252,29 @@ _STYLES = {"default": None, "primary": "positive", "danger": "destructive"}
 
 def _select(select: Select, room: Room, view: str | None) -> CardJson:
     """A button opening a sub-card with one button per choice, each carrying its action."""
-    buttons = [clickable(choice.label, choice.value, room.label, view) for choice in select.choices]
+    buttons = [
+        clickable(
+            choice.label, choice.value, room.label, view, spoken=choice.spoken_name(room.title)
+        )
+        for choice in select.choices
+    ]
     body = _action_sets(buttons) or [_context("Nothing to choose from.", room)]
     return {
         "type": "Action.ShowCard",
         "title": shorten(select.placeholder or CHOOSE, room.label),
+        **({"tooltip": select.spoken_name(room.title)} if select.spoken else {}),
         "card": {"type": "AdaptiveCard", "body": body},
     }
 
 
-def _image(block: Image, room: Room, public_url: str) -> CardJson:
+def _image(block: Image, room: Room, public_url: str) -> list[CardJson]:
+    """The picture, with its figures in words below it, or the words alone where Teams
+    can't fetch the picture."""
     url = ours(block.url, public_url)
+    words = _context(block.alt, room)
     if url is None:
-        return _context(block.alt, room)
-    return {"type": "Image", "url": url, "altText": shorten(block.alt, room.text)}
+        return [words]
+    return [{"type": "Image", "url": url, "altText": shorten(block.alt, room.text)}, words]
 
 
 def _download(block: Download, room: Room, public_url: str) -> CardJson:

@@ -153,7 +153,11 @@ def run_card(schedule: CheckinSchedule, run: CheckinRun, shown: Shown) -> Card:
             blocks.append(
                 Actions(
                     elements=[
-                        Button(label=str(v), action=Answer(run.id, index, v).encode())
+                        Button(
+                            label=str(v),
+                            action=Answer(run.id, index, v).encode(),
+                            spoken=f"Answer {v} of {SCALE[-1]} to: {question['text']}",
+                        )
                         for v in SCALE
                     ]
                 )
@@ -165,6 +169,7 @@ def run_card(schedule: CheckinSchedule, run: CheckinRun, shown: Shown) -> Card:
                     Button(
                         label="Answer privately",
                         style="primary",
+                        spoken=f"Answer privately: check-in #{schedule.number}",
                         action=RequestForm(FormKind.CHECKIN_ANSWER, run.id).encode(),
                     )
                 ]

@@ -126,6 +126,7 @@ def _scheduled_card(schedule: CheckinSchedule, first: datetime) -> Card:
                     Button(
                         label="Change the questions",
                         action=RequestForm(FormKind.CHECKIN, schedule.id).encode(),
+                        spoken=f"Change the questions of check-in #{schedule.number}",
                     )
                 ]
             ),

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from dialogs.collaborative.members import find_channel
 from dialogs.core.cards import Card, Context, Heading, Text
 from dialogs.core.events import Place
+from dialogs.core.language import _
 from storage.database import Database
 from storage.processed import first_time
 
@@ -52,18 +53,22 @@ def first_greeting(database: Database, place: Place, now: datetime) -> bool:
 def welcome_card() -> Card:
     return Card(
         blocks=[
-            Heading(text="Hello, I'm Concord"),
+            Heading(text=_("Hello, I'm Concord")),
             Text(
-                text="I help a partnership agree a shared purpose, take decisions together "
-                "and check how the partnership is going."
+                text=_(
+                    "I help a partnership agree a shared purpose, take decisions together "
+                    "and check how the partnership is going."
+                )
             ),
             Text(
-                text='To start, a coordinator types `setup "Collaborative name"` here, or '
-                "`link CODE` with a code from a coordinator to join an existing one."
+                text=_(
+                    'To start, a coordinator types `setup "Collaborative name"` here, or '
+                    "`link CODE` with a code from a coordinator to join an existing one."
+                )
             ),
-            Context(text="In a channel, mention me first: `@Concord help`."),
+            Context(text=_("In a channel, mention me first: `@Concord help`.")),
         ],
-        fallback="Hello, I'm Concord: type help to see what I can do",
+        fallback=_("Hello, I'm Concord: type help to see what I can do"),
     )
 
 
@@ -71,23 +76,29 @@ def newcomer_card() -> Card:
     """What a person in no collaborative sees at home: how to start one or join one."""
     return Card(
         blocks=[
-            Heading(text="Welcome to Concord"),
+            Heading(text=_("Welcome to Concord")),
             Text(
-                text="Concord helps the organisations in a partnership agree a shared purpose, "
-                "take decisions together and keep checking how the partnership is going."
+                text=_(
+                    "Concord helps the organisations in a partnership agree a shared purpose, "
+                    "take decisions together and keep checking how the partnership is going."
+                )
             ),
             Text(
-                text="You aren't part of a collaborative yet. To start one, add Concord to a "
-                'channel and type `setup "Collaborative name"` there: you become its first '
-                "coordinator."
+                text=_(
+                    "You aren't part of a collaborative yet. To start one, add Concord to a "
+                    'channel and type `setup "Collaborative name"` there: you become its first '
+                    "coordinator."
+                )
             ),
             Text(
-                text="To join a collaborative that already exists, ask one of its coordinators "
-                "for a code and type `link CODE` in your channel. Or type `help` in a channel "
-                "it already meets in: whoever takes part there becomes a member."
+                text=_(
+                    "To join a collaborative that already exists, ask one of its coordinators "
+                    "for a code and type `link CODE` in your channel. Or type `help` in a "
+                    "channel it already meets in: whoever takes part there becomes a member."
+                )
             ),
         ],
-        fallback="Welcome to Concord",
+        fallback=_("Welcome to Concord"),
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from dialogs.core import limits
+from dialogs.core.language import _
 from dialogs.core.turn import Refusal, Turn
 from storage.models import Collaborative, LinkCode, Member
 
@@ -25,7 +26,7 @@ LINK_CODE_LIFETIME = timedelta(minutes=15)
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CHANNEL_CODE = "channel"
 MEMBER_CODE = "member"
-_CODE_COMMAND = {CHANNEL_CODE: "link", MEMBER_CODE: "me link"}
+_CODE_COMMAND = {CHANNEL_CODE: "link", MEMBER_CODE: "me link"}  # i18n: not for readers
 
 
 def issue_code(turn: Turn, collaborative: Collaborative, member: Member, kind: str) -> str:
@@ -34,7 +35,7 @@ def issue_code(turn: Turn, collaborative: Collaborative, member: Member, kind: s
     Returns it as shown to people, `ABC-DEF`.
     """
     limits.check_new_code(turn, member, _CODE_COMMAND[kind])
-    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+    code = "".join(secrets.choice(_CODE_ALPHABET) for __ in range(6))
     turn.session.add(
         LinkCode(
             collaborative_id=collaborative.id,
@@ -64,12 +65,22 @@ def find_code(turn: Turn, code: str, kind: str, ask_again: str) -> LinkCode:
                 ).first()
             ):
                 raise Refusal(
-                    f"That is a code for `{command}`, not `{_CODE_COMMAND[kind]}`.",
-                    f"Type `{command} {code[:3]}-{code[3:]}` instead, or {ask_again}.",
+                    _("That is a code for `{command}`, not `{wanted}`.").format(
+                        command=command, wanted=_CODE_COMMAND[kind]
+                    ),
+                    _("Type `{command} {code}` instead, or {ask_again}.").format(
+                        command=command, code=f"{code[:3]}-{code[3:]}", ask_again=ask_again
+                    ),
                 )
-        raise Refusal("That code isn't one Concord gave out.", f"Check it, or {ask_again}.")
+        raise Refusal(
+            _("That code isn't one Concord gave out."),
+            _("Check it, or {ask_again}.").format(ask_again=ask_again),
+        )
     if found.expires_at <= turn.now:
-        raise Refusal("That code has expired (codes last 15 minutes).", f"Please {ask_again}.")
+        raise Refusal(
+            _("That code has expired (codes last 15 minutes)."),
+            _("Please {ask_again}.").format(ask_again=ask_again),
+        )
     if found.used_at is not None:
         raise _used(ask_again)
     return found
@@ -87,7 +98,9 @@ def claim_code(turn: Turn, found: LinkCode, ask_again: str) -> None:
 
 
 def _used(ask_again: str) -> Refusal:
-    return Refusal("That code has already been used.", f"Please {ask_again}.")
+    return Refusal(
+        _("That code has already been used."), _("Please {ask_again}.").format(ask_again=ask_again)
+    )
 
 
 def _hash(code: str, kind: str = CHANNEL_CODE) -> str:

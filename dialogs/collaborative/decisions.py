@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from dialogs.commands.syntax import Command
 from dialogs.core import exports
 from dialogs.core.cards import Card, Context, Heading, Text
+from dialogs.core.language import _, ngettext
 from dialogs.core.ports import ExportFile
 from dialogs.core.spreadsheet import neutral
 from dialogs.core.turn import Turn
@@ -46,7 +47,7 @@ DECISIONS = (
 
 
 def decisions(turn: Turn, command: Command) -> None:
-    collaborative, _ = turn.in_collaborative()
+    collaborative, __ = turn.in_collaborative()
     export = command.flags.get("export")
     everything = bool(export or command.flags.get("all"))
     query = select(AuditEntry).where(AuditEntry.collaborative_id == collaborative.id)
@@ -70,8 +71,10 @@ def _offer(turn: Turn, collaborative: Collaborative, entries: list[AuditEntry], 
     exports.offer(
         turn,
         ExportFile(f"decisions.{kind}", media_type, body.encode()),
-        f"Decision log of {collaborative.name}",
-        counted=exports.how_many(len(entries), "entry", "entries"),
+        _("Decision log of {name}").format(name=collaborative.name),
+        counted=ngettext("{count} entry", "{count} entries", len(entries)).format(
+            count=f"{len(entries):,}"
+        ),
     )
 
 
@@ -82,23 +85,27 @@ def _local(collaborative: Collaborative, entry: AuditEntry) -> str:
 def _as_card(collaborative: Collaborative, entries: list[AuditEntry], *, everything: bool) -> Card:
     if not entries:
         lines: list[Text | Context] = [
-            Text(text="Nothing recorded yet." if everything else "Nothing decided yet.")
+            Text(text=_("Nothing recorded yet.") if everything else _("Nothing decided yet."))
         ]
     else:
         lines = [block for entry in entries for block in _entry_blocks(collaborative, entry)]
-    title = ("Every step recorded by " if everything else "Decisions of ") + collaborative.name
+    title = (_("Every step recorded by {name}") if everything else _("Decisions of {name}")).format(
+        name=collaborative.name
+    )
     other = (
-        "`decisions` shows the decisions alone"
+        _("`decisions` shows the decisions alone")
         if everything
-        else "`decisions --all` adds every step of polls and purpose rounds"
+        else _("`decisions --all` adds every step of polls and purpose rounds")
     )
     return Card(
         blocks=[
             Heading(text=title),
             *lines,
             Context(
-                text=f"Latest {SHOWN_IN_CHAT}, times in {collaborative.timezone}. {other}; "
-                "`decisions --export md` or `--export csv` gives the whole record."
+                text=_(
+                    "Latest {count}, times in {zone}. {other}; `decisions --export md` or "
+                    "`--export csv` gives the whole record."
+                ).format(count=SHOWN_IN_CHAT, zone=collaborative.timezone, other=other)
             ),
         ],
         fallback=title,
@@ -133,7 +140,7 @@ def as_csv(collaborative: Collaborative, entries: list[AuditEntry]) -> str:
 
 # Each entry's place and hashes: a partner organisation keeps the file and checks it
 # later with `concord verify-log --against FILE`.
-_CHAIN_COLUMNS = ("entry", "hash", "previous hash", "redacted")
+_CHAIN_COLUMNS = ("entry", "hash", "previous hash", "redacted")  # i18n: not for readers
 
 
 def _chain_cells(entry: AuditEntry) -> list[str]:
@@ -143,11 +150,11 @@ def _chain_cells(entry: AuditEntry) -> list[str]:
 
 def as_markdown(collaborative: Collaborative, entries: list[AuditEntry]) -> str:
     lines = [
-        f"# Decisions of {collaborative.name}",
+        "# " + _("Decisions of {name}").format(name=collaborative.name),
         "",
-        f"Times in {collaborative.timezone}.",
+        _("Times in {zone}.").format(zone=collaborative.timezone),
         "",
-        "| When | Who | What | Details |",
+        "| {} | {} | {} | {} |".format(_("When"), _("Who"), _("What"), _("Details")),
         "| --- | --- | --- | --- |",
     ]
     for entry in entries:
@@ -162,12 +169,15 @@ def _chain_section(entries: list[AuditEntry]) -> list[str]:
     """The entries' hashes, in the chain's order, after the table people read."""
     lines = [
         "",
-        "## Hash chain",
+        "## " + _("Hash chain"),
         "",
-        "Each entry's hash covers its content and the hash before it. The CSV export carries "
-        "the same; `concord verify-log --against FILE` compares a kept copy with the record.",
+        _(
+            "Each entry's hash covers its content and the hash before it. The CSV export "
+            "carries the same; `concord verify-log --against FILE` compares a kept copy with "
+            "the record."
+        ),
         "",
-        "| Entry | Hash | Previous hash | Redacted |",
+        "| {} | {} | {} | {} |".format(_("Entry"), _("Hash"), _("Previous hash"), _("Redacted")),
         "| --- | --- | --- | --- |",
     ]
     for entry in entries:

@@ -22,17 +22,21 @@ from dialogs.commands.when import describe, parse_when
 from dialogs.core import effects
 from dialogs.core.actions import DeputyAnswer
 from dialogs.core.cards import Actions, Button, Card, Context, Text
+from dialogs.core.language import N_, _
 from dialogs.core.turn import Refusal, Turn
 from storage.models import Collaborative, Deputy, Member, Organisation
 
-NAMING = "`deputy @person --until DATE`"
+NAMING = "`deputy @person --until DATE`"  # i18n: not for readers (a command, as typed)
 
 
 def name_deputy(turn: Turn, command: Command) -> None:
     """`deputy @person --until DATE`: ask someone to vote for you for a while."""
     collaborative, member = turn.in_collaborative()
     if "until" not in command.flags:
-        raise Refusal("Say until when, so the arrangement ends by itself.", f"Type {NAMING}.")
+        raise Refusal(
+            _("Say until when, so the arrangement ends by itself."),
+            _("Type {command}.").format(command=NAMING),
+        )
     until = parse_when(command.flags["until"], turn.now, collaborative.timezone)
     person = resolve_person(turn, collaborative, command.args["person"])
     _check_pair(turn, collaborative, member, person)
@@ -46,70 +50,95 @@ def name_deputy(turn: Turn, command: Command) -> None:
     turn.session.add(row)
     turn.session.flush()  # the id its Accept and Decline buttons carry
     when = describe(until, collaborative.timezone)
-    turn.audit("deputy.named", f"{member.display_name} asked {person.display_name} to be deputy")
+    turn.audit(
+        "deputy.named",
+        _("{member} asked {deputy} to be deputy").format(
+            member=member.display_name, deputy=person.display_name
+        ),
+    )
     _tell(turn, collaborative, person, _asking(collaborative, member, row, when))
     turn.say(
-        f"{person.display_name} is asked to be your deputy until {when}.",
-        "Once they accept, they can vote for you in polls that aren't anonymous. Your own "
-        "vote always counts instead of theirs. Type `deputy end` to stop it at any time.",
+        _("{name} is asked to be your deputy until {moment}.").format(
+            name=person.display_name, moment=when
+        ),
+        _(
+            "Once they accept, they can vote for you in polls that aren't anonymous. Your own "
+            "vote always counts instead of theirs. Type `deputy end` to stop it at any time."
+        ),
     )
 
 
 def _check_pair(turn: Turn, collaborative: Collaborative, member: Member, person: Member) -> None:
     """Refuse a deputy who can't stand in for `member` now, saying why."""
     if member.role == "observer":
-        raise Refusal("Observers don't vote, so there is no vote to hand to a deputy.")
+        raise Refusal(_("Observers don't vote, so there is no vote to hand to a deputy."))
     if member.organisation_id is None:
         raise Refusal(
-            "Say which organisation you belong to first: a deputy comes from the same one.",
-            'Type `org join "Name"` (see `org list`).',
+            _("Say which organisation you belong to first: a deputy comes from the same one."),
+            _('Type `org join "Name"` (see `org list`).'),
         )
     if person.id == member.id:
-        raise Refusal("You can't be your own deputy.", "Name someone else from your organisation.")
+        raise Refusal(
+            _("You can't be your own deputy."), _("Name someone else from your organisation.")
+        )
     if person.organisation_id != member.organisation_id:
         organisation = turn.session.get(Organisation, member.organisation_id)
-        named = organisation.name if organisation else "your organisation"
+        named = organisation.name if organisation else _("your organisation")
         raise Refusal(
-            f"{person.display_name} isn't in {named}: a deputy must be from your own organisation.",
-            "Name someone from your organisation (see `org list`).",
+            _(
+                "{name} isn't in {organisation}: a deputy must be from your own organisation."
+            ).format(name=person.display_name, organisation=named),
+            _("Name someone from your organisation (see `org list`)."),
         )
     if person.role == "observer":
         raise Refusal(
-            f"{person.display_name} is an observer, and observers don't vote.",
-            "Name a member of your organisation.",
+            _("{name} is an observer, and observers don't vote.").format(name=person.display_name),
+            _("Name a member of your organisation."),
         )
     end_lapsed(turn.session, collaborative, turn.now)
     if (mine := current_of(turn.session, member_id=member.id)) is not None:
         raise Refusal(
-            f"You have already asked {_name(turn.session, mine.deputy_id)} to be your deputy "
-            f"until {describe(mine.until, collaborative.timezone)}.",
-            "Type `deputy end` first to name someone else.",
+            _("You have already asked {name} to be your deputy until {moment}.").format(
+                name=_name(turn.session, mine.deputy_id),
+                moment=describe(mine.until, collaborative.timezone),
+            ),
+            _("Type `deputy end` first to name someone else."),
         )
     if (theirs := current_of(turn.session, deputy_id=person.id)) is not None:
         raise Refusal(
-            f"{person.display_name} is already deputy for "
-            f"{_name(turn.session, theirs.member_id)}: a person can be deputy for one member "
-            "at a time.",
-            "Name someone else from your organisation.",
+            _(
+                "{name} is already deputy for {member}: a person can be deputy for one member "
+                "at a time."
+            ).format(name=person.display_name, member=_name(turn.session, theirs.member_id)),
+            _("Name someone else from your organisation."),
         )
 
 
 def _asking(collaborative: Collaborative, member: Member, row: Deputy, when: str) -> Card:
     assert row.id is not None
-    asked = (
-        f"{member.display_name} asks you to be their deputy in {collaborative.name} until "
-        f"{when}: you could vote for them in polls that aren't anonymous. Their own vote "
-        "always counts instead of yours, and either of you can end it with `deputy end`."
-    )
+    asked = _(
+        "{name} asks you to be their deputy in {collaborative} until {moment}: you could vote "
+        "for them in polls that aren't anonymous. Their own vote always counts instead of "
+        "yours, and either of you can end it with `deputy end`."
+    ).format(name=member.display_name, collaborative=collaborative.name, moment=when)
     buttons = [
-        Button(label="Accept", action=DeputyAnswer(row.id, "accept").encode(), style="primary"),
-        Button(label="Decline", action=DeputyAnswer(row.id, "decline").encode()),
+        Button(
+            label=_("Accept"),
+            action=DeputyAnswer(row.id, "accept").encode(),
+            style="primary",
+            spoken=_("Accept being {name}'s deputy").format(name=member.display_name),
+        ),
+        Button(
+            label=_("Decline"),
+            action=DeputyAnswer(row.id, "decline").encode(),
+            spoken=_("Decline being {name}'s deputy").format(name=member.display_name),
+        ),
     ]
     return Card(
         blocks=[
             Text(text=asked),
             Actions(elements=buttons),
-            Context(text="Or type `deputy accept` or `deputy decline` in a linked channel."),
+            Context(text=_("Or type `deputy accept` or `deputy decline` in a linked channel.")),
         ],
         fallback=asked,
     )
@@ -131,16 +160,20 @@ def answer_by_button(turn: Turn, deputy_row: int, answer: str) -> None:
     end_lapsed(turn.session, collaborative, turn.now)
     row = turn.session.get(Deputy, deputy_row)
     if row is None or row.collaborative_id != collaborative.id or row.deputy_id != member.id:
-        raise Refusal("That request isn't addressed to you.", "Type `deputy list` to see them.")
-    if row.status != "offered" or not row.current:
         raise Refusal(
-            f"That request is no longer waiting: it was {_PAST[row.status]}.",
-            "Type `deputy list` to see who is deputy now.",
+            _("That request isn't addressed to you."), _("Type `deputy list` to see them.")
         )
+    if row.status != "offered" or not row.current:
+        raise Refusal(_(_PAST[row.status]), _("Type `deputy list` to see who is deputy now."))
     _answer(turn, row, answer)
 
 
-_PAST = {"active": "accepted", "declined": "declined", "ended": "ended", "offered": "asked"}
+_PAST = {
+    "active": N_("That request is no longer waiting: it was accepted."),
+    "declined": N_("That request is no longer waiting: it was declined."),
+    "ended": N_("That request is no longer waiting: it was ended."),
+    "offered": N_("That request is no longer waiting: it was asked."),
+}
 
 
 def _waiting_for(turn: Turn) -> Deputy:
@@ -149,8 +182,8 @@ def _waiting_for(turn: Turn) -> Deputy:
     row = current_of(turn.session, deputy_id=member.id)
     if row is None or row.status != "offered":
         raise Refusal(
-            "Nobody is waiting for you to answer a request to be their deputy.",
-            "Type `deputy list` to see who is deputy for whom.",
+            _("Nobody is waiting for you to answer a request to be their deputy."),
+            _("Type `deputy list` to see who is deputy for whom."),
         )
     return row
 
@@ -163,34 +196,56 @@ def _answer(turn: Turn, row: Deputy, answer: str) -> None:
     if answer == "accept":
         _check_pair_still(turn, member, deputy)
         row.status, row.accepted_at = "active", turn.now
-        turn.audit("deputy.accepted", f"{deputy.display_name} is deputy for {member.display_name}")
+        turn.audit(
+            "deputy.accepted",
+            _("{deputy} is deputy for {member}").format(
+                deputy=deputy.display_name, member=member.display_name
+            ),
+        )
         _tell(
             turn,
             collaborative,
             member,
             _line(
-                f"{deputy.display_name} accepted: they can "
-                f"vote for you until {when}. Your own vote always counts instead of theirs."
+                _(
+                    "{name} accepted: they can vote for you until {moment}. Your own vote "
+                    "always counts instead of theirs."
+                ).format(name=deputy.display_name, moment=when)
             ),
         )
         turn.say(
-            f"You are now {member.display_name}'s deputy until {when}.",
-            f"Polls that aren't anonymous show you “Vote for {member.display_name}”; or type "
-            f"`vote ID CHOICE --for @{member.display_name}`.",
+            _("You are now {name}'s deputy until {moment}.").format(
+                name=member.display_name, moment=when
+            ),
+            _(
+                "Polls that aren't anonymous show you “Vote for {name}”; or type "
+                "`vote ID CHOICE --for @{name}`."
+            ).format(name=member.display_name),
         )
         return
     row.status, row.current, row.ended_at = "declined", False, turn.now
-    turn.audit("deputy.declined", f"{deputy.display_name} declined to be deputy")
-    _tell(turn, collaborative, member, _line(f"{deputy.display_name} declined to be your deputy."))
-    turn.say(f"You declined to be {member.display_name}'s deputy.", "They have been told.")
+    turn.audit(
+        "deputy.declined", _("{name} declined to be deputy").format(name=deputy.display_name)
+    )
+    _tell(
+        turn,
+        collaborative,
+        member,
+        _line(_("{name} declined to be your deputy.").format(name=deputy.display_name)),
+    )
+    turn.say(
+        _("You declined to be {name}'s deputy.").format(name=member.display_name),
+        _("They have been told."),
+    )
 
 
 def _check_pair_still(turn: Turn, member: Member, deputy: Member) -> None:
     if member.organisation_id != deputy.organisation_id:
         raise Refusal(
-            f"You are no longer in {member.display_name}'s organisation, so you can't be "
-            "their deputy.",
-            "Decline instead, or ask them to name someone else.",
+            _("You are no longer in {name}'s organisation, so you can't be their deputy.").format(
+                name=member.display_name
+            ),
+            _("Decline instead, or ask them to name someone else."),
         )
 
 
@@ -206,8 +261,8 @@ def end(turn: Turn, command: Command) -> None:
     ).all()
     if not rows:
         raise Refusal(
-            "You have no deputy, and you aren't anyone's deputy.",
-            f"Type {NAMING} to name one.",
+            _("You have no deputy, and you aren't anyone's deputy."),
+            _("Type {command} to name one.").format(command=NAMING),
         )
     said = []
     for row in rows:
@@ -216,29 +271,31 @@ def end(turn: Turn, command: Command) -> None:
         other = turn.session.get(Member, row.deputy_id if mine else row.member_id)
         assert other is not None
         said.append(
-            f"{other.display_name} is no longer your deputy."
-            if mine
-            else f"You are no longer {other.display_name}'s deputy."
+            (
+                _("{name} is no longer your deputy.")
+                if mine
+                else _("You are no longer {name}'s deputy.")
+            ).format(name=other.display_name)
         )
         pair = (other, member) if not mine else (member, other)
         turn.audit(
-            "deputy.ended", f"{pair[1].display_name} is no longer deputy for {pair[0].display_name}"
-        )
-        _tell(
-            turn,
-            collaborative,
-            other,
-            _line(
-                f"{member.display_name} ended the arrangement: "
-                + ("you are no longer their deputy." if mine else "they are no longer your deputy.")
+            "deputy.ended",
+            _("{deputy} is no longer deputy for {member}").format(
+                deputy=pair[1].display_name, member=pair[0].display_name
             ),
         )
-    turn.say(said[0], *said[1:], "Votes already cast stay as they are.")
+        told = (
+            _("{name} ended the arrangement: you are no longer their deputy.")
+            if mine
+            else _("{name} ended the arrangement: they are no longer your deputy.")
+        )
+        _tell(turn, collaborative, other, _line(told.format(name=member.display_name)))
+    turn.say(said[0], *said[1:], _("Votes already cast stay as they are."))
 
 
 def list_deputies(turn: Turn, command: Command) -> None:
     """`deputy list`: who is deputy for whom, and until when (everyone may see it)."""
-    collaborative, _ = turn.in_collaborative()
+    collaborative, __ = turn.in_collaborative()
     end_lapsed(turn.session, collaborative, turn.now)
     rows = turn.session.exec(
         select(Deputy)
@@ -246,15 +303,21 @@ def list_deputies(turn: Turn, command: Command) -> None:
         .order_by(col(Deputy.id))
     ).all()
     if not rows:
-        turn.say("Nobody has a deputy.", f"Type {NAMING} to name one.")
+        turn.say(_("Nobody has a deputy."), _("Type {command} to name one.").format(command=NAMING))
         return
     lines = [
-        f"{_name(turn.session, row.deputy_id)} for {_name(turn.session, row.member_id)}, "
-        f"until {describe(row.until, collaborative.timezone)}"
-        + ("" if row.status == "active" else " (asked, not yet accepted)")
+        (
+            _("{deputy} for {member}, until {moment}")
+            if row.status == "active"
+            else _("{deputy} for {member}, until {moment} (asked, not yet accepted)")
+        ).format(
+            deputy=_name(turn.session, row.deputy_id),
+            member=_name(turn.session, row.member_id),
+            moment=describe(row.until, collaborative.timezone),
+        )
         for row in rows
     ]
-    turn.say(f"Deputies in {collaborative.name}", *lines)
+    turn.say(_("Deputies in {name}").format(name=collaborative.name), *lines)
 
 
 def standing_in(session: Session, deputy: Member, member_id: int, now: datetime) -> Deputy | None:
@@ -314,7 +377,7 @@ def _line(text: str) -> Card:
 
 def _name(session: Session, member_id: int) -> str:
     member = session.get(Member, member_id)
-    return member.display_name if member else "someone who has left"
+    return member.display_name if member else _("someone who has left")
 
 
 def asked_of(session: Session, deputy: Member, now: datetime) -> list[tuple[Deputy, Member]]:

@@ -40,6 +40,7 @@ from dialogs.commands.recurrence import next_occurrence
 from dialogs.commands.syntax import Command
 from dialogs.commands.when import describe
 from dialogs.core.events import Actor
+from dialogs.core.language import N_, _
 from dialogs.core.turn import Refusal, Turn
 from storage.database import insert_rows
 from storage.models import DIGEST_CHOICES, Collaborative, Identity, Member, PersonSetting
@@ -49,7 +50,11 @@ _RULES: dict[str, dict[str, Any]] = {
     "daily": {"kind": "cron", "day_of_week": "*", **_AT},
     "weekly": {"kind": "cron", "day_of_week": "mon", **_AT},
 }
-WHEN = {"daily": "every day at 08:30", "weekly": "every Monday at 08:30"}
+# What `me digest` says of each choice, with the zone's words after it.
+WHEN = {
+    "daily": N_("Your digest comes daily, every day at 08:30 ({zone})."),
+    "weekly": N_("Your digest comes weekly, every Monday at 08:30 ({zone})."),
+}
 # A digest more than this late (Concord was down) is not sent: the next one is set instead.
 TOO_LATE = timedelta(hours=12)
 
@@ -70,14 +75,14 @@ def me_digest(turn: Turn, command: Command) -> None:
     choice = command.args.get("choice")
     if choice is not None and choice.lower() not in DIGEST_CHOICES:
         raise Refusal(
-            f"“{choice[:30]}” isn't a digest choice.",
-            "Type `me digest daily`, `me digest weekly` or `me digest off`.",
+            _("“{typed}” isn't a digest choice.").format(typed=choice[:30]),
+            _("Type `me digest daily`, `me digest weekly` or `me digest off`."),
         )
     identities = linked_identities(turn.session, key_of(turn.actor))
     if not identities:
         raise Refusal(
-            "You aren't a member of a collaborative yet, so nothing can wait for you.",
-            "Type `help` in a channel of a collaborative to join it.",
+            _("You aren't a member of a collaborative yet, so nothing can wait for you."),
+            _("Type `help` in a channel of a collaborative to join it."),
         )
     zone = _zone_in_turn(turn, identities)
     mine = setting_for(turn.session, *key_of(turn.actor), turn.now)
@@ -95,25 +100,27 @@ def me_digest(turn: Turn, command: Command) -> None:
 def _described(setting: PersonSetting, zone: Zone, *, changed: bool) -> tuple[str, ...]:
     if setting.digest == "off":
         return (
-            "Your digest is off." if changed else "Your digest is off: none will come.",
-            "Type `me digest weekly` or `me digest daily` to get one again.",
+            _("Your digest is off.") if changed else _("Your digest is off: none will come."),
+            _("Type `me digest weekly` or `me digest daily` to get one again."),
         )
     assert setting.digest_next_at is not None, "a digest that is on has a next time"
-    heading = f"Your digest comes {setting.digest}, {WHEN[setting.digest]} ({_zone_words(zone)})."
+    heading = _(WHEN[setting.digest]).format(zone=_zone_words(zone))
     return (
         heading,
-        f"The next one: {describe(setting.digest_next_at, zone.name)}. It lists what is "
-        "waiting for you in every collaborative you belong to, and doesn't come when "
-        "nothing is. `me digest daily`, `weekly` or `off` changes it.",
+        _(
+            "The next one: {moment}. It lists what is waiting for you in every collaborative "
+            "you belong to, and doesn't come when nothing is. `me digest daily`, `weekly` or "
+            "`off` changes it."
+        ).format(moment=describe(setting.digest_next_at, zone.name)),
     )
 
 
 def _zone_words(zone: Zone) -> str:
     if zone.source == CHOSEN:
-        return f"{zone.name}, the zone you chose"
+        return _("{zone}, the zone you chose").format(zone=zone.name)
     if zone.source == PLATFORM:
-        return f"{zone.name}, your zone as your platform reports it"
-    return f"{zone.name}, your collaborative's zone, as your own isn't known"
+        return _("{zone}, your zone as your platform reports it").format(zone=zone.name)
+    return _("{zone}, your collaborative's zone, as your own isn't known").format(zone=zone.name)
 
 
 def _zone_in_turn(turn: Turn, identities: list[Identity]) -> Zone:

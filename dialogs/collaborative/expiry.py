@@ -107,7 +107,8 @@ def clear_written(
             .values({column: emptied})
         )
         counts[table] = result.rowcount
-    counts["ballot reasons"] = _clear_reasons(session, collaborative_id, before, replace)
+    reasons = _clear_reasons(session, collaborative_id, before, replace)
+    counts["ballot reasons"] = reasons  # i18n: not for readers
     return counts
 
 
@@ -174,7 +175,12 @@ def anonymise_closed_polls(
         ).all()
     )
     if not polls:
-        return {"polls": 0, "ballots unlinked": 0, "earlier ballots": 0, "participation": 0}
+        return {
+            "polls": 0,
+            "ballots unlinked": 0,  # i18n: not for readers
+            "earlier ballots": 0,  # i18n: not for readers
+            "participation": 0,
+        }
     run = session.connection().execute
     of_polls = col(Ballot.poll_id).in_(polls)
     earlier = run(delete(Ballot).where(of_polls, col(Ballot.latest).is_(False))).rowcount
@@ -185,7 +191,7 @@ def anonymise_closed_polls(
     run(delete(PollReminderMute).where(col(PollReminderMute.poll_id).in_(polls)))
     return {
         "polls": len(polls),
-        "ballots unlinked": unlinked,
-        "earlier ballots": earlier,
+        "ballots unlinked": unlinked,  # i18n: not for readers
+        "earlier ballots": earlier,  # i18n: not for readers
         "participation": participation,
     }

@@ -28,12 +28,15 @@ from dialogs.core import audit, reactions
 from dialogs.core.cards import Card, Context, Heading, Text
 from dialogs.core.effects import person_lane
 from dialogs.core.events import Actor
+from dialogs.core.language import N_, _
 from dialogs.core.turn import Refusal, Turn
 from storage import forget as store
 from storage.forget import MARKER, REMOVE, Account, Forgotten, Redaction
 from storage.models import Collaborative, Deputy, Identity, Member
 
-FORMER_MEMBER = "Former member"  # a forgotten member's name from then on
+# A forgotten member's name from then on: stored as it is (the source language), so it is
+# the same name whoever forgot them, and found again by `member remove`.
+FORMER_MEMBER = N_("Former member")
 CONFIRM = "confirm"
 # A forgotten coordinator coordinates no more; members and observers keep their role, so
 # the turnout of polls already announced still adds up.
@@ -45,8 +48,8 @@ def me_forget(turn: Turn, command: Command) -> None:
     word = command.args.get("confirm")
     if word is not None and word.casefold() != CONFIRM:
         raise Refusal(
-            f"`me forget` takes only the word `{CONFIRM}`.",
-            "Type `me forget` to see what it removes before you confirm.",
+            _("`me forget` takes only the word `{word}`.").format(word=CONFIRM),
+            _("Type `me forget` to see what it removes before you confirm."),
         )
     actor = turn.actor
     account = (actor.platform, actor.tenant_id, actor.user_id)
@@ -54,8 +57,8 @@ def me_forget(turn: Turn, command: Command) -> None:
     members = _members(turn.session, ids)
     if all(_joined_now(turn, m) for m in members):
         raise Refusal(
-            "There is nothing left to forget: Concord holds nothing about you.",
-            "If you use Concord in a linked channel again, it knows you only from then on.",
+            _("There is nothing left to forget: Concord holds nothing about you."),
+            _("If you use Concord in a linked channel again, it knows you only from then on."),
         )
     collaboratives = _collaboratives(turn.session, members)
     _refuse_last_coordinator(turn.session, members, collaboratives)
@@ -71,48 +74,65 @@ def me_forget(turn: Turn, command: Command) -> None:
             collaborative,
             None,
             "me.forget",
-            "forgot a member at their request (`me forget`)",
+            _("forgot a member at their request (`me forget`)"),
         )
     names = ", ".join(sorted(c.name for c in collaboratives.values()))
     turn.say(
-        "Concord has forgotten you",
-        f"Your name, accounts and settings are gone from {names}, and so are your written words.",
+        _("Concord has forgotten you"),
+        _(
+            "Your name, accounts and settings are gone from {names}, and so are your written words."
+        ).format(names=names),
         *(
-            f"Your vote in open poll #{n} of {name} was taken back and the poll recounted."
+            _(
+                "Your vote in open poll #{number} of {name} was taken back and the poll recounted."
+            ).format(number=n, name=name)
             for name, n in recounted
         ),
-        "Results already announced stand; nothing left in them leads back to you.",
+        _("Results already announced stand; nothing left in them leads back to you."),
     )
 
 
 def member_remove(turn: Turn, command: Command) -> None:
     """`member remove @person [--forget]`: a coordinator removes someone who has left."""
-    collaborative, coordinator = turn.require_coordinator("remove a member")
+    collaborative, coordinator = turn.require_coordinator(_("remove a member"))
     person = resolve_person(turn, collaborative, command.args["person"])
     if person.id == coordinator.id:
         raise Refusal(
-            "You can't remove yourself.",
-            "Another coordinator can, or type `me forget` to have Concord forget you everywhere.",
+            _("You can't remove yourself."),
+            _(
+                "Another coordinator can, or type `me forget` to have Concord forget you "
+                "everywhere."
+            ),
         )
     accounts = _accounts(turn.session, person)
     if person.display_name == FORMER_MEMBER and not accounts:
-        raise Refusal("Concord has already forgotten that member: there is nothing left to remove.")
+        raise Refusal(
+            _("Concord has already forgotten that member: there is nothing left to remove.")
+        )
     name = person.display_name
     if not command.flags.get("forget"):
         _remove(turn, collaborative, person, accounts)
         return
     forgotten = _forgotten([person], accounts)
     recounted = _forget(turn, forgotten, [person], everywhere=False)
-    turn.audit("member.remove", "removed a member and had Concord forget them", forgotten=True)
+    turn.audit("member.remove", _("removed a member and had Concord forget them"), forgotten=True)
     turn.say(
-        f"{name} is removed and forgotten in {collaborative.name}",
-        "Their name and accounts are gone here, and their written words are "
-        + ("removed." if collaborative.forgotten_text == REMOVE else f"replaced by “{MARKER}”."),
-        *(
-            f"Their vote in open poll #{n} was taken back and the poll recounted."
-            for _, n in recounted
+        _("{name} is removed and forgotten in {collaborative}").format(
+            name=name, collaborative=collaborative.name
         ),
-        "Only this collaborative is affected: anywhere else, they can ask with `me forget`.",
+        _("Their name and accounts are gone here, and their written words are removed.")
+        if collaborative.forgotten_text == REMOVE
+        else _(
+            "Their name and accounts are gone here, and their written words are replaced by "
+            "“{marker}”."
+        ).format(marker=MARKER),
+        *(
+            _("Their vote in open poll #{number} was taken back and the poll recounted.").format(
+                number=n
+            )
+            for __, n in recounted
+        ),
+        _("Only this collaborative is affected: anywhere else, they can ask with `me forget`."),
     )
 
 
@@ -122,21 +142,33 @@ def _remove(
     """Membership ends; the name stays on record beside what they did."""
     if not accounts:
         raise Refusal(
-            f"{person.display_name} was already removed from {collaborative.name}.",
-            f'To have Concord forget them too, type `member remove "{person.display_name}" '
-            "--forget`.",
+            _("{name} was already removed from {collaborative}.").format(
+                name=person.display_name, collaborative=collaborative.name
+            ),
+            _('To have Concord forget them too, type `member remove "{name}" --forget`.').format(
+                name=person.display_name
+            ),
         )
     store.unlink(turn.session, [person.id or 0], accounts)
     _end_deputies(turn, [person.id or 0])
     if person.role == "coordinator":  # nobody can reach them: they coordinate no more
         person.role = "member"
-    turn.audit("member.remove", f"removed {person.display_name}", member_id=person.id)
+    turn.audit(
+        "member.remove",
+        _("removed {name}").format(name=person.display_name),
+        member_id=person.id,
+    )
     turn.say(
-        f"{person.display_name} is no longer a member of {collaborative.name}",
-        "Their votes and words stay on record under their name; if they use Concord here "
-        "again, they join afresh.",
-        f'To have Concord forget them as well, type `member remove "{person.display_name}" '
-        "--forget`.",
+        _("{name} is no longer a member of {collaborative}").format(
+            name=person.display_name, collaborative=collaborative.name
+        ),
+        _(
+            "Their votes and words stay on record under their name; if they use Concord here "
+            "again, they join afresh."
+        ),
+        _('To have Concord forget them as well, type `member remove "{name}" --forget`.').format(
+            name=person.display_name
+        ),
     )
 
 
@@ -176,8 +208,8 @@ def _forget(
 
 def _named(names: set[str], accounts: Collection[Account]) -> dict[str, str]:
     """Their names and account ids, each to become "a former member"."""
-    pieces = (names - {FORMER_MEMBER}) | {user for _, _, user in accounts}
-    return dict.fromkeys(pieces, IN_THE_LOG)
+    pieces = (names - {FORMER_MEMBER}) | {user for __, ___, user in accounts}
+    return dict.fromkeys(pieces, _(IN_THE_LOG))
 
 
 def _end_deputies(turn: Turn, ids: Collection[int]) -> None:
@@ -211,9 +243,13 @@ def _refuse_last_coordinator(
         if not others:
             name = collaboratives[member.collaborative_id].name
             raise Refusal(
-                f"You are the only coordinator of {name}; someone must stay one.",
-                "Make someone else a coordinator first (`role coordinator @person`), then "
-                "type `me forget` again.",
+                _("You are the only coordinator of {name}; someone must stay one.").format(
+                    name=name
+                ),
+                _(
+                    "Make someone else a coordinator first (`role coordinator @person`), then "
+                    "type `me forget` again."
+                ),
             )
 
 
@@ -221,29 +257,43 @@ def _preview(collaboratives: list[Collaborative]) -> Card:
     names = ", ".join(sorted(c.name for c in collaboratives))
     policies = {c.forgotten_text for c in collaboratives}
     words = (
-        "removed"
+        _(
+            "Your written words (proposals, reasons for objections, check-in comments) will "
+            "be removed."
+        )
         if policies == {REMOVE}
-        else f"replaced by “{MARKER}”"
+        else _(
+            "Your written words (proposals, reasons for objections, check-in comments) will "
+            "be replaced by “{marker}”."
+        )
         if REMOVE not in policies
-        else f"removed or replaced by “{MARKER}”, as each collaborative chose"
+        else _(
+            "Your written words (proposals, reasons for objections, check-in comments) will "
+            "be removed or replaced by “{marker}”, as each collaborative chose."
+        )
     )
     lines = [
-        f"Concord will forget you in {names}: your name, your accounts on every platform "
-        "and your settings.",
-        "Your written words (proposals, reasons for objections, check-in comments) will be "
-        f"{words}.",
-        "Votes in closed polls stay counted, linked to nobody, so announced results don't "
-        "change; your votes in open polls are taken back. Anonymous votes were never linked "
-        "to you, so they stay.",
-        "The decision log keeps its entries but calls you “a former member”.",
+        _(
+            "Concord will forget you in {names}: your name, your accounts on every platform "
+            "and your settings."
+        ).format(names=names),
+        words.format(marker=MARKER),
+        _(
+            "Votes in closed polls stay counted, linked to nobody, so announced results don't "
+            "change; your votes in open polls are taken back. Anonymous votes were never "
+            "linked to you, so they stay."
+        ),
+        _("The decision log keeps its entries but calls you “{former}”.").format(
+            former=_(IN_THE_LOG)
+        ),
     ]
     return Card(
         blocks=[
-            Heading(text="Forget you everywhere?"),
+            Heading(text=_("Forget you everywhere?")),
             *(Text(text=line) for line in lines),
-            Context(text="This can't be undone. Type `me forget confirm` to go ahead."),
+            Context(text=_("This can't be undone. Type `me forget confirm` to go ahead.")),
         ],
-        fallback="Forget you everywhere?",
+        fallback=_("Forget you everywhere?"),
     )
 
 

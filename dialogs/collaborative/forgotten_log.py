@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, or_, select
 
 from dialogs.core import audit
+from dialogs.core.language import N_
 from storage.forget import MARKER, Redaction
 from storage.models import AuditEntry
 
-IN_THE_LOG = "a former member"  # how the decision log and other copies name them
+IN_THE_LOG = N_("a former member")  # how the decision log and other copies name them
 RESULT = "result"  # an entry's announced result (`tally.dumps`), recounted by auditors
 
 

@@ -7,27 +7,33 @@ from __future__ import annotations
 
 from dialogs.collaborative.members import resolve_person
 from dialogs.commands.syntax import Command
+from dialogs.core.language import N_, _
 from dialogs.core.modes import DELEGATED, MODES
 from dialogs.core.turn import Refusal, Turn
 from storage.models import Collaborative, Member
 
-CHANGING = "change how the partnership decides"
+CHANGING = N_("change how the partnership decides")
 
 
 def governance(turn: Turn, command: Command) -> None:
-    collaborative, _ = turn.require_coordinator(CHANGING)
+    collaborative, __ = turn.require_coordinator(_(CHANGING))
     wanted = command.args.get("mode")
     if wanted is None:
-        turn.say(f"{collaborative.name} decides: {_described(turn, collaborative)}.", *_ways())
+        turn.say(
+            _("{name} decides: {mode}.").format(
+                name=collaborative.name, mode=_described(turn, collaborative)
+            ),
+            *_ways(),
+        )
         return
     wanted = wanted.lower()
     if wanted not in MODES:
-        raise Refusal(f"“{wanted}” is not a way of deciding.", *_ways())
+        raise Refusal(_("“{mode}” is not a way of deciding.").format(mode=wanted), *_ways())
     mention = command.flags.get("decider")
     if mention is not None and wanted != DELEGATED:
         raise Refusal(
-            "`--decider` only goes with `delegated`.",
-            "Type `settings governance delegated --decider @person`.",
+            _("`--decider` only goes with `delegated`."),
+            _("Type `settings governance delegated --decider @person`."),
         )
     decider = _decider(turn, collaborative, mention) if wanted == DELEGATED else None
     was = _described(turn, collaborative)
@@ -36,37 +42,43 @@ def governance(turn: Turn, command: Command) -> None:
     now = _described(turn, collaborative)
     turn.audit(
         "settings",
-        f"set how the partnership decides: {now} (was: {was})",
+        _("set how the partnership decides: {mode} (was: {old_mode})").format(
+            mode=now, old_mode=was
+        ),
         governance=wanted,
         decider=decider.display_name if decider else None,
     )
     turn.say(
-        f"{collaborative.name} now decides: {now}.",
-        "New polls decide this way; polls already started keep their way. "
-        "A poll can choose another with `--mode`.",
+        _("{name} now decides: {mode}.").format(name=collaborative.name, mode=now),
+        _(
+            "New polls decide this way; polls already started keep their way. "
+            "A poll can choose another with `--mode`."
+        ),
     )
 
 
 def _ways() -> list[str]:
+    ways = "; ".join(f"`{name}`: {_(said)}" for name, said in MODES.items())
     return [
-        "Ways of deciding: " + "; ".join(f"`{name}`: {said}" for name, said in MODES.items()) + ".",
-        "Change it with `settings governance MODE` (`delegated` needs `--decider @person`).",
+        _("Ways of deciding: {ways}.").format(ways=ways),
+        _("Change it with `settings governance MODE` (`delegated` needs `--decider @person`)."),
     ]
 
 
 def _described(turn: Turn, collaborative: Collaborative) -> str:
     mode = collaborative.governance or "joint"
-    said = f"{mode}, {MODES.get(mode, '')}"
+    said = f"{mode}, {_(MODES[mode]) if mode in MODES else ''}"
     if mode == DELEGATED and collaborative.decider_id:
         person = turn.session.get(Member, collaborative.decider_id)
-        said += f" (the decider: {person.display_name if person else 'someone who has left'})"
+        decider = person.display_name if person else _("someone who has left")
+        said += " " + _("(the decider: {name})").format(name=decider)
     return said
 
 
 def _decider(turn: Turn, collaborative: Collaborative, mention: dict[str, str] | None) -> Member:
     if mention is None:
         raise Refusal(
-            "Delegated decisions need a decider: the person who records each decision.",
-            "Type `settings governance delegated --decider @person`.",
+            _("Delegated decisions need a decider: the person who records each decision."),
+            _("Type `settings governance delegated --decider @person`."),
         )
     return resolve_person(turn, collaborative, mention)

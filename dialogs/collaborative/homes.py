@@ -25,6 +25,7 @@ from sqlmodel import col, select
 from dialogs.commands.syntax import Command
 from dialogs.core import audit
 from dialogs.core.events import Actor
+from dialogs.core.language import N_, _
 from dialogs.core.turn import Refusal, Turn
 from storage.models import Collaborative, Member, Organisation, OrganisationHome
 
@@ -34,7 +35,7 @@ class HomeKind:
     """One kind of tenant, as the grammar names it (`--teams-tenant ID`)."""
 
     flag: str  # the option that names one
-    label: str  # what its people call one
+    label: str  # what its people call one (N_: translated where said)
     pattern: re.Pattern[str]  # what an id looks like, once `typed` has read it
     example: str
     any_case: bool = False  # whether ids are read in lower case
@@ -53,13 +54,13 @@ class HomeKind:
 KINDS = (
     HomeKind(
         "teams-tenant",
-        "Microsoft tenant",
+        N_("Microsoft tenant"),
         re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
         "72f988bf-86f1-41af-91ab-2d7cd011db47",
         any_case=True,
     ),
     # A workspace (T…) or, for an Enterprise Grid organisation, the organisation (E…).
-    HomeKind("slack-team", "workspace", re.compile(r"[TE][A-Z0-9]{6,20}"), "T0123ABCD"),
+    HomeKind("slack-team", N_("workspace"), re.compile(r"[TE][A-Z0-9]{6,20}"), "T0123ABCD"),
 )
 _BY_FLAG = {kind.flag: kind for kind in KINDS}
 _BY_PLATFORM = {kind.platform: kind for kind in KINDS}
@@ -81,9 +82,11 @@ def _checked(kind: HomeKind, typed: str) -> str:
     if not kind.pattern.fullmatch(value):
         shown = typed if len(typed) <= 60 else typed[:59] + "…"
         raise Refusal(
-            f"`{shown}` isn't a {kind.label} id.",
-            f"A {kind.label} id looks like `{kind.example}`. Concord tells you yours when "
-            "you type `org join`.",
+            _("`{typed}` isn't a {kind} id.").format(typed=shown, kind=_(kind.label)),
+            _(
+                "A {kind} id looks like `{example}`. Concord tells you yours when you type "
+                "`org join`."
+            ).format(kind=_(kind.label), example=kind.example),
         )
     return value
 
@@ -98,11 +101,19 @@ def recognise(
         held = _held(turn, collaborative, kind, tenant_id)
         if held is not None and held[1].id != organisation.id:
             raise Refusal(
-                f"The {kind.label} `{tenant_id}` already counts as {held[1].name} here.",
-                f"To move it, first type `org unmap --{kind.flag} {tenant_id}`.",
+                _("The {kind} `{tenant}` already counts as {name} here.").format(
+                    kind=_(kind.label), tenant=tenant_id, name=held[1].name
+                ),
+                _("To move it, first type `org unmap --{flag} {tenant}`.").format(
+                    flag=kind.flag, tenant=tenant_id
+                ),
             )
         if held is not None:
-            lines.append(f"The {kind.label} `{tenant_id}` already counts as {organisation.name}.")
+            lines.append(
+                _("The {kind} `{tenant}` already counts as {name}.").format(
+                    kind=_(kind.label), tenant=tenant_id, name=organisation.name
+                )
+            )
             continue
         turn.session.add(
             OrganisationHome(
@@ -115,41 +126,54 @@ def recognise(
         )
         _logged(turn, "org.home", organisation, kind, tenant_id)
         lines.append(
-            f"Everyone from the {kind.label} `{tenant_id}` who has no organisation yet is "
-            f"counted as {organisation.name} from their next vote or command."
+            _(
+                "Everyone from the {kind} `{tenant}` who has no organisation yet is counted "
+                "as {name} from their next vote or command."
+            ).format(kind=_(kind.label), tenant=tenant_id, name=organisation.name)
         )
     return lines
 
 
 def org_unmap(turn: Turn, command: Command) -> None:
-    collaborative, _ = turn.require_coordinator("change which organisation a tenant counts as")
+    collaborative, __ = turn.require_coordinator(_("change which organisation a tenant counts as"))
     homes = named(command.flags)
     if not homes:
         raise Refusal(
-            "Say which tenant or workspace to stop counting.",
-            "Type `org unmap --teams-tenant ID` or `org unmap --slack-team ID`.",
+            _("Say which tenant or workspace to stop counting."),
+            _("Type `org unmap --teams-tenant ID` or `org unmap --slack-team ID`."),
         )
     lines = []
     for kind, tenant_id in homes:
         held = _held(turn, collaborative, kind, tenant_id)
         if held is None:
             raise Refusal(
-                f"No organisation here counts the {kind.label} `{tenant_id}`.",
-                "Type `org list` to see which tenants and workspaces are counted.",
+                _("No organisation here counts the {kind} `{tenant}`.").format(
+                    kind=_(kind.label), tenant=tenant_id
+                ),
+                _("Type `org list` to see which tenants and workspaces are counted."),
             )
         mapping, organisation = held
         turn.session.delete(mapping)
         _logged(turn, "org.unmap", organisation, kind, tenant_id)
-        lines.append(f"The {kind.label} `{tenant_id}` no longer counts as {organisation.name}.")
+        lines.append(
+            _("The {kind} `{tenant}` no longer counts as {name}.").format(
+                kind=_(kind.label), tenant=tenant_id, name=organisation.name
+            )
+        )
     turn.say(
-        "Stopped counting " + ("them" if len(lines) > 1 else "it"),
+        _("Stopped counting them") if len(lines) > 1 else _("Stopped counting it"),
         *lines,
-        "People already counted with an organisation stay with it; anyone can change "
-        'theirs with `org join "Name"`.',
+        _(
+            "People already counted with an organisation stay with it; anyone can change "
+            'theirs with `org join "Name"`.'
+        ),
     )
 
 
-_DONE = {"org.home": "counted", "org.unmap": "stopped counting"}
+_DONE = {
+    "org.home": N_("counted everyone from the {kind} {tenant} as {name}"),
+    "org.unmap": N_("stopped counting everyone from the {kind} {tenant} as {name}"),
+}
 
 
 def _logged(
@@ -158,7 +182,7 @@ def _logged(
     """The decision log's entry for counting (`org.home`) or no longer counting a tenant."""
     turn.audit(
         action,
-        f"{_DONE[action]} everyone from the {kind.label} {tenant_id} as {organisation.name}",
+        _(_DONE[action]).format(kind=_(kind.label), tenant=tenant_id, name=organisation.name),
         organisation_id=organisation.id,
         platform=kind.platform,
         tenant_id=tenant_id,
@@ -172,8 +196,19 @@ def shown(turn: Turn, organisation: Organisation) -> str:
         .where(OrganisationHome.organisation_id == organisation.id)
         .order_by(col(OrganisationHome.platform), col(OrganisationHome.tenant_id))
     ).all()
-    named_homes = [f"the {_BY_PLATFORM[h.platform].label} `{h.tenant_id}`" for h in homes]
-    return f"{organisation.name} counts everyone from " + ", ".join(named_homes) if homes else ""
+    named_homes = [
+        _("the {kind} `{tenant}`").format(
+            kind=_(_BY_PLATFORM[h.platform].label), tenant=h.tenant_id
+        )
+        for h in homes
+    ]
+    return (
+        _("{name} counts everyone from {homes}").format(
+            name=organisation.name, homes=", ".join(named_homes)
+        )
+        if homes
+        else ""
+    )
 
 
 def join_hint(turn: Turn, collaborative: Collaborative, organisation: Organisation) -> str:
@@ -183,11 +218,10 @@ def join_hint(turn: Turn, collaborative: Collaborative, organisation: Organisati
     if home is None or _held(turn, collaborative, *home) is not None:
         return ""
     kind, tenant_id = home
-    return (
-        f"Is everyone from your {kind.label} (`{tenant_id}`) in {organisation.name}? "
-        f'A coordinator can count them all by typing `org add "{organisation.name}" '
-        f"--{kind.flag} {tenant_id}`."
-    )
+    return _(
+        "Is everyone from your {kind} (`{tenant}`) in {name}? A coordinator can count them "
+        'all by typing `org add "{name}" --{flag} {tenant}`.'
+    ).format(kind=_(kind.label), tenant=tenant_id, name=organisation.name, flag=kind.flag)
 
 
 def home_of(actor: Actor) -> Home | None:
@@ -241,7 +275,7 @@ def place_all(connection: Connection, now: datetime, voters: Sequence[Voter]) ->
     ]
     if not waiting:
         return {}
-    keys = {(c.id, kind.platform, tenant_id) for c, _, (kind, tenant_id) in waiting}
+    keys = {(c.id, kind.platform, tenant_id) for c, __, (kind, tenant_id) in waiting}
     found = {
         (row[0], row[1], row[2]): (row[3], row[4])
         for row in connection.execute(_HOMES, {"homes": list(keys)})
@@ -259,7 +293,9 @@ def place_all(connection: Connection, now: datetime, voters: Sequence[Voter]) ->
                 collaborative,
                 member,
                 action="org.counted",
-                summary=f"was counted as {name} (their {kind.label} is {tenant_id})",
+                summary=_("was counted as {name} (their {kind} is {tenant})").format(
+                    name=name, kind=_(kind.label), tenant=tenant_id
+                ),
                 detail={"organisation_id": organisation_id},
             )
         )

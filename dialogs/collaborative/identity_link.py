@@ -42,6 +42,7 @@ from dialogs.collaborative import roles
 from dialogs.collaborative.codes import MEMBER_CODE, claim_code, find_code, issue_code
 from dialogs.commands.syntax import Command
 from dialogs.core import effects
+from dialogs.core.language import N_, _
 from dialogs.core.messages import checkin_key, poll_key
 from dialogs.core.turn import Refusal, Turn, with_article
 from storage.models import (
@@ -51,6 +52,7 @@ from storage.models import (
     CheckinAnswer,
     CheckinRun,
     CheckinSchedule,
+    Collaborative,
     Identity,
     LinkCode,
     Member,
@@ -59,7 +61,7 @@ from storage.models import (
     PollReminderMute,
 )
 
-_ASK_AGAIN = "type `me link` on your other platform for a new one"
+_ASK_AGAIN = N_("type `me link` on your other platform for a new one")
 
 
 def me_link(turn: Turn, command: Command) -> None:
@@ -74,67 +76,94 @@ def _offer(turn: Turn) -> None:
     collaborative, member = turn.in_collaborative()
     shown = issue_code(turn, collaborative, member, MEMBER_CODE)
     turn.say(
-        f"Your code: {shown}",
-        f"On your other platform, in a channel of {collaborative.name}, type "
-        f"`me link {shown}` within 15 minutes. The code works once; keep it to yourself — "
-        "whoever types it joins that account to you.",
+        _("Your code: {code}").format(code=shown),
+        _(
+            "On your other platform, in a channel of {name}, type `me link {code}` within 15 "
+            "minutes. The code works once; keep it to yourself — whoever types it joins that "
+            "account to you."
+        ).format(name=collaborative.name, code=shown),
     )
 
 
 def _merge_with_code(turn: Turn, code: str) -> None:
     collaborative, second = turn.in_collaborative()
     session = turn.session
-    found = find_code(turn, code, MEMBER_CODE, _ASK_AGAIN)
+    found = find_code(turn, code, MEMBER_CODE, _(_ASK_AGAIN))
     # Claimed first, so a racing second claim waits here and is told the code is used;
     # any refusal below rolls the claim back with the rest of the turn.
-    claim_code(turn, found, _ASK_AGAIN)
+    claim_code(turn, found, _(_ASK_AGAIN))
     if found.collaborative_id != collaborative.id:
         raise Refusal(
-            f"That code belongs to another collaborative, not {collaborative.name}.",
-            "Type it in a channel of the collaborative where you asked for it.",
+            _("That code belongs to another collaborative, not {name}.").format(
+                name=collaborative.name
+            ),
+            _("Type it in a channel of the collaborative where you asked for it."),
         )
     first = session.get(Member, found.created_by)
     assert first is not None
     if first.id == second.id:
         if len(_platforms(session, first)) > 1:
-            raise Refusal("Your accounts are already one member.", "There is nothing to link.")
+            raise Refusal(
+                _("Your accounts are already one member."), _("There is nothing to link.")
+            )
         raise Refusal(
-            "That code is for this account itself: you asked for it here.",
-            f"Type it on your other platform, in a channel of {collaborative.name}.",
+            _("That code is for this account itself: you asked for it here."),
+            _("Type it on your other platform, in a channel of {name}.").format(
+                name=collaborative.name
+            ),
         )
     if _platforms(session, first) & _platforms(session, second):
         raise Refusal(
-            "Both accounts are on the same platform: `me link` joins accounts on two "
-            "different platforms.",
-            "Type the code on your other platform.",
+            _(
+                "Both accounts are on the same platform: `me link` joins accounts on two "
+                "different platforms."
+            ),
+            _("Type the code on your other platform."),
         )
     role = roles.merged(session, collaborative, first, second)
     replaced = merge_members(turn, first, second, role)
     turn.member = first
     turn.audit(
         "me.link",
-        f"joined their other account ({second.display_name}) to this member",
+        _("joined their other account ({name}) to this member").format(name=second.display_name),
         merged_member_id=second.id,
         platform=turn.actor.platform,
         role=role.role,
     )
-    voting = (
-        "who sees polls but does not vote"
-        if role.role == "observer"
-        else "with one vote in each poll"
-    )
     turn.say(
-        "Your accounts are now one member",
-        f"On either platform, you are {first.display_name} of {collaborative.name}, "
-        f"{with_article(role.role)} {voting}.",
+        _("Your accounts are now one member"), *_merged_lines(first, collaborative, role, replaced)
+    )
+
+
+def _merged_lines(
+    first: Member, collaborative: Collaborative, role: roles.Merged, replaced: int
+) -> list[str]:
+    """What `me link` tells the person once their accounts are one member."""
+    who = (
+        _(
+            "On either platform, you are {name} of {collaborative}, {role} who sees polls "
+            "but does not vote."
+        )
+        if role.role == "observer"
+        else _(
+            "On either platform, you are {name} of {collaborative}, {role} with one vote in "
+            "each poll."
+        )
+    )
+    return [
+        who.format(
+            name=first.display_name, collaborative=collaborative.name, role=with_article(role.role)
+        ),
         role.why,
         (
-            f"You had voted from both accounts in {replaced} open poll(s): the vote from "
-            "this account now counts, the other is kept only as history."
+            _(
+                "You had voted from both accounts in {count} open poll(s): the vote from "
+                "this account now counts, the other is kept only as history."
+            ).format(count=replaced)
             if replaced
             else ""
         ),
-    )
+    ]
 
 
 def merge_members(turn: Turn, keep: Member, gone: Member, role: roles.Merged) -> int:
@@ -266,7 +295,7 @@ def _merge_answers(session: Session, keep: int, gone: int) -> list[CheckinRun]:
     session.execute(
         update(CheckinAnswer).where(col(CheckinAnswer.member_id) == gone).values(member_id=keep)
     )
-    run_ids = {run for run, _ in clashing}
+    run_ids = {run for run, __ in clashing}
     if not run_ids:
         return []
     return list(

@@ -14,12 +14,14 @@ from sqlmodel import Session, select
 from dialogs.collaborative import homes
 from dialogs.commands.syntax import Command
 from dialogs.core.events import Actor, Place
+from dialogs.core.language import N_, _
 from dialogs.core.turn import Refusal, Turn, with_article
 from storage.database import insert_row
 from storage.models import Channel, Collaborative, Identity, Member, Organisation
 
 MAX_NAME = 120
 MAX_ORG_NAME = 80
+ROLE_NAMES = {"coordinator": N_("coordinator"), "member": N_("member"), "observer": N_("observer")}
 
 
 def find_channel(session: Session, place: Place) -> Channel | None:
@@ -84,17 +86,23 @@ def add_member(
 def org_add(turn: Turn, command: Command) -> None:
     """A new organisation, or (with `--teams-tenant`/`--slack-team`) the tenants whose
     people an organisation, new or not, counts (`dialogs.collaborative.homes`)."""
-    collaborative, _ = turn.require_coordinator("add an organisation")
-    name = clean_name(command.args["name"], "The organisation's name", MAX_ORG_NAME)
+    collaborative, __ = turn.require_coordinator(_("add an organisation"))
+    name = clean_name(command.args["name"], _("The organisation's name"), MAX_ORG_NAME)
     named = homes.named(command.flags)
     organisation = _organisation_named(turn.session, collaborative, name)
     if organisation is not None and not named:
         raise Refusal(
-            f"{name} is already an organisation here.",
-            f'Type `org list` to see them, or `org add "{name}" --teams-tenant ID` to count '
-            "everyone from a Microsoft tenant as it.",
+            _("{name} is already an organisation here.").format(name=name),
+            _(
+                'Type `org list` to see them, or `org add "{name}" --teams-tenant ID` to count '
+                "everyone from a Microsoft tenant as it."
+            ).format(name=name),
         )
-    heading = f"Updated {organisation.name}" if organisation else f"Added {name}"
+    heading = (
+        _("Updated {name}").format(name=organisation.name)
+        if organisation
+        else _("Added {name}").format(name=name)
+    )
     if organisation is None:
         organisation = Organisation(
             collaborative_id=collaborative.id,
@@ -104,9 +112,13 @@ def org_add(turn: Turn, command: Command) -> None:
         )
         turn.session.add(organisation)
         turn.session.flush()
-        turn.audit("org.add", f"added the organisation {name}")
+        turn.audit("org.add", _("added the organisation {name}").format(name=name))
     lines = homes.recognise(turn, collaborative, organisation, named)
-    turn.say(heading, *lines, f'Anyone else joins it by typing `org join "{organisation.name}"`.')
+    turn.say(
+        heading,
+        *lines,
+        _('Anyone else joins it by typing `org join "{name}"`.').format(name=organisation.name),
+    )
 
 
 def org_join(turn: Turn, command: Command) -> None:
@@ -116,24 +128,24 @@ def org_join(turn: Turn, command: Command) -> None:
     if organisation is None:
         names = [o.name for o in _organisations(turn.session, collaborative)]
         hint = (
-            ("The organisations are: " + ", ".join(names) + ".")
+            _("The organisations are: {names}.").format(names=", ".join(names))
             if names
-            else ('There are none yet: a coordinator adds them with `org add "Name"`.')
+            else _('There are none yet: a coordinator adds them with `org add "Name"`.')
         )
-        raise Refusal(f"There is no organisation called {name} here.", hint)
+        raise Refusal(_("There is no organisation called {name} here.").format(name=name), hint)
     if member.organisation_id == organisation.id:
-        turn.say(f"You are already listed with {organisation.name}.")
+        turn.say(_("You are already listed with {name}.").format(name=organisation.name))
         return
     member.organisation_id = organisation.id
-    turn.audit("org.join", f"joined {organisation.name}")
+    turn.audit("org.join", _("joined {name}").format(name=organisation.name))
     turn.say(
-        f"You are now listed with {organisation.name}.",
+        _("You are now listed with {name}.").format(name=organisation.name),
         homes.join_hint(turn, collaborative, organisation),
     )
 
 
 def org_list(turn: Turn, command: Command) -> None:
-    collaborative, _ = turn.in_collaborative()
+    collaborative, __ = turn.in_collaborative()
     members = turn.session.exec(
         select(Member)
         .where(Member.collaborative_id == collaborative.id)
@@ -145,42 +157,59 @@ def org_list(turn: Turn, command: Command) -> None:
         people = [_listed(m) for m in members if m.organisation_id == org_id]
         if organisation is None and not people:
             continue
-        title = organisation.name if organisation else "Not yet in an organisation"
-        lines.append(f"{title} ({len(people)}): " + (", ".join(people) or "nobody yet"))
+        title = organisation.name if organisation else _("Not yet in an organisation")
+        lines.append(
+            _("{title} ({count}): {people}").format(
+                title=title, count=len(people), people=", ".join(people) or _("nobody yet")
+            )
+        )
         if organisation is not None and (counted := homes.shown(turn, organisation)):
             lines.append(counted)
-    turn.say(f"Organisations in {collaborative.name}", *(lines or ["None yet."]))
-
-
-def _listed(member: Member) -> str:
-    return (
-        member.display_name if member.role == "member" else f"{member.display_name} ({member.role})"
+    turn.say(
+        _("Organisations in {name}").format(name=collaborative.name), *(lines or [_("None yet.")])
     )
 
 
+def _listed(member: Member) -> str:
+    if member.role == "member":
+        return member.display_name
+    role = _(ROLE_NAMES.get(member.role, member.role))
+    return _("{name} ({role})").format(name=member.display_name, role=role)
+
+
 def role(turn: Turn, command: Command) -> None:
-    collaborative, coordinator = turn.require_coordinator("change roles")
+    collaborative, coordinator = turn.require_coordinator(_("change roles"))
     person = resolve_person(turn, collaborative, command.args["person"])
     new_role = command.args["role"]
     if person.role == new_role:
         person.role_chosen = True  # a coordinator confirmed it: no longer only a default
-        turn.say(f"{person.display_name} is already {with_article(new_role)}.")
+        turn.say(
+            _("{name} is already {role}.").format(
+                name=person.display_name, role=with_article(new_role)
+            )
+        )
         return
     if person.role == "coordinator" and _coordinator_count(turn.session, collaborative) == 1:
         raise Refusal(
-            f"{person.display_name} is the only coordinator; someone must stay one.",
-            "Make someone else a coordinator first.",
+            _("{name} is the only coordinator; someone must stay one.").format(
+                name=person.display_name
+            ),
+            _("Make someone else a coordinator first."),
         )
     old_role, person.role, person.role_chosen = person.role, new_role, True
     turn.audit(
         "role",
-        f"made {person.display_name} {with_article(new_role)} (was {old_role})",
+        _("made {name} {role} (was {old_role})").format(
+            name=person.display_name,
+            role=with_article(new_role),
+            old_role=_(ROLE_NAMES.get(old_role, old_role)),
+        ),
         member_id=person.id,
         role=new_role,
     )
     turn.say(
-        f"{person.display_name} is now {with_article(new_role)}.",
-        "Observers see everything but do not vote." if new_role == "observer" else "",
+        _("{name} is now {role}.").format(name=person.display_name, role=with_article(new_role)),
+        _("Observers see everything but do not vote.") if new_role == "observer" else "",
     )
 
 
@@ -209,12 +238,17 @@ def resolve_person(turn: Turn, collaborative: Collaborative, mention: dict[str, 
         ]
     if len(matches) == 1:
         return matches[0]
-    shown = mention.get("name") or "that person"
+    shown = mention.get("name")
     if matches:
-        raise Refusal(f"More than one member is called {shown}.", "Use a proper @mention.")
+        raise Refusal(
+            _("More than one member is called {name}.").format(name=shown),
+            _("Use a proper @mention."),
+        )
     raise Refusal(
-        f"{shown} isn't a member of {collaborative.name} yet.",
-        "People become members when they first use Concord in a linked channel.",
+        _("{name} isn't a member of {collaborative} yet.").format(
+            name=shown or _("that person"), collaborative=collaborative.name
+        ),
+        _("People become members when they first use Concord in a linked channel."),
     )
 
 
@@ -250,7 +284,12 @@ def _organisation_named(
 def clean_name(value: str, what: str, limit: int) -> str:
     name = " ".join(value.split())
     if not name:
-        raise Refusal(f"{what} can't be empty.")
+        raise Refusal(_("{what} can't be empty.").format(what=what))
     if len(name) > limit:
-        raise Refusal(f"{what} is {len(name)} characters; the most is {limit}.", "Shorten it.")
+        raise Refusal(
+            _("{what} is {length} characters; the most is {limit}.").format(
+                what=what, length=len(name), limit=limit
+            ),
+            _("Shorten it."),
+        )
     return name

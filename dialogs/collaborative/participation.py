@@ -24,19 +24,22 @@ from sqlalchemy import case
 from sqlmodel import Session, col, func, select
 
 from dialogs.core.cards import FieldItem
+from dialogs.core.language import N_, _
 from storage.models import Member, Organisation
 
 SMALLEST_GROUP = 3  # the one small-group rule; poll results import it from here
-SMALL_GROUP = f"not shown (fewer than {SMALLEST_GROUP} members)"
+
+
+def small_group() -> str:
+    """What a group too small to show says instead of its count."""
+    return _("not shown (fewer than {smallest} members)").format(smallest=SMALLEST_GROUP)
 
 
 def shown_count(count: int) -> str:
     """`count` as shown: the number, "none", or "fewer than 3" for a group too small to show."""
-    return (
-        str(count)
-        if count >= SMALLEST_GROUP
-        else ("none" if not count else f"fewer than {SMALLEST_GROUP}")
-    )
+    if count >= SMALLEST_GROUP:
+        return str(count)
+    return _("none") if not count else _("fewer than {smallest}").format(smallest=SMALLEST_GROUP)
 
 
 def by_organisation(
@@ -59,7 +62,7 @@ def by_organisation(
         count = counted.get(key, 0)
         if organisation is None and not count:
             continue
-        label = organisation.name if organisation else "No organisation given"
+        label = organisation.name if organisation else _("No organisation given")
         items.append(FieldItem(label=label, value=_shown_of_members(count, members.get(key, 0))))
     return items
 
@@ -68,10 +71,10 @@ def _shown_of_members(count: int, members: int) -> str:
     """ "4 of 9", "none of 2", "no members"; a small group's count is not shown, and never as the
     nonsense "fewer than 3 of 2"."""
     if not members:
-        return "no members"
+        return _("no members")
     if count and members < SMALLEST_GROUP:
-        return SMALL_GROUP
-    return f"{shown_count(count)} of {members}"
+        return small_group()
+    return _("{count} of {members}").format(count=shown_count(count), members=members)
 
 
 def _members_by_organisation(session: Session, collaborative_id: int) -> dict[int | None, int]:
@@ -93,7 +96,7 @@ class Turnout:
     could: int
 
 
-NO_ORGANISATION = "no organisation given"
+NO_ORGANISATION = N_("no organisation given")
 TURNOUT_CHARACTERS = 1500  # a Slack context element holds 3,000; leave room to escape
 
 
@@ -116,7 +119,7 @@ def turnout(session: Session, collaborative_id: int, took_part: Any) -> list[Tur
     ).all()
     named = sorted((name, int(took or 0), could) for name, could, took in rows if name)
     apart = [
-        Turnout(NO_ORGANISATION, int(took or 0), could) for name, could, took in rows if not name
+        Turnout(_(NO_ORGANISATION), int(took or 0), could) for name, could, took in rows if not name
     ]
     return [Turnout(*row) for row in named] + apart
 
@@ -132,17 +135,20 @@ def turnout_line(groups: Sequence[Turnout], *, exact: bool) -> str | None:
         if sum(map(len, kept)) + 3 * len(kept) + len(part) > TURNOUT_CHARACTERS:
             break
         kept.append(part)
-    more = f" · and {len(shown) - len(kept)} more" if len(kept) < len(shown) else ""
-    return "Turnout: " + " · ".join(kept) + more
+    if len(kept) < len(shown):
+        kept.append(_("and {count} more").format(count=len(shown) - len(kept)))
+    return _("Turnout: {groups}").format(groups=" · ".join(kept))
 
 
 def _turnout_count(group: Turnout, *, exact: bool) -> str:
     """As `_shown_of_members`, but a small group never shows even "none": its change from
     "none" would say when one of two or so people took part."""
     if group.could < SMALLEST_GROUP:
-        return SMALL_GROUP
+        return small_group()
     if exact:
-        return f"{group.took_part} of {group.could}"
+        return _("{count} of {members}").format(count=group.took_part, members=group.could)
     if not group.took_part:  # likewise "none": its change would date the first answer
-        return f"fewer than {SMALLEST_GROUP} of {group.could}"
+        return _("{count} of {members}").format(
+            count=_("fewer than {smallest}").format(smallest=SMALLEST_GROUP), members=group.could
+        )
     return _shown_of_members(group.took_part, group.could)

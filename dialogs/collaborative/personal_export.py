@@ -14,6 +14,7 @@ anyone. A download of an earlier file is listed, not repeated (it is a copy of t
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -23,6 +24,7 @@ from dialogs.collaborative import person_rows
 from dialogs.collaborative.person_rows import PersonKeys, Row
 from dialogs.commands.syntax import Command
 from dialogs.core import exports
+from dialogs.core.language import N_, _, ngettext
 from dialogs.core.ports import ExportFile
 from dialogs.core.turn import Turn
 from storage.models import (
@@ -41,35 +43,55 @@ MEDIA_TYPE = "application/json"
 # Never written out: codes and download addresses that would let the file's reader act.
 SECRET = frozenset({"code_hash", "token", "chart_token"})
 _PLAIN = ("_id", "_name", "_at")  # what a library's row may show: never tokens or addresses
-# What the reply card calls each section; a table without a word here is called by its name.
-LABELS = {
-    "collaborative": ("collaborative you decide for", "collaboratives you decide for"),
-    "member": ("membership", "memberships"),
-    "identity": ("account", "accounts"),
-    "linkcode": ("link code made", "link codes made"),
-    "personsetting": ("account's settings", "accounts' settings"),
-    "checkinschedule": ("check-in set up", "check-ins set up"),
-    "checkinanswer": ("check-in answer", "check-in answers"),
-    "checkinprompt": ("check-in prompt", "check-in prompts"),
-    "outbox": ("message waiting to be sent", "messages waiting to be sent"),
-    "deliverylane": ("private delivery queue", "private delivery queues"),
-    "deputy": ("deputy arrangement", "deputy arrangements"),
-    "poll": ("poll started", "polls started"),
-    "polldraft": ("poll draft", "poll drafts"),
-    "ballot": ("ballot", "ballots"),
-    "participation": ("poll voted in", "polls voted in"),
-    "pollremindermute": ("muted reminder", "muted reminders"),
-    "auditentry": ("decision-log entry", "decision-log entries"),
-    "export": ("earlier file", "earlier files"),
-    "playgroundmessage": ("playground message", "playground messages"),
-    "review": ("review", "reviews"),
-    "purposeround": ("purpose round started", "purpose rounds started"),
-    "proposal": ("proposal", "proposals"),
-    "pollseries": ("recurring poll set up", "recurring polls set up"),
-    "slack_installations": ("installation of Concord you made", "installations you made"),
+# What the reply card calls each section, counted (then `.format(count=n)`); a table without
+# one here is called by its name.
+LABELS: dict[str, Callable[[int], str]] = {
+    "collaborative": lambda n: ngettext(
+        "{count} collaborative you decide for", "{count} collaboratives you decide for", n
+    ),
+    "member": lambda n: ngettext("{count} membership", "{count} memberships", n),
+    "identity": lambda n: ngettext("{count} account", "{count} accounts", n),
+    "linkcode": lambda n: ngettext("{count} link code made", "{count} link codes made", n),
+    "personsetting": lambda n: ngettext(
+        "{count} account's settings", "{count} accounts' settings", n
+    ),
+    "checkinschedule": lambda n: ngettext("{count} check-in set up", "{count} check-ins set up", n),
+    "checkinanswer": lambda n: ngettext("{count} check-in answer", "{count} check-in answers", n),
+    "checkinprompt": lambda n: ngettext("{count} check-in prompt", "{count} check-in prompts", n),
+    "outbox": lambda n: ngettext(
+        "{count} message waiting to be sent", "{count} messages waiting to be sent", n
+    ),
+    "deliverylane": lambda n: ngettext(
+        "{count} private delivery queue", "{count} private delivery queues", n
+    ),
+    "deputy": lambda n: ngettext("{count} deputy arrangement", "{count} deputy arrangements", n),
+    "poll": lambda n: ngettext("{count} poll started", "{count} polls started", n),
+    "polldraft": lambda n: ngettext("{count} poll draft", "{count} poll drafts", n),
+    "ballot": lambda n: ngettext("{count} ballot", "{count} ballots", n),
+    "participation": lambda n: ngettext("{count} poll voted in", "{count} polls voted in", n),
+    "pollremindermute": lambda n: ngettext("{count} muted reminder", "{count} muted reminders", n),
+    "auditentry": lambda n: ngettext(
+        "{count} decision-log entry", "{count} decision-log entries", n
+    ),
+    "export": lambda n: ngettext("{count} earlier file", "{count} earlier files", n),
+    "playgroundmessage": lambda n: ngettext(
+        "{count} playground message", "{count} playground messages", n
+    ),
+    "review": lambda n: ngettext("{count} review", "{count} reviews", n),
+    "purposeround": lambda n: ngettext(
+        "{count} purpose round started", "{count} purpose rounds started", n
+    ),
+    "proposal": lambda n: ngettext("{count} proposal", "{count} proposals", n),
+    "pollseries": lambda n: ngettext(
+        "{count} recurring poll set up", "{count} recurring polls set up", n
+    ),
+    "slack_installations": lambda n: ngettext(
+        "{count} installation of Concord you made", "{count} installations you made", n
+    ),
 }
 
-README = """\
+README = N_(
+    """\
 This file holds everything Concord keeps about you, in every collaborative you belong to,
 as it was at {made} (UTC). Concord found you by your accounts ({accounts}) and the
 memberships they belong to.
@@ -94,10 +116,11 @@ listed but not repeated.
 To ask Concord to remove what it holds about you, type `me forget` in a channel of a
 collaborative you belong to.
 """
+)
 
 
 def me_export(turn: Turn, command: Command) -> None:
-    _, member = turn.in_collaborative()
+    __, member = turn.in_collaborative()
     keys = person_rows.keys_of(turn.session, member)
     document = gather(turn.session, keys, turn.now)
     body = json.dumps(document, indent=2, ensure_ascii=False, default=_plain)
@@ -106,8 +129,10 @@ def me_export(turn: Turn, command: Command) -> None:
     exports.offer(
         turn,
         ExportFile(FILENAME, MEDIA_TYPE, body.encode()),
-        "What Concord holds about you",
-        counted=exports.how_many(sum(held.values()), "record"),
+        _("What Concord holds about you"),
+        counted=_counted(
+            sum(held.values()), lambda n: ngettext("{count} record", "{count} records", n)
+        ),
         hint=_contents(held, len(keys.collaborative_ids)),
     )
 
@@ -119,13 +144,15 @@ def gather(session: Session, keys: PersonKeys, now: datetime) -> dict[str, Any]:
         use = person_rows.declared(name)
         rows = [_shown(name, row) for row in person_rows.rows_of(session, keys, name)]
         tables[name] = {"what": use.purpose, "kept": use.kept, "rows": rows}
-    accounts = ", ".join(f"{p} {u}" for p, _, u in sorted(keys.accounts)) or "none"
+    accounts = ", ".join(f"{p} {u}" for p, __, u in sorted(keys.accounts)) or _("none")
     return {
-        "README": README.format(
+        "README": _(README)
+        .format(
             made=f"{now:%Y-%m-%d %H:%M}",
             accounts=accounts,
             sections="\n".join(f"- {name}: {section['what']}" for name, section in tables.items()),
-        ).splitlines(),
+        )
+        .splitlines(),
         "made_at": now,
         "counts": {name: len(section["rows"]) for name, section in tables.items()},
         "tables": tables,
@@ -142,7 +169,9 @@ def _shown(table: str, row: Row) -> Row:
         shown = {k: v for k, v in shown.items() if k in personal or k == "id" or k.endswith(_PLAIN)}
     for column, value in shown.items():
         if isinstance(value, bytes):
-            shown[column] = f"a file of {exports.size_text(len(value))}, not repeated here"
+            shown[column] = _("a file of {size}, not repeated here").format(
+                size=exports.size_text(len(value))
+            )
     return shown
 
 
@@ -166,7 +195,7 @@ def _lookup(session: Session, tables: dict[str, Any]) -> dict[str, Any]:
         .where(col(CheckinRun.id).in_(ids["run_id"]))
     ).all()
     ids["collaborative_id"].update(p.collaborative_id for p in polls)
-    ids["collaborative_id"].update(schedule.collaborative_id for _, schedule in runs)
+    ids["collaborative_id"].update(schedule.collaborative_id for __, schedule in runs)
     return {
         "collaboratives": _named(
             session, Collaborative.id, Collaborative.name, ids["collaborative_id"]
@@ -211,12 +240,21 @@ def _checkin(run: CheckinRun, schedule: CheckinSchedule) -> Row:
 
 def _contents(held: dict[str, int], collaboratives: int) -> str:
     """ "From 2 collaboratives: 2 memberships, 3 accounts, 5 ballots, …" for the reply card."""
-    parts = []
-    for table, count in held.items():
-        one, many = LABELS.get(table, (table, table))
-        parts.append(exports.how_many(count, one, many))
-    where = exports.how_many(collaboratives, "collaborative")
-    return f"From {where}: " + ", ".join(parts) + ". Type `me forget` to have it removed."
+    parts = [
+        _counted(count, LABELS[table]) if table in LABELS else f"{count:,} {table}"
+        for table, count in held.items()
+    ]
+    where = _counted(
+        collaboratives, lambda n: ngettext("{count} collaborative", "{count} collaboratives", n)
+    )
+    return _("From {collaboratives}: {parts}. Type `me forget` to have it removed.").format(
+        collaboratives=where, parts=", ".join(parts)
+    )
+
+
+def _counted(count: int, said: Callable[[int], str]) -> str:
+    """`count` in the words `said` chooses for it, with a thousands separator: "1,200 ballots"."""
+    return said(count).format(count=f"{count:,}")
 
 
 def _plain(value: object) -> str:

@@ -17,6 +17,7 @@ up, since each run clears everything past its time.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
@@ -27,6 +28,7 @@ from sqlmodel import Session, select
 from dialogs.collaborative import expiry
 from dialogs.collaborative.retention import in_words, months_before
 from dialogs.core import audit, timers
+from dialogs.core.language import _, ngettext
 from storage.database import insert_row
 from storage.models import Collaborative, Timer
 
@@ -90,7 +92,7 @@ def apply(session: Session, now: datetime, collaborative: Collaborative) -> dict
             collaborative,
             None,
             "retention",
-            "cleared what is past its retention period",
+            _("cleared what is past its retention period"),
             details=_details(written, polls, free_text, closed),
             **_fields(counts),
         )
@@ -105,33 +107,50 @@ def _fields(counts: dict[str, int]) -> dict[str, int]:
 def _details(written: dict[str, int], polls: dict[str, int], free_text: int, closed: int) -> str:
     """The counts in words: "Written words older than 2 years: 3 check-in answers, …"."""
     said = []
-    words = [_count(n, *_WRITTEN[name]) for name, n in written.items() if n]
+    words = [_WRITTEN[name](n).format(count=n) for name, n in written.items() if n]
     if words:
-        said.append(f"Written words older than {in_words(free_text)}: {', '.join(words)}.")
-    if polls["polls"]:
-        removed = [
-            _count(polls["earlier ballots"], "earlier ballot", "earlier ballots"),
-            _count(polls["participation"], "record of who voted", "records of who voted"),
-        ]
         said.append(
-            f"Polls closed more than {in_words(closed)} ago: "
-            f"{_count(polls['polls'], 'poll', 'polls')} anonymised "
-            f"({_count(polls['ballots unlinked'], 'ballot', 'ballots')} unlinked from voters; "
-            f"{' and '.join(removed)} removed)."
+            _("Written words older than {period}: {counts}.").format(
+                period=in_words(free_text), counts=", ".join(words)
+            )
+        )
+    if polls["polls"]:
+        earlier, records = polls["earlier ballots"], polls["participation"]  # i18n: not for readers
+        removed = _("{earlier} and {records}").format(
+            earlier=ngettext("{count} earlier ballot", "{count} earlier ballots", earlier).format(
+                count=earlier
+            ),
+            records=ngettext(
+                "{count} record of who voted", "{count} records of who voted", records
+            ).format(count=records),
+        )
+        unlinked = polls["ballots unlinked"]  # i18n: not for readers
+        said.append(
+            _(
+                "Polls closed more than {period} ago: {polls} anonymised ({ballots} unlinked "
+                "from voters; {removed} removed)."
+            ).format(
+                period=in_words(closed),
+                polls=ngettext("{count} poll", "{count} polls", polls["polls"]).format(
+                    count=polls["polls"]
+                ),
+                ballots=ngettext("{count} ballot", "{count} ballots", unlinked).format(
+                    count=unlinked
+                ),
+                removed=removed,
+            )
         )
     return " ".join(said)
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
-# How the job's counts of written words are said: one, many.
-_WRITTEN = {
-    "checkinanswer": ("check-in answer", "check-in answers"),
-    "proposal": ("proposal", "proposals"),
-    "polldraft": ("poll draft", "poll drafts"),
-    "ballot reasons": ("ballot's reasons", "ballots' reasons"),
+# How the job's counts of written words are said, by the count (then `.format(count=n)`).
+_WRITTEN: dict[str, Callable[[int], str]] = {
+    "checkinanswer": lambda n: ngettext("{count} check-in answer", "{count} check-in answers", n),
+    "proposal": lambda n: ngettext("{count} proposal", "{count} proposals", n),
+    "polldraft": lambda n: ngettext("{count} poll draft", "{count} poll drafts", n),
+    "ballot reasons": lambda n: ngettext(  # i18n: not for readers (the key)
+        "{count} ballot's reasons", "{count} ballots' reasons", n
+    ),
 }
 
 

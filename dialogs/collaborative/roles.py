@@ -18,6 +18,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from dialogs.commands.syntax import Command
+from dialogs.core.language import N_, _
 from dialogs.core.turn import Refusal, Turn, with_article
 from storage.models import Collaborative, Member
 
@@ -31,7 +32,7 @@ class Held:
 
     role: str
     chosen: bool
-    account: str  # "this account", "your other account"
+    account: str  # "this account", "your other account" (N_: translated where said)
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,8 @@ def merged(session: Session, collaborative: Collaborative, asked: Member, typed:
         )
     ).one()
     return merge_rule(
-        Held(asked.role, asked.role_chosen, "your other account"),
-        Held(typed.role, typed.role_chosen, "this account"),
+        Held(asked.role, asked.role_chosen, N_("your other account")),
+        Held(typed.role, typed.role_chosen, N_("this account")),
         last_coordinator=others == 0,
         name=collaborative.name,
     )
@@ -70,69 +71,114 @@ def merge_rule(one: Held, other: Held, *, last_coordinator: bool, name: str) -> 
     low, high = sorted((one, other), key=lambda held: POWER.get(held.role, 0))
     if one.chosen != other.chosen:
         kept, lost = (one, other) if one.chosen else (other, one)
-        why = (
-            f"{_capital(kept.account)} was made {with_article(kept.role)} on purpose, and "
-            f"{lost.account} was {with_article(lost.role)} only because newcomers start so: "
-            "a role set on purpose isn't changed by joining accounts."
+        why = _(
+            "{first_account} was made {kept_role} on purpose, and {lost_account} was "
+            "{lost_role} only because newcomers start so: a role set on purpose isn't "
+            "changed by joining accounts."
         )
     else:
         kept, lost = low, high
-        how = "set on purpose" if chosen else "given to newcomers"
         why = (
-            f"Both accounts had roles {how} ({kept.account} {with_article(kept.role)}, "
-            f"{lost.account} {with_article(lost.role)}), so the more restricted one stays."
+            _(
+                "Both accounts had roles set on purpose ({kept_account} {kept_role}, "
+                "{lost_account} {lost_role}), so the more restricted one stays."
+            )
+            if chosen
+            else _(
+                "Both accounts had roles given to newcomers ({kept_account} {kept_role}, "
+                "{lost_account} {lost_role}), so the more restricted one stays."
+            )
         )
     if lost.role == "coordinator" and last_coordinator:
         return Merged(
             "coordinator",
             chosen,
-            f"You stay a coordinator: you are the only coordinator of {name}, and someone "
-            f"must stay one ({kept.account} was {with_article(kept.role)}).",
+            _(
+                "You stay a coordinator: you are the only coordinator of {name}, and someone "
+                "must stay one ({kept_account} was {kept_role})."
+            ).format(name=name, **_roles(kept, lost)),
         )
+    why = why.format(**_roles(kept, lost))
     if POWER.get(kept.role, 0) < POWER.get(lost.role, 0):
-        why += f" If you should be {with_article(lost.role)}, ask a coordinator to make you one."
+        why += " " + _("If you should be {role}, ask a coordinator to make you one.").format(
+            role=with_article(lost.role)
+        )
     return Merged(kept.role, chosen, why)
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def _roles(kept: Held, lost: Held) -> dict[str, str]:
+    """The placeholders of `merge_rule`'s sentences: each account, translated, and its role
+    (`first_account`: the kept one, capitalised to begin a sentence)."""
+    kept_account = _(kept.account)
+    return {
+        "first_account": kept_account[:1].upper() + kept_account[1:],
+        "kept_account": kept_account,
+        "kept_role": with_article(kept.role),
+        "lost_account": _(lost.account),
+        "lost_role": with_article(lost.role),
+    }
 
 
 def newcomers(turn: Turn, command: Command) -> None:
     """`settings newcomers [member|observer]`: the role people who join later start as."""
-    collaborative, _ = turn.require_coordinator("change what newcomers start as")
+    collaborative, __ = turn.require_coordinator(_("change what newcomers start as"))
     wanted = command.args.get("role")
     now = collaborative.newcomer_role
     if wanted is None:
         turn.say(
-            f"Newcomers to {collaborative.name} start as {now}s.",
-            f"Change it with `settings newcomers {_other(now)}`.",
+            _("Newcomers to {name} start as {roles}.").format(
+                name=collaborative.name, roles=_plural(now)
+            ),
+            _("Change it with `settings newcomers {role}`.").format(role=_other(now)),
         )
         return
     if wanted not in NEWCOMER_ROLES:
         raise Refusal(
-            "Newcomers can start as members or observers, not as coordinators.",
-            "Make a person a coordinator with `role coordinator @person`.",
+            _("Newcomers can start as members or observers, not as coordinators."),
+            _("Make a person a coordinator with `role coordinator @person`."),
         )
     if wanted == now:
-        turn.say(f"Newcomers to {collaborative.name} already start as {now}s.")
+        turn.say(
+            _("Newcomers to {name} already start as {roles}.").format(
+                name=collaborative.name, roles=_plural(now)
+            )
+        )
         return
     collaborative.newcomer_role = wanted
     turn.audit(
         "settings",
-        f"set newcomers to start as {wanted}s (was {now}s)",
+        _("set newcomers to start as {roles} (was {old_roles})").format(
+            roles=_plural(wanted), old_roles=_plural(now)
+        ),
         newcomer_role=wanted,
     )
     turn.say(
-        f"People who join {collaborative.name} from now on start as {wanted}s.",
-        "Everyone already here keeps their role. "
+        _("People who join {name} from now on start as {roles}.").format(
+            name=collaborative.name, roles=_plural(wanted)
+        ),
+        _("Everyone already here keeps their role.")
+        + " "
         + (
-            "Observers see polls and results but do not vote; make one a member with "
-            "`role member @person`."
+            _(
+                "Observers see polls and results but do not vote; make one a member with "
+                "`role member @person`."
+            )
             if wanted == "observer"
-            else "Make someone an observer with `role observer @person`."
+            else _("Make someone an observer with `role observer @person`.")
         ),
     )
+
+
+_PLURALS = {
+    "member": N_("members"),
+    "observer": N_("observers"),
+    "coordinator": N_("coordinators"),
+}
+
+
+def _plural(role: str) -> str:
+    """`role` as people starting so are called together: "members", "observers"."""
+    return _(_PLURALS[role]) if role in _PLURALS else f"{role}s"
 
 
 def _other(role: str) -> str:

@@ -11,6 +11,7 @@ from dialogs.collaborative.codes import CHANNEL_CODE, claim_code, find_code, iss
 from dialogs.collaborative.members import MAX_NAME, add_member, clean_name, member_for
 from dialogs.commands.syntax import Command
 from dialogs.core.cards import Card, Context, Heading, Text
+from dialogs.core.language import _
 from dialogs.core.turn import Refusal, Turn
 from storage.models import Channel, Collaborative
 
@@ -18,10 +19,10 @@ from storage.models import Channel, Collaborative
 def setup(turn: Turn, command: Command, default_timezone: str) -> None:
     if turn.collaborative is not None:
         raise Refusal(
-            f"This channel already belongs to {turn.collaborative.name}.",
-            "Type `help` to see what you can do here.",
+            _("This channel already belongs to {name}.").format(name=turn.collaborative.name),
+            _("Type `help` to see what you can do here."),
         )
-    name = clean_name(command.args["name"], "The collaborative's name", MAX_NAME)
+    name = clean_name(command.args["name"], _("The collaborative's name"), MAX_NAME)
     timezone = command.flags.get("timezone", default_timezone)
     collaborative = Collaborative(name=name, timezone=timezone, created_at=turn.now)
     turn.session.add(collaborative)
@@ -29,18 +30,25 @@ def setup(turn: Turn, command: Command, default_timezone: str) -> None:
     turn.channel = _link_channel(turn, collaborative)
     turn.collaborative = collaborative
     turn.member = add_member(turn, collaborative, turn.actor, "coordinator", chosen=True)
-    turn.audit("setup", f"set up {name} (times shown in {timezone})")
+    turn.audit("setup", _("set up {name} (times shown in {zone})").format(name=name, zone=timezone))
     turn.reply(
         Card(
             blocks=[
-                Heading(text=f"{name} is set up"),
-                Text(text=f"You are its first coordinator. Times are shown in {timezone}."),
+                Heading(text=_("{name} is set up").format(name=name)),
+                Text(
+                    text=_("You are its first coordinator. Times are shown in {zone}.").format(
+                        zone=timezone
+                    )
+                ),
                 Context(
-                    text='Next: `org add "Organisation name"` for each partner, `link` to add '
-                    'another channel (on any platform), then `poll "Question?" "Option" "Option"`.'
+                    text=_(
+                        'Next: `org add "Organisation name"` for each partner, `link` to add '
+                        'another channel (on any platform), then `poll "Question?" "Option" '
+                        '"Option"`.'
+                    )
                 ),
             ],
-            fallback=f"{name} is set up",
+            fallback=_("{name} is set up").format(name=name),
         )
     )
 
@@ -54,22 +62,24 @@ def link(turn: Turn, command: Command) -> None:
 
 
 def _offer_link_code(turn: Turn) -> None:
-    collaborative, member = turn.require_coordinator("link another channel")
+    collaborative, member = turn.require_coordinator(_("link another channel"))
     shown = issue_code(turn, collaborative, member, CHANNEL_CODE)
     turn.say(
-        f"Link code: {shown}",
-        f"In the other channel, type `link {shown}` within 15 minutes. The code works once.",
+        _("Link code: {code}").format(code=shown),
+        _(
+            "In the other channel, type `link {code}` within 15 minutes. The code works once."
+        ).format(code=shown),
     )
 
 
 def _join_with_code(turn: Turn, code: str) -> None:
     if turn.collaborative is not None:
         raise Refusal(
-            f"This channel already belongs to {turn.collaborative.name}.",
-            "Type `link CODE` in a channel that isn't linked yet.",
+            _("This channel already belongs to {name}.").format(name=turn.collaborative.name),
+            _("Type `link CODE` in a channel that isn't linked yet."),
         )
     session = turn.session
-    ask_again = "ask a coordinator to type `link` for a new one"
+    ask_again = _("ask a coordinator to type `link` for a new one")
     found = find_code(turn, code, CHANNEL_CODE, ask_again)
     claim_code(turn, found, ask_again)
     collaborative = session.get(Collaborative, found.collaborative_id)
@@ -77,22 +87,24 @@ def _join_with_code(turn: Turn, code: str) -> None:
     turn.channel = _link_channel(turn, collaborative)
     turn.collaborative = collaborative
     turn.member = member_for(turn, collaborative, turn.actor)
-    where = f"{turn.place.platform} channel {turn.channel.name or turn.place.channel_id}"
-    turn.audit("link", f"linked the {where}")
+    where = {"platform": turn.place.platform, "channel": turn.channel.name or turn.place.channel_id}
+    turn.audit("link", _("linked the {platform} channel {channel}").format(**where))
     turn.post_everywhere(
         Card(
             blocks=[
                 Text(
-                    text=f"This collaborative now also meets in the {where}. Polls and "
-                    "results appear in every linked channel."
+                    text=_(
+                        "This collaborative now also meets in the {platform} channel {channel}. "
+                        "Polls and results appear in every linked channel."
+                    ).format(**where)
                 )
             ],
-            fallback=f"{collaborative.name} is now linked to another channel",
+            fallback=_("{name} is now linked to another channel").format(name=collaborative.name),
         )
     )
     turn.say(
-        f"This channel is now part of {collaborative.name}",
-        "Type `help` to see what you can do here.",
+        _("This channel is now part of {name}").format(name=collaborative.name),
+        _("Type `help` to see what you can do here."),
     )
 
 

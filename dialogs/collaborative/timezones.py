@@ -19,6 +19,7 @@ from dialogs.commands.syntax import Command
 from dialogs.commands.values import clip
 from dialogs.commands.when import describe
 from dialogs.core.clock import time_zones
+from dialogs.core.language import _
 from dialogs.core.turn import Refusal, Turn
 from storage.models import Identity, Member
 
@@ -28,13 +29,13 @@ AUTO = "auto"
 def me_timezone(turn: Turn, command: Command) -> None:
     name = command.args.get("zone")
     if name is None:
-        _show(turn, "Your time zone is {zone}")
+        _show(turn, _("Your time zone is {zone}"))
     elif name.strip().lower() == AUTO:
         _choose(turn, None)
-        _show(turn, "Your choice is forgotten: your time zone is {zone}")
+        _show(turn, _("Your choice is forgotten: your time zone is {zone}"))
     else:
         _choose(turn, real_zone(name))
-        _show(turn, "Your time zone is now {zone}")
+        _show(turn, _("Your time zone is now {zone}"))
 
 
 def real_zone(name: str) -> str:
@@ -45,13 +46,19 @@ def real_zone(name: str) -> str:
         return found
     near = difflib.get_close_matches(typed.lower(), sorted(by_lower), n=3, cutoff=0.5)
     names = ", ".join(f"`{by_lower[each]}`" for each in near)
-    hint = f"Did you mean {names}?" if near else "Use a name like `Europe/London`."
-    raise Refusal(f"`{clip(typed, 40)}` is not a time zone Concord knows.", hint)
+    hint = (
+        _("Did you mean {names}?").format(names=names)
+        if near
+        else _("Use a name like `Europe/London`.")
+    )
+    raise Refusal(
+        _("`{typed}` is not a time zone Concord knows.").format(typed=clip(typed, 40)), hint
+    )
 
 
 def _choose(turn: Turn, zone: str | None) -> None:
     """Write `zone` (None: no choice) to every identity of the member who asked."""
-    _, member = turn.in_collaborative()
+    __, member = turn.in_collaborative()
     for identity in _identities(turn, member):
         setting = setting_for(
             turn.session, identity.platform, identity.tenant_id, identity.user_id, turn.now
@@ -73,21 +80,20 @@ def _show(turn: Turn, heading: str) -> None:
 
 def _source(zone: Zone) -> str:
     if zone.source == CHOSEN:
-        return "You chose it; `me timezone auto` forgets the choice."
+        return _("You chose it; `me timezone auto` forgets the choice.")
     if zone.source == PLATFORM:
-        return (
+        return _(
             "It is the zone your platform reports for you; `me timezone NAME` chooses "
             "another (e.g. `me timezone Europe/Paris`)."
         )
-    return (
+    return _(
         "It is the collaborative's zone, because your platform didn't say which is yours; "
         "`me timezone NAME` chooses yours (e.g. `me timezone Europe/Paris`)."
     )
 
 
 def _example(turn: Turn, zone: Zone) -> str:
-    return (
-        f"It is now {describe(turn.now, zone.name)} there. Deadlines and openings are "
-        "shown in it where your platform can; shared messages also say the "
-        "collaborative's time."
-    )
+    return _(
+        "It is now {moment} there. Deadlines and openings are shown in it where your "
+        "platform can; shared messages also say the collaborative's time."
+    ).format(moment=describe(turn.now, zone.name))

@@ -86,6 +86,15 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def with_question(text: str, question: str) -> str:
+    """`text`, a `poll` command, asking `question` instead, the rest as typed: its question
+    is the first word or quoted text after `poll` (the command's options come after it)."""
+    words = list(re.finditer(r'"[^"]*"|\S+', text.translate(_QUOTE_MARKS)))  # same length
+    after_poll = next(n for n, word in enumerate(words) if word.group().lower() == "poll") + 1
+    old = words[after_poll]
+    return f'{text[: old.start()]}"{question}"{text[old.end() :]}'
+
+
 def _split_glued_quotes(word: str) -> list[Token]:
     # `--closes"friday"` or `x"y` — a quote inside a word is almost always a typo.
     raise GrammarError(

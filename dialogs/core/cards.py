@@ -7,6 +7,7 @@ them as JSON and hand them back unchanged.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from datetime import datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -47,6 +48,14 @@ class Bar(_Block):
     percent: int
     leading: bool = False
 
+    @property
+    def marked(self) -> str:
+        """The label, saying "(leading)" in words where it leads: never by bold or colour alone."""
+        return f"{self.label} {LEADING}" if self.leading else self.label
+
+
+LEADING = "(leading)"
+
 
 class ResultBars(_Block):
     kind: Literal["results"] = "results"
@@ -65,25 +74,68 @@ class Confirm(_Block):
     no: str
 
 
-class Button(_Block):
+class _Named(_Block):
+    """What a person acts on. `spoken` is its accessible name, what a screen reader says
+    for it, where the words shown are ambiguous out of context ("4", "Edit"): "Answer 4 of
+    5 to: How well did we share information?". It contains the words shown, so a person
+    who says what they see (voice control) still reaches it."""
+
+    spoken: str | None = None
+
+    def spoken_name(self, limit: int = 0) -> str:
+        return spoken_within(self.spoken or self.shown, limit)
+
+    @property
+    @abstractmethod
+    def shown(self) -> str:
+        """The words the person sees on it."""
+
+
+class Button(_Named):
+    """A button. `style` only adds emphasis: its words carry the meaning."""
+
     kind: Literal["button"] = "button"
     label: str
     action: str
     style: Literal["default", "primary", "danger"] = "default"
     confirm: Confirm | None = None
 
+    @property
+    def shown(self) -> str:
+        return self.label
 
-class Choice(_Block):
+
+class Choice(_Named):
     label: str
     value: str
 
+    @property
+    def shown(self) -> str:
+        return self.label
 
-class Select(_Block):
-    """A drop-down whose chosen value is itself the action string."""
+
+class Select(_Named):
+    """A choice of actions, each choice's value itself the action string. Choosing alone
+    never acts: each platform shows the choices as buttons (Teams, the playground), or asks
+    "go ahead?" once the choice is made (Slack's menu, which sends a choice at once)."""
 
     kind: Literal["select"] = "select"
     placeholder: str
     choices: list[Choice]
+
+    @property
+    def shown(self) -> str:
+        return self.placeholder
+
+
+def spoken_within(name: str, limit: int = 0) -> str:
+    """`name` in at most `limit` characters (0: no limit), cut after a whole word with "…"."""
+    if not limit or len(name) <= limit:
+        return name
+    cut = name[: limit - 1]
+    if " " in cut.strip():
+        cut = cut[: cut.rstrip().rfind(" ")]
+    return cut.rstrip(" :,;–—") + "…"
 
 
 class Actions(_Block):

@@ -76,12 +76,13 @@ def N_(message: str) -> str:
     return message
 
 
-def from_locale(locale: str | None) -> Language | None:
-    """The language a platform's locale ("cy-GB", "cy_GB", "en-US") asks for, if we speak it."""
+def from_locale(locale: str | None) -> str | None:
+    """The language a platform's locale ("cy-GB", "cy_GB", "en-US") asks for, if we speak it
+    (or a test installed it: the pseudo-locale "qps")."""
     if not locale:
         return None
     prefix = locale.replace("_", "-").split("-", 1)[0].lower()
-    return prefix if prefix in LANGUAGES else None
+    return prefix if prefix in LANGUAGES or prefix in _extra else None
 
 
 def babel_locale(language: str | None = None) -> str:

@@ -1,5 +1,6 @@
 """The question coach (`dialogs.polls.coach`) where coordinators write questions: a poll command
-held in its private preview, and the poll, check-in and purpose-prompt forms shown again.
+held in its private preview (each half of a split one too), and the poll forms (new, edited,
+or filled in from a template), check-in and purpose-prompt forms shown again.
 
 Specific questions get swifter, fuller answers, so Concord points out what may make a
 question hard to answer before it reaches every organisation. It never blocks: a preview
@@ -60,6 +61,14 @@ def form_notes(questions: Sequence[tuple[str, Review]]) -> list[str]:
             said = " ".join([finding.message, *finding.suggestions])
             notes.append(f"“{question}”: {said}" if named else said)
     return notes
+
+
+def poll_notes(question: str, options: Sequence[str], values: dict[str, Any]) -> list[str]:
+    """The findings on a poll's question and options for a form (new, edited or filled in
+    from a template): none once the coordinator ticked the switch to go ahead."""
+    if as_written(values):
+        return []
+    return form_notes([(question, poll_review(question, options))])
 
 
 def open_question_notes(values: dict[str, Any], questions: Sequence[str]) -> list[str]:

@@ -23,12 +23,18 @@ def anonymous_vote(poll: Poll, title: str) -> Confirm | None:
     )
 
 
+def poll_named(poll: Poll) -> str:
+    """A poll as a button's spoken name says it: "poll #3: Where shall we meet?"."""
+    return f"poll #{poll.number}: {poll.question}"
+
+
 def close_button(poll: Poll) -> Button:
     """Close `poll` now, after asking: for a coordinator's private messages, never a shared one."""
     return Button(
         label=f"Close poll #{poll.number}",
         action=ClosePoll(poll.id).encode(),
         style="danger",
+        spoken=f"Close {poll_named(poll)}",
         confirm=Confirm(
             title=f"Close poll #{poll.number} now?",
             text="Voting stops at once and the result is posted in every linked channel.",

@@ -4,7 +4,8 @@
 Every way in ends in the new-poll form's fields, checked and posted by the same rules as
 any poll. `poll from` posts a complete template at once and opens the form, filled in, for
 one that leaves the question or options to the coordinator: at most three steps from
-nothing to a posted poll (`poll`, pick a template, fill in the question).
+nothing to a posted poll (`poll`, pick a template, fill in the question). A complete one
+the question coach has findings on opens the form too, with them beside the question.
 
 `poll clone` opens the form filled in rather than posting. A poll is cloned to ask again —
 next quarter, after a change — so its wording or deadline usually needs a touch, and its
@@ -14,6 +15,8 @@ fresh deadline in the pickers, and posts with one submit. Ballots are never copi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import func, select
 
 from dialogs.commands.syntax import Command
@@ -22,7 +25,7 @@ from dialogs.commands.when import parse_when
 from dialogs.core import readable
 from dialogs.core.cards import ActorModel, OpenForm
 from dialogs.core.turn import Problem, Refusal, Turn
-from dialogs.polls import preview, templates
+from dialogs.polls import coaching, preview, templates
 from dialogs.polls.editing import form_values
 from dialogs.polls.lifecycle import poll_by_number
 from dialogs.polls.poll_form import poll_form
@@ -104,13 +107,20 @@ def from_template(turn: Turn, command: Command) -> None:
     except Problem as problem:
         _fill_in(turn, values, problem.problem)
         return
+    if notes := coaching.poll_notes(spec.question, spec.options, values):
+        _fill_in(turn, values, None, notes)  # held, as the `poll` command holds it
+        return
     open_poll(turn, spec)
 
 
-def _fill_in(turn: Turn, values: dict[str, str], error: str | None) -> None:
-    """The new-poll form filled in with `values`, for the coordinator to finish and post."""
+def _fill_in(
+    turn: Turn, values: dict[str, str], error: str | None, coached: Sequence[str] = ()
+) -> None:
+    """The new-poll form filled in with `values`, for the coordinator to finish and post
+    (with the question coach's findings, `coached`, beside the question)."""
     collaborative, _ = turn.in_collaborative()
-    form = poll_form(collaborative, values, error, templates.every(turn.session, collaborative))
+    offered = templates.every(turn.session, collaborative)
+    form = poll_form(collaborative, values, error, offered, coached)
     turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
 
 

@@ -98,7 +98,12 @@ def decide_button(poll: Poll) -> Actions:
     """The decider's button, on their own view or result of a closed delegated poll."""
     assert poll.id is not None
     action = RequestForm(FormKind.DECISION, poll.id).encode()
-    return Actions(elements=[Button(label="Record the decision", action=action, style="primary")])
+    spoken = f"Record the decision on poll #{poll.number}: {poll.question}"
+    return Actions(
+        elements=[
+            Button(label="Record the decision", action=action, style="primary", spoken=spoken)
+        ]
+    )
 
 
 def awaits(poll: Poll, member: Member | None) -> bool:

@@ -6,10 +6,13 @@ by `dialogs.polls.setup`); after it, only the wording of the question and option
 description, and new options, so that every ballot still means what its voter meant. Each
 change is logged, said on the poll's message in every channel (`Poll.notice`), and, once
 people have voted, told to them privately. A purpose round's poll is the round's to change.
+A reworded question or option meets the question coach as a new one does: with findings,
+the edit form comes back with them until the coordinator saves it as written.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +27,7 @@ from dialogs.core.cards import ActorModel, Form, OpenForm
 from dialogs.core.messages import poll_key
 from dialogs.core.modes import mode_of
 from dialogs.core.turn import Problem, Refusal, Turn, said
-from dialogs.polls import deciding, scheduling
+from dialogs.polls import coaching, deciding, scheduling
 from dialogs.polls.lifecycle import poll_by_number
 from dialogs.polls.poll_form import edit_form
 from dialogs.polls.results import labels, voter_count
@@ -55,6 +58,7 @@ AFTER_VOTES = (
 )
 _SWITCHES = {"anonymous": "yes", "open-options": "yes", "balance": "yes"}
 _TIMING_FLAGS = ("opens", "closes", "remind")  # a scheduled poll's only, until it opens
+Notes = Sequence[str]  # the question coach's findings
 
 
 def edit(turn: Turn, command: Command) -> None:
@@ -121,10 +125,12 @@ def form_values(turn: Turn, poll: Poll) -> dict[str, str]:
     return values
 
 
-def _form(poll: Poll, values: dict[str, str], zone: str, error: str | None = None) -> Form:
+def _form(
+    poll: Poll, values: dict[str, str], zone: str, error: str | None = None, coached: Notes = ()
+) -> Form:
     action = SubmitForm(FormKind.POLL_EDIT, poll.id or 0).encode()
     scheduled_in = zone if poll.status == "scheduled" else None
-    return edit_form(f"Edit poll #{poll.number}", action, values, error, scheduled_in)
+    return edit_form(f"Edit poll #{poll.number}", action, values, error, scheduled_in, coached)
 
 
 def _with_flags(values: dict[str, str], flags: dict[str, Any]) -> dict[str, str]:
@@ -180,6 +186,11 @@ def _save(
     changes += scheduling.timing_changes(poll, spec, zone) if scheduled else []
     if not changes:
         turn.say(f"Poll #{poll.number} is unchanged.", "Nothing you gave differs from it.")
+        return
+    reworded = (spec.question, spec.options) != (poll.question, before)
+    if reworded and (notes := coaching.poll_notes(spec.question, spec.options, typed)):
+        form = _form(poll, typed, zone, coached=notes)  # the coach's findings, as for a new poll
+        turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
         return
     _store(turn, poll, spec, before)
     said_changes = "; ".join(changes)

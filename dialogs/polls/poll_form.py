@@ -154,19 +154,22 @@ def edit_form(
     values: dict[str, str],
     error: str | None = None,
     scheduled_in: str | None = None,
+    coached: Sequence[str] = (),
 ) -> Form:
     """The poll form filled in with a poll, to change it. An open poll's deadline moves with
     `poll extend`, so its form leaves the timing out; a scheduled poll's form keeps its
-    opening, deadline and reminder, picked in the collaborative's zone `scheduled_in`."""
+    opening, deadline and reminder, picked in the collaborative's zone `scheduled_in`. A
+    reworded question comes back with the coach's findings (`coached`), as a new one does."""
     form = _form(scheduled_in or "UTC", action, values, error)
     kept = ("opens", "closes", "remind") if scheduled_in else ()
-    return form.model_copy(
+    form = form.model_copy(
         update={
             "title": title,
             "submit_label": "Save changes",
             "inputs": [i for i in form.inputs if i.name not in _TIMING or i.name in kept],
         }
     )
+    return with_findings(form, coached, "Save the question as written") if coached else form
 
 
 def _description(values: dict[str, str]) -> TextInput:

@@ -108,13 +108,22 @@ def _buttons(draft_id: int, coached: bool, can_split: bool) -> list[Button | Sel
         label="Post anyway" if coached else "Post it",
         action=DraftChoice(draft_id, "post").encode(),
         style="primary",
+        spoken="Post anyway: the draft poll" if coached else "Post it: the draft poll",
     )
     split = Button(label="Split into two polls", action=DraftChoice(draft_id, "split").encode())
     return [
         post,
         *([split] if can_split else []),
-        Button(label="Edit", action=DraftChoice(draft_id, "edit").encode()),
-        Button(label="Cancel", action=DraftChoice(draft_id, "cancel").encode()),
+        Button(
+            label="Edit",
+            action=DraftChoice(draft_id, "edit").encode(),
+            spoken="Edit the draft poll",
+        ),
+        Button(
+            label="Cancel",
+            action=DraftChoice(draft_id, "cancel").encode(),
+            spoken="Cancel the draft poll",
+        ),
     ]
 
 

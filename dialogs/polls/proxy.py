@@ -100,6 +100,7 @@ def vote_for_button(poll: Poll, member: Member) -> Button:
     return Button(
         label=f"Vote for {member.display_name}",
         action=RequestForm(FormKind.PROXY, poll.id).encode(),
+        spoken=f"Vote for {member.display_name} in poll #{poll.number}: {poll.question}",
     )
 
 

@@ -144,8 +144,13 @@ def reminder_card(session: Session, collaborative: Collaborative, poll: Poll) ->
                     Button(
                         label="Stop reminding me about this poll",
                         action=MutePoll(poll.id).encode(),
+                        spoken=f"Stop reminding me about poll #{poll.number}",
                     ),
-                    Button(label="Stop all reminders", action=Mute(collaborative.id).encode()),
+                    Button(
+                        label="Stop all reminders",
+                        action=Mute(collaborative.id).encode(),
+                        spoken=f"Stop all reminders from {collaborative.name}",
+                    ),
                 ]
             ),
         ],
@@ -190,6 +195,7 @@ def set_reminders(turn: Turn, collaborative_id: int, muted: bool) -> None:
                             Button(
                                 label="Turn reminders back on",
                                 action=Unmute(collaborative.id).encode(),
+                                spoken=f"Turn reminders from {collaborative.name} back on",
                             )
                         ]
                     ),

@@ -31,7 +31,7 @@ from dialogs.core.charts import alt_text
 from dialogs.core.poll_types import NEEDS_REASON, POLL_TYPES, STANCE_LABELS, STANCES
 from dialogs.polls import agreement_text, deciding, objections, turnout
 from dialogs.polls.chart_data import result_chart
-from dialogs.polls.confirm import anonymous_vote
+from dialogs.polls.confirm import anonymous_vote, poll_named
 from dialogs.polls.outcome import outcome_text
 from dialogs.polls.recurring import series_line
 from dialogs.polls.results import (
@@ -156,7 +156,11 @@ def vote_controls(session: Session, poll: Poll) -> list[Actions]:
     close from their own private notice or view (`confirm.close_button`) or `poll close ID`."""
     controls = [vote_buttons(session, poll)]
     if poll.settings.get("open-options"):
-        add = Button(label="Add an option", action=RequestForm(FormKind.OPTION, poll.id).encode())
+        add = Button(
+            label="Add an option",
+            action=RequestForm(FormKind.OPTION, poll.id).encode(),
+            spoken=f"Add an option to {poll_named(poll)}",
+        )
         controls.append(Actions(elements=[add]))
     return controls
 
@@ -174,7 +178,10 @@ def vote_buttons(session: Session, poll: Poll) -> Actions:
         }[poll.type]
         buttons = [
             Button(
-                label=label, action=RequestForm(FormKind.BALLOT, poll.id).encode(), style="primary"
+                label=label,
+                action=RequestForm(FormKind.BALLOT, poll.id).encode(),
+                style="primary",
+                spoken=f"{label} of {poll_named(poll)}",
             )
         ]
     else:
@@ -183,6 +190,7 @@ def vote_buttons(session: Session, poll: Poll) -> Actions:
                 label=o.label,
                 action=Vote(poll.id, o.id).encode(),
                 confirm=anonymous_vote(poll, f"Vote “{o.label}”?"),
+                spoken=f"Vote for {o.label} in: {poll.question}",
             )
             for o in options(session, poll)
         ]
@@ -191,11 +199,14 @@ def vote_buttons(session: Session, poll: Poll) -> Actions:
 
 def _stance_button(poll: Poll, stance: str) -> Button:
     label = STANCE_LABELS[stance]
+    spoken = f"{label}: your response to {poll_named(poll)}"
     if stance in NEEDS_REASON:  # Object and Block open a form for the reason
         style = "danger" if stance == "block" else "default"
-        return Button(label=label, action=ReasonForm(poll.id, stance).encode(), style=style)
+        action = ReasonForm(poll.id, stance).encode()
+        return Button(label=label, action=action, style=style, spoken=spoken)
     confirm = anonymous_vote(poll, f"Respond “{label}”?")
-    return Button(label=label, action=Stance(poll.id, stance).encode(), confirm=confirm)
+    action = Stance(poll.id, stance).encode()
+    return Button(label=label, action=action, confirm=confirm, spoken=spoken)
 
 
 def result_blocks(result: dict[str, Any], session: Session, poll: Poll) -> list[Any]:

@@ -9,10 +9,10 @@ also creates the poll; this module only reads commands and forms.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from dialogs.commands.parser import parse, with_question
 from dialogs.commands.syntax import Command
 from dialogs.commands.values import (
     NO_RULE,
@@ -102,8 +102,10 @@ def from_draft(turn: Turn, draft_id: int, choice: str) -> None:
 
 
 def _split(turn: Turn, command: Command) -> None:
-    """Post the two questions a double question splits into, each with the same options
-    and settings (a refusal rolls both back, and the preview stays usable)."""
+    """The two questions a double question splits into, each with the same options and
+    settings, and each reviewed like a new one: a half the coach passes posts, a half with
+    findings is held in a preview of its own (a refusal rolls both back, and the preview
+    stays usable)."""
     spec = spec_from_command(turn, command)
     parts = coaching.halves(coaching.poll_review(spec.question, spec.options))
     if len(parts) != 2:
@@ -112,8 +114,13 @@ def _split(turn: Turn, command: Command) -> None:
             "Post it as it is, or type the two `poll` commands yourself.",
         )
     for part in parts:
-        half = replace(command, args={**command.args, "question": part})
-        _post(turn, half, spec_from_command(turn, half))
+        half = parse(with_question(command.text, part))
+        half_spec = spec_from_command(turn, half)
+        found = coaching.poll_review(half_spec.question, half_spec.options)
+        if found.needs_attention:
+            preview.show(turn, half, half_spec, [], found)
+        else:
+            _post(turn, half, half_spec)
 
 
 def spec_from_command(turn: Turn, command: Command) -> PollSpec:
@@ -162,9 +169,7 @@ def submit_form(turn: Turn, values: dict[str, str | list[str]]) -> None:
         form = poll_form(collaborative, typed, problem.problem, offered)
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
         return
-    found = coaching.poll_review(spec.question, spec.options)
-    if found.needs_attention and not coaching.as_written(values):
-        notes = coaching.form_notes([(spec.question, found)])
+    if notes := coaching.poll_notes(spec.question, spec.options, values):
         form = poll_form(collaborative, typed, None, offered, notes)
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
         return

@@ -33,7 +33,7 @@ from dialogs.core.events import Actor
 from dialogs.core.messages import MessageKey
 from dialogs.polls import deciding, objections
 from dialogs.polls.ballot_forms import described
-from dialogs.polls.confirm import close_button
+from dialogs.polls.confirm import close_button, poll_named
 from dialogs.polls.proxy import vote_for_button
 from dialogs.polls.render import poll_message, render_poll, vote_controls
 from dialogs.polls.results import has_voted, options, visible_to_all
@@ -155,7 +155,13 @@ def _ticked(block: Actions, chosen: set[str]) -> Actions:
     return block.model_copy(
         update={
             "elements": [
-                element.model_copy(update={"label": f"✓ {element.label}", "style": "primary"})
+                element.model_copy(
+                    update={
+                        "label": f"✓ {element.label}",
+                        "style": "primary",
+                        "spoken": f"{element.spoken_name()} (your choice now)",
+                    }
+                )
                 if isinstance(element, Button) and element.action in chosen
                 else element
                 for element in block.elements
@@ -169,9 +175,15 @@ def coordinator_controls(poll: Poll) -> Actions:
     A purpose round's poll keeps the deadline its round sets, so it has no Extend."""
     assert poll.id is not None
     extend = Button(
-        label="Extend the deadline", action=RequestForm(FormKind.POLL_EXTEND, poll.id).encode()
+        label="Extend the deadline",
+        action=RequestForm(FormKind.POLL_EXTEND, poll.id).encode(),
+        spoken=f"Extend the deadline of {poll_named(poll)}",
     )
-    remind = Button(label="Remind those who haven't voted", action=RemindPoll(poll.id).encode())
+    remind = Button(
+        label="Remind those who haven't voted",
+        action=RemindPoll(poll.id).encode(),
+        spoken=f"Remind those who haven't voted in {poll_named(poll)}",
+    )
     in_round = bool(poll.settings.get("purpose_round"))
     return Actions(elements=[close_button(poll), *([] if in_round else [extend]), remind])
 

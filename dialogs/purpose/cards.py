@@ -174,7 +174,10 @@ def propose_button(
     style: Literal["default", "primary", "danger"] = "primary",
 ) -> Button:
     return Button(
-        label=label, action=RequestForm(FormKind.PROPOSAL, purpose_round.id).encode(), style=style
+        label=label,
+        action=RequestForm(FormKind.PROPOSAL, purpose_round.id).encode(),
+        style=style,
+        spoken=f"{label}: a statement for purpose round #{purpose_round.number}",
     )
 
 
@@ -182,11 +185,15 @@ def change_button(purpose_round: PurposeRound) -> Button:
     return Button(
         label="Change my proposals",
         action=RequestForm(FormKind.PROPOSALS, purpose_round.id).encode(),
+        spoken=f"Change my proposals in purpose round #{purpose_round.number}",
     )
 
 
 def _editor_button(purpose_round: PurposeRound, label: str) -> Actions:
-    return Actions(elements=[Button(label=label, action=EditGroups(purpose_round.id).encode())])
+    spoken = f"{label}: purpose round #{purpose_round.number}"
+    return Actions(
+        elements=[Button(label=label, action=EditGroups(purpose_round.id).encode(), spoken=spoken)]
+    )
 
 
 def _proposal_count(session: Session, purpose_round: PurposeRound) -> int:
@@ -288,16 +295,23 @@ def render_editor(session: Session, purpose_round: PurposeRound) -> Card:
             Context(text=f"Draft: “{group.draft}”"),
         ]
         elements: list[Any] = [
-            Button(label="Edit", action=RequestForm(FormKind.GROUP, group.id).encode())
+            Button(
+                label="Edit",
+                action=RequestForm(FormKind.GROUP, group.id).encode(),
+                spoken=f"Edit group {group_label(group)}",
+            )
         ]
         others = [g for g in groups if g.id != group.id]
         if structure and others:
             elements.append(
                 Select(
                     placeholder="Merge into…",
+                    spoken=f"Merge {group_label(group)} into another group",
                     choices=[
                         Choice(
-                            label=f"{g.position}. {g.title}", value=Merge(group.id, g.id).encode()
+                            label=group_label(g),
+                            value=Merge(group.id, g.id).encode(),
+                            spoken=f"Merge {group_label(group)} into {group_label(g)}",
                         )
                         for g in others
                     ],
@@ -373,6 +387,7 @@ def revise_card(purpose_round: PurposeRound, poll: Poll, result: dict[str, Any])
                         label="Revise the statement",
                         action=RequestForm(FormKind.REVISION, purpose_round.id).encode(),
                         style="primary",
+                        spoken=f"Revise the statement of purpose round #{purpose_round.number}",
                     )
                 ]
             ),

@@ -153,6 +153,7 @@ def _started_card(purpose_round: PurposeRound, channels: int, ends: str, review:
                     Button(
                         label="Edit the prompts",
                         action=RequestForm(FormKind.PROMPTS, purpose_round.id).encode(),
+                        spoken=f"Edit the prompts of purpose round #{purpose_round.number}",
                     )
                 ]
             ),

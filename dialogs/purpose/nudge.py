@@ -86,7 +86,11 @@ def _nudge_card(
             Actions(
                 elements=[
                     propose_button(purpose_round),
-                    Button(label="Stop reminding me", action=Mute(collaborative.id).encode()),
+                    Button(
+                        label="Stop reminding me",
+                        action=Mute(collaborative.id).encode(),
+                        spoken=f"Stop reminding me: all reminders from {collaborative.name}",
+                    ),
                 ]
             ),
         ],

@@ -9,7 +9,7 @@ from adapters.playground.render import render_card as playground_card
 from adapters.playground.render import render_form as playground_form
 from adapters.slack.render import render_message, render_modal
 from adapters.teams.render import render_card, render_form
-from dialogs.core.cards import Notify, OpenForm
+from dialogs.core.cards import Form, Notify, OpenForm
 from dialogs.core.events import ActionInvoked, CommandIssued
 from tests.adapters.teams.test_teams_render import assert_valid
 from tests.adapters.test_agreement_across_platforms import (  # noqa: F401  (the fixtures)
@@ -43,10 +43,23 @@ def test_the_form_with_findings_renders_on_every_platform(chat, parser):  # noqa
     chat.says(LEAD, SLACK, "poll")
     effects = chat.engine.handle(ActionInvoked(LEAD, SLACK, "submit:poll", LEADING))
     form = next(e.form for e in effects if isinstance(e, OpenForm))
+    assert_shown_everywhere(parser, form, "Post the question as written")
+
+
+def test_the_edit_form_with_findings_renders_on_every_platform(chat, parser):  # noqa: F811
+    chat.says(LEAD, SLACK, 'poll "Which day suits the June away day?" "Tue" "Thu"')
+    reworded = f'poll edit 1 --question "{LEADING["question"]}"'
+    effects = chat.engine.handle(CommandIssued(LEAD, SLACK, reworded))
+    form = next(e.form for e in effects if isinstance(e, OpenForm))
+    assert_shown_everywhere(parser, form, "Save the question as written")
+
+
+def assert_shown_everywhere(parser, form: Form, switch: str) -> None:  # noqa: F811
+    """`form` is valid on Slack and Teams, and each platform shows the finding and `switch`."""
     modal = render_modal(form, private_metadata="{}")
     assert_valid_modal(modal)
     teams = render_form(form)
     assert_valid(parser, teams)
     for shown in (json.dumps(modal), json.dumps(teams), playground_form(form)):
         assert "suggests which answer is wanted" in shown
-        assert "Post the question as written" in shown
+        assert switch in shown

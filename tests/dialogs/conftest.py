@@ -18,3 +18,13 @@ def chat(database, clock) -> Iterator[Conversation]:
     conversation.says(ASHA, NORTH, 'setup "Northshire"')
     yield conversation
     conversation.close()
+
+
+@pytest.fixture
+def linked_chat(database, clock) -> Iterator[Conversation]:
+    """Northshire set up by Asha in North (she coordinates), with South linked to it: where a
+    poll reaches every channel (the question coach's tests)."""
+    conversation = Conversation(database, clock)
+    conversation.set_up_two_channels()
+    yield conversation
+    conversation.close()

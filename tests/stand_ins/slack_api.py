@@ -14,7 +14,8 @@ What it does, as Slack does:
 - a file arrives as Slack's uploads do: `files.getUploadURLExternal` gives an upload
   URL (on this server), the bytes are POSTed there, and `files.completeUploadExternal`
   shares the uploaded files in a channel; shared files are kept in `.files`;
-- `users.info` gives the `tz` set for a person in `.zones`;
+- `users.info` gives the `tz` set for a person in `.zones`, and (asked with
+  `include_locale`) the `locale` set in `.locales`;
 - `rate_limit(times, retry_after)` answers the next `times` calls with HTTP 429 and
   `Retry-After`, for retry tests.
 Every request, refused or not, is kept in `.calls` in order.
@@ -101,6 +102,7 @@ class SlackApiStub:
         self.pinned: set[tuple[str, str]] = set()
         self.files: dict[str, SharedFile] = {}
         self.zones: dict[str, str] = {}  # user id: the `tz` of their profile (users.info)
+        self.locales: dict[str, str] = {}  # user id: the `locale` of their profile
         self._uploads: dict[str, tuple[str, int, bytes | None]] = {}  # id: name, length, bytes
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
@@ -142,6 +144,7 @@ class SlackApiStub:
             self.pinned.clear()
             self.files.clear()
             self.zones.clear()
+            self.locales.clear()
             self._uploads.clear()
             self._limited = 0
 
@@ -299,11 +302,14 @@ class SlackApiStub:
 
     def _user_info(self, args: Args) -> Answer:
         """A person's profile as Slack gives it, with `tz` only for someone whose zone is
-        set in `.zones` (Slack leaves it out for a profile without one)."""
+        set in `.zones` (Slack leaves it out for a profile without one), and `locale` only
+        when the call asks `include_locale` (as Slack does) and `.locales` has one."""
         user = _required(args, "user", "user_not_found")
         profile: Answer = {"id": user, "team_id": TEAM, "name": user}
         if user in self.zones:
             profile |= {"tz": self.zones[user], "tz_offset": 0}
+        if str(args.get("include_locale", "")).lower() in ("true", "1") and user in self.locales:
+            profile["locale"] = self.locales[user]
         return {"user": profile}
 
     def _upload_url(self, args: Args) -> Answer:

@@ -140,6 +140,13 @@ def buttons(card: Card) -> dict[str, str]:
     return {button.label: button.action for button in button_elements(card)}
 
 
+def returned_form(effects: list[Effect]) -> Form:
+    """The one form a turn opened (or opened again, with a problem or the coach's findings)."""
+    forms = [e.form for e in effects if isinstance(e, OpenForm)]
+    assert len(forms) == 1, f"expected one form, got {effects}"
+    return forms[0]
+
+
 def poll_buttons(card: Card) -> dict[str, str]:
     """Label → action of the vote buttons on a poll message."""
     return {b.label: b.action for b in button_elements(card) if b.action.startswith("vote:")}

@@ -61,6 +61,7 @@ const view = {
   newcomerName: saved.get("newcomer", null),
   channel: saved.get("channel", "riverside-partnership"),
   sideBySide: saved.get("side-by-side", false),
+  language: saved.get("language", "en"), // the reader's choice beside the persona picker
   panes: new Map(),
   history: [],
 };
@@ -80,6 +81,7 @@ function who() {
   const body = {};
   if (view.user) body.user = view.user;
   if (view.newcomerName) body.name = view.newcomerName;
+  body.language = view.language;
   return body;
 }
 
@@ -163,7 +165,7 @@ function renderChannels() {
     button.addEventListener("click", () => {
       view.channel = channel.id;
       saved.set("channel", channel.id);
-      render();
+      keepingFocus(render);
     });
     const item = element("li");
     item.append(button);
@@ -188,7 +190,9 @@ function renderPanes() {
     $(".pane-subtitle", pane).textContent = channel.collaborative
       ? `Linked to ${channel.collaborative}`
       : 'Not linked to a collaborative yet: try setup "My collaborative", or link CODE';
-    $(".command-input", pane).placeholder = `Type a command as ${currentName()}, then Enter`;
+    $(".composer-label", pane).textContent = `Message ${channel.name} as ${currentName()}`;
+    $(".composer", pane).setAttribute("aria-label", `Message box of ${channel.name}`);
+    $(".command-input", pane).placeholder = "Type a command, then Enter";
     renderTranscript(pane, channel.id, channel.id === view.channel);
     return pane;
   });
@@ -253,6 +257,11 @@ function paneFor(channelId) {
     const pane = $("#pane-template").content.firstElementChild.cloneNode(true);
     pane.dataset.channel = channelId;
     pane.dataset.testid = `pane-${channelId}`;
+    const title = $(".pane-title", pane);
+    title.id = `pane-title-${channelId}`;
+    pane.setAttribute("aria-labelledby", title.id);
+    $(".command-input", pane).id = `command-input-${channelId}`;
+    $(".composer-label", pane).htmlFor = `command-input-${channelId}`;
     const list = $(".transcript", pane);
     list.dataset.testid = `transcript-${channelId}`;
     watchScrolling(list);
@@ -274,10 +283,16 @@ function renderTranscript(pane, channelId, selected) {
   if (list.dataset.signature === signature) return;
   list.dataset.signature = signature;
   const newest = String(entries.length ? entries[entries.length - 1].seq : 0);
-  const arrived = list.dataset.newest !== undefined && list.dataset.newest !== newest;
+  const seen = list.dataset.newest === undefined ? null : Number(list.dataset.newest);
+  const arrived = seen !== null && String(seen) !== newest;
   list.dataset.newest = newest;
   const readingAt = list.scrollTop;
-  list.replaceChildren(...entries.map(entryItem));
+  const items = entries.map(entryItem);
+  list.replaceChildren(...items);
+  // Only what came since the last drawing is spoken (after a reset the numbers start again).
+  if (selected && seen !== null && Number(newest) > seen) {
+    announce(entries.flatMap((e, i) => (e.seq > seen ? [spokenSummary(items[i], e.private)] : [])));
+  }
   if (!entries.length) {
     list.append(element("li", "empty", "No messages yet."));
   }
@@ -335,7 +350,7 @@ async function refresh() {
       refreshAgain = false;
       try {
         view.data = await api.state(view.user);
-        render();
+        keepingFocus(render);
         document.body.dataset.version = String(view.data.version);
       } catch (error) {
         showError($(".composer-error", paneFor(view.channel)), error.message);
@@ -351,10 +366,20 @@ function showError(slot, message) {
   slot.hidden = !message;
 }
 
+// A form opens with the focus on its first field; when it closes, the focus goes back to
+// the button that opened it, or to the message box.
 function showForm(pane, formHtml) {
   const slot = $(".form-slot", pane);
+  const wasInForm = slot.contains(document.activeElement);
   slot.innerHTML = formHtml || ""; // rendered and escaped by the server
-  $("input, textarea", slot)?.focus();
+  for (const field of slot.querySelectorAll("[id]")) {
+    const label = slot.querySelector(`label[for="${CSS.escape(field.id)}"]`);
+    field.id = `${pane.dataset.channel}-${field.id}`; // two panes may each show a form
+    if (label) label.htmlFor = field.id;
+  }
+  const first = $("input, textarea", slot);
+  if (first) first.focus();
+  else if (wasInForm || focusLost()) refocus(pane.opener);
 }
 
 async function send(pane, call, body) {
@@ -386,11 +411,14 @@ function wirePane(pane) {
   $(".composer", pane).addEventListener("submit", async (event) => {
     event.preventDefault();
     const text = input.value;
-    if (!text.trim()) return;
+    if (!text.trim() || input.readOnly) return;
+    pane.opener = focusKey(input);
     view.history.push(text);
     historyAt = view.history.length;
     follow($(".transcript", pane)); // whoever types wants to see the answer
-    input.disabled = true;
+    // Busy until Concord answers, yet still focused (a disabled box would drop the focus).
+    input.readOnly = true;
+    input.setAttribute("aria-disabled", "true");
     try {
       const outcome = await send(pane, api.command, { text });
       if (!outcome.refused) input.value = "";
@@ -398,8 +426,9 @@ function wirePane(pane) {
     } catch (error) {
       showError($(".composer-error", pane), error.message);
     } finally {
-      input.disabled = false;
-      input.focus();
+      input.readOnly = false;
+      input.removeAttribute("aria-disabled");
+      if (!$(".form-slot", pane).contains(document.activeElement)) input.focus();
     }
   });
 
@@ -414,25 +443,18 @@ function wirePane(pane) {
   pane.addEventListener("click", async (event) => {
     const cancel = event.target.closest("[data-cancel]");
     if (cancel) {
-      $(".form-slot", pane).replaceChildren();
+      showForm(pane, "");
       return;
     }
     const button = event.target.closest("button[data-action]");
-    if (!button) return;
+    if (!button || button.getAttribute("aria-disabled") === "true") return;
     if (button.dataset.confirmTitle && !(await confirmed(button))) return;
-    button.disabled = true;
+    // Busy, but still focused: a disabled button would drop the focus to the page.
+    button.setAttribute("aria-disabled", "true");
+    pane.opener = focusKey(button);
     const outcome = await act(pane, button.dataset.action, {});
-    button.disabled = false;
+    button.removeAttribute("aria-disabled");
     // Some buttons answer with a form: "Rank the options", "Answer privately", "Object"…
-    if (outcome && outcome.form) showForm(pane, outcome.form);
-  });
-
-  pane.addEventListener("change", async (event) => {
-    const select = event.target.closest("select.action-select");
-    if (!select || !select.value) return;
-    const action = select.value;
-    select.selectedIndex = 0;
-    const outcome = await act(pane, action, {});
     if (outcome && outcome.form) showForm(pane, outcome.form);
   });
 
@@ -489,6 +511,7 @@ function wireReset() {
   const answered = () => {
     question.hidden = true;
     ask.hidden = false;
+    ask.focus();
   };
   ask.addEventListener("click", () => {
     ask.hidden = true;
@@ -520,6 +543,14 @@ function start() {
     render();
   });
 
+  const language = $("#language");
+  language.value = view.language;
+  view.language = language.value || "en"; // a remembered choice the page no longer offers
+  language.addEventListener("change", () => {
+    view.language = language.value;
+    saved.set("language", view.language);
+  });
+
   $("#newcomer").addEventListener("submit", (event) => {
     event.preventDefault();
     const name = $("#newcomer-name").value.trim();
@@ -536,6 +567,11 @@ function start() {
       input.focus();
     });
   }
+
+  $("#skip-to-composer").addEventListener("click", (event) => {
+    event.preventDefault();
+    messageBox().focus();
+  });
 
   wireReset();
   new EventSource("/playground/api/events").addEventListener("change", () => refresh());

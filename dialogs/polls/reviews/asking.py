@@ -17,6 +17,7 @@ from dialogs.core import audit, effects
 from dialogs.core.actions import ReviewOutcome
 from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
 from dialogs.core.messages import MessageKey, review_key
+from dialogs.polls.confirm import poll_named
 from dialogs.polls.render import balanced_decides, poll_outcome, result_blocks
 from dialogs.polls.results import compute
 from dialogs.polls.reviews.setting import OUTCOME_WORDS
@@ -85,7 +86,7 @@ def review_card(session: Session, review: Review, poll: Poll, collaborative: Col
         Context(text=f"Decided {decided} · {result['voters']} voted · review date reached")
     )
     if review.outcome is None:
-        blocks += [Text(text=ASKED), _buttons(review)]
+        blocks += [Text(text=ASKED), _buttons(review, poll)]
     else:
         blocks.append(Text(text=recorded(session, review, collaborative)))
     return Card(blocks=blocks, fallback=f"{heading} {poll.question}")
@@ -99,7 +100,7 @@ def recorded(session: Session, review: Review, collaborative: Collaborative) -> 
     return f"Answer: {OUTCOME_WORDS[review.outcome or 'lapsed']} ({who}{when})."
 
 
-def _buttons(review: Review) -> Actions:
+def _buttons(review: Review, poll: Poll) -> Actions:
     assert review.id is not None
     return Actions(
         elements=[
@@ -107,6 +108,7 @@ def _buttons(review: Review) -> Actions:
                 label=OUTCOME_WORDS[outcome],
                 action=ReviewOutcome(review.id, outcome).encode(),
                 style=style,
+                spoken=f"{OUTCOME_WORDS[outcome]}: the decision of {poll_named(poll)}",
             )
             for outcome, style in (
                 ("kept", "primary"),

@@ -74,8 +74,13 @@ def last_reply(page: Page, channel: str) -> Locator:
     return transcript(page, channel).get_by_test_id("reply").last
 
 
+def named(label: str) -> re.Pattern[str]:
+    """A button's spoken name: its label, then what it acts on ("Agree: your response to…")."""
+    return re.compile(rf"^{re.escape(label)}(:| of |$)")
+
+
 def open_form(page: Page, channel: str, card: Locator, button: str) -> Locator:
-    card.get_by_role("button", name=button, exact=True).click()
+    card.get_by_role("button", name=named(button)).click()
     form = pane(page, channel).get_by_test_id("form")
     expect(form).to_be_visible()
     return form
@@ -182,7 +187,7 @@ def test_a_purpose_round_runs_from_proposals_to_an_adopted_purpose_in_both_chann
 
     # An observer follows the round but is told, kindly, that she doesn't propose.
     act_as(hillview, "elin")
-    round_message(hillview, HILLVIEW).get_by_role("button", name="Propose", exact=True).click()
+    round_message(hillview, HILLVIEW).get_by_role("button", name=named("Propose")).click()
     expect(last_reply(hillview, HILLVIEW)).to_contain_text(
         "Observers follow the purpose round but do not propose"
     )
@@ -219,7 +224,9 @@ def test_a_purpose_round_runs_from_proposals_to_an_adopted_purpose_in_both_chann
 
     # The coordinator merges the second theme on waits into the first ...
     act_as(page, "asha")
-    editor.locator("select").nth(waits_too).select_option(label=themes[waits][0])
+    merge = editor.get_by_test_id("action-choices").nth(waits_too)
+    merge.get_by_text("Merge into…").click()  # a fold-out of buttons, never a drop-down
+    merge.get_by_role("button", name=f"into {themes[waits][0]}").click()
     expect(round_message(page, RIVERSIDE)).to_contain_text(
         f"The 6 proposals fall into {len(themes) - 1} themes"
     )
@@ -312,11 +319,11 @@ def test_a_purpose_round_runs_from_proposals_to_an_adopted_purpose_in_both_chann
         expect(round_message(where, channel)).to_contain_text(f"“{WAITS_DRAFT}”")
         consent = message(where, channel, consent_question)
         for label in ("Agree", "Can live with it", "Object", "Block"):
-            expect(consent.get_by_role("button", name=label, exact=True)).to_be_visible()
+            expect(consent.get_by_role("button", name=named(label))).to_be_visible()
 
     def respond(where: Page, channel: str, stance: str) -> None:
         consent = message(where, channel, consent_question)
-        consent.get_by_role("button", name=stance, exact=True).click()
+        consent.get_by_role("button", name=named(stance)).click()
         expect(last_reply(where, channel)).to_contain_text(f"You responded “{stance}”")
 
     act_as(page, "ben")

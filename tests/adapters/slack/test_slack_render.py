@@ -108,6 +108,7 @@ def test_every_kind_of_block_renders_as_valid_block_kit():
         "context",
         "actions",
         "image",
+        "context",  # the chart's figures in words
         "context",
         "divider",
     ]
@@ -130,7 +131,7 @@ def test_buttons_carry_the_action_with_unique_ids_and_their_style():
     ]
 
 
-def test_result_bars_show_counts_and_percentages_with_the_leader_in_bold():
+def test_result_bars_show_counts_and_percentages_with_the_leader_in_bold_and_in_words():
     bars = ResultBars(
         bars=[
             Bar(label="Discharge delays", count=4, percent=57, leading=True),
@@ -141,7 +142,7 @@ def test_result_bars_show_counts_and_percentages_with_the_leader_in_bold():
     payload = render_message(Card(blocks=[bars], fallback="Results"), public_url=PUBLIC)
 
     assert payload["blocks"][0]["text"]["text"] == (
-        "*Discharge delays*\n▇▇▇▇▇▇▁▁▁▁ 4 · 57%\nWorkforce\n▇▇▇▇▁▁▁▁▁▁ 3 · 43%"
+        "*Discharge delays (leading)*\n▇▇▇▇▇▇▁▁▁▁ 4 · 57%\nWorkforce\n▇▇▇▇▁▁▁▁▁▁ 3 · 43%"
     )
     assert payload["blocks"][1]["elements"][0]["text"] == "7 voted"
 

@@ -30,7 +30,7 @@ def test_every_scope_gives_a_command_with_the_mention_stripped(kind, conversatio
     event = inbound.to_event(activity(teams.message(SERVICE, 'poll "Lunch?" "Soup"', kind)))
 
     assert event == CommandIssued(
-        Actor("teams", teams.TENANT, teams.USER_AAD, teams.USER_NAME),
+        Actor("teams", teams.TENANT, teams.USER_AAD, teams.USER_NAME, locale="en-GB"),
         Place("teams", teams.TENANT, conversation),
         'poll "Lunch?" "Soup"',
     )
@@ -149,3 +149,22 @@ def test_a_zone_that_is_not_a_real_one_is_ignored(zone):
 
 def test_an_activity_without_a_zone_gives_none():
     assert inbound.actor_of(activity(teams.message(SERVICE, "help"))).timezone == ""
+
+
+def _client_locale(locale: str) -> dict[str, Any]:
+    return {"type": "clientInfo", "locale": locale, "country": "GB", "timezone": "Europe/London"}
+
+
+def test_the_persons_language_comes_from_the_activitys_locale():
+    said = teams.message(SERVICE, "help", "personal", locale="cy-GB")
+    assert inbound.actor_of(activity(said)).locale == "cy-GB"
+    event = inbound.to_event(activity(teams.submit(SERVICE, {"action": "x"}, locale="cy-GB")))
+    assert event is not None and event.actor.locale == "cy-GB"
+    clicked = teams.submit(SERVICE, {"action": "x"}, locale=None, entities=[_client_locale("cy")])
+    assert inbound.actor_of(activity(clicked)).locale == "cy"  # from the client's entity
+
+
+@pytest.mark.parametrize("locale", ["", "Welsh please", "../etc/passwd", "c", "cy-" + "x" * 40])
+def test_a_locale_that_is_not_a_language_tag_is_ignored(locale):
+    said = teams.submit(SERVICE, {"action": "x"}, locale=locale, entities=[_client_locale(locale)])
+    assert inbound.actor_of(activity(said)).locale == ""

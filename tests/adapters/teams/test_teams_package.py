@@ -22,6 +22,7 @@ import sys
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -38,6 +39,7 @@ from adapters.teams.package import (
 )
 from bot.cli import main
 from dialogs.commands.grammar import SYNTAX
+from dialogs.core.language import speaking
 from tests.support.installed_clients import require
 from tests.support.paths import REPO
 from tests.support.processes import concord_env
@@ -48,16 +50,22 @@ def manifest(app_id, public_url, **given):
     return teams.manifest(app_id, public_url, syntax=SYNTAX, **given)
 
 
+def built(**given) -> bytes:
+    """The zip as `concord teams-package` writes it, with its Welsh."""
+    document = manifest(APP_ID, PUBLIC, **given)
+    return package(document, teams.translations(document["name"]["short"], SYNTAX))
+
+
 ROOT = REPO
 APP_ID = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"
 PUBLIC = "https://concord.example.nhs.uk"
 GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 SCHEMA_PACKAGE = ROOT / ".cache" / "teams-manifest" / "node_modules"
-SCHEMA = (
-    SCHEMA_PACKAGE
-    / "@microsoft/app-manifest/build/json-schemas/teams"
-    / f"v{MANIFEST_VERSION}/MicrosoftTeams.schema.json"
+SCHEMAS = (
+    SCHEMA_PACKAGE / "@microsoft/app-manifest/build/json-schemas/teams" / f"v{MANIFEST_VERSION}"
 )
+SCHEMA = SCHEMAS / "MicrosoftTeams.schema.json"
+LOCALIZATION_SCHEMA = SCHEMAS / "MicrosoftTeams.Localization.schema.json"
 
 
 def run_cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -253,22 +261,38 @@ def test_inputs_teams_would_reject_are_refused_with_what_to_pass(change, expecte
         manifest(app_id, public_url, **given)
 
 
-def test_the_manifest_validates_against_microsofts_own_schema(tmp_path):
+CHECK = (
+    "const fs = require('fs');"
+    "const Ajv = require('ajv-draft-04'); const formats = require('ajv-formats');"
+    # Not unicode regular expressions: a pattern of the localisation schema has a lone "]",
+    # which only the plain kind accepts.
+    "const ajv = new Ajv({allErrors: true, strict: false, unicodeRegExp: false}); formats(ajv);"
+    "const validate = ajv.compile(JSON.parse(fs.readFileSync(process.argv[1], 'utf8')));"
+    "const ok = validate(JSON.parse(fs.readFileSync(process.argv[2], 'utf8')));"
+    "console.log(ok ? 'valid' : JSON.stringify(validate.errors)); process.exit(ok ? 0 : 1);"
+)
+
+
+def validate(schema: Path, path: Path) -> subprocess.CompletedProcess[str]:
+    """Microsoft's schema `schema` judges the JSON at `path` (ajv, as the schema's package does)."""
     require(
-        None if shutil.which("node") and SCHEMA.exists() else "Microsoft's schema is not installed",
+        None if shutil.which("node") and schema.exists() else "Microsoft's schema is not installed",
         "`make test` installs it into .cache/teams-manifest/",
     )
-    check = (
-        "const fs = require('fs');"
-        "const Ajv = require('ajv-draft-04'); const formats = require('ajv-formats');"
-        "const ajv = new Ajv({allErrors: true, strict: false}); formats(ajv);"
-        "const validate = ajv.compile(JSON.parse(fs.readFileSync(process.argv[1], 'utf8')));"
-        "const ok = validate(JSON.parse(fs.readFileSync(process.argv[2], 'utf8')));"
-        "console.log(ok ? 'valid' : JSON.stringify(validate.errors)); process.exit(ok ? 0 : 1);"
+    return subprocess.run(
+        [str(shutil.which("node")), "-e", CHECK, str(schema), str(path)],
+        env={**os.environ, "NODE_PATH": str(SCHEMA_PACKAGE)},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
+
+
+def test_the_manifest_validates_against_microsofts_own_schema(tmp_path):
     good, bad = tmp_path / "good.json", tmp_path / "bad.json"
     app = manifest(APP_ID, PUBLIC, name="N" * 30)
     assert app["composeExtensions"][0]["commands"][0]["type"] == "action"  # validated too
+    assert app["localizationInfo"]["additionalLanguages"]  # …and the languages
     good.write_text(json.dumps(app))
     bad.write_text(json.dumps({**manifest(APP_ID, PUBLIC), "id": "concord-bot"}))
     wrong_context = tmp_path / "wrong_context.json"
@@ -276,35 +300,89 @@ def test_the_manifest_validates_against_microsofts_own_schema(tmp_path):
     extension = {**app["composeExtensions"][0], "commands": [command]}
     wrong_context.write_text(json.dumps({**app, "composeExtensions": [extension]}))
 
-    def validate(path: Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(shutil.which("node")), "-e", check, str(SCHEMA), str(path)],
-            env={**os.environ, "NODE_PATH": str(SCHEMA_PACKAGE)},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-
-    accepted, refused = validate(good), validate(bad)
+    accepted, refused = validate(SCHEMA, good), validate(SCHEMA, bad)
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert refused.returncode == 1 and "/id" in refused.stdout  # the check can fail
-    refused = validate(wrong_context)
+    refused = validate(SCHEMA, wrong_context)
     assert refused.returncode == 1 and "/composeExtensions/0/commands/0/context" in refused.stdout
+
+
+# The app in Welsh -----------------------------------------------------------
+
+
+def test_the_manifest_is_british_english_and_names_its_welsh():
+    assert manifest(APP_ID, PUBLIC)["localizationInfo"] == {
+        "defaultLanguageTag": "en-gb",
+        "additionalLanguages": [{"languageTag": "cy", "file": "cy.json"}],
+    }
+    with speaking("cy"):  # whoever builds it, manifest.json's own words are English
+        assert manifest(APP_ID, PUBLIC) == manifest(APP_ID, PUBLIC)
+        assert manifest(APP_ID, PUBLIC)["composeExtensions"][0]["commands"][0]["title"] == (
+            "Create a poll"
+        )
+
+
+def test_the_welsh_file_words_the_app_in_welsh_with_the_same_commands():
+    welsh = json.loads(unpack(built())["cy.json"])
+    app = manifest(APP_ID, PUBLIC)
+
+    assert welsh["name.short"] == "Concord"
+    assert welsh["name.full"] == "Concord: diben ar y cyd, penderfyniadau a gwiriadau"
+    assert welsh["description.short"].startswith("Cytuno ar ddiben ar y cyd")
+    assert welsh["description.full"].startswith("Mae Concord yn helpu partneriaeth")
+    assert "Soniwch am @Concord" in welsh["description.full"]
+    assert welsh["composeExtensions[0].commands[0].title"] == "Creu pôl"
+    assert welsh["bots[0].commandLists[0].commands[1].description"].startswith("Cydlynwyr: ")
+    assert (
+        'Enghraifft: poll "Cwestiwn?" "Dewis" "Dewis"'
+        in (welsh["bots[0].commandLists[0].commands[1].description"])
+    )
+    menu = app["bots"][0]["commandLists"][0]["commands"]
+    for n, command in enumerate(menu):  # the words people type stay English
+        assert welsh[f"bots[0].commandLists[0].commands[{n}].title"] == command["title"]
+    for key, text in welsh.items():  # every key names a text of the manifest
+        if key != "$schema":
+            assert isinstance(_at(app, key), str) and text != "", key
+
+
+def test_the_welsh_file_validates_against_microsofts_localization_schema(tmp_path):
+    good, long_name = tmp_path / "cy.json", tmp_path / "long.json"
+    welsh = teams.translations("N" * 30, SYNTAX)["cy.json"]
+    good.write_text(json.dumps(welsh, ensure_ascii=False))
+    long_name.write_text(json.dumps({**welsh, "name.short": "N" * 31}))
+
+    accepted, refused = (
+        validate(LOCALIZATION_SCHEMA, good),
+        validate(LOCALIZATION_SCHEMA, long_name),
+    )
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert refused.returncode == 1 and "name.short" in refused.stdout  # the check can fail
+
+
+def _at(document: Any, key: str) -> Any:
+    """The value a localisation key ("bots[0].commandLists[0].commands[2].title") names."""
+    for part in key.split("."):
+        name, *indexes = part.replace("]", "").split("[")
+        document = document[name]
+        for index in indexes:
+            document = document[int(index)]
+    return document
 
 
 # The zip and its icons ------------------------------------------------------
 
 
-def test_the_zip_holds_exactly_the_manifest_and_two_icons_at_its_root():
-    files = unpack(package(manifest(APP_ID, PUBLIC)))
+def test_the_zip_holds_exactly_the_manifest_its_welsh_and_two_icons_at_its_root():
+    files = unpack(built())
 
-    assert sorted(files) == ["color.png", "manifest.json", "outline.png"]
+    assert sorted(files) == ["color.png", "cy.json", "manifest.json", "outline.png"]
     assert json.loads(files["manifest.json"].decode("utf-8")) == manifest(APP_ID, PUBLIC)
     assert not files["manifest.json"].startswith(b"\xef\xbb\xbf")  # no byte-order mark
+    assert not files["cy.json"].startswith(b"\xef\xbb\xbf")
 
 
 def test_the_icons_are_the_sizes_teams_requires():
-    files = unpack(package(manifest(APP_ID, PUBLIC)))
+    files = unpack(built())
 
     assert png_size(files["color.png"]) == (192, 192)
     assert png_size(files["outline.png"]) == (32, 32)
@@ -315,7 +393,7 @@ def test_the_icons_are_the_sizes_teams_requires():
 
 
 def test_the_png_reader_here_agrees_with_pillow_on_every_row_filter():
-    ours = unpack(package(manifest(APP_ID, PUBLIC)))["color.png"]
+    ours = unpack(built())["color.png"]
     with Image.open(io.BytesIO(ours)) as image:
         again = io.BytesIO()
         image.save(again, "PNG")  # Pillow picks per-row filters (Sub, Up, Paeth, …)
@@ -324,7 +402,7 @@ def test_the_png_reader_here_agrees_with_pillow_on_every_row_filter():
 
 
 def test_the_outline_icon_is_white_on_transparent_with_a_visible_mark():
-    pixels = png_pixels(unpack(package(manifest(APP_ID, PUBLIC)))["outline.png"])
+    pixels = png_pixels(unpack(built())["outline.png"])
 
     assert len(pixels) == 32 * 32
     assert all(pixel[:3] == (255, 255, 255) for pixel in pixels)
@@ -336,7 +414,7 @@ def test_the_outline_icon_is_white_on_transparent_with_a_visible_mark():
 
 def test_the_colour_icon_is_an_opaque_mark_on_the_accent_colour():
     app = manifest(APP_ID, PUBLIC)
-    pixels = png_pixels(unpack(package(app))["color.png"])
+    pixels = png_pixels(unpack(built())["color.png"])
     accent = tuple(int(app["accentColor"][i : i + 2], 16) for i in (1, 3, 5))
 
     assert len(pixels) == 192 * 192 and all(alpha == 255 for *_, alpha in pixels)
@@ -346,8 +424,8 @@ def test_the_colour_icon_is_an_opaque_mark_on_the_accent_colour():
 
 
 def test_two_builds_give_identical_bytes():
-    assert package(manifest(APP_ID, PUBLIC)) == package(manifest(APP_ID, PUBLIC))
-    assert package(manifest(APP_ID, PUBLIC)) != package(manifest(APP_ID, PUBLIC, name="Other"))
+    assert built() == built()
+    assert built() != built(name="Other")
 
 
 # The command ----------------------------------------------------------------
@@ -358,7 +436,7 @@ def test_the_command_writes_the_zip_and_says_what_to_do_next(tmp_path):
 
     assert result.returncode == 0, result.stderr
     written = tmp_path / "concord-teams.zip"
-    assert written.read_bytes() == package(manifest(APP_ID, PUBLIC))
+    assert written.read_bytes() == built()
     assert "concord-teams.zip" in result.stdout and "Teams admin center" in result.stdout
     assert f"{PUBLIC}/api/messages" in result.stdout and result.stderr == ""
 

@@ -144,6 +144,7 @@ def test_every_kind_of_block_renders_as_a_valid_adaptive_card(parser):
         "TextBlock",  # the results' summary
         "ActionSet",
         "Image",
+        "TextBlock",  # the chart's figures in words
         "TextBlock",  # context; the closing divider has nothing to separate
     ]
     heading, _, warning, muted = card["body"][:4]
@@ -264,7 +265,7 @@ def test_a_fallback_the_parser_would_not_accept_is_reported(parser):
     assert any("the same type" in p for p in parser.problems([card])[0])
 
 
-def test_result_bars_show_counts_and_percentages_with_the_leader_in_bold(parser):
+def test_result_bars_show_counts_and_percentages_with_the_leader_in_bold_and_in_words(parser):
     bars = ResultBars(
         bars=[
             Bar(label="Discharge delays", count=4, percent=57, leading=True),
@@ -277,7 +278,7 @@ def test_result_bars_show_counts_and_percentages_with_the_leader_in_bold(parser)
     assert_valid(parser, card)
     leader, other, votes = card["body"]
     assert (leader["text"], leader["weight"]) == (
-        "Discharge delays\n\n▇▇▇▇▇▇▁▁▁▁ 4 · 57%",
+        "Discharge delays (leading)\n\n▇▇▇▇▇▇▁▁▁▁ 4 · 57%",
         "Bolder",
     )
     assert other["text"] == "Workforce\n\n▇▇▇▇▁▁▁▁▁▁ 3 · 43%" and "weight" not in other
@@ -457,7 +458,7 @@ def test_shortening_ends_in_an_ellipsis_and_never_cuts_an_escape():
         (PUBLIC, f"{PUBLIC}/charts/abc.png", f"{PUBLIC}/charts/abc.png"),
     ],
 )
-def test_chart_images_get_an_absolute_url_under_the_public_https_address(
+def test_chart_images_get_an_absolute_url_under_the_public_https_address_and_words_below(
     parser, public_url, url, expected
 ):
     card = render_card(
@@ -465,7 +466,10 @@ def test_chart_images_get_an_absolute_url_under_the_public_https_address(
     )
 
     assert_valid(parser, card)
-    assert card["body"] == [{"type": "Image", "url": expected, "altText": "Chart"}]
+    assert card["body"] == [
+        {"type": "Image", "url": expected, "altText": "Chart"},
+        {"type": "TextBlock", "text": "Chart", "wrap": True, "size": "Small", "isSubtle": True},
+    ]
 
 
 @pytest.mark.parametrize(

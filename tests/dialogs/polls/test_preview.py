@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlmodel import func, select
 
 from dialogs.core.cards import OpenForm
-from dialogs.core.events import ActionInvoked, CommandIssued
-from storage.models import Poll
+from dialogs.core.events import ActionInvoked
 from tests.support.conversation import (
     ASHA,
     BEN,
@@ -19,6 +17,7 @@ from tests.support.conversation import (
     buttons,
     text_of,
 )
+from tests.support.previews import held_preview, polls
 
 
 @pytest.fixture
@@ -30,23 +29,8 @@ def chat(database, clock):
     conversation.close()
 
 
-def polls(chat: Conversation) -> int:
-    with chat.database.session() as session:
-        return session.exec(select(func.count()).select_from(Poll)).one()
-
-
-def preview(chat: Conversation, text: str):
-    """The preview card the author sees, after checking nothing reached a channel."""
-    before = [len(chat.messages(place)) for place in (NORTH, SOUTH)]
-    effects = chat.engine.handle(CommandIssued(ASHA, NORTH, text))
-    chat.deliver()
-    assert [len(chat.messages(place)) for place in (NORTH, SOUTH)] == before
-    assert polls(chat) == 0
-    return next(e.card for e in effects if getattr(e, "card", None))
-
-
 def test_unquoted_words_are_read_back_before_anything_is_posted(chat):
-    card = preview(chat, "poll Lunch today? Pizza Pasta")
+    card = held_preview(chat, "poll Lunch today? Pizza Pasta")
     shown = text_of(card)
     assert "Check this poll before it goes to every channel" in shown
     assert "Only you can see this." in shown and "*Lunch*" in shown
@@ -56,7 +40,7 @@ def test_unquoted_words_are_read_back_before_anything_is_posted(chat):
 
 
 def test_post_opens_the_poll_everywhere_once(chat):
-    card = preview(chat, 'poll "Lunch?" Pizza Pasta')
+    card = held_preview(chat, 'poll "Lunch?" Pizza Pasta')
     post = buttons(card)["Post it"]
     assert "Poll #1 is open" in chat.clicks(ASHA, NORTH, post)
     assert polls(chat) == 1
@@ -66,10 +50,10 @@ def test_post_opens_the_poll_everywhere_once(chat):
 
 
 def test_cancel_posts_nothing_and_edit_opens_the_form_filled_in(chat):
-    card = preview(chat, "poll Lunch? Pizza Pasta --anonymous --closes friday 17:00")
+    card = held_preview(chat, "poll Lunch? Pizza Pasta --anonymous --closes friday 17:00")
     assert "Cancelled" in chat.clicks(ASHA, NORTH, buttons(card)["Cancel"])
     assert "already cancelled" in chat.clicks(ASHA, NORTH, buttons(card)["Post it"])
-    card = preview(chat, "poll Lunch? Pizza Pasta --anonymous --closes friday 17:00")
+    card = held_preview(chat, "poll Lunch? Pizza Pasta --anonymous --closes friday 17:00")
     effects = chat.engine.handle(ActionInvoked(ASHA, NORTH, buttons(card)["Edit"], {}))
     form = next(e.form for e in effects if isinstance(e, OpenForm))
     filled = {i.name: getattr(i, "value", None) for i in form.inputs}
@@ -88,7 +72,7 @@ def test_cancel_posts_nothing_and_edit_opens_the_form_filled_in(chat):
     ],
 )
 def test_a_question_like_a_sub_command_or_an_option_like_a_flag_is_previewed(chat, command, reason):
-    assert reason in text_of(preview(chat, command))
+    assert reason in text_of(held_preview(chat, command))
 
 
 def test_a_fully_quoted_command_posts_at_once(chat):
@@ -97,7 +81,7 @@ def test_a_fully_quoted_command_posts_at_once(chat):
 
 
 def test_only_the_author_can_post_their_preview(chat):
-    card = preview(chat, "poll Lunch? Pizza Pasta")
+    card = held_preview(chat, "poll Lunch? Pizza Pasta")
     chat.says(ASHA, NORTH, "role coordinator @Ben Okafor")
     refused = chat.clicks(BEN, NORTH, buttons(card)["Post it"])
     assert "Only the person who typed this poll can post, edit or cancel it." in refused

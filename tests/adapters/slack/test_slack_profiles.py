@@ -1,13 +1,13 @@
-"""A Slack person's zone, from their profile (`users.info` `tz`) on the local Web API:
-looked up once in the background, carried on their next command, never while Slack
-rate limits the workspace."""
+"""A Slack person's zone and language, from their profile (`users.info` `tz` and `locale`)
+on the local Web API: looked up once in the background, carried on their next command,
+never while Slack rate limits the workspace."""
 
 from __future__ import annotations
 
 from sqlmodel import select
 
 from adapters.slack.port import SlackPort
-from adapters.slack.zones import KEEP_SECONDS, PAUSE_SECONDS, RETRY_SECONDS, SlackZones
+from adapters.slack.profiles import KEEP_SECONDS, PAUSE_SECONDS, RETRY_SECONDS, SlackProfiles
 from dialogs.core.events import Actor, CommandIssued, Place
 from storage.models import PersonSetting
 from tests.stand_ins import slack_payloads as slack
@@ -25,15 +25,15 @@ class Seconds:
         return self.now
 
 
-def zones_on(stub, seconds: Seconds) -> SlackZones:
+def profiles_on(stub, seconds: Seconds) -> SlackProfiles:
     port = SlackPort(lambda team: "xoxb-test", api_url=stub.url + "/api/")
-    return SlackZones(port.user_zone, clock=seconds)
+    return SlackProfiles(port.user_profile, clock=seconds)
 
 
 async def test_the_zone_is_looked_up_once_and_carried_from_then_on(stub):
     stub.zones[USER] = "America/Chicago"
     seconds = Seconds()
-    zones = zones_on(stub, seconds)
+    zones = profiles_on(stub, seconds)
     assert zones.carried(SAID) == SAID  # nobody waits for Slack: the look-up starts now
     await zones.settle()
     assert zones.carried(SAID).actor.timezone == "America/Chicago"
@@ -47,9 +47,37 @@ async def test_the_zone_is_looked_up_once_and_carried_from_then_on(stub):
     assert zones.carried(SAID).actor.timezone == "Europe/Dublin"
 
 
+async def test_the_language_comes_from_the_same_look_up_and_is_kept_as_long(stub):
+    stub.zones[USER], stub.locales[USER] = "Europe/London", "cy-GB"
+    seconds = Seconds()
+    profiles = profiles_on(stub, seconds)
+    profiles.carried(SAID)
+    await profiles.settle()
+    actor = profiles.carried(SAID).actor
+    assert (actor.timezone, actor.locale) == ("Europe/London", "cy-GB")
+    (asked,) = stub.calls_to("users.info")
+    assert asked.args["include_locale"] == "true"  # Slack gives `locale` only when asked
+
+    seconds.now += KEEP_SECONDS + 1  # a day on: they switched Slack to English
+    stub.locales[USER] = "en-GB"
+    assert profiles.carried(SAID).actor.locale == "cy-GB"
+    await profiles.settle()
+    assert profiles.carried(SAID).actor.locale == "en-GB"
+    assert len(stub.calls_to("users.info")) == 2
+
+
+async def test_a_language_without_a_zone_is_carried_alone(stub):
+    stub.locales[USER] = "cy-GB"
+    profiles = profiles_on(stub, Seconds())
+    profiles.carried(SAID)
+    await profiles.settle()
+    actor = profiles.carried(SAID).actor
+    assert (actor.timezone, actor.locale) == ("", "cy-GB")
+
+
 async def test_a_profile_without_a_zone_is_not_asked_about_again_for_a_day(stub):
     seconds = Seconds()
-    zones = zones_on(stub, seconds)
+    zones = profiles_on(stub, seconds)
     zones.carried(SAID)
     await zones.settle()
     assert zones.carried(SAID) == SAID
@@ -61,7 +89,7 @@ async def test_a_refused_look_up_is_tried_again_an_hour_later(stub):
     seconds = Seconds()
     installed = {"token": None}  # the workspace has no token: users.info can't be asked
     port = SlackPort(lambda team: installed["token"], api_url=stub.url + "/api/")
-    zones = SlackZones(port.user_zone, clock=seconds)
+    zones = SlackProfiles(port.user_profile, clock=seconds)
     zones.carried(SAID)
     await zones.settle()
     seconds.now += RETRY_SECONDS - 1
@@ -79,7 +107,7 @@ async def test_while_slack_rate_limits_the_workspace_no_zone_is_asked_for(stub):
     stub.zones[USER] = "America/Chicago"
     stub.rate_limit(2)  # the call and slack_sdk's one retry
     seconds = Seconds()
-    zones = zones_on(stub, seconds)
+    zones = profiles_on(stub, seconds)
     zones.carried(SAID)
     await zones.settle()
     asked = len(stub.calls_to("users.info", ok_only=False))
