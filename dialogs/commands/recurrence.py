@@ -107,7 +107,7 @@ def _short_date(day: date) -> str:
     """ "Fri 11 Dec" (Babel's names in another language: "Gwen 11 Rhag")."""
     if current() == DEFAULT:
         return f"{day:%a %d %b}"
-    return format_date(day, "EEE dd MMM", locale=babel_locale())
+    return format_date(day, "EEE dd MMM", locale=babel_locale())  # i18n: not for readers
 
 
 def _day_name(index: int) -> str:
