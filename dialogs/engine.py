@@ -54,6 +54,7 @@ from dialogs.core.charts import Chart
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.effects import channel_lane
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Installed, Place
+from dialogs.core.language import _
 from dialogs.core.messages import Kind, MessageKey, parse_key
 from dialogs.core.ports import DEFAULT_LIMITS, Found, Limits, Person
 from dialogs.core.turn import FormRoute, Problem, Turn, private_refusal, stale_button
@@ -152,9 +153,11 @@ class Engine:
             reference = uuid.uuid4().hex[:8]
             log.exception("event failed", extra={"reference": reference})
             failed = Problem(
-                f"Something went wrong on our side, so nothing was changed "
-                f"(reference {reference}).",
-                "Please try again in a moment.",
+                _(
+                    "Something went wrong on our side, so nothing was changed "
+                    "(reference {reference})."
+                ).format(reference=reference),
+                _("Please try again in a moment."),
             )
             return [private_refusal(event.actor, event.place, failed, echo)]
 
@@ -204,9 +207,8 @@ class Engine:
     def tenant_removed(self, platform: str, tenant_id: str) -> int:
         """A workspace removed Concord: drop what can no longer reach it; return how many."""
         prefix = channel_lane(Place(platform, tenant_id, "")).removesuffix("#")
-        return self.database.run(
-            lambda session: give_up_lanes(session, prefix, "Concord was removed from the workspace")
-        )
+        reason = "Concord was removed from the workspace"  # i18n: not for readers (a log's)
+        return self.database.run(lambda session: give_up_lanes(session, prefix, reason))
 
     def channel_seen(self, place: Place, delivery: dict[str, Any]) -> None:
         """An adapter saw this conversation: keep `delivery` if its channel is linked."""

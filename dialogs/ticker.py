@@ -42,6 +42,7 @@ from dialogs.commands.when import describe
 from dialogs.core import effects, reactions, timers
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.events import Actor
+from dialogs.core.language import N_, _
 from dialogs.core.timers import TickReport, isolated
 from dialogs.engine import REACTIONS
 from dialogs.home import digest_card
@@ -216,9 +217,8 @@ def _tell_coordinators_missed(session: Session, now: datetime, timer: Timer) -> 
     collaborative = session.get(Collaborative, timer.collaborative_id)
     assert collaborative is not None
     what = {
-        timers.POLL_REMIND: "A poll reminder",
-        timers.PURPOSE_NUDGE: "The purpose round's nudge to quieter organisations",
-    }.get(timer.kind, "Scheduled work")
-    effects.report_missed(
-        session, now, collaborative, f"{what} due {describe(timer.due_at, collaborative.timezone)}"
-    )
+        timers.POLL_REMIND: N_("A poll reminder due {moment}"),
+        timers.PURPOSE_NUDGE: N_("The purpose round's nudge to quieter organisations due {moment}"),
+    }.get(timer.kind, N_("Scheduled work due {moment}"))
+    due = describe(timer.due_at, collaborative.timezone)
+    effects.report_missed(session, now, collaborative, _(what).format(moment=due))

@@ -29,6 +29,7 @@ from dialogs.core.cards import (
 )
 from dialogs.core.clock import is_time_zone
 from dialogs.core.events import Actor, Place
+from dialogs.core.language import _
 from storage.database import insert_rows
 from storage.models import Channel, Collaborative, Identity, Member, Outbox, PersonSetting
 
@@ -190,14 +191,19 @@ def report_missed(
     """Tell the coordinators privately that `what` did not happen because Concord was down."""
     blocks: list[Block] = [
         Text(
-            text=f"{what} was missed: Concord was not running then, and it is too late now.",
+            text=_(
+                "{what} was missed: Concord was not running then, and it is too late now."
+            ).format(what=what),
             tone="warning",
         )
     ]
     if hint:
         blocks.append(Context(text=hint))
     notify_coordinators(
-        session, now, collaborative, Card(blocks=blocks, fallback=f"{what} was missed")
+        session,
+        now,
+        collaborative,
+        Card(blocks=blocks, fallback=_("{what} was missed").format(what=what)),
     )
 
 
