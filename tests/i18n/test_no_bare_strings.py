@@ -88,15 +88,6 @@ NOT_YET = {
     "dialogs/polls/agreement_text.py",  # 16
     "dialogs/polls/ballot_forms.py",  # 19
     "dialogs/polls/chart_data.py",  # 1
-    "dialogs/polls/coach/__init__.py",  # 2
-    "dialogs/polls/coach/categories.py",  # 61
-    "dialogs/polls/coach/double.py",  # 4
-    "dialogs/polls/coach/leading.py",  # 26
-    "dialogs/polls/coach/options.py",  # 11
-    "dialogs/polls/coach/ranges.py",  # 18
-    "dialogs/polls/coach/scales.py",  # 2
-    "dialogs/polls/coach/splitting.py",  # 5
-    "dialogs/polls/coach/vague.py",  # 38
     "dialogs/polls/committees.py",  # 5
     "dialogs/polls/decide.py",  # 18
     "dialogs/polls/deciding.py",  # 17
