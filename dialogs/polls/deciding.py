@@ -117,15 +117,18 @@ def ask_decider(session: Session, now: datetime, collaborative: Collaborative, p
     person = decider(session, poll)
     if person is None or (actor := effects.actor_of(session, person)) is None:
         return
-    card = Card(
-        blocks=[
-            Heading(text=f"Poll #{poll.number} is closed: your decision"),
-            Text(text=poll.question),
-            Text(text="The partnership is waiting for you to record the decision."),
-            decide_button(poll),
-        ],
-        fallback=f"Poll #{poll.number} waits for your decision",
-    )
+
+    def card() -> Card:  # in the decider's language
+        return Card(
+            blocks=[
+                Heading(text=f"Poll #{poll.number} is closed: your decision"),
+                Text(text=poll.question),
+                Text(text="The partnership is waiting for you to record the decision."),
+                decide_button(poll),
+            ],
+            fallback=f"Poll #{poll.number} waits for your decision",
+        )
+
     effects.notify(session, now, collaborative, actor, card)
 
 

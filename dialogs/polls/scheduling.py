@@ -65,7 +65,9 @@ def open_when_due(session: Session, now: datetime, timer: Timer) -> None:
     start_clocks(session, collaborative, poll, now, poll.remind_after)
     log_opening(session, now, collaborative, None, poll, f"opened poll #{poll.number}")
     places = effects.channels_of(session, collaborative)
-    effects.post_everywhere(session, now, collaborative, render_poll(session, poll), poll_key(poll))
+    effects.post_everywhere(
+        session, now, collaborative, lambda: render_poll(session, poll), poll_key(poll)
+    )
     notes = _notes(poll, places, collaborative.name, due if late else None)
     if notes:
         card = Card(

@@ -323,7 +323,9 @@ def create_poll(
         return poll
     start_clocks(session, collaborative, poll, now, spec.remind_after)
     log_opening(session, now, collaborative, by, poll, f"opened poll #{number}")
-    effects.post_everywhere(session, now, collaborative, render_poll(session, poll), poll_key(poll))
+    effects.post_everywhere(
+        session, now, collaborative, lambda: render_poll(session, poll), poll_key(poll)
+    )
     return poll
 
 
