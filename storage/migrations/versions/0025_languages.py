@@ -20,27 +20,25 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     # People already known have chosen nothing; collaboratives already in use keep English.
-    with op.batch_alter_table("personsetting") as batch:
-        batch.add_column(
-            sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True)
+    # Plain ADD COLUMN: SQLite's batch mode would copy `collaborative`, which rows point at.
+    for name in ("language", "platform_language"):
+        op.add_column(
+            "personsetting",
+            sa.Column(name, sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
         )
-        batch.add_column(
-            sa.Column(
-                "platform_language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True
-            )
-        )
-    with op.batch_alter_table("collaborative") as batch:
-        batch.add_column(
-            sa.Column(
-                "language",
-                sqlmodel.sql.sqltypes.AutoString(length=8),
-                nullable=False,
-                server_default="en",
-            )
-        )
-        batch.add_column(
-            sa.Column("bilingual", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    op.add_column(
+        "collaborative",
+        sa.Column(
+            "language",
+            sqlmodel.sql.sqltypes.AutoString(length=8),
+            nullable=False,
+            server_default="en",
+        ),
+    )
+    op.add_column(
+        "collaborative",
+        sa.Column("bilingual", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
 
 
 def downgrade() -> None:
