@@ -85,7 +85,7 @@ class Step:
         self.update(round_key(self.round))
         if happened:
             timezone = self.collaborative.timezone
-            self.post(news.stage_news(self.session, self.round, timezone, happened))
+            self.post(lambda: news.stage_news(self.session, self.round, timezone, happened))
 
     def record(self, action: str, summary: str, **detail: Any) -> None:
         audit.record(
@@ -102,7 +102,7 @@ class Step:
     def update(self, key: str) -> None:
         effects.update_everywhere(self.session, self.now, self.collaborative, key)
 
-    def post(self, card: Card, key: str | None = None, *, pin: bool = False) -> None:
+    def post(self, card: effects.CardFor, key: str | None = None, *, pin: bool = False) -> None:
         effects.post_everywhere(self.session, self.now, self.collaborative, card, key, pin=pin)
 
     def tell_coordinators(self, card: Card) -> None:
