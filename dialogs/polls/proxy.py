@@ -295,15 +295,13 @@ def cast(
         f"vote in poll #{poll.number} cast by {deputy.display_name} for {member.display_name}",
         poll=poll.number,
     )
-    said = (
-        f"{deputy.display_name}, your deputy, {done.removeprefix('You ')} for you in poll "
-        f"#{poll.number}. If you vote yourself, your vote replaces theirs."
-    )
-    if (actor := effects.actor_of(turn.session, member)) is not None:
-        effects.notify(
-            turn.session,
-            turn.now,
-            collaborative,
-            actor,
-            Card(blocks=[Text(text=said)], fallback=said),
+
+    def card() -> Card:  # in the member's language
+        said = (
+            f"{deputy.display_name}, your deputy, {done.removeprefix('You ')} for you in poll "
+            f"#{poll.number}. If you vote yourself, your vote replaces theirs."
         )
+        return Card(blocks=[Text(text=said)], fallback=said)
+
+    if (actor := effects.actor_of(turn.session, member)) is not None:
+        effects.notify(turn.session, turn.now, collaborative, actor, card)

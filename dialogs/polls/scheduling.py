@@ -68,12 +68,15 @@ def open_when_due(session: Session, now: datetime, timer: Timer) -> None:
     effects.post_everywhere(
         session, now, collaborative, lambda: render_poll(session, poll), poll_key(poll)
     )
-    notes = _notes(poll, places, collaborative.name, due if late else None)
-    if notes:
-        card = Card(
-            blocks=[Text(text=notes[0], tone="warning"), *(Context(text=n) for n in notes[1:])],
-            fallback=notes[0],
-        )
+    if _notes(poll, places, collaborative.name, due if late else None):
+
+        def card() -> Card:  # in each coordinator's language
+            notes = _notes(poll, places, collaborative.name, due if late else None)
+            return Card(
+                blocks=[Text(text=notes[0], tone="warning"), *(Context(text=n) for n in notes[1:])],
+                fallback=notes[0],
+            )
+
         effects.notify_coordinators(session, now, collaborative, card)
 
 
