@@ -24,7 +24,7 @@ from dialogs.collaborative import routes as collaborative_routes
 from dialogs.collaborative import setup as collaborative_setup
 from dialogs.commands.parser import parse
 from dialogs.commands.syntax import Command, CommandHandler
-from dialogs.core import action_scope, actions, clean, effects, exports, reactions
+from dialogs.core import action_scope, actions, clean, effects, exports, reactions, readers
 from dialogs.core.actions import (
     Action,
     Answer,
@@ -193,8 +193,9 @@ class Engine:
                 log.debug("embedding proposals in the background", extra={"proposals": queued})
 
     def home(self, actor: Actor) -> Card:
-        """What is waiting for this person in every collaborative they belong to (read-only)."""
-        with self.database.session() as session:
+        """What is waiting for this person in every collaborative they belong to (read-only),
+        in their language."""
+        with self.database.session() as session, readers.speaking_to(session, actor):
             return home_card(session, actor, self.clock())
 
     def handle_all(
