@@ -33,11 +33,18 @@ class Spoken:
 
 def setting_of(session: Session, actor: Actor) -> PersonSetting | None:
     """The settings row of `actor`'s identity, if one was made."""
+    return identity_setting(session, actor.platform, actor.tenant_id, actor.user_id)
+
+
+def identity_setting(
+    session: Session, platform: str, tenant_id: str, user_id: str
+) -> PersonSetting | None:
+    """The settings row of one platform identity, if one was made."""
     return session.exec(
         select(PersonSetting).where(
-            PersonSetting.platform == actor.platform,
-            PersonSetting.tenant_id == actor.tenant_id,
-            PersonSetting.user_id == actor.user_id,
+            PersonSetting.platform == platform,
+            PersonSetting.tenant_id == tenant_id,
+            PersonSetting.user_id == user_id,
         )
     ).first()
 
