@@ -43,6 +43,7 @@ from dialogs.core import effects, reactions, timers
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.events import Actor
 from dialogs.core.language import N_, _
+from dialogs.core.readers import speaking_to
 from dialogs.core.timers import TickReport, isolated
 from dialogs.engine import REACTIONS
 from dialogs.home import digest_card
@@ -207,8 +208,9 @@ def _send_digest(session: Session, now: datetime, setting: PersonSetting) -> int
     assert setting.digest_next_at is not None
     if now - setting.digest_next_at <= digests.TOO_LATE:
         actor = Actor(setting.platform, setting.tenant_id, setting.user_id, "")
-        if (card := digest_card(session, actor, now, identities)) is not None:
-            effects.notify_person(session, now, actor, card)
+        with speaking_to(session, actor):  # in the language the person reads
+            if (card := digest_card(session, actor, now, identities)) is not None:
+                effects.notify_person(session, now, actor, card)
     digests.move_on(session, now, identities, digests.zone_of(session, identities).name)
     return 1
 

@@ -8,6 +8,7 @@ people's data and the partnership's record are kept beside it, in `records.py`.
 
 from __future__ import annotations
 
+from dialogs.commands.languages import LANGUAGE_SYNTAX
 from dialogs.commands.records import RECORDS
 from dialogs.commands.syntax import Arg, Flag, Syntax
 from dialogs.core.language import N_
@@ -357,6 +358,7 @@ SYNTAX: tuple[Syntax, ...] = (
     ),
     Syntax("home", ("home",), N_("what is waiting for you in every collaborative you belong to")),
     *RECORDS,
+    *LANGUAGE_SYNTAX,
     Syntax(
         "vote",
         ("vote",),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from dialogs.commands.grammar import SYNTAX
+from dialogs.commands.languages import ALIASES
 from dialogs.commands.syntax import ROLE_NAMES, Arg, Command, Flag, Syntax
 from dialogs.commands.values import (
     GrammarError,
@@ -109,8 +110,15 @@ def parse(text: str) -> Command:
         tokens = tokens[1:]
     if not tokens:
         return Command(_BY_WORDS[("help",)])
+    tokens[0] = _unaliased(tokens[0])
     syntax, rest = _match_syntax(tokens)
     return replace(_bind(syntax, rest), text=text.strip())
+
+
+def _unaliased(token: Token) -> Token:
+    """The command a Welsh word names (`cymorth` is `help`), else the word as typed."""
+    word = unicodedata.normalize("NFC", token.text).lower()
+    return token if token.quoted or word not in ALIASES else Token(ALIASES[word])
 
 
 def _match_syntax(tokens: list[Token]) -> tuple[Syntax, list[Token]]:

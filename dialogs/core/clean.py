@@ -78,6 +78,7 @@ def _actor(actor: Actor) -> Actor:
         actor.display_name,
         actor.home_tenant_id,
         actor.timezone,
+        actor.locale,  # kept: the engine answers in the language the platform says
     )
     return Actor(*(storable(value)[0] for value in fields))
 

@@ -89,7 +89,7 @@ class Turn:
     def say(self, heading: str, *lines: str) -> None:
         self.reply(said(heading, *lines))
 
-    def post_everywhere(self, card: Card, key: str | None = None) -> int:
+    def post_everywhere(self, card: effects.CardFor, key: str | None = None) -> int:
         """Post `card` to every channel of this collaborative (through the outbox)."""
         collaborative, __ = self.in_collaborative()
         return effects.post_everywhere(self.session, self.now, collaborative, card, key)

@@ -128,15 +128,20 @@ def ask_decider(session: Session, now: datetime, collaborative: Collaborative, p
     person = decider(session, poll)
     if person is None or (actor := effects.actor_of(session, person)) is None:
         return
-    card = Card(
-        blocks=[
-            Heading(text=_("Poll #{number} is closed: your decision").format(number=poll.number)),
-            Text(text=poll.question),
-            Text(text=_("The partnership is waiting for you to record the decision.")),
-            decide_button(poll),
-        ],
-        fallback=_("Poll #{number} waits for your decision").format(number=poll.number),
-    )
+
+    def card() -> Card:  # in the decider's language
+        return Card(
+            blocks=[
+                Heading(
+                    text=_("Poll #{number} is closed: your decision").format(number=poll.number)
+                ),
+                Text(text=poll.question),
+                Text(text=_("The partnership is waiting for you to record the decision.")),
+                decide_button(poll),
+            ],
+            fallback=_("Poll #{number} waits for your decision").format(number=poll.number),
+        )
+
     effects.notify(session, now, collaborative, actor, card)
 
 

@@ -23,7 +23,7 @@ from dialogs.commands.values import NO_RULE, RULE_WORD, clip, parse_count
 from dialogs.commands.when import describe
 from dialogs.core import effects, timers
 from dialogs.core.actions import FormKind, SubmitForm
-from dialogs.core.cards import ActorModel, Form, OpenForm
+from dialogs.core.cards import ActorModel, Card, Form, OpenForm
 from dialogs.core.language import N_, _, ngettext
 from dialogs.core.messages import poll_key
 from dialogs.core.modes import mode_of
@@ -264,16 +264,19 @@ def _tell_voters(turn: Turn, collaborative: Collaborative, poll: Poll, changes: 
         .join(Participation, Participation.member_id == Member.id)  # type: ignore[arg-type]
         .where(Participation.poll_id == poll.id)
     ).all()
-    after = (
-        _("It is anonymous, so your vote stands as cast.")
-        if poll.settings.get("anonymous")
-        else _("Your vote stands; you can change it on the poll while it is open.")
-    )
-    card = said(
-        _("Poll #{number}, which you voted in, was edited").format(number=poll.number),
-        f"{poll.question} — {changes}.",
-        after,
-    )
+
+    def card() -> Card:  # in each voter's language
+        after = (
+            _("It is anonymous, so your vote stands as cast.")
+            if poll.settings.get("anonymous")
+            else _("Your vote stands; you can change it on the poll while it is open.")
+        )
+        return said(
+            _("Poll #{number}, which you voted in, was edited").format(number=poll.number),
+            f"{poll.question} — {changes}.",
+            after,
+        )
+
     for voter in voters:
         if (actor := effects.actor_of(turn.session, voter)) is not None:
             effects.notify(turn.session, turn.now, collaborative, actor, card)

@@ -123,7 +123,7 @@ def finish(
         shuffle_anonymous_ballots(session, poll)
     effects.update_everywhere(session, now, collaborative, poll_key(poll))
     effects.post_everywhere(
-        session, now, collaborative, result_card(session, poll, collaborative, result)
+        session, now, collaborative, lambda: result_card(session, poll, collaborative, result)
     )
     deciding.ask_decider(session, now, collaborative, poll)
     reactions.announce(session, PollClosed(poll, collaborative, now))

@@ -342,15 +342,13 @@ def cast(
         poll=poll.number,
     )
     did = done.removeprefix("You ")  # i18n: not for readers (English's "You voted …" → "voted …")
-    said = _(
-        "{deputy}, your deputy, {did} for you in poll #{number}. If you vote yourself, "
-        "your vote replaces theirs."
-    ).format(did=did, **names)
+
+    def card() -> Card:  # in the member's language
+        said = _(
+            "{deputy}, your deputy, {did} for you in poll #{number}. If you vote yourself, "
+            "your vote replaces theirs."
+        ).format(did=did, **names)
+        return Card(blocks=[Text(text=said)], fallback=said)
+
     if (actor := effects.actor_of(turn.session, member)) is not None:
-        effects.notify(
-            turn.session,
-            turn.now,
-            collaborative,
-            actor,
-            Card(blocks=[Text(text=said)], fallback=said),
-        )
+        effects.notify(turn.session, turn.now, collaborative, actor, card)

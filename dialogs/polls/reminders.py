@@ -127,11 +127,16 @@ def remind_non_voters(
             ),
         )
     ).all()
-    card = reminder_card(session, collaborative, poll)
     reached = 0
-    for member in waiting:
+    for member in waiting:  # each reminder in its reader's language
         if (actor := effects.actor_of(session, member)) is not None:
-            effects.notify(session, now, collaborative, actor, card)
+            effects.notify(
+                session,
+                now,
+                collaborative,
+                actor,
+                lambda: reminder_card(session, collaborative, poll),
+            )
             reached += 1
     return reached
 

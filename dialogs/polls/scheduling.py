@@ -74,13 +74,18 @@ def open_when_due(session: Session, now: datetime, timer: Timer) -> None:
     opened = _("opened poll #{number}").format(number=poll.number)
     log_opening(session, now, collaborative, None, poll, opened)
     places = effects.channels_of(session, collaborative)
-    effects.post_everywhere(session, now, collaborative, render_poll(session, poll), poll_key(poll))
-    notes = _notes(poll, places, collaborative.name, due if late else None)
-    if notes:
-        card = Card(
-            blocks=[Text(text=notes[0], tone="warning"), *(Context(text=n) for n in notes[1:])],
-            fallback=notes[0],
-        )
+    effects.post_everywhere(
+        session, now, collaborative, lambda: render_poll(session, poll), poll_key(poll)
+    )
+    if _notes(poll, places, collaborative.name, due if late else None):
+
+        def card() -> Card:  # in each coordinator's language
+            notes = _notes(poll, places, collaborative.name, due if late else None)
+            return Card(
+                blocks=[Text(text=notes[0], tone="warning"), *(Context(text=n) for n in notes[1:])],
+                fallback=notes[0],
+            )
+
         effects.notify_coordinators(session, now, collaborative, card)
 
 

@@ -307,7 +307,9 @@ def create_poll(
     log_opening(
         session, now, collaborative, by, poll, _("opened poll #{number}").format(number=number)
     )
-    effects.post_everywhere(session, now, collaborative, render_poll(session, poll), poll_key(poll))
+    effects.post_everywhere(
+        session, now, collaborative, lambda: render_poll(session, poll), poll_key(poll)
+    )
     return poll
 
 

@@ -8,6 +8,7 @@ answered, it shows the answer instead (`outcomes`).
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session
@@ -64,7 +65,7 @@ def review_due(session: Session, now: datetime, timer: Timer) -> None:
         ),
         poll=poll.number,
     )
-    card = review_card(session, review, poll, collaborative)
+    card = partial(review_card, session, review, poll, collaborative)  # in the shared language
     effects.post_everywhere(session, now, collaborative, card, review_key(review))
 
 
