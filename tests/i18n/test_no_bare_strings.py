@@ -99,7 +99,6 @@ NOT_YET = {
     "dialogs/polls/receipts.py",  # 7
     "dialogs/polls/recurring.py",  # 1
     "dialogs/polls/reminders.py",  # 22
-    "dialogs/polls/render.py",  # 36
     "dialogs/polls/results.py",  # 2
     "dialogs/polls/reviews/asking.py",  # 6
     "dialogs/polls/reviews/command.py",  # 11
