@@ -14,10 +14,6 @@ from tests.i18n.prose import bare_prose
 from tests.support.paths import REPO
 
 NOT_YET = {
-    "adapters/playground/demo.py",  # 12
-    "adapters/playground/inbound.py",  # 14
-    "adapters/playground/render.py",  # 32
-    "adapters/playground/routes.py",  # 5
     "adapters/request_json.py",  # 7
     "adapters/slack/confirm.py",  # 4
     "adapters/slack/listeners.py",  # 3
