@@ -23,13 +23,15 @@ from tests.support.conversation import (
     text_of,
 )
 
-ASHA_CY = replace(ASHA, locale="cy-GB")
-BEN_CY = replace(BEN, locale="cy-GB")
+ASHA_CY, BEN_CY = (replace(each, locale="cy-GB") for each in (ASHA, BEN))
 
 
 @pytest.fixture
 def chat(database, clock) -> Iterator[Conversation]:
+    """A conversation in which Ben, a member, can vote in Asha's polls."""
     conversation = Conversation(database, clock)
+    conversation.says(ASHA, NORTH, 'setup "Gogledd Cymru"')
+    conversation.says(BEN, NORTH, "help")
     yield conversation
     conversation.close()
 
@@ -40,8 +42,6 @@ def _replied(effects: list) -> str:
 
 def test_a_welsh_speaker_reads_the_poll_votes_and_sees_their_vote(chat):
     with speaking("cy"):
-        chat.says(ASHA_CY, NORTH, 'setup "Gogledd Cymru"')
-        chat.says(BEN_CY, NORTH, "help")
         chat.says(ASHA_CY, NORTH, 'poll "Ble rydyn ni\'n cwrdd?" "Caerdydd" "Bangor"')
         message = chat.last_message(NORTH)
         shown = text_of(message)
@@ -63,8 +63,6 @@ def test_a_welsh_speaker_reads_the_poll_votes_and_sees_their_vote(chat):
 
 def test_a_welsh_speaker_ranks_the_options_in_a_form(chat):
     with speaking("cy"):
-        chat.says(ASHA_CY, NORTH, 'setup "Gogledd Cymru"')
-        chat.says(BEN_CY, NORTH, "help")
         chat.says(ASHA_CY, NORTH, 'poll "Pa un?" "A" "B" "C" --type ranked')
         gap = returned_form(chat.submits(BEN_CY, NORTH, "submit:ballot:1", {"rank1": "0"}))
         assert gap.error == "Llenwch eich dewisiadau mewn trefn, heb fylchau."
@@ -75,12 +73,9 @@ def test_a_welsh_speaker_ranks_the_options_in_a_form(chat):
 
 def test_the_same_steps_in_english_read_as_they_always_have(chat):
     with speaking("en"):
-        chat.says(ASHA, NORTH, 'setup "North Wales"')
-        chat.says(BEN, NORTH, "help")
         chat.says(ASHA, NORTH, 'poll "Where do we meet?" "Cardiff" "Bangor"')
-        message = chat.last_message(NORTH)
-        assert "open · votes can be changed until it closes" in text_of(message)
-        said = chat.clicks(BEN, NORTH, buttons(message)["Cardiff"])
+        assert "open · votes can be changed until it closes" in text_of(chat.last_message(NORTH))
+        said = chat.clicks(BEN, NORTH, buttons(chat.last_message(NORTH))["Cardiff"])
         assert "You voted “Cardiff” in poll #1 — you can change it until the poll closes." in said
         chat.says(ASHA, NORTH, 'poll "Which?" "A" "B" "C" --type ranked')
         gap = returned_form(chat.submits(BEN, NORTH, "submit:ballot:2", {"rank1": "0"}))
