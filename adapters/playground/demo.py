@@ -17,10 +17,12 @@ from dialogs.core.events import Actor, CommandIssued, Place
 from dialogs.core.ports import Concord
 
 TENANT = "demo"
-COLLABORATIVE = "Northshire Provider Collaborative"
+COLLABORATIVE = (
+    "Northshire Provider Collaborative"  # i18n: not for readers (the demo's seeded name)
+)
 TIMEZONE = "Europe/London"
-RIVERSIDE = "Riverside Hospitals NHS Trust"
-HILLVIEW = "Hillview Community NHS Trust"
+RIVERSIDE = "Riverside Hospitals NHS Trust"  # i18n: not for readers (a seeded name)
+HILLVIEW = "Hillview Community NHS Trust"  # i18n: not for readers (a seeded name)
 
 
 @dataclass(frozen=True)
@@ -38,12 +40,13 @@ class DemoChannel:
     linked: bool
 
 
+# The demo's people: their names are its seeded content, not Concord's words.
 PERSONAS = (
-    Persona("asha", "Asha Patel", "coordinator", RIVERSIDE),
-    Persona("ben", "Ben Okafor", "member", RIVERSIDE),
-    Persona("carys", "Carys Jones", "member", HILLVIEW),
-    Persona("dev", "Dev Sharma", "member", HILLVIEW),
-    Persona("elin", "Elin Hughes", "observer", HILLVIEW),
+    Persona("asha", "Asha Patel", "coordinator", RIVERSIDE),  # i18n: not for readers
+    Persona("ben", "Ben Okafor", "member", RIVERSIDE),  # i18n: not for readers
+    Persona("carys", "Carys Jones", "member", HILLVIEW),  # i18n: not for readers
+    Persona("dev", "Dev Sharma", "member", HILLVIEW),  # i18n: not for readers
+    Persona("elin", "Elin Hughes", "observer", HILLVIEW),  # i18n: not for readers
 )
 
 CHANNELS = (
@@ -59,20 +62,24 @@ _LINK_CODE = re.compile(r"Link code: (\S+)")
 async def seed_demo(concord: Concord) -> bool:
     """Create the demo collaborative as its people would; False when it already exists."""
     asha, riverside, hillview = PERSONAS[0], HOME[RIVERSIDE], HOME[HILLVIEW]
-    setup = f'setup "{COLLABORATIVE}" --timezone {TIMEZONE}'
+    setup = (
+        f'setup "{COLLABORATIVE}" --timezone {TIMEZONE}'  # i18n: not for readers (a command typed)
+    )
     if _refused(await _say(concord, asha, riverside, setup)):
         return False
     for organisation in (RIVERSIDE, HILLVIEW):
-        await _say(concord, asha, riverside, f'org add "{organisation}"')
+        await _say(concord, asha, riverside, f'org add "{organisation}"')  # i18n: not for readers
     for persona in PERSONAS:
         if persona.organisation == RIVERSIDE:
-            await _say(concord, persona, riverside, f'org join "{persona.organisation}"')
+            joined = f'org join "{persona.organisation}"'  # i18n: not for readers
+            await _say(concord, persona, riverside, joined)
     code = _LINK_CODE.search(_text(await _say(concord, asha, riverside, "link")))
     linker = next(persona for persona in PERSONAS if persona.organisation == HILLVIEW)
     await _say(concord, linker, hillview, f"link {code.group(1) if code else ''}")
     for persona in PERSONAS:
         if persona.organisation == HILLVIEW:
-            await _say(concord, persona, hillview, f'org join "{persona.organisation}"')
+            joined = f'org join "{persona.organisation}"'  # i18n: not for readers
+            await _say(concord, persona, hillview, joined)
     for persona in PERSONAS:
         if persona.role not in ("coordinator", "member"):
             await _say(concord, asha, riverside, f"role {persona.role} <@{persona.user_id}>")

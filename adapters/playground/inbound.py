@@ -67,7 +67,8 @@ class ActionRequest:
 
 def parse_body(raw: bytes) -> dict[str, Any]:
     if len(raw) > MAX_BODY_BYTES:
-        raise BadRequest(f"The request is larger than {MAX_BODY_BYTES // 1024} KB.", 413)
+        too_large = _("The request is larger than {size} KB.").format(size=MAX_BODY_BYTES // 1024)
+        raise BadRequest(too_large, 413)
     try:
         return load_object(raw)
     except MalformedJson as error:
@@ -88,7 +89,7 @@ def action_request(body: dict[str, Any]) -> ActionRequest:
 def user_id(value: str) -> str:
     if not _USER_ID.fullmatch(value):
         raise BadRequest(
-            '`user` must be a user id such as "asha": lower-case letters, digits, . _ or -.'
+            _('`user` must be a user id such as "asha": lower-case letters, digits, . _ or -.')
         )
     return value
 
@@ -121,10 +122,10 @@ def _who(body: dict[str, Any]) -> Who:
     user = body.get("user")
     if user is not None:
         if not isinstance(user, str):
-            raise BadRequest("`user` must be a string.")
+            raise BadRequest(_("`user` must be a string."))
         return Who(user_id(user), name, locale)
     if name is None:
-        raise BadRequest('Say who is acting: `user` (such as "asha") or a new `name`.')
+        raise BadRequest(_('Say who is acting: `user` (such as "asha") or a new `name`.'))
     return Who(guest_id(name), name, locale)
 
 
@@ -141,10 +142,11 @@ def _locale(language: object) -> str:
 
 def _name(value: object) -> str:
     if not isinstance(value, str):
-        raise BadRequest("`name` must be a string.")
-    cleaned = " ".join("".join(c for c in value if unicodedata.category(c) != "Cc").split())
+        raise BadRequest(_("`name` must be a string."))
+    control = "Cc"  # i18n: not for readers (Unicode's category of control characters)
+    cleaned = " ".join("".join(c for c in value if unicodedata.category(c) != control).split())
     if not cleaned or len(cleaned) > MAX_NAME:
-        raise BadRequest(f"`name` must be 1 to {MAX_NAME} characters.")
+        raise BadRequest(_("`name` must be 1 to {most} characters.").format(most=MAX_NAME))
     return cleaned
 
 
@@ -153,28 +155,32 @@ def _channel(body: dict[str, Any]) -> str:
     if not isinstance(channel, str) or channel not in CHANNEL_IDS:
         known = ", ".join(c.channel_id for c in CHANNELS)
         shown = channel[:40] if isinstance(channel, str) else json.dumps(channel)[:40]
-        raise BadRequest(f"Unknown channel {shown!r}: use one of {known}.")
+        unknown = _("Unknown channel {channel}: use one of {known}.")
+        raise BadRequest(unknown.format(channel=repr(shown), known=known))
     return str(channel)
 
 
 def _string(body: dict[str, Any], key: str, limit: int, *, allow_empty: bool = False) -> str:
     value = body.get(key)
     if not isinstance(value, str):
-        raise BadRequest(f"`{key}` must be a string.")
+        raise BadRequest(_("`{field}` must be a string.").format(field=key))
     if not allow_empty and not value.strip():
-        raise BadRequest(f"`{key}` can't be empty.")
+        raise BadRequest(_("`{field}` can't be empty.").format(field=key))
     if len(value) > limit:
-        raise BadRequest(f"`{key}` can be at most {limit} characters.")
+        too_long = _("`{field}` can be at most {most} characters.")
+        raise BadRequest(too_long.format(field=key, most=limit))
     return value
 
 
 def _values(values: object) -> dict[str, str | list[str]]:
     if not isinstance(values, dict) or len(values) > MAX_VALUES:
-        raise BadRequest(f"`values` must be an object with at most {MAX_VALUES} fields.")
+        too_many = _("`values` must be an object with at most {most} fields.")
+        raise BadRequest(too_many.format(most=MAX_VALUES))
     checked: dict[str, str | list[str]] = {}
     for name, value in values.items():
         if not 0 < len(name) <= MAX_VALUE_NAME:
-            raise BadRequest(f"Form field names must be 1 to {MAX_VALUE_NAME} characters.")
+            named = _("Form field names must be 1 to {most} characters.")
+            raise BadRequest(named.format(most=MAX_VALUE_NAME))
         checked[name] = _form_value(name, value)
     return checked
 
@@ -189,6 +195,8 @@ def _form_value(name: str, value: object) -> str | list[str]:
     ):
         return list(value)
     raise BadRequest(
-        f"Form field {name[:40]!r} must be text of at most {MAX_VALUE_TEXT} characters "
-        f"or a list of at most {MAX_CHOICES} choices."
+        _(
+            "Form field {field} must be text of at most {most} characters "
+            "or a list of at most {choices} choices."
+        ).format(field=repr(name[:40]), most=MAX_VALUE_TEXT, choices=MAX_CHOICES)
     )

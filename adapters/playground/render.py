@@ -35,6 +35,7 @@ from dialogs.core.cards import (
     Text,
     TextInput,
 )
+from dialogs.core.language import _
 from dialogs.core.moments import each_moment
 
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
@@ -52,17 +53,36 @@ def inline(text: str) -> str:
 def time_element(at: datetime, fallback: str) -> str:
     """A moment: its instant for the page's script, its fallback (the collaborative's
     time, already escaped: a fallback holds nothing `html.escape` changes) as the text."""
-    return f'<time datetime="{at.isoformat()}" data-moment>{fallback}</time>'
+    return (
+        "<time "  # i18n: not for readers
+        f'datetime="{at.isoformat()}" data-moment>{fallback}</time>'
+    )
 
 
 def render_card(card: Card, *, ref: str = "", private: bool = False) -> str:
-    classes = "card card-private" if private else "card"
-    note = '<p class="private-label">Only visible to you</p>' if private else ""
+    classes = "card card-private" if private else "card"  # i18n: not for readers
+    note = _private_label() if private else ""
     blocks = "".join(render_block(block) for block in card.blocks)
     return (
-        f'<article class="{classes}" data-testid="{"reply" if private else "message"}" '
+        "<article "  # i18n: not for readers
+        f'class="{classes}" data-testid="{"reply" if private else "message"}" '
         f'data-ref="{escape(ref)}">{note}{blocks}</article>'
     )
+
+
+def _private_label() -> str:
+    said = escape(_("Only visible to you"))
+    return f'<p class="private-label">{said}</p>'  # i18n: not for readers
+
+
+def _warning_sign() -> str:
+    said = escape(_("Warning"))
+    return f'<span role="img" aria-label="{said}">⚠️</span> '  # i18n: not for readers
+
+
+def _optional() -> str:
+    said = escape(_("(optional)"))
+    return f'<span class="optional">{said}</span>'  # i18n: not for readers
 
 
 def render_block(block: Block) -> str:
@@ -71,25 +91,30 @@ def render_block(block: Block) -> str:
 
 
 def _heading(block: Heading) -> str:
-    return f'<h3 class="block-heading">{inline(block.text)}</h3>'
+    return f'<h3 class="block-heading">{inline(block.text)}</h3>'  # i18n: not for readers
 
 
 def _text(block: Text) -> str:
-    warning = '<span role="img" aria-label="Warning">⚠️</span> ' if block.tone == "warning" else ""
-    return f'<p class="block-text tone-{block.tone}">{warning}{inline(block.text)}</p>'
+    warning = _warning_sign() if block.tone == "warning" else ""
+    return (
+        "<p "  # i18n: not for readers
+        f'class="block-text tone-{block.tone}">{warning}{inline(block.text)}</p>'
+    )
 
 
 def _fields(block: Fields) -> str:
     items = "".join(
-        f"<div><dt>{inline(item.label)}</dt><dd>{inline(item.value)}</dd></div>"
+        "<div>"  # i18n: not for readers
+        f"<dt>{inline(item.label)}</dt><dd>{inline(item.value)}</dd></div>"
         for item in block.items
     )
-    return f'<dl class="block-fields">{items}</dl>'
+    return f'<dl class="block-fields">{items}</dl>'  # i18n: not for readers
 
 
 def _results(block: ResultBars) -> str:
     rows = "".join(
-        f'<li class="bar{" bar-leading" if bar.leading else ""}" data-testid="result-bar">'
+        "<li "  # i18n: not for readers
+        f'class="bar{" bar-leading" if bar.leading else ""}" data-testid="result-bar">'
         f'<span class="bar-label">{inline(bar.marked)}</span>'
         f'<span class="bar-track" aria-hidden="true"><span class="bar-fill" '
         f'style="width:{max(0, min(100, bar.percent))}%"></span></span>'
@@ -98,7 +123,7 @@ def _results(block: ResultBars) -> str:
         for bar in block.bars
     )
     return (
-        f'<div class="block-results"><ul class="bars">{rows}</ul>'
+        f'<div class="block-results"><ul class="bars">{rows}</ul>'  # i18n: not for readers
         f'<p class="results-summary">{inline(block.summary)}</p></div>'
     )
 
@@ -108,7 +133,7 @@ def _actions(block: Actions) -> str:
         _button(element) if isinstance(element, Button) else _select(element)
         for element in block.elements
     )
-    return f'<div class="block-actions">{elements}</div>'
+    return f'<div class="block-actions">{elements}</div>'  # i18n: not for readers
 
 
 def _button(button: Button) -> str:
@@ -121,19 +146,21 @@ def _clickable(
 ) -> str:
     """A button, named for a screen reader by its `spoken` name (`aria-label`) if it has one."""
     return (
-        f'<button type="button" class="btn btn-{style}" data-action="{escape(action)}"'
+        "<button "  # i18n: not for readers
+        f'type="button" class="btn btn-{style}" data-action="{escape(action)}"'
         f"{_named(spoken)}{asks}>{inline(label)}</button>"
     )
 
 
 def _named(spoken: str | None) -> str:
-    return f' aria-label="{escape(spoken)}"' if spoken else ""
+    return f' aria-label="{escape(spoken)}"' if spoken else ""  # i18n: not for readers
 
 
 def _asks(confirm: Confirm) -> str:
     """The question the page asks before the button acts (playground.js shows it)."""
     return (
-        f' data-confirm-title="{escape(confirm.title)}" data-confirm-text="{escape(confirm.text)}"'
+        " "  # i18n: not for readers
+        f'data-confirm-title="{escape(confirm.title)}" data-confirm-text="{escape(confirm.text)}"'
         f' data-confirm-yes="{escape(confirm.yes)}" data-confirm-no="{escape(confirm.no)}"'
     )
 
@@ -143,7 +170,7 @@ def _select(select: Select) -> str:
     of a drop-down that acts at once."""
     choices = "".join(_clickable(c.label, c.value, c.spoken) for c in select.choices)
     return (
-        f'<details class="action-choices" data-testid="action-choices">'
+        f'<details class="action-choices" data-testid="action-choices">'  # i18n: not for readers
         f"<summary{_named(select.spoken)}>{inline(select.placeholder)}</summary>"
         f'<div class="block-actions">{choices}</div></details>'
     )
@@ -151,30 +178,38 @@ def _select(select: Select) -> str:
 
 def _image(block: Image) -> str:
     if not _SAFE_URL.fullmatch(block.url):
-        return f'<p class="block-text tone-muted">[{inline(block.alt)}]</p>'
+        return (
+            "<p "  # i18n: not for readers
+            f'class="block-text tone-muted">[{inline(block.alt)}]</p>'
+        )
     return (
-        f'<figure class="block-figure"><img class="block-image" src="{escape(block.url)}" '
+        "<figure "  # i18n: not for readers
+        f'class="block-figure"><img class="block-image" src="{escape(block.url)}" '
         f'alt="{escape(block.alt)}" loading="lazy">'
         f'<figcaption class="block-context">{inline(block.alt)}</figcaption></figure>'
     )
 
 
 def _context(block: Context) -> str:
-    return f'<p class="block-context">{inline(block.text)}</p>'
+    return f'<p class="block-context">{inline(block.text)}</p>'  # i18n: not for readers
 
 
 def _download(block: Download) -> str:
     """A link on the playground's own origin, which serves `/exports/<token>` too."""
     if not _SAFE_URL.fullmatch(block.url):
-        return f'<p class="block-text tone-muted">[{inline(block.filename)}]</p>'
+        return (
+            "<p "  # i18n: not for readers
+            f'class="block-text tone-muted">[{inline(block.filename)}]</p>'
+        )
+    said = inline(_("Download {filename}").format(filename=block.filename))
     return (
-        f'<p class="block-download"><a href="{escape(block.url)}" '
-        f'download="{escape(block.filename)}">Download {inline(block.filename)}</a></p>'
+        f'<p class="block-download"><a href="{escape(block.url)}" '  # i18n: not for readers
+        f'download="{escape(block.filename)}">{said}</a></p>'
     )
 
 
 def _divider(_block: Divider) -> str:
-    return '<hr class="block-divider">'
+    return '<hr class="block-divider">'  # i18n: not for readers
 
 
 _BLOCK_RENDERERS: dict[type, Callable[[Any], str]] = {
@@ -193,21 +228,26 @@ _BLOCK_RENDERERS: dict[type, Callable[[Any], str]] = {
 def render_form(form: Form) -> str:
     """A form as a card: its inputs filled with the values it carries, and its error."""
     error = (
-        f'<p class="form-error" role="alert" data-testid="form-error">{inline(form.error)}</p>'
+        "<p "  # i18n: not for readers
+        f'class="form-error" role="alert" data-testid="form-error">{inline(form.error)}</p>'
         if form.error
         else ""
     )
     notes = "".join(
-        f'<p class="form-note" data-testid="form-note">{inline(note)}</p>' for note in form.notes
+        "<p "  # i18n: not for readers
+        f'class="form-note" data-testid="form-note">{inline(note)}</p>'
+        for note in form.notes
     )
     inputs = "".join(_form_input(index, item) for index, item in enumerate(form.inputs))
+    cancel = escape(_("Cancel"))
     return (
-        f'<form class="card card-form" data-testid="form" data-form-action="{escape(form.action)}">'
-        f'<p class="private-label">Only visible to you</p>'
+        "<form "  # i18n: not for readers
+        f'class="card card-form" data-testid="form" data-form-action="{escape(form.action)}">'
+        f"{_private_label()}"
         f'<h3 class="block-heading">{inline(form.title)}</h3>{error}{notes}{inputs}'
         f'<div class="block-actions">'
         f'<button type="submit" class="btn btn-primary">{inline(form.submit_label)}</button>'
-        f'<button type="button" class="btn btn-default" data-cancel>Cancel</button>'
+        f'<button type="button" class="btn btn-default" data-cancel>{cancel}</button>'
         f"</div></form>"
     )
 
@@ -227,9 +267,10 @@ def _date_time_input(index: int, item: DateTimeInput) -> str:
     local = item.local_value()
     value = f"{local:%Y-%m-%dT%H:%M}" if local else ""
     return (
-        f'<div class="form-field" data-input="text" data-name="{escape(item.name)}">'
+        "<div "  # i18n: not for readers
+        f'class="form-field" data-input="text" data-name="{escape(item.name)}">'
         f'<label for="{field_id}">{escape(item.zoned_label())} '
-        f'<span class="optional">(optional)</span></label>'
+        f"{_optional()}</label>"
         f'<input type="datetime-local" id="{field_id}" name="{escape(item.name)}" '
         f'value="{value}"></div>'
     )
@@ -238,17 +279,19 @@ def _date_time_input(index: int, item: DateTimeInput) -> str:
 def _text_input(index: int, item: TextInput) -> str:
     field_id = f"form-input-{index}"
     common = (
-        f'id="{field_id}" name="{escape(item.name)}" maxlength="{item.max_length}" '
+        f'id="{field_id}" '  # i18n: not for readers
+        f'name="{escape(item.name)}" maxlength="{item.max_length}" '
         f'placeholder="{escape(item.placeholder)}"{"" if item.optional else " required"}'
     )
     control = (
-        f'<textarea {common} rows="3">{escape(item.value)}</textarea>'
+        f'<textarea {common} rows="3">{escape(item.value)}</textarea>'  # i18n: not for readers
         if item.multiline
-        else f'<input type="text" {common} value="{escape(item.value)}">'
+        else f'<input type="text" {common} value="{escape(item.value)}">'  # i18n: not for readers
     )
-    optional = ' <span class="optional">(optional)</span>' if item.optional else ""
+    optional = " " + _optional() if item.optional else ""
     return (
-        f'<div class="form-field" data-input="text" data-name="{escape(item.name)}">'
+        "<div "  # i18n: not for readers
+        f'class="form-field" data-input="text" data-name="{escape(item.name)}">'
         f'<label for="{field_id}">{escape(item.label)}{optional}</label>{control}</div>'
     )
 
@@ -256,13 +299,15 @@ def _text_input(index: int, item: TextInput) -> str:
 def _choice_input(index: int, item: ChoiceInput) -> str:
     kind = "checkbox" if item.multiple else "radio"
     choices = "".join(
-        f'<label class="choice"><input type="{kind}" name="form-choice-{index}" '
+        "<label "  # i18n: not for readers
+        f'class="choice"><input type="{kind}" name="form-choice-{index}" '
         f'value="{escape(choice.value)}"{" checked" if choice.value in item.value else ""}> '
         f"{escape(choice.label)}</label>"
         for choice in item.choices
     )
     return (
-        f'<fieldset class="form-field" data-input="choice" data-name="{escape(item.name)}" '
+        "<fieldset "  # i18n: not for readers
+        f'class="form-field" data-input="choice" data-name="{escape(item.name)}" '
         f'data-multiple="{"true" if item.multiple else "false"}">'
         f"<legend>{escape(item.label)}</legend>{choices}</fieldset>"
     )

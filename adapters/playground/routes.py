@@ -26,6 +26,7 @@ from adapters.playground.inbound import (
 )
 from adapters.playground.outcome import Outcome
 from adapters.playground.port import PlaygroundPort
+from dialogs.core.language import _
 
 
 class Playground(Protocol):
@@ -50,7 +51,8 @@ MAX_STREAMS = 100
 KEEPALIVE_SECONDS = 15.0
 PAGE_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "default-src 'self'; script-src 'self'; "  # i18n: not for readers (a header's policy)
+        "style-src 'self' 'unsafe-inline'; "
         "img-src 'self' https: data:; connect-src 'self'; frame-ancestors 'none'; "
         "base-uri 'none'; form-action 'none'"
     ),
@@ -111,14 +113,14 @@ class _Routes:
     async def reset(self, request: web.Request) -> web.StreamResponse:
         """Start the demo afresh; only a request that says it is sure (the page asks first)."""
         if (await _read_body(request)).get("confirm") is not True:
-            raise BadRequest("Resetting the demo deletes everything in it: send confirm: true.")
+            raise BadRequest(_("Resetting the demo deletes everything in it: send confirm: true."))
         await self._playground.reset()
         return _json({"version": self._playground.port.feed.version})
 
     async def events(self, request: web.Request) -> web.StreamResponse:
         """Server-Sent Events: a `change` event with the version whenever the transcript moves."""
         if self._streams >= MAX_STREAMS:
-            return _json({"error": "Too many open playground pages; close one."}, status=503)
+            return _json({"error": _("Too many open playground pages; close one.")}, status=503)
         feed = self._playground.port.feed
         response = web.StreamResponse(
             headers={
@@ -160,7 +162,8 @@ class _Routes:
 
 async def _read_body(request: web.Request) -> dict[str, Any]:
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise BadRequest(f"The request is larger than {MAX_BODY_BYTES // 1024} KB.", 413)
+        too_large = _("The request is larger than {size} KB.").format(size=MAX_BODY_BYTES // 1024)
+        raise BadRequest(too_large, 413)
     raw = bytearray()
     while chunk := await request.content.read(MAX_BODY_BYTES + 1):
         raw += chunk
@@ -170,7 +173,8 @@ async def _read_body(request: web.Request) -> dict[str, Any]:
 
 
 def _change_event(version: int) -> bytes:
-    return f"event: change\ndata: {json.dumps({'version': version})}\n\n".encode()
+    event = f"event: change\ndata: {json.dumps({'version': version})}\n\n"  # i18n: not for readers
+    return event.encode()
 
 
 def _json(body: dict[str, Any], *, status: int = 200) -> web.Response:

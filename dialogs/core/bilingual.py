@@ -4,9 +4,9 @@ A message for a channel (no one reader) speaks its collaborative's default langu
 (`language default`). A collaborative that posts in both (`language shared both`) gets
 each such card built twice, in Welsh and in English, and merged into one: where the two
 have the same shape, each text that differs reads "Welsh / English" in labels and
-headings, and as a Welsh paragraph then an English one in texts, while a text the same in
-both (a poll's options, a name) stays once; where the shapes differ, the Welsh blocks come
-first, then a divider, then the English ones.
+headings, and in running text as Welsh then English (line by line, so a line the same in
+both stays once), while a text the same in both (a poll's options, a name) stays once;
+where the shapes differ, the Welsh blocks come first, then a divider, then the English.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dialogs.core.language import speaking
 from storage.models import Collaborative
 
 PARAGRAPHS = {"text", "summary"}  # blocks' running text: Welsh, then English below
-LABELS = {"label", "title", "yes", "no", "placeholder", "alt", "value", "fallback"}
+LABELS = {"label", "spoken", "title", "yes", "no", "placeholder", "alt", "value", "fallback"}
 
 
 class _Shape(Exception):
@@ -78,5 +78,20 @@ def _joined(key: str, welsh: str, english: str) -> str:
     if welsh == english:
         return welsh
     if key in PARAGRAPHS:
-        return f"{welsh}\n\n{english}"
+        return _paragraphs(welsh, english)
     return f"{welsh} / {english}"
+
+
+def _paragraphs(welsh: str, english: str) -> str:
+    """Running text in both: line by line where the two have as many lines (a poll's
+    question, the same in both, then its Welsh and English explanations), else all the
+    Welsh, then all the English."""
+    welsh_lines, english_lines = welsh.split("\n"), english.split("\n")
+    shared = len(welsh_lines) == len(english_lines) and any(
+        w == e for w, e in zip(welsh_lines, english_lines, strict=True)
+    )
+    if not shared:
+        return f"{welsh}\n\n{english}"
+    return "\n".join(
+        w if w == e else f"{w}\n{e}" for w, e in zip(welsh_lines, english_lines, strict=True)
+    )

@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from dialogs.core.charts import ResultChart
+from dialogs.core.language import _
 from dialogs.core.poll_types import SCORE_MAX, SCORE_MIN, STANCE_LABELS
 from dialogs.polls.results import compute, labels, visible_to_all
 from storage.models import Poll
@@ -28,17 +29,18 @@ def for_token(session: Session, token: str) -> ResultChart | None:
 def result_chart(session: Session, poll: Poll, result: dict[str, Any]) -> ResultChart:
     """The bars of `result`: means on the poll's whole scale for a score poll, every round
     for instant run-off, people per stance for consent, else votes (or dots) per option."""
-    title = f"Poll #{poll.number}: {poll.question}"
+    title = _("Poll #{number}: {question}").format(number=poll.number, question=poll.question)
     winner = result.get("winner")
     if poll.type == "score":
         means = {label: s["mean"] for label, s in result["scores"].items() if s["mean"] is not None}
         scale = (SCORE_MIN, SCORE_MAX)
-        return ResultChart(title, list(means), [means], "mean score", winner, scale)
+        unit = "mean score"  # i18n: not for readers (the unit's name, as charts.py knows it)
+        return ResultChart(title, list(means), [means], unit, winner, scale)
     if poll.type == "ranked":
         rounds = [r["counts"] for r in result["rounds"]] or [{}]
         return ResultChart(title, labels(session, poll), rounds, "vote", winner)
     if poll.type == "consent":
-        stances = {STANCE_LABELS[k]: v for k, v in result["counts"].items()}
+        stances = {_(STANCE_LABELS[k]): v for k, v in result["counts"].items()}
         return ResultChart(title, list(stances), [stances], "person")
     unit = "dot" if poll.type == "dots" else "vote"
     return ResultChart(title, list(result["counts"]), [result["counts"]], unit, winner)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from dialogs.commands.when import describe, moment
+from dialogs.commands.when import describe
 from dialogs.core.actions import FormKind, ReasonForm, RequestForm, Stance, Vote
 from dialogs.core.cards import (
     Actions,
@@ -28,11 +28,20 @@ from dialogs.core.cards import (
     Text,
 )
 from dialogs.core.charts import alt_text
+from dialogs.core.language import N_, _, ngettext
 from dialogs.core.poll_types import NEEDS_REASON, POLL_TYPES, STANCE_LABELS, STANCES
 from dialogs.polls import agreement_text, deciding, objections, turnout
 from dialogs.polls.chart_data import result_chart
 from dialogs.polls.confirm import anonymous_vote, poll_named
 from dialogs.polls.outcome import outcome_text
+from dialogs.polls.poll_lines import (
+    ANONYMOUS,
+    asked_by,
+    have_voted,
+    hidden_note,
+    stances_explained,
+    status_line,
+)
 from dialogs.polls.recurring import series_line
 from dialogs.polls.results import (
     breakdown,
@@ -52,10 +61,10 @@ def render_poll(session: Session, poll: Poll) -> Card:
     if poll.status == "deleted":
         return Card(
             blocks=[
-                Heading(text=f"Poll #{poll.number} was deleted"),
+                Heading(text=_("Poll #{number} was deleted").format(number=poll.number)),
                 Context(text=poll.notice or ""),
             ],
-            fallback=f"Poll #{poll.number} was deleted",
+            fallback=_("Poll #{number} was deleted").format(number=poll.number),
         )
     controls = vote_controls(session, poll) if poll.status == "open" else []
     return poll_message(session, poll, figures=visible_to_all(poll), controls=controls)
@@ -73,82 +82,42 @@ def poll_message(
     `personal` lines of one person's own view (`dialogs.polls.view`), then `controls`."""
     collaborative = session.get(Collaborative, poll.collaborative_id)
     assert collaborative is not None
-    asker = session.get(Member, poll.created_by)
     blocks: list[Any] = [
         Heading(text=poll.question),
         *([Text(text=poll.description)] if poll.description else []),
         deciding.how_line(session, poll),
-        Context(text=_status(poll, collaborative)),
-        Context(text=f"Asked by {asker.display_name}" if asker else "Asked by a coordinator"),
+        Context(text=status_line(poll, collaborative)),
+        Context(text=asked_by(session.get(Member, poll.created_by))),
         *([Context(text=line)] if (line := series_line(session, poll)) else []),
         *([Context(text=poll.notice)] if poll.notice else []),
     ]
     if poll.settings.get("anonymous"):
-        blocks.append(
-            Text(
-                text="Anonymous: nobody, coordinators included, can see who voted what. "
-                "Each member votes once, and the vote can't be changed."
-            )
-        )
+        blocks.append(Text(text=_(ANONYMOUS)))
     if figures:  # rendered from what is committed (a new poll has no ballots to count)
         result = shown_result(session, poll)
         blocks += result_blocks(result, session, poll) + deciding.after_figures(
             session, poll, result
         )
     else:
-        blocks.append(Text(text=_hidden_note(poll), tone="muted"))
         count = voter_count(session, poll)
-        blocks.append(
-            Context(text=f"{count} {'person has' if count == 1 else 'people have'} voted")
-        )
+        blocks += [Text(text=hidden_note(poll), tone="muted"), Context(text=have_voted(count))]
     if turnout_line := turnout.turnout_block(session, poll):
         blocks.append(turnout_line)
     if missing := missing_for_quorum(session, poll):
         blocks.append(
             Text(
-                text="Provisional: waiting for voters from " + ", ".join(missing) + ".",
+                text=_("Provisional: waiting for voters from {organisations}.").format(
+                    organisations=", ".join(missing)
+                ),
                 tone="warning",
             )
         )
     blocks += personal
     if poll.status == "open" and poll.type == "consent":
-        blocks.append(Context(text=_stances_explained(poll)))
+        blocks.append(Context(text=stances_explained(poll)))
     blocks += controls  # none on a closed poll, but its decider's button
-    return Card(blocks=blocks, fallback=f"Poll #{poll.number}: {poll.question}")
-
-
-def _stances_explained(poll: Poll) -> str:
-    """What each consent stance means, and what it takes to adopt the proposal (D-20)."""
-    allowed = poll.settings.get("objections", 0)
-    threshold = (
-        "no objections" if not allowed else f"at most {allowed} objection{'s' * (allowed != 1)}"
-    )
-    return (
-        "Agree: you support it. Can live with it: not your first choice, but you won't stand "
-        "in its way. Object: a concern everyone should hear — the harm it would do to our aim, "
-        "and what would resolve it. Block: you can't accept it, with the same two answers. "
-        f"It is adopted with no blocks and {threshold}."
-    )
-
-
-def _status(poll: Poll, collaborative: Collaborative) -> str:
-    how = POLL_TYPES[poll.type].how
-    if poll.type == "multi":
-        how = f"up to {poll.settings['max']} choices"
-    if poll.type == "dots":
-        how = f"spread {poll.settings['dots']} dots"
-    if poll.status != "open":
-        return f"Poll #{poll.number} · {how} · closed"
-    until = moment(poll.closes_at, collaborative.timezone) if poll.closes_at else "it closes"
-    change = "" if poll.settings.get("anonymous") else f" · votes can be changed until {until}"
-    closes = f" · closes {until}" if poll.settings.get("anonymous") and poll.closes_at else ""
-    return f"Poll #{poll.number} · {how} · open{change}{closes}"
-
-
-def _hidden_note(poll: Poll) -> str:
-    if poll.settings.get("results") == "after-vote":
-        return "Results are shown to each person after they vote, and to everyone at the close."
-    return "Results are hidden until the poll closes."
+    fallback = _("Poll #{number}: {question}").format(number=poll.number, question=poll.question)
+    return Card(blocks=blocks, fallback=fallback)
 
 
 def vote_controls(session: Session, poll: Poll) -> list[Actions]:
@@ -157,9 +126,9 @@ def vote_controls(session: Session, poll: Poll) -> list[Actions]:
     controls = [vote_buttons(session, poll)]
     if poll.settings.get("open-options"):
         add = Button(
-            label="Add an option",
+            label=_("Add an option"),
             action=RequestForm(FormKind.OPTION, poll.id).encode(),
-            spoken=f"Add an option to {poll_named(poll)}",
+            spoken=_("Add an option to {poll}").format(poll=poll_named(poll)),
         )
         controls.append(Actions(elements=[add]))
     return controls
@@ -171,17 +140,13 @@ def vote_buttons(session: Session, poll: Poll) -> Actions:
     if poll.type == "consent":
         buttons = [_stance_button(poll, s) for s in STANCES]
     elif kind.by_form:
-        label = {
-            "ranked": "Rank the options",
-            "score": "Score the options",
-            "dots": "Place your dots",
-        }[poll.type]
+        label = _(FORM_BUTTONS[poll.type])
         buttons = [
             Button(
                 label=label,
                 action=RequestForm(FormKind.BALLOT, poll.id).encode(),
                 style="primary",
-                spoken=f"{label} of {poll_named(poll)}",
+                spoken=_("{label} of {poll}").format(label=label, poll=poll_named(poll)),
             )
         ]
     else:
@@ -189,22 +154,31 @@ def vote_buttons(session: Session, poll: Poll) -> Actions:
             Button(
                 label=o.label,
                 action=Vote(poll.id, o.id).encode(),
-                confirm=anonymous_vote(poll, f"Vote “{o.label}”?"),
-                spoken=f"Vote for {o.label} in: {poll.question}",
+                confirm=anonymous_vote(poll, _("Vote “{option}”?").format(option=o.label)),
+                spoken=_("Vote for {option} in: {question}").format(
+                    option=o.label, question=poll.question
+                ),
             )
             for o in options(session, poll)
         ]
     return Actions(elements=buttons)
 
 
+FORM_BUTTONS = {
+    "ranked": N_("Rank the options"),
+    "score": N_("Score the options"),
+    "dots": N_("Place your dots"),
+}
+
+
 def _stance_button(poll: Poll, stance: str) -> Button:
-    label = STANCE_LABELS[stance]
-    spoken = f"{label}: your response to {poll_named(poll)}"
+    label = _(STANCE_LABELS[stance])
+    spoken = _("{stance}: your response to {poll}").format(stance=label, poll=poll_named(poll))
     if stance in NEEDS_REASON:  # Object and Block open a form for the reason
         style = "danger" if stance == "block" else "default"
         action = ReasonForm(poll.id, stance).encode()
         return Button(label=label, action=action, style=style, spoken=spoken)
-    confirm = anonymous_vote(poll, f"Respond “{label}”?")
+    confirm = anonymous_vote(poll, _("Respond “{stance}”?").format(stance=label))
     action = Stance(poll.id, stance).encode()
     return Button(label=label, action=action, confirm=confirm, spoken=spoken)
 
@@ -213,7 +187,10 @@ def result_blocks(result: dict[str, Any], session: Session, poll: Poll) -> list[
     """The figures, as bars or fields, plus the balanced view and consent's reasons."""
     if not result["voters"] and poll.type in ("ranked", "score"):
         listed = " · ".join(f"{n}. {label}" for n, label in enumerate(labels(session, poll), 1))
-        return [Text(text=f"The options: {listed}"), Text(text="No votes yet.", tone="muted")]
+        return [
+            Text(text=_("The options: {options}").format(options=listed)),
+            Text(text=_("No votes yet."), tone="muted"),
+        ]
     blocks: list[Any] = [_figures(result, poll)]
     if poll.type == "ranked":
         blocks += [Context(text=_round_line(n, r)) for n, r in enumerate(result["rounds"], 1)]
@@ -226,9 +203,9 @@ def result_blocks(result: dict[str, Any], session: Session, poll: Poll) -> list[
 
 def _figures(result: dict[str, Any], poll: Poll) -> ResultBars | Fields:
     voters = result["voters"]
-    summary = f"{voters} {'person' if voters == 1 else 'people'} voted"
+    summary = ngettext("{count} person voted", "{count} people voted", voters).format(count=voters)
     if balanced_decides(result, poll):
-        summary += " · the bars count every person once"
+        summary += " · " + _("the bars count every person once")
     if poll.type == "score":
         return Fields(
             items=[
@@ -239,9 +216,13 @@ def _figures(result: dict[str, Any], poll: Poll) -> ResultBars | Fields:
     if poll.type == "ranked":
         counts = result["rounds"][-1]["counts"] if result["rounds"] else {}
         rounds = len(result["rounds"])
-        summary += f" · after {rounds} round{'s' * (rounds != 1)} of instant run-off"
+        summary += " · " + ngettext(
+            "after {count} round of instant run-off",
+            "after {count} rounds of instant run-off",
+            rounds,
+        ).format(count=rounds)
     elif poll.type == "consent":
-        counts = {STANCE_LABELS[k]: v for k, v in result["counts"].items()}
+        counts = {_(STANCE_LABELS[k]): v for k, v in result["counts"].items()}
     else:
         counts = result["counts"]
     total = voters if poll.type in ("single", "multi", "consent") else sum(counts.values())
@@ -260,8 +241,7 @@ def _figures(result: dict[str, Any], poll: Poll) -> ResultBars | Fields:
     )
 
 
-EQUALLY = "with each organisation counted equally"
-WEIGHTS = (
+WEIGHTS = N_(
     "Counted equally, each vote weighs 1 ÷ the number of voters from the voter's "
     "organisation (0.5 is one of two); people with no organisation count as one group."
 )
@@ -277,7 +257,8 @@ def poll_outcome(result: dict[str, Any], poll: Poll, *, final: bool) -> str:
     """The outcome that decides, saying which count it is when it is the balanced one."""
     if balanced_decides(result, poll) and result["voters"]:
         balanced = {**result["balanced"], "type": poll.type, "voters": result["voters"]}
-        return f"Decided {EQUALLY}: {outcome_text(balanced, final=final)}"
+        said = outcome_text(balanced, final=final)
+        return _("Decided with each organisation counted equally: {outcome}").format(outcome=said)
     return deciding.outcome(result, poll, outcome_text(result, final=final), final=final)
 
 
@@ -290,30 +271,37 @@ def _other_view(result: dict[str, Any], poll: Poll) -> list[Any]:
     else:
         balanced = {**result["balanced"], "type": poll.type, "voters": result["voters"]}
         said = deciding.as_vote(poll, outcome_text(balanced, final=final))
-        line = f"{EQUALLY.capitalize()}: {said}"
-    return [Text(text=line), Context(text=WEIGHTS)]
+        line = _("With each organisation counted equally: {outcome}").format(outcome=said)
+    return [Text(text=line), Context(text=_(WEIGHTS))]
 
 
 def _round_line(number: int, round_: dict[str, Any]) -> str:
     counts = ", ".join(f"{label} {count:g}" for label, count in round_["counts"].items())
-    line = f"Round {number}: {counts}; {round_['exhausted']:g} exhausted"
-    if round_["eliminated"] is not None:
-        line += f"; {round_['eliminated']} eliminated"
-    return line + "."
+    exhausted = f"{round_['exhausted']:g}"
+    if round_["eliminated"] is None:
+        return _("Round {number}: {counts}; {exhausted} exhausted.").format(
+            number=number, counts=counts, exhausted=exhausted
+        )
+    return _("Round {number}: {counts}; {exhausted} exhausted; {eliminated} eliminated.").format(
+        number=number, counts=counts, exhausted=exhausted, eliminated=round_["eliminated"]
+    )
 
 
 def _score_line(score: dict[str, float | None]) -> str:
     if score["mean"] is None:
-        return "no scores yet"
-    return f"mean {score['mean']:.2f} · median {score['median']:g} · spread {score['spread']:.2f}"
+        return _("no scores yet")
+    return _("mean {mean} · median {median} · spread {spread}").format(
+        mean=f"{score['mean']:.2f}", median=f"{score['median']:g}", spread=f"{score['spread']:.2f}"
+    )
 
 
 def result_card(
     session: Session, poll: Poll, collaborative: Collaborative, result: dict[str, Any]
 ) -> Card:
     final = poll.status == "closed"
-    when = f" · closed {describe(poll.closed_at, collaborative.timezone)}" if poll.closed_at else ""
-    heading = f"Result of poll #{poll.number}" if final else f"Poll #{poll.number} so far"
+    heading = (_("Result of poll #{number}") if final else _("Poll #{number} so far")).format(
+        number=poll.number
+    )
     outcome = poll_outcome(result, poll, final=final)
     blocks: list[Any] = [
         Heading(text=heading),
@@ -330,9 +318,10 @@ def result_card(
     if missing := missing_for_quorum(session, poll):
         blocks.append(
             Text(
-                text="Quorum not met: too few voters from "
-                + ", ".join(missing)
-                + ". The result stands as provisional.",
+                text=_(
+                    "Quorum not met: too few voters from {organisations}. "
+                    "The result stands as provisional."
+                ).format(organisations=", ".join(missing)),
                 tone="warning",
             )
         )
@@ -345,10 +334,20 @@ def result_card(
                 alt=alt_text(result_chart(session, poll, result)),
             )
         )
-    blocks.append(
-        Context(text=f"{result['voters']} voted{when} · recount it: `poll export {poll.number}`")
-    )
+    blocks.append(Context(text=_recount_line(result["voters"], poll, collaborative)))
     if final and poll.earlier_closed_at:
         earlier = describe(poll.earlier_closed_at, collaborative.timezone)
-        blocks.append(Text(text=f"This result replaces the one announced {earlier}."))
+        blocks.append(
+            Text(text=_("This result replaces the one announced {moment}.").format(moment=earlier))
+        )
     return Card(blocks=blocks, fallback=f"{heading}: {outcome}")
+
+
+def _recount_line(voters: int, poll: Poll, collaborative: Collaborative) -> str:
+    if poll.closed_at is None:
+        return _("{count} voted · recount it: `poll export {number}`").format(
+            count=voters, number=poll.number
+        )
+    return _("{count} voted · closed {moment} · recount it: `poll export {number}`").format(
+        count=voters, number=poll.number, moment=describe(poll.closed_at, collaborative.timezone)
+    )

@@ -27,6 +27,7 @@ from sqlmodel import Session, col, func, select
 
 from dialogs.collaborative.participation import SMALLEST_GROUP
 from dialogs.core.cards import FieldItem
+from dialogs.core.language import _
 from dialogs.polls import ballot_csv, committees
 from storage.models import (
     LATEST_BALLOT,
@@ -109,13 +110,13 @@ def ballots(session: Session, poll: Poll) -> list[tuple[str, str | None, Any]]:
             )
         ).all()
     )
-    organisation = [names.get(org) for _, org, _ in rows]
+    organisation = [names.get(org) for __, org, unused in rows]
     if poll.settings.get("anonymous"):
         sizes = {name: organisation.count(name) for name in set(organisation)}
         organisation = [n if sizes[n] >= SMALLEST_GROUP else None for n in organisation]
     return [
         (ballot_id, org, _content(poll, content))
-        for (ballot_id, _, content), org in zip(rows, organisation, strict=True)
+        for (ballot_id, __, content), org in zip(rows, organisation, strict=True)
     ]
 
 
@@ -133,9 +134,9 @@ def _counted(session: Session, poll: Poll, names: list[str]) -> dict[str, Any]:
     return committees.counted(
         poll.type,
         names,
-        [content for _, _, content in cast],
+        [content for __, unused, content in cast],
         tally_settings(poll),
-        [org for _, org, _ in cast],
+        [org for __, org, unused in cast],
     )
 
 
@@ -211,7 +212,7 @@ def _deputies(session: Session, poll: Poll, rows: list[ballot_csv.Row]) -> list[
             .where(Ballot.poll_id == poll.id, LATEST_BALLOT)
         ).all()
     )
-    return [cast.get(ballot_id) for ballot_id, _, _ in rows]
+    return [cast.get(ballot_id) for ballot_id, __, unused in rows]
 
 
 def voter_count(session: Session, poll: Poll) -> int:
@@ -279,6 +280,7 @@ def breakdown(session: Session, poll: Poll) -> list[FieldItem]:
     for org_id, count in sorted(rows, key=lambda r: names.get(r[0], "~")):
         shown = str(count)
         if poll.settings.get("anonymous") and count < SMALLEST_GROUP:
-            shown = f"fewer than {SMALLEST_GROUP}"
-        items.append(FieldItem(label=names.get(org_id, "No organisation given"), value=shown))
+            shown = _("fewer than {count}").format(count=SMALLEST_GROUP)
+        unnamed = _("No organisation given")
+        items.append(FieldItem(label=names.get(org_id, unnamed), value=shown))
     return items

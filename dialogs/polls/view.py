@@ -30,6 +30,7 @@ from dialogs.commands.when import moment
 from dialogs.core.actions import FormKind, ReasonForm, RemindPoll, RequestForm, Stance, Vote
 from dialogs.core.cards import Actions, Button, Card, Context, Text
 from dialogs.core.events import Actor
+from dialogs.core.language import N_, _
 from dialogs.core.messages import MessageKey
 from dialogs.polls import deciding, objections
 from dialogs.polls.ballot_forms import described
@@ -77,7 +78,7 @@ def _members_view(
     personal: list[Text | Context] = []
     controls: list[Actions] = []
     if anonymous and voted:
-        personal.append(Text(text=ANONYMOUS_VOTED.format(number=poll.number)))
+        personal.append(Text(text=_(ANONYMOUS_VOTED).format(number=poll.number)))
     elif ballot is not None:
         personal.append(Text(text=_your_vote(session, collaborative, poll, ballot, open_now)))
     if open_now and not (anonymous and voted):
@@ -86,10 +87,11 @@ def _members_view(
     if poll.status == "open" and not open_now:
         assert poll.closes_at is not None
         closed = moment(poll.closes_at, collaborative.timezone)
-        personal.append(Text(text=f"Poll #{poll.number} closed {closed}; its result follows."))
+        follows = _("Poll #{number} closed {moment}; its result follows.")
+        personal.append(Text(text=follows.format(number=poll.number, moment=closed)))
     figures = visible_to_all(poll) or (after_vote and voted)
     if figures and not visible_to_all(poll):
-        personal.append(Context(text=AFTER_VOTE))
+        personal.append(Context(text=_(AFTER_VOTE)))
     if open_now and not anonymous and (someone := represented(session, member, now)):
         controls.append(Actions(elements=[vote_for_button(poll, someone)]))  # a deputy's
         personal += _cast_for(session, poll, someone, member)
@@ -100,28 +102,31 @@ def _members_view(
     return poll_message(session, poll, figures=figures, controls=controls, personal=personal)
 
 
-ANONYMOUS_VOTED = (
+ANONYMOUS_VOTED = N_(
     "You have voted in poll #{number}. It is anonymous: nothing links your vote back to "
     "you, so it can't be shown to you here or changed."
 )
-AFTER_VOTE = "You see the figures because you have voted; everyone sees them at the close."
+UNTIL_CLOSE = N_("the poll closes")  # "You can change it until the poll closes."
+AFTER_VOTE = N_("You see the figures because you have voted; everyone sees them at the close.")
 
 
 def _your_vote(
     session: Session, collaborative: Collaborative, poll: Poll, ballot: Ballot, open_now: bool
 ) -> str:
     """ "You voted “B”. You can change it until …", or that the poll is closed."""
-    said = described(poll, ballot.choices, [o.label for o in options(session, poll)])
-    if ballot.cast_by is not None and (deputy := session.get(Member, ballot.cast_by)):
-        said = f"{deputy.display_name}, your deputy, {said.removeprefix('You ')} for you"
+    deputy = session.get(Member, ballot.cast_by) if ballot.cast_by is not None else None
+    names = [o.label for o in options(session, poll)]
+    said = described(poll, ballot.choices, names, deputy.display_name if deputy else "")
     if poll.type == "consent" and ballot.choices[1]:
         said += " — " + objections.said(*objections.parts(ballot.choices))
     if not open_now:
-        return f"{said}. Poll #{poll.number} is closed, so votes can no longer be changed."
-    until = moment(poll.closes_at, collaborative.timezone) if poll.closes_at else "the poll closes"
+        closed = _("{vote}. Poll #{number} is closed, so votes can no longer be changed.")
+        return closed.format(vote=said, number=poll.number)
+    until = moment(poll.closes_at, collaborative.timezone) if poll.closes_at else _(UNTIL_CLOSE)
     if ballot.cast_by is not None:
-        return f"{said}. Your own vote replaces it if you vote until {until}."
-    return f"{said}. You can change it until {until}."
+        replaces = _("{vote}. Your own vote replaces it if you vote until {moment}.")
+        return replaces.format(vote=said, moment=until)
+    return _("{vote}. You can change it until {moment}.").format(vote=said, moment=until)
 
 
 def _cast_for(session: Session, poll: Poll, someone: Member, deputy: Member) -> list[Text]:
@@ -130,7 +135,7 @@ def _cast_for(session: Session, poll: Poll, someone: Member, deputy: Member) -> 
     if ballot is None or ballot.cast_by != deputy.id:
         return []
     said = described(poll, ballot.choices, [o.label for o in options(session, poll)])
-    return [Text(text=f"{said} for {someone.display_name}.")]
+    return [Text(text=_("{vote} for {name}.").format(vote=said, name=someone.display_name))]
 
 
 def _chosen(session: Session, poll: Poll, ballot: Ballot | None) -> set[str]:
@@ -159,7 +164,7 @@ def _ticked(block: Actions, chosen: set[str]) -> Actions:
                     update={
                         "label": f"✓ {element.label}",
                         "style": "primary",
-                        "spoken": f"{element.spoken_name()} (your choice now)",
+                        "spoken": _("{name} (your choice now)").format(name=element.spoken_name()),
                     }
                 )
                 if isinstance(element, Button) and element.action in chosen
@@ -175,27 +180,33 @@ def coordinator_controls(poll: Poll) -> Actions:
     A purpose round's poll keeps the deadline its round sets, so it has no Extend."""
     assert poll.id is not None
     extend = Button(
-        label="Extend the deadline",
+        label=_("Extend the deadline"),
         action=RequestForm(FormKind.POLL_EXTEND, poll.id).encode(),
-        spoken=f"Extend the deadline of {poll_named(poll)}",
+        spoken=_("Extend the deadline of {poll}").format(poll=poll_named(poll)),
     )
     remind = Button(
-        label="Remind those who haven't voted",
+        label=_("Remind those who haven't voted"),
         action=RemindPoll(poll.id).encode(),
-        spoken=f"Remind those who haven't voted in {poll_named(poll)}",
+        spoken=_("Remind those who haven't voted in {poll}").format(poll=poll_named(poll)),
     )
     in_round = bool(poll.settings.get("purpose_round"))
     return Actions(elements=[close_button(poll), *([] if in_round else [extend]), remind])
 
 
 def _observer_line(collaborative: Collaborative, viewer: Actor, *, joined: bool) -> Text:
-    how = f"a coordinator can make you a member with `role member @{viewer.display_name}`"
+    how = _("a coordinator can make you a member with `role member @{name}`").format(
+        name=viewer.display_name
+    )
     if joined:
         return Text(
-            text=f"You are an observer in {collaborative.name}: you can follow this poll but "
-            f"not vote. If you should vote, {how}."
+            text=_(
+                "You are an observer in {collaborative}: you can follow this poll but "
+                "not vote. If you should vote, {how}."
+            ).format(collaborative=collaborative.name, how=how)
         )
     return Text(
-        text=f"Newcomers to {collaborative.name} start as observers: you can follow this poll "
-        f"but not vote. Once you have joined (by using Concord in one of its channels), {how}."
+        text=_(
+            "Newcomers to {collaborative} start as observers: you can follow this poll "
+            "but not vote. Once you have joined (by using Concord in one of its channels), {how}."
+        ).format(collaborative=collaborative.name, how=how)
     )

@@ -23,18 +23,23 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from dialogs.commands.when import describe
 from dialogs.core import effects, readable
 from dialogs.core.actions import FormKind, ReasonSubmit, SubmitForm
 from dialogs.core.cards import ActorModel, Card, Form, OpenForm, Text, TextInput, submitted_text
+from dialogs.core.language import N_, _
 from dialogs.core.messages import poll_key, round_key
 from dialogs.core.poll_types import NEEDS_REASON, STANCE_LABELS, STANCES
 from dialogs.core.turn import Refusal, Turn, said
-from dialogs.polls import receipts, scheduling
+from dialogs.polls import receipts
 from dialogs.polls.objections import HARM_QUESTION, RESOLVE_QUESTION
 from dialogs.polls.render import result_blocks
 from dialogs.polls.results import compute, has_voted, labels, options
 from dialogs.polls.setup import MAX_OPTIONS, check_option
+from dialogs.polls.vote_refusals import (
+    not_this_collaboratives_poll,
+    not_this_polls_option,
+    vote_refusal,
+)
 from storage.database import insert_row
 from storage.models import (
     LATEST_BALLOT,
@@ -52,6 +57,7 @@ from storage.models import (
 MAX_REASON = 1000  # characters in each of an objection's two answers
 HARM, RESOLVE = "harm", "resolve"  # the objection form's inputs
 BUTTON_TYPES = ("single", "multi")
+NOT_A_RESPONSE = N_("That response isn't part of this poll.")
 
 
 def checked_voter(turn: Turn, poll_id: int) -> tuple[Collaborative, Member, Poll]:
@@ -64,56 +70,12 @@ def checked_voter(turn: Turn, poll_id: int) -> tuple[Collaborative, Member, Poll
     return collaborative, member, poll
 
 
-def vote_refusal(
-    collaborative: Collaborative, member: Member, poll: Poll, now: datetime, participated: bool
-) -> Refusal | None:
-    """Why `member` may not vote in `poll` now, or None; `participated` matters when anonymous."""
-    if poll.status == "scheduled":
-        return scheduling.not_yet(poll, collaborative.timezone)
-    if poll.closes_at is not None and now >= poll.closes_at and poll.status == "open":
-        # The deadline has passed even if its timer hasn't fired yet: a deadline is a deadline.
-        return Refusal(
-            f"Poll #{poll.number} closed {describe(poll.closes_at, collaborative.timezone)}.",
-            "Its result is posted in every linked channel.",
-        )
-    if poll.status == "deleted":
-        return Refusal(f"Poll #{poll.number} was deleted.", "Type `poll list` to see the polls.")
-    if poll.status != "open":
-        return Refusal(
-            f"Poll #{poll.number} is closed; votes can no longer be changed.",
-            f"See the result with `poll results {poll.number}`.",
-        )
-    if member.role == "observer":
-        return Refusal(
-            "Observers see polls but do not vote.",
-            "Ask a coordinator to make you a member if you should vote.",
-        )
-    if collaborative.require_organisation and member.organisation_id is None:
-        return Refusal(
-            "Say which organisation you belong to before you vote.",
-            'Type `org join "Name"` (see `org list`).',
-        )
-    if poll.settings.get("anonymous") and participated:
-        return Refusal(
-            f"You have already voted in poll #{poll.number}.",
-            "It is anonymous, so votes can't be changed: nothing links yours back to you.",
-        )
-    return None
-
-
 def poll_in(turn: Turn, collaborative: Collaborative, poll_id: int) -> Poll:
     poll = turn.session.get(Poll, poll_id)
     # A poll of another collaborative is answered exactly like a missing one.
     if poll is None or poll.collaborative_id != collaborative.id:
         raise not_this_collaboratives_poll()
     return poll
-
-
-def not_this_collaboratives_poll() -> Refusal:
-    return Refusal(
-        "That poll isn't part of this channel's collaborative.",
-        "Type `poll list` to see this collaborative's polls.",
-    )
 
 
 def own_ballot(session: Session, poll: Poll, member: Member) -> Ballot | None:
@@ -132,7 +94,7 @@ def own_ballot(session: Session, poll: Poll, member: Member) -> Ballot | None:
 
 def vote(turn: Turn, poll_id: int, option_id: int) -> None:
     """A single- or several-choice button."""
-    _, member, poll = checked_voter(turn, poll_id)
+    __, member, poll = checked_voter(turn, poll_id)
     choices = options(turn.session, poll)
     option = next((each for each in choices if each.id == option_id), None)
     if poll.type not in BUTTON_TYPES or option is None:
@@ -155,8 +117,8 @@ def button_choice(poll: Poll, option: PollOption, current: list[int]) -> list[in
         return [p for p in current if p != option.position]
     if len(current) >= poll.settings["max"]:
         raise Refusal(
-            f"You can choose at most {poll.settings['max']} in this poll.",
-            "Click one of your choices again to take it back first.",
+            _("You can choose at most {count} in this poll.").format(count=poll.settings["max"]),
+            _("Click one of your choices again to take it back first."),
         )
     return sorted([*current, option.position])
 
@@ -167,31 +129,37 @@ def own_choices(choices: list[int], cast_by: int | None) -> list[int] | None:
     return choices if cast_by is None else None
 
 
-def not_this_polls_option() -> Refusal:
-    return Refusal("That option isn't part of this poll.", "Use the poll's own buttons.")
-
-
 def already_chosen(option: PollOption) -> Card:
-    return said(f"You already voted for “{option.label}”.")
+    return said(_("You already voted for “{option}”.").format(option=option.label))
 
 
-def voted_for(names: list[str], chosen: list[int]) -> str:
-    """How a confirmation names the choice: "You voted “B”", or "" when all were taken back."""
-    return "You voted " + ", ".join(f"“{names[p]}”" for p in chosen) if chosen else ""
+def voted_for(names: list[str], chosen: list[int], deputy: str = "") -> str:
+    """How a confirmation names the choice: "You voted “B”", or "" when all were taken back;
+    to the member a `deputy` voted for, "Ben, your deputy, voted “B” for you"."""
+    if not chosen:
+        return ""
+    choices = ", ".join(f"“{names[p]}”" for p in chosen)
+    if deputy:
+        return _("{deputy}, your deputy, voted {choices} for you").format(
+            deputy=deputy, choices=choices
+        )
+    return _("You voted {choices}").format(choices=choices)
 
 
 def stance(turn: Turn, poll_id: int, chosen: str, harm: str = "", resolve: str = "") -> None:
     """A consent poll's Agree / Can live with it (Object and Block come with the harm they
     see and what would resolve it)."""
-    _, member, poll = checked_voter(turn, poll_id)
+    __, member, poll = checked_voter(turn, poll_id)
     if poll.type != "consent" or chosen not in STANCES:
-        raise Refusal("That response isn't part of this poll.", "Use the poll's own buttons.")
+        raise Refusal(_(NOT_A_RESPONSE), _("Use the poll's own buttons."))
     if chosen in NEEDS_REASON and not (harm and resolve):
         raise Refusal(
-            f"{STANCE_LABELS[chosen]} needs the harm you see and what would resolve it, "
-            "which everyone will see."
+            _(
+                "{stance} needs the harm you see and what would resolve it, "
+                "which everyone will see."
+            ).format(stance=_(STANCE_LABELS[chosen]))
         )
-    done = f"You responded “{STANCE_LABELS[chosen]}”"
+    done = _("You responded “{choices}”").format(choices=_(STANCE_LABELS[chosen]))
     content = [chosen, harm, resolve]
     record(turn, poll, member, content, done, own_ballot(turn.session, poll, member))
 
@@ -207,18 +175,20 @@ def open_reason_form(
     typed: tuple[str, str] = ("", ""),
 ) -> None:
     """The form Object and Block open: the harm to our aim, and what would resolve it."""
-    _, _, poll = checked_voter(turn, poll_id)
+    poll = checked_voter(turn, poll_id)[2]
     if poll.type != "consent" or chosen not in NEEDS_REASON:
-        raise Refusal("That response isn't part of this poll.")
-    seen = "everyone will see it, without your name if the poll is anonymous"
-    asked = ((HARM, HARM_QUESTION + f" ({seen})"), (RESOLVE, RESOLVE_QUESTION))
+        raise Refusal(_(NOT_A_RESPONSE))
+    seen = _("everyone will see it, without your name if the poll is anonymous")
+    asked = ((HARM, _(HARM_QUESTION) + f" ({seen})"), (RESOLVE, _(RESOLVE_QUESTION)))
     turn.replies.append(
         OpenForm(
             actor=ActorModel.of(turn.actor),
             form=Form(
-                title=f"{STANCE_LABELS[chosen]}: poll #{poll.number}",
+                title=_("{stance}: poll #{number}").format(
+                    stance=_(STANCE_LABELS[chosen]), number=poll.number
+                ),
                 action=ReasonSubmit(poll.id, chosen).encode(),
-                submit_label=STANCE_LABELS[chosen],
+                submit_label=_(STANCE_LABELS[chosen]),
                 error=error,
                 inputs=[
                     TextInput(
@@ -242,12 +212,19 @@ def submit_reason(turn: Turn, poll_id: int, chosen: str, values: dict[str, Any])
 def _reason_problem(harm: str, resolve: str) -> str | None:
     """What is missing or too long in an objection's two answers, or None."""
     if not harm:
-        return "Say what harm this would do to our aim: it helps the group revise the proposal."
+        return _("Say what harm this would do to our aim: it helps the group revise the proposal.")
     if not resolve:
-        return "Say what would resolve it: it shows the group a way forward."
-    for what, text in (("harm", harm), ("answer on what would resolve it", resolve)):
+        return _("Say what would resolve it: it shows the group a way forward.")
+    too_long = (
+        (harm, N_("The harm is {count} characters; the most is {most}.")),
+        (
+            resolve,
+            N_("The answer on what would resolve it is {count} characters; the most is {most}."),
+        ),
+    )
+    for text, problem in too_long:
         if len(text) > MAX_REASON:
-            return f"The {what} is {len(text):,} characters; the most is {MAX_REASON:,}."
+            return _(problem).format(count=f"{len(text):,}", most=f"{MAX_REASON:,}")
     return None
 
 
@@ -257,36 +234,42 @@ def open_option_form(turn: Turn, poll_id: int, error: str | None = None, typed: 
         OpenForm(
             actor=ActorModel.of(turn.actor),
             form=Form(
-                title="Add an option",
+                title=_("Add an option"),
                 action=SubmitForm(FormKind.OPTION, poll_id).encode(),
-                submit_label="Add",
+                submit_label=_("Add"),
                 error=error,
-                inputs=[TextInput(name="option", label="Option", value=typed, max_length=150)],
+                inputs=[TextInput(name="option", label=_("Option"), value=typed, max_length=150)],
             ),
         )
     )
 
 
 def submit_option(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
-    collaborative, _, poll = checked_voter(turn, poll_id)
+    collaborative, __, poll = checked_voter(turn, poll_id)
     if not poll.settings.get("open-options"):
-        raise Refusal("Only the coordinator who started this poll sets its options.")
+        raise Refusal(_("Only the coordinator who started this poll sets its options."))
     typed = readable.tidy(str(values.get("option") or ""))
     existing = labels(turn.session, poll)
     try:
         if not typed:
-            raise Refusal("Give the option some text.")
+            raise Refusal(_("Give the option some text."))
         if len(existing) >= MAX_OPTIONS:
-            raise Refusal(f"This poll already has {MAX_OPTIONS} options, the most there can be.")
+            raise Refusal(
+                _("This poll already has {count} options, the most there can be.").format(
+                    count=MAX_OPTIONS
+                )
+            )
         check_option(typed, existing)
     except Refusal as problem:
         open_option_form(turn, poll_id, problem.problem, typed)
         return
     turn.session.add(PollOption(poll_id=poll.id, position=len(existing), label=typed))
     turn.session.flush()
-    turn.audit("poll.option", f"added “{typed}” to poll #{poll.number}", poll=poll.number)
+    audited = _("added “{option}” to poll #{number}").format(option=typed, number=poll.number)
+    turn.audit("poll.option", audited, poll=poll.number)
     effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
-    turn.say(f"“{typed}” is now an option in poll #{poll.number}.")
+    added = _("“{option}” is now an option in poll #{number}.")
+    turn.say(added.format(option=typed, number=poll.number))
 
 
 # Recording
@@ -305,7 +288,7 @@ def record(
     `done` names the choice ("You voted “B”"). `cast_by` is the deputy casting it for
     `member` (`dialogs.polls.proxy`), who is the one told."""
     session = turn.session
-    collaborative, _ = turn.in_collaborative()
+    collaborative = turn.in_collaborative()[0]
     ballot = new_ballot(poll, member, content, turn.now)
     ballot.cast_by = cast_by.id if cast_by else None
     turn.votes += 1
@@ -367,10 +350,10 @@ def confirmation(
         return receipts.confirmation(poll, done, receipt)
     until = _until(poll, now, collaborative.timezone)
     message = (
-        f"{done} in poll #{poll.number} — you can change it until {until}."
+        _("{vote} in poll #{number} — you can change it until {moment}.")
         if content
-        else f"Your vote in poll #{poll.number} is withdrawn — you can vote again until {until}."
-    )
+        else _("Your vote in poll #{number} is withdrawn — you can vote again until {moment}.")
+    ).format(vote=done, number=poll.number, moment=until)
     return Card(blocks=[Text(text=message)], fallback=message)
 
 
@@ -385,7 +368,7 @@ def participation_row(poll: Poll, member: Member, now: datetime) -> dict[str, An
 def _until(poll: Poll, now: datetime, timezone: str) -> str:
     """The deadline as people say it: "Fri 17:00", with the date once it is a week or more away."""
     if poll.closes_at is None:
-        return "the poll closes"
+        return _("the poll closes")  # "you can change it until the poll closes"
     zone = ZoneInfo(timezone)
     local, today = poll.closes_at.astimezone(zone), now.astimezone(zone).date()
     day = f"{local:%a}"

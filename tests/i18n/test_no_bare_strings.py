@@ -16,10 +16,6 @@ from tests.i18n.prose import bare_prose
 from tests.support.paths import REPO
 
 NOT_YET = {
-    "adapters/playground/demo.py",  # 12
-    "adapters/playground/inbound.py",  # 14
-    "adapters/playground/render.py",  # 32
-    "adapters/playground/routes.py",  # 5
     "adapters/request_json.py",  # 7
     "adapters/slack/confirm.py",  # 4
     "adapters/slack/listeners.py",  # 3
@@ -46,12 +42,6 @@ NOT_YET = {
     "dialogs/checkins/runs.py",  # 9
     "dialogs/checkins/schedules.py",  # 48
     "dialogs/checkins/summary.py",  # 7
-    "dialogs/polls/ballot_forms.py",  # 19
-    "dialogs/polls/chart_data.py",  # 1
-    "dialogs/polls/render.py",  # 36
-    "dialogs/polls/results.py",  # 2
-    "dialogs/polls/view.py",  # 13
-    "dialogs/polls/voting.py",  # 41
     "dialogs/purpose/cards.py",  # 48
     "dialogs/purpose/commands.py",  # 44
     "dialogs/purpose/grouping/lexical.py",  # 1
