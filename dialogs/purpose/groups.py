@@ -27,8 +27,8 @@ from dialogs.core.cards import (
 from dialogs.core.messages import round_key
 from dialogs.core.turn import Refusal, Turn
 from dialogs.purpose import rounds
-from dialogs.purpose.cards import render_editor
 from dialogs.purpose.proposals import round_in
+from dialogs.purpose.themes import render_editor
 from storage.models import Collaborative, Proposal, ProposalGroup, PurposeRound
 
 NEW_GROUP = "new"

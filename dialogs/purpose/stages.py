@@ -28,8 +28,6 @@ from dialogs.polls.setup import PollSpec, create_poll
 from dialogs.purpose import news, rounds
 from dialogs.purpose.cards import (
     render_adopted,
-    render_editor,
-    render_groups,
     render_round,
     revise_card,
     stage_line,
@@ -37,6 +35,7 @@ from dialogs.purpose.cards import (
 )
 from dialogs.purpose.groups import group_round
 from dialogs.purpose.rule import consent_settings
+from dialogs.purpose.themes import render_editor, render_groups
 from storage.models import Collaborative, Member, Organisation, Poll, Proposal, PurposeRound
 
 

@@ -115,8 +115,6 @@ NOT_YET = {
     "dialogs/polls/view.py",  # 13
     "dialogs/polls/voting.py",  # 41
     "dialogs/polls/waiting.py",  # 10
-    "dialogs/purpose/cards.py",  # 48
-    "dialogs/purpose/commands.py",  # 44
     "dialogs/purpose/grouping/lexical.py",  # 1
     "dialogs/purpose/groups.py",  # 31
     "dialogs/purpose/moves.py",  # 11
