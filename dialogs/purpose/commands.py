@@ -110,7 +110,7 @@ def _open_round(
     purpose_round = PurposeRound(
         collaborative_id=collaborative.id,
         number=number,
-        prompts=list(rounds.DEFAULT_PROMPTS),
+        prompts=[_(prompt) for prompt in rounds.DEFAULT_PROMPTS],
         settings=settings,
         history={rounds.GATHERING: {"from": turn.now.isoformat()}},
         stage_ends_at=turn.now + timedelta(seconds=gather),

@@ -110,15 +110,6 @@ NOT_YET = {
     "dialogs/polls/view.py",  # 13
     "dialogs/polls/voting.py",  # 41
     "dialogs/polls/waiting.py",  # 10
-    "dialogs/purpose/grouping/lexical.py",  # 1
-    "dialogs/purpose/groups.py",  # 31
-    "dialogs/purpose/moves.py",  # 11
-    "dialogs/purpose/news.py",  # 23
-    "dialogs/purpose/nudge.py",  # 4
-    "dialogs/purpose/proposals.py",  # 31
-    "dialogs/purpose/rounds.py",  # 3
-    "dialogs/purpose/rule.py",  # 10
-    "dialogs/purpose/stages.py",  # 12
     "dialogs/ticker.py",  # 3
 }
 
