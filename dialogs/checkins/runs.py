@@ -34,6 +34,7 @@ from dialogs.purpose import rounds
 from storage.models import CheckinPrompt, CheckinRun, CheckinSchedule, Collaborative, Timer
 
 SCALE = range(1, 6)
+PURPOSE_WORDS = ("purpose", "diben")  # i18n: not for readers (matched in questions)
 
 
 def open_run(
@@ -110,8 +111,8 @@ def render_run(session: Session, run: CheckinRun, answered: int | None = None) -
 
 
 def asks_about_purpose(schedule: CheckinSchedule) -> bool:
-    """Whether the schedule's questions ask about "our shared purpose"."""
-    return any("purpose" in q["text"].lower() for q in schedule.questions)
+    """Whether the schedule's questions ask about "our shared purpose" (in either language)."""
+    return any(word in q["text"].lower() for q in schedule.questions for word in PURPOSE_WORDS)
 
 
 def purpose_of(session: Session, schedule: CheckinSchedule) -> str | None:
