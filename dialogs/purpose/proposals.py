@@ -245,13 +245,14 @@ def open_mine(turn: Turn, round_id: int) -> None:
 
 
 def mine_form(purpose_round: PurposeRound, typed: dict[str, str], error: str | None = None) -> Form:
+    withdraw = _("Proposal {number} (empty it to withdraw)")
     return Form(
         title=_("Your proposals"),
         action=SubmitForm(FormKind.PROPOSALS, purpose_round.id).encode(),
         submit_label=_("Save"),
         error=error,
         inputs=[
-            _input(name, _("Proposal {number} (empty it to withdraw)").format(number=n), text, True)
+            _input(name, withdraw.format(number=n), text, optional=True)
             for n, (name, text) in enumerate(typed.items(), 1)
         ],
     )
