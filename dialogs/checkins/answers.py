@@ -16,6 +16,7 @@ from dialogs.commands.when import moment
 from dialogs.core import effects
 from dialogs.core.actions import FormKind, SubmitForm
 from dialogs.core.cards import ActorModel, Choice, ChoiceInput, Form, OpenForm, TextInput
+from dialogs.core.language import _
 from dialogs.core.messages import checkin_key
 from dialogs.core.turn import Refusal, Turn
 from storage.models import CheckinAnswer, CheckinRun, CheckinSchedule, Member
@@ -29,14 +30,14 @@ def answer(turn: Turn, run_id: int, question: int, value: int) -> None:
         not 0 <= question < len(schedule.questions)
         or schedule.questions[question]["kind"] != "scale"
     ):
-        raise Refusal("That question isn't part of this check-in.")
+        raise Refusal(_("That question isn't part of this check-in."))
     if value not in SCALE:
-        raise Refusal("Answers go from 1 to 5.")
+        raise Refusal(_("Answers go from 1 to 5."))
     _store(turn, run, member, question, value=value)
     _update_count(turn, run)
     turn.say(
-        f"Thanks — you answered {value}.",
-        f"You can change it until {moment(run.closes_at, schedule.timezone)}.",
+        _("Thanks — you answered {value}.").format(value=value),
+        _("You can change it until {time}.").format(time=moment(run.closes_at, schedule.timezone)),
     )
 
 
@@ -82,9 +83,9 @@ def answer_form(
                 )
             )
     return Form(
-        title=f"Check-in #{schedule.number}",
+        title=_("Check-in #{number}").format(number=schedule.number),
         action=SubmitForm(FormKind.CHECKIN_ANSWER, run.id).encode(),
-        submit_label="Send answers",
+        submit_label=_("Send answers"),
         inputs=inputs,
         error=error,
     )
@@ -108,8 +109,10 @@ def submit_answers(turn: Turn, run_id: int, form_values: dict[str, Any]) -> None
         _store(turn, run, member, question, value=value, text=text)
     _update_count(turn, run)
     turn.say(
-        "Thanks — your answers are in.",
-        f"You can change them until {moment(run.closes_at, schedule.timezone)}.",
+        _("Thanks — your answers are in."),
+        _("You can change them until {time}.").format(
+            time=moment(run.closes_at, schedule.timezone)
+        ),
     )
 
 
@@ -121,17 +124,20 @@ def _parse_answers(schedule: CheckinSchedule, values: dict[str, str]) -> dict[in
             continue
         if question["kind"] == "scale":
             if given not in {str(v) for v in SCALE}:
-                raise Refusal(f"Answer “{question['text'][:60]}” from 1 to 5.")
+                raise Refusal(
+                    _("Answer “{question}” from 1 to 5.").format(question=question["text"][:60])
+                )
             parsed[index] = (int(given), None)
         else:
             if len(given) > MAX_TEXT_ANSWER:
                 raise Refusal(
-                    f"A written answer is {len(given):,} characters; the most is "
-                    f"{MAX_TEXT_ANSWER:,}."
+                    _("A written answer is {length} characters; the most is {most}.").format(
+                        length=f"{len(given):,}", most=f"{MAX_TEXT_ANSWER:,}"
+                    )
                 )
             parsed[index] = (None, given)
     if not parsed:
-        raise Refusal("Answer at least one question.")
+        raise Refusal(_("Answer at least one question."))
     return parsed
 
 
@@ -146,11 +152,16 @@ def _answering(turn: Turn, run_id: int) -> tuple[CheckinRun, CheckinSchedule, Me
     run = turn.session.get(CheckinRun, run_id)
     schedule = turn.session.get(CheckinSchedule, run.schedule_id) if run else None
     if run is None or schedule is None or schedule.collaborative_id != collaborative.id:
-        raise Refusal("That check-in isn't part of this channel's collaborative.")
+        raise Refusal(_("That check-in isn't part of this channel's collaborative."))
     if run.status != "open" or (run.closes_at and turn.now >= run.closes_at):
-        raise Refusal(f"Check-in #{schedule.number} has closed; its summary is in the channel.")
+        raise Refusal(
+            _("Check-in #{number} has closed; its summary is in the channel.").format(
+                number=schedule.number
+            )
+        )
     if member.role == "observer":
-        raise Refusal("Observers see check-ins but do not answer.")
+        raise Refusal(_("Observers see check-ins but do not answer."))
+
     return run, schedule, member
 
 

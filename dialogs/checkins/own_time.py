@@ -37,6 +37,7 @@ from dialogs.commands.recurrence import Occurrence, next_occurrence
 from dialogs.commands.when import describe, local_moment
 from dialogs.core import effects, timers
 from dialogs.core.cards import Card, Context, Heading
+from dialogs.core.language import _
 from dialogs.core.timers import TickReport, isolated
 from storage.models import CheckinPrompt, CheckinRun, CheckinSchedule, Collaborative, Member
 
@@ -83,7 +84,7 @@ def catch_up(
     as for shared check-ins; the next is always the first to exist anywhere after now.
     """
     for occurrence in islice(_existing(schedule, now), occurrences.MAX_CATCH_UP):
-        what = f"own-time check-in {schedule.id} at {occurrence.key}"
+        what = f"own-time check-in {schedule.id} at {occurrence.key}"  # i18n: not for readers
         isolated(session, what, _occur, session, now, schedule, occurrence, report, grace)
     schedule.next_run_at = next_occurrence(schedule.rule, EARLIEST, now).due_at
 
@@ -202,7 +203,7 @@ def send_due(
     ).all()
     for prompt in due:
         report.lags.append((now - prompt.due_at).total_seconds())
-        what = f"check-in prompt {prompt.id}"
+        what = f"check-in prompt {prompt.id}"  # i18n: not for readers (a log line's subject)
         if not isolated(session, what, _send, session, now, prompt, grace):
             prompt.status = "failed"
         elif prompt.status == "sent":
@@ -236,25 +237,27 @@ def prompt_card(session: Session, run: CheckinRun, prompt: CheckinPrompt) -> Car
     assert schedule is not None and run.closes_at is not None
     wall = f"{schedule.rule['hour']:02}:{schedule.rule['minute']:02}"
     if prompt.zone_source == COLLABORATIVE:
-        where = (
-            f"Sent at {wall} in the collaborative's time zone ({prompt.zone}): Concord doesn't "
-            f"know yours. Type `me timezone Area/City` (e.g. `me timezone America/New_York`) "
-            f"to get check-ins at {wall} where you are."
+        where = _(
+            "Sent at {wall} in the collaborative's time zone ({zone}): Concord doesn't "
+            "know yours. Type `me timezone Area/City` (e.g. `me timezone America/New_York`) "
+            "to get check-ins at {wall} where you are."
         )
     else:
-        where = f"Sent at {wall} where you are ({prompt.zone})."
+        where = _("Sent at {wall} where you are ({zone}).")
     shared = runs.render_run(session, run, answered=0)
+    heading = _("Check-in #{number}, just for you").format(number=schedule.number)
     return Card(
         blocks=[
-            Heading(text=f"Check-in #{schedule.number}, just for you"),
-            Context(text=where),
+            Heading(text=heading),
+            Context(text=where.format(wall=wall, zone=prompt.zone)),
             Context(
-                text=f"Answers open until {describe(run.closes_at, prompt.zone)} · "
-                "summaries show no names"
+                text=_("Answers open until {time} · summaries show no names").format(
+                    time=describe(run.closes_at, prompt.zone)
+                )
             ),
             # The questions and their buttons, as in a shared check-in (after its heading
             # and its count of who answered, which a private note could not keep up to date).
             *shared.blocks[2:],
         ],
-        fallback=f"Check-in #{schedule.number}, just for you",
+        fallback=heading,
     )

@@ -27,12 +27,14 @@ from dialogs.commands.when import describe, moment
 from dialogs.core import effects, timers
 from dialogs.core.actions import Answer, FormKind, RequestForm
 from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
+from dialogs.core.language import _
 from dialogs.core.messages import checkin_key
 from dialogs.core.timers import TickReport
 from dialogs.purpose import rounds
 from storage.models import CheckinPrompt, CheckinRun, CheckinSchedule, Collaborative, Timer
 
 SCALE = range(1, 6)
+PURPOSE_WORDS = ("purpose", "diben")  # i18n: not for readers (matched in questions)
 
 
 def open_run(
@@ -96,8 +98,10 @@ def record_missed(
             session,
             now,
             collaborative,
-            f"Check-in #{schedule.number} due {describe(due_at, schedule.timezone)}",
-            f"Type `checkin now {schedule.number}` to run it now.",
+            _("Check-in #{number} due {when}").format(
+                number=schedule.number, when=describe(due_at, schedule.timezone)
+            ),
+            _("Type `checkin now {number}` to run it now.").format(number=schedule.number),
         )
 
 
@@ -111,8 +115,8 @@ def render_run(session: Session, run: CheckinRun, answered: int | None = None) -
 
 
 def asks_about_purpose(schedule: CheckinSchedule) -> bool:
-    """Whether the schedule's questions ask about "our shared purpose"."""
-    return any("purpose" in q["text"].lower() for q in schedule.questions)
+    """Whether the schedule's questions ask about "our shared purpose" (in either language)."""
+    return any(word in q["text"].lower() for q in schedule.questions for word in PURPOSE_WORDS)
 
 
 def purpose_of(session: Session, schedule: CheckinSchedule) -> str | None:
@@ -136,21 +140,22 @@ def run_card(schedule: CheckinSchedule, run: CheckinRun, shown: Shown) -> Card:
     """The check-in message from what it shows, with no queries: a batch renders many."""
     assert run.closes_at is not None
     is_open = run.status == "open"
+    heading = _("Check-in #{number}").format(number=schedule.number)
+    state = (
+        _("Answers open until {time} · {count} answered · summaries show no names")
+        if is_open
+        else _("Closed · {count} answered · summaries show no names")
+    )
     blocks: list[Any] = [
-        Heading(text=f"Check-in #{schedule.number}"),
+        Heading(text=heading),
         Context(
-            text=(
-                f"Answers open until {moment(run.closes_at, schedule.timezone)} · "
-                if is_open
-                else "Closed · "
-            )
-            + f"{shown.answered} answered · summaries show no names"
+            text=state.format(time=moment(run.closes_at, schedule.timezone), count=shown.answered)
         ),
         *shown.turnout,
     ]
     if purpose := shown.purpose:
         # The questions ask about "our shared purpose": say which, in its agreed words.
-        blocks.append(Context(text=f"Our shared purpose: “{purpose}”"))
+        blocks.append(Context(text=_("Our shared purpose: “{purpose}”").format(purpose=purpose)))
     for index, question in enumerate(schedule.questions):
         blocks.append(Text(text=question["text"]))
         if is_open and question["kind"] == "scale":
@@ -160,7 +165,9 @@ def run_card(schedule: CheckinSchedule, run: CheckinRun, shown: Shown) -> Card:
                         Button(
                             label=str(v),
                             action=Answer(run.id, index, v).encode(),
-                            spoken=f"Answer {v} of {SCALE[-1]} to: {question['text']}",
+                            spoken=_("Answer {value} of {most} to: {question}").format(
+                                value=v, most=SCALE[-1], question=question["text"]
+                            ),
                         )
                         for v in SCALE
                     ]
@@ -171,15 +178,17 @@ def run_card(schedule: CheckinSchedule, run: CheckinRun, shown: Shown) -> Card:
             Actions(
                 elements=[
                     Button(
-                        label="Answer privately",
+                        label=_("Answer privately"),
                         style="primary",
-                        spoken=f"Answer privately: check-in #{schedule.number}",
+                        spoken=_("Answer privately: check-in #{number}").format(
+                            number=schedule.number
+                        ),
                         action=RequestForm(FormKind.CHECKIN_ANSWER, run.id).encode(),
                     )
                 ]
             )
         )
-    return Card(blocks=blocks, fallback=f"Check-in #{schedule.number}")
+    return Card(blocks=blocks, fallback=heading)
 
 
 def posted_in_channels(session: Session, run: CheckinRun) -> bool:
@@ -224,7 +233,8 @@ def catch_up(
         not_run=not_run,
         skipped=lambda o: skipped(schedule, o),
     )
-    what = f"check-in schedule {schedule.id}"
+    what = f"check-in schedule {schedule.id}"  # i18n: not for readers (a log line's subject)
+
     occurrences.catch_up(session, now, schedule, report, grace, what, outcomes)
 
 

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from sqlmodel import Session, select
 
 from dialogs.checkins import own_time
@@ -38,36 +39,43 @@ from dialogs.core.cards import (
     Text,
     TextInput,
 )
+from dialogs.core.language import N_, _, babel_locale, ngettext
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls import coaching
 from dialogs.polls.poll_form import with_findings
 from storage.models import CheckinSchedule, Collaborative
 from storage.numbering import next_number
 
-SAVE_ANYWAY = "Save the questions as written"
+SAVE_ANYWAY = N_("Save the questions as written")
 DEFAULT_WINDOW = 24 * 3600
 MAX_QUESTIONS = 5
 MAX_QUESTION_LENGTH = 200
 DEFAULT_QUESTIONS: list[dict[str, Any]] = [
     {
         "kind": "scale",
-        "text": "How confident are you that partners will deliver what they "
-        "agreed this month? (1 = not at all, 5 = completely)",
+        "text": N_(
+            "How confident are you that partners will deliver what they "
+            "agreed this month? (1 = not at all, 5 = completely)"
+        ),
     },
     {
         "kind": "scale",
-        "text": "How well did this week's joint work serve our shared purpose? "
-        "(1 = not at all, 5 = very well)",
+        "text": N_(
+            "How well did this week's joint work serve our shared purpose? "
+            "(1 = not at all, 5 = very well)"
+        ),
     },
-    {"kind": "text", "text": "What one thing would help us work together better? (optional)"},
-]
+    {"kind": "text", "text": N_("What one thing would help us work together better? (optional)")},
+]  # Concord's own wording, asked in the language of the coordinator who schedules it
+LONG_DAY = "EEEE dd MMMM y"  # i18n: not for readers (Babel's pattern: Friday 25 December 2026)
+_STATUS = {"active": N_("active"), "stopped": N_("stopped")}
 
 
 # Commands
 
 
 def add(turn: Turn, command: Command) -> None:
-    collaborative, member = turn.require_coordinator("schedule a check-in")
+    collaborative, member = turn.require_coordinator(N_("schedule a check-in"))
     zone = ZoneInfo(collaborative.timezone)
     text = command.args["recurrence"]
     rule = parse_recurrence(text, turn.now.astimezone(zone).date())
@@ -76,8 +84,10 @@ def add(turn: Turn, command: Command) -> None:
     second = next_occurrence(rule, collaborative.timezone, first.due_at)
     if timedelta(seconds=window) > second.due_at - first.due_at:
         raise Refusal(
-            "Answers would still be open when the next check-in starts.",
-            f"Use a `--window` shorter than the gap between check-ins ({describe_rule(rule)}).",
+            _("Answers would still be open when the next check-in starts."),
+            _("Use a `--window` shorter than the gap between check-ins ({rule}).").format(
+                rule=describe_rule(rule)
+            ),
         )
     own = bool(command.flags.get("each-in-own-timezone"))
     schedule = CheckinSchedule(
@@ -86,7 +96,7 @@ def add(turn: Turn, command: Command) -> None:
         recurrence=text,
         rule=rule,
         timezone=collaborative.timezone,
-        questions=DEFAULT_QUESTIONS,
+        questions=[{**q, "text": _(q["text"])} for q in DEFAULT_QUESTIONS],
         window_seconds=window,
         next_run_at=own_time.opening(rule, first) if own else first.due_at,
         each_in_own_timezone=own,
@@ -95,48 +105,57 @@ def add(turn: Turn, command: Command) -> None:
     )
     turn.session.add(schedule)
     turn.session.flush()
-    turn.audit(
-        "checkin.add",
-        f"scheduled check-in #{schedule.number}: {describe_rule(rule)}"
-        + (", each member in their own time zone" if own else ""),
+    logged = (
+        _("scheduled check-in #{number}: {rule}, each member in their own time zone")
+        if own
+        else _("scheduled check-in #{number}: {rule}")
     )
+    turn.audit("checkin.add", logged.format(number=schedule.number, rule=describe_rule(rule)))
     turn.reply(_scheduled_card(schedule, first.due_at))
 
 
 def _scheduled_card(schedule: CheckinSchedule, first: datetime) -> Card:
     rule, window = schedule.rule, schedule.window_seconds
     lines = [
-        f"{_sentence(describe_rule(rule))}, answers open for {_hours(window)}. "
-        f"The first is {moment(first, schedule.timezone)}."
+        _("{rule}, answers open for {window}. The first is {time}.").format(
+            rule=_sentence(describe_rule(rule)),
+            window=_hours(window),
+            time=moment(first, schedule.timezone),
+        )
     ]
     if schedule.each_in_own_timezone:
         wall = f"{rule['hour']:02}:{rule['minute']:02}"
         lines.append(
-            f"Each member gets it privately at {wall} in their own time zone (at {wall} "
-            f"{schedule.timezone} if Concord doesn't know theirs). The summary is posted here "
-            "once the last time zone's answers have closed."
+            _(
+                "Each member gets it privately at {wall} in their own time zone (at {wall} "
+                "{timezone} if Concord doesn't know theirs). The summary is posted here "
+                "once the last time zone's answers have closed."
+            ).format(wall=wall, timezone=schedule.timezone)
         )
+    scheduled = _("Check-in #{number} scheduled").format(number=schedule.number)
     return Card(
         blocks=[
-            Heading(text=f"Check-in #{schedule.number} scheduled"),
+            Heading(text=scheduled),
             *(Text(text=line) for line in lines),
             *(Text(text=f"{i + 1}. {q['text']}") for i, q in enumerate(schedule.questions)),
             Actions(
                 elements=[
                     Button(
-                        label="Change the questions",
+                        label=_("Change the questions"),
                         action=RequestForm(FormKind.CHECKIN, schedule.id).encode(),
-                        spoken=f"Change the questions of check-in #{schedule.number}",
+                        spoken=_("Change the questions of check-in #{number}").format(
+                            number=schedule.number
+                        ),
                     )
                 ]
             ),
         ],
-        fallback=f"Check-in #{schedule.number} scheduled",
+        fallback=scheduled,
     )
 
 
 def list_schedules(turn: Turn, command: Command) -> None:
-    collaborative, _ = turn.in_collaborative()
+    collaborative, __ = turn.in_collaborative()
     schedules = turn.session.exec(
         select(CheckinSchedule)
         .where(CheckinSchedule.collaborative_id == collaborative.id)
@@ -144,51 +163,65 @@ def list_schedules(turn: Turn, command: Command) -> None:
     ).all()
     if not schedules:
         turn.say(
-            "No check-ins yet.",
-            'A coordinator schedules one with `checkin add "every monday 09:00"`.',
+            _("No check-ins yet."),
+            _('A coordinator schedules one with `checkin add "every monday 09:00"`.'),
         )
         return
     lines = []
     for s in schedules:
-        when = s.status
+        when = _(_STATUS.get(s.status, s.status))
         if s.status == "active" and s.next_run_at:
             due = own_time.next_in_collaborative(s) if s.each_in_own_timezone else s.next_run_at
-            when = f"next {moment(due, collaborative.timezone)}"
-        mode = " · privately, each member in their own time zone" * s.each_in_own_timezone
-        lines.append(
-            f"#{s.number} · {describe_rule(s.rule)}{mode} · {when} · "
-            f"answers open {_hours(s.window_seconds)}"
+            when = _("next {time}").format(time=moment(due, collaborative.timezone))
+        line = (
+            _(
+                "#{number} · {rule} · privately, each member in their own time zone · {when} · "
+                "answers open {window}"
+            )
+            if s.each_in_own_timezone
+            else _("#{number} · {rule} · {when} · answers open {window}")
         )
-    turn.say(f"Check-ins in {collaborative.name}", *lines)
+        lines.append(
+            line.format(
+                number=s.number,
+                rule=describe_rule(s.rule),
+                when=when,
+                window=_hours(s.window_seconds),
+            )
+        )
+    turn.say(_("Check-ins in {name}").format(name=collaborative.name), *lines)
 
 
 def stop(turn: Turn, command: Command) -> None:
     number: int = command.args["id"]
-    collaborative, _ = turn.require_coordinator("stop a check-in")
+    collaborative, __ = turn.require_coordinator(N_("stop a check-in"))
     schedule = _schedule_by_number(turn.session, collaborative, number)
     if schedule.status != "active":
-        raise Refusal(f"Check-in #{number} is already stopped.")
+        raise Refusal(_("Check-in #{number} is already stopped.").format(number=number))
     schedule.status, schedule.next_run_at = "stopped", None
-    turn.audit("checkin.stop", f"stopped check-in #{number}")
-    turn.say(f"Check-in #{number} is stopped.", "Past answers and summaries are kept.")
+    turn.audit("checkin.stop", _("stopped check-in #{number}").format(number=number))
+    turn.say(
+        _("Check-in #{number} is stopped.").format(number=number),
+        _("Past answers and summaries are kept."),
+    )
 
 
 def run_now(turn: Turn, command: Command) -> None:
     number: int = command.args["id"]
-    collaborative, _ = turn.require_coordinator("start a check-in")
+    collaborative, __ = turn.require_coordinator(N_("start a check-in"))
     schedule = _schedule_by_number(turn.session, collaborative, number)
     local = turn.now.astimezone(ZoneInfo(schedule.timezone))
     run = open_run(turn.session, turn.now, schedule, f"now-{local:%Y-%m-%dT%H:%M:%S}", turn.now)
     assert run is not None
-    turn.audit("checkin.now", f"started check-in #{number} now")
+    turn.audit("checkin.now", _("started check-in #{number} now").format(number=number))
     turn.say(
-        f"Check-in #{number} is open now",
-        f"Answers are taken until {moment(run.closes_at, schedule.timezone)}.",
+        _("Check-in #{number} is open now").format(number=number),
+        _("Answers are taken until {time}.").format(time=moment(run.closes_at, schedule.timezone)),
     )
 
 
 def skip(turn: Turn, command: Command) -> None:
-    collaborative, _ = turn.require_coordinator("skip check-ins")
+    collaborative, __ = turn.require_coordinator(N_("skip check-ins"))
     day = _local_day(command.args["date"], turn.now, collaborative.timezone)
     schedules = turn.session.exec(
         select(CheckinSchedule).where(
@@ -196,13 +229,16 @@ def skip(turn: Turn, command: Command) -> None:
         )
     ).all()
     if not schedules:
-        raise Refusal("There are no active check-ins to skip.")
+        raise Refusal(_("There are no active check-ins to skip."))
     for schedule in schedules:
         schedule.skip_dates = sorted({*schedule.skip_dates, day.isoformat()})
-    turn.audit("checkin.skip", f"skipped check-ins on {day:%a %d %b %Y}")
+    turn.audit("checkin.skip", _("skipped check-ins on {day}").format(day=f"{day:%a %d %b %Y}"))
+    count = len(schedules)
     turn.say(
-        f"No check-ins on {day:%A %d %B %Y}.",
-        f"{len(schedules)} check-in{'s' * (len(schedules) != 1)} will skip that day.",
+        _("No check-ins on {day}.").format(day=format_date(day, LONG_DAY, locale=babel_locale())),
+        ngettext(
+            "{count} check-in will skip that day.", "{count} check-ins will skip that day.", count
+        ).format(count=count),
     )
 
 
@@ -214,7 +250,9 @@ def _local_day(text: str, now: datetime, timezone: str) -> date:
     try:
         return parse_when(text, now, timezone).astimezone(ZoneInfo(timezone)).date()
     except GrammarError as error:
-        raise Refusal(error.problem, "Write the day like 2026-12-25, friday or tomorrow.") from None
+        raise Refusal(
+            error.problem, _("Write the day like 2026-12-25, friday or tomorrow.")
+        ) from None
 
 
 # The questions
@@ -232,9 +270,9 @@ def questions_form(
         )
     )
     return Form(
-        title=f"Questions of check-in #{schedule.number}",
+        title=_("Questions of check-in #{number}").format(number=schedule.number),
         action=SubmitForm(FormKind.CHECKIN, schedule.id).encode(),
-        submit_label="Save questions",
+        submit_label=_("Save questions"),
         error=error,
         inputs=[
             TextInput(
@@ -242,21 +280,23 @@ def questions_form(
                 multiline=True,
                 max_length=1200,
                 value=shown,
-                label="One question per line. People answer 1–5, except lines ending “(text)”, "
-                "which take a written answer. Specific beats general.",
+                label=_(
+                    "One question per line. People answer 1–5, except lines ending “(text)”, "
+                    "which take a written answer. Specific beats general."
+                ),
             )
         ],
     )
 
 
 def open_questions_form(turn: Turn, schedule_id: int) -> None:
-    collaborative, _ = turn.require_coordinator("change check-in questions")
+    collaborative, __ = turn.require_coordinator(N_("change check-in questions"))
     schedule = _schedule_by_id(turn.session, collaborative, schedule_id)
     turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=questions_form(schedule)))
 
 
 def save_questions(turn: Turn, schedule_id: int, values: dict[str, Any]) -> None:
-    collaborative, _ = turn.require_coordinator("change check-in questions")
+    collaborative, __ = turn.require_coordinator(N_("change check-in questions"))
     schedule = _schedule_by_id(turn.session, collaborative, schedule_id)
     text = values.get("questions") if isinstance(values.get("questions"), str) else ""
     try:
@@ -265,14 +305,16 @@ def save_questions(turn: Turn, schedule_id: int, values: dict[str, Any]) -> None
         form = questions_form(schedule, text, problem.problem)
     else:
         notes = coaching.open_question_notes(values, [q["text"] for q in questions])
-        form = with_findings(questions_form(schedule, text), notes, SAVE_ANYWAY) if notes else None
+        saving = _(SAVE_ANYWAY)
+        form = with_findings(questions_form(schedule, text), notes, saving) if notes else None
     if form is not None:
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
         return
     schedule.questions = questions
-    turn.audit("checkin.questions", f"changed the questions of check-in #{schedule.number}")
+    changed = _("changed the questions of check-in #{number}").format(number=schedule.number)
+    turn.audit("checkin.questions", changed)
     turn.say(
-        f"Check-in #{schedule.number} will ask:",
+        _("Check-in #{number} will ask:").format(number=schedule.number),
         *(f"{i + 1}. {q['text']}" for i, q in enumerate(schedule.questions)),
     )
 
@@ -280,18 +322,24 @@ def save_questions(turn: Turn, schedule_id: int, values: dict[str, Any]) -> None
 def _parse_questions(text: str) -> list[dict[str, Any]]:
     lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
     if not lines:
-        raise Refusal("Give at least one question.")
+        raise Refusal(_("Give at least one question."))
     if len(lines) > MAX_QUESTIONS:
-        raise Refusal(f"That is {len(lines)} questions; the most is {MAX_QUESTIONS}.")
+        raise Refusal(
+            _("That is {count} questions; the most is {most}.").format(
+                count=len(lines), most=MAX_QUESTIONS
+            )
+        )
     questions = []
     for line in lines:
         is_text = line.lower().endswith("(text)")
         wording = line[: -len("(text)")].strip() if is_text else line
         if not wording:
-            raise Refusal("A question is empty.")
+            raise Refusal(_("A question is empty."))
         if len(wording) > MAX_QUESTION_LENGTH:
             raise Refusal(
-                f"A question is {len(wording)} characters; the most is {MAX_QUESTION_LENGTH}."
+                _("A question is {length} characters; the most is {most}.").format(
+                    length=len(wording), most=MAX_QUESTION_LENGTH
+                )
             )
         questions.append({"kind": "text" if is_text else "scale", "text": wording})
     return questions
@@ -307,7 +355,8 @@ def _schedule_by_number(
     ).first()
     if schedule is None:
         raise Refusal(
-            f"There is no check-in #{number} here.", "Type `checkin list` to see the check-ins."
+            _("There is no check-in #{number} here.").format(number=number),
+            _("Type `checkin list` to see the check-ins."),
         )
     return schedule
 
@@ -317,7 +366,7 @@ def _schedule_by_id(
 ) -> CheckinSchedule:
     schedule = session.get(CheckinSchedule, schedule_id)
     if schedule is None or schedule.collaborative_id != collaborative.id:
-        raise Refusal("That check-in isn't part of this channel's collaborative.")
+        raise Refusal(_("That check-in isn't part of this channel's collaborative."))
     return schedule
 
 
@@ -329,8 +378,10 @@ def _hours(seconds: int) -> str:
     """A window as people say it: minutes under an hour, days for whole days past two."""
     if seconds < 3600:
         minutes = max(1, round(seconds / 60))
-        return f"{minutes} minute{'s' * (minutes != 1)}"
+        return ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes)
     hours = seconds / 3600
     if hours >= 48 and hours % 24 == 0:
-        return f"{int(hours // 24)} days"
-    return f"{hours:g} hours" if hours != 1 else "1 hour"
+        days = int(hours // 24)
+        return ngettext("{count} day", "{count} days", days).format(count=days)
+    counted = int(hours) if hours == int(hours) else 100  # a fraction reads as plural
+    return ngettext("{count} hour", "{count} hours", counted).format(count=f"{hours:g}")

@@ -19,6 +19,7 @@ from dialogs.collaborative import participation
 from dialogs.commands.when import describe
 from dialogs.core.cards import Card, Context, Divider, Heading, Image, Text
 from dialogs.core.charts import TrendChart, alt_text
+from dialogs.core.language import _
 from storage.models import CheckinAnswer, CheckinRun, CheckinSchedule
 
 
@@ -53,11 +54,13 @@ def summary_card(session: Session, run: CheckinRun, schedule: CheckinSchedule) -
     ).first()
     now_avg = averages(session, run, schedule)
     before = averages(session, previous, schedule) if previous else {}
+    heading = _("Check-in #{number}: the summary").format(number=schedule.number)
+    answered = _("{count} answered · {when}").format(
+        count=respondents(session, run), when=describe(run.due_at, schedule.timezone)
+    )
     blocks: list[Any] = [
-        Heading(text=f"Check-in #{schedule.number}: the summary"),
-        Context(
-            text=f"{respondents(session, run)} answered · {describe(run.due_at, schedule.timezone)}"
-        ),
+        Heading(text=heading),
+        Context(text=answered),
         *turnout_blocks(session, run, schedule),
         Divider(),
     ]
@@ -77,24 +80,29 @@ def summary_card(session: Session, run: CheckinRun, schedule: CheckinSchedule) -
             )  # type: ignore[union-attr]
             blocks.extend(Text(text=f"“{t}”") for t in texts)
             if not texts:
-                blocks.append(Context(text="No written answers."))
+                blocks.append(Context(text=_("No written answers.")))
     if now_avg:
         # A path on our own server: each renderer makes it absolute for its platform.
         chart = _trend_of(session, run, schedule)
         blocks.append(Image(url=f"/charts/{run.chart_token}.png", alt=alt_text(chart)))
-    return Card(blocks=blocks, fallback=f"Check-in #{schedule.number}: the summary")
+    return Card(blocks=blocks, fallback=heading)
 
 
 def _average_line(now: float | None, before: float | None) -> str:
     if now is None:
-        return "No answers."
+        return _("No answers.")
     if before is None:
-        return f"Average {now:.1f} of 5 (the first check-in to compare against)."
+        return _("Average {average} of 5 (the first check-in to compare against).").format(
+            average=f"{now:.1f}"
+        )
     change = now - before
-    trend = (
-        "no change" if abs(change) < 0.05 else f"{'up' if change > 0 else 'down'} {abs(change):.1f}"
-    )
-    return f"Average {now:.1f} of 5 — {trend} since the last check-in ({before:.1f})."
+    if abs(change) < 0.05:
+        line = _("Average {average} of 5 — no change since the last check-in ({before}).")
+    elif change > 0:
+        line = _("Average {average} of 5 — up {change} since the last check-in ({before}).")
+    else:
+        line = _("Average {average} of 5 — down {change} since the last check-in ({before}).")
+    return line.format(average=f"{now:.1f}", change=f"{abs(change):.1f}", before=f"{before:.1f}")
 
 
 def turnout_blocks(session: Session, run: CheckinRun, schedule: CheckinSchedule) -> list[Context]:

@@ -1,4 +1,4 @@
-"""Purpose rounds: the commands, and the coordinators' forms for prompts and revisions.
+"""Purpose rounds: the commands (the coordinators' forms: `dialogs.purpose.forms`).
 
     gather → group → shortlist (dots) → draft → choose (ranked) → consent → adopt
 
@@ -12,49 +12,41 @@ at most three times; after that the round says it needs a conversation instead.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from dialogs.commands.syntax import Command
 from dialogs.commands.when import describe, moment
-from dialogs.core import effects, timers
-from dialogs.core.actions import FormKind, RequestForm, SubmitForm
+from dialogs.core import timers
+from dialogs.core.actions import FormKind, RequestForm
 from dialogs.core.cards import (
     Actions,
-    ActorModel,
     Button,
     Card,
     Context,
-    Form,
-    OpenForm,
     Text,
-    TextInput,
-    submitted_text,
 )
+from dialogs.core.language import N_, _, ngettext
 from dialogs.core.messages import MessageKey, round_key
 from dialogs.core.turn import Refusal, Turn
-from dialogs.polls import coaching, lifecycle
-from dialogs.polls.poll_form import with_findings
+from dialogs.polls import lifecycle
 from dialogs.polls.reviews import setting as reviews
 from dialogs.polls.reviews.dates import review_date
 from dialogs.purpose import rounds
 from dialogs.purpose.cards import (
     render_adopted,
-    render_groups,
     render_round,
-    revision_notes,
     stage_line,
+    stage_words,
 )
+from dialogs.purpose.forms import open_revision_form
 from dialogs.purpose.moves import next_move
-from dialogs.purpose.proposals import round_in
-from dialogs.purpose.stages import ADVANCE, Step, open_consent
+from dialogs.purpose.stages import ADVANCE, Step
+from dialogs.purpose.themes import render_groups
 from storage.models import Collaborative, Member, Poll, Proposal, PurposeRound
 from storage.numbering import next_number
 
-MAX_PROMPT = 200
-AS_WRITTEN = "Save the prompts as written"
 DEFAULT_REVIEW = "1 year"  # a purpose round always asks for a review date
 
 
@@ -62,7 +54,7 @@ DEFAULT_REVIEW = "1 year"  # a purpose round always asks for a review date
 
 
 def start(turn: Turn, command: Command) -> None:
-    collaborative, member = turn.require_coordinator("start a purpose round")
+    collaborative, member = turn.require_coordinator(N_("start a purpose round"))
     if running := rounds.running_round(turn.session, collaborative.id or 0):
         raise _already_running(running, collaborative)
     review_at = review_date(
@@ -76,7 +68,9 @@ def start(turn: Turn, command: Command) -> None:
     ends = describe(purpose_round.stage_ends_at, collaborative.timezone)
     turn.audit(
         "purpose.start",
-        f"started purpose round #{purpose_round.number}; gathering until {ends}",
+        _("started purpose round #{number}; gathering until {time}").format(
+            number=purpose_round.number, time=ends
+        ),
         round=purpose_round.number,
         settings=purpose_round.settings,
     )
@@ -84,13 +78,18 @@ def start(turn: Turn, command: Command) -> None:
         lambda: render_round(turn.session, purpose_round), key=round_key(purpose_round)
     )
     rounds.load_grouping().prepare_in_background([])  # the model, before anyone waits for it
-    default = (
-        "" if "review" in command.flags else " (a year on, the default; `--review` sets another)"
-    )
     review = (
-        f"The purpose it adopts comes up for review {moment(review_at, collaborative.timezone)}"
-        f"{default}. Every linked channel will be asked then: Still right, Change it or Drop it."
-    )
+        _(
+            "The purpose it adopts comes up for review {when}. Every linked channel will be "
+            "asked then: Still right, Change it or Drop it."
+        )
+        if "review" in command.flags
+        else _(
+            "The purpose it adopts comes up for review {when} (a year on, the default; "
+            "`--review` sets another). Every linked channel will be asked then: Still right, "
+            "Change it or Drop it."
+        )
+    ).format(when=moment(review_at, collaborative.timezone))
     turn.reply(_started_card(purpose_round, channels, ends, review))
 
 
@@ -111,7 +110,7 @@ def _open_round(
     purpose_round = PurposeRound(
         collaborative_id=collaborative.id,
         number=number,
-        prompts=list(rounds.DEFAULT_PROMPTS),
+        prompts=[_(prompt) for prompt in rounds.DEFAULT_PROMPTS],
         settings=settings,
         history={rounds.GATHERING: {"from": turn.now.isoformat()}},
         stage_ends_at=turn.now + timedelta(seconds=gather),
@@ -124,7 +123,7 @@ def _open_round(
             session.flush()
     except IntegrityError:
         # Another coordinator's round committed first: the database keeps it to one.
-        raise Refusal("Another coordinator has just started a purpose round here.") from None
+        raise Refusal(_("Another coordinator has just started a purpose round here.")) from None
     assert purpose_round.id is not None and purpose_round.stage_ends_at is not None
     cid = collaborative.id or 0
     timers.schedule(
@@ -138,36 +137,46 @@ def _open_round(
 def _started_card(purpose_round: PurposeRound, channels: int, ends: str, review: str) -> Card:
     """The coordinator's confirmation, with when its purpose is reviewed and the button to
     edit the prompts."""
+    opened = _("Purpose round #{number} is open").format(number=purpose_round.number)
+    posted = ngettext(
+        "The invitation is posted in {count} channel; members propose until {time}. "
+        "`purpose next` groups the proposals sooner.",
+        "The invitation is posted in {count} channels; members propose until {time}. "
+        "`purpose next` groups the proposals sooner.",
+        channels,
+    )
+    prompts = " / ".join(purpose_round.prompts)
     return Card(
         blocks=[
-            Text(text=f"Purpose round #{purpose_round.number} is open"),
-            Text(
-                text=f"The invitation is posted in {channels} channel"
-                f"{'s' * (channels != 1)}; members propose until {ends}. "
-                "`purpose next` groups the proposals sooner."
-            ),
+            Text(text=opened),
+            Text(text=posted.format(count=channels, time=ends)),
             Text(text=review),
-            Context(text="The prompts: " + " / ".join(purpose_round.prompts)),
+            Context(text=_("The prompts: {prompts}").format(prompts=prompts)),
             Actions(
                 elements=[
                     Button(
-                        label="Edit the prompts",
+                        label=_("Edit the prompts"),
                         action=RequestForm(FormKind.PROMPTS, purpose_round.id).encode(),
-                        spoken=f"Edit the prompts of purpose round #{purpose_round.number}",
+                        spoken=_("Edit the prompts of purpose round #{number}").format(
+                            number=purpose_round.number
+                        ),
                     )
                 ]
             ),
         ],
-        fallback=f"Purpose round #{purpose_round.number} is open",
+        fallback=opened,
     )
 
 
 def _already_running(purpose_round: PurposeRound, collaborative: Collaborative) -> Refusal:
     return Refusal(
-        f"Purpose round #{purpose_round.number} is already running "
-        f"({stage_line(purpose_round, collaborative.timezone).split(' · ', 1)[1]}); "
-        "a collaborative runs one round at a time.",
-        "Type `purpose status` to see it, or `purpose next` to move it on.",
+        _(
+            "Purpose round #{number} is already running ({stage}); "
+            "a collaborative runs one round at a time."
+        ).format(
+            number=purpose_round.number, stage=stage_words(purpose_round, collaborative.timezone)
+        ),
+        _("Type `purpose status` to see it, or `purpose next` to move it on."),
     )
 
 
@@ -178,9 +187,11 @@ def status(turn: Turn, command: Command) -> None:
     )
     if purpose_round is None:
         turn.say(
-            "No purpose round yet.",
-            "A coordinator starts one with `purpose start`; members then propose, group, "
-            "shortlist, choose and consent, in chat.",
+            _("No purpose round yet."),
+            _(
+                "A coordinator starts one with `purpose start`; members then propose, group, "
+                "shortlist, choose and consent, in chat."
+            ),
         )
         return
     card = render_round(turn.session, purpose_round)
@@ -199,26 +210,28 @@ def _next_hint(turn: Turn, purpose_round: PurposeRound, timezone: str) -> str:
 
 
 def show(turn: Turn, command: Command) -> None:
-    collaborative, _ = turn.in_collaborative()
+    collaborative, __ = turn.in_collaborative()
     adopted = rounds.latest_adopted(turn.session, collaborative.id or 0)
     if adopted is not None:
         turn.reply(render_adopted(turn.session, adopted))
         return
     running = rounds.running_round(turn.session, collaborative.id or 0)
     turn.say(
-        f"{collaborative.name} has no shared purpose adopted yet.",
-        f"{stage_line(running, collaborative.timezone)}: `purpose status` shows it."
+        _("{name} has no shared purpose adopted yet.").format(name=collaborative.name),
+        _("{stage}: `purpose status` shows it.").format(
+            stage=stage_line(running, collaborative.timezone)
+        )
         if running
-        else "A coordinator can start a purpose round with `purpose start`.",
+        else _("A coordinator can start a purpose round with `purpose start`."),
     )
 
 
 def next_stage(turn: Turn, command: Command) -> None:
-    collaborative, member = turn.require_coordinator("move the purpose round on")
+    collaborative, member = turn.require_coordinator(N_("move the purpose round on"))
     purpose_round = rounds.running_round(turn.session, collaborative.id or 0)
     if purpose_round is None:
         raise Refusal(
-            "No purpose round is running.", "Start one with `purpose start` (coordinators)."
+            _("No purpose round is running."), _("Start one with `purpose start` (coordinators).")
         )
     next_move(turn.session, turn.now, purpose_round, collaborative.timezone)  # or refuses
     step = Step(turn.session, turn.now, collaborative, purpose_round, member)
@@ -233,7 +246,7 @@ def next_stage(turn: Turn, command: Command) -> None:
     else:
         ADVANCE[stage](step)
     turn.say(
-        f"Purpose round #{purpose_round.number} moved on.",
+        _("Purpose round #{number} moved on.").format(number=purpose_round.number),
         stage_line(purpose_round, collaborative.timezone),
     )
 
@@ -244,128 +257,6 @@ def _latest(session: Session, collaborative: Collaborative) -> PurposeRound | No
         .where(PurposeRound.collaborative_id == collaborative.id)
         .order_by(PurposeRound.number.desc())  # type: ignore[attr-defined]
     ).first()
-
-
-# Coordinators' forms: the prompts, and a revised statement
-
-
-def open_prompts_form(turn: Turn, round_id: int) -> None:
-    purpose_round = _coordinating(turn, round_id, rounds.GATHERING, "edit the prompts")
-    typed = {f"prompt{n}": p for n, p in enumerate(purpose_round.prompts, 1)}
-    _form(turn, _prompts_form(purpose_round, typed))
-
-
-def _prompts_form(
-    purpose_round: PurposeRound, typed: dict[str, str], error: str | None = None
-) -> Form:
-    return Form(
-        title="The prompts",
-        action=SubmitForm(FormKind.PROMPTS, purpose_round.id).encode(),
-        submit_label="Save",
-        error=error,
-        inputs=[
-            TextInput(
-                name=f"prompt{n}",
-                label=f"Prompt {n}" + (" (optional)" if n == 3 else ""),
-                value=typed.get(f"prompt{n}", ""),
-                max_length=max(MAX_PROMPT, len(typed.get(f"prompt{n}", ""))),
-                optional=n == 3,
-            )
-            for n in (1, 2, 3)
-        ],
-    )
-
-
-def submit_prompts(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
-    purpose_round = _coordinating(turn, round_id, rounds.GATHERING, "edit the prompts")
-    typed = {f"prompt{n}": submitted_text(values.get(f"prompt{n}")) for n in (1, 2, 3)}
-    prompts = [" ".join(t.split()) for t in typed.values() if t.strip()]
-    problem = None
-    if len(prompts) < 2:
-        problem = "Give at least two prompts: specific questions get better answers."
-    elif any(len(p) > MAX_PROMPT for p in prompts):
-        problem = f"A prompt is longer than {MAX_PROMPT} characters."
-    if problem:
-        _form(turn, _prompts_form(purpose_round, typed, problem))
-        return
-    if notes := coaching.open_question_notes(values, prompts):  # never blocks: a switch
-        _form(turn, with_findings(_prompts_form(purpose_round, typed), notes, AS_WRITTEN))
-        return
-    purpose_round.prompts = prompts
-    collaborative, _ = turn.in_collaborative()
-    turn.audit("purpose.prompts", f"purpose round #{purpose_round.number}: prompts changed")
-    effects.update_everywhere(turn.session, turn.now, collaborative, round_key(purpose_round))
-    turn.say("The prompts are saved.", "The invitation in every channel shows them now.")
-
-
-def open_revision_form(turn: Turn, round_id: int) -> None:
-    purpose_round = _coordinating(turn, round_id, rounds.REVISING, "revise the statement")
-    _form(turn, _revision_form(turn.session, purpose_round, purpose_round.draft or ""))
-
-
-def _revision_form(
-    session: Session, purpose_round: PurposeRound, typed: str, error: str | None = None
-) -> Form:
-    """The statement to revise, under the draft and each objection's harm and remedy."""
-    return Form(
-        title="Revise the statement",
-        action=SubmitForm(FormKind.REVISION, purpose_round.id).encode(),
-        submit_label="Ask for consent",
-        error=error,
-        notes=revision_notes(session, purpose_round),
-        inputs=[
-            TextInput(
-                name="statement",
-                label=f"The statement, revised to meet the objections "
-                f"({rounds.MAX_PROPOSAL} characters at most)",
-                value=typed,
-                multiline=True,
-                max_length=max(rounds.MAX_PROPOSAL, len(typed)),
-            )
-        ],
-    )
-
-
-def submit_revision(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
-    purpose_round = _coordinating(turn, round_id, rounds.REVISING, "revise the statement")
-    typed = submitted_text(values.get("statement"))
-    text = " ".join(typed.split())
-    problem = None
-    if not text:
-        problem = "Write the revised statement."
-    elif len(text) > rounds.MAX_PROPOSAL:
-        problem = f"The statement is {len(text):,} characters; the most is {rounds.MAX_PROPOSAL}."
-    elif text == purpose_round.draft:
-        problem = "That is the statement that drew objections; change it to meet them."
-    if problem:
-        _form(turn, _revision_form(turn.session, purpose_round, typed, problem))
-        return
-    collaborative, member = turn.in_collaborative()
-    purpose_round.revisions += 1
-    purpose_round.draft = text
-    happened = f"Coordinators revised the statement (revision {purpose_round.revisions}): “{text}”."
-    open_consent(Step(turn.session, turn.now, collaborative, purpose_round, member), happened)
-    turn.say(
-        f"Revision {purpose_round.revisions} is out for consent.",
-        stage_line(purpose_round, collaborative.timezone),
-    )
-
-
-def _coordinating(turn: Turn, round_id: int, stage: str, doing: str) -> PurposeRound:
-    collaborative, _ = turn.require_coordinator(doing)
-    purpose_round = round_in(turn, collaborative, round_id)
-    if purpose_round.stage != stage:
-        raise Refusal(
-            f"Purpose round #{purpose_round.number} has moved on "
-            f"({stage_line(purpose_round, collaborative.timezone).split(' · ', 1)[1]}), "
-            f"so it's too late to {doing}.",
-            "Type `purpose status` to see where it is.",
-        )
-    return purpose_round
-
-
-def _form(turn: Turn, form: Form) -> None:
-    turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
 
 
 def purpose_card(session: Session, key: MessageKey) -> Card | None:

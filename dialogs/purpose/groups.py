@@ -24,14 +24,23 @@ from dialogs.core.cards import (
     TextInput,
     submitted_text,
 )
+from dialogs.core.language import N_, _, ngettext
 from dialogs.core.messages import round_key
 from dialogs.core.turn import Refusal, Turn
 from dialogs.purpose import rounds
-from dialogs.purpose.cards import render_editor
 from dialogs.purpose.proposals import round_in
+from dialogs.purpose.themes import render_editor
 from storage.models import Collaborative, Proposal, ProposalGroup, PurposeRound
 
 NEW_GROUP = "new"
+_MISSING = {
+    "title": N_("Give the group a title."),
+    "draft": N_("Give the group a draft statement."),
+}
+_TOO_LONG = {
+    "title": N_("The title is {length} characters; the most is {most}."),
+    "draft": N_("The draft statement is {length} characters; the most is {most}."),
+}
 
 
 def group_round(session: Session, purpose_round: PurposeRound) -> list[ProposalGroup]:
@@ -77,14 +86,18 @@ def _new_group(
 
 
 def _editing(turn: Turn, round_id: int) -> tuple[Collaborative, PurposeRound]:
-    collaborative, _ = turn.require_coordinator("adjust the groups")
+    collaborative, __ = turn.require_coordinator(N_("adjust the groups"))
     purpose_round = round_in(turn, collaborative, round_id)
     if purpose_round.stage not in (rounds.GROUPING, rounds.DRAFTING):
+        stage = rounds.STAGE_NAMES.get(purpose_round.stage, purpose_round.stage)
         raise Refusal(
-            f"The groups of purpose round #{purpose_round.number} can't be changed now: "
-            f"the round is {purpose_round.stage}.",
-            "Groups are adjusted after gathering closes and before members vote on them; "
-            "drafts, until members rank them.",
+            _(
+                "The groups of purpose round #{number} can't be changed now: the round is {stage}."
+            ).format(number=purpose_round.number, stage=_(stage)),
+            _(
+                "Groups are adjusted after gathering closes and before members vote on them; "
+                "drafts, until members rank them."
+            ),
         )
     return collaborative, purpose_round
 
@@ -92,18 +105,18 @@ def _editing(turn: Turn, round_id: int) -> tuple[Collaborative, PurposeRound]:
 def _group(turn: Turn, group_id: int) -> tuple[Collaborative, PurposeRound, ProposalGroup]:
     group = turn.session.get(ProposalGroup, group_id)
     if group is None:
-        raise Refusal("That group isn't there any more.", "Open the editor again.")
+        raise Refusal(_("That group isn't there any more."), _("Open the editor again."))
     collaborative, purpose_round = _editing(turn, group.round_id)
     return collaborative, purpose_round, group
 
 
 def open_editor(turn: Turn, round_id: int) -> None:
-    _, purpose_round = _editing(turn, round_id)
+    __, purpose_round = _editing(turn, round_id)
     turn.reply(render_editor(turn.session, purpose_round))
 
 
 def open_group_form(turn: Turn, group_id: int) -> None:
-    _, purpose_round, group = _group(turn, group_id)
+    __, purpose_round, group = _group(turn, group_id)
     turn.replies.append(
         OpenForm(
             actor=ActorModel.of(turn.actor),
@@ -122,13 +135,13 @@ def group_form(
     inputs: list[Any] = [
         TextInput(
             name="title",
-            label="Title",
+            label=_("Title"),
             value=typed.get("title", group.title),
             max_length=max(rounds.MAX_TITLE, len(typed.get("title", ""))),
         ),
         TextInput(
             name="draft",
-            label="Draft statement",
+            label=_("Draft statement"),
             value=typed.get("draft", group.draft),
             multiline=True,
             max_length=max(rounds.MAX_PROPOSAL, len(typed.get("draft", ""))),
@@ -140,25 +153,25 @@ def group_form(
         inputs += [
             ChoiceInput(
                 name="move",
-                label="Move these statements",
+                label=_("Move these statements"),
                 choices=[Choice(label=p.text, value=str(p.id)) for p in inside],
                 value=typed.get("move", []),
                 multiple=True,
             ),
             ChoiceInput(
                 name="to",
-                label="to",
+                label=_("to"),
                 choices=[
                     *(Choice(label=f"{g.position}. {g.title}", value=str(g.id)) for g in others),
-                    Choice(label="a new group", value=NEW_GROUP),
+                    Choice(label=_("a new group"), value=NEW_GROUP),
                 ],
                 value=[typed["to"]] if typed.get("to") else [],
             ),
         ]
     return Form(
-        title=f"Group {group.position}",
+        title=_("Group {position}").format(position=group.position),
         action=SubmitForm(FormKind.GROUP, group.id).encode(),
-        submit_label="Save",
+        submit_label=_("Save"),
         error=error,
         inputs=inputs,
     )
@@ -170,7 +183,7 @@ def submit_group(turn: Turn, group_id: int, values: dict[str, Any]) -> None:
     try:
         title = _checked(typed["title"], "title", rounds.MAX_TITLE)
         _unique_title(turn.session, purpose_round, group, title)
-        draft = _checked(typed["draft"], "draft statement", rounds.MAX_PROPOSAL)
+        draft = _checked(typed["draft"], "draft", rounds.MAX_PROPOSAL)
         moving, target = _moves(turn.session, purpose_round, group, typed)
     except Refusal as problem:
         form = group_form(turn.session, purpose_round, group, typed, problem.problem)
@@ -179,29 +192,35 @@ def submit_group(turn: Turn, group_id: int, values: dict[str, Any]) -> None:
     changes = []
     if (title, draft) != (group.title, group.draft):
         group.title, group.draft = title, draft
-        changes.append(f"renamed group {group.position} “{title}”")
+        renamed = _("renamed group {position} “{title}”")
+        changes.append(renamed.format(position=group.position, title=title))
     if moving:
         if target is None:
             target = _new_group(turn.session, purpose_round, rounds.MAX_GROUPS + 1, moving)
         for proposal in moving:
             proposal.group_id = target.id
-        changes.append(f"moved {len(moving)} statement{'s' * (len(moving) != 1)}")
-    _changed(turn, collaborative, purpose_round, "; ".join(changes) or "saved a group unchanged")
+        moved = ngettext("moved {count} statement", "moved {count} statements", len(moving))
+        changes.append(moved.format(count=len(moving)))
+    _changed(turn, collaborative, purpose_round, "; ".join(changes) or _("saved a group unchanged"))
 
 
 def merge(turn: Turn, group_id: int, into_id: int) -> None:
     collaborative, purpose_round, group = _group(turn, group_id)
     if into_id == group_id:
-        raise Refusal("A group can't be merged into itself.", "Choose another group to merge into.")
+        raise Refusal(
+            _("A group can't be merged into itself."), _("Choose another group to merge into.")
+        )
     into = turn.session.get(ProposalGroup, into_id)
     if into is None or into.round_id != purpose_round.id:
-        raise Refusal("That group isn't there any more.", "Open the editor again.")
+        raise Refusal(_("That group isn't there any more."), _("Open the editor again."))
     if purpose_round.stage != rounds.GROUPING:
-        raise Refusal("Groups can only be merged before members vote on them.")
+        raise Refusal(_("Groups can only be merged before members vote on them."))
     for proposal in rounds.proposals_of(turn.session, purpose_round):
         if proposal.group_id == group.id:
             proposal.group_id = into.id
-    summary = f"merged group {group.position} “{group.title}” into “{into.title}”"
+    summary = _("merged group {position} “{title}” into “{other}”").format(
+        position=group.position, title=group.title, other=into.title
+    )
     _changed(turn, collaborative, purpose_round, summary)
 
 
@@ -220,7 +239,8 @@ def _changed(
             position += 1
             group.position = position
     session.flush()
-    turn.audit("purpose.groups", f"purpose round #{purpose_round.number}: {summary}")
+    logged = _("purpose round #{number}: {summary}")
+    turn.audit("purpose.groups", logged.format(number=purpose_round.number, summary=summary))
     for key in (round_key(purpose_round), round_key(purpose_round, "groups")):
         effects.update_everywhere(session, turn.now, collaborative, key)
     turn.reply(render_editor(session, purpose_round))
@@ -238,12 +258,13 @@ def _typed(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _checked(text: str, what: str, limit: int) -> str:
+def _checked(text: str, field: str, limit: int) -> str:
+    """`text` tidied, or a refusal naming `field` ("title" or "draft")."""
     text = " ".join(text.split())
     if not text:
-        raise Refusal(f"Give the group a {what}.")
+        raise Refusal(_(_MISSING[field]))
     if len(text) > limit:
-        raise Refusal(f"The {what} is {len(text):,} characters; the most is {limit}.")
+        raise Refusal(_(_TOO_LONG[field]).format(length=f"{len(text):,}", most=limit))
     return text
 
 
@@ -253,7 +274,8 @@ def _unique_title(
     others = [g for g in rounds.groups_of(session, purpose_round) if g.id != group.id]
     if any(g.title.casefold() == title.casefold() for g in others):
         raise Refusal(
-            f"Another group is already called “{title}”.", "Give each group its own title."
+            _("Another group is already called “{title}”.").format(title=title),
+            _("Give each group its own title."),
         )
 
 
@@ -267,20 +289,23 @@ def _moves(
         str(p.id): p for p in rounds.proposals_of(session, purpose_round) if p.group_id == group.id
     }
     if any(m not in inside for m in typed["move"]):
-        raise Refusal("One of those statements isn't in this group any more.")
+        raise Refusal(_("One of those statements isn't in this group any more."))
     if not typed["to"]:
-        raise Refusal("Choose where to move the statements.")
+        raise Refusal(_("Choose where to move the statements."))
     if typed["to"] == NEW_GROUP:
         if len(rounds.groups_of(session, purpose_round)) >= rounds.MAX_GROUPS:
             raise Refusal(
-                f"There are already {rounds.MAX_GROUPS} groups, the most that helps people "
-                "choose; merge two first."
+                _(
+                    "There are already {most} groups, the most that helps people "
+                    "choose; merge two first."
+                ).format(most=rounds.MAX_GROUPS)
             )
         return [inside[m] for m in typed["move"]], None
     chosen = read_id(typed["to"])
     target = session.get(ProposalGroup, chosen) if chosen is not None else None
     if target is None or target.round_id != purpose_round.id:
-        raise Refusal("That group isn't there any more.")
+        raise Refusal(_("That group isn't there any more."))
     if target.id == group.id:
-        raise Refusal("Those statements are already in this group.")
+        raise Refusal(_("Those statements are already in this group."))
+
     return [inside[m] for m in typed["move"]], target

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from dialogs.commands.when import describe
+from dialogs.core.language import N_, _
 from dialogs.core.turn import Refusal
 from dialogs.polls.results import voter_count
 from dialogs.purpose import rounds
@@ -21,13 +22,13 @@ from storage.models import Poll, PurposeRound
 JUST_OPENED = timedelta(minutes=1)
 
 _MOVES = {
-    rounds.GATHERING: "`purpose next` closes gathering and groups the proposals.",
-    rounds.GROUPING: "`purpose next` opens the shortlist vote on these groups.",
-    rounds.SHORTLISTING: "`purpose next` closes the shortlist vote now.",
-    rounds.DRAFTING: "`purpose next` opens the vote ranking the drafts.",
-    rounds.CHOOSING: "`purpose next` closes the ranking now.",
-    rounds.CONSENTING: "`purpose next` closes the consent poll now.",
-    rounds.REVISING: "`purpose next` opens the form to revise the statement.",
+    rounds.GATHERING: N_("`purpose next` closes gathering and groups the proposals."),
+    rounds.GROUPING: N_("`purpose next` opens the shortlist vote on these groups."),
+    rounds.SHORTLISTING: N_("`purpose next` closes the shortlist vote now."),
+    rounds.DRAFTING: N_("`purpose next` opens the vote ranking the drafts."),
+    rounds.CHOOSING: N_("`purpose next` closes the ranking now."),
+    rounds.CONSENTING: N_("`purpose next` closes the consent poll now."),
+    rounds.REVISING: N_("`purpose next` opens the form to revise the statement."),
 }
 
 
@@ -37,15 +38,17 @@ def next_move(session: Session, now: datetime, purpose_round: PurposeRound, time
     stage = purpose_round.stage
     if stage == rounds.GATHERING and not has_proposals(session, purpose_round):
         raise Refusal(
-            f"Nobody has proposed anything in purpose round #{purpose_round.number} yet, "
-            "so there is nothing to group and `purpose next` leaves gathering open.",
-            "Invite members to use the Propose button on the round's message.",
+            _(
+                "Nobody has proposed anything in purpose round #{number} yet, "
+                "so there is nothing to group and `purpose next` leaves gathering open."
+            ).format(number=purpose_round.number),
+            _("Invite members to use the Propose button on the round's message."),
         )
     if stage in rounds.POLL_STAGES:
         poll = session.get(Poll, purpose_round.current_poll_id)
         assert poll is not None
         _not_just_opened(session, now, poll, timezone)
-    return _MOVES[stage]
+    return _(_MOVES[stage])
 
 
 def _not_just_opened(session: Session, now: datetime, poll: Poll, timezone: str) -> None:
@@ -54,8 +57,10 @@ def _not_just_opened(session: Session, now: datetime, poll: Poll, timezone: str)
     if now - poll.created_at < JUST_OPENED and not voter_count(session, poll):
         until = describe(poll.created_at + JUST_OPENED, timezone)
         raise Refusal(
-            f"Poll #{poll.number} has only just opened and nobody has voted yet, so "
-            f"`purpose next` leaves it open until {until}: the round has probably just "
-            "moved on.",
-            f"`poll close {poll.number}` closes the poll now.",
+            _(
+                "Poll #{number} has only just opened and nobody has voted yet, so "
+                "`purpose next` leaves it open until {time}: the round has probably just "
+                "moved on."
+            ).format(number=poll.number, time=until),
+            _("`poll close {number}` closes the poll now.").format(number=poll.number),
         )

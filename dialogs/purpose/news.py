@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from dialogs.commands.when import moment
 from dialogs.core.cards import Card, Text
+from dialogs.core.language import N_, _, ngettext
 from dialogs.polls.agreement import passes
 from dialogs.polls.agreement_text import verdict
 from dialogs.purpose import rounds
@@ -24,7 +25,7 @@ def stage_news(session: Session, purpose_round: PurposeRound, timezone: str, hap
     """`happened`, then what the stage the round has just entered asks, and of whom."""
     following = _next(session, purpose_round, timezone)
     return Card(
-        blocks=[Text(text=happened), Text(text=f"Next: {following}")],
+        blocks=[Text(text=happened), Text(text=_("Next: {following}").format(following=following))],
         fallback=happened,
     )
 
@@ -33,64 +34,93 @@ def _next(session: Session, purpose_round: PurposeRound, timezone: str) -> str:
     stage = purpose_round.stage
     until = moment(purpose_round.stage_ends_at, timezone) if purpose_round.stage_ends_at else ""
     if stage == rounds.GROUPING:
-        then = _after_grouping(session, purpose_round)
-        return f"coordinators may adjust the themes until {until}; then {then}."
+        return _after_grouping(session, purpose_round, until)
     if stage == rounds.DRAFTING:
-        then = _after_drafting(session, purpose_round)
-        return f"coordinators may edit the draft statements until {until}; then {then}."
+        return _after_drafting(session, purpose_round, until)
     if stage == rounds.REVISING:
-        return (
-            f"coordinators revise the statement (revision {purpose_round.revisions + 1} of at "
-            f"most {rounds.MAX_REVISIONS}) and ask for consent again."
-        )
+        return _(
+            "coordinators revise the statement (revision {revision} of at "
+            "most {most}) and ask for consent again."
+        ).format(revision=purpose_round.revisions + 1, most=rounds.MAX_REVISIONS)
     poll = session.get(Poll, purpose_round.current_poll_id)
     assert poll is not None
-    return f"{_POLL_ASKS[stage]} in poll #{poll.number} (just above) by {until}."
+    return _(_POLL_ASKS[stage]).format(dots=rounds.SHORTLIST_DOTS, number=poll.number, until=until)
 
 
 _POLL_ASKS = {
-    rounds.SHORTLISTING: f"spread your {rounds.SHORTLIST_DOTS} dots over the themes you want",
-    rounds.CHOOSING: "rank the drafts, favourite first,",
-    rounds.CONSENTING: "say whether you can live with it",
+    rounds.SHORTLISTING: N_(
+        "spread your {dots} dots over the themes you want in poll #{number} (just above) "
+        "by {until}."
+    ),
+    rounds.CHOOSING: N_(
+        "rank the drafts, favourite first, in poll #{number} (just above) by {until}."
+    ),
+    rounds.CONSENTING: N_(
+        "say whether you can live with it in poll #{number} (just above) by {until}."
+    ),
 }
 
 
-def _after_grouping(session: Session, purpose_round: PurposeRound) -> str:
+def _after_grouping(session: Session, purpose_round: PurposeRound, until: str) -> str:
     most = purpose_round.settings["shortlist"]
     if len(rounds.groups_of(session, purpose_round)) <= most:
-        return f"all of them go forward (the shortlist takes up to {most})"
-    return f"you dot-vote for the {most} that go forward"
+        return _(
+            "coordinators may adjust the themes until {until}; then all of them go forward "
+            "(the shortlist takes up to {most})."
+        ).format(until=until, most=most)
+    return _(
+        "coordinators may adjust the themes until {until}; then you dot-vote for the {most} "
+        "that go forward."
+    ).format(until=until, most=most)
 
 
-def _after_drafting(session: Session, purpose_round: PurposeRound) -> str:
+def _after_drafting(session: Session, purpose_round: PurposeRound, until: str) -> str:
     if sum(g.shortlisted for g in rounds.groups_of(session, purpose_round)) == 1:
-        return "you say whether you can live with it"
-    return "you rank them"
+        return _(
+            "coordinators may edit the draft statements until {until}; then you say whether "
+            "you can live with it."
+        ).format(until=until)
+    return _(
+        "coordinators may edit the draft statements until {until}; then you rank them."
+    ).format(until=until)
 
 
 def gathering_closed(proposals: int, people: int, organisations: int, themes: int) -> str:
     """Proposals are closed: 8 statements from 5 people in 3 organisations, grouped into 4 …"""
-    source = _count(people, "person", "people") + (
-        f" in {_count(organisations, 'organisation')}" if organisations else ""
-    )
-    return (
-        f"Proposals are closed: {_count(proposals, 'statement')} from {source}, grouped into "
-        f"{_count(themes, 'theme')}, listed below."
-    )
+    who = ngettext("{count} person", "{count} people", people).format(count=people)
+    if organisations:
+        counted = ngettext("{count} organisation", "{count} organisations", organisations)
+        where = counted.format(count=organisations)
+        who = _("{people} in {organisations}").format(people=who, organisations=where)
+    return _(
+        "Proposals are closed: {statements} from {people}, grouped into {themes}, listed below."
+    ).format(statements=_statements(proposals), people=who, themes=_themes(themes))
 
 
 def shortlist_opened(themes: int, most: int) -> str:
-    return f"The themes are settled: {themes} themes, of which the top {most} go forward."
+    return ngettext(
+        "The themes are settled: {count} themes, of which the top {most} go forward.",
+        "The themes are settled: {count} themes, of which the top {most} go forward.",
+        themes,
+    ).format(count=themes, most=most)
 
 
 def shortlist_skipped(themes: int) -> str:
-    return f"The themes are settled: all {_count(themes, 'theme')} go forward, with no vote needed."
+    return ngettext(
+        "The themes are settled: all {count} theme go forward, with no vote needed.",
+        "The themes are settled: all {count} themes go forward, with no vote needed.",
+        themes,
+    ).format(count=themes)
 
 
 def shortlist_chosen(chosen: list[ProposalGroup], why: str) -> str:
     """The themes going forward, numbered as in the poll, and why, where that needs saying."""
     listed = "; ".join(f"{g.position}. {g.title}" for g in sorted(chosen, key=lambda g: g.position))
-    said = f"The shortlist is chosen: {_count(len(chosen), 'theme')} go forward: {listed}."
+    said = ngettext(
+        "The shortlist is chosen: {count} theme go forward: {listed}.",
+        "The shortlist is chosen: {count} themes go forward: {listed}.",
+        len(chosen),
+    ).format(count=len(chosen), listed=listed)
     return f"{said} {why}" if why else said
 
 
@@ -99,39 +129,54 @@ def tie_explained(
 ) -> str:
     """Why more themes than asked for went forward: a tie for the last place (and, when even
     that was more than people can weigh, how it was cut)."""
-    said = (
-        f"{chosen} themes go forward, not {most}: themes {_listed(tied)} tied for the last "
-        f"place on {dots:g} dot{'s' * (dots != 1)} each."
-    )
+    said = ngettext(
+        "{chosen} themes go forward, not {most}: themes {tied} tied for the last "
+        "place on {dots} dot each.",
+        "{chosen} themes go forward, not {most}: themes {tied} tied for the last "
+        "place on {dots} dots each.",
+        int(dots) if dots == int(dots) else 100,  # a fraction of a dot reads as plural
+    ).format(chosen=chosen, most=most, tied=_listed(tied), dots=f"{dots:g}")
     if left_out:
-        said += (
-            f" No more than {rounds.MAX_GROUPS} can go forward, so the tie went to the themes "
+        said += " " + _(
+            "No more than {most} can go forward, so the tie went to the themes "
             "with the most statements."
-        )
+        ).format(most=rounds.MAX_GROUPS)
     return said
 
 
 def ranking_chosen(draft: str, winner: str | None, voters: int) -> str:
     if winner:
-        return f"The ranking chose “{draft}”."
+        return _("The ranking chose “{draft}”.").format(draft=draft)
     if not voters:
-        return f"Nobody ranked the drafts, so the first listed goes forward: “{draft}”."
-    return f"The ranking ended in a tie, so the first listed goes forward: “{draft}”."
+        return _("Nobody ranked the drafts, so the first listed goes forward: “{draft}”.").format(
+            draft=draft
+        )
+    return _("The ranking ended in a tie, so the first listed goes forward: “{draft}”.").format(
+        draft=draft
+    )
 
 
 def consent_missed(poll: Poll, purpose_round: PurposeRound, result: dict[str, Any]) -> str:
     if not result["voters"]:
-        return (
-            f"Nobody responded to poll #{poll.number}, so “{purpose_round.draft}” is not adopted."
+        return _("Nobody responded to poll #{number}, so “{draft}” is not adopted.").format(
+            number=poll.number, draft=purpose_round.draft
         )
-    missed = f"Poll #{poll.number} didn't reach consent on “{purpose_round.draft}”."
+    missed = _("Poll #{number} didn't reach consent on “{draft}”.").format(
+        number=poll.number, draft=purpose_round.draft
+    )
     return f"{missed} {verdict(result)}" if not passes(result) else missed
 
 
 def _listed(groups: list[ProposalGroup]) -> str:
     numbers = [str(g.position) for g in sorted(groups, key=lambda g: g.position)]
-    return ", ".join(numbers[:-1]) + f" and {numbers[-1]}" if len(numbers) > 1 else numbers[0]
+    if len(numbers) == 1:
+        return numbers[0]
+    return _("{numbers} and {last}").format(numbers=", ".join(numbers[:-1]), last=numbers[-1])
 
 
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
+def _statements(n: int) -> str:
+    return ngettext("{count} statement", "{count} statements", n).format(count=n)
+
+
+def _themes(n: int) -> str:
+    return ngettext("{count} theme", "{count} themes", n).format(count=n)

@@ -19,6 +19,7 @@ from dialogs.commands.when import moment
 from dialogs.core import effects
 from dialogs.core.actions import Mute
 from dialogs.core.cards import Actions, Button, Card, Context, Text
+from dialogs.core.language import _
 from dialogs.purpose import rounds
 from dialogs.purpose.cards import propose_button
 from storage.models import Collaborative, Member, Organisation, PurposeRound
@@ -71,29 +72,44 @@ def nudge_due(session: Session, now: datetime, timer: Any) -> None:
 def _nudge_card(
     purpose_round: PurposeRound, collaborative: Collaborative, organisation: str
 ) -> Card:
-    until = (
-        f" until {moment(purpose_round.stage_ends_at, collaborative.timezone)}"
+    gathering = (
+        _(
+            "{name} is gathering proposals for its shared purpose until {time}. "
+            "Few have come from {organisation} so far, and the purpose should speak for "
+            "every partner: would you add yours?"
+        )
         if purpose_round.stage_ends_at
-        else ""
+        else _(
+            "{name} is gathering proposals for its shared purpose. "
+            "Few have come from {organisation} so far, and the purpose should speak for "
+            "every partner: would you add yours?"
+        )
     )
+    ends = purpose_round.stage_ends_at
     return Card(
         blocks=[
             Text(
-                text=f"{collaborative.name} is gathering proposals for its shared purpose{until}. "
-                f"Few have come from {organisation} so far, and the purpose should speak for "
-                "every partner: would you add yours?"
+                text=gathering.format(
+                    name=collaborative.name,
+                    time=moment(ends, collaborative.timezone) if ends else "",
+                    organisation=organisation,
+                )
             ),
-            Context(text="This is the only nudge you'll get for this round."),
+            Context(text=_("This is the only nudge you'll get for this round.")),
             Actions(
                 elements=[
                     propose_button(purpose_round),
                     Button(
-                        label="Stop reminding me",
+                        label=_("Stop reminding me"),
                         action=Mute(collaborative.id).encode(),
-                        spoken=f"Stop reminding me: all reminders from {collaborative.name}",
+                        spoken=_("Stop reminding me: all reminders from {name}").format(
+                            name=collaborative.name
+                        ),
                     ),
                 ]
             ),
         ],
-        fallback=f"Would you add a proposal to {collaborative.name}'s shared purpose?",
+        fallback=_("Would you add a proposal to {name}'s shared purpose?").format(
+            name=collaborative.name
+        ),
     )

@@ -28,6 +28,7 @@ from dialogs.core.cards import (
     TextInput,
     submitted_text,
 )
+from dialogs.core.language import N_, _, ngettext
 from dialogs.core.messages import round_key
 from dialogs.core.turn import Refusal, Turn
 from dialogs.purpose import rounds
@@ -42,20 +43,31 @@ def _gathering(turn: Turn, round_id: int) -> tuple[Collaborative, Member, Purpos
         purpose_round.stage_ends_at is not None and turn.now >= purpose_round.stage_ends_at
     ):
         closed = (
-            f" closed {describe(purpose_round.stage_ends_at, collaborative.timezone)}"
+            _(
+                "Gathering for purpose round #{number} closed {when}, so proposals can "
+                "no longer be added or changed."
+            )
             if purpose_round.stage_ends_at and turn.now >= purpose_round.stage_ends_at
-            else " has closed"
+            else _(
+                "Gathering for purpose round #{number} has closed, so proposals can "
+                "no longer be added or changed."
+            )
         )
+        ends = purpose_round.stage_ends_at
         raise Refusal(
-            f"Gathering for purpose round #{purpose_round.number}{closed}, so proposals can "
-            "no longer be added or changed.",
-            "Everything proposed before then is in the groups; type `purpose status` to see "
-            "where the round is.",
+            closed.format(
+                number=purpose_round.number,
+                when=describe(ends, collaborative.timezone) if ends else "",
+            ),
+            _(
+                "Everything proposed before then is in the groups; type `purpose status` to see "
+                "where the round is."
+            ),
         )
     if member.role == "observer":
         raise Refusal(
-            "Observers follow the purpose round but do not propose.",
-            "Ask a coordinator to make you a member if you should.",
+            _("Observers follow the purpose round but do not propose."),
+            _("Ask a coordinator to make you a member if you should."),
         )
     return collaborative, member, purpose_round
 
@@ -65,8 +77,8 @@ def round_in(turn: Turn, collaborative: Collaborative, round_id: int) -> Purpose
     # Another collaborative's round is answered exactly like a missing one.
     if purpose_round is None or purpose_round.collaborative_id != collaborative.id:
         raise Refusal(
-            "That purpose round isn't part of this channel's collaborative.",
-            "Type `purpose status` to see this collaborative's round.",
+            _("That purpose round isn't part of this channel's collaborative."),
+            _("Type `purpose status` to see this collaborative's round."),
         )
     return purpose_round
 
@@ -97,7 +109,7 @@ def _form(turn: Turn, form: Form) -> None:
 
 
 def open_new(turn: Turn, round_id: int) -> None:
-    _, member, purpose_round = _gathering(turn, round_id)
+    __, member, purpose_round = _gathering(turn, round_id)
     if len(_mine(turn, purpose_round, member)) >= rounds.PROPOSALS_EACH:
         _refuse_fourth(turn, purpose_round)
         return
@@ -106,11 +118,11 @@ def open_new(turn: Turn, round_id: int) -> None:
 
 def new_form(purpose_round: PurposeRound, typed: str = "", error: str | None = None) -> Form:
     return Form(
-        title="Propose a purpose",
+        title=_("Propose a purpose"),
         action=SubmitForm(FormKind.PROPOSAL, purpose_round.id).encode(),
-        submit_label="Propose",
+        submit_label=_("Propose"),
         error=error,
-        inputs=[_input("text", "Your proposal", typed, purpose_round.prompts[0])],
+        inputs=[_input("text", _("Your proposal"), typed, purpose_round.prompts[0])],
     )
 
 
@@ -119,7 +131,9 @@ def _input(
 ) -> TextInput:
     return TextInput(
         name=name,
-        label=f"{label} ({rounds.MAX_PROPOSAL} characters at most)",
+        label=_("{label} ({most} characters at most)").format(
+            label=label, most=rounds.MAX_PROPOSAL
+        ),
         value=typed,
         placeholder=placeholder[:150],
         multiline=True,
@@ -137,9 +151,8 @@ def submit_new(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
     if len(mine) >= rounds.PROPOSALS_EACH:
         _refuse_fourth(turn, purpose_round, typed)
         return
-    problem = _problem(typed) or (
-        "You have already proposed that." if _key(typed) in {_key(p.text) for p in mine} else None
-    )
+    repeated = _key(typed) in {_key(p.text) for p in mine}
+    problem = _problem(typed) or (_("You have already proposed that.") if repeated else None)
     if problem:
         _form(turn, new_form(purpose_round, typed, problem))
         return
@@ -160,33 +173,45 @@ def submit_new(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
     turn.reply(
         Card(
             blocks=[
-                Text(text=f"Thank you: your proposal is in purpose round #{purpose_round.number}."),
                 Text(
-                    text="You can change it until gathering closes"
-                    + (f", and propose {left} more." if left else ".")
+                    text=_("Thank you: your proposal is in purpose round #{number}.").format(
+                        number=purpose_round.number
+                    )
+                ),
+                Text(
+                    text=ngettext(
+                        "You can change it until gathering closes, and propose {count} more.",
+                        "You can change it until gathering closes, and propose {count} more.",
+                        left,
+                    ).format(count=left)
+                    if left
+                    else _("You can change it until gathering closes.")
                 ),
                 _buttons(purpose_round, more=left > 0),
             ],
-            fallback="Your proposal is in",
+            fallback=_("Your proposal is in"),
         )
     )
 
 
 def _refuse_fourth(turn: Turn, purpose_round: PurposeRound, typed: str = "") -> None:
-    kept = [Text(text=f"What you wrote: {typed}", tone="muted")] if typed else []
+    wrote = _("What you wrote: {text}")
+    kept = [Text(text=wrote.format(text=typed), tone="muted")] if typed else []
     turn.reply(
         Card(
             blocks=[
                 Text(
-                    text=f"You have made {rounds.PROPOSALS_EACH} proposals, the most each person "
-                    "can make, so that every voice gets room.",
+                    text=_(
+                        "You have made {most} proposals, the most each person "
+                        "can make, so that every voice gets room."
+                    ).format(most=rounds.PROPOSALS_EACH),
                     tone="warning",
                 ),
-                Text(text="To propose something else, change or withdraw one of yours."),
+                Text(text=_("To propose something else, change or withdraw one of yours.")),
                 *kept,
                 _buttons(purpose_round, more=False),
             ],
-            fallback="You have made the most proposals",
+            fallback=_("You have made the most proposals"),
         )
     )
 
@@ -195,23 +220,24 @@ def _buttons(purpose_round: PurposeRound, more: bool) -> Actions:
     change = change_button(purpose_round)
     if not more:
         return Actions(elements=[change])
-    return Actions(elements=[propose_button(purpose_round, "Propose another", "default"), change])
+    another = propose_button(purpose_round, N_("Propose another"), "default")
+    return Actions(elements=[another, change])
 
 
 # Changing one's proposals
 
 
 def open_mine(turn: Turn, round_id: int) -> None:
-    _, member, purpose_round = _gathering(turn, round_id)
+    __, member, purpose_round = _gathering(turn, round_id)
     mine = _mine(turn, purpose_round, member)
     if not mine:
         turn.reply(
             Card(
                 blocks=[
-                    Text(text="You haven't proposed anything in this round yet."),
+                    Text(text=_("You haven't proposed anything in this round yet.")),
                     Actions(elements=[propose_button(purpose_round)]),
                 ],
-                fallback="No proposals yet",
+                fallback=_("No proposals yet"),
             )
         )
         return
@@ -219,13 +245,14 @@ def open_mine(turn: Turn, round_id: int) -> None:
 
 
 def mine_form(purpose_round: PurposeRound, typed: dict[str, str], error: str | None = None) -> Form:
+    withdraw = _("Proposal {number} (empty it to withdraw)")
     return Form(
-        title="Your proposals",
+        title=_("Your proposals"),
         action=SubmitForm(FormKind.PROPOSALS, purpose_round.id).encode(),
-        submit_label="Save",
+        submit_label=_("Save"),
         error=error,
         inputs=[
-            _input(name, f"Proposal {n} (empty it to withdraw)", text, optional=True)
+            _input(name, withdraw.format(number=n), text, optional=True)
             for n, (name, text) in enumerate(typed.items(), 1)
         ],
     )
@@ -240,7 +267,7 @@ def submit_mine(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
     kept = [" ".join(t.split()) for t in typed.values() if t.strip()]
     problem = next((_problem(t) for t in typed.values() if t.strip() and _problem(t)), None)
     if problem is None and len({_key(t) for t in kept}) < len(kept):
-        problem = "Two of your proposals say the same thing; withdraw one by emptying it."
+        problem = _("Two of your proposals say the same thing; withdraw one by emptying it.")
     if problem:
         _form(turn, mine_form(purpose_round, typed, problem))
         return
@@ -254,11 +281,17 @@ def submit_mine(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
             proposal.text, proposal.updated_at = text, turn.now
     _changed(turn, collaborative, purpose_round)
     rounds.load_grouping().prepare_in_background(kept)
-    note = f" ({withdrawn} withdrawn)" if withdrawn else ""
+    saved = (
+        _("Your proposals are saved ({count} withdrawn).")
+        if withdrawn
+        else _("Your proposals are saved.")
+    )
     turn.say(
-        f"Your proposals are saved{note}.",
-        f"You have {len(kept)} in purpose round #{purpose_round.number}; you can change them "
-        "until gathering closes.",
+        saved.format(count=withdrawn),
+        _(
+            "You have {count} in purpose round #{number}; you can change them "
+            "until gathering closes."
+        ).format(count=len(kept), number=purpose_round.number),
     )
 
 
@@ -270,12 +303,13 @@ def _changed(turn: Turn, collaborative: Collaborative, purpose_round: PurposeRou
 def _problem(text: str) -> str | None:
     text = " ".join(text.split())
     if not text:
-        return "Write your proposal first: a sentence on what this partnership is for."
+        return _("Write your proposal first: a sentence on what this partnership is for.")
     if len(text) > rounds.MAX_PROPOSAL:
-        return (
-            f"Your proposal is {len(text):,} characters; the most is {rounds.MAX_PROPOSAL}. "
+        return _(
+            "Your proposal is {length} characters; the most is {most}. "
             "Say the heart of it in a sentence or two."
-        )
+        ).format(length=f"{len(text):,}", most=rounds.MAX_PROPOSAL)
+
     return None
 
 

@@ -16,6 +16,7 @@ from types import ModuleType
 
 from sqlmodel import Session, col, select
 
+from dialogs.core.language import N_
 from storage.models import Proposal, ProposalGroup, PurposeRound
 
 GATHERING = "gathering"
@@ -27,6 +28,17 @@ CONSENTING = "consenting"
 REVISING = "revising"
 ADOPTED = "adopted"
 NEEDS_CONVERSATION = "needs-conversation"
+STAGE_NAMES = {  # a stage in words: "the round is …", the decision log's "Gathering …"
+    GATHERING: N_("gathering"),
+    GROUPING: N_("grouping"),
+    SHORTLISTING: N_("shortlisting"),
+    DRAFTING: N_("drafting"),
+    CHOOSING: N_("choosing"),
+    CONSENTING: N_("consenting"),
+    REVISING: N_("revising"),
+    ADOPTED: N_("adopted"),
+    NEEDS_CONVERSATION: N_("needs-conversation"),
+}
 POLL_STAGES = (SHORTLISTING, CHOOSING, CONSENTING)
 
 MAX_PROPOSAL = 280
@@ -40,10 +52,10 @@ DEFAULT_GATHER = 5 * 86400
 DEFAULT_REVIEW = 86400
 DEFAULT_VOTE = 3 * 86400
 
-DEFAULT_PROMPTS = [
-    "Who do we serve together that none of us can serve alone?",
-    "What will be different for them in three years if we succeed?",
-    "What will we do together that we would not do apart?",
+DEFAULT_PROMPTS = [  # Concord's own: asked in the language of the coordinator who starts
+    N_("Who do we serve together that none of us can serve alone?"),
+    N_("What will be different for them in three years if we succeed?"),
+    N_("What will we do together that we would not do apart?"),
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dialogs.commands.syntax import CommandHandler
 from dialogs.core.actions import FormKind
 from dialogs.core.turn import FormRoute
-from dialogs.purpose import commands, groups, proposals, rule
+from dialogs.purpose import commands, forms, groups, proposals, rule
 
 COMMANDS: dict[str, CommandHandler] = {
     "purpose.start": commands.start,
@@ -18,7 +18,7 @@ COMMANDS: dict[str, CommandHandler] = {
 FORMS: dict[FormKind, FormRoute] = {
     FormKind.PROPOSAL: (proposals.open_new, proposals.submit_new),
     FormKind.PROPOSALS: (proposals.open_mine, proposals.submit_mine),
-    FormKind.PROMPTS: (commands.open_prompts_form, commands.submit_prompts),
-    FormKind.REVISION: (commands.open_revision_form, commands.submit_revision),
+    FormKind.PROMPTS: (forms.open_prompts_form, forms.submit_prompts),
+    FormKind.REVISION: (forms.open_revision_form, forms.submit_revision),
     FormKind.GROUP: (groups.open_group_form, groups.submit_group),
 }

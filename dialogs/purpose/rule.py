@@ -14,36 +14,47 @@ from sqlmodel import Session, func, select
 
 from dialogs.commands.syntax import Command
 from dialogs.commands.values import NO_RULE, RULE_WORD, parse_rule
+from dialogs.core.language import N_, _
 from dialogs.core.turn import Turn
 from dialogs.polls.agreement import RULE
 from storage.models import Collaborative, Organisation
 
-_COMMAND = "settings purpose-rule"
+_COMMAND = "settings purpose-rule"  # i18n: not for readers (the command people type)
 
 
 def purpose_rule(turn: Turn, command: Command) -> None:
     """`settings purpose-rule [every-org [P]|none]`: show or change the rule."""
-    collaborative, _ = turn.require_coordinator("change the rule for purpose rounds")
+    collaborative, __ = turn.require_coordinator(N_("change the rule for purpose rounds"))
     words = [w for w in (command.args.get("rule"), command.args.get("percent")) if w]
     now = collaborative.purpose_rule
+    name = collaborative.name
     if not words:
         turn.say(
-            f"Purpose rounds in {collaborative.name} adopt a statement by consent "
-            f"{described(now)}.",
-            f"Change it with `{_COMMAND} {RULE_WORD} 60` or `{_COMMAND} {NO_RULE}`.",
+            _("Purpose rounds in {name} adopt a statement by consent {rule}.").format(
+                name=name, rule=described(now)
+            ),
+            _("Change it with `{every}` or `{none}`.").format(
+                every=f"{_COMMAND} {RULE_WORD} 60", none=f"{_COMMAND} {NO_RULE}"
+            ),
         )
         return
     percent = parse_rule(words, _COMMAND)
     wanted = NO_RULE if percent is None else f"{RULE_WORD} {percent}"
     if wanted == now:
-        turn.say(f"Purpose rounds in {collaborative.name} already need consent {described(now)}.")
+        turn.say(
+            _("Purpose rounds in {name} already need consent {rule}.").format(
+                name=name, rule=described(now)
+            )
+        )
         return
     collaborative.purpose_rule = wanted
-    turn.audit("settings", f"set the purpose rule to {wanted} (was {now})", purpose_rule=wanted)
+    logged = _("set the purpose rule to {rule} (was {was})").format(rule=wanted, was=now)
+    turn.audit("settings", logged, purpose_rule=wanted)
     turn.say(
-        f"From now on, purpose rounds in {collaborative.name} adopt a statement by consent "
-        f"{described(wanted)}.",
-        "A consent poll already open keeps the rule it started with.",
+        _("From now on, purpose rounds in {name} adopt a statement by consent {rule}.").format(
+            name=name, rule=described(wanted)
+        ),
+        _("A consent poll already open keeps the rule it started with."),
     )
 
 
@@ -51,8 +62,10 @@ def described(rule: str) -> str:
     """ "with at least 50 % of every organisation that responds" or "with no share needed…"."""
     percent = _percent(rule)
     if percent is None:
-        return "with no share needed from each organisation"
-    return f"with at least {percent} % of every organisation that responds"
+        return _("with no share needed from each organisation")
+    return _("with at least {percent} % of every organisation that responds").format(
+        percent=percent
+    )
 
 
 def consent_settings(session: Session, collaborative: Collaborative) -> dict[str, Any]:

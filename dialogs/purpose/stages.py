@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from dialogs.commands.when import describe
 from dialogs.core import audit, effects, timers
 from dialogs.core.cards import Card, Context, Text
+from dialogs.core.language import _
 from dialogs.core.messages import round_key
 from dialogs.core.reactions import PollClosed
 from dialogs.polls import agreement
@@ -28,15 +29,14 @@ from dialogs.polls.setup import PollSpec, create_poll
 from dialogs.purpose import news, rounds
 from dialogs.purpose.cards import (
     render_adopted,
-    render_editor,
-    render_groups,
     render_round,
     revise_card,
-    stage_line,
+    stage_words,
     took_part,
 )
 from dialogs.purpose.groups import group_round
 from dialogs.purpose.rule import consent_settings
+from dialogs.purpose.themes import render_editor, render_groups
 from storage.models import Collaborative, Member, Organisation, Poll, Proposal, PurposeRound
 
 
@@ -78,9 +78,8 @@ class Step:
         if stage in (rounds.ADOPTED, rounds.NEEDS_CONVERSATION):
             self.round.running, self.round.ended_at = False, self.now
         self.session.flush()
-        # The log says "purpose round #N: …" already; the stage line's own "Purpose round #N · "
-        # would say it twice.
-        line = stage_line(self.round, self.collaborative.timezone).split(" · ", 1)[-1]
+        # The log says "purpose round #N: …" already: the stage without the round's number.
+        line = stage_words(self.round, self.collaborative.timezone)
         self.record("purpose.stage", line, stage=stage, **noted)
         self.update(round_key(self.round))
         if happened:
@@ -94,7 +93,9 @@ class Step:
             self.collaborative,
             self.by,
             action,
-            f"purpose round #{self.round.number}: {summary}",
+            _("purpose round #{number}: {summary}").format(
+                number=self.round.number, summary=summary
+            ),
             round=self.round.number,
             **detail,
         )
@@ -150,7 +151,7 @@ def _took_part(session: Session, purpose_round: PurposeRound) -> dict[str, str]:
     and the votes; the review stages ask nothing of members)."""
     if purpose_round.stage not in (rounds.GATHERING, *rounds.POLL_STAGES):
         return {}
-    _, items = took_part(session, purpose_round)
+    __, items = took_part(session, purpose_round)
     return {item.label: item.value for item in items}
 
 
@@ -186,7 +187,9 @@ def open_shortlist(step: Step) -> None:
         return
     step.open_poll(
         rounds.SHORTLISTING,
-        f"Which themes should our shared purpose build on? The top {most} go forward.",
+        _("Which themes should our shared purpose build on? The top {most} go forward.").format(
+            most=most
+        ),
         [f"{g.position}. {g.title}" for g in groups],  # numbered: titles may coincide
         "dots",
         news.shortlist_opened(len(groups), most),
@@ -221,7 +224,7 @@ def _shortlist_counted(step: Step, result: dict[str, Any]) -> None:
             last, cut, len(chosen), most, left_out=len(tied) > len(chosen) - most
         )
     elif not result["voters"]:
-        why = "Nobody voted, so the themes with the most statements go forward."
+        why = _("Nobody voted, so the themes with the most statements go forward.")
     happened = news.shortlist_chosen([by_id[i] for i in chosen], why)
     _shortlisted(step, chosen, happened)
 
@@ -247,10 +250,13 @@ def open_choice(step: Step) -> None:
     options = list(drafts.values())
     if len(options) == 1:
         step.round.draft = options[0]
-        open_consent(step, f"The shortlist has one draft statement: “{options[0]}”.")
+        one = _("The shortlist has one draft statement: “{draft}”.")
+        open_consent(step, one.format(draft=options[0]))
         return
-    question = "Which draft should be our shared purpose? Rank them, favourite first."
-    happened = f"The drafts are ready: {len(options)} draft statements to rank."
+    question = _("Which draft should be our shared purpose? Rank them, favourite first.")
+    happened = _("The drafts are ready: {count} draft statements to rank.").format(
+        count=len(options)
+    )
     step.open_poll(rounds.CHOOSING, question, options, "ranked", happened)
 
 
@@ -264,7 +270,7 @@ def _ranking_counted(step: Step, result: dict[str, Any]) -> None:
 
 def open_consent(step: Step, happened: str) -> None:
     assert step.round.draft is not None
-    question = f"Our purpose: {step.round.draft}"
+    question = _("Our purpose: {statement}").format(statement=step.round.draft)
     ruled = consent_settings(step.session, step.collaborative)
     step.open_poll(rounds.CONSENTING, question, [], "consent", happened, objections=0, **ruled)
     history = dict(step.round.history)
@@ -315,7 +321,7 @@ def _adopt(step: Step) -> None:
     reviews.round_adopted(step.session, step.round.id or 0, step.round.current_poll_id or 0)
     step.record(
         "purpose.adopt",
-        f"adopted the shared purpose “{step.round.purpose}”",
+        _("adopted the shared purpose “{purpose}”").format(purpose=step.round.purpose),
         details=round_summary(step.round, step.collaborative.timezone),
         purpose=step.round.purpose,
         stages=step.round.history,
@@ -334,9 +340,11 @@ def round_summary(purpose_round: PurposeRound, timezone: str) -> str:
         end = describe(datetime.fromisoformat(noted["to"]), timezone)
         took = noted.get("took_part") or {}
         who = ", ".join(f"{org} ({shown})" for org, shown in took.items())
-        parts.append(
-            f"{stage.capitalize()} {start} – {end}" + (f"; took part: {who}" if who else "")
+        said = (
+            _("{stage} {start} – {end}; took part: {who}") if who else _("{stage} {start} – {end}")
         )
+        name = _(rounds.STAGE_NAMES.get(stage, stage)).capitalize()
+        parts.append(said.format(stage=name, start=start, end=end, who=who))
     return ". ".join(parts) + "." if parts else ""
 
 
@@ -365,13 +373,15 @@ def gathering_due(session: Session, now: datetime, timer: Any) -> None:
         lambda: Card(
             blocks=[
                 Text(
-                    text=f"Gathering for purpose round #{purpose_round.number} reached its "
-                    "deadline with no proposals, so it stays open.",
+                    text=_(
+                        "Gathering for purpose round #{number} reached its "
+                        "deadline with no proposals, so it stays open."
+                    ).format(number=purpose_round.number),
                     tone="warning",
                 ),
-                Context(text="Invite members to propose; then `purpose next` groups them."),
+                Context(text=_("Invite members to propose; then `purpose next` groups them.")),
             ],
-            fallback="No proposals yet",
+            fallback=_("No proposals yet"),
         )
     )
 

@@ -15,7 +15,7 @@ from collections import Counter
 import numpy as np
 
 # Common English function words: they say how a statement is put, not what it is about.
-_STOP_WORDS = """
+_STOP_WORDS = """  # i18n: not for readers (data: words the grouping ignores)
     a about above across after again against all also am an and any are as at be because
     been before being below between both but by can could did do does doing down during
     each either every few for from further get got had has have having he her here hers
