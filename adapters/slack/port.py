@@ -244,7 +244,9 @@ class SlackPort:
         except SlackApiError as error:
             raise delivery_error(method, error) from None
         except (aiohttp.ClientError, TimeoutError, SlackClientError) as error:
-            message = _scrubbed(f"Slack {method} failed: {type(error).__name__}: {error}", token)
+            why = f"{type(error).__name__}: {error}"
+            failed = f"Slack {method} failed: {why}"  # i18n: not for readers
+            message = _scrubbed(failed, token)
             raise DeliveryError(message) from None
         data = answer.data
         return data if isinstance(data, dict) else {}

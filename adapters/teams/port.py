@@ -228,7 +228,7 @@ def delivery_error(error: HttpOperationError) -> DeliveryError:
     if status == 429:
         retry_after = retry_after_seconds(getattr(response, "headers", None))
         return DeliveryError("Teams: rate limited (HTTP 429)", retry_after=retry_after)
-    message = f"Teams: HTTP {status or '?'} {str(error)[:120]}"
+    message = f"Teams: HTTP {status or '?'} {str(error)[:120]}"  # i18n: not for readers
     return DeliveryError(message, permanent=400 <= status < 500)
 
 
@@ -255,7 +255,7 @@ def _reference(delivery: dict[str, Any], place: Place | None) -> ConversationRef
         # Not permanent: the transport stores a newly linked channel's reference just
         # after the turn that linked it commits, so a dispatcher that claimed the
         # channel's first post in between finds it on a later try.
-        where = place.channel_id if place is not None else "this person"
+        where = place.channel_id if place is not None else "this person"  # i18n: not for readers
         raise DeliveryError(f"no Teams conversation reference (yet) for {where}")
     reference = ConversationReference().deserialize(delivery)
     if not reference.service_url or reference.conversation is None:
