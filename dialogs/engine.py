@@ -19,12 +19,12 @@ from sqlmodel import Session
 
 from dialogs.checkins import answers, runs, summary
 from dialogs.checkins import routes as checkin_routes
-from dialogs.collaborative import channels, deputies, directory, members, people
+from dialogs.collaborative import channels, deputies, directory, languages, members, people
 from dialogs.collaborative import routes as collaborative_routes
 from dialogs.collaborative import setup as collaborative_setup
 from dialogs.commands.parser import parse
 from dialogs.commands.syntax import Command, CommandHandler
-from dialogs.core import action_scope, actions, clean, effects, exports, reactions
+from dialogs.core import action_scope, actions, clean, effects, exports, reactions, readers
 from dialogs.core.actions import (
     Action,
     Answer,
@@ -54,6 +54,7 @@ from dialogs.core.charts import Chart
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.effects import channel_lane
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Installed, Place
+from dialogs.core.language import DEFAULT, _, current, from_locale, speaking
 from dialogs.core.messages import Kind, MessageKey, parse_key
 from dialogs.core.ports import DEFAULT_LIMITS, Found, Limits, Person
 from dialogs.core.turn import FormRoute, Problem, Turn, private_refusal, stale_button
@@ -132,29 +133,37 @@ class Engine:
         does nothing.
         """
         event, removed = clean.cleaned(event)
-        return clean.noted(removed, event, self._handle(event, event_id))
+        # Until the turn finds the person's own language, their platform's (or English).
+        reported = from_locale(event.actor.locale) if not isinstance(event, Installed) else None
+        with speaking(reported or DEFAULT):
+            return clean.noted(removed, event, self._handle(event, event_id))
 
     def _handle(self, event: Event, event_id: str | None) -> list[Effect]:
         if isinstance(event, Installed):
             return self._installed(event)
         echo = event.text if isinstance(event, CommandIssued) else None
         once = (event.actor.platform, event_id) if event_id else None
+        spoken: list[str] = []  # the language the turn found, for a refusal
         try:
             if isinstance(event, CommandIssued):
                 command = parse(event.text)
                 return self._in_turn(
-                    event.actor, event.place, lambda t: self._command(t, command), once
+                    event.actor, event.place, lambda t: self._command(t, command), once, spoken
                 )
-            return self._in_turn(event.actor, event.place, lambda t: self._action(t, event), once)
+            work = partial(self._action, event=event)
+            return self._in_turn(event.actor, event.place, work, once, spoken)
         except Problem as problem:
-            return [private_refusal(event.actor, event.place, problem, echo)]
+            with speaking(spoken[-1] if spoken else current()):
+                return [private_refusal(event.actor, event.place, problem, echo)]
         except Exception:
             reference = uuid.uuid4().hex[:8]
             log.exception("event failed", extra={"reference": reference})
             failed = Problem(
-                f"Something went wrong on our side, so nothing was changed "
-                f"(reference {reference}).",
-                "Please try again in a moment.",
+                _(
+                    "Something went wrong on our side, so nothing was changed "
+                    "(reference {reference})."
+                ).format(reference=reference),
+                _("Please try again in a moment."),
             )
             return [private_refusal(event.actor, event.place, failed, echo)]
 
@@ -165,12 +174,14 @@ class Engine:
         if parsed is None:
             return None
         with self.database.session() as session:
-            if viewer is not None and parsed.kind == "poll":
-                card = view.seen_by(session, parsed, viewer, self.clock())
-            else:
-                card = _RENDERERS[parsed.kind](session, parsed)
-            zone = effects.reader_zone(session, viewer) if viewer and card else None
-        return card.model_copy(update={"key": key, "zone": zone}) if card else None
+
+            def render() -> Card | None:
+                if viewer is not None and parsed.kind == "poll":
+                    return view.seen_by(session, parsed, viewer, self.clock())
+                return _RENDERERS[parsed.kind](session, parsed)
+
+            card = languages.rendered(session, parsed, viewer, render)
+        return card.model_copy(update={"key": key}) if card else None
 
     def render_view(self, key: str, viewer: Actor) -> Card | None:
         """The keyed message as `viewer` sees it (the same for everyone but a poll's)."""
@@ -184,8 +195,9 @@ class Engine:
                 log.debug("embedding proposals in the background", extra={"proposals": queued})
 
     def home(self, actor: Actor) -> Card:
-        """What is waiting for this person in every collaborative they belong to (read-only)."""
-        with self.database.session() as session:
+        """What is waiting for this person in every collaborative they belong to (read-only),
+        in their language."""
+        with self.database.session() as session, readers.speaking_to(session, actor):
             return home_card(session, actor, self.clock())
 
     def handle_all(
@@ -204,9 +216,8 @@ class Engine:
     def tenant_removed(self, platform: str, tenant_id: str) -> int:
         """A workspace removed Concord: drop what can no longer reach it; return how many."""
         prefix = channel_lane(Place(platform, tenant_id, "")).removesuffix("#")
-        return self.database.run(
-            lambda session: give_up_lanes(session, prefix, "Concord was removed from the workspace")
-        )
+        reason = "Concord was removed from the workspace"  # i18n: not for readers (a log's)
+        return self.database.run(lambda session: give_up_lanes(session, prefix, reason))
 
     def channel_seen(self, place: Place, delivery: dict[str, Any]) -> None:
         """An adapter saw this conversation: keep `delivery` if its channel is linked."""
@@ -246,7 +257,8 @@ class Engine:
         actor: Actor,
         place: Place,
         work: Callable[[Turn], None],
-        once: tuple[str, str] | None = None,
+        once: tuple[str, str] | None,
+        spoken: list[str],
     ) -> list[Effect]:
         done: list[Turn] = []  # the turn of the attempt that committed
 
@@ -257,9 +269,14 @@ class Engine:
                 log.info("a delivery already handled was ignored", extra={"event_id": once[1]})
                 return []
             turn = self._start_turn(session, actor, place)
-            work(turn)
-            done.append(turn)
-            return _for_reader(session, actor, turn.replies)
+            language = languages.turn_language(
+                session, actor, turn.collaborative, turn.now, member=turn.member is not None
+            )
+            spoken.append(language)
+            with speaking(language):
+                work(turn)
+                done.append(turn)
+                return _for_reader(session, actor, turn.replies)
 
         replies = self.database.run(unit_of_work)
         self._count_votes(sum(turn.votes for turn in done))
@@ -286,7 +303,7 @@ class Engine:
     def _command(self, turn: Turn, command: Command) -> None:
         self._commands[command.name](turn, command)
 
-    def _action(self, turn: Turn, event: ActionInvoked) -> None:
+    def _action(self, turn: Turn, *, event: ActionInvoked) -> None:
         action = actions.parse(event.action)
         if action is None:
             log.info("unreadable action refused", extra={"action": event.action[:80]})
@@ -351,12 +368,12 @@ def _scope_from_action(turn: Turn, action: Action) -> None:
 
 
 def _for_reader(session: Session, actor: Actor, replies: list[Effect]) -> list[Effect]:
-    """`replies`, the notes to `actor` marked with the zone they read times in."""
+    """`replies`, the notes to `actor` marked with the zone and language they read in."""
     if not any(isinstance(reply, Notify) for reply in replies):
         return replies
-    zone = effects.reader_zone(session, actor)
+    marks = {"zone": effects.reader_zone(session, actor), "language": current()}
     return [
-        reply.model_copy(update={"card": reply.card.model_copy(update={"zone": zone})})
+        reply.model_copy(update={"card": reply.card.model_copy(update=marks)})
         if isinstance(reply, Notify) and reply.actor.user_id == actor.user_id
         else reply
         for reply in replies

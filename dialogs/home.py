@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
+from dialogs.checkins.open_runs import open_runs
 from dialogs.collaborative.channels import newcomer_card
 from dialogs.collaborative.deputies import asked_of
 from dialogs.collaborative.people import linked_identities
@@ -35,13 +35,14 @@ from dialogs.commands.syntax import Command
 from dialogs.commands.when import moment
 from dialogs.core.cards import Block, Card, Context, Divider, FieldItem, Fields, Heading, Text
 from dialogs.core.events import Actor
+from dialogs.core.language import N_, _, ngettext
 from dialogs.core.turn import Turn, with_article
+from dialogs.polls.open_polls import open_polls
 from dialogs.polls.reviews.setting import awaiting_answer
 from dialogs.purpose import rounds
 from dialogs.purpose.cards import stage_line
 from storage.models import (
     Channel,
-    CheckinAnswer,
     CheckinRun,
     CheckinSchedule,
     Collaborative,
@@ -49,15 +50,15 @@ from storage.models import (
     Identity,
     Member,
     Organisation,
-    Participation,
     Poll,
     Proposal,
 )
 
 MAX_COLLABORATIVES = 4
 MAX_ITEMS = 10
-NO_PURPOSE = "No shared purpose adopted yet — a coordinator can start one with `purpose start`."
-FALLBACK = "Concord: what is waiting for you"
+NO_PURPOSE = N_("No shared purpose adopted yet — a coordinator can start one with `purpose start`.")
+FALLBACK = N_("Concord: what is waiting for you")
+WAITING = N_("What's waiting for you")
 
 
 def home_card(session: Session, actor: Actor, now: datetime) -> Card:
@@ -71,19 +72,21 @@ def home_card(session: Session, actor: Actor, now: datetime) -> Card:
             blocks.append(Divider())
         blocks += _collaborative(session, actor, now, member, collaborative, organisation)
     blocks += _more(len(memberships) - MAX_COLLABORATIVES)
-    return Card(blocks=blocks, fallback=FALLBACK)
+    return Card(blocks=blocks, fallback=_(FALLBACK))
 
 
 def _more(hidden: int) -> list[Block]:
     """A line counting the collaboratives left off, so the card stays within 50 blocks."""
     if hidden <= 0:
         return []
-    return [
-        Context(
-            text=f"… and {hidden} more collaborative{'s' * (hidden != 1)}: type `help` "
-            "in one of their channels to see what is open there."
-        )
-    ]
+    said = ngettext(
+        "… and {count} more collaborative: type `help` in one of their channels to see "
+        "what is open there.",
+        "… and {count} more collaboratives: type `help` in one of their channels to see "
+        "what is open there.",
+        hidden,
+    )
+    return [Context(text=said.format(count=hidden))]
 
 
 def digest_card(
@@ -92,7 +95,7 @@ def digest_card(
     """The home card's list, only where something waits (the person's `identities` if
     read already); None when nothing waits anywhere, and then no digest is sent."""
     waiting: list[list[Block]] = []
-    for member, collaborative, _ in _memberships(session, actor, identities):
+    for member, collaborative, __ in _memberships(session, actor, identities):
         if member.role == "observer":
             continue
         where = _where(session, actor, collaborative)
@@ -100,15 +103,15 @@ def digest_card(
             waiting.append([Heading(text=collaborative.name), *asks])
     if not waiting:
         return None
-    blocks: list[Block] = [Heading(text="What's waiting for you")]
+    blocks: list[Block] = [Heading(text=_(WAITING))]
     for shown in waiting[:MAX_COLLABORATIVES]:
         blocks += shown if len(blocks) == 1 else [Divider(), *shown]
-    footer = Context(
-        text="Your digest lists what is waiting for you in every collaborative you belong to. "
+    footer = _(
+        "Your digest lists what is waiting for you in every collaborative you belong to. "
         "`me digest daily`, `weekly` or `off` changes how often it comes; `home` shows it now."
     )
-    blocks += [*_more(len(waiting) - MAX_COLLABORATIVES), footer]
-    return Card(blocks=blocks, fallback=FALLBACK)
+    blocks += [*_more(len(waiting) - MAX_COLLABORATIVES), Context(text=footer)]
+    return Card(blocks=blocks, fallback=_(FALLBACK))
 
 
 def show_home(turn: Turn, command: Command) -> None:
@@ -133,12 +136,14 @@ def show_help(turn: Turn, command: Command) -> None:
         now: list[Block] = [_observing(turn.session, collaborative, turn.now, where)]
     else:
         now = _waiting(turn.session, collaborative, turn.now, member, where)
-    intro = f"You are {with_article(member.role)} of {collaborative.name}."
+    intro = _("You are {role} of {collaborative}.").format(
+        role=with_article(member.role), collaborative=collaborative.name
+    )
+    heading = _(WAITING)
     turn.reply(
         Card(
-            blocks=[Heading(text="What's waiting for you"), Text(text=intro), *now]
-            + guide(member.role),
-            fallback="What's waiting for you",
+            blocks=[Heading(text=heading), Text(text=intro), *now] + guide(member.role),
+            fallback=heading,
         )
     )
 
@@ -185,21 +190,29 @@ def _collaborative(
 def _purpose_line(session: Session, collaborative: Collaborative) -> Text:
     purpose = rounds.adopted_purpose(session, collaborative.id or 0)
     if purpose:
-        return Text(text=f"Our shared purpose: “{purpose}”")
+        return Text(text=_("Our shared purpose: “{purpose}”").format(purpose=purpose))
     running = rounds.running_round(session, collaborative.id or 0)
     if running is not None:
         line = stage_line(running, collaborative.timezone)
-        return Text(text=f"No shared purpose adopted yet. {line}: `purpose status` shows it.")
-    return Text(text=NO_PURPOSE, tone="muted")
+        return Text(
+            text=_("No shared purpose adopted yet. {stage}: `purpose status` shows it.").format(
+                stage=line
+            )
+        )
+    return Text(text=_(NO_PURPOSE), tone="muted")
 
 
 def _observing(session: Session, collaborative: Collaborative, now: datetime, where: str) -> Text:
     """Observers don't vote or answer, so nothing waits for them: say what they can see."""
-    open_polls = _count(len(_open_polls(session, collaborative, now)), "poll")
-    return Text(
-        text=f"You observe {collaborative.name}: you see its polls and check-ins but "
-        f"don't vote or answer. {open_polls} open now{_in(where)}."
+    count = len(open_polls(session, collaborative, now))
+    said = ngettext(
+        "You observe {collaborative}: you see its polls and check-ins but don't vote or answer. "
+        "{count} poll open now{where}.",
+        "You observe {collaborative}: you see its polls and check-ins but don't vote or answer. "
+        "{count} polls open now{where}.",
+        count,
     )
+    return Text(text=said.format(collaborative=collaborative.name, count=count, where=_in(where)))
 
 
 def _waiting(
@@ -210,14 +223,18 @@ def _waiting(
     if collaborative.require_organisation and member.organisation_id is None:
         blocks.append(
             Text(
-                text='Say which organisation you belong to before you vote: `org join "Name"` '
-                "(see `org list`).",
+                text=_(
+                    'Say which organisation you belong to before you vote: `org join "Name"` '
+                    "(see `org list`)."
+                ),
                 tone="warning",
             )
         )
     asks = _asks(session, collaborative, now, member, where)
     if not asks:
-        asks = [Text(text="You're up to date: nothing open is waiting for you here.", tone="muted")]
+        asks = [
+            Text(text=_("You're up to date: nothing open is waiting for you here."), tone="muted")
+        ]
     return blocks + asks
 
 
@@ -232,24 +249,36 @@ def _asks(
     ]
     if proposing := _proposal_wanted(session, collaborative, now, member, where):
         blocks.append(proposing)
-    if polls := _open_polls(session, collaborative, now, unvoted_by=member):
+    if polls := open_polls(session, collaborative, now, unvoted_by=member):
         blocks += _listed(
-            f"Waiting for your vote: {_count(len(polls), 'poll')}",
+            ngettext(
+                "Waiting for your vote: {count} poll",
+                "Waiting for your vote: {count} polls",
+                len(polls),
+            ).format(count=len(polls)),
             [_poll_item(poll, collaborative, where) for poll in polls],
-            f"type `poll list`{_in(where)} to see them all",
+            _("type `poll list`{where} to see them all").format(where=_in(where)),
         )
-    if runs := _open_runs(session, collaborative, now, member):
+    if runs := open_runs(session, collaborative, now, member):
         blocks += _listed(
-            f"Waiting for your answers: {_count(len(runs), 'check-in')}",
+            ngettext(
+                "Waiting for your answers: {count} check-in",
+                "Waiting for your answers: {count} check-ins",
+                len(runs),
+            ).format(count=len(runs)),
             [_run_item(run, schedule, where) for run, schedule in runs],
-            f"see the check-in messages{_in(where)}",
+            _("see the check-in messages{where}").format(where=_in(where)),
         )
     reviews = awaiting_answer(session, collaborative) if member.role == "coordinator" else []
     if reviews:
         blocks += _listed(
-            f"Decisions to review: {_count(len(reviews), 'review')}",
+            ngettext(
+                "Decisions to review: {count} review",
+                "Decisions to review: {count} reviews",
+                len(reviews),
+            ).format(count=len(reviews)),
             [_review_item(poll, where) for poll in reviews],
-            f"type `decisions reviews`{_in(where)} to see them all",
+            _("type `decisions reviews`{where} to see them all").format(where=_in(where)),
         )
     return blocks
 
@@ -257,15 +286,18 @@ def _asks(
 def _deputy_item(collaborative: Collaborative, asker: Member, row: Deputy, where: str) -> Text:
     until = moment(row.until, collaborative.timezone)
     return Text(
-        text=f"{asker.display_name} asked you to be their deputy until {until}: press Accept "
-        f"or Decline on their message, or type `deputy accept` or `deputy decline`{_in(where)}."
+        text=_(
+            "{name} asked you to be their deputy until {until}: press Accept or Decline on their "
+            "message, or type `deputy accept` or `deputy decline`{where}."
+        ).format(name=asker.display_name, until=until, where=_in(where))
     )
 
 
 def _review_item(poll: Poll, where: str) -> FieldItem:
+    asking = _("Still right, change it or drop it?")
     return FieldItem(
-        label=f"Review of poll #{poll.number}",
-        value=f"{poll.question}\nStill right, change it or drop it?{_posted(where)}",
+        label=_("Review of poll #{number}").format(number=poll.number),
+        value=f"{poll.question}\n{asking}{_posted(where)}",
     )
 
 
@@ -284,15 +316,18 @@ def _proposal_wanted(
     if session.exec(mine).first() is not None:
         return None
     return Text(
-        text=f"Purpose round #{running.number} is gathering proposals for our shared purpose, "
-        f"and yours isn't in yet: press Propose on the round's message{_in(where)}."
+        text=_(
+            "Purpose round #{number} is gathering proposals for our shared purpose, and yours "
+            "isn't in yet: press Propose on the round's message{where}."
+        ).format(number=running.number, where=_in(where))
     )
 
 
 def _standing(member: Member, organisation: Organisation | None) -> str:
-    listed = organisation.name if organisation else 'no organisation yet (`org join "Name"`)'
-    article = "an" if member.role[0] in "aeiou" else "a"
-    return f"You are {article} {member.role} · {listed}"
+    listed = organisation.name if organisation else _('no organisation yet (`org join "Name"`)')
+    return _("You are {role} · {organisation}").format(
+        role=with_article(member.role), organisation=listed
+    )
 
 
 def _where(session: Session, actor: Actor, collaborative: Collaborative) -> str:
@@ -310,16 +345,20 @@ def _where(session: Session, actor: Actor, collaborative: Collaborative) -> str:
         )
         .order_by(col(Channel.id))
     ).all()
-    names = [f"#{c.name}" if c.name else f"channel {c.channel_id}" for c in channels]
+    names = [
+        f"#{c.name}" if c.name else _("channel {channel}").format(channel=c.channel_id)
+        for c in channels
+    ]
     return ", ".join(names)
 
 
 def _in(where: str) -> str:
-    return f" in {where}" if where else ""
+    """Where to look, at the end of a sentence: " in #north" (the `{where}` of one)."""
+    return " " + _("in {channels}").format(channels=where) if where else ""
 
 
 def _posted(where: str) -> str:
-    return f" · posted in {where}" if where else ""
+    return " · " + _("posted in {channels}").format(channels=where) if where else ""
 
 
 def _listed(title: str, items: list[FieldItem], see_all: str) -> list[Block]:
@@ -327,73 +366,34 @@ def _listed(title: str, items: list[FieldItem], see_all: str) -> list[Block]:
     blocks: list[Block] = [Text(text=title), Fields(items=items[:MAX_ITEMS])]
     hidden = len(items) - MAX_ITEMS
     if hidden > 0:
-        blocks.append(Context(text=f"… and {hidden} more: {see_all}."))
+        blocks.append(
+            Context(text=_("… and {count} more: {see_all}.").format(count=hidden, see_all=see_all))
+        )
     return blocks
-
-
-def _open_polls(
-    session: Session, collaborative: Collaborative, now: datetime, unvoted_by: Member | None = None
-) -> list[Poll]:
-    """Open polls before their deadline, soonest deadline first; those without one last."""
-    query = select(Poll).where(
-        Poll.collaborative_id == collaborative.id, Poll.status == "open", _before(Poll, now)
-    )
-    if unvoted_by is not None:
-        voted = select(Participation.id).where(
-            Participation.poll_id == Poll.id, Participation.member_id == unvoted_by.id
-        )
-        query = query.where(~voted.exists())
-    ordered = query.order_by(col(Poll.closes_at).is_(None), col(Poll.closes_at), col(Poll.number))
-    return list(session.exec(ordered).all())
-
-
-def _open_runs(
-    session: Session, collaborative: Collaborative, now: datetime, member: Member
-) -> list[tuple[CheckinRun, CheckinSchedule]]:
-    """Open check-in runs (before their window closes) `member` has given no answer in."""
-    answered = select(CheckinAnswer.id).where(
-        CheckinAnswer.run_id == CheckinRun.id, CheckinAnswer.member_id == member.id
-    )
-    rows = session.exec(
-        select(CheckinRun, CheckinSchedule)
-        .join(CheckinSchedule, col(CheckinSchedule.id) == col(CheckinRun.schedule_id))
-        .where(
-            CheckinSchedule.collaborative_id == collaborative.id,
-            CheckinRun.status == "open",
-            _before(CheckinRun, now),
-            ~answered.exists(),
-        )
-        .order_by(col(CheckinRun.closes_at), col(CheckinRun.id))
-    ).all()
-    return [(run, schedule) for run, schedule in rows]
-
-
-def _before(model: type[Poll] | type[CheckinRun], now: datetime) -> ColumnElement[bool]:
-    """Not yet past its deadline: the deadline counts even before its timer has fired."""
-    closes_at = col(model.closes_at)
-    return or_(closes_at.is_(None), closes_at > now)
 
 
 def _poll_item(poll: Poll, collaborative: Collaborative, where: str) -> FieldItem:
     closes = (
-        f"closes {moment(poll.closes_at, collaborative.timezone)}"
+        _("closes {moment}").format(moment=moment(poll.closes_at, collaborative.timezone))
         if poll.closes_at
-        else "no deadline"
+        else _("no deadline")
     )
     return FieldItem(
-        label=f"Poll #{poll.number}", value=f"{poll.question}\n{closes}{_posted(where)}"
+        label=_("Poll #{number}").format(number=poll.number),
+        value=f"{poll.question}\n{closes}{_posted(where)}",
     )
 
 
 def _run_item(run: CheckinRun, schedule: CheckinSchedule, where: str) -> FieldItem:
     assert run.closes_at is not None, "an open run has a closing time"
-    questions = _count(len(schedule.questions), "question")
+    count = len(schedule.questions)
     closes = moment(run.closes_at, schedule.timezone)
+    value = ngettext(
+        "{count} question, answers open until {moment}",
+        "{count} questions, answers open until {moment}",
+        count,
+    ).format(count=count, moment=closes)
     return FieldItem(
-        label=f"Check-in #{schedule.number}",
-        value=f"{questions}, answers open until {closes}{_posted(where)}",
+        label=_("Check-in #{number}").format(number=schedule.number),
+        value=value + _posted(where),
     )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' * (n != 1)}"

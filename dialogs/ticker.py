@@ -42,6 +42,8 @@ from dialogs.commands.when import describe
 from dialogs.core import effects, reactions, timers
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.events import Actor
+from dialogs.core.language import N_, _
+from dialogs.core.readers import speaking_to
 from dialogs.core.timers import TickReport, isolated
 from dialogs.engine import REACTIONS
 from dialogs.home import digest_card
@@ -206,8 +208,9 @@ def _send_digest(session: Session, now: datetime, setting: PersonSetting) -> int
     assert setting.digest_next_at is not None
     if now - setting.digest_next_at <= digests.TOO_LATE:
         actor = Actor(setting.platform, setting.tenant_id, setting.user_id, "")
-        if (card := digest_card(session, actor, now, identities)) is not None:
-            effects.notify_person(session, now, actor, card)
+        with speaking_to(session, actor):  # in the language the person reads
+            if (card := digest_card(session, actor, now, identities)) is not None:
+                effects.notify_person(session, now, actor, card)
     digests.move_on(session, now, identities, digests.zone_of(session, identities).name)
     return 1
 
@@ -216,9 +219,8 @@ def _tell_coordinators_missed(session: Session, now: datetime, timer: Timer) -> 
     collaborative = session.get(Collaborative, timer.collaborative_id)
     assert collaborative is not None
     what = {
-        timers.POLL_REMIND: "A poll reminder",
-        timers.PURPOSE_NUDGE: "The purpose round's nudge to quieter organisations",
-    }.get(timer.kind, "Scheduled work")
-    effects.report_missed(
-        session, now, collaborative, f"{what} due {describe(timer.due_at, collaborative.timezone)}"
-    )
+        timers.POLL_REMIND: N_("A poll reminder due {moment}"),
+        timers.PURPOSE_NUDGE: N_("The purpose round's nudge to quieter organisations due {moment}"),
+    }.get(timer.kind, N_("Scheduled work due {moment}"))
+    due = describe(timer.due_at, collaborative.timezone)
+    effects.report_missed(session, now, collaborative, _(what).format(moment=due))

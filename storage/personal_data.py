@@ -59,7 +59,8 @@ TABLES: dict[str, TableUse] = {
         WITH_COLLABORATIVE,
         {"decider_id": P(K.PERSON, "the member who records delegated decisions")},
         "id name timezone require_organisation newcomer_role governance purpose_rule"
-        " created_at retention_free_text_months retention_closed_poll_months forgotten_text",
+        " created_at retention_free_text_months retention_closed_poll_months forgotten_text"
+        " language bilingual",
     ),
     "channel": TableUse(
         "the Slack and Teams channels a collaborative is linked to",
@@ -95,12 +96,14 @@ TABLES: dict[str, TableUse] = {
         "id collaborative_id code_hash expires_at used_at",
     ),
     "personsetting": TableUse(
-        "a person's own time zone and digest choice",
+        "a person's own time zone, language and digest choice",
         UNTIL_LEFT,
         {
             "user_id": P(K.ACCOUNT, "the account the settings belong to"),
             "timezone": P(K.SETTING, "to show times in the person's own zone"),
             "platform_timezone": P(K.SETTING, "the zone their platform reported"),
+            "language": P(K.SETTING, "to write to the person in the language they chose"),
+            "platform_language": P(K.SETTING, "the language their platform reported"),
             "digest": P(K.SETTING, "how often they want the digest"),
         },
         "id platform tenant_id digest_next_at updated_at",

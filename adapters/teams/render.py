@@ -89,9 +89,10 @@ def render_card(
     an https address, becomes a line of its alt text. A keyed card carries `refresh`,
     with `user_ids` (Bot Framework ids, `29:…`) as the people whose view Teams refreshes
     by itself (`buttons.refresh`). Moments (`dialogs.core.moments`) show in the reader's
-    zone on a card for one person (`Card.zone`), else in the collaborative's.
+    zone on a card for one person (`Card.zone`), else in the collaborative's, and in the
+    card's language (`Card.language`).
     """
-    card = zoned(card, card.zone)
+    card = zoned(card, card.zone, card.language)
     top = {"refresh": refresh(card.key, user_ids)} if card.key else {}
     return _fitted(
         lambda room: _body(card.blocks, room, public_url, card.key), [], summary(card), top
@@ -124,10 +125,10 @@ def summary(card: Card) -> str:
     `text_format="plain"`), never as markdown.
     """
     if card.fallback.strip():
-        return shorten(in_zone(card.fallback, card.zone), MAX_SUMMARY)
+        return shorten(in_zone(card.fallback, card.zone, card.language), MAX_SUMMARY)
     texts = (b.text for b in card.blocks if isinstance(b, Heading | Text))
     first = next(texts, "Concord")  # i18n: not for readers (the product's name)
-    return shorten(in_zone(first, card.zone), MAX_SUMMARY)
+    return shorten(in_zone(first, card.zone, card.language), MAX_SUMMARY)
 
 
 def card_bytes(card: CardJson) -> int:

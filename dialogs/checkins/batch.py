@@ -20,6 +20,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import update
@@ -167,7 +168,7 @@ def _announce(
         if schedule.collaborative_id not in turnouts:
             turnouts[schedule.collaborative_id] = turnout_blocks(session, run, schedule)
         shown = runs.Shown(0, purposes[asks], turnouts[schedule.collaborative_id])
-        card = runs.run_card(schedule, run, shown)
+        card = partial(runs.run_card, schedule, run, shown)  # in the shared language
         posts.append((collaboratives[schedule.collaborative_id], card, checkin_key(run)))
         timer_rows.append(
             {

@@ -224,7 +224,9 @@ def _send(session: Session, now: datetime, prompt: CheckinPrompt, grace: timedel
     else:
         collaborative = session.get(Collaborative, member.collaborative_id)
         assert collaborative is not None
-        effects.notify(session, now, collaborative, actor, prompt_card(session, run, prompt))
+        effects.notify(
+            session, now, collaborative, actor, lambda: prompt_card(session, run, prompt)
+        )
         prompt.status, prompt.sent_at = "sent", now
 
 

@@ -61,7 +61,11 @@ def open_run(
     assert run.id is not None and run.closes_at is not None
     timers.schedule(session, collaborative.id, timers.CHECKIN_CLOSE, run.id, "close", run.closes_at)
     effects.post_everywhere(
-        session, now, collaborative, render_run(session, run, answered=0), key=checkin_key(run)
+        session,
+        now,
+        collaborative,
+        lambda: render_run(session, run, answered=0),
+        key=checkin_key(run),
     )
     return run
 
@@ -197,7 +201,9 @@ def close_run(session: Session, now: datetime, timer: Timer) -> None:
     session.flush()
     if posted_in_channels(session, run):
         effects.update_everywhere(session, now, collaborative, checkin_key(run))
-    effects.post_everywhere(session, now, collaborative, summary_card(session, run, schedule))
+    effects.post_everywhere(
+        session, now, collaborative, lambda: summary_card(session, run, schedule)
+    )
 
 
 def catch_up(

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from dialogs.core.clock import is_time_zone
 from dialogs.core.events import Actor
+from dialogs.core.readers import identity_setting
 from storage.models import Collaborative, Identity, Member, PersonSetting
 
 CHOSEN = "chosen"  # `me timezone …`
@@ -37,13 +38,7 @@ def setting_for(
     session: Session, platform: str, tenant_id: str, user_id: str, now: datetime
 ) -> PersonSetting:
     """The settings row of one platform identity, made (with the defaults) on first use."""
-    setting = session.exec(
-        select(PersonSetting).where(
-            PersonSetting.platform == platform,
-            PersonSetting.tenant_id == tenant_id,
-            PersonSetting.user_id == user_id,
-        )
-    ).first()
+    setting = identity_setting(session, platform, tenant_id, user_id)
     if setting is None:
         setting = PersonSetting(
             platform=platform, tenant_id=tenant_id, user_id=user_id, updated_at=now

@@ -9,6 +9,7 @@ from dialogs.collaborative import (
     forgetting,
     governance,
     identity_link,
+    language_settings,
     members,
     personal_export,
     retention,
@@ -44,4 +45,9 @@ COMMANDS: dict[str, CommandHandler] = {
     "retention.free-text": retention.free_text,
     "retention.closed-polls": retention.closed_polls,
     "retention.removed-words": retention.removed_words,
+    "me": language_settings.me_settings,
+    "me.language": language_settings.me_language,
+    "language": language_settings.language,
+    "language.default": language_settings.language_default,
+    "language.shared": language_settings.language_shared,
 }

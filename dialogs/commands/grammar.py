@@ -8,8 +8,10 @@ people's data and the partnership's record are kept beside it, in `records.py`.
 
 from __future__ import annotations
 
+from dialogs.commands.languages import LANGUAGE_SYNTAX
 from dialogs.commands.records import RECORDS
 from dialogs.commands.syntax import Arg, Flag, Syntax
+from dialogs.core.language import N_
 from dialogs.core.modes import MODES
 from dialogs.core.poll_types import POLL_TYPES, RESULTS
 
@@ -23,29 +25,29 @@ _POLL_FLAGS = (
     Flag("closes", "text", placeholder="WHEN"),
     Flag("remind", "duration", placeholder="DURATION"),
     Flag("balance", "choice", ("orgs",)),
-    Flag("quorum", "quorum", placeholder="per-org [K]", maximum=50),
+    Flag("quorum", "quorum", placeholder="per-org [K]", maximum=50),  # i18n: not for readers
     Flag("open-options", "switch"),
     Flag("objections", "int", minimum=0, maximum=100),
     Flag("description", "text", placeholder='"Context"'),
-    Flag("rule", "rule", placeholder="every-org [P]"),
+    Flag("rule", "rule", placeholder="every-org [P]"),  # i18n: not for readers
     Flag("mode", "choice", tuple(MODES)),
     Flag("decider", "mention", placeholder="@person"),
 )
 
 _CLOSES = Flag("closes", "text", placeholder="WHEN")
 _ID = Arg("id", "id", placeholder="ID")
-_NAME = Arg("name", optional=True, placeholder='"Name"')
+_NAME = Arg("name", optional=True, placeholder=N_('"Name"'))
 _QUESTION = (
-    Arg("question", optional=True, placeholder='"Question?"'),
-    Arg("options", many=True, optional=True, placeholder='"Option"'),
+    Arg("question", optional=True, placeholder=N_('"Question?"')),
+    Arg("options", many=True, optional=True, placeholder=N_('"Option"')),
 )
 
 # When a decision comes up for review: "6 months", "1 year" or a date (`polls.reviews.dates`).
-_REVIEW = Flag("review", "text", placeholder="6 months|DATE")
+_REVIEW = Flag("review", "text", placeholder="6 months|DATE")  # i18n: not for readers
 
 # A recurring poll (`dialogs.polls.series`): when it repeats, and how long each poll is open.
 _SERIES_FLAGS = (
-    Flag("every", "text", placeholder='"first monday of the month 09:00"'),
+    Flag("every", "text", placeholder='"first monday of the month 09:00"'),  # i18n: not for readers
     Flag("closes-after", "duration", placeholder="DURATION"),
 )
 
@@ -60,45 +62,47 @@ SYNTAX: tuple[Syntax, ...] = (
     Syntax(
         "help",
         ("help",),
-        "show what is waiting for you; `help all`: every command",
+        N_("show what is waiting for you; `help all`: every command"),
         (Arg("topic", optional=True, placeholder="all"),),
         who="anyone",
     ),
     Syntax(
         "setup",
         ("setup",),
-        "start a collaborative in this channel",
-        (Arg("name", placeholder='"Collaborative name"'),),
+        N_("start a collaborative in this channel"),
+        (Arg("name", placeholder=N_('"Collaborative name"')),),
         (Flag("timezone", "timezone", placeholder="Europe/London"),),
         who="anyone",
     ),
     Syntax(
         "link",
         ("link",),
-        "show a one-time code to link another channel, or join this one with a code",
+        N_("show a one-time code to link another channel, or join this one with a code"),
         (Arg("code", "code", optional=True, placeholder="CODE"),),
         who="anyone",
     ),
     Syntax(
         "org.add",
         ("org", "add"),
-        "add an organisation; with a tenant or workspace id, count everyone from it as "
-        "the organisation (new or not)",
-        (Arg("name", placeholder='"Name"'),),
+        N_(
+            "add an organisation; with a tenant or workspace id, count everyone from it as "
+            "the organisation (new or not)"
+        ),
+        (Arg("name", placeholder=N_('"Name"')),),
         _HOME_FLAGS,
         who="coordinator",
     ),
     Syntax(
         "org.join",
         ("org", "join"),
-        "say which organisation you belong to",
-        (Arg("name", placeholder='"Name"'),),
+        N_("say which organisation you belong to"),
+        (Arg("name", placeholder=N_('"Name"')),),
     ),
-    Syntax("org.list", ("org", "list"), "list the organisations and their members"),
+    Syntax("org.list", ("org", "list"), N_("list the organisations and their members")),
     Syntax(
         "org.unmap",
         ("org", "unmap"),
-        "stop counting everyone from a tenant or workspace as an organisation",
+        N_("stop counting everyone from a tenant or workspace as an organisation"),
         (),
         _HOME_FLAGS,
         who="coordinator",
@@ -106,7 +110,7 @@ SYNTAX: tuple[Syntax, ...] = (
     Syntax(
         "role",
         ("role",),
-        "give someone a role",
+        N_("give someone a role"),
         (
             Arg("role", "role", placeholder="coordinator|member|observer"),
             Arg("person", "mention", placeholder="@person"),
@@ -116,55 +120,57 @@ SYNTAX: tuple[Syntax, ...] = (
     Syntax(
         "settings.newcomers",
         ("settings", "newcomers"),
-        "choose whether people who join later start as members or observers",
+        N_("choose whether people who join later start as members or observers"),
         (Arg("role", "role", optional=True, placeholder="member|observer"),),
         who="coordinator",
     ),
     Syntax(
         "settings.purpose-rule",
         ("settings", "purpose-rule"),
-        "choose how much of every organisation a purpose round's consent needs",
+        N_("choose how much of every organisation a purpose round's consent needs"),
         (
             Arg("rule", optional=True, placeholder="every-org|none"),
             Arg("percent", optional=True, placeholder="P"),
         ),
         who="coordinator",
     ),
-    Syntax("poll.list", ("poll", "list"), "list the polls"),
-    Syntax("poll.series", ("poll", "series"), "list the recurring polls and when each posts next"),
+    Syntax("poll.list", ("poll", "list"), N_("list the polls")),
+    Syntax(
+        "poll.series", ("poll", "series"), N_("list the recurring polls and when each posts next")
+    ),
     Syntax(
         "poll.series.stop",
         ("poll", "series", "stop"),
-        "stop a recurring poll (the polls already posted stay)",
+        N_("stop a recurring poll (the polls already posted stay)"),
         (Arg("id", placeholder="S1"),),
         who="coordinator",
     ),
     Syntax(
         "poll.close",
         ("poll", "close"),
-        "close a poll now",
+        N_("close a poll now"),
         (Arg("id", "id", placeholder="ID"),),
         who="coordinator",
     ),
-    Syntax("poll.results", ("poll", "results"), "show a poll's results", (_ID,)),
+    Syntax("poll.results", ("poll", "results"), N_("show a poll's results"), (_ID,)),
     Syntax(
         "poll.remind",
         ("poll", "remind"),
-        "remind those who haven't voted, privately (once an hour at most)",
+        N_("remind those who haven't voted, privately (once an hour at most)"),
         (Arg("id", "id", placeholder="ID"),),
         who="coordinator",
     ),
     Syntax(
         "poll.waiting",
         ("poll", "waiting"),
-        "see privately who hasn't voted yet, by organisation (not in anonymous polls)",
+        N_("see privately who hasn't voted yet, by organisation (not in anonymous polls)"),
         (_ID,),
         who="coordinator",
     ),
     Syntax(
         "poll.export",
         ("poll", "export"),
-        "export a poll's ballots as CSV",
+        N_("export a poll's ballots as CSV"),
         (Arg("id", "id", placeholder="ID"),),
         who="coordinator",
     ),
@@ -172,18 +178,18 @@ SYNTAX: tuple[Syntax, ...] = (
     Syntax(
         "poll.receipt",
         ("poll", "receipt"),
-        "check that your anonymous vote was counted, by the receipt you were given",
+        N_("check that your anonymous vote was counted, by the receipt you were given"),
         (_ID, Arg("receipt", placeholder="RECEIPT")),
     ),
     Syntax(
         "poll.edit",
         ("poll", "edit"),
-        "change a poll's wording, description or options (alone: open it in a form)",
+        N_("change a poll's wording, description or options (alone: open it in a form)"),
         (Arg("id", "id", placeholder="ID"),),
         (
-            Flag("question", "text", placeholder='"Question?"'),
+            Flag("question", "text", placeholder=N_('"Question?"')),
             Flag("option", "text", placeholder='N "Option"'),
-            Flag("add-option", "text", placeholder='"Option"'),
+            Flag("add-option", "text", placeholder=N_('"Option"')),
             *_POLL_FLAGS,  # --opens, --closes and --remind: a scheduled poll's only
         ),
         who="coordinator",
@@ -191,7 +197,7 @@ SYNTAX: tuple[Syntax, ...] = (
     Syntax(
         "poll.extend",
         ("poll", "extend"),
-        "move a poll's deadline later",
+        N_("move a poll's deadline later"),
         (Arg("id", "id", placeholder="ID"),),
         (Flag("closes", "text", placeholder="WHEN"),),
         who="coordinator",
@@ -199,7 +205,7 @@ SYNTAX: tuple[Syntax, ...] = (
     Syntax(
         "poll.reopen",
         ("poll", "reopen"),
-        "open a closed poll again (its next result replaces the last)",
+        N_("open a closed poll again (its next result replaces the last)"),
         (Arg("id", "id", placeholder="ID"),),
         (Flag("closes", "text", placeholder="WHEN"),),
         who="coordinator",
@@ -207,14 +213,14 @@ SYNTAX: tuple[Syntax, ...] = (
     Syntax(
         "poll.delete",
         ("poll", "delete"),
-        "delete a poll nobody has voted in",
+        N_("delete a poll nobody has voted in"),
         (Arg("id", "id", placeholder="ID"),),
         who="coordinator",
     ),
     Syntax(
         "poll",
         ("poll",),
-        "start a poll (with no arguments: open a form)",
+        N_("start a poll (with no arguments: open a form)"),
         _QUESTION,
         (*_POLL_FLAGS, _REVIEW, *_SERIES_FLAGS),
         who="coordinator",
@@ -222,13 +228,13 @@ SYNTAX: tuple[Syntax, ...] = (
     Syntax(
         "poll.template",
         ("poll", "template"),
-        "list the poll templates, or delete one of your own",
+        N_("list the poll templates, or delete one of your own"),
         (Arg("action", optional=True, placeholder="list|delete"), _NAME),
     ),
     Syntax(
         "poll.from",
         ("poll", "from"),
-        "start a poll from a template (without its question: open the form filled in)",
+        N_("start a poll from a template (without its question: open the form filled in)"),
         (Arg("template", placeholder='"Template"'), *_QUESTION),
         (_CLOSES,),
         who="coordinator",
@@ -236,21 +242,25 @@ SYNTAX: tuple[Syntax, ...] = (
     Syntax(
         "poll.save-template",
         ("poll", "save-template"),
-        "keep a poll's question, options and settings as a template",
-        (_ID, Arg("name", placeholder='"Name"')),
+        N_("keep a poll's question, options and settings as a template"),
+        (_ID, Arg("name", placeholder=N_('"Name"'))),
         who="coordinator",
     ),
-    Syntax("poll.clone", ("poll", "clone"), "copy a poll into the form", (_ID,), who="coordinator"),
+    Syntax(
+        "poll.clone", ("poll", "clone"), N_("copy a poll into the form"), (_ID,), who="coordinator"
+    ),
     Syntax(
         "poll.decide",
         ("poll", "decide"),
-        "record the decision on a closed delegated poll (its decider only)",
+        N_("record the decision on a closed delegated poll (its decider only)"),
         (Arg("id", "id", placeholder="ID"), Arg("decision", placeholder='"Decision"')),
     ),
     Syntax(
         "settings.governance",
         ("settings", "governance"),
-        "choose how the partnership decides: joint, advisory, delegated or committees in common",
+        N_(
+            "choose how the partnership decides: joint, advisory, delegated or committees in common"
+        ),
         (Arg("mode", optional=True, placeholder="|".join(MODES)),),
         (Flag("decider", "mention", placeholder="@person"),),
         who="coordinator",
@@ -258,7 +268,7 @@ SYNTAX: tuple[Syntax, ...] = (
     Syntax(
         "purpose.start",
         ("purpose", "start"),
-        "start a purpose round",
+        N_("start a purpose round"),
         (),
         (
             Flag("gather", "duration", placeholder="DURATION"),
@@ -267,58 +277,58 @@ SYNTAX: tuple[Syntax, ...] = (
         ),
         who="coordinator",
     ),
-    Syntax("purpose.status", ("purpose", "status"), "show where the purpose round is"),
+    Syntax("purpose.status", ("purpose", "status"), N_("show where the purpose round is")),
     Syntax(
         "purpose.next",
         ("purpose", "next"),
-        "move the purpose round to its next stage",
+        N_("move the purpose round to its next stage"),
         who="coordinator",
     ),
-    Syntax("purpose.show", ("purpose", "show"), "show the adopted purpose"),
+    Syntax("purpose.show", ("purpose", "show"), N_("show the adopted purpose")),
     Syntax(
         "checkin.add",
         ("checkin", "add"),
-        "schedule a recurring check-in",
-        (Arg("recurrence", placeholder='"every monday 09:00"'),),
+        N_("schedule a recurring check-in"),
+        (Arg("recurrence", placeholder='"every monday 09:00"'),),  # i18n: not for readers
         (
             Flag("window", "duration", placeholder="DURATION"),
             Flag("each-in-own-timezone", "switch"),
         ),
         who="coordinator",
     ),
-    Syntax("checkin.list", ("checkin", "list"), "list the check-ins"),
+    Syntax("checkin.list", ("checkin", "list"), N_("list the check-ins")),
     Syntax(
         "checkin.stop",
         ("checkin", "stop"),
-        "stop a check-in",
+        N_("stop a check-in"),
         (Arg("id", "id", placeholder="ID"),),
         who="coordinator",
     ),
     Syntax(
         "checkin.now",
         ("checkin", "now"),
-        "run a check-in now",
+        N_("run a check-in now"),
         (Arg("id", "id", placeholder="ID"),),
         who="coordinator",
     ),
     Syntax(
         "checkin.skip",
         ("checkin", "skip"),
-        "skip the check-ins on one date",
+        N_("skip the check-ins on one date"),
         (Arg("date", "when", placeholder="DATE"),),
         who="coordinator",
     ),
     Syntax(
         "decisions",
         ("decisions",),
-        "show the decision log (`--all`: every step too)",
+        N_("show the decision log (`--all`: every step too)"),
         (),
         (Flag("all", "switch"), Flag("export", "choice", ("csv", "md"))),
     ),
     Syntax(
         "decisions.review",
         ("decisions", "review"),
-        "set the date a decided poll comes up for review: still right, change it or drop it",
+        N_("set the date a decided poll comes up for review: still right, change it or drop it"),
         (Arg("id", "id", placeholder="ID"),),
         (Flag("in", "text", placeholder="6 months"), Flag("on", "text", placeholder="DATE")),
         who="coordinator",
@@ -326,43 +336,44 @@ SYNTAX: tuple[Syntax, ...] = (
     Syntax(
         "decisions.reviews",
         ("decisions", "reviews"),
-        "list the reviews due and answered, and the promises kept",
+        N_("list the reviews due and answered, and the promises kept"),
     ),
     Syntax(
         "me.link",
         ("me", "link"),
-        "show a one-time code, or type it on your other platform: one member, one vote",
+        N_("show a one-time code, or type it on your other platform: one member, one vote"),
         (Arg("code", "code", optional=True, placeholder="CODE"),),
     ),
     Syntax(
         "me.timezone",
         ("me", "timezone"),
-        "see the time zone Concord shows you times in, choose yours, or `auto` to forget it",
+        N_("see the time zone Concord shows you times in, choose yours, or `auto` to forget it"),
         (Arg("zone", optional=True, placeholder="Europe/London|auto"),),
     ),
     Syntax(
         "me.digest",
         ("me", "digest"),
-        "get what is waiting for you privately, daily or weekly (the default), or not at all",
+        N_("get what is waiting for you privately, daily or weekly (the default), or not at all"),
         (Arg("choice", optional=True, placeholder="daily|weekly|off"),),
     ),
-    Syntax("home", ("home",), "what is waiting for you in every collaborative you belong to"),
+    Syntax("home", ("home",), N_("what is waiting for you in every collaborative you belong to")),
     *RECORDS,
+    *LANGUAGE_SYNTAX,
     Syntax(
         "vote",
         ("vote",),
-        "vote in a poll by typing (`--for`: as a deputy, for the member you stand in for)",
+        N_("vote in a poll by typing (`--for`: as a deputy, for the member you stand in for)"),
         (Arg("id", "id", placeholder="ID"), Arg("choice", optional=True, placeholder='N|"Option"')),
         (Flag("for", "text", placeholder="@member"),),
     ),
-    Syntax("deputy.accept", ("deputy", "accept"), "accept being someone's deputy"),
-    Syntax("deputy.decline", ("deputy", "decline"), "decline being someone's deputy"),
-    Syntax("deputy.end", ("deputy", "end"), "end your deputy, or being someone's deputy, now"),
-    Syntax("deputy.list", ("deputy", "list"), "list who is deputy for whom"),
+    Syntax("deputy.accept", ("deputy", "accept"), N_("accept being someone's deputy")),
+    Syntax("deputy.decline", ("deputy", "decline"), N_("decline being someone's deputy")),
+    Syntax("deputy.end", ("deputy", "end"), N_("end your deputy, or being someone's deputy, now")),
+    Syntax("deputy.list", ("deputy", "list"), N_("list who is deputy for whom")),
     Syntax(
         "deputy",
         ("deputy",),
-        "ask someone from your organisation to vote for you until a date",
+        N_("ask someone from your organisation to vote for you until a date"),
         (Arg("person", "mention", placeholder="@person"),),
         (Flag("until", "text", placeholder="DATE"),),
     ),

@@ -12,6 +12,7 @@ from dialogs.commands.grammar import SYNTAX
 from dialogs.commands.syntax import Syntax
 from dialogs.commands.values import clip
 from dialogs.core.cards import Block, Card, Context, Heading, Text
+from dialogs.core.language import _
 from dialogs.core.turn import Refusal, Turn, with_article
 from storage.models import Collaborative
 
@@ -29,11 +30,11 @@ ALL = "all"
 def guide(role: str) -> list[Block]:
     """The commands `role` uses most (their usage without options), then where the rest are."""
     by_name = {s.name: s for s in SYNTAX}
-    lines = [f"`{_brief(by_name[name])}` — {by_name[name].summary}" for name in MOST_USED[role]]
+    lines = [f"`{_brief(by_name[name])}` — {_(by_name[name].summary)}" for name in MOST_USED[role]]
     return [
-        Text(text="Commands you'll use most:"),
+        Text(text=_("Commands you'll use most:")),
         *(Text(text=line) for line in lines),
-        Context(text="Type `help all` for every command, or `help poll` for the poll commands."),
+        Context(text=_("Type `help all` for every command, or `help poll` for the poll commands.")),
     ]
 
 
@@ -41,30 +42,35 @@ def reference_card(turn: Turn, topic: str | None) -> Card:
     """Every command this person may use here (`help all`), or those starting with `topic`."""
     if turn.collaborative is None or turn.member is None:
         usable = [s for s in SYNTAX if s.name in _OUTSIDE]
-        intro = "This channel isn't part of a collaborative yet."
+        intro = _("This channel isn't part of a collaborative yet.")
         lines = [
-            '`setup "Name"` starts one here; `link CODE` joins one, with a code a '
-            "coordinator got by typing `link`."
+            _(
+                '`setup "Name"` starts one here; `link CODE` joins one, with a code a '
+                "coordinator got by typing `link`."
+            )
         ]
     else:
         role = turn.member.role
         usable = [s for s in SYNTAX if _may(role, s)]
-        intro = f"You are {with_article(role)} of {turn.collaborative.name}."
+        intro = _("You are {role} of {collaborative}.").format(
+            role=with_article(role), collaborative=turn.collaborative.name
+        )
         lines = [_role_note(role, turn.collaborative)]
         if topic not in (None, ALL):
             usable = _about(usable, topic)
-    blocks: list[Block] = [Heading(text="What you can do here"), Text(text=intro)]
+    heading = _("What you can do here")
+    blocks: list[Block] = [Heading(text=heading), Text(text=intro)]
     blocks += [Text(text=line) for line in lines if line]
-    blocks += [Text(text=f"`{s.usage}` — {s.summary}") for s in usable]
-    return Card(blocks=blocks, fallback="What you can do here")
+    blocks += [Text(text=f"`{s.usage}` — {_(s.summary)}") for s in usable]
+    return Card(blocks=blocks, fallback=heading)
 
 
 def _about(usable: list[Syntax], topic: str) -> list[Syntax]:
     found = [s for s in usable if s.words[0] == topic.lower()]
     if not found:
         raise Refusal(
-            f"There is no help about “{clip(topic, 40)}”.",
-            "Type `help all` to see every command you can use.",
+            _("There is no help about “{topic}”.").format(topic=clip(topic, 40)),
+            _("Type `help all` to see every command you can use."),
         )
     return found
 
@@ -86,10 +92,15 @@ def _may(role: str, syntax: Syntax) -> bool:
 
 def _role_note(role: str, collaborative: Collaborative) -> str:
     if role == "observer":
-        return "Observers see polls and results but do not vote."
+        return _("Observers see polls and results but do not vote.")
     if role == "member":
-        return "Vote with the buttons on a poll. Coordinators start polls."
-    return (
-        f"People who join {collaborative.name} start as {collaborative.newcomer_role}s "
+        return _("Vote with the buttons on a poll. Coordinators start polls.")
+    if collaborative.newcomer_role == "observer":
+        return _(
+            "People who join {collaborative} start as observers "
+            "(`settings newcomers member|observer` changes it)."
+        ).format(collaborative=collaborative.name)
+    return _(
+        "People who join {collaborative} start as members "
         "(`settings newcomers member|observer` changes it)."
-    )
+    ).format(collaborative=collaborative.name)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from dialogs.commands.grammar import SYNTAX
+from dialogs.commands.languages import ALIASES
 from dialogs.commands.syntax import ROLE_NAMES, Arg, Command, Flag, Syntax
 from dialogs.commands.values import (
     GrammarError,
@@ -25,6 +26,7 @@ from dialogs.commands.values import (
     parse_timezone,
 )
 from dialogs.core.events import MAX_COMMAND_LENGTH
+from dialogs.core.language import N_, _
 
 # Phones and Teams turn straight quotes into typographic ones.
 _QUOTE_MARKS = str.maketrans(
@@ -51,16 +53,19 @@ def tokenize(text: str) -> list[Token]:
     """Split on white space, keeping "quoted text" together (typographic quotes too)."""
     if len(text) > MAX_COMMAND_LENGTH:
         raise GrammarError(
-            f"That command is {len(text):,} characters long; the most Concord reads is "
-            f"{MAX_COMMAND_LENGTH:,}.",
-            "Shorten the question or options, or use `poll` alone to fill in a form.",
+            _("That command is {length} characters long; the most Concord reads is {most}.").format(
+                length=f"{len(text):,}", most=f"{MAX_COMMAND_LENGTH:,}"
+            ),
+            _("Shorten the question or options, or use `poll` alone to fill in a form."),
         )
     for position, char in enumerate(text):
-        if char not in "\n\t" and unicodedata.category(char) == "Cc":
+        if char not in "\n\t" and unicodedata.category(char) == "Cc":  # i18n: not for readers
             raise GrammarError(
-                f"That command contains an invisible control character (U+{ord(char):04X}) "
-                f"at position {position + 1}.",
-                "Type the command again without pasting it.",
+                _(
+                    "That command contains an invisible control character ({code}) "
+                    "at position {position}."
+                ).format(code=f"U+{ord(char):04X}", position=position + 1),
+                _("Type the command again without pasting it."),
             )
     text = text.translate(_QUOTE_MARKS)
     tokens: list[Token] = []
@@ -68,8 +73,10 @@ def tokenize(text: str) -> list[Token]:
         quoted, unclosed, bare = match.groups()
         if unclosed is not None:
             raise GrammarError(
-                f'A quote mark opened before "{clip(unclosed, 30)}" is never closed.',
-                'Put each question and option inside a pair of quotes, like "Lunch?" "Pizza".',
+                _('A quote mark opened before "{text}" is never closed.').format(
+                    text=clip(unclosed, 30)
+                ),
+                _('Put each question and option inside a pair of quotes, like "Lunch?" "Pizza".'),
             )
         if bare is not None and '"' in bare:
             tokens.extend(_split_glued_quotes(bare))
@@ -92,8 +99,8 @@ def with_question(text: str, question: str) -> str:
 def _split_glued_quotes(word: str) -> list[Token]:
     # `--closes"friday"` or `x"y` — a quote inside a word is almost always a typo.
     raise GrammarError(
-        f"A quote mark is stuck to other text in `{clip(word, 40)}`.",
-        "Leave a space before each opening quote mark.",
+        _("A quote mark is stuck to other text in `{text}`.").format(text=clip(word, 40)),
+        _("Leave a space before each opening quote mark."),
     )
 
 
@@ -103,8 +110,15 @@ def parse(text: str) -> Command:
         tokens = tokens[1:]
     if not tokens:
         return Command(_BY_WORDS[("help",)])
+    tokens[0] = _unaliased(tokens[0])
     syntax, rest = _match_syntax(tokens)
     return replace(_bind(syntax, rest), text=text.strip())
+
+
+def _unaliased(token: Token) -> Token:
+    """The command a Welsh word names (`cymorth` is `help`), else the word as typed."""
+    word = unicodedata.normalize("NFC", token.text).lower()
+    return token if token.quoted or word not in ALIASES else Token(ALIASES[word])
 
 
 def _match_syntax(tokens: list[Token]) -> tuple[Syntax, list[Token]]:
@@ -119,10 +133,16 @@ def _match_syntax(tokens: list[Token]) -> tuple[Syntax, list[Token]]:
     family = [s for s in SYNTAX if s.words[0] == first.lower()]
     if second and (meant := _misspelt_subcommand(second, family)):
         asking = (first.lower(),) in _BY_WORDS  # `poll` alone asks a question
+        hint = _("Did you mean `{command}`?").format(command=f"{first} {meant}")
+        if asking:
+            hint = _("Did you mean `{command}`? To ask a question, put it in quotes.").format(
+                command=f"{first} {meant}"
+            )
         raise GrammarError(
-            f"`{first} {clip(second, 30)}` is not something `{first}` does.",
-            f"Did you mean `{first} {meant}`?"
-            + (" To ask a question, put it in quotes." if asking else ""),
+            _("`{typed}` is not something `{command}` does.").format(
+                typed=f"{first} {clip(second, 30)}", command=first
+            ),
+            hint,
         )
     if (first.lower(),) in _BY_WORDS:
         return _BY_WORDS[(first.lower(),)], tokens[1:]
@@ -130,13 +150,19 @@ def _match_syntax(tokens: list[Token]) -> tuple[Syntax, list[Token]]:
         typed = f"{first} {tokens[1].text}" if len(tokens) > 1 else first
         choices = " | ".join(dict.fromkeys(s.words[1] for s in family))
         raise GrammarError(
-            f"`{clip(typed, 40)}` is not something `{first}` does.", f"Type `{first} {choices}`."
+            _("`{typed}` is not something `{command}` does.").format(
+                typed=clip(typed, 40), command=first
+            ),
+            _("Type `{command}`.").format(command=f"{first} {choices}"),
         )
     close = difflib.get_close_matches(first.lower(), _FIRST_WORDS, n=1)
-    hint = f"Did you mean `{close[0]}`? " if close else ""
+    hint = (
+        _("Did you mean `{command}`? Type `help` to see what you can do.").format(command=close[0])
+        if close
+        else _("Type `help` to see what you can do.")
+    )
     raise GrammarError(
-        f"Concord doesn't know the command `{clip(first, 40)}`.",
-        hint + "Type `help` to see what you can do.",
+        _("Concord doesn't know the command `{command}`.").format(command=clip(first, 40)), hint
     )
 
 
@@ -159,16 +185,24 @@ def _bind(syntax: Syntax, tokens: list[Token]) -> Command:
             positional.append(token)
             index += 1
             continue
-        name, _, inline = token.text[2:].partition("=")
+        name, __, inline = token.text[2:].partition("=")
         spec = flag_specs.get(name.lower())
         if spec is None:
-            known = ", ".join(f"--{f}" for f in flag_specs) or "no options"
+            known = ", ".join(f"--{f}" for f in flag_specs)
+            usage = syntax.usage
             raise GrammarError(
-                f"`{syntax.words[0]}` has no option `--{clip(name, 30)}`.",
-                f"It takes {known}. Usage: `{syntax.usage}`",
+                _("`{command}` has no option `{option}`.").format(
+                    command=syntax.words[0], option=f"--{clip(name, 30)}"
+                ),
+                _("It takes {options}. Usage: `{usage}`").format(options=known, usage=usage)
+                if known
+                else _("It takes no options. Usage: `{usage}`").format(usage=usage),
             )
         if spec.name in flags:
-            raise GrammarError(f"`--{spec.name}` is given twice.", f"Usage: `{syntax.usage}`")
+            raise GrammarError(
+                _("`{option}` is given twice.").format(option=f"--{spec.name}"),
+                _("Usage: `{usage}`").format(usage=syntax.usage),
+            )
         values, index = _flag_values(tokens, index + 1, inline)
         flags[spec.name] = _flag_value(syntax, spec, values)
     unquoted = tuple(t.text for t in positional if not t.quoted)
@@ -185,16 +219,19 @@ def _flag_values(tokens: list[Token], index: int, inline: str) -> tuple[list[Tok
 
 
 def _flag_value(syntax: Syntax, spec: Flag, values: list[Token]) -> Any:
-    usage = f"Usage: `{syntax.usage}`"
+    usage = _("Usage: `{usage}`").format(usage=syntax.usage)
+    option = f"--{spec.name}"
     if spec.kind == "switch":
         if values:
             raise GrammarError(
-                f"`--{spec.name}` takes no value, but got `{clip(values[0].text, 30)}`.",
-                "Put questions and options before the options that start with --.",
+                _("`{option}` takes no value, but got `{value}`.").format(
+                    option=option, value=clip(values[0].text, 30)
+                ),
+                _("Put questions and options before the options that start with --."),
             )
         return True
     if not values:
-        raise GrammarError(f"`--{spec.name}` needs a value.", usage)
+        raise GrammarError(_("`{option}` needs a value.").format(option=option), usage)
     if spec.kind == "quorum":
         return _quorum(spec, values)
     if spec.kind == "rule":
@@ -206,8 +243,12 @@ def _flag_value(syntax: Syntax, spec: Flag, values: list[Token]) -> Any:
         return parse_duration(joined, f"--{spec.name}") if spec.kind == "duration" else joined
     if len(values) > 1:
         raise GrammarError(
-            f"`--{spec.name}` takes one value, but got `{clip(_joined(values), 40)}`.",
-            "Put questions and options before the options that start with --. " + usage,
+            _("`{option}` takes one value, but got `{value}`.").format(
+                option=option, value=clip(_joined(values), 40)
+            ),
+            _(
+                "Put questions and options before the options that start with --. Usage: `{usage}`"
+            ).format(usage=syntax.usage),
         )
     value = values[0].text
     if spec.kind == "int":
@@ -216,8 +257,8 @@ def _flag_value(syntax: Syntax, spec: Flag, values: list[Token]) -> Any:
         return parse_timezone(value)
     if value.lower() not in spec.choices:
         raise GrammarError(
-            f"`--{spec.name}` can't be `{clip(value, 30)}`.",
-            f"Choose one of: {', '.join(spec.choices)}.",
+            _("`{option}` can't be `{value}`.").format(option=option, value=clip(value, 30)),
+            _("Choose one of: {choices}.").format(choices=", ".join(spec.choices)),
         )
     return value.lower()
 
@@ -225,13 +266,12 @@ def _flag_value(syntax: Syntax, spec: Flag, values: list[Token]) -> Any:
 def _quorum(spec: Flag, values: list[Token]) -> dict[str, Any]:
     if values[0].text.lower() != "per-org" or len(values) > 2:
         raise GrammarError(
-            "`--quorum` takes `per-org`, optionally with a number of voters.",
-            "For example `--quorum per-org` or `--quorum per-org 2`.",
+            _("`--quorum` takes `per-org`, optionally with a number of voters."),
+            _("For example `--quorum per-org` or `--quorum per-org 2`."),
         )
+    what = "--quorum per-org"  # i18n: not for readers
     per_org = (
-        1
-        if len(values) == 1
-        else parse_count(values[1].text, "--quorum per-org", spec.minimum, spec.maximum)
+        1 if len(values) == 1 else parse_count(values[1].text, what, spec.minimum, spec.maximum)
     )
     return {"per": "org", "minimum": per_org}
 
@@ -251,21 +291,33 @@ def _bind_args(syntax: Syntax, tokens: list[Token]) -> dict[str, Any]:
             bound[arg.name] = _arg_value(syntax, arg, remaining.pop(0))
         elif not arg.optional:
             raise GrammarError(
-                f"`{' '.join(syntax.words)}` needs {arg.shown}.", f"Usage: `{syntax.usage}`"
+                _("`{command}` needs {argument}.").format(
+                    command=" ".join(syntax.words), argument=arg.shown
+                ),
+                _("Usage: `{usage}`").format(usage=syntax.usage),
             )
     if remaining:
         extra = " ".join(t.text for t in remaining)
         raise GrammarError(
-            f"`{' '.join(syntax.words)}` got more than it takes: `{clip(extra, 40)}`.",
-            f"Put text with spaces in quotes. Usage: `{syntax.usage}`",
+            _("`{command}` got more than it takes: `{extra}`.").format(
+                command=" ".join(syntax.words), extra=clip(extra, 40)
+            ),
+            _("Put text with spaces in quotes. Usage: `{usage}`").format(usage=syntax.usage),
         )
     return bound
 
 
+_NUMBERS = {
+    "checkin": N_("The check-in number"),
+    "decisions": N_("The poll number"),
+    "poll": N_("The poll number"),
+    "vote": N_("The vote number"),
+}
+
+
 def _number_of(syntax: Syntax) -> str:
     """What an id argument numbers, in words: "The poll number", "The check-in number"."""
-    subject = {"checkin": "check-in", "decisions": "poll"}.get(syntax.words[0], syntax.words[0])
-    return f"The {subject} number"
+    return _(_NUMBERS[syntax.words[0]])
 
 
 def _arg_value(syntax: Syntax, arg: Arg, token: Token) -> Any:
@@ -275,7 +327,8 @@ def _arg_value(syntax: Syntax, arg: Arg, token: Token) -> Any:
     if arg.kind == "role":
         if value.lower() not in ROLE_NAMES:
             raise GrammarError(
-                f"`{clip(value, 30)}` is not a role.", f"Roles are {', '.join(ROLE_NAMES)}."
+                _("`{value}` is not a role.").format(value=clip(value, 30)),
+                _("Roles are {roles}.").format(roles=", ".join(ROLE_NAMES)),
             )
         return value.lower()
     if arg.kind == "mention":
@@ -284,12 +337,15 @@ def _arg_value(syntax: Syntax, arg: Arg, token: Token) -> Any:
         code = value.upper().replace("-", "")
         if not re.fullmatch(r"[A-Z0-9]{4,16}", code):
             raise GrammarError(
-                f"`{clip(value, 30)}` doesn't look like a link code.",
-                "Link codes are letters and digits, like `K7P-Q2M`.",
+                _("`{value}` doesn't look like a link code.").format(value=clip(value, 30)),
+                _("Link codes are letters and digits, like `K7P-Q2M`."),
             )
         return code
     if not value.strip():
-        raise GrammarError(f"{arg.shown} can't be empty.", "Put some text between the quotes.")
+        raise GrammarError(
+            _("{argument} can't be empty.").format(argument=arg.shown),
+            _("Put some text between the quotes."),
+        )
     return value
 
 

@@ -6,43 +6,44 @@ left, and how long words and votes are kept.
 from __future__ import annotations
 
 from dialogs.commands.syntax import Arg, Flag, Syntax
+from dialogs.core.language import N_
 
 RECORDS = (
-    Syntax("me.export", ("me", "export"), "get a copy of what Concord holds about you"),
+    Syntax("me.export", ("me", "export"), N_("get a copy of what Concord holds about you")),
     # Erasure (`dialogs.collaborative.forgetting`): asked first, then confirmed.
     Syntax(
         "me.forget",
         ("me", "forget"),
-        "see what Concord would forget about you; `me forget confirm` forgets it",
+        N_("see what Concord would forget about you; `me forget confirm` forgets it"),
         (Arg("confirm", optional=True, placeholder="confirm"),),
     ),
     Syntax(
         "member.remove",
         ("member", "remove"),
-        "remove someone who has left (`--forget`: Concord forgets them here too)",
+        N_("remove someone who has left (`--forget`: Concord forgets them here too)"),
         (Arg("person", "mention", placeholder="@person"),),
         (Flag("forget", "switch"),),
         who="coordinator",
     ),
     # How long written words and closed polls are kept (`dialogs.collaborative.retention`).
-    Syntax("retention", ("retention",), "show how long people's words and votes are kept"),
+    Syntax("retention", ("retention",), N_("show how long people's words and votes are kept")),
     *(
         Syntax(
             f"retention.{what}",
             ("retention", what),
-            f"set how long {covers} are kept",
+            summary,
             (Arg("count", placeholder="N"), Arg("unit", optional=True, placeholder="months|years")),
             who="coordinator",
         )
-        for what, covers in (
-            ("free-text", "written words"),
-            ("closed-polls", "closed polls' ballots"),
+        for what, summary in (
+            ("free-text", N_("set how long written words are kept")),
+            ("closed-polls", N_("set how long closed polls' ballots are kept")),
         )
     ),
     Syntax(
         "retention.removed-words",
         ("retention", "removed-words"),
-        "choose whether removed written words leave a note in their place or nothing",
+        N_("choose whether removed written words leave a note in their place or nothing"),
         (Arg("way", placeholder="replace|remove"),),
         who="coordinator",
     ),

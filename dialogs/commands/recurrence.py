@@ -20,16 +20,30 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
+from babel.dates import format_date
 
 from dialogs.commands.values import GrammarError, split_time
 from dialogs.commands.when import WEEKDAYS, local_moment
+from dialogs.core.language import DEFAULT, N_, _, babel_locale, current
 
-_HINT = (
+_HINT = N_(
     'Write it like "every monday 09:00", "every weekday 16:30", '
     '"every 2 weeks on friday 10:00" or "first monday of the month 09:00".'
 )
 _DAY = {**{d: d[:3] for d in WEEKDAYS}, **{d[:3]: d[:3] for d in WEEKDAYS}}
 _ORDINALS = {"first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "last": "last"}
+# How a rule reads, by the ordinal of its day in the month (`day` is a `_DAY_NAMES` name).
+_IN_THE_MONTH = {
+    "1st": N_("the 1st {day} of each month at {time}"),
+    "2nd": N_("the 2nd {day} of each month at {time}"),
+    "3rd": N_("the 3rd {day} of each month at {time}"),
+    "4th": N_("the 4th {day} of each month at {time}"),
+    "last": N_("the last {day} of each month at {time}"),
+}
+_DAY_NAMES = (
+    N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"),
+    N_("Friday"), N_("Saturday"), N_("Sunday"),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -44,39 +58,65 @@ def parse_recurrence(text: str, today: date) -> dict[str, Any]:
     words = " ".join(text.lower().replace(",", " ").split())
     days_part, at = split_time(words, text)
     if at is None:
-        raise GrammarError(f"“{text}” needs a time of day.", _HINT)
+        raise GrammarError(_("“{text}” needs a time of day.").format(text=text), _(_HINT))
     rule: dict[str, Any] = {"hour": at.hour, "minute": at.minute}
-    if match := re.fullmatch(r"every (\d+) weeks? on (\w+)", days_part):
+    if match := re.fullmatch(r"every (\d+) weeks? on (\w+)", days_part):  # i18n: not for readers
         weeks, day = int(match.group(1)), _weekday(match.group(2), text)
         if not 1 <= weeks <= 12:
-            raise GrammarError("A check-in can repeat every 1 to 12 weeks.", _HINT)
+            raise GrammarError(_("A check-in can repeat every 1 to 12 weeks."), _(_HINT))
         first = today + timedelta(days=(WEEKDAYS.index(_full(day)) - today.weekday()) % 7)
         return {**rule, "kind": "interval", "weeks": weeks, "start": first.isoformat()}
     if match := re.fullmatch(
-        r"(first|second|third|fourth|last) (\w+) of (?:the|every) month", days_part
+        r"(first|second|third|fourth|last) (\w+) of (?:the|every) month",  # i18n: not for readers
+        days_part,
     ):
         day = _weekday(match.group(2), text)
         return {**rule, "kind": "cron", "day": f"{_ORDINALS[match.group(1)]} {day}"}
-    if match := re.fullmatch(r"(?:every|each) (.+)", days_part):
+    if match := re.fullmatch(r"(?:every|each) (.+)", days_part):  # i18n: not for readers
         return {**rule, "kind": "cron", "day_of_week": _days_of_week(match.group(1), text)}
     if days_part == "daily":
         return {**rule, "kind": "cron", "day_of_week": "*"}
-    raise GrammarError(f"Concord can't read “{text}” as a repeating time.", _HINT)
+    raise GrammarError(
+        _("Concord can't read “{text}” as a repeating time.").format(text=text), _(_HINT)
+    )
 
 
 def describe_rule(rule: dict[str, Any]) -> str:
     at = f"{rule['hour']:02}:{rule['minute']:02}"
     if rule["kind"] == "interval":
         start = date.fromisoformat(rule["start"])
-        return f"every {rule['weeks']} weeks on {start:%A}s at {at}, from {start:%a %d %b}"
+        return _("every {weeks} weeks on {day}s at {time}, from {start}").format(
+            weeks=rule["weeks"], day=_day_name(start.weekday()), time=at, start=_short_date(start)
+        )
     if "day" in rule:
         ordinal, day = rule["day"].split()
-        return f"the {ordinal} {_full(day).capitalize()} of each month at {at}"
+        return _(_IN_THE_MONTH[ordinal]).format(day=_day_name(_index(day)), time=at)
     days = rule["day_of_week"]
-    shown = {"*": "every day", "mon-fri": "every weekday"}.get(days)
-    if shown is None:
-        shown = "every " + " and ".join(_full(d).capitalize() for d in days.split(","))
-    return f"{shown} at {at}"
+    if days == "*":
+        return _("every day at {time}").format(time=at)
+    if days == "mon-fri":
+        return _("every weekday at {time}").format(time=at)
+    names = [_day_name(_index(d)) for d in days.split(",")]
+    listed = names[0]
+    for name in names[1:]:
+        listed = _("{days} and {day}").format(days=listed, day=name)
+    return _("every {days} at {time}").format(days=listed, time=at)
+
+
+def _short_date(day: date) -> str:
+    """ "Fri 11 Dec" (Babel's names in another language: "Gwen 11 Rhag")."""
+    if current() == DEFAULT:
+        return f"{day:%a %d %b}"
+    return format_date(day, "EEE dd MMM", locale=babel_locale())  # i18n: not for readers
+
+
+def _day_name(index: int) -> str:
+    """The day's name as a person reads it: "Monday" (0) to "Sunday" (6)."""
+    return _(_DAY_NAMES[index])
+
+
+def _index(short: str) -> int:
+    return WEEKDAYS.index(_full(short))
 
 
 def next_occurrence(rule: dict[str, Any], timezone: str, after: datetime) -> Occurrence:
@@ -126,7 +166,7 @@ def _interval_days(rule: dict[str, Any], today: date) -> Iterator[date]:
 def _days_of_week(text: str, original: str) -> str:
     if text in ("day", "days"):
         return "*"
-    if text in ("weekday", "weekdays", "working day", "working days"):
+    if text in ("weekday", "weekdays", "working day", "working days"):  # i18n: not for readers
         return "mon-fri"
     names = [w for w in re.split(r"\s+(?:and\s+)?|\s*and\s+", text) if w]
     return ",".join(_weekday(name.removesuffix("s"), original) for name in names)
@@ -135,7 +175,10 @@ def _days_of_week(text: str, original: str) -> str:
 def _weekday(name: str, original: str) -> str:
     day = _DAY.get(name)
     if day is None:
-        raise GrammarError(f"“{name}” in “{original}” isn't a day of the week.", _HINT)
+        raise GrammarError(
+            _("“{day}” in “{text}” isn't a day of the week.").format(day=name, text=original),
+            _(_HINT),
+        )
     return day
 
 

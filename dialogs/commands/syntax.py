@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from dialogs.core.language import _
+
 if TYPE_CHECKING:
     from dialogs.core.turn import Turn
 
@@ -26,7 +28,7 @@ class Arg:
 
     @property
     def shown(self) -> str:
-        shown = self.placeholder or self.name.upper()
+        shown = _(self.placeholder) if self.placeholder else self.name.upper()
         if self.many:
             shown = f"{shown} {shown} …"
         return f"[{shown}]" if self.optional else shown
@@ -45,7 +47,7 @@ class Flag:
     def shown(self) -> str:
         if self.kind == "switch":
             return f"[--{self.name}]"
-        value = self.placeholder or ("|".join(self.choices) if self.choices else "N")
+        value = _(self.placeholder) if self.placeholder else "|".join(self.choices) or "N"
         return f"[--{self.name} {value}]"
 
 
@@ -78,4 +80,4 @@ class Command:
 
 
 # What carries out a command: each feature's `routes` module maps command names to these.
-CommandHandler = Callable[["Turn", Command], None]
+CommandHandler = Callable[["Turn", Command], None]  # i18n: not for readers

@@ -14,12 +14,13 @@ import re
 from datetime import time
 
 from dialogs.core.clock import is_time_zone, time_zones
+from dialogs.core.language import N_, _
 from dialogs.core.turn import Problem
 
-WHEN_HINT = (
+WHEN_HINT = N_(
     'Write it like "friday 17:00", "tomorrow noon", "in 3 days", "31/12/2026 17:00" '
     'or "1 Jan 2027".'
-)
+)  # translated where it is used: `_(WHEN_HINT)`
 
 
 class GrammarError(Problem):
@@ -33,19 +34,25 @@ def parse_mention(value: str) -> dict[str, str]:
         return {"user_id": match.group(1)}
     name = value[1:] if value.startswith("@") else value
     if not name.strip():
-        raise GrammarError("Say who, with an @mention.", "For example `role observer @Sam`.")
+        raise GrammarError(_("Say who, with an @mention."), _("For example `role observer @Sam`."))
     return {"name": name.strip()}
 
 
 def parse_count(value: str, what: str, minimum: int, maximum: int) -> int:
     if not re.fullmatch(r"\d+", value):
         raise GrammarError(
-            f"{what} needs a whole number, not `{clip(value, 30)}`.",
-            f"Use a number from {minimum} to {maximum}.",
+            _("{what} needs a whole number, not `{value}`.").format(
+                what=what, value=clip(value, 30)
+            ),
+            _("Use a number from {minimum} to {maximum}.").format(minimum=minimum, maximum=maximum),
         )
     number = int(value) if len(value) <= 12 else maximum + 1  # never convert a huge string
     if not minimum <= number <= maximum:
-        raise GrammarError(f"{what} must be from {minimum} to {maximum}, not {clip(value, 30)}.")
+        raise GrammarError(
+            _("{what} must be from {minimum} to {maximum}, not {value}.").format(
+                what=what, minimum=minimum, maximum=maximum, value=clip(value, 30)
+            )
+        )
     return number
 
 
@@ -70,22 +77,24 @@ _DURATION_UNITS = {
 MAX_DURATION_SECONDS = 90 * 86400
 
 
-def parse_duration(value: str, what: str = "The duration") -> int:
-    """`24h`, `1h30m`, `3 days`, `2 weeks` → seconds (one minute to 90 days)."""
+def parse_duration(value: str, what: str | None = None) -> int:
+    """`24h`, `1h30m`, `3 days`, `2 weeks` → seconds (one minute to 90 days); `what` names
+    the value in a refusal ("The duration" unless given)."""
+    what = what or _("The duration")
     compact = value.lower().replace(" ", "")
     parts = re.findall(r"(\d+)([a-z]+)", compact)
     if (
         not parts
         or "".join(n + u for n, u in parts) != compact
-        or any(u not in _DURATION_UNITS for _, u in parts)
+        or any(u not in _DURATION_UNITS for __, u in parts)
     ):
         raise GrammarError(
-            f"{what} `{clip(value, 30)}` isn't a length of time.",
-            "Write it like `30m`, `24h`, `3d` or `2 weeks`.",
+            _("{what} `{value}` isn't a length of time.").format(what=what, value=clip(value, 30)),
+            _("Write it like `30m`, `24h`, `3d` or `2 weeks`."),
         )
     seconds = sum(int(n) * _DURATION_UNITS[u] for n, u in parts)
     if not 60 <= seconds <= MAX_DURATION_SECONDS:
-        raise GrammarError(f"{what} must be between 1 minute and 90 days.")
+        raise GrammarError(_("{what} must be between 1 minute and 90 days.").format(what=what))
     return seconds
 
 
@@ -96,8 +105,14 @@ HOME_ZONE = "Europe/London"
 def parse_timezone(value: str) -> str:
     if not is_time_zone(value):
         close = _zone_like(value) if len(value) < 64 else None
-        hint = f"Did you mean `{close}`?" if close else f"Use a name like `{HOME_ZONE}`."
-        raise GrammarError(f"`{clip(value, 40)}` is not a time zone Concord knows.", hint)
+        hint = (
+            _("Did you mean `{command}`?").format(command=close)
+            if close
+            else _("Use a name like `{zone}`.").format(zone=HOME_ZONE)
+        )
+        raise GrammarError(
+            _("`{zone}` is not a time zone Concord knows.").format(zone=clip(value, 40)), hint
+        )
     return value
 
 
@@ -118,7 +133,10 @@ def split_time(words: str, original: str) -> tuple[str, time | None]:
     if match is None or (match.group(2) and not match.group(3) and not match.group(4)):
         # A bare number ("friday 5") is too ambiguous to guess.
         if match is not None:
-            raise GrammarError(f"Is “{original}” morning or afternoon?", "Write 17:00 or 5pm.")
+            raise GrammarError(
+                _("Is “{text}” morning or afternoon?").format(text=original),
+                _("Write 17:00 or 5pm."),
+            )
         return words, None
     word, hour, minute, half = match.group(1), match.group(2), match.group(3), match.group(4)
     rest = words[: match.start()].strip()
@@ -129,10 +147,14 @@ def split_time(words: str, original: str) -> tuple[str, time | None]:
     hours, minutes = int(hour), int(minute or 0)
     if half:
         if not 1 <= hours <= 12:
-            raise GrammarError(f"“{original}” has an hour that doesn't exist.", WHEN_HINT)
+            raise GrammarError(
+                _("“{text}” has an hour that doesn't exist.").format(text=original), _(WHEN_HINT)
+            )
         hours = hours % 12 + (12 if half == "pm" else 0)
     if hours > 23 or minutes > 59:
-        raise GrammarError(f"“{original}” has a time that doesn't exist.", WHEN_HINT)
+        raise GrammarError(
+            _("“{text}” has a time that doesn't exist.").format(text=original), _(WHEN_HINT)
+        )
     return rest, time(hours, minutes)
 
 
@@ -147,9 +169,13 @@ def parse_rule(words: list[str], what: str) -> int | None:
         return None
     if first != RULE_WORD or len(words) > 2:
         raise GrammarError(
-            f"`{what}` takes `{RULE_WORD}`, optionally with a percent, or `{NO_RULE}`.",
-            f"For example `{what} {RULE_WORD}` or `{what} {RULE_WORD} 60`: an option then "
-            "passes only with at least that share in every organisation that voted.",
+            _("`{what}` takes `{rule}`, optionally with a percent, or `{none}`.").format(
+                what=what, rule=RULE_WORD, none=NO_RULE
+            ),
+            _(
+                "For example `{example}` or `{example} 60`: an option then "
+                "passes only with at least that share in every organisation that voted."
+            ).format(example=f"{what} {RULE_WORD}"),
         )
     if len(words) == 1:
         return RULE_DEFAULT

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dialogs.commands.values import WHEN_HINT, GrammarError, parse_duration, split_time
+from dialogs.core.language import _
 from dialogs.core.moments import describe, moment
 
 __all__ = ["describe", "moment", "local_moment", "parse_picked", "parse_when", "read_picked"]
@@ -47,12 +48,12 @@ def parse_when(text: str, now: datetime, timezone: str) -> datetime:
     zone = ZoneInfo(timezone)
     words = " ".join(text.lower().replace(",", " ").split())
     if not words:
-        raise GrammarError("Say when.", WHEN_HINT)
+        raise GrammarError(_("Say when."), _(WHEN_HINT))
     if words.startswith("in "):
-        moment = now + timedelta(seconds=parse_duration(words[3:], "That"))
+        moment = now + timedelta(seconds=parse_duration(words[3:], _("That")))
     else:
         moment = _day_and_time(words, now.astimezone(zone), zone, text)
-    return _ahead(moment, now, timezone, f"“{text}”", WHEN_HINT)
+    return _ahead(moment, now, timezone, f"“{text}”", _(WHEN_HINT))
 
 
 def parse_picked(text: str, now: datetime, timezone: str) -> datetime:
@@ -61,7 +62,7 @@ def parse_picked(text: str, now: datetime, timezone: str) -> datetime:
     moment = read_picked(text, timezone)
     if moment is None:
         return parse_when(text, now, timezone)
-    return _ahead(moment, now, timezone, "The moment picked", "Pick a later one.")
+    return _ahead(moment, now, timezone, _("The moment picked"), _("Pick a later one."))
 
 
 def read_picked(text: str, timezone: str) -> datetime | None:
@@ -79,9 +80,16 @@ def read_picked(text: str, timezone: str) -> datetime | None:
 
 def _ahead(moment: datetime, now: datetime, timezone: str, said: str, hint: str) -> datetime:
     if moment <= now:
-        raise GrammarError(f"{said} is already past ({describe(moment, timezone)}).", hint)
+        raise GrammarError(
+            _("{what} is already past ({moment}).").format(
+                what=said, moment=describe(moment, timezone)
+            ),
+            hint,
+        )
     if moment - now > LATEST:
-        raise GrammarError(f"{said} is more than a year away.", "Choose a nearer date.")
+        raise GrammarError(
+            _("{what} is more than a year away.").format(what=said), _("Choose a nearer date.")
+        )
     return moment.astimezone(UTC)
 
 
@@ -98,7 +106,7 @@ def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime:
 def _day_and_time(words: str, now: datetime, zone: ZoneInfo, original: str) -> datetime:
     day_words, at = split_time(words, original)
     today = now.date()
-    if day_words in ("", "today", "end of day", "eod"):
+    if day_words in ("", "today", "end of day", "eod"):  # i18n: not for readers
         day = today
     elif day_words == "tomorrow":
         day = today + timedelta(days=1)
@@ -110,7 +118,9 @@ def _day_and_time(words: str, now: datetime, zone: ZoneInfo, original: str) -> d
         try:
             day = date.fromisoformat(day_words)
         except ValueError:
-            raise GrammarError(f"“{original}” is not a real date.", WHEN_HINT) from None
+            raise GrammarError(
+                _("“{text}” is not a real date.").format(text=original), _(WHEN_HINT)
+            ) from None
     else:
         day = _next_weekday(day_words, now, at, zone, original)
     return local_moment(day, at or DEFAULT_TIME, zone)
@@ -129,7 +139,9 @@ def _uk_date(words: str, today: date, original: str) -> date | None:
         if year is None and found < today:
             found = date(today.year + 1, int(month), int(day))
     except ValueError:
-        raise GrammarError(f"“{original}” is not a real date.", WHEN_HINT) from None
+        raise GrammarError(
+            _("“{text}” is not a real date.").format(text=original), _(WHEN_HINT)
+        ) from None
     return found
 
 
@@ -139,7 +151,10 @@ def _next_weekday(
     strictly_next = words.startswith("next ")
     index = _DAY_NAMES.get(words.removeprefix("next ").strip())
     if index is None:
-        raise GrammarError(f"Concord can't read “{original}” as a date and time.", WHEN_HINT)
+        raise GrammarError(
+            _("Concord can't read “{text}” as a date and time.").format(text=original),
+            _(WHEN_HINT),
+        )
     ahead = (index - now.weekday()) % 7
     day = now.date() + timedelta(days=ahead)
     if ahead == 0 and (strictly_next or local_moment(day, at or DEFAULT_TIME, zone) <= now):

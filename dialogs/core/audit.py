@@ -51,7 +51,7 @@ def entry_row(
         "collaborative_id": cast(int, collaborative.id),
         "at": now,
         "actor_member_id": by.id if by else None,
-        "actor_name": by.display_name if by else "Concord",
+        "actor_name": by.display_name if by else "Concord",  # i18n: not for readers
         "details": "",
         "detail": {},
         **entry,

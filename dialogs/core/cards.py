@@ -189,12 +189,15 @@ class Card(_Block):
     `zone` is the reader's own time zone when the card is for one person (a private
     reply, their own view) and Concord knows it: the platforms that can't show a moment
     in each reader's zone by themselves (`dialogs.core.moments`) show it in this one.
+    `language` is the language the card was written in ("cy", "en"; None: not said), so
+    a renderer shows those moments in it too.
     """
 
     blocks: list[Block]
     fallback: str
     key: str | None = None
     zone: str | None = None
+    language: str | None = None
 
 
 class TextInput(_Block):

@@ -7,7 +7,10 @@ platform that can't show the picture shows it instead.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from dialogs.core.language import N_, _, ngettext
 
 ANSWER_SCALE = (1, 5)  # a check-in's scale questions are answered 1–5
 
@@ -34,6 +37,21 @@ class TrendChart:
 
 Chart = TrendChart | ResultChart
 
+MEAN_SCORE = "mean score"  # i18n: not for readers (a unit's name, as `ResultChart.unit`)
+# A figure with its unit, by unit ("vote": "5 votes"), and the unit alone in the plural.
+_COUNTED: dict[str, Callable[[int], str]] = {
+    "vote": lambda n: ngettext("{count} vote", "{count} votes", n),
+    "dot": lambda n: ngettext("{count} dot", "{count} dots", n),
+    "person": lambda n: ngettext("{count} person", "{count} people", n),
+    MEAN_SCORE: lambda n: ngettext("{count} mean score", "{count} mean scores", n),
+}
+_UNITS = {
+    "vote": N_("votes"),
+    "dot": N_("dots"),
+    "person": N_("people"),
+    MEAN_SCORE: N_("mean scores"),
+}
+
 
 def alt_text(chart: Chart) -> str:
     """The chart's figures in words: "Bar chart: A 5 votes (winner), B 3, C 1."."""
@@ -43,13 +61,21 @@ def alt_text(chart: Chart) -> str:
         words = _round_words(chart, chart.rounds[0], final=True)
         if chart.scale:  # the unit is said once, with the scale
             low, high = chart.scale
-            return f"Bar chart of {_plural(chart.unit)} from {low} to {high}: {words}."
-        return f"Bar chart: {words}."
+            return _("Bar chart of {units} from {low} to {high}: {figures}.").format(
+                units=_plural(chart.unit), low=low, high=high, figures=words
+            )
+        return _("Bar chart: {figures}.").format(figures=words)
     rounds = "; ".join(
-        f"round {n}: {_round_words(chart, counts, final=n == len(chart.rounds))}"
+        _("round {number}: {figures}").format(
+            number=n, figures=_round_words(chart, counts, final=n == len(chart.rounds))
+        )
         for n, counts in enumerate(chart.rounds, 1)
     )
-    return f"Bar charts of {len(chart.rounds)} rounds of instant run-off: {rounds}."
+    return ngettext(
+        "Bar chart of {count} round of instant run-off: {rounds}.",
+        "Bar charts of {count} rounds of instant run-off: {rounds}.",
+        len(chart.rounds),
+    ).format(count=len(chart.rounds), rounds=rounds)
 
 
 def _round_words(chart: ResultChart, counts: dict[str, float], *, final: bool) -> str:
@@ -57,11 +83,19 @@ def _round_words(chart: ResultChart, counts: dict[str, float], *, final: bool) -
     for label in (label for label in chart.labels if label in counts):
         value = number(counts[label])
         if not said and not chart.scale:
-            value += " " + (chart.unit if counts[label] == 1 else _plural(chart.unit))
+            value = _counted(chart.unit, counts[label])
         if final and label == chart.winner:
-            value += " (winner)"
+            value = _("{figure} (winner)").format(figure=value)
         said.append(f"{label} {value}")
-    return ", ".join(said) or "nothing counted"
+    return ", ".join(said) or _("nothing counted")
+
+
+def _counted(unit: str, value: float) -> str:
+    """`value` with its unit: "1 vote", "5 votes", "2.5 mean scores"."""
+    if unit not in _COUNTED:
+        return f"{number(value)} {unit if value == 1 else _plural(unit)}"
+    whole = int(value) if float(value).is_integer() else 100  # a fraction reads as plural
+    return _COUNTED[unit](whole).format(count=number(value))
 
 
 def _trend_words(chart: TrendChart) -> str:
@@ -70,25 +104,30 @@ def _trend_words(chart: TrendChart) -> str:
         answers = ", ".join(
             f"“{question}” {_maybe(values[0])}" for question, values in chart.series.items()
         )
-        on = chart.labels[0]
-        return f"Bar chart of the average answers ({low} to {high}) on {on}: {answers}."
+        return _("Bar chart of the average answers ({low} to {high}) on {date}: {answers}.").format(
+            low=low, high=high, date=chart.labels[0], answers=answers
+        )
     lines = "; ".join(
         f"“{question}” " + ", ".join(_maybe(v) for v in values)
         for question, values in chart.series.items()
     )
-    dates = ", ".join(chart.labels)
-    return (
-        f"Line chart of the average answers ({low} to {high}) over {len(chart.labels)} "
-        f"check-ins ({dates}): {lines}."
+    return ngettext(
+        "Line chart of the average answers ({low} to {high}) over {count} check-in ({dates}): "
+        "{lines}.",
+        "Line chart of the average answers ({low} to {high}) over {count} check-ins ({dates}): "
+        "{lines}.",
+        len(chart.labels),
+    ).format(
+        low=low, high=high, count=len(chart.labels), dates=", ".join(chart.labels), lines=lines
     )
 
 
 def _plural(unit: str) -> str:
-    return "people" if unit == "person" else unit + "s"
+    return _(_UNITS[unit]) if unit in _UNITS else unit + "s"
 
 
 def _maybe(value: float | None) -> str:
-    return "no answers" if value is None else number(value)
+    return _("no answers") if value is None else number(value)
 
 
 def number(value: float) -> str:

@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from dialogs.core.cards import ActorModel, Card, Context, Effect, Notify, PlaceModel
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Event, Place
+from dialogs.core.language import ngettext
 from dialogs.core.moments import END, MIDDLE, START
 
 # What no database stores (NUL, lone surrogates), and the marks of a moment token
@@ -52,10 +53,19 @@ def noted(removed: int, event: Event, effects: list[Effect]) -> list[Effect]:
     """`effects`, and a word to the person if characters of theirs were removed."""
     if not removed or not isinstance(event, (CommandIssued, ActionInvoked)):
         return effects
-    words = f"Removed {removed} character{'s' * (removed != 1)} your message can't contain"
-    card = Card(
-        blocks=[Context(text=f"{words} (null, broken or reserved characters).")], fallback=words
-    )
+    words = ngettext(
+        "Removed {count} character your message can't contain",
+        "Removed {count} characters your message can't contain",
+        removed,
+    ).format(count=removed)
+    said = ngettext(
+        "Removed {count} character your message can't contain "
+        "(null, broken or reserved characters).",
+        "Removed {count} characters your message can't contain "
+        "(null, broken or reserved characters).",
+        removed,
+    ).format(count=removed)
+    card = Card(blocks=[Context(text=said)], fallback=words)
     notice = Notify(actor=ActorModel.of(event.actor), place=PlaceModel.of(event.place), card=card)
     return [*effects, notice]
 
@@ -68,6 +78,7 @@ def _actor(actor: Actor) -> Actor:
         actor.display_name,
         actor.home_tenant_id,
         actor.timezone,
+        actor.locale,  # kept: the engine answers in the language the platform says
     )
     return Actor(*(storable(value)[0] for value in fields))
 
@@ -89,7 +100,7 @@ def _values(values: dict[str, str | list[str]]) -> tuple[dict[str, str | list[st
             value, count = storable(value)
         elif isinstance(value, list):
             pairs = [storable(item) if isinstance(item, str) else (item, 0) for item in value]
-            value, count = [text for text, _ in pairs], sum(n for _, n in pairs)
+            value, count = [text for text, __ in pairs], sum(n for __, n in pairs)
         kept[storable(key)[0] if isinstance(key, str) else key] = value
         removed += count
     return kept, removed

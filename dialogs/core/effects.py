@@ -7,13 +7,14 @@ platform's rate limits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
+from dialogs.core import bilingual
 from dialogs.core.cards import (
     ActorModel,
     Block,
@@ -29,8 +30,13 @@ from dialogs.core.cards import (
 )
 from dialogs.core.clock import is_time_zone
 from dialogs.core.events import Actor, Place
+from dialogs.core.language import _, current
+from dialogs.core.readers import setting_of, speaking_to
 from storage.database import insert_rows
-from storage.models import Channel, Collaborative, Identity, Member, Outbox, PersonSetting
+from storage.models import Channel, Collaborative, Identity, Member, Outbox
+
+# A card, or how to build it: a builder is called in its reader's language (`speaking_to`).
+CardFor = Card | Callable[[], Card]
 
 
 def channel_lane(place: Place | PlaceModel) -> str:
@@ -93,32 +99,43 @@ def post_everywhere(
     session: Session,
     now: datetime,
     collaborative: Collaborative,
-    card: Card,
+    card: CardFor,
     key: str | None = None,
     *,
     pin: bool = False,
 ) -> int:
-    """Post `card` in every channel of the collaborative; return how many."""
+    """Post `card` in every channel of the collaborative; return how many. A builder makes
+    it in the collaborative's language, or in Welsh and English (`bilingual.shared`)."""
     return post_many(session, now, [(collaborative, card, key)], pin=pin)
 
 
 def post_many(
     session: Session,
     now: datetime,
-    posts: Iterable[tuple[Collaborative, Card, str | None]],
+    posts: Iterable[tuple[Collaborative, CardFor, str | None]],
     *,
     pin: bool = False,
 ) -> int:
     """`post_everywhere` for many cards, written in one statement (a tick opening a batch of
     check-ins posts hundreds); return how many posts."""
     rows = []
-    for collaborative, card, key in posts:
+    for collaborative, made, key in posts:
+        card = for_channels(collaborative, made)
         keyed = card.model_copy(update={"key": key}) if key else card
         for place in channels_of(session, collaborative):
             post = Post(place=PlaceModel.of(place), card=keyed, key=key, pin=pin)
             rows.append(_outbox_row(now, collaborative, post))
     insert_rows(session, Outbox, rows)
     return len(rows)
+
+
+def for_channels(collaborative: Collaborative, card: CardFor) -> Card:
+    """`card`, or what its builder makes for everyone in the collaborative's channels."""
+    if not callable(card):
+        return card
+    shared = bilingual.shared(collaborative, card)
+    assert shared is not None, "a builder for channels makes a card"
+    return shared
 
 
 def update_everywhere(
@@ -130,30 +147,36 @@ def update_everywhere(
 
 
 def notify(
-    session: Session, now: datetime, collaborative: Collaborative, actor: Actor, card: Card
+    session: Session, now: datetime, collaborative: Collaborative, actor: Actor, card: CardFor
 ) -> None:
     """A private message to one person, delivered later (a reminder, say), with the zone
-    they read times in (`Card.zone`)."""
+    they read times in (`Card.zone`); a builder makes the card in their language."""
+    card = built_for(session, actor, collaborative, card)
     card = card.model_copy(update={"zone": card.zone or reader_zone(session, actor)})
     emit(session, now, collaborative, Notify(actor=ActorModel.of(actor), card=card))
+
+
+def built_for(
+    session: Session, actor: Actor, collaborative: Collaborative | None, card: CardFor
+) -> Card:
+    """`card`, or the card its builder makes in `actor`'s language, marked with its language."""
+    if callable(card):
+        with speaking_to(session, actor, collaborative):
+            return card().model_copy(update={"language": current()})
+    return card if card.language else card.model_copy(update={"language": current()})
 
 
 def reader_zone(session: Session, actor: Actor) -> str | None:
     """The zone one identity reads times in, if Concord knows one (chosen with `me
     timezone`, else the one their platform reported); None means the collaborative's."""
-    setting = session.exec(
-        select(PersonSetting).where(
-            PersonSetting.platform == actor.platform,
-            PersonSetting.tenant_id == actor.tenant_id,
-            PersonSetting.user_id == actor.user_id,
-        )
-    ).first()
+    setting = setting_of(session, actor)
     found = [setting.timezone, setting.platform_timezone] if setting else []
     return next((z for z in [*found, actor.timezone] if z and is_time_zone(z)), None)
 
 
 def notify_person(session: Session, now: datetime, actor: Actor, card: Card) -> None:
     """A private message to one person about several collaboratives (their digest)."""
+    card = built_for(session, actor, None, card)
     emit(session, now, None, Notify(actor=ActorModel.of(actor), card=card))
 
 
@@ -168,7 +191,7 @@ def actor_of(session: Session, member: Member) -> Actor | None:
 
 
 def notify_coordinators(
-    session: Session, now: datetime, collaborative: Collaborative, card: Card
+    session: Session, now: datetime, collaborative: Collaborative, card: CardFor
 ) -> None:
     coordinators = session.exec(
         select(Member).where(
@@ -188,17 +211,21 @@ def report_missed(
     hint: str | None = None,
 ) -> None:
     """Tell the coordinators privately that `what` did not happen because Concord was down."""
-    blocks: list[Block] = [
-        Text(
-            text=f"{what} was missed: Concord was not running then, and it is too late now.",
-            tone="warning",
-        )
-    ]
-    if hint:
-        blocks.append(Context(text=hint))
-    notify_coordinators(
-        session, now, collaborative, Card(blocks=blocks, fallback=f"{what} was missed")
-    )
+
+    def card() -> Card:
+        blocks: list[Block] = [
+            Text(
+                text=_(
+                    "{what} was missed: Concord was not running then, and it is too late now."
+                ).format(what=what),
+                tone="warning",
+            )
+        ]
+        if hint:
+            blocks.append(Context(text=hint))
+        return Card(blocks=blocks, fallback=_("{what} was missed").format(what=what))
+
+    notify_coordinators(session, now, collaborative, card)
 
 
 def for_actor(effects: list[Effect], actor: Actor) -> tuple[list[Notify], list[OpenForm]]:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, delete, select
 
 from dialogs.core.cards import Block, Card, Context, Download, Heading
+from dialogs.core.language import ngettext
 from dialogs.core.ports import EXPIRED, ExportFile, Found
 from dialogs.core.turn import Turn
 from storage.models import Export
@@ -23,7 +24,12 @@ LASTS = timedelta(hours=24)
 # An expired file is deleted a week on; until then its link says it expired (410).
 KEPT_EXPIRED = timedelta(days=7)
 URL_PREFIX = "/exports/"
-_KINDS = {"text/csv": "CSV", "text/markdown": "Markdown", "application/json": "JSON"}
+# Formats by their own names, the same in every language.
+_KINDS = {
+    "text/csv": "CSV",
+    "text/markdown": "Markdown",  # i18n: not for readers
+    "application/json": "JSON",
+}
 
 
 def offer(
@@ -55,7 +61,13 @@ def offer(
             url=URL_PREFIX + token,
             size=len(file.content),
         ),
-        Context(text=f"The link expires in {_hours(LASTS)} hours; ask again for a new one."),
+        Context(
+            text=ngettext(
+                "The link expires in {count} hour; ask again for a new one.",
+                "The link expires in {count} hours; ask again for a new one.",
+                _hours(LASTS),
+            ).format(count=_hours(LASTS))
+        ),
     ]
     if hint:
         blocks.append(Context(text=hint))

@@ -30,7 +30,8 @@ from babel.support import NullTranslations, Translations
 Language = Literal["en", "cy"]
 LANGUAGES: tuple[Language, ...] = ("en", "cy")
 DEFAULT: Language = "en"
-NAMES: dict[Language, str] = {"en": "English", "cy": "Cymraeg"}
+# Each language by its own name, the same whatever language is spoken.
+NAMES: dict[Language, str] = {"en": "English", "cy": "Cymraeg"}  # i18n: not for readers
 LOCALES: dict[Language, str] = {"en": "en_GB", "cy": "cy_GB"}  # Babel's, for dates and numbers
 CATALOGS = Path(__file__).resolve().parent.parent / "locale"
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement
 from sqlmodel import col, select
 
+from dialogs.core.language import _, ngettext
 from dialogs.core.turn import Refusal, Turn
 from storage.models import Collaborative, LinkCode, Member, Poll
 from storage.numbering import lock_collaborative
@@ -46,8 +47,15 @@ def check_new_code(turn: Turn, member: Member, command: str) -> None:
         "codes",
         cap,
         expiries,
-        f"You already have {cap} unused codes, and that is the most anyone can hold at once.",
-        f"Use one of them (codes last 15 minutes), or type `{command}` again",
+        _(
+            "You already have {count} unused codes, and that is the most anyone can hold at once."
+        ).format(count=cap),
+        lambda minutes: ngettext(
+            "Use one of them (codes last 15 minutes), or type `{command}` again in {count} minute.",
+            "Use one of them (codes last 15 minutes), or type `{command}` again in {count} "
+            "minutes.",
+            minutes,
+        ).format(command=command, count=minutes),
     )
 
 
@@ -62,23 +70,37 @@ def check_new_poll(turn: Turn, collaborative: Collaborative, member: Member) -> 
     mine = _poll_times(turn, col(Poll.created_by) == member.id)
     _refuse_beyond(
         turn,
-        "polls per coordinator",
+        "polls per coordinator",  # i18n: not for readers
         limits.polls_per_coordinator_hour,
         mine,
-        f"You have started {len(mine)} polls in the last hour: "
-        f"the limit is {limits.polls_per_coordinator_hour} an hour for each coordinator.",
-        "Start this one",
+        _(
+            "You have started {count} polls in the last hour: "
+            "the limit is {limit} an hour for each coordinator."
+        ).format(count=len(mine), limit=limits.polls_per_coordinator_hour),
+        _start_this_one,
     )
     everyone = _poll_times(turn, col(Poll.collaborative_id) == collaborative.id)
     _refuse_beyond(
         turn,
-        "polls per collaborative",
+        "polls per collaborative",  # i18n: not for readers
         limits.polls_per_collaborative_hour,
         everyone,
-        f"{collaborative.name} has started {len(everyone)} polls in the last hour: "
-        f"the limit is {limits.polls_per_collaborative_hour} an hour for a collaborative.",
-        "Start this one",
+        _(
+            "{collaborative} has started {count} polls in the last hour: "
+            "the limit is {limit} an hour for a collaborative."
+        ).format(
+            collaborative=collaborative.name,
+            count=len(everyone),
+            limit=limits.polls_per_collaborative_hour,
+        ),
+        _start_this_one,
     )
+
+
+def _start_this_one(minutes: int) -> str:
+    return ngettext(
+        "Start this one in {count} minute.", "Start this one in {count} minutes.", minutes
+    ).format(count=minutes)
 
 
 def _poll_times(turn: Turn, whose: ColumnElement[bool]) -> Sequence[datetime]:
@@ -92,10 +114,16 @@ def _poll_times(turn: Turn, whose: ColumnElement[bool]) -> Sequence[datetime]:
 
 
 def _refuse_beyond(
-    turn: Turn, limit: str, cap: int, frees: Sequence[datetime], problem: str, retry: str
+    turn: Turn,
+    limit: str,
+    cap: int,
+    frees: Sequence[datetime],
+    problem: str,
+    retry: Callable[[int], str],
 ) -> None:
     """Refuse when `cap` or more things count, each until its time in `frees` (soonest
-    first): the request may be made again once one fewer than `cap` is left."""
+    first): the request may be made again once one fewer than `cap` is left, which `retry`
+    says, given the minutes until then."""
     if len(frees) < cap:
         return
     minutes = max(1, math.ceil((frees[len(frees) - cap] - turn.now) / timedelta(minutes=1)))
@@ -103,4 +131,4 @@ def _refuse_beyond(
         "limit reached",
         extra={"limit": limit, "cap": cap, "platform": turn.actor.platform, "minutes": minutes},
     )
-    raise Refusal(problem, f"{retry} in {minutes} minute{'s' * (minutes != 1)}.")
+    raise Refusal(problem, retry(minutes))

@@ -9,18 +9,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from dialogs.core.language import N_, _
+
 JOINT = "joint"
 ADVISORY = "advisory"
 DELEGATED = "delegated"
 COMMITTEES = "committees-in-common"
 
 # name → what it means, in one line a partnership manager would use
+# (marked for the catalogs: translate with `_()` where shown)
 MODES: dict[str, str] = {
-    JOINT: "everyone votes as one group, and the result is the decision",
-    ADVISORY: "the vote is advice: the result informs the partnership, which decides",
-    DELEGATED: "the vote informs a named decision-maker, who records the decision afterwards",
-    COMMITTEES: "each organisation's votes make that organisation's decision, "
-    "and the partnership agrees where the organisations do",
+    JOINT: N_("everyone votes as one group, and the result is the decision"),
+    ADVISORY: N_("the vote is advice: the result informs the partnership, which decides"),
+    DELEGATED: N_("the vote informs a named decision-maker, who records the decision afterwards"),
+    COMMITTEES: N_(
+        "each organisation's votes make that organisation's decision, "
+        "and the partnership agrees where the organisations do"
+    ),
 }
 
 
@@ -32,13 +37,19 @@ def mode_of(settings: Mapping[str, Any]) -> str:
 def how_it_decides(mode: str, decider: str | None = None) -> str:
     """The sentence a poll shows under its question, before anyone votes."""
     if mode == DELEGATED:
-        who = decider or "the named decision-maker"
-        return f"How this decides: the vote informs {who}, who records the decision afterwards."
+        if decider is None:
+            return _(
+                "How this decides: the vote informs the named decision-maker, "
+                "who records the decision afterwards."
+            )
+        return _(
+            "How this decides: the vote informs {decider}, who records the decision afterwards."
+        ).format(decider=decider)
     if mode == COMMITTEES:
-        return (
+        return _(
             "How this decides: committees in common. Each organisation's votes make that "
             "organisation's decision, and the partnership agrees where the organisations do."
         )
     if mode == ADVISORY:
-        return "How this decides: the vote is advice to the partnership, which decides."
-    return "How this decides: everyone votes as one group, and the result is the decision."
+        return _("How this decides: the vote is advice to the partnership, which decides.")
+    return _("How this decides: everyone votes as one group, and the result is the decision.")

@@ -20,20 +20,28 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from pydantic import BaseModel
 
 from dialogs.core.clock import is_time_zone
+from dialogs.core.language import babel_locale
 
 START, MIDDLE, END = "\ue000", "\ue001", "\ue002"
 MARKS = re.compile(f"[{START}{MIDDLE}{END}]")
 Model = TypeVar("Model", bound=BaseModel)
 _TOKEN = re.compile(f"{START}(\\d{{1,12}}){MIDDLE}([^{START}{MIDDLE}{END}]*){END}")
+_PATTERN = "EEE d MMM y HH:mm"  # i18n: not for readers (CLDR: "Fri 4 Dec 2026 17:00")
+# CLDR's en_GB shortens September to "Sept"; Concord's English keeps three letters throughout.
+_DATE_LOCALES = {"en_GB": "en"}
 
 
-def describe(moment: datetime, timezone: str) -> str:
-    """An exact, unambiguous echo: "Fri 4 Dec 2026 17:00 GMT"."""
+def describe(moment: datetime, timezone: str, language: str | None = None) -> str:
+    """An exact, unambiguous echo in `language` (else the current one): "Fri 4 Dec 2026
+    17:00 GMT", "Gwen 4 Rhag 2026 17:00 GMT"."""
     local = moment.astimezone(ZoneInfo(timezone))
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M} {local.tzname()}"
+    locale = babel_locale(language)
+    shown = format_datetime(local, _PATTERN, locale=_DATE_LOCALES.get(locale, locale))
+    return f"{shown} {local.tzname()}"
 
 
 def moment(at: datetime, timezone: str) -> str:
@@ -58,27 +66,28 @@ def plain(text: str) -> str:
     return each_moment(text, lambda _, fallback: fallback)
 
 
-def in_zone(text: str, timezone: str | None) -> str:
-    """`text` with every moment shown in `timezone` (a reader's), or as its fallback when
-    there is none (or the zone is unknown here)."""
+def in_zone(text: str, timezone: str | None, language: str | None = None) -> str:
+    """`text` with every moment shown in `timezone` (a reader's) and `language` (else the
+    current one), or as its fallback when there is none (or the zone is unknown here)."""
     if not timezone or not is_time_zone(timezone):
         return plain(text)
-    return each_moment(text, lambda at, _: describe(at, timezone))
+    return each_moment(text, lambda at, _: describe(at, timezone, language))
 
 
-def zoned(model: Model, timezone: str | None) -> Model:
-    """`model` (a card, a form) with every moment in its texts shown in `timezone`, or as
-    its fallback without one (`in_zone`); the same model when it holds no moment."""
+def zoned(model: Model, timezone: str | None, language: str | None = None) -> Model:
+    """`model` (a card, a form) with every moment in its texts shown in `timezone` and
+    `language`, or as its fallback without a zone (`in_zone`); the same model when it holds
+    no moment."""
     if not MARKS.search(model.model_dump_json()):
         return model
-    return type(model).model_validate(_texts(model.model_dump(), timezone))
+    return type(model).model_validate(_texts(model.model_dump(), timezone, language))
 
 
-def _texts(node: Any, timezone: str | None) -> Any:
+def _texts(node: Any, timezone: str | None, language: str | None) -> Any:
     if isinstance(node, str):
-        return in_zone(node, timezone)
+        return in_zone(node, timezone, language)
     if isinstance(node, dict):
-        return {key: _texts(value, timezone) for key, value in node.items()}
+        return {key: _texts(value, timezone, language) for key, value in node.items()}
     if isinstance(node, list):
-        return [_texts(value, timezone) for value in node]
+        return [_texts(value, timezone, language) for value in node]
     return node

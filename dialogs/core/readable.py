@@ -40,5 +40,5 @@ def tidy(text: str) -> str:
 def key(text: str) -> str:
     """What `text` reads as: equal keys look the same to a person."""
     folded = unicodedata.normalize("NFKC", text)
-    visible = "".join(c for c in folded if unicodedata.category(c) != "Cf")
+    visible = "".join(c for c in folded if unicodedata.category(c) != "Cf")  # i18n: not for readers
     return " ".join(visible.translate(_LOOK_ALIKES).casefold().split())

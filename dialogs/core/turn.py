@@ -22,6 +22,7 @@ from dialogs.core.cards import (
     Text,
 )
 from dialogs.core.events import Actor, Place
+from dialogs.core.language import N_, _
 from dialogs.core.ports import DEFAULT_LIMITS, Limits
 from storage.models import Channel, Collaborative, Member
 
@@ -59,19 +60,24 @@ class Turn:
         """The collaborative of this channel and the acting member, or a refusal."""
         if self.collaborative is None or self.member is None:
             raise Refusal(
-                "This channel isn't part of a collaborative yet.",
-                'Type `setup "Collaborative name"` to start one here, or `link CODE` '
-                "with a code from a coordinator to join one.",
+                _("This channel isn't part of a collaborative yet."),
+                _(
+                    'Type `setup "Collaborative name"` to start one here, or `link CODE` '
+                    "with a code from a coordinator to join one."
+                ),
             )
         return self.collaborative, self.member
 
     def require_coordinator(self, doing: str) -> tuple[Collaborative, Member]:
+        """The collaborative and the acting member, if a coordinator, or a refusal saying
+        who may do it: `doing` is what was asked ("start a poll"), marked with `N_()`."""
         collaborative, member = self.in_collaborative()
         if member.role != "coordinator":
             raise Refusal(
-                f"Only a coordinator can {doing}; you are {with_article(member.role)} of "
-                f"{collaborative.name}.",
-                "Ask a coordinator to do it (type `org list` to see who they are).",
+                _("Only a coordinator can {doing}; you are {role} of {collaborative}.").format(
+                    doing=_(doing), role=with_article(member.role), collaborative=collaborative.name
+                ),
+                _("Ask a coordinator to do it (type `org list` to see who they are)."),
             )
         return collaborative, member
 
@@ -83,9 +89,9 @@ class Turn:
     def say(self, heading: str, *lines: str) -> None:
         self.reply(said(heading, *lines))
 
-    def post_everywhere(self, card: Card, key: str | None = None) -> int:
+    def post_everywhere(self, card: effects.CardFor, key: str | None = None) -> int:
         """Post `card` to every channel of this collaborative (through the outbox)."""
-        collaborative, _ = self.in_collaborative()
+        collaborative, __ = self.in_collaborative()
         return effects.post_everywhere(self.session, self.now, collaborative, card, key)
 
     def audit(self, action: str, summary: str, **detail: Any) -> None:
@@ -113,7 +119,7 @@ def refusal_card(problem: str, hint: str | None) -> Card:
 def stale_button() -> Refusal:
     """The refusal for a button whose action names nothing that can be done now."""
     return Refusal(
-        "That button doesn't do anything any more.", "Type `help` to see what you can do."
+        _("That button doesn't do anything any more."), _("Type `help` to see what you can do.")
     )
 
 
@@ -123,11 +129,23 @@ def private_refusal(actor: Actor, place: Place, problem: Problem, echo: str | No
     if echo:
         shown = echo if len(echo) <= 300 else echo[:299] + "…"
         card = card.model_copy(
-            update={"blocks": [*card.blocks, Context(text=f"You typed: {shown}")]}
+            update={
+                "blocks": [*card.blocks, Context(text=_("You typed: {text}").format(text=shown))]
+            }
         )
     return Notify(actor=ActorModel.of(actor), place=PlaceModel.of(place), card=card)
 
 
+# Each role with its article, as said after "you are" or "is now" (in Welsh, after "yn").
+_WITH_ARTICLE = {
+    "coordinator": N_("a coordinator"),
+    "member": N_("a member"),
+    "observer": N_("an observer"),
+}
+
+
 def with_article(role: str) -> str:
     """The role with its article: "a coordinator", "a member", "an observer"."""
+    if role in _WITH_ARTICLE:
+        return _(_WITH_ARTICLE[role])
     return f"{'an' if role[:1] in 'aeiou' else 'a'} {role}"

@@ -41,13 +41,16 @@ from fractions import Fraction
 from typing import Any
 
 from dialogs.commands.values import RULE_DEFAULT, RULE_WORD
+from dialogs.core.language import N_
 
 RULE, DEFAULT_PERCENT = RULE_WORD, RULE_DEFAULT
-PROPOSAL = "the proposal"  # a consent poll's one "option"
+PROPOSAL = "the proposal"  # i18n: not for readers (a consent poll's one "option", a key)
 CONSENTING = ("agree", "live-with-it")
 RULE_REFUSED = {
-    "ranked": "a ranking says which option people prefer, not whether they support it, "
-    "so there is no share to hold each organisation to",
+    "ranked": N_(
+        "a ranking says which option people prefer, not whether they support it, "
+        "so there is no share to hold each organisation to"
+    ),
 }
 
 

@@ -7,10 +7,12 @@ them). The figures are `dialogs.polls.agreement`'s; nothing here counts.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import reduce
 from typing import Any
 
 from dialogs.collaborative.participation import SMALLEST_GROUP
 from dialogs.core.cards import Context, FieldItem, Fields, Text
+from dialogs.core.language import _, ngettext
 from dialogs.polls.agreement import PROPOSAL
 
 Block = Text | Fields | Context
@@ -25,13 +27,13 @@ def blocks(
     if figures is None:
         return []
     shown: list[Block] = [
-        Text(text="By organisation (the share of each organisation's support):"),
+        Text(text=_("By organisation (the share of each organisation's support):")),
         Fields(items=[_organisation(name, o) for name, o in figures["organisations"].items()]),
     ]
     if figures["lowest"]:
         shown.append(Text(text=lowest(figures["lowest"])))
     if said := verdict(result):
-        said = said if final else f"So far, {said[0].lower()}{said[1:]}"
+        said = said if final else _("So far, {verdict}").format(verdict=said[0].lower() + said[1:])
         passed = figures["rule"]["passes"]
         shown.append(Text(text=said, tone="normal" if passed else "warning"))
     return shown + [Context(text=note) for note in notes(figures, voted, anonymous)]
@@ -41,19 +43,24 @@ def _organisation(name: str, figures: Mapping[str, Any]) -> FieldItem:
     voters = figures["voters"]
     support = figures["support"]
     if list(support) == [PROPOSAL]:
-        value = f"{support[PROPOSAL]} % consent"
+        value = _("{share} % consent").format(share=support[PROPOSAL])
     else:
         value = " · ".join(f"{label} {share} %" for label, share in support.items())
-    return FieldItem(label=f"{name} ({voters} voter{'s' * (voters != 1)})", value=value)
+    label = ngettext("{name} ({count} voter)", "{name} ({count} voters)", voters)
+    return FieldItem(label=label.format(name=name, count=voters), value=value)
 
 
 def lowest(least: Mapping[str, Any]) -> str:
     """ "Lowest support in any organisation: A 38 % (Hilltop Trust) · B 20 % (Riverside)."."""
     parts = [
-        f"{'consent' if label == PROPOSAL else label} {low['support']} % ({', '.join(low['in'])})"
+        f"{_shown(label)} {low['support']} % ({', '.join(low['in'])})"
         for label, low in least.items()
     ]
-    return f"Lowest support in any organisation: {' · '.join(parts)}."
+    return _("Lowest support in any organisation: {parts}.").format(parts=" · ".join(parts))
+
+
+def _shown(label: str) -> str:
+    return _("consent") if label == PROPOSAL else label
 
 
 def verdict(result: Mapping[str, Any]) -> str:
@@ -63,23 +70,31 @@ def verdict(result: Mapping[str, Any]) -> str:
         return ""
     needed = rule["percent"]
     if rule["passes"]:
-        return f"Passes in every organisation (at least {needed} %)."
+        return _("Passes in every organisation (at least {percent} %).").format(percent=needed)
     if rule["option"] is None:
-        return (
-            f"Nothing leads, so nothing passes the rule "
-            f"(at least {needed} % in every organisation)."
-        )
+        return _(
+            "Nothing leads, so nothing passes the rule "
+            "(at least {percent} % in every organisation)."
+        ).format(percent=needed)
     if not rule["short"]:
-        return (
-            f"Does not pass: no organisation's votes can be shown, so none can be checked "
-            f"against the rule (at least {needed} % in every organisation)."
-        )
+        return _(
+            "Does not pass: no organisation's votes can be shown, so none can be checked "
+            "against the rule (at least {percent} % in every organisation)."
+        ).format(percent=needed)
     shortfalls = [
-        f"in {s['organisation']} by {s['points']} point{'s' * (s['points'] != 1)} "
-        f"({s['support']} % of {needed} %)"
+        ngettext(
+            "in {organisation} by {count} point ({support} % of {percent} %)",
+            "in {organisation} by {count} points ({support} % of {percent} %)",
+            s["points"],
+        ).format(
+            organisation=s["organisation"], count=s["points"], support=s["support"], percent=needed
+        )
         for s in rule["short"]
     ]
-    return f"Does not pass: short {' and '.join(shortfalls)}."
+    every = reduce(
+        lambda short, more: _("{short} and {more}").format(short=short, more=more), shortfalls
+    )
+    return _("Does not pass: short {shortfalls}.").format(shortfalls=every)
 
 
 def logged(result: Mapping[str, Any], voted: Mapping[str, int], anonymous: bool) -> str:
@@ -87,7 +102,9 @@ def logged(result: Mapping[str, Any], voted: Mapping[str, int], anonymous: bool)
     said = verdict(result)
     if said and anonymous:
         hidden = _hidden(result["agreement"], voted)
-        said += f" Not checked, too few voters to show: {', '.join(hidden)}." if hidden else ""
+        if hidden:
+            unchecked = _("Not checked, too few voters to show: {organisations}.")
+            said += " " + unchecked.format(organisations=", ".join(hidden))
     return said
 
 
@@ -105,21 +122,42 @@ def notes(figures: Mapping[str, Any], voted: Mapping[str, int], anonymous: bool)
     said = []
     ruled = "rule" in figures
     if silent := [name for name, count in voted.items() if not count]:
-        said.append(
-            f"Did not vote: {', '.join(silent)}. "
-            + ("The rule leaves them out; " if ruled else "Left out; ")
-            + "an organisation with no voters is never counted as 0 %."
+        absent = (
+            _(
+                "Did not vote: {organisations}. The rule leaves them out; an organisation with "
+                "no voters is never counted as 0 %."
+            )
+            if ruled
+            else _(
+                "Did not vote: {organisations}. Left out; an organisation with no voters is "
+                "never counted as 0 %."
+            )
         )
+        said.append(absent.format(organisations=", ".join(silent)))
     hidden = _hidden(figures, voted) if anonymous else {}
     if hidden:
-        said.append(
-            f"Not shown by organisation: {', '.join(hidden)}. An anonymous poll shows an "
-            f"organisation only with {SMALLEST_GROUP} or more voters; their votes count in "
-            "the total only" + (", so the rule could not check them." if ruled else ".")
+        unshown = (
+            _(
+                "Not shown by organisation: {organisations}. An anonymous poll shows an "
+                "organisation only with {smallest} or more voters; their votes count in the "
+                "total only, so the rule could not check them."
+            )
+            if ruled
+            else _(
+                "Not shown by organisation: {organisations}. An anonymous poll shows an "
+                "organisation only with {smallest} or more voters; their votes count in the "
+                "total only."
+            )
         )
+        said.append(unshown.format(organisations=", ".join(hidden), smallest=SMALLEST_GROUP))
     if (unnamed := figures.get("unplaced", 0) - sum(hidden.values())) > 0:
         said.append(
-            f"{unnamed} voter{'s' * (unnamed != 1)} gave no organisation: counted in the total, "
-            "not in any organisation."
+            ngettext(
+                "{count} voter gave no organisation: counted in the total, "
+                "not in any organisation.",
+                "{count} voters gave no organisation: counted in the total, "
+                "not in any organisation.",
+                unnamed,
+            ).format(count=unnamed)
         )
     return said

@@ -54,8 +54,8 @@ from dialogs.polls import objections
 from dialogs.polls.agreement import RULE
 from dialogs.polls.tally import DEFAULT_SCORES, TIE_BREAK, InvalidBallot, check_ballot
 
-VERSION_LINE = "# concord-ballots v1"
-VERSION_2_LINE = "# concord-ballots v2"
+VERSION_LINE = "# concord-ballots v1"  # i18n: not for readers (the file format)
+VERSION_2_LINE = "# concord-ballots v2"  # i18n: not for readers
 FIXED_COLUMNS = ("ballot", "organisation")
 CONSENT_COLUMNS = (*STANCES, "reason", "resolve")
 EARLIER_CONSENT_COLUMNS = (*STANCES, "reason")  # files from before "what would resolve it"
@@ -141,7 +141,7 @@ def write(
     given = [key for key in ANY_TYPE if key in settings]
     comments += [f"# {key}: {_governance(key, settings[key])}" for key in given]
     if poll_type == "ranked":
-        comments.append(f"# tie-break: {TIE_BREAK}")
+        comments.append(f"# tie-break: {TIE_BREAK}")  # i18n: not for readers
     buffer = io.StringIO(newline="")
     buffer.write("".join(comment + LINE_END for comment in comments))
     writer = csv.writer(buffer, lineterminator=LINE_END)
@@ -248,8 +248,10 @@ def _settings(poll_type: str, given: dict[str, tuple[int, str]]) -> dict[str, An
             settings[key] = _read_governance(key, value, line)
         elif key not in SETTINGS_BY_TYPE[poll_type]:
             known = key in LEAST_VALUE or key in ("balance", "tie-break", "rule")
-            problem = f"does not apply to a {poll_type} poll" if known else "is not a setting"
-            raise ValueError(f"line {line}: {key!r} {problem}")
+            raise ValueError(
+                f"line {line}: {key!r} "
+                + (f"does not apply to a {poll_type} poll" if known else "is not a setting")
+            )
         else:
             settings[key] = _parse_setting(key, value, line)
     for key in REQUIRED.get(poll_type, ()):
@@ -312,7 +314,7 @@ def _whole(text: str, what: str, label: str | None = None, where: str = "") -> i
     """`text` as an int; else a `ValueError` about `what` (of the option `label`)."""
     if WHOLE_NUMBER.fullmatch(text.strip()):
         return int(text)
-    subject = what if label is None else f"the {what} for {label!r}"
+    subject = what if label is None else f"the {what} for {label!r}"  # i18n: not for readers
     raise ValueError(f"{where}{subject} must be a whole number, not {text!r}")
 
 
@@ -368,7 +370,7 @@ def _ballot(poll_type: str, cells: list[str], options: Sequence[str]) -> Any:
         if len(stances) != 1:
             raise InvalidBallot(f"mark exactly one of {', '.join(STANCES)} with {MARK}")
         return (stances[0], *(original(cell) for cell in cells[len(STANCES) :]))
-    what = "score" if poll_type == "score" else "number of dots"
+    what = "score" if poll_type == "score" else "number of dots"  # i18n: not for readers
     return [_whole(cell, what, label) for cell, label in zip(cells, options, strict=True)]
 
 
@@ -389,10 +391,10 @@ def _ranking(cells: list[str], options: Sequence[str]) -> list[int]:
 
 def _rank_problem(ranks: list[int]) -> str | None:
     if ranks[0] < 1:
-        return f"rank {ranks[0]} is below 1"
+        return f"rank {ranks[0]} is below 1"  # i18n: not for readers
     if repeated := [r for r, after in pairwise(ranks) if r == after]:
-        return f"rank {repeated[0]} is given twice"
+        return f"rank {repeated[0]} is given twice"  # i18n: not for readers
     if ranks[-1] != len(ranks):
         missing = min(set(range(1, len(ranks) + 1)) - set(ranks))
-        return f"rank {missing} is missing"
+        return f"rank {missing} is missing"  # i18n: not for readers
     return None

@@ -14,15 +14,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from dialogs.core.cards import Block, Choice, ChoiceInput, Context, Text, submitted_text
+from dialogs.core.language import N_, _
 from dialogs.polls.coach import Review, review
 from dialogs.polls.coach.findings import DOUBLE, TOO_MANY_OPTIONS
 
 AS_WRITTEN = "as-written"  # the switch on a form that came back with findings
-FORM_HEADING = (
+FORM_HEADING = N_(
     "Before this goes out, the question coach suggests a second look. Change the wording, "
     "or tick “{switch}” and submit again: the coach never blocks."
 )
-SHORTLIST_HINT = (
+SHORTLIST_HINT = N_(
     "To shortlist, type the same command with `--type dots`: each person spreads a few dots "
     "over the options, and the top few go to a second poll."
 )
@@ -45,21 +46,23 @@ def preview_blocks(found: Review) -> list[Block]:
         blocks.append(Text(text=finding.message, tone="warning" if finding.label else "muted"))
         blocks += [Context(text=suggestion) for suggestion in finding.suggestions]
         if finding.label == TOO_MANY_OPTIONS:
-            blocks.append(Context(text=SHORTLIST_HINT))
+            blocks.append(Context(text=_(SHORTLIST_HINT)))
     return blocks
 
 
 def form_notes(questions: Sequence[tuple[str, Review]]) -> list[str]:
     """The findings on a form's questions, one line each, naming the question when a form
     holds several; nothing when none needs attention (hints alone never hold a form)."""
-    if not any(found.needs_attention for _, found in questions):
+    if not any(found.needs_attention for unused, found in questions):
         return []
     named = len(questions) > 1
     notes = []
     for question, found in questions:
         for finding in found.findings:
             said = " ".join([finding.message, *finding.suggestions])
-            notes.append(f"“{question}”: {said}" if named else said)
+            notes.append(
+                _("“{question}”: {said}").format(question=question, said=said) if named else said
+            )
     return notes
 
 
@@ -80,13 +83,13 @@ def open_question_notes(values: dict[str, Any], questions: Sequence[str]) -> lis
 
 
 def heading(switch_label: str) -> str:
-    return FORM_HEADING.format(switch=switch_label)
+    return _(FORM_HEADING).format(switch=switch_label)
 
 
 def as_written_switch(label: str) -> ChoiceInput:
     """The switch that saves or posts the question as written, unticked."""
     return ChoiceInput(
-        name=AS_WRITTEN, label=label, choices=[Choice(label="yes", value="yes")], multiple=True
+        name=AS_WRITTEN, label=label, choices=[Choice(label=_("yes"), value="yes")], multiple=True
     )
 
 

@@ -16,12 +16,14 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from dialogs.core.language import N_, _
 from dialogs.core.modes import COMMITTEES, JOINT, mode_of
 from dialogs.polls import tally
 from dialogs.polls.agreement import by_organisation
 
-TIED = "no decision (tied)"
-NO_VOTES = "no votes"
+TIED = N_("no decision (tied)")
+NO_VOTES = N_("no votes")
+CONSENT = {"adopted": N_("adopted"), tally.NOT_ADOPTED: N_("not adopted")}  # the tally's words
 
 
 def counted(
@@ -81,7 +83,7 @@ def outcomes(
 def decision_of(decided: dict[str, Any], *, consent: bool) -> str:
     """One organisation's outcome in words: “A”, adopted, no decision (tied) or no votes."""
     if decided["winner"] is None:
-        return TIED if decided["voters"] else NO_VOTES
+        return _(TIED) if decided["voters"] else _(NO_VOTES)
     return _shown(decided["winner"], consent)
 
 
@@ -90,7 +92,8 @@ def organisation_line(name: str, decided: dict[str, Any], *, consent: bool, fina
     said = decision_of(decided, consent=consent)
     if decided["winner"] is None:
         return f"{name}: {said}."
-    return f"{name} {'decided' if final else 'so far'}: {said}."
+    line = _("{name} decided: {outcome}.") if final else _("{name} so far: {outcome}.")
+    return line.format(name=name, outcome=said)
 
 
 def agreement_line(committees: dict[str, Any], *, consent: bool) -> str:
@@ -98,21 +101,29 @@ def agreement_line(committees: dict[str, Any], *, consent: bool) -> str:
     agreed = committees["agreed"]
     everyone = list(committees["organisations"])
     if agreed is None:
-        return "Not agreed by the organisations."
+        return _("Not agreed by the organisations.")
     by = committees["agreed_by"]
     if len(by) == len(everyone):
-        return f"Agreed by all organisations: {_shown(agreed, consent)}."
+        return _("Agreed by all organisations: {outcome}.").format(outcome=_shown(agreed, consent))
     others = [n for n in everyone if n not in by]
-    return (
-        f"Agreed by {len(by)} of {len(everyone)} organisations: {_shown(agreed, consent)} "
-        f"({', '.join(by)}); {_listed(others)} did not agree."
+    return _(
+        "Agreed by {count} of {total} organisations: {outcome} ({organisations}); "
+        "{others} did not agree."
+    ).format(
+        count=len(by),
+        total=len(everyone),
+        outcome=_shown(agreed, consent),
+        organisations=", ".join(by),
+        others=_listed(others),
     )
 
 
 def _listed(names: list[str]) -> str:
-    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+    if len(names) == 1:
+        return names[0]
+    return _("{items} and {last}").format(items=", ".join(names[:-1]), last=names[-1])
 
 
 def _shown(winner: str, consent: bool) -> str:
-    """An option in quotes; a consent outcome (adopted, not adopted) as it is."""
-    return winner if consent else f"“{winner}”"
+    """An option in quotes; a consent outcome (adopted, not adopted) in words."""
+    return _(CONSENT.get(winner, winner)) if consent else f"“{winner}”"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dialogs.core.actions import ClosePoll
 from dialogs.core.cards import Button, Confirm
+from dialogs.core.language import _
 from storage.models import Poll
 
 
@@ -13,32 +14,41 @@ def anonymous_vote(poll: Poll, title: str) -> Confirm | None:
     """What a vote button of `poll` asks first: only in an anonymous poll, whose votes stay."""
     if not poll.settings.get("anonymous"):
         return None
-    changed = "changed or added to" if poll.type == "multi" else "changed"
+    text = (
+        _(
+            "Poll #{number} is anonymous: once cast, your vote can't be changed or added to, "
+            "because nothing links it back to you."
+        )
+        if poll.type == "multi"
+        else _(
+            "Poll #{number} is anonymous: once cast, your vote can't be changed, "
+            "because nothing links it back to you."
+        )
+    )
     return Confirm(
         title=title,
-        text=f"Poll #{poll.number} is anonymous: once cast, your vote can't be {changed}, "
-        "because nothing links it back to you.",
-        yes="Cast my vote",
-        no="Not yet",
+        text=text.format(number=poll.number),
+        yes=_("Cast my vote"),
+        no=_("Not yet"),
     )
 
 
 def poll_named(poll: Poll) -> str:
     """A poll as a button's spoken name says it: "poll #3: Where shall we meet?"."""
-    return f"poll #{poll.number}: {poll.question}"
+    return _("poll #{number}: {question}").format(number=poll.number, question=poll.question)
 
 
 def close_button(poll: Poll) -> Button:
     """Close `poll` now, after asking: for a coordinator's private messages, never a shared one."""
     return Button(
-        label=f"Close poll #{poll.number}",
+        label=_("Close poll #{number}").format(number=poll.number),
         action=ClosePoll(poll.id).encode(),
         style="danger",
-        spoken=f"Close {poll_named(poll)}",
+        spoken=_("Close {poll}").format(poll=poll_named(poll)),
         confirm=Confirm(
-            title=f"Close poll #{poll.number} now?",
-            text="Voting stops at once and the result is posted in every linked channel.",
-            yes="Close it",
-            no="Keep it open",
+            title=_("Close poll #{number} now?").format(number=poll.number),
+            text=_("Voting stops at once and the result is posted in every linked channel."),
+            yes=_("Close it"),
+            no=_("Keep it open"),
         ),
     )

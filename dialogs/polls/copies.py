@@ -24,6 +24,7 @@ from dialogs.commands.values import clip
 from dialogs.commands.when import parse_when
 from dialogs.core import readable
 from dialogs.core.cards import ActorModel, OpenForm
+from dialogs.core.language import N_, _
 from dialogs.core.turn import Problem, Refusal, Turn
 from dialogs.polls import coaching, preview, templates
 from dialogs.polls.editing import form_values
@@ -34,7 +35,7 @@ from dialogs.polls.start import spec_from_form
 from storage.models import PollTemplate
 from storage.numbering import lock_collaborative
 
-_USE = 'Start one with `poll from "Name" "Your question"`, or pick one in the `poll` form.'
+_USE = N_('Start one with `poll from "Name" "Your question"`, or pick one in the `poll` form.')
 
 
 def template(turn: Turn, command: Command) -> None:
@@ -46,55 +47,70 @@ def template(turn: Turn, command: Command) -> None:
         _list(turn)
     else:
         raise Refusal(
-            f"`poll template` lists or deletes templates; it can't `{clip(doing, 30)}`.",
-            'Type `poll template list`, or `poll template delete "Name"`.',
+            _("`poll template` lists or deletes templates; it can't `{typed}`.").format(
+                typed=clip(doing, 30)
+            ),
+            _('Type `poll template list`, or `poll template delete "Name"`.'),
         )
 
 
 def _list(turn: Turn) -> None:
-    collaborative, _ = turn.in_collaborative()
-    lines = [f"{t.name} — {t.summary}" for t in templates.BUILT_IN]
+    collaborative, unused = turn.in_collaborative()
+    lines = [f"{t.title} — {t.about}" for t in templates.BUILT_IN]
     own = templates.saved(turn.session, collaborative)
-    lines.append(
-        f"Saved in {collaborative.name}: "
-        + (
-            "; ".join(f"{t.name} (from poll #{t.saved_from})" for t in own)
-            if own
-            else 'none yet (`poll save-template ID "Name"` keeps a poll as one).'
-        )
+    saved = "; ".join(
+        _("{name} (from poll #{number})").format(name=t.name, number=t.saved_from) for t in own
     )
-    turn.say("Poll templates", *lines, _USE)
+    lines.append(
+        _("Saved in {collaborative}: {templates}").format(
+            collaborative=collaborative.name, templates=saved
+        )
+        if own
+        else _(
+            'Saved in {collaborative}: none yet (`poll save-template ID "Name"` keeps a poll '
+            "as one)."
+        ).format(collaborative=collaborative.name)
+    )
+    turn.say(_("Poll templates"), *lines, _(_USE))
 
 
 def _delete(turn: Turn, name: str) -> None:
-    collaborative, _ = turn.require_coordinator("delete a poll template")
+    collaborative, unused = turn.require_coordinator(N_("delete a poll template"))
     if not (wanted := templates.key(name)):
         raise Refusal(
-            "Say which template to delete.", 'For example `poll template delete "Q3 check"`.'
+            _("Say which template to delete."),
+            _('For example `poll template delete "Q3 check"`.'),
         )
-    if any(templates.key(t.name) == wanted for t in templates.BUILT_IN):
-        raise Refusal(f"“{clip(name, 60)}” is built in, so it can't be deleted.")
+    if any(t.called(name) for t in templates.BUILT_IN):
+        raise Refusal(
+            _("“{name}” is built in, so it can't be deleted.").format(name=clip(name, 60))
+        )
     own = templates.saved(turn.session, collaborative)
     found = next((t for t in own if t.name_key == wanted), None)
     if found is None:
         raise templates.unknown(name, [t.name for t in own])
     turn.session.delete(found)
-    turn.audit("poll.template.delete", f"deleted the poll template “{found.name}”")
-    turn.say(f"The template “{found.name}” is deleted", "Polls started from it are unchanged.")
+    turn.audit(
+        "poll.template.delete", _("deleted the poll template “{name}”").format(name=found.name)
+    )
+    turn.say(
+        _("The template “{name}” is deleted").format(name=found.name),
+        _("Polls started from it are unchanged."),
+    )
 
 
 def from_template(turn: Turn, command: Command) -> None:
     """`poll from "Name" ["Question?"] ["Option" …] [--closes WHEN]`: a complete template
     posts; one still needing its question or options opens the form filled in."""
-    collaborative, _ = turn.require_coordinator("start a poll")
+    collaborative, unused = turn.require_coordinator(N_("start a poll"))
     chosen = templates.find(turn.session, collaborative, command.args["template"])
-    values = dict(chosen.values)
+    values = chosen.filled()
     if question := command.args.get("question"):
         values["question"] = question
     if options := command.args.get("options"):
         values["options"] = "\n".join(options)
     if chosen.prompt:
-        values["prompt"] = chosen.prompt  # the question's placeholder, if it is left to give
+        values["prompt"] = chosen.hint  # the question's placeholder, if it is left to give
     closes = command.flags.get("closes")
     closes_at = parse_when(closes, turn.now, collaborative.timezone) if closes else None
     if closes_at:
@@ -118,7 +134,7 @@ def _fill_in(
 ) -> None:
     """The new-poll form filled in with `values`, for the coordinator to finish and post
     (with the question coach's findings, `coached`, beside the question)."""
-    collaborative, _ = turn.in_collaborative()
+    collaborative, unused = turn.in_collaborative()
     offered = templates.every(turn.session, collaborative)
     form = poll_form(collaborative, values, error, offered, coached)
     turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
@@ -126,36 +142,37 @@ def _fill_in(
 
 def clone(turn: Turn, command: Command) -> None:
     """`poll clone ID`: the new-poll form filled in with the poll (never its ballots)."""
-    collaborative, _ = turn.require_coordinator("clone a poll")
+    collaborative, unused = turn.require_coordinator(N_("clone a poll"))
     poll = poll_by_number(turn.session, collaborative, command.args["id"])
     _fill_in(turn, form_values(turn, poll), None)
 
 
 def save(turn: Turn, command: Command) -> None:
     """`poll save-template ID "Name"`: the poll kept as one of the collaborative's templates."""
-    collaborative, _ = turn.require_coordinator("save a poll template")
+    collaborative, unused = turn.require_coordinator(N_("save a poll template"))
     assert collaborative.id is not None
     poll = poll_by_number(turn.session, collaborative, command.args["id"])
     name = _checked_name(command.args["name"])
     lock_collaborative(turn.session, collaborative.id)  # two saves at once can't both fit
-    names = [t.name for t in templates.every(turn.session, collaborative)]
-    if clash := next((n for n in names if templates.key(n) == templates.key(name)), None):
+    every = templates.every(turn.session, collaborative)
+    if clash := next((t for t in every if t.called(name)), None):
         raise Refusal(
-            f"There is already a template called “{clash}”.",
-            "Choose another name"
-            + (
-                "."
-                if clash in templates.BUILT_IN_NAMES
-                else f', or delete it with `poll template delete "{clash}"`.'
-            ),
+            _("There is already a template called “{name}”.").format(name=clash.title),
+            _('Choose another name, or delete it with `poll template delete "{name}"`.').format(
+                name=clash.title
+            )
+            if clash.own
+            else _("Choose another name."),
         )
     count = turn.session.exec(
         select(func.count()).where(PollTemplate.collaborative_id == collaborative.id)
     ).one()
     if count >= templates.MAX_SAVED:
         raise Refusal(
-            f"{collaborative.name} has {count} templates of its own, the most it can keep.",
-            'Delete one you no longer use with `poll template delete "Name"`.',
+            _("{collaborative} has {count} templates of its own, the most it can keep.").format(
+                collaborative=collaborative.name, count=count
+            ),
+            _('Delete one you no longer use with `poll template delete "Name"`.'),
         )
     values = form_values(turn, poll)
     turn.session.add(
@@ -168,11 +185,16 @@ def save(turn: Turn, command: Command) -> None:
             created_at=turn.now,
         )
     )
-    turn.audit("poll.template.save", f"saved poll #{poll.number} as the template “{name}”")
+    said = {"number": poll.number, "name": name}
+    turn.audit(
+        "poll.template.save", _("saved poll #{number} as the template “{name}”").format(**said)
+    )
     turn.say(
-        f"Poll #{poll.number} is saved as the template “{name}”",
-        "It keeps the question, options and settings, never the votes.",
-        f'Start a poll from it with `poll from "{name}"`, or pick it in the `poll` form.',
+        _("Poll #{number} is saved as the template “{name}”").format(**said),
+        _("It keeps the question, options and settings, never the votes."),
+        _('Start a poll from it with `poll from "{name}"`, or pick it in the `poll` form.').format(
+            **said
+        ),
     )
 
 
@@ -180,11 +202,13 @@ def _checked_name(typed: str) -> str:
     name = readable.tidy(typed)
     if not name:
         raise Refusal(
-            "The template needs a name.", 'For example `poll save-template 3 "Q3 check"`.'
+            _("The template needs a name."), _('For example `poll save-template 3 "Q3 check"`.')
         )
     if len(name) > templates.MAX_NAME:
         raise Refusal(
-            f"That name is {len(name)} characters; the most is {templates.MAX_NAME}.",
-            "Choose a shorter name: people pick it from a list.",
+            _("That name is {length} characters; the most is {most}.").format(
+                length=len(name), most=templates.MAX_NAME
+            ),
+            _("Choose a shorter name: people pick it from a list."),
         )
     return name

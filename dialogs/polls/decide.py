@@ -21,6 +21,7 @@ from dialogs.core.cards import (
     TextInput,
     submitted_text,
 )
+from dialogs.core.language import _
 from dialogs.core.messages import poll_key
 from dialogs.core.modes import DELEGATED, mode_of
 from dialogs.core.turn import Problem, Refusal, Turn
@@ -62,14 +63,16 @@ def submit_decision_form(turn: Turn, poll_id: int, values: dict[str, Any]) -> No
 
 def _form(poll: Poll, typed: str, error: str | None = None) -> Form:
     return Form(
-        title=f"Decide poll #{poll.number}",
+        title=_("Decide poll #{number}").format(number=poll.number),
         action=SubmitForm(FormKind.DECISION, poll.id or 0).encode(),
-        submit_label="Record the decision",
+        submit_label=_("Record the decision"),
         error=error,
         inputs=[
             TextInput(
                 name="decision",
-                label=f"Your decision on “{readable.tidy(poll.question)}”",
+                label=_("Your decision on “{question}”").format(
+                    question=readable.tidy(poll.question)
+                ),
                 value=typed,
                 multiline=True,
                 max_length=MAX_DECISION,
@@ -82,22 +85,32 @@ def _check_decider(turn: Turn, member: Member, poll: Poll) -> None:
     number = poll.number
     if mode_of(poll.settings) != DELEGATED:
         raise Refusal(
-            f"Poll #{number} isn't decided by one person: it is {mode_of(poll.settings)}.",
-            f"`poll results {number}` shows its result.",
+            _("Poll #{number} isn't decided by one person: it is {mode}.").format(
+                number=number, mode=mode_of(poll.settings)
+            ),
+            _("`poll results {number}` shows its result.").format(number=number),
         )
     name = decider_name(turn.session, poll)
     if poll.settings.get("decider") != member.id:
         raise Refusal(
-            f"Only {name} can record the decision on poll #{number}.",
-            "They were named as its decider when it started.",
+            _("Only {name} can record the decision on poll #{number}.").format(
+                name=name, number=number
+            ),
+            _("They were named as its decider when it started."),
         )
     if poll.status != "closed":
         raise Refusal(
-            f"Poll #{number} is still open: the decision is recorded after the vote.",
-            "You can record it once the poll closes.",
+            _("Poll #{number} is still open: the decision is recorded after the vote.").format(
+                number=number
+            ),
+            _("You can record it once the poll closes."),
         )
     if decision := poll.settings.get("decision"):
-        raise Refusal(f"You already decided poll #{number}: “{decision['text']}”.")
+        raise Refusal(
+            _("You already decided poll #{number}: “{decision}”.").format(
+                number=number, decision=decision["text"]
+            )
+        )
 
 
 def _record(
@@ -106,19 +119,25 @@ def _record(
     _check_decider(turn, member, poll)
     text = "\n".join(p for p in (readable.tidy(line) for line in typed.splitlines()) if p)
     if not text:
-        raise Refusal("Say what you decided.", f'For example `poll decide {poll.number} "…"`.')
+        raise Refusal(
+            _("Say what you decided."),
+            _('For example `poll decide {number} "…"`.').format(number=poll.number),
+        )
     if len(text) > MAX_DECISION:
-        raise Refusal(f"The decision is {len(text):,} characters; the most is {MAX_DECISION:,}.")
+        raise Refusal(
+            _("The decision is {length} characters; the most is {most}.").format(
+                length=f"{len(text):,}", most=f"{MAX_DECISION:,}"
+            )
+        )
     decision = {"text": text, "by": member.display_name, "at": turn.now.isoformat()}
     poll.settings = {**poll.settings, "decision": decision}
-    line = f"Decided by {member.display_name}: “{text}”."
-    turn.audit(
-        "poll.decide", f"decided poll #{poll.number}: “{text}”", poll=poll.number, decision=text
-    )
+    line = _("Decided by {name}: “{decision}”.").format(name=member.display_name, decision=text)
+    logged = _("decided poll #{number}: “{decision}”").format(number=poll.number, decision=text)
+    turn.audit("poll.decide", logged, poll=poll.number, decision=text)
     effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
     card = Card(
         blocks=[
-            Heading(text=f"Decision on poll #{poll.number}"),
+            Heading(text=_("Decision on poll #{number}").format(number=poll.number)),
             Text(text=poll.question),
             Text(text=line),
         ],
@@ -126,6 +145,6 @@ def _record(
     )
     effects.post_everywhere(turn.session, turn.now, collaborative, card)
     turn.say(
-        f"Your decision on poll #{poll.number} is recorded",
-        "It is posted in every channel and in the decision log.",
+        _("Your decision on poll #{number} is recorded").format(number=poll.number),
+        _("It is posted in every channel and in the decision log."),
     )

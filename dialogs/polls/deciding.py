@@ -19,11 +19,16 @@ from sqlmodel import Session
 from dialogs.core import audit, effects
 from dialogs.core.actions import FormKind, RequestForm
 from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
+from dialogs.core.language import N_, _
 from dialogs.core.modes import ADVISORY, COMMITTEES, DELEGATED, how_it_decides, mode_of
 from dialogs.polls import committees
 from storage.models import Collaborative, Member, Poll
 
-_CONSENT = {"Adopted: ": "consent given", "Not adopted: ": "consent not given"}
+# How an outcome in words (`dialogs.polls.outcome`, translated) reads when the vote does not
+# decide: the start of a consent outcome, and the verb of a winner, each as a translation of
+# the same words in the outcome's messages.
+_CONSENT = {N_("Adopted: "): N_("consent given"), N_("Not adopted: "): N_("consent not given")}
+_WON, _CAME_FIRST = N_("” won "), N_("” came first ")
 
 
 def decider(session: Session, poll: Poll) -> Member | None:
@@ -35,7 +40,7 @@ def decider(session: Session, poll: Poll) -> Member | None:
 
 def decider_name(session: Session, poll: Poll) -> str:
     person = decider(session, poll)
-    return person.display_name if person else "the named decision-maker"
+    return person.display_name if person else _("the named decision-maker")
 
 
 def how_line(session: Session, poll: Poll) -> Context:
@@ -49,11 +54,11 @@ def outcome(result: dict[str, Any], poll: Poll, said: str, *, final: bool) -> st
     mode = mode_of(poll.settings)
     if mode == COMMITTEES and "committees" in result:
         agreed = committees.agreement_line(result["committees"], consent=poll.type == "consent")
-        return agreed if final else f"So far: {agreed}"
+        return agreed if final else _("So far: {outcome}").format(outcome=agreed)
     if mode == ADVISORY:
-        return f"Advice to the partnership: {_not_a_decision(said)}"
+        return _("Advice to the partnership: {outcome}").format(outcome=_not_a_decision(said))
     if mode == DELEGATED:
-        return f"The vote: {_not_a_decision(said)}"
+        return _("The vote: {outcome}").format(outcome=_not_a_decision(said))
     return said
 
 
@@ -65,9 +70,9 @@ def as_vote(poll: Poll, said: str) -> str:
 def _not_a_decision(said: str) -> str:
     """The vote's outcome without calling it decided: "came first", "consent given"."""
     for decided, given in _CONSENT.items():
-        if said.startswith(decided):
-            return f"{given} ({said.removeprefix(decided).rstrip('.')})."
-    return said.replace("” won ", "” came first ", 1)
+        if said.startswith(_(decided)):
+            return f"{_(given)} ({said.removeprefix(_(decided)).rstrip('.')})."
+    return said.replace(_(_WON), _(_CAME_FIRST), 1)
 
 
 def after_figures(session: Session, poll: Poll, result: dict[str, Any]) -> list[Text]:
@@ -90,20 +95,21 @@ def decision_line(session: Session, poll: Poll) -> str:
     """ "Decided by <name>: “…”." once recorded, else who the partnership is waiting for."""
     name = decider_name(session, poll)
     if decision := poll.settings.get("decision"):
-        return f"Decided by {decision['by']}: “{decision['text']}”."
-    return f"Waiting for {name} to decide."
+        return _("Decided by {name}: “{decision}”.").format(
+            name=decision["by"], decision=decision["text"]
+        )
+    return _("Waiting for {name} to decide.").format(name=name)
 
 
 def decide_button(poll: Poll) -> Actions:
     """The decider's button, on their own view or result of a closed delegated poll."""
     assert poll.id is not None
     action = RequestForm(FormKind.DECISION, poll.id).encode()
-    spoken = f"Record the decision on poll #{poll.number}: {poll.question}"
-    return Actions(
-        elements=[
-            Button(label="Record the decision", action=action, style="primary", spoken=spoken)
-        ]
+    spoken = _("Record the decision on poll #{number}: {question}").format(
+        number=poll.number, question=poll.question
     )
+    label = _("Record the decision")
+    return Actions(elements=[Button(label=label, action=action, style="primary", spoken=spoken)])
 
 
 def awaits(poll: Poll, member: Member | None) -> bool:
@@ -122,15 +128,20 @@ def ask_decider(session: Session, now: datetime, collaborative: Collaborative, p
     person = decider(session, poll)
     if person is None or (actor := effects.actor_of(session, person)) is None:
         return
-    card = Card(
-        blocks=[
-            Heading(text=f"Poll #{poll.number} is closed: your decision"),
-            Text(text=poll.question),
-            Text(text="The partnership is waiting for you to record the decision."),
-            decide_button(poll),
-        ],
-        fallback=f"Poll #{poll.number} waits for your decision",
-    )
+
+    def card() -> Card:  # in the decider's language
+        return Card(
+            blocks=[
+                Heading(
+                    text=_("Poll #{number} is closed: your decision").format(number=poll.number)
+                ),
+                Text(text=poll.question),
+                Text(text=_("The partnership is waiting for you to record the decision.")),
+                decide_button(poll),
+            ],
+            fallback=_("Poll #{number} waits for your decision").format(number=poll.number),
+        )
+
     effects.notify(session, now, collaborative, actor, card)
 
 
@@ -152,16 +163,22 @@ def log_organisations(
     rows = []
     for name, decided in result["committees"]["organisations"].items():
         if decided["winner"] is not None:
-            said = f"decided: {committees.decision_of(decided, consent=consent)}"
+            said = _("decided: {decision}").format(
+                decision=committees.decision_of(decided, consent=consent)
+            )
+        elif decided["voters"]:
+            said = _("reached no decision, tied")
         else:
-            said = "reached no decision, " + ("tied" if decided["voters"] else "nobody voted")
+            said = _("reached no decision, nobody voted")
         rows.append(
             audit.entry_row(
                 now,
                 collaborative,
                 None,
                 action=ORGANISATION_DECIDED,
-                summary=f"{said} (poll #{poll.number}: {poll.question})",
+                summary=_("{outcome} (poll #{number}: {question})").format(
+                    outcome=said, number=poll.number, question=poll.question
+                ),
                 detail={"poll": poll.number, "outcome": decided["winner"]},
                 actor_name=name,
             )

@@ -23,47 +23,30 @@ from dialogs.commands.values import NO_RULE, RULE_WORD, clip, parse_count
 from dialogs.commands.when import describe
 from dialogs.core import effects, timers
 from dialogs.core.actions import FormKind, SubmitForm
-from dialogs.core.cards import ActorModel, Form, OpenForm
+from dialogs.core.cards import ActorModel, Card, Form, OpenForm
+from dialogs.core.language import N_, _, ngettext
 from dialogs.core.messages import poll_key
 from dialogs.core.modes import mode_of
 from dialogs.core.turn import Problem, Refusal, Turn, said
 from dialogs.polls import coaching, deciding, scheduling
-from dialogs.polls.lifecycle import poll_by_number
+from dialogs.polls.changeable import changeable, open_changeable
+from dialogs.polls.edit_changes import changes_in_words, refuse_what_votes_fix
 from dialogs.polls.poll_form import edit_form
 from dialogs.polls.results import labels, voter_count
 from dialogs.polls.setup import MAX_OPTIONS, PollSpec, Timing
 from dialogs.polls.start import spec_from_form, typed_values
 from dialogs.polls.voting import poll_in
-from storage.models import Collaborative, Member, Participation, Poll, PollOption, PurposeRound
+from storage.models import Collaborative, Member, Participation, Poll, PollOption
 
-# What a vote fixes, as people call it: none of these changes once anyone has voted.
-FIXED_BY_VOTES = {
-    "type": "the type of poll",
-    "anonymous": "anonymity",
-    "results": "when results are shown",
-    "balance": "the organisation balance",
-    "quorum": "the quorum",
-    "max": "the number of choices",
-    "dots": "the dots each",
-    "objections": "the objections allowed",
-    "open-options": "whether members may add options",
-    "rule": "the rule for every organisation",
-    "rule-percent": "the share every organisation must reach",
-    "mode": "how it decides",
-    "decider": "who decides",
-}
-AFTER_VOTES = (
-    "After the first vote, only the wording of the question and options, the description, "
-    "and new options can change. To ask differently, close it and start a new poll."
-)
 _SWITCHES = {"anonymous": "yes", "open-options": "yes", "balance": "yes"}
 _TIMING_FLAGS = ("opens", "closes", "remind")  # a scheduled poll's only, until it opens
 Notes = Sequence[str]  # the question coach's findings
+EDITING = N_("edit a poll")
 
 
 def edit(turn: Turn, command: Command) -> None:
     """`poll edit ID`: the poll form filled in; with options, just those changes."""
-    collaborative, member = turn.require_coordinator("edit a poll")
+    collaborative, member = turn.require_coordinator(EDITING)
     poll = open_changeable(turn, collaborative, command.args["id"], "edited")
     values = form_values(turn, poll)
     if not command.flags:
@@ -72,14 +55,18 @@ def edit(turn: Turn, command: Command) -> None:
         return
     if poll.status == "open" and (timing := set(_TIMING_FLAGS) & set(command.flags)):
         raise Refusal(
-            f"Poll #{poll.number} is open already, so `--{sorted(timing)[0]}` can't change it.",
-            f"`poll extend {poll.number} --closes WHEN` moves its deadline.",
+            _("Poll #{number} is open already, so `--{flag}` can't change it.").format(
+                number=poll.number, flag=sorted(timing)[0]
+            ),
+            _("`poll extend {number} --closes WHEN` moves its deadline.").format(
+                number=poll.number
+            ),
         )
     _save(turn, collaborative, member, poll, _with_flags(values, command.flags))
 
 
 def open_edit_form(turn: Turn, poll_id: int) -> None:
-    collaborative, _ = turn.require_coordinator("edit a poll")
+    collaborative, unused = turn.require_coordinator(EDITING)
     number = poll_in(turn, collaborative, poll_id).number
     poll = open_changeable(turn, collaborative, number, "edited")
     form = _form(poll, form_values(turn, poll), collaborative.timezone)
@@ -88,7 +75,7 @@ def open_edit_form(turn: Turn, poll_id: int) -> None:
 
 def submit_edit_form(turn: Turn, poll_id: int, values: dict) -> None:
     """The edit form, submitted; on any problem it comes back with what was typed."""
-    collaborative, member = turn.require_coordinator("edit a poll")
+    collaborative, member = turn.require_coordinator(EDITING)
     number = poll_in(turn, collaborative, poll_id).number
     poll = open_changeable(turn, collaborative, number, "edited")
     typed = typed_values(values)
@@ -130,7 +117,8 @@ def _form(
 ) -> Form:
     action = SubmitForm(FormKind.POLL_EDIT, poll.id or 0).encode()
     scheduled_in = zone if poll.status == "scheduled" else None
-    return edit_form(f"Edit poll #{poll.number}", action, values, error, scheduled_in, coached)
+    title = _("Edit poll #{number}").format(number=poll.number)
+    return edit_form(title, action, values, error, scheduled_in, coached)
 
 
 def _with_flags(values: dict[str, str], flags: dict[str, Any]) -> dict[str, str]:
@@ -138,13 +126,15 @@ def _with_flags(values: dict[str, str], flags: dict[str, Any]) -> dict[str, str]
     changed = dict(values)
     lines = values["options"].splitlines()
     if "option" in flags:
-        number, _, wording = flags["option"].partition(" ")
+        number, unused, wording = flags["option"].partition(" ")
         position = parse_count(number, "--option", 1, MAX_OPTIONS)
         if position > len(lines) or not wording.strip():
             raise Refusal(
-                f"`--option` takes the number of an option (1 to {len(lines)}) and its new "
-                f"wording, not `{clip(flags['option'], 40)}`.",
-                'For example `--option 2 "Mental health beds"`.',
+                _(
+                    "`--option` takes the number of an option (1 to {count}) and its new "
+                    "wording, not `{typed}`."
+                ).format(count=len(lines), typed=clip(flags["option"], 40)),
+                _('For example `--option 2 "Mental health beds"`.'),
             )
         lines[position - 1] = wording
     if "add-option" in flags:
@@ -181,11 +171,14 @@ def _save(
     before = labels(turn.session, poll)
     voted = voter_count(turn.session, poll) > 0
     if voted:
-        _refuse_what_votes_fix(poll, spec, before)
-    changes = _changes(poll, before, spec)
+        refuse_what_votes_fix(poll, spec, before)
+    changes = changes_in_words(poll, before, spec)
     changes += scheduling.timing_changes(poll, spec, zone) if scheduled else []
     if not changes:
-        turn.say(f"Poll #{poll.number} is unchanged.", "Nothing you gave differs from it.")
+        turn.say(
+            _("Poll #{number} is unchanged.").format(number=poll.number),
+            _("Nothing you gave differs from it."),
+        )
         return
     reworded = (spec.question, spec.options) != (poll.question, before)
     if reworded and (notes := coaching.poll_notes(spec.question, spec.options, typed)):
@@ -197,10 +190,15 @@ def _save(
     if scheduled:
         scheduling.store_timing(turn.session, poll, spec)
     else:
-        poll.notice = clip(f"Edited {describe(turn.now, zone)}: {said_changes}.", 600)
+        poll.notice = clip(
+            _("Edited {when}: {changes}.").format(
+                when=describe(turn.now, zone), changes=said_changes
+            ),
+            600,
+        )
     turn.audit(
         "poll.edit",
-        f"edited poll #{poll.number}: {said_changes}",
+        _("edited poll #{number}: {changes}").format(number=poll.number, changes=said_changes),
         poll=poll.number,
         question=spec.question,
         options=spec.options,
@@ -208,58 +206,36 @@ def _save(
         settings=spec.settings,
         description=spec.description,
     )
-    if scheduled:
+    _announce(turn, collaborative, poll, said_changes, voted)
+
+
+def _announce(
+    turn: Turn, collaborative: Collaborative, poll: Poll, said_changes: str, voted: bool
+) -> None:
+    """Say what changed: to the coordinator, on the poll's messages, and to those who voted."""
+    zone = collaborative.timezone
+    if poll.status == "scheduled":
         assert poll.opens_at is not None
         turn.say(
-            f"Poll #{poll.number} is changed",
+            _("Poll #{number} is changed").format(number=poll.number),
             said_changes[0].upper() + said_changes[1:] + ".",
-            f"It opens {describe(poll.opens_at, zone)}; nobody else has seen it yet.",
+            _("It opens {when}; nobody else has seen it yet.").format(
+                when=describe(poll.opens_at, zone)
+            ),
         )
         return
     effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
     told = _tell_voters(turn, collaborative, poll, said_changes) if voted else 0
     turn.say(
-        f"Poll #{poll.number} is changed",
+        _("Poll #{number} is changed").format(number=poll.number),
         said_changes[0].upper() + said_changes[1:] + ".",
-        "Its message in every channel shows the change"
-        + (f", and those who voted ({told}) were told privately." if told else "."),
+        _(
+            "Its message in every channel shows the change, and those who voted ({count}) "
+            "were told privately."
+        ).format(count=told)
+        if told
+        else _("Its message in every channel shows the change."),
     )
-
-
-def _refuse_what_votes_fix(poll: Poll, spec: PollSpec, before: list[str]) -> None:
-    now_set = {"type": spec.type, **spec.settings}
-    was_set = {"type": poll.type, **poll.settings}
-    for name, said_as in FIXED_BY_VOTES.items():
-        if now_set.get(name) != was_set.get(name):
-            raise Refusal(
-                f"People have voted in poll #{poll.number}, so {said_as} can't change.", AFTER_VOTES
-            )
-    if len(spec.options) < len(before):
-        raise Refusal(
-            f"People have voted in poll #{poll.number}, so its options can't be removed.",
-            AFTER_VOTES,
-        )
-
-
-def _changes(poll: Poll, before: list[str], spec: PollSpec) -> list[str]:
-    """The changes in words: "option “B” reworded as “Bee”"."""
-    changes = [f"question reworded as “{spec.question}”"] if spec.question != poll.question else []
-    changes += [
-        f"option “{old}” reworded as “{new}”"
-        for old, new in zip(before, spec.options, strict=False)
-        if old != new
-    ]
-    changes += [f"option “{label}” added" for label in spec.options[len(before) :]]
-    changes += [f"option “{label}” removed" for label in before[len(spec.options) :]]
-    if spec.description != poll.description:
-        changes.append("description " + ("removed" if not spec.description else "changed"))
-    now_set, was_set = {"type": spec.type, **spec.settings}, {"type": poll.type, **poll.settings}
-    changes += [
-        f"{said_as} changed"
-        for name, said_as in FIXED_BY_VOTES.items()
-        if now_set.get(name) != was_set.get(name)
-    ]
-    return changes
 
 
 def _store(turn: Turn, poll: Poll, spec: PollSpec, before: list[str]) -> None:
@@ -288,16 +264,19 @@ def _tell_voters(turn: Turn, collaborative: Collaborative, poll: Poll, changes: 
         .join(Participation, Participation.member_id == Member.id)  # type: ignore[arg-type]
         .where(Participation.poll_id == poll.id)
     ).all()
-    after = (
-        "It is anonymous, so your vote stands as cast."
-        if poll.settings.get("anonymous")
-        else "Your vote stands; you can change it on the poll while it is open."
-    )
-    card = said(
-        f"Poll #{poll.number}, which you voted in, was edited",
-        f"{poll.question} — {changes}.",
-        after,
-    )
+
+    def card() -> Card:  # in each voter's language
+        after = (
+            _("It is anonymous, so your vote stands as cast.")
+            if poll.settings.get("anonymous")
+            else _("Your vote stands; you can change it on the poll while it is open.")
+        )
+        return said(
+            _("Poll #{number}, which you voted in, was edited").format(number=poll.number),
+            f"{poll.question} — {changes}.",
+            after,
+        )
+
     for voter in voters:
         if (actor := effects.actor_of(turn.session, voter)) is not None:
             effects.notify(turn.session, turn.now, collaborative, actor, card)
@@ -306,15 +285,17 @@ def _tell_voters(turn: Turn, collaborative: Collaborative, poll: Poll, changes: 
 
 def delete(turn: Turn, command: Command) -> None:
     """`poll delete ID`: only before anyone votes; its messages then say it was deleted."""
-    collaborative, member = turn.require_coordinator("delete a poll")
+    collaborative, member = turn.require_coordinator(N_("delete a poll"))
     poll = changeable(turn, collaborative, command.args["id"], "deleted")
     if voter_count(turn.session, poll):
         raise Refusal(
-            f"People have voted in poll #{poll.number}, so it can't be deleted: "
-            "their votes stay on record.",
-            f"Close it with `poll close {poll.number}`"
+            _(
+                "People have voted in poll #{number}, so it can't be deleted: "
+                "their votes stay on record."
+            ).format(number=poll.number),
+            _("Close it with `poll close {number}`").format(number=poll.number)
             if poll.status == "open"
-            else "Its result stays on record.",
+            else _("Its result stays on record."),
         )
     assert poll.id is not None
     if poll.status == "scheduled":
@@ -323,16 +304,25 @@ def delete(turn: Turn, command: Command) -> None:
     timers.cancel(turn.session, timers.POLL_CLOSE, poll.id)
     timers.cancel(turn.session, timers.POLL_REMIND, poll.id)
     poll.status = "deleted"
-    poll.notice = (
-        f"“{clip(poll.question, 200)}” was deleted by {member.display_name} on "
-        f"{describe(turn.now, collaborative.timezone)}."
+    poll.notice = _("“{question}” was deleted by {name} on {when}.").format(
+        question=clip(poll.question, 200),
+        name=member.display_name,
+        when=describe(turn.now, collaborative.timezone),
     )
-    turn.audit("poll.delete", f"deleted poll #{poll.number}: {poll.question}", poll=poll.number)
+    turn.audit(
+        "poll.delete",
+        _("deleted poll #{number}: {question}").format(number=poll.number, question=poll.question),
+        poll=poll.number,
+    )
     effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
     channels = len(effects.channels_of(turn.session, collaborative))
     turn.say(
-        f"Poll #{poll.number} is deleted",
-        f"Its message in {channels} channel{'s' * (channels != 1)} now says it was deleted.",
+        _("Poll #{number} is deleted").format(number=poll.number),
+        ngettext(
+            "Its message in {count} channel now says it was deleted.",
+            "Its message in {count} channels now says it was deleted.",
+            channels,
+        ).format(count=channels),
     )
 
 
@@ -344,46 +334,16 @@ def _cancel_scheduled(turn: Turn, collaborative: Collaborative, poll: Poll) -> N
     when = describe(poll.opens_at, collaborative.timezone)
     turn.audit(
         "poll.delete",
-        f"cancelled poll #{poll.number}, due to open {when}: {poll.question}",
+        _("cancelled poll #{number}, due to open {when}: {question}").format(
+            number=poll.number, when=when, question=poll.question
+        ),
         poll=poll.number,
     )
     turn.say(
-        f"Poll #{poll.number} is cancelled",
-        f"It was due to open {when}. It was never posted, so nobody else saw it.",
-    )
-
-
-def open_changeable(turn: Turn, collaborative: Collaborative, number: int, doing: str) -> Poll:
-    """An open poll that may be `doing` ("edited"): a closed one's result stands as announced.
-    A scheduled poll may be edited (its timing too) but nothing else until it opens."""
-    poll = changeable(turn, collaborative, number, doing)
-    if poll.status == "scheduled" and doing != "edited":
-        scheduling.refuse_if_scheduled(poll, collaborative.timezone, f"it can't be {doing} yet")
-    if poll.status not in ("open", "scheduled"):
-        raise Refusal(
-            f"Poll #{poll.number} is closed, so its result stands as announced.",
-            f"`poll reopen {poll.number}` opens it again; then it can be {doing}.",
-        )
-    return poll
-
-
-def changeable(turn: Turn, collaborative: Collaborative, number: int, doing: str) -> Poll:
-    """The poll `number`, if it may be changed by hand: a purpose round's poll is the round's."""
-    poll = poll_by_number(turn.session, collaborative, number)
-    round_id = poll.settings.get("purpose_round")
-    purpose_round = turn.session.get(PurposeRound, round_id) if round_id else None
-    if purpose_round is None:
-        return poll
-    label = f"Poll #{poll.number} belongs to purpose round #{purpose_round.number}"
-    if poll.status == "open" and purpose_round.running:
-        raise Refusal(
-            f"{label}, which decides what it offers and when it closes, so it can't be {doing}.",
-            "`purpose next` closes it now; `purpose status` shows where the round is.",
-        )
-    stage = purpose_round.stage.replace("-", " ")
-    raise Refusal(
-        f"{label}, which has moved on (it is at “{stage}” now), so the poll can't be {doing}.",
-        "`purpose status` shows where the round is.",
+        _("Poll #{number} is cancelled").format(number=poll.number),
+        _("It was due to open {when}. It was never posted, so nobody else saw it.").format(
+            when=when
+        ),
     )
 
 

@@ -24,6 +24,7 @@ from dialogs.core.cards import (
     Text,
     submitted_text,
 )
+from dialogs.core.language import N_, _
 from dialogs.core.messages import poll_key
 from dialogs.core.turn import Problem, Refusal, Turn
 from dialogs.polls.editing import changeable, open_changeable, set_deadline
@@ -31,17 +32,19 @@ from dialogs.polls.scheduling import refuse_if_scheduled
 from dialogs.polls.voting import poll_in
 from storage.models import Collaborative, Poll
 
-EXTENDING = "extend a poll"
+EXTENDING = N_("extend a poll")
 
 
 def extend(turn: Turn, command: Command) -> None:
     """`poll extend ID --closes WHEN`."""
-    collaborative, _ = turn.require_coordinator(EXTENDING)
+    collaborative, unused = turn.require_coordinator(_(EXTENDING))
     poll = open_changeable(turn, collaborative, command.args["id"], "extended")
     if "closes" not in command.flags:
         raise Refusal(
-            "Say the new deadline.",
-            f"Type `poll extend {poll.number} --closes WHEN`, for example `--closes friday 17:00`.",
+            _("Say the new deadline."),
+            _(
+                "Type `poll extend {number} --closes WHEN`, for example `--closes friday 17:00`."
+            ).format(number=poll.number),
         )
     closes_at = parse_when(command.flags["closes"], turn.now, collaborative.timezone)
     _extend(turn, collaborative, poll, closes_at)
@@ -59,7 +62,7 @@ def submit_extend_form(turn: Turn, poll_id: int, values: dict[str, Any]) -> None
     typed = submitted_text(values.get("closes"))
     try:
         if not typed:
-            raise Refusal("Pick the new deadline.")
+            raise Refusal(_("Pick the new deadline."))
         closes_at = parse_picked(typed, turn.now, collaborative.timezone)
         _extend(turn, collaborative, poll, closes_at)  # checks everything before changing
     except Problem as problem:
@@ -68,7 +71,7 @@ def submit_extend_form(turn: Turn, poll_id: int, values: dict[str, Any]) -> None
 
 
 def _checked(turn: Turn, poll_id: int) -> tuple[Collaborative, Poll]:
-    collaborative, _ = turn.require_coordinator(EXTENDING)
+    collaborative, unused = turn.require_coordinator(_(EXTENDING))
     number = poll_in(turn, collaborative, poll_id).number
     return collaborative, open_changeable(turn, collaborative, number, "extended")
 
@@ -81,15 +84,17 @@ def _reply_form(
     error: str | None = None,
 ) -> None:
     zone = collaborative.timezone
-    now = f"it closes {describe(poll.closes_at, zone)}" if poll.closes_at else "it has no deadline"
+    label = (
+        _("New deadline (it closes {when})").format(when=describe(poll.closes_at, zone))
+        if poll.closes_at
+        else _("New deadline (it has no deadline)")
+    )
     form = Form(
-        title=f"Extend poll #{poll.number}",
+        title=_("Extend poll #{number}").format(number=poll.number),
         action=SubmitForm(FormKind.POLL_EXTEND, poll.id or 0).encode(),
-        submit_label="Extend",
+        submit_label=_("Extend"),
         error=error,
-        inputs=[
-            DateTimeInput(name="closes", label=f"New deadline ({now})", timezone=zone, value=value)
-        ],
+        inputs=[DateTimeInput(name="closes", label=label, timezone=zone, value=value)],
     )
     turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
 
@@ -98,33 +103,42 @@ def _extend(turn: Turn, collaborative: Collaborative, poll: Poll, closes_at: dat
     zone = collaborative.timezone
     if poll.closes_at is not None and closes_at <= poll.closes_at:
         raise Refusal(
-            f"Poll #{poll.number} already closes {describe(poll.closes_at, zone)}; "
-            "`poll extend` only moves a deadline later.",
-            "Choose a time after that one.",
+            _(
+                "Poll #{number} already closes {when}; `poll extend` only moves a deadline later."
+            ).format(number=poll.number, when=describe(poll.closes_at, zone)),
+            _("Choose a time after that one."),
         )
-    was = f"closed {describe(poll.closes_at, zone)}" if poll.closes_at else "had no deadline"
+    said = {"number": poll.number, "new": describe(closes_at, zone)}
+    if poll.closes_at:
+        said["was"] = describe(poll.closes_at, zone)
+        notice = _("Extended {when}: it now closes {new} (it closed {was}).")
+        logged = _("extended poll #{number}: closes {new} (it closed {was})")
+    else:
+        notice = _("Extended {when}: it now closes {new} (it had no deadline).")
+        logged = _("extended poll #{number}: closes {new} (it had no deadline)")
     set_deadline(turn, collaborative, poll, closes_at)
-    new = describe(closes_at, zone)
-    poll.notice = f"Extended {describe(turn.now, zone)}: it now closes {new} (it {was})."
+    poll.notice = notice.format(**said, when=describe(turn.now, zone))
     turn.audit(
-        "poll.extend",
-        f"extended poll #{poll.number}: closes {new} (it {was})",
-        poll=poll.number,
-        closes_at=closes_at.isoformat(),
+        "poll.extend", logged.format(**said), poll=poll.number, closes_at=closes_at.isoformat()
     )
     effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
-    turn.say(f"Poll #{poll.number} now closes {new}", "Its message in every channel says so.")
+    turn.say(
+        _("Poll #{number} now closes {new}").format(**said),
+        _("Its message in every channel says so."),
+    )
 
 
 def reopen(turn: Turn, command: Command) -> None:
     """`poll reopen ID [--closes WHEN]`: voting again; the next result replaces the last."""
-    collaborative, member = turn.require_coordinator("reopen a poll")
+    collaborative, member = turn.require_coordinator(_("reopen a poll"))
     poll = changeable(turn, collaborative, command.args["id"], "reopened")
-    refuse_if_scheduled(poll, collaborative.timezone, "it hasn't opened yet")
+    refuse_if_scheduled(poll, collaborative.timezone, _("it hasn't opened yet"))
     if poll.status == "open":
         raise Refusal(
-            f"Poll #{poll.number} is open already.",
-            f"`poll extend {poll.number} --closes WHEN` moves its deadline.",
+            _("Poll #{number} is open already.").format(number=poll.number),
+            _("`poll extend {number} --closes WHEN` moves its deadline.").format(
+                number=poll.number
+            ),
         )
     zone = collaborative.timezone
     closes_at = parse_when(command.flags["closes"], turn.now, zone) if command.flags else None
@@ -133,34 +147,34 @@ def reopen(turn: Turn, command: Command) -> None:
     poll.closes_at = None
     if closes_at is not None:
         set_deadline(turn, collaborative, poll, closes_at)
-    poll.notice = (
-        f"Reopened {describe(turn.now, zone)} by {member.display_name}: "
-        f"the result announced {earlier} no longer stands."
+    poll.notice = _(
+        "Reopened {when} by {name}: the result announced {earlier} no longer stands."
+    ).format(when=describe(turn.now, zone), name=member.display_name, earlier=earlier)
+    logged = _(
+        "reopened poll #{number}: {question} — the result announced {earlier} no longer stands"
     )
     turn.audit(
         "poll.reopen",
-        f"reopened poll #{poll.number}: {poll.question} — the result "
-        f"announced {earlier} no longer stands",
+        logged.format(number=poll.number, question=poll.question, earlier=earlier),
         poll=poll.number,
     )
     closing = (
-        f"It closes {moment(closes_at, zone)}."
+        _("It closes {when}.").format(when=moment(closes_at, zone))
         if closes_at
-        else f"A coordinator closes it with `poll close {poll.number}`."
+        else _("A coordinator closes it with `poll close {number}`.").format(number=poll.number)
     )
     effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
+    heading = _("Poll #{number} is open again").format(number=poll.number)
     card = Card(
         blocks=[
-            Heading(text=f"Poll #{poll.number} is open again"),
+            Heading(text=heading),
             Text(text=poll.question),
             Text(text=poll.notice),
-            Context(text=f"Vote on the poll's message. {closing}"),
+            Context(text=_("Vote on the poll's message. {closing}").format(closing=closing)),
         ],
-        fallback=f"Poll #{poll.number} is open again",
+        fallback=heading,
     )
     effects.post_everywhere(turn.session, turn.now, collaborative, card)
     turn.say(
-        f"Poll #{poll.number} is open again",
-        closing,
-        "Every channel was told that the earlier result no longer stands.",
+        heading, closing, _("Every channel was told that the earlier result no longer stands.")
     )

@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import select
 
 from dialogs.collaborative.members import resolve_person
+from dialogs.core.language import _
 from dialogs.core.modes import COMMITTEES, DELEGATED, JOINT, MODES
 from dialogs.core.turn import Refusal, Turn
 from storage.models import Collaborative, Member, Organisation
@@ -22,14 +23,16 @@ from storage.models import Collaborative, Member, Organisation
 
 def poll_settings(turn: Turn, flags: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
     """The mode settings of a new (or edited) poll: nothing for joint."""
-    collaborative, _ = turn.in_collaborative()
+    collaborative, unused = turn.in_collaborative()
     mode = flags.get("mode") or collaborative.governance or JOINT
     if mode not in MODES:
-        raise Refusal("Choose how the poll decides.", f"Ways: {', '.join(MODES)}.")
+        raise Refusal(
+            _("Choose how the poll decides."), _("Ways: {modes}.").format(modes=", ".join(MODES))
+        )
     if "decider" in flags and mode != DELEGATED:
         raise Refusal(
-            "`--decider` only goes with `--mode delegated`.",
-            "Add `--mode delegated`, or leave out `--decider`.",
+            _("`--decider` only goes with `--mode delegated`."),
+            _("Add `--mode delegated`, or leave out `--decider`."),
         )
     if mode == JOINT:
         return {}
@@ -47,9 +50,11 @@ def _decider(turn: Turn, collaborative: Collaborative, mention: dict[str, str] |
         person = found
     else:
         raise Refusal(
-            "A delegated poll needs a decider: the person who records the decision.",
-            "Add `--decider @person`, or set one with "
-            "`settings governance delegated --decider @person`.",
+            _("A delegated poll needs a decider: the person who records the decision."),
+            _(
+                "Add `--decider @person`, or set one with "
+                "`settings governance delegated --decider @person`."
+            ),
         )
     assert person.id is not None
     return person.id
@@ -58,17 +63,19 @@ def _decider(turn: Turn, collaborative: Collaborative, mention: dict[str, str] |
 def _taking_part(turn: Turn, collaborative: Collaborative, settings: dict[str, Any]) -> list[str]:
     if settings.get("anonymous"):
         raise Refusal(
-            "Committees in common can't be anonymous: each organisation's decision is "
-            "counted from its own votes, and an anonymous poll hides an organisation's "
-            "figures when fewer than 3 of its people vote.",
-            "Leave out `--anonymous`, or choose another `--mode`.",
+            _(
+                "Committees in common can't be anonymous: each organisation's decision is "
+                "counted from its own votes, and an anonymous poll hides an organisation's "
+                "figures when fewer than 3 of its people vote."
+            ),
+            _("Leave out `--anonymous`, or choose another `--mode`."),
         )
     names = turn.session.exec(
         select(Organisation.name).where(Organisation.collaborative_id == collaborative.id)
     ).all()
     if not names:
         raise Refusal(
-            "Committees in common needs organisations, and there are none yet.",
-            'Add them with `org add "Name"`; members join with `org join "Name"`.',
+            _("Committees in common needs organisations, and there are none yet."),
+            _('Add them with `org add "Name"`; members join with `org join "Name"`.'),
         )
     return sorted(names)

@@ -16,6 +16,7 @@ from dialogs.commands.syntax import Command
 from dialogs.commands.when import describe
 from dialogs.core import audit, effects, exports, reactions, timers
 from dialogs.core.cards import Context
+from dialogs.core.language import N_, _, ngettext
 from dialogs.core.messages import poll_key
 from dialogs.core.ports import ExportFile
 from dialogs.core.reactions import PollClosed
@@ -38,29 +39,30 @@ from dialogs.polls.voting import own_ballot, poll_in
 from storage.models import Ballot, Collaborative, Member, Participation, Poll, Timer
 
 _SHUFFLE = random.SystemRandom()
+STATUSES = {"open": N_("open"), "closed": N_("closed"), "deleted": N_("deleted")}
 
 
 def close(turn: Turn, command: Command) -> None:
     number: int = command.args["id"]
-    collaborative, _ = turn.require_coordinator("close a poll")
+    collaborative, unused = turn.require_coordinator(_("close a poll"))
     _close(turn, collaborative, poll_by_number(turn.session, collaborative, number))
 
 
 def close_by_id(turn: Turn, poll_id: int) -> None:
     """The poll message's own Close button (its action names the poll, so re-check it)."""
-    collaborative, _ = turn.require_coordinator("close a poll")
+    collaborative, unused = turn.require_coordinator(_("close a poll"))
     _close(turn, collaborative, poll_in(turn, collaborative, poll_id))
 
 
 def _close(turn: Turn, collaborative: Collaborative, poll: Poll) -> None:
-    refuse_if_scheduled(poll, collaborative.timezone, "it can't close before it opens")
+    refuse_if_scheduled(poll, collaborative.timezone, _("it can't close before it opens"))
     if poll.status != "open":
         raise Refusal(
-            f"Poll #{poll.number} is already closed.",
-            f"See the result with `poll results {poll.number}`.",
+            _("Poll #{number} is already closed.").format(number=poll.number),
+            _("See the result with `poll results {number}`.").format(number=poll.number),
         )
     summary = finish(turn.session, turn.now, collaborative, poll, by=turn.member)
-    turn.say(f"Poll #{poll.number} is closed.", summary)
+    turn.say(_("Poll #{number} is closed.").format(number=poll.number), summary)
 
 
 def close_at_deadline(session: Session, now: datetime, timer: Timer) -> None:
@@ -96,7 +98,7 @@ def finish(
         .values(status="closed", closed_at=closed_at)
     )
     if closing.rowcount != 1:  # type: ignore[attr-defined]
-        raise Refusal(f"Poll #{poll.number} is already closed.")
+        raise Refusal(_("Poll #{number} is already closed.").format(number=poll.number))
     poll.status, poll.closed_at = "closed", closed_at
     assert poll.id is not None
     timers.cancel(session, timers.POLL_REMIND, poll.id)
@@ -111,7 +113,7 @@ def finish(
         collaborative,
         by,
         "poll.close",
-        f"closed poll #{poll.number}: {poll.question}",
+        _("closed poll #{number}: {question}").format(number=poll.number, question=poll.question),
         details=summary,
         poll=poll.number,
         result=tally.dumps(result),
@@ -121,7 +123,7 @@ def finish(
         shuffle_anonymous_ballots(session, poll)
     effects.update_everywhere(session, now, collaborative, poll_key(poll))
     effects.post_everywhere(
-        session, now, collaborative, result_card(session, poll, collaborative, result)
+        session, now, collaborative, lambda: result_card(session, poll, collaborative, result)
     )
     deciding.ask_decider(session, now, collaborative, poll)
     reactions.announce(session, PollClosed(poll, collaborative, now))
@@ -140,7 +142,8 @@ def _logged_summary(session: Session, poll: Poll, result: dict) -> str:
     if verdict := agreement_text.logged(result, voted, anonymous):
         summary += f" {verdict}"
     if missing := missing_for_quorum(session, poll):
-        summary += f" Provisional: quorum not met ({', '.join(missing)})."
+        missed = _("Provisional: quorum not met ({organisations}).")
+        summary += " " + missed.format(organisations=", ".join(missing))
     return summary
 
 
@@ -160,10 +163,12 @@ def list_polls(turn: Turn, command: Command) -> None:
     coordinator = member.role == "coordinator"
     scheduled = _scheduled_lines(turn.session, collaborative) if coordinator else []
     if scheduled:
-        turn.say("Scheduled", *scheduled)
+        turn.say(_("Scheduled"), *scheduled)
     if not polls:
         if not scheduled:
-            turn.say("No polls yet.", 'A coordinator starts one with `poll "Question?" "A" "B"`.')
+            turn.say(
+                _("No polls yet."), _('A coordinator starts one with `poll "Question?" "A" "B"`.')
+            )
         return
     voters = dict(
         turn.session.exec(
@@ -172,8 +177,15 @@ def list_polls(turn: Turn, command: Command) -> None:
             .group_by(Participation.poll_id)
         ).all()
     )
+    listed = _("#{number} · {type} · {status} · {count} voted · {question}")
     lines = [
-        f"#{p.number} · {p.type} · {p.status} · {voters.get(p.id, 0)} voted · {p.question}"
+        listed.format(
+            number=p.number,
+            type=p.type,
+            status=_(STATUSES.get(p.status, p.status)),
+            count=voters.get(p.id, 0),
+            question=p.question,
+        )
         for p in polls
     ]
     older = turn.session.exec(
@@ -185,10 +197,13 @@ def list_polls(turn: Turn, command: Command) -> None:
     ).one()
     if older:
         lines.append(
-            f"… and {older} older poll{'s' * (older != 1)}, not listed: "
-            "`poll results ID` shows any of them."
+            ngettext(
+                "… and {count} older poll, not listed: `poll results ID` shows any of them.",
+                "… and {count} older polls, not listed: `poll results ID` shows any of them.",
+                older,
+            ).format(count=older)
         )
-    turn.say(f"Polls in {collaborative.name}", *lines)
+    turn.say(_("Polls in {collaborative}").format(collaborative=collaborative.name), *lines)
 
 
 def _scheduled_lines(session: Session, collaborative: Collaborative) -> list[str]:
@@ -198,9 +213,14 @@ def _scheduled_lines(session: Session, collaborative: Collaborative) -> list[str
         .where(Poll.collaborative_id == collaborative.id, Poll.status == "scheduled")
         .order_by(col(Poll.opens_at), col(Poll.number))
     ).all()
+    listed = _("#{number} · {type} · opens {when} · {question}")
     return [
-        f"#{p.number} · {p.type} · opens {describe(p.opens_at, collaborative.timezone)} · "
-        f"{p.question}"
+        listed.format(
+            number=p.number,
+            type=p.type,
+            when=describe(p.opens_at, collaborative.timezone),
+            question=p.question,
+        )
         for p in polls
         if p.opens_at is not None
     ]
@@ -210,16 +230,14 @@ def results(turn: Turn, command: Command) -> None:
     number: int = command.args["id"]
     collaborative, member = turn.in_collaborative()
     poll = poll_by_number(turn.session, collaborative, number)
-    refuse_if_scheduled(poll, collaborative.timezone, "it has no results yet")
+    refuse_if_scheduled(poll, collaborative.timezone, _("it has no results yet"))
     if not visible_to(turn.session, poll, member):
-        raise Refusal(
-            f"The results of poll #{poll.number} are hidden "
-            + (
-                "until you vote."
-                if poll.settings.get("results") == "after-vote"
-                else "until it closes."
-            ),
+        hidden = (
+            _("The results of poll #{number} are hidden until you vote.")
+            if poll.settings.get("results") == "after-vote"
+            else _("The results of poll #{number} are hidden until it closes.")
         )
+        raise Refusal(hidden.format(number=poll.number))
     card = result_card(turn.session, poll, collaborative, compute(turn.session, poll))
     if mine := _your_vote(turn, poll, member):
         card = card.model_copy(update={"blocks": [*card.blocks, Context(text=mine)]})
@@ -234,29 +252,30 @@ def _your_vote(turn: Turn, poll: Poll, member: Member) -> str | None:
         return None
     if poll.settings.get("anonymous"):
         if has_voted(turn.session, poll, member):
-            return "You have voted. The poll is anonymous, so nothing links your choice to you."
+            return _("You have voted. The poll is anonymous, so nothing links your choice to you.")
     elif ballot := own_ballot(turn.session, poll, member):
         return described(poll, ballot.choices, labels(turn.session, poll)) + "."
-    return "You haven't voted yet." if poll.status == "open" else "You didn't vote."
+    return _("You haven't voted yet.") if poll.status == "open" else _("You didn't vote.")
 
 
 def export(turn: Turn, command: Command) -> None:
     """The ballots as CSV, for `concord recount` or a spreadsheet (no names, random order)."""
     number: int = command.args["id"]
-    collaborative, _ = turn.require_coordinator("export ballots")
+    collaborative, unused = turn.require_coordinator(_("export ballots"))
     poll = poll_by_number(turn.session, collaborative, number)
-    refuse_if_scheduled(poll, collaborative.timezone, "it has no ballots to export yet")
+    refuse_if_scheduled(poll, collaborative.timezone, _("it has no ballots to export yet"))
     if not visible_to_all(poll):
         raise Refusal(
-            f"The results of poll #{poll.number} are hidden until it closes, "
-            "and so are its ballots."
+            _(
+                "The results of poll #{number} are hidden until it closes, and so are its ballots."
+            ).format(number=poll.number)
         )
     text, count = export_csv(turn.session, poll)
-    filename = f"ballots-poll-{poll.number}.csv"
+    filename = f"ballots-poll-{poll.number}.csv"  # i18n: not for readers
     exports.offer(
         turn,
         ExportFile(filename, "text/csv", text.encode()),
-        f"Ballots of poll #{poll.number}",
+        _("Ballots of poll #{number}").format(number=poll.number),
         counted=exports.how_many(count, "ballot"),
         hint=receipts.export_hint(turn.session, poll, filename),
     )
@@ -279,7 +298,14 @@ def poll_by_number(session: Session, collaborative: Collaborative, number: int) 
         select(Poll).where(Poll.collaborative_id == collaborative.id, Poll.number == number)
     ).first()
     if poll is None:
-        raise Refusal(f"There is no poll #{number} here.", "Type `poll list` to see the polls.")
+        raise Refusal(
+            _("There is no poll #{number} here.").format(number=number),
+            _("Type `poll list` to see the polls."),
+        )
     if poll.status == "deleted":
-        raise Refusal(f"Poll #{number} was deleted.", "Type `poll list` to see the polls.")
+        raise Refusal(
+            _("Poll #{number} was deleted.").format(number=number),
+            _("Type `poll list` to see the polls."),
+        )
+
     return poll

@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from dialogs.core.language import N_, _
 from dialogs.core.poll_types import NEEDS_REASON, STANCE_LABELS
 
-HARM_QUESTION = "What harm would this do to our aim?"
-RESOLVE_QUESTION = "What would resolve it?"
+# Marked for the catalogs; whoever shows them translates them with `_()`.
+HARM_QUESTION = N_("What harm would this do to our aim?")
+RESOLVE_QUESTION = N_("What would resolve it?")
 MAX_SHOWN = 20  # objections listed in a coordinator's note or form; the rest are on the poll
 
 
@@ -25,14 +27,15 @@ def parts(ballot: Sequence[Any]) -> tuple[str, str]:
 
 def said(harm: str, resolve: str) -> str:
     """ "harm: “…”; would resolve it: “…”" (the harm alone when nothing resolves it)."""
-    return f"harm: “{harm}”" + (f"; would resolve it: “{resolve}”" if resolve else "")
+    if resolve:
+        return _("harm: “{harm}”; would resolve it: “{resolve}”").format(harm=harm, resolve=resolve)
+    return _("harm: “{harm}”").format(harm=harm)
 
 
 def line(reason: Mapping[str, str]) -> str:
     """One reason of a consent result: "Object — harm: “…”; would resolve it: “…”"."""
-    return (
-        f"{STANCE_LABELS[reason['stance']]} — {said(reason['reason'], reason.get('resolve', ''))}"
-    )
+    stance = _(STANCE_LABELS[reason["stance"]])
+    return f"{stance} — {said(reason['reason'], reason.get('resolve', ''))}"
 
 
 def objection_lines(result: Mapping[str, Any], poll_number: int) -> list[str]:
@@ -40,5 +43,7 @@ def objection_lines(result: Mapping[str, Any], poll_number: int) -> list[str]:
     shown = [line(r) for r in result.get("reasons", []) if r["stance"] in NEEDS_REASON]
     if len(shown) > MAX_SHOWN:
         more = len(shown) - MAX_SHOWN
-        return [*shown[:MAX_SHOWN], f"… and {more} more, on poll #{poll_number}."]
+        rest = _("… and {count} more, on poll #{number}.").format(count=more, number=poll_number)
+        return [*shown[:MAX_SHOWN], rest]
+
     return shown

@@ -12,6 +12,7 @@ from dialogs.commands.values import NO_RULE, RULE_WORD
 from dialogs.commands.when import read_picked
 from dialogs.core.actions import SubmitPollIn
 from dialogs.core.cards import Choice, ChoiceInput, DateTimeInput, Form, TextInput
+from dialogs.core.language import N_, _
 from dialogs.core.modes import JOINT, MODES
 from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES, RESULTS
 from dialogs.polls import coaching, templates
@@ -19,12 +20,11 @@ from dialogs.polls.setup import MAX_DESCRIPTION, MAX_QUESTION
 from storage.models import Collaborative
 
 BLANK = "blank"  # the form's "Start from a template" choice of none
-_YES = [Choice(label="yes", value="yes")]
 # An edited poll's deadline moves with `poll extend`, its review with `decisions review`.
 _TIMING = ("opens", "closes", "remind", "review")
 RULES = {
-    NO_RULE: "no",
-    RULE_WORD: "yes: the share below in every organisation that votes",
+    NO_RULE: N_("no"),
+    RULE_WORD: N_("yes: the share below in every organisation that votes"),
 }
 
 
@@ -46,12 +46,12 @@ def poll_form(
     values = {"mode": collaborative.governance, **(values or {})}
     form = _form(collaborative.timezone, SubmitPollIn(collaborative.id).encode(), values, error)
     if coached:
-        form = with_findings(form, coached, "Post the question as written")
+        form = with_findings(form, coached, _("Post the question as written"))
     if not choices:
         return form
-    blank = [Choice(label="None: a blank poll", value=BLANK)]
-    offered = blank + [Choice(label=t.name, value=t.name) for t in choices]
-    label = "Start from a template (submit: the form comes back filled in)"
+    blank = [Choice(label=_("None: a blank poll"), value=BLANK)]
+    offered = blank + [Choice(label=t.title, value=t.name) for t in choices]
+    label = _("Start from a template (submit: the form comes back filled in)")
     picker = _pick({}, "template", label, offered, BLANK)
     return form.model_copy(update={"inputs": [picker, *form.inputs]})
 
@@ -59,22 +59,22 @@ def poll_form(
 def _form(timezone: str, action: str, values: dict[str, str] | None, error: str | None) -> Form:
     values = values or {}
     return Form(
-        title="New poll",
+        title=_("New poll"),
         action=action,
-        submit_label="Start poll",
+        submit_label=_("Start poll"),
         error=error,
         inputs=[
             TextInput(
                 name="question",
-                label="Question",
+                label=_("Question"),
                 value=values.get("question", ""),
-                placeholder=values.get("prompt") or "Which priority should we tackle first?",
+                placeholder=values.get("prompt") or _("Which priority should we tackle first?"),
                 max_length=MAX_QUESTION,
             ),
             _description(values),
             TextInput(
                 name="options",
-                label="Options, one per line (none for consent)",
+                label=_("Options, one per line (none for consent)"),
                 value=values.get("options", ""),
                 multiline=True,
                 max_length=3000,
@@ -83,30 +83,37 @@ def _form(timezone: str, action: str, values: dict[str, str] | None, error: str 
             _pick(
                 values,
                 "type",
-                "People give",
-                [Choice(label=t.choose, value=t.name) for t in POLL_TYPES.values()],
+                _("People give"),
+                [Choice(label=_(t.choose), value=t.name) for t in POLL_TYPES.values()],
                 "single",
             ),
-            _text(values, "max", "At most this many choices (several choices)", length=2),
-            _text(values, "dots", f"Dots each (dots; default {DEFAULT_DOTS})", length=3),
-            _text(values, "objections", "Objections allowed (consent; default none)", length=3),
+            _text(values, "max", _("At most this many choices (several choices)"), length=2),
+            _text(
+                values,
+                "dots",
+                _("Dots each (dots; default {count})").format(count=DEFAULT_DOTS),
+                length=3,
+            ),
+            _text(values, "objections", _("Objections allowed (consent; default none)"), length=3),
             _switch(
-                values, "anonymous", "Anonymous: nobody can see who voted what; votes can't change"
+                values,
+                "anonymous",
+                _("Anonymous: nobody can see who voted what; votes can't change"),
             ),
             _pick(
                 values,
                 "results",
-                "Show results",
+                _("Show results"),
                 [Choice(label=r, value=r) for r in RESULTS],
                 "live",
             ),
-            _switch(values, "open-options", "Members may add options"),
+            _switch(values, "open-options", _("Members may add options")),
             *_by_organisation(values),
-            _picker(values, timezone, "opens", "Opens (empty: now)"),
-            _picker(values, timezone, "closes", "Closes"),
-            _text(values, "remind", "Remind those who haven't voted after", "24h", length=20),
+            _picker(values, timezone, "opens", _("Opens (empty: now)")),
+            _picker(values, timezone, "closes", _("Closes")),
+            _text(values, "remind", _("Remind those who haven't voted after"), "24h", length=20),
             *_governance(values),
-            _text(values, "review", "Review the decision in (or on)", "6 months", length=40),
+            _text(values, "review", _("Review the decision in (or on)"), "6 months", length=40),
         ],
     )
 
@@ -126,25 +133,31 @@ def with_findings(form: Form, notes: Sequence[str], switch_label: str) -> Form:
 
 def _by_organisation(values: dict[str, str]) -> list[TextInput | ChoiceInput]:
     """The settings about organisations: balance, quorum and the rule for every one."""
-    rules = [Choice(label=label, value=value) for value, label in RULES.items()]
+    rules = [Choice(label=_(label), value=value) for value, label in RULES.items()]
     return [
-        _switch(values, "balance", "Also show the result with organisations weighted equally"),
+        _switch(values, "balance", _("Also show the result with organisations weighted equally")),
         _text(
-            values, "quorum", "Provisional until each organisation has this many voters", length=2
+            values,
+            "quorum",
+            _("Provisional until each organisation has this many voters"),
+            length=2,
         ),
-        _pick(values, "rule", "Must it pass in every organisation?", rules, NO_RULE),
+        _pick(values, "rule", _("Must it pass in every organisation?"), rules, NO_RULE),
         _text(
-            values, "rule-percent", "Share each organisation must reach, % (default 50)", length=3
+            values,
+            "rule-percent",
+            _("Share each organisation must reach, % (default 50)"),
+            length=3,
         ),
     ]
 
 
 def _governance(values: dict[str, str]) -> list[ChoiceInput | TextInput]:
     """How the poll decides (`dialogs.core.modes`), and who decides a delegated one."""
-    ways = [Choice(label=f"{name}: {said}", value=name) for name, said in MODES.items()]
+    ways = [Choice(label=f"{name}: {_(said)}", value=name) for name, said in MODES.items()]
     return [
-        _pick(values, "mode", "How this decides", ways, JOINT),
-        _text(values, "decider", "Who decides (delegated): @person", "@person", length=100),
+        _pick(values, "mode", _("How this decides"), ways, JOINT),
+        _text(values, "decider", _("Who decides (delegated): @person"), "@person", length=100),
     ]
 
 
@@ -165,17 +178,17 @@ def edit_form(
     form = form.model_copy(
         update={
             "title": title,
-            "submit_label": "Save changes",
+            "submit_label": _("Save changes"),
             "inputs": [i for i in form.inputs if i.name not in _TIMING or i.name in kept],
         }
     )
-    return with_findings(form, coached, "Save the question as written") if coached else form
+    return with_findings(form, coached, _("Save the question as written")) if coached else form
 
 
 def _description(values: dict[str, str]) -> TextInput:
     return TextInput(
         name="description",
-        label="Description: the context people need to vote (shown under the question)",
+        label=_("Description: the context people need to vote (shown under the question)"),
         value=values.get("description", ""),
         multiline=True,
         max_length=MAX_DESCRIPTION,
@@ -210,4 +223,5 @@ def _pick(
 
 def _switch(values: dict[str, str], name: str, label: str) -> ChoiceInput:
     chosen = ["yes"] if values.get(name) == "yes" else []
-    return ChoiceInput(name=name, label=label, choices=_YES, value=chosen, multiple=True)
+    yes = [Choice(label=_("yes"), value="yes")]
+    return ChoiceInput(name=name, label=label, choices=yes, value=chosen, multiple=True)

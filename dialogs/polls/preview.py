@@ -23,6 +23,7 @@ from dialogs.commands.syntax import Command
 from dialogs.commands.values import RULE_WORD
 from dialogs.core.actions import DraftChoice
 from dialogs.core.cards import Actions, Button, Card, Context, Heading, Select, Text
+from dialogs.core.language import N_, _
 from dialogs.core.poll_types import POLL_TYPES
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls import coaching
@@ -32,6 +33,20 @@ from storage.models import PollDraft
 
 _SUB_WORDS = sorted({s.words[1] for s in SYNTAX if s.words[0] == "poll" and len(s.words) > 1})
 _DASHES = ("-", *DASHES)
+# What became of a draft, as stored (`PollDraft.outcome`), and as said to a later click.
+_OUTCOMES = {
+    "post": "posted",
+    "split": "split into two polls",  # i18n: not for readers (stored; said through _ALREADY)
+    "edit": "edited",
+    "cancel": "cancelled",
+}
+_ALREADY = {
+    "post": N_("This preview was already posted."),
+    "split": N_("This preview was already split into two polls."),
+    "edit": N_("This preview was already edited."),
+    "cancel": N_("This preview was already cancelled."),
+}
+HEADING = N_("Check this poll before it goes to every channel")
 
 
 def doubts(command: Command) -> list[str]:
@@ -43,14 +58,24 @@ def doubts(command: Command) -> list[str]:
         words = ", ".join(f"“{word}”" for word in command.unquoted[:6])
         more = " …" if len(command.unquoted) > 6 else ""
         reasons.append(
-            f"Some words weren't in quote marks ({words}{more}), so each became the question "
-            "or an option on its own."
+            _(
+                "Some words weren't in quote marks ({words}), so each became the question "
+                "or an option on its own."
+            ).format(words=words + more)
         )
     if meant := _sub_command(question):
-        reasons.append(f"“{question}” looks like the command `poll {meant}`, not a question.")
+        reasons.append(
+            _("“{question}” looks like the command `poll {meant}`, not a question.").format(
+                question=question, meant=meant
+            )
+        )
     for option in options:
         if option.startswith(_DASHES):
-            reasons.append(f"“{option}” looks like an option of the command, not a choice.")
+            reasons.append(
+                _("“{option}” looks like an option of the command, not a choice.").format(
+                    option=option
+                )
+            )
     return reasons
 
 
@@ -66,7 +91,7 @@ def _sub_command(question: str) -> str | None:
 def show(turn: Turn, command: Command, spec: PollSpec, reasons: list[str], found: Review) -> None:
     """Keep the command as a draft and read it back to its author, with the buttons and
     what the coach `found`."""
-    collaborative, member = turn.require_coordinator("start a poll")
+    collaborative, member = turn.require_coordinator(N_("start a poll"))
     draft = PollDraft(
         collaborative_id=collaborative.id,
         member_id=member.id,
@@ -84,45 +109,47 @@ def _preview_card(draft_id: int, spec: PollSpec, reasons: list[str], found: Revi
     coached = found.needs_attention
     return Card(
         blocks=[
-            Heading(text="Check this poll before it goes to every channel"),
-            Text(text="Only you can see this. Concord read your command as:"),
+            Heading(text=_(HEADING)),
+            Text(text=_("Only you can see this. Concord read your command as:")),
             Text(text=f"*{spec.question}*"),
-            Text(text="\n".join(options) if options else "(no options: a consent poll)"),
-            Context(text=f"People give: {POLL_TYPES[spec.type].choose}."),
+            Text(text="\n".join(options) if options else _("(no options: a consent poll)")),
+            Context(text=_("People give: {kind}.").format(kind=_(POLL_TYPES[spec.type].choose))),
             *(Text(text=reason, tone="warning") for reason in reasons),
             *coaching.preview_blocks(found),
             Actions(elements=_buttons(draft_id, coached, bool(coaching.halves(found)))),
             Context(
-                text="Next time, put the question and each option in quote marks to post at "
-                'once: `poll "Where shall we meet?" "Leeds" "York"`.'
+                text=_(
+                    "Next time, put the question and each option in quote marks to post at "
+                    'once: `poll "Where shall we meet?" "Leeds" "York"`.'
+                )
                 if reasons
-                else "Post anyway posts the question as you wrote it: the coach never blocks."
+                else _("Post anyway posts the question as you wrote it: the coach never blocks.")
             ),
         ],
-        fallback="Check this poll before it goes to every channel",
+        fallback=_(HEADING),
     )
 
 
 def _buttons(draft_id: int, coached: bool, can_split: bool) -> list[Button | Select]:
     post = Button(
-        label="Post anyway" if coached else "Post it",
+        label=_("Post anyway") if coached else _("Post it"),
         action=DraftChoice(draft_id, "post").encode(),
         style="primary",
-        spoken="Post anyway: the draft poll" if coached else "Post it: the draft poll",
+        spoken=_("Post anyway: the draft poll") if coached else _("Post it: the draft poll"),
     )
-    split = Button(label="Split into two polls", action=DraftChoice(draft_id, "split").encode())
+    split = Button(label=_("Split into two polls"), action=DraftChoice(draft_id, "split").encode())
     return [
         post,
         *([split] if can_split else []),
         Button(
-            label="Edit",
+            label=_("Edit"),
             action=DraftChoice(draft_id, "edit").encode(),
-            spoken="Edit the draft poll",
+            spoken=_("Edit the draft poll"),
         ),
         Button(
-            label="Cancel",
+            label=_("Cancel"),
             action=DraftChoice(draft_id, "cancel").encode(),
-            spoken="Cancel the draft poll",
+            spoken=_("Cancel the draft poll"),
         ),
     ]
 
@@ -133,24 +160,21 @@ def take(turn: Turn, draft_id: int, choice: str) -> Command:
     A draft is used once: of two clicks at the same moment one goes on, and a later click
     is told what became of it.
     """
-    collaborative, member = turn.require_coordinator("start a poll")
+    collaborative, member = turn.require_coordinator(N_("start a poll"))
     draft = turn.session.get(PollDraft, draft_id)
     if draft is None or draft.collaborative_id != collaborative.id:
-        raise Refusal("That preview doesn't exist any more.", "Type the `poll` command again.")
+        raise Refusal(
+            _("That preview doesn't exist any more."), _("Type the `poll` command again.")
+        )
     if draft.member_id != member.id:
-        raise Refusal("Only the person who typed this poll can post, edit or cancel it.")
+        raise Refusal(_("Only the person who typed this poll can post, edit or cancel it."))
     _claim(turn, draft, choice)
     return parse(draft.text)
 
 
 def _claim(turn: Turn, draft: PollDraft, choice: str) -> None:
     """Mark the draft used, once: of two clicks at the same moment, one goes on."""
-    outcome = {
-        "post": "posted",
-        "split": "split into two polls",
-        "edit": "edited",
-        "cancel": "cancelled",
-    }[choice]
+    outcome = _OUTCOMES[choice]
     claimed = turn.session.execute(
         update(PollDraft)
         .where(col(PollDraft.id) == draft.id, col(PollDraft.outcome).is_(None))
@@ -158,9 +182,8 @@ def _claim(turn: Turn, draft: PollDraft, choice: str) -> None:
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         turn.session.refresh(draft)
-        raise Refusal(
-            f"This preview was already {draft.outcome}.", "Type `poll list` to see polls."
-        )
+        done = next(key for key, stored in _OUTCOMES.items() if stored == draft.outcome)
+        raise Refusal(_(_ALREADY[done]), _("Type `poll list` to see polls."))
 
 
 def form_values(command: Command) -> dict[str, str]:

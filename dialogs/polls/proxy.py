@@ -32,6 +32,7 @@ from dialogs.core.cards import (
     Text,
     TextInput,
 )
+from dialogs.core.language import _
 from dialogs.core.poll_types import NEEDS_REASON, STANCE_LABELS, STANCES
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls.ballot_forms import (
@@ -67,29 +68,38 @@ def checked_proxy(turn: Turn, poll_id: int, member_id: int) -> Checked:
     member = turn.session.get(Member, member_id) if member_id else None
     if member is None or standing_in(turn.session, deputy, member_id, turn.now) is None:
         raise Refusal(
-            f"You aren't {member.display_name}'s deputy now, so you can't vote for them."
+            _("You aren't {name}'s deputy now, so you can't vote for them.").format(
+                name=member.display_name
+            )
             if member is not None and member.collaborative_id == collaborative.id
-            else "You aren't anyone's deputy now, so there is nobody to vote for.",
-            "Type `deputy list` to see who is deputy for whom.",
+            else _("You aren't anyone's deputy now, so there is nobody to vote for."),
+            _("Type `deputy list` to see who is deputy for whom."),
         )
     if poll.settings.get("anonymous"):
         raise Refusal(
-            f"Poll #{poll.number} is anonymous, so nobody can vote in it for someone else.",
-            "A vote cast for someone has to say whose it is, and an anonymous vote says "
-            f"nobody's. {member.display_name} can vote themselves.",
+            _("Poll #{number} is anonymous, so nobody can vote in it for someone else.").format(
+                number=poll.number
+            ),
+            _(
+                "A vote cast for someone has to say whose it is, and an anonymous vote says "
+                "nobody's. {name} can vote themselves."
+            ).format(name=member.display_name),
         )
     if member.organisation_id != deputy.organisation_id:
         raise Refusal(
-            f"{member.display_name} is no longer in your organisation, so you can't vote for them."
+            _("{name} is no longer in your organisation, so you can't vote for them.").format(
+                name=member.display_name
+            )
         )
     if refusal := vote_refusal(collaborative, member, poll, turn.now, participated=False):
         raise refusal
     previous = own_ballot(turn.session, poll, member)
     if previous is not None and previous.cast_by is None:
         raise Refusal(
-            f"{member.display_name} has voted in poll #{poll.number} themselves, so their own "
-            "vote stands.",
-            "A member's own vote always counts instead of their deputy's.",
+            _("{name} has voted in poll #{number} themselves, so their own vote stands.").format(
+                name=member.display_name, number=poll.number
+            ),
+            _("A member's own vote always counts instead of their deputy's."),
         )
     return collaborative, deputy, member, poll, previous
 
@@ -98,15 +108,17 @@ def vote_for_button(poll: Poll, member: Member) -> Button:
     """The deputy's button opening the ballot of `member`, the one they stand in for now."""
     assert poll.id is not None
     return Button(
-        label=f"Vote for {member.display_name}",
+        label=_("Vote for {name}").format(name=member.display_name),
         action=RequestForm(FormKind.PROXY, poll.id).encode(),
-        spoken=f"Vote for {member.display_name} in poll #{poll.number}: {poll.question}",
+        spoken=_("Vote for {name} in poll #{number}: {question}").format(
+            name=member.display_name, number=poll.number, question=poll.question
+        ),
     )
 
 
 def _standing_in_for(turn: Turn) -> int:
     """The member the acting deputy stands in for now (a deputy has one at a time)."""
-    _, deputy = turn.in_collaborative()
+    unused, deputy = turn.in_collaborative()
     member = represented(turn.session, deputy, turn.now)
     return member.id if member is not None and member.id is not None else 0
 
@@ -116,23 +128,27 @@ def _standing_in_for(turn: Turn) -> int:
 
 def vote_command(turn: Turn, command: Command) -> None:
     """`vote ID CHOICE`, and `vote ID [CHOICE] --for @member` for a deputy."""
-    collaborative, _ = turn.in_collaborative()
+    collaborative, unused = turn.in_collaborative()
     poll = poll_by_number(turn.session, collaborative, command.args["id"])
     choice = command.args.get("choice")
     if "for" not in command.flags:
         if choice is None or poll.type not in BUTTON_TYPES:
             raise Refusal(
-                f"Poll #{poll.number} is voted with the buttons on its message.",
-                "Type `vote ID CHOICE` for a poll of one or several choices.",
+                _("Poll #{number} is voted with the buttons on its message.").format(
+                    number=poll.number
+                ),
+                _("Type `vote ID CHOICE` for a poll of one or several choices."),
             )
         assert poll.id is not None
         vote(turn, poll.id, _option(turn, poll, choice).id or 0)
         return
     named = resolve_person(turn, collaborative, parse_mention(command.flags["for"]))
     assert poll.id is not None and named.id is not None
-    _, deputy, member, poll, previous = checked_proxy(turn, poll.id, named.id)
+    unused, deputy, member, poll, previous = checked_proxy(turn, poll.id, named.id)
     if choice is None or poll.type not in BUTTON_TYPES:
-        shown = f"Fill in {member.display_name}'s ballot for poll #{poll.number}."
+        shown = _("Fill in {name}'s ballot for poll #{number}.").format(
+            name=member.display_name, number=poll.number
+        )
         turn.reply(
             Card(
                 blocks=[Text(text=shown), Actions(elements=[vote_for_button(poll, member)])],
@@ -144,9 +160,11 @@ def vote_command(turn: Turn, command: Command) -> None:
     content = button_choice(poll, _option(turn, poll, choice), current)
     if not content:
         raise Refusal(
-            f"That would take back {member.display_name}'s only choice: a deputy can change "
-            "a vote, not withdraw it.",
-            "Give another option instead.",
+            _(
+                "That would take back {name}'s only choice: a deputy can change a vote, "
+                "not withdraw it."
+            ).format(name=member.display_name),
+            _("Give another option instead."),
         )
     cast(turn, poll, member, deputy, content, previous)
 
@@ -161,8 +179,8 @@ def _option(turn: Turn, poll: Poll, choice: str) -> PollOption:
     if choice.isdecimal() and 1 <= int(choice) <= len(found):
         return found[int(choice) - 1]
     raise Refusal(
-        f"Poll #{poll.number} has no option “{choice}”.",
-        "Give the option's words in quotes, or its number (1 for the first).",
+        _("Poll #{number} has no option “{choice}”.").format(number=poll.number, choice=choice),
+        _("Give the option's words in quotes, or its number (1 for the first)."),
     )
 
 
@@ -173,7 +191,9 @@ def open_proxy_form(
     turn: Turn, poll_id: int, error: str | None = None, typed: dict[str, Any] | None = None
 ) -> None:
     """The Vote-for button: the member's ballot, with their deputy's last vote filled in."""
-    _, _, member, poll, previous = checked_proxy(turn, poll_id, _standing_in_for(turn))
+    unused, unused_deputy, member, poll, previous = checked_proxy(
+        turn, poll_id, _standing_in_for(turn)
+    )
     values = typed if typed is not None else _prefilled(poll, previous)
     turn.replies.append(
         OpenForm(actor=ActorModel.of(turn.actor), form=_form(turn, poll, member, values, error))
@@ -196,24 +216,28 @@ def _form(
     assert poll.id is not None
     changed = {
         "action": SubmitForm(FormKind.PROXY, poll.id).encode(),
-        "submit_label": f"Vote for {member.display_name}",
+        "submit_label": _("Vote for {name}").format(name=member.display_name),
     }
     if poll.type in FORM_TYPES:
         form = ballot_form(turn, poll, values, error)
-        return form.model_copy(
-            update={**changed, "title": f"For {member.display_name}: {form.title}"}
-        )
-    title = f"Poll #{poll.number}: vote for {member.display_name}"
+        title = _("For {name}: {title}").format(name=member.display_name, title=form.title)
+        return form.model_copy(update={**changed, "title": title})
+    title = _("Poll #{number}: vote for {name}").format(
+        number=poll.number, name=member.display_name
+    )
     inputs: list[Any]
     if poll.type == "consent":
-        stances = [Choice(label=STANCE_LABELS[s], value=s) for s in STANCES]
+        stances = [Choice(label=_(STANCE_LABELS[s]), value=s) for s in STANCES]
         inputs = [
             ChoiceInput(
-                name="stance", label="Response", choices=stances, value=_listed(values, "stance")
+                name="stance",
+                label=_("Response"),
+                choices=stances,
+                value=_listed(values, "stance"),
             ),
             TextInput(
                 name="reason",
-                label="Reason (needed to object or block; everyone will see it)",
+                label=_("Reason (needed to object or block; everyone will see it)"),
                 value=str(values.get("reason") or ""),
                 multiline=True,
                 max_length=MAX_REASON,
@@ -228,7 +252,9 @@ def _form(
         inputs = [
             ChoiceInput(
                 name="choice",
-                label=f"Choose up to {poll.settings['max']}" if several else "Choose one",
+                label=_("Choose up to {most}").format(most=poll.settings["max"])
+                if several
+                else _("Choose one"),
                 choices=names,
                 value=_listed(values, "choice"),
                 multiple=several,
@@ -246,7 +272,7 @@ def _listed(values: dict[str, Any], name: str) -> list[str]:
 
 def submit_proxy(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
     """The member's ballot, filled in by their deputy: checked again, then recorded."""
-    _, deputy, member, poll, previous = checked_proxy(turn, poll_id, _standing_in_for(turn))
+    unused, deputy, member, poll, previous = checked_proxy(turn, poll_id, _standing_in_for(turn))
     try:
         content = _content(turn, poll, values)
     except Refusal as problem:
@@ -262,19 +288,29 @@ def _content(turn: Turn, poll: Poll, values: dict[str, Any]) -> list[Any]:
         typed = typed_values(values)
         stance, reason = typed.get("stance", ""), " ".join(typed.get("reason", "").split())
         if stance not in STANCES:
-            raise Refusal("Choose a response.")
+            raise Refusal(_("Choose a response."))
         if stance in NEEDS_REASON and not reason:
-            raise Refusal(f"{STANCE_LABELS[stance]} needs a reason, which everyone will see.")
+            raise Refusal(
+                _("{stance} needs a reason, which everyone will see.").format(
+                    stance=_(STANCE_LABELS[stance])
+                )
+            )
         if len(reason) > MAX_REASON:
-            raise Refusal(f"The reason is {len(reason):,} characters; the most is {MAX_REASON:,}.")
+            raise Refusal(
+                _("The reason is {length} characters; the most is {most}.").format(
+                    length=f"{len(reason):,}", most=f"{MAX_REASON:,}"
+                )
+            )
         return [stance, reason if stance in NEEDS_REASON else ""]
     count = len(labels(turn.session, poll))
     chosen = {read_id(each) for each in _listed(values, "choice")}
     if not chosen or None in chosen or any(p is None or p >= count for p in chosen):
-        raise Refusal("Choose an option.")
+        raise Refusal(_("Choose an option."))
     most = poll.settings["max"] if poll.type == "multi" else 1
     if len(chosen) > most:
-        raise Refusal(f"Choose at most {most}." if most > 1 else "Choose one option.")
+        raise Refusal(
+            _("Choose at most {most}.").format(most=most) if most > 1 else _("Choose one option.")
+        )
     return sorted(p for p in chosen if p is not None)
 
 
@@ -288,23 +324,31 @@ def cast(
 ) -> None:
     """Record `content` as `member`'s ballot in place of `previous`, cast by `deputy`; log
     it and tell the member."""
-    collaborative, _ = turn.in_collaborative()
+    collaborative, unused = turn.in_collaborative()
     done = described(poll, content, labels(turn.session, poll))
-    record(turn, poll, member, content, f"{done} for {member.display_name}", previous, deputy)
+    names = {"deputy": deputy.display_name, "name": member.display_name, "number": poll.number}
+    record(
+        turn,
+        poll,
+        member,
+        content,
+        _("{done} for {name}").format(done=done, **names),
+        previous,
+        deputy,
+    )
     turn.audit(
         "poll.vote",
-        f"vote in poll #{poll.number} cast by {deputy.display_name} for {member.display_name}",
+        _("vote in poll #{number} cast by {deputy} for {name}").format(**names),
         poll=poll.number,
     )
-    said = (
-        f"{deputy.display_name}, your deputy, {done.removeprefix('You ')} for you in poll "
-        f"#{poll.number}. If you vote yourself, your vote replaces theirs."
-    )
+    did = done.removeprefix("You ")  # i18n: not for readers (English's "You voted …" → "voted …")
+
+    def card() -> Card:  # in the member's language
+        said = _(
+            "{deputy}, your deputy, {did} for you in poll #{number}. If you vote yourself, "
+            "your vote replaces theirs."
+        ).format(did=did, **names)
+        return Card(blocks=[Text(text=said)], fallback=said)
+
     if (actor := effects.actor_of(turn.session, member)) is not None:
-        effects.notify(
-            turn.session,
-            turn.now,
-            collaborative,
-            actor,
-            Card(blocks=[Text(text=said)], fallback=said),
-        )
+        effects.notify(turn.session, turn.now, collaborative, actor, card)

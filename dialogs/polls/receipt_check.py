@@ -14,6 +14,7 @@ import re
 from sqlmodel import select
 
 from dialogs.commands.syntax import Command
+from dialogs.core.language import _
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls.ballot_forms import described
 from dialogs.polls.lifecycle import poll_by_number
@@ -27,16 +28,22 @@ _TYPED = re.compile(rf"[{RECEIPT_ALPHABET}]{{{4 * RECEIPT_GROUPS}}}")
 
 def check(turn: Turn, command: Command) -> None:
     number: int = command.args["id"]
-    collaborative, _ = turn.in_collaborative()
+    collaborative, unused = turn.in_collaborative()
     poll = poll_by_number(turn.session, collaborative, number)
-    refuse_if_scheduled(poll, collaborative.timezone, "it has no ballots yet")
+    refuse_if_scheduled(poll, collaborative.timezone, _("it has no ballots yet"))
     if not poll.settings.get("anonymous"):
         raise Refusal(
-            f"Poll #{poll.number} isn't anonymous, so its ballots have no receipts.",
-            f"`poll results {poll.number}` ends with your own vote.",
+            _("Poll #{number} isn't anonymous, so its ballots have no receipts.").format(
+                number=poll.number
+            ),
+            _("`poll results {number}` ends with your own vote.").format(number=poll.number),
         )
     if not visible_to_all(poll):
-        raise Refusal(f"The ballots of poll #{poll.number} are hidden until it closes.")
+        raise Refusal(
+            _("The ballots of poll #{number} are hidden until it closes.").format(
+                number=poll.number
+            )
+        )
     receipt = receipt_code(command.args["receipt"])
     choices = turn.session.exec(
         select(Ballot.choices).where(
@@ -45,12 +52,20 @@ def check(turn: Turn, command: Command) -> None:
     ).first()
     if choices is None:
         raise Refusal(
-            f"No ballot of poll #{poll.number} has the receipt {receipt}.",
-            "Compare it with the note you were given when you voted; if it matches, tell "
-            "a coordinator, as every ballot cast should be there.",
+            _("No ballot of poll #{number} has the receipt {receipt}.").format(
+                number=poll.number, receipt=receipt
+            ),
+            _(
+                "Compare it with the note you were given when you voted; if it matches, tell "
+                "a coordinator, as every ballot cast should be there."
+            ),
         )
     said = described(poll, choices, labels(turn.session, poll))
-    turn.say(f"Receipt {receipt} is counted in poll #{poll.number} — {said[:1].lower()}{said[1:]}.")
+    turn.say(
+        _("Receipt {receipt} is counted in poll #{number} — {said}.").format(
+            receipt=receipt, number=poll.number, said=said[:1].lower() + said[1:]
+        )
+    )
 
 
 def receipt_code(typed: str) -> str:
@@ -58,7 +73,7 @@ def receipt_code(typed: str) -> str:
     code = re.sub(r"[\s-]", "", typed).upper()
     if not _TYPED.fullmatch(code):
         raise Refusal(
-            f"`{typed[:30]}` isn't a receipt code.",
-            "A receipt is three groups of four letters and digits, like `K7QM-4XPR-9DHT`.",
+            _("`{typed}` isn't a receipt code.").format(typed=typed[:30]),
+            _("A receipt is three groups of four letters and digits, like `K7QM-4XPR-9DHT`."),
         )
     return "-".join(code[n : n + 4] for n in range(0, len(code), 4))

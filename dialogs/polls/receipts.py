@@ -24,43 +24,50 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from dialogs.core.cards import Card, Context, FieldItem, Fields, Text
+from dialogs.core.language import N_, _
 from dialogs.polls.turnout import turnout_block
 from storage.models import Poll
 
-KEEP_IT = (
+KEEP_IT = N_(
     "Keep this code: after the close, the ballots export lists every ballot under its "
     "receipt, so you can check yours was counted as you cast it. Concord can't show it to "
     "you again, as nothing links it to you; anyone you show it to can find your vote."
 )
-LISTED = "Every ballot is listed under its receipt code, so each voter can find their own."
-COMPARED = "who voted, never how: compare each organisation's ballots in the file"
+LISTED = N_("Every ballot is listed under its receipt code, so each voter can find their own.")
+COMPARED = N_("who voted, never how: compare each organisation's ballots in the file")
 
 
 def confirmation(poll: Poll, done: str, receipt: str | None) -> Card:
     """What an anonymous voter is told privately: their choice (this reply goes to them
     alone and is never stored) and the receipt they can find it by later."""
-    message = (
-        f"Your anonymous vote in poll #{poll.number} is recorded — {done[:1].lower()}"
-        f"{done[1:]}. Nobody else can see what you chose, and it can't be changed."
-    )
+    message = _(
+        "Your anonymous vote in poll #{number} is recorded — {done}. Nobody else can see "
+        "what you chose, and it can't be changed."
+    ).format(number=poll.number, done=done[:1].lower() + done[1:])
     if receipt is None:
         return Card(blocks=[Text(text=message)], fallback=message)
     return Card(
         blocks=[
             Text(text=message),
-            Fields(items=[FieldItem(label="Your receipt", value=receipt)]),
-            Context(text=KEEP_IT),
+            Fields(items=[FieldItem(label=_("Your receipt"), value=receipt)]),
+            Context(text=_(KEEP_IT)),
         ],
-        fallback=f"{message} Your receipt: {receipt}.",
+        fallback=_("{message} Your receipt: {receipt}.").format(message=message, receipt=receipt),
     )
 
 
 def export_hint(session: Session, poll: Poll, filename: str) -> str:
     """The words under a ballots export: how to recount it and, for an anonymous poll, that
     ballots are listed by receipt, with the turnout by organisation to check them against."""
-    recount = f"`concord recount {filename}` recomputes the result from the file."
+    recount = _("`concord recount {filename}` recomputes the result from the file.").format(
+        filename=filename
+    )
     if not poll.settings.get("anonymous"):
         return recount
     turnout = turnout_block(session, poll)
-    checked = [f"{turnout.text} ({COMPARED})."] if turnout else []
-    return " ".join([LISTED, *checked, recount])
+    checked = (
+        [_("{turnout} ({compared}).").format(turnout=turnout.text, compared=_(COMPARED))]
+        if turnout
+        else []
+    )
+    return " ".join([_(LISTED), *checked, recount])

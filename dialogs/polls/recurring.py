@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from dialogs.commands.recurrence import describe_rule
+from dialogs.core.language import _
 from storage.models import Poll, PollSeries, PollSeriesRun
 
 
@@ -19,4 +20,6 @@ def series_line(session: Session, poll: Poll) -> str | None:
     ).first()
     if series is None:
         return None
-    return f"Series S{series.number} · repeats {describe_rule(series.rule)}"
+    return _("Series S{number} · repeats {rule}").format(
+        number=series.number, rule=describe_rule(series.rule)
+    )

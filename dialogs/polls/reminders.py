@@ -19,6 +19,7 @@ from dialogs.commands.when import describe, moment
 from dialogs.core import effects
 from dialogs.core.actions import Mute, MutePoll, Unmute
 from dialogs.core.cards import Actions, Button, Card, Context, Text
+from dialogs.core.language import N_, _, ngettext
 from dialogs.core.turn import Refusal, Turn, stale_button
 from dialogs.polls.lifecycle import poll_by_number
 from dialogs.polls.render import vote_buttons
@@ -27,7 +28,7 @@ from dialogs.polls.voting import poll_in
 from storage.models import Collaborative, Member, Participation, Poll, PollReminderMute, Timer
 
 REMIND_EVERY = timedelta(hours=1)  # the least time between two reminders about one poll
-REMINDING = "remind those who haven't voted"
+REMINDING = N_("remind those who haven't voted")
 
 
 def send_reminders(session: Session, now: datetime, timer: Timer) -> None:
@@ -43,45 +44,54 @@ def send_reminders(session: Session, now: datetime, timer: Timer) -> None:
 
 def remind(turn: Turn, command: Command) -> None:
     """`poll remind ID`: a coordinator reminds those who haven't voted, privately."""
-    collaborative, _ = turn.require_coordinator(REMINDING)
+    collaborative, unused = turn.require_coordinator(_(REMINDING))
     _remind(turn, collaborative, poll_by_number(turn.session, collaborative, command.args["id"]))
 
 
 def remind_by_id(turn: Turn, poll_id: int) -> None:
     """The Remind button on a coordinator's own view of the poll (its id is re-checked)."""
-    collaborative, _ = turn.require_coordinator(REMINDING)
+    collaborative, unused = turn.require_coordinator(_(REMINDING))
     _remind(turn, collaborative, poll_in(turn, collaborative, poll_id))
 
 
 def _remind(turn: Turn, collaborative: Collaborative, poll: Poll) -> None:
-    refuse_if_scheduled(poll, collaborative.timezone, "nobody can vote in it yet")
+    zone = collaborative.timezone
+    refuse_if_scheduled(poll, zone, _("nobody can vote in it yet"))
     if poll.status != "open" or (poll.closes_at is not None and turn.now >= poll.closes_at):
         raise Refusal(
-            f"Poll #{poll.number} is closed, so nobody needs reminding.",
-            f"See the result with `poll results {poll.number}`.",
+            _("Poll #{number} is closed, so nobody needs reminding.").format(number=poll.number),
+            _("See the result with `poll results {number}`.").format(number=poll.number),
         )
     if not _claim_the_hour(turn.session, poll, turn.now):
         assert poll.reminded_at is not None
         raise Refusal(
-            f"Those who haven't voted in poll #{poll.number} were reminded "
-            f"{describe(poll.reminded_at, collaborative.timezone)}.",
-            "You can remind them again from "
-            f"{describe(poll.reminded_at + REMIND_EVERY, collaborative.timezone)}.",
+            _("Those who haven't voted in poll #{number} were reminded {when}.").format(
+                number=poll.number, when=describe(poll.reminded_at, zone)
+            ),
+            _again(poll.reminded_at + REMIND_EVERY, zone),
         )
     reminded = remind_non_voters(turn.session, turn.now, collaborative, poll)
     if not reminded:
         poll.reminded_at = None  # nobody was reminded, so the hour isn't used up
         turn.say(
-            f"Nobody to remind in poll #{poll.number}: everyone who may vote has voted "
-            "or turned its reminders off."
+            _(
+                "Nobody to remind in poll #{number}: everyone who may vote has voted "
+                "or turned its reminders off."
+            ).format(number=poll.number)
         )
         return
-    people = "person" if reminded == 1 else "people"
     turn.say(
-        f"Reminded {reminded} {people} who haven't voted in poll #{poll.number}, privately.",
-        "You can remind them again from "
-        f"{describe(turn.now + REMIND_EVERY, collaborative.timezone)}.",
+        ngettext(
+            "Reminded {count} person who haven't voted in poll #{number}, privately.",
+            "Reminded {count} people who haven't voted in poll #{number}, privately.",
+            reminded,
+        ).format(count=reminded, number=poll.number),
+        _again(turn.now + REMIND_EVERY, zone),
     )
+
+
+def _again(when: datetime, zone: str) -> str:
+    return _("You can remind them again from {when}.").format(when=describe(when, zone))
 
 
 def _claim_the_hour(session: Session, poll: Poll, now: datetime) -> bool:
@@ -117,44 +127,56 @@ def remind_non_voters(
             ),
         )
     ).all()
-    card = reminder_card(session, collaborative, poll)
     reached = 0
-    for member in waiting:
+    for member in waiting:  # each reminder in its reader's language
         if (actor := effects.actor_of(session, member)) is not None:
-            effects.notify(session, now, collaborative, actor, card)
+            effects.notify(
+                session,
+                now,
+                collaborative,
+                actor,
+                lambda: reminder_card(session, collaborative, poll),
+            )
             reached += 1
     return reached
 
 
 def reminder_card(session: Session, collaborative: Collaborative, poll: Poll) -> Card:
     """The reminder: the poll's own vote buttons, and two ways to stop reminders."""
-    until = (
-        f" It closes {moment(poll.closes_at, collaborative.timezone)}." if poll.closes_at else ""
+    where = _("Vote here, or on the poll in your {collaborative} channels.").format(
+        collaborative=collaborative.name
     )
+    if poll.closes_at:
+        closes = moment(poll.closes_at, collaborative.timezone)
+        where += " " + _("It closes {when}.").format(when=closes)
     assert poll.id is not None and collaborative.id is not None
     return Card(
         blocks=[
-            Text(text=f"You haven't voted yet in poll #{poll.number}: {poll.question}"),
-            Context(
-                text=f"Vote here, or on the poll in your {collaborative.name} channels.{until}"
+            Text(
+                text=_("You haven't voted yet in poll #{number}: {question}").format(
+                    number=poll.number, question=poll.question
+                )
             ),
+            Context(text=where),
             vote_buttons(session, poll),
             Actions(
                 elements=[
                     Button(
-                        label="Stop reminding me about this poll",
+                        label=_("Stop reminding me about this poll"),
                         action=MutePoll(poll.id).encode(),
-                        spoken=f"Stop reminding me about poll #{poll.number}",
+                        spoken=_("Stop reminding me about poll #{number}").format(
+                            number=poll.number
+                        ),
                     ),
                     Button(
-                        label="Stop all reminders",
+                        label=_("Stop all reminders"),
                         action=Mute(collaborative.id).encode(),
-                        spoken=f"Stop all reminders from {collaborative.name}",
+                        spoken=_("Stop all reminders from {name}").format(name=collaborative.name),
                     ),
                 ]
             ),
         ],
-        fallback=f"Reminder: poll #{poll.number} is waiting for your vote",
+        fallback=_("Reminder: poll #{number} is waiting for your vote").format(number=poll.number),
     )
 
 
@@ -170,8 +192,10 @@ def stop_for_poll(turn: Turn, poll_id: int) -> None:
         assert poll.id is not None and member.id is not None
         turn.session.add(PollReminderMute(poll_id=poll.id, member_id=member.id))
     turn.say(
-        f"You won't get more reminders about poll #{poll.number}: {poll.question}",
-        "Reminders about other polls still come.",
+        _("You won't get more reminders about poll #{number}: {question}").format(
+            number=poll.number, question=poll.question
+        ),
+        _("Reminders about other polls still come."),
     )
 
 
@@ -183,25 +207,35 @@ def set_reminders(turn: Turn, collaborative_id: int, muted: bool) -> None:
         raise stale_button()
     member = membership.known_member(turn.session, collaborative, turn.actor)
     if member is None:
-        raise Refusal("You aren't a member of that collaborative.")
+        raise Refusal(_("You aren't a member of that collaborative."))
     member.reminders_muted = muted
     if muted:
         turn.reply(
             Card(
                 blocks=[
-                    Text(text=f"You won't get reminders from {collaborative.name} any more."),
+                    Text(
+                        text=_("You won't get reminders from {collaborative} any more.").format(
+                            collaborative=collaborative.name
+                        )
+                    ),
                     Actions(
                         elements=[
                             Button(
-                                label="Turn reminders back on",
+                                label=_("Turn reminders back on"),
                                 action=Unmute(collaborative.id).encode(),
-                                spoken=f"Turn reminders from {collaborative.name} back on",
+                                spoken=_("Turn reminders from {name} back on").format(
+                                    name=collaborative.name
+                                ),
                             )
                         ]
                     ),
                 ],
-                fallback="Reminders muted",
+                fallback=_("Reminders muted"),
             )
         )
     else:
-        turn.say(f"Reminders from {collaborative.name} are on again.")
+        turn.say(
+            _("Reminders from {collaborative} are on again.").format(
+                collaborative=collaborative.name
+            )
+        )

@@ -19,6 +19,7 @@ from dialogs.commands.when import describe, moment, parse_picked
 from dialogs.core import effects, timers
 from dialogs.core.cards import Card, Context, Text
 from dialogs.core.events import Place
+from dialogs.core.language import N_, _, ngettext
 from dialogs.core.messages import poll_key
 from dialogs.core.turn import Refusal
 from dialogs.polls.render import render_poll
@@ -26,13 +27,18 @@ from dialogs.polls.setup import PollSpec, Timing, log_opening, start_clocks
 from storage.models import Collaborative, Poll, Timer
 
 
-def not_yet(poll: Poll, timezone: str, cannot: str = "it can't take votes yet") -> Refusal:
-    """The refusal for anything a scheduled poll can't do before it opens."""
+def not_yet(poll: Poll, timezone: str, cannot: str = N_("it can't take votes yet")) -> Refusal:
+    """The refusal for anything a scheduled poll can't do before it opens (`cannot`, a
+    clause, comes translated or marked with `N_`)."""
     assert poll.opens_at is not None
     return Refusal(
-        f"Poll #{poll.number} opens {moment(poll.opens_at, timezone)}; {cannot}.",
-        f"Until then a coordinator can change it with `poll edit {poll.number}` "
-        f"or cancel it with `poll delete {poll.number}`.",
+        _("Poll #{number} opens {when}; {cannot}.").format(
+            number=poll.number, when=moment(poll.opens_at, timezone), cannot=_(cannot)
+        ),
+        _(
+            "Until then a coordinator can change it with `poll edit {number}` "
+            "or cancel it with `poll delete {number}`."
+        ).format(number=poll.number),
     )
 
 
@@ -61,43 +67,62 @@ def open_when_due(session: Session, now: datetime, timer: Timer) -> None:
     due = describe(poll.opens_at, zone)
     late = now - poll.opens_at > timers.GRACE
     if late:
-        poll.notice = f"Opened late, {describe(now, zone)}: it was due {due}."
-    start_clocks(session, collaborative, poll, now, poll.remind_after)
-    log_opening(session, now, collaborative, None, poll, f"opened poll #{poll.number}")
-    places = effects.channels_of(session, collaborative)
-    effects.post_everywhere(session, now, collaborative, render_poll(session, poll), poll_key(poll))
-    notes = _notes(poll, places, collaborative.name, due if late else None)
-    if notes:
-        card = Card(
-            blocks=[Text(text=notes[0], tone="warning"), *(Context(text=n) for n in notes[1:])],
-            fallback=notes[0],
+        poll.notice = _("Opened late, {when}: it was due {due}.").format(
+            when=describe(now, zone), due=due
         )
+    start_clocks(session, collaborative, poll, now, poll.remind_after)
+    opened = _("opened poll #{number}").format(number=poll.number)
+    log_opening(session, now, collaborative, None, poll, opened)
+    places = effects.channels_of(session, collaborative)
+    effects.post_everywhere(
+        session, now, collaborative, lambda: render_poll(session, poll), poll_key(poll)
+    )
+    if _notes(poll, places, collaborative.name, due if late else None):
+
+        def card() -> Card:  # in each coordinator's language
+            notes = _notes(poll, places, collaborative.name, due if late else None)
+            return Card(
+                blocks=[Text(text=notes[0], tone="warning"), *(Context(text=n) for n in notes[1:])],
+                fallback=notes[0],
+            )
+
         effects.notify_coordinators(session, now, collaborative, card)
 
 
 def _notes(poll: Poll, places: list[Place], collaborative: str, late_from: str | None) -> list[str]:
     """What the coordinators are told at the opening: nothing when all went as planned."""
-    number = f"Poll #{poll.number} ({poll.question})"
+    named = {"number": poll.number, "question": poll.question}
     notes: list[str] = []
     if not places:
         notes.append(
-            f"{number} opened, but no channel is linked to {collaborative}, so it was not "
-            "posted anywhere."
+            _(
+                "Poll #{number} ({question}) opened, but no channel is linked to "
+                "{collaborative}, so it was not posted anywhere."
+            ).format(**named, collaborative=collaborative)
         )
         notes.append(
-            "Members can still vote with `vote`; link a channel with a code from `link`, "
-            f"or cancel it with `poll delete {poll.number}` while nobody has voted."
+            _(
+                "Members can still vote with `vote`; link a channel with a code from `link`, "
+                "or cancel it with `poll delete {number}` while nobody has voted."
+            ).format(number=poll.number)
         )
     elif poll.scheduled_from and poll.scheduled_from not in map(effects.channel_lane, places):
         count = len(places)
         notes.append(
-            f"{number} opened. The channel it was scheduled from is no longer linked, so it "
-            f"was posted in the {count} channel{'s' * (count != 1)} linked now."
+            ngettext(
+                "Poll #{number} ({question}) opened. The channel it was scheduled from is no "
+                "longer linked, so it was posted in the {count} channel linked now.",
+                "Poll #{number} ({question}) opened. The channel it was scheduled from is no "
+                "longer linked, so it was posted in the {count} channels linked now.",
+                count,
+            ).format(**named, count=count)
         )
     if late_from:
         notes.append(
-            f"{number} opened late: it was due {late_from}, when Concord was not running. "
-            "Its deadline stands; its reminder counts from now."
+            _(
+                "Poll #{number} ({question}) opened late: it was due {due}, when Concord was "
+                "not running. Its deadline stands; its reminder counts from now."
+            ).format(**named, due=late_from)
         )
     return notes
 
@@ -117,14 +142,14 @@ def typed_timing(now: datetime, poll: Poll, typed: dict[str, str], timezone: str
     """The timing an edit of a scheduled poll asks for (checked later, like a new poll's)."""
     if not typed.get("opens"):
         raise Refusal(
-            f"Say when poll #{poll.number} opens.",
-            f"Pick a time, or cancel it with `poll delete {poll.number}`.",
+            _("Say when poll #{number} opens.").format(number=poll.number),
+            _("Pick a time, or cancel it with `poll delete {number}`.").format(number=poll.number),
         )
     closes, remind = typed.get("closes"), typed.get("remind")
     return Timing(
         now,
         parse_picked(closes, now, timezone) if closes else None,
-        parse_duration(remind, "“Remind after”") if remind else None,
+        parse_duration(remind, _("“Remind after”")) if remind else None,
         opens_at=parse_picked(typed["opens"], now, timezone),
     )
 
@@ -133,15 +158,16 @@ def timing_changes(poll: Poll, spec: PollSpec, timezone: str) -> list[str]:
     """The changes to a scheduled poll's timing, in words."""
     changes = []
     if spec.opens_at != poll.opens_at and spec.opens_at:
-        changes.append(f"opening moved to {describe(spec.opens_at, timezone)}")
+        changes.append(_("opening moved to {when}").format(when=describe(spec.opens_at, timezone)))
     if spec.closes_at != poll.closes_at:
         changes.append(
-            f"deadline set to {describe(spec.closes_at, timezone)}"
+            _("deadline set to {when}").format(when=describe(spec.closes_at, timezone))
             if spec.closes_at
-            else "deadline removed"
+            else _("deadline removed")
         )
     if spec.remind_after != poll.remind_after:
-        changes.append("reminder changed" if spec.remind_after else "reminder removed")
+        changes.append(_("reminder changed") if spec.remind_after else _("reminder removed"))
+
     return changes
 
 

@@ -30,6 +30,7 @@ from dialogs.commands.syntax import Command
 from dialogs.commands.values import parse_count
 from dialogs.commands.when import describe, moment
 from dialogs.core import effects
+from dialogs.core.language import _, ngettext
 from dialogs.core.timers import TickReport
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls.setup import PollSpec, create_poll
@@ -68,10 +69,12 @@ def plan(turn: Turn, flags: dict[str, Any]) -> Plan:
     for fixed in ("opens", "closes"):
         if fixed in flags:
             raise Refusal(
-                f"`--{fixed}` names one moment, and a recurring poll happens again and again.",
-                "Use `--closes-after 3d` to close each poll that long after it is posted.",
+                _(
+                    "`--{flag}` names one moment, and a recurring poll happens again and again."
+                ).format(flag=fixed),
+                _("Use `--closes-after 3d` to close each poll that long after it is posted."),
             )
-    collaborative, _ = turn.in_collaborative()
+    collaborative, unused = turn.in_collaborative()
     text = flags["every"]
     zone = collaborative.timezone
     rule = parse_recurrence(text, turn.now.astimezone(ZoneInfo(zone)).date())
@@ -79,9 +82,11 @@ def plan(turn: Turn, flags: dict[str, Any]) -> Plan:
     closes_after = flags.get("closes-after")
     if closes_after is not None and closes_after >= (gap := shortest_gap(rule, zone, first)):
         raise Refusal(
-            "Each poll would still be open when the next one is posted.",
-            f"Use a `--closes-after` shorter than {_span(gap)}, the shortest gap between "
-            f"postings ({describe_rule(rule)}).",
+            _("Each poll would still be open when the next one is posted."),
+            _(
+                "Use a `--closes-after` shorter than {span}, the shortest gap between "
+                "postings ({rule})."
+            ).format(span=_span(gap), rule=describe_rule(rule)),
         )
     return Plan(text, rule, first, closes_after, turn.now)
 
@@ -89,8 +94,8 @@ def plan(turn: Turn, flags: dict[str, Any]) -> Plan:
 def refuse_closes_after_alone(flags: dict[str, Any]) -> None:
     if "closes-after" in flags and "every" not in flags:
         raise Refusal(
-            "`--closes-after` is for a recurring poll, which needs `--every`.",
-            "For one poll, say when it closes with `--closes`.",
+            _("`--closes-after` is for a recurring poll, which needs `--every`."),
+            _("For one poll, say when it closes with `--closes`."),
         )
 
 
@@ -98,14 +103,14 @@ def shortest_gap(rule: dict[str, Any], timezone: str, first: Occurrence) -> int:
     """Seconds between the two closest of the next GAP_SAMPLE postings. The grammar gives
     each rule one time of day, so this is never under 23 hours (a spring-forward day)."""
     instants = [first.due_at]
-    for _ in range(GAP_SAMPLE - 1):
+    for __ in range(GAP_SAMPLE - 1):
         instants.append(next_occurrence(rule, timezone, instants[-1]).due_at)
     return int(min((b - a).total_seconds() for a, b in zip(instants, instants[1:], strict=False)))
 
 
 def start_series(turn: Turn, flags: dict[str, Any], spec: PollSpec) -> PollSeries:
     """Keep a checked spec as a series; its first poll is posted by the ticker when due."""
-    collaborative, member = turn.require_coordinator("start a recurring poll")
+    collaborative, member = turn.require_coordinator(_("start a recurring poll"))
     timing = plan(turn, flags)
     # Each poll's review is as far from its posting as the first poll's (`spec_from_command`).
     review_after = (
@@ -136,23 +141,27 @@ def start_series(turn: Turn, flags: dict[str, Any], spec: PollSpec) -> PollSerie
     when = describe_rule(series.rule)
     turn.audit(
         "poll.series",
-        f"started series S{series.number}: {spec.question}, {when}",
+        _("started series S{number}: {question}, {when}").format(
+            number=series.number, question=spec.question, when=when
+        ),
         series=series.number,
         definition=series.definition,
         recurrence=series.recurrence,
         closes_after=series.closes_after,
     )
     turn.say(
-        f"Series S{series.number} is set up",
-        f"“{spec.question}” will be posted as a fresh poll {when}, {_closing(series)}.",
-        f"The first is {moment(timing.first.due_at, series.timezone)}.",
-        f"`poll series` lists recurring polls; `poll series stop {series.number}` stops this one.",
+        _("Series S{number} is set up").format(number=series.number),
+        _posted(series, spec.question, when),
+        _("The first is {when}.").format(when=moment(timing.first.due_at, series.timezone)),
+        _(
+            "`poll series` lists recurring polls; `poll series stop {number}` stops this one."
+        ).format(number=series.number),
     )
     return series
 
 
 def list_series(turn: Turn, command: Command) -> None:
-    collaborative, _ = turn.in_collaborative()
+    collaborative, unused = turn.in_collaborative()
     found = turn.session.exec(
         select(PollSeries)
         .where(PollSeries.collaborative_id == collaborative.id)
@@ -160,22 +169,26 @@ def list_series(turn: Turn, command: Command) -> None:
     ).all()
     if not found:
         turn.say(
-            "No recurring polls yet.",
-            "A coordinator starts one with "
-            '`poll "Question?" "A" "B" --every "every monday 09:00"`.',
+            _("No recurring polls yet."),
+            _(
+                "A coordinator starts one with "
+                '`poll "Question?" "A" "B" --every "every monday 09:00"`.'
+            ),
         )
         return
     lines = []
     for series in found:
         question, when = series.definition["question"], describe_rule(series.rule)
         lines.append(f"S{series.number} · “{question}” · {when} · {next_or_status(series)}")
-    turn.say(f"Recurring polls in {collaborative.name}", *lines)
+    turn.say(
+        _("Recurring polls in {collaborative}").format(collaborative=collaborative.name), *lines
+    )
 
 
 def stop(turn: Turn, command: Command) -> None:
-    collaborative, _ = turn.require_coordinator("stop a recurring poll")
+    collaborative, unused = turn.require_coordinator(_("stop a recurring poll"))
     typed: str = command.args["id"]
-    number = parse_count(typed.lstrip("#Ss"), "The series number", 1, 10**9)
+    number = parse_count(typed.lstrip("#Ss"), _("The series number"), 1, 10**9)
     series = turn.session.exec(
         select(PollSeries).where(
             PollSeries.collaborative_id == collaborative.id, PollSeries.number == number
@@ -183,15 +196,17 @@ def stop(turn: Turn, command: Command) -> None:
     ).first()
     if series is None:
         raise Refusal(
-            f"There is no series S{number} here.", "Type `poll series` to see the recurring polls."
+            _("There is no series S{number} here.").format(number=number),
+            _("Type `poll series` to see the recurring polls."),
         )
     if series.status != "active":
-        raise Refusal(f"Series S{number} is already stopped.")
+        raise Refusal(_("Series S{number} is already stopped.").format(number=number))
     series.status, series.next_run_at = "stopped", None
-    turn.audit("poll.series.stop", f"stopped series S{number}", series=number)
+    stopped = _("stopped series S{number}").format(number=number)
+    turn.audit("poll.series.stop", stopped, series=number)
     turn.say(
-        f"Series S{number} is stopped.",
-        "No more polls will be posted from it; the polls already posted stay as they are.",
+        _("Series S{number} is stopped.").format(number=number),
+        _("No more polls will be posted from it; the polls already posted stay as they are."),
     )
 
 
@@ -223,7 +238,7 @@ def catch_up(
     outcomes = occurrences.Outcomes(
         open=lambda o: post_occurrence(session, now, series, o), not_run=not_run
     )
-    what = f"poll series {series.id}"
+    what = f"poll series {series.id}"  # i18n: not for readers
     occurrences.catch_up(session, now, series, report, grace, what, outcomes)
 
 
@@ -259,9 +274,12 @@ def record_missed(
         session,
         now,
         collaborative,
-        f"The poll of series S{series.number} due {describe(occurrence.due_at, series.timezone)}",
-        f"The series goes on: the next is {describe(upcoming.due_at, series.timezone)}. "
-        "To ask now, start a poll by hand.",
+        _("The poll of series S{number} due {when}").format(
+            number=series.number, when=describe(occurrence.due_at, series.timezone)
+        ),
+        _("The series goes on: the next is {when}. To ask now, start a poll by hand.").format(
+            when=describe(upcoming.due_at, series.timezone)
+        ),
     )
 
 
@@ -305,16 +323,24 @@ def _spec(series: PollSeries, now: datetime) -> PollSpec:
     )
 
 
-def _closing(series: PollSeries) -> str:
+def _posted(series: PollSeries, question: str, when: str) -> str:
     if series.closes_after is None:
-        return "each open until a coordinator closes it"
-    return f"each open for {_span(series.closes_after)}"
+        return _(
+            "“{question}” will be posted as a fresh poll {when}, each open until a "
+            "coordinator closes it."
+        ).format(question=question, when=when)
+    return _("“{question}” will be posted as a fresh poll {when}, each open for {span}.").format(
+        question=question, when=when, span=_span(series.closes_after)
+    )
 
 
 def _span(seconds: int) -> str:
     """A length as people say it: whole days, else whole hours, else minutes."""
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):  # noqa: B007
-        if seconds % size == 0:
-            break
-    count = seconds // size
-    return f"{count} {unit}{'s' * (count != 1)}"
+    if seconds % 86400 == 0:
+        days = seconds // 86400
+        return ngettext("{count} day", "{count} days", days).format(count=days)
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return ngettext("{count} hour", "{count} hours", hours).format(count=hours)
+    minutes = seconds // 60
+    return ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes)

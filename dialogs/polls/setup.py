@@ -14,22 +14,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from dialogs.commands.when import describe, moment
 from dialogs.core import audit, effects, limits, readable, timers
 from dialogs.core.cards import Actions
+from dialogs.core.language import _, ngettext
 from dialogs.core.messages import poll_key
 from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES
 from dialogs.core.turn import Refusal, Turn, said
 from dialogs.polls import governance
-from dialogs.polls.agreement import RULE, RULE_REFUSED
 from dialogs.polls.confirm import close_button
+from dialogs.polls.organisation_settings import organisation_settings, rule_settings
 from dialogs.polls.render import render_poll
 from dialogs.polls.results import labels
 from dialogs.polls.reviews import setting as reviews
-from storage.models import Collaborative, Member, Organisation, Poll, PollOption
+from storage.models import Collaborative, Member, Poll, PollOption
 from storage.numbering import next_number
 
 MAX_QUESTION = 300
@@ -89,8 +89,8 @@ def checked_timing(timing: Timing) -> None:
     counts from the opening: now, or `opens_at` for a scheduled poll)."""
     if timing.opens_at and timing.closes_at and timing.opens_at >= timing.closes_at:
         raise Refusal(
-            "The poll would close before it opens.",
-            "Use an earlier `--opens`, or a later `--closes`.",
+            _("The poll would close before it opens."),
+            _("Use an earlier `--opens`, or a later `--closes`."),
         )
     opening = timing.opens_at or timing.now
     if (
@@ -99,8 +99,8 @@ def checked_timing(timing: Timing) -> None:
         and (opening + timedelta(seconds=timing.remind_after) >= timing.closes_at)
     ):
         raise Refusal(
-            "The reminder would come after the poll closes.",
-            "Use a shorter `--remind`, or a later `--closes`.",
+            _("The reminder would come after the poll closes."),
+            _("Use a shorter `--remind`, or a later `--closes`."),
         )
 
 
@@ -108,13 +108,15 @@ def checked_question(question: str) -> str:
     question = readable.tidy(question)
     if not question:
         raise Refusal(
-            "The poll needs a question.",
-            'Type `poll "Question?" "Option" "Option"`, or `poll` alone for a form.',
+            _("The poll needs a question."),
+            _('Type `poll "Question?" "Option" "Option"`, or `poll` alone for a form.'),
         )
     if len(question) > MAX_QUESTION:
         raise Refusal(
-            f"The question is {len(question):,} characters; the most is {MAX_QUESTION}.",
-            "Shorten it, and put detail in a message before the poll.",
+            _("The question is {length} characters; the most is {most}.").format(
+                length=f"{len(question):,}", most=MAX_QUESTION
+            ),
+            _("Shorten it, and put detail in a message before the poll."),
         )
     return question
 
@@ -125,8 +127,10 @@ def checked_description(description: str) -> str:
     description = "\n".join(p for p in paragraphs if p)
     if len(description) > MAX_DESCRIPTION:
         raise Refusal(
-            f"The description is {len(description):,} characters; the most is {MAX_DESCRIPTION:,}.",
-            "Keep it to the context people need to vote; link to a longer paper.",
+            _("The description is {length} characters; the most is {most}.").format(
+                length=f"{len(description):,}", most=f"{MAX_DESCRIPTION:,}"
+            ),
+            _("Keep it to the context people need to vote; link to a longer paper."),
         )
     return description
 
@@ -136,21 +140,23 @@ def _options(options: list[str], needed: bool) -> list[str]:
     if not needed:
         if cleaned:
             raise Refusal(
-                "A consent poll is about one proposal, so it takes no options.",
-                'Put the proposal in the question: `poll "We adopt …" --type consent`.',
+                _("A consent poll is about one proposal, so it takes no options."),
+                _('Put the proposal in the question: `poll "We adopt …" --type consent`.'),
             )
         return []
     if any(not o for o in cleaned):
-        raise Refusal("One of the options is empty.", "Give every option some text.")
+        raise Refusal(_("One of the options is empty."), _("Give every option some text."))
     if len(cleaned) < 2:
         raise Refusal(
-            "A poll needs at least two options.",
-            'Put each option in quotes after the question: `poll "Q?" "A" "B"`.',
+            _("A poll needs at least two options."),
+            _('Put each option in quotes after the question: `poll "Q?" "A" "B"`.'),
         )
     if len(cleaned) > MAX_OPTIONS:
         raise Refusal(
-            f"That is {len(cleaned)} options; the most is {MAX_OPTIONS}.",
-            "Too many options overwhelm people: group similar ones together.",
+            _("That is {count} options; the most is {most}.").format(
+                count=len(cleaned), most=MAX_OPTIONS
+            ),
+            _("Too many options overwhelm people: group similar ones together."),
         )
     for index, option in enumerate(cleaned):
         check_option(option, cleaned[:index])
@@ -160,17 +166,23 @@ def _options(options: list[str], needed: bool) -> list[str]:
 def check_option(option: str, others: list[str]) -> None:
     if len(option) > MAX_OPTION:
         raise Refusal(
-            f"An option is {len(option):,} characters; the most is {MAX_OPTION}.",
-            f"Shorten “{option[:40]}…”.",
+            _("An option is {length} characters; the most is {most}.").format(
+                length=f"{len(option):,}", most=MAX_OPTION
+            ),
+            _("Shorten “{start}…”.").format(start=option[:40]),
         )
     if option.casefold() in {o.casefold() for o in others}:
-        raise Refusal(f"“{option}” is listed twice.", "Give each option once.")
+        raise Refusal(
+            _("“{option}” is listed twice.").format(option=option), _("Give each option once.")
+        )
     reads = readable.key(option)
     if same := next((o for o in others if readable.key(o) == reads), None):
         raise Refusal(
-            f"“{option}” reads the same as “{same}”: they differ only in letters that look "
-            "alike or characters that can't be seen.",
-            "Give each option once, in words that read differently.",
+            _(
+                "“{option}” reads the same as “{same}”: they differ only in letters that look "
+                "alike or characters that can't be seen."
+            ).format(option=option, same=same),
+            _("Give each option once, in words that read differently."),
         )
 
 
@@ -179,16 +191,20 @@ def _settings(turn: Turn, poll_type: str, flags: dict[str, Any], options: int) -
     for flag, kind in only.items():
         if flag in flags and poll_type != kind:
             raise Refusal(
-                f"`--{flag}` only goes with `--type {kind}`.",
-                f"Start the poll with `--type {kind}`, or without `--{flag}`.",
+                _("`--{flag}` only goes with `--type {kind}`.").format(flag=flag, kind=kind),
+                _("Start the poll with `--type {kind}`, or without `--{flag}`.").format(
+                    kind=kind, flag=flag
+                ),
             )
     settings: dict[str, Any] = {"results": flags.get("results", "live")}
     if poll_type == "multi":
         most = flags.get("max", options)
         if most > options:
             raise Refusal(
-                f"`--max {most}` is more than the {options} options.",
-                f"Use a number from 1 to {options}.",
+                _("`--max {most}` is more than the {count} options.").format(
+                    most=most, count=options
+                ),
+                _("Use a number from 1 to {count}.").format(count=options),
             )
         settings["max"] = most
     if poll_type == "dots":
@@ -199,73 +215,40 @@ def _settings(turn: Turn, poll_type: str, flags: dict[str, Any], options: int) -
         if flags.get(switch):
             settings[switch] = True
     if settings.get("open-options") and not POLL_TYPES[poll_type].needs_options:
-        raise Refusal("A consent poll has no options to add to.")
-    if "balance" in flags or "quorum" in flags:
-        _need_organisations(turn, "--balance orgs" if "balance" in flags else "--quorum per-org")
-        if "balance" in flags:
-            settings["balance"] = "orgs"
-        if "quorum" in flags:
-            settings["quorum"] = flags["quorum"]["minimum"]
+        raise Refusal(_("A consent poll has no options to add to."))
+    settings |= organisation_settings(turn, flags)
     if flags.get("rule") is not None:
-        settings |= _rule(turn, poll_type, flags["rule"])
+        settings |= rule_settings(turn, poll_type, flags["rule"])
     return settings | governance.poll_settings(turn, flags, settings)
 
 
-def _rule(turn: Turn, poll_type: str, percent: int) -> dict[str, Any]:
-    """`--rule every-org P`: for a poll type with a share of support, in a collaborative with
-    organisations to compare (`dialogs.polls.agreement`)."""
-    if why := RULE_REFUSED.get(poll_type):
-        raise Refusal(
-            f"`--rule {RULE}` can't go with a {poll_type} poll: {why}.",
-            "Use `--type multi` (people tick every option they support) or `--type single`, "
-            "or leave out `--rule`.",
-        )
-    collaborative, _ = turn.in_collaborative()
-    if (count := _organisation_count(turn)) < 2:
-        raise Refusal(
-            f"`--rule {RULE}` compares organisations, so it needs at least two; "
-            f"{collaborative.name} has {count}.",
-            'Add them with `org add "Name"`, or leave out `--rule`.',
-        )
-    return {"rule": RULE, "rule-percent": percent}
-
-
-def _organisation_count(turn: Turn) -> int:
-    collaborative, _ = turn.in_collaborative()
-    return turn.session.exec(
-        select(func.count())
-        .select_from(Organisation)
-        .where(Organisation.collaborative_id == collaborative.id)
-    ).one()
-
-
-def _need_organisations(turn: Turn, flag: str) -> None:
-    if _organisation_count(turn) == 0:
-        raise Refusal(
-            f"`{flag}` needs organisations, and there are none yet.",
-            'Add them with `org add "Name"`; members join with `org join "Name"`.',
-        )
-
-
 def open_poll(turn: Turn, spec: PollSpec) -> Poll:
-    collaborative, member = turn.require_coordinator("start a poll")
+    collaborative, member = turn.require_coordinator(_("start a poll"))
     limits.check_new_poll(turn, collaborative, member)
     poll = create_poll(turn.session, turn.now, collaborative, member, spec)
     if spec.opens_at:
         poll.scheduled_from = effects.channel_lane(turn.place) if turn.channel else None
         turn.say(
-            f"Poll #{poll.number} is scheduled",
-            f"It opens {moment(spec.opens_at, collaborative.timezone)}, posted then in every "
-            "channel linked to the collaborative. Nobody else sees it until then. "
+            _("Poll #{number} is scheduled").format(number=poll.number),
+            _(
+                "It opens {when}, posted then in every channel linked to the collaborative. "
+                "Nobody else sees it until then."
+            ).format(when=moment(spec.opens_at, collaborative.timezone))
+            + " "
             + _timing_note(collaborative, spec, spec.opens_at, poll.number),
-            f"Until it opens, change it with `poll edit {poll.number}` (`--opens WHEN` moves "
-            f"the opening) or cancel it with `poll delete {poll.number}`.",
+            _(
+                "Until it opens, change it with `poll edit {number}` (`--opens WHEN` moves "
+                "the opening) or cancel it with `poll delete {number}`."
+            ).format(number=poll.number),
         )
         return poll
     channels = len(effects.channels_of(turn.session, collaborative))
     notice = said(
-        f"Poll #{poll.number} is open",
-        f"Posted in {channels} channel{'s' * (channels != 1)}. "
+        _("Poll #{number} is open").format(number=poll.number),
+        ngettext("Posted in {count} channel.", "Posted in {count} channels.", channels).format(
+            count=channels
+        )
+        + " "
         + _timing_note(collaborative, spec, turn.now, poll.number),
     )
     # Only the coordinator sees this, so the poll's Close button lives here.
@@ -317,13 +300,16 @@ def create_poll(
     if spec.opens_at:
         timers.schedule(session, collaborative.id, timers.POLL_OPEN, poll.id, "open", spec.opens_at)
         when = describe(spec.opens_at, collaborative.timezone)
-        log_opening(
-            session, now, collaborative, by, poll, f"scheduled poll #{number} to open {when}"
-        )
+        summary = _("scheduled poll #{number} to open {when}").format(number=number, when=when)
+        log_opening(session, now, collaborative, by, poll, summary)
         return poll
     start_clocks(session, collaborative, poll, now, spec.remind_after)
-    log_opening(session, now, collaborative, by, poll, f"opened poll #{number}")
-    effects.post_everywhere(session, now, collaborative, render_poll(session, poll), poll_key(poll))
+    log_opening(
+        session, now, collaborative, by, poll, _("opened poll #{number}").format(number=number)
+    )
+    effects.post_everywhere(
+        session, now, collaborative, lambda: render_poll(session, poll), poll_key(poll)
+    )
     return poll
 
 
@@ -371,13 +357,18 @@ def log_opening(
 def _timing_note(collaborative: Collaborative, spec: PollSpec, now: datetime, number: int) -> str:
     zone = collaborative.timezone
     notes = [
-        f"It closes {moment(spec.closes_at, zone)}."
+        _("It closes {when}.").format(when=moment(spec.closes_at, zone))
         if spec.closes_at
-        else f"Close it with `poll close {number}`."
+        else _("Close it with `poll close {number}`.").format(number=number)
     ]
     if spec.remind_after:
         remind_at = describe(now + timedelta(seconds=spec.remind_after), zone)
-        notes.append(f"Members who haven't voted get one reminder {remind_at}.")
+        notes.append(_("Members who haven't voted get one reminder {when}.").format(when=remind_at))
     if spec.review_at:
-        notes.append(f"The decision comes up for review {describe(spec.review_at, zone)}.")
+        notes.append(
+            _("The decision comes up for review {when}.").format(
+                when=describe(spec.review_at, zone)
+            )
+        )
+
     return " ".join(notes)

@@ -28,6 +28,7 @@ from dialogs.core.cards import (
     Form,
     OpenForm,
 )
+from dialogs.core.language import N_, _
 from dialogs.core.modes import DELEGATED
 from dialogs.core.poll_types import POLL_TYPES, RESULTS
 from dialogs.core.turn import Problem, Refusal, Turn
@@ -43,12 +44,14 @@ from dialogs.polls.setup import (
 )
 from storage.models import Collaborative
 
+STARTING = N_("start a poll")
+
 
 def start(turn: Turn, command: Command) -> None:
     if "question" not in command.args and not command.flags:
         open_form(turn)
         return
-    turn.require_coordinator("start a poll")
+    turn.require_coordinator(STARTING)
     spec = spec_from_command(turn, command)
     reasons = preview.doubts(command)
     found = coaching.poll_review(spec.question, spec.options)
@@ -68,7 +71,7 @@ def _post(turn: Turn, command: Command, spec: PollSpec) -> None:
 
 def open_form(turn: Turn) -> None:
     """The empty new-poll form, for a coordinator."""
-    collaborative, _ = turn.require_coordinator("start a poll")
+    collaborative, unused = turn.require_coordinator(STARTING)
     form = poll_form(collaborative, choices=templates.every(turn.session, collaborative))
     turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
 
@@ -78,16 +81,16 @@ def from_draft(turn: Turn, draft_id: int, choice: str) -> None:
     in) or Cancel."""
     command = preview.take(turn, draft_id, choice)
     if choice == "cancel":
-        turn.say("Cancelled", "Nothing was posted.")
+        turn.say(_("Cancelled"), _("Nothing was posted."))
     elif choice == "split":
         _split(turn, command)
     elif choice == "edit":
         if "every" in command.flags:
             raise Refusal(
-                "The poll form makes single polls, so a recurring poll can't be edited there.",
-                "Type the `poll … --every` command again with the change, or Post it as it is.",
+                _("The poll form makes single polls, so a recurring poll can't be edited there."),
+                _("Type the `poll … --every` command again with the change, or Post it as it is."),
             )
-        collaborative, _ = turn.in_collaborative()
+        collaborative, unused = turn.in_collaborative()
         values = preview.form_values(command)
         spec = spec_from_command(turn, command)
         for name, moment in (("closes", spec.closes_at), ("opens", spec.opens_at)):
@@ -110,8 +113,8 @@ def _split(turn: Turn, command: Command) -> None:
     parts = coaching.halves(coaching.poll_review(spec.question, spec.options))
     if len(parts) != 2:
         raise Refusal(
-            "The coach no longer reads this as two questions.",
-            "Post it as it is, or type the two `poll` commands yourself.",
+            _("The coach no longer reads this as two questions."),
+            _("Post it as it is, or type the two `poll` commands yourself."),
         )
     for part in parts:
         half = parse(with_question(command.text, part))
@@ -124,7 +127,7 @@ def _split(turn: Turn, command: Command) -> None:
 
 
 def spec_from_command(turn: Turn, command: Command) -> PollSpec:
-    collaborative, _ = turn.in_collaborative()
+    collaborative, unused = turn.in_collaborative()
     flags = command.flags
     review_at = _review_at(turn, flags.get("review"))
     if "every" in flags:  # the rules are checked against the first poll of the series
@@ -150,13 +153,13 @@ def spec_from_command(turn: Turn, command: Command) -> PollSpec:
 
 def _review_at(turn: Turn, typed: str | None) -> datetime | None:
     """When the decision comes up for review (`--review 6 months`, or a date)."""
-    collaborative, _ = turn.in_collaborative()
+    collaborative, unused = turn.in_collaborative()
     return review_date(typed, turn.now, collaborative.timezone) if typed else None
 
 
 def submit_form(turn: Turn, values: dict[str, str | list[str]]) -> None:
     """A submitted poll form; on any problem the form comes back with what was typed."""
-    collaborative, _ = turn.require_coordinator("start a poll")
+    collaborative, unused = turn.require_coordinator(STARTING)
     typed = typed_values(values)
     offered = templates.every(turn.session, collaborative)
     if (picked := typed.pop("template", "")) and picked != BLANK:
@@ -187,7 +190,7 @@ def _from_template(
     keeping a question and description already typed."""
     chosen = templates.find(turn.session, collaborative, picked)
     kept = {name: typed[name] for name in ("question", "description") if typed.get(name)}
-    form = poll_form(collaborative, chosen.values | {"prompt": chosen.prompt} | kept, None, offered)
+    form = poll_form(collaborative, chosen.filled() | {"prompt": chosen.hint} | kept, None, offered)
     return form.model_copy(update={"refilled": True})
 
 
@@ -211,7 +214,7 @@ def spec_from_form(turn: Turn, typed: dict[str, str], timing: Timing) -> PollSpe
 def _flags_from_form(typed: dict[str, str]) -> dict[str, Any]:
     poll_type = typed.get("type") or "single"
     if poll_type not in POLL_TYPES:
-        raise Refusal("Choose what people give.")
+        raise Refusal(_("Choose what people give."))
     flags: dict[str, Any] = {"type": poll_type}
     numbers = {"max": (1, MAX_OPTIONS), "dots": (1, 100), "objections": (0, 100), "quorum": (1, 50)}
     for name, (low, high) in numbers.items():
@@ -220,7 +223,7 @@ def _flags_from_form(typed: dict[str, str]) -> dict[str, Any]:
     if "quorum" in flags:
         flags["quorum"] = {"per": "org", "minimum": flags["quorum"]}
     if typed.get("results", "live") not in RESULTS:
-        raise Refusal("Choose when results are shown.")
+        raise Refusal(_("Choose when results are shown."))
     flags["results"] = typed.get("results") or "live"
     for switch in ("anonymous", "open-options"):
         if typed.get(switch) == "yes":
@@ -230,10 +233,10 @@ def _flags_from_form(typed: dict[str, str]) -> dict[str, Any]:
     if typed.get("description"):
         flags["description"] = typed["description"]
     if typed.get("rule", NO_RULE) not in RULES:
-        raise Refusal("Choose whether it must pass in every organisation.")
+        raise Refusal(_("Choose whether it must pass in every organisation."))
     if typed.get("rule") == RULE_WORD:
         percent = typed.get("rule-percent", "").rstrip("% ")
-        what = "“Share each organisation must reach”"
+        what = _("“Share each organisation must reach”")
         flags["rule"] = parse_count(percent, what, 1, 100) if percent else RULE_DEFAULT
     if typed.get("mode"):
         flags["mode"] = typed["mode"]
@@ -248,7 +251,7 @@ def _timing_from_form(turn: Turn, collaborative: Collaborative, typed: dict[str,
     return Timing(
         turn.now,
         parse_picked(closes, turn.now, zone) if closes else None,
-        parse_duration(remind, "“Remind after”") if remind else None,
+        parse_duration(remind, _("“Remind after”")) if remind else None,
         _review_at(turn, typed.get("review")),
         parse_picked(opens, turn.now, zone) if opens else None,
     )

@@ -63,11 +63,18 @@ from dialogs.core.poll_types import NEEDS_REASON, POLL_TYPES, STANCES
 from dialogs.polls import agreement
 
 DEFAULT_SCORES = (0, 5)
+# A result's words are data: its JSON holds them (the recount prints them exactly, and a
+# ballots file states the tie-break), and `dialogs.polls.outcome` says them in the reader's
+# language.
 TIE_BREAK = (
-    "among options tied for fewest votes, the one with fewer votes in the previous round "
-    "is eliminated, then the round before that, and so on; if still tied, the option "
-    "listed later in the poll is eliminated"
+    "among options tied for fewest votes, "  # i18n: not for readers
+    "the one with fewer votes in the previous round is eliminated, then the round before "
+    "that, and so on; if still tied, the option listed later in the poll is eliminated"
 )
+LISTED_LATER = "listed later in the poll"  # i18n: not for readers
+FEWER_IN_ROUND = "fewer votes in round {number}"  # i18n: not for readers
+HIGHER_MEDIAN = "higher median"  # i18n: not for readers
+NOT_ADOPTED = "not adopted"  # i18n: not for readers
 BALANCED_PLACES = 3
 STATISTIC_PLACES = 2
 
@@ -139,7 +146,9 @@ def _check_choices(ballot: Any, option_count: int, most: int) -> None:
     if len(set(ballot)) != len(ballot):
         raise InvalidBallot("a ballot chooses an option more than once")
     if not 1 <= len(ballot) <= most:
-        allowed = "exactly one option" if most == 1 else f"1 to {most} options"
+        allowed = f"1 to {most} options"  # i18n: not for readers
+        if most == 1:
+            allowed = "exactly one option"  # i18n: not for readers
         raise InvalidBallot(f"a ballot chooses {allowed}, not {len(ballot)}")
 
 
@@ -152,7 +161,7 @@ def _check_ranking(ballot: Any, option_count: int) -> None:
 
 
 def _check_positions(ballot: Any, option_count: int) -> None:
-    _check_whole(ballot, "option numbers")
+    _check_whole(ballot, "option numbers")  # i18n: not for readers
     if ballot and not (min(ballot) >= 0 and max(ballot) < option_count):
         wrong = next(p for p in ballot if not 0 <= p < option_count)
         raise InvalidBallot(f"no option {wrong + 1} in a poll of {option_count}")
@@ -166,7 +175,7 @@ def _check_scores(ballot: Any, option_count: int, low: int, high: int) -> None:
 
 
 def _check_dots(ballot: Any, option_count: int, dots: int) -> None:
-    _check_numbers(ballot, option_count, "number of dots")
+    _check_numbers(ballot, option_count, "number of dots")  # i18n: not for readers
     if any(d < 0 for d in ballot):
         raise InvalidBallot(f"dots cannot be negative: {list(ballot)}")
     if not 1 <= sum(ballot) <= dots:
@@ -174,7 +183,7 @@ def _check_dots(ballot: Any, option_count: int, dots: int) -> None:
 
 
 def _check_numbers(ballot: Any, option_count: int, what: str) -> None:
-    _check_whole(ballot, "whole numbers")
+    _check_whole(ballot, "whole numbers")  # i18n: not for readers
     if len(ballot) != option_count:
         raise InvalidBallot(
             f"a ballot needs one {what} per option ({option_count}), not {len(ballot)}"
@@ -392,9 +401,9 @@ def _loser(history: list[dict[int, int]]) -> tuple[int, _Tie | None]:
         fewest = min(earlier[p] for p in tied)
         tied = [p for p in tied if earlier[p] == fewest]
         if len(tied) == 1:
-            rule = f"fewer votes in round {number}"
+            rule = FEWER_IN_ROUND.format(number=number)
             return tied[0], _Tie(len(history), between, tied[0], rule)
-    return max(tied), _Tie(len(history), between, max(tied), "listed later in the poll")
+    return max(tied), _Tie(len(history), between, max(tied), LISTED_LATER)
 
 
 def _scores(poll: _Poll, weighing: _Weighing) -> dict:
@@ -416,7 +425,7 @@ def _scores(poll: _Poll, weighing: _Weighing) -> dict:
     if len(leaders) > 1:
         body["tied"] = leaders
     elif len(on_mean) > 1:
-        body["tie_break"] = [{"between": on_mean, "winner": leaders[0], "rule": "higher median"}]
+        body["tie_break"] = [{"between": on_mean, "winner": leaders[0], "rule": HIGHER_MEDIAN}]
     return body
 
 
@@ -464,7 +473,7 @@ def _consent(poll: _Poll, weighing: _Weighing) -> dict:
     allowed = int(poll.settings.get("objections", 0)) * weighing.scale
     adopted = bool(poll.ballots) and not totals["block"] and totals["object"] <= allowed
     return {
-        "winner": "adopted" if adopted else "not adopted",
+        "winner": "adopted" if adopted else NOT_ADOPTED,
         "counts": {stance: weighing.shown(n) for stance, n in totals.items()},
     }
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from dialogs.core import readable
+from dialogs.core.language import N_, _
 from dialogs.core.turn import Refusal
 from storage.models import Collaborative, PollTemplate
 
@@ -30,10 +31,41 @@ MAX_SAVED = 50  # a collaborative's own templates; the form's list stays short e
 
 @dataclass(frozen=True)
 class Template:
+    """A built-in template's words are marked `N_()` and read through `title`, `about`,
+    `filled()` and `hint` in the language of the turn; a collaborative's own (`own`) are
+    its coordinators' words, as typed. `name` stays the English one, for the form's choice."""
+
     name: str
     summary: str  # one line, shown in `poll template list`
     values: dict[str, str]  # the new-poll form's fields
     prompt: str = ""  # the question's placeholder, when the coordinator gives the question
+    own: bool = False
+
+    @property
+    def title(self) -> str:
+        return self.name if self.own else _(self.name)
+
+    @property
+    def about(self) -> str:
+        return self.summary if self.own else _(self.summary)
+
+    @property
+    def hint(self) -> str:
+        return self.prompt if self.own or not self.prompt else _(self.prompt)
+
+    def filled(self) -> dict[str, str]:
+        """The form's fields, a built-in template's question and options translated."""
+        if self.own:
+            return dict(self.values)
+        worded = {name: _(self.values[name]) for name in _WORDED if self.values.get(name)}
+        return {**self.values, **worded}
+
+    def called(self, name: str) -> bool:
+        """Whether `name` is this template's (any capitals; a built-in one in either language)."""
+        return key(name) in {key(self.name), key(self.title)}
+
+
+_WORDED = ("question", "options")  # a built-in template's fields that are words for people
 
 
 def needs(values: dict[str, str]) -> str:
@@ -47,59 +79,69 @@ def needs(values: dict[str, str]) -> str:
 
 BUILT_IN: tuple[Template, ...] = (
     Template(
-        "Yes / no / abstain",
-        "One choice of Yes, No or Abstain, for a plain decision; you give the question.",
-        {"type": "single", "options": "Yes\nNo\nAbstain"},
-        "Should we share one discharge coordinator across the three trusts?",
+        N_("Yes / no / abstain"),
+        N_("One choice of Yes, No or Abstain, for a plain decision; you give the question."),
+        {"type": "single", "options": N_("Yes\nNo\nAbstain")},
+        N_("Should we share one discharge coordinator across the three trusts?"),
     ),
     Template(
-        "Agreement scale",
-        "Five points from Strongly agree to Strongly disagree with a neutral middle, and "
-        "“Don't know” kept apart from that middle; you give the statement.",
+        N_("Agreement scale"),
+        N_(
+            "Five points from Strongly agree to Strongly disagree with a neutral middle, and "
+            "“Don't know” kept apart from that middle; you give the statement."
+        ),
         {
             "type": "single",
-            "options": "Strongly agree\nAgree\nNeither agree nor disagree\nDisagree\n"
-            "Strongly disagree\nDon't know",
+            "options": N_(
+                "Strongly agree\nAgree\nNeither agree nor disagree\nDisagree\n"
+                "Strongly disagree\nDon't know"
+            ),
         },
-        "Our shared waiting-list work is making a difference to patients.",
+        N_("Our shared waiting-list work is making a difference to patients."),
     ),
     Template(
-        "Consent proposal",
-        "A proposal people consent to, can live with, object to or block (no objections "
-        "allowed); you give the proposal.",
+        N_("Consent proposal"),
+        N_(
+            "A proposal people consent to, can live with, object to or block (no objections "
+            "allowed); you give the proposal."
+        ),
         {"type": "consent", "objections": "0"},
-        "We adopt the shared discharge protocol from 1 March.",
+        N_("We adopt the shared discharge protocol from 1 March."),
     ),
     Template(
-        "Dot-vote priorities",
-        "Everyone spreads 5 dots over the priorities you list, for a shortlist by weight.",
-        {"type": "dots", "dots": "5", "question": "Where should we put our effort this year?"},
+        N_("Dot-vote priorities"),
+        N_("Everyone spreads 5 dots over the priorities you list, for a shortlist by weight."),
+        {"type": "dots", "dots": "5", "question": N_("Where should we put our effort this year?")},
     ),
     Template(
-        "Meeting time",
-        "Several choices over the times you give: people tick every time they can make.",
-        {"type": "multi", "question": "Which of these times can you make?"},
+        N_("Meeting time"),
+        N_("Several choices over the times you give: people tick every time they can make."),
+        {"type": "multi", "question": N_("Which of these times can you make?")},
     ),
     Template(
-        "Quarterly partnership health check",
-        "Each partner scores five statements about how the partnership worked this quarter "
-        "from 0 (not at all) to 5 (completely); anonymous, results after it closes.",
+        N_("Quarterly partnership health check"),
+        N_(
+            "Each partner scores five statements about how the partnership worked this quarter "
+            "from 0 (not at all) to 5 (completely); anonymous, results after it closes."
+        ),
         {
             "type": "score",
-            "question": "How well did our partnership work this quarter? "
-            "Score each statement from 0 (not at all) to 5 (completely).",
-            "options": "We agreed clear priorities and kept to them\n"
-            "Every organisation's voice was heard in our decisions\n"
-            "Information reached us in time to act on it\n"
-            "What we decided together was carried out\n"
-            "Working together saved my organisation time or money",
+            "question": N_(
+                "How well did our partnership work this quarter? "
+                "Score each statement from 0 (not at all) to 5 (completely)."
+            ),
+            "options": N_(
+                "We agreed clear priorities and kept to them\n"
+                "Every organisation's voice was heard in our decisions\n"
+                "Information reached us in time to act on it\n"
+                "What we decided together was carried out\n"
+                "Working together saved my organisation time or money"
+            ),
             "anonymous": "yes",
             "results": "after-close",
         },
     ),
 )
-
-BUILT_IN_NAMES = frozenset(t.name for t in BUILT_IN)
 
 
 def key(name: str) -> str:
@@ -122,7 +164,12 @@ def saved(session: Session, collaborative: Collaborative) -> list[PollTemplate]:
 def every(session: Session, collaborative: Collaborative) -> list[Template]:
     """The built-in templates, then the collaborative's own."""
     own = [
-        Template(t.name, f"Saved from poll #{t.saved_from}.", dict(t.values))
+        Template(
+            t.name,
+            _("Saved from poll #{number}.").format(number=t.saved_from),
+            dict(t.values),
+            own=True,
+        )
         for t in saved(session, collaborative)
     ]
     return [*BUILT_IN, *own]
@@ -131,9 +178,9 @@ def every(session: Session, collaborative: Collaborative) -> list[Template]:
 def find(session: Session, collaborative: Collaborative, name: str) -> Template:
     """The template called `name` here (any capitals), or a refusal naming the nearest."""
     templates = every(session, collaborative)
-    found = next((t for t in templates if key(t.name) == key(name)), None)
+    found = next((t for t in templates if t.called(name)), None)
     if found is None:
-        raise unknown(name, [t.name for t in templates])
+        raise unknown(name, [t.title for t in templates])
     return found
 
 
@@ -141,8 +188,10 @@ def unknown(name: str, names: list[str]) -> Refusal:
     """No template is called `name`: the refusal suggests the nearest of `names`."""
     by_key = {key(n): n for n in names}
     near = difflib.get_close_matches(key(name), list(by_key), n=3, cutoff=0.5)
-    said = " or ".join(f"“{by_key[n]}”" for n in near)
+    said = _(" or ").join(f"“{by_key[n]}”" for n in near)
     return Refusal(
-        f"There is no poll template called “{readable.tidy(name)[:MAX_NAME]}”.",
-        (f"Did you mean {said}? " if near else "") + "`poll template list` shows them all.",
+        _("There is no poll template called “{name}”.").format(name=readable.tidy(name)[:MAX_NAME]),
+        _("Did you mean {names}? `poll template list` shows them all.").format(names=said)
+        if near
+        else _("`poll template list` shows them all."),
     )

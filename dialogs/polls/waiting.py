@@ -14,41 +14,51 @@ from sqlmodel import Session, col, select
 
 from dialogs.commands.syntax import Command
 from dialogs.core.cards import Block, Card, Context, Heading, Text
+from dialogs.core.language import N_, _, ngettext
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls.lifecycle import poll_by_number
 from storage.models import Member, Organisation, Participation, Poll
 
 NAMES_CHARACTERS = 2500  # a Slack section's text holds 3,000; leave room to escape
-NO_ORGANISATION = "No organisation given"
+NO_ORGANISATION = N_("No organisation given")
 
 
 def waiting(turn: Turn, command: Command) -> None:
     """`poll waiting ID`: who hasn't voted yet, privately to the coordinator who asks."""
-    collaborative, coordinator = turn.require_coordinator("see who hasn't voted yet")
+    collaborative, coordinator = turn.require_coordinator(_("see who hasn't voted yet"))
     poll = poll_by_number(turn.session, collaborative, command.args["id"])
+    number = poll.number
     if poll.settings.get("anonymous"):
         raise Refusal(
-            f"Poll #{poll.number} is anonymous: nobody, coordinators included, may see who "
-            "has voted, so there is no list of who hasn't.",
-            f"`poll remind {poll.number}` reminds them privately without naming anyone.",
+            _(
+                "Poll #{number} is anonymous: nobody, coordinators included, may see who "
+                "has voted, so there is no list of who hasn't."
+            ).format(number=number),
+            _("`poll remind {number}` reminds them privately without naming anyone.").format(
+                number=number
+            ),
         )
     if poll.status != "open":
         raise Refusal(
-            f"Poll #{poll.number} is closed, so nobody is waiting to vote.",
-            f"See the result with `poll results {poll.number}`.",
+            _("Poll #{number} is closed, so nobody is waiting to vote.").format(number=number),
+            _("See the result with `poll results {number}`.").format(number=number),
         )
     groups = _waiting_by_organisation(turn.session, poll, coordinator.organisation_id)
-    heading = f"Who hasn't voted yet in poll #{poll.number}"
+    heading = _("Who hasn't voted yet in poll #{number}").format(number=number)
     if not groups:
-        turn.say(heading, "Everyone who may vote has voted.")
+        turn.say(heading, _("Everyone who may vote has voted."))
         return
-    people = sum(len(names) for _, names in groups)
+    people = sum(len(names) for unused, names in groups)
+    about = ngettext(
+        "{count} person · only you can see this list · "
+        "`poll remind {number}` reminds them all privately",
+        "{count} people · only you can see this list · "
+        "`poll remind {number}` reminds them all privately",
+        people,
+    )
     blocks: list[Block] = [
         Heading(text=heading),
-        Context(
-            text=f"{people} {'person' if people == 1 else 'people'} · only you can see this "
-            f"list · `poll remind {poll.number}` reminds them all privately"
-        ),
+        Context(text=about.format(count=people, number=number)),
     ]
     blocks += [Text(text=_names_line(label, names)) for label, names in groups]
     turn.reply(Card(blocks=blocks, fallback=heading))
@@ -77,8 +87,8 @@ def _waiting_by_organisation(
         return (rank if name is not None else 2, (name or "").casefold(), person.casefold())
 
     return [
-        (name or NO_ORGANISATION, [person for _, _, person in members])
-        for (_, name), members in groupby(sorted(rows, key=order), key=lambda r: r[:2])
+        (name or _(NO_ORGANISATION), [row[2] for row in members])
+        for (unused, name), members in groupby(sorted(rows, key=order), key=lambda r: r[:2])
     ]
 
 
@@ -89,5 +99,8 @@ def _names_line(label: str, names: list[str]) -> str:
         if sum(map(len, kept)) + 2 * len(kept) + len(name) > NAMES_CHARACTERS:
             break
         kept.append(name)
-    more = f" and {len(names) - len(kept)} more" if len(kept) < len(names) else ""
-    return f"{label} ({len(names)}): {', '.join(kept)}{more}"
+    if len(kept) == len(names):
+        return f"{label} ({len(names)}): {', '.join(kept)}"
+    return _("{label} ({total}): {names} and {count} more").format(
+        label=label, total=len(names), names=", ".join(kept), count=len(names) - len(kept)
+    )

@@ -81,7 +81,7 @@ def start(turn: Turn, command: Command) -> None:
         settings=purpose_round.settings,
     )
     channels = turn.post_everywhere(
-        render_round(turn.session, purpose_round), key=round_key(purpose_round)
+        lambda: render_round(turn.session, purpose_round), key=round_key(purpose_round)
     )
     rounds.load_grouping().prepare_in_background([])  # the model, before anyone waits for it
     default = (

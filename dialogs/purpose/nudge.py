@@ -10,6 +10,7 @@ noise, so a missed one is dropped (see `dialogs.ticker`).
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session, select
@@ -55,7 +56,7 @@ def nudge_due(session: Session, now: datetime, timer: Any) -> None:
     for org_id, people in by_org.items():
         if sum(m.id in proposed for m in people) / len(people) >= overall / 2:
             continue
-        card = _nudge_card(purpose_round, collaborative, names[org_id])
+        card = partial(_nudge_card, purpose_round, collaborative, names[org_id])
         for member in people:
             if member.id in proposed or member.reminders_muted:
                 continue

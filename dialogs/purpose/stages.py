@@ -85,7 +85,7 @@ class Step:
         self.update(round_key(self.round))
         if happened:
             timezone = self.collaborative.timezone
-            self.post(news.stage_news(self.session, self.round, timezone, happened))
+            self.post(lambda: news.stage_news(self.session, self.round, timezone, happened))
 
     def record(self, action: str, summary: str, **detail: Any) -> None:
         audit.record(
@@ -102,10 +102,10 @@ class Step:
     def update(self, key: str) -> None:
         effects.update_everywhere(self.session, self.now, self.collaborative, key)
 
-    def post(self, card: Card, key: str | None = None, *, pin: bool = False) -> None:
+    def post(self, card: effects.CardFor, key: str | None = None, *, pin: bool = False) -> None:
         effects.post_everywhere(self.session, self.now, self.collaborative, card, key, pin=pin)
 
-    def tell_coordinators(self, card: Card) -> None:
+    def tell_coordinators(self, card: effects.CardFor) -> None:
         effects.notify_coordinators(self.session, self.now, self.collaborative, card)
 
     def pause(self, stage: str, happened: str, **noted: Any) -> None:
@@ -172,7 +172,7 @@ def close_gathering(step: Step) -> None:
     happened = news.gathering_closed(len(proposals), people, organisations, len(groups))
     step.pause(rounds.GROUPING, happened, proposals=len(proposals), groups=len(groups))
     step.post(render_groups(step.session, step.round), round_key(step.round, "groups"))
-    step.tell_coordinators(render_editor(step.session, step.round))
+    step.tell_coordinators(lambda: render_editor(step.session, step.round))
 
 
 def open_shortlist(step: Step) -> None:
@@ -235,7 +235,7 @@ def _group_sizes(session: Session, purpose_round: PurposeRound) -> dict[int, int
 
 def _shortlisted(step: Step, ids: list[int], happened: str) -> None:
     step.pause(rounds.DRAFTING, happened, shortlist=ids)
-    step.tell_coordinators(render_editor(step.session, step.round))
+    step.tell_coordinators(lambda: render_editor(step.session, step.round))
 
 
 def open_choice(step: Step) -> None:
@@ -281,7 +281,7 @@ def _consent_counted(step: Step, poll: Poll, result: dict[str, Any]) -> None:
         step.post(render_round(step.session, step.round))
     else:
         step.enter(rounds.REVISING, happened=news.consent_missed(poll, step.round, result))
-        step.tell_coordinators(revise_card(step.round, poll, result))
+        step.tell_coordinators(lambda: revise_card(step.round, poll, result))
 
 
 def _deciding(result: dict[str, Any]) -> dict[str, Any]:
@@ -362,7 +362,7 @@ def gathering_due(session: Session, now: datetime, timer: Any) -> None:
     purpose_round.stage_ends_at = None
     step.update(round_key(purpose_round))
     step.tell_coordinators(
-        Card(
+        lambda: Card(
             blocks=[
                 Text(
                     text=f"Gathering for purpose round #{purpose_round.number} reached its "

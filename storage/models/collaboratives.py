@@ -32,6 +32,10 @@ class Collaborative(SQLModel, table=True):
     retention_free_text_months: int = 24
     retention_closed_poll_months: int = 72
     forgotten_text: str = Field(default="replace", max_length=10)
+    # The language shared messages are written in (`language default cy|en`), and whether
+    # they go out in Welsh and English together (`language shared both`).
+    language: str = Field(default="en", max_length=8)
+    bilingual: bool = False
 
 
 class Channel(SQLModel, table=True):

@@ -29,6 +29,7 @@ FOR_DEVELOPERS = {
     "AssertionError",
     "LookupError",
     "NotImplementedError",
+    "InvalidBallot",  # a ballot file's fault, told to `concord recount`'s auditor (the CLI)
     "compile",
     "text",
     "Field",

@@ -4,4 +4,4 @@
 from dialogs.polls.coach.findings import LABELS, Finding, Review
 from dialogs.polls.coach.review import review
 
-__all__ = ["LABELS", "Finding", "Review", "review"]
+__all__ = ["LABELS", "Finding", "Review", "review"]  # i18n: not for readers

@@ -17,25 +17,38 @@ from dialogs.polls.coach.words import words
 
 # Times a week, as people mean them; "rarely" and "less often" are whatever is left below.
 CALENDAR = [
-    (r"(?:every|each) ?day|daily", (5.0, 7.0)),
-    (r"most days", (3.5, 6.0)),
-    (r"(?:several|a few|a couple of|2-3|two or three) times a week|twice a week", (2.0, 4.0)),
-    (r"(?:once a |every |each )?week(?:ly)?|once a week", (1.0, 1.0)),
-    (r"most weeks", (0.6, 1.0)),
-    (r"fortnightly|every (?:two|2|other) weeks?|once a fortnight", (0.5, 0.5)),
-    (r"(?:once a |every |each )?month(?:ly)?|once a month", (0.23, 0.23)),
-    (r"most months", (0.15, 0.23)),
-    (r"quarterly|every (?:few|three|3) months", (0.07, 0.1)),
-    (r"(?:once a |every )?year(?:ly)?|annually|once a year", (0.02, 0.02)),
-    (r"never|not at all", (0.0, 0.0)),
+    (r"(?:every|each) ?day|daily", (5.0, 7.0)),  # i18n: not for readers
+    (r"most days", (3.5, 6.0)),  # i18n: not for readers
+    (
+        r"(?:several|a few|a couple of|2-3|two or three) times a week|"  # i18n: not for readers
+        r"twice a week",
+        (2.0, 4.0),
+    ),
+    (r"(?:once a |every |each )?week(?:ly)?|once a week", (1.0, 1.0)),  # i18n: not for readers
+    (r"most weeks", (0.6, 1.0)),  # i18n: not for readers
+    (
+        r"fortnightly|every (?:two|2|other) weeks?|once a fortnight",  # i18n: not for readers
+        (0.5, 0.5),
+    ),
+    (r"(?:once a |every |each )?month(?:ly)?|once a month", (0.23, 0.23)),  # i18n: not for readers
+    (r"most months", (0.15, 0.23)),  # i18n: not for readers
+    (r"quarterly|every (?:few|three|3) months", (0.07, 0.1)),  # i18n: not for readers
+    (r"(?:once a |every )?year(?:ly)?|annually|once a year", (0.02, 0.02)),  # i18n: not for readers
+    (r"never|not at all", (0.0, 0.0)),  # i18n: not for readers
 ]
 NEVER = (0.0, 0.0)
-RESIDUAL = r"rarely|less often|hardly ever|almost never|less than (?:that|monthly|once a \w+)"
+RESIDUAL = (
+    r"rarely|less often|hardly ever|almost never|"  # i18n: not for readers
+    r"less than (?:that|monthly|once a \w+)"
+)
 EVENTS = (
-    r"(?:every|each|most|some|half (?:of )?the|all)\s+"
+    r"(?:every|each|most|some|half (?:of )?the|all)\s+"  # i18n: not for readers
     r"(?:shifts?|meetings?|visits?|sessions?|clinics?|times?)"
 )
-FUZZY = r"always|usually|often|frequently|regularly|sometimes|occasionally|now and then|rarely"
+FUZZY = (
+    r"always|usually|often|frequently|regularly|sometimes|occasionally|"  # i18n: not for readers
+    r"now and then|rarely"
+)
 # Broader term -> narrower or equivalent terms (lower case, singular where it matters).
 FAMILIES = {
     "clinical": [
@@ -46,9 +59,9 @@ FAMILIES = {
         "midwife",
         "paramedic",
         "hca",
-        "healthcare assistant",
+        "healthcare assistant",  # i18n: not for readers
         "ahp",
-        "allied health professional",
+        "allied health professional",  # i18n: not for readers
         "physio",
         "consultant",
         "gp",
@@ -57,51 +70,51 @@ FAMILIES = {
         "radiographer",
     ],
     "community": [
-        "district nursing",
-        "community nursing",
-        "health visiting",
-        "school nursing",
-        "intermediate care",
-        "community therapy",
-        "virtual ward",
+        "district nursing",  # i18n: not for readers
+        "community nursing",  # i18n: not for readers
+        "health visiting",  # i18n: not for readers
+        "school nursing",  # i18n: not for readers
+        "intermediate care",  # i18n: not for readers
+        "community therapy",  # i18n: not for readers
+        "virtual ward",  # i18n: not for readers
     ],
     "acute": [
-        "emergency department",
+        "emergency department",  # i18n: not for readers
         "ed",
         "a&e",
         "theatres",
-        "critical care",
-        "acute medicine",
+        "critical care",  # i18n: not for readers
+        "acute medicine",  # i18n: not for readers
         "maternity",
     ],
     "doctor": [
         "fy1",
         "fy2",
-        "foundation doctor",
-        "junior doctor",
-        "resident doctor",
+        "foundation doctor",  # i18n: not for readers
+        "junior doctor",  # i18n: not for readers
+        "resident doctor",  # i18n: not for readers
         "registrar",
         "consultant",
         "sho",
         "gp",
-        "speciality doctor",
-        "specialty doctor",
+        "speciality doctor",  # i18n: not for readers
+        "specialty doctor",  # i18n: not for readers
         "medic",
     ],
     "nurse": [
         "anp",
-        "advanced nurse practitioner",
-        "nurse practitioner",
-        "staff nurse",
-        "district nurse",
-        "community nurse",
-        "ward sister",
+        "advanced nurse practitioner",  # i18n: not for readers
+        "nurse practitioner",  # i18n: not for readers
+        "staff nurse",  # i18n: not for readers
+        "district nurse",  # i18n: not for readers
+        "community nurse",  # i18n: not for readers
+        "ward sister",  # i18n: not for readers
         "matron",
-        "charge nurse",
-        "nursing associate",
-        "practice nurse",
+        "charge nurse",  # i18n: not for readers
+        "nursing associate",  # i18n: not for readers
+        "practice nurse",  # i18n: not for readers
         "cns",
-        "clinical nurse specialist",
+        "clinical nurse specialist",  # i18n: not for readers
     ],
     "therapy": [
         "therapist",
@@ -109,44 +122,44 @@ FAMILIES = {
         "physiotherapy",
         "physiotherapist",
         "ot",
-        "occupational therapy",
-        "occupational therapist",
-        "speech and language therapy",
+        "occupational therapy",  # i18n: not for readers
+        "occupational therapist",  # i18n: not for readers
+        "speech and language therapy",  # i18n: not for readers
         "salt",
         "dietetics",
         "dietitian",
         "podiatry",
         "ahp",
-        "allied health professional",
+        "allied health professional",  # i18n: not for readers
     ],
     "finance": [
-        "accounts payable",
-        "accounts receivable",
+        "accounts payable",  # i18n: not for readers
+        "accounts receivable",  # i18n: not for readers
         "payroll",
-        "management accounts",
-        "financial accounts",
+        "management accounts",  # i18n: not for readers
+        "financial accounts",  # i18n: not for readers
         "income",
         "costing",
         "treasury",
     ],
     "hr": [
-        "human resources",
-        "people services",
+        "human resources",  # i18n: not for readers
+        "people services",  # i18n: not for readers
         "workforce",
         "recruitment",
-        "employee relations",
-        "medical staffing",
-        "occupational health",
-        "learning and development",
+        "employee relations",  # i18n: not for readers
+        "medical staffing",  # i18n: not for readers
+        "occupational health",  # i18n: not for readers
+        "learning and development",  # i18n: not for readers
     ],
     "it": [
         "digital",
         "ict",
         "informatics",
-        "it service desk",
-        "service desk",
+        "it service desk",  # i18n: not for readers
+        "service desk",  # i18n: not for readers
         "ehr",
-        "clinical systems",
+        "clinical systems",  # i18n: not for readers
     ],
     "estates": ["facilities", "maintenance", "cleaning", "catering", "portering", "security"],
 }
@@ -254,15 +267,15 @@ DEGREES = {
 
 # Members that are other names for the whole family, not parts of it.
 SYNONYMS = {
-    "human resources",
-    "people services",
+    "human resources",  # i18n: not for readers
+    "people services",  # i18n: not for readers
     "workforce",
     "digital",
     "ict",
     "informatics",
     "facilities",
     "ahp",
-    "allied health professional",
+    "allied health professional",  # i18n: not for readers
     "medic",
 }
 

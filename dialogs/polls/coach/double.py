@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from dialogs.core.language import _
 from dialogs.polls.coach.findings import DOUBLE, Finding
 from dialogs.polls.coach.splitting import PREPOSITIONS, split
 from dialogs.polls.coach.words import ASKING, as_question, quote, word_set
@@ -47,13 +48,16 @@ DECIDING = re.compile(
 PARALLEL = re.compile(r"^(?:the (?:most|least|worst|best|biggest|longest|highest|lowest)\b)", re.I)
 # Common verbs of proposals: "…and extend the clinic" is a second action to decide on.
 ACTIONS = word_set(
-    "add adopt allow appoint ask ban book bring build buy cancel change close combine commission "
+    "add adopt allow appoint ask ban book bring build buy cancel change "  # i18n: not for readers
+    "close combine commission "
     "create cut drop employ end expand extend fund get give go hand hire hold increase introduce "
     "invest invite keep launch let make merge move offer open pay pilot pool provide publish put "
     "recruit reduce relocate remove rename replace restart return review roll run scrap send set "
     "share shut spend start stop switch take train transfer trial use write"
 )
-OBJECTS = word_set("it them the a an our their this these those some more all")
+OBJECTS = word_set(
+    "it them the a an our their this these those some more all"  # i18n: not for readers
+)
 
 
 def check(question: str) -> Finding | None:
@@ -65,8 +69,12 @@ def check(question: str) -> Finding | None:
     first, second = pair
     return Finding(
         DOUBLE,
-        "This asks two questions at once, so one answer cannot serve both.",
-        (f"Ask them separately: {quote(first)} and {quote(second)}",),
+        _("This asks two questions at once, so one answer cannot serve both."),
+        (
+            _("Ask them separately: {first} and {second}").format(
+                first=quote(first), second=quote(second)
+            ),
+        ),
         (first, second),
     )
 

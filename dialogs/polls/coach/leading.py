@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from dialogs.core.language import _
 from dialogs.polls.coach.findings import LEADING, Finding
 from dialogs.polls.coach.words import ASKING, as_question, quote, tidy
 
@@ -78,15 +79,15 @@ EVERYONE = re.compile(
 OPINION = re.compile(r"(?:what's|what is|what are) your (?:view|thoughts)|thoughts|agree", re.I)
 POSITIVE = {"won't": "will", "can't": "can", "shan't": "shall"}
 COMPARE = {
-    "better": "better, worse or about the same",
-    "worse": "better, worse or about the same",
-    "easier": "easier, harder or about the same",
-    "harder": "easier, harder or about the same",
-    "quicker": "quicker, slower or about the same",
-    "faster": "quicker, slower or about the same",
-    "slower": "quicker, slower or about the same",
-    "simpler": "simpler, more complicated or about the same",
-    "safer": "safer, less safe or about the same",
+    "better": "better, worse or about the same",  # i18n: not for readers
+    "worse": "better, worse or about the same",  # i18n: not for readers
+    "easier": "easier, harder or about the same",  # i18n: not for readers
+    "harder": "easier, harder or about the same",  # i18n: not for readers
+    "quicker": "quicker, slower or about the same",  # i18n: not for readers
+    "faster": "quicker, slower or about the same",  # i18n: not for readers
+    "slower": "quicker, slower or about the same",  # i18n: not for readers
+    "simpler": "simpler, more complicated or about the same",  # i18n: not for readers
+    "safer": "safer, less safe or about the same",  # i18n: not for readers
 }
 HOW_MUCH = re.compile(rf"^how much ({'|'.join(COMPARE)}) (?:is|are|was|were|has|have) (.+)$", re.I)
 HOW_MUCH_MORE = re.compile(r"^how much (more|less) (\w+) (?:is|are|was|were) (.+)$", re.I)
@@ -99,7 +100,8 @@ ONE_SIDED = re.compile(
     re.I,
 )
 EMOTIVE = (
-    r"frustrating|annoying|disappointing|worrying|upsetting|embarrassing|ridiculous|"
+    r"frustrating|annoying|disappointing|worrying|upsetting|embarrassing|"  # i18n: not for readers
+    r"ridiculous|"
     r"infuriating|exciting|reassuring|pleased|delighted|thrilled|relieved|fed up"
 )
 HOW_EMOTIVE = re.compile(
@@ -131,15 +133,21 @@ def check(question: str) -> Finding | None:
     rewording = neutral(text)
     rewrites: tuple[str, ...]
     if rewording != as_question(text):
-        advice, rewrites = f"Ask it neutrally, for example: {quote(rewording)}", (rewording,)
-    else:
-        word = PRESUMING.search(text) or EVERYONE.search(text)
-        judged = f" ({quote(word.group(0))})" if word else ""
-        advice = f"Take out what judges the answer in advance{judged} and offer both sides."
+        advice = _("Ask it neutrally, for example: {example}").format(example=quote(rewording))
+        rewrites = (rewording,)
+    elif word := PRESUMING.search(text) or EVERYONE.search(text):
+        advice = _(
+            "Take out what judges the answer in advance ({words}) and offer both sides."
+        ).format(words=quote(word.group(0)))
         rewrites = ()
-    return Finding(LEADING, "The question suggests which answer is wanted.", (advice,), rewrites)
+    else:
+        advice = _("Take out what judges the answer in advance and offer both sides.")
+        rewrites = ()
+    message = _("The question suggests which answer is wanted.")
+    return Finding(LEADING, message, (advice,), rewrites)
 
 
+TOO_MUCH = re.compile(r"\b(?:far|way|much) too (?:much|many|long|little|few|slow)\b", re.I)
 # Valenced words that presume a direction without being removable adjectives.
 PRESUMING = re.compile(
     r"\b(?:so much|far|loads|massively|a lot|way) (?:better|worse|easier|harder|quicker|slower)\b|"
@@ -175,9 +183,13 @@ def _leans(text: str) -> bool:
         PRESUMING,
         PRESUMED_EFFECT,
     )
-    return any(pattern.search(text) for pattern in patterns) or bool(
-        re.search(r"\b(?:far|way|much) too (?:much|many|long|little|few|slow)\b", text, re.I)
-    )
+    return any(pattern.search(text) for pattern in patterns) or bool(TOO_MUCH.search(text))
+
+
+# The coach reads English questions and rewords them in English, the question's own
+# language; what it says about them (`check`) comes from the catalogs.
+AGREE_OR_NOT = "Do you agree or disagree that "  # i18n: not for readers
+WHAT_DIFFERENCE = "What difference, if any, does it make to you that "  # i18n: not for readers
 
 
 def neutral(question: str) -> str:
@@ -187,43 +199,45 @@ def neutral(question: str) -> str:
     text = LIKE_MOST.sub("", PREMISE.sub("", text))
     if found := SOCIAL.match(text):
         claim, asked = found.groups()
-        text = f"Do you agree or disagree that {claim}" if OPINION.match(asked) else asked
+        text = AGREE_OR_NOT + claim if OPINION.match(asked) else asked
     elif (found := PREAMBLE.match(text)) and _leans(found.group(1)):
         text = found.group(2) if ASKING.match(found.group(2)) else text
     text = JUSTIFIED.sub("", text)
     text = LOADED_NOUNS.sub("a problem", LOADED.sub("", text))
-    text = re.sub(r"\b(?:far|way|much) too\b", "too", text, flags=re.I)
+    text = re.sub(r"\b(?:far|way|much) too\b", "too", text, flags=re.I)  # i18n: not for readers
     text = INTENSIFIERS.sub("", text)
-    text = re.sub(r"\ba (?=[aeiou])", "an ", text, flags=re.I)
+    text = re.sub(r"\ba (?=[aeiou])", "an ", text, flags=re.I)  # i18n: not for readers
     return as_question(_balanced(tidy(text)))
 
 
 def _balanced(text: str) -> str:
     """A presuming construction as a question that offers both answers."""
     if AGREE.search(text):
-        return "Do you agree or disagree that " + AGREE.split(text, maxsplit=1)[-1]
+        return AGREE_OR_NOT + AGREE.split(text, maxsplit=1)[-1]
     if TAG.search(text) and not NEGATIVE_START.match(text):
-        return f"Do you agree or disagree that {_lower_first(TAG.sub('', text))}"
+        return AGREE_OR_NOT + _lower_first(TAG.sub("", text))
     if found := HOW_MUCH_MORE.match(text.rstrip("?")):
         more, quality, subject = found.groups()
         return (
-            f"Compared with before, is {subject} more {quality}, less {quality} or about the same"
+            f"Compared with before, is {subject} more {quality}, less "  # i18n: not for readers
+            f"{quality} or about the same"
         )
     if found := HOW_MUCH.match(text.rstrip("?")):
-        return f"Compared with before, is {found.group(2)} {COMPARE[found.group(1).lower()]}"
+        compared = COMPARE[found.group(1).lower()]
+        return f"Compared with before, is {found.group(2)} {compared}"  # i18n: not for readers
     if found := HOW_EMOTIVE.match(text.rstrip("?")):
         if re.search(r"\bthat\b", found.group(0)[: -len(found.group(2))]):
-            return f"What difference, if any, does it make to you that {found.group(2)}"
-        return f"How would you rate {found.group(2)}"
+            return WHAT_DIFFERENCE + found.group(2)
+        return f"How would you rate {found.group(2)}"  # i18n: not for readers
     if found := PRESUMED_EFFECT.match(text):
         asked, verb = found.group(0).rsplit(" ", 1)
-        return f"{asked}, if any, {verb} {text[found.end() :].strip()}"
+        return f"{asked}, if any, {verb} {text[found.end() :].strip()}"  # i18n: not for readers
     if found := NEGATIVE_START.match(text):
         positive = POSITIVE.get(found.group(0).lower(), found.group(0)[:-3])
         rest = TAG.sub("", text[found.end() :]).strip().rstrip("?")
-        return f"{positive} {rest}, or not"
+        return f"{positive} {rest}, or not"  # i18n: not for readers
     if not ASKING.match(text):
-        return f"Do you agree or disagree that {_lower_first(text)}"
+        return f"Do you agree or disagree that {_lower_first(text)}"  # i18n: not for readers
     return text
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dialogs.core.language import _
 from dialogs.polls.coach import categories, ranges
 from dialogs.polls.coach.findings import OVERLAPPING_OPTIONS, TOO_MANY_OPTIONS, Finding
-from dialogs.polls.coach.words import quote
+from dialogs.polls.coach.words import quote, tidy
 
 # People compare about seven things at once; past that, a shortlist first is kinder.
 MAX_OPTIONS = 7
@@ -16,10 +17,12 @@ def too_many(options: list[str]) -> Finding | None:
         return None
     return Finding(
         TOO_MANY_OPTIONS,
-        f"{len(options)} options are more than people can weigh at once.",
+        _("{count} options are more than people can weigh at once.").format(count=len(options)),
         (
-            f"Shortlist first: a dot vote on all {len(options)} (three dots each), then a "
-            f"poll on the top {SHORTLIST}, as the purpose round does.",
+            _(
+                "Shortlist first: a dot vote on all {count} (three dots each), then a "
+                "poll on the top {shortlist}, as the purpose round does."
+            ).format(count=len(options), shortlist=SHORTLIST),
         ),
     )
 
@@ -46,30 +49,37 @@ def _numeric_finding(
 ) -> Finding:
     size = ranges.UNITS.get(_singular_unit(unit), ("", 1))[1] if a.scale != "clock" else 1
     lo, hi = (ranges.shown(value / size, a.scale) for value in where)
-    pair = f"{quote(first)} and {quote(second)}"
+    said = {"first": quote(first), "second": quote(second), "value": lo}
     if lo == hi:
         return Finding(
             OVERLAPPING_OPTIONS,
-            f"{pair} both include {lo}.",
+            _("{first} and {second} both include {value}.").format(**said),
             (
-                f"{pair} both include {lo}: let each range end just before the next begins, "
-                f"so that {lo} fits one option only.",
+                _(
+                    "{first} and {second} both include {value}: let each range end just "
+                    "before the next begins, so that {value} fits one option only."
+                ).format(**said),
             ),
         )
+    said["span"] = _span(where, lo, hi)
     return Finding(
         OVERLAPPING_OPTIONS,
-        f"{pair} overlap, {_span(where, lo, hi)}.",
+        _("{first} and {second} overlap, {span}.").format(**said),
         (
-            f"{pair} overlap, {_span(where, lo, hi)}: redraw the ranges so that they meet without "
-            "overlapping and every answer fits exactly one.",
+            _(
+                "{first} and {second} overlap, {span}: redraw the ranges so that they meet "
+                "without overlapping and every answer fits exactly one."
+            ).format(**said),
         ),
     )
 
 
 def _span(where: tuple[float, float], lo: str, hi: str) -> str:
     if where[0] == -ranges.INF:
-        return f"up to {hi}"
-    return f"from {lo} up" if where[1] == ranges.INF else f"from {lo} to {hi}"
+        return _("up to {value}").format(value=hi)
+    if where[1] == ranges.INF:
+        return _("from {value} up").format(value=lo)
+    return _("from {low} to {high}").format(low=lo, high=hi)
 
 
 def _singular_unit(unit: str | None) -> str:
@@ -81,13 +91,15 @@ def _singular_unit(unit: str | None) -> str:
 def _frequency_overlap(options: list[str]) -> Finding | None:
     if (clash := categories.frequency_clash(options)) is None:
         return None
-    pair = f"{quote(clash[0])} and {quote(clash[1])}"
+    said = {"first": quote(clash[0]), "second": quote(clash[1])}
     return Finding(
         OVERLAPPING_OPTIONS,
-        f"{pair} could both be true of the same person.",
+        _("{first} and {second} could both be true of the same person.").format(**said),
         (
-            f"{pair} could both be true: count in one way only, for example "
-            "‘Daily’, ‘Weekly’, ‘Monthly’, ‘Less often’, ‘Never’.",
+            _(
+                "{first} and {second} could both be true: count in one way only, for example "
+                "‘Daily’, ‘Weekly’, ‘Monthly’, ‘Less often’, ‘Never’."
+            ).format(**said),
         ),
     )
 
@@ -96,11 +108,14 @@ def _broader(options: list[str]) -> Finding | None:
     if (pair := categories.containing(options)) is None:
         return None
     broad, narrow = (quote(option) for option in pair)
+    exclusive = quote(_("{broad} (not {narrow})").format(broad=tidy(pair[0]), narrow=tidy(pair[1])))
     return Finding(
         OVERLAPPING_OPTIONS,
-        f"{broad} includes {narrow}.",
+        _("{broad} includes {narrow}.").format(broad=broad, narrow=narrow),
         (
-            f"{broad} includes {narrow}: make them exclusive (for example {broad[:-1]} "
-            f"(not {narrow[1:-1]})’) or let people choose more than one.",
+            _(
+                "{broad} includes {narrow}: make them exclusive (for example {exclusive}) "
+                "or let people choose more than one."
+            ).format(broad=broad, narrow=narrow, exclusive=exclusive),
         ),
     )

@@ -14,8 +14,15 @@ import re
 from dataclasses import dataclass
 
 INF = math.inf
-NUMBER = r"(\d+(?:[.,]\d+)?|an?|one|half an?|half)"
-WORD_NUMBERS = {"a": 1.0, "an": 1.0, "one": 1.0, "half": 0.5, "half a": 0.5, "half an": 0.5}
+NUMBER = r"(\d+(?:[.,]\d+)?|an?|one|half an?|half)"  # i18n: not for readers
+WORD_NUMBERS = {
+    "a": 1.0,
+    "an": 1.0,
+    "one": 1.0,
+    "half": 0.5,
+    "half a": 0.5,  # i18n: not for readers
+    "half an": 0.5,  # i18n: not for readers
+}
 # Each unit's scale and size on it; a bare number has the scale "" and compares with bare numbers.
 UNITS = {
     "min": ("time", 1),
@@ -24,7 +31,7 @@ UNITS = {
     "hour": ("time", 60),
     "h": ("time", 60),
     "day": ("time", 1440),
-    "working day": ("time", 1440),
+    "working day": ("time", 1440),  # i18n: not for readers
     "week": ("time", 10080),
     "wk": ("time", 10080),
     "month": ("time", 43200),
@@ -37,12 +44,13 @@ UNITS = {
     "percent": ("percent", 1),
 }
 UNIT = (
-    r"(working days?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|wks?|months?|years?|yrs?|"
+    r"(working days?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|wks?|"  # i18n: not for readers
+    r"months?|years?|yrs?|"
     r"miles?|km|kilometres?|%|percent)"
 )
 # Parts of the day, in minutes after midnight (a half-open interval each, as people mean them).
 DAYPARTS = {
-    "early morning": (300, 480),
+    "early morning": (300, 480),  # i18n: not for readers
     "morning": (360, 720),
     "lunchtime": (720, 840),
     "midday": (720, 720),
@@ -120,17 +128,29 @@ def _unit(text: str | None) -> tuple[str, float]:
 
 AMOUNT_FORMS: list[tuple[str, str]] = [
     (rf"(?:between )?{NUMBER}\s*{UNIT}?{DASH}{NUMBER}\s*{UNIT}?", "range"),
-    (rf"(?:between )?{NUMBER}\s*{UNIT}? and {NUMBER}\s*{UNIT}?", "range"),
-    (rf"(?:under|less than|fewer than|below|<)\s*{NUMBER}\s*{UNIT}?", "below"),
-    (rf"(?:up to|at most|no more than|<=)\s*{NUMBER}\s*{UNIT}?", "upto"),
-    (rf"(?:over|more than|above|greater than|longer than|>)\s*{NUMBER}\s*{UNIT}?", "above"),
-    (rf"(?:at least|>=)\s*{NUMBER}\s*{UNIT}?", "from"),
+    (rf"(?:between )?{NUMBER}\s*{UNIT}? and {NUMBER}\s*{UNIT}?", "range"),  # i18n: not for readers
     (
-        rf"{NUMBER}\s*{UNIT}?\s*(?:\+|or more|or over|or longer|and over|and above|plus)\s*{UNIT}?",
+        rf"(?:under|less than|fewer than|below|<)\s*{NUMBER}\s*{UNIT}?",  # i18n: not for readers
+        "below",
+    ),
+    (rf"(?:up to|at most|no more than|<=)\s*{NUMBER}\s*{UNIT}?", "upto"),  # i18n: not for readers
+    (
+        rf"(?:over|more than|above|greater than|longer than|>)"  # i18n: not for readers
+        rf"\s*{NUMBER}\s*{UNIT}?",
+        "above",
+    ),
+    (rf"(?:at least|>=)\s*{NUMBER}\s*{UNIT}?", "from"),  # i18n: not for readers
+    (
+        rf"{NUMBER}\s*{UNIT}?\s*(?:\+|or more|or over|or longer|and over|"  # i18n: not for readers
+        rf"and above|plus)\s*{UNIT}?",
         "from",
     ),
-    (rf"{NUMBER}\s*{UNIT}?\s*(?:or less|or fewer|or under)", "upto"),
-    (rf"(?:about|around|roughly|approx\.?|approximately)\s*{NUMBER}\s*{UNIT}?", "about"),
+    (rf"{NUMBER}\s*{UNIT}?\s*(?:or less|or fewer|or under)", "upto"),  # i18n: not for readers
+    (
+        rf"(?:about|around|roughly|approx\.?|approximately)"  # i18n: not for readers
+        rf"\s*{NUMBER}\s*{UNIT}?",
+        "about",
+    ),
     (rf"{NUMBER}\s*{UNIT}?", "exact"),
 ]
 
@@ -191,10 +211,10 @@ def _clock_interval(text: str) -> Interval | None:
     clock = rf"(?:{CLOCK})"
     forms = [
         (rf"({clock}){DASH}({clock})", "range"),
-        (rf"(?:before|until|up to)(?:\s+|(?=\d))({clock})", "below"),
-        (rf"(?:after|from)(?:\s+|(?=\d))({clock})(?: onwards)?", "above"),
-        (rf"({clock})\s*(?:or later|onwards|and later)", "from"),
-        (rf"({clock})\s*(?:or earlier)", "upto"),
+        (rf"(?:before|until|up to)(?:\s+|(?=\d))({clock})", "below"),  # i18n: not for readers
+        (rf"(?:after|from)(?:\s+|(?=\d))({clock})(?: onwards)?", "above"),  # i18n: not for readers
+        (rf"({clock})\s*(?:or later|onwards|and later)", "from"),  # i18n: not for readers
+        (rf"({clock})\s*(?:or earlier)", "upto"),  # i18n: not for readers
         (rf"({clock})", "exact"),
     ]
     for pattern, form in forms:
@@ -219,10 +239,11 @@ def _clock_form(form: str, times: list[float]) -> Interval:
     return Interval("clock", first, first)
 
 
+DAYPART_LEAD = re.compile(r"^(?:in the |the |early )?")
+
+
 def _daypart(text: str) -> Interval | None:
-    text = re.sub(
-        r"^(?:in the |the |early )?", lambda m: m.group(0) if "early" in m.group(0) else "", text
-    )
+    text = DAYPART_LEAD.sub(lambda m: m.group(0) if "early" in m.group(0) else "", text)
     singular = text[:-1] if text.endswith("s") else text
     if singular in DAYPARTS:
         lo, hi = DAYPARTS[singular]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from dialogs.core.language import _
 from dialogs.polls.coach import categories, ranges
 from dialogs.polls.coach.findings import Finding
 from dialogs.polls.coach.words import words
@@ -77,8 +78,8 @@ def missing_abstain(options: list[str]) -> Finding | None:
         return None
     return Finding(
         None,
-        "There is no way to say ‘don’t know’.",
-        ("Consider adding ‘Don’t know’, so that people who cannot answer needn’t guess.",),
+        _("There is no way to say ‘don’t know’."),
+        (_("Consider adding ‘Don’t know’, so that people who cannot answer needn’t guess."),),
     )
 
 

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from dialogs.polls.coach.words import ASKING, as_question, word_set
 
-SUBJECTS = word_set("we you they i to")
-DETERMINERS = word_set("the a an its their our your his her this that these those each every any")
+SUBJECTS = word_set("we you they i to")  # i18n: not for readers
+DETERMINERS = word_set(
+    "the a an its their our your his her this that these those "  # i18n: not for readers
+    "each every any"
+)
 PREPOSITIONS = word_set(
-    "with for of on about in at to from by over during since between into towards"
+    "with for of on about in at to from by over during since between into "  # i18n: not for readers
+    "towards"
 )
 # Verbs that judge what follows them: "rate X and Y" judges two things, not two actions.
-JUDGING = word_set("rate score grade judge describe find assess feel say")
-TAIL = PREPOSITIONS | word_set("this last yesterday today now")
+JUDGING = word_set("rate score grade judge describe find assess feel say")  # i18n: not for readers
+TAIL = PREPOSITIONS | word_set("this last yesterday today now")  # i18n: not for readers
 
 
 def split(left: str, right: str) -> tuple[str, str]:

@@ -8,6 +8,7 @@ answered, it shows the answer instead (`outcomes`).
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session
@@ -16,6 +17,7 @@ from dialogs.commands.when import describe
 from dialogs.core import audit, effects
 from dialogs.core.actions import ReviewOutcome
 from dialogs.core.cards import Actions, Button, Card, Context, Heading, Text
+from dialogs.core.language import N_, _
 from dialogs.core.messages import MessageKey, review_key
 from dialogs.polls.confirm import poll_named
 from dialogs.polls.render import balanced_decides, poll_outcome, result_blocks
@@ -23,7 +25,7 @@ from dialogs.polls.results import compute
 from dialogs.polls.reviews.setting import OUTCOME_WORDS
 from storage.models import Collaborative, Member, Poll, Review, Timer
 
-ASKED = "Is this decision still right? A coordinator records the answer in the decision log."
+ASKED = N_("Is this decision still right? A coordinator records the answer in the decision log.")
 
 
 def review_due(session: Session, now: datetime, timer: Timer) -> None:
@@ -36,14 +38,19 @@ def review_due(session: Session, now: datetime, timer: Timer) -> None:
     poll = session.get(Poll, review.poll_id) if review.poll_id else None
     if poll is None or poll.status != "closed":
         review.outcome, review.decided_at = "lapsed", now
-        what = f"poll #{poll.number}" if poll else "the purpose round"
         audit.record(
             session,
             now,
             collaborative,
             None,
             "review.lapsed",
-            f"had nothing to review for {what}: it was not decided by its review date",
+            _(
+                "had nothing to review for poll #{number}: it was not decided by its review date"
+            ).format(number=poll.number)
+            if poll
+            else _(
+                "had nothing to review for the purpose round: it was not decided by its review date"
+            ),
         )
         return
     review.posted_at = now
@@ -53,10 +60,12 @@ def review_due(session: Session, now: datetime, timer: Timer) -> None:
         collaborative,
         None,
         "review.asked",
-        f"asked every channel to review poll #{poll.number}: {poll.question}",
+        _("asked every channel to review poll #{number}: {question}").format(
+            number=poll.number, question=poll.question
+        ),
         poll=poll.number,
     )
-    card = review_card(session, review, poll, collaborative)
+    card = partial(review_card, session, review, poll, collaborative)  # in the shared language
     effects.post_everywhere(session, now, collaborative, card, review_key(review))
 
 
@@ -73,8 +82,8 @@ def review_message(session: Session, key: MessageKey) -> Card | None:
 
 def review_card(session: Session, review: Review, poll: Poll, collaborative: Collaborative) -> Card:
     result = compute(session, poll)
-    decided = describe(poll.closed_at, collaborative.timezone) if poll.closed_at else "earlier"
-    heading = f"Review of poll #{poll.number}: still right?"
+    decided = describe(poll.closed_at, collaborative.timezone) if poll.closed_at else _("earlier")
+    heading = _("Review of poll #{number}: still right?").format(number=poll.number)
     blocks: list[Any] = [
         Heading(text=heading),
         Text(text=poll.question),
@@ -83,10 +92,14 @@ def review_card(session: Session, review: Review, poll: Poll, collaborative: Col
     if not (balanced_decides(result, poll) and result["voters"]):  # else said in the blocks
         blocks.append(Text(text=poll_outcome(result, poll, final=True)))
     blocks.append(
-        Context(text=f"Decided {decided} · {result['voters']} voted · review date reached")
+        Context(
+            text=_("Decided {when} · {count} voted · review date reached").format(
+                when=decided, count=result["voters"]
+            )
+        )
     )
     if review.outcome is None:
-        blocks += [Text(text=ASKED), _buttons(review, poll)]
+        blocks += [Text(text=_(ASKED)), _buttons(review, poll)]
     else:
         blocks.append(Text(text=recorded(session, review, collaborative)))
     return Card(blocks=blocks, fallback=f"{heading} {poll.question}")
@@ -96,8 +109,12 @@ def recorded(session: Session, review: Review, collaborative: Collaborative) -> 
     """What was answered, by whom and when: "Answer: Still right (Asha Patel, …)"."""
     member = session.get(Member, review.decided_by) if review.decided_by else None
     when = describe(review.decided_at, collaborative.timezone) if review.decided_at else ""
-    who = f"{member.display_name}, " if member else ""
-    return f"Answer: {OUTCOME_WORDS[review.outcome or 'lapsed']} ({who}{when})."
+    answer = _(OUTCOME_WORDS[review.outcome or "lapsed"])
+    if member:
+        return _("Answer: {answer} ({name}, {when}).").format(
+            answer=answer, name=member.display_name, when=when
+        )
+    return _("Answer: {answer} ({when}).").format(answer=answer, when=when)
 
 
 def _buttons(review: Review, poll: Poll) -> Actions:
@@ -105,10 +122,12 @@ def _buttons(review: Review, poll: Poll) -> Actions:
     return Actions(
         elements=[
             Button(
-                label=OUTCOME_WORDS[outcome],
+                label=_(OUTCOME_WORDS[outcome]),
                 action=ReviewOutcome(review.id, outcome).encode(),
                 style=style,
-                spoken=f"{OUTCOME_WORDS[outcome]}: the decision of {poll_named(poll)}",
+                spoken=_("{answer}: the decision of {poll}").format(
+                    answer=_(OUTCOME_WORDS[outcome]), poll=poll_named(poll)
+                ),
             )
             for outcome, style in (
                 ("kept", "primary"),

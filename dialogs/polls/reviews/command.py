@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from dialogs.commands.syntax import Command
 from dialogs.core import timers
+from dialogs.core.language import N_, _
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls.lifecycle import poll_by_number
 from dialogs.polls.reviews.dates import review_date
@@ -19,50 +20,59 @@ from storage.models import Poll, Review
 def set_review(turn: Turn, command: Command) -> None:
     """`decisions review ID --in 6 months | --on DATE`: a coordinator dates the review of a
     decided poll, or moves the date of one not yet asked."""
-    collaborative, member = turn.require_coordinator("set a review date")
+    collaborative, member = turn.require_coordinator(N_("set a review date"))
     poll = poll_by_number(turn.session, collaborative, command.args["id"])
     flags = command.flags
     if len(flags) != 1:
         raise Refusal(
-            "Say when, with `--in` or `--on` (one of them).",
-            f"For example `decisions review {poll.number} --in 6 months`.",
+            _("Say when, with `--in` or `--on` (one of them)."),
+            _("For example `decisions review {number} --in 6 months`.").format(number=poll.number),
         )
     due_at = review_date(flags.get("in") or flags.get("on") or "", turn.now, collaborative.timezone)
     if poll.status != "closed":
         raise Refusal(
-            f"Poll #{poll.number} hasn't been decided yet.",
-            f"Set its review once it closes, or close it with `poll close {poll.number}`.",
+            _("Poll #{number} hasn't been decided yet.").format(number=poll.number),
+            _("Set its review once it closes, or close it with `poll close {number}`.").format(
+                number=poll.number
+            ),
         )
     review = turn.session.exec(select(Review).where(Review.poll_id == poll.id)).first()
     if review is None:
         review = keep(turn.session, turn.now, collaborative, member, due_at, poll_id=poll.id or 0)
-        moved = ""
+        was = None
     else:
-        moved = _move(turn, review, poll, due_at)
+        was = _move(turn, review, poll, due_at)
     when = reviewed_on(review, collaborative)
     turn.audit(
         "review.set",
-        f"set the review of poll #{poll.number} for {when}: {poll.question}",
+        _("set the review of poll #{number} for {when}: {question}").format(
+            number=poll.number, when=when, question=poll.question
+        ),
         poll=poll.number,
         due=review.due_at.isoformat(),
     )
     turn.say(
-        f"Poll #{poll.number} will be reviewed {when}{moved}.",
-        "Every linked channel will be asked then: Still right, Change it or Drop it.",
+        _("Poll #{number} will be reviewed {when} (moved from {was}).").format(
+            number=poll.number, when=when, was=was
+        )
+        if was
+        else _("Poll #{number} will be reviewed {when}.").format(number=poll.number, when=when),
+        _("Every linked channel will be asked then: Still right, Change it or Drop it."),
     )
 
 
 def _move(turn: Turn, review: Review, poll: Poll, due_at: datetime) -> str:
-    """Move a review not yet asked; a review already asked or answered stays as it was."""
+    """Move a review not yet asked, and say when it was; a review already asked or answered
+    stays as it was."""
     if review.posted_at is not None or review.outcome is not None:
         raise Refusal(
-            f"Poll #{poll.number} has already come up for review.",
-            "Type `decisions reviews` to see what was recorded.",
+            _("Poll #{number} has already come up for review.").format(number=poll.number),
+            _("Type `decisions reviews` to see what was recorded."),
         )
-    collaborative, _ = turn.in_collaborative()
+    collaborative, unused = turn.in_collaborative()
     was = reviewed_on(review, collaborative)
     review.due_at = due_at
     timers.reschedule(
         turn.session, collaborative.id or 0, timers.DECISION_REVIEW, review.id or 0, "due", due_at
     )
-    return f" (moved from {was})"
+    return was

@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 
 from dialogs.commands.values import GrammarError, clip, parse_duration
 from dialogs.commands.when import local_moment, parse_when
+from dialogs.core.language import N_, _
 
-REVIEW_HINT = (
+REVIEW_HINT = N_(
     'A review comes later, within a year: write it like "6 months", "1 year", "3 weeks" '
     'or "1 Jun 2027".'
 )
@@ -30,24 +31,29 @@ def review_date(text: str, now: datetime, timezone: str) -> datetime:
     year; a `GrammarError` saying what to type otherwise."""
     words = " ".join(text.lower().split()).removeprefix("in ")
     if not words:
-        raise GrammarError("Say when the decision should be reviewed.", REVIEW_HINT)
+        raise GrammarError(_("Say when the decision should be reviewed."), _(REVIEW_HINT))
     if found := _CALENDAR.fullmatch(words):
         return _months_ahead(now, int(found.group(1)), found.group(2), timezone, text)
     try:
         if _SHORTER.fullmatch(words):
-            return now + timedelta(seconds=parse_duration(words, "The review"))
+            return now + timedelta(seconds=parse_duration(words, _("The review")))
         return parse_when(words, now, timezone)
     except GrammarError as problem:
-        raise GrammarError(problem.problem, REVIEW_HINT) from None
+        raise GrammarError(problem.problem, _(REVIEW_HINT)) from None
 
 
 def _months_ahead(now: datetime, count: int, unit: str, timezone: str, text: str) -> datetime:
     months = count * (12 if unit.startswith("y") else 1)
     if months < 1:
-        raise GrammarError(f"“{clip(text, 30)}” is no time at all.", REVIEW_HINT)
+        raise GrammarError(
+            _("“{typed}” is no time at all.").format(typed=clip(text, 30)), _(REVIEW_HINT)
+        )
     if months > MOST_MONTHS:
         raise GrammarError(
-            f"A review {clip(text, 30)} ahead is too far: the most is a year.", REVIEW_HINT
+            _("A review {typed} ahead is too far: the most is a year.").format(
+                typed=clip(text, 30)
+            ),
+            _(REVIEW_HINT),
         )
     zone = ZoneInfo(timezone)
     local = now.astimezone(zone)

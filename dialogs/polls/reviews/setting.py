@@ -13,14 +13,15 @@ from sqlmodel import Session, col, select
 
 from dialogs.commands.when import describe
 from dialogs.core import timers
+from dialogs.core.language import N_, _
 from dialogs.core.turn import Refusal
 from storage.models import Collaborative, Member, Poll, Review
 
-OUTCOME_WORDS = {
-    "kept": "Still right",
-    "changed": "Change it",
-    "dropped": "Drop it",
-    "lapsed": "Not asked: nothing was decided by then",
+OUTCOME_WORDS = {  # marked only: said with _() where shown
+    "kept": N_("Still right"),
+    "changed": N_("Change it"),
+    "dropped": N_("Drop it"),
+    "lapsed": N_("Not asked: nothing was decided by then"),
 }
 
 
@@ -60,8 +61,8 @@ def checked_after_close(review_at: datetime | None, closes_at: datetime | None) 
     """A poll's review comes after its deadline: nothing is decided before it."""
     if review_at and closes_at and review_at <= closes_at:
         raise Refusal(
-            "The review would come before the poll closes.",
-            "Choose a review date after the deadline, like `--review 6 months`.",
+            _("The review would come before the poll closes."),
+            _("Choose a review date after the deadline, like `--review 6 months`."),
         )
 
 

@@ -86,14 +86,15 @@ class Workspace:
 
 
 def vote_counts(message: dict[str, Any]) -> dict[str, int]:
-    """Option → votes, as the result bars of a poll message read (`Soup` over `▇▇▁ 1 · 50%`)."""
+    """Option → votes, as the result bars of a poll message read (`Soup` over `▇▇▁ 1 · 50%`;
+    the option ahead says so in words, `Soup (leading)`, which is not part of its name)."""
     counts: dict[str, int] = {}
     sections = [b for b in message.get("blocks", []) if b["type"] == "section"]
     for block in sections:
         lines = block.get("text", {}).get("text", "").split("\n")
         for above, line in itertools.pairwise(lines):
             if bar := BAR.fullmatch(line):
-                counts[above.strip("*")] = int(bar[1])
+                counts[above.replace(" (leading)", "").strip("*")] = int(bar[1])
     return counts
 
 
@@ -152,6 +153,7 @@ def test_a_vote_updates_the_poll_message_in_slack_in_place(slack):
     card = slack.port.cards[posted["ts"]]
     assert updated["blocks"] == render_message(card, public_url="")["blocks"]
     assert vote_counts(updated) == {"Soup": 1, "Salad": 0}
+    assert "Soup (leading)" in json.dumps(updated["blocks"], ensure_ascii=False)
 
 
 # End to end: `concord serve` behind /slack/events, posting to the emulator.

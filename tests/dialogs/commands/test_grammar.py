@@ -272,6 +272,11 @@ def test_the_table_covers_every_command_in_the_design():
         "retention.free-text",
         "retention.closed-polls",
         "retention.removed-words",
+        "me",
+        "me.language",
+        "language",
+        "language.default",
+        "language.shared",
     }
 
 

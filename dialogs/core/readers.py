@@ -1,0 +1,82 @@
+"""The language one reader is written to, and where it came from.
+
+A person reads Concord in the language they chose (`me language`), else the one their
+platform says they use (the locale it reports now, else the one it reported last), else
+their collaborative's default (`language default`), else English. A message built for
+someone other than the person who acted (a note, a reminder, a digest) is built inside
+`speaking_to(...)`, so it reaches them in their language, not the actor's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from dialogs.core.events import Actor
+from dialogs.core.language import DEFAULT, LANGUAGES, from_locale, speaking
+from storage.models import Collaborative, PersonSetting
+
+CHOSEN = "chosen"  # `me language cy|en`
+PLATFORM = "platform"  # the locale Slack, Teams or the playground reports
+COLLABORATIVE = "collaborative"  # the collaborative's default (`language default`)
+FALLBACK = "fallback"  # nothing known: English
+
+
+@dataclass(frozen=True)
+class Spoken:
+    language: str  # "cy" or "en"
+    source: str  # CHOSEN, PLATFORM, COLLABORATIVE or FALLBACK
+
+
+def setting_of(session: Session, actor: Actor) -> PersonSetting | None:
+    """The settings row of `actor`'s identity, if one was made."""
+    return identity_setting(session, actor.platform, actor.tenant_id, actor.user_id)
+
+
+def identity_setting(
+    session: Session, platform: str, tenant_id: str, user_id: str
+) -> PersonSetting | None:
+    """The settings row of one platform identity, if one was made."""
+    return session.exec(
+        select(PersonSetting).where(
+            PersonSetting.platform == platform,
+            PersonSetting.tenant_id == tenant_id,
+            PersonSetting.user_id == user_id,
+        )
+    ).first()
+
+
+def language_of(
+    setting: PersonSetting | None, actor: Actor | None, collaborative: Collaborative | None
+) -> Spoken:
+    """The language a reader with `setting` (and, when they are acting, `actor`'s locale)
+    reads in `collaborative`, and why."""
+    if setting is not None and setting.language in LANGUAGES:
+        return Spoken(setting.language, CHOSEN)
+    reported = from_locale(actor.locale) if actor else None
+    if reported is None and setting is not None and setting.platform_language in LANGUAGES:
+        reported = from_locale(setting.platform_language)
+    if reported is not None:
+        return Spoken(reported, PLATFORM)
+    if collaborative is not None and collaborative.language in LANGUAGES:
+        return Spoken(collaborative.language, COLLABORATIVE)
+    return Spoken(DEFAULT, FALLBACK)
+
+
+def reader_language(
+    session: Session, actor: Actor, collaborative: Collaborative | None = None
+) -> str:
+    """The language `actor` reads messages in (`language_of`)."""
+    return language_of(setting_of(session, actor), actor, collaborative).language
+
+
+@contextmanager
+def speaking_to(
+    session: Session, actor: Actor, collaborative: Collaborative | None = None
+) -> Iterator[None]:
+    """Build every message in the language `actor` reads, until the block ends."""
+    with speaking(reader_language(session, actor, collaborative)):
+        yield
