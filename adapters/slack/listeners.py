@@ -53,7 +53,7 @@ from dialogs.core.cards import (
 )
 from dialogs.core.effects import for_actor
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
-from dialogs.core.language import N_, _
+from dialogs.core.language import N_, _, current, speaking
 from dialogs.core.ports import Concord, DeliveryError, ExportFile
 
 log = logging.getLogger(__name__)
@@ -205,7 +205,9 @@ class SlackListeners:
             return
         actor = Actor(PLATFORM, _team(body), user_id, user_id)
         card = await self._concord.home(actor)
-        await _call(client.views_publish(user_id=user_id, view=render_home(card)))
+        with speaking(card.language or current()):
+            view = render_home(card)
+        await _call(client.views_publish(user_id=user_id, view=view))
 
     async def uninstalled(self, body: dict[str, Any]) -> None:
         team_id = _team(body)

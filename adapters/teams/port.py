@@ -52,6 +52,7 @@ from adapters.teams.render import render_card, summary
 from dialogs.core.cards import Card
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.events import Actor, Place
+from dialogs.core.language import current, speaking
 from dialogs.core.ports import DeliveryError, DeliveryLimits, Limit
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
@@ -171,8 +172,10 @@ class TeamsPort:
         return card_message(self.render(card, user_ids), summary(card))
 
     def render(self, card: Card, user_ids: list[str] | None = None) -> dict[str, Any]:
-        """`card` as an Adaptive Card with Concord's address for its charts and downloads."""
-        return render_card(card, public_url=self._public_url, user_ids=user_ids)
+        """`card` as an Adaptive Card with Concord's address for its charts and downloads,
+        the renderer's own words in the card's language."""
+        with speaking(card.language or current()):
+            return render_card(card, public_url=self._public_url, user_ids=user_ids)
 
     async def _shared_activity(
         self, connector: ConnectorClient, reference: ConversationReference, card: Card

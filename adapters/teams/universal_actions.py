@@ -135,6 +135,7 @@ class UniversalActions:
             fallback=fallback,
             key=view.key if view else None,
             zone=view.zone if view else next((note.zone for note in notes if note.zone), None),
+            language=next((c.language for c in [*notes, view] if c and c.language), None),
         )
         conversation = inbound.place_of(activity).channel_id
         return self._port.render(card, self._port.members.cached(conversation))

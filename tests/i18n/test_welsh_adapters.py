@@ -15,10 +15,11 @@ from dataclasses import replace
 import pytest
 
 from adapters.slack.confirm import choice_dialog
+from adapters.slack.port import SlackPort
 from adapters.slack.render import render_modal
 from adapters.teams.render import render_card, render_form
 from adapters.teams.universal_actions import Refused, read_click
-from dialogs.core.cards import Choice, Select
+from dialogs.core.cards import Card, Choice, Download, Select
 from dialogs.core.language import speaking
 from tests.support.conversation import ASHA, NORTH, Conversation
 
@@ -70,3 +71,19 @@ def test_slack_asks_in_welsh_before_a_menu_acts():
     with speaking("en"):
         dialog = choice_dialog(menu)
     assert (dialog["confirm"]["text"], dialog["deny"]["text"]) == ("Go ahead", "Not yet")
+
+
+def test_a_card_written_in_welsh_is_rendered_for_slack_in_welsh_whatever_is_current():
+    download = Download(
+        filename="pleidleisiau.csv", media_type="text/csv", url="/exports/abc", size=10
+    )
+    port = SlackPort(lambda team: "xoxb-test", public_url="https://concord.example")
+    with speaking("en"):
+        welsh = port.render(Card(blocks=[download], fallback="Allforio", language="cy"))
+        english = port.render(Card(blocks=[download], fallback="Export", language="en"))
+    assert "Mae *pleidleisiau.csv* ar ei ffordd i'ch negeseuon uniongyrchol gyda Concord." in (
+        json.dumps(welsh, ensure_ascii=False)
+    )
+    assert "*pleidleisiau.csv* is on its way to your direct messages with Concord." in (
+        json.dumps(english, ensure_ascii=False)
+    )
