@@ -139,8 +139,9 @@ def count(database, model, *where) -> int:
 
 def shown_counts(rendered: str) -> dict[str, str]:
     """The figures a rendered poll message shows (its JSON): each option's bar figure,
-    "2 · 40%", and the voter count — the same words on both platforms."""
-    bars = re.findall(r"\*?(\w+)\*?(?:\\n)+[▇▁]+ (\d+ · \d+%)", rendered)
+    "2 · 40%", and the voter count — the same words on both platforms. The option ahead
+    says so in words ("Salad (leading)"), which is not part of its name."""
+    bars = re.findall(r"\*?(\w+)(?: \(leading\))?\*?(?:\\n)+[▇▁]+ (\d+ · \d+%)", rendered)
     voters = re.findall(r"\d+ (?:person|people) voted", rendered)
     assert bars and len(voters) == 1, rendered
     return {**dict(bars), "voters": voters[0]}

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import itertools
 import json
-import re
 import time
 import urllib.error
 import urllib.parse
@@ -34,12 +32,12 @@ from tests.stand_ins.slack_emulator import TEAM, TOKEN, USER, history, new_chann
 from tests.stand_ins.slack_payloads import button_click, slash_command
 from tests.support.conversation import Conversation, poll_buttons
 from tests.support.processes import LOCAL, Server
+from tests.support.slack_messages import vote_counts
 
 ASHA = Actor("slack", TEAM, USER, "Asha")
 SIGNING_SECRET = "emulated-signing-secret"
 DEADLINE_SECONDS = 20
 POLL_INTERVAL_SECONDS = 0.1
-BAR = re.compile(r"[▇▁]+ (\d+) · \d+%")
 
 
 class RecordingSlackPort(SlackPort):
@@ -83,19 +81,6 @@ class Workspace:
         """The channel's poll messages as Slack (the emulator) keeps them."""
         messages = history(self.api_url, self.place.channel_id)
         return [m for m in messages if any(b["type"] == "actions" for b in m.get("blocks", []))]
-
-
-def vote_counts(message: dict[str, Any]) -> dict[str, int]:
-    """Option → votes, as the result bars of a poll message read (`Soup` over `▇▇▁ 1 · 50%`;
-    the option ahead says so in words, `Soup (leading)`, which is not part of its name)."""
-    counts: dict[str, int] = {}
-    sections = [b for b in message.get("blocks", []) if b["type"] == "section"]
-    for block in sections:
-        lines = block.get("text", {}).get("text", "").split("\n")
-        for above, line in itertools.pairwise(lines):
-            if bar := BAR.fullmatch(line):
-                counts[above.replace(" (leading)", "").strip("*")] = int(bar[1])
-    return counts
 
 
 def vote_buttons(message: dict[str, Any]) -> dict[str, str]:

@@ -10,8 +10,6 @@ posted with `chat.postMessage` and updated with `chat.update`.
 
 from __future__ import annotations
 
-import itertools
-import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,10 +20,10 @@ import pytest
 from tests.stand_ins.slack_payloads import CHANNEL, block_actions, slash_command
 from tests.stand_ins.slack_socket import SocketModeServer, running_socket_mode
 from tests.support.processes import START_DEADLINE_SECONDS, Server
+from tests.support.slack_messages import vote_counts
 
 SLACK_ACK_SECONDS = 3.0  # Slack's deadline for an acknowledgement
 DELIVERY_SECONDS = 15.0  # outbox delivery, poll updates coalesced (3 s a channel on Slack)
-BAR = re.compile(r"[▇▁]+ (\d+) · \d+%")
 T = TypeVar("T")
 
 
@@ -88,18 +86,6 @@ def vote_buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
         for element in block["elements"]
         if element["type"] == "button" and element["value"].startswith("vote:")
     }
-
-
-def vote_counts(message: dict[str, Any]) -> dict[str, int]:
-    """Option → votes, as the result bars of a poll message read (`Soup` over `▇▁ 1 · 50%`)."""
-    counts: dict[str, int] = {}
-    for block in message.get("blocks", []):
-        text = block.get("text", {}).get("text", "") if block["type"] == "section" else ""
-        lines = text.split("\n")
-        for above, line in itertools.pairwise(lines):
-            if bar := BAR.fullmatch(line):
-                counts[above.strip("*")] = int(bar[1])
-    return counts
 
 
 def click(button: dict[str, Any], message: dict[str, Any]) -> dict[str, Any]:
