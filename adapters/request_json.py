@@ -23,7 +23,8 @@ _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 class MalformedJson(ValueError):
-    """What was wrong with a body, in a sentence to show whoever sent it."""
+    """What was wrong with a body, in a sentence to show whoever sent it: a program (a
+    platform's servers, a script), so in English and not for readers."""
 
 
 def load(text: str | bytes) -> Any:
@@ -33,7 +34,8 @@ def load(text: str | bytes) -> Any:
     except orjson.JSONDecodeError as error:
         raise MalformedJson(_reason(str(error))) from None
     if _opening_brackets(text) > MAX_DEPTH and nesting(text) > MAX_DEPTH:
-        raise MalformedJson(f"The JSON is nested more than {MAX_DEPTH} levels deep.")
+        deep = f"The JSON is nested more than {MAX_DEPTH} levels deep."  # i18n: not for readers
+        raise MalformedJson(deep)
     return value
 
 
@@ -41,7 +43,7 @@ def load_object(text: str | bytes) -> dict[str, Any]:
     """`load`, refusing any value but a JSON object."""
     value = load(text)
     if not isinstance(value, dict):
-        raise MalformedJson(f"The JSON is {_kind(value)}, not an object.")
+        raise MalformedJson(f"The JSON is {_kind(value)}, not an object.")  # i18n: not for readers
     return value
 
 
@@ -63,12 +65,15 @@ def _opening_brackets(text: str | bytes) -> int:
 
 def _reason(error: str) -> str:
     if "UTF-8" in error:
-        return "The body is not UTF-8 text."
+        return "The body is not UTF-8 text."  # i18n: not for readers
     if "surrogate" in error:
-        return "The JSON holds a lone surrogate (a \\ud800–\\udfff escape), which is no character."
+        return (
+            "The JSON holds a lone surrogate (a \\ud800–\\udfff escape), "  # i18n: not for readers
+            "which is no character."
+        )
     if "depth" in error:
-        return f"The JSON is nested more than {MAX_DEPTH} levels deep."
-    return "The body is not valid JSON."
+        return f"The JSON is nested more than {MAX_DEPTH} levels deep."  # i18n: not for readers
+    return "The body is not valid JSON."  # i18n: not for readers
 
 
 def _kind(value: object) -> str:
@@ -76,4 +81,5 @@ def _kind(value: object) -> str:
         return "a list"
     if isinstance(value, str):
         return "a string"
-    return "a number" if isinstance(value, (int, float)) else "true, false or null"
+    number = isinstance(value, (int, float))
+    return "a number" if number else "true, false or null"  # i18n: not for readers

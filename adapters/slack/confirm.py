@@ -6,6 +6,7 @@ from typing import Any
 
 from adapters.slack.escape import plain_text
 from dialogs.core.cards import Confirm, Select
+from dialogs.core.language import _
 
 MAX_CONFIRM_TITLE = 100
 MAX_CONFIRM_TEXT = 300
@@ -28,10 +29,10 @@ def choice_dialog(select: Select) -> dict[str, Any]:
     moment it is made, and a slip of the keyboard must not act (nor ever cast a vote)."""
     asked = Confirm(
         title=select.placeholder,
-        text=f"{select.spoken}: go ahead with your choice?"
+        text=_("{name}: go ahead with your choice?").format(name=select.spoken)
         if select.spoken
-        else "Go ahead with your choice?",
-        yes="Go ahead",
-        no="Not yet",
+        else _("Go ahead with your choice?"),
+        yes=_("Go ahead"),
+        no=_("Not yet"),
     )
     return confirm_dialog(asked, danger=False)

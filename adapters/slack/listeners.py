@@ -53,11 +53,12 @@ from dialogs.core.cards import (
 )
 from dialogs.core.effects import for_actor
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
+from dialogs.core.language import N_, _, current, speaking
 from dialogs.core.ports import Concord, DeliveryError, ExportFile
 
 log = logging.getLogger(__name__)
 
-FORMS_NEED_A_CLICK = (
+FORMS_NEED_A_CLICK = N_(
     "That opens a form, and Slack only opens forms from a slash command or a button: "
     "type `/concord {text}` instead."
 )
@@ -135,7 +136,7 @@ class SlackListeners:
         effects = await self._handle(event, event_id if isinstance(event_id, str) else None)
         notes = _notes_for(event.actor, effects)
         if _forms_for(event.actor, effects):
-            text = FORMS_NEED_A_CLICK.format(text=event.text.strip())
+            text = _(FORMS_NEED_A_CLICK).format(text=event.text.strip())
             notes.append(_note(event.actor, event.place, text))
         self._send_notes(notes)
         self._send_files(notes)
@@ -184,13 +185,13 @@ class SlackListeners:
         """The shortcut's channel is known: show the poll form for it, or say why not."""
         event = shortcut.poll_command(body)
         if event is None:
-            await ack(response_action="errors", errors={shortcut.INPUT: shortcut.PICK_ONE})
+            await ack(response_action="errors", errors={shortcut.INPUT: _(shortcut.PICK_ONE)})
             return
         effects = await self._handle(event, None)
         if await _replaced_modal(ack, event, effects):
             return
         notes = _notes_for(event.actor, effects)
-        problem = _plain_text(notes[0].card) if notes else shortcut.PICK_ONE
+        problem = _plain_text(notes[0].card) if notes else _(shortcut.PICK_ONE)
         await ack(response_action="errors", errors={shortcut.INPUT: problem})
 
     # App Home and the app's life cycle.
@@ -204,7 +205,9 @@ class SlackListeners:
             return
         actor = Actor(PLATFORM, _team(body), user_id, user_id)
         card = await self._concord.home(actor)
-        await _call(client.views_publish(user_id=user_id, view=render_home(card)))
+        with speaking(card.language or current()):
+            view = render_home(card)
+        await _call(client.views_publish(user_id=user_id, view=view))
 
     async def uninstalled(self, body: dict[str, Any]) -> None:
         team_id = _team(body)
@@ -273,7 +276,9 @@ class SlackListeners:
             await self._port.send_file(actor, found, comment)
         except Exception as error:
             log.warning("an export could not be uploaded", extra={"why": str(error)})
-            text = f"Slack did not take the file {download.filename}; ask again in a minute."
+            text = _("Slack did not take the file {name}; ask again in a minute.").format(
+                name=download.filename
+            )
             self._send_notes([_note(actor, None, text)])
 
     async def _send_note(self, note: Notify, response_url: str | None) -> None:

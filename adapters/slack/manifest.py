@@ -15,20 +15,41 @@ OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"
 CREATE_POLL_CALLBACK_ID = "create_poll"
 
 # Each bot scope, and why Concord needs it: an admin reviewing the install sees no surprises.
+# The manifest's words stay British English: Slack app manifests have no localisation.
 BOT_SCOPES = {
-    "commands": "the /concord slash command and the “Create a poll” shortcut",
-    "chat:write": "post polls, results and check-ins, and update them as votes arrive",
-    "chat:write.public": "post a poll in a public channel Concord has not been invited to",
-    "pins:write": "pin the adopted shared purpose in each linked channel",
-    "files:write": "send an export (a poll's ballots, the decision log) as a file to whoever asked",
-    "app_mentions:read": "read “@Concord …” commands in channels",
-    "im:history": "read commands sent to Concord in a direct message",
-    "im:read": "know which direct message a command came from",
-    "im:write": "open a direct message for private notices such as gentle reminders",
-    "channels:read": "member_joined_channel events in public channels (new members)",
-    "groups:read": "member_joined_channel events in private channels (new members)",
-    "users:read": "show each member by their display name, in their own zone and language",
-    "team:read": "name the workspace when a collaborative spans several",
+    "commands": (
+        "the /concord slash command and the “Create a poll” shortcut"  # i18n: not for readers
+    ),
+    "chat:write": (
+        "post polls, results and check-ins, "  # i18n: not for readers
+        "and update them as votes arrive"
+    ),
+    "chat:write.public": (
+        "post a poll in a public channel Concord has not been invited to"  # i18n: not for readers
+    ),
+    "pins:write": "pin the adopted shared purpose in each linked channel",  # i18n: not for readers
+    "files:write": (
+        "send an export (a poll's ballots, the decision log) "  # i18n: not for readers
+        "as a file to whoever asked"
+    ),
+    "app_mentions:read": "read “@Concord …” commands in channels",  # i18n: not for readers
+    "im:history": "read commands sent to Concord in a direct message",  # i18n: not for readers
+    "im:read": "know which direct message a command came from",  # i18n: not for readers
+    "im:write": (
+        "open a direct message for private notices "  # i18n: not for readers
+        "such as gentle reminders"
+    ),
+    "channels:read": (
+        "member_joined_channel events in public channels (new members)"  # i18n: not for readers
+    ),
+    "groups:read": (
+        "member_joined_channel events in private channels (new members)"  # i18n: not for readers
+    ),
+    "users:read": (
+        "show each member by their display name, "  # i18n: not for readers
+        "in their own zone and language"
+    ),
+    "team:read": "name the workspace when a collaborative spans several",  # i18n: not for readers
 }
 
 BOT_EVENTS = [
@@ -42,14 +63,19 @@ BOT_EVENTS = [
 
 
 def manifest(
-    public_url: str | None, socket_mode: bool, app_name: str = "Concord"
+    public_url: str | None,
+    socket_mode: bool,
+    app_name: str = "Concord",  # i18n: not for readers
 ) -> dict[str, Any]:
     """The manifest for HTTP mode (needs `public_url`) or Socket Mode (needs no URL)."""
     events_url = None if socket_mode else _url(public_url, EVENTS_PATH)
     return {
         "display_information": {
             "name": app_name,
-            "description": "Agree a shared purpose, decide by vote and check in, together.",
+            "description": (
+                "Agree a shared purpose, "  # i18n: not for readers
+                "decide by vote and check in, together."
+            ),
             "background_color": "#1d4f5c",
         },
         "features": _features(app_name, events_url),
@@ -61,8 +87,12 @@ def manifest(
 def _features(app_name: str, events_url: str | None) -> dict[str, Any]:
     command = {
         "command": "/concord",
-        "description": "Polls, purpose rounds and check-ins for your collaborative",
-        "usage_hint": 'help | poll "Question?" "Option" "Option" | checkin list',
+        "description": (
+            "Polls, purpose rounds and check-ins for your collaborative"  # i18n: not for readers
+        ),
+        "usage_hint": (
+            'help | poll "Question?" "Option" "Option" | checkin list'  # i18n: not for readers
+        ),
         # The grammar reads "@Display Name" as typed, so Slack should not rewrite it.
         "should_escape": False,
     }
@@ -76,10 +106,10 @@ def _features(app_name: str, events_url: str | None) -> dict[str, Any]:
         "slash_commands": [{**command, "url": events_url} if events_url else command],
         "shortcuts": [
             {
-                "name": "Create a poll",
+                "name": "Create a poll",  # i18n: not for readers
                 "type": "global",
                 "callback_id": CREATE_POLL_CALLBACK_ID,
-                "description": "Start a poll for your collaborative",
+                "description": "Start a poll for your collaborative",  # i18n: not for readers
             }
         ],
     }

@@ -26,6 +26,7 @@ from adapters.slack.profiles import Profile
 from adapters.slack.render import render_message
 from dialogs.core.cards import Card
 from dialogs.core.events import Actor, Place
+from dialogs.core.language import current, speaking
 from dialogs.core.ports import NEW_MESSAGES, DeliveryError, DeliveryLimits, ExportFile, Limit
 
 SLACK_LIMITS = DeliveryLimits(
@@ -225,8 +226,10 @@ class SlackPort:
         return self._stand_in is not None and (parts.scheme, parts.netloc) == self._stand_in
 
     def render(self, card: Card) -> dict[str, Any]:
-        """`card` as Slack message arguments (`text` and `blocks`), charts linked publicly."""
-        return render_message(card, public_url=self._public_url)
+        """`card` as Slack message arguments (`text` and `blocks`), charts linked publicly,
+        the renderer's own words in the card's language."""
+        with speaking(card.language or current()):
+            return render_message(card, public_url=self._public_url)
 
     async def _call(
         self, team_id: str, method: str, *, form: bool = False, **arguments: Any
@@ -244,7 +247,9 @@ class SlackPort:
         except SlackApiError as error:
             raise delivery_error(method, error) from None
         except (aiohttp.ClientError, TimeoutError, SlackClientError) as error:
-            message = _scrubbed(f"Slack {method} failed: {type(error).__name__}: {error}", token)
+            why = f"{type(error).__name__}: {error}"
+            failed = f"Slack {method} failed: {why}"  # i18n: not for readers
+            message = _scrubbed(failed, token)
             raise DeliveryError(message) from None
         data = answer.data
         return data if isinstance(data, dict) else {}

@@ -41,6 +41,7 @@ from dialogs.core.cards import (
     Text,
     TextInput,
 )
+from dialogs.core.language import _
 
 SlackObject = dict[str, Any]
 
@@ -102,7 +103,7 @@ def render_modal(form: Form, *, private_metadata: str) -> SlackObject:
         "callback_id": FORM_CALLBACK_ID,
         "title": plain_text(form.title, MAX_MODAL_TITLE),
         "submit": plain_text(form.submit_label, MAX_MODAL_TITLE),
-        "close": plain_text("Cancel", MAX_MODAL_TITLE),
+        "close": plain_text(_("Cancel"), MAX_MODAL_TITLE),
         "blocks": blocks,
     }
     return {**view, "private_metadata": private_metadata} if private_metadata else view
@@ -246,9 +247,10 @@ def _download(block: Download, public_url: str) -> SlackObject:
     """The file goes to the person's direct messages as an upload (see `listeners`); the
     link is there too when Concord has a public https address."""
     name = mrkdwn(block.filename, MAX_FIELD_LABEL)
-    line = f":page_facing_up: *{name}* is on its way to your direct messages with Concord."
+    line = _(":page_facing_up: *{name}* is on its way to your direct messages with Concord.")
     url = _fetchable(block.url, public_url)
-    return _section(line + (f" Or <{url}|download it here>." if url else ""))
+    link = " " + _("Or <{url}|download it here>.").format(url=url) if url else ""
+    return _section(line.format(name=name) + link)
 
 
 def _fetchable(url: str, public_url: str) -> str | None:
@@ -264,11 +266,8 @@ def _fitted(blocks: list[SlackObject]) -> list[SlackObject]:
     if len(blocks) <= MAX_BLOCKS:
         return blocks
     kept = blocks[: MAX_BLOCKS - 1]
-    note = (
-        f"… and {len(blocks) - len(kept)} more parts not shown: "
-        f"a Slack message holds at most {MAX_BLOCKS}."
-    )
-    return [*kept, _context(note)]
+    note = _("… and {count} more parts not shown: a Slack message holds at most {most}.")
+    return [*kept, _context(note.format(count=len(blocks) - len(kept), most=MAX_BLOCKS))]
 
 
 def _numbered(blocks: list[SlackObject]) -> list[SlackObject]:
@@ -291,7 +290,8 @@ def _fallback(card: Card) -> str:
     """The card's own summary, else its first heading or text: notifications need words."""
     if card.fallback.strip():
         return card.fallback
-    return next((b.text for b in card.blocks if isinstance(b, Heading | Text)), "Concord")
+    texts = (b.text for b in card.blocks if isinstance(b, Heading | Text))
+    return next(texts, "Concord")  # i18n: not for readers (the product's name)
 
 
 # Modals: one input block per neutral input.

@@ -13,24 +13,25 @@ from typing import Any
 
 from adapters.slack import inbound
 from dialogs.core.events import CommandIssued
+from dialogs.core.language import N_, _
 
 CALLBACK_ID = "concord-choose-channel"
 INPUT = "channel"
-PICK_ONE = "Choose the channel of your collaborative that the poll is for."
+PICK_ONE = N_("Choose the channel of your collaborative that the poll is for.")
 
 
 def channel_picker() -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,
-        "title": {"type": "plain_text", "text": "Create a poll"},
-        "submit": {"type": "plain_text", "text": "Next"},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "title": {"type": "plain_text", "text": _("Create a poll")},
+        "submit": {"type": "plain_text", "text": _("Next")},
+        "close": {"type": "plain_text", "text": _("Cancel")},
         "blocks": [
             {
                 "type": "input",
                 "block_id": INPUT,
-                "label": {"type": "plain_text", "text": "Post the poll in"},
+                "label": {"type": "plain_text", "text": _("Post the poll in")},
                 "element": {
                     "type": "conversations_select",
                     "action_id": INPUT,

@@ -41,6 +41,10 @@ from dialogs.core.ports import Concord
 
 log = logging.getLogger(__name__)
 _WHOLE_SECONDS = re.compile(r"[0-9]{1,12}")  # a Unix time, as Slack signs it
+# A refused request's HTTP body, for whatever program sent it (Slack's servers, a script).
+NOT_A_NUMBER = "The request's timestamp is not a number."  # i18n: not for readers
+NOT_TEXT = "The request body is not UTF-8 text."  # i18n: not for readers
+UNSIGNED = "The request's signature is missing, stale or wrong."  # i18n: not for readers
 
 INSTALL_PATH = "/slack/install"
 
@@ -119,7 +123,7 @@ class SlackTransport:
         if stamp is not None and not _WHOLE_SECONDS.fullmatch(stamp):
             # slack_sdk's verifier would raise on it (a 500): no signature can be good.
             log.warning("refused a Slack request whose timestamp is not a number")
-            return web.Response(status=401, text="The request's timestamp is not a number.")
+            return web.Response(status=401, text=NOT_A_NUMBER)
         try:
             body, payload = await self._read(request)
         except _Refused as refusal:
@@ -145,11 +149,11 @@ class SlackTransport:
         try:
             body = (await request.read()).decode("utf-8")
         except UnicodeDecodeError:
-            raise _Refused(400, "The request body is not UTF-8 text.") from None
+            raise _Refused(400, NOT_TEXT) from None
         stamp = request.headers.get("X-Slack-Request-Timestamp")
         signature = request.headers.get("X-Slack-Signature")
         if self._verifier is None or not self._verifier.is_valid(body, stamp, signature):
-            raise _Refused(401, "The request's signature is missing, stale or wrong.")
+            raise _Refused(401, UNSIGNED)
         try:
             return body, well_formed.read(body, request.content_type)
         except MalformedJson as error:

@@ -49,21 +49,24 @@ def _parsed(body: str, content_type: str | None) -> dict[str, Any] | None:
     return None if payload is None else load_object(payload)
 
 
-def _shape_problem(payload: Mapping[str, Any], where: str = "the body") -> str | None:
+def _shape_problem(
+    payload: Mapping[str, Any],
+    where: str = "the body",  # i18n: not for readers
+) -> str | None:
     if not isinstance(payload.get("type"), (str, type(None))):
-        return f"`type` in {where} is not a string."
+        return f"`type` in {where} is not a string."  # i18n: not for readers
     for key in _NAMED:
         if not isinstance(payload.get(key), (str, Mapping, type(None))):
-            return f"`{key}` in {where} is neither an id nor an object."
+            return f"`{key}` in {where} is neither an id nor an object."  # i18n: not for readers
     for key in _LISTS_OF_OBJECTS:
         value = payload.get(key)
         if value is not None and not _objects(value):
-            return f"`{key}` in {where} is not a list of objects."
+            return f"`{key}` in {where} is not a list of objects."  # i18n: not for readers
     inner = [(key, payload.get(key)) for key in _NESTED]
     inner += [("authorizations[0]", (payload.get("authorizations") or [None])[0])]
     for key, value in inner:
         if value is not None and not isinstance(value, Mapping):
-            return f"`{key}` in {where} is not an object."
+            return f"`{key}` in {where} is not an object."  # i18n: not for readers
         if value is not None and (found := _shape_problem(value, f"`{key}`")):
             return found
     return None
@@ -72,31 +75,31 @@ def _shape_problem(payload: Mapping[str, Any], where: str = "the body") -> str |
 def _interaction_problem(payload: Mapping[str, Any]) -> str | None:
     kind = payload.get("type")
     if kind == "event_callback" and not isinstance(payload.get("event"), Mapping):
-        return "An event_callback has no `event` object."
+        return "An event_callback has no `event` object."  # i18n: not for readers
     for key in ("event", "view"):  # bolt reads these, when present, as objects (even null)
         if key in payload and not isinstance(payload[key], Mapping):
-            return f"`{key}` is not an object."
+            return f"`{key}` is not an object."  # i18n: not for readers
     # bolt reads `response_urls` when present (even null) as a list, unless a response_url is.
     urls = payload.get("response_urls", [])
     if "response_url" not in payload and not _objects(urls):
-        return "`response_urls` is not a list of objects."
+        return "`response_urls` is not a list of objects."  # i18n: not for readers
     actions = payload.get("actions")
     if actions is not None and not _objects(actions):
-        return "`actions` is not a list of objects."
+        return "`actions` is not a list of objects."  # i18n: not for readers
     if kind == "block_actions" and not actions:
-        return "A block_actions payload has no actions."
+        return "A block_actions payload has no actions."  # i18n: not for readers
     if kind == "block_actions" and not all(
         isinstance(a.get("action_id"), str) for a in actions or ()
     ):
-        return "An action's `action_id` is not a string."
+        return "An action's `action_id` is not a string."  # i18n: not for readers
     view = payload.get("view")
     if view is None and kind in ("view_submission", "view_closed"):
-        return "A view payload has no `view`."
+        return "A view payload has no `view`."  # i18n: not for readers
     if view is not None and not isinstance(view.get("callback_id", ""), str):
-        return "A view's `callback_id` is not a string."
+        return "A view's `callback_id` is not a string."  # i18n: not for readers
     for key in ("callback_id", "command", "text", "trigger_id"):
         if not isinstance(payload.get(key, ""), str):
-            return f"`{key}` is not a string."
+            return f"`{key}` is not a string."  # i18n: not for readers
     return None
 
 

@@ -66,7 +66,7 @@ class ConcordCloudAdapter(CloudAdapter):
         if request.method != "POST":
             raise web.HTTPMethodNotAllowed(request.method, ["POST"])
         activity = await read_activity(request)
-        auth_header = request.headers.get("Authorization", "")
+        auth_header = request.headers.get("Authorization", "")  # i18n: not for readers
         try:
             authenticated = await self.bot_framework_authentication.authenticate_request(
                 activity, auth_header
@@ -74,11 +74,12 @@ class ConcordCloudAdapter(CloudAdapter):
         except Exception as error:  # any reason at all is a refusal, never a 500
             log.info("Bot Framework request refused", extra={"why": type(error).__name__})
             raise web.HTTPUnauthorized(
-                text="the Bot Framework token is missing or invalid"
+                text="the Bot Framework token is missing or invalid"  # i18n: not for readers
             ) from None
         if refused := service_url.problem(activity.service_url, local=self.local):
             log.info("Teams serviceUrl refused", extra={"why": refused})
-            raise web.HTTPBadRequest(text=f"the activity's serviceUrl is refused: {refused}")
+            why = f"the activity's serviceUrl is refused: {refused}"  # i18n: not for readers
+            raise web.HTTPBadRequest(text=why)
         invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
         return invoke_http_response(invoke_response)
 
@@ -99,7 +100,8 @@ def invoke_http_response(invoke_response: InvokeResponse | None) -> web.Response
 async def read_activity(request: web.Request) -> Activity:
     """The request's activity, or a 400 (415 for a body that isn't JSON) saying why."""
     if "application/json" not in request.headers.get("Content-Type", ""):
-        raise web.HTTPUnsupportedMediaType(text="send the activity as application/json")
+        not_json = "send the activity as application/json"  # i18n: not for readers
+        raise web.HTTPUnsupportedMediaType(text=not_json)
     try:
         body = load_object(await request.read())
     except MalformedJson as error:
@@ -108,10 +110,11 @@ async def read_activity(request: web.Request) -> Activity:
     try:
         activity = Activity().deserialize(body)
     except (DeserializationError, TypeError, ValueError, AttributeError) as error:
-        raise web.HTTPBadRequest(text=f"the activity is malformed: {_first_line(error)}") from None
+        malformed = f"the activity is malformed: {_first_line(error)}"  # i18n: not for readers
+        raise web.HTTPBadRequest(text=malformed) from None
     problem = _missing(activity)
     if problem:
-        raise web.HTTPBadRequest(text=f"the activity has no {problem}")
+        raise web.HTTPBadRequest(text=f"the activity has no {problem}")  # i18n: not for readers
     return activity
 
 
@@ -130,7 +133,7 @@ def _missing(activity: Activity) -> str | None:
         return "from.id"
     for name, shown in _LISTS.items():  # botbuilder reads each item's fields: no nulls
         if None in (getattr(activity, name) or []):
-            return f"{shown} without nulls"
+            return f"{shown} without nulls"  # i18n: not for readers
     return None
 
 

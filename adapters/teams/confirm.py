@@ -8,6 +8,7 @@ from typing import Any
 
 from adapters.teams.escape import markdown, shorten
 from dialogs.core.cards import Confirm
+from dialogs.core.language import _
 
 CardJson = dict[str, Any]
 
@@ -22,11 +23,14 @@ def fold_out(confirm: Confirm, submit: CardJson, *, text_room: int, label_room: 
     if isinstance(submit.get("fallback"), dict):
         yes["fallback"] = {**submit["fallback"], **said}
     question = [
-        _text(markdown(confirm.title, text_room), weight="Bolder"),
+        _text(markdown(confirm.title, text_room), weight="Bolder"),  # i18n: not for readers
         _text(markdown(confirm.text, text_room)),
         _text(
-            markdown(f"{confirm.no}? Press the button again to fold this away.", text_room),
-            size="Small",
+            markdown(
+                _("{no}? Press the button again to fold this away.").format(no=confirm.no),
+                text_room,
+            ),
+            size="Small",  # i18n: not for readers
             isSubtle=True,
         ),
         {"type": "ActionSet", "actions": [yes]},

@@ -71,7 +71,7 @@ def split_conversation_id(conversation_id: str) -> tuple[str, str | None]:
 def place_of(activity: Activity) -> Place:
     conversation = activity.conversation
     if conversation is None or not conversation.id:
-        raise MalformedActivity("the activity has no conversation.id")
+        raise MalformedActivity("the activity has no conversation.id")  # i18n: not for readers
     channel_id, thread_id = split_conversation_id(str(conversation.id))
     return Place(PLATFORM, tenant_of(activity), channel_id, thread_id)
 
@@ -79,7 +79,7 @@ def place_of(activity: Activity) -> Place:
 def actor_of(activity: Activity) -> Actor:
     person = activity.from_property
     if person is None or not (person.aad_object_id or person.id):
-        raise MalformedActivity("the activity has no from.id")
+        raise MalformedActivity("the activity has no from.id")  # i18n: not for readers
     user_id = str(person.aad_object_id or person.id)
     tenant = tenant_of(activity)
     home = "" if (home := home_tenant_of(person)) == tenant else home

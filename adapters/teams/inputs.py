@@ -7,10 +7,11 @@ from typing import Any
 
 from adapters.teams.escape import shorten
 from dialogs.core.cards import Choice, ChoiceInput, TextInput
+from dialogs.core.language import N_, _
 
 MAX_INPUT_LENGTH = 5000
 MAX_EXPANDED_CHOICES = 10  # a multiple choice up to this size shows as checkboxes
-REQUIRED = "This one is needed."
+REQUIRED = N_("This one is needed.")
 
 
 def text_input(item: TextInput, title_room: int) -> dict[str, Any]:
@@ -28,7 +29,7 @@ def text_input(item: TextInput, title_room: int) -> dict[str, Any]:
     if item.multiline:
         element["isMultiline"] = True
     if not item.optional:
-        element |= {"isRequired": True, "errorMessage": REQUIRED}
+        element |= {"isRequired": True, "errorMessage": _(REQUIRED)}
     return element
 
 

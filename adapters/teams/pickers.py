@@ -11,6 +11,7 @@ from typing import Any
 
 from adapters.teams.escape import shorten
 from dialogs.core.cards import DateTimeInput
+from dialogs.core.language import _
 
 TIME_SUFFIX = ".time"  # the `Input.Time` of the input `closes` is `closes.time`
 
@@ -22,14 +23,14 @@ def date_and_time(item: DateTimeInput, label_room: int) -> dict[str, Any]:
         "id": item.name,
         "label": shorten(item.zoned_label(), label_room),
     }
-    time: dict[str, Any] = {"type": "Input.Time", "id": item.name + TIME_SUFFIX, "label": "Time"}
+    time: dict[str, Any] = {"type": "Input.Time", "id": item.name + TIME_SUFFIX, "label": _("Time")}
     if local := item.local_value():
         day["value"], time["value"] = f"{local:%Y-%m-%d}", f"{local:%H:%M}"
     return {
         "type": "ColumnSet",
         "columns": [
-            {"type": "Column", "width": "stretch", "items": [day]},
-            {"type": "Column", "width": "stretch", "items": [time]},
+            {"type": "Column", "width": "stretch", "items": [day]},  # i18n: not for readers
+            {"type": "Column", "width": "stretch", "items": [time]},  # i18n: not for readers
         ],
     }
 

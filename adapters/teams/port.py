@@ -52,6 +52,7 @@ from adapters.teams.render import render_card, summary
 from dialogs.core.cards import Card
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.events import Actor, Place
+from dialogs.core.language import current, speaking
 from dialogs.core.ports import DeliveryError, DeliveryLimits, Limit
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
@@ -171,8 +172,10 @@ class TeamsPort:
         return card_message(self.render(card, user_ids), summary(card))
 
     def render(self, card: Card, user_ids: list[str] | None = None) -> dict[str, Any]:
-        """`card` as an Adaptive Card with Concord's address for its charts and downloads."""
-        return render_card(card, public_url=self._public_url, user_ids=user_ids)
+        """`card` as an Adaptive Card with Concord's address for its charts and downloads,
+        the renderer's own words in the card's language."""
+        with speaking(card.language or current()):
+            return render_card(card, public_url=self._public_url, user_ids=user_ids)
 
     async def _shared_activity(
         self, connector: ConnectorClient, reference: ConversationReference, card: Card
@@ -228,7 +231,7 @@ def delivery_error(error: HttpOperationError) -> DeliveryError:
     if status == 429:
         retry_after = retry_after_seconds(getattr(response, "headers", None))
         return DeliveryError("Teams: rate limited (HTTP 429)", retry_after=retry_after)
-    message = f"Teams: HTTP {status or '?'} {str(error)[:120]}"
+    message = f"Teams: HTTP {status or '?'} {str(error)[:120]}"  # i18n: not for readers
     return DeliveryError(message, permanent=400 <= status < 500)
 
 
@@ -255,7 +258,7 @@ def _reference(delivery: dict[str, Any], place: Place | None) -> ConversationRef
         # Not permanent: the transport stores a newly linked channel's reference just
         # after the turn that linked it commits, so a dispatcher that claimed the
         # channel's first post in between finds it on a later try.
-        where = place.channel_id if place is not None else "this person"
+        where = place.channel_id if place is not None else "this person"  # i18n: not for readers
         raise DeliveryError(f"no Teams conversation reference (yet) for {where}")
     reference = ConversationReference().deserialize(delivery)
     if not reference.service_url or reference.conversation is None:

@@ -45,6 +45,7 @@ from dialogs.core.cards import (
     Text,
     TextInput,
 )
+from dialogs.core.language import N_, _
 from dialogs.core.moments import in_zone, zoned
 
 CardJson = dict[str, Any]
@@ -61,7 +62,10 @@ MAX_FACTS = 10  # facts per FactSet, so a long list can be cut between sets
 MAX_SUMMARY = 300
 BAR_CELLS = 10
 WARNING = "⚠️ "
-CHOOSE = "Choose"
+CHOOSE = N_("Choose")
+# Adaptive Cards' own names for sizes, weights, colours and elements.
+LARGE, SMALL, BOLDER = "Large", "Small", "Bolder"  # i18n: not for readers
+WARNING_COLOUR, ATTENTION, IMAGE = "Warning", "Attention", "Image"  # i18n: not for readers
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,8 @@ def summary(card: Card) -> str:
     """
     if card.fallback.strip():
         return shorten(in_zone(card.fallback, card.zone, card.language), MAX_SUMMARY)
-    first = next((b.text for b in card.blocks if isinstance(b, Heading | Text)), "Concord")
+    texts = (b.text for b in card.blocks if isinstance(b, Heading | Text))
+    first = next(texts, "Concord")  # i18n: not for readers (the product's name)
     return shorten(in_zone(first, card.zone, card.language), MAX_SUMMARY)
 
 
@@ -181,19 +186,19 @@ def _text_block(text: str, **style: Any) -> CardJson:
 
 
 def _heading(text: str, room: Room) -> CardJson:
-    return _text_block(markdown(text, room.text), size="Large", weight="Bolder", style="heading")
+    return _text_block(markdown(text, room.text), size=LARGE, weight=BOLDER, style="heading")
 
 
 def _text(block: Text, room: Room) -> CardJson:
     if block.tone == "muted":
         return _text_block(markdown(block.text, room.text), isSubtle=True)
     if block.tone == "warning":
-        return _text_block(WARNING + markdown(block.text, room.text), color="Warning")
+        return _text_block(WARNING + markdown(block.text, room.text), color=WARNING_COLOUR)
     return _text_block(markdown(block.text, room.text))
 
 
 def _context(text: str, room: Room) -> CardJson:
-    return _text_block(markdown(text, room.text), size="Small", isSubtle=True)
+    return _text_block(markdown(text, room.text), size=SMALL, isSubtle=True)
 
 
 def _facts(items: list[FieldItem], room: Room) -> list[CardJson]:
@@ -217,7 +222,7 @@ def _bar(bar: Bar, room: Room) -> CardJson:
     filled = round(max(0, min(100, bar.percent)) * BAR_CELLS / 100)
     line = f"{'▇' * filled}{'▁' * (BAR_CELLS - filled)} {bar.count} · {bar.percent}%"
     text = f"{markdown(bar.marked, room.label * 2)}\n\n{line}"
-    return _text_block(text, weight="Bolder") if bar.leading else _text_block(text)
+    return _text_block(text, weight=BOLDER) if bar.leading else _text_block(text)
 
 
 def _actions(block: Actions, room: Room, view: str | None) -> list[CardJson]:
@@ -259,10 +264,10 @@ def _select(select: Select, room: Room, view: str | None) -> CardJson:
         )
         for choice in select.choices
     ]
-    body = _action_sets(buttons) or [_context("Nothing to choose from.", room)]
+    body = _action_sets(buttons) or [_context(_("Nothing to choose from."), room)]
     return {
         "type": "Action.ShowCard",
-        "title": shorten(select.placeholder or CHOOSE, room.label),
+        "title": shorten(select.placeholder or _(CHOOSE), room.label),
         **({"tooltip": select.spoken_name(room.title)} if select.spoken else {}),
         "card": {"type": "AdaptiveCard", "body": body},
     }
@@ -275,14 +280,16 @@ def _image(block: Image, room: Room, public_url: str) -> list[CardJson]:
     words = _context(block.alt, room)
     if url is None:
         return [words]
-    return [{"type": "Image", "url": url, "altText": shorten(block.alt, room.text)}, words]
+    return [{"type": IMAGE, "url": url, "altText": shorten(block.alt, room.text)}, words]
 
 
 def _download(block: Download, room: Room, public_url: str) -> CardJson:
     url = ours(block.url, public_url)
     if url is None:  # no https address of ours: say so, rather than show a dead link
-        return _context(f"{block.filename}: no link, as Concord has no public address.", room)
-    return _text_block(f"📄 [Download {markdown(block.filename, room.title)}]({url})")
+        unlinked = _("{name}: no link, as Concord has no public address.")
+        return _context(unlinked.format(name=block.filename), room)
+    label = _("Download {name}").format(name=markdown(block.filename, room.title))
+    return _text_block(f"📄 [{label}]({url})")
 
 
 # Forms: the title, the error, one element per input.
@@ -294,7 +301,7 @@ def _form_body(form: Form, room: Room) -> list[Group]:
     parts = [_heading(form.title, room)]
     if form.error:
         error = WARNING + markdown(form.error, room.text)
-        parts.append(_text_block(error, color="Attention", weight="Bolder"))
+        parts.append(_text_block(error, color=ATTENTION, weight=BOLDER))
     parts += [_text(Text(text=note), room) for note in form.notes]
     return [[part] for part in parts + [_input(item, room) for item in form.inputs]]
 
@@ -305,7 +312,7 @@ def _input(item: FormInput, room: Room) -> CardJson:
     if isinstance(item, TextInput):
         return text_input(item, room.title)
     if not item.choices:  # Teams refuses an empty choice set
-        return _context(f"{item.label}: nothing to choose from.", room)
+        return _context(_("{label}: nothing to choose from.").format(label=item.label), room)
     return choice_input(item, room.title, room.label)
 
 
@@ -379,8 +386,9 @@ def _joined(groups: list[Group], dropped: list[int]) -> list[CardJson]:
 
 
 def _more() -> CardJson:
+    most = _("… more not shown here: a Teams card holds at most {size} KB.")
     return _text_block(
-        f"… more not shown here: a Teams card holds at most {TEAMS_MESSAGE_BYTES // 1024} KB.",
-        size="Small",
+        most.format(size=TEAMS_MESSAGE_BYTES // 1024),
+        size=SMALL,
         isSubtle=True,
     )

@@ -48,20 +48,20 @@ def _problem(url: str, local: bool) -> str | None:
         parts = urlsplit(url)
         readings = {_by_urllib(url), _by_urllib3(url), _by_yarl(url)}
     except (ValueError, LocationParseError):
-        return "it cannot be read as a URL"
+        return "it cannot be read as a URL"  # i18n: not for readers
     if parts.scheme not in ("http", "https"):
-        return "it is not an http or https URL"
+        return "it is not an http or https URL"  # i18n: not for readers
     if parts.query or parts.fragment:
-        return "it has a query or fragment"
+        return "it has a query or fragment"  # i18n: not for readers
     if len(readings) > 1:
-        return "URL parsers disagree on its host or port"
+        return "URL parsers disagree on its host or port"  # i18n: not for readers
     ((host, _port),) = readings
     if not _is_host(host):
-        return "its host is not a host name or IP address"
+        return "its host is not a host name or IP address"  # i18n: not for readers
     if local and not is_loopback(host):
-        return f"CONCORD_TEAMS_LOCAL only calls this machine, not {host}"
+        return f"CONCORD_TEAMS_LOCAL only calls this machine, not {host}"  # i18n: not for readers
     if not local and parts.scheme != "https":
-        return "with Microsoft credentials it must be https"
+        return "with Microsoft credentials it must be https"  # i18n: not for readers
     return None
 
 
@@ -82,13 +82,13 @@ def is_loopback(host: str | None) -> bool:
 
 def _bad_characters(url: str) -> str | None:
     if not url.isascii():
-        return "it has characters beyond ASCII"
-    if any(c.isspace() or unicodedata.category(c) == "Cc" for c in url):
-        return "it has whitespace or control characters"
+        return "it has characters beyond ASCII"  # i18n: not for readers
+    if any(c.isspace() or unicodedata.category(c) == "Cc" for c in url):  # i18n: not for readers
+        return "it has whitespace or control characters"  # i18n: not for readers
     if "\\" in url:
-        return "it has a backslash"
+        return "it has a backslash"  # i18n: not for readers
     if "@" in url:
-        return "it has a user name or password (@)"
+        return "it has a user name or password (@)"  # i18n: not for readers
     return None
 
 

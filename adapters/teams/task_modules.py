@@ -44,17 +44,18 @@ from dialogs.core.actions import RequestPoll
 from dialogs.core.cards import Actions, Block, Card, Context, Divider, Effect, Heading, Text
 from dialogs.core.effects import for_actor
 from dialogs.core.events import ActionInvoked, Actor
+from dialogs.core.language import N_, _
 from dialogs.core.ports import Concord
 
 INVOKES = frozenset(
     {inbound.TASK_FETCH, inbound.TASK_SUBMIT, inbound.COMPOSE_FETCH, inbound.COMPOSE_SUBMIT}
 )
 _SUBMITS = (inbound.TASK_SUBMIT, inbound.COMPOSE_SUBMIT)
-UNREADABLE = (
+UNREADABLE = N_(
     "Concord couldn't read that, so nothing was changed. Try the button again, or type "
     "help to see what you can do."
 )
-DONE = "Done."
+DONE = N_("Done.")
 MAX_TITLE = 80
 MAX_MESSAGE = 2000
 TALL_FORM = 3  # a form with more inputs than this gets a tall dialog
@@ -73,7 +74,7 @@ class Dialogs:
     async def answer(self, context: TurnContext) -> None:
         activity = context.activity
         event = dialog_event(activity)
-        body = message(UNREADABLE) if event is None else await self._run(event, activity)
+        body = message(_(UNREADABLE)) if event is None else await self._run(event, activity)
         response = InvokeResponse(status=200, body=body)
         await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
 
@@ -94,7 +95,7 @@ class Dialogs:
             return continued(form.title, shown, tall=len(form.inputs) > TALL_FORM)
         cards = [note.card for note in notes]
         if not cards:  # nothing to say (a submit delivered twice, say)
-            return message(DONE)
+            return message(_(DONE))
         if (text := in_words(cards)) is not None:
             return message(text)
         card = _joined(cards)

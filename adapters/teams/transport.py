@@ -52,6 +52,7 @@ from dialogs.core.cards import Effect, OpenForm, Post
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.effects import for_actor
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Installed
+from dialogs.core.language import _
 from dialogs.core.ports import Concord, DeliveryError
 
 log = logging.getLogger(__name__)
@@ -167,7 +168,7 @@ class TeamsBot(Bot):
         event = inbound.to_event(activity)
         if event is None:
             if activity.type == ActivityTypes.invoke:
-                await _answer_invoke(context, 400, "That card action had nothing for Concord.")
+                await _answer_invoke(context, 400, _("That card action had nothing for Concord."))
             return
         event_id = activity.id if isinstance(event, CommandIssued) and activity.id else None
         effects = await self._concord.handle(event, event_id=event_id)

@@ -39,6 +39,7 @@ from dialogs.core.actions import MAX_ACTION_LENGTH, MAX_ID, VERBS, verb_of
 from dialogs.core.cards import Card, Divider, OpenForm
 from dialogs.core.effects import for_actor
 from dialogs.core.events import ActionInvoked, Actor
+from dialogs.core.language import N_, _
 from dialogs.core.messages import parse_key
 from dialogs.core.ports import Concord
 from dialogs.core.turn import refusal_card
@@ -46,10 +47,9 @@ from dialogs.core.turn import refusal_card
 log = logging.getLogger(__name__)
 
 MAX_VIEW_LENGTH = 100
-AGAIN = "Try the button again; if this keeps happening, type `help` to Concord."
-ALREADY = refusal_card(
-    "Teams sent this click twice: Concord had already acted on it, so nothing more changed.",
-    None,
+AGAIN = N_("Try the button again; if this keeps happening, type `help` to Concord.")
+ALREADY = N_(
+    "Teams sent this click twice: Concord had already acted on it, so nothing more changed."
 )
 # A form a click opened, for the person who clicked: sent the private way.
 OpenForms = Callable[[TurnContext, Actor, list[OpenForm]], Awaitable[None]]
@@ -69,9 +69,9 @@ class Click:
 class Refused(Exception):
     """A click Concord can't act on: `card` says why, to the person who clicked."""
 
-    def __init__(self, problem: str, hint: str | None = AGAIN) -> None:
+    def __init__(self, problem: str, hint: str | None = None) -> None:
         super().__init__(problem)
-        self.card = refusal_card(problem, hint)
+        self.card = refusal_card(problem, hint or _(AGAIN))
 
 
 class UniversalActions:
@@ -115,13 +115,13 @@ class UniversalActions:
         if opened:
             await self._open_forms(context, actor, opened)
         if not mine and not opened:  # the engine answers every action it takes, once
-            return [ALREADY]
+            return [_already()]
         return [note.card for note in mine]
 
     async def _view(self, key: str | None, actor: Actor, *, needed: bool = False) -> Card | None:
         view = await self._concord.render_view(key, actor) if key is not None else None
         if view is None and needed:
-            raise Refused("This card is no longer one Concord can show.", "Type `help`.")
+            raise Refused(_("This card is no longer one Concord can show."), _("Type `help`."))
         return view
 
     def _card(self, activity: Activity, notes: list[Card], view: Card | None) -> dict[str, Any]:
@@ -129,12 +129,13 @@ class UniversalActions:
         blocks = [block for note in notes for block in [*note.blocks, Divider()]]
         if view is None:
             blocks = blocks[:-1]
-        fallback = (notes[0] if notes else view or ALREADY).fallback
+        fallback = (notes[0] if notes else view or _already()).fallback
         card = Card(
             blocks=blocks + (view.blocks if view else []),
             fallback=fallback,
             key=view.key if view else None,
             zone=view.zone if view else next((note.zone for note in notes if note.zone), None),
+            language=next((c.language for c in [*notes, view] if c and c.language), None),
         )
         conversation = inbound.place_of(activity).channel_id
         return self._port.render(card, self._port.members.cached(conversation))
@@ -144,26 +145,30 @@ def read_click(value: Any) -> Click:
     """The click an invoke's `value` carries, or `Refused` saying what is wrong with it."""
     action = _get(value, "action")
     if not isinstance(action, Mapping):
-        raise Refused("That click reached Concord without a button's action, so nothing changed.")
+        raise Refused(
+            _("That click reached Concord without a button's action, so nothing changed.")
+        )
     verb = action.get("verb")
     if not isinstance(verb, str) or not verb:
-        raise Refused("That button didn't say what it does, so nothing changed.")
+        raise Refused(_("That button didn't say what it does, so nothing changed."))
     data = action.get("data")
     if not isinstance(data, Mapping):
-        raise Refused("That button carried nothing Concord can act on, so nothing changed.")
+        raise Refused(_("That button carried nothing Concord can act on, so nothing changed."))
     view = _our_key(data.get("view"))
     if view is None and data.get("view") is not None:
-        raise Refused("That button isn't on a card of Concord's, so nothing changed.")
+        raise Refused(_("That button isn't on a card of Concord's, so nothing changed."))
     if verb == REFRESH:
         return Click(verb, None, view, {})
     if verb not in VERBS:
-        raise Refused(f"Concord has no action called “{verb[:40]}”, so nothing changed.")
+        raise Refused(
+            _("Concord has no action called “{verb}”, so nothing changed.").format(verb=verb[:40])
+        )
     chosen = data.get("action")
     if not isinstance(chosen, str) or not 0 < len(chosen) <= MAX_ACTION_LENGTH:
-        raise Refused("That button carried no action Concord knows, so nothing changed.")
+        raise Refused(_("That button carried no action Concord knows, so nothing changed."))
     if verb_of(chosen) != verb:
         raise Refused(
-            "That button's action doesn't match what it says it does, so nothing changed."
+            _("That button's action doesn't match what it says it does, so nothing changed.")
         )
     return Click(verb, chosen, view, inbound.form_values(data))
 
@@ -189,3 +194,8 @@ async def respond(context: TurnContext, card: dict[str, Any]) -> None:
     body = {"statusCode": 200, "type": ADAPTIVE_CARD, "value": card}
     response = InvokeResponse(status=200, body=body)
     await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
+
+
+def _already() -> Card:
+    """The answer to a click Teams sent twice, in the language of the work in hand."""
+    return refusal_card(_(ALREADY), None)

@@ -37,6 +37,7 @@ FOR_DEVELOPERS = {
     "cast",
     "TypeVar",
     "ContextVar",
+    "DeliveryError",  # a platform's refusal, for the outbox's log
 }
 PRAGMA = "# i18n: not for readers"
 _WORDS = re.compile(r"[^\W\d_]{2,}")
