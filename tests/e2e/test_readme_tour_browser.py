@@ -78,8 +78,14 @@ def say(page: Page, channel: str, text: str) -> Locator:
     return replies.nth(before)
 
 
-def click(message: Locator, button: str) -> None:
-    message.get_by_role("button", name=button, exact=True).click()
+def button(message: Locator, words: str) -> Locator:
+    """The button that shows exactly `words`. Its accessible name may say more ("Vote for
+    Discharge delays in: Which shared priority first?"), so it is found by what it shows."""
+    return message.get_by_role("button").filter(has_text=re.compile(rf"^{re.escape(words)}$"))
+
+
+def click(message: Locator, words: str) -> None:
+    button(message, words).click()
 
 
 def read(page: Page, channel: str) -> Locator:
@@ -142,8 +148,8 @@ def test_the_readme_tour_of_the_playground_then_a_tie_and_a_recounted_export(
         poll = message(page, channel, QUESTION)
         expect(poll).to_contain_text("Poll #1")
         for option in ("Discharge delays", "Mental health beds"):
-            expect(poll.get_by_role("button", name=option, exact=True)).to_be_visible()
-        expect(poll.get_by_role("button", name="Close", exact=True)).to_have_count(0)
+            expect(button(poll, option)).to_be_visible()
+        expect(button(poll, "Close")).to_have_count(0)
 
     # 4. Carys votes in #partnership-hillview, then Ben in the other: one tally, both show it.
     act_as(page, "carys", HILLVIEW)
@@ -224,8 +230,10 @@ def test_the_readme_tour_of_the_playground_then_a_tie_and_a_recounted_export(
     tie_poll = poll_number(say(page, RIVERSIDE, 'poll "Tie or not?" "Beds" "Workforce"'))
     act_as(page, "ben", RIVERSIDE)
     click(message(page, RIVERSIDE, "Tie or not?"), "Beds")
+    expect(last_reply(page, RIVERSIDE)).to_contain_text(f"You voted “Beds” in poll #{tie_poll}")
     act_as(page, "carys", HILLVIEW)
     click(message(page, HILLVIEW, "Tie or not?"), "Workforce")
+    expect(last_reply(page, HILLVIEW)).to_contain_text(f"You voted “Workforce” in poll #{tie_poll}")
     act_as(page, "asha", RIVERSIDE)
     tie = "Tie between “Beds” and “Workforce”."
     expect(say(page, RIVERSIDE, f"poll close {tie_poll}")).to_contain_text(tie)

@@ -168,8 +168,8 @@ def test_a_bare_command_shows_help(chat):
 
 
 def test_unknown_commands_suggest_the_nearest_one(chat):
-    shown = chat.says(ASHA, NORTH, "pol list")
-    assert "doesn't know the command `pol`" in shown and "Did you mean `poll`" in shown
+    shown = chat.says(ASHA, NORTH, "polll list")  # (`pol` is the Welsh alias of `poll`)
+    assert "doesn't know the command `polll`" in shown and "Did you mean `poll`" in shown
 
 
 def test_the_decision_log_exports_as_markdown_and_csv(chat):
