@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 
@@ -21,9 +20,9 @@ from adapters.teams.render import render_card, render_form
 from adapters.teams.universal_actions import Refused, read_click
 from dialogs.core.cards import Card, Choice, Download, Select
 from dialogs.core.language import speaking
-from tests.support.conversation import ASHA, NORTH, Conversation
+from tests.i18n.conftest import ASHA_CY
+from tests.support.conversation import NORTH, Conversation
 
-ASHA_CY = replace(ASHA, locale="cy-GB")
 STRANGE_CLICK = {"action": {"verb": "dance", "data": {"action": "dance:1"}}}
 
 

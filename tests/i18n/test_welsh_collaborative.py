@@ -6,15 +6,12 @@ The same commands in English read exactly as before.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 
 from dialogs.core.language import speaking
-from tests.support.conversation import ASHA, BEN, NORTH, Conversation
-
-ASHA_CY = replace(ASHA, locale="cy-GB")
-BEN_CY = replace(BEN, locale="cy-GB")
+from tests.i18n.conftest import ASHA_CY, BEN_CY
+from tests.support.conversation import ASHA, NORTH, Conversation
 
 
 @pytest.fixture

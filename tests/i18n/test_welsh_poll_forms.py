@@ -4,24 +4,11 @@ deleting a poll, through the engine."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-import pytest
-
 from dialogs.core.language import speaking
-from tests.support.conversation import ASHA, NORTH, Conversation, buttons
+from tests.i18n.conftest import ASHA_CY
+from tests.support.conversation import ASHA, NORTH, buttons
 
-ASHA_CY = replace(ASHA, locale="cy-GB")
 DOUBLE = 'poll "Is the rota fair and should we extend the clinic?" "Yes" "No"'
-
-
-@pytest.fixture
-def chat(database, clock):
-    conversation = Conversation(database, clock)
-    with speaking("en"):
-        conversation.says(ASHA, NORTH, 'setup "Northshire"')
-    yield conversation
-    conversation.close()
 
 
 def test_the_preview_and_the_coach_speak_welsh(chat):

@@ -3,23 +3,9 @@ starting, closing and deciding a poll, and a refusal, through the engine."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-import pytest
-
 from dialogs.core.language import speaking
-from tests.support.conversation import ASHA, BEN, NORTH, Conversation, buttons
-
-ASHA_CY, BEN_CY = (replace(person, locale="cy-GB") for person in (ASHA, BEN))
-
-
-@pytest.fixture
-def chat(database, clock):
-    conversation = Conversation(database, clock)
-    with speaking("en"):
-        conversation.says(ASHA, NORTH, 'setup "Northshire"')
-    yield conversation
-    conversation.close()
+from tests.i18n.conftest import ASHA_CY, BEN_CY
+from tests.support.conversation import ASHA, BEN, NORTH, buttons
 
 
 def test_a_poll_is_started_and_closed_in_welsh(chat):

@@ -6,12 +6,12 @@ whose platform speaks Welsh. The same steps in English read exactly as before.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 
 from dialogs.core.cards import Notify
 from dialogs.core.language import speaking
+from tests.i18n.conftest import ASHA_CY, BEN_CY
 from tests.support.conversation import (
     ASHA,
     BEN,
@@ -22,8 +22,6 @@ from tests.support.conversation import (
     returned_form,
     text_of,
 )
-
-ASHA_CY, BEN_CY = (replace(each, locale="cy-GB") for each in (ASHA, BEN))
 
 
 @pytest.fixture
