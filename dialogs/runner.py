@@ -16,6 +16,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from dialogs.collaborative import languages
 from dialogs.core.cards import Card, Effect
 from dialogs.core.charts import Chart
 from dialogs.core.events import Actor, Event, Place
@@ -58,6 +59,9 @@ class EngineRunner:
 
     async def render_view(self, key: str, viewer: Actor) -> Card | None:
         return await asyncio.to_thread(self.engine.render_view, key, viewer)
+
+    async def reader_language(self, actor: Actor, place: Place | None = None) -> str:
+        return await asyncio.to_thread(languages.language_at, self.engine.database, actor, place)
 
     async def channel_seen(self, place: Place, delivery: dict[str, Any]) -> None:
         await asyncio.to_thread(self.engine.channel_seen, place, delivery)

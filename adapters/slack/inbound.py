@@ -106,7 +106,7 @@ def from_block_actions(payload: Mapping[str, Any]) -> ActionInvoked | None:
     actions = payload.get("actions")
     first = actions[0] if isinstance(actions, list) and actions else None
     action = _clicked_action(first) if isinstance(first, Mapping) else None
-    actor = _payload_actor(payload)
+    actor = payload_actor(payload)
     place = _action_place(payload, actor.tenant_id) if actor else None
     if not (action and actor and place):
         return None
@@ -136,7 +136,7 @@ def from_view_submission(payload: Mapping[str, Any]) -> ActionInvoked | None:
     if not isinstance(view, Mapping) or view.get("callback_id") != FORM_CALLBACK_ID:
         return None
     metadata = read_modal_metadata(view.get("private_metadata"))
-    actor = _payload_actor(payload)
+    actor = payload_actor(payload)
     if not (metadata and actor):
         return None
     action, channel_id, thread_id = metadata
@@ -239,7 +239,7 @@ def _clicked_action(action: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _payload_actor(payload: Mapping[str, Any]) -> Actor | None:
+def payload_actor(payload: Mapping[str, Any]) -> Actor | None:
     """The person in an interaction payload, in the workspace they acted in."""
     user = payload.get("user")
     if not isinstance(user, Mapping):

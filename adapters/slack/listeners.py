@@ -22,6 +22,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import ClientError
@@ -53,7 +54,7 @@ from dialogs.core.cards import (
 )
 from dialogs.core.effects import for_actor
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Place
-from dialogs.core.language import N_, _, current, speaking
+from dialogs.core.language import DEFAULT, N_, _, current, speaking
 from dialogs.core.ports import Concord, DeliveryError, ExportFile
 
 log = logging.getLogger(__name__)
@@ -136,7 +137,8 @@ class SlackListeners:
         effects = await self._handle(event, event_id if isinstance(event_id, str) else None)
         notes = _notes_for(event.actor, effects)
         if _forms_for(event.actor, effects):
-            text = _(FORMS_NEED_A_CLICK).format(text=event.text.strip())
+            with speaking(await self._language(event.actor, event.place)):
+                text = _(FORMS_NEED_A_CLICK).format(text=event.text.strip())
             notes.append(_note(event.actor, event.place, text))
         self._send_notes(notes)
         self._send_files(notes)
@@ -179,19 +181,26 @@ class SlackListeners:
         await ack()
         trigger_id = body.get("trigger_id")
         if isinstance(trigger_id, str):
-            await _call(client.views_open(trigger_id=trigger_id, view=shortcut.channel_picker()))
+            with speaking(await self._language(inbound.payload_actor(body), None)):
+                picker = shortcut.channel_picker()
+            await _call(client.views_open(trigger_id=trigger_id, view=picker))
 
     async def channel_chosen(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """The shortcut's channel is known: show the poll form for it, or say why not."""
         event = shortcut.poll_command(body)
         if event is None:
-            await ack(response_action="errors", errors={shortcut.INPUT: _(shortcut.PICK_ONE)})
+            with speaking(await self._language(inbound.payload_actor(body), None)):
+                await ack(response_action="errors", errors={shortcut.INPUT: _(shortcut.PICK_ONE)})
             return
         effects = await self._handle(event, None)
         if await _replaced_modal(ack, event, effects):
             return
         notes = _notes_for(event.actor, effects)
-        problem = _plain_text(notes[0].card) if notes else _(shortcut.PICK_ONE)
+        if notes:
+            problem = _plain_text(notes[0].card)
+        else:
+            with speaking(await self._language(event.actor, event.place)):
+                problem = _(shortcut.PICK_ONE)
         await ack(response_action="errors", errors={shortcut.INPUT: problem})
 
     # App Home and the app's life cycle.
@@ -239,6 +248,16 @@ class SlackListeners:
         self._after_change()
         return effects
 
+    async def _language(self, actor: Actor | None, place: Place | None) -> str:
+        """The language `actor` reads, for words said to them outside a turn (with their
+        Slack profile's locale, when known); English when nobody is known."""
+        if actor is None:
+            return DEFAULT
+        if self._profiles is not None:
+            locale = self._profiles.profile(actor.tenant_id, actor.user_id).locale
+            actor = replace(actor, locale=locale)
+        return await self._concord.reader_language(actor, place)
+
     async def _open_forms(
         self,
         client: AsyncWebClient,
@@ -261,24 +280,27 @@ class SlackListeners:
         for note in notes:
             for block in note.card.blocks:
                 if isinstance(block, Download):
-                    self._later(self._send_file(note.actor.actor(), block, note.card.fallback))
+                    self._later(self._send_file(note.actor.actor(), block, note.card))
 
     def _later(self, sending: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(sending)
         self._notes.add(task)
         task.add_done_callback(self._notes.discard)
 
-    async def _send_file(self, actor: Actor, download: Download, comment: str) -> None:
+    async def _send_file(self, actor: Actor, download: Download, offer: Card) -> None:
+        """The file `download` names, with the words of the note that `offer`s it; if Slack
+        doesn't take it, a note in that note's language saying so."""
         found = await self._concord.export_file(download.token)
         try:
             if not isinstance(found, ExportFile):
                 raise DeliveryError(f"the export {download.filename} is gone")
-            await self._port.send_file(actor, found, comment)
+            await self._port.send_file(actor, found, offer.fallback)
         except Exception as error:
             log.warning("an export could not be uploaded", extra={"why": str(error)})
-            text = _("Slack did not take the file {name}; ask again in a minute.").format(
-                name=download.filename
-            )
+            with speaking(offer.language or current()):
+                text = _("Slack did not take the file {name}; ask again in a minute.").format(
+                    name=download.filename
+                )
             self._send_notes([_note(actor, None, text)])
 
     async def _send_note(self, note: Notify, response_url: str | None) -> None:

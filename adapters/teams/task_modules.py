@@ -40,11 +40,12 @@ from adapters.teams.escape import shorten
 from adapters.teams.package import COMPOSE_COMMAND
 from adapters.teams.port import TeamsPort, card_message
 from adapters.teams.render import WARNING, render_form, summary
+from adapters.teams.sender_language import sender_language
 from dialogs.core.actions import RequestPoll
 from dialogs.core.cards import Actions, Block, Card, Context, Divider, Effect, Heading, Text
 from dialogs.core.effects import for_actor
 from dialogs.core.events import ActionInvoked, Actor
-from dialogs.core.language import N_, _
+from dialogs.core.language import N_, _, speaking
 from dialogs.core.ports import Concord
 
 INVOKES = frozenset(
@@ -74,7 +75,10 @@ class Dialogs:
     async def answer(self, context: TurnContext) -> None:
         activity = context.activity
         event = dialog_event(activity)
-        body = message(_(UNREADABLE)) if event is None else await self._run(event, activity)
+        if event is None:
+            body = await self._said(UNREADABLE, activity)
+        else:
+            body = await self._run(event, activity)
         response = InvokeResponse(status=200, body=body)
         await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
 
@@ -84,7 +88,15 @@ class Dialogs:
         effects = await self._concord.handle(event, event_id=event_id)
         await self._concord.channel_seen(event.place, inbound.reference_of(activity))
         self._after_change()
+        notes, opened = for_actor(effects, event.actor)
+        if not notes and not opened:  # nothing to say (a submit delivered twice, say)
+            return await self._said(DONE, activity)
         return self._response(effects, event.actor)
+
+    async def _said(self, words: str, activity: Activity) -> Json:
+        """`words` (marked with `N_()`), said outside a turn in the sender's language."""
+        with speaking(await sender_language(self._concord, activity)):
+            return message(_(words))
 
     def _response(self, effects: list[Effect], actor: Actor) -> Json:
         """The form to show (or show again), else the answer in words, else as a card."""
@@ -94,8 +106,6 @@ class Dialogs:
             shown = card_message(render_form(form), form.title)
             return continued(form.title, shown, tall=len(form.inputs) > TALL_FORM)
         cards = [note.card for note in notes]
-        if not cards:  # nothing to say (a submit delivered twice, say)
-            return message(_(DONE))
         if (text := in_words(cards)) is not None:
             return message(text)
         card = _joined(cards)
@@ -150,4 +160,5 @@ def _joined(cards: list[Card]) -> Card:
     blocks: list[Block] = []
     for card in cards:
         blocks += [Divider(), *card.blocks] if blocks else card.blocks
-    return Card(blocks=blocks, fallback=cards[0].fallback)
+    first = cards[0]  # all written for the same reader: their language and zone
+    return Card(blocks=blocks, fallback=first.fallback, zone=first.zone, language=first.language)

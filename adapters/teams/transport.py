@@ -45,6 +45,7 @@ from adapters.teams.cloud_adapter import ConcordCloudAdapter
 from adapters.teams.package import MESSAGING_PATH
 from adapters.teams.port import TeamsPort, card_message
 from adapters.teams.render import render_form
+from adapters.teams.sender_language import sender_language
 from adapters.teams.task_modules import INVOKES as DIALOG_INVOKES
 from adapters.teams.task_modules import Dialogs
 from adapters.teams.universal_actions import UniversalActions
@@ -52,7 +53,7 @@ from dialogs.core.cards import Effect, OpenForm, Post
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.effects import for_actor
 from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Installed
-from dialogs.core.language import _
+from dialogs.core.language import _, speaking
 from dialogs.core.ports import Concord, DeliveryError
 
 log = logging.getLogger(__name__)
@@ -168,7 +169,9 @@ class TeamsBot(Bot):
         event = inbound.to_event(activity)
         if event is None:
             if activity.type == ActivityTypes.invoke:
-                await _answer_invoke(context, 400, _("That card action had nothing for Concord."))
+                with speaking(await sender_language(self._concord, activity)):
+                    refused = _("That card action had nothing for Concord.")
+                await _answer_invoke(context, 400, refused)
             return
         event_id = activity.id if isinstance(event, CommandIssued) and activity.id else None
         effects = await self._concord.handle(event, event_id=event_id)

@@ -16,9 +16,10 @@ opens still goes the private way (`TeamsBot`), as an `Action.Submit` form does.
 
 What Concord can't act on — no verb, a verb it doesn't know or one that doesn't match
 the action's kind, data that isn't an object or has no action, a view that isn't one of
-Concord's — is answered the same way, HTTP 200 with a card saying what was wrong, and
-nothing changes; so is a replay, and whatever the engine refuses (another
-collaborative's poll, someone who isn't a member). Teams shows an error status as
+Concord's — is answered the same way, HTTP 200 with a card saying what was wrong (in the
+language the clicker reads, though no turn found it: `sender_language`), and nothing
+changes; so is a replay, and whatever the engine refuses (another collaborative's poll,
+someone who isn't a member). Teams shows an error status as
 "Unable to reach app", so none is ever sent.
 """
 
@@ -35,11 +36,12 @@ from botbuilder.schema import Activity, ActivityTypes
 from adapters.teams import inbound
 from adapters.teams.buttons import REFRESH
 from adapters.teams.port import ADAPTIVE_CARD, TeamsPort
+from adapters.teams.sender_language import sender_language
 from dialogs.core.actions import MAX_ACTION_LENGTH, MAX_ID, VERBS, verb_of
 from dialogs.core.cards import Card, Divider, OpenForm
 from dialogs.core.effects import for_actor
 from dialogs.core.events import ActionInvoked, Actor
-from dialogs.core.language import N_, _
+from dialogs.core.language import N_, _, speaking
 from dialogs.core.messages import parse_key
 from dialogs.core.ports import Concord
 from dialogs.core.turn import refusal_card
@@ -67,11 +69,16 @@ class Click:
 
 
 class Refused(Exception):
-    """A click Concord can't act on: `card` says why, to the person who clicked."""
+    """A click Concord can't act on. `problem` and `hint` say why (marked with `N_()`, with
+    `values` for their placeholders): `card()` says it in the language of the work in hand,
+    which is the clicker's when the answer is made (`sender_language`)."""
 
-    def __init__(self, problem: str, hint: str | None = None) -> None:
+    def __init__(self, problem: str, hint: str = AGAIN, **values: str) -> None:
         super().__init__(problem)
-        self.card = refusal_card(problem, hint or _(AGAIN))
+        self.problem, self.hint, self.values = problem, hint, values
+
+    def card(self) -> Card:
+        return refusal_card(_(self.problem).format(**self.values), _(self.hint))
 
 
 class UniversalActions:
@@ -98,7 +105,7 @@ class UniversalActions:
             notes = [] if click.verb == REFRESH else await self._act(context, actor, click)
             view = await self._view(click.view, actor, needed=click.verb == REFRESH)
         except Refused as refused:  # still their view under it, if the card names one
-            notes = [refused.card]
+            notes = [await self._in_their_language(refused.card, activity)]
             view = await self._view(_our_key(_data(activity.value).get("view")), actor)
         await respond(context, self._card(activity, notes, view))
 
@@ -115,13 +122,19 @@ class UniversalActions:
         if opened:
             await self._open_forms(context, actor, opened)
         if not mine and not opened:  # the engine answers every action it takes, once
-            return [_already()]
+            return [await self._in_their_language(_already, activity)]
         return [note.card for note in mine]
+
+    async def _in_their_language(self, card: Callable[[], Card], activity: Activity) -> Card:
+        """The card `card` makes, said outside a turn, in the language its clicker reads."""
+        language = await sender_language(self._concord, activity)
+        with speaking(language):
+            return card().model_copy(update={"language": language})
 
     async def _view(self, key: str | None, actor: Actor, *, needed: bool = False) -> Card | None:
         view = await self._concord.render_view(key, actor) if key is not None else None
         if view is None and needed:
-            raise Refused(_("This card is no longer one Concord can show."), _("Type `help`."))
+            raise Refused(N_("This card is no longer one Concord can show."), N_("Type `help`."))
         return view
 
     def _card(self, activity: Activity, notes: list[Card], view: Card | None) -> dict[str, Any]:
@@ -146,29 +159,29 @@ def read_click(value: Any) -> Click:
     action = _get(value, "action")
     if not isinstance(action, Mapping):
         raise Refused(
-            _("That click reached Concord without a button's action, so nothing changed.")
+            N_("That click reached Concord without a button's action, so nothing changed.")
         )
     verb = action.get("verb")
     if not isinstance(verb, str) or not verb:
-        raise Refused(_("That button didn't say what it does, so nothing changed."))
+        raise Refused(N_("That button didn't say what it does, so nothing changed."))
     data = action.get("data")
     if not isinstance(data, Mapping):
-        raise Refused(_("That button carried nothing Concord can act on, so nothing changed."))
+        raise Refused(N_("That button carried nothing Concord can act on, so nothing changed."))
     view = _our_key(data.get("view"))
     if view is None and data.get("view") is not None:
-        raise Refused(_("That button isn't on a card of Concord's, so nothing changed."))
+        raise Refused(N_("That button isn't on a card of Concord's, so nothing changed."))
     if verb == REFRESH:
         return Click(verb, None, view, {})
     if verb not in VERBS:
         raise Refused(
-            _("Concord has no action called “{verb}”, so nothing changed.").format(verb=verb[:40])
+            N_("Concord has no action called “{verb}”, so nothing changed."), verb=verb[:40]
         )
     chosen = data.get("action")
     if not isinstance(chosen, str) or not 0 < len(chosen) <= MAX_ACTION_LENGTH:
-        raise Refused(_("That button carried no action Concord knows, so nothing changed."))
+        raise Refused(N_("That button carried no action Concord knows, so nothing changed."))
     if verb_of(chosen) != verb:
         raise Refused(
-            _("That button's action doesn't match what it says it does, so nothing changed.")
+            N_("That button's action doesn't match what it says it does, so nothing changed.")
         )
     return Click(verb, chosen, view, inbound.form_values(data))
 

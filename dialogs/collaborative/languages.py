@@ -14,14 +14,16 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from dialogs.collaborative.members import find_channel
 from dialogs.collaborative.people import setting_for
 from dialogs.core import bilingual
 from dialogs.core.cards import Card
 from dialogs.core.effects import reader_zone
-from dialogs.core.events import Actor
+from dialogs.core.events import Actor, Place
 from dialogs.core.language import from_locale, speaking
 from dialogs.core.messages import MessageKey
 from dialogs.core.readers import language_of, reader_language, setting_of
+from storage.database import Database
 from storage.models import CheckinRun, CheckinSchedule, Collaborative, Poll, PurposeRound, Review
 
 
@@ -44,6 +46,15 @@ def turn_language(
         setting.platform_language, setting.updated_at = reported, now
         session.add(setting)
     return language_of(setting, actor, collaborative).language
+
+
+def language_at(database: Database, actor: Actor, place: Place | None) -> str:
+    """The language `actor` reads in at `place` (read-only): for the words an adapter says
+    before or outside a turn, such as a click it can't read."""
+    with database.session() as session:
+        channel = find_channel(session, place) if place is not None else None
+        collaborative = session.get(Collaborative, channel.collaborative_id) if channel else None
+        return reader_language(session, actor, collaborative)
 
 
 def collaborative_of_message(session: Session, key: MessageKey) -> Collaborative | None:

@@ -152,6 +152,11 @@ class Concord(Protocol):
         None for a key that names nothing."""
         ...
 
+    async def reader_language(self, actor: Actor, place: Place | None = None) -> str:
+        """The language `actor` reads in at `place` ("cy", "en": `dialogs.core.readers`), for
+        what an adapter says to them before or outside a turn (a click it can't read)."""
+        ...
+
     async def channel_seen(self, place: Place, delivery: dict[str, Any]) -> None:
         """An adapter saw this conversation: keep `delivery` (opaque to the engine) if its
         channel is linked. Joining one is the `Installed` event, which also greets."""
