@@ -49,7 +49,7 @@ from dialogs.core.actions import (
     Unmute,
     Vote,
 )
-from dialogs.core.cards import Card, Effect, Notify, PlaceModel, Post
+from dialogs.core.cards import Card, Effect, PlaceModel, Post
 from dialogs.core.charts import Chart
 from dialogs.core.clock import Clock, utc_now
 from dialogs.core.effects import channel_lane
@@ -276,7 +276,7 @@ class Engine:
             with speaking(language):
                 work(turn)
                 done.append(turn)
-                return _for_reader(session, actor, turn.replies)
+                return effects.for_reader(session, actor, turn.replies)
 
         replies = self.database.run(unit_of_work)
         self._count_votes(sum(turn.votes for turn in done))
@@ -365,19 +365,6 @@ def _scope_from_action(turn: Turn, action: Action) -> None:
     )
     if member is not None:
         turn.collaborative, turn.member = collaborative, member
-
-
-def _for_reader(session: Session, actor: Actor, replies: list[Effect]) -> list[Effect]:
-    """`replies`, the notes to `actor` marked with the zone and language they read in."""
-    if not any(isinstance(reply, Notify) for reply in replies):
-        return replies
-    marks = {"zone": effects.reader_zone(session, actor), "language": current()}
-    return [
-        reply.model_copy(update={"card": reply.card.model_copy(update=marks)})
-        if isinstance(reply, Notify) and reply.actor.user_id == actor.user_id
-        else reply
-        for reply in replies
-    ]
 
 
 def _checkin_message(session: Session, key: MessageKey) -> Card | None:

@@ -35,7 +35,7 @@ from dialogs.core.cards import (
     Text,
     TextInput,
 )
-from dialogs.core.language import _
+from dialogs.core.language import _, current, speaking
 from dialogs.core.moments import each_moment
 
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
@@ -60,9 +60,11 @@ def time_element(at: datetime, fallback: str) -> str:
 
 
 def render_card(card: Card, *, ref: str = "", private: bool = False) -> str:
+    """The card as HTML, the page's own words ("Only visible to you") in the card's language."""
     classes = "card card-private" if private else "card"  # i18n: not for readers
-    note = _private_label() if private else ""
-    blocks = "".join(render_block(block) for block in card.blocks)
+    with speaking(card.language or current()):
+        note = _private_label() if private else ""
+        blocks = "".join(render_block(block) for block in card.blocks)
     return (
         "<article "  # i18n: not for readers
         f'class="{classes}" data-testid="{"reply" if private else "message"}" '
@@ -226,7 +228,13 @@ _BLOCK_RENDERERS: dict[type, Callable[[Any], str]] = {
 
 
 def render_form(form: Form) -> str:
-    """A form as a card: its inputs filled with the values it carries, and its error."""
+    """A form as a card: its inputs filled with the values it carries, and its error; the
+    page's own words (Cancel, "(optional)") in the form's language."""
+    with speaking(form.language or current()):
+        return _form_html(form)
+
+
+def _form_html(form: Form) -> str:
     error = (
         "<p "  # i18n: not for readers
         f'class="form-error" role="alert" data-testid="form-error">{inline(form.error)}</p>'

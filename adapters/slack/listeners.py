@@ -136,8 +136,8 @@ class SlackListeners:
             return
         effects = await self._handle(event, event_id if isinstance(event_id, str) else None)
         notes = _notes_for(event.actor, effects)
-        if _forms_for(event.actor, effects):
-            with speaking(await self._language(event.actor, event.place)):
+        if forms := _forms_for(event.actor, effects):
+            with speaking(forms[0].language or current()):
                 text = _(FORMS_NEED_A_CLICK).format(text=event.text.strip())
             notes.append(_note(event.actor, event.place, text))
         self._send_notes(notes)

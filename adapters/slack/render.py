@@ -41,7 +41,7 @@ from dialogs.core.cards import (
     Text,
     TextInput,
 )
-from dialogs.core.language import _
+from dialogs.core.language import _, current, speaking
 
 SlackObject = dict[str, Any]
 
@@ -87,23 +87,25 @@ def render_modal(form: Form, *, private_metadata: str) -> SlackObject:
     """A `views.open` / `response_action: update` view, keeping every value the form carries.
 
     Each input's `block_id` and `action_id` is the input's name, so a submission's
-    `view.state.values[name][name]` holds what was typed.
+    `view.state.values[name][name]` holds what was typed. Its own words: the form's language.
     """
     if len(private_metadata) > MAX_PRIVATE_METADATA:
         raise ValueError(f"private_metadata is over Slack's {MAX_PRIVATE_METADATA} characters")
     blocks: list[SlackObject] = []
     if len(form.title) > MAX_MODAL_TITLE:
         blocks.append(_header(form.title))
-    if form.error:
-        blocks.append(_warning(form.error))
-    blocks += [piece for note in form.notes for piece in _text(Text(text=note))]
-    blocks += [_input(item, form.refilled) for item in form.inputs]
+    with speaking(form.language or current()):
+        if form.error:
+            blocks.append(_warning(form.error))
+        blocks += [piece for note in form.notes for piece in _text(Text(text=note))]
+        blocks += [_input(item, form.refilled) for item in form.inputs]
+        cancel = _("Cancel")
     view = {
         "type": "modal",
         "callback_id": FORM_CALLBACK_ID,
         "title": plain_text(form.title, MAX_MODAL_TITLE),
         "submit": plain_text(form.submit_label, MAX_MODAL_TITLE),
-        "close": plain_text(_("Cancel"), MAX_MODAL_TITLE),
+        "close": plain_text(cancel, MAX_MODAL_TITLE),
         "blocks": blocks,
     }
     return {**view, "private_metadata": private_metadata} if private_metadata else view

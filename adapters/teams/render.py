@@ -45,7 +45,7 @@ from dialogs.core.cards import (
     Text,
     TextInput,
 )
-from dialogs.core.language import N_, _
+from dialogs.core.language import N_, _, current, speaking
 from dialogs.core.moments import in_zone, zoned
 
 CardJson = dict[str, Any]
@@ -114,7 +114,10 @@ def render_form(form: Form) -> CardJson:
         "style": "positive",
         "data": {"action": form.action},
     }
-    return _fitted(lambda room: _form_body(form, room), [submit], shorten(form.title, MAX_SUMMARY))
+    with speaking(form.language or current()):  # its own words (Time, Cancel) in its language
+        return _fitted(
+            lambda room: _form_body(form, room), [submit], shorten(form.title, MAX_SUMMARY)
+        )
 
 
 def summary(card: Card) -> str:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from dialogs.core.events import Actor, Place
+from dialogs.core.language import _
 
 
 class _Block(BaseModel):
@@ -239,8 +240,9 @@ class DateTimeInput(_Block):
         return self.value.astimezone(ZoneInfo(self.timezone)) if self.value else None
 
     def zoned_label(self) -> str:
-        """The label, saying the zone, for pickers that know none."""
-        return f"{self.label} ({self.timezone} time)"
+        """The label, saying the zone, for pickers that know none (in the language of the
+        work in hand: a renderer's, the form's)."""
+        return _("{label} ({zone} time)").format(label=self.label, zone=self.timezone)
 
 
 FormInput = Annotated[TextInput | ChoiceInput | DateTimeInput, Field(discriminator="kind")]
@@ -250,7 +252,9 @@ class Form(_Block):
     """A dialog the person fills in; submitting it invokes `action` with the values.
     `notes` are lines to read before the inputs (what the answer is about), shown as text.
     `refilled`: the engine filled it in anew (a poll template picked), so a platform that
-    keeps what was typed when it replaces a form (Slack) must show these values instead."""
+    keeps what was typed when it replaces a form (Slack) must show these values instead.
+    `language` is the language the form was written in (as `Card.language`), so a renderer
+    says its own words in it too: Cancel, a picker's Time, "(optional)"."""
 
     title: str
     action: str
@@ -259,6 +263,7 @@ class Form(_Block):
     error: str | None = None
     notes: list[str] = []
     refilled: bool = False
+    language: str | None = None
 
 
 def submitted_text(value: object) -> str:

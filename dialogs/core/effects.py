@@ -233,3 +233,23 @@ def for_actor(effects: list[Effect], actor: Actor) -> tuple[list[Notify], list[O
     notes = [e for e in effects if isinstance(e, Notify) and e.actor.user_id == actor.user_id]
     forms = [e for e in effects if isinstance(e, OpenForm) and e.actor.user_id == actor.user_id]
     return notes, forms
+
+
+def for_reader(session: Session, actor: Actor, replies: list[Effect]) -> list[Effect]:
+    """`replies`, the notes and forms to `actor` marked with the language of the turn (so a
+    renderer says its own words in it), and the notes with the zone they read times in."""
+    notes, forms = for_actor(replies, actor)
+    if not notes and not forms:
+        return replies
+    zone = reader_zone(session, actor) if notes else None
+    return [_marked(reply, actor, current(), zone) for reply in replies]
+
+
+def _marked(reply: Effect, actor: Actor, language: str, zone: str | None) -> Effect:
+    if not isinstance(reply, Notify | OpenForm) or reply.actor.user_id != actor.user_id:
+        return reply
+    if isinstance(reply, Notify):
+        card = reply.card.model_copy(update={"zone": zone, "language": language})
+        return reply.model_copy(update={"card": card})
+    form = reply.form.model_copy(update={"language": language})
+    return reply.model_copy(update={"form": form})

@@ -22,7 +22,7 @@ from dialogs.core.cards import (
     Text,
 )
 from dialogs.core.events import Actor, Place
-from dialogs.core.language import N_, _
+from dialogs.core.language import N_, _, current
 from dialogs.core.ports import DEFAULT_LIMITS, Limits
 from storage.models import Channel, Collaborative, Member
 
@@ -124,8 +124,9 @@ def stale_button() -> Refusal:
 
 
 def private_refusal(actor: Actor, place: Place, problem: Problem, echo: str | None) -> Notify:
-    """`problem` said to the person alone, with what they typed (shortened) beneath it."""
-    card = refusal_card(problem.problem, problem.hint)
+    """`problem` said to the person alone, with what they typed (shortened) beneath it, in
+    the language of the work in hand (marked, so a renderer's own words follow it)."""
+    card = refusal_card(problem.problem, problem.hint).model_copy(update={"language": current()})
     if echo:
         shown = echo if len(echo) <= 300 else echo[:299] + "…"
         card = card.model_copy(

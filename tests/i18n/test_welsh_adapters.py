@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -32,14 +33,15 @@ def chat(database, clock) -> Iterator[Conversation]:
     conversation.close()
 
 
-def test_the_poll_form_on_slack_and_teams_reads_in_welsh_and_in_english(chat):
-    form = chat.form(ASHA_CY, NORTH, "poll")
+def test_the_poll_form_on_slack_and_teams_reads_in_the_language_it_was_written_in(chat):
+    welsh = chat.form(ASHA_CY, NORTH, "poll")
+    english = chat.form(replace(ASHA_CY, locale="en-GB"), NORTH, "poll")
+    with speaking("en"):  # whatever is current: the form's own language
+        assert render_modal(welsh, private_metadata="")["close"]["text"] == "Canslo"
+        assert '"label": "Amser"' in json.dumps(render_form(welsh), ensure_ascii=False)
     with speaking("cy"):
-        assert render_modal(form, private_metadata="")["close"]["text"] == "Canslo"
-        assert '"label": "Amser"' in json.dumps(render_form(form), ensure_ascii=False)
-    with speaking("en"):
-        assert render_modal(form, private_metadata="")["close"]["text"] == "Cancel"
-        assert '"label": "Time"' in json.dumps(render_form(form), ensure_ascii=False)
+        assert render_modal(english, private_metadata="")["close"]["text"] == "Cancel"
+        assert '"label": "Time"' in json.dumps(render_form(english), ensure_ascii=False)
 
 
 def test_slack_asks_in_welsh_before_a_menu_acts():

@@ -147,6 +147,19 @@ def _interaction_user(team_id: str) -> dict[str, Any]:
     return {"id": USER, "username": USER_NAME, "name": USER_NAME, "team_id": team_id}
 
 
+def global_shortcut(callback_id: str = "create_poll") -> dict[str, Any]:
+    """A global shortcut started from anywhere in Slack: it names no channel."""
+    return {
+        "type": "shortcut",
+        "token": "9s8d9as89d8as9d8as989",
+        "action_ts": "1700000020.123456",
+        "team": {"id": TEAM, "domain": "northshire"},
+        "user": {"id": USER, "username": USER_NAME, "team_id": TEAM},
+        "callback_id": callback_id,
+        "trigger_id": "944799105734.773906753841.38b5894552bdd4a780554ee59d1f3bfb",
+    }
+
+
 def button_click(value: str, action_id: str = "concord-1", **overrides: Any) -> dict[str, Any]:
     """A `block_actions` payload for a click on a button in a channel message."""
     action = {

@@ -304,16 +304,7 @@ async def test_object_opens_a_modal_asking_two_questions_that_keeps_both_on_a_mi
 
 async def test_the_create_a_poll_shortcut_asks_for_the_channel_then_shows_the_poll_form(slack_app):
     await slack_app.command('setup "North"')
-    shortcut = {
-        "type": "shortcut",
-        "token": "9s8d9as89d8as9d8as989",
-        "action_ts": "1700000020.123456",
-        "team": {"id": slack.TEAM, "domain": "northshire"},
-        "user": {"id": slack.USER, "username": slack.USER_NAME, "team_id": slack.TEAM},
-        "callback_id": "create_poll",
-        "trigger_id": "944799105734.773906753841.38b5894552bdd4a780554ee59d1f3bfb",
-    }
-    response = await slack_app.interact(shortcut)
+    response = await slack_app.interact(slack.global_shortcut())
     assert response.status == 200
     picker = slack_app.stub.calls_to("views.open")[-1].args["view"]
 

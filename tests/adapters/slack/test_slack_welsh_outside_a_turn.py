@@ -1,7 +1,7 @@
-"""What Slack is told before (or without) a turn reaches the person in their language: the
-"Create a poll" shortcut's channel picker and its refusal, and the word that a form
-can't open from a message. Their language is the one they read Concord in (here chosen
-with `me language cy`); someone who reads English sees the same words as before.
+"""What Slack is told outside a turn reaches the person in their language: the "Create a
+poll" shortcut's channel picker and its refusal, the word that a form can't open from a
+message, and a form's own Cancel. Their language is the one they read Concord in (here
+chosen with `me language cy`); someone who reads English sees the same words as before.
 """
 
 from __future__ import annotations
@@ -12,20 +12,10 @@ from tests.stand_ins import slack_payloads as slack
 from tests.stand_ins.slack_app import SlackHarness
 from tests.stand_ins.slack_signing import event_body
 
-SHORTCUT = {
-    "type": "shortcut",
-    "token": "9s8d9as89d8as9d8as989",
-    "action_ts": "1700000020.123456",
-    "team": {"id": slack.TEAM, "domain": "northshire"},
-    "user": {"id": slack.USER, "username": slack.USER_NAME, "team_id": slack.TEAM},
-    "callback_id": "create_poll",
-    "trigger_id": "944799105734.773906753841.38b5894552bdd4a780554ee59d1f3bfb",
-}
-
 
 async def picker(app: SlackHarness) -> dict[str, Any]:
     """The modal the shortcut opens: its first step, which channel."""
-    response = await app.interact(SHORTCUT)
+    response = await app.interact(slack.global_shortcut())
     assert response.status == 200
     return app.stub.calls_to("views.open")[-1].args["view"]
 
@@ -85,3 +75,16 @@ async def test_a_form_asked_for_in_a_message_is_explained_in_the_persons_languag
         "Mae hynny'n agor ffurflen, a dim ond o orchymyn slaes neu fotwm y mae Slack yn "
         "agor ffurflenni: teipiwch `/concord poll` yn lle hynny."
     )
+
+
+async def test_a_forms_own_words_are_in_the_language_it_was_written_in(slack_app):
+    await slack_app.command('setup "North"')
+    await slack_app.command("poll")
+    english = slack_app.stub.calls_to("views.open")[-1].args["view"]
+    await slack_app.command("me language cy")
+
+    await slack_app.command("poll")
+
+    welsh = slack_app.stub.calls_to("views.open")[-1].args["view"]
+    assert (english["title"]["text"], english["close"]["text"]) == ("New poll", "Cancel")
+    assert (welsh["title"]["text"], welsh["close"]["text"]) == ("Pôl newydd", "Canslo")

@@ -1,8 +1,8 @@
-"""What Teams is told before (or without) a turn reaches the person in their language: a
-click Concord can't read, a click Teams sent twice, a dialog invoke it can't read, a
-submit delivered twice. Their language is the one they read Concord in: chosen with
-`me language`, else their Teams client's `locale`. An English Teams gets the same words
-as before.
+"""What Teams is told outside a turn reaches the person in their language: a click Concord
+can't read, a click Teams sent twice, a dialog invoke it can't read, a submit delivered
+twice, and a form's own words (its pickers' labels). Their language is the one they read
+Concord in: chosen with `me language`, else their Teams client's `locale`. An English
+Teams gets the same words as before.
 """
 
 from __future__ import annotations
@@ -12,11 +12,18 @@ from typing import Any
 
 import pytest
 
-from tests.adapters.teams.test_teams_dialogs import closed, form_data, invoke, opened, posted
+from tests.adapters.teams.test_teams_dialogs import (
+    closed,
+    dialog,
+    form_data,
+    invoke,
+    opened,
+    posted,
+)
 from tests.adapters.teams.test_teams_transport import TeamsHarness, a_poll
 from tests.adapters.teams.test_teams_universal_actions import VOTE, buttons, pressed, said
 from tests.stand_ins import teams_activities as teams
-from tests.stand_ins.adaptive_cards import AdaptiveCardsNode, running_parser
+from tests.stand_ins.adaptive_cards import AdaptiveCardsNode, objects, running_parser
 
 WELSH, ENGLISH = {"locale": "cy-GB"}, {"locale": "en-GB"}
 
@@ -107,3 +114,26 @@ async def test_an_invoke_concord_has_nothing_for_is_answered_in_the_senders_lang
     body = await (await teams_app.send(welsh)).json()
 
     assert body["value"]["message"] == "Doedd dim byd i Concord yn y weithred honno ar y cerdyn."
+
+
+def picker_labels(form: dict[str, Any]) -> dict[str, str]:
+    """{input id: label} of the form's closing day and time pickers."""
+    return {o["id"]: o["label"] for o in objects(form) if o.get("id", "").startswith("closes")}
+
+
+async def test_the_poll_forms_own_words_are_in_the_language_it_was_written_in(teams_app, parser):
+    await teams_app.say('setup "North"')
+    url = teams_app.stub.service_url
+
+    welsh = dialog(await invoke(teams_app, teams.compose_fetch(url, **WELSH)))
+    english = dialog(await invoke(teams_app, teams.compose_fetch(url, **ENGLISH)))
+
+    assert parser.problems([welsh, english]) == [[], []]
+    assert picker_labels(welsh) == {
+        "closes": "Yn cau (amser Europe/London)",
+        "closes.time": "Amser",
+    }
+    assert picker_labels(english) == {
+        "closes": "Closes (Europe/London time)",
+        "closes.time": "Time",
+    }
