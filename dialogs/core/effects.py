@@ -33,7 +33,7 @@ from dialogs.core.events import Actor, Place
 from dialogs.core.language import _, current
 from dialogs.core.readers import setting_of, speaking_to
 from storage.database import insert_rows
-from storage.models import Channel, Collaborative, Identity, Member, Outbox
+from storage.models import Channel, Collaborative, Identity, Member, Outbox, PersonSetting
 
 # A card, or how to build it: a builder is called in its reader's language (`speaking_to`).
 CardFor = Card | Callable[[], Card]
@@ -169,7 +169,11 @@ def built_for(
 def reader_zone(session: Session, actor: Actor) -> str | None:
     """The zone one identity reads times in, if Concord knows one (chosen with `me
     timezone`, else the one their platform reported); None means the collaborative's."""
-    setting = setting_of(session, actor)
+    return zone_for(setting_of(session, actor), actor)
+
+
+def zone_for(setting: PersonSetting | None, actor: Actor) -> str | None:
+    """`reader_zone` of the person whose settings row is `setting` (None: none was made)."""
     found = [setting.timezone, setting.platform_timezone] if setting else []
     return next((z for z in [*found, actor.timezone] if z and is_time_zone(z)), None)
 

@@ -9,11 +9,11 @@ someone other than the person who acted (a note, a reminder, a digest) is built 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from dialogs.core.events import Actor
 from dialogs.core.language import DEFAULT, LANGUAGES, from_locale, speaking
@@ -47,6 +47,28 @@ def identity_setting(
             PersonSetting.user_id == user_id,
         )
     ).first()
+
+
+IdentityKey = tuple[str, str, str]  # platform, tenant, user id
+
+
+def settings_of(session: Session, actors: Iterable[Actor]) -> dict[IdentityKey, PersonSetting]:
+    """The settings rows of these people's identities, by identity: one query for each
+    platform workspace (for answers built for many people at once, a batch of votes)."""
+    users: dict[tuple[str, str], set[str]] = {}
+    for actor in actors:
+        users.setdefault((actor.platform, actor.tenant_id), set()).add(actor.user_id)
+    found: dict[IdentityKey, PersonSetting] = {}
+    for (platform, tenant_id), ids in users.items():
+        for setting in session.exec(
+            select(PersonSetting).where(
+                PersonSetting.platform == platform,
+                PersonSetting.tenant_id == tenant_id,
+                col(PersonSetting.user_id).in_(ids),
+            )
+        ):
+            found[(platform, tenant_id, setting.user_id)] = setting
+    return found
 
 
 def language_of(

@@ -25,18 +25,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Column, Connection, bindparam, insert, tuple_, update
+from sqlalchemy import Column, Connection, bindparam, tuple_, update
 from sqlalchemy.engine import Row as ResultRow
 from sqlmodel import Session, SQLModel, col, select
 
 from dialogs.collaborative import homes
 from dialogs.collaborative.members import MAX_NAME
-from dialogs.core import actions, effects
+from dialogs.core import actions, effects, readers
 from dialogs.core.actions import Vote
 from dialogs.core.cards import ActorModel, Card, Effect, Notify, PlaceModel
 from dialogs.core.events import ActionInvoked, Actor
+from dialogs.core.language import current, speaking
 from dialogs.core.messages import poll_key
+from dialogs.core.readers import IdentityKey
 from dialogs.core.turn import Refusal, refusal_card
+from dialogs.polls import batch_newcomers
+from dialogs.polls.batch_newcomers import PersonKey
 from dialogs.polls.voting import (
     BUTTON_TYPES,
     already_chosen,
@@ -59,6 +63,7 @@ from storage.models import (
     Identity,
     Member,
     Participation,
+    PersonSetting,
     Poll,
     PollOption,
 )
@@ -66,7 +71,6 @@ from storage.processed import Key, event_key, handled_before, record_handled
 
 PlaceKey = tuple[str, str, str]  # platform, tenant, channel id
 Row = dict[str, Any]  # a row's values: ballots and participation are written without objects
-PersonKey = tuple[int, str, str, str]  # collaborative, platform, tenant, user id
 M = TypeVar("M", bound=SQLModel)
 
 
@@ -98,6 +102,7 @@ class _Batch:
     anonymous_joined: list[Row] = field(default_factory=list)
     touched: dict[int, Collaborative] = field(default_factory=dict)
     recorded: int = 0  # votes stored
+    readers: dict[IdentityKey, PersonSetting] = field(default_factory=dict)  # how each reads
 
 
 class Cast(NamedTuple):
@@ -115,6 +120,7 @@ def cast(
     ordinary turn. `event_ids`, one per click (or None), make a replay change nothing."""
     connection = session.connection()
     batch = _read(connection, now, clicks)
+    batch.readers = readers.settings_of(session, (click.actor for click in clicks))
     keys = [
         event_key(click.actor.platform, event_id) if event_id else None
         for click, event_id in zip(clicks, event_ids or [None] * len(clicks), strict=True)
@@ -188,7 +194,6 @@ _PARTICIPATED = select(Participation.poll_id, Participation.member_id).where(
     col(Participation.poll_id).in_(bindparam("polls", expanding=True)),
     col(Participation.member_id).in_(bindparam("members", expanding=True)),
 )
-_NEW_MEMBERS = insert(Member).returning(col(Member.id), sort_by_parameter_order=True)
 _RENAME = (
     update(Member)
     .where(col(Member.id) == bindparam("member_id"))
@@ -256,7 +261,7 @@ def _members(
     newcomers = [(key, actor) for key, actor in people.items() if key not in members]
     if newcomers:
         starts_as = {c.id: c.newcomer_role for c in channels.values()}
-        members.update(_join(connection, now, newcomers, starts_as))
+        members.update(batch_newcomers.join(connection, now, newcomers, starts_as))
     collaboratives = {c.id: c for c in channels.values()}
     voters = [(collaboratives[key[0]], members[key], actor) for key, actor in people.items()]
     placed = homes.place_all(connection, now, voters)  # before ballots record organisations
@@ -265,45 +270,6 @@ def _members(
             placed_in = {"organisation_id": placed[member.id]}
             members[key] = Member.model_construct(**vars(member) | placed_in)
     return members
-
-
-def _join(
-    connection: Connection,
-    now: datetime,
-    newcomers: list[tuple[PersonKey, Actor]],
-    starts_as: dict[int | None, str],
-) -> dict[PersonKey, Member]:
-    """New members (and their identities) in two statements, as `members.member_for`: each
-    with the role its collaborative's newcomers start as."""
-    rows = [
-        {
-            "collaborative_id": key[0],
-            "display_name": actor.display_name[:MAX_NAME],
-            "role": starts_as[key[0]],
-            "role_chosen": False,
-            "reminders_muted": False,
-            "created_at": now,
-        }
-        for key, actor in newcomers
-    ]
-    ids = connection.execute(_NEW_MEMBERS, rows).scalars().all()
-    connection.execute(
-        insert(Identity),
-        [
-            {
-                "collaborative_id": key[0],
-                "member_id": member_id,
-                "platform": key[1],
-                "tenant_id": key[2],
-                "user_id": key[3],
-            }
-            for (key, _), member_id in zip(newcomers, ids, strict=True)
-        ],
-    )
-    return {
-        key: Member.model_construct(id=member_id, organisation_id=None, **row)
-        for (key, _), member_id, row in zip(newcomers, ids, rows, strict=True)
-    }
 
 
 def _decide(batch: _Batch, click: ActionInvoked) -> list[Effect] | None:
@@ -318,11 +284,21 @@ def _decide(batch: _Batch, click: ActionInvoked) -> list[Effect] | None:
         poll.type not in BUTTON_TYPES or poll.settings.get("results") == "after-vote"
     ):
         return None
-    try:
-        card = _vote(batch, collaborative, _person(collaborative, click.actor), poll, vote)
-    except Refusal as refusal:
-        card = refusal_card(refusal.problem, refusal.hint)
-    return [Notify(actor=ActorModel.of(click.actor), place=PlaceModel.of(place), card=card)]
+    actor = click.actor  # answered in their language, with their zone, as a turn answers
+    setting = batch.readers.get((actor.platform, actor.tenant_id, actor.user_id))
+    with speaking(readers.language_of(setting, actor, collaborative).language):
+        try:
+            card = _vote(batch, collaborative, _person(collaborative, actor), poll, vote)
+        except Refusal as refusal:
+            card = refusal_card(refusal.problem, refusal.hint)
+        marks = {"language": current(), "zone": effects.zone_for(setting, actor)}
+    return [
+        Notify(
+            actor=ActorModel.of(actor),
+            place=PlaceModel.of(place),
+            card=card.model_copy(update=marks),
+        )
+    ]
 
 
 def _vote(

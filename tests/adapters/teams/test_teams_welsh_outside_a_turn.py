@@ -1,12 +1,14 @@
 """What Teams is told outside a turn reaches the person in their language: a click Concord
 can't read, a click Teams sent twice, a dialog invoke it can't read, a submit delivered
-twice, and a form's own words (its pickers' labels). Their language is the one they read
+twice, a form's own words (its pickers' labels), and the confirmations of votes stored
+together in a batch (`dialogs.polls.vote_batch`). Their language is the one they read
 Concord in: chosen with `me language`, else their Teams client's `locale`. An English
 Teams gets the same words as before.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -137,3 +139,24 @@ async def test_the_poll_forms_own_words_are_in_the_language_it_was_written_in(te
         "closes": "Closes (Europe/London time)",
         "closes.time": "Time",
     }
+
+
+def voter(n: int) -> dict[str, Any]:
+    return {"from": {"id": f"29:voter-{n}", "name": f"Voter {n}", "aadObjectId": f"aad-{n}"}}
+
+
+async def test_votes_stored_together_are_each_confirmed_in_the_voters_language(teams_app, parser):
+    poll = await a_poll(teams_app)
+    soup = buttons(poll.card)["Soup"]["data"]
+    clicks = [
+        teams.execute(teams_app.stub.service_url, soup, **voter(n), **(WELSH if n % 2 else ENGLISH))
+        for n in range(6)
+    ]
+
+    answers = await asyncio.gather(*(teams_app.send(click) for click in clicks))
+
+    said_first = [said(parser, (await answer.json())["value"])[0] for answer in answers]
+    welsh = "Rydych chi wedi pleidleisio dros “Soup” ym mhôl #1 — gallwch ei newid tan"
+    english = "You voted “Soup” in poll #1 — you can change it until"
+    assert [words.startswith(welsh) for words in said_first] == [False, True] * 3
+    assert [words.startswith(english) for words in said_first] == [True, False] * 3

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from sqlmodel import select
@@ -58,9 +59,10 @@ def clicks_for(poll_id, script):
 
 
 def said(effects_per_click):
-    """What each voter was told, with poll numbers left out (the two polls differ there)."""
+    """What each voter was told, with poll numbers left out (the two polls differ there; in
+    Welsh too)."""
     return [
-        re.sub(r"[Pp]oll #\d+", "poll #N", "\n".join(text_of(e.card) for e in effects))
+        re.sub(r"([Pp]oll|[Pp]ôl|mhôl) #\d+", r"\1 #N", "\n".join(text_of(e.card) for e in effects))
         for effects in effects_per_click
     ]
 
@@ -91,6 +93,17 @@ def test_single_choice_votes_changes_and_repeats_count_the_same(talk):
     script = [(BEN, 0), (CARYS, 1), (BEN, 1), (DEE, 2), (BEN, 1), (CARYS, 0), (*NEWCOMERS[:1], 2)]
     told = one_at_a_time_and_together(talk, script)
     assert "You already voted for “Salad”." in told[4]
+
+
+def test_each_voter_is_answered_in_their_own_language_together_as_alone(talk):
+    talk.says(BEN, NORTH, "me language cy")  # chosen; Carys's platform reports Welsh
+    carys_in_welsh = replace(CARYS, locale="cy-GB")
+    script = [(BEN, 0), (carys_in_welsh, 1), (DEE, 2), (BEN, 0)]
+    told = one_at_a_time_and_together(talk, script)
+    assert told[0].startswith("Rydych chi wedi pleidleisio dros “Soup” ym mhôl #N")
+    assert told[1].startswith("Rydych chi wedi pleidleisio dros “Salad” ym mhôl #N")
+    assert told[2].startswith("You voted “Stew” in poll #N — you can change it until")
+    assert told[3] == "Rydych chi eisoes wedi pleidleisio dros “Soup”."
 
 
 def test_several_choices_toggle_and_respect_the_maximum_the_same(talk):
