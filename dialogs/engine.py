@@ -250,7 +250,8 @@ class Engine:
         self.channel_seen(event.place, dict(event.delivery))
         if not channels.first_greeting(self.database, event.place, self.clock()):
             return []
-        return [Post(place=PlaceModel.of(event.place), card=channels.welcome_card())]
+        card = channels.greeting(self.database, event.place, event.locale)
+        return [Post(place=PlaceModel.of(event.place), card=card)] if card else []
 
     def _in_turn(
         self,

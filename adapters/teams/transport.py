@@ -183,7 +183,8 @@ class TeamsBot(Bot):
         """Concord was added: keep the reference if the channel is linked, greet once."""
         activity = context.activity
         place = inbound.place_of(activity)
-        effects = await self._concord.handle(Installed(place, inbound.reference_of(activity)))
+        joined = Installed(place, inbound.reference_of(activity), inbound.locale_of(activity))
+        effects = await self._concord.handle(joined)
         greetings = [effect.card for effect in effects if isinstance(effect, Post)]
         try:
             for card in greetings:

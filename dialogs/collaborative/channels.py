@@ -15,10 +15,12 @@ from typing import Any
 from sqlmodel import Session
 
 from dialogs.collaborative.members import find_channel
+from dialogs.core import bilingual
 from dialogs.core.cards import Card, Context, Heading, Text
 from dialogs.core.events import Place
-from dialogs.core.language import _
+from dialogs.core.language import DEFAULT, _, from_locale, speaking
 from storage.database import Database
+from storage.models import Collaborative
 from storage.processed import first_time
 
 
@@ -48,6 +50,24 @@ def first_greeting(database: Database, place: Place, now: datetime) -> bool:
     key = f"greeting:{digest[:40]}"
 
     return database.run(lambda session: first_time(session, place.platform, key, now))
+
+
+def greeting(database: Database, place: Place, locale: str) -> Card | None:
+    """The greeting for `place`: in its collaborative's language (or both) when the
+    channel is already linked; otherwise in the language of whoever added Concord, with
+    English after Welsh, since others in the conversation may read only English."""
+    with database.session() as session:
+        channel = find_channel(session, _channel_place(place))
+        collaborative = session.get(Collaborative, channel.collaborative_id) if channel else None
+        if collaborative is not None:
+            return bilingual.shared(collaborative, welcome_card)
+    language = from_locale(locale) or DEFAULT
+    with speaking(DEFAULT):
+        english = welcome_card()
+    if language == DEFAULT:
+        return english
+    with speaking(language):
+        return bilingual.merged(welcome_card(), english)
 
 
 def welcome_card() -> Card:

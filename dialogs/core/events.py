@@ -69,10 +69,12 @@ class ActionInvoked:
 @dataclass(frozen=True)
 class Installed:
     """Concord was added to a conversation, or saw one again: `delivery` is what the
-    adapter needs to post there later (opaque to the engine; empty if nothing)."""
+    adapter needs to post there later (opaque to the engine; empty if nothing), `locale`
+    the language of the client that added it ("cy-GB"; "" when the platform doesn't say)."""
 
     place: Place
     delivery: dict[str, object] = field(default_factory=dict)
+    locale: str = ""
 
 
 Event = CommandIssued | ActionInvoked | Installed
