@@ -3,7 +3,8 @@
 The SDK's `RestChannelServiceClientFactory` makes, for every turn and every proactive
 call, a new connector client and a new user-token client, each with its own aiohttp
 session and the access token written into its headers, and closes both when the turn
-ends. `ReusedClients` keeps them instead, by (service URL, token) and by token: while
+ends. `ReusedClients` keeps them instead: connector clients by (service URL, token), and
+one user-token client (Concord signs nobody in, so it is never called). While
 msal answers from its cache (the token lasts about an hour) every turn and every
 proactive call to a Bot Connector shares one client and one session; a renewed token
 makes a new one. Closing a kept client at the end of a turn does nothing
@@ -18,11 +19,11 @@ from collections import OrderedDict
 from microsoft_agents.hosting.core import (
     ChannelServiceClientFactoryBase,
     ClaimsIdentity,
-    RestChannelServiceClientFactory,
     TurnContext,
 )
-from microsoft_agents.hosting.core.authorization import Connections
+from microsoft_agents.hosting.core.authorization import AuthenticationConstants, Connections
 from microsoft_agents.hosting.core.connector import ConnectorClientBase, UserTokenClientBase
+from microsoft_agents.hosting.core.connector.client import UserTokenClient
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 
 CLIENTS_KEPT = 64
@@ -38,13 +39,31 @@ class _KeptConnector(TeamsConnectorClient):
         await super().close()
 
 
+class _KeptUserTokens(UserTokenClient):
+    """The user-token client every turn is handed, never used by Concord: left open."""
+
+    async def close(self) -> None:
+        """Kept for the next turn (`ReusedClients.close` closes it for good)."""
+
+    async def dispose(self) -> None:
+        await super().close()
+
+
 class ReusedClients(ChannelServiceClientFactoryBase):
-    def __init__(self, connections: Connections, *, local: bool, kept: int = CLIENTS_KEPT) -> None:
+    def __init__(
+        self,
+        connections: Connections,
+        *,
+        app_id: str | None,
+        local: bool,
+        kept: int = CLIENTS_KEPT,
+    ) -> None:
         self._connections = connections
+        self._app_id = app_id or "local"  # i18n: not for readers
         self._local = local
         self._kept = kept
         self._connectors: OrderedDict[tuple[str, str], _KeptConnector] = OrderedDict()
-        self._made = RestChannelServiceClientFactory(connections)
+        self._user_tokens: _KeptUserTokens | None = None
 
     @property
     def clients_kept(self) -> int:
@@ -72,13 +91,20 @@ class ReusedClients(ChannelServiceClientFactoryBase):
     async def create_user_token_client(
         self, context: TurnContext, claims_identity: ClaimsIdentity, use_anonymous: bool = False
     ) -> UserTokenClientBase:
-        # Concord signs nobody in: the SDK makes one per turn all the same, cheaply when
-        # anonymous (no token is fetched for it until it is used).
-        return await self._made.create_user_token_client(context, claims_identity, True)
+        # Concord signs nobody in, so never calls it: the SDK asks for one every turn all
+        # the same, and the same idle one serves them all.
+        if self._user_tokens is None:
+            self._user_tokens = _KeptUserTokens(
+                AuthenticationConstants.AGENTS_SDK_OAUTH_URL, "", app_id=self._app_id
+            )
+        return self._user_tokens
 
     async def close(self) -> None:
         while self._connectors:
             await self._connectors.popitem()[1].dispose()
+        if self._user_tokens is not None:
+            await self._user_tokens.dispose()
+            self._user_tokens = None
 
     async def _token(
         self, claims: ClaimsIdentity, service_url: str, audience: str, scopes: list[str] | None

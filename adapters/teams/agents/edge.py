@@ -16,6 +16,7 @@ answer for an invoke. Local mode (no app id) checks no token, as botbuilder's do
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 
@@ -34,6 +35,18 @@ from adapters.teams.requests import check_service_url, read_wire, turn_response,
 from dialogs.core.clock import Clock
 
 BEARER = "Bearer "  # i18n: not for readers
+log = logging.getLogger(__name__)
+
+
+class _ReadHere(logging.Filter):
+    """The SDK logs every activity it can't read as an error, with a traceback; this edge
+    answers one with a 400 saying why and logs it once, as one line (`_validated`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Validation error for Activity")
+
+
+_READ_HERE = _ReadHere()
 
 
 class AgentsEdge:
@@ -41,9 +54,10 @@ class AgentsEdge:
         self, config: TeamsConfig, clock: Clock, environ: Mapping[str, str] = os.environ
     ) -> None:
         self._local = config.local
+        logging.getLogger("microsoft_agents.activity.activity").addFilter(_READ_HERE)
         connections = connection_manager(config, environ)
         self._validator = JwtTokenValidator(connections.get_default_connection_configuration())
-        self.clients = ReusedClients(connections, local=config.local)
+        self.clients = ReusedClients(connections, app_id=config.app_id, local=config.local)
         self.adapter = CloudAdapter(channel_service_client_factory=self.clients)
         self.adapter.on_turn_error = None  # a failed turn is logged by aiohttp, never sent
         self.port = AgentsPort(
@@ -53,6 +67,9 @@ class AgentsEdge:
             local=config.local,
             clock=clock,
         )
+
+    async def close(self) -> None:
+        await self.clients.close()
 
     async def process(self, request: web.Request, on_activity: OnActivity) -> web.Response:
         """Check, authenticate and run one request; its HTTP answer."""
@@ -90,5 +107,10 @@ def _validated(wire: Json) -> Activity:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        malformed = f"the activity is malformed: {where}: {first['msg']}"  # i18n: not for readers
-        raise web.HTTPBadRequest(text=malformed[:300]) from None
+        why = f"{where}: {first['msg']}"
+    except Exception as error:  # the SDK's own checks raise a bare Exception: still a 400
+        why = f"{type(error).__name__}: {error}"
+    log.info("Teams request refused: the activity is malformed", extra={"why": why[:300]})
+    raise web.HTTPBadRequest(
+        text=f"the activity is malformed: {why}"[:300]
+    )  # i18n: not for readers
