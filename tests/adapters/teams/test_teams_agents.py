@@ -14,7 +14,6 @@ import aiohttp
 import pytest
 from microsoft_agents.hosting.core import AuthTypes
 from multidict import CIMultiDict
-from sqlmodel import select
 from yarl import URL
 
 from adapters.teams.agents.config import (
@@ -25,9 +24,7 @@ from adapters.teams.agents.config import (
 from adapters.teams.agents.port import mapped
 from adapters.teams.config import TeamsConfig
 from bot.settings import ConfigError, load_settings
-from dialogs.core.events import Actor, Place
 from dialogs.core.ports import DeliveryError
-from storage.models import Channel
 from tests.adapters.teams.test_teams_transport import TeamsHarness
 from tests.stand_ins import teams_activities as teams
 
@@ -171,20 +168,6 @@ async def test_with_an_app_id_any_bad_token_is_a_401(database, stub, clock, head
 
 
 # The port
-
-
-async def test_a_429_is_a_delivery_error_with_retry_after(agents_app):
-    await agents_app.say('setup "North"')
-    with agents_app.database.session() as session:
-        delivery = session.exec(select(Channel)).one().delivery
-    place = Place("teams", teams.TENANT, teams.TEAM_CHANNEL)
-    card = agents_app.engine.home(Actor("teams", teams.TENANT, teams.USER_AAD, teams.USER_NAME))
-
-    agents_app.stub.rate_limit(1, retry_after=7)
-    with pytest.raises(DeliveryError) as raised:
-        await agents_app.transport.port.post(place, delivery, card)
-
-    assert (raised.value.retry_after, raised.value.permanent) == (7, False)
 
 
 def refusal(status: int, **headers: str) -> aiohttp.ClientResponseError:
