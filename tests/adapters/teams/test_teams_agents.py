@@ -12,10 +12,11 @@ from typing import Any
 
 import aiohttp
 import pytest
-from microsoft_agents.hosting.core import AuthTypes
+from microsoft_agents.hosting.core import AuthTypes, ClaimsIdentity
 from multidict import CIMultiDict
 from yarl import URL
 
+from adapters.teams.agents.clients import ReusedClients
 from adapters.teams.agents.config import (
     BOT_FRAMEWORK_TENANT,
     auth_configuration,
@@ -206,3 +207,43 @@ async def test_a_429s_retry_after_is_kept():
     with pytest.raises(DeliveryError) as raised:
         await mapped(limited())
     assert (raised.value.retry_after, raised.value.permanent) == (12, False)
+
+
+# Kept connector clients
+
+
+class _Tokens:
+    """A token provider whose token changes when Entra ID would renew it."""
+
+    def __init__(self) -> None:
+        self.token = "first"
+
+    async def get_access_token(self, audience: str, scopes: list[str]) -> str:
+        return self.token
+
+
+class _Connections:
+    def __init__(self, tokens: _Tokens) -> None:
+        self._tokens = tokens
+
+    def get_token_provider(self, claims: Any, service_url: str) -> _Tokens:
+        return self._tokens
+
+
+async def test_a_connector_client_outlives_its_turn_until_the_token_is_renewed():
+    tokens = _Tokens()
+    clients = ReusedClients(_Connections(tokens), app_id=APP_ID, local=False)  # type: ignore[arg-type]
+    claims = ClaimsIdentity({"aud": APP_ID}, True)
+    url = "https://smba.trafficmanager.net/emea/"
+    try:
+        first = await clients.create_connector_client(None, claims, url, "audience")
+        await first.close()  # what the SDK does at the end of every turn
+        again = await clients.create_connector_client(None, claims, url, "audience")
+        assert again is first and not first.client.closed
+
+        tokens.token = "renewed"
+        renewed = await clients.create_connector_client(None, claims, url, "audience")
+        assert renewed is not first
+    finally:
+        await clients.close()
+    assert first.client.closed and renewed.client.closed
