@@ -546,7 +546,7 @@ turn, each an msrest client whose configuration builds a `ClientRetryPolicy` (99
 codes, each looked up in a 500-item list): about 7 ms of CPU a turn here (a
 micro-benchmark of the two `create` calls: 6.7–7.1 ms, against 0.04 ms for the kept
 clients), which the bare bot pays and Concord, which makes them once per Bot Connector
-(`adapters/teams/connectors.py`), does not.
+(`adapters/teams/botbuilder/connectors.py`), does not.
 
 Votes/s is 2xx answers over the wall time; latency is from sending a request to reading
 its answer. Server CPU is the user + system time of the app's process (from

@@ -9,9 +9,8 @@ activity doesn't say who sent it, the activity's `locale` alone.
 
 from __future__ import annotations
 
-from botbuilder.schema import Activity
-
 from adapters.teams import inbound
+from adapters.teams.inbound import Activity
 from dialogs.core.language import DEFAULT, from_locale
 from dialogs.core.ports import Concord
 

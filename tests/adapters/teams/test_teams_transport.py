@@ -15,18 +15,19 @@ from typing import Any
 import pytest
 from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
-from botbuilder.core import Bot
+from botbuilder.core import Bot, InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
+from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.auth import jwt_token_extractor
 from sqlmodel import func, select
 
-from adapters.teams.cloud_adapter import ConcordCloudAdapter
+from adapters.teams.botbuilder.cloud_adapter import ConcordCloudAdapter
 from adapters.teams.package import MESSAGING_PATH
 from adapters.teams.port import TEAMS_LIMITS
-from adapters.teams.transport import TeamsBot, TeamsConfig, TeamsTransport
+from adapters.teams.transport import TeamsConfig, TeamsTransport
 from bot.app import json_errors
 from bot.dispatcher import Dispatcher
 from dialogs.core.events import Actor, Place
@@ -339,13 +340,13 @@ async def test_in_local_mode_a_service_url_elsewhere_is_400(teams_app):
 # botbuilder's invoke responses
 
 
-def _adapter_app(adapter: CloudAdapter, bot: Bot) -> web.Application:
-    async def messages(request: web.Request) -> web.Response:
-        return await adapter.process(request, bot)
+class _AnsweringBot(Bot):
+    """A bot answering every invoke as `TeamsBot` does: a body that is already JSON."""
 
-    app = web.Application()
-    app.router.add_post(MESSAGING_PATH, messages)
-    return app
+    async def on_turn(self, context: TurnContext) -> None:
+        body = {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive"}
+        response = InvokeResponse(status=200, body={**body, "value": {}})
+        await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
 
 
 @pytest.mark.parametrize("fixed", [False, True], ids=["botbuilder", "concord"])
@@ -353,12 +354,17 @@ async def test_an_invoke_with_a_body_is_answered_once_serialised(teams_app, fixe
     """botbuilder 4.17.1's CloudAdapter.process serialises an invoke's body again; a body
     that is already JSON fails there, so every Action.Execute was a 500."""
     authentication = ConfigurationBotFrameworkAuthentication(object())
-    adapter = (
-        ConcordCloudAdapter(authentication, local=True) if fixed else CloudAdapter(authentication)
-    )
-    bot: TeamsBot = teams_app.transport.bot
+
+    async def messages(request: web.Request) -> web.Response:
+        if not fixed:
+            return await CloudAdapter(authentication).process(request, _AnsweringBot())
+        adapter = ConcordCloudAdapter(authentication, local=True)
+        return await adapter.serve(request, teams_app.transport.bot.on_activity)
+
+    app = web.Application()
+    app.router.add_post(MESSAGING_PATH, messages)
     activity = teams.execute(teams_app.stub.service_url, {"action": "help-me"})
-    async with TestClient(TestServer(_adapter_app(adapter, bot), host="127.0.0.1")) as client:
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         response = await client.post(MESSAGING_PATH, json=activity)
         if not fixed:
             assert response.status == 500
