@@ -8,9 +8,10 @@ import json
 import re
 from html import unescape
 
-from adapters.playground.page_words import WORDS
+from adapters.playground.page_words import WORDS, page
 from adapters.playground.routes import LANGUAGE_COOKIE, STATIC
 from tests.adapters.playground.test_playground_http import client  # noqa: F401
+from tests.support.pseudo import PSEUDO, install_pseudo, page_texts, untranslated
 
 SCRIPT_WORDS = re.compile(r'data-page-words="([^"]*)"')
 
@@ -64,3 +65,13 @@ def test_every_word_the_page_shows_is_in_the_catalogs_and_every_word_is_shown():
     assert marked <= WORDS.keys()
     said = set(re.findall(r'"([a-z_]+)"', scripts)) & WORDS.keys()
     assert marked | said == WORDS.keys(), "words no part of the page shows"
+
+
+def test_the_page_in_the_pseudo_locale_holds_no_word_outside_the_catalogs():
+    install_pseudo()
+    examples = re.findall(r'class="example">([^<]+)<', (STATIC / "playground.html").read_text())
+    kept = ("Concord", "Language · Iaith", "English", "Cymraeg", *examples)  # commands, names
+
+    left = untranslated(page_texts(page(PSEUDO)), kept)
+
+    assert not left, "\n".join(f"{each.words} in {each.text!r}" for each in left)
