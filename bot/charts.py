@@ -3,7 +3,9 @@
 Each token is unguessable and belongs to one check-in run or one poll; a poll's
 chart exists only once everyone may see its results. Counts sit on whole-number
 axes, scores on the poll's whole scale; each bar carries its value, the winner's
-says so, and long titles and labels wrap rather than run off the picture.
+says so, and long titles and labels wrap rather than run off the picture. The words on
+the picture are in the language the card asked for (`?lang=cy`, see
+`dialogs.core.charts.chart_url`), and its dates too.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from dialogs.core.charts import ANSWER_SCALE, Chart, ResultChart, TrendChart, number
+from dialogs.core.language import DEFAULT, _, from_locale, ngettext, speaking
 from dialogs.core.ports import Concord
 
 if TYPE_CHECKING:
@@ -27,6 +30,8 @@ if TYPE_CHECKING:
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 BAR, WINNER = "#8fb3de", "#1f5fa8"
 PANELS_PER_ROW = 3
+NO_SUCH_CHART = "no such chart"  # i18n: not for readers (a 404's body, for HTTP clients)
+CACHING = "private, max-age=300"  # i18n: not for readers (a header)
 
 
 def result_figure(chart: ResultChart) -> Figure:
@@ -42,7 +47,7 @@ def result_figure(chart: ResultChart) -> Figure:
         final = number_ == len(chart.rounds)
         _bars(axes, chart, counts, final=final, top=top)
         if len(chart.rounds) > 1:
-            axes.set_title(f"Round {number_}" + (" (final)" if final else ""), fontsize="small")
+            axes.set_title(_round_title(number_, final=final), fontsize="small")
     for spare in panels[len(chart.rounds) :]:
         spare.set_visible(False)
     figure.suptitle(_wrapped(chart.title, 70, lines=3))
@@ -79,10 +84,16 @@ def _bars(
     axes.grid(axis="x", alpha=0.3)
 
 
+def _round_title(number_: int, *, final: bool) -> str:
+    title = _("Round {number} (final)") if final else _("Round {number}")
+    return title.format(number=number_)
+
+
 def _value_label(label: str, counts: dict[str, float], winner: bool) -> str:
     if label not in counts:
-        return "out"
-    return number(counts[label]) + (" (winner)" if winner else "")
+        return _("out")
+    value = number(counts[label])
+    return _("{figure} (winner)").format(figure=value) if winner else value
 
 
 def trend_figure(chart: TrendChart) -> Figure:
@@ -92,7 +103,8 @@ def trend_figure(chart: TrendChart) -> Figure:
     axes = figure.subplots()
     if len(chart.labels) == 1:
         _single_run(axes, chart)
-        figure.suptitle(f"Average answers on {chart.labels[0]} (the first check-in)")
+        title = _("Average answers on {date} (the first check-in)")
+        figure.suptitle(title.format(date=chart.labels[0]))
         return figure
     positions = range(len(chart.labels))  # by position: two runs on one day keep two points
     for question, values in chart.series.items():
@@ -100,10 +112,14 @@ def trend_figure(chart: TrendChart) -> Figure:
     axes.set_xticks(positions, chart.labels)
     axes.set_ylim(low - 0.2, high + 0.2)
     axes.set_yticks(range(low, high + 1))
-    axes.set_ylabel(f"average answer ({low}–{high})")
+    axes.set_ylabel(_axis_label())
     axes.grid(alpha=0.3)
-    axes.legend(loc="lower left", fontsize="small")
-    figure.suptitle(f"Average answers over {len(chart.labels)} check-ins")
+    axes.legend(loc="lower left", fontsize="small")  # i18n: not for readers (a place)
+    count = len(chart.labels)
+    title = ngettext(
+        "Average answers over {count} check-in", "Average answers over {count} check-ins", count
+    )
+    figure.suptitle(title.format(count=count))
     return figure
 
 
@@ -114,13 +130,18 @@ def _single_run(axes: Axes, chart: TrendChart) -> None:
     positions = range(len(questions))
     bars = axes.barh(positions, [v or 0 for v in values], color=WINNER)
     axes.bar_label(
-        bars, labels=["no answers" if v is None else number(v) for v in values], padding=3
+        bars, labels=[_("no answers") if v is None else number(v) for v in values], padding=3
     )
     axes.set_yticks(positions, [_wrapped(q, 34, lines=3) for q in questions])
     axes.invert_yaxis()
     axes.set_xlim(0, high * 1.2)  # room for the value labels
     axes.set_xticks(range(low, high + 1))
-    axes.set_xlabel(f"average answer ({low}–{high})")
+    axes.set_xlabel(_axis_label())
+
+
+def _axis_label() -> str:
+    low, high = ANSWER_SCALE
+    return _("average answer ({low}–{high})").format(low=low, high=high)
 
 
 def _wrapped(text: str, width: int, lines: int) -> str:
@@ -136,9 +157,10 @@ def _figure(height: float) -> Figure:
     return Figure(figsize=(8, height), dpi=100, layout="constrained")
 
 
-def draw(chart: Chart) -> bytes:
-    """The chart as a PNG."""
-    figure = trend_figure(chart) if isinstance(chart, TrendChart) else result_figure(chart)
+def draw(chart: Chart, language: str = DEFAULT) -> bytes:
+    """The chart as a PNG, its words in `language`."""
+    with speaking(language):
+        figure = trend_figure(chart) if isinstance(chart, TrendChart) else result_figure(chart)
     out = io.BytesIO()
     figure.savefig(out, format="png")
     return out.getvalue()
@@ -148,13 +170,13 @@ def add_routes(app: web.Application, concord: Concord) -> None:
     async def chart(request: web.Request) -> web.Response:
         token = request.match_info["token"]
         if not TOKEN.fullmatch(token):
-            raise web.HTTPNotFound(text="no such chart")
-        found = await concord.chart(token)  # read in the transaction; drawn after it ends
+            raise web.HTTPNotFound(text=NO_SUCH_CHART)
+        language = from_locale(request.query.get("lang")) or DEFAULT
+        with speaking(language):  # the dates in a trend's data, too
+            found = await concord.chart(token)  # read in the transaction; drawn after it ends
         if found is None:
-            raise web.HTTPNotFound(text="no such chart")
-        png = await asyncio.to_thread(draw, found)
-        return web.Response(
-            body=png, content_type="image/png", headers={"Cache-Control": "private, max-age=300"}
-        )
+            raise web.HTTPNotFound(text=NO_SUCH_CHART)
+        png = await asyncio.to_thread(draw, found, language)
+        return web.Response(body=png, content_type="image/png", headers={"Cache-Control": CACHING})
 
     app.router.add_get("/charts/{token}.png", chart)

@@ -26,6 +26,7 @@ from bot.logging import configure_logging
 from bot.settings import ConfigError, Settings, load_settings
 from bot.verify_log import verify_log
 from dialogs.commands.grammar import SYNTAX
+from dialogs.core.language import from_environment, speaking
 from dialogs.polls import ballot_csv, committees, tally
 from storage import migrate
 from storage.data_map import data_map
@@ -184,7 +185,13 @@ def slack_manifest(public_url: str | None, socket_mode: bool, output: str) -> in
 
 
 def teams_package(args: argparse.Namespace) -> int:
-    """Write the Teams app zip (manifest and icons) for the Azure Bot and say what to do next."""
+    """Write the Teams app zip (manifest and icons) for the Azure Bot and say what to do next,
+    in the language of the environment (LANG: Welsh for cy_GB.UTF-8)."""
+    with speaking(from_environment(os.environ)):
+        return _write_teams_package(args)
+
+
+def _write_teams_package(args: argparse.Namespace) -> int:
     public_url = args.public_url or os.environ.get("CONCORD_PUBLIC_URL") or None
     try:
         document = teams.manifest(
@@ -202,12 +209,8 @@ def teams_package(args: argparse.Namespace) -> int:
         return _fail(str(error))
     except OSError as error:
         return _fail(f"cannot write {args.output}: {error.strerror or error}")
-    print(f"Wrote the Teams app package for {document['name']['short']} to {args.output}")
-    print(
-        "Next: a Teams admin uploads it in the Teams admin center (Teams apps > Manage apps > "
-        "Upload new app); the Azure Bot's messaging endpoint must be "
-        f"{teams.messaging_endpoint(document['developer']['websiteUrl'])}"
-    )
+    website = document["developer"]["websiteUrl"]
+    print(teams.written(document["name"]["short"], args.output, website))
     return 0
 
 

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from aiohttp import web
 
-from adapters.playground import render
+from adapters.playground import page_words, render
 from adapters.playground.inbound import (
     MAX_BODY_BYTES,
     ActionRequest,
@@ -26,7 +26,7 @@ from adapters.playground.inbound import (
 )
 from adapters.playground.outcome import Outcome
 from adapters.playground.port import PlaygroundPort
-from dialogs.core.language import _
+from dialogs.core.language import DEFAULT, _, from_locale, speaking
 
 
 class Playground(Protocol):
@@ -47,6 +47,7 @@ STATIC = Path(__file__).parent / "static"
 STATE_PATH = "/playground/api/state"
 EVENTS_PATH = "/playground/api/events"
 POLLING_PATHS = frozenset({STATE_PATH, EVENTS_PATH})  # what open pages ask again and again
+LANGUAGE_COOKIE = "concord-playground-language"  # the page's language choice (words.js)
 MAX_STREAMS = 100
 KEEPALIVE_SECONDS = 15.0
 PAGE_HEADERS = {
@@ -67,6 +68,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 def add_routes(app: web.Application, playground: Playground) -> None:
     routes = _Routes(playground)
     app.router.add_get("/playground", routes.page)
+    app.router.add_get("/playground/api/words", _json_errors(routes.words))
     app.router.add_get(STATE_PATH, _json_errors(routes.state))
     app.router.add_post("/playground/api/command", _json_errors(routes.command))
     app.router.add_post("/playground/api/action", _json_errors(routes.action))
@@ -78,14 +80,16 @@ def add_routes(app: web.Application, playground: Playground) -> None:
 
 
 def _json_errors(handler: Handler) -> Handler:
-    """Bad input → 400/413 with a message. Faults of ours are left to the app's error
-    middleware, so every 500 carries an id that is also in the log."""
+    """Bad input → 400/413 with a message, in the page's language (the page sends it as
+    Accept-Language). Faults of ours are left to the app's error middleware, so every 500
+    carries an id that is also in the log."""
 
     async def guarded(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except BadRequest as error:
-            return _json({"error": error.message}, status=error.status)
+        with speaking(from_locale(request.headers.get("Accept-Language")) or DEFAULT):
+            try:
+                return await handler(request)
+            except BadRequest as error:
+                return _json({"error": error.message}, status=error.status)
 
     return guarded
 
@@ -95,8 +99,17 @@ class _Routes:
         self._playground = playground
         self._streams = 0
 
-    async def page(self, _request: web.Request) -> web.StreamResponse:
-        return web.FileResponse(STATIC / "playground.html", headers=PAGE_HEADERS)
+    async def page(self, request: web.Request) -> web.StreamResponse:
+        """The page, its words in the language the person last chose."""
+        language = page_words.page_language(request.cookies.get(LANGUAGE_COOKIE))
+        return web.Response(
+            text=page_words.page(language), content_type="text/html", headers=PAGE_HEADERS
+        )
+
+    async def words(self, request: web.Request) -> web.StreamResponse:
+        """The page's words in another language, for words.js to put in place."""
+        language = page_words.page_language(request.query.get("language"))
+        return _json({"language": language, "words": page_words.words(language)})
 
     async def state(self, request: web.Request) -> web.StreamResponse:
         user = request.query.get("user")

@@ -48,7 +48,7 @@ COLOR_ICON_FILE = "color.png"
 OUTLINE_ICON_FILE = "outline.png"
 MESSAGING_PATH = "/api/messages"
 ACCENT_COLOR = "#1d4f5c"
-DEFAULT_NAME = "Concord"
+DEFAULT_NAME = "Concord"  # i18n: not for readers (the product's name, in every language)
 FALLBACK_VERSION = "0.1.0"
 
 # The manifest schema's own limits (v1.19).
@@ -62,10 +62,10 @@ SEMVER = re.compile(r"^(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)$"
 
 BOT_SCOPES = ("personal", "team", "groupChat")
 # Each permission, and why Concord needs it: an admin reviewing the app sees no surprises.
-PERMISSIONS = {
-    "identity": "show each member by their display name",
-    "messageTeamMembers": "send private notices, such as gentle reminders, to one member",
-}
+PERMISSIONS = (
+    "identity",  # to show each member by their display name
+    "messageTeamMembers",  # to send private notices, such as gentle reminders, to one member
+)
 # The command menu: grammar names, in the order Teams shows them (at most ten).
 MENU = (
     "help",
@@ -128,7 +128,7 @@ def manifest(
     the public URL; an organisation with its own notices passes them.
     """
     app_id = _guid(app_id)
-    website = _https(public_url, "--public-url", "(or CONCORD_PUBLIC_URL)")
+    website = _https(public_url, "--public-url", "CONCORD_PUBLIC_URL")
     name = _name(name)
     version = _version(version or default_version())
     syntax = list(syntax)
@@ -250,6 +250,18 @@ def messaging_endpoint(public_url: str) -> str:
     return public_url.rstrip("/") + MESSAGING_PATH
 
 
+def written(name: str, output: str, public_url: str) -> str:
+    """What `concord teams-package` says once the zip is written: where, and what next."""
+    return (
+        _("Wrote the Teams app package for {name} to {output}").format(name=name, output=output)
+        + "\n"
+        + _(
+            "Next: a Teams admin uploads it in the Teams admin center (Teams apps > Manage apps "
+            "> Upload new app); the Azure Bot's messaging endpoint must be {endpoint}"
+        ).format(endpoint=messaging_endpoint(public_url))
+    )
+
+
 def default_version() -> str:
     """Concord's own version, which the app's version follows (Teams wants x.y.z)."""
     try:
@@ -298,23 +310,38 @@ def _full_description(name: str) -> str:
 def _guid(app_id: str | None) -> str:
     if not app_id:
         raise PackageError(
-            "teams-package needs --app-id GUID (or MICROSOFT_APP_ID): the Azure Bot's "
-            "Microsoft App ID"
+            _(
+                "teams-package needs --app-id GUID (or MICROSOFT_APP_ID): the Azure Bot's "
+                "Microsoft App ID"
+            )
         )
     app_id = app_id.strip()
     if not GUID.match(app_id):
         raise PackageError(
-            f"--app-id must be a GUID like 00000000-0000-0000-0000-000000000000, not {app_id}"
+            _(
+                "--app-id must be a GUID like 00000000-0000-0000-0000-000000000000, not {app_id}"
+            ).format(app_id=app_id)
         )
     return app_id
 
 
-def _https(url: str | None, option: str, fallback: str = "") -> str:
+def _https(url: str | None, option: str, variable: str | None = None) -> str:
+    """`url`, if it is an https:// address; `variable` is the setting that can stand in for
+    `option`."""
     if not url:
-        raise PackageError(f"teams-package needs {option} https://… {fallback}".rstrip())
+        needs = (
+            _("teams-package needs {option} https://… (or {variable})")
+            if variable
+            else _("teams-package needs {option} https://…")
+        )
+        raise PackageError(needs.format(option=option, variable=variable))
     host = urlsplit(url).hostname if url.startswith("https://") else None
     if not host or any(character.isspace() for character in url):
-        raise PackageError(f"{option} must be an https:// address with a host name, not {url}")
+        raise PackageError(
+            _("{option} must be an https:// address with a host name, not {url}").format(
+                option=option, url=url
+            )
+        )
     return url
 
 
@@ -322,12 +349,18 @@ def _name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > MAX_SHORT_NAME:
         raise PackageError(
-            f"--name must be 1 to {MAX_SHORT_NAME} characters (Teams' limit), not {name!r}"
+            _("--name must be 1 to {limit} characters (Teams' limit), not {name}").format(
+                limit=MAX_SHORT_NAME, name=repr(name)
+            )
         )
     return name
 
 
 def _version(version: str) -> str:
     if not SEMVER.match(version):
-        raise PackageError(f"--app-version must be three numbers like 1.0.0, not {version}")
+        raise PackageError(
+            _("--app-version must be three numbers like 1.0.0, not {version}").format(
+                version=version
+            )
+        )
     return version

@@ -12,15 +12,18 @@ import statistics
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from dialogs.collaborative import participation
 from dialogs.commands.when import describe
 from dialogs.core.cards import Card, Context, Divider, Heading, Image, Text
-from dialogs.core.charts import TrendChart, alt_text
-from dialogs.core.language import _
+from dialogs.core.charts import TrendChart, alt_text, chart_url
+from dialogs.core.language import _, babel_locale
 from storage.models import CheckinAnswer, CheckinRun, CheckinSchedule
+
+SHORT_DAY = "d MMM"  # i18n: not for readers (Babel's pattern: 7 Dec, 7 Rhag)
 
 
 def averages(session: Session, run: CheckinRun, schedule: CheckinSchedule) -> dict[int, float]:
@@ -82,9 +85,8 @@ def summary_card(session: Session, run: CheckinRun, schedule: CheckinSchedule) -
             if not texts:
                 blocks.append(Context(text=_("No written answers.")))
     if now_avg:
-        # A path on our own server: each renderer makes it absolute for its platform.
         chart = _trend_of(session, run, schedule)
-        blocks.append(Image(url=f"/charts/{run.chart_token}.png", alt=alt_text(chart)))
+        blocks.append(Image(url=chart_url(run.chart_token), alt=alt_text(chart)))
     return Card(blocks=blocks, fallback=heading)
 
 
@@ -153,7 +155,7 @@ def _trend_of(
     )
     zone = ZoneInfo(schedule.timezone)
     days = [r.due_at.astimezone(zone) for r in runs]
-    labels = [f"{day.day} {day:%b}" for day in days]
+    labels = [format_date(day, SHORT_DAY, locale=babel_locale()) for day in days]
     series: dict[str, list[float | None]] = {}
     for index, question in enumerate(schedule.questions):
         if question["kind"] == "scale":

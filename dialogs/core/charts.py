@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dialogs.core.language import N_, _, ngettext
+from dialogs.core.language import DEFAULT, N_, _, current, ngettext
 
 ANSWER_SCALE = (1, 5)  # a check-in's scale questions are answered 1–5
 
@@ -51,6 +51,13 @@ _UNITS = {
     "person": N_("people"),
     MEAN_SCORE: N_("mean scores"),
 }
+
+
+def chart_url(token: str) -> str:
+    """Where the picture of the chart with `token` is drawn in the language of the work in
+    hand (a path on our own server: each renderer makes it absolute for its platform)."""
+    path = f"/charts/{token}.png"
+    return path if current() == DEFAULT else f"{path}?lang={current()}"
 
 
 def alt_text(chart: Chart) -> str:

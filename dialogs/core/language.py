@@ -15,7 +15,7 @@ Welsh catalog lacks, or holds only as fuzzy.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -83,6 +83,15 @@ def from_locale(locale: str | None) -> str | None:
         return None
     prefix = locale.replace("_", "-").split("-", 1)[0].lower()
     return prefix if prefix in LANGUAGES or prefix in _extra else None
+
+
+def from_environment(environment: Mapping[str, str]) -> str:
+    """The language a command line speaks: the locale POSIX says decides messages (LC_ALL,
+    else LC_MESSAGES, else LANG), if we speak it; English otherwise ("C.UTF-8", "fr_FR")."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if locale := environment.get(variable):
+            return from_locale(locale.split(".", 1)[0]) or DEFAULT
+    return DEFAULT
 
 
 def babel_locale(language: str | None = None) -> str:

@@ -27,7 +27,7 @@ from dialogs.core.cards import (
     ResultBars,
     Text,
 )
-from dialogs.core.charts import alt_text
+from dialogs.core.charts import alt_text, chart_url
 from dialogs.core.language import N_, _, ngettext
 from dialogs.core.poll_types import NEEDS_REASON, POLL_TYPES, STANCE_LABELS, STANCES
 from dialogs.polls import agreement_text, deciding, objections, turnout
@@ -330,7 +330,7 @@ def result_card(
     if final and result["voters"]:
         blocks.append(
             Image(
-                url=f"/charts/{poll.chart_token}.png",
+                url=chart_url(poll.chart_token),
                 alt=alt_text(result_chart(session, poll, result)),
             )
         )

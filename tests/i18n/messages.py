@@ -12,13 +12,14 @@ from dialogs.core.language import CATALOGS
 from tests.support.paths import REPO
 
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+SOURCES = ("dialogs/**.py", "adapters/**.py", "bot/charts.py")  # as babel.cfg lists them
 Message = str | tuple[str, str]  # one text, or a counted message's singular and plural
 
 
 def extracted() -> dict[Message, str]:
     """Every message the code marks for translation, with the first place it is used."""
     found: dict[Message, str] = {}
-    method_map = [("dialogs/**.py", "python"), ("adapters/**.py", "python")]
+    method_map = [(pattern, "python") for pattern in SOURCES]
     for filename, lineno, message, _comments, _context in extract_from_dir(
         str(REPO), method_map=method_map, keywords=KEYWORDS, comment_tags=()
     ):

@@ -1,20 +1,13 @@
 """Every word a person reads comes from the catalogs: flows run through the engine in the
 pseudo-locale (tests/support/pseudo.py), read as the engine's cards and as Slack, Teams
-and the playground show them, hold no word outside ⟦ ⟧ but what people typed.
-
-Moving the words into the catalogs is under way (`NOT_YET` in test_no_bare_strings.py), so
-words outside ⟦ ⟧ are excused while the bare literals of the modules on that list hold
-them; as the list shrinks the excuses go, and with it empty every flow must read entirely
-from the catalogs. A word no such module holds (glued from pieces, or from a
-module that left the list) fails at once. Add a flow by listing it in `FLOWS`: a name,
-its steps, and what people typed that it shows back.
+and the playground show them, hold no word outside ⟦ ⟧ but what people typed. Add a flow
+by listing it in `FLOWS`: a name, its steps, and what people typed that it shows back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from functools import cache
 
 import pytest
 
@@ -24,13 +17,9 @@ from adapters.teams import render as teams
 from dialogs.core.cards import Card, Form, Notify, OpenForm, Post
 from dialogs.core.events import CommandIssued
 from dialogs.core.language import current, speaking
-from tests.i18n.prose import bare_prose
-from tests.i18n.test_no_bare_strings import NOT_YET
 from tests.support.conversation import ASHA, BEN, NORTH, Conversation
-from tests.support.paths import REPO
 from tests.support.pseudo import (
     PSEUDO,
-    WORD,
     Untranslated,
     card_texts,
     install_pseudo,
@@ -127,27 +116,10 @@ def chat(database, clock) -> Iterator[Conversation]:
     conversation.close()
 
 
-@cache
-def _not_yet() -> frozenset[str]:
-    """The words of the bare literals still left in the modules on `NOT_YET`."""
-    return frozenset(
-        word.casefold()
-        for module in NOT_YET
-        for unused, literal in bare_prose(REPO / module)
-        for word in WORD.findall(literal)
-    )
-
-
-def _excused(found: Untranslated) -> bool:
-    """Whether the modules still waiting on `NOT_YET` hold every word `found` shows (a
-    message glued from their pieces holds words of several literals)."""
-    return {word.casefold() for word in found.words} <= _not_yet()
-
-
 @pytest.mark.parametrize("surface", SURFACES)
 @pytest.mark.parametrize("flow", FLOWS, ids=[flow.name for flow in FLOWS])
 def test_every_word_a_flow_shows_comes_from_the_catalogs(chat, flow: Flow, surface: str):
-    left = [each for each in _found(chat, flow, surface) if not _excused(each)]
+    left = list(_found(chat, flow, surface))
     assert not left, f"words outside the catalogs in the {flow.name} flow on {surface}:\n" + (
         "\n".join(f"  {each.words} in {each.text[:200]!r}" for each in left)
     )

@@ -71,7 +71,7 @@ function spokenSummary(item, isPrivate) {
   const words = (heading || parts.map((part) => part.textContent).join(" "))
     .replace(/\s+/g, " ").trim();
   const short = words.length > SPOKEN_CHARS ? `${words.slice(0, SPOKEN_CHARS - 1)}…` : words;
-  return `${isPrivate ? "Concord, only to you" : "Concord"}: ${short}`;
+  return `${isPrivate ? say("only_to_you") : "Concord"}: ${short}`;
 }
 
 function announce(lines) {

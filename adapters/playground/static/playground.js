@@ -19,9 +19,11 @@ const api = {
 };
 
 async function request(url, body) {
-  const init = body === undefined ? {} : {
+  // The server's errors come in the page's language.
+  const headers = { "Accept-Language": view.language };
+  const init = body === undefined ? { headers } : {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { ...headers, "Content-Type": "application/json" },
     body: JSON.stringify(body),
   };
   const response = await fetch(url, init);
@@ -32,7 +34,7 @@ async function request(url, body) {
     payload = {};
   }
   if (!response.ok) {
-    throw new Error(payload.error || `The playground answered ${response.status}.`);
+    throw new Error(payload.error || say("answered", { status: response.status }));
   }
   return payload;
 }
@@ -140,8 +142,9 @@ function renderPeople() {
     button.setAttribute("aria-pressed", String(person.user_id === view.user));
     const where = person.organisation || person.collaborative;
     const details = [where, person.role].filter(Boolean).join(" · ");
-    button.append(element("span", "pick-name", person.name),
-      element("span", "pick-detail", details || "new here"));
+    button.append(element("span", "pick-name", person.name), details
+      ? element("span", "pick-detail", details)
+      : wordsElement("span", "pick-detail", "new_here"));
     button.addEventListener("click", () => {
       const isNewcomer = !view.data.people.some((p) => p.user_id === person.user_id);
       actAs(person.user_id === "new" ? null : person.user_id, isNewcomer ? person.name : null);
@@ -160,8 +163,9 @@ function renderChannels() {
     button.type = "button";
     button.dataset.testid = `channel-${channel.id}`;
     button.setAttribute("aria-pressed", String(channel.id === view.channel));
-    button.append(element("span", "pick-name", channel.name),
-      element("span", "pick-detail", channel.collaborative || "not linked yet"));
+    button.append(element("span", "pick-name", channel.name), channel.collaborative
+      ? element("span", "pick-detail", channel.collaborative)
+      : wordsElement("span", "pick-detail", "not_linked"));
     button.addEventListener("click", () => {
       view.channel = channel.id;
       saved.set("channel", channel.id);
@@ -171,6 +175,17 @@ function renderChannels() {
     item.append(button);
     return item;
   }));
+}
+
+// A pane's words that name its channel, in the page's language.
+function paneWords(pane, channel) {
+  $(".pane-subtitle", pane).textContent = channel.collaborative
+    ? say("linked_to", { collaborative: channel.collaborative })
+    : say("not_linked_help");
+  $(".composer-label", pane).textContent = say("composer_label",
+    { channel: channel.name, name: currentName() });
+  $(".composer", pane).setAttribute("aria-label", say("composer", { channel: channel.name }));
+  $(".command-input", pane).placeholder = say("composer_placeholder");
 }
 
 function visibleChannels() {
@@ -187,12 +202,7 @@ function renderPanes() {
   const panes = shown.map((channel) => {
     const pane = paneFor(channel.id);
     $(".pane-title", pane).textContent = channel.name;
-    $(".pane-subtitle", pane).textContent = channel.collaborative
-      ? `Linked to ${channel.collaborative}`
-      : 'Not linked to a collaborative yet: try setup "My collaborative", or link CODE';
-    $(".composer-label", pane).textContent = `Message ${channel.name} as ${currentName()}`;
-    $(".composer", pane).setAttribute("aria-label", `Message box of ${channel.name}`);
-    $(".command-input", pane).placeholder = "Type a command, then Enter";
+    paneWords(pane, channel);
     renderTranscript(pane, channel.id, channel.id === view.channel);
     return pane;
   });
@@ -294,7 +304,7 @@ function renderTranscript(pane, channelId, selected) {
     announce(entries.flatMap((e, i) => (e.seq > seen ? [spokenSummary(items[i], e.private)] : [])));
   }
   if (!entries.length) {
-    list.append(element("li", "empty", "No messages yet."));
+    list.append(wordsElement("li", "empty", "no_messages"));
   }
   if (list.dataset.follow === "no") {
     list.scrollTop = readingAt; // leave the reader where they are
@@ -317,22 +327,31 @@ function entryItem(entry) {
 }
 
 // A deadline or opening: the server writes it in the collaborative's zone; this browser
-// shows it in its own, keeping the collaborative's time as the element's title.
-const MOMENT_FORMAT = new Intl.DateTimeFormat("en-GB", {
-  weekday: "short",
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZoneName: "short",
-});
+// shows it in its own, in the page's language, keeping the collaborative's time as the
+// element's title.
+const MOMENT_FORMATS = new Map();
+
+function momentFormat() {
+  const locale = `${pageWords.language}-GB`;
+  if (!MOMENT_FORMATS.has(locale)) {
+    MOMENT_FORMATS.set(locale, new Intl.DateTimeFormat(locale, {
+      weekday: "short",
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZoneName: "short",
+    }));
+  }
+  return MOMENT_FORMATS.get(locale);
+}
 
 function showInOwnZone(moment) {
   const at = new Date(moment.dateTime);
   if (Number.isNaN(at.getTime())) return;
   moment.title = moment.textContent;
-  moment.textContent = MOMENT_FORMAT.format(at).replace(/,/g, "");
+  moment.textContent = momentFormat().format(at).replace(/,/g, "");
 }
 
 // --- talking to the server -------------------------------------------------------------
@@ -532,6 +551,30 @@ function wireReset() {
   });
 }
 
+// --- the language -------------------------------------------------------------------------
+// The page's words follow the choice at once; the server is told by a cookie, so that the
+// page comes in that language next time.
+
+function wireLanguage() {
+  readPageWords();
+  const language = $("#language");
+  language.value = view.language;
+  view.language = language.value || "en"; // a remembered choice the page no longer offers
+  const chosen = () => {
+    document.cookie = `concord-playground-language=${view.language}; path=/playground; `
+      + "max-age=31536000; SameSite=Strict";
+    switchWords(view.language).then(() => {
+      if (view.data) keepingFocus(render);
+    });
+  };
+  language.addEventListener("change", () => {
+    view.language = language.value;
+    saved.set("language", view.language);
+    chosen();
+  });
+  chosen(); // a choice remembered from before the cookie
+}
+
 // --- start ---------------------------------------------------------------------------------
 
 function start() {
@@ -543,13 +586,7 @@ function start() {
     render();
   });
 
-  const language = $("#language");
-  language.value = view.language;
-  view.language = language.value || "en"; // a remembered choice the page no longer offers
-  language.addEventListener("change", () => {
-    view.language = language.value;
-    saved.set("language", view.language);
-  });
+  wireLanguage();
 
   $("#newcomer").addEventListener("submit", (event) => {
     event.preventDefault();

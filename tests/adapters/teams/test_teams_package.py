@@ -443,9 +443,9 @@ def test_the_command_writes_the_zip_and_says_what_to_do_next(tmp_path):
 
 @pytest.fixture
 def in_tmp(monkeypatch, tmp_path):
-    """main() run in an empty folder, with no Microsoft app id or public URL set."""
+    """main() run in an empty folder, with no Microsoft app id, public URL or locale set."""
     monkeypatch.chdir(tmp_path)
-    for name in ("MICROSOFT_APP_ID", "CONCORD_PUBLIC_URL"):
+    for name in ("MICROSOFT_APP_ID", "CONCORD_PUBLIC_URL", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path
 
