@@ -412,8 +412,10 @@ function showForm(pane, formHtml) {
 
 async function send(pane, call, body) {
   showError($(".composer-error", pane), "");
+  const [user, newcomer] = [view.user, view.newcomerName];
   const outcome = await call({ ...who(), channel: pane.dataset.channel, ...body });
-  adopt(outcome.actor);
+  // A vote's answer comes after its news: the person may have become someone else meanwhile.
+  if (view.user === user && view.newcomerName === newcomer) adopt(outcome.actor);
   await refresh();
   return outcome;
 }
