@@ -327,8 +327,8 @@ function emptyItem() {
   return item;
 }
 
-// A message and a private note may share a number: a note's key says it is one.
-const entryKey = (entry) => `${entry.private ? "note" : "message"}-${entry.seq}`;
+// A message (or private note) keeps its number when its card is updated: the number is its key.
+const entryKey = (entry) => `entry-${entry.seq}`;
 
 function entryItem(entry) {
   const item = element("li", entry.private ? "entry entry-private" : "entry");
