@@ -289,22 +289,16 @@ function renderTranscript(pane, channelId, selected) {
       .filter((n) => n.channel === channelId || (n.channel === null && selected))
       .map((n) => ({ ...n, private: true })),
   ].sort((a, b) => a.seq - b.seq);
-  const signature = entries.map((e) => e.time + e.html).join("");
-  if (list.dataset.signature === signature) return;
-  list.dataset.signature = signature;
+  const readingAt = list.scrollTop;
+  if (!drawEntries(list, entries)) return;
   const newest = String(entries.length ? entries[entries.length - 1].seq : 0);
   const seen = list.dataset.newest === undefined ? null : Number(list.dataset.newest);
   const arrived = seen !== null && String(seen) !== newest;
   list.dataset.newest = newest;
-  const readingAt = list.scrollTop;
-  const items = entries.map(entryItem);
-  list.replaceChildren(...items);
   // Only what came since the last drawing is spoken (after a reset the numbers start again).
   if (selected && seen !== null && Number(newest) > seen) {
+    const items = list.children;
     announce(entries.flatMap((e, i) => (e.seq > seen ? [spokenSummary(items[i], e.private)] : [])));
-  }
-  if (!entries.length) {
-    list.append(wordsElement("li", "empty", "no_messages"));
   }
   if (list.dataset.follow === "no") {
     list.scrollTop = readingAt; // leave the reader where they are
@@ -313,8 +307,42 @@ function renderTranscript(pane, channelId, selected) {
   followEnd(list);
 }
 
+// What each message's item was drawn from: an item is drawn again only when its message
+// changed, and then updated in place (morph.js), so that a click in progress on one of its
+// buttons still lands and the focus stays on it.
+const drawnFrom = new WeakMap();
+
+const drawing = (entry) => entry.time + entry.html;
+
+// Shows `entries` in `list`; false when every one of them was already shown as it is.
+function drawEntries(list, entries) {
+  const shown = new Map([...list.children].map((item) => [item.dataset.key, item]));
+  const items = entries.map((entry) => {
+    const item = shown.get(entryKey(entry));
+    return item && drawnFrom.get(item) === drawing(entry) ? item : entryItem(entry);
+  });
+  if (!items.length) items.push(shown.get("empty") || emptyItem());
+  const current = [...list.children];
+  if (items.length === current.length && items.every((item, i) => item === current[i])) {
+    return false;
+  }
+  morphChildren(list, items);
+  entries.forEach((entry, i) => drawnFrom.set(list.children[i], drawing(entry)));
+  return true;
+}
+
+function emptyItem() {
+  const item = wordsElement("li", "empty", "no_messages");
+  item.dataset.key = "empty";
+  return item;
+}
+
+// A message (or private note) keeps its number when its card is updated: the number is its key.
+const entryKey = (entry) => `entry-${entry.seq}`;
+
 function entryItem(entry) {
   const item = element("li", entry.private ? "entry entry-private" : "entry");
+  item.dataset.key = entryKey(entry);
   const meta = element("div", "meta");
   const time = element("time", "", entry.time); // en-GB, UK time: "14:05", "14:05, 3 Dec"
   time.dateTime = entry.at;
@@ -403,8 +431,10 @@ function showForm(pane, formHtml) {
 
 async function send(pane, call, body) {
   showError($(".composer-error", pane), "");
+  const [user, newcomer] = [view.user, view.newcomerName];
   const outcome = await call({ ...who(), channel: pane.dataset.channel, ...body });
-  adopt(outcome.actor);
+  // A vote's answer comes after its news: the person may have become someone else meanwhile.
+  if (view.user === user && view.newcomerName === newcomer) adopt(outcome.actor);
   await refresh();
   return outcome;
 }
