@@ -193,15 +193,7 @@ KNOWN = {
         "the new-poll form offers results and modes by their command words"
     ),
     r"@person|6 months": "the new-poll form's decider and review placeholders (command syntax)",
-    r".*, JSON, \d+ KB": "`me export`'s file line: format and size glued outside `_()`",
-    r"Turnout: .*": "the turnout line of a committees-in-common poll",
     r".*\(text\)": "the questions form's marker of a free-text question (syntax people type)",
-    r".*(Something went wrong on our side|Please try again in a moment|You typed: (me|language))"
-    r".*": (
-        "`me`, `me language` and `language` name the collaborative's language from "
-        "`language.NAMES`, which has no name for the pseudo-locale: they fail, and the "
-        "failure is said outside a turn"
-    ),
 }
 
 

@@ -102,9 +102,10 @@ class Seen:
         shown = [card for card in [*shared, *private, *views] if card is not None]
         self._keep(shown)
         if self.opening_forms:
-            self._open_forms(shown)
+            self._open_forms()
 
-    def _open_forms(self, shown: list[Card]) -> None:
+    def _open_forms(self) -> None:
+        shown = list(self.cards.values())
         for action in sorted({a for card in shown for a in actions_of(card) if opens_form(a)}):
             if action not in self._opened:
                 self._opened.add(action)
