@@ -80,15 +80,9 @@ TYPED = (
 )
 DATA = (COLLABORATIVE, *PEOPLE, *TYPED, "north", "south", "Concord")
 CODE = r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}"
-# Forms the scenarios don't reach yet: a deputy's ballot (no deputies), a schedule's
-# questions, a member's own proposals, a round's prompts and its statement's revision.
-NOT_OPENED = {
-    FormKind.PROXY,
-    FormKind.CHECKIN,
-    FormKind.PROPOSALS,
-    FormKind.PROMPTS,
-    FormKind.REVISION,
-}
+# Forms the scenarios don't reach yet: a deputy's ballot (no deputies), a member's own
+# proposals and the revision of a round's statement.
+NOT_OPENED = {FormKind.PROXY, FormKind.PROPOSALS, FormKind.REVISION}
 SURFACES = ("engine", "slack", "teams", "playground")
 Shown = Card | Form
 
