@@ -146,9 +146,10 @@ class Engine:
         spoken: list[str] = []  # the language the turn found, for a refusal
         try:
             if isinstance(event, CommandIssued):
-                command = parse(event.text)
+                # Read in the turn, so a mistyped command is refused in the person's language.
+                text = event.text
                 return self._in_turn(
-                    event.actor, event.place, lambda t: self._command(t, command), once, spoken
+                    event.actor, event.place, lambda t: self._command(t, parse(text)), once, spoken
                 )
             work = partial(self._action, event=event)
             return self._in_turn(event.actor, event.place, work, once, spoken)

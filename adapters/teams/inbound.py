@@ -56,8 +56,8 @@ THREAD_MARK = ";messageid="
 _LOCALE = re.compile(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8}){0,3}")  # a BCP 47 language tag
 _AT = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 
+# An activity as JSON, as the Bot Framework sends it (camelCase names).
 Activity = Mapping[str, Any]
-"""An activity as JSON, as the Bot Framework sends it (camelCase names)."""
 
 
 # An activity's lists whose items both SDKs read field by field: objects, never null.

@@ -27,10 +27,12 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from dialogs.checkins import own_time, runs
-from dialogs.checkins.summary import turnout_blocks
+from dialogs.checkins.summary import turnout_groups, turnout_said
+from dialogs.collaborative.participation import Turnout
 from dialogs.commands import occurrences
 from dialogs.commands.recurrence import Occurrence, next_occurrence
 from dialogs.core import effects, timers
+from dialogs.core.cards import Card
 from dialogs.core.messages import checkin_key
 from dialogs.core.timers import TickReport
 from storage.database import insert_new, insert_rows
@@ -166,9 +168,9 @@ def _announce(
         if asks not in purposes:
             purposes[asks] = runs.purpose_of(session, schedule)
         if schedule.collaborative_id not in turnouts:
-            turnouts[schedule.collaborative_id] = turnout_blocks(session, run, schedule)
-        shown = runs.Shown(0, purposes[asks], turnouts[schedule.collaborative_id])
-        card = partial(runs.run_card, schedule, run, shown)  # in the shared language
+            turnouts[schedule.collaborative_id] = turnout_groups(session, run, schedule)
+        groups = turnouts[schedule.collaborative_id]
+        card = partial(_new_run_card, schedule, run, purposes[asks], groups)
         posts.append((collaboratives[schedule.collaborative_id], card, checkin_key(run)))
         timer_rows.append(
             {
@@ -182,6 +184,13 @@ def _announce(
         )
     insert_rows(session, Timer, timer_rows)
     effects.post_many(session, now, posts)
+
+
+def _new_run_card(
+    schedule: CheckinSchedule, run: CheckinRun, purpose: str | None, groups: list[Turnout]
+) -> Card:
+    """A new run's message, built in the language it is posted in (its turnout line too)."""
+    return runs.run_card(schedule, run, runs.Shown(0, purpose, turnout_said(groups)))
 
 
 def _collaboratives(session: Session, ids: set[int]) -> dict[int, Collaborative]:

@@ -110,8 +110,19 @@ def _average_line(now: float | None, before: float | None) -> str:
 def turnout_blocks(session: Session, run: CheckinRun, schedule: CheckinSchedule) -> list[Context]:
     """The run's turnout line (`participation.turnout`): counts under three are never given,
     as the summary promises no names."""
+    return turnout_said(turnout_groups(session, run, schedule))
+
+
+def turnout_groups(
+    session: Session, run: CheckinRun, schedule: CheckinSchedule
+) -> list[participation.Turnout]:
+    """Who could answer the run, and who did, by organisation."""
     answered = select(CheckinAnswer.member_id).where(CheckinAnswer.run_id == run.id)
-    groups = participation.turnout(session, schedule.collaborative_id, answered)
+    return participation.turnout(session, schedule.collaborative_id, answered)
+
+
+def turnout_said(groups: list[participation.Turnout]) -> list[Context]:
+    """The turnout line of `groups`, in the language of the work in hand."""
     line = participation.turnout_line(groups, exact=False)
     return [Context(text=line)] if line else []
 

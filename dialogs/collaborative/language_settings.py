@@ -42,6 +42,12 @@ SOURCES = {
 CHANGING = N_("change the language of shared messages")
 
 
+def name_of(language: str) -> str:
+    """`language`'s name in the language of the work in hand ("Welsh", "Cymraeg"); one a
+    test installed (the pseudo-locale) has none, so its code stands for it."""
+    return _(NAMES[language]) if language in NAMES else language
+
+
 def me_language(turn: Turn, command: Command) -> None:
     """`me language [cy|en|auto]`."""
     choice = command.args.get("choice")
@@ -66,7 +72,7 @@ def me_settings(turn: Turn, command: Command) -> None:
     turn.say(
         _("Your settings"),
         _("Time zone: {zone}").format(zone=zone_for(turn.session, member, collaborative).name),
-        _("Language: {language}").format(language=_(NAMES[spoken.language])),
+        _("Language: {language}").format(language=name_of(spoken.language)),
         _("Digest: {digest}").format(digest=_(DIGESTS.get(digest, digest))),
         _("Change them with `me timezone`, `me language` and `me digest`."),
     )
@@ -77,7 +83,7 @@ def language(turn: Turn, command: Command) -> None:
     collaborative, _member = turn.in_collaborative()
     turn.say(
         _("Shared messages in {name} are written in {language}").format(
-            name=collaborative.name, language=_(NAMES[collaborative.language])
+            name=collaborative.name, language=name_of(collaborative.language)
         ),
         _both(collaborative),
         _(
@@ -112,7 +118,7 @@ def language_default(turn: Turn, command: Command) -> None:
             was=was,
         )
     turn.say(
-        _("Shared messages are written in {language}").format(language=_(NAMES[chosen])),
+        _("Shared messages are written in {language}").format(language=name_of(chosen)),
         _both(collaborative),
     )
 
@@ -141,7 +147,7 @@ def language_shared(turn: Turn, command: Command) -> None:
 def _both(collaborative: Collaborative) -> str:
     if collaborative.bilingual:
         return _("They go out in Welsh and English together.")
-    return _("They go out in {language} only.").format(language=_(NAMES[collaborative.language]))
+    return _("They go out in {language} only.").format(language=name_of(collaborative.language))
 
 
 def _show(turn: Turn, heading: str) -> None:
@@ -149,7 +155,7 @@ def _show(turn: Turn, heading: str) -> None:
     collaborative, _member = turn.in_collaborative()
     spoken = _spoken(turn, collaborative)
     with speaking(spoken.language):
-        turn.say(_(heading).format(language=_(NAMES[spoken.language])), _(SOURCES[spoken.source]))
+        turn.say(_(heading).format(language=name_of(spoken.language)), _(SOURCES[spoken.source]))
 
 
 def _spoken(turn: Turn, collaborative: Collaborative) -> readers.Spoken:

@@ -7,6 +7,8 @@ first coordinator. `link` shows a coordinator a one-time channel code (`codes`);
 
 from __future__ import annotations
 
+from functools import partial
+
 from dialogs.collaborative.codes import CHANNEL_CODE, claim_code, find_code, issue_code
 from dialogs.collaborative.members import MAX_NAME, add_member, clean_name, member_for
 from dialogs.commands.syntax import Command
@@ -89,22 +91,27 @@ def _join_with_code(turn: Turn, code: str) -> None:
     turn.member = member_for(turn, collaborative, turn.actor)
     where = {"platform": turn.place.platform, "channel": turn.channel.name or turn.place.channel_id}
     turn.audit("link", _("linked the {platform} channel {channel}").format(**where))
-    turn.post_everywhere(
-        Card(
-            blocks=[
-                Text(
-                    text=_(
-                        "This collaborative now also meets in the {platform} channel {channel}. "
-                        "Polls and results appear in every linked channel."
-                    ).format(**where)
-                )
-            ],
-            fallback=_("{name} is now linked to another channel").format(name=collaborative.name),
-        )
-    )
+    # Built for the channels, in the collaborative's language (the person linking may not
+    # read it: before this turn the channel had none).
+    turn.post_everywhere(partial(_linked_notice, collaborative.name, where))
     turn.say(
         _("This channel is now part of {name}").format(name=collaborative.name),
         _("Type `help` to see what you can do here."),
+    )
+
+
+def _linked_notice(name: str, where: dict[str, str]) -> Card:
+    """What every channel of a collaborative reads when another channel joins it."""
+    return Card(
+        blocks=[
+            Text(
+                text=_(
+                    "This collaborative now also meets in the {platform} channel {channel}. "
+                    "Polls and results appear in every linked channel."
+                ).format(**where)
+            )
+        ],
+        fallback=_("{name} is now linked to another channel").format(name=name),
     )
 
 

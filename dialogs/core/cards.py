@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from dialogs.core.events import Actor, Place
-from dialogs.core.language import _
+from dialogs.core.language import N_, _
 
 
 class _Block(BaseModel):
@@ -48,14 +48,22 @@ class Bar(_Block):
     count: int
     percent: int
     leading: bool = False
+    mark: str = ""  # "(leading)" in the card's language: filled when the bar is built
+
+    @model_validator(mode="before")
+    @classmethod
+    def _in_words(cls, given: Any) -> Any:
+        if isinstance(given, dict) and given.get("leading") and not given.get("mark"):
+            return {**given, "mark": _(LEADING)}
+        return given
 
     @property
     def marked(self) -> str:
         """The label, saying "(leading)" in words where it leads: never by bold or colour alone."""
-        return f"{self.label} {LEADING}" if self.leading else self.label
+        return f"{self.label} {self.mark}" if self.leading else self.label
 
 
-LEADING = "(leading)"
+LEADING = N_("(leading)")
 
 
 class ResultBars(_Block):

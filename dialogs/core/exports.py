@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, delete, select
 
 from dialogs.core.cards import Block, Card, Context, Download, Heading
-from dialogs.core.language import ngettext
+from dialogs.core.language import _, ngettext
 from dialogs.core.ports import EXPIRED, ExportFile, Found
 from dialogs.core.turn import Turn
 from storage.models import Export
@@ -52,7 +52,9 @@ def offer(
             expires_at=turn.now + LASTS,
         )
     )
-    heading = f"{what}: {counted}, {_kind(file)}, {size_text(len(file.content))}"
+    heading = _("{what}: {counted}, {kind}, {size}").format(
+        what=what, counted=counted, kind=_kind(file), size=size_text(len(file.content))
+    )
     blocks: list[Block] = [
         Heading(text=heading),
         Download(
@@ -91,10 +93,10 @@ def how_many(count: int, one: str, many: str | None = None) -> str:
 def size_text(size: int) -> str:
     """A byte count as people read it: "812 bytes", "312 KB", "1.4 MB"."""
     if size < 1000:
-        return f"{size} bytes"
+        return ngettext("{count} byte", "{count} bytes", size).format(count=size)
     if size < 1_000_000:
-        return f"{size / 1000:,.0f} KB"
-    return f"{size / 1_000_000:,.1f} MB"
+        return _("{size} KB").format(size=f"{size / 1000:,.0f}")
+    return _("{size} MB").format(size=f"{size / 1_000_000:,.1f}")
 
 
 def _kind(file: ExportFile) -> str:

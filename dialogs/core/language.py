@@ -82,7 +82,13 @@ def from_locale(locale: str | None) -> str | None:
     if not locale:
         return None
     prefix = locale.replace("_", "-").split("-", 1)[0].lower()
-    return prefix if prefix in LANGUAGES or prefix in _extra else None
+    return prefix if spoken(prefix) else None
+
+
+def spoken(language: str | None) -> bool:
+    """Whether Concord speaks `language`: English, Welsh, or one a test installed (the
+    pseudo-locale "qps", which a test may also make a collaborative's default)."""
+    return language in LANGUAGES or language in _extra
 
 
 def from_environment(environment: Mapping[str, str]) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from dialogs.core.events import Actor
-from dialogs.core.language import DEFAULT, LANGUAGES, from_locale, speaking
+from dialogs.core.language import DEFAULT, from_locale, speaking, spoken
 from storage.models import Collaborative, PersonSetting
 
 CHOSEN = "chosen"  # `me language cy|en`
@@ -76,14 +76,14 @@ def language_of(
 ) -> Spoken:
     """The language a reader with `setting` (and, when they are acting, `actor`'s locale)
     reads in `collaborative`, and why."""
-    if setting is not None and setting.language in LANGUAGES:
+    if setting is not None and spoken(setting.language):
         return Spoken(setting.language, CHOSEN)
     reported = from_locale(actor.locale) if actor else None
-    if reported is None and setting is not None and setting.platform_language in LANGUAGES:
+    if reported is None and setting is not None and spoken(setting.platform_language):
         reported = from_locale(setting.platform_language)
     if reported is not None:
         return Spoken(reported, PLATFORM)
-    if collaborative is not None and collaborative.language in LANGUAGES:
+    if collaborative is not None and spoken(collaborative.language):
         return Spoken(collaborative.language, COLLABORATIVE)
     return Spoken(DEFAULT, FALLBACK)
 

@@ -17,7 +17,7 @@ import pytest
 from dialogs.commands.recurrence import describe_rule, parse_recurrence
 from dialogs.core.events import Actor, Place
 from dialogs.core.language import speaking
-from tests.support.conversation import ASHA, BEN, NORTH, Conversation, channel
+from tests.support.conversation import ASHA, BEN, NORTH, Conversation, channel, text_of
 
 ELIN = replace(BEN, locale="cy-GB")
 ASHA_IN_WELSH = replace(ASHA, locale="cy-GB")
@@ -89,6 +89,24 @@ def test_mistyped_and_impossible_commands_are_refused_in_welsh(chat):
         "rydych chi'n aelod yn Northshire.",
         "Gofynnwch i gydlynydd ei wneud (teipiwch `org list` i weld pwy ydyn nhw).",
     )
+
+
+def test_a_command_mistyped_by_someone_who_chose_welsh_is_refused_in_welsh(chat):
+    chat.says(BEN, NORTH, "me language cy")  # his platform says nothing of his language
+
+    shown = chat.says(BEN, NORTH, "poll clsoe 1")
+
+    assert not _missing(shown, "Nid yw `poll` yn gwneud `poll clsoe`.", "Fe deipioch chi:")
+
+
+def test_a_channel_linked_by_an_english_speaker_is_announced_in_the_collaboratives_welsh(chat):
+    chat.says(ASHA, NORTH, "language default cy")
+    code = chat.says(ASHA_IN_WELSH, NORTH, "link").split("`link ")[1].split("`")[0]
+
+    chat.says(replace(ASHA, locale="en-GB"), channel("south"), f"link {code}")
+
+    notice = text_of(chat.last_message(NORTH))
+    assert "Mae'r gydweithrediaeth hon bellach" in notice, notice
 
 
 def test_english_is_word_for_word_as_before(chat):

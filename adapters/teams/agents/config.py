@@ -30,7 +30,7 @@ from microsoft_agents.hosting.core import AgentAuthConfiguration, AuthTypes
 from adapters.teams.config import TeamsConfig
 
 SERVICE_CONNECTION = "SERVICE_CONNECTION"
-CLIENT_ID_VARIABLE = f"CONNECTIONS__{SERVICE_CONNECTION}__SETTINGS__CLIENTID"
+CLIENT_ID_VARIABLE = "__".join(("CONNECTIONS", SERVICE_CONNECTION, "SETTINGS", "CLIENTID"))
 # The tenant a multi-tenant bot's tokens come from, as botbuilder asks for them.
 BOT_FRAMEWORK_TENANT = "botframework.com"
 

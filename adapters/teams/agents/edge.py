@@ -43,7 +43,8 @@ class _ReadHere(logging.Filter):
     answers one with a 400 saying why and logs it once, as one line (`_validated`)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Validation error for Activity")
+        sdk_says = "Validation error for Activity"  # i18n: not for readers
+        return not record.getMessage().startswith(sdk_says)
 
 
 _READ_HERE = _ReadHere()
@@ -69,7 +70,8 @@ class AgentsEdge:
         """Check, authenticate and run one request; its HTTP answer."""
         wire = await read_wire(request)
         activity = _validated(wire)
-        claims = await self._authenticated(request.headers.get("Authorization", ""))
+        header = request.headers.get("Authorization", "")  # i18n: not for readers
+        claims = await self._authenticated(header)
         check_service_url(wire, local=self._local)
         answers: list[Invoked] = []
 
@@ -87,7 +89,7 @@ class AgentsEdge:
             return self._validator.get_anonymous_claims()
         token = header[len(BEARER) :].strip() if header.startswith(BEARER) else ""
         if not token:
-            unauthorized("no bearer token")
+            unauthorized("no bearer token")  # i18n: not for readers
         try:
             return await self._validator.validate_token(token)
         except Exception as error:  # any reason at all is a refusal, never a 500
@@ -105,6 +107,5 @@ def _validated(wire: Json) -> Activity:
     except Exception as error:  # the SDK's own checks raise a bare Exception: still a 400
         why = f"{type(error).__name__}: {error}"
     log.info("Teams request refused: the activity is malformed", extra={"why": why[:300]})
-    raise web.HTTPBadRequest(
-        text=f"the activity is malformed: {why}"[:300]
-    )  # i18n: not for readers
+    malformed = f"the activity is malformed: {why}"  # i18n: not for readers
+    raise web.HTTPBadRequest(text=malformed[:300])
