@@ -105,12 +105,14 @@ def add(turn: Turn, command: Command) -> None:
     )
     turn.session.add(schedule)
     turn.session.flush()
-    logged = (
-        _("scheduled check-in #{number}: {rule}, each member in their own time zone")
-        if own
-        else _("scheduled check-in #{number}: {rule}")
+    turn.audit(
+        "checkin.add",
+        lambda: (
+            _("scheduled check-in #{number}: {rule}, each member in their own time zone")
+            if own
+            else _("scheduled check-in #{number}: {rule}")
+        ).format(number=schedule.number, rule=describe_rule(rule)),
     )
-    turn.audit("checkin.add", logged.format(number=schedule.number, rule=describe_rule(rule)))
     turn.reply(_scheduled_card(schedule, first.due_at))
 
 
@@ -199,7 +201,7 @@ def stop(turn: Turn, command: Command) -> None:
     if schedule.status != "active":
         raise Refusal(_("Check-in #{number} is already stopped.").format(number=number))
     schedule.status, schedule.next_run_at = "stopped", None
-    turn.audit("checkin.stop", _("stopped check-in #{number}").format(number=number))
+    turn.audit("checkin.stop", lambda: _("stopped check-in #{number}").format(number=number))
     turn.say(
         _("Check-in #{number} is stopped.").format(number=number),
         _("Past answers and summaries are kept."),
@@ -213,7 +215,7 @@ def run_now(turn: Turn, command: Command) -> None:
     local = turn.now.astimezone(ZoneInfo(schedule.timezone))
     run = open_run(turn.session, turn.now, schedule, f"now-{local:%Y-%m-%dT%H:%M:%S}", turn.now)
     assert run is not None
-    turn.audit("checkin.now", _("started check-in #{number} now").format(number=number))
+    turn.audit("checkin.now", lambda: _("started check-in #{number} now").format(number=number))
     turn.say(
         _("Check-in #{number} is open now").format(number=number),
         _("Answers are taken until {time}.").format(time=moment(run.closes_at, schedule.timezone)),
@@ -232,7 +234,9 @@ def skip(turn: Turn, command: Command) -> None:
         raise Refusal(_("There are no active check-ins to skip."))
     for schedule in schedules:
         schedule.skip_dates = sorted({*schedule.skip_dates, day.isoformat()})
-    turn.audit("checkin.skip", _("skipped check-ins on {day}").format(day=f"{day:%a %d %b %Y}"))
+    turn.audit(
+        "checkin.skip", lambda: _("skipped check-ins on {day}").format(day=f"{day:%a %d %b %Y}")
+    )
     count = len(schedules)
     turn.say(
         _("No check-ins on {day}.").format(day=format_date(day, LONG_DAY, locale=babel_locale())),
@@ -311,8 +315,10 @@ def save_questions(turn: Turn, schedule_id: int, values: dict[str, Any]) -> None
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
         return
     schedule.questions = questions
-    changed = _("changed the questions of check-in #{number}").format(number=schedule.number)
-    turn.audit("checkin.questions", changed)
+    turn.audit(
+        "checkin.questions",
+        lambda: _("changed the questions of check-in #{number}").format(number=schedule.number),
+    )
     turn.say(
         _("Check-in #{number} will ask:").format(number=schedule.number),
         *(f"{i + 1}. {q['text']}" for i, q in enumerate(schedule.questions)),

@@ -12,6 +12,7 @@ anyone looks. How a deputy votes is `dialogs.polls.proxy`.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
@@ -52,7 +53,7 @@ def name_deputy(turn: Turn, command: Command) -> None:
     when = describe(until, collaborative.timezone)
     turn.audit(
         "deputy.named",
-        _("{member} asked {deputy} to be deputy").format(
+        lambda: _("{member} asked {deputy} to be deputy").format(
             member=member.display_name, deputy=person.display_name
         ),
     )
@@ -198,7 +199,7 @@ def _answer(turn: Turn, row: Deputy, answer: str) -> None:
         row.status, row.accepted_at = "active", turn.now
         turn.audit(
             "deputy.accepted",
-            _("{deputy} is deputy for {member}").format(
+            lambda: _("{deputy} is deputy for {member}").format(
                 deputy=deputy.display_name, member=member.display_name
             ),
         )
@@ -225,7 +226,8 @@ def _answer(turn: Turn, row: Deputy, answer: str) -> None:
         return
     row.status, row.current, row.ended_at = "declined", False, turn.now
     turn.audit(
-        "deputy.declined", _("{name} declined to be deputy").format(name=deputy.display_name)
+        "deputy.declined",
+        lambda: _("{name} declined to be deputy").format(name=deputy.display_name),
     )
     _tell(
         turn,
@@ -278,12 +280,7 @@ def end(turn: Turn, command: Command) -> None:
             ).format(name=other.display_name)
         )
         pair = (other, member) if not mine else (member, other)
-        turn.audit(
-            "deputy.ended",
-            _("{deputy} is no longer deputy for {member}").format(
-                deputy=pair[1].display_name, member=pair[0].display_name
-            ),
-        )
+        turn.audit("deputy.ended", partial(_ended, *pair))
         told = (
             _("{name} ended the arrangement: you are no longer their deputy.")
             if mine
@@ -394,3 +391,9 @@ def asked_of(session: Session, deputy: Member, now: datetime) -> list[tuple[Depu
         .order_by(col(Deputy.id))
     ).all()
     return [(row, asker) for row, asker in rows]
+
+
+def _ended(member: Member, deputy: Member) -> str:
+    return _("{deputy} is no longer deputy for {member}").format(
+        deputy=deputy.display_name, member=member.display_name
+    )

@@ -74,7 +74,7 @@ def me_forget(turn: Turn, command: Command) -> None:
             collaborative,
             None,
             "me.forget",
-            _("forgot a member at their request (`me forget`)"),
+            lambda: _("forgot a member at their request (`me forget`)"),
         )
     names = ", ".join(sorted(c.name for c in collaboratives.values()))
     turn.say(
@@ -115,7 +115,9 @@ def member_remove(turn: Turn, command: Command) -> None:
         return
     forgotten = _forgotten([person], accounts)
     recounted = _forget(turn, forgotten, [person], everywhere=False)
-    turn.audit("member.remove", _("removed a member and had Concord forget them"), forgotten=True)
+    turn.audit(
+        "member.remove", lambda: _("removed a member and had Concord forget them"), forgotten=True
+    )
     turn.say(
         _("{name} is removed and forgotten in {collaborative}").format(
             name=name, collaborative=collaborative.name
@@ -155,7 +157,7 @@ def _remove(
         person.role = "member"
     turn.audit(
         "member.remove",
-        _("removed {name}").format(name=person.display_name),
+        lambda: _("removed {name}").format(name=person.display_name),
         member_id=person.id,
     )
     turn.say(

@@ -36,14 +36,14 @@ def governance(turn: Turn, command: Command) -> None:
             _("Type `settings governance delegated --decider @person`."),
         )
     decider = _decider(turn, collaborative, mention) if wanted == DELEGATED else None
-    was = _described(turn, collaborative)
+    was = (collaborative.governance, collaborative.decider_id)
     collaborative.governance = wanted
     collaborative.decider_id = decider.id if decider else None
     now = _described(turn, collaborative)
     turn.audit(
         "settings",
-        _("set how the partnership decides: {mode} (was: {old_mode})").format(
-            mode=now, old_mode=was
+        lambda: _("set how the partnership decides: {mode} (was: {old_mode})").format(
+            mode=_described(turn, collaborative), old_mode=_described(turn, collaborative, was)
         ),
         governance=wanted,
         decider=decider.display_name if decider else None,
@@ -65,11 +65,15 @@ def _ways() -> list[str]:
     ]
 
 
-def _described(turn: Turn, collaborative: Collaborative) -> str:
-    mode = collaborative.governance or "joint"
+def _described(
+    turn: Turn, collaborative: Collaborative, setting: tuple[str | None, int | None] | None = None
+) -> str:
+    """The way `collaborative` decides, in words; `setting` is a (mode, decider) it had."""
+    mode, decider_id = setting or (collaborative.governance, collaborative.decider_id)
+    mode = mode or "joint"
     said = f"{mode}, {_(MODES[mode]) if mode in MODES else ''}"
-    if mode == DELEGATED and collaborative.decider_id:
-        person = turn.session.get(Member, collaborative.decider_id)
+    if mode == DELEGATED and decider_id:
+        person = turn.session.get(Member, decider_id)
         decider = person.display_name if person else _("someone who has left")
         said += " " + _("(the decider: {name})").format(name=decider)
     return said

@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any, cast
 
 from sqlalchemy import Connection, bindparam, tuple_, update
@@ -182,7 +183,9 @@ def _logged(
     """The decision log's entry for counting (`org.home`) or no longer counting a tenant."""
     turn.audit(
         action,
-        _(_DONE[action]).format(kind=_(kind.label), tenant=tenant_id, name=organisation.name),
+        lambda: _(_DONE[action]).format(
+            kind=_(kind.label), tenant=tenant_id, name=organisation.name
+        ),
         organisation_id=organisation.id,
         platform=kind.platform,
         tenant_id=tenant_id,
@@ -293,9 +296,7 @@ def place_all(connection: Connection, now: datetime, voters: Sequence[Voter]) ->
                 collaborative,
                 member,
                 action="org.counted",
-                summary=_("was counted as {name} (their {kind} is {tenant})").format(
-                    name=name, kind=_(kind.label), tenant=tenant_id
-                ),
+                summary=partial(_counted, name, kind, tenant_id),
                 detail={"organisation_id": organisation_id},
             )
         )
@@ -303,6 +304,12 @@ def place_all(connection: Connection, now: datetime, voters: Sequence[Voter]) ->
         connection.execute(_PLACE, placed)
         audit.write(connection, entries)
     return {row["member_id"]: row["organisation_id"] for row in placed}
+
+
+def _counted(name: str, kind: HomeKind, tenant_id: str) -> str:
+    return _("was counted as {name} (their {kind} is {tenant})").format(
+        name=name, kind=_(kind.label), tenant=tenant_id
+    )
 
 
 def _held(

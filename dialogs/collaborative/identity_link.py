@@ -125,7 +125,9 @@ def _merge_with_code(turn: Turn, code: str) -> None:
     turn.member = first
     turn.audit(
         "me.link",
-        _("joined their other account ({name}) to this member").format(name=second.display_name),
+        lambda: _("joined their other account ({name}) to this member").format(
+            name=second.display_name
+        ),
         merged_member_id=second.id,
         platform=turn.actor.platform,
         role=role.role,

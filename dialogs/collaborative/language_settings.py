@@ -113,7 +113,9 @@ def language_default(turn: Turn, command: Command) -> None:
         collaborative.language = chosen
         turn.audit(
             "settings",
-            f"set the language of shared messages: {chosen} (was {was})",  # i18n: not for readers
+            lambda: _(
+                "set the language of shared messages: {language} (was {old_language})"
+            ).format(language=_(NAMES[chosen]), old_language=_(NAMES.get(was, was))),
             language=chosen,
             was=was,
         )
@@ -137,7 +139,9 @@ def language_shared(turn: Turn, command: Command) -> None:
         collaborative.bilingual = way == BOTH
         turn.audit(
             "settings",
-            f"set shared messages to go out in: {way} (was {was})",  # i18n: not for readers
+            lambda: _("set shared messages to go out in: `{way}` (was `{old_way}`)").format(
+                way=way, old_way=was
+            ),
             shared=way,
             was=was,
         )

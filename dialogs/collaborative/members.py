@@ -112,7 +112,7 @@ def org_add(turn: Turn, command: Command) -> None:
         )
         turn.session.add(organisation)
         turn.session.flush()
-        turn.audit("org.add", _("added the organisation {name}").format(name=name))
+        turn.audit("org.add", lambda: _("added the organisation {name}").format(name=name))
     lines = homes.recognise(turn, collaborative, organisation, named)
     turn.say(
         heading,
@@ -137,7 +137,7 @@ def org_join(turn: Turn, command: Command) -> None:
         turn.say(_("You are already listed with {name}.").format(name=organisation.name))
         return
     member.organisation_id = organisation.id
-    turn.audit("org.join", _("joined {name}").format(name=organisation.name))
+    turn.audit("org.join", lambda: _("joined {name}").format(name=organisation.name))
     turn.say(
         _("You are now listed with {name}.").format(name=organisation.name),
         homes.join_hint(turn, collaborative, organisation),
@@ -199,7 +199,7 @@ def role(turn: Turn, command: Command) -> None:
     old_role, person.role, person.role_chosen = person.role, new_role, True
     turn.audit(
         "role",
-        _("made {name} {role} (was {old_role})").format(
+        lambda: _("made {name} {role} (was {old_role})").format(
             name=person.display_name,
             role=with_article(new_role),
             old_role=_(ROLE_NAMES.get(old_role, old_role)),

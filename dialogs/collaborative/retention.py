@@ -112,7 +112,7 @@ def removed_words(turn: Turn, command: Command) -> None:
     collaborative.forgotten_text = way
     turn.audit(
         "settings",
-        _("set what removed written words leave: {way} (was {old_way})").format(
+        lambda: _("set what removed written words leave: {way} (was {old_way})").format(
             way=way, old_way=was
         ),
         retention="removed-words",
@@ -153,7 +153,7 @@ def _change(turn: Turn, command: Command, what: str) -> None:
     setattr(collaborative, setting.column, months)
     turn.audit(
         "settings",
-        _("set how long {what} is kept: {period} (was {old_period})").format(
+        lambda: _("set how long {what} is kept: {period} (was {old_period})").format(
             what=what, period=in_words(months), old_period=in_words(was)
         ),
         retention=what,

@@ -92,8 +92,8 @@ def apply(session: Session, now: datetime, collaborative: Collaborative) -> dict
             collaborative,
             None,
             "retention",
-            _("cleared what is past its retention period"),
-            details=_details(written, polls, free_text, closed),
+            lambda: _("cleared what is past its retention period"),
+            details=lambda: _details(written, polls, free_text, closed),
             **_fields(counts),
         )
     return counts

@@ -147,7 +147,7 @@ def newcomers(turn: Turn, command: Command) -> None:
     collaborative.newcomer_role = wanted
     turn.audit(
         "settings",
-        _("set newcomers to start as {roles} (was {old_roles})").format(
+        lambda: _("set newcomers to start as {roles} (was {old_roles})").format(
             roles=_plural(wanted), old_roles=_plural(now)
         ),
         newcomer_role=wanted,

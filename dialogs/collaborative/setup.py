@@ -32,7 +32,9 @@ def setup(turn: Turn, command: Command, default_timezone: str) -> None:
     turn.channel = _link_channel(turn, collaborative)
     turn.collaborative = collaborative
     turn.member = add_member(turn, collaborative, turn.actor, "coordinator", chosen=True)
-    turn.audit("setup", _("set up {name} (times shown in {zone})").format(name=name, zone=timezone))
+    turn.audit(
+        "setup", lambda: _("set up {name} (times shown in {zone})").format(name=name, zone=timezone)
+    )
     turn.reply(
         Card(
             blocks=[
@@ -90,7 +92,7 @@ def _join_with_code(turn: Turn, code: str) -> None:
     turn.collaborative = collaborative
     turn.member = member_for(turn, collaborative, turn.actor)
     where = {"platform": turn.place.platform, "channel": turn.channel.name or turn.place.channel_id}
-    turn.audit("link", _("linked the {platform} channel {channel}").format(**where))
+    turn.audit("link", lambda: _("linked the {platform} channel {channel}").format(**where))
     # Built for the channels, in the collaborative's language (the person linking may not
     # read it: before this turn the channel had none).
     turn.post_everywhere(partial(_linked_notice, collaborative.name, where))

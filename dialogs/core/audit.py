@@ -8,19 +8,27 @@ the change itself, so the log can never say something that did not happen.
 Entries are chained by hash (`storage.ledger`), so they are only ever added through
 `record` or `write`, which put each at the end of its collaborative's chain, and only ever
 changed through `redact`, which keeps the chain verifiable and says the entry was redacted.
+
+The log is the partnership's shared record, so an entry reads in the collaborative's
+language (or in Welsh and English when it posts in both), whoever acted: its headline and
+details are given as functions that build them (`Wording`), called in each language the
+record needs. Entries already written keep the words they were written with.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection
 from sqlmodel import Session
 
+from dialogs.core.bilingual import shared_text
 from storage import ledger
 from storage.models import AuditEntry, Collaborative, Member
+
+Wording = Callable[[], str]  # builds an entry's words in the language being spoken
 
 
 def record(
@@ -29,12 +37,12 @@ def record(
     collaborative: Collaborative,
     by: Member | None,
     action: str,
-    summary: str,
+    summary: Wording,
     *,
-    details: str = "",
+    details: Wording | None = None,
     **detail: Any,
 ) -> None:
-    """An entry in the decision log: `summary` is its one-line headline, `details` the
+    """An entry in the decision log: `summary` builds its one-line headline, `details` the
     figures and dates behind it; `by` is None when Concord acted on its own (a deadline)."""
     row = entry_row(
         now, collaborative, by, action=action, summary=summary, details=details, detail=detail
@@ -43,16 +51,23 @@ def record(
 
 
 def entry_row(
-    now: datetime, collaborative: Collaborative, by: Member | None, **entry: Any
+    now: datetime,
+    collaborative: Collaborative,
+    by: Member | None,
+    *,
+    summary: Wording,
+    details: Wording | None = None,
+    **entry: Any,
 ) -> dict[str, Any]:
     """`record`'s entry as a row's values, for `write` to add many at once; `entry` gives
-    its `action`, `summary` and, if any, `details`, `detail` and `actor_name`."""
+    its `action` and, if any, `detail` and `actor_name`."""
     return {
         "collaborative_id": cast(int, collaborative.id),
         "at": now,
         "actor_member_id": by.id if by else None,
         "actor_name": by.display_name if by else "Concord",  # i18n: not for readers
-        "details": "",
+        "summary": shared_text(collaborative, summary),
+        "details": shared_text(collaborative, details, running=True) if details else "",
         "detail": {},
         **entry,
     }

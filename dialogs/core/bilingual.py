@@ -7,6 +7,7 @@ have the same shape, each text that differs reads "Welsh / English" in labels an
 headings, and in running text as Welsh then English (line by line, so a line the same in
 both stays once), while a text the same in both (a poll's options, a name) stays once;
 where the shapes differ, the Welsh blocks come first, then a divider, then the English.
+`shared_text` does the same for one text kept for everyone (the decision log's entries).
 """
 
 from __future__ import annotations
@@ -40,6 +41,22 @@ def shared(collaborative: Collaborative | None, build: Callable[[], Card | None]
     with speaking("en"):
         english = build()
     return merged(welsh, english) if welsh and english else welsh or english
+
+
+def shared_text(
+    collaborative: Collaborative, build: Callable[[], str], *, running: bool = False
+) -> str:
+    """The text `build` makes for everyone in `collaborative`: in its default language, or
+    in Welsh and English when it posts in both ("Welsh / English", or for `running` text
+    the Welsh lines, then the English)."""
+    if not collaborative.bilingual:
+        with speaking(collaborative.language):
+            return build()
+    with speaking("cy"):
+        welsh = build()
+    with speaking("en"):
+        english = build()
+    return _joined("text" if running else "label", welsh, english)
 
 
 def merged(welsh: Card, english: Card) -> Card:

@@ -94,7 +94,8 @@ class Turn:
         collaborative, __ = self.in_collaborative()
         return effects.post_everywhere(self.session, self.now, collaborative, card, key)
 
-    def audit(self, action: str, summary: str, **detail: Any) -> None:
+    def audit(self, action: str, summary: audit.Wording, **detail: Any) -> None:
+        """A decision-log entry by the acting member, in the collaborative's language."""
         collaborative, member = self.in_collaborative()
         audit.record(self.session, self.now, collaborative, member, action, summary, **detail)
 

@@ -91,7 +91,8 @@ def _delete(turn: Turn, name: str) -> None:
         raise templates.unknown(name, [t.name for t in own])
     turn.session.delete(found)
     turn.audit(
-        "poll.template.delete", _("deleted the poll template “{name}”").format(name=found.name)
+        "poll.template.delete",
+        lambda: _("deleted the poll template “{name}”").format(name=found.name),
     )
     turn.say(
         _("The template “{name}” is deleted").format(name=found.name),
@@ -187,7 +188,8 @@ def save(turn: Turn, command: Command) -> None:
     )
     said = {"number": poll.number, "name": name}
     turn.audit(
-        "poll.template.save", _("saved poll #{number} as the template “{name}”").format(**said)
+        "poll.template.save",
+        lambda: _("saved poll #{number} as the template “{name}”").format(**said),
     )
     turn.say(
         _("Poll #{number} is saved as the template “{name}”").format(**said),

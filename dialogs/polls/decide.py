@@ -132,8 +132,12 @@ def _record(
     decision = {"text": text, "by": member.display_name, "at": turn.now.isoformat()}
     poll.settings = {**poll.settings, "decision": decision}
     line = _("Decided by {name}: “{decision}”.").format(name=member.display_name, decision=text)
-    logged = _("decided poll #{number}: “{decision}”").format(number=poll.number, decision=text)
-    turn.audit("poll.decide", logged, poll=poll.number, decision=text)
+    turn.audit(
+        "poll.decide",
+        lambda: _("decided poll #{number}: “{decision}”").format(number=poll.number, decision=text),
+        poll=poll.number,
+        decision=text,
+    )
     effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
     card = Card(
         blocks=[

@@ -12,6 +12,7 @@ the outcome as its mode states it, what follows the figures, and what its close 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session
@@ -162,23 +163,13 @@ def log_organisations(
     consent = poll.type == "consent"
     rows = []
     for name, decided in result["committees"]["organisations"].items():
-        if decided["winner"] is not None:
-            said = _("decided: {decision}").format(
-                decision=committees.decision_of(decided, consent=consent)
-            )
-        elif decided["voters"]:
-            said = _("reached no decision, tied")
-        else:
-            said = _("reached no decision, nobody voted")
         rows.append(
             audit.entry_row(
                 now,
                 collaborative,
                 None,
                 action=ORGANISATION_DECIDED,
-                summary=_("{outcome} (poll #{number}: {question})").format(
-                    outcome=said, number=poll.number, question=poll.question
-                ),
+                summary=partial(_organisation_decided, poll, decided, consent),
                 detail={"poll": poll.number, "outcome": decided["winner"]},
                 actor_name=name,
             )
@@ -187,3 +178,18 @@ def log_organisations(
 
 
 ORGANISATION_DECIDED = "poll.org-decision"
+
+
+def _organisation_decided(poll: Poll, decided: dict[str, Any], consent: bool) -> str:
+    """What one organisation decided in a poll, for its entry in the decision log."""
+    if decided["winner"] is not None:
+        said = _("decided: {decision}").format(
+            decision=committees.decision_of(decided, consent=consent)
+        )
+    elif decided["voters"]:
+        said = _("reached no decision, tied")
+    else:
+        said = _("reached no decision, nobody voted")
+    return _("{outcome} (poll #{number}: {question})").format(
+        outcome=said, number=poll.number, question=poll.question
+    )

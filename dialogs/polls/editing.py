@@ -21,7 +21,7 @@ from sqlmodel import select
 from dialogs.commands.syntax import Command
 from dialogs.commands.values import NO_RULE, RULE_WORD, clip, parse_count
 from dialogs.commands.when import describe
-from dialogs.core import effects, timers
+from dialogs.core import bilingual, effects, timers
 from dialogs.core.actions import FormKind, SubmitForm
 from dialogs.core.cards import ActorModel, Card, Form, OpenForm
 from dialogs.core.language import N_, _, ngettext
@@ -172,8 +172,7 @@ def _save(
     voted = voter_count(turn.session, poll) > 0
     if voted:
         refuse_what_votes_fix(poll, spec, before)
-    changes = changes_in_words(poll, before, spec)
-    changes += scheduling.timing_changes(poll, spec, zone) if scheduled else []
+    changes = _changes(poll, before, spec, zone, scheduled)
     if not changes:
         turn.say(
             _("Poll #{number} is unchanged.").format(number=poll.number),
@@ -185,6 +184,13 @@ def _save(
         form = _form(poll, typed, zone, coached=notes)  # the coach's findings, as for a new poll
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
         return
+    # The log's words for the changes, before storing them makes the poll say the new.
+    logged = bilingual.shared_text(
+        collaborative,
+        lambda: _("edited poll #{number}: {changes}").format(
+            number=poll.number, changes="; ".join(_changes(poll, before, spec, zone, scheduled))
+        ),
+    )
     _store(turn, poll, spec, before)
     said_changes = "; ".join(changes)
     if scheduled:
@@ -198,7 +204,7 @@ def _save(
         )
     turn.audit(
         "poll.edit",
-        _("edited poll #{number}: {changes}").format(number=poll.number, changes=said_changes),
+        lambda: logged,  # written in the log's language(s) already
         poll=poll.number,
         question=spec.question,
         options=spec.options,
@@ -236,6 +242,14 @@ def _announce(
         if told
         else _("Its message in every channel shows the change."),
     )
+
+
+def _changes(
+    poll: Poll, before: list[str], spec: PollSpec, zone: str, scheduled: bool
+) -> list[str]:
+    """What the edit changes, in words, in the language being spoken."""
+    changes = changes_in_words(poll, before, spec)
+    return changes + (scheduling.timing_changes(poll, spec, zone) if scheduled else [])
 
 
 def _store(turn: Turn, poll: Poll, spec: PollSpec, before: list[str]) -> None:
@@ -311,7 +325,9 @@ def delete(turn: Turn, command: Command) -> None:
     )
     turn.audit(
         "poll.delete",
-        _("deleted poll #{number}: {question}").format(number=poll.number, question=poll.question),
+        lambda: _("deleted poll #{number}: {question}").format(
+            number=poll.number, question=poll.question
+        ),
         poll=poll.number,
     )
     effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
@@ -331,18 +347,20 @@ def _cancel_scheduled(turn: Turn, collaborative: Collaborative, poll: Poll) -> N
     assert poll.id is not None and poll.opens_at is not None
     timers.cancel(turn.session, timers.POLL_OPEN, poll.id)
     poll.status = "deleted"
-    when = describe(poll.opens_at, collaborative.timezone)
+    opens_at = poll.opens_at
     turn.audit(
         "poll.delete",
-        _("cancelled poll #{number}, due to open {when}: {question}").format(
-            number=poll.number, when=when, question=poll.question
+        lambda: _("cancelled poll #{number}, due to open {when}: {question}").format(
+            number=poll.number,
+            when=describe(opens_at, collaborative.timezone),
+            question=poll.question,
         ),
         poll=poll.number,
     )
     turn.say(
         _("Poll #{number} is cancelled").format(number=poll.number),
         _("It was due to open {when}. It was never posted, so nobody else saw it.").format(
-            when=when
+            when=describe(opens_at, collaborative.timezone)
         ),
     )
 

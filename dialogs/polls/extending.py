@@ -108,22 +108,31 @@ def _extend(turn: Turn, collaborative: Collaborative, poll: Poll, closes_at: dat
             ).format(number=poll.number, when=describe(poll.closes_at, zone)),
             _("Choose a time after that one."),
         )
-    said = {"number": poll.number, "new": describe(closes_at, zone)}
-    if poll.closes_at:
-        said["was"] = describe(poll.closes_at, zone)
+    was = poll.closes_at
+
+    def said() -> dict[str, Any]:
+        dates = {"new": describe(closes_at, zone), "was": describe(was, zone) if was else ""}
+        return {"number": poll.number, **dates}
+
+    if was:
         notice = _("Extended {when}: it now closes {new} (it closed {was}).")
-        logged = _("extended poll #{number}: closes {new} (it closed {was})")
     else:
         notice = _("Extended {when}: it now closes {new} (it had no deadline).")
-        logged = _("extended poll #{number}: closes {new} (it had no deadline)")
     set_deadline(turn, collaborative, poll, closes_at)
-    poll.notice = notice.format(**said, when=describe(turn.now, zone))
+    poll.notice = notice.format(**said(), when=describe(turn.now, zone))
     turn.audit(
-        "poll.extend", logged.format(**said), poll=poll.number, closes_at=closes_at.isoformat()
+        "poll.extend",
+        lambda: (
+            _("extended poll #{number}: closes {new} (it closed {was})")
+            if was
+            else _("extended poll #{number}: closes {new} (it had no deadline)")
+        ).format(**said()),
+        poll=poll.number,
+        closes_at=closes_at.isoformat(),
     )
     effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
     turn.say(
-        _("Poll #{number} now closes {new}").format(**said),
+        _("Poll #{number} now closes {new}").format(**said()),
         _("Its message in every channel says so."),
     )
 
@@ -142,7 +151,8 @@ def reopen(turn: Turn, command: Command) -> None:
         )
     zone = collaborative.timezone
     closes_at = parse_when(command.flags["closes"], turn.now, zone) if command.flags else None
-    earlier = describe(poll.closed_at or turn.now, zone)
+    announced = poll.closed_at or turn.now
+    earlier = describe(announced, zone)
     poll.status, poll.closed_at, poll.earlier_closed_at = "open", None, poll.closed_at
     poll.closes_at = None
     if closes_at is not None:
@@ -150,12 +160,11 @@ def reopen(turn: Turn, command: Command) -> None:
     poll.notice = _(
         "Reopened {when} by {name}: the result announced {earlier} no longer stands."
     ).format(when=describe(turn.now, zone), name=member.display_name, earlier=earlier)
-    logged = _(
-        "reopened poll #{number}: {question} — the result announced {earlier} no longer stands"
-    )
     turn.audit(
         "poll.reopen",
-        logged.format(number=poll.number, question=poll.question, earlier=earlier),
+        lambda: _(
+            "reopened poll #{number}: {question} — the result announced {earlier} no longer stands"
+        ).format(number=poll.number, question=poll.question, earlier=describe(announced, zone)),
         poll=poll.number,
     )
     closing = (

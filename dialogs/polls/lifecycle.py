@@ -113,8 +113,10 @@ def finish(
         collaborative,
         by,
         "poll.close",
-        _("closed poll #{number}: {question}").format(number=poll.number, question=poll.question),
-        details=summary,
+        lambda: _("closed poll #{number}: {question}").format(
+            number=poll.number, question=poll.question
+        ),
+        details=lambda: _logged_summary(session, poll, result),
         poll=poll.number,
         result=tally.dumps(result),
     )

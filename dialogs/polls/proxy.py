@@ -338,7 +338,7 @@ def cast(
     )
     turn.audit(
         "poll.vote",
-        _("vote in poll #{number} cast by {deputy} for {name}").format(**names),
+        lambda: _("vote in poll #{number} cast by {deputy} for {name}").format(**names),
         poll=poll.number,
     )
     did = done.removeprefix("You ")  # i18n: not for readers (English's "You voted …" → "voted …")

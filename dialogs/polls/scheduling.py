@@ -71,8 +71,7 @@ def open_when_due(session: Session, now: datetime, timer: Timer) -> None:
             when=describe(now, zone), due=due
         )
     start_clocks(session, collaborative, poll, now, poll.remind_after)
-    opened = _("opened poll #{number}").format(number=poll.number)
-    log_opening(session, now, collaborative, None, poll, opened)
+    log_opening(session, now, collaborative, None, poll)
     places = effects.channels_of(session, collaborative)
     effects.post_everywhere(
         session, now, collaborative, lambda: render_poll(session, poll), poll_key(poll)

@@ -138,11 +138,10 @@ def start_series(turn: Turn, flags: dict[str, Any], spec: PollSpec) -> PollSerie
     )
     turn.session.add(series)
     turn.session.flush()
-    when = describe_rule(series.rule)
     turn.audit(
         "poll.series",
-        _("started series S{number}: {question}, {when}").format(
-            number=series.number, question=spec.question, when=when
+        lambda: _("started series S{number}: {question}, {when}").format(
+            number=series.number, question=spec.question, when=describe_rule(series.rule)
         ),
         series=series.number,
         definition=series.definition,
@@ -151,7 +150,7 @@ def start_series(turn: Turn, flags: dict[str, Any], spec: PollSpec) -> PollSerie
     )
     turn.say(
         _("Series S{number} is set up").format(number=series.number),
-        _posted(series, spec.question, when),
+        _posted(series, spec.question, describe_rule(series.rule)),
         _("The first is {when}.").format(when=moment(timing.first.due_at, series.timezone)),
         _(
             "`poll series` lists recurring polls; `poll series stop {number}` stops this one."
@@ -203,7 +202,7 @@ def stop(turn: Turn, command: Command) -> None:
         raise Refusal(_("Series S{number} is already stopped.").format(number=number))
     series.status, series.next_run_at = "stopped", None
     stopped = _("stopped series S{number}").format(number=number)
-    turn.audit("poll.series.stop", stopped, series=number)
+    turn.audit("poll.series.stop", lambda: stopped, series=number)
     turn.say(
         _("Series S{number} is stopped.").format(number=number),
         _("No more polls will be posted from it; the polls already posted stay as they are."),

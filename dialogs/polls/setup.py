@@ -299,14 +299,10 @@ def create_poll(
         reviews.keep(session, now, collaborative, by, spec.review_at, poll_id=poll.id)
     if spec.opens_at:
         timers.schedule(session, collaborative.id, timers.POLL_OPEN, poll.id, "open", spec.opens_at)
-        when = describe(spec.opens_at, collaborative.timezone)
-        summary = _("scheduled poll #{number} to open {when}").format(number=number, when=when)
-        log_opening(session, now, collaborative, by, poll, summary)
+        log_opening(session, now, collaborative, by, poll)
         return poll
     start_clocks(session, collaborative, poll, now, spec.remind_after)
-    log_opening(
-        session, now, collaborative, by, poll, _("opened poll #{number}").format(number=number)
-    )
+    log_opening(session, now, collaborative, by, poll)
     effects.post_everywhere(
         session, now, collaborative, lambda: render_poll(session, poll), poll_key(poll)
     )
@@ -336,16 +332,27 @@ def log_opening(
     collaborative: Collaborative,
     by: Member | None,
     poll: Poll,
-    summary: str,
 ) -> None:
     """The decision log's entry for a poll opened or scheduled, with everything it asks."""
+    scheduled = poll.status == "scheduled"
+
+    def summary() -> str:
+        if scheduled and poll.opens_at:
+            when = describe(poll.opens_at, collaborative.timezone)
+            done = _("scheduled poll #{number} to open {when}").format(
+                number=poll.number, when=when
+            )
+        else:
+            done = _("opened poll #{number}").format(number=poll.number)
+        return f"{done}: {poll.question}"
+
     audit.record(
         session,
         now,
         collaborative,
         by,
-        "poll.schedule" if poll.status == "scheduled" else "poll.open",
-        f"{summary}: {poll.question}",
+        "poll.schedule" if scheduled else "poll.open",
+        summary,
         poll=poll.number,
         options=labels(session, poll),
         type=poll.type,

@@ -265,8 +265,11 @@ def submit_option(turn: Turn, poll_id: int, values: dict[str, Any]) -> None:
         return
     turn.session.add(PollOption(poll_id=poll.id, position=len(existing), label=typed))
     turn.session.flush()
-    audited = _("added “{option}” to poll #{number}").format(option=typed, number=poll.number)
-    turn.audit("poll.option", audited, poll=poll.number)
+    turn.audit(
+        "poll.option",
+        lambda: _("added “{option}” to poll #{number}").format(option=typed, number=poll.number),
+        poll=poll.number,
+    )
     effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
     added = _("“{option}” is now an option in poll #{number}.")
     turn.say(added.format(option=typed, number=poll.number))

@@ -65,11 +65,11 @@ def start(turn: Turn, command: Command) -> None:
         turn.session, turn.now, collaborative, member, review_at, round_id=purpose_round.id
     )
     assert purpose_round.stage_ends_at is not None
-    ends = describe(purpose_round.stage_ends_at, collaborative.timezone)
+    ends_at, zone = purpose_round.stage_ends_at, collaborative.timezone
     turn.audit(
         "purpose.start",
-        _("started purpose round #{number}; gathering until {time}").format(
-            number=purpose_round.number, time=ends
+        lambda: _("started purpose round #{number}; gathering until {time}").format(
+            number=purpose_round.number, time=describe(ends_at, zone)
         ),
         round=purpose_round.number,
         settings=purpose_round.settings,
@@ -90,6 +90,7 @@ def start(turn: Turn, command: Command) -> None:
             "Change it or Drop it."
         )
     ).format(when=moment(review_at, collaborative.timezone))
+    ends = describe(ends_at, zone)
     turn.reply(_started_card(purpose_round, channels, ends, review))
 
 

@@ -71,8 +71,10 @@ def submit_prompts(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
         return
     purpose_round.prompts = prompts
     collaborative, __ = turn.in_collaborative()
-    changed = _("purpose round #{number}: prompts changed").format(number=purpose_round.number)
-    turn.audit("purpose.prompts", changed)
+    turn.audit(
+        "purpose.prompts",
+        lambda: _("purpose round #{number}: prompts changed").format(number=purpose_round.number),
+    )
     effects.update_everywhere(turn.session, turn.now, collaborative, round_key(purpose_round))
     turn.say(_("The prompts are saved."), _("The invitation in every channel shows them now."))
 

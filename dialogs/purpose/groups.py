@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from dialogs.core import effects
+from dialogs.core import audit, effects
 from dialogs.core.actions import FormKind, SubmitForm, read_id
 from dialogs.core.cards import (
     ActorModel,
@@ -189,19 +189,27 @@ def submit_group(turn: Turn, group_id: int, values: dict[str, Any]) -> None:
         form = group_form(turn.session, purpose_round, group, typed, problem.problem)
         turn.replies.append(OpenForm(actor=ActorModel.of(turn.actor), form=form))
         return
-    changes = []
-    if (title, draft) != (group.title, group.draft):
+    renamed = (title, draft) != (group.title, group.draft)
+    position, count = group.position, len(moving)
+    if renamed:
         group.title, group.draft = title, draft
-        renamed = _("renamed group {position} “{title}”")
-        changes.append(renamed.format(position=group.position, title=title))
     if moving:
         if target is None:
             target = _new_group(turn.session, purpose_round, rounds.MAX_GROUPS + 1, moving)
         for proposal in moving:
             proposal.group_id = target.id
-        moved = ngettext("moved {count} statement", "moved {count} statements", len(moving))
-        changes.append(moved.format(count=len(moving)))
-    _changed(turn, collaborative, purpose_round, "; ".join(changes) or _("saved a group unchanged"))
+
+    def summary() -> str:
+        changes: list[str] = []
+        if renamed:
+            renaming = _("renamed group {position} “{title}”")
+            changes.append(renaming.format(position=position, title=title))
+        if count:
+            moved = ngettext("moved {count} statement", "moved {count} statements", count)
+            changes.append(moved.format(count=count))
+        return "; ".join(changes) or _("saved a group unchanged")
+
+    _changed(turn, collaborative, purpose_round, summary)
 
 
 def merge(turn: Turn, group_id: int, into_id: int) -> None:
@@ -218,14 +226,17 @@ def merge(turn: Turn, group_id: int, into_id: int) -> None:
     for proposal in rounds.proposals_of(turn.session, purpose_round):
         if proposal.group_id == group.id:
             proposal.group_id = into.id
-    summary = _("merged group {position} “{title}” into “{other}”").format(
-        position=group.position, title=group.title, other=into.title
+    merged = {"position": group.position, "title": group.title, "other": into.title}
+    _changed(
+        turn,
+        collaborative,
+        purpose_round,
+        lambda: _("merged group {position} “{title}” into “{other}”").format(**merged),
     )
-    _changed(turn, collaborative, purpose_round, summary)
 
 
 def _changed(
-    turn: Turn, collaborative: Collaborative, purpose_round: PurposeRound, summary: str
+    turn: Turn, collaborative: Collaborative, purpose_round: PurposeRound, summary: audit.Wording
 ) -> None:
     """Drop emptied groups, number the rest, and show the change everywhere."""
     session = turn.session
@@ -239,8 +250,12 @@ def _changed(
             position += 1
             group.position = position
     session.flush()
-    logged = _("purpose round #{number}: {summary}")
-    turn.audit("purpose.groups", logged.format(number=purpose_round.number, summary=summary))
+    turn.audit(
+        "purpose.groups",
+        lambda: _("purpose round #{number}: {summary}").format(
+            number=purpose_round.number, summary=summary()
+        ),
+    )
     for key in (round_key(purpose_round), round_key(purpose_round, "groups")):
         effects.update_everywhere(session, turn.now, collaborative, key)
     turn.reply(render_editor(session, purpose_round))

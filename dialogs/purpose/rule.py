@@ -48,8 +48,11 @@ def purpose_rule(turn: Turn, command: Command) -> None:
         )
         return
     collaborative.purpose_rule = wanted
-    logged = _("set the purpose rule to {rule} (was {was})").format(rule=wanted, was=now)
-    turn.audit("settings", logged, purpose_rule=wanted)
+    turn.audit(
+        "settings",
+        lambda: _("set the purpose rule to {rule} (was {was})").format(rule=wanted, was=now),
+        purpose_rule=wanted,
+    )
     turn.say(
         _("From now on, purpose rounds in {name} adopt a statement by consent {rule}.").format(
             name=name, rule=described(wanted)

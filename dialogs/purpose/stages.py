@@ -79,22 +79,24 @@ class Step:
             self.round.running, self.round.ended_at = False, self.now
         self.session.flush()
         # The log says "purpose round #N: …" already: the stage without the round's number.
-        line = stage_words(self.round, self.collaborative.timezone)
-        self.record("purpose.stage", line, stage=stage, **noted)
+        timezone = self.collaborative.timezone
+        self.record(
+            "purpose.stage", lambda: stage_words(self.round, timezone), stage=stage, **noted
+        )
         self.update(round_key(self.round))
         if happened:
-            timezone = self.collaborative.timezone
             self.post(lambda: news.stage_news(self.session, self.round, timezone, happened))
 
-    def record(self, action: str, summary: str, **detail: Any) -> None:
+    def record(self, action: str, summary: audit.Wording, **detail: Any) -> None:
+        """A decision-log entry about this round (`detail` may hold its `details`)."""
         audit.record(
             self.session,
             self.now,
             self.collaborative,
             self.by,
             action,
-            _("purpose round #{number}: {summary}").format(
-                number=self.round.number, summary=summary
+            lambda: _("purpose round #{number}: {summary}").format(
+                number=self.round.number, summary=summary()
             ),
             round=self.round.number,
             **detail,
@@ -321,8 +323,8 @@ def _adopt(step: Step) -> None:
     reviews.round_adopted(step.session, step.round.id or 0, step.round.current_poll_id or 0)
     step.record(
         "purpose.adopt",
-        _("adopted the shared purpose “{purpose}”").format(purpose=step.round.purpose),
-        details=round_summary(step.round, step.collaborative.timezone),
+        lambda: _("adopted the shared purpose “{purpose}”").format(purpose=step.round.purpose),
+        details=lambda: round_summary(step.round, step.collaborative.timezone),
         purpose=step.round.purpose,
         stages=step.round.history,
     )

@@ -4,7 +4,14 @@ A literal counts as prose when it reads like words for a person: two or more wor
 capitalised word ("Cancel"). It is fine inside `_()`, `N_()` or `ngettext()`, in a docstring,
 in a log line, in an exception meant for developers (not `Problem`/`Refusal`), in an `assert`,
 in a type annotation, or on a line marked `# i18n: not for readers` (an identifier that looks
-like words, a regular expression, a command word people type).
+like words, a phrase a pattern matches, a command word people type).
+
+A literal that shows the signs of a regular expression is data, not prose: an escape such
+as `\\b` or `\\w`, a group such as `(?:` or `(?=`, an inline flag such as `(?i)`, an anchor at
+either end (`^…`, `…$`), a character class (`[^…]`, `[a-z]`, `[.!]`), a counted repeat
+(`{1,30}`), an optional word before an alternative (`days?|weeks?`), or nothing but
+alternatives (`rarely|hardly ever`). A sentence with a question mark or a word in brackets
+shows none of these, so it is still prose.
 """
 
 from __future__ import annotations
@@ -42,10 +49,28 @@ FOR_DEVELOPERS = {
 PRAGMA = "# i18n: not for readers"
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 _CAPITALISED = re.compile(r"^[A-Z][a-z]+[.!?…:]?$")
+_REGEX_SIGNS = re.compile(
+    r"\\[bBdDwWsSAZ]"  # an escape: a word boundary, a digit, a word character, a space
+    r"|\(\?"  # a group that is not captured, a lookaround or an inline flag
+    r"|^\^|(?<!\\)\$$"  # an anchor at either end
+    r"|\[(?:\^|\w-\w(?!\w)|\\)|\[[^\w\s\]]{2,}\]"  # a character class
+    r"|\{\d+,\d*\}"  # a counted repeat
+    r"|\w[?*+]\|"  # an optional word before an alternative ("days?|weeks?")
+    # Nothing but alternatives ("rarely|hardly ever|"); a sentence that shows a command's
+    # choices (`me digest daily|weekly`) is still prose.
+    r"|^[\w' -]+(?:\|[\w' -]+)+\|?$"
+)
+
+
+def looks_like_regex(text: str) -> bool:
+    """Whether `text` shows a sign of a regular expression (see the module's note)."""
+    return bool(_REGEX_SIGNS.search(text))
 
 
 def looks_like_prose(text: str) -> bool:
     stripped = text.strip()
+    if looks_like_regex(stripped):
+        return False
     if len(_WORDS.findall(stripped)) >= 2 and " " in stripped:
         return not stripped.startswith(("%(", "SELECT", "http", "/", "{"))
     return bool(_CAPITALISED.match(stripped))

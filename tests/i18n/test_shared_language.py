@@ -56,8 +56,10 @@ def test_a_coordinator_sets_the_default_and_both_languages_on_the_record(chat, d
     collaborative = _collaborative(database)
     assert (collaborative.language, collaborative.bilingual) == ("cy", True)
     assert _settings_entries(database) == [
-        "set the language of shared messages: cy (was en)",
-        "set shared messages to go out in: both (was default)",
+        # Each entry reads as the collaborative's record does once the change is made.
+        "gosod iaith y negeseuon a rennir: Cymraeg (cyn hyn: Saesneg)",
+        "gosod y negeseuon a rennir i fynd allan yn: `both` (cyn hyn: `default`)"
+        " / set shared messages to go out in: `both` (was `default`)",
     ]
     chat.says(ASHA, NORTH, "language shared both")
     assert len(_settings_entries(database)) == 2, "the same choice again is not a change"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import text
@@ -30,7 +31,7 @@ def logged(database, count: int = 5, name: str = "Northshire") -> int:
         session.flush()
         for number in range(1, count + 1):
             at = NOW + timedelta(minutes=number)
-            summary = f"closed poll #{number}: Lunch?"
+            summary = partial("closed poll #{number}: Lunch?".format, number=number)
             audit.record(session, at, collaborative, asha, "poll.close", summary, poll=number)
         return collaborative.id
 
@@ -214,7 +215,7 @@ def test_two_writers_at_once_on_postgresql_keep_one_chain(database):
 
     def step(session, said: str) -> None:
         collaborative = session.get(Collaborative, northshire)
-        audit.record(session, NOW, collaborative, None, "step", said)
+        audit.record(session, NOW, collaborative, None, "step", lambda: said)
 
     def write(worker: int) -> None:
         start.wait()

@@ -17,38 +17,31 @@ from dialogs.polls.coach.words import words
 
 # Times a week, as people mean them; "rarely" and "less often" are whatever is left below.
 CALENDAR = [
-    (r"(?:every|each) ?day|daily", (5.0, 7.0)),  # i18n: not for readers
+    (r"(?:every|each) ?day|daily", (5.0, 7.0)),
     (r"most days", (3.5, 6.0)),  # i18n: not for readers
     (
-        r"(?:several|a few|a couple of|2-3|two or three) times a week|"  # i18n: not for readers
-        r"twice a week",
+        r"(?:several|a few|a couple of|2-3|two or three) times a week|twice a week",
         (2.0, 4.0),
     ),
-    (r"(?:once a |every |each )?week(?:ly)?|once a week", (1.0, 1.0)),  # i18n: not for readers
+    (r"(?:once a |every |each )?week(?:ly)?|once a week", (1.0, 1.0)),
     (r"most weeks", (0.6, 1.0)),  # i18n: not for readers
     (
-        r"fortnightly|every (?:two|2|other) weeks?|once a fortnight",  # i18n: not for readers
+        r"fortnightly|every (?:two|2|other) weeks?|once a fortnight",
         (0.5, 0.5),
     ),
-    (r"(?:once a |every |each )?month(?:ly)?|once a month", (0.23, 0.23)),  # i18n: not for readers
+    (r"(?:once a |every |each )?month(?:ly)?|once a month", (0.23, 0.23)),
     (r"most months", (0.15, 0.23)),  # i18n: not for readers
-    (r"quarterly|every (?:few|three|3) months", (0.07, 0.1)),  # i18n: not for readers
-    (r"(?:once a |every )?year(?:ly)?|annually|once a year", (0.02, 0.02)),  # i18n: not for readers
-    (r"never|not at all", (0.0, 0.0)),  # i18n: not for readers
+    (r"quarterly|every (?:few|three|3) months", (0.07, 0.1)),
+    (r"(?:once a |every )?year(?:ly)?|annually|once a year", (0.02, 0.02)),
+    (r"never|not at all", (0.0, 0.0)),
 ]
 NEVER = (0.0, 0.0)
-RESIDUAL = (
-    r"rarely|less often|hardly ever|almost never|"  # i18n: not for readers
-    r"less than (?:that|monthly|once a \w+)"
-)
+RESIDUAL = r"rarely|less often|hardly ever|almost never|less than (?:that|monthly|once a \w+)"
 EVENTS = (
-    r"(?:every|each|most|some|half (?:of )?the|all)\s+"  # i18n: not for readers
+    r"(?:every|each|most|some|half (?:of )?the|all)\s+"
     r"(?:shifts?|meetings?|visits?|sessions?|clinics?|times?)"
 )
-FUZZY = (
-    r"always|usually|often|frequently|regularly|sometimes|occasionally|"  # i18n: not for readers
-    r"now and then|rarely"
-)
+FUZZY = r"always|usually|often|frequently|regularly|sometimes|occasionally|now and then|rarely"
 # Broader term -> narrower or equivalent terms (lower case, singular where it matters).
 FAMILIES = {
     "clinical": [

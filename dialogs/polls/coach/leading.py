@@ -100,9 +100,8 @@ ONE_SIDED = re.compile(
     re.I,
 )
 EMOTIVE = (
-    r"frustrating|annoying|disappointing|worrying|upsetting|embarrassing|"  # i18n: not for readers
-    r"ridiculous|"
-    r"infuriating|exciting|reassuring|pleased|delighted|thrilled|relieved|fed up"
+    r"frustrating|annoying|disappointing|worrying|upsetting|embarrassing|ridiculous|infuriating|"
+    r"exciting|reassuring|pleased|delighted|thrilled|relieved|fed up"
 )
 HOW_EMOTIVE = re.compile(
     rf"^how ({EMOTIVE}) (?:is|are|was|were) (?:it that |it |you that |you )?(.+)$", re.I
@@ -204,9 +203,9 @@ def neutral(question: str) -> str:
         text = found.group(2) if ASKING.match(found.group(2)) else text
     text = JUSTIFIED.sub("", text)
     text = LOADED_NOUNS.sub("a problem", LOADED.sub("", text))
-    text = re.sub(r"\b(?:far|way|much) too\b", "too", text, flags=re.I)  # i18n: not for readers
+    text = re.sub(r"\b(?:far|way|much) too\b", "too", text, flags=re.I)
     text = INTENSIFIERS.sub("", text)
-    text = re.sub(r"\ba (?=[aeiou])", "an ", text, flags=re.I)  # i18n: not for readers
+    text = re.sub(r"\ba (?=[aeiou])", "an ", text, flags=re.I)
     return as_question(_balanced(tidy(text)))
 
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 INF = math.inf
-NUMBER = r"(\d+(?:[.,]\d+)?|an?|one|half an?|half)"  # i18n: not for readers
+NUMBER = r"(\d+(?:[.,]\d+)?|an?|one|half an?|half)"
 WORD_NUMBERS = {
     "a": 1.0,
     "an": 1.0,
@@ -44,8 +44,7 @@ UNITS = {
     "percent": ("percent", 1),
 }
 UNIT = (
-    r"(working days?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|wks?|"  # i18n: not for readers
-    r"months?|years?|yrs?|"
+    r"(working days?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|wks?|months?|years?|yrs?|"
     r"miles?|km|kilometres?|%|percent)"
 )
 # Parts of the day, in minutes after midnight (a half-open interval each, as people mean them).
@@ -128,27 +127,24 @@ def _unit(text: str | None) -> tuple[str, float]:
 
 AMOUNT_FORMS: list[tuple[str, str]] = [
     (rf"(?:between )?{NUMBER}\s*{UNIT}?{DASH}{NUMBER}\s*{UNIT}?", "range"),
-    (rf"(?:between )?{NUMBER}\s*{UNIT}? and {NUMBER}\s*{UNIT}?", "range"),  # i18n: not for readers
+    (rf"(?:between )?{NUMBER}\s*{UNIT}? and {NUMBER}\s*{UNIT}?", "range"),
     (
-        rf"(?:under|less than|fewer than|below|<)\s*{NUMBER}\s*{UNIT}?",  # i18n: not for readers
+        rf"(?:under|less than|fewer than|below|<)\s*{NUMBER}\s*{UNIT}?",
         "below",
     ),
-    (rf"(?:up to|at most|no more than|<=)\s*{NUMBER}\s*{UNIT}?", "upto"),  # i18n: not for readers
+    (rf"(?:up to|at most|no more than|<=)\s*{NUMBER}\s*{UNIT}?", "upto"),
     (
-        rf"(?:over|more than|above|greater than|longer than|>)"  # i18n: not for readers
-        rf"\s*{NUMBER}\s*{UNIT}?",
+        rf"(?:over|more than|above|greater than|longer than|>)\s*{NUMBER}\s*{UNIT}?",
         "above",
     ),
-    (rf"(?:at least|>=)\s*{NUMBER}\s*{UNIT}?", "from"),  # i18n: not for readers
+    (rf"(?:at least|>=)\s*{NUMBER}\s*{UNIT}?", "from"),
     (
-        rf"{NUMBER}\s*{UNIT}?\s*(?:\+|or more|or over|or longer|and over|"  # i18n: not for readers
-        rf"and above|plus)\s*{UNIT}?",
+        rf"{NUMBER}\s*{UNIT}?\s*(?:\+|or more|or over|or longer|and over|and above|plus)\s*{UNIT}?",
         "from",
     ),
-    (rf"{NUMBER}\s*{UNIT}?\s*(?:or less|or fewer|or under)", "upto"),  # i18n: not for readers
+    (rf"{NUMBER}\s*{UNIT}?\s*(?:or less|or fewer|or under)", "upto"),
     (
-        rf"(?:about|around|roughly|approx\.?|approximately)"  # i18n: not for readers
-        rf"\s*{NUMBER}\s*{UNIT}?",
+        rf"(?:about|around|roughly|approx\.?|approximately)\s*{NUMBER}\s*{UNIT}?",
         "about",
     ),
     (rf"{NUMBER}\s*{UNIT}?", "exact"),
@@ -211,10 +207,10 @@ def _clock_interval(text: str) -> Interval | None:
     clock = rf"(?:{CLOCK})"
     forms = [
         (rf"({clock}){DASH}({clock})", "range"),
-        (rf"(?:before|until|up to)(?:\s+|(?=\d))({clock})", "below"),  # i18n: not for readers
-        (rf"(?:after|from)(?:\s+|(?=\d))({clock})(?: onwards)?", "above"),  # i18n: not for readers
-        (rf"({clock})\s*(?:or later|onwards|and later)", "from"),  # i18n: not for readers
-        (rf"({clock})\s*(?:or earlier)", "upto"),  # i18n: not for readers
+        (rf"(?:before|until|up to)(?:\s+|(?=\d))({clock})", "below"),
+        (rf"(?:after|from)(?:\s+|(?=\d))({clock})(?: onwards)?", "above"),
+        (rf"({clock})\s*(?:or later|onwards|and later)", "from"),
+        (rf"({clock})\s*(?:or earlier)", "upto"),
         (rf"({clock})", "exact"),
     ]
     for pattern, form in forms:

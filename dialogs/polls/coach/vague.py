@@ -24,64 +24,49 @@ BROAD = re.compile(
 ONE = re.compile(r"\b(?:which|what) (?:one|single)\b", re.I)
 # How something is going, in the many ways people say it.
 PROGRESS = (
-    r"going|go|doing|working|getting on|bedding in|settling in|shaping up|"  # i18n: not for readers
-    r"coming along|"
-    r"holding up|faring|landing|progressing"
+    r"going|go|doing|working|getting on|bedding in|settling in|shaping up|coming along|holding up|"
+    r"faring|landing|progressing"
 )
 OPEN = [
-    r"^(?:any )?(?:other |more |further )?"  # i18n: not for readers
+    r"^(?:any )?(?:other |more |further )?"
     r"(?:thoughts|feedback|comments|views|concerns|issues|problems|updates|news|business)\b",
-    r"^how (?:was|were|is|are|did|has been) [\w' ]{1,30}\??$",  # i18n: not for readers
-    r"\b(?:doing|done) (?:a )?(?:good|ok|okay|great|decent|bad) (?:job|"  # i18n: not for readers
-    r"work)\b",
-    r"^(?:is|are) [\w' ]+ (?:good|ok|okay|any good|working well|going "  # i18n: not for readers
-    r"well)\??$",
-    rf"\bhow(?:'s| is| are| was| were| did)\b[^?]*\b(?:{PROGRESS})\b",  # i18n: not for readers
-    r"^(?:is|are) [\w' -]+ (?:getting it right|in a good place|on the "  # i18n: not for readers
-    r"right track|heading in "
-    r"the right direction|fit for purpose|working out|doing (?:well|ok|okay|alright))\??$",
-    r"\b(?:general|overall) (?:feeling|mood|view|sense|impression)\b|"  # i18n: not for readers
-    r"\bhow (?:is|are) "
-    r"(?:morale|the mood|spirits)\b",
-    r"\bhow (?:are|is|do) (?:we|you|things|everyone|people|staff|the "  # i18n: not for readers
-    r"team)\b[^?]*"
-    r"\b(?:finding|feeling|feel)\b",
-    r"\bhow do (?:you|people|staff|we|teams|colleagues|members) feel "  # i18n: not for readers
-    r"about\b",
-    r"\bwhat (?:do|did) (?:you|people|staff|we|colleagues) (?:think|"  # i18n: not for readers
-    r"reckon|make) (?:of|about)\b",
-    r"^what(?:'s| is| isn't| is not) (?:working|going) (?:well|"  # i18n: not for readers
-    r"badly)?\??$",
-    r"^how would you (?:describe|sum up|characterise|summarise)\b",  # i18n: not for readers
-    r"^(?:is|are|was|were) [\w' -]+ (?:a success|successful|the way "  # i18n: not for readers
-    r"forward|the right "
-    r"(?:approach|way|direction|thing)|worth it|value for money)\??$",
-    r"^(?:is|are) (?:the |our )?[\w' -]+ working"  # i18n: not for readers
+    r"^how (?:was|were|is|are|did|has been) [\w' ]{1,30}\??$",
+    r"\b(?:doing|done) (?:a )?(?:good|ok|okay|great|decent|bad) (?:job|work)\b",
+    r"^(?:is|are) [\w' ]+ (?:good|ok|okay|any good|working well|going well)\??$",
+    rf"\bhow(?:'s| is| are| was| were| did)\b[^?]*\b(?:{PROGRESS})\b",
+    r"^(?:is|are) [\w' -]+ "
+    r"(?:getting it right|in a good place|on the right track|heading in the right direction|"
+    r"fit for purpose|working out|doing (?:well|ok|okay|alright))\??$",
+    r"\b(?:general|overall) (?:feeling|mood|view|sense|impression)\b|"
+    r"\bhow (?:is|are) (?:morale|the mood|spirits)\b",
+    r"\bhow (?:are|is|do) (?:we|you|things|everyone|people|staff|the team)\b"
+    r"[^?]*\b(?:finding|feeling|feel)\b",
+    r"\bhow do (?:you|people|staff|we|teams|colleagues|members) feel about\b",
+    r"\bwhat (?:do|did) (?:you|people|staff|we|colleagues) (?:think|reckon|make) (?:of|about)\b",
+    r"^what(?:'s| is| isn't| is not) (?:working|going) (?:well|badly)?\??$",
+    r"^how would you (?:describe|sum up|characterise|summarise)\b",
+    r"^(?:is|are|was|were) [\w' -]+ "
+    r"(?:a success|successful|the way forward|the right (?:approach|way|direction|thing)|worth it|"
+    r"value for money)\??$",
+    r"^(?:is|are) (?:the |our )?[\w' -]+ working"
     r"(?: for (?:you|everyone|us|people)| well| out)?\??$",
-    r"^where are we (?:with|on|at)\b",  # i18n: not for readers
-    r"^how(?:'s| is) (?:life|it|everything|things|the mood)\b",  # i18n: not for readers
-    r"^how do (?:you|people|staff|colleagues) find\b",  # i18n: not for readers
-    r"^(?:has|have|did) [\w' -]+ "  # i18n: not for readers
+    r"^where are we (?:with|on|at)\b",
+    r"^how(?:'s| is) (?:life|it|everything|things|the mood)\b",
+    r"^how do (?:you|people|staff|colleagues) find\b",
+    r"^(?:has|have|did) [\w' -]+ "
     r"(?:made a difference|helped|made things better|worked|paid off)\??$",
-    r"\bon track\b",  # i18n: not for readers
-    r"^rate (?:the |our |your )?[\w' -]+? (?:out of \d+|from \d+|"  # i18n: not for readers
-    r"\d+\s*[-–]\s*\d+\s*$)",
+    r"\bon track\b",
+    r"^rate (?:the |our |your )?[\w' -]+? (?:out of \d+|from \d+|\d+\s*[-–]\s*\d+\s*$)",
     r"^overall\b|\boverall\??$",
-    r"\b(?:the mood|morale|spirits|the atmosphere|the vibe)\b",  # i18n: not for readers
-    r"\b(?:is|are|it's) working(?: well| out| for (?:you|everyone|us|"  # i18n: not for readers
-    r"people))?\??$",
-    r"^how (?:do|would) you rate (?:the |our |your )?[\w'-]+(?: "  # i18n: not for readers
-    r"[\w'-]+){0,2}\??$",
-    r"\byour (?:take|views?|thoughts|opinions?|feelings?|experiences?|"  # i18n: not for readers
-    r"impressions?) "
+    r"\b(?:the mood|morale|spirits|the atmosphere|the vibe)\b",
+    r"\b(?:is|are|it's) working(?: well| out| for (?:you|everyone|us|people))?\??$",
+    r"^how (?:do|would) you rate (?:the |our |your )?[\w'-]+(?: [\w'-]+){0,2}\??$",
+    r"\byour (?:take|views?|thoughts|opinions?|feelings?|experiences?|impressions?) "
     r"(?:on|about|of)\b",
-    r"^(?:please )?(?:tell us|tell me|describe)\b[^?]*\b(?:about|"  # i18n: not for readers
-    r"experience)\b",
-    r"^(?:are|is) (?:you|we|everyone|people|staff) (?:happy|ok|okay|"  # i18n: not for readers
-    r"alright|satisfied|content)\??$",
-    r"^what (?:could|can|should|would) (?:be|go|we do) (?:better|"  # i18n: not for readers
-    r"differently|improved)\??$",
-    r"\bhow (?:good|well|healthy) (?:is|are) (?:the |our )?"  # i18n: not for readers
+    r"^(?:please )?(?:tell us|tell me|describe)\b[^?]*\b(?:about|experience)\b",
+    r"^(?:are|is) (?:you|we|everyone|people|staff) (?:happy|ok|okay|alright|satisfied|content)\??$",
+    r"^what (?:could|can|should|would) (?:be|go|we do) (?:better|differently|improved)\??$",
+    r"\bhow (?:good|well|healthy) (?:is|are) (?:the |our )?"
     r"(?:partnership|collaborative|collaboration|system|things)\b",
 ]
 OPEN_PATTERNS = [re.compile(pattern, re.I) for pattern in OPEN]
@@ -107,14 +92,13 @@ MEASURE = re.compile(
     re.I,
 )
 TOPIC = [
-    r"^(?:any )?(?:thoughts|feedback|comments|views|concerns|issues|"  # i18n: not for readers
-    r"updates|news) "
+    r"^(?:any )?(?:thoughts|feedback|comments|views|concerns|issues|updates|news) "
     r"(?:on|about|with|from) (.+)",
-    r"\b(?:feel|think|reckon) (?:of |about )(.+)",  # i18n: not for readers
-    rf"^how(?:'s| is| are| did)? (.+?) (?:{PROGRESS})\b",  # i18n: not for readers
-    r"^(?:is|are) (.+?) working\b",  # i18n: not for readers
+    r"\b(?:feel|think|reckon) (?:of |about )(.+)",
+    rf"^how(?:'s| is| are| did)? (.+?) (?:{PROGRESS})\b",
+    r"^(?:is|are) (.+?) working\b",
     r"^(.+?) [-–—:] ",
-    r"^rate (.+?) (?:out of|from) \d",  # i18n: not for readers
+    r"^rate (.+?) (?:out of|from) \d",
 ]
 FILLER = re.compile(
     r"\b(?:stuff|things?|atm|at the moment|these days|now|so far|generally|overall|then|"

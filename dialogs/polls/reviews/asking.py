@@ -28,6 +28,14 @@ from storage.models import Collaborative, Member, Poll, Review, Timer
 ASKED = N_("Is this decision still right? A coordinator records the answer in the decision log.")
 
 
+def _lapsed(poll: Poll | None) -> str:
+    if poll:
+        return _(
+            "had nothing to review for poll #{number}: it was not decided by its review date"
+        ).format(number=poll.number)
+    return _("had nothing to review for the purpose round: it was not decided by its review date")
+
+
 def review_due(session: Session, now: datetime, timer: Timer) -> None:
     """The review's timer: ask in every channel, or note that nothing was decided to review."""
     review = session.get(Review, timer.subject_id)
@@ -44,13 +52,7 @@ def review_due(session: Session, now: datetime, timer: Timer) -> None:
             collaborative,
             None,
             "review.lapsed",
-            _(
-                "had nothing to review for poll #{number}: it was not decided by its review date"
-            ).format(number=poll.number)
-            if poll
-            else _(
-                "had nothing to review for the purpose round: it was not decided by its review date"
-            ),
+            partial(_lapsed, poll),
         )
         return
     review.posted_at = now
@@ -60,7 +62,7 @@ def review_due(session: Session, now: datetime, timer: Timer) -> None:
         collaborative,
         None,
         "review.asked",
-        _("asked every channel to review poll #{number}: {question}").format(
+        lambda: _("asked every channel to review poll #{number}: {question}").format(
             number=poll.number, question=poll.question
         ),
         poll=poll.number,

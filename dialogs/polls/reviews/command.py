@@ -42,15 +42,15 @@ def set_review(turn: Turn, command: Command) -> None:
         was = None
     else:
         was = _move(turn, review, poll, due_at)
-    when = reviewed_on(review, collaborative)
     turn.audit(
         "review.set",
-        _("set the review of poll #{number} for {when}: {question}").format(
-            number=poll.number, when=when, question=poll.question
+        lambda: _("set the review of poll #{number} for {when}: {question}").format(
+            number=poll.number, when=reviewed_on(review, collaborative), question=poll.question
         ),
         poll=poll.number,
         due=review.due_at.isoformat(),
     )
+    when = reviewed_on(review, collaborative)
     turn.say(
         _("Poll #{number} will be reviewed {when} (moved from {was}).").format(
             number=poll.number, when=when, was=was

@@ -55,13 +55,13 @@ def answer(turn: Turn, review_id: int, outcome: str) -> None:
         turn.session.refresh(review)
         raise _already(turn, review, collaborative)
     review.outcome, review.decided_by, review.decided_at = outcome, member.id, turn.now
-    decided = describe(poll.closed_at, collaborative.timezone) if poll.closed_at else _("earlier")
+    closed_at = poll.closed_at
     turn.audit(
         "review",
-        _(_LOGGED[outcome]).format(number=poll.number, question=poll.question),
-        details=_("{answer}. Decided {when}; review due {due}.").format(
+        lambda: _(_LOGGED[outcome]).format(number=poll.number, question=poll.question),
+        details=lambda: _("{answer}. Decided {when}; review due {due}.").format(
             answer=_(OUTCOME_WORDS[outcome]),
-            when=decided,
+            when=describe(closed_at, collaborative.timezone) if closed_at else _("earlier"),
             due=describe(review.due_at, collaborative.timezone),
         ),
         poll=poll.number,
