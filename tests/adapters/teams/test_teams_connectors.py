@@ -22,7 +22,7 @@ from msrest.universal_http import requests as msrest_requests
 
 from adapters.teams.connectors import ReusedConnectors
 from adapters.teams.transport import TeamsConfig, _BotSettings
-from tests.adapters.teams.test_teams_transport import a_poll, submit_actions, words
+from tests.adapters.teams.harness import a_poll, submit_actions, words
 from tests.stand_ins import teams_activities as teams
 from tests.stand_ins.teams_connector import running_teams_connector
 
