@@ -34,7 +34,7 @@ BOT = web.AppKey("bot", Bot)
 
 
 class NoAppId:
-    """What `adapters.teams.transport._BotSettings` holds without MICROSOFT_APP_ID."""
+    """What `adapters.teams.botbuilder.edge.BotSettings` holds without MICROSOFT_APP_ID."""
 
     APP_ID = ""
     APP_PASSWORD = ""

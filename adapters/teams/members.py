@@ -20,20 +20,16 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from aiohttp import ClientError
-from azure.core.exceptions import DeserializationError
-from botframework.connector.aio import ConnectorClient
-from msrest.exceptions import ClientException
-
 from adapters.teams.buttons import MAX_REFRESH_USERS
+from adapters.teams.connector import Connector
 from dialogs.core.clock import Clock, utc_now
+from dialogs.core.ports import DeliveryError
 
 log = logging.getLogger(__name__)
 
 MEMBERS_TTL = timedelta(minutes=10)
 # One page is enough to know: more than this many members is too many to list.
 PAGE_SIZE = 100
-_FAILED = (ClientException, ClientError, TimeoutError, OSError, DeserializationError)
 
 
 class ConversationMembers:
@@ -49,7 +45,7 @@ class ConversationMembers:
         found = self._fresh(conversation_id)
         return found[1] if found is not None else None
 
-    async def user_ids(self, connector: ConnectorClient, conversation_id: str) -> list[str] | None:
+    async def user_ids(self, connector: Connector, conversation_id: str) -> list[str] | None:
         """The members' ids when there are at most `MAX_REFRESH_USERS`; else (or when Teams
         can't say) None. Asks the connector at most once per conversation per TTL."""
         found = self._fresh(conversation_id)
@@ -64,18 +60,15 @@ class ConversationMembers:
         return found if found is not None and found[0] > self._clock() else None
 
 
-async def _ask(connector: ConnectorClient, conversation_id: str) -> list[str] | None:
+async def _ask(connector: Connector, conversation_id: str) -> list[str] | None:
     try:
-        page = await connector.conversations.get_conversation_paged_members(
-            conversation_id, page_size=PAGE_SIZE
-        )
-    except _FAILED as error:
+        members, more = await connector.members(conversation_id, PAGE_SIZE)
+    except DeliveryError as error:
         log.warning(
             "the conversation's members could not be read: cards there refresh on request",
             extra={"why": f"{type(error).__name__}: {error}"[:300]},
         )
         return None
-    members = [str(m.id) for m in (page.members or []) if m is not None and m.id]
-    if page.continuation_token or len(members) > MAX_REFRESH_USERS:
+    if more or len(members) > MAX_REFRESH_USERS:
         return None
     return members

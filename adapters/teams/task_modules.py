@@ -32,11 +32,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from botbuilder.core import InvokeResponse, TurnContext
-from botbuilder.schema import Activity, ActivityTypes
-
 from adapters.teams import inbound
+from adapters.teams.connector import Invoked
 from adapters.teams.escape import shorten
+from adapters.teams.inbound import Activity
 from adapters.teams.package import COMPOSE_COMMAND
 from adapters.teams.port import TeamsPort, card_message
 from adapters.teams.render import WARNING, render_form, summary
@@ -71,16 +70,16 @@ class Dialogs:
         self._port = port
         self._after_change = after_change
 
-    async def answer(self, context: TurnContext) -> None:
-        activity = context.activity
+    async def answer(self, activity: Activity) -> Invoked:
+        """The invoke's answer: HTTP 200 and the task response."""
         event = dialog_event(activity)
         body = message(_(UNREADABLE)) if event is None else await self._run(event, activity)
-        response = InvokeResponse(status=200, body=body)
-        await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
+        return 200, body
 
     async def _run(self, event: ActionInvoked, activity: Activity) -> Json:
         # A submit changes things: the same activity delivered again changes nothing more.
-        event_id = activity.id if activity.name in _SUBMITS and activity.id else None
+        submitted = activity.get("name") in _SUBMITS
+        event_id = inbound.activity_id(activity) if submitted else None
         effects = await self._concord.handle(event, event_id=event_id)
         await self._concord.channel_seen(event.place, inbound.reference_of(activity))
         self._after_change()
@@ -104,7 +103,7 @@ class Dialogs:
 
 def dialog_event(activity: Activity) -> ActionInvoked | None:
     """The click or submission a dialog invoke carries; None when Concord can't read it."""
-    name = activity.name
+    name = activity.get("name")
     if name in (inbound.COMPOSE_FETCH, inbound.COMPOSE_SUBMIT):
         if inbound.compose_command(activity) != COMPOSE_COMMAND:
             return None
@@ -115,14 +114,14 @@ def dialog_event(activity: Activity) -> ActionInvoked | None:
     return event if isinstance(event, ActionInvoked) else None
 
 
-def continued(title: str, shown: Activity, *, tall: bool) -> Json:
-    """A dialog (still, or again) showing the card `shown` carries."""
-    (attachment,) = shown.attachments
+def continued(title: str, shown: Json, *, tall: bool) -> Json:
+    """A dialog (still, or again) showing the card the message `shown` carries."""
+    (attachment,) = shown["attachments"]
     value = {
         "title": shorten(title, MAX_TITLE),
         "width": "medium",
         "height": "large" if tall else "medium",
-        "card": attachment.serialize(),
+        "card": attachment,
     }
     return {"task": {"type": "continue", "value": value}}
 

@@ -1,11 +1,16 @@
 """How Teams reaches Concord: Bot Framework activities at `POST /api/messages`, and the
 delivery port the outbox uses to answer.
 
-With `MICROSOFT_APP_ID` set every request's JWT is verified by botbuilder
-(`ConfigurationBotFrameworkAuthentication`, single- or multi-tenant). Without it the
-transport exists only in local mode (`TeamsConfig.local`, CONCORD_TEAMS_LOCAL): nothing
-is verified, Concord calls only a `serviceUrl` on this machine (see
-`adapters.teams.service_url`), and start-up logs a warning saying so.
+Which SDK receives them is a setting (`TeamsConfig.sdk`, CONCORD_TEAMS_SDK): botbuilder
+(`adapters.teams.botbuilder`) or the Microsoft 365 Agents SDK (`adapters.teams.agents`).
+Each checks the request, authenticates it and runs the turn its own way, then hands the
+activity, as the wire's JSON, to `TeamsBot`, which is the same for both: only the edge
+and the delivery port differ. The SDK not chosen is never imported.
+
+With `MICROSOFT_APP_ID` set every request's JWT is verified by the SDK (single- or
+multi-tenant). Without it the transport exists only in local mode (`TeamsConfig.local`,
+CONCORD_TEAMS_LOCAL): nothing is verified, Concord calls only a `serviceUrl` on this
+machine (see `adapters.teams.service_url`), and start-up logs a warning saying so.
 
 Each activity is handled before the HTTP response is sent, so Teams hears back
 only after the change is committed. What the engine answers for the person who
@@ -30,18 +35,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Protocol
 
-from aiohttp import ClientError, web
-from azure.core.exceptions import DeserializationError
-from botbuilder.core import Bot, InvokeResponse, TurnContext
-from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, ActivityTypes
-from botframework.connector.aio import ConnectorClient
-from msrest.exceptions import ClientRequestError, HttpOperationError
+from aiohttp import web
 
 from adapters.teams import inbound
-from adapters.teams.cloud_adapter import ConcordCloudAdapter
+from adapters.teams.config import TeamsConfig
+from adapters.teams.connector import Connector, Invoked, Json, OnActivity
 from adapters.teams.package import MESSAGING_PATH
 from adapters.teams.port import TeamsPort, card_message
 from adapters.teams.render import render_form
@@ -55,45 +55,28 @@ from dialogs.core.events import ActionInvoked, Actor, CommandIssued, Installed
 from dialogs.core.language import _
 from dialogs.core.ports import Concord, DeliveryError
 
+__all__ = ["TeamsBot", "TeamsConfig", "TeamsTransport"]
+
 log = logging.getLogger(__name__)
 
-# How a send to the Bot Connector fails when it can't be reached or refuses: logged as one
-# line (anything else is a bug, and keeps its traceback).
-# (msrest reads an answer that isn't JSON, such as a bare 404, with azure.core's
-# DeserializationError.)
-UNDELIVERABLE = (
-    ClientRequestError,
-    HttpOperationError,
-    ClientError,
-    OSError,
-    DeliveryError,
-    DeserializationError,
-)
+
+class Edge(Protocol):
+    """One SDK's side of Teams: `/api/messages` checked and authenticated, and the port."""
+
+    port: TeamsPort
+
+    async def process(self, request: web.Request, on_activity: OnActivity) -> web.Response: ...
 
 
-@dataclass(frozen=True)
-class TeamsConfig:
-    app_id: str | None = None
-    app_password: str | None = None
-    app_type: str = "MultiTenant"
-    tenant_id: str | None = None
-    public_url: str = ""
-    local: bool = False
+def edge_for(config: TeamsConfig, clock: Clock) -> Edge:
+    """The chosen SDK's edge, importing that SDK alone."""
+    if config.sdk == "agents":
+        from adapters.teams.agents.edge import AgentsEdge
 
-    @property
-    def authenticated(self) -> bool:
-        return bool(self.app_id)
+        return AgentsEdge(config, clock)
+    from adapters.teams.botbuilder.edge import BotbuilderEdge
 
-
-class _BotSettings:
-    """The configuration object botbuilder's authentication reads (upper-case names)."""
-
-    def __init__(self, config: TeamsConfig) -> None:
-        self.APP_ID = config.app_id or ""
-        self.APP_PASSWORD = config.app_password or ""
-        # Without an app id only MultiTenant means "no authentication" to botbuilder.
-        self.APP_TYPE = config.app_type if config.authenticated else "MultiTenant"
-        self.APP_TENANTID = config.tenant_id or ""
+    return BotbuilderEdge(config, clock)
 
 
 class TeamsTransport:
@@ -110,15 +93,8 @@ class TeamsTransport:
         if config.authenticated == config.local:
             raise ValueError("Teams runs with a Microsoft app id or in local mode: one of them")
         self._config = config
-        authentication = ConfigurationBotFrameworkAuthentication(_BotSettings(config))
-        self.adapter = ConcordCloudAdapter(authentication, local=config.local)
-        self.port = TeamsPort(
-            self.adapter,
-            app_id=config.app_id,
-            public_url=config.public_url,
-            local=config.local,
-            clock=clock,
-        )
+        self.edge = edge_for(config, clock)
+        self.port = self.edge.port
         self.bot = TeamsBot(concord, self.port, after_change)
 
     def add_routes(self, app: web.Application) -> None:
@@ -134,16 +110,20 @@ class TeamsTransport:
                 MESSAGING_PATH,
             )
         else:
-            log.info("Teams: %s checks every request's Bot Framework token", MESSAGING_PATH)
+            log.info(
+                "Teams (%s): %s checks every request's Bot Framework token",
+                self._config.sdk,
+                MESSAGING_PATH,
+            )
 
     async def stop(self) -> None:
         """Nothing runs between requests: each turn finishes before its response."""
 
     async def _messages(self, request: web.Request) -> web.Response:
-        return await self.adapter.process(request, self.bot)
+        return await self.edge.process(request, self.bot.on_activity)
 
 
-class TeamsBot(Bot):
+class TeamsBot:
     """One activity in: a neutral event for the engine, then the private answer."""
 
     def __init__(self, concord: Concord, port: TeamsPort, after_change: Callable[[], None]) -> None:
@@ -151,94 +131,87 @@ class TeamsBot(Bot):
         self._port = port
         self._after_change = after_change
         self._dialogs = Dialogs(concord, port, after_change)
-        self._actions = UniversalActions(concord, port, after_change, self._open_forms)
+        self._actions = UniversalActions(concord, port, after_change)
 
-    async def on_turn(self, context: TurnContext) -> None:
-        activity = context.activity
-        if activity.type in (ActivityTypes.conversation_update, ActivityTypes.installation_update):
+    async def on_activity(self, activity: Json, connector: Connector) -> Invoked | None:
+        """Handle one authenticated activity; an invoke's answer, if it is one."""
+        if activity.get("type") in (inbound.CONVERSATION_UPDATE, inbound.INSTALLATION_UPDATE):
             if inbound.bot_was_added(activity):
-                await self._joined(context)
-            return
-        if activity.type == ActivityTypes.invoke and activity.name in DIALOG_INVOKES:
-            await self._dialogs.answer(context)
-            return
-        if activity.type == ActivityTypes.invoke and activity.name == inbound.CARD_ACTION_INVOKE:
-            await self._actions.answer(context)
-            return
+                await self._joined(activity, connector)
+            return None
+        if inbound.is_invoke(activity, DIALOG_INVOKES):
+            return await self._dialogs.answer(activity)
+        if inbound.is_invoke(activity, (inbound.CARD_ACTION_INVOKE,)):
+            answer, opened = await self._actions.answer(activity)
+            await self._privately(activity, connector, inbound.actor_of(activity), _forms(opened))
+            return answer
         event = inbound.to_event(activity)
         if event is None:
-            if activity.type == ActivityTypes.invoke:
-                await _answer_invoke(context, 400, _("That card action had nothing for Concord."))
-            return
-        event_id = activity.id if isinstance(event, CommandIssued) and activity.id else None
+            if inbound.is_invoke(activity):
+                return _answer_invoke(400, _("That card action had nothing for Concord."))
+            return None
+        event_id = inbound.activity_id(activity) if isinstance(event, CommandIssued) else None
         effects = await self._concord.handle(event, event_id=event_id)
         await self._concord.channel_seen(event.place, inbound.reference_of(activity))
         self._after_change()
-        await self._answer(context, event, effects)
+        await self._answer(activity, connector, event, effects)
+        return None
 
-    async def _joined(self, context: TurnContext) -> None:
+    async def _joined(self, activity: Json, connector: Connector) -> None:
         """Concord was added: keep the reference if the channel is linked, greet once."""
-        activity = context.activity
         place = inbound.place_of(activity)
         effects = await self._concord.handle(Installed(place, inbound.reference_of(activity)))
         greetings = [effect.card for effect in effects if isinstance(effect, Post)]
         try:
             for card in greetings:
-                await _send(context, self._port.card_activity(card), place.channel_id)
-        except UNDELIVERABLE as error:  # Concord is installed either way: only logged
+                await connector.send(place.channel_id, self._port.card_activity(card))
+        except DeliveryError as error:  # Concord is installed either way: only logged
             log.warning("the greeting could not be sent", extra=_why(error, place.tenant_id))
 
     async def _answer(
-        self, context: TurnContext, event: CommandIssued | ActionInvoked, effects: list[Effect]
+        self,
+        activity: Json,
+        connector: Connector,
+        event: CommandIssued | ActionInvoked,
+        effects: list[Effect],
     ) -> None:
         mine, opened = for_actor(effects, event.actor)
         notes = [self._port.card_activity(note.card) for note in mine]
-        await self._privately(context, event.actor, notes + _forms(opened))
-
-    async def _open_forms(self, context: TurnContext, actor: Actor, opened: list[OpenForm]) -> None:
-        await self._privately(context, actor, _forms(opened))
+        await self._privately(activity, connector, event.actor, notes + _forms(opened))
 
     async def _privately(
-        self, context: TurnContext, actor: Actor, messages: list[Activity]
+        self, activity: Json, connector: Connector, actor: Actor, messages: list[Json]
     ) -> None:
         for message in messages:
             try:
-                await self._tell(context, actor, message)
-            except UNDELIVERABLE as error:  # a note that can't go out must not undo the answer
+                await self._tell(activity, connector, actor, message)
+            except DeliveryError as error:  # a note that can't go out must not undo the answer
                 log.warning(
                     "a private reply could not be delivered", extra=_why(error, actor.tenant_id)
                 )
 
-    async def _tell(self, context: TurnContext, actor: Actor, message: Activity) -> None:
-        activity = context.activity
+    async def _tell(
+        self, activity: Json, connector: Connector, actor: Actor, message: Json
+    ) -> None:
         if inbound.is_personal(activity):
-            await _send(context, message, inbound.place_of(activity).channel_id)
+            await connector.send(inbound.place_of(activity).channel_id, message)
             return
-        connector: ConnectorClient = context.turn_state[context.adapter.BOT_CONNECTOR_CLIENT_KEY]
-        member_id = str(activity.from_property.id)  # within a turn, the Bot Framework id
-        await self._port.send_private(
-            connector, activity.recipient, member_id, actor.tenant_id, message
-        )
+        member_id = inbound.sender_id(activity)  # within a turn, the Bot Framework id
+        bot = activity.get("recipient")
+        await self._port.send_private(connector, bot, member_id, actor.tenant_id, message)
 
 
-async def _send(context: TurnContext, message: Activity, conversation_id: str) -> None:
-    """Send into the turn's conversation as a new message (not a reply to an activity)."""
-    connector: ConnectorClient = context.turn_state[context.adapter.BOT_CONNECTOR_CLIENT_KEY]
-    await connector.conversations.send_to_conversation(conversation_id, message)
-
-
-async def _answer_invoke(context: TurnContext, status: int, text: str) -> None:
+def _answer_invoke(status: int, text: str) -> Invoked:
     """Answer an invoke Concord has nothing for with an error its sender can read."""
     body = {
         "statusCode": status,
         "type": "application/vnd.microsoft.error",
         "value": {"code": "BadRequest", "message": text},
     }
-    response = InvokeResponse(status=200, body=body)
-    await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
+    return 200, body
 
 
-def _forms(opened: list[OpenForm]) -> list[Activity]:
+def _forms(opened: list[OpenForm]) -> list[Json]:
     return [card_message(render_form(e.form), e.form.title) for e in opened]
 
 

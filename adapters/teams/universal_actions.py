@@ -12,7 +12,8 @@ view when the person sees the card: no event, just the view.
 Nothing in a click's request calls the Bot Connector: no 1:1 message, no members call
 (the card's `refresh.userIds` are the ones the port last read, if fresh). The shared
 message is updated for everyone by the outbox, as for any change. A form that a click
-opens still goes the private way (`TeamsBot`), as an `Action.Submit` form does.
+opens still goes the private way (`TeamsBot`, to which `answer` hands it), as an
+`Action.Submit` form does.
 
 What Concord can't act on — no verb, a verb it doesn't know or one that doesn't match
 the action's kind, data that isn't an object or has no action, a view that isn't one of
@@ -25,15 +26,14 @@ collaborative's poll, someone who isn't a member). Teams shows an error status a
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from botbuilder.core import InvokeResponse, TurnContext
-from botbuilder.schema import Activity, ActivityTypes
-
 from adapters.teams import inbound
 from adapters.teams.buttons import REFRESH
+from adapters.teams.connector import Invoked
+from adapters.teams.inbound import Activity
 from adapters.teams.port import ADAPTIVE_CARD, TeamsPort
 from dialogs.core.actions import MAX_ACTION_LENGTH, MAX_ID, VERBS, verb_of
 from dialogs.core.cards import Card, Divider, OpenForm
@@ -51,8 +51,6 @@ AGAIN = N_("Try the button again; if this keeps happening, type `help` to Concor
 ALREADY = N_(
     "Teams sent this click twice: Concord had already acted on it, so nothing more changed."
 )
-# A form a click opened, for the person who clicked: sent the private way.
-OpenForms = Callable[[TurnContext, Actor, list[OpenForm]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -82,41 +80,42 @@ class UniversalActions:
         concord: Concord,
         port: TeamsPort,
         after_change: Callable[[], None],
-        open_forms: OpenForms,
     ) -> None:
         self._concord = concord
         self._port = port
         self._after_change = after_change
-        self._open_forms = open_forms
 
-    async def answer(self, context: TurnContext) -> None:
-        """Act on the click, then answer the invoke with the person's card: never an error."""
-        activity = context.activity
+    async def answer(self, activity: Activity) -> tuple[Invoked, list[OpenForm]]:
+        """Act on the click; the invoke's answer, the person's card (never an error), and
+        the forms the click opened, for the person's 1:1 chat."""
         actor = inbound.actor_of(activity)
+        opened: list[OpenForm] = []
         try:
-            click = read_click(activity.value)
-            notes = [] if click.verb == REFRESH else await self._act(context, actor, click)
+            click = read_click(activity.get("value"))
+            if click.verb != REFRESH:
+                notes, opened = await self._act(activity, actor, click)
+            else:
+                notes = []
             view = await self._view(click.view, actor, needed=click.verb == REFRESH)
         except Refused as refused:  # still their view under it, if the card names one
             notes = [refused.card]
-            view = await self._view(_our_key(_data(activity.value).get("view")), actor)
-        await respond(context, self._card(activity, notes, view))
+            view = await self._view(_our_key(_data(activity.get("value")).get("view")), actor)
+        return respond(self._card(activity, notes, view)), opened
 
-    async def _act(self, context: TurnContext, actor: Actor, click: Click) -> list[Card]:
-        """The engine's notes for the clicker; a form it opened goes the private way."""
-        activity = context.activity
+    async def _act(
+        self, activity: Activity, actor: Actor, click: Click
+    ) -> tuple[list[Card], list[OpenForm]]:
+        """The engine's notes for the clicker, and the forms it opened."""
         place = inbound.place_of(activity)
         assert click.action is not None
         event = ActionInvoked(actor, place, click.action, click.values)
-        effects = await self._concord.handle(event, event_id=activity.id or None)
+        effects = await self._concord.handle(event, event_id=inbound.activity_id(activity))
         await self._concord.channel_seen(place, inbound.reference_of(activity))
         self._after_change()
         mine, opened = for_actor(effects, actor)
-        if opened:
-            await self._open_forms(context, actor, opened)
         if not mine and not opened:  # the engine answers every action it takes, once
-            return [_already()]
-        return [note.card for note in mine]
+            return [_already()], opened
+        return [note.card for note in mine], opened
 
     async def _view(self, key: str | None, actor: Actor, *, needed: bool = False) -> Card | None:
         view = await self._concord.render_view(key, actor) if key is not None else None
@@ -189,11 +188,9 @@ def _our_key(value: Any) -> str | None:
     return str(key) if key is not None and key.ident <= MAX_ID else None
 
 
-async def respond(context: TurnContext, card: dict[str, Any]) -> None:
-    """Answer the invoke with `card` (an `AdaptiveCardInvokeResponse`, HTTP 200)."""
-    body = {"statusCode": 200, "type": ADAPTIVE_CARD, "value": card}
-    response = InvokeResponse(status=200, body=body)
-    await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
+def respond(card: dict[str, Any]) -> Invoked:
+    """The invoke's answer showing `card` (an `AdaptiveCardInvokeResponse`, HTTP 200)."""
+    return 200, {"statusCode": 200, "type": ADAPTIVE_CARD, "value": card}
 
 
 def _already() -> Card:

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from botbuilder.schema import Activity, ActivityTypes
 
 from adapters.playground.render import render_form as playground_form
 from adapters.slack.inbound import from_view_submission, modal_metadata
@@ -86,7 +85,7 @@ def test_teams_shows_a_date_and_a_time_picker_in_the_collaboratives_zone(parser)
 )
 def test_a_teams_pick_arrives_as_one_wall_clock_value(day, time, submitted):
     data = {"action": "submit:poll", "closes": day, "closes.time": time}
-    activity = Activity(type=ActivityTypes.message, value=data)
+    activity = dict(type="message", value=data)
     assert card_action(activity) == ("submit:poll", {"closes": submitted})
 
 

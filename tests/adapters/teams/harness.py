@@ -17,7 +17,8 @@ from sqlmodel import func, select
 
 from adapters.teams.package import MESSAGING_PATH
 from adapters.teams.port import TEAMS_LIMITS
-from adapters.teams.transport import TeamsConfig, TeamsTransport
+from adapters.teams.config import TeamsConfig
+from adapters.teams.transport import TeamsTransport
 from bot.app import json_errors
 from bot.dispatcher import Dispatcher
 from dialogs.engine import Engine
@@ -51,7 +52,7 @@ class TeamsHarness:
         self.engine = self.runner.engine
         self.transport = TeamsTransport(
             self.runner,
-            TeamsConfig(**{"local": not config.get("app_id"), **config}),
+            TeamsConfig(**{"local": not config.get("app_id"), "sdk": sdk, **config}),
             after_change=lambda: None,
             clock=clock,
         )

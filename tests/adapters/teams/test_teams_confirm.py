@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from botbuilder.schema import Activity, ActivityTypes
 
 from adapters.teams.inbound import card_action
 from adapters.teams.render import render_card
@@ -73,7 +72,7 @@ def test_the_close_button_folds_out_the_question_and_the_button_that_closes(pars
     ]
     close_it = acts(close["card"])
     assert (close_it["title"], close_it["style"]) == ("Close it", "destructive")
-    clicked = Activity(type=ActivityTypes.message, value=close_it["data"])
+    clicked = dict(type="message", value=close_it["data"])
     assert card_action(clicked) == ("close:1", {})
 
 

@@ -1,4 +1,5 @@
-"""Connector clients made once per Bot Connector and reused (adapters/teams/connectors.py).
+"""Connector clients made once per Bot Connector and reused
+(adapters/teams/botbuilder/connectors.py).
 
 botbuilder makes a connector client and a user-token client for every turn and every
 proactive call, each with an msrest `ClientRetryPolicy`; counting the retry policies
@@ -20,8 +21,9 @@ from botframework.connector.auth import (
 )
 from msrest.universal_http import requests as msrest_requests
 
-from adapters.teams.connectors import ReusedConnectors
-from adapters.teams.transport import TeamsConfig, _BotSettings
+from adapters.teams.botbuilder.connectors import ReusedConnectors
+from adapters.teams.botbuilder.edge import BotSettings
+from adapters.teams.config import TeamsConfig
 from tests.adapters.teams.harness import a_poll, submit_actions, words
 from tests.stand_ins import teams_activities as teams
 from tests.stand_ins.teams_connector import running_teams_connector
@@ -69,7 +71,7 @@ async def test_votes_and_live_updates_build_no_connector_client_after_the_first_
     # The first turn made the connector client and the user-token client; nothing since.
     assert made == 2
     assert retry_policies.made == made
-    assert teams_app.transport.adapter.bot_framework_authentication.clients_kept == 1
+    assert teams_app.transport.edge.adapter.bot_framework_authentication.clients_kept == 1
 
 
 async def test_another_bot_connector_gets_a_client_of_its_own(teams_app, retry_policies):
@@ -81,7 +83,7 @@ async def test_another_bot_connector_gets_a_client_of_its_own(teams_app, retry_p
         answered_there = elsewhere.calls_to("send")
     assert "What you can do here" in words(answered_there[-1].body)
     assert len(teams_app.posts(teams.PERSONAL_CHAT)) == 1  # the first stub's one answer
-    assert teams_app.transport.adapter.bot_framework_authentication.clients_kept == 2
+    assert teams_app.transport.edge.adapter.bot_framework_authentication.clients_kept == 2
     assert retry_policies.made == 3  # two clients, one user-token client
 
 
@@ -89,9 +91,7 @@ APP_ID = "00000000-1111-2222-3333-444444444444"
 
 
 def authentication(config: TeamsConfig, kept: int) -> ReusedConnectors:
-    return ReusedConnectors(
-        ConfigurationBotFrameworkAuthentication(_BotSettings(config)), kept=kept
-    )
+    return ReusedConnectors(ConfigurationBotFrameworkAuthentication(BotSettings(config)), kept=kept)
 
 
 async def test_at_most_the_kept_number_of_clients_are_kept():

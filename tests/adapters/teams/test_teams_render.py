@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from botbuilder.schema import Activity, ActivityTypes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -200,7 +199,7 @@ def test_buttons_are_universal_actions_with_a_submit_fallback_teams_hands_back(p
             button["verb"], button["data"]["action"], None, {}
         )
     for button in submits(card):
-        clicked = Activity(type=ActivityTypes.message, value=button["data"])
+        clicked = dict(type="message", value=button["data"])
         assert card_action(clicked) == (button["data"]["action"], {})
 
 
@@ -223,9 +222,7 @@ def test_a_button_that_opens_a_form_asks_teams_for_a_dialog(parser):
         {"msteams": {"type": "task/fetch"}, "action": "form:ballot:1"},
         {"msteams": {"type": "task/fetch"}, "action": "form:consent:1:object"},
     ]
-    fetched = Activity(
-        type=ActivityTypes.invoke, name="task/fetch", value={"data": submits(card)[0]["data"]}
-    )
+    fetched = dict(type="invoke", name="task/fetch", value={"data": submits(card)[0]["data"]})
     assert card_action(fetched) == ("form:ballot:1", {})  # the msteams key is Teams' alone
 
 
@@ -556,7 +553,7 @@ def test_a_forms_notes_are_shown_escaped_between_its_error_and_its_inputs(parser
 def test_a_submitted_form_comes_back_as_its_action_and_values(parser):
     card = render_form(form_with_everything("Which?"))
     typed = {"question": "Which first?", "options": "A\nB\nC", "type": "3", "orgs": "1,2"}
-    submitted = Activity(type=ActivityTypes.message, value={**card["actions"][0]["data"], **typed})
+    submitted = dict(type="message", value={**card["actions"][0]["data"], **typed})
 
     assert card_action(submitted) == ("submit:poll", typed)
 

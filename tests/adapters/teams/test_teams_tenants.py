@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.schema import Activity
 from sqlmodel import select
 
 from adapters.teams.inbound import actor_of
@@ -74,7 +73,7 @@ async def test_votes_from_two_tenants_count_for_their_organisations(teams_app: T
 
 def test_the_senders_tenant_is_theirs_only_when_it_is_not_the_hosts():
     def actor(sender: dict[str, Any]):
-        return actor_of(Activity().deserialize(teams.base("http://x", **{"from": sender})))
+        return actor_of(dict(teams.base("http://x", **{"from": sender})))
 
     assert actor(guest("Ben Okafor", TRUST.upper())).home_tenant_id == TRUST
     assert actor(guest("Ben Okafor", TRUST)).tenant_id == teams.TENANT, "the host keys the place"

@@ -1,8 +1,11 @@
 """botbuilder's aiohttp `CloudAdapter`, with the HTTP edge Concord needs.
 
-`ConcordCloudAdapter.process` replaces `CloudAdapter.process` (botbuilder 4.17.1)
+`ConcordCloudAdapter.serve` replaces `CloudAdapter.process` (botbuilder 4.17.1)
 and keeps everything behind it — authentication, the turn pipeline, the connector —
 as botbuilder has it. What it changes:
+
+- The turn is handed to the shared `TeamsBot` as the request's own JSON (what the Agents
+  SDK's edge hands it too), with the turn's connector client as a `Connector`.
 
 - Invoke responses are serialised once. botbuilder's `ActivityHandler` already turns
   an invoke's body into a dict (`serializer_helper`), and `CloudAdapter.process`
@@ -29,7 +32,7 @@ import logging
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import Bot, InvokeResponse, serializer_helper
+from botbuilder.core import InvokeResponse, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.auth import BotFrameworkAuthentication
@@ -37,20 +40,12 @@ from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
 
 from adapters.request_json import MalformedJson, load_object
-from adapters.teams import service_url
-from adapters.teams.connectors import ReusedConnectors
+from adapters.teams import inbound, service_url
+from adapters.teams.botbuilder.connectors import ReusedConnectors
+from adapters.teams.botbuilder.port import BotbuilderConnector
+from adapters.teams.connector import Json, OnActivity
 
 log = logging.getLogger(__name__)
-
-_NEEDS_PEOPLE = (ActivityTypes.message, ActivityTypes.invoke)
-_LISTS = {
-    "entities": "entities",
-    "attachments": "attachments",
-    "members_added": "membersAdded",
-    "members_removed": "membersRemoved",
-    "reactions_added": "reactionsAdded",
-    "reactions_removed": "reactionsRemoved",
-}
 
 
 class ConcordCloudAdapter(CloudAdapter):
@@ -60,12 +55,11 @@ class ConcordCloudAdapter(CloudAdapter):
         super().__init__(ReusedConnectors(bot_framework_authentication))
         self.local = local
 
-    async def process(
-        self, request: web.Request, bot: Bot, ws_response: web.WebSocketResponse | None = None
-    ) -> web.Response:
+    async def serve(self, request: web.Request, on_activity: OnActivity) -> web.Response:
+        """Check, authenticate and run one request; its HTTP answer."""
         if request.method != "POST":
             raise web.HTTPMethodNotAllowed(request.method, ["POST"])
-        activity = await read_activity(request)
+        activity, wire = await read_activity(request)
         auth_header = request.headers.get("Authorization", "")  # i18n: not for readers
         try:
             authenticated = await self.bot_framework_authentication.authenticate_request(
@@ -80,8 +74,22 @@ class ConcordCloudAdapter(CloudAdapter):
             log.info("Teams serviceUrl refused", extra={"why": refused})
             why = f"the activity's serviceUrl is refused: {refused}"  # i18n: not for readers
             raise web.HTTPBadRequest(text=why)
-        invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
+
+        async def turn(context: TurnContext) -> None:
+            await _run_turn(context, wire, on_activity)
+
+        invoke_response = await self.process_activity(authenticated, activity, turn)
         return invoke_http_response(invoke_response)
+
+
+async def _run_turn(context: TurnContext, wire: Json, on_activity: OnActivity) -> None:
+    """The turn handed on as JSON; an invoke's answer sent back as its response."""
+    client = context.turn_state[context.adapter.BOT_CONNECTOR_CLIENT_KEY]
+    answer = await on_activity(wire, BotbuilderConnector(client))
+    if answer is not None:
+        status, body = answer
+        response = InvokeResponse(status=status, body=body)
+        await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
 
 
 def invoke_http_response(invoke_response: InvokeResponse | None) -> web.Response:
@@ -97,8 +105,9 @@ def invoke_http_response(invoke_response: InvokeResponse | None) -> web.Response
     return web.json_response(body, status=status)
 
 
-async def read_activity(request: web.Request) -> Activity:
-    """The request's activity, or a 400 (415 for a body that isn't JSON) saying why."""
+async def read_activity(request: web.Request) -> tuple[Activity, Json]:
+    """The request's activity, as botbuilder's model and as JSON, or a 400 (415 for a
+    body that isn't JSON) saying why."""
     if "application/json" not in request.headers.get("Content-Type", ""):
         not_json = "send the activity as application/json"  # i18n: not for readers
         raise web.HTTPUnsupportedMediaType(text=not_json)
@@ -112,29 +121,10 @@ async def read_activity(request: web.Request) -> Activity:
     except (DeserializationError, TypeError, ValueError, AttributeError) as error:
         malformed = f"the activity is malformed: {_first_line(error)}"  # i18n: not for readers
         raise web.HTTPBadRequest(text=malformed) from None
-    problem = _missing(activity)
+    problem = inbound.missing(body)
     if problem:
         raise web.HTTPBadRequest(text=f"the activity has no {problem}")  # i18n: not for readers
-    return activity
-
-
-def _missing(activity: Activity) -> str | None:
-    if not isinstance(activity.type, str) or not activity.type:
-        return "type"
-    if not isinstance(activity.service_url, str) or not activity.service_url:
-        return "serviceUrl"
-    if activity.conversation is None or not activity.conversation.id:
-        return "conversation.id"
-    if activity.recipient is None or not activity.recipient.id:
-        return "recipient.id"
-    if activity.type in _NEEDS_PEOPLE and (
-        activity.from_property is None or not activity.from_property.id
-    ):
-        return "from.id"
-    for name, shown in _LISTS.items():  # botbuilder reads each item's fields: no nulls
-        if None in (getattr(activity, name) or []):
-            return f"{shown} without nulls"  # i18n: not for readers
-    return None
+    return activity, body
 
 
 def _first_line(error: Exception) -> str:
