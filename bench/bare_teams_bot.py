@@ -8,9 +8,9 @@ checks no token). A bot whose `on_turn` answers an invoke (the `adaptiveCard/act
 every activity goes through botbuilder's parsing, authentication and turn pipeline and is
 answered (200 for an invoke, 201 otherwise) without a single call to the Bot Connector.
 The response has no body: botbuilder's `CloudAdapter.process` can't send a body that is
-already JSON (adapters/teams/cloud_adapter.py says why). It is served the way Concord
-serves Teams: a plain aiohttp app, POST /api/messages, `await adapter.process(request,
-bot)`. GET /healthz says when it listens.
+already JSON (adapters/teams/botbuilder/cloud_adapter.py says why). It is served the way
+Concord serves Teams: a plain aiohttp app, POST /api/messages, `await
+adapter.process(request, bot)`. GET /healthz says when it listens.
 
     .venv/bin/python -m bench.bare_teams_bot PORT
 

@@ -15,9 +15,9 @@ from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import func, select
 
+from adapters.teams.config import TeamsConfig
 from adapters.teams.package import MESSAGING_PATH
 from adapters.teams.port import TEAMS_LIMITS
-from adapters.teams.config import TeamsConfig
 from adapters.teams.transport import TeamsTransport
 from bot.app import json_errors
 from bot.dispatcher import Dispatcher
