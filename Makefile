@@ -85,11 +85,12 @@ bench: $(INSTALLED)
 	$(BIN)/python -m bench.teams_votes
 	$(BIN)/python -m bench.backups
 
-# The virtual environment, with the project (editable), its dev extras and the semantic
-# grouping model (torch: about 1.8 GB in all); reinstalled whenever pyproject.toml changes.
+# The virtual environment, with the project (editable), its dev extras, the semantic
+# grouping model (torch: about 1.8 GB in all) and the Microsoft 365 Agents SDK, so the Teams
+# tests run on both SDKs; reinstalled whenever pyproject.toml changes.
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || python3 -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[dev,semantic]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,semantic,agents]'
 	@touch $@
 
 # What `make run` needs: the project alone (about 280 MB), which groups proposals lexically.

@@ -175,12 +175,13 @@ def slack_config(settings: Settings) -> SlackConfig:
 def teams_config(settings: Settings) -> TeamsConfig:
     password = settings.microsoft_app_password
     return TeamsConfig(
-        app_id=settings.microsoft_app_id,
+        app_id=settings.teams_app_id,
         app_password=password.get_secret_value() if password else None,
         app_type=settings.microsoft_app_type,
         tenant_id=settings.microsoft_app_tenant_id,
         public_url=settings.concord_public_url or "",
         local=settings.concord_teams_local,
+        sdk=settings.concord_teams_sdk,
     )
 
 

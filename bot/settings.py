@@ -7,6 +7,8 @@ sees here is what an operator sets. `load_settings` turns any bad value into a
 
 from __future__ import annotations
 
+import os
+from importlib.util import find_spec
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -44,6 +46,11 @@ class Settings(BaseSettings):
     microsoft_app_password: SecretStr | None = None
     microsoft_app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = "MultiTenant"
     microsoft_app_tenant_id: str | None = None
+    # Which SDK serves Teams: the Bot Framework's (archived) or the Microsoft 365 Agents SDK.
+    concord_teams_sdk: Literal["botbuilder", "agents"] = "botbuilder"
+    # With the Agents SDK, its own variables may name the app instead of MICROSOFT_APP_*
+    # (adapters/teams/agents/config.py reads the rest of them from the environment).
+    connections__service_connection__settings__clientid: str | None = None
 
     concord_host: str = "127.0.0.1"
     concord_port: int = Field(default=3978, ge=1, le=65535)
@@ -106,12 +113,40 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _agents_sdk_installed(self) -> Settings:
+        """The Agents SDK is an extra: asked for without it, say how to install it."""
+        if self.concord_teams_sdk == "agents" and find_spec("microsoft_agents") is None:
+            raise ValueError(
+                "CONCORD_TEAMS_SDK=agents needs the Microsoft 365 Agents SDK: "
+                "pip install 'concord[agents]'"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _one_way_to_name_the_app(self) -> Settings:
+        """The Agents SDK's CONNECTIONS__ variables: with that SDK, instead of MICROSOFT_APP_*,
+        and in the environment, where the SDK reads them (not in .env)."""
+        if not self.connections__service_connection__settings__clientid:
+            return self
+        name = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID"
+        if self.concord_teams_sdk != "agents":
+            raise ValueError(f"{name} is read only with CONCORD_TEAMS_SDK=agents")
+        if self.microsoft_app_id:
+            raise ValueError(f"{name} and MICROSOFT_APP_ID both name the app: set one")
+        if name not in os.environ:
+            raise ValueError(
+                f"{name} and the SDK's other CONNECTIONS__ variables belong in "
+                "the environment, not .env"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _teams_local_stays_local(self) -> Settings:
         """Teams without authentication only for a test client on this machine."""
         if not self.concord_teams_local:
             return self
         why = "CONCORD_TEAMS_LOCAL serves Teams without authentication, to this machine only"
-        if self.microsoft_app_id:
+        if self.teams_app_id:
             raise ValueError(f"{why}: unset it, or unset MICROSOFT_APP_ID")
         if self.concord_public_url and not is_loopback(urlsplit(self.concord_public_url).hostname):
             raise ValueError(
@@ -149,8 +184,13 @@ class Settings(BaseSettings):
         return any((self.slack_bot_token, self.slack_app_token, self.slack_client_id))
 
     @property
+    def teams_app_id(self) -> str | None:
+        """The bot's Microsoft app id, however it is set."""
+        return self.microsoft_app_id or self.connections__service_connection__settings__clientid
+
+    @property
     def teams_configured(self) -> bool:
-        return self.microsoft_app_id is not None
+        return self.teams_app_id is not None
 
     @property
     def teams_served(self) -> bool:

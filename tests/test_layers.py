@@ -24,7 +24,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SLACK_SDKS = {"slack_bolt", "slack_sdk"}
-TEAMS_SDKS = {"botbuilder", "botframework", "microsoft_agents", "msrest"}
+BOTBUILDER = {"botbuilder", "botframework", "msrest"}
+AGENTS_SDK = {"microsoft_agents"}
+TEAMS_SDKS = BOTBUILDER | AGENTS_SDK
 LAYERS = ("bot", "adapters", "dialogs", "storage")
 # Each dialogs/ feature package may import only those ranked below it.
 RANK = {"core": 0, "commands": 1, "collaborative": 2, "polls": 3, "purpose": 4, "checkins": 5}
@@ -232,6 +234,30 @@ def test_platform_sdks_are_imported_only_by_their_adapter(sdks, home):
         if not each.path.startswith(f"adapters/{home}/")
     ]
     bad = violations(found, sdks, f"platform SDK imports live in adapters/{home}/")
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize(("sdks", "home"), [(BOTBUILDER, "botbuilder"), (AGENTS_SDK, "agents")])
+def test_each_teams_sdk_is_imported_only_by_its_transport(sdks, home):
+    """Either SDK can be left uninstalled (CONCORD_TEAMS_SDK): the shared Teams code reads
+    the wire's JSON, and only adapters/teams/<sdk>/ knows its SDK."""
+    found = [
+        each
+        for each in imports_under("adapters/teams")
+        if not each.path.startswith(f"adapters/teams/{home}/")
+    ]
+    bad = violations(found, sdks, f"{home}'s imports live in adapters/teams/{home}/")
+    assert not bad, "\n".join(bad)
+
+
+def test_only_the_transport_chooses_a_teams_sdk():
+    transports = {"adapters.teams.botbuilder", "adapters.teams.agents"}
+    found = [
+        each
+        for each in imports_under("adapters/teams")
+        if each.path.split("/")[2] not in ("botbuilder", "agents", "transport.py")
+    ]
+    bad = violations(found, transports, "the shared Teams code works on either SDK")
     assert not bad, "\n".join(bad)
 
 

@@ -67,6 +67,9 @@ class Edge(Protocol):
 
     async def process(self, request: web.Request, on_activity: OnActivity) -> web.Response: ...
 
+    async def close(self) -> None:
+        """Close what the edge keeps between requests (its connector clients)."""
+
 
 def edge_for(config: TeamsConfig, clock: Clock) -> Edge:
     """The chosen SDK's edge, importing that SDK alone."""
@@ -117,7 +120,8 @@ class TeamsTransport:
             )
 
     async def stop(self) -> None:
-        """Nothing runs between requests: each turn finishes before its response."""
+        """Each turn finishes before its response: only kept clients are left to close."""
+        await self.edge.close()
 
     async def _messages(self, request: web.Request) -> web.Response:
         return await self.edge.process(request, self.bot.on_activity)

@@ -13,7 +13,8 @@ as botbuilder has it. What it changes:
   a body (`adaptiveCard/action`, say) was an HTTP 500. Here a body that is still a
   msrest model is serialised, and a body that is already JSON is sent as it is.
 - A malformed request is a 400 with the reason (botbuilder: a 500 for bad JSON or a
-  missing Content-Type, a bare 400 for a missing type).
+  missing Content-Type, a bare 400 for a missing type): `adapters.teams.requests`, as
+  on the Agents SDK's edge.
 - Any failure to authenticate is a 401 (botbuilder: a 500 for a token that is not
   a JWT). A token is only checked against Microsoft's signing keys once its issuer
   is one Bot Framework uses; garbage and foreign tokens are refused before that.
@@ -28,7 +29,6 @@ as botbuilder has it. What it changes:
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from aiohttp import web
@@ -39,13 +39,10 @@ from botframework.connector.auth import BotFrameworkAuthentication
 from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
 
-from adapters.request_json import MalformedJson, load_object
-from adapters.teams import inbound, service_url
 from adapters.teams.botbuilder.connectors import ReusedConnectors
 from adapters.teams.botbuilder.port import BotbuilderConnector
 from adapters.teams.connector import Json, OnActivity
-
-log = logging.getLogger(__name__)
+from adapters.teams.requests import check_service_url, read_wire, unauthorized
 
 
 class ConcordCloudAdapter(CloudAdapter):
@@ -59,21 +56,16 @@ class ConcordCloudAdapter(CloudAdapter):
         """Check, authenticate and run one request; its HTTP answer."""
         if request.method != "POST":
             raise web.HTTPMethodNotAllowed(request.method, ["POST"])
-        activity, wire = await read_activity(request)
+        wire = await read_wire(request)
+        activity = _deserialized(wire)
         auth_header = request.headers.get("Authorization", "")  # i18n: not for readers
         try:
             authenticated = await self.bot_framework_authentication.authenticate_request(
                 activity, auth_header
             )
         except Exception as error:  # any reason at all is a refusal, never a 500
-            log.info("Bot Framework request refused", extra={"why": type(error).__name__})
-            raise web.HTTPUnauthorized(
-                text="the Bot Framework token is missing or invalid"  # i18n: not for readers
-            ) from None
-        if refused := service_url.problem(activity.service_url, local=self.local):
-            log.info("Teams serviceUrl refused", extra={"why": refused})
-            why = f"the activity's serviceUrl is refused: {refused}"  # i18n: not for readers
-            raise web.HTTPBadRequest(text=why)
+            unauthorized(type(error).__name__)
+        check_service_url(wire, local=self.local)
 
         async def turn(context: TurnContext) -> None:
             await _run_turn(context, wire, on_activity)
@@ -105,26 +97,13 @@ def invoke_http_response(invoke_response: InvokeResponse | None) -> web.Response
     return web.json_response(body, status=status)
 
 
-async def read_activity(request: web.Request) -> tuple[Activity, Json]:
-    """The request's activity, as botbuilder's model and as JSON, or a 400 (415 for a
-    body that isn't JSON) saying why."""
-    if "application/json" not in request.headers.get("Content-Type", ""):
-        not_json = "send the activity as application/json"  # i18n: not for readers
-        raise web.HTTPUnsupportedMediaType(text=not_json)
+def _deserialized(wire: Json) -> Activity:
+    """The activity as botbuilder's model, or a 400 saying why it can't be one."""
     try:
-        body = load_object(await request.read())
-    except MalformedJson as error:
-        log.info("Teams request refused: %s", error)
-        raise web.HTTPBadRequest(text=str(error)) from None
-    try:
-        activity = Activity().deserialize(body)
+        return Activity().deserialize(wire)
     except (DeserializationError, TypeError, ValueError, AttributeError) as error:
         malformed = f"the activity is malformed: {_first_line(error)}"  # i18n: not for readers
         raise web.HTTPBadRequest(text=malformed) from None
-    problem = inbound.missing(body)
-    if problem:
-        raise web.HTTPBadRequest(text=f"the activity has no {problem}")  # i18n: not for readers
-    return activity, body
 
 
 def _first_line(error: Exception) -> str:

@@ -39,5 +39,8 @@ class BotbuilderEdge:
             clock=clock,
         )
 
+    async def close(self) -> None:
+        """botbuilder's kept clients have nothing to close before the process ends."""
+
     async def process(self, request: web.Request, on_activity: OnActivity) -> web.Response:
         return await self.adapter.serve(request, on_activity)

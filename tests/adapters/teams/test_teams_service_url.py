@@ -55,7 +55,7 @@ async def test_a_backslash_before_at_is_refused_and_the_other_host_never_called(
 ):
     url = forged(other_host, teams_app.stub.service_url)
 
-    with caplog.at_level(logging.INFO, logger="adapters.teams.botbuilder.cloud_adapter"):
+    with caplog.at_level(logging.INFO, logger="adapters.teams.requests"):
         response = await teams_app.send(teams.message(url, "help", "personal"))
         await asyncio.sleep(0.2)  # a connection under way would have arrived by now
 

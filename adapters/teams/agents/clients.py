@@ -1,0 +1,115 @@
+"""The Agents SDK's connector clients, made once per Bot Connector and token and reused.
+
+The SDK's `RestChannelServiceClientFactory` makes, for every turn and every proactive
+call, a new connector client and a new user-token client, each with its own aiohttp
+session and the access token written into its headers, and closes both when the turn
+ends. `ReusedClients` keeps them instead: connector clients by (service URL, token), and
+one user-token client (Concord signs nobody in, so it is never called). While
+msal answers from its cache (the token lasts about an hour) every turn and every
+proactive call to a Bot Connector shares one client and one session; a renewed token
+makes a new one. Closing a kept client at the end of a turn does nothing
+(`_KeptConnector`); `close` closes them all. In local mode (no app id) every call is
+anonymous: no token at all, and a `serviceUrl` on this machine (`service_url.problem`).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from microsoft_agents.hosting.core import (
+    ChannelServiceClientFactoryBase,
+    ClaimsIdentity,
+    TurnContext,
+)
+from microsoft_agents.hosting.core.authorization import AuthenticationConstants, Connections
+from microsoft_agents.hosting.core.connector import ConnectorClientBase, UserTokenClientBase
+from microsoft_agents.hosting.core.connector.client import UserTokenClient
+from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
+
+CLIENTS_KEPT = 64
+
+
+class _KeptConnector(TeamsConnectorClient):
+    """A connector client that outlives the turn: the SDK's `close` leaves it open."""
+
+    async def close(self) -> None:
+        """Kept for the next turn (`ReusedClients.close` closes it for good)."""
+
+    async def dispose(self) -> None:
+        await super().close()
+
+
+class _KeptUserTokens(UserTokenClient):
+    """The user-token client every turn is handed, never used by Concord: left open."""
+
+    async def close(self) -> None:
+        """Kept for the next turn (`ReusedClients.close` closes it for good)."""
+
+    async def dispose(self) -> None:
+        await super().close()
+
+
+class ReusedClients(ChannelServiceClientFactoryBase):
+    def __init__(
+        self,
+        connections: Connections,
+        *,
+        app_id: str | None,
+        local: bool,
+        kept: int = CLIENTS_KEPT,
+    ) -> None:
+        self._connections = connections
+        self._app_id = app_id or "local"  # i18n: not for readers
+        self._local = local
+        self._kept = kept
+        self._connectors: OrderedDict[tuple[str, str], _KeptConnector] = OrderedDict()
+        self._user_tokens: _KeptUserTokens | None = None
+
+    @property
+    def clients_kept(self) -> int:
+        return len(self._connectors)
+
+    async def create_connector_client(
+        self,
+        context: TurnContext | None,
+        claims_identity: ClaimsIdentity,
+        service_url: str,
+        audience: str,
+        scopes: list[str] | None = None,
+        use_anonymous: bool = False,
+    ) -> ConnectorClientBase:
+        token = await self._token(claims_identity, service_url, audience, scopes)
+        key = (service_url, token)
+        client = self._connectors.get(key)
+        if client is None:
+            client = self._connectors[key] = _KeptConnector(endpoint=service_url, token=token)
+            if len(self._connectors) > self._kept:
+                await self._connectors.popitem(last=False)[1].dispose()
+        self._connectors.move_to_end(key)
+        return client
+
+    async def create_user_token_client(
+        self, context: TurnContext, claims_identity: ClaimsIdentity, use_anonymous: bool = False
+    ) -> UserTokenClientBase:
+        # Concord signs nobody in, so never calls it: the SDK asks for one every turn all
+        # the same, and the same idle one serves them all.
+        if self._user_tokens is None:
+            self._user_tokens = _KeptUserTokens(
+                AuthenticationConstants.AGENTS_SDK_OAUTH_URL, "", app_id=self._app_id
+            )
+        return self._user_tokens
+
+    async def close(self) -> None:
+        while self._connectors:
+            await self._connectors.popitem()[1].dispose()
+        if self._user_tokens is not None:
+            await self._user_tokens.dispose()
+            self._user_tokens = None
+
+    async def _token(
+        self, claims: ClaimsIdentity, service_url: str, audience: str, scopes: list[str] | None
+    ) -> str:
+        if self._local:
+            return ""  # anonymous: the Bot Connector on this machine checks nothing
+        provider = self._connections.get_token_provider(claims, service_url)
+        return await provider.get_access_token(audience, scopes or claims.get_token_scope())
