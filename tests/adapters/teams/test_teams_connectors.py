@@ -29,6 +29,13 @@ from tests.stand_ins import teams_activities as teams
 from tests.stand_ins.teams_connector import running_teams_connector
 
 
+@pytest.fixture
+def teams_sdk() -> str:
+    """What these count is botbuilder's own: they run on botbuilder alone (the Agents SDK
+    transport's kept clients: tests/adapters/teams/test_teams_agents.py)."""
+    return "botbuilder"
+
+
 class RetryPolicies:
     """How many msrest `ClientRetryPolicy`s were made: one per client botbuilder builds."""
 

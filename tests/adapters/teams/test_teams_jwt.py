@@ -34,7 +34,26 @@ def _point_botbuilder_at(service: TokenService, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(JwtTokenExtractor, "metadataCache", {})  # keys of earlier tests
 
 
-POINT_AT = {"botbuilder": _point_botbuilder_at}
+def _point_agents_at(service: TokenService, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Agents SDK picks the keys' address from the token's issuer (Microsoft's, for a
+    Bot Framework or Entra issuer): here every issuer's keys are the local service's, so a
+    token with a wrong issuer is refused for its issuer, not for a key nobody serves.
+    The SDK also makes each turn's connector client before the turn, with Concord's own
+    token from Entra ID (MSAL): that token, never checked here, is a fixed string."""
+    from microsoft_agents.authentication.msal import MsalAuth
+    from microsoft_agents.hosting.core.authorization.jwt import jwt_token_validator
+
+    monkeypatch.setattr(jwt_token_validator, "_build_jwks_uri", lambda *_: service.keys_url)
+    fresh = jwt_token_validator._JwkClientManager()  # keys of earlier tests
+    monkeypatch.setattr(jwt_token_validator.JwtTokenValidator, "_jwk_client_manager", fresh)
+
+    async def concords_token(*_: object, **__: object) -> str:
+        return "concords-own-token"
+
+    monkeypatch.setattr(MsalAuth, "get_access_token", concords_token)
+
+
+POINT_AT = {"botbuilder": _point_botbuilder_at, "agents": _point_agents_at}
 
 
 @pytest.fixture
