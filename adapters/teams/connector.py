@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
+from dialogs.core.ports import DeliveryError
+
 Json = dict[str, Any]
 # An invoke's answer: the HTTP status and the JSON body.
 Invoked = tuple[int, Json]
@@ -38,3 +40,17 @@ class Connector(Protocol):
 # What a transport hands each authenticated activity (as JSON) with its turn's connector:
 # the invoke's answer, or None for an activity that needs none.
 OnActivity = Callable[[Json, Connector], Awaitable[Invoked | None]]
+
+
+def created_chat_id(created: Any) -> str:
+    """The chat id in either SDK's answer to `create_conversation` (a model with `id`)."""
+    if created is None or not created.id:
+        raise DeliveryError("Teams answered create_conversation without an id")
+    return str(created.id)
+
+
+def member_page(page: Any) -> tuple[list[str], bool]:
+    """The ids in either SDK's page of members (`members`, `continuation_token`), and
+    whether more are left."""
+    ids = [str(m.id) for m in (page.members or []) if m is not None and m.id]
+    return ids, bool(page.continuation_token)

@@ -23,7 +23,7 @@ request), so Teams shows each of them their own view.
 What differs between the two Teams SDKs is only how a connector client is had and how
 its failures read: `TeamsPort` holds what Concord sends, on the wire's JSON, and each
 SDK's port (`adapters.teams.botbuilder.port`, `adapters.teams.agents.port`) implements
-`_call` and hands `Connector`s over its own client. Their failures become
+`_continue` and hands `Connector`s over its own client. Their failures become
 `DeliveryError` (`http_error`): a 429 carries `Retry-After`; other 4xx are permanent
 (the bot was removed, the conversation is gone, the card is refused); 5xx, network
 errors and timeouts may be tried again.
@@ -35,9 +35,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from adapters.teams import service_url
+from adapters.teams.config import TeamsConfig
 from adapters.teams.connector import Connector, Json
 from adapters.teams.inbound import PLATFORM, THREAD_MARK
 from adapters.teams.members import ConversationMembers
@@ -58,33 +59,39 @@ T = TypeVar("T")
 
 
 Work = Callable[[Connector], Awaitable[T]]
+Run = Work[None]
+A = TypeVar("A")
 
 
-class TeamsPort(ABC):
-    """`PlatformPort` for Teams; `_call` is the SDK's."""
+class TeamsPort(ABC, Generic[A]):
+    """`PlatformPort` for Teams, on the SDK's adapter `A`; `_continue` is the SDK's."""
 
     platform: str = PLATFORM
     limits: DeliveryLimits = TEAMS_LIMITS
 
-    def __init__(
-        self,
-        *,
-        app_id: str | None = None,
-        public_url: str = "",
-        local: bool = False,
-        clock: Clock = utc_now,
-    ) -> None:
-        """`local`: no Microsoft credentials, so only a `serviceUrl` on this machine is called."""
-        self._app_id = app_id or None
-        self._public_url = public_url
-        self._local = local
+    def __init__(self, adapter: A, config: TeamsConfig, clock: Clock = utc_now) -> None:
+        """In local mode (no Microsoft credentials) only a `serviceUrl` on this machine is
+        called."""
+        self._adapter = adapter
+        self._app_id = config.app_id or None
+        self._public_url = config.public_url
+        self._local = config.local
         self._chats: dict[tuple[str, str], str] = {}
         self.members = ConversationMembers(clock)
 
     @abstractmethod
+    async def _continue(self, reference: Json, run: Run) -> None:
+        """`run` a connector for the reference's service, as the bot (the SDK's
+        `continue_conversation`); the SDK's failures as `DeliveryError`."""
+
     async def _call(self, reference: Json, work: Work[T]) -> T:
-        """Run `work` with a connector for the reference's service, as the bot; the SDK's
-        failures as `DeliveryError`."""
+        results: list[T] = []
+
+        async def run(connector: Connector) -> None:
+            results.append(await work(connector))
+
+        await self._continue(reference, run)
+        return results[0]
 
     async def post(self, place: Place, delivery: dict[str, Any], card: Card) -> str:
         reference = self._callable_reference(delivery, place)

@@ -60,13 +60,7 @@ class AgentsEdge:
         self.clients = ReusedClients(connections, app_id=config.app_id, local=config.local)
         self.adapter = CloudAdapter(channel_service_client_factory=self.clients)
         self.adapter.on_turn_error = None  # a failed turn is logged by aiohttp, never sent
-        self.port = AgentsPort(
-            self.adapter,
-            app_id=config.app_id,
-            public_url=config.public_url,
-            local=config.local,
-            clock=clock,
-        )
+        self.port = AgentsPort(self.adapter, config, clock)
 
     async def close(self) -> None:
         await self.clients.close()

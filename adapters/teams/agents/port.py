@@ -22,41 +22,25 @@ from microsoft_agents.hosting.core import ChannelServiceAdapter, TurnContext
 from microsoft_agents.hosting.core.connector import ConnectorClientBase
 from pydantic import ValidationError
 
-from adapters.teams.connector import Json
-from adapters.teams.port import TeamsPort, Work, http_error
-from dialogs.core.clock import Clock, utc_now
+from adapters.teams.connector import Json, created_chat_id, member_page
+from adapters.teams.port import Run, TeamsPort, http_error
 from dialogs.core.ports import DeliveryError
 
 T = TypeVar("T")
 _UNREACHED = (aiohttp.ClientError, TimeoutError, OSError, ValidationError)
 
 
-class AgentsPort(TeamsPort):
+class AgentsPort(TeamsPort[ChannelServiceAdapter]):
     """`TeamsPort` whose connector comes from the Agents SDK's `continue_conversation`."""
 
-    def __init__(
-        self,
-        adapter: ChannelServiceAdapter,
-        *,
-        app_id: str | None = None,
-        public_url: str = "",
-        local: bool = False,
-        clock: Clock = utc_now,
-    ) -> None:
-        super().__init__(app_id=app_id, public_url=public_url, local=local, clock=clock)
-        self._adapter = adapter
-
-    async def _call(self, reference: Json, work: Work[T]) -> T:
-        results: list[T] = []
-
+    async def _continue(self, reference: Json, run: Run) -> None:
         async def callback(context: TurnContext) -> None:
-            results.append(await work(connector_of(context)))
+            await run(connector_of(context))
 
         continuation = ConversationReference.model_validate(reference).get_continuation_activity()
         await mapped(
             self._adapter.continue_conversation(self._app_id or "", continuation, callback)
         )
-        return results[0]
 
 
 def connector_of(context: TurnContext) -> AgentsConnector:
@@ -91,17 +75,13 @@ class AgentsConnector:
                 "channelData": {"tenant": {"id": tenant_id}},
             }
         )
-        created = await mapped(self._conversations.create_conversation(parameters))
-        if created is None or not created.id:
-            raise DeliveryError("Teams answered create_conversation without an id")
-        return str(created.id)
+        return created_chat_id(await mapped(self._conversations.create_conversation(parameters)))
 
     async def members(self, conversation_id: str, page_size: int) -> tuple[list[str], bool]:
         page = await mapped(
             self._conversations.get_conversation_paged_members(conversation_id, page_size)
         )
-        ids = [str(m.id) for m in (page.members or []) if m is not None and m.id]
-        return ids, bool(page.continuation_token)
+        return member_page(page)
 
 
 async def mapped(call: Awaitable[T]) -> T:

@@ -31,13 +31,7 @@ class BotbuilderEdge:
     def __init__(self, config: TeamsConfig, clock: Clock) -> None:
         authentication = ConfigurationBotFrameworkAuthentication(BotSettings(config))
         self.adapter = ConcordCloudAdapter(authentication, local=config.local)
-        self.port = BotbuilderPort(
-            self.adapter,
-            app_id=config.app_id,
-            public_url=config.public_url,
-            local=config.local,
-            clock=clock,
-        )
+        self.port = BotbuilderPort(self.adapter, config, clock)
 
     async def close(self) -> None:
         """botbuilder's kept clients have nothing to close before the process ends."""

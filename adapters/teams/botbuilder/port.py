@@ -24,9 +24,8 @@ from botbuilder.schema import (
 from botframework.connector.aio import ConnectorClient
 from msrest.exceptions import ClientException, HttpOperationError
 
-from adapters.teams.connector import Json
-from adapters.teams.port import TeamsPort, Work, http_error
-from dialogs.core.clock import Clock, utc_now
+from adapters.teams.connector import Json, created_chat_id, member_page
+from adapters.teams.port import Run, TeamsPort, http_error
 from dialogs.core.ports import DeliveryError
 
 T = TypeVar("T")
@@ -35,33 +34,19 @@ T = TypeVar("T")
 _UNREACHED = (aiohttp.ClientError, ClientException, TimeoutError, OSError, DeserializationError)
 
 
-class BotbuilderPort(TeamsPort):
+class BotbuilderPort(TeamsPort[BotAdapter]):
     """`TeamsPort` whose connector comes from botbuilder's `continue_conversation`."""
 
-    def __init__(
-        self,
-        adapter: BotAdapter,
-        *,
-        app_id: str | None = None,
-        public_url: str = "",
-        local: bool = False,
-        clock: Clock = utc_now,
-    ) -> None:
-        super().__init__(app_id=app_id, public_url=public_url, local=local, clock=clock)
-        self._adapter = adapter
-
-    async def _call(self, reference: Json, work: Work[T]) -> T:
-        results: list[T] = []
-
+    async def _continue(self, reference: Json, run: Run) -> None:
         async def callback(context: TurnContext) -> None:
-            client = context.turn_state[self._adapter.BOT_CONNECTOR_CLIENT_KEY]
-            results.append(await work(BotbuilderConnector(client)))
+            await run(
+                BotbuilderConnector(context.turn_state[self._adapter.BOT_CONNECTOR_CLIENT_KEY])
+            )
 
         proactive = ConversationReference().deserialize(reference)
         await mapped(
             self._adapter.continue_conversation(proactive, callback, bot_app_id=self._app_id)
         )
-        return results[0]
 
 
 class BotbuilderConnector:
@@ -87,17 +72,13 @@ class BotbuilderConnector:
             tenant_id=tenant_id,
             channel_data={"tenant": {"id": tenant_id}},
         )
-        created = await mapped(self._conversations.create_conversation(parameters))
-        if created is None or not created.id:
-            raise DeliveryError("Teams answered create_conversation without an id")
-        return str(created.id)
+        return created_chat_id(await mapped(self._conversations.create_conversation(parameters)))
 
     async def members(self, conversation_id: str, page_size: int) -> tuple[list[str], bool]:
         page = await mapped(
             self._conversations.get_conversation_paged_members(conversation_id, page_size=page_size)
         )
-        ids = [str(m.id) for m in (page.members or []) if m is not None and m.id]
-        return ids, bool(page.continuation_token)
+        return member_page(page)
 
 
 async def mapped(call: Awaitable[T]) -> T:

@@ -12,11 +12,11 @@ from typing import Any
 
 import aiohttp
 import pytest
-from microsoft_agents.hosting.core import AuthTypes
+from microsoft_agents.hosting.core import AuthTypes, ClaimsIdentity
 from multidict import CIMultiDict
-from sqlmodel import select
 from yarl import URL
 
+from adapters.teams.agents.clients import ReusedClients
 from adapters.teams.agents.config import (
     BOT_FRAMEWORK_TENANT,
     auth_configuration,
@@ -25,9 +25,7 @@ from adapters.teams.agents.config import (
 from adapters.teams.agents.port import mapped
 from adapters.teams.config import TeamsConfig
 from bot.settings import ConfigError, load_settings
-from dialogs.core.events import Actor, Place
 from dialogs.core.ports import DeliveryError
-from storage.models import Channel
 from tests.adapters.teams.harness import TeamsHarness
 from tests.stand_ins import teams_activities as teams
 
@@ -173,20 +171,6 @@ async def test_with_an_app_id_any_bad_token_is_a_401(database, stub, clock, head
 # The port
 
 
-async def test_a_429_is_a_delivery_error_with_retry_after(agents_app):
-    await agents_app.say('setup "North"')
-    with agents_app.database.session() as session:
-        delivery = session.exec(select(Channel)).one().delivery
-    place = Place("teams", teams.TENANT, teams.TEAM_CHANNEL)
-    card = agents_app.engine.home(Actor("teams", teams.TENANT, teams.USER_AAD, teams.USER_NAME))
-
-    agents_app.stub.rate_limit(1, retry_after=7)
-    with pytest.raises(DeliveryError) as raised:
-        await agents_app.transport.port.post(place, delivery, card)
-
-    assert (raised.value.retry_after, raised.value.permanent) == (7, False)
-
-
 def refusal(status: int, **headers: str) -> aiohttp.ClientResponseError:
     info = aiohttp.RequestInfo(
         URL("http://127.0.0.1/"), "PUT", CIMultiDict(), URL("http://127.0.0.1/")
@@ -223,3 +207,43 @@ async def test_a_429s_retry_after_is_kept():
     with pytest.raises(DeliveryError) as raised:
         await mapped(limited())
     assert (raised.value.retry_after, raised.value.permanent) == (12, False)
+
+
+# Kept connector clients
+
+
+class _Tokens:
+    """A token provider whose token changes when Entra ID would renew it."""
+
+    def __init__(self) -> None:
+        self.token = "first"
+
+    async def get_access_token(self, audience: str, scopes: list[str]) -> str:
+        return self.token
+
+
+class _Connections:
+    def __init__(self, tokens: _Tokens) -> None:
+        self._tokens = tokens
+
+    def get_token_provider(self, claims: Any, service_url: str) -> _Tokens:
+        return self._tokens
+
+
+async def test_a_connector_client_outlives_its_turn_until_the_token_is_renewed():
+    tokens = _Tokens()
+    clients = ReusedClients(_Connections(tokens), app_id=APP_ID, local=False)  # type: ignore[arg-type]
+    claims = ClaimsIdentity({"aud": APP_ID}, True)
+    url = "https://smba.trafficmanager.net/emea/"
+    try:
+        first = await clients.create_connector_client(None, claims, url, "audience")
+        await first.close()  # what the SDK does at the end of every turn
+        again = await clients.create_connector_client(None, claims, url, "audience")
+        assert again is first and not first.client.closed
+
+        tokens.token = "renewed"
+        renewed = await clients.create_connector_client(None, claims, url, "audience")
+        assert renewed is not first
+    finally:
+        await clients.close()
+    assert first.client.closed and renewed.client.closed
