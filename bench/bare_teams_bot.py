@@ -8,9 +8,9 @@ checks no token). A bot whose `on_turn` answers an invoke (the `adaptiveCard/act
 every activity goes through botbuilder's parsing, authentication and turn pipeline and is
 answered (200 for an invoke, 201 otherwise) without a single call to the Bot Connector.
 The response has no body: botbuilder's `CloudAdapter.process` can't send a body that is
-already JSON (adapters/teams/botbuilder/cloud_adapter.py says why). It is served the way Concord
-serves Teams: a plain aiohttp app, POST /api/messages, `await adapter.process(request,
-bot)`. GET /healthz says when it listens.
+already JSON (adapters/teams/botbuilder/cloud_adapter.py says why). It is served the way
+Concord serves Teams: a plain aiohttp app, POST /api/messages, `await
+adapter.process(request, bot)`. GET /healthz says when it listens.
 
     .venv/bin/python -m bench.bare_teams_bot PORT
 
@@ -19,8 +19,6 @@ It listens on 127.0.0.1 only.
 
 from __future__ import annotations
 
-import sys
-
 from aiohttp import web
 from botbuilder.core import Bot, InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import (
@@ -28,6 +26,8 @@ from botbuilder.integration.aiohttp import (
     ConfigurationBotFrameworkAuthentication,
 )
 from botbuilder.schema import Activity, ActivityTypes
+
+from bench.bare_serving import serve
 
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", Bot)
@@ -53,21 +53,16 @@ async def messages(request: web.Request) -> web.Response:
     return await request.app[ADAPTER].process(request, request.app[BOT])
 
 
-async def healthz(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
-
-
 def web_app() -> web.Application:
     app = web.Application()
     app[ADAPTER] = CloudAdapter(ConfigurationBotFrameworkAuthentication(NoAppId()))
     app[BOT] = SilentBot()
     app.router.add_post("/api/messages", messages)
-    app.router.add_get("/healthz", healthz)
     return app
 
 
 def main() -> None:
-    web.run_app(web_app(), host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+    serve(web_app())
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from storage import migrate
 from storage.database import Database
 from tests.support.browsers import launched_chromium, playground_server
 from tests.support.fakes import FakeClock
+from tests.support.teams_sdks import TEAMS_SDKS
 
 POSTGRES_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -104,6 +105,12 @@ def sqlite_database(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]
     db = Database(f"sqlite:///{path}")
     yield db
     db.dispose()
+
+
+@pytest.fixture(params=TEAMS_SDKS)
+def teams_sdk(request: pytest.FixtureRequest) -> str:
+    """The Teams transport a Teams test runs on (CONCORD_TEAMS_SDK): each test, on each."""
+    return request.param
 
 
 @pytest.fixture

@@ -27,8 +27,10 @@ APP_ID = "00000000-1111-2222-3333-444444444444"
 
 
 @pytest.fixture
-def env(clean_env, tmp_path):
+def env(clean_env, tmp_path, teams_sdk):
+    """A clean environment with a database, on each Teams transport."""
     clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'concord.db'}")
+    clean_env.setenv("CONCORD_TEAMS_SDK", teams_sdk)
     return clean_env
 
 

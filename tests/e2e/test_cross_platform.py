@@ -24,7 +24,7 @@ from dialogs.core.messages import poll_key
 from dialogs.engine import Engine
 from dialogs.runner import EngineRunner
 from storage.models import Ballot, Channel, Poll
-from tests.adapters.teams.test_teams_transport import TeamsHarness, submit_actions, words
+from tests.adapters.teams.harness import TeamsHarness, submit_actions, words
 from tests.stand_ins import slack_payloads as slack
 from tests.stand_ins import teams_activities as teams
 from tests.stand_ins.slack_api import running_slack_api
@@ -104,9 +104,10 @@ H = TypeVar("H", bound="BothPlatforms")
 
 
 @asynccontextmanager
-async def linked_channels(database, clock, kind: type[H]) -> AsyncIterator[H]:
-    """A Slack channel and a Teams channel linked to one collaborative, both transports
-    sharing one engine runner (as `bot.app` does), driven through a `kind` harness."""
+async def linked_channels(database, clock, sdk: str, kind: type[H]) -> AsyncIterator[H]:
+    """A Slack channel and a Teams channel (its transport on `sdk`) linked to one
+    collaborative, both transports sharing one engine runner (as `bot.app` does), driven
+    through a `kind` harness."""
     with running_slack_api() as slack_stub, running_teams_connector() as teams_stub:
         runner = EngineRunner(Engine(database, clock=clock))
         async with AsyncExitStack() as stack:
@@ -114,7 +115,7 @@ async def linked_channels(database, clock, kind: type[H]) -> AsyncIterator[H]:
                 SlackHarness(database, slack_stub, clock, runner=runner)
             )
             teams_app = await stack.enter_async_context(
-                TeamsHarness(database, teams_stub, clock, runner=runner)
+                TeamsHarness(database, teams_stub, clock, runner=runner, sdk=sdk)
             )
             harness = kind(slack_app, teams_app)
             await harness.slack_says('setup "Northshire"')
@@ -126,8 +127,8 @@ async def linked_channels(database, clock, kind: type[H]) -> AsyncIterator[H]:
 
 
 @pytest.fixture
-async def both(database, clock):
-    async with linked_channels(database, clock, BothPlatforms) as harness:
+async def both(database, clock, teams_sdk):
+    async with linked_channels(database, clock, teams_sdk, BothPlatforms) as harness:
         await harness.deliver()
         yield harness
 

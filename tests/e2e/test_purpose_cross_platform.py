@@ -24,7 +24,7 @@ from sqlmodel import func, select
 from dialogs.polls.results import compute
 from storage.models import Ballot, Member, Organisation, Outbox, Poll, Proposal, PurposeRound
 from storage.outbox import PENDING
-from tests.adapters.teams.test_teams_transport import submit_actions, words
+from tests.adapters.teams.harness import submit_actions, words
 from tests.e2e.test_cross_platform import BothPlatforms, _teams_from, linked_channels
 from tests.stand_ins import slack_payloads as slack
 from tests.stand_ins import teams_activities as teams
@@ -284,8 +284,8 @@ def _the_form(arrived: list[ConnectorCall]) -> ConnectorCall:
 
 
 @pytest.fixture
-async def chat(database, clock):
-    async with linked_channels(database, clock, PurposeRoundChat) as both:
+async def chat(database, clock, teams_sdk):
+    async with linked_channels(database, clock, teams_sdk, PurposeRoundChat) as both:
         await both.slack_says('org add "Riverside Trust"')
         await both.slack_says('org add "Hillview Trust"')
         for person in ON_SLACK:

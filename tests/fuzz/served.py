@@ -1,6 +1,6 @@
 """The real aiohttp app (`bot.app.create_app`) on a loopback test server, driven from sync
 code: Slack over HTTP (a signing secret, OAuth installs), Teams without credentials (local
-testing), the playground on.
+testing) on either transport, the playground on.
 
 The scheduler and the outbox dispatcher are stopped once the app has started, so what
 changes stored data is the request under test and nothing else.
@@ -45,8 +45,12 @@ class ServedAsConcord(TestServer):
 class Served:
     """The app serving on its own event loop; `send` runs one request to its end."""
 
-    def __init__(self, database_url: str) -> None:
-        settings = Settings(database_url=database_url, **SETTINGS)  # type: ignore[arg-type]
+    def __init__(self, database_url: str, teams_sdk: str = "botbuilder") -> None:
+        settings = Settings(
+            database_url=database_url,
+            concord_teams_sdk=teams_sdk,  # type: ignore[arg-type]
+            **SETTINGS,  # type: ignore[arg-type]
+        )
         self.loop = asyncio.new_event_loop()
         self.app: web.Application = create_app(
             settings, clock=FakeClock(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))

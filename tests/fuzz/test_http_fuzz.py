@@ -24,18 +24,18 @@ CHANGE_ON_REFUSAL: frozenset[str] = frozenset()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def served(request, monkeypatch, tmp_path):
+def served(request, monkeypatch, tmp_path, teams_sdk):
     for name in SETTING_NAMES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no .env
     if request.param == "sqlite":
-        app = Served(f"sqlite:///{tmp_path / 'concord.db'}")
+        app = Served(f"sqlite:///{tmp_path / 'concord.db'}", teams_sdk)
         yield app
         app.close()
         return
     schema = f"{request.getfixturevalue('postgres_schema')}_http_{secrets.token_hex(3)}"
     with postgres_url(schema) as url:
-        app = Served(url)
+        app = Served(url, teams_sdk)
         yield app
         app.close()
 

@@ -26,7 +26,7 @@ from adapters.teams.agents.port import mapped
 from adapters.teams.config import TeamsConfig
 from bot.settings import ConfigError, load_settings
 from dialogs.core.ports import DeliveryError
-from tests.adapters.teams.test_teams_transport import TeamsHarness
+from tests.adapters.teams.harness import TeamsHarness
 from tests.stand_ins import teams_activities as teams
 
 APP_ID = "00000000-1111-2222-3333-444444444444"

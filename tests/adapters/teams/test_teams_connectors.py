@@ -24,9 +24,16 @@ from msrest.universal_http import requests as msrest_requests
 from adapters.teams.botbuilder.connectors import ReusedConnectors
 from adapters.teams.botbuilder.edge import BotSettings
 from adapters.teams.config import TeamsConfig
-from tests.adapters.teams.test_teams_transport import a_poll, submit_actions, words
+from tests.adapters.teams.harness import a_poll, submit_actions, words
 from tests.stand_ins import teams_activities as teams
 from tests.stand_ins.teams_connector import running_teams_connector
+
+
+@pytest.fixture
+def teams_sdk() -> str:
+    """What these count is botbuilder's own: they run on botbuilder alone (the Agents SDK
+    transport's kept clients: tests/adapters/teams/test_teams_agents.py)."""
+    return "botbuilder"
 
 
 class RetryPolicies:

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from adapters.teams.render import MAX_CARD_BYTES, card_bytes
 from storage.models import Ballot, CheckinAnswer, Poll, Proposal
-from tests.adapters.teams.test_teams_transport import TeamsHarness, count, submit_actions, words
+from tests.adapters.teams.harness import TeamsHarness, count, submit_actions, words
 from tests.stand_ins import teams_activities as teams
 from tests.stand_ins.adaptive_cards import AdaptiveCardsNode, running_parser
 

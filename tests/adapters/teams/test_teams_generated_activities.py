@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.adapters.teams.test_teams_transport import TeamsHarness
+from tests.adapters.teams.harness import TeamsHarness
 from tests.fuzz.json_changes import changes
 from tests.stand_ins import teams_activities as teams
 
@@ -52,11 +52,11 @@ def changed(activity: dict[str, Any], top: dict, where: str, inner: dict) -> dic
     return {**activity, **top}
 
 
-def test_changed_activities_never_answer_5xx(database, clock, stub, caplog):
+def test_changed_activities_never_answer_5xx(teams_harness, stub, caplog):
     loop = asyncio.new_event_loop()
 
     async def started() -> TeamsHarness:
-        return await TeamsHarness(database, stub, clock).__aenter__()
+        return await teams_harness().__aenter__()
 
     harness = loop.run_until_complete(started())
     activities = st.builds(

@@ -12,7 +12,6 @@ from sqlmodel import func, select
 
 from adapters.teams.package import MESSAGING_PATH
 from storage.models import Ballot, Channel, Poll
-from tests.adapters.teams.test_teams_transport import TeamsHarness
 from tests.stand_ins import teams_activities as teams
 
 DEEP = "[" * 1000 + "]" * 1000
@@ -74,9 +73,9 @@ REFUSED: list[Any] = [
 
 @pytest.mark.parametrize(("make", "reason"), REFUSED)
 async def test_a_malformed_activity_is_a_400_saying_why(
-    database, stub, clock, caplog, make, reason
+    teams_harness, database, stub, caplog, make, reason
 ):
-    async with TeamsHarness(database, stub, clock) as app:
+    async with teams_harness() as app:
         body = make(stub.service_url)
         data = body if isinstance(body, (str, bytes)) else json.dumps(body)
         response = await app.client.post(
@@ -90,9 +89,9 @@ async def test_a_malformed_activity_is_a_400_saying_why(
 
 
 async def test_with_an_app_id_a_deep_body_is_refused_before_anything_parses_it(
-    database, stub, clock, caplog
+    teams_harness, caplog
 ):
-    async with TeamsHarness(database, stub, clock, **APP) as app:
+    async with teams_harness(**APP) as app:
         response = await app.client.post(
             MESSAGING_PATH, data=DEEP, headers={"Content-Type": "application/json"}
         )
@@ -121,9 +120,9 @@ ODD_VALUES: list[Any] = [
 
 @pytest.mark.parametrize("make", ODD_VALUES)
 async def test_odd_values_in_clicks_change_nothing_and_never_500(
-    database, stub, clock, caplog, make
+    teams_harness, database, stub, caplog, make
 ):
-    async with TeamsHarness(database, stub, clock) as app:
+    async with teams_harness() as app:
         response = await app.send(make(stub.service_url))
 
         assert response.status < 500, await response.text()

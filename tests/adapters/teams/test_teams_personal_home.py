@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from dialogs.ticker import Ticker
-from tests.adapters.teams.test_teams_transport import a_poll, words
+from tests.adapters.teams.harness import a_poll, words
 from tests.stand_ins import teams_activities as teams
 
 

@@ -1,8 +1,9 @@
 """End to end with Microsoft's Teams test client, in headless Chromium.
 
-`concord serve` (no Microsoft app id: loopback only, no JWT) talks to Microsoft's
-Agents Playground (`tests.stand_ins.teams_playground`), which emulates Teams and the Bot
-Framework connector; Playwright drives the playground's web UI. In its personal
+`concord serve` (no Microsoft app id: loopback only, no JWT), on each Teams transport
+(CONCORD_TEAMS_SDK), talks to Microsoft's Agents Playground
+(`tests.stand_ins.teams_playground`), which emulates Teams and the Bot Framework
+connector; Playwright drives the playground's web UI. In its personal
 chat: the install greets, text commands set up a collaborative and open a poll,
 a click on the Adaptive Card's button (an `Action.Execute`) votes and turns that card
 into the voter's own, the outbox updates it in place, and a check-in started now
@@ -34,11 +35,16 @@ ELSEWHERE = re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)(:\d+)?/)")
 
 
 @pytest.fixture
-def playground(tmp_path: Path) -> Iterator[str]:
-    """Concord serving Teams in local mode (no app id), and the playground pointed at it:
-    its UI."""
+def playground(tmp_path: Path, teams_sdk: str) -> Iterator[str]:
+    """Concord serving Teams in local mode (no app id) on `teams_sdk`, and the playground
+    pointed at it: its UI."""
     require_playground()
-    server = Server(tmp_path / "concord", CONCORD_PLAYGROUND="false", CONCORD_TEAMS_LOCAL="true")
+    server = Server(
+        tmp_path / "concord",
+        CONCORD_PLAYGROUND="false",
+        CONCORD_TEAMS_LOCAL="true",
+        CONCORD_TEAMS_SDK=teams_sdk,
+    )
     try:
         server.wait_until_healthy()
         with running_playground(tmp_path / "playground", f"{server.url}/api/messages") as url:

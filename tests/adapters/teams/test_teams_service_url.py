@@ -20,7 +20,7 @@ from adapters.teams.service_url import problem
 from dialogs.core.events import Actor, Place
 from dialogs.core.ports import DeliveryError
 from storage.models import Channel
-from tests.adapters.teams.test_teams_transport import count
+from tests.adapters.teams.harness import count
 from tests.stand_ins import teams_activities as teams
 
 

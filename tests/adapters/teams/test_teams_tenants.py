@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from adapters.teams.inbound import actor_of
 from storage.models import Ballot, Organisation
-from tests.adapters.teams.test_teams_transport import TeamsHarness, words
+from tests.adapters.teams.harness import TeamsHarness, words
 from tests.stand_ins import teams_activities as teams
 
 TRUST = "22222222-2222-4222-8222-222222222222"  # NHS Trust A's tenant

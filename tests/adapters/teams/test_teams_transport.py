@@ -1,4 +1,4 @@
-"""Teams end to end through botbuilder: activities posted over HTTP to `/api/messages`,
+"""Teams end to end, on each transport: activities posted over HTTP to `/api/messages`,
 the Bot Connector calls a local stub (the activities' `serviceUrl`), the database between.
 
 Each test is a short conversation in a team channel: a coordinator types
@@ -10,132 +10,16 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
 
 import pytest
-from aiohttp import ClientResponse, web
-from aiohttp.test_utils import TestClient, TestServer
-from botbuilder.core import Bot, InvokeResponse, TurnContext
-from botbuilder.integration.aiohttp import (
-    CloudAdapter,
-    ConfigurationBotFrameworkAuthentication,
-)
-from botbuilder.schema import Activity, ActivityTypes
-from botframework.connector.auth import jwt_token_extractor
-from sqlmodel import func, select
+from sqlmodel import select
 
-from adapters.teams.botbuilder.cloud_adapter import ConcordCloudAdapter
 from adapters.teams.package import MESSAGING_PATH
-from adapters.teams.port import TEAMS_LIMITS
-from adapters.teams.transport import TeamsConfig, TeamsTransport
-from bot.app import json_errors
-from bot.dispatcher import Dispatcher
 from dialogs.core.events import Actor, Place
 from dialogs.core.ports import DeliveryError
-from dialogs.engine import Engine
-from dialogs.runner import EngineRunner
-from storage.database import Database
 from storage.models import Ballot, Channel, Poll
+from tests.adapters.teams.harness import a_poll, count, submit_actions, words
 from tests.stand_ins import teams_activities as teams
-from tests.stand_ins.teams_connector import TeamsConnectorStub
-from tests.support.fakes import FakeClock
-
-
-class TeamsHarness:
-    """Concord's Teams transport in an aiohttp app, the outbox delivering to the stub."""
-
-    def __init__(
-        self,
-        database: Database,
-        stub: TeamsConnectorStub,
-        clock: FakeClock,
-        runner: EngineRunner | None = None,
-        **config: Any,
-    ) -> None:
-        """`runner`: share one engine with another transport, as `bot.app` does. Local mode
-        (CONCORD_TEAMS_LOCAL) unless `config` has an `app_id`."""
-        self.database = database
-        self.stub = stub
-        self.clock = clock
-        self.runner = runner or EngineRunner(Engine(database, clock=clock))
-        self.engine = self.runner.engine
-        self.transport = TeamsTransport(
-            self.runner,
-            TeamsConfig(**{"local": not config.get("app_id"), **config}),
-            after_change=lambda: None,
-            clock=clock,
-        )
-        self.dispatcher = Dispatcher(
-            database, self.engine, {"teams": self.transport.port}, clock=clock
-        )
-        app = web.Application(middlewares=[json_errors])
-        self.transport.add_routes(app)
-        self.client = TestClient(TestServer(app, host="127.0.0.1"))
-
-    async def __aenter__(self) -> TeamsHarness:
-        await self.client.start_server()
-        await self.transport.start()
-        return self
-
-    async def __aexit__(self, *_: object) -> None:
-        await self.transport.stop()
-        await self.client.close()
-
-    async def send(self, activity: dict[str, Any], **headers: str) -> ClientResponse:
-        return await self.client.post(MESSAGING_PATH, json=activity, headers=headers)
-
-    async def say(self, text: str, kind: str = "channel") -> ClientResponse:
-        response = await self.send(teams.message(self.stub.service_url, text, kind))
-        assert response.status == 201, await response.text()
-        return response
-
-    async def deliver(self) -> None:
-        """Deliver the outbox as it would be once Teams' update window has passed."""
-        self.clock.advance(seconds=TEAMS_LIMITS.coalesce_seconds + 0.1)
-        await self.dispatcher.drain()
-
-    def posts(self, conversation: str = teams.TEAM_CHANNEL) -> list[Any]:
-        return [c for c in self.stub.calls_to("send") if c.conversation_id == conversation]
-
-    def private(self) -> list[Any]:
-        """Messages to the person's 1:1 chat with Concord."""
-        chat = f"a:chat-{teams.USER_ID}"
-        return [c for c in self.stub.calls_to("send") if c.conversation_id.startswith(chat)]
-
-
-def count(database, model, *where):
-    with database.session() as session:
-        return session.exec(select(func.count()).select_from(model).where(*where)).one()
-
-
-def submit_actions(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """{button title: data} of every Action.Submit in a card, however nested."""
-    found: dict[str, dict[str, Any]] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, list):
-            for item in node:
-                walk(item)
-        elif isinstance(node, dict):
-            if node.get("type") == "Action.Submit" and isinstance(node.get("data"), dict):
-                found[node.get("title", "")] = node["data"]
-            for value in node.values():
-                walk(value)
-
-    walk(card)
-    return found
-
-
-def words(node: Any) -> str:
-    return json.dumps(node, ensure_ascii=False)
-
-
-async def a_poll(teams_app: TeamsHarness) -> Any:
-    await teams_app.say('setup "North"')
-    await teams_app.say('poll "Lunch?" "Soup" "Salad"')
-    await teams_app.deliver()
-    return teams_app.posts()[-1]
-
 
 # Commands, votes and live results
 
@@ -275,53 +159,9 @@ async def test_a_body_that_is_not_json_is_refused(teams_app):
     assert response.status == 415
 
 
-# Authentication
-
-
-@pytest.fixture
-async def authenticated_app(database, stub, clock, monkeypatch):
-    async def no_key_fetch(self):
-        raise AssertionError("a bad token must be refused before fetching signing keys")
-
-    monkeypatch.setattr(jwt_token_extractor._OpenIdMetadata, "_refresh", no_key_fetch)
-    config = {"app_id": "00000000-1111-2222-3333-444444444444", "app_password": "secret"}
-    async with TeamsHarness(database, stub, clock, **config) as harness:
-        yield harness
-
-
-def unsigned_jwt(issuer: str) -> str:
-    import base64
-
-    def part(data: dict[str, Any]) -> str:
-        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
-
-    return ".".join([part({"alg": "none", "typ": "JWT"}), part({"iss": issuer}), ""])
-
-
-@pytest.mark.parametrize(
-    "headers",
-    [
-        pytest.param({}, id="no token"),
-        pytest.param({"Authorization": "Bearer garbage"}, id="garbage"),
-        pytest.param({"Authorization": "Basic dXNlcjpwYXNz"}, id="wrong scheme"),
-        pytest.param(
-            {"Authorization": f"Bearer {unsigned_jwt('https://evil.example/')}"},
-            id="foreign issuer",
-        ),
-    ],
-)
-async def test_with_an_app_id_a_request_without_a_good_token_is_401(authenticated_app, headers):
-    activity = teams.message(authenticated_app.stub.service_url, 'setup "North"')
-    response = await authenticated_app.send(activity, **headers)
-
-    assert response.status == 401
-    assert count(authenticated_app.database, Channel) == 0
-    assert authenticated_app.stub.calls == []
-
-
-async def test_local_mode_start_up_warns_loudly(database, stub, clock, caplog):
+async def test_local_mode_start_up_warns_loudly(teams_harness, caplog):
     with caplog.at_level(logging.WARNING):
-        async with TeamsHarness(database, stub, clock):
+        async with teams_harness():
             pass
     assert any(
         r.levelno == logging.WARNING and "WITHOUT authentication" in r.getMessage()
@@ -335,44 +175,6 @@ async def test_in_local_mode_a_service_url_elsewhere_is_400(teams_app):
     assert response.status == 400
     assert "only calls this machine" in (await response.json())["error"]
     assert teams_app.stub.calls == []
-
-
-# botbuilder's invoke responses
-
-
-class _AnsweringBot(Bot):
-    """A bot answering every invoke as `TeamsBot` does: a body that is already JSON."""
-
-    async def on_turn(self, context: TurnContext) -> None:
-        body = {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive"}
-        response = InvokeResponse(status=200, body={**body, "value": {}})
-        await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
-
-
-@pytest.mark.parametrize("fixed", [False, True], ids=["botbuilder", "concord"])
-async def test_an_invoke_with_a_body_is_answered_once_serialised(teams_app, fixed):
-    """botbuilder 4.17.1's CloudAdapter.process serialises an invoke's body again; a body
-    that is already JSON fails there, so every Action.Execute was a 500."""
-    authentication = ConfigurationBotFrameworkAuthentication(object())
-
-    async def messages(request: web.Request) -> web.Response:
-        if not fixed:
-            return await CloudAdapter(authentication).process(request, _AnsweringBot())
-        adapter = ConcordCloudAdapter(authentication, local=True)
-        return await adapter.serve(request, teams_app.transport.bot.on_activity)
-
-    app = web.Application()
-    app.router.add_post(MESSAGING_PATH, messages)
-    activity = teams.execute(teams_app.stub.service_url, {"action": "help-me"})
-    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
-        response = await client.post(MESSAGING_PATH, json=activity)
-        if not fixed:
-            assert response.status == 500
-            return
-        assert response.status == 200
-        body = await response.json()
-    assert body["type"] == "application/vnd.microsoft.card.adaptive"
-    assert "no action called “help-me”" in words(body["value"])
 
 
 # Proactive delivery and its failures

@@ -26,7 +26,7 @@ from storage.models import (
     Poll,
     ProcessedEvent,
 )
-from tests.adapters.teams.test_teams_transport import TeamsHarness, a_poll, count, words
+from tests.adapters.teams.harness import TeamsHarness, a_poll, count, words
 from tests.stand_ins import teams_activities as teams
 from tests.stand_ins.adaptive_cards import (
     AdaptiveCardsNode,
