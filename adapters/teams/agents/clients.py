@@ -4,18 +4,31 @@ The SDK's `RestChannelServiceClientFactory` makes, for every turn and every proa
 call, a new connector client and a new user-token client, each with its own aiohttp
 session and the access token written into its headers, and closes both when the turn
 ends. `ReusedClients` keeps them instead: connector clients by (service URL, token), and
-one user-token client (Concord signs nobody in, so it is never called). While
-msal answers from its cache (the token lasts about an hour) every turn and every
-proactive call to a Bot Connector shares one client and one session; a renewed token
-makes a new one. Closing a kept client at the end of a turn does nothing
-(`_KeptConnector`); `close` closes them all. In local mode (no app id) every call is
-anonymous: no token at all, and a `serviceUrl` on this machine (`service_url.problem`).
+one user-token client (Concord signs nobody in, so it is never called). Every turn and
+every proactive call to a Bot Connector shares one client and one session.
+
+The SDK's clients carry the access token they were made with, so making one means asking
+Entra ID (through msal) first, at the start of every turn, even a vote whose answer rides
+in the invoke response and calls no connector at all. Here a client asks for the token only
+when it sends (`_signed`, an aiohttp client middleware), as botbuilder's clients do: msal
+answers from its cache for about an hour, then renews it, and the same client carries the
+new one. Closing a kept client at the end of a turn does nothing (`_KeptConnector`);
+`close` closes them all. In local mode (no app id) every call is anonymous: no token at
+all, and a `serviceUrl` on this machine (`service_url.problem`).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 
+from aiohttp import (
+    ClientHandlerType,
+    ClientMiddlewareType,
+    ClientRequest,
+    ClientResponse,
+    ClientSession,
+)
 from microsoft_agents.hosting.core import (
     ChannelServiceClientFactoryBase,
     ClaimsIdentity,
@@ -78,11 +91,14 @@ class ReusedClients(ChannelServiceClientFactoryBase):
         scopes: list[str] | None = None,
         use_anonymous: bool = False,
     ) -> ConnectorClientBase:
-        token = await self._token(claims_identity, service_url, audience, scopes)
-        key = (service_url, token)
+        key = (service_url, audience)
         client = self._connectors.get(key)
         if client is None:
-            client = self._connectors[key] = _KeptConnector(endpoint=service_url, token=token)
+            token = self._token(claims_identity, service_url, audience, scopes)
+            middlewares = () if self._local else (_signed(token),)
+            session = ClientSession(base_url=service_url, middlewares=middlewares)
+            client = _KeptConnector(endpoint=service_url, token="", session=session)
+            self._connectors[key] = client
             if len(self._connectors) > self._kept:
                 await self._connectors.popitem(last=False)[1].dispose()
         self._connectors.move_to_end(key)
@@ -106,10 +122,20 @@ class ReusedClients(ChannelServiceClientFactoryBase):
             await self._user_tokens.dispose()
             self._user_tokens = None
 
-    async def _token(
+    def _token(
         self, claims: ClaimsIdentity, service_url: str, audience: str, scopes: list[str] | None
-    ) -> str:
-        if self._local:
-            return ""  # anonymous: the Bot Connector on this machine checks nothing
+    ) -> Callable[[], Awaitable[str]]:
+        """How a client for `service_url` gets Concord's access token when it sends."""
         provider = self._connections.get_token_provider(claims, service_url)
-        return await provider.get_access_token(audience, scopes or claims.get_token_scope())
+        wanted = scopes or claims.get_token_scope()
+        return lambda: provider.get_access_token(audience, wanted)
+
+
+def _signed(token: Callable[[], Awaitable[str]]) -> ClientMiddlewareType:
+    """A client middleware that puts Concord's access token on each request it sends."""
+
+    async def sign(request: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
+        request.headers["Authorization"] = f"Bearer {await token()}"
+        return await handler(request)
+
+    return sign

@@ -12,6 +12,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.core import AuthTypes, ClaimsIdentity
 from multidict import CIMultiDict
 from yarl import URL
@@ -213,12 +214,13 @@ async def test_a_429s_retry_after_is_kept():
 
 
 class _Tokens:
-    """A token provider whose token changes when Entra ID would renew it."""
+    """A token provider whose token changes when Entra ID would renew it; it counts asks."""
 
     def __init__(self) -> None:
-        self.token = "first"
+        self.token, self.asked = "first", 0
 
     async def get_access_token(self, audience: str, scopes: list[str]) -> str:
+        self.asked += 1
         return self.token
 
 
@@ -230,20 +232,28 @@ class _Connections:
         return self._tokens
 
 
-async def test_a_connector_client_outlives_its_turn_until_the_token_is_renewed():
+async def _send(client: Any) -> None:
+    await client.conversations.send_to_conversation(
+        "19:channel", Activity(type="message", text="hello")
+    )
+
+
+async def test_a_kept_connector_client_asks_for_its_token_only_when_it_sends(stub):
     tokens = _Tokens()
     clients = ReusedClients(_Connections(tokens), app_id=APP_ID, local=False)  # type: ignore[arg-type]
     claims = ClaimsIdentity({"aud": APP_ID}, True)
-    url = "https://smba.trafficmanager.net/emea/"
     try:
-        first = await clients.create_connector_client(None, claims, url, "audience")
+        first = await clients.create_connector_client(None, claims, stub.service_url, "audience")
         await first.close()  # what the SDK does at the end of every turn
-        again = await clients.create_connector_client(None, claims, url, "audience")
+        again = await clients.create_connector_client(None, claims, stub.service_url, "audience")
         assert again is first and not first.client.closed
+        assert tokens.asked == 0  # a turn that sends nothing never waits on Entra ID
 
+        await _send(first)
         tokens.token = "renewed"
-        renewed = await clients.create_connector_client(None, claims, url, "audience")
-        assert renewed is not first
+        await _send(first)
     finally:
         await clients.close()
-    assert first.client.closed and renewed.client.closed
+    sent = [call.authorization for call in stub.calls_to("send")]
+    assert sent == ["Bearer first", "Bearer renewed"]
+    assert first.client.closed

@@ -38,8 +38,8 @@ def _point_agents_at(service: TokenService, monkeypatch: pytest.MonkeyPatch) -> 
     """The Agents SDK picks the keys' address from the token's issuer (Microsoft's, for a
     Bot Framework or Entra issuer): here every issuer's keys are the local service's, so a
     token with a wrong issuer is refused for its issuer, not for a key nobody serves.
-    The SDK also makes each turn's connector client before the turn, with Concord's own
-    token from Entra ID (MSAL): that token, never checked here, is a fixed string."""
+    Concord's own token from Entra ID (MSAL), which a connector client asks for when it
+    sends, is never checked here: it is a fixed string."""
     from microsoft_agents.authentication.msal import MsalAuth
     from microsoft_agents.hosting.core.authorization.jwt import jwt_token_validator
 

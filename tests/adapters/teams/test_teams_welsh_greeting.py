@@ -3,7 +3,7 @@ English; from an English client, in English alone."""
 
 from __future__ import annotations
 
-from tests.adapters.teams.test_teams_transport import words
+from tests.adapters.teams.harness import words
 from tests.stand_ins import teams_activities as teams
 
 

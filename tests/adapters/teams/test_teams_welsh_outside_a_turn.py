@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.adapters.teams.harness import TeamsHarness, a_poll
 from tests.adapters.teams.test_teams_dialogs import (
     closed,
     dialog,
@@ -22,7 +23,6 @@ from tests.adapters.teams.test_teams_dialogs import (
     opened,
     posted,
 )
-from tests.adapters.teams.test_teams_transport import TeamsHarness, a_poll
 from tests.adapters.teams.test_teams_universal_actions import VOTE, buttons, pressed, said
 from tests.stand_ins import teams_activities as teams
 from tests.stand_ins.adaptive_cards import AdaptiveCardsNode, objects, running_parser
