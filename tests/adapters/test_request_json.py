@@ -49,10 +49,13 @@ def test_nesting_up_to_the_limit_is_read():
     assert load(text) is not None
 
 
+def _nested(inner: st.SearchStrategy) -> st.SearchStrategy:
+    # Named, not a lambda (see tests/fuzz/json_changes.py).
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3)
+
+
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.text() | st.integers(-(2**53), 2**53),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
-    max_leaves=20,
+    st.none() | st.booleans() | st.text() | st.integers(-(2**53), 2**53), _nested, max_leaves=20
 )
 
 

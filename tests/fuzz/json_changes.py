@@ -17,11 +17,14 @@ def changes(keys: list[str], words: list[str]) -> st.SearchStrategy[dict[str, An
         | st.sampled_from(words)
         | st.text(max_size=5)
     )
-    values = st.recursive(
-        leaves,
-        lambda inner: (
-            st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(keys), inner, max_size=5)
-        ),
-        max_leaves=25,
-    )
+
+    # A named function, not a lambda: Hypothesis reads a lambda's source to describe it,
+    # and that read fails now and then while another thread imports (RuntimeError:
+    # dictionary changed size during iteration).
+    def nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        return st.lists(inner, max_size=3) | st.dictionaries(
+            st.sampled_from(keys), inner, max_size=5
+        )
+
+    values = st.recursive(leaves, nested, max_leaves=25)
     return st.dictionaries(st.sampled_from(keys), values, max_size=3)

@@ -96,7 +96,8 @@ class ReusedClients(ChannelServiceClientFactoryBase):
         if client is None:
             token = self._token(claims_identity, service_url, audience, scopes)
             middlewares = () if self._local else (_signed(token),)
-            session = ClientSession(base_url=service_url, middlewares=middlewares)
+            base = service_url if service_url.endswith("/") else f"{service_url}/"
+            session = ClientSession(base_url=base, middlewares=middlewares)
             client = _KeptConnector(endpoint=service_url, token="", session=session)
             self._connectors[key] = client
             if len(self._connectors) > self._kept:

@@ -242,10 +242,11 @@ async def test_a_kept_connector_client_asks_for_its_token_only_when_it_sends(stu
     tokens = _Tokens()
     clients = ReusedClients(_Connections(tokens), app_id=APP_ID, local=False)  # type: ignore[arg-type]
     claims = ClaimsIdentity({"aud": APP_ID}, True)
+    url = stub.url  # as Teams sends it, with or without the slash
     try:
-        first = await clients.create_connector_client(None, claims, stub.service_url, "audience")
+        first = await clients.create_connector_client(None, claims, url, "audience")
         await first.close()  # what the SDK does at the end of every turn
-        again = await clients.create_connector_client(None, claims, stub.service_url, "audience")
+        again = await clients.create_connector_client(None, claims, url, "audience")
         assert again is first and not first.client.closed
         assert tokens.asked == 0  # a turn that sends nothing never waits on Entra ID
 
