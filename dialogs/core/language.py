@@ -21,7 +21,7 @@ from contextvars import ContextVar
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeGuard
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -85,7 +85,7 @@ def from_locale(locale: str | None) -> str | None:
     return prefix if spoken(prefix) else None
 
 
-def spoken(language: str | None) -> bool:
+def spoken(language: str | None) -> TypeGuard[str]:
     """Whether Concord speaks `language`: English, Welsh, or one a test installed (the
     pseudo-locale "qps", which a test may also make a collaborative's default)."""
     return language in LANGUAGES or language in _extra
