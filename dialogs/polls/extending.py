@@ -37,7 +37,7 @@ EXTENDING = N_("extend a poll")
 
 def extend(turn: Turn, command: Command) -> None:
     """`poll extend ID --closes WHEN`."""
-    collaborative, unused = turn.require_coordinator(_(EXTENDING))
+    collaborative, unused = turn.require_coordinator(EXTENDING)
     poll = open_changeable(turn, collaborative, command.args["id"], "extended")
     if "closes" not in command.flags:
         raise Refusal(
@@ -71,7 +71,7 @@ def submit_extend_form(turn: Turn, poll_id: int, values: dict[str, Any]) -> None
 
 
 def _checked(turn: Turn, poll_id: int) -> tuple[Collaborative, Poll]:
-    collaborative, unused = turn.require_coordinator(_(EXTENDING))
+    collaborative, unused = turn.require_coordinator(EXTENDING)
     number = poll_in(turn, collaborative, poll_id).number
     return collaborative, open_changeable(turn, collaborative, number, "extended")
 
@@ -139,7 +139,7 @@ def _extend(turn: Turn, collaborative: Collaborative, poll: Poll, closes_at: dat
 
 def reopen(turn: Turn, command: Command) -> None:
     """`poll reopen ID [--closes WHEN]`: voting again; the next result replaces the last."""
-    collaborative, member = turn.require_coordinator(_("reopen a poll"))
+    collaborative, member = turn.require_coordinator(N_("reopen a poll"))
     poll = changeable(turn, collaborative, command.args["id"], "reopened")
     refuse_if_scheduled(poll, collaborative.timezone, _("it hasn't opened yet"))
     if poll.status == "open":
