@@ -174,7 +174,7 @@ def close_gathering(step: Step) -> None:
     organisations = len({p.organisation_id for p in proposals} - {None})
     happened = news.gathering_closed(len(proposals), people, organisations, len(groups))
     step.pause(rounds.GROUPING, happened, proposals=len(proposals), groups=len(groups))
-    step.post(render_groups(step.session, step.round), round_key(step.round, "groups"))
+    step.post(lambda: render_groups(step.session, step.round), round_key(step.round, "groups"))
     step.tell_coordinators(lambda: render_editor(step.session, step.round))
 
 
@@ -286,7 +286,7 @@ def _consent_counted(step: Step, poll: Poll, result: dict[str, Any]) -> None:
         _adopt(step)
     elif step.round.revisions >= rounds.MAX_REVISIONS:
         step.enter(rounds.NEEDS_CONVERSATION)
-        step.post(render_round(step.session, step.round))
+        step.post(lambda: render_round(step.session, step.round))
     else:
         step.enter(rounds.REVISING, happened=news.consent_missed(poll, step.round, result))
         step.tell_coordinators(lambda: revise_card(step.round, poll, result))
@@ -328,8 +328,9 @@ def _adopt(step: Step) -> None:
         purpose=step.round.purpose,
         stages=step.round.history,
     )
-    adopted = render_adopted(step.session, step.round)
-    step.post(adopted, round_key(step.round, "adopted"), pin=True)
+    step.post(
+        lambda: render_adopted(step.session, step.round), round_key(step.round, "adopted"), pin=True
+    )
 
 
 def round_summary(purpose_round: PurposeRound, timezone: str) -> str:
