@@ -69,3 +69,16 @@ def test_a_changed_poll_says_so_in_welsh(chat, typed, welsh, english):
     poll = chat.messages(NORTH)[-1]
     assert welsh in text_of(poll)
     assert english not in text_of(poll)
+
+
+def test_a_purpose_round_moved_on_is_told_in_welsh(chat):
+    chat.says(ASHA, NORTH, "purpose start")
+    for who, statement in [(BEN, "We cut waiting times."), (DEE, "Patients wait less.")]:
+        chat.clicks(who, NORTH, "form:proposal:1")
+        chat.clicks(who, NORTH, "submit:proposal:1", {"text": statement})
+    said = chat.says(ASHA, NORTH, "purpose next")
+    assert said.startswith("Purpose round #1 moved on."), "Asha reads English"
+    told = "\n".join(text_of(card) for card in chat.messages(NORTH))
+    assert "Mae'r cynigion ar gau: 2 ddatganiad gan 2 berson" in told
+    assert "Nesaf: " in told
+    assert "Proposals are closed" not in told
