@@ -66,6 +66,9 @@ PROPOSALS = [
 ]
 MONDAY_9 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # when the weekly check-in first posts
 OBJECTION = {"harm": "Consent first", "resolve": "Ask patients"}
+DEPUTIES_ORGANISATION = "Riverside Trust"
+PROXY_POLL = "Shall we meet in March?"
+REVISED = "We cut waiting times together, asking patients first."
 
 
 class Seen:
@@ -201,8 +204,8 @@ def a_check_in(seen: Seen, clock: FakeClock) -> Card:
 
 def a_purpose_round(seen: Seen) -> Card:
     """A round from invitation to adopted purpose, each of `MEMBERS` proposing one of
-    `PROPOSALS` and three voting at each stage: the coordinators' group editor."""
-    chat = seen.chat
+    `PROPOSALS` and three voting at each stage, the first draft drawing an objection and
+    the coordinators' revision consent: the coordinators' group editor."""
     seen.says(ASHA, "purpose start --shortlist 2")
     seen.look()
     number = 1  # the first round
@@ -210,21 +213,56 @@ def a_purpose_round(seen: Seen) -> Card:
         seen.says(who, "help")
         seen.act(who, f"form:proposal:{number}")
         seen.act(who, f"submit:proposal:{number}", {"text": statement})
+    seen.act(MEMBERS[0], RequestForm(FormKind.PROPOSALS, number).encode())  # their own, to change
     seen.look()
     seen.says(ASHA, "purpose next")  # grouped, for the coordinators to adjust
     seen.look()
     editor = next(e.card for e in seen.act(ASHA, f"edit-groups:{number}") if isinstance(e, Notify))
-    for _stage in ("shortlisting", "drafting", "choosing", "consenting"):
+    for stage in ("shortlisting", "drafting", "choosing", "consenting"):
         seen.says(ASHA, "purpose next")
         seen.look()
-        polls = [c for c in chat.messages(NORTH) if (c.key or "").startswith("poll:")]
-        if polls and actions_of(polls[-1]):  # the stage's open poll: three vote
-            for n, who in enumerate(MEMBERS[:3]):
-                vote(seen, who, polls[-1], None, n + 3)  # nobody objects
-            seen.look()
+        _three_vote(seen, objecting=stage == "consenting")
+    seen.says(ASHA, "purpose next")  # the objection sends the draft back to the coordinators
+    seen.look()
+    revision = opened(seen.act(ASHA, RequestForm(FormKind.REVISION, number).encode()))
+    seen.act(ASHA, revision.action, {"statement": REVISED})
+    seen.look()
+    _three_vote(seen, objecting=False)
     seen.says(ASHA, "purpose next")
     seen.look()
     return editor
+
+
+def _three_vote(seen: Seen, *, objecting: bool) -> None:
+    """Three of `MEMBERS` vote in the round's open poll, if it has one: the third objects
+    when `objecting` (and its poll takes objections)."""
+    polls = [c for c in seen.chat.messages(NORTH) if (c.key or "").startswith("poll:")]
+    if polls and actions_of(polls[-1]):
+        for n, who in enumerate(MEMBERS[:3]):
+            vote(seen, who, polls[-1], None, n if objecting else n + 3)
+        seen.look()
+
+
+def a_deputys_proxy_ballot(seen: Seen) -> None:
+    """Carys names Ben, of her organisation, her deputy; he accepts and votes for her in a
+    new poll, from the button on his own view of it."""
+    chat = seen.chat
+    seen.says(ASHA, f'org add "{DEPUTIES_ORGANISATION}"')
+    for who in (BEN, CARYS):
+        seen.says(who, f'org join "{DEPUTIES_ORGANISATION}"')
+    seen.says(CARYS, "deputy @Ben Okafor --until in 3 days")
+    seen.look()
+    asked = [card for who, card in chat.platform.private if who.user_id == BEN.user_id]
+    accept = next(a for a in actions_of(asked[-1]) if a.endswith(":accept"))
+    seen.act(BEN, accept)
+    seen.says(ASHA, f'poll "{PROXY_POLL}" "Yes" "No"')
+    seen.look()
+    own = chat.engine.render_view(newest_poll(chat).key or "", BEN)
+    assert own is not None, "Ben sees the poll"
+    proxy = next(a for a in actions_of(own) if getattr(parse(a), "kind", None) == FormKind.PROXY)
+    ballot = opened(seen.act(BEN, proxy))
+    seen.act(BEN, ballot.action, {"choice": "0"})
+    seen.look()
 
 
 def a_tie_in_every_mode(seen: Seen) -> None:
