@@ -82,3 +82,10 @@ def test_a_purpose_round_moved_on_is_told_in_welsh(chat):
     assert "Mae'r cynigion ar gau: 2 ddatganiad gan 2 berson" in told
     assert "Nesaf: " in told
     assert "Proposals are closed" not in told
+
+
+def test_a_check_in_asks_its_questions_in_welsh(chat):
+    said = chat.says(ASHA, NORTH, 'checkin add "every monday 09:00"')
+    assert "Check-in #1 scheduled" in said, "Asha reads English"
+    assert "1. Pa mor hyderus ydych chi y bydd partneriaid yn cyflawni" in said, "as asked"
+    assert "How confident" not in said

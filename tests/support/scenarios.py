@@ -14,6 +14,7 @@ tests/i18n/test_pseudo_locale.py for words outside the catalogs.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from dialogs.core.actions import (
@@ -75,8 +76,12 @@ class Seen:
     """Every distinct card and form people saw: the channels' messages, each person's own
     view of the keyed ones as they stood at each `look()`, and every private answer."""
 
-    def __init__(self, chat: Conversation, *, opening_forms: bool = False) -> None:
+    def __init__(
+        self, chat: Conversation, *, opening_forms: bool = False, reported: str | None = None
+    ) -> None:
         self.chat = chat
+        # The language every person's platform reports (None: each person's own).
+        self.reported = reported
         self.cards: dict[str, Card] = {}
         self.forms: dict[str, Form] = {}
         # Whether each `look()` also opens, as a coordinator and as a member, every form
@@ -85,12 +90,16 @@ class Seen:
         self._opened: set[str] = set()
 
     def says(self, who: Actor, text: str, place: Place = NORTH) -> list[Effect]:
-        return self._kept(self.chat.engine.handle(CommandIssued(who, place, text)))
+        return self._kept(self.chat.engine.handle(CommandIssued(self._as(who), place, text)))
 
     def act(
         self, who: Actor, action: str, values: dict | None = None, place: Place = NORTH
     ) -> list[Effect]:
-        return self._kept(self.chat.engine.handle(ActionInvoked(who, place, action, values or {})))
+        event = ActionInvoked(self._as(who), place, action, values or {})
+        return self._kept(self.chat.engine.handle(event))
+
+    def _as(self, who: Actor) -> Actor:
+        return replace(who, locale=self.reported) if self.reported else who
 
     def look(self) -> None:
         self.chat.deliver()
