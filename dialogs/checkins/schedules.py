@@ -27,6 +27,7 @@ from dialogs.commands.recurrence import describe_rule, next_occurrence, parse_re
 from dialogs.commands.syntax import Command
 from dialogs.commands.values import GrammarError
 from dialogs.commands.when import moment, parse_when
+from dialogs.core import bilingual
 from dialogs.core.actions import FormKind, RequestForm, SubmitForm
 from dialogs.core.cards import (
     Actions,
@@ -66,7 +67,7 @@ DEFAULT_QUESTIONS: list[dict[str, Any]] = [
         ),
     },
     {"kind": "text", "text": N_("What one thing would help us work together better? (optional)")},
-]  # Concord's own wording, asked in the language of the coordinator who schedules it
+]  # Concord's own wording, kept in the collaborative's language: its channels ask them
 LONG_DAY = "EEEE dd MMMM y"  # i18n: not for readers (Babel's pattern: Friday 25 December 2026)
 _STATUS = {"active": N_("active"), "stopped": N_("stopped")}
 
@@ -96,7 +97,7 @@ def add(turn: Turn, command: Command) -> None:
         recurrence=text,
         rule=rule,
         timezone=collaborative.timezone,
-        questions=[{**q, "text": _(q["text"])} for q in DEFAULT_QUESTIONS],
+        questions=[{**q, "text": _shared(collaborative, q["text"])} for q in DEFAULT_QUESTIONS],
         window_seconds=window,
         next_run_at=own_time.opening(rule, first) if own else first.due_at,
         each_in_own_timezone=own,
@@ -114,6 +115,10 @@ def add(turn: Turn, command: Command) -> None:
         ).format(number=schedule.number, rule=describe_rule(rule)),
     )
     turn.reply(_scheduled_card(schedule, first.due_at))
+
+
+def _shared(collaborative: Collaborative, question: str) -> str:
+    return bilingual.shared_text(collaborative, lambda: _(question))
 
 
 def _scheduled_card(schedule: CheckinSchedule, first: datetime) -> Card:

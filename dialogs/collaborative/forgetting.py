@@ -94,7 +94,7 @@ def me_forget(turn: Turn, command: Command) -> None:
 
 def member_remove(turn: Turn, command: Command) -> None:
     """`member remove @person [--forget]`: a coordinator removes someone who has left."""
-    collaborative, coordinator = turn.require_coordinator(_("remove a member"))
+    collaborative, coordinator = turn.require_coordinator(N_("remove a member"))
     person = resolve_person(turn, collaborative, command.args["person"])
     if person.id == coordinator.id:
         raise Refusal(

@@ -16,7 +16,7 @@ CHANGING = N_("change how the partnership decides")
 
 
 def governance(turn: Turn, command: Command) -> None:
-    collaborative, __ = turn.require_coordinator(_(CHANGING))
+    collaborative, __ = turn.require_coordinator(CHANGING)
     wanted = command.args.get("mode")
     if wanted is None:
         turn.say(

@@ -136,7 +136,7 @@ def recognise(
 
 
 def org_unmap(turn: Turn, command: Command) -> None:
-    collaborative, __ = turn.require_coordinator(_("change which organisation a tenant counts as"))
+    collaborative, __ = turn.require_coordinator(N_("change which organisation a tenant counts as"))
     homes = named(command.flags)
     if not homes:
         raise Refusal(

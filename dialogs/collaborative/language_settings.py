@@ -99,7 +99,7 @@ def language(turn: Turn, command: Command) -> None:
 
 def language_default(turn: Turn, command: Command) -> None:
     """`language default cy|en` (coordinators)."""
-    collaborative, _member = turn.require_coordinator(_(CHANGING))
+    collaborative, _member = turn.require_coordinator(CHANGING)
     chosen = command.args["language"].strip().lower()
     if chosen not in LANGUAGES:
         raise Refusal(
@@ -127,7 +127,7 @@ def language_default(turn: Turn, command: Command) -> None:
 
 def language_shared(turn: Turn, command: Command) -> None:
     """`language shared both|default` (coordinators)."""
-    collaborative, _member = turn.require_coordinator(_(CHANGING))
+    collaborative, _member = turn.require_coordinator(CHANGING)
     way = command.args["way"].strip().lower()
     if way not in (BOTH, DEFAULT_ONLY):
         raise Refusal(

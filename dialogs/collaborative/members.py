@@ -86,7 +86,7 @@ def add_member(
 def org_add(turn: Turn, command: Command) -> None:
     """A new organisation, or (with `--teams-tenant`/`--slack-team`) the tenants whose
     people an organisation, new or not, counts (`dialogs.collaborative.homes`)."""
-    collaborative, __ = turn.require_coordinator(_("add an organisation"))
+    collaborative, __ = turn.require_coordinator(N_("add an organisation"))
     name = clean_name(command.args["name"], _("The organisation's name"), MAX_ORG_NAME)
     named = homes.named(command.flags)
     organisation = _organisation_named(turn.session, collaborative, name)
@@ -178,7 +178,7 @@ def _listed(member: Member) -> str:
 
 
 def role(turn: Turn, command: Command) -> None:
-    collaborative, coordinator = turn.require_coordinator(_("change roles"))
+    collaborative, coordinator = turn.require_coordinator(N_("change roles"))
     person = resolve_person(turn, collaborative, command.args["person"])
     new_role = command.args["role"]
     if person.role == new_role:

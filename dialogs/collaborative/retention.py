@@ -98,7 +98,7 @@ def retention(turn: Turn, command: Command) -> None:
 
 def removed_words(turn: Turn, command: Command) -> None:
     """`retention removed-words replace|remove`: what removed written words leave behind."""
-    collaborative, __ = turn.require_coordinator(_(CHANGING))
+    collaborative, __ = turn.require_coordinator(CHANGING)
     way = command.args["way"].strip().lower()
     if way not in LEAVES:
         raise Refusal(
@@ -137,7 +137,7 @@ def closed_polls(turn: Turn, command: Command) -> None:
 
 
 def _change(turn: Turn, command: Command, what: str) -> None:
-    collaborative, __ = turn.require_coordinator(_(CHANGING))
+    collaborative, __ = turn.require_coordinator(CHANGING)
     typed = f"{command.args['count']} {command.args.get('unit') or ''}".strip()
     months = read_period(typed, what)
     setting = SETTINGS[what]

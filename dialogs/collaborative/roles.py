@@ -121,7 +121,7 @@ def _roles(kept: Held, lost: Held) -> dict[str, str]:
 
 def newcomers(turn: Turn, command: Command) -> None:
     """`settings newcomers [member|observer]`: the role people who join later start as."""
-    collaborative, __ = turn.require_coordinator(_("change what newcomers start as"))
+    collaborative, __ = turn.require_coordinator(N_("change what newcomers start as"))
     wanted = command.args.get("role")
     now = collaborative.newcomer_role
     if wanted is None:

@@ -13,7 +13,7 @@ from dialogs.collaborative.codes import CHANNEL_CODE, claim_code, find_code, iss
 from dialogs.collaborative.members import MAX_NAME, add_member, clean_name, member_for
 from dialogs.commands.syntax import Command
 from dialogs.core.cards import Card, Context, Heading, Text
-from dialogs.core.language import _
+from dialogs.core.language import N_, _
 from dialogs.core.turn import Refusal, Turn
 from storage.models import Channel, Collaborative
 
@@ -66,7 +66,7 @@ def link(turn: Turn, command: Command) -> None:
 
 
 def _offer_link_code(turn: Turn) -> None:
-    collaborative, member = turn.require_coordinator(_("link another channel"))
+    collaborative, member = turn.require_coordinator(N_("link another channel"))
     shown = issue_code(turn, collaborative, member, CHANNEL_CODE)
     turn.say(
         _("Link code: {code}").format(code=shown),

@@ -85,11 +85,6 @@ def found(session: Session, token: str, now: datetime) -> Found:
     return ExportFile(export.filename, export.media_type, export.content)
 
 
-def how_many(count: int, one: str, many: str | None = None) -> str:
-    """ "1 ballot", "10,000 ballots", "3 entries" (`many` when adding an s won't do)."""
-    return f"{count:,} {one if count == 1 else many or one + 's'}"
-
-
 def size_text(size: int) -> str:
     """A byte count as people read it: "812 bytes", "312 KB", "1.4 MB"."""
     if size < 1000:

@@ -6,6 +6,7 @@ here: the payload names a poll, never who may decide.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from dialogs.commands.syntax import Command
@@ -131,7 +132,6 @@ def _record(
         )
     decision = {"text": text, "by": member.display_name, "at": turn.now.isoformat()}
     poll.settings = {**poll.settings, "decision": decision}
-    line = _("Decided by {name}: “{decision}”.").format(name=member.display_name, decision=text)
     turn.audit(
         "poll.decide",
         lambda: _("decided poll #{number}: “{decision}”").format(number=poll.number, decision=text),
@@ -139,16 +139,22 @@ def _record(
         decision=text,
     )
     effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
-    card = Card(
+    decided = partial(_decided_card, poll, member.display_name, text)
+    effects.post_everywhere(turn.session, turn.now, collaborative, decided)
+    turn.say(
+        _("Your decision on poll #{number} is recorded").format(number=poll.number),
+        _("It is posted in every channel and in the decision log."),
+    )
+
+
+def _decided_card(poll: Poll, name: str, decision: str) -> Card:
+    """What every channel reads (built in the channels' language, not the decider's)."""
+    line = _("Decided by {name}: “{decision}”.").format(name=name, decision=decision)
+    return Card(
         blocks=[
             Heading(text=_("Decision on poll #{number}").format(number=poll.number)),
             Text(text=poll.question),
             Text(text=line),
         ],
         fallback=line,
-    )
-    effects.post_everywhere(turn.session, turn.now, collaborative, card)
-    turn.say(
-        _("Your decision on poll #{number} is recorded").format(number=poll.number),
-        _("It is posted in every channel and in the decision log."),
     )

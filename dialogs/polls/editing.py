@@ -191,17 +191,20 @@ def _save(
             number=poll.number, changes="; ".join(_changes(poll, before, spec, zone, scheduled))
         ),
     )
+    notice = bilingual.shared_text(  # kept on the poll, which every channel reads
+        collaborative,
+        lambda: _("Edited {when}: {changes}.").format(
+            when=describe(turn.now, zone),
+            changes="; ".join(_changes(poll, before, spec, zone, scheduled)),
+        ),
+        running=True,
+    )
     _store(turn, poll, spec, before)
     said_changes = "; ".join(changes)
     if scheduled:
         scheduling.store_timing(turn.session, poll, spec)
     else:
-        poll.notice = clip(
-            _("Edited {when}: {changes}.").format(
-                when=describe(turn.now, zone), changes=said_changes
-            ),
-            600,
-        )
+        poll.notice = clip(notice, 600)
     turn.audit(
         "poll.edit",
         lambda: logged,  # written in the log's language(s) already
@@ -318,10 +321,14 @@ def delete(turn: Turn, command: Command) -> None:
     timers.cancel(turn.session, timers.POLL_CLOSE, poll.id)
     timers.cancel(turn.session, timers.POLL_REMIND, poll.id)
     poll.status = "deleted"
-    poll.notice = _("“{question}” was deleted by {name} on {when}.").format(
-        question=clip(poll.question, 200),
-        name=member.display_name,
-        when=describe(turn.now, collaborative.timezone),
+    poll.notice = bilingual.shared_text(  # kept on the poll, which every channel reads
+        collaborative,
+        lambda: _("“{question}” was deleted by {name} on {when}.").format(
+            question=clip(poll.question, 200),
+            name=member.display_name,
+            when=describe(turn.now, collaborative.timezone),
+        ),
+        running=True,
     )
     turn.audit(
         "poll.delete",

@@ -7,11 +7,12 @@ and every channel's copy of the poll says so.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from dialogs.commands.syntax import Command
 from dialogs.commands.when import describe, moment, parse_picked, parse_when, read_picked
-from dialogs.core import effects
+from dialogs.core import bilingual, effects
 from dialogs.core.actions import FormKind, SubmitForm
 from dialogs.core.cards import (
     ActorModel,
@@ -37,7 +38,7 @@ EXTENDING = N_("extend a poll")
 
 def extend(turn: Turn, command: Command) -> None:
     """`poll extend ID --closes WHEN`."""
-    collaborative, unused = turn.require_coordinator(_(EXTENDING))
+    collaborative, unused = turn.require_coordinator(EXTENDING)
     poll = open_changeable(turn, collaborative, command.args["id"], "extended")
     if "closes" not in command.flags:
         raise Refusal(
@@ -71,7 +72,7 @@ def submit_extend_form(turn: Turn, poll_id: int, values: dict[str, Any]) -> None
 
 
 def _checked(turn: Turn, poll_id: int) -> tuple[Collaborative, Poll]:
-    collaborative, unused = turn.require_coordinator(_(EXTENDING))
+    collaborative, unused = turn.require_coordinator(EXTENDING)
     number = poll_in(turn, collaborative, poll_id).number
     return collaborative, open_changeable(turn, collaborative, number, "extended")
 
@@ -139,7 +140,7 @@ def _extend(turn: Turn, collaborative: Collaborative, poll: Poll, closes_at: dat
 
 def reopen(turn: Turn, command: Command) -> None:
     """`poll reopen ID [--closes WHEN]`: voting again; the next result replaces the last."""
-    collaborative, member = turn.require_coordinator(_("reopen a poll"))
+    collaborative, member = turn.require_coordinator(N_("reopen a poll"))
     poll = changeable(turn, collaborative, command.args["id"], "reopened")
     refuse_if_scheduled(poll, collaborative.timezone, _("it hasn't opened yet"))
     if poll.status == "open":
@@ -157,9 +158,13 @@ def reopen(turn: Turn, command: Command) -> None:
     poll.closes_at = None
     if closes_at is not None:
         set_deadline(turn, collaborative, poll, closes_at)
-    poll.notice = _(
-        "Reopened {when} by {name}: the result announced {earlier} no longer stands."
-    ).format(when=describe(turn.now, zone), name=member.display_name, earlier=earlier)
+    poll.notice = bilingual.shared_text(  # kept on the poll, which every channel reads
+        collaborative,
+        lambda: _(
+            "Reopened {when} by {name}: the result announced {earlier} no longer stands."
+        ).format(when=describe(turn.now, zone), name=member.display_name, earlier=earlier),
+        running=True,
+    )
     turn.audit(
         "poll.reopen",
         lambda: _(
@@ -167,23 +172,36 @@ def reopen(turn: Turn, command: Command) -> None:
         ).format(number=poll.number, question=poll.question, earlier=describe(announced, zone)),
         poll=poll.number,
     )
-    closing = (
-        _("It closes {when}.").format(when=moment(closes_at, zone))
-        if closes_at
-        else _("A coordinator closes it with `poll close {number}`.").format(number=poll.number)
-    )
     effects.update_everywhere(turn.session, turn.now, collaborative, poll_key(poll))
-    heading = _("Poll #{number} is open again").format(number=poll.number)
-    card = Card(
+    reopened = partial(_reopened_card, poll, closes_at, zone)
+    effects.post_everywhere(turn.session, turn.now, collaborative, reopened)
+    turn.say(
+        _reopened_heading(poll),
+        _closing(poll, closes_at, zone),
+        _("Every channel was told that the earlier result no longer stands."),
+    )
+
+
+def _reopened_card(poll: Poll, closes_at: datetime | None, zone: str) -> Card:
+    """What every channel reads (built in the channels' language, not the coordinator's)."""
+    heading = _reopened_heading(poll)
+    closing = _closing(poll, closes_at, zone)
+    return Card(
         blocks=[
             Heading(text=heading),
             Text(text=poll.question),
-            Text(text=poll.notice),
+            Text(text=poll.notice or ""),
             Context(text=_("Vote on the poll's message. {closing}").format(closing=closing)),
         ],
         fallback=heading,
     )
-    effects.post_everywhere(turn.session, turn.now, collaborative, card)
-    turn.say(
-        heading, closing, _("Every channel was told that the earlier result no longer stands.")
-    )
+
+
+def _reopened_heading(poll: Poll) -> str:
+    return _("Poll #{number} is open again").format(number=poll.number)
+
+
+def _closing(poll: Poll, closes_at: datetime | None, zone: str) -> str:
+    if closes_at:
+        return _("It closes {when}.").format(when=moment(closes_at, zone))
+    return _("A coordinator closes it with `poll close {number}`.").format(number=poll.number)

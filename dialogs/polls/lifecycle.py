@@ -44,13 +44,13 @@ STATUSES = {"open": N_("open"), "closed": N_("closed"), "deleted": N_("deleted")
 
 def close(turn: Turn, command: Command) -> None:
     number: int = command.args["id"]
-    collaborative, unused = turn.require_coordinator(_("close a poll"))
+    collaborative, unused = turn.require_coordinator(N_("close a poll"))
     _close(turn, collaborative, poll_by_number(turn.session, collaborative, number))
 
 
 def close_by_id(turn: Turn, poll_id: int) -> None:
     """The poll message's own Close button (its action names the poll, so re-check it)."""
-    collaborative, unused = turn.require_coordinator(_("close a poll"))
+    collaborative, unused = turn.require_coordinator(N_("close a poll"))
     _close(turn, collaborative, poll_in(turn, collaborative, poll_id))
 
 
@@ -263,7 +263,7 @@ def _your_vote(turn: Turn, poll: Poll, member: Member) -> str | None:
 def export(turn: Turn, command: Command) -> None:
     """The ballots as CSV, for `concord recount` or a spreadsheet (no names, random order)."""
     number: int = command.args["id"]
-    collaborative, unused = turn.require_coordinator(_("export ballots"))
+    collaborative, unused = turn.require_coordinator(N_("export ballots"))
     poll = poll_by_number(turn.session, collaborative, number)
     refuse_if_scheduled(poll, collaborative.timezone, _("it has no ballots to export yet"))
     if not visible_to_all(poll):
@@ -278,7 +278,7 @@ def export(turn: Turn, command: Command) -> None:
         turn,
         ExportFile(filename, "text/csv", text.encode()),
         _("Ballots of poll #{number}").format(number=poll.number),
-        counted=exports.how_many(count, "ballot"),
+        counted=ngettext("{count} ballot", "{count} ballots", count).format(count=f"{count:,}"),
         hint=receipts.export_hint(turn.session, poll, filename),
     )
 

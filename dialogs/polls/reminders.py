@@ -44,13 +44,13 @@ def send_reminders(session: Session, now: datetime, timer: Timer) -> None:
 
 def remind(turn: Turn, command: Command) -> None:
     """`poll remind ID`: a coordinator reminds those who haven't voted, privately."""
-    collaborative, unused = turn.require_coordinator(_(REMINDING))
+    collaborative, unused = turn.require_coordinator(REMINDING)
     _remind(turn, collaborative, poll_by_number(turn.session, collaborative, command.args["id"]))
 
 
 def remind_by_id(turn: Turn, poll_id: int) -> None:
     """The Remind button on a coordinator's own view of the poll (its id is re-checked)."""
-    collaborative, unused = turn.require_coordinator(_(REMINDING))
+    collaborative, unused = turn.require_coordinator(REMINDING)
     _remind(turn, collaborative, poll_in(turn, collaborative, poll_id))
 
 

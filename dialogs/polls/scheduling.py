@@ -16,7 +16,7 @@ from sqlmodel import Session, col
 
 from dialogs.commands.values import parse_duration
 from dialogs.commands.when import describe, moment, parse_picked
-from dialogs.core import effects, timers
+from dialogs.core import bilingual, effects, timers
 from dialogs.core.cards import Card, Context, Text
 from dialogs.core.events import Place
 from dialogs.core.language import N_, _, ngettext
@@ -67,8 +67,12 @@ def open_when_due(session: Session, now: datetime, timer: Timer) -> None:
     due = describe(poll.opens_at, zone)
     late = now - poll.opens_at > timers.GRACE
     if late:
-        poll.notice = _("Opened late, {when}: it was due {due}.").format(
-            when=describe(now, zone), due=due
+        poll.notice = bilingual.shared_text(  # kept on the poll, which every channel reads
+            collaborative,
+            lambda: _("Opened late, {when}: it was due {due}.").format(
+                when=describe(now, zone), due=describe(poll.opens_at, zone)
+            ),
+            running=True,
         )
     start_clocks(session, collaborative, poll, now, poll.remind_after)
     log_opening(session, now, collaborative, None, poll)

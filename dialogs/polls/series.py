@@ -30,7 +30,7 @@ from dialogs.commands.syntax import Command
 from dialogs.commands.values import parse_count
 from dialogs.commands.when import describe, moment
 from dialogs.core import effects
-from dialogs.core.language import _, ngettext
+from dialogs.core.language import N_, _, ngettext
 from dialogs.core.timers import TickReport
 from dialogs.core.turn import Refusal, Turn
 from dialogs.polls.setup import PollSpec, create_poll
@@ -110,7 +110,7 @@ def shortest_gap(rule: dict[str, Any], timezone: str, first: Occurrence) -> int:
 
 def start_series(turn: Turn, flags: dict[str, Any], spec: PollSpec) -> PollSeries:
     """Keep a checked spec as a series; its first poll is posted by the ticker when due."""
-    collaborative, member = turn.require_coordinator(_("start a recurring poll"))
+    collaborative, member = turn.require_coordinator(N_("start a recurring poll"))
     timing = plan(turn, flags)
     # Each poll's review is as far from its posting as the first poll's (`spec_from_command`).
     review_after = (
@@ -185,7 +185,7 @@ def list_series(turn: Turn, command: Command) -> None:
 
 
 def stop(turn: Turn, command: Command) -> None:
-    collaborative, unused = turn.require_coordinator(_("stop a recurring poll"))
+    collaborative, unused = turn.require_coordinator(N_("stop a recurring poll"))
     typed: str = command.args["id"]
     number = parse_count(typed.lstrip("#Ss"), _("The series number"), 1, 10**9)
     series = turn.session.exec(

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from dialogs.commands.when import describe, moment
 from dialogs.core import audit, effects, limits, readable, timers
 from dialogs.core.cards import Actions
-from dialogs.core.language import _, ngettext
+from dialogs.core.language import N_, _, ngettext
 from dialogs.core.messages import poll_key
 from dialogs.core.poll_types import DEFAULT_DOTS, POLL_TYPES
 from dialogs.core.turn import Refusal, Turn, said
@@ -223,7 +223,7 @@ def _settings(turn: Turn, poll_type: str, flags: dict[str, Any], options: int) -
 
 
 def open_poll(turn: Turn, spec: PollSpec) -> Poll:
-    collaborative, member = turn.require_coordinator(_("start a poll"))
+    collaborative, member = turn.require_coordinator(N_("start a poll"))
     limits.check_new_poll(turn, collaborative, member)
     poll = create_poll(turn.session, turn.now, collaborative, member, spec)
     if spec.opens_at:

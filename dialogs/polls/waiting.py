@@ -25,7 +25,7 @@ NO_ORGANISATION = N_("No organisation given")
 
 def waiting(turn: Turn, command: Command) -> None:
     """`poll waiting ID`: who hasn't voted yet, privately to the coordinator who asks."""
-    collaborative, coordinator = turn.require_coordinator(_("see who hasn't voted yet"))
+    collaborative, coordinator = turn.require_coordinator(N_("see who hasn't voted yet"))
     poll = poll_by_number(turn.session, collaborative, command.args["id"])
     number = poll.number
     if poll.settings.get("anonymous"):

@@ -127,9 +127,14 @@ def submit_revision(turn: Turn, round_id: int, values: dict[str, Any]) -> None:
     collaborative, member = turn.in_collaborative()
     purpose_round.revisions += 1
     purpose_round.draft = text
-    happened = _("Coordinators revised the statement (revision {revision}): “{statement}”.")
-    happened = happened.format(revision=purpose_round.revisions, statement=text)
-    open_consent(Step(turn.session, turn.now, collaborative, purpose_round, member), happened)
+    revision = purpose_round.revisions
+    step = Step(turn.session, turn.now, collaborative, purpose_round, member)
+    open_consent(  # told in the channels' language
+        step,
+        lambda: _(
+            "Coordinators revised the statement (revision {revision}): “{statement}”."
+        ).format(revision=revision, statement=text),
+    )
     turn.say(
         _("Revision {revision} is out for consent.").format(revision=purpose_round.revisions),
         stage_line(purpose_round, collaborative.timezone),

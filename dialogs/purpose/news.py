@@ -8,11 +8,12 @@ bottom, beside the poll it asks them to vote in.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
-from dialogs.commands.when import moment
+from dialogs.commands.when import describe, moment
 from dialogs.core.cards import Card, Text
 from dialogs.core.language import N_, _, ngettext
 from dialogs.polls.agreement import passes
@@ -124,6 +125,18 @@ def shortlist_chosen(chosen: list[ProposalGroup], why: str) -> str:
     return f"{said} {why}" if why else said
 
 
+def shortlist_why(
+    tied: list[ProposalGroup], dots: float, chosen: int, most: int, *, left_out: bool, voters: int
+) -> str:
+    """Why the shortlist is what it is, where that needs saying: a tie for the last place
+    (`tied`, empty if none), or nobody voting."""
+    if tied:
+        return tie_explained(tied, dots, chosen, most, left_out=left_out)
+    if not voters:
+        return _("Nobody voted, so the themes with the most statements go forward.")
+    return ""
+
+
 def tie_explained(
     tied: list[ProposalGroup], dots: float, chosen: int, most: int, *, left_out: bool
 ) -> str:
@@ -180,3 +193,21 @@ def _statements(n: int) -> str:
 
 def _themes(n: int) -> str:
     return ngettext("{count} theme", "{count} themes", n).format(count=n)
+
+
+def round_summary(purpose_round: PurposeRound, timezone: str) -> str:
+    """The round in one line for the decision log: each stage's dates and who took part."""
+    parts = []
+    for stage, noted in purpose_round.history.items():
+        if "to" not in noted:
+            continue
+        start = describe(datetime.fromisoformat(noted["from"]), timezone)
+        end = describe(datetime.fromisoformat(noted["to"]), timezone)
+        took = noted.get("took_part") or {}
+        who = ", ".join(f"{org} ({shown})" for org, shown in took.items())
+        said = (
+            _("{stage} {start} – {end}; took part: {who}") if who else _("{stage} {start} – {end}")
+        )
+        name = _(rounds.STAGE_NAMES.get(stage, stage)).capitalize()
+        parts.append(said.format(stage=name, start=start, end=end, who=who))
+    return ". ".join(parts) + "." if parts else ""

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session, select
 
-from dialogs.commands.when import describe
-from dialogs.core import audit, effects, timers
+from dialogs.core import audit, bilingual, effects, timers
 from dialogs.core.cards import Card, Context, Text
-from dialogs.core.language import _
+from dialogs.core.language import N_, _
 from dialogs.core.messages import round_key
 from dialogs.core.reactions import PollClosed
 from dialogs.polls import agreement
@@ -61,11 +61,12 @@ class Step:
         ends_at: datetime | None = None,
         *,
         took_part: dict[str, str] | None = None,
-        happened: str | None = None,
+        happened: audit.Wording | None = None,
         **noted: Any,
     ) -> None:
         """Close the current stage (with who took part, unless the caller counted them
-        already) and open `stage`; log the move, and post `happened` and what comes next."""
+        already) and open `stage`; log the move, and post `happened` and what comes next
+        (each built in the channels' language)."""
         if took_part is None:
             took_part = _took_part(self.session, self.round)
         history = dict(self.round.history)
@@ -85,7 +86,7 @@ class Step:
         )
         self.update(round_key(self.round))
         if happened:
-            self.post(lambda: news.stage_news(self.session, self.round, timezone, happened))
+            self.post(lambda: news.stage_news(self.session, self.round, timezone, happened()))
 
     def record(self, action: str, summary: audit.Wording, **detail: Any) -> None:
         """A decision-log entry about this round (`detail` may hold its `details`)."""
@@ -111,7 +112,7 @@ class Step:
     def tell_coordinators(self, card: effects.CardFor) -> None:
         effects.notify_coordinators(self.session, self.now, self.collaborative, card)
 
-    def pause(self, stage: str, happened: str, **noted: Any) -> None:
+    def pause(self, stage: str, happened: audit.Wording, **noted: Any) -> None:
         """A review stage: coordinators adjust; its timer (or `purpose next`) ends it."""
         ends_at = self.now + timedelta(seconds=self.round.settings["review"])
         self.enter(stage, ends_at, happened=happened, **noted)
@@ -119,8 +120,15 @@ class Step:
         timers.schedule(self.session, cid, timers.PURPOSE_REVIEW, self.round_id, stage, ends_at)
 
     def open_poll(
-        self, stage: str, question: str, options: list[str], kind: str, happened: str, **extra: Any
+        self,
+        stage: str,
+        question: audit.Wording,
+        options: list[str],
+        kind: str,
+        happened: audit.Wording,
+        **extra: Any,
     ) -> None:
+        """The stage's poll, its question kept in the collaborative's language."""
         settings: dict[str, Any] = {"results": "live", "purpose_round": self.round.id, **extra}
         if _has_organisations(self.session, self.collaborative):
             settings["balance"] = "orgs"
@@ -128,7 +136,8 @@ class Step:
         creator = self.session.get(Member, self.round.created_by)
         assert creator is not None
         closes_at = self.now + timedelta(seconds=self.round.settings["vote"])
-        spec = PollSpec(question, options, kind, settings, closes_at)
+        asked = bilingual.shared_text(self.collaborative, question)
+        spec = PollSpec(asked, options, kind, settings, closes_at)
         # Who voted in the stage now ending is counted before the new poll becomes current.
         took_part = _took_part(self.session, self.round)
         poll = create_poll(self.session, self.now, self.collaborative, creator, spec)
@@ -172,9 +181,10 @@ def close_gathering(step: Step) -> None:
     proposals = rounds.proposals_of(step.session, step.round)
     people = len({p.member_id for p in proposals})
     organisations = len({p.organisation_id for p in proposals} - {None})
-    happened = news.gathering_closed(len(proposals), people, organisations, len(groups))
+    counted = (len(proposals), people, organisations, len(groups))
+    happened = partial(news.gathering_closed, *counted)
     step.pause(rounds.GROUPING, happened, proposals=len(proposals), groups=len(groups))
-    step.post(render_groups(step.session, step.round), round_key(step.round, "groups"))
+    step.post(lambda: render_groups(step.session, step.round), round_key(step.round, "groups"))
     step.tell_coordinators(lambda: render_editor(step.session, step.round))
 
 
@@ -185,16 +195,17 @@ def open_shortlist(step: Step) -> None:
     if len(groups) <= most:  # nothing to narrow down: every theme goes forward
         for group in groups:
             group.shortlisted = True
-        _shortlisted(step, [g.id or 0 for g in groups], news.shortlist_skipped(len(groups)))
+        skipped = partial(news.shortlist_skipped, len(groups))
+        _shortlisted(step, [g.id or 0 for g in groups], skipped)
         return
     step.open_poll(
         rounds.SHORTLISTING,
-        _("Which themes should our shared purpose build on? The top {most} go forward.").format(
-            most=most
-        ),
+        lambda: _(
+            "Which themes should our shared purpose build on? The top {most} go forward."
+        ).format(most=most),
         [f"{g.position}. {g.title}" for g in groups],  # numbered: titles may coincide
         "dots",
-        news.shortlist_opened(len(groups), most),
+        partial(news.shortlist_opened, len(groups), most),
         dots=rounds.SHORTLIST_DOTS,
     )
     history = dict(step.round.history)
@@ -219,15 +230,14 @@ def _shortlist_counted(step: Step, result: dict[str, Any]) -> None:
     by_id = {g.id or 0: g for g in rounds.groups_of(step.session, step.round)}
     for group in by_id.values():
         group.shortlisted = group.id in chosen
-    why = ""
-    if tied:
-        last = [by_id[offered[i]] for i in order if totals[i] == cut]
-        why = news.tie_explained(
-            last, cut, len(chosen), most, left_out=len(tied) > len(chosen) - most
-        )
-    elif not result["voters"]:
-        why = _("Nobody voted, so the themes with the most statements go forward.")
-    happened = news.shortlist_chosen([by_id[i] for i in chosen], why)
+    last = [by_id[offered[i]] for i in order if totals[i] == cut] if tied else []
+    left_out, voters = len(tied) > len(chosen) - most, result["voters"]
+    shortlisted = [by_id[i] for i in chosen]
+
+    def happened() -> str:  # in the language of the channels it is posted to
+        why = news.shortlist_why(last, cut, len(chosen), most, left_out=left_out, voters=voters)
+        return news.shortlist_chosen(shortlisted, why)
+
     _shortlisted(step, chosen, happened)
 
 
@@ -238,7 +248,7 @@ def _group_sizes(session: Session, purpose_round: PurposeRound) -> dict[int, int
     return sizes
 
 
-def _shortlisted(step: Step, ids: list[int], happened: str) -> None:
+def _shortlisted(step: Step, ids: list[int], happened: audit.Wording) -> None:
     step.pause(rounds.DRAFTING, happened, shortlist=ids)
     step.tell_coordinators(lambda: render_editor(step.session, step.round))
 
@@ -252,14 +262,16 @@ def open_choice(step: Step) -> None:
     options = list(drafts.values())
     if len(options) == 1:
         step.round.draft = options[0]
-        one = _("The shortlist has one draft statement: “{draft}”.")
-        open_consent(step, one.format(draft=options[0]))
+        one = N_("The shortlist has one draft statement: “{draft}”.")
+        open_consent(step, lambda: _(one).format(draft=options[0]))
         return
-    question = _("Which draft should be our shared purpose? Rank them, favourite first.")
-    happened = _("The drafts are ready: {count} draft statements to rank.").format(
-        count=len(options)
-    )
-    step.open_poll(rounds.CHOOSING, question, options, "ranked", happened)
+    question = N_("Which draft should be our shared purpose? Rank them, favourite first.")
+    ready, count = N_("The drafts are ready: {count} draft statements to rank."), len(options)
+
+    def happened() -> str:  # in the language of the channels it is posted to
+        return _(ready).format(count=count)
+
+    step.open_poll(rounds.CHOOSING, lambda: _(question), options, "ranked", happened)
 
 
 def _ranking_counted(step: Step, result: dict[str, Any]) -> None:
@@ -267,14 +279,23 @@ def _ranking_counted(step: Step, result: dict[str, Any]) -> None:
     offered = step.round.history[rounds.CHOOSING]["options"]
     winner = _deciding(result).get("winner")
     step.round.draft = winner or offered[0]
-    open_consent(step, news.ranking_chosen(step.round.draft, winner, result["voters"]))
+    draft, voters = step.round.draft, result["voters"]
+    open_consent(step, lambda: news.ranking_chosen(draft, winner, voters))
 
 
-def open_consent(step: Step, happened: str) -> None:
+def open_consent(step: Step, happened: audit.Wording) -> None:
     assert step.round.draft is not None
-    question = _("Our purpose: {statement}").format(statement=step.round.draft)
+    draft = step.round.draft
     ruled = consent_settings(step.session, step.collaborative)
-    step.open_poll(rounds.CONSENTING, question, [], "consent", happened, objections=0, **ruled)
+    step.open_poll(
+        rounds.CONSENTING,
+        lambda: _("Our purpose: {statement}").format(statement=draft),
+        [],
+        "consent",
+        happened,
+        objections=0,
+        **ruled,
+    )
     history = dict(step.round.history)
     noted = {"statement": step.round.draft, "revision": step.round.revisions}
     history[rounds.CONSENTING] = {**history[rounds.CONSENTING], **noted}
@@ -286,9 +307,10 @@ def _consent_counted(step: Step, poll: Poll, result: dict[str, Any]) -> None:
         _adopt(step)
     elif step.round.revisions >= rounds.MAX_REVISIONS:
         step.enter(rounds.NEEDS_CONVERSATION)
-        step.post(render_round(step.session, step.round))
+        step.post(lambda: render_round(step.session, step.round))
     else:
-        step.enter(rounds.REVISING, happened=news.consent_missed(poll, step.round, result))
+        missed = partial(news.consent_missed, poll, step.round, result)
+        step.enter(rounds.REVISING, happened=missed)
         step.tell_coordinators(lambda: revise_card(step.round, poll, result))
 
 
@@ -324,30 +346,13 @@ def _adopt(step: Step) -> None:
     step.record(
         "purpose.adopt",
         lambda: _("adopted the shared purpose “{purpose}”").format(purpose=step.round.purpose),
-        details=lambda: round_summary(step.round, step.collaborative.timezone),
+        details=lambda: news.round_summary(step.round, step.collaborative.timezone),
         purpose=step.round.purpose,
         stages=step.round.history,
     )
-    adopted = render_adopted(step.session, step.round)
-    step.post(adopted, round_key(step.round, "adopted"), pin=True)
-
-
-def round_summary(purpose_round: PurposeRound, timezone: str) -> str:
-    """The round in one line for the decision log: each stage's dates and who took part."""
-    parts = []
-    for stage, noted in purpose_round.history.items():
-        if "to" not in noted:
-            continue
-        start = describe(datetime.fromisoformat(noted["from"]), timezone)
-        end = describe(datetime.fromisoformat(noted["to"]), timezone)
-        took = noted.get("took_part") or {}
-        who = ", ".join(f"{org} ({shown})" for org, shown in took.items())
-        said = (
-            _("{stage} {start} – {end}; took part: {who}") if who else _("{stage} {start} – {end}")
-        )
-        name = _(rounds.STAGE_NAMES.get(stage, stage)).capitalize()
-        parts.append(said.format(stage=name, start=start, end=end, who=who))
-    return ". ".join(parts) + "." if parts else ""
+    step.post(
+        lambda: render_adopted(step.session, step.round), round_key(step.round, "adopted"), pin=True
+    )
 
 
 ADVANCE = {

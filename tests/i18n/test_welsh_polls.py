@@ -43,3 +43,13 @@ def test_english_is_unchanged(chat):
         "Poll #1 is closed.\nAdvice to the partnership: “Mon” came first with 1 vote of 1 voters."
     )
     assert refused.startswith("There is no poll #9 here.\nType `poll list` to see the polls.\n")
+
+
+def test_exported_ballots_are_counted_in_welsh(chat):
+    with speaking("cy"):
+        chat.says(ASHA_CY, NORTH, 'poll "Pa ddiwrnod?" "Llun" "Mawrth"')
+        for voter in (ASHA_CY, BEN_CY):
+            chat.clicks(voter, NORTH, buttons(chat.last_message(NORTH))["Llun"])
+        chat.says(ASHA_CY, NORTH, "poll close 1")
+        said, unused = chat.exports(ASHA_CY, NORTH, "poll export 1")
+    assert said.startswith("Pleidleisiau pôl #1: 2 bleidlais, CSV")

@@ -42,6 +42,7 @@ def test_a_welsh_coordinator_starts_a_purpose_round_and_reads_where_it_is(chat):
 
 def test_a_welsh_coordinator_schedules_runs_and_stops_a_check_in(chat):
     with speaking("cy"):
+        chat.says(ASHA_CY, NORTH, "language default cy")  # the channels ask the questions
         shown = chat.says(ASHA_CY, NORTH, 'checkin add "every monday 09:00"')
         assert "Gwiriad #1 wedi'i drefnu" in shown
         assert "atebion ar agor am 24 awr. Mae'r cyntaf" in shown

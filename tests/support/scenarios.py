@@ -14,6 +14,7 @@ tests/i18n/test_pseudo_locale.py for words outside the catalogs.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from dialogs.core.actions import (
@@ -66,14 +67,21 @@ PROPOSALS = [
 ]
 MONDAY_9 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # when the weekly check-in first posts
 OBJECTION = {"harm": "Consent first", "resolve": "Ask patients"}
+DEPUTIES_ORGANISATION = "Riverside Trust"
+PROXY_POLL = "Shall we meet in March?"
+REVISED = "We cut waiting times together, asking patients first."
 
 
 class Seen:
     """Every distinct card and form people saw: the channels' messages, each person's own
     view of the keyed ones as they stood at each `look()`, and every private answer."""
 
-    def __init__(self, chat: Conversation, *, opening_forms: bool = False) -> None:
+    def __init__(
+        self, chat: Conversation, *, opening_forms: bool = False, reported: str | None = None
+    ) -> None:
         self.chat = chat
+        # The language every person's platform reports (None: each person's own).
+        self.reported = reported
         self.cards: dict[str, Card] = {}
         self.forms: dict[str, Form] = {}
         # Whether each `look()` also opens, as a coordinator and as a member, every form
@@ -82,12 +90,16 @@ class Seen:
         self._opened: set[str] = set()
 
     def says(self, who: Actor, text: str, place: Place = NORTH) -> list[Effect]:
-        return self._kept(self.chat.engine.handle(CommandIssued(who, place, text)))
+        return self._kept(self.chat.engine.handle(CommandIssued(self._as(who), place, text)))
 
     def act(
         self, who: Actor, action: str, values: dict | None = None, place: Place = NORTH
     ) -> list[Effect]:
-        return self._kept(self.chat.engine.handle(ActionInvoked(who, place, action, values or {})))
+        event = ActionInvoked(self._as(who), place, action, values or {})
+        return self._kept(self.chat.engine.handle(event))
+
+    def _as(self, who: Actor) -> Actor:
+        return replace(who, locale=self.reported) if self.reported else who
 
     def look(self) -> None:
         self.chat.deliver()
@@ -201,8 +213,8 @@ def a_check_in(seen: Seen, clock: FakeClock) -> Card:
 
 def a_purpose_round(seen: Seen) -> Card:
     """A round from invitation to adopted purpose, each of `MEMBERS` proposing one of
-    `PROPOSALS` and three voting at each stage: the coordinators' group editor."""
-    chat = seen.chat
+    `PROPOSALS` and three voting at each stage, the first draft drawing an objection and
+    the coordinators' revision consent: the coordinators' group editor."""
     seen.says(ASHA, "purpose start --shortlist 2")
     seen.look()
     number = 1  # the first round
@@ -210,21 +222,56 @@ def a_purpose_round(seen: Seen) -> Card:
         seen.says(who, "help")
         seen.act(who, f"form:proposal:{number}")
         seen.act(who, f"submit:proposal:{number}", {"text": statement})
+    seen.act(MEMBERS[0], RequestForm(FormKind.PROPOSALS, number).encode())  # their own, to change
     seen.look()
     seen.says(ASHA, "purpose next")  # grouped, for the coordinators to adjust
     seen.look()
     editor = next(e.card for e in seen.act(ASHA, f"edit-groups:{number}") if isinstance(e, Notify))
-    for _stage in ("shortlisting", "drafting", "choosing", "consenting"):
+    for stage in ("shortlisting", "drafting", "choosing", "consenting"):
         seen.says(ASHA, "purpose next")
         seen.look()
-        polls = [c for c in chat.messages(NORTH) if (c.key or "").startswith("poll:")]
-        if polls and actions_of(polls[-1]):  # the stage's open poll: three vote
-            for n, who in enumerate(MEMBERS[:3]):
-                vote(seen, who, polls[-1], None, n + 3)  # nobody objects
-            seen.look()
+        _three_vote(seen, objecting=stage == "consenting")
+    seen.says(ASHA, "purpose next")  # the objection sends the draft back to the coordinators
+    seen.look()
+    revision = opened(seen.act(ASHA, RequestForm(FormKind.REVISION, number).encode()))
+    seen.act(ASHA, revision.action, {"statement": REVISED})
+    seen.look()
+    _three_vote(seen, objecting=False)
     seen.says(ASHA, "purpose next")
     seen.look()
     return editor
+
+
+def _three_vote(seen: Seen, *, objecting: bool) -> None:
+    """Three of `MEMBERS` vote in the round's open poll, if it has one: the third objects
+    when `objecting` (and its poll takes objections)."""
+    polls = [c for c in seen.chat.messages(NORTH) if (c.key or "").startswith("poll:")]
+    if polls and actions_of(polls[-1]):
+        for n, who in enumerate(MEMBERS[:3]):
+            vote(seen, who, polls[-1], None, n if objecting else n + 3)
+        seen.look()
+
+
+def a_deputys_proxy_ballot(seen: Seen) -> None:
+    """Carys names Ben, of her organisation, her deputy; he accepts and votes for her in a
+    new poll, from the button on his own view of it."""
+    chat = seen.chat
+    seen.says(ASHA, f'org add "{DEPUTIES_ORGANISATION}"')
+    for who in (BEN, CARYS):
+        seen.says(who, f'org join "{DEPUTIES_ORGANISATION}"')
+    seen.says(CARYS, "deputy @Ben Okafor --until in 3 days")
+    seen.look()
+    asked = [card for who, card in chat.platform.private if who.user_id == BEN.user_id]
+    accept = next(a for a in actions_of(asked[-1]) if a.endswith(":accept"))
+    seen.act(BEN, accept)
+    seen.says(ASHA, f'poll "{PROXY_POLL}" "Yes" "No"')
+    seen.look()
+    own = chat.engine.render_view(newest_poll(chat).key or "", BEN)
+    assert own is not None, "Ben sees the poll"
+    proxy = next(a for a in actions_of(own) if getattr(parse(a), "kind", None) == FormKind.PROXY)
+    ballot = opened(seen.act(BEN, proxy))
+    seen.act(BEN, ballot.action, {"choice": "0"})
+    seen.look()
 
 
 def a_tie_in_every_mode(seen: Seen) -> None:
