@@ -12,13 +12,14 @@ at most three times; after that the round says it needs a conversation instead.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from dialogs.commands.syntax import Command
 from dialogs.commands.when import describe, moment
-from dialogs.core import timers
+from dialogs.core import bilingual, timers
 from dialogs.core.actions import FormKind, RequestForm
 from dialogs.core.cards import (
     Actions,
@@ -111,7 +112,10 @@ def _open_round(
     purpose_round = PurposeRound(
         collaborative_id=collaborative.id,
         number=number,
-        prompts=[_(prompt) for prompt in rounds.DEFAULT_PROMPTS],
+        prompts=[
+            bilingual.shared_text(collaborative, partial(_, prompt))
+            for prompt in rounds.DEFAULT_PROMPTS
+        ],
         settings=settings,
         history={rounds.GATHERING: {"from": turn.now.isoformat()}},
         stage_ends_at=turn.now + timedelta(seconds=gather),

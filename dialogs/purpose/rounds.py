@@ -52,7 +52,7 @@ DEFAULT_GATHER = 5 * 86400
 DEFAULT_REVIEW = 86400
 DEFAULT_VOTE = 3 * 86400
 
-DEFAULT_PROMPTS = [  # Concord's own: asked in the language of the coordinator who starts
+DEFAULT_PROMPTS = [  # Concord's own: kept in the collaborative's language (its channels ask)
     N_("Who do we serve together that none of us can serve alone?"),
     N_("What will be different for them in three years if we succeed?"),
     N_("What will we do together that we would not do apart?"),

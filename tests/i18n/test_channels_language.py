@@ -84,6 +84,13 @@ def test_a_purpose_round_moved_on_is_told_in_welsh(chat):
     assert "Proposals are closed" not in told
 
 
+def test_a_purpose_round_asks_its_default_prompts_in_welsh(chat):
+    chat.says(ASHA, NORTH, "purpose start")
+    told = "\n".join(text_of(card) for card in chat.messages(NORTH))
+    assert "Pwy ydyn ni'n eu gwasanaethu gyda'n gilydd" in told
+    assert "Who do we serve together" not in told
+
+
 def test_a_check_in_asks_its_questions_in_welsh(chat):
     said = chat.says(ASHA, NORTH, 'checkin add "every monday 09:00"')
     assert "Check-in #1 scheduled" in said, "Asha reads English"

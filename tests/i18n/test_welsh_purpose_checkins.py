@@ -25,6 +25,7 @@ def chat(database, clock) -> Iterator[Conversation]:
 
 def test_a_welsh_coordinator_starts_a_purpose_round_and_reads_where_it_is(chat):
     with speaking("cy"):
+        chat.says(ASHA_CY, NORTH, "language default cy")  # the channels ask the prompts
         shown = chat.says(ASHA_CY, NORTH, "purpose start")
         assert "Mae rownd diben #1 ar agor" in shown
         assert "Mae'r gwahoddiad wedi'i bostio mewn 2 sianel; gall aelodau gynnig tan" in shown
