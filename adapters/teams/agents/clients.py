@@ -28,6 +28,7 @@ from aiohttp import (
     ClientRequest,
     ClientResponse,
     ClientSession,
+    hdrs,
 )
 from microsoft_agents.hosting.core import (
     ChannelServiceClientFactoryBase,
@@ -40,6 +41,7 @@ from microsoft_agents.hosting.core.connector.client import UserTokenClient
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 
 CLIENTS_KEPT = 64
+BEARER = "Bearer "  # i18n: not for readers
 
 
 class _KeptConnector(TeamsConnectorClient):
@@ -136,7 +138,7 @@ def _signed(token: Callable[[], Awaitable[str]]) -> ClientMiddlewareType:
     """A client middleware that puts Concord's access token on each request it sends."""
 
     async def sign(request: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
-        request.headers["Authorization"] = f"Bearer {await token()}"
+        request.headers[hdrs.AUTHORIZATION] = BEARER + await token()
         return await handler(request)
 
     return sign

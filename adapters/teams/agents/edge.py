@@ -20,13 +20,13 @@ import logging
 import os
 from collections.abc import Mapping
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import ClaimsIdentity, JwtTokenValidator, TurnContext
 from pydantic import ValidationError
 
-from adapters.teams.agents.clients import ReusedClients
+from adapters.teams.agents.clients import BEARER, ReusedClients
 from adapters.teams.agents.config import connection_manager
 from adapters.teams.agents.port import AgentsPort, connector_of
 from adapters.teams.config import TeamsConfig
@@ -34,7 +34,6 @@ from adapters.teams.connector import Invoked, Json, OnActivity
 from adapters.teams.requests import check_service_url, read_wire, turn_response, unauthorized
 from dialogs.core.clock import Clock
 
-BEARER = "Bearer "  # i18n: not for readers
 log = logging.getLogger(__name__)
 
 
@@ -70,7 +69,7 @@ class AgentsEdge:
         """Check, authenticate and run one request; its HTTP answer."""
         wire = await read_wire(request)
         activity = _validated(wire)
-        header = request.headers.get("Authorization", "")  # i18n: not for readers
+        header = request.headers.get(hdrs.AUTHORIZATION, "")
         claims = await self._authenticated(header)
         check_service_url(wire, local=self._local)
         answers: list[Invoked] = []
