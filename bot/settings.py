@@ -118,7 +118,7 @@ class Settings(BaseSettings):
         if self.concord_teams_sdk == "agents" and find_spec("microsoft_agents") is None:
             raise ValueError(
                 "CONCORD_TEAMS_SDK=agents needs the Microsoft 365 Agents SDK: "
-                "pip install 'concord[agents]'"
+                "pip install -e '.[agents]'"
             )
         return self
 

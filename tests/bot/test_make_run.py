@@ -25,8 +25,8 @@ def test_make_run_installs_concord_without_its_test_tools_or_pytorch():
     assert installs("run") == ["."]
 
 
-def test_make_test_installs_the_dev_and_semantic_extras():
-    assert installs("test") == ["'.[dev,semantic]'"]
+def test_make_test_installs_the_dev_semantic_and_agents_extras():
+    assert installs("test") == ["'.[dev,semantic,agents]'"]
 
 
 def test_the_readme_tells_the_same_story():
@@ -34,4 +34,5 @@ def test_the_readme_tells_the_same_story():
 
     assert "installs Concord into it (only what serving needs" in readme
     assert "no test tools and no PyTorch" in readme
-    assert "and the `semantic` extra (PyTorch" in readme
+    assert "the `semantic` extra (PyTorch" in readme
+    assert "and the `agents` extra (the Microsoft 365 Agents SDK" in readme
